@@ -1,0 +1,396 @@
+// Package design is netwright's one canonical model of a network: VPCs,
+// subnets, routing, gateways, endpoints, Transit Gateways, the workloads
+// placed in them and the flows the application declares. The plan package
+// builds it from a spec; the analyzer, the renderers and the local runtime
+// read only this model, never the spec.
+//
+// A Design is plain data: every address is a net/netip value, every object
+// has a stable ID derived from names, and every list is in a fixed order, so
+// the same spec always gives the same bytes. Treat a built Design as
+// read-only: it is shared by every later stage. design owns the shape of the
+// model and its invariants (Validate); it makes no design decisions.
+package design
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/netwright/netwright/internal/diag"
+)
+
+// FormatVersion is the version of the serialized design. It changes when a
+// field changes meaning, so a saved design file is read as it was written.
+const FormatVersion = 1
+
+// Design is a whole network design.
+type Design struct {
+	FormatVersion int    `json:"format_version"`
+	App           string `json:"app"`
+	Environment   string `json:"environment"`
+	// Pattern is three_tier, microservices, hub_spoke or multi_region.
+	Pattern string `json:"pattern"`
+	// Compute is fargate, ecs_ec2 or eks.
+	Compute string   `json:"compute"`
+	Regions []string `json:"regions"`
+
+	VPCs            []VPC            `json:"vpcs"`
+	TransitGateways []TransitGateway `json:"transit_gateways,omitempty"`
+	// TransitGatewayPeerings join Transit Gateways across Regions.
+	TransitGatewayPeerings []TransitGatewayPeering `json:"transit_gateway_peerings,omitempty"`
+
+	Services []Service `json:"services"`
+	// Flows are what the application declares may happen: dependencies,
+	// public entry and internet egress. Everything else must be blocked.
+	Flows []Flow `json:"flows"`
+	// Notes explain the architects' choices, in the order made.
+	Notes []Note `json:"notes,omitempty"`
+}
+
+// VPC roles.
+const (
+	RoleApp   = "app"   // holds the application's own services
+	RoleHub   = "hub"   // hub_spoke: shared egress, endpoints, inspection
+	RoleSpoke = "spoke" // hub_spoke: another spoke VPC
+)
+
+// VPC is one Amazon VPC.
+type VPC struct {
+	ID     string       `json:"id"`
+	Name   string       `json:"name"`
+	Region string       `json:"region"`
+	Role   string       `json:"role"`
+	CIDR   netip.Prefix `json:"cidr"`
+	AZs    []string     `json:"azs"`
+	// DNSSupport and DNSHostnames are on: interface endpoints' private DNS
+	// and Cloud Map private namespaces need both.
+	DNSSupport   bool `json:"dns_support"`
+	DNSHostnames bool `json:"dns_hostnames"`
+
+	Subnets     []Subnet     `json:"subnets"`
+	RouteTables []RouteTable `json:"route_tables"`
+	// InternetGateway is the ID of the VPC's internet gateway, or empty.
+	InternetGateway string       `json:"internet_gateway,omitempty"`
+	NATGateways     []NATGateway `json:"nat_gateways,omitempty"`
+	Endpoints       []Endpoint   `json:"endpoints,omitempty"`
+	FlowLogs        *FlowLogs    `json:"flow_logs,omitempty"`
+}
+
+// Subnet tiers.
+const (
+	TierPublic     = "public"     // internet-facing load balancers and NAT gateways
+	TierApp        = "app"        // application tasks
+	TierData       = "data"       // data stores; no internet route at all
+	TierEndpoints  = "endpoints"  // interface endpoint ENIs
+	TierTransit    = "transit"    // Transit Gateway attachment ENIs
+	TierInspection = "inspection" // appliances behind a Gateway Load Balancer
+)
+
+// Subnet is one subnet in one Availability Zone.
+type Subnet struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	AZ   string `json:"az"`
+	// AZIndex is the zone's position in the VPC's AZs; exports select zones
+	// by index (Fn::GetAZs) because zone names map differently per account.
+	AZIndex int    `json:"az_index"`
+	Tier    string `json:"tier"`
+	// Group names the service or group of services the subnet is for in
+	// the microservices pattern, else empty.
+	Group string       `json:"group,omitempty"`
+	CIDR  netip.Prefix `json:"cidr"`
+	// RouteTable is the ID of the associated route table.
+	RouteTable string `json:"route_table"`
+	// Capacity is the usable addresses: the block size less AWS's five.
+	Capacity int `json:"capacity"`
+	// Demand is the addresses the design expects to use at peak, with
+	// headroom, item by item.
+	Demand    []Demand `json:"demand"`
+	DemandIPs int      `json:"demand_ips"`
+}
+
+// Demand is one consumer of a subnet's addresses.
+type Demand struct {
+	What string `json:"what"`
+	IPs  int    `json:"ips"`
+}
+
+// Route target kinds.
+const (
+	TargetLocal           = "local"
+	TargetInternetGateway = "internet_gateway"
+	TargetNATGateway      = "nat_gateway"
+	TargetTransitGateway  = "transit_gateway"
+	TargetGatewayEndpoint = "gateway_endpoint"
+)
+
+// RouteTable is a VPC route table.
+type RouteTable struct {
+	ID     string  `json:"id"`
+	Name   string  `json:"name"`
+	Routes []Route `json:"routes"`
+}
+
+// Route is one route. Exactly one of Destination and DestinationPrefixList
+// is set.
+type Route struct {
+	Destination netip.Prefix `json:"destination,omitzero"`
+	// DestinationPrefixList names an AWS-managed prefix list, such as
+	// "com.amazonaws.us-east-1.s3", for gateway endpoint routes.
+	DestinationPrefixList string `json:"destination_prefix_list,omitempty"`
+	TargetKind            string `json:"target_kind"`
+	// Target is the ID of the gateway, endpoint or Transit Gateway; empty
+	// for local.
+	Target string `json:"target,omitempty"`
+}
+
+// DestinationString returns the CIDR or prefix list the route matches.
+func (r Route) DestinationString() string {
+	if r.DestinationPrefixList != "" {
+		return r.DestinationPrefixList
+	}
+	return r.Destination.String()
+}
+
+// NATGateway is a public NAT gateway with its Elastic IP.
+type NATGateway struct {
+	ID     string `json:"id"`
+	AZ     string `json:"az"`
+	Subnet string `json:"subnet"`
+}
+
+// Endpoint kinds.
+const (
+	EndpointGateway   = "gateway"
+	EndpointInterface = "interface"
+)
+
+// Endpoint is a VPC endpoint.
+type Endpoint struct {
+	ID string `json:"id"`
+	// Service is the short name, such as s3 or ecr.api.
+	Service string `json:"service"`
+	// ServiceName is the full AWS name, com.amazonaws.<region>.<service>.
+	ServiceName string `json:"service_name"`
+	Kind        string `json:"kind"`
+	// Subnets hold the ENIs of an interface endpoint, one per AZ.
+	Subnets []string `json:"subnets,omitempty"`
+	// RouteTables receive a gateway endpoint's prefix-list route.
+	RouteTables []string `json:"route_tables,omitempty"`
+	// PrivateDNS makes the service's public name resolve to the ENIs.
+	PrivateDNS bool `json:"private_dns,omitempty"`
+}
+
+// FlowLogs is a VPC flow log to CloudWatch Logs.
+type FlowLogs struct {
+	ID          string `json:"id"`
+	TrafficType string `json:"traffic_type"`
+	LogGroup    string `json:"log_group"`
+	// MaxAggregationSeconds is 60 or 600.
+	MaxAggregationSeconds int `json:"max_aggregation_seconds"`
+	RetentionDays         int `json:"retention_days"`
+}
+
+// TransitGateway is a Transit Gateway in one Region.
+type TransitGateway struct {
+	ID          string                     `json:"id"`
+	Region      string                     `json:"region"`
+	ASN         int                        `json:"asn"`
+	Attachments []TransitGatewayAttachment `json:"attachments"`
+	RouteTables []TransitGatewayRouteTable `json:"route_tables"`
+}
+
+// TransitGatewayAttachment attaches a VPC through one subnet per AZ.
+type TransitGatewayAttachment struct {
+	ID      string   `json:"id"`
+	VPC     string   `json:"vpc"`
+	Subnets []string `json:"subnets"`
+	// ApplianceMode keeps both directions of a flow in one AZ, which
+	// stateful appliances need.
+	ApplianceMode bool `json:"appliance_mode,omitempty"`
+}
+
+// TransitGatewayRouteTable is a Transit Gateway route table with the
+// attachments associated with it.
+type TransitGatewayRouteTable struct {
+	ID           string                `json:"id"`
+	Name         string                `json:"name"`
+	Associations []string              `json:"associations"`
+	Routes       []TransitGatewayRoute `json:"routes"`
+}
+
+// TransitGatewayRoute is a static route to an attachment or peering.
+type TransitGatewayRoute struct {
+	Destination netip.Prefix `json:"destination"`
+	// Attachment is a VPC attachment or peering ID.
+	Attachment string `json:"attachment"`
+	// Reason says which part of the spec asked for the route.
+	Reason string `json:"reason"`
+}
+
+// TransitGatewayPeering joins two Transit Gateways in different Regions.
+type TransitGatewayPeering struct {
+	ID        string `json:"id"`
+	Requester string `json:"requester"`
+	Accepter  string `json:"accepter"`
+}
+
+// Service is one workload of the application, placed in subnets.
+type Service struct {
+	Name     string `json:"name"`
+	Kind     string `json:"kind"`
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"`
+	Public   bool   `json:"public,omitempty"`
+	// StaticIP puts the service behind an NLB with Elastic IPs.
+	StaticIP    bool `json:"static_ip,omitempty"`
+	Replicas    int  `json:"replicas"`
+	MaxReplicas int  `json:"max_replicas"`
+	// Health is the load balancer and mesh health check.
+	Health              HealthCheck `json:"health"`
+	LoadBalancing       string      `json:"load_balancing"`
+	Stickiness          Duration    `json:"stickiness,omitzero"`
+	DeregistrationDelay Duration    `json:"deregistration_delay"`
+	SlowStart           Duration    `json:"slow_start,omitzero"`
+	// Run is the local runtime's command, or empty for the built-in
+	// workload.
+	Run string `json:"run,omitempty"`
+	// Placements are where the service runs: one per VPC it is in.
+	Placements []Placement `json:"placements"`
+	Origin     *diag.Range `json:"origin,omitempty"`
+}
+
+// Placement is the subnets a service's tasks use in one VPC.
+type Placement struct {
+	VPC     string   `json:"vpc"`
+	Subnets []string `json:"subnets"`
+}
+
+// HealthCheck is a target group and mesh health check.
+type HealthCheck struct {
+	// Path is empty for tcp, udp and tls checks.
+	Path               string   `json:"path,omitempty"`
+	Interval           Duration `json:"interval"`
+	Timeout            Duration `json:"timeout"`
+	HealthyThreshold   int      `json:"healthy_threshold"`
+	UnhealthyThreshold int      `json:"unhealthy_threshold"`
+	Matcher            string   `json:"matcher,omitempty"`
+}
+
+// Flow kinds.
+const (
+	FlowService = "service" // a depends_on call between services
+	FlowIngress = "ingress" // the internet to a public service
+	FlowEgress  = "egress"  // a service to an internet destination
+)
+
+// Internet stands for any address outside the design in Flow endpoints.
+const Internet = "internet"
+
+// Flow is one declared flow: who may open connections to whom, on which
+// port and transport.
+type Flow struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	// From and To are service names, or Internet.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Destination is the egress host or CIDR, when To is Internet.
+	Destination string `json:"destination,omitempty"`
+	Port        int    `json:"port"`
+	// Transport is tcp or udp.
+	Transport string `json:"transport"`
+	// Protocol is the application protocol, such as http or grpc.
+	Protocol string      `json:"protocol"`
+	Origin   *diag.Range `json:"origin,omitempty"`
+}
+
+// Note is one explained choice.
+type Note struct {
+	Topic string `json:"topic"`
+	Text  string `json:"text"`
+}
+
+// Duration is a time.Duration that serializes as text, such as "30s".
+type Duration time.Duration
+
+// MarshalText writes the duration as Go writes it, with whole days as "7d".
+func (d Duration) MarshalText() ([]byte, error) {
+	v := time.Duration(d)
+	day := 24 * time.Hour
+	if v >= day && v%day == 0 {
+		return fmt.Appendf(nil, "%dd", v/day), nil
+	}
+	return []byte(v.String()), nil
+}
+
+// UnmarshalText reads what MarshalText writes.
+func (d *Duration) UnmarshalText(b []byte) error {
+	s := string(b)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n int64
+		if _, err := fmt.Sscanf(days, "%d", &n); err != nil || n < 0 {
+			return fmt.Errorf("invalid duration %q", s)
+		}
+		*d = Duration(time.Duration(n) * 24 * time.Hour)
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// String returns the text form.
+func (d Duration) String() string {
+	b, _ := d.MarshalText()
+	return string(b)
+}
+
+// JSON encodes the design with two-space indentation and a final newline.
+func (d *Design) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode design: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// Decode reads a design written by JSON. Unknown fields are errors, so a
+// hand-edited design with a typo is not silently misread.
+func Decode(b []byte) (*Design, error) {
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	var d Design
+	if err := dec.Decode(&d); err != nil {
+		return nil, fmt.Errorf("decode design: %w", err)
+	}
+	if d.FormatVersion != FormatVersion {
+		return nil, fmt.Errorf("decode design: format_version %d is not %d", d.FormatVersion, FormatVersion)
+	}
+	return &d, nil
+}
+
+// VPC returns the VPC with the given ID, or nil.
+func (d *Design) VPC(id string) *VPC {
+	for i := range d.VPCs {
+		if d.VPCs[i].ID == id {
+			return &d.VPCs[i]
+		}
+	}
+	return nil
+}
+
+// Service returns the named service, or nil.
+func (d *Design) Service(name string) *Service {
+	for i := range d.Services {
+		if d.Services[i].Name == name {
+			return &d.Services[i]
+		}
+	}
+	return nil
+}

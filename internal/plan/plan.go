@@ -1,0 +1,78 @@
+// Package plan holds netwright's architects: from a validated spec it
+// designs the whole network and returns it as a design.Design. The VPC
+// architect lays out VPCs, subnets sized from demand, routing, NAT, VPC
+// endpoints, flow logs and Transit Gateways for the four patterns.
+//
+// plan owns design decisions and explains them as notes; it does not parse
+// specs (spec) or check a finished design against intent (analysis).
+package plan
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/diag"
+	"github.com/netwright/netwright/internal/spec"
+)
+
+// planner carries one Build.
+type planner struct {
+	spec  *spec.Spec
+	d     *design.Design
+	diags diag.Diagnostics
+	// vpcs are the VPCs being laid out, in design order.
+	vpcs []*vpcPlan
+	// natNeeded says whether private subnets need a default route to NAT.
+	natNeeded bool
+}
+
+// Build designs the network for a validated spec. The design is nil when
+// the diagnostics hold errors.
+func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
+	p := &planner{
+		spec: s,
+		d: &design.Design{
+			FormatVersion: design.FormatVersion,
+			App:           s.App,
+			Environment:   s.Environment,
+			Pattern:       s.Network.Pattern,
+			Compute:       s.Network.Compute,
+			Regions:       slices.Clone(s.Regions),
+		},
+	}
+	p.decideNAT()
+	p.layoutVPCs()
+	if p.diags.HasErrors() {
+		p.diags.Sort()
+		return nil, p.diags
+	}
+	p.transit()
+	p.routing()
+	p.services()
+	p.flows()
+	p.checkQuotas()
+	p.diags.Sort()
+	if p.diags.HasErrors() {
+		return nil, p.diags
+	}
+	return p.d, p.diags
+}
+
+func (p *planner) note(topic, format string, args ...any) {
+	p.d.Notes = append(p.d.Notes, design.Note{Topic: topic, Text: fmt.Sprintf(format, args...)})
+}
+
+func (p *planner) errorAt(r *diag.Range, summary, detail string) {
+	if r == nil {
+		r = &diag.Range{Filename: p.spec.Filename}
+	}
+	p.diags = append(p.diags, diag.Diagnostic{Severity: diag.Error, Summary: summary, Detail: detail, Subject: r})
+}
+
+func (p *planner) warnAt(r *diag.Range, summary, detail string) {
+	if r == nil {
+		r = &diag.Range{Filename: p.spec.Filename}
+	}
+	p.diags = append(p.diags, diag.Diagnostic{Severity: diag.Warning, Summary: summary, Detail: detail, Subject: r})
+}

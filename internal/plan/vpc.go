@@ -1,0 +1,473 @@
+package plan
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/netwright/netwright/internal/awsfacts"
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/ipam"
+	"github.com/netwright/netwright/internal/spec"
+)
+
+// defaultPool is where VPCs get their /16s when the spec names no CIDR.
+var defaultPool = netip.MustParsePrefix("10.0.0.0/8")
+
+// startupEndpoints are the endpoints tasks in private subnets need to start
+// without NAT: image pulls (ECR API, ECR Docker, S3 for layers), logs, and
+// for EC2 and EKS the agents' control planes.
+var startupEndpoints = map[string][]string{
+	spec.ComputeFargate: {"ecr.api", "ecr.dkr", "logs", "s3"},
+	spec.ComputeECSEC2:  {"ecr.api", "ecr.dkr", "ecs", "ecs-agent", "ecs-telemetry", "logs", "s3"},
+	spec.ComputeEKS:     {"ec2", "ecr.api", "ecr.dkr", "eks", "logs", "s3", "sts"},
+}
+
+// vpcPlan is a VPC while it is laid out.
+type vpcPlan struct {
+	vpc     design.VPC
+	subnets []subnetPlan
+	// services placed here, by tier, in name order.
+	app, data, inspection                   []*spec.Service
+	hasPublic, hasEndpointsTier, hasTransit bool
+	// albPublic and nlbPublic say which public load balancers the public
+	// subnets must leave room for.
+	albPublic, nlbPublic bool
+	// natAZs are the AZ indexes with a NAT gateway.
+	natAZs []int
+	// interfaceEndpoints and gatewayEndpoints hosted in this VPC.
+	interfaceEndpoints, gatewayEndpoints []string
+}
+
+// tierRank orders tiers from the internet inwards.
+var tierRank = map[string]int{
+	design.TierPublic:     0,
+	design.TierTransit:    1,
+	design.TierInspection: 2,
+	design.TierEndpoints:  3,
+	design.TierApp:        4,
+	design.TierData:       5,
+}
+
+// subnetPlan is a subnet before it has an address.
+type subnetPlan struct {
+	tier, group string
+	az          int
+	demand      []design.Demand
+	demandIPs   int
+	// maxBits is the longest prefix the contents allow (27 for an ALB).
+	maxBits int
+	// services placed in this subnet.
+	services []*spec.Service
+}
+
+func (p *planner) decideNAT() {
+	nw := &p.spec.Network
+	var missing []string
+	for _, e := range startupEndpoints[nw.Compute] {
+		if !slices.Contains(nw.Endpoints, e) {
+			missing = append(missing, e)
+		}
+	}
+	var egress []string
+	for _, svc := range p.spec.Services {
+		if len(svc.Egress) > 0 {
+			egress = append(egress, svc.Name)
+		}
+	}
+	switch {
+	case nw.NAT == spec.NATNone && len(missing) > 0:
+		p.errorAt(p.spec.Network.CIDRAt, fmt.Sprintf("network.nat is none, but tasks in private subnets need the %s endpoints to start", strings.Join(missing, ", ")),
+			fmt.Sprintf("Without NAT, %s tasks reach ECR, S3 and CloudWatch Logs only through VPC endpoints: add %s to network.endpoints, or set network.nat to single.", nw.Compute, strings.Join(missing, ", ")))
+	case nw.NAT == spec.NATNone:
+		p.note("nat", "No NAT gateways (nat: none): no service declares egress, and VPC endpoints cover image pulls, logs and credentials.")
+	case len(egress) > 0:
+		p.natNeeded = true
+		p.note("nat", "NAT gateways (%s) carry internet egress for %s; nothing else may use them.", nw.NAT, strings.Join(egress, ", "))
+	case len(missing) > 0:
+		p.natNeeded = true
+		p.note("nat", "NAT gateways (%s) are needed because network.endpoints lacks %s, which %s tasks need to start; add them to run without NAT and its data-processing charge.", nw.NAT, strings.Join(missing, ", "), nw.Compute)
+	default:
+		p.note("nat", "No NAT gateways: no service declares egress and VPC endpoints cover image pulls, logs and credentials, so private subnets have no default route. Declaring egress adds NAT (%s).", nw.NAT)
+	}
+}
+
+// layoutVPCs decides the VPCs, their subnets and sizes, and gives every VPC
+// and subnet its CIDR.
+func (p *planner) layoutVPCs() {
+	s := p.spec
+	switch s.Network.Pattern {
+	case spec.PatternHubSpoke:
+		hub := p.newVPC(s.App+"-hub", s.Regions[0], design.RoleHub)
+		app := p.newVPC(s.App, s.Regions[0], design.RoleApp)
+		spokes := map[string]*vpcPlan{}
+		for _, name := range s.Network.Spokes {
+			spokes[name] = p.newVPC(s.App+"-"+name, s.Regions[0], design.RoleSpoke)
+		}
+		for i := range s.Services {
+			svc := &s.Services[i]
+			switch {
+			case svc.Kind == spec.KindAppliance:
+				hub.inspection = append(hub.inspection, svc)
+			case svc.Spoke != "":
+				spokes[svc.Spoke].place(svc)
+			default:
+				app.place(svc)
+			}
+		}
+		hub.hasPublic = true
+		hub.hasEndpointsTier = true
+		for _, v := range p.vpcs {
+			v.hasTransit = true
+		}
+		p.note("hub_spoke", "The hub VPC %s holds the internet gateway, NAT, interface endpoints and the public load balancers; spokes have private subnets only and reach the hub and each other through the Transit Gateway.", hub.vpc.Name)
+	case spec.PatternMultiRegion:
+		for _, r := range s.Regions {
+			v := p.newVPC(s.App+"-"+r, r, design.RoleApp)
+			for i := range s.Services {
+				v.place(&s.Services[i])
+			}
+			v.hasPublic = true
+			v.hasTransit = true
+		}
+		p.note("multi_region", "Each Region has its own three-tier VPC running every service; the VPCs' CIDRs never overlap, and Transit Gateway peering joins the Regions.")
+	default:
+		v := p.newVPC(s.App, s.Regions[0], design.RoleApp)
+		for i := range s.Services {
+			v.place(&s.Services[i])
+		}
+		v.hasPublic = true
+		v.hasEndpointsTier = s.Network.Pattern == spec.PatternMicroservices
+	}
+
+	for _, v := range p.vpcs {
+		p.chooseEndpoints(v)
+		p.planSubnets(v)
+	}
+	if p.diags.HasErrors() {
+		return
+	}
+	p.assignCIDRs()
+}
+
+func (p *planner) newVPC(name, region string, role string) *vpcPlan {
+	reg, _ := awsfacts.LookupRegion(region)
+	v := &vpcPlan{vpc: design.VPC{
+		ID:           "vpc-" + name,
+		Name:         name,
+		Region:       region,
+		Role:         role,
+		AZs:          reg.AZNames(p.spec.Network.AZs),
+		DNSSupport:   true,
+		DNSHostnames: true,
+	}}
+	p.vpcs = append(p.vpcs, v)
+	return v
+}
+
+// place puts a service in the tier its kind belongs to, and marks the
+// public load balancers it needs.
+func (v *vpcPlan) place(svc *spec.Service) {
+	switch {
+	case svc.IsDataStore():
+		v.data = append(v.data, svc)
+	case svc.Kind == spec.KindAppliance:
+		v.inspection = append(v.inspection, svc)
+	default:
+		v.app = append(v.app, svc)
+	}
+}
+
+// chooseEndpoints decides which endpoints live in the VPC. Gateway
+// endpoints cannot be shared across VPCs, so every VPC gets its own; in
+// hub_spoke the interface endpoints are centralised in the hub.
+func (p *planner) chooseEndpoints(v *vpcPlan) {
+	for _, e := range p.spec.Network.Endpoints {
+		kind, _ := awsfacts.LookupEndpoint(e)
+		switch {
+		case kind == awsfacts.GatewayEndpoint:
+			if v.vpc.Role != design.RoleHub || len(v.app)+len(v.data) > 0 {
+				v.gatewayEndpoints = append(v.gatewayEndpoints, e)
+			}
+		case p.spec.Network.Pattern == spec.PatternHubSpoke && v.vpc.Role != design.RoleHub:
+			// Served from the hub.
+		default:
+			v.interfaceEndpoints = append(v.interfaceEndpoints, e)
+		}
+	}
+}
+
+// publicLoadBalancers says which internet-facing load balancers a design
+// has: an ALB for public HTTP-like services, an NLB for the others and for
+// static IPs.
+func (p *planner) publicLoadBalancers() (alb, nlb bool) {
+	for _, svc := range p.spec.Services {
+		if !svc.Public {
+			continue
+		}
+		if spec.IsHTTPLike(svc.Protocol) && !svc.StaticIP {
+			alb = true
+		} else {
+			nlb = true
+		}
+	}
+	return alb, nlb
+}
+
+// planSubnets decides every subnet of the VPC with its demand and size.
+func (p *planner) planSubnets(v *vpcPlan) {
+	azs := len(v.vpc.AZs)
+	nw := &p.spec.Network
+	alb, nlb := p.publicLoadBalancers()
+	hostsLBs := v.hasPublic && (p.spec.Network.Pattern != spec.PatternHubSpoke || v.vpc.Role == design.RoleHub)
+	if p.natNeeded && v.hasPublic {
+		switch nw.NAT {
+		case spec.NATPerAZ:
+			for az := range azs {
+				v.natAZs = append(v.natAZs, az)
+			}
+		case spec.NATSingle:
+			v.natAZs = []int{0}
+		}
+	}
+
+	var appGroups, dataGroups []serviceGroup
+	if nw.Pattern == spec.PatternMicroservices {
+		appGroups, dataGroups = p.microserviceGroups(v)
+	}
+	for az := range azs {
+		if v.hasPublic {
+			sp := subnetPlan{tier: design.TierPublic, az: az, maxBits: awsfacts.MaxSubnetPrefix}
+			if hostsLBs && alb {
+				sp.demand = append(sp.demand, design.Demand{What: "internet-facing ALB: free addresses it needs to scale", IPs: awsfacts.LoadBalancerFreeIPs})
+				sp.maxBits = awsfacts.ALBMinSubnetPrefix
+			}
+			if hostsLBs && nlb {
+				sp.demand = append(sp.demand, design.Demand{What: "internet-facing NLB: one address per AZ", IPs: 1})
+			}
+			if slices.Contains(v.natAZs, az) {
+				sp.demand = append(sp.demand, design.Demand{What: "NAT gateway", IPs: 1})
+			}
+			v.subnets = append(v.subnets, sp)
+		}
+		if v.hasTransit {
+			v.subnets = append(v.subnets, subnetPlan{tier: design.TierTransit, az: az, maxBits: awsfacts.MaxSubnetPrefix,
+				demand: []design.Demand{{What: "Transit Gateway attachment ENI", IPs: 1}}})
+		}
+		var endpointDemand []design.Demand
+		if len(v.interfaceEndpoints) > 0 {
+			endpointDemand = append(endpointDemand, design.Demand{
+				What: fmt.Sprintf("interface endpoints: %s, one ENI each", strings.Join(v.interfaceEndpoints, ", ")),
+				IPs:  len(v.interfaceEndpoints),
+			})
+		}
+		if v.hasEndpointsTier {
+			v.subnets = append(v.subnets, subnetPlan{tier: design.TierEndpoints, az: az, maxBits: awsfacts.MaxSubnetPrefix, demand: endpointDemand})
+			endpointDemand = nil
+		}
+		if len(v.inspection) > 0 {
+			sp := subnetPlan{tier: design.TierInspection, az: az, maxBits: awsfacts.MaxSubnetPrefix, services: v.inspection}
+			sp.demand = append(sp.demand, design.Demand{What: "Gateway Load Balancer: free addresses it needs", IPs: awsfacts.LoadBalancerFreeIPs})
+			for _, svc := range v.inspection {
+				sp.demand = append(sp.demand, serviceDemand(svc, azs))
+			}
+			v.subnets = append(v.subnets, sp)
+		}
+		if nw.Pattern == spec.PatternMicroservices {
+			for _, g := range appGroups {
+				v.subnets = append(v.subnets, p.workloadSubnet(design.TierApp, g.name, az, g.services, nil))
+			}
+			for _, g := range dataGroups {
+				v.subnets = append(v.subnets, p.workloadSubnet(design.TierData, g.name, az, g.services, nil))
+			}
+			continue
+		}
+		if v.vpc.Role == design.RoleHub {
+			continue
+		}
+		v.subnets = append(v.subnets, p.workloadSubnet(design.TierApp, "", az, v.app, endpointDemand))
+		v.subnets = append(v.subnets, p.workloadSubnet(design.TierData, "", az, v.data, nil))
+	}
+	// Tier by tier, then group, then AZ: the order people read a layout in.
+	slices.SortStableFunc(v.subnets, func(a, b subnetPlan) int {
+		return cmp.Or(cmp.Compare(tierRank[a.tier], tierRank[b.tier]), strings.Compare(a.group, b.group), cmp.Compare(a.az, b.az))
+	})
+	for i := range v.subnets {
+		sp := &v.subnets[i]
+		sp.demand, sp.demandIPs = withHeadroom(sp.demand)
+		if sp.demandIPs > ipam.Size(awsfacts.MinSubnetPrefix)-awsfacts.ReservedIPsPerSubnet {
+			p.errorAt(p.spec.Network.CIDRAt, fmt.Sprintf("the %s subnet in %s needs %d addresses, more than a /16 subnet holds", subnetLabel(sp), v.vpc.AZs[sp.az], sp.demandIPs),
+				"Lower max_replicas, use network.pattern microservices to spread services over subnets, or split the application into several specs.")
+		}
+	}
+}
+
+// workloadSubnet is an app or data subnet in one AZ holding services.
+func (p *planner) workloadSubnet(tier, group string, az int, services []*spec.Service, extra []design.Demand) subnetPlan {
+	azs := p.spec.Network.AZs
+	sp := subnetPlan{tier: tier, group: group, az: az, maxBits: awsfacts.MaxSubnetPrefix, services: services}
+	tasks := 0
+	for _, svc := range services {
+		dm := serviceDemand(svc, azs)
+		sp.demand = append(sp.demand, dm)
+		if !svc.IsDataStore() {
+			tasks += dm.IPs
+		}
+	}
+	if over, ok := computeOverhead(p.spec.Network.Compute, p.spec.Network.PrefixDelegation, tasks); ok {
+		sp.demand = append(sp.demand, over)
+	}
+	sp.demand = append(sp.demand, extra...)
+	return sp
+}
+
+func subnetLabel(sp *subnetPlan) string {
+	if sp.group != "" {
+		return sp.tier + "-" + sp.group
+	}
+	return sp.tier
+}
+
+// serviceGroup is the services that share a subnet in the microservices
+// pattern.
+type serviceGroup struct {
+	name     string
+	services []*spec.Service
+}
+
+// microserviceGroups gives each service its own subnet group: the
+// microservices pattern's service-per-subnet, so NACLs and routes can
+// differ per service. When that would pass the subnets-per-VPC quota, it
+// groups services with the same exposure (public or not, and the same
+// callers), which would get the same NACL anyway, and says so.
+func (p *planner) microserviceGroups(v *vpcPlan) (app, data []serviceGroup) {
+	single := func(svcs []*spec.Service) []serviceGroup {
+		gs := make([]serviceGroup, len(svcs))
+		for i, svc := range svcs {
+			gs[i] = serviceGroup{name: svc.Name, services: []*spec.Service{svc}}
+		}
+		return gs
+	}
+	app, data = single(v.app), single(v.data)
+	fixed := 2 // public and endpoints
+	if len(v.inspection) > 0 {
+		fixed++
+	}
+	azs := p.spec.Network.AZs
+	if (fixed+len(app)+len(data))*azs <= awsfacts.SubnetsPerVPC {
+		return app, data
+	}
+	callers := map[string][]string{}
+	for _, svc := range p.spec.Services {
+		for _, dep := range svc.DependsOn {
+			callers[dep.Service] = append(callers[dep.Service], svc.Name)
+		}
+	}
+	byExposure := func(svcs []*spec.Service) []serviceGroup {
+		var gs []serviceGroup
+		index := map[string]int{}
+		for _, svc := range svcs {
+			cs := slices.Clone(callers[svc.Name])
+			slices.Sort(cs)
+			key := fmt.Sprintf("%t|%s", svc.Public, strings.Join(slices.Compact(cs), ","))
+			i, ok := index[key]
+			if !ok {
+				i = len(gs)
+				index[key] = i
+				gs = append(gs, serviceGroup{name: "group-" + svc.Name})
+			}
+			gs[i].services = append(gs[i].services, svc)
+		}
+		return gs
+	}
+	app, data = byExposure(v.app), byExposure(v.data)
+	total := (fixed + len(app) + len(data)) * azs
+	if total > awsfacts.SubnetsPerVPC {
+		p.errorAt(nil, fmt.Sprintf("the microservices pattern needs %d subnets in %s, past the quota of %d per VPC, even with services grouped by exposure", total, v.vpc.Name, awsfacts.SubnetsPerVPC),
+			"Use network.pattern three_tier, fewer AZs, or split the application into several specs.")
+		return app, data
+	}
+	p.warnAt(nil, fmt.Sprintf("%d services need more subnets than the %d a VPC may have; services with the same callers share a subnet", len(v.app)+len(v.data), awsfacts.SubnetsPerVPC),
+		"Each group's subnet is named after its first service. Request a higher \"Subnets per VPC\" quota to give every service its own.")
+	return app, data
+}
+
+// assignCIDRs gives each VPC its block and packs its subnets into it.
+func (p *planner) assignCIDRs() {
+	nw := &p.spec.Network
+	var taken []netip.Prefix
+	next := 0
+	for i, v := range p.vpcs {
+		reqs := make([]ipam.Request, len(v.subnets))
+		for j := range v.subnets {
+			sp := &v.subnets[j]
+			reqs[j] = ipam.Request{Bits: sizeSubnet(sp.demandIPs, sp.maxBits), Key: subnetLabel(sp)}
+		}
+		need := ipam.SmallestParent(reqs)
+		if i == 0 && nw.CIDR.IsValid() {
+			v.vpc.CIDR = nw.CIDR
+			if need < nw.CIDR.Bits() {
+				p.errorAt(nw.CIDRAt, fmt.Sprintf("network.cidr %s is too small for the %s VPC, which needs a /%d", nw.CIDR, v.vpc.Name, need),
+					fmt.Sprintf("The subnets need %d addresses with headroom; use a /%d or larger, such as %s.", sumSizes(reqs), need, netip.PrefixFrom(nw.CIDR.Addr(), need).Masked()))
+				continue
+			}
+		} else {
+			if need < awsfacts.MinSubnetPrefix {
+				p.errorAt(nw.CIDRAt, fmt.Sprintf("the %s VPC needs a /%d, larger than the /16 a VPC may have", v.vpc.Name, need),
+					"Lower max_replicas, or split the application into several specs.")
+				continue
+			}
+			for {
+				c, ok := ipam.Nth(defaultPool, 16, next)
+				if !ok {
+					p.errorAt(nil, "10.0.0.0/8 has no free /16 left for "+v.vpc.Name, "Give network.cidr explicitly.")
+					return
+				}
+				next++
+				if !slices.ContainsFunc(taken, c.Overlaps) {
+					v.vpc.CIDR = c
+					break
+				}
+			}
+		}
+		taken = append(taken, v.vpc.CIDR)
+		blocks, err := ipam.Allocate(v.vpc.CIDR, reqs)
+		if err != nil {
+			p.errorAt(nw.CIDRAt, fmt.Sprintf("the subnets of %s do not fit in %s", v.vpc.Name, v.vpc.CIDR), err.Error())
+			continue
+		}
+		for j := range v.subnets {
+			sp := &v.subnets[j]
+			name := fmt.Sprintf("%s-%s-%s", v.vpc.Name, subnetLabel(sp), azSuffix(v.vpc.AZs[sp.az]))
+			v.vpc.Subnets = append(v.vpc.Subnets, design.Subnet{
+				ID:        "subnet-" + name,
+				Name:      name,
+				AZ:        v.vpc.AZs[sp.az],
+				AZIndex:   sp.az,
+				Tier:      sp.tier,
+				Group:     sp.group,
+				CIDR:      blocks[j],
+				Capacity:  ipam.Size(blocks[j].Bits()) - awsfacts.ReservedIPsPerSubnet,
+				Demand:    sp.demand,
+				DemandIPs: sp.demandIPs,
+			})
+		}
+	}
+	if nw.CIDR.IsValid() && len(p.vpcs) > 1 {
+		p.note("cidr", "The first VPC uses network.cidr %s; the others get /16s from 10.0.0.0/8 that do not overlap it.", nw.CIDR)
+	}
+	p.note("sizing", "Subnets are sized from demand: tasks at max_replicas with the 200%% deploy surge, spread over %d AZs, plus load balancer, NAT, endpoint and attachment addresses, %d%% headroom and AWS's 5 reserved addresses.", nw.AZs, headroomPercent)
+}
+
+func sumSizes(reqs []ipam.Request) int {
+	n := 0
+	for _, r := range reqs {
+		n += ipam.Size(r.Bits)
+	}
+	return n
+}
+
+// azSuffix is the zone letter of an AZ name: "a" for us-east-1a.
+func azSuffix(az string) string { return az[len(az)-1:] }
