@@ -105,10 +105,13 @@ type Subnet struct {
 	RouteTable string `json:"route_table"`
 	// Capacity is the usable addresses: the block size less AWS's five.
 	Capacity int `json:"capacity"`
-	// Demand is the addresses the design expects to use at peak, with
-	// headroom, item by item.
-	Demand    []Demand `json:"demand"`
-	DemandIPs int      `json:"demand_ips"`
+	// Demand is what the design expects to use at peak, item by item.
+	Demand []Demand `json:"demand"`
+	// PeakIPs is the sum of Demand.
+	PeakIPs int `json:"peak_ips"`
+	// HeadroomIPs is the growth allowance sized in on top of the peak.
+	// Capacity covers PeakIPs + HeadroomIPs.
+	HeadroomIPs int `json:"headroom_ips"`
 }
 
 // Demand is one consumer of a subnet's addresses.

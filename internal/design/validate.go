@@ -72,11 +72,11 @@ func (d *Design) Validate() []error {
 			for _, dm := range s.Demand {
 				sum += dm.IPs
 			}
-			if sum != s.DemandIPs {
-				bad("subnet %s: demand items add up to %d, not %d", s.ID, sum, s.DemandIPs)
+			if sum != s.PeakIPs {
+				bad("subnet %s: demand items add up to %d, not peak_ips %d", s.ID, sum, s.PeakIPs)
 			}
-			if s.DemandIPs > s.Capacity {
-				bad("subnet %s: demand %d exceeds capacity %d", s.ID, s.DemandIPs, s.Capacity)
+			if s.PeakIPs+s.HeadroomIPs > s.Capacity {
+				bad("subnet %s: peak %d plus headroom %d exceeds capacity %d", s.ID, s.PeakIPs, s.HeadroomIPs, s.Capacity)
 			}
 			key := s.Tier + "/" + s.Group
 			allTiers[key] = true

@@ -103,16 +103,11 @@ func sizeSubnet(demandIPs, maxBits int) int {
 	return min(bits, maxBits, awsfacts.MaxSubnetPrefix)
 }
 
-// withHeadroom appends the growth allowance to a demand list and returns
-// the list and its total.
-func withHeadroom(items []design.Demand) ([]design.Demand, int) {
-	sum := 0
+// headroom returns the peak of a demand list and the growth allowance to
+// size in on top of it.
+func headroom(items []design.Demand) (peak, extra int) {
 	for _, it := range items {
-		sum += it.IPs
+		peak += it.IPs
 	}
-	if extra := ceilDiv(sum*headroomPercent, 100); extra > 0 {
-		items = append(items, design.Demand{What: fmt.Sprintf("headroom: %d%% for growth", headroomPercent), IPs: extra})
-		sum += extra
-	}
-	return items, sum
+	return peak, ceilDiv(peak*headroomPercent, 100)
 }

@@ -56,7 +56,8 @@ type subnetPlan struct {
 	tier, group string
 	az          int
 	demand      []design.Demand
-	demandIPs   int
+	// peakIPs is the sum of demand; headroomIPs the growth allowance.
+	peakIPs, headroomIPs int
 	// maxBits is the longest prefix the contents allow (27 for an ALB).
 	maxBits int
 	// services placed in this subnet.
@@ -79,7 +80,7 @@ func (p *planner) decideNAT() {
 	}
 	switch {
 	case nw.NAT == spec.NATNone && len(missing) > 0:
-		p.errorAt(p.spec.Network.CIDRAt, fmt.Sprintf("network.nat is none, but tasks in private subnets need the %s endpoints to start", strings.Join(missing, ", ")),
+		p.errorAt(p.spec.At("network.nat"), fmt.Sprintf("network.nat is none, but tasks in private subnets need the %s endpoints to start", strings.Join(missing, ", ")),
 			fmt.Sprintf("Without NAT, %s tasks reach ECR, S3 and CloudWatch Logs only through VPC endpoints: add %s to network.endpoints, or set network.nat to single.", nw.Compute, strings.Join(missing, ", ")))
 	case nw.NAT == spec.NATNone:
 		p.note("nat", "No NAT gateways (nat: none): no service declares egress, and VPC endpoints cover image pulls, logs and credentials.")
@@ -296,9 +297,10 @@ func (p *planner) planSubnets(v *vpcPlan) {
 	})
 	for i := range v.subnets {
 		sp := &v.subnets[i]
-		sp.demand, sp.demandIPs = withHeadroom(sp.demand)
-		if sp.demandIPs > ipam.Size(awsfacts.MinSubnetPrefix)-awsfacts.ReservedIPsPerSubnet {
-			p.errorAt(p.spec.Network.CIDRAt, fmt.Sprintf("the %s subnet in %s needs %d addresses, more than a /16 subnet holds", subnetLabel(sp), v.vpc.AZs[sp.az], sp.demandIPs),
+		peak, extra := headroom(sp.demand)
+		sp.peakIPs, sp.headroomIPs = peak, extra
+		if peak+extra > ipam.Size(awsfacts.MinSubnetPrefix)-awsfacts.ReservedIPsPerSubnet {
+			p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("the %s subnet in %s needs %d addresses, more than a /16 subnet holds", subnetLabel(sp), v.vpc.AZs[sp.az], peak+extra),
 				"Lower max_replicas, use network.pattern microservices to spread services over subnets, or split the application into several specs.")
 		}
 	}
@@ -403,19 +405,19 @@ func (p *planner) assignCIDRs() {
 		reqs := make([]ipam.Request, len(v.subnets))
 		for j := range v.subnets {
 			sp := &v.subnets[j]
-			reqs[j] = ipam.Request{Bits: sizeSubnet(sp.demandIPs, sp.maxBits), Key: subnetLabel(sp)}
+			reqs[j] = ipam.Request{Bits: sizeSubnet(sp.peakIPs+sp.headroomIPs, sp.maxBits), Key: subnetLabel(sp)}
 		}
 		need := ipam.SmallestParent(reqs)
 		if i == 0 && nw.CIDR.IsValid() {
 			v.vpc.CIDR = nw.CIDR
 			if need < nw.CIDR.Bits() {
-				p.errorAt(nw.CIDRAt, fmt.Sprintf("network.cidr %s is too small for the %s VPC, which needs a /%d", nw.CIDR, v.vpc.Name, need),
+				p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("network.cidr %s is too small for the %s VPC, which needs a /%d", nw.CIDR, v.vpc.Name, need),
 					fmt.Sprintf("The subnets need %d addresses with headroom; use a /%d or larger, such as %s.", sumSizes(reqs), need, netip.PrefixFrom(nw.CIDR.Addr(), need).Masked()))
 				continue
 			}
 		} else {
 			if need < awsfacts.MinSubnetPrefix {
-				p.errorAt(nw.CIDRAt, fmt.Sprintf("the %s VPC needs a /%d, larger than the /16 a VPC may have", v.vpc.Name, need),
+				p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("the %s VPC needs a /%d, larger than the /16 a VPC may have", v.vpc.Name, need),
 					"Lower max_replicas, or split the application into several specs.")
 				continue
 			}
@@ -433,25 +435,26 @@ func (p *planner) assignCIDRs() {
 			}
 		}
 		taken = append(taken, v.vpc.CIDR)
-		blocks, err := ipam.Allocate(v.vpc.CIDR, reqs)
+		blocks, err := allocateByTier(v.vpc.CIDR, v.subnets, reqs)
 		if err != nil {
-			p.errorAt(nw.CIDRAt, fmt.Sprintf("the subnets of %s do not fit in %s", v.vpc.Name, v.vpc.CIDR), err.Error())
+			p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("the subnets of %s do not fit in %s", v.vpc.Name, v.vpc.CIDR), err.Error())
 			continue
 		}
 		for j := range v.subnets {
 			sp := &v.subnets[j]
 			name := fmt.Sprintf("%s-%s-%s", v.vpc.Name, subnetLabel(sp), azSuffix(v.vpc.AZs[sp.az]))
 			v.vpc.Subnets = append(v.vpc.Subnets, design.Subnet{
-				ID:        "subnet-" + name,
-				Name:      name,
-				AZ:        v.vpc.AZs[sp.az],
-				AZIndex:   sp.az,
-				Tier:      sp.tier,
-				Group:     sp.group,
-				CIDR:      blocks[j],
-				Capacity:  ipam.Size(blocks[j].Bits()) - awsfacts.ReservedIPsPerSubnet,
-				Demand:    sp.demand,
-				DemandIPs: sp.demandIPs,
+				ID:          "subnet-" + name,
+				Name:        name,
+				AZ:          v.vpc.AZs[sp.az],
+				AZIndex:     sp.az,
+				Tier:        sp.tier,
+				Group:       sp.group,
+				CIDR:        blocks[j],
+				Capacity:    ipam.Size(blocks[j].Bits()) - awsfacts.ReservedIPsPerSubnet,
+				Demand:      sp.demand,
+				PeakIPs:     sp.peakIPs,
+				HeadroomIPs: sp.headroomIPs,
 			})
 		}
 	}
@@ -459,6 +462,49 @@ func (p *planner) assignCIDRs() {
 		p.note("cidr", "The first VPC uses network.cidr %s; the others get /16s from 10.0.0.0/8 that do not overlap it.", nw.CIDR)
 	}
 	p.note("sizing", "Subnets are sized from demand: tasks at max_replicas with the 200%% deploy surge, spread over %d AZs, plus load balancer, NAT, endpoint and attachment addresses, %d%% headroom and AWS's 5 reserved addresses.", nw.AZs, headroomPercent)
+}
+
+// allocateByTier gives each tier (and microservice group) one contiguous
+// aligned block and packs its subnets inside, so a tier reads as one range
+// (app is 10.0.0.0/22, say) and route or NACL rules can name it whole. When
+// that does not fit, it falls back to packing every subnet tightly.
+func allocateByTier(parent netip.Prefix, subnets []subnetPlan, reqs []ipam.Request) ([]netip.Prefix, error) {
+	var keys []string
+	members := map[string][]int{}
+	for i := range subnets {
+		k := subnetLabel(&subnets[i])
+		if _, ok := members[k]; !ok {
+			keys = append(keys, k)
+		}
+		members[k] = append(members[k], i)
+	}
+	tierReqs := make([]ipam.Request, len(keys))
+	for i, k := range keys {
+		var rs []ipam.Request
+		for _, j := range members[k] {
+			rs = append(rs, reqs[j])
+		}
+		tierReqs[i] = ipam.Request{Bits: ipam.SmallestParent(rs), Key: k}
+	}
+	tierBlocks, err := ipam.Allocate(parent, tierReqs)
+	if err != nil {
+		return ipam.Allocate(parent, reqs)
+	}
+	out := make([]netip.Prefix, len(reqs))
+	for i, k := range keys {
+		var rs []ipam.Request
+		for _, j := range members[k] {
+			rs = append(rs, reqs[j])
+		}
+		blocks, err := ipam.Allocate(tierBlocks[i], rs)
+		if err != nil {
+			return nil, err
+		}
+		for n, j := range members[k] {
+			out[j] = blocks[n]
+		}
+	}
+	return out, nil
 }
 
 func sumSizes(reqs []ipam.Request) int {

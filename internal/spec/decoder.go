@@ -226,7 +226,7 @@ func (d *decoder) integer(n *yaml.Node, path string, lo, hi int, what string) (i
 func (d *decoder) boolean(n *yaml.Node, path string) (bool, bool) {
 	n = resolve(n)
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-		d.errorAt(n, fmt.Sprintf("%s must be true or false, not %s", path, describe(n)), "")
+		d.errorAt(n, fmt.Sprintf("%s must be true or false, not %s", path, describe(n)), "Write true or false; YAML 1.2 reads yes, no, on and off as text.")
 		return false, false
 	}
 	return n.Value == "true" || n.Value == "True" || n.Value == "TRUE", true

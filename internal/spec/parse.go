@@ -35,7 +35,7 @@ func Parse(filename string, src []byte) (*Spec, diag.Diagnostics) {
 	if !ok {
 		return nil, d.diags
 	}
-	s := &Spec{Filename: filename}
+	s := &Spec{Filename: filename, keys: d.set}
 	d.root(root, s)
 	// Cross-checks run even when some keys failed to decode, so one run
 	// reports every problem; a key that failed keeps its default.
@@ -180,7 +180,6 @@ func (d *decoder) network(n *yaml.Node, nw *Network) {
 			if !ok {
 				return
 			}
-			nw.CIDRAt = d.rng(v)
 			if !p.Addr().Is4() {
 				d.errorAt(v, "network.cidr must be an IPv4 block", "A VPC's primary CIDR is IPv4; IPv6 blocks are assigned by AWS.")
 				return

@@ -44,6 +44,22 @@ type Spec struct {
 	Global     *Global
 	Inspection *Inspection
 	Workload   Workload
+
+	// keys records where each key the user wrote is, by dotted path.
+	keys map[string]*diag.Range
+}
+
+// At returns where the first of the dotted key paths the user wrote is
+// ("network.cidr", "services.web.port"), so later stages can point their
+// diagnostics at the spec line that caused them. With none written it
+// returns the top of the file.
+func (s *Spec) At(paths ...string) *diag.Range {
+	for _, p := range paths {
+		if r := s.keys[p]; r != nil {
+			return r
+		}
+	}
+	return &diag.Range{Filename: s.Filename, Start: diag.Pos{Line: 1, Column: 1}, End: diag.Pos{Line: 1, Column: 1}}
 }
 
 // Patterns a network can follow.
@@ -74,9 +90,8 @@ type Network struct {
 	// Default multi_region with 2+ regions, else three_tier.
 	Pattern string
 	// CIDR is the first VPC's CIDR. When not set, plan gives each VPC a /16
-	// from 10.0.0.0/8 sized to fit.
-	CIDR   netip.Prefix
-	CIDRAt *diag.Range
+	// from 10.0.0.0/8.
+	CIDR netip.Prefix
 	// AZs is how many Availability Zones to span, 2 to 6. Default 3 in
 	// production, else 2.
 	AZs int

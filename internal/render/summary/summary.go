@@ -55,12 +55,12 @@ func writeVPC(b *strings.Builder, v *design.VPC) {
 		}
 		use := 0
 		if s.Capacity > 0 {
-			use = s.DemandIPs * 100 / s.Capacity
+			use = s.PeakIPs * 100 / s.Capacity
 		}
-		rows = append(rows, []string{s.Name, tier, s.AZ, s.CIDR.String(), fmt.Sprint(s.Capacity), fmt.Sprintf("%d (%d%%)", s.DemandIPs, use), s.RouteTable})
+		rows = append(rows, []string{s.Name, tier, s.AZ, s.CIDR.String(), fmt.Sprint(s.Capacity), fmt.Sprintf("%d (%d%%)", s.PeakIPs, use), fmt.Sprint(s.HeadroomIPs), s.RouteTable})
 	}
 	b.WriteString("  Subnets\n")
-	table(b, "    ", "NAME\tTIER\tAZ\tCIDR\tUSABLE\tPEAK USE\tROUTE TABLE", rows)
+	table(b, "    ", "NAME\tTIER\tAZ\tCIDR\tUSABLE\tPEAK USE\tHEADROOM\tROUTE TABLE", rows)
 
 	b.WriteString("  Route tables\n")
 	for _, rt := range v.RouteTables {
