@@ -108,33 +108,43 @@ func usage(w io.Writer) {
 	io.WriteString(w, b.String())
 }
 
+// flagSet is a command's flags and the usage text it prints.
+type flagSet struct {
+	*flag.FlagSet
+	usage func(io.Writer)
+}
+
 // newFlags makes a command's flag set that prints its own usage.
-func newFlags(env Env, name, args, summary string) *flag.FlagSet {
+func newFlags(env Env, name, args, summary string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: netwright %s [flags] %s\n\n%s.\n", name, args, summary)
+	// The flag package calls Usage itself on errors and on -help; we print
+	// it ourselves instead, to stdout for -help and stderr for errors.
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, usage: func(w io.Writer) {
+		fmt.Fprintf(w, "Usage: netwright %s [flags] %s\n\n%s.\n", name, args, summary)
 		var n int
 		fs.VisitAll(func(*flag.Flag) { n++ })
 		if n > 0 {
-			fmt.Fprintln(fs.Output(), "\nFlags:")
+			fmt.Fprintln(w, "\nFlags:")
+			fs.SetOutput(w)
 			fs.PrintDefaults()
+			fs.SetOutput(env.Stderr)
 		}
-	}
-	return fs
+	}}
 }
 
 // parseFlags parses a command's flags, allowing them after the positional
 // arguments too (netwright plan FILE -o json), and returns the positional
 // arguments. ok is false when the command should stop with code.
-func parseFlags(env Env, fs *flag.FlagSet, args []string, nargs int) (pos []string, code int, ok bool) {
+func parseFlags(env Env, fs *flagSet, args []string, nargs int) (pos []string, code int, ok bool) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(env.Stdout)
-				fs.Usage()
+				fs.usage(env.Stdout)
 				return nil, ExitOK, false
 			}
+			fs.usage(env.Stderr)
 			return nil, ExitUsage, false
 		}
 		rest := fs.Args()
@@ -146,7 +156,7 @@ func parseFlags(env Env, fs *flag.FlagSet, args []string, nargs int) (pos []stri
 	}
 	if len(pos) != nargs {
 		fmt.Fprintf(env.Stderr, "netwright %s: want %d argument(s), got %d\n", fs.Name(), nargs, len(pos))
-		fs.Usage()
+		fs.usage(env.Stderr)
 		return nil, ExitUsage, false
 	}
 	return pos, ExitOK, true

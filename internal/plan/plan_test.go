@@ -352,4 +352,3 @@ func TestMicroservicesGroupPastSubnetQuota(t *testing.T) {
 		t.Error(err)
 	}
 }
-

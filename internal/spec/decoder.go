@@ -165,6 +165,7 @@ func (d *decoder) entries(n *yaml.Node, path string, fn func(key, value *yaml.No
 			continue
 		}
 		seen[k.Value] = true
+		d.set[join(path, k.Value)] = d.rng(k)
 		fn(k, v)
 	}
 }

@@ -339,7 +339,7 @@ func (d *decoder) service(n *yaml.Node, svc *Service) {
 			}
 		},
 		"spoke": func(_, v *yaml.Node) {
-			if sp, ok := d.str(v, p+".spoke"); ok {
+			if sp, ok := d.str(v, p+".spoke"); ok && d.label(v, sp, p+".spoke") {
 				svc.Spoke = sp
 			}
 		},

@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/netwright/netwright/internal/design"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run runs the CLI in memory; terminal says whether stderr looks like a
+// terminal, env holds the environment variables.
+func run(t *testing.T, terminal bool, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(Env{
+		Stdout:     &out,
+		Stderr:     &errb,
+		Getenv:     func(k string) string { return env[k] },
+		ReadFile:   os.ReadFile,
+		IsTerminal: func(io.Writer) bool { return terminal },
+	}, args)
+	return result{code, out.String(), errb.String()}
+}
+
+func TestExitCodesAndStreams(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout string // substring; "" means stdout must be empty
+		wantStderr string // substring; "" means stderr must be empty
+	}{
+		{"no arguments", nil, ExitUsage, "", "Usage:"},
+		{"unknown command", []string{"deploy"}, ExitUsage, "", `unknown command "deploy"`},
+		{"help", []string{"help"}, ExitOK, "Commands:", ""},
+		{"help for a command", []string{"help", "plan"}, ExitOK, "Usage: netwright plan", ""},
+		{"version", []string{"version"}, ExitOK, "netwright", ""},
+		{"valid spec", []string{"validate", "../../examples/three-tier.yaml"}, ExitOK, "valid (3 services)", ""},
+		{"invalid spec", []string{"validate", "../../testdata/errors/unknown-keys.yaml"}, ExitSpec, "", "unknown-keys.yaml:3:1: error: unknown key \"netwrok\""},
+		{"plan error found only by the architects", []string{"validate", "../../testdata/errors/cidr-too-small.yaml"}, ExitSpec, "", "is too small"},
+		{"missing file", []string{"plan", "nope.yaml"}, ExitUsage, "", "nope.yaml"},
+		{"too many arguments", []string{"plan", "a.yaml", "b.yaml"}, ExitUsage, "", "want 1 argument"},
+		{"bad output format", []string{"plan", "../../examples/shop.yaml", "-o", "xml"}, ExitUsage, "", "-o must be text, json or yaml"},
+		{"unknown flag", []string{"plan", "--frobnicate", "../../examples/shop.yaml"}, ExitUsage, "", "flag provided but not defined"},
+		{"plan text", []string{"plan", "../../examples/shop.yaml"}, ExitOK, "VPC shop (app) 10.0.0.0/16", ""},
+		{"schema", []string{"schema"}, ExitOK, `"$schema"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, false, nil, tt.args...)
+			if r.code != tt.wantCode {
+				t.Errorf("exit code = %d; want %d (stderr %q)", r.code, tt.wantCode, r.stderr)
+			}
+			check := func(stream, got, want string) {
+				if want == "" && got != "" {
+					t.Errorf("%s = %q; want it empty", stream, got)
+				}
+				if want != "" && !strings.Contains(got, want) {
+					t.Errorf("%s = %q; want it to contain %q", stream, got, want)
+				}
+			}
+			check("stdout", r.stdout, tt.wantStdout)
+			check("stderr", r.stderr, tt.wantStderr)
+		})
+	}
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands() {
+		r := run(t, false, nil, c.name, "--help")
+		if r.code != ExitOK || !strings.Contains(r.stdout, "Usage: netwright "+c.name) {
+			t.Errorf("%s --help = %d, %q; want usage on stdout and exit 0", c.name, r.code, r.stdout)
+		}
+	}
+}
+
+func TestPlanJSONAndYAMLCarryTheDesign(t *testing.T) {
+	j := run(t, false, nil, "plan", "../../examples/hub-spoke.yaml", "-o", "json")
+	if j.code != ExitOK {
+		t.Fatalf("plan -o json: %d %s", j.code, j.stderr)
+	}
+	d, err := design.Decode([]byte(j.stdout))
+	if err != nil {
+		t.Fatalf("plan -o json output does not decode: %v", err)
+	}
+	if len(d.VPCs) != 3 || len(d.TransitGateways) != 1 {
+		t.Errorf("decoded design has %d VPCs and %d TGWs; want 3 and 1", len(d.VPCs), len(d.TransitGateways))
+	}
+	y := run(t, false, nil, "plan", "-o", "yaml", "../../examples/hub-spoke.yaml")
+	if y.code != ExitOK {
+		t.Fatalf("plan -o yaml: %d %s", y.code, y.stderr)
+	}
+	var fromYAML, fromJSON any
+	if err := yaml.Unmarshal([]byte(y.stdout), &fromYAML); err != nil {
+		t.Fatalf("plan -o yaml output is not YAML: %v", err)
+	}
+	if err := json.Unmarshal([]byte(j.stdout), &fromJSON); err != nil {
+		t.Fatal(err)
+	}
+	// Compare through JSON so YAML and JSON number types line up.
+	a, _ := json.Marshal(fromYAML)
+	b, _ := json.Marshal(fromJSON)
+	if !bytes.Equal(a, b) {
+		t.Error("plan -o yaml and -o json carry different designs")
+	}
+	if strings.Contains(y.stdout, "{") {
+		t.Error("plan -o yaml should use block style, not JSON flow style")
+	}
+}
+
+func TestColour(t *testing.T) {
+	const bad = "../../testdata/errors/unknown-keys.yaml"
+	if r := run(t, true, nil, "validate", bad); !strings.Contains(r.stderr, "\x1b[") {
+		t.Error("no colour on a terminal")
+	}
+	if r := run(t, true, map[string]string{"NO_COLOR": "1"}, "validate", bad); strings.Contains(r.stderr, "\x1b[") {
+		t.Error("colour despite NO_COLOR")
+	}
+	if r := run(t, false, nil, "validate", bad); strings.Contains(r.stderr, "\x1b[") {
+		t.Error("colour when stderr is not a terminal")
+	}
+}
+
+func TestDiagnosticsShowSnippet(t *testing.T) {
+	r := run(t, false, nil, "validate", "../../testdata/errors/unknown-keys.yaml")
+	for _, want := range []string{"     7 |     prot: 8080", "       |     ^", `Did you mean "port"?`, "4 error(s), 0 warning(s)"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package layering
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/netwright/netwright/"
+
+// layers lists, for each package (by path under the module, a trailing /
+// meaning every package below), the internal packages its non-test code
+// may import. Foundation packages may be imported by anyone. Tests are free
+// to build fixtures with any stage.
+var foundation = []string{"internal/diag", "internal/didyoumean", "internal/awsfacts", "internal/ipam"}
+
+var allowed = map[string][]string{
+	"internal/diag":       {},
+	"internal/didyoumean": {},
+	"internal/awsfacts":   {},
+	"internal/ipam":       {},
+	"internal/layering":   {},
+	"internal/spec":       foundation,
+	"internal/design":     foundation,
+	"internal/plan":       append([]string{"internal/spec", "internal/design"}, foundation...),
+	"internal/analysis/":  append([]string{"internal/design", "internal/analysis/"}, foundation...),
+	"internal/render/":    append([]string{"internal/design", "internal/analysis/", "internal/render/"}, foundation...),
+	"internal/runtime/":   append([]string{"internal/design", "internal/runtime/"}, foundation...),
+	"internal/cli":        {"internal/"},
+	"cmd/netwright":       {"internal/cli"},
+}
+
+// rule returns the allowed imports of a package, matching the longest key.
+func rule(pkg string) ([]string, bool) {
+	best, found := "", false
+	for k := range allowed {
+		if (k == pkg || strings.HasSuffix(k, "/") && strings.HasPrefix(pkg+"/", k)) && len(k) > len(best) {
+			best, found = k, true
+		}
+	}
+	return allowed[best], found
+}
+
+func matches(imp string, patterns []string) bool {
+	return slices.ContainsFunc(patterns, func(p string) bool {
+		return imp == p || strings.HasSuffix(p, "/") && strings.HasPrefix(imp, p)
+	})
+}
+
+// packages returns every directory with Go files, relative to the root.
+func packages(t *testing.T, root string) map[string][]string {
+	t.Helper()
+	out := map[string][]string{}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") {
+			rel, _ := filepath.Rel(root, filepath.Dir(path))
+			out[filepath.ToSlash(rel)] = append(out[filepath.ToSlash(rel)], path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestImportDirection(t *testing.T) {
+	root := "../.."
+	fset := token.NewFileSet()
+	for pkg, files := range packages(t, root) {
+		allow, ok := rule(pkg)
+		if !ok {
+			t.Errorf("package %s has no layering rule; add it to allowed", pkg)
+			continue
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			af, err := parser.ParseFile(fset, f, nil, parser.ImportsOnly)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, is := range af.Imports {
+				imp, _ := strconv.Unquote(is.Path.Value)
+				rel, internal := strings.CutPrefix(imp, module)
+				if !internal {
+					continue
+				}
+				if rel != pkg && !matches(rel, allow) {
+					t.Errorf("%s imports %s, against the layering (spec -> plan -> design -> analysis | render | runtime)", f, imp)
+				}
+			}
+		}
+	}
+}
+
+// TestOnePackageDoc requires exactly one "// Package x" doc comment in
+// each package's non-test files (or a "// Command" one for main).
+func TestOnePackageDoc(t *testing.T) {
+	fset := token.NewFileSet()
+	for pkg, files := range packages(t, "../..") {
+		docs := 0
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			af, err := parser.ParseFile(fset, f, nil, parser.PackageClauseOnly|parser.ParseComments)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if af.Doc != nil {
+				text := af.Doc.Text()
+				if !strings.HasPrefix(text, "Package "+af.Name.Name+" ") && !strings.HasPrefix(text, "Command ") {
+					t.Errorf("%s: package doc must start with %q", f, "Package "+af.Name.Name)
+				}
+				docs++
+			}
+		}
+		if docs != 1 {
+			t.Errorf("package %s has %d package doc comments; want exactly 1", pkg, docs)
+		}
+	}
+}
+
+// TestOnlyCLIWritesOutput keeps stdout, stderr and os.Exit in internal/cli.
+func TestOnlyCLIWritesOutput(t *testing.T) {
+	for pkg, files := range packages(t, "../..") {
+		if pkg == "internal/cli" {
+			continue
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, banned := range []string{"os.Stdout", "os.Stderr", "os.Exit(", "fmt.Print", "log.Print", "log.Fatal"} {
+				if strings.Contains(string(b), banned) {
+					t.Errorf("%s uses %s; only internal/cli writes output or exits", f, banned)
+				}
+			}
+		}
+	}
+}
