@@ -25,6 +25,10 @@ type planner struct {
 	vpcs []*vpcPlan
 	// natNeeded says whether private subnets need a default route to NAT.
 	natNeeded bool
+	// home maps a service to its VPC, and crossFlows the pairs of VPCs a
+	// declared flow crosses; both are filled on first use, after layout.
+	home       map[string]*vpcPlan
+	crossFlows map[[2]string]string
 }
 
 // Build designs the network for a validated spec. The design is nil when

@@ -41,21 +41,33 @@ func transitSubnets(v *vpcPlan) []string {
 
 // vpcOf returns the VPC a service lives in (its first, for multi-region).
 func (p *planner) vpcOf(name string) *vpcPlan {
-	for _, v := range p.vpcs {
-		for _, group := range [][]*spec.Service{v.app, v.data, v.inspection} {
-			if slices.ContainsFunc(group, func(s *spec.Service) bool { return s.Name == name }) {
-				return v
+	if p.home == nil {
+		p.home = map[string]*vpcPlan{}
+		for _, v := range p.vpcs {
+			for _, group := range [][]*spec.Service{v.app, v.data, v.inspection} {
+				for _, svc := range group {
+					if _, ok := p.home[svc.Name]; !ok {
+						p.home[svc.Name] = v
+					}
+				}
 			}
 		}
 	}
-	return nil
+	return p.home[name]
 }
 
 // crossVPCFlows returns, for each pair of VPCs with a declared dependency
 // between them, the first dependency that asks for it, keyed by the two VPC
 // names in order.
 func (p *planner) crossVPCFlows() map[[2]string]string {
+	if p.crossFlows != nil {
+		return p.crossFlows
+	}
 	out := map[[2]string]string{}
+	p.crossFlows = out
+	if len(p.vpcs) < 2 {
+		return out
+	}
 	for _, svc := range p.spec.Services {
 		from := p.vpcOf(svc.Name)
 		for _, dep := range svc.DependsOn {
