@@ -28,6 +28,7 @@ var allowed = map[string][]string{
 	"internal/layering":   {},
 	"internal/spec":       foundation,
 	"internal/design":     foundation,
+	"internal/albrules":   append([]string{"internal/design"}, foundation...),
 	"internal/plan":       append([]string{"internal/spec", "internal/design"}, foundation...),
 	"internal/analysis/":  append([]string{"internal/design", "internal/analysis/"}, foundation...),
 	"internal/render/":    append([]string{"internal/design", "internal/analysis/", "internal/render/"}, foundation...),

@@ -15,9 +15,10 @@ import (
 
 // ALB condition limits (ELB user guide, "Listener rules").
 const (
-	albMaxConditionValues = 5
-	albMaxWildcards       = 5
-	albMaxPatternLength   = 128
+	albMaxConditionValues    = 5
+	albMaxValuesPerCondition = 3
+	albMaxWildcards          = 5
+	albMaxPatternLength      = 128
 )
 
 var (
@@ -100,6 +101,15 @@ func (d *decoder) checkRuleLimits(n *yaml.Node, p string, r *IngressRule) {
 	}
 	if r.Path != "" {
 		values++
+	}
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"methods", len(r.Methods)}, {"source_ips", len(r.SourceIPs)}} {
+		if c.n > albMaxValuesPerCondition {
+			d.errorAt(n, fmt.Sprintf("%s.%s has %d values; an ALB condition allows %d", p, c.name, c.n, albMaxValuesPerCondition),
+				"Split the rule into rules with at most three values each.")
+		}
 	}
 	if values > albMaxConditionValues {
 		d.errorAt(n, fmt.Sprintf("%s has %d condition values; an ALB rule allows %d", p, values, albMaxConditionValues),

@@ -1,0 +1,177 @@
+package design
+
+import (
+	"net/netip"
+
+	"github.com/netwright/netwright/internal/diag"
+)
+
+// Load balancer types and schemes.
+const (
+	ALB            = "application"
+	NLB            = "network"
+	GWLB           = "gateway"
+	InternetFacing = "internet-facing"
+	Internal       = "internal"
+)
+
+// LoadBalancer is an ALB, NLB or GWLB.
+type LoadBalancer struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Type   string `json:"type"`
+	Scheme string `json:"scheme,omitempty"`
+	VPC    string `json:"vpc"`
+	// Subnets hold the load balancer's nodes, one per AZ.
+	Subnets        []string `json:"subnets"`
+	SecurityGroups []string `json:"security_groups,omitempty"`
+	// ElasticIPs gives an NLB fixed addresses, one per subnet.
+	ElasticIPs bool `json:"elastic_ips,omitempty"`
+	// IdleTimeout is the ALB connection idle timeout (60s by default);
+	// keep-alive timeouts behind it must be longer.
+	IdleTimeout        Duration    `json:"idle_timeout,omitzero"`
+	DropInvalidHeaders bool        `json:"drop_invalid_header_fields,omitempty"`
+	DeletionProtection bool        `json:"deletion_protection"`
+	CrossZone          bool        `json:"cross_zone"`
+	AccessLogs         *AccessLogs `json:"access_logs,omitempty"`
+	Listeners          []Listener  `json:"listeners"`
+}
+
+// AccessLogs sends a load balancer's access logs to S3.
+type AccessLogs struct {
+	Bucket string `json:"bucket"`
+	Prefix string `json:"prefix"`
+}
+
+// Listener is a port and protocol a load balancer accepts.
+type Listener struct {
+	ID       string `json:"id"`
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"` // HTTP, HTTPS, TCP, UDP, TLS, GENEVE
+	// Certificate is an ACM ARN or "auto" (DNS-validated for the domain).
+	Certificate   string         `json:"certificate,omitempty"`
+	SSLPolicy     string         `json:"ssl_policy,omitempty"`
+	ALPNPolicy    string         `json:"alpn_policy,omitempty"`
+	DefaultAction Action         `json:"default_action"`
+	Rules         []ListenerRule `json:"rules,omitempty"`
+}
+
+// ListenerRule is an ALB rule: evaluated by ascending priority, the first
+// match wins, the default action last.
+type ListenerRule struct {
+	ID         string     `json:"id"`
+	Priority   int        `json:"priority"`
+	Conditions Conditions `json:"conditions"`
+	Action     Action     `json:"action"`
+	// Source names the spec's rule, such as "ingress[2]".
+	Source string      `json:"source"`
+	Origin *diag.Range `json:"origin,omitempty"`
+}
+
+// Conditions are an ALB rule's conditions; all must match. Empty fields
+// match everything.
+type Conditions struct {
+	Host      string         `json:"host,omitempty"`
+	Path      string         `json:"path,omitempty"`
+	Headers   []KeyValue     `json:"headers,omitempty"`
+	Methods   []string       `json:"methods,omitempty"`
+	Query     []KeyValue     `json:"query,omitempty"`
+	SourceIPs []netip.Prefix `json:"source_ips,omitempty"`
+}
+
+// Count is the number of condition values, which ALB limits to five.
+func (c Conditions) Count() int {
+	n := len(c.Headers) + len(c.Methods) + len(c.Query) + len(c.SourceIPs)
+	if c.Host != "" {
+		n++
+	}
+	if c.Path != "" {
+		n++
+	}
+	return n
+}
+
+// KeyValue is a header or query condition; the value may hold * and ?.
+type KeyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// Action kinds.
+const (
+	ActionForward  = "forward"
+	ActionRedirect = "redirect"
+	ActionFixed    = "fixed-response"
+)
+
+// Action is what a listener does with a request.
+type Action struct {
+	Type string `json:"type"`
+	// Forward lists target groups and weights.
+	Forward []WeightedTarget `json:"forward,omitempty"`
+	// Redirect sends the client elsewhere (HTTP to HTTPS).
+	RedirectProtocol string `json:"redirect_protocol,omitempty"`
+	RedirectPort     int    `json:"redirect_port,omitempty"`
+	// StatusCode is the redirect or fixed response code.
+	StatusCode int    `json:"status_code,omitempty"`
+	Body       string `json:"body,omitempty"`
+}
+
+// WeightedTarget is one target group of a forward action.
+type WeightedTarget struct {
+	TargetGroup string `json:"target_group"`
+	Weight      int    `json:"weight"`
+}
+
+// TargetGroup is a set of task IPs a load balancer sends to.
+type TargetGroup struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	VPC     string `json:"vpc"`
+	Service string `json:"service"`
+	Port    int    `json:"port"`
+	// Protocol is HTTP, TCP, UDP, TLS or GENEVE; ProtocolVersion HTTP1,
+	// HTTP2 or GRPC for HTTP.
+	Protocol        string `json:"protocol"`
+	ProtocolVersion string `json:"protocol_version,omitempty"`
+	TargetType      string `json:"target_type"`
+	// Algorithm is round_robin, least_outstanding_requests or
+	// weighted_random for ALB; NLB and GWLB hash flows.
+	Algorithm         string `json:"algorithm,omitempty"`
+	AnomalyMitigation bool   `json:"anomaly_mitigation,omitempty"`
+	// Stickiness is lb_cookie (ALB) or source_ip (NLB), or empty.
+	Stickiness          string       `json:"stickiness,omitempty"`
+	StickinessDuration  Duration     `json:"stickiness_duration,omitzero"`
+	DeregistrationDelay Duration     `json:"deregistration_delay"`
+	SlowStart           Duration     `json:"slow_start,omitzero"`
+	PreserveClientIP    bool         `json:"preserve_client_ip,omitempty"`
+	Health              TargetHealth `json:"health"`
+}
+
+// TargetHealth is a target group's health check and what its settings
+// mean in time.
+type TargetHealth struct {
+	Protocol           string   `json:"protocol"` // HTTP, TCP
+	Port               int      `json:"port"`
+	Path               string   `json:"path,omitempty"`
+	Matcher            string   `json:"matcher,omitempty"`
+	Interval           Duration `json:"interval"`
+	Timeout            Duration `json:"timeout"`
+	HealthyThreshold   int      `json:"healthy_threshold"`
+	UnhealthyThreshold int      `json:"unhealthy_threshold"`
+	// UnhealthyAfter is how long a target that stops answering keeps
+	// receiving traffic: unhealthy_threshold failed checks, the last one
+	// timing out.
+	UnhealthyAfter Duration `json:"unhealthy_after"`
+	// HealthyAfter is how long a new or recovered target waits before
+	// traffic: healthy_threshold passing checks.
+	HealthyAfter Duration `json:"healthy_after"`
+}
+
+// GatewayLoadBalancerEndpoint steers routed traffic to a GWLB.
+type GatewayLoadBalancerEndpoint struct {
+	ID           string `json:"id"`
+	LoadBalancer string `json:"load_balancer"`
+	Subnet       string `json:"subnet"`
+	AZ           string `json:"az"`
+}
