@@ -41,6 +41,13 @@ type Design struct {
 	// TransitGatewayPeerings join Transit Gateways across Regions.
 	TransitGatewayPeerings []TransitGatewayPeering `json:"transit_gateway_peerings,omitempty"`
 
+	LoadBalancers []LoadBalancer `json:"load_balancers,omitempty"`
+	TargetGroups  []TargetGroup  `json:"target_groups,omitempty"`
+	// GatewayLoadBalancerEndpoints steer inspected flows to a GWLB.
+	GatewayLoadBalancerEndpoints []GatewayLoadBalancerEndpoint `json:"gateway_load_balancer_endpoints,omitempty"`
+	SecurityGroups               []SecurityGroup               `json:"security_groups,omitempty"`
+	NetworkACLs                  []NetworkACL                  `json:"network_acls,omitempty"`
+
 	Services []Service `json:"services"`
 	// Flows are what the application declares may happen: dependencies,
 	// public entry and internet egress. Everything else must be blocked.
@@ -86,6 +93,7 @@ const (
 	TierEndpoints  = "endpoints"  // interface endpoint ENIs
 	TierTransit    = "transit"    // Transit Gateway attachment ENIs
 	TierInspection = "inspection" // appliances behind a Gateway Load Balancer
+	TierFirewall   = "firewall"   // Gateway Load Balancer endpoints that steer inspected flows
 )
 
 // Subnet is one subnet in one Availability Zone.
@@ -127,6 +135,8 @@ const (
 	TargetNATGateway      = "nat_gateway"
 	TargetTransitGateway  = "transit_gateway"
 	TargetGatewayEndpoint = "gateway_endpoint"
+	// TargetGWLBEndpoint is a Gateway Load Balancer endpoint.
+	TargetGWLBEndpoint = "gwlb_endpoint"
 )
 
 // RouteTable is a VPC route table.
@@ -134,6 +144,9 @@ type RouteTable struct {
 	ID     string  `json:"id"`
 	Name   string  `json:"name"`
 	Routes []Route `json:"routes"`
+	// EdgeGateway is set on an edge route table associated with the
+	// internet gateway (ingress routing), which steers inbound traffic.
+	EdgeGateway string `json:"edge_gateway,omitempty"`
 }
 
 // Route is one route. Exactly one of Destination and DestinationPrefixList
@@ -201,7 +214,10 @@ type TransitGateway struct {
 	ID          string                     `json:"id"`
 	Region      string                     `json:"region"`
 	ASN         int                        `json:"asn"`
-	Attachments []TransitGatewayAttachment `json:"attachments"`
+	// SecurityGroupReferencing lets inbound security group rules in one
+	// attached VPC name groups of another attached VPC in the Region.
+	SecurityGroupReferencing bool                       `json:"security_group_referencing,omitempty"`
+	Attachments              []TransitGatewayAttachment `json:"attachments"`
 	RouteTables []TransitGatewayRouteTable `json:"route_tables"`
 }
 
@@ -265,10 +281,12 @@ type Service struct {
 	Origin     *diag.Range `json:"origin,omitempty"`
 }
 
-// Placement is the subnets a service's tasks use in one VPC.
+// Placement is the subnets a service's tasks use in one VPC, and the
+// security groups each task's ENI gets there.
 type Placement struct {
-	VPC     string   `json:"vpc"`
-	Subnets []string `json:"subnets"`
+	VPC            string   `json:"vpc"`
+	Subnets        []string `json:"subnets"`
+	SecurityGroups []string `json:"security_groups,omitempty"`
 }
 
 // HealthCheck is a target group and mesh health check.
@@ -376,6 +394,26 @@ func Decode(b []byte) (*Design, error) {
 		return nil, fmt.Errorf("decode design: format_version %d is not %d", d.FormatVersion, FormatVersion)
 	}
 	return &d, nil
+}
+
+// SharesTransitGateway reports whether two VPCs attach to one Transit
+// Gateway with security group referencing on, so an inbound rule in one may
+// name a group of the other.
+func (d *Design) SharesTransitGateway(a, b string) bool {
+	for _, t := range d.TransitGateways {
+		if !t.SecurityGroupReferencing {
+			continue
+		}
+		var hasA, hasB bool
+		for _, at := range t.Attachments {
+			hasA = hasA || at.VPC == a
+			hasB = hasB || at.VPC == b
+		}
+		if hasA && hasB {
+			return true
+		}
+	}
+	return false
 }
 
 // VPC returns the VPC with the given ID, or nil.

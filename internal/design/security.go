@@ -77,6 +77,7 @@ func portRange(from, to int) string {
 type NetworkACL struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+	VPC  string `json:"vpc"`
 	// Tier is the subnet tier it guards; Group the microservice group.
 	Tier     string     `json:"tier"`
 	Group    string     `json:"group,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"net/netip"
+	"regexp"
 	"slices"
 
 	"github.com/netwright/netwright/internal/ipam"
@@ -125,6 +126,15 @@ func (d *Design) Validate() []error {
 				targets[tgw.ID] = true
 			}
 		}
+		subnetOf := map[string]bool{}
+		for _, s := range v.Subnets {
+			subnetOf[s.ID] = true
+		}
+		for _, e := range d.GatewayLoadBalancerEndpoints {
+			if subnetOf[e.Subnet] {
+				targets[e.ID] = true
+			}
+		}
 		for _, rt := range v.RouteTables {
 			local := 0
 			for _, r := range rt.Routes {
@@ -141,6 +151,9 @@ func (d *Design) Validate() []error {
 			}
 			if local != 1 {
 				bad("route table %s: has %d local routes; want 1", rt.ID, local)
+			}
+			if rt.EdgeGateway != "" && rt.EdgeGateway != v.InternetGateway {
+				bad("route table %s: edge gateway %q is not vpc %s's internet gateway", rt.ID, rt.EdgeGateway, v.ID)
 			}
 		}
 	}
@@ -196,6 +209,9 @@ func (d *Design) Validate() []error {
 			}
 		}
 	}
+	errs = append(errs, d.validateLoadBalancing(subnetVPC)...)
+	errs = append(errs, d.validateSecurity(subnetVPC)...)
+
 	services := make(map[string]bool, len(d.Services))
 	for _, s := range d.Services {
 		services[s.Name] = true
@@ -218,4 +234,180 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+func (d *Design) validateLoadBalancing(subnetVPC map[string]string) []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	tgs := map[string]TargetGroup{}
+	for _, tg := range d.TargetGroups {
+		tgs[tg.ID] = tg
+		if d.VPC(tg.VPC) == nil {
+			bad("target group %s: vpc %q does not exist", tg.ID, tg.VPC)
+		}
+		if d.Service(tg.Service) == nil {
+			bad("target group %s: service %q does not exist", tg.ID, tg.Service)
+		}
+		if len(tg.Name) > 32 {
+			bad("target group %s: name %q is longer than 32 characters", tg.ID, tg.Name)
+		}
+		if tg.Health.Timeout >= tg.Health.Interval {
+			bad("target group %s: health check timeout %s is not less than the interval %s", tg.ID, tg.Health.Timeout, tg.Health.Interval)
+		}
+	}
+	groups := map[string]bool{}
+	for _, sg := range d.SecurityGroups {
+		groups[sg.ID] = true
+	}
+	lbs := map[string]bool{}
+	for _, lb := range d.LoadBalancers {
+		lbs[lb.ID] = true
+		if len(lb.Name) > 32 {
+			bad("load balancer %s: name %q is longer than 32 characters", lb.ID, lb.Name)
+		}
+		azs := map[string]bool{}
+		for _, s := range lb.Subnets {
+			if subnetVPC[s] != lb.VPC {
+				bad("load balancer %s: subnet %q is not in vpc %s", lb.ID, s, lb.VPC)
+			}
+			for _, v := range d.VPCs {
+				for _, sn := range v.Subnets {
+					if sn.ID == s {
+						if azs[sn.AZ] {
+							bad("load balancer %s: two subnets in %s", lb.ID, sn.AZ)
+						}
+						azs[sn.AZ] = true
+					}
+				}
+			}
+		}
+		if lb.Type == ALB && len(azs) < 2 {
+			bad("load balancer %s: an ALB needs subnets in at least 2 AZs, has %d", lb.ID, len(azs))
+		}
+		for _, g := range lb.SecurityGroups {
+			if !groups[g] {
+				bad("load balancer %s: security group %q does not exist", lb.ID, g)
+			}
+		}
+		prios := map[int]bool{}
+		for _, l := range lb.Listeners {
+			actions := []Action{l.DefaultAction}
+			for _, r := range l.Rules {
+				if r.Priority < 1 || r.Priority > 50000 || prios[r.Priority] {
+					bad("listener %s: rule %s has priority %d, outside 1-50000 or repeated", l.ID, r.ID, r.Priority)
+				}
+				prios[r.Priority] = true
+				actions = append(actions, r.Action)
+			}
+			for _, a := range actions {
+				for _, f := range a.Forward {
+					tg, ok := tgs[f.TargetGroup]
+					if !ok {
+						bad("listener %s: target group %q does not exist", l.ID, f.TargetGroup)
+					} else if tg.VPC != lb.VPC {
+						bad("listener %s: target group %s is in %s, not the load balancer's vpc %s", l.ID, tg.ID, tg.VPC, lb.VPC)
+					}
+				}
+			}
+		}
+	}
+	for _, e := range d.GatewayLoadBalancerEndpoints {
+		if !lbs[e.LoadBalancer] {
+			bad("gwlb endpoint %s: load balancer %q does not exist", e.ID, e.LoadBalancer)
+		}
+		if subnetVPC[e.Subnet] == "" {
+			bad("gwlb endpoint %s: subnet %q does not exist", e.ID, e.Subnet)
+		}
+	}
+	return errs
+}
+
+// sgDescriptionRE is what AWS accepts in a security group rule description.
+var sgDescriptionRE = regexp.MustCompile(`^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]{0,255}$`)
+
+func (d *Design) validateSecurity(subnetVPC map[string]string) []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	groups := map[string]string{}
+	for _, sg := range d.SecurityGroups {
+		groups[sg.ID] = sg.VPC
+	}
+	for _, sg := range d.SecurityGroups {
+		if d.VPC(sg.VPC) == nil {
+			bad("security group %s: vpc %q does not exist", sg.ID, sg.VPC)
+		}
+		if sg.Kind == SGDefault && len(sg.Ingress)+len(sg.Egress) > 0 {
+			bad("security group %s: the default group must have no rules", sg.ID)
+		}
+		for dir, rules := range map[string][]SGRule{"ingress": sg.Ingress, "egress": sg.Egress} {
+			if len(rules) > 60 {
+				bad("security group %s: %d %s rules, past the 60 AWS allows", sg.ID, len(rules), dir)
+			}
+			for _, r := range rules {
+				peers := 0
+				if r.PeerGroup != "" {
+					peers++
+					if vpc, ok := groups[r.PeerGroup]; !ok {
+						bad("security group %s: %s rule references %q, which does not exist", sg.ID, dir, r.PeerGroup)
+					} else if vpc != sg.VPC && (dir != "ingress" || !d.SharesTransitGateway(vpc, sg.VPC)) {
+						bad("security group %s: %s rule references %s in another vpc without transit gateway referencing", sg.ID, dir, r.PeerGroup)
+					}
+				}
+				if r.PeerCIDR.IsValid() {
+					peers++
+				}
+				if r.PeerPrefixList != "" {
+					peers++
+				}
+				if peers != 1 {
+					bad("security group %s: a %s rule has %d peers; want 1", sg.ID, dir, peers)
+				}
+				if r.Description == "" || !sgDescriptionRE.MatchString(r.Description) {
+					bad("security group %s: %s rule description %q is empty or has characters AWS rejects", sg.ID, dir, r.Description)
+				}
+				if r.FromPort > r.ToPort || r.FromPort < 0 || r.ToPort > 65535 {
+					bad("security group %s: %s rule ports %d-%d are invalid", sg.ID, dir, r.FromPort, r.ToPort)
+				}
+			}
+		}
+	}
+	for _, s := range d.Services {
+		for _, p := range s.Placements {
+			if len(p.SecurityGroups) > 5 {
+				bad("service %s: %d security groups per task in %s, past the 5 AWS allows per ENI", s.Name, len(p.SecurityGroups), p.VPC)
+			}
+			for _, g := range p.SecurityGroups {
+				if groups[g] != p.VPC {
+					bad("service %s: security group %q is not in vpc %s", s.Name, g, p.VPC)
+				}
+			}
+		}
+	}
+	covered := map[string]int{}
+	for _, n := range d.NetworkACLs {
+		numbers := map[string]bool{}
+		for dir, rules := range map[string][]NACLRule{"in": n.Inbound, "out": n.Outbound} {
+			for _, r := range rules {
+				key := fmt.Sprintf("%s/%d", dir, r.Number)
+				if r.Number < 1 || r.Number > 32766 || numbers[key] {
+					bad("network acl %s: rule number %d (%sbound) is outside 1-32766 or repeated", n.ID, r.Number, dir)
+				}
+				numbers[key] = true
+			}
+		}
+		for _, s := range n.Subnets {
+			covered[s]++
+			if subnetVPC[s] != n.VPC {
+				bad("network acl %s: subnet %q is not in vpc %s", n.ID, s, n.VPC)
+			}
+		}
+	}
+	if len(d.NetworkACLs) > 0 {
+		for s := range subnetVPC {
+			if covered[s] != 1 {
+				bad("subnet %s is in %d network acls; want exactly 1", s, covered[s])
+			}
+		}
+	}
+	return errs
 }

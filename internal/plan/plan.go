@@ -25,6 +25,9 @@ type planner struct {
 	vpcs []*vpcPlan
 	// natNeeded says whether private subnets need a default route to NAT.
 	natNeeded bool
+	// missingStartup are the start-up endpoints network.endpoints lacks,
+	// whose traffic goes through NAT.
+	missingStartup []string
 	// home maps a service to its VPC, and crossFlows the pairs of VPCs a
 	// declared flow crosses; both are filled on first use, after layout.
 	home       map[string]*vpcPlan
@@ -53,8 +56,12 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	}
 	p.transit()
 	p.routing()
+	p.loadBalancers()
+	p.steerInspection()
 	p.services()
 	p.flows()
+	p.security()
+	p.networkACLs()
 	p.checkQuotas()
 	p.diags.Sort()
 	if p.diags.HasErrors() {

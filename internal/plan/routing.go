@@ -118,9 +118,32 @@ func (p *planner) routing() {
 			}
 		}
 
+		if len(v.inspection) > 0 {
+			// GWLB endpoints hand inspected traffic on: to the internet
+			// gateway in a VPC of its own, to NAT and the spokes in a hub.
+			if vpc.Role == design.RoleHub {
+				for az := range vpc.AZs {
+					var routes []design.Route
+					if len(v.natAZs) > 0 {
+						routes = append(routes, design.Route{Destination: anyIPv4, TargetKind: design.TargetNATGateway, Target: natFor(az)})
+					}
+					rtFor[fmt.Sprintf("firewall/%d", az)] = addRT("firewall-"+azSuffix(vpc.AZs[az]), append(routes, toTGW(peers)...))
+				}
+			} else {
+				rtFor[design.TierFirewall] = addRT("firewall",
+					[]design.Route{{Destination: anyIPv4, TargetKind: design.TargetInternetGateway, Target: vpc.InternetGateway}})
+			}
+		}
+
 		for i := range vpc.Subnets {
 			s := &vpc.Subnets[i]
 			switch s.Tier {
+			case design.TierFirewall:
+				if id, ok := rtFor[fmt.Sprintf("firewall/%d", s.AZIndex)]; ok {
+					s.RouteTable = id
+				} else {
+					s.RouteTable = rtFor[design.TierFirewall]
+				}
 			case design.TierPublic, design.TierData:
 				s.RouteTable = rtFor[s.Tier]
 			case design.TierTransit:
@@ -183,7 +206,7 @@ func (p *planner) endpoints(v *vpcPlan) {
 	vpc := &v.vpc
 	var private []string
 	for _, rt := range vpc.RouteTables {
-		if !strings.HasSuffix(rt.ID, "-public") && !strings.Contains(rt.ID, "-transit") {
+		if !strings.HasSuffix(rt.ID, "-public") && !strings.Contains(rt.ID, "-transit") && !strings.Contains(rt.ID, "-firewall") {
 			private = append(private, rt.ID)
 		}
 	}

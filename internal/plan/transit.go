@@ -94,6 +94,9 @@ func (p *planner) hubSpokeTransit() {
 		ID:     fmt.Sprintf("tgw-%s-%s", p.spec.App, region),
 		Region: region,
 		ASN:    transitASNBase,
+		// Lets a spoke's inbound rules name the calling spoke's groups
+		// rather than its subnets' blocks.
+		SecurityGroupReferencing: true,
 	}
 	for _, v := range p.vpcs {
 		tgw.Attachments = append(tgw.Attachments, design.TransitGatewayAttachment{

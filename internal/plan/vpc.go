@@ -45,10 +45,11 @@ type vpcPlan struct {
 var tierRank = map[string]int{
 	design.TierPublic:     0,
 	design.TierTransit:    1,
-	design.TierInspection: 2,
-	design.TierEndpoints:  3,
-	design.TierApp:        4,
-	design.TierData:       5,
+	design.TierFirewall:   2,
+	design.TierInspection: 3,
+	design.TierEndpoints:  4,
+	design.TierApp:        5,
+	design.TierData:       6,
 }
 
 // subnetPlan is a subnet before it has an address.
@@ -72,6 +73,7 @@ func (p *planner) decideNAT() {
 			missing = append(missing, e)
 		}
 	}
+	p.missingStartup = missing
 	var egress []string
 	for _, svc := range p.spec.Services {
 		if len(svc.Egress) > 0 {
@@ -269,6 +271,8 @@ func (p *planner) planSubnets(v *vpcPlan) {
 			endpointDemand = nil
 		}
 		if len(v.inspection) > 0 {
+			v.subnets = append(v.subnets, subnetPlan{tier: design.TierFirewall, az: az, maxBits: awsfacts.MaxSubnetPrefix,
+				demand: []design.Demand{{What: "Gateway Load Balancer endpoint ENI", IPs: 1}}})
 			sp := subnetPlan{tier: design.TierInspection, az: az, maxBits: awsfacts.MaxSubnetPrefix, services: v.inspection}
 			sp.demand = append(sp.demand, design.Demand{What: "Gateway Load Balancer: free addresses it needs", IPs: awsfacts.LoadBalancerFreeIPs})
 			for _, svc := range v.inspection {
@@ -355,7 +359,7 @@ func (p *planner) microserviceGroups(v *vpcPlan) (app, data []serviceGroup) {
 	app, data = single(v.app), single(v.data)
 	fixed := 2 // public and endpoints
 	if len(v.inspection) > 0 {
-		fixed++
+		fixed += 2 // inspection and firewall
 	}
 	azs := p.spec.Network.AZs
 	if (fixed+len(app)+len(data))*azs <= awsfacts.SubnetsPerVPC {

@@ -1,0 +1,406 @@
+package plan
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/netwright/netwright/internal/albrules"
+	"github.com/netwright/netwright/internal/awsfacts"
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/diag"
+	"github.com/netwright/netwright/internal/spec"
+)
+
+// albIdleTimeout is the ALB connection idle timeout netwright keeps at
+// AWS's default; applications' keep-alive timeouts must outlive it.
+const albIdleTimeout = 60 * time.Second
+
+// rulePriorityStep leaves room between listener rules for rules added by
+// hand.
+const rulePriorityStep = 10
+
+// orderedRule is one ingress rule with its ALB conditions.
+type orderedRule struct {
+	index int // position in spec.Ingress
+	cond  design.Conditions
+	to    []spec.Weighted
+	at    *diag.Range
+}
+
+func (r orderedRule) source() string { return fmt.Sprintf("ingress[%d]", r.index) }
+
+// specificity orders rules so the most specific is tried first: an exact
+// host before a wildcard host before none, a longer literal path prefix
+// before a shorter one, an exact path before a pattern with the same
+// prefix, more condition values before fewer, then the order written.
+func specificity(a, b orderedRule) int {
+	return cmp.Or(
+		-cmp.Compare(hostRank(a.cond.Host), hostRank(b.cond.Host)),
+		-cmp.Compare(literalPrefix(a.cond.Path), literalPrefix(b.cond.Path)),
+		-cmp.Compare(exactRank(a.cond.Path), exactRank(b.cond.Path)),
+		-cmp.Compare(a.cond.Count(), b.cond.Count()),
+		cmp.Compare(a.index, b.index),
+	)
+}
+
+func hostRank(h string) int {
+	switch {
+	case h == "":
+		return 0
+	case strings.ContainsAny(h, "*?"):
+		return 1
+	}
+	return 2
+}
+
+// literalPrefix is the length of a path pattern before its first wildcard,
+// or -1 with no path condition.
+func literalPrefix(p string) int {
+	if p == "" {
+		return -1
+	}
+	if i := strings.IndexAny(p, "*?"); i >= 0 {
+		return i
+	}
+	return len(p)
+}
+
+func exactRank(p string) int {
+	if p != "" && !strings.ContainsAny(p, "*?") {
+		return 1
+	}
+	return 0
+}
+
+func conditionsOf(r spec.IngressRule) design.Conditions {
+	c := design.Conditions{Host: r.Host, Path: r.Path, Methods: r.Methods, SourceIPs: r.SourceIPs}
+	for _, h := range r.Headers {
+		c.Headers = append(c.Headers, design.KeyValue{Key: h.Key, Value: h.Value})
+	}
+	for _, q := range r.Query {
+		c.Query = append(c.Query, design.KeyValue{Key: q.Key, Value: q.Value})
+	}
+	return c
+}
+
+func sameTargets(a, b []spec.Weighted) bool {
+	return slices.Equal(a, b)
+}
+
+func targetsText(ws []spec.Weighted) string {
+	if len(ws) == 1 {
+		return ws[0].Service
+	}
+	var parts []string
+	for _, w := range ws {
+		parts = append(parts, fmt.Sprintf("%s %d", w.Service, w.Weight))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// orderIngress gives the ingress rules their listener order and finds the
+// rules that can never match or that contradict each other. It returns the
+// conditional rules in priority order and the condition-less default, if
+// any.
+func (p *planner) orderIngress() ([]orderedRule, *orderedRule) {
+	var rules []orderedRule
+	var def *orderedRule
+	for i, r := range p.spec.Ingress {
+		or := orderedRule{index: i, cond: conditionsOf(r), to: r.To, at: r.At}
+		if or.cond.Count() > 0 {
+			rules = append(rules, or)
+			continue
+		}
+		if def != nil {
+			if sameTargets(def.to, or.to) {
+				p.errorAt(or.at, fmt.Sprintf("%s repeats %s: both are condition-less rules to %s", or.source(), def.source(), targetsText(or.to)),
+					"Only one rule can be the default action; remove one of them.")
+			} else {
+				p.errorAt(or.at, fmt.Sprintf("%s and %s both have no conditions but send to different services (%s; %s)", def.source(), or.source(), targetsText(def.to), targetsText(or.to)),
+					"A rule with no conditions is the listener's default action, and there is one; add conditions to one of them, or merge them into a weighted target.")
+			}
+			continue
+		}
+		def = &or
+	}
+	slices.SortStableFunc(rules, specificity)
+	if len(rules) > awsfacts.ALBRules {
+		p.errorAt(p.spec.At("ingress"), fmt.Sprintf("ingress has %d rules; an ALB allows %d", len(rules), awsfacts.ALBRules),
+			"Merge rules with weighted targets or wider patterns, or split the entry point across load balancers.")
+	}
+	for j := range rules {
+		for i := range j {
+			a, b := &rules[i], &rules[j]
+			if !albrules.Subsumes(&a.cond, &b.cond) {
+				continue
+			}
+			prio := rulePriorityStep * (i + 1)
+			switch {
+			case albrules.Subsumes(&b.cond, &a.cond) && sameTargets(a.to, b.to):
+				p.errorAt(b.at, fmt.Sprintf("%s repeats %s: they match the same requests", b.source(), a.source()),
+					"Remove one of them.")
+			case albrules.Subsumes(&b.cond, &a.cond):
+				p.errorAt(b.at, fmt.Sprintf("%s and %s match the same requests but send them to different services (%s; %s)", a.source(), b.source(), targetsText(a.to), targetsText(b.to)),
+					"ALB would send every such request to the first by priority. Make the conditions differ, or use one rule with a weighted target.")
+			default:
+				p.errorAt(b.at, fmt.Sprintf("%s can never match: %s (priority %d) catches every request it would", b.source(), a.source(), prio),
+					fmt.Sprintf("Every request that matches %s also matches %s, which is tried first. Narrow %s or remove %s.", b.source(), a.source(), a.source(), b.source()))
+			}
+		}
+	}
+	return rules, def
+}
+
+// lbName makes an ELB or target group name: at most 32 letters, digits and
+// hyphens. A longer one keeps its start and ends in a short hash, so names
+// stay unique and stable.
+func lbName(s string) string {
+	if len(s) <= 32 {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	return strings.TrimRight(s[:25], "-") + "-" + hex.EncodeToString(sum[:])[:6]
+}
+
+// entryVPCs are the VPCs that hold public load balancers: the hub in
+// hub_spoke, every Region's VPC in multi_region, else the one VPC.
+func (p *planner) entryVPCs() []*vpcPlan {
+	var out []*vpcPlan
+	for _, v := range p.vpcs {
+		if v.hasPublic && (p.spec.Network.Pattern != spec.PatternHubSpoke || v.vpc.Role == design.RoleHub) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (p *planner) subnetsOf(v *vpcPlan, tier string) []string {
+	var ids []string
+	for _, s := range v.vpc.Subnets {
+		if s.Tier == tier {
+			ids = append(ids, s.ID)
+		}
+	}
+	return ids
+}
+
+// targetGroup returns the ID of the target group for a service in a VPC,
+// making it on first use.
+func (p *planner) targetGroup(v *vpcPlan, svc *spec.Service, lbType string) string {
+	id := fmt.Sprintf("tg-%s-%s-%d", v.vpc.Name, svc.Name, svc.Port)
+	if lbType == design.NLB && spec.IsHTTPLike(svc.Protocol) {
+		id += "-nlb"
+	}
+	if slices.ContainsFunc(p.d.TargetGroups, func(tg design.TargetGroup) bool { return tg.ID == id }) {
+		return id
+	}
+	h := svc.Health
+	tg := design.TargetGroup{
+		ID:                  id,
+		Name:                lbName(strings.TrimPrefix(id, "tg-")),
+		VPC:                 v.vpc.ID,
+		Service:             svc.Name,
+		Port:                svc.Port,
+		TargetType:          "ip",
+		DeregistrationDelay: design.Duration(svc.DeregistrationDelay),
+		Health: design.TargetHealth{
+			Port:               svc.Port,
+			Interval:           design.Duration(h.Interval),
+			Timeout:            design.Duration(h.Timeout),
+			HealthyThreshold:   h.HealthyThreshold,
+			UnhealthyThreshold: h.UnhealthyThreshold,
+			// The worst case: a target that stalls just after passing a check
+			// fails the next unhealthy_threshold checks, the last one by
+			// timing out. With AWS's defaults that is 2 x 30s + 5s, the
+			// "about 60 s" AWS quotes, counted to the end of the last check.
+			UnhealthyAfter: design.Duration(time.Duration(h.UnhealthyThreshold)*h.Interval + h.Timeout),
+			HealthyAfter:   design.Duration(time.Duration(h.HealthyThreshold) * h.Interval),
+		},
+	}
+	switch lbType {
+	case design.ALB:
+		tg.Protocol = "HTTP"
+		tg.ProtocolVersion = map[string]string{spec.ProtoHTTP: "HTTP1", spec.ProtoWebSocket: "HTTP1", spec.ProtoHTTP2: "HTTP2", spec.ProtoGRPC: "GRPC"}[svc.Protocol]
+		tg.Health.Protocol = "HTTP"
+		tg.Health.Path = h.Path
+		tg.Health.Matcher = h.Matcher
+		tg.Algorithm = svc.LoadBalancing
+		tg.SlowStart = design.Duration(svc.SlowStart)
+		switch svc.LoadBalancing {
+		case "weighted_random":
+			tg.AnomalyMitigation = true
+		case "ip_hash":
+			// ALB has no hash on the client address; a long lb_cookie keeps
+			// each client on one target, which is what ip_hash is for.
+			tg.Algorithm = "round_robin"
+			if svc.Stickiness == 0 {
+				tg.Stickiness, tg.StickinessDuration = "lb_cookie", design.Duration(24*time.Hour)
+			}
+			p.warnAt(p.spec.At("services."+svc.Name+".load_balancing"), fmt.Sprintf("services.%s.load_balancing ip_hash becomes lb_cookie stickiness on its ALB", svc.Name),
+				"An ALB cannot hash on the client address; netwright uses round_robin with a one-day lb_cookie, which keeps each client on one target. Clients that drop cookies are spread round robin.")
+		}
+		if svc.Stickiness > 0 {
+			tg.Stickiness, tg.StickinessDuration = "lb_cookie", design.Duration(svc.Stickiness)
+		}
+	case design.NLB:
+		tg.Protocol = map[string]string{spec.ProtoUDP: "UDP", spec.ProtoTLS: "TLS"}[svc.Protocol]
+		if tg.Protocol == "" {
+			tg.Protocol = "TCP"
+		}
+		tg.Health.Protocol = "TCP"
+		// NLB ip targets keep the client address for UDP only by default.
+		tg.PreserveClientIP = svc.Protocol == spec.ProtoUDP
+		if svc.LoadBalancing == "ip_hash" {
+			tg.Stickiness = "source_ip"
+		}
+	case design.GWLB:
+		tg.Protocol, tg.Port = "GENEVE", spec.ApplianceGenevePort
+		tg.Health.Protocol, tg.Health.Port = "TCP", applianceHealthPort
+	}
+	p.d.TargetGroups = append(p.d.TargetGroups, tg)
+	return id
+}
+
+// applianceHealthPort is where appliances answer the GWLB's TCP health
+// check: GENEVE is UDP and cannot be checked itself.
+const applianceHealthPort = 80
+
+func (p *planner) forward(v *vpcPlan, to []spec.Weighted) design.Action {
+	a := design.Action{Type: design.ActionForward}
+	for _, w := range to {
+		a.Forward = append(a.Forward, design.WeightedTarget{TargetGroup: p.targetGroup(v, p.spec.Service(w.Service), design.ALB), Weight: w.Weight})
+	}
+	return a
+}
+
+// loadBalancers designs the public ALB and NLB of each entry VPC and the
+// GWLB of the inspection appliances.
+func (p *planner) loadBalancers() {
+	rules, def := p.orderIngress()
+	var publicHTTP, publicL4 []*spec.Service
+	for i := range p.spec.Services {
+		svc := &p.spec.Services[i]
+		switch {
+		case !svc.Public:
+		case spec.IsHTTPLike(svc.Protocol) && !svc.StaticIP:
+			publicHTTP = append(publicHTTP, svc)
+		default:
+			publicL4 = append(publicL4, svc)
+		}
+	}
+	prod := p.spec.Environment == "production"
+	for _, v := range p.entryVPCs() {
+		public := p.subnetsOf(v, design.TierPublic)
+		logs := &design.AccessLogs{Bucket: lbName(fmt.Sprintf("%s-%s-lb-logs", p.spec.App, v.vpc.Region)), Prefix: v.vpc.Name}
+		if len(publicHTTP) > 0 {
+			lb := design.LoadBalancer{
+				ID: "alb-" + v.vpc.Name + "-public", Name: lbName(v.vpc.Name + "-public"),
+				Type: design.ALB, Scheme: design.InternetFacing, VPC: v.vpc.ID, Subnets: public,
+				IdleTimeout: design.Duration(albIdleTimeout), DropInvalidHeaders: true,
+				DeletionProtection: prod, CrossZone: true, AccessLogs: logs,
+			}
+			https := design.Listener{ID: lb.ID + "-https", Port: 443, Protocol: "HTTPS", Certificate: p.spec.TLS.Certificate, SSLPolicy: p.spec.TLS.Policy}
+			for k, r := range rules {
+				https.Rules = append(https.Rules, design.ListenerRule{
+					ID:         fmt.Sprintf("%s-rule-%d", lb.ID, r.index),
+					Priority:   rulePriorityStep * (k + 1),
+					Conditions: r.cond,
+					Action:     p.forward(v, r.to),
+					Source:     r.source(),
+					Origin:     r.at,
+				})
+			}
+			switch {
+			case def != nil:
+				https.DefaultAction = p.forward(v, def.to)
+			case len(p.spec.Ingress) == 0 && len(publicHTTP) == 1:
+				https.DefaultAction = p.forward(v, []spec.Weighted{{Service: publicHTTP[0].Name, Weight: 1}})
+			default:
+				https.DefaultAction = design.Action{Type: design.ActionFixed, StatusCode: 404, Body: "no route"}
+			}
+			redirect := design.Listener{ID: lb.ID + "-http", Port: 80, Protocol: "HTTP",
+				DefaultAction: design.Action{Type: design.ActionRedirect, RedirectProtocol: "HTTPS", RedirectPort: 443, StatusCode: 301}}
+			lb.Listeners = []design.Listener{https, redirect}
+			p.d.LoadBalancers = append(p.d.LoadBalancers, lb)
+		}
+		if len(publicL4) > 0 {
+			lb := design.LoadBalancer{
+				ID: "nlb-" + v.vpc.Name + "-public", Name: lbName(v.vpc.Name + "-nlb"),
+				Type: design.NLB, Scheme: design.InternetFacing, VPC: v.vpc.ID, Subnets: public,
+				DeletionProtection: prod, CrossZone: true, AccessLogs: logs,
+			}
+			ports := map[string]string{}
+			for _, svc := range publicL4 {
+				lb.ElasticIPs = lb.ElasticIPs || svc.StaticIP
+				l := design.Listener{ID: fmt.Sprintf("%s-%s", lb.ID, svc.Name), Port: svc.Port}
+				switch {
+				case spec.IsHTTPLike(svc.Protocol):
+					// A static address for an HTTP service: the NLB ends TLS on
+					// 443 and passes the requests on over TCP.
+					l.Port, l.Protocol = 443, "TLS"
+				case svc.Protocol == spec.ProtoUDP:
+					l.Protocol = "UDP"
+				case svc.Protocol == spec.ProtoTLS:
+					l.Protocol = "TLS"
+				default:
+					l.Protocol = "TCP"
+				}
+				if l.Protocol == "TLS" {
+					l.Certificate, l.SSLPolicy = p.spec.TLS.Certificate, p.spec.TLS.Policy
+					if svc.Protocol == spec.ProtoGRPC || svc.Protocol == spec.ProtoHTTP2 {
+						l.ALPNPolicy = "HTTP2Preferred"
+					}
+				}
+				key := fmt.Sprintf("%d/%s", l.Port, transport(svc.Protocol))
+				if other, taken := ports[key]; taken {
+					p.errorAt(p.spec.At("services."+svc.Name+".port", "services."+svc.Name), fmt.Sprintf("services %s and %s both need public NLB port %s", other, svc.Name, key),
+						"One NLB listener serves one port and protocol; give one of them another port.")
+					continue
+				}
+				ports[key] = svc.Name
+				l.DefaultAction = design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, svc, design.NLB), Weight: 1}}}
+				lb.Listeners = append(lb.Listeners, l)
+			}
+			p.d.LoadBalancers = append(p.d.LoadBalancers, lb)
+		}
+	}
+	if len(p.spec.Ingress) > 0 && def == nil && len(publicHTTP) > 0 {
+		p.note("load_balancing", "No ingress rule is condition-less, so the HTTPS listener's default action answers 404 to requests no rule matches.")
+	}
+	p.gatewayLoadBalancer()
+	slices.SortFunc(p.d.TargetGroups, func(a, b design.TargetGroup) int { return strings.Compare(a.ID, b.ID) })
+}
+
+// gatewayLoadBalancer puts the inspection appliances behind a GWLB in the
+// VPC that holds them, with one GWLB endpoint per AZ.
+func (p *planner) gatewayLoadBalancer() {
+	in := p.spec.Inspection
+	if in == nil {
+		return
+	}
+	appliance := p.spec.Service(in.Appliance)
+	for _, v := range p.vpcs {
+		if len(v.inspection) == 0 {
+			continue
+		}
+		lb := design.LoadBalancer{
+			ID: "gwlb-" + v.vpc.Name, Name: lbName(v.vpc.Name + "-gwlb"),
+			Type: design.GWLB, VPC: v.vpc.ID, Subnets: p.subnetsOf(v, design.TierInspection),
+			DeletionProtection: p.spec.Environment == "production", CrossZone: false,
+		}
+		lb.Listeners = []design.Listener{{ID: lb.ID + "-geneve", Port: spec.ApplianceGenevePort, Protocol: "GENEVE",
+			DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, appliance, design.GWLB), Weight: 1}}}}}
+		p.d.LoadBalancers = append(p.d.LoadBalancers, lb)
+		for az := range v.vpc.AZs {
+			p.d.GatewayLoadBalancerEndpoints = append(p.d.GatewayLoadBalancerEndpoints, design.GatewayLoadBalancerEndpoint{
+				ID: fmt.Sprintf("gwlbe-%s-%s", v.vpc.Name, azSuffix(v.vpc.AZs[az])), LoadBalancer: lb.ID,
+				Subnet: p.subnetID(v, design.TierFirewall, az), AZ: v.vpc.AZs[az],
+			})
+		}
+	}
+}

@@ -1,0 +1,304 @@
+package plan
+
+import (
+	"cmp"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/netwright/netwright/internal/awsfacts"
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/spec"
+)
+
+// naclRuleStep leaves gaps between NACL rule numbers for rules added by
+// hand; numbering starts at naclFirstRule.
+const (
+	naclRuleStep  = 10
+	naclFirstRule = 100
+)
+
+// naclDraft is a NACL's rules before numbering.
+type naclDraft struct {
+	acl     design.NetworkACL
+	in, out []design.NACLRule
+}
+
+// naclSet maps each subnet to the draft NACL of its tier (and group).
+type naclSet struct {
+	drafts   []*naclDraft
+	bySubnet map[string]*naclDraft
+}
+
+func (n *naclSet) add(subnets []string, inbound bool, proto string, from, to int, cidrs []netip.Prefix, reason string) {
+	seen := map[*naclDraft]bool{}
+	for _, s := range subnets {
+		d := n.bySubnet[s]
+		if d == nil || seen[d] {
+			continue
+		}
+		seen[d] = true
+		for _, c := range cidrs {
+			r := design.NACLRule{Protocol: proto, FromPort: from, ToPort: to, CIDR: c, Allow: true, Reason: reason}
+			if inbound {
+				d.in = append(d.in, r)
+			} else {
+				d.out = append(d.out, r)
+			}
+		}
+	}
+}
+
+// connection adds the four NACL rules a connection needs, NACLs being
+// stateless: out from the client and in at the server on the port, and the
+// answers back on ephemeral ports. Inside one subnet NACLs do not apply,
+// which the rules cost nothing to ignore.
+func (n *naclSet) connection(client, server []string, clientCIDRs, serverCIDRs []netip.Prefix, proto string, port int, reason string) {
+	n.add(client, false, proto, port, port, serverCIDRs, reason)
+	n.add(server, true, proto, port, port, clientCIDRs, reason)
+	n.add(server, false, proto, ephemeralFrom, ephemeralTo, clientCIDRs, "answers: "+reason)
+	n.add(client, true, proto, ephemeralFrom, ephemeralTo, serverCIDRs, "answers: "+reason)
+}
+
+// networkACLs designs one NACL per tier (and per service subnet group in
+// the microservices pattern) as a second, stateless layer under the
+// security groups: each admits exactly the tiers a declared flow crosses,
+// with return traffic on 1024-65535, the range NAT gateways and load
+// balancers use. Transit and GWLB endpoint subnets stay open, as AWS
+// advises: the traffic they carry is filtered where it starts and ends.
+func (p *planner) networkACLs() {
+	set := &naclSet{bySubnet: map[string]*naclDraft{}}
+	for _, v := range p.d.VPCs {
+		byKey := map[string]*naclDraft{}
+		for _, s := range v.Subnets {
+			key := s.Tier
+			if s.Group != "" {
+				key += "-" + s.Group
+			}
+			d := byKey[key]
+			if d == nil {
+				d = &naclDraft{acl: design.NetworkACL{ID: "acl-" + v.Name + "-" + key, Name: v.Name + "-" + key, VPC: v.ID, Tier: s.Tier, Group: s.Group}}
+				byKey[key] = d
+				set.drafts = append(set.drafts, d)
+			}
+			d.acl.Subnets = append(d.acl.Subnets, s.ID)
+			set.bySubnet[s.ID] = d
+		}
+		for _, d := range byKey {
+			if d.acl.Tier == design.TierTransit || d.acl.Tier == design.TierFirewall {
+				why := "Transit Gateway attachment subnets stay open (AWS guidance); traffic is filtered in the subnets it comes from and goes to"
+				if d.acl.Tier == design.TierFirewall {
+					why = "GWLB endpoint subnets pass inspected traffic of every kind; the appliances filter it"
+				}
+				set.add(d.acl.Subnets, true, "all", 0, 65535, []netip.Prefix{anyIPv4}, why)
+				set.add(d.acl.Subnets, false, "all", 0, 65535, []netip.Prefix{anyIPv4}, why)
+			}
+		}
+	}
+
+	home := func(svc *design.Service, vpc string) *design.Placement {
+		if pl := placementIn(svc, vpc); pl != nil {
+			return pl
+		}
+		return &svc.Placements[0]
+	}
+	natSubnets := func(vpc string) []string {
+		for _, v := range p.d.VPCs {
+			if v.ID == vpc && len(v.NATGateways) > 0 {
+				var ids []string
+				for _, n := range v.NATGateways {
+					ids = append(ids, n.Subnet)
+				}
+				return ids
+			}
+		}
+		if p.spec.Network.Pattern == spec.PatternHubSpoke {
+			return natSubnetsOf(&p.d.VPCs[0])
+		}
+		return nil
+	}
+	// internetVia opens a path from subnets to the internet through NAT.
+	internetVia := func(src []string, vpc string, dst netip.Prefix, port int, reason string) {
+		srcCIDRs := p.subnetCIDRs(src)
+		set.connection(src, nil, nil, []netip.Prefix{dst}, "tcp", port, reason)
+		nat := natSubnets(vpc)
+		set.connection(nil, nat, srcCIDRs, nil, "tcp", port, reason+" (into NAT)")
+		set.connection(nat, nil, nil, []netip.Prefix{dst}, "tcp", port, reason+" (out of NAT)")
+	}
+
+	for _, f := range p.d.Flows {
+		switch f.Kind {
+		case design.FlowService:
+			caller, callee := p.d.Service(f.From), p.d.Service(f.To)
+			for _, pl := range caller.Placements {
+				cpl := home(callee, pl.VPC)
+				set.connection(pl.Subnets, cpl.Subnets, p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(cpl.Subnets), f.Transport, f.Port,
+					fmt.Sprintf("%s calls %s on %d", f.From, f.To, f.Port))
+			}
+		case design.FlowEgress:
+			dst := anyIPv4
+			if pre, err := netip.ParsePrefix(f.Destination); err == nil {
+				dst = pre
+			}
+			for _, pl := range p.d.Service(f.From).Placements {
+				internetVia(pl.Subnets, pl.VPC, dst, f.Port, fmt.Sprintf("%s egress to %s:%d", f.From, f.Destination, f.Port))
+			}
+		}
+	}
+	internet := p.ingressSources()
+	for _, lb := range p.d.LoadBalancers {
+		for _, l := range lb.Listeners {
+			if lb.Type != design.GWLB {
+				proto := "tcp"
+				if l.Protocol == "UDP" {
+					proto = "udp"
+				}
+				set.connection(nil, lb.Subnets, internet, nil, proto, l.Port, fmt.Sprintf("clients to %s port %d", lb.Name, l.Port))
+			}
+			for _, tgID := range forwardedTargetGroups(l) {
+				tg := p.targetGroupByID(tgID)
+				svc := p.d.Service(tg.Service)
+				pl := home(svc, lb.VPC)
+				proto := transport(svc.Protocol)
+				if lb.Type == design.GWLB {
+					set.connection(lb.Subnets, pl.Subnets, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), "udp", tg.Port, "GENEVE from "+lb.Name)
+					set.connection(lb.Subnets, pl.Subnets, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), "tcp", tg.Health.Port, "health checks from "+lb.Name)
+					continue
+				}
+				set.connection(lb.Subnets, pl.Subnets, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), proto, tg.Port,
+					fmt.Sprintf("%s to %s and its health checks on %d", lb.Name, svc.Name, tg.Port))
+				if tg.PreserveClientIP {
+					set.connection(nil, pl.Subnets, internet, nil, proto, tg.Port, fmt.Sprintf("clients of %s keep their address", lb.Name))
+				}
+			}
+		}
+	}
+	// AWS APIs for every task that is not a data store.
+	for _, svc := range p.d.Services {
+		if spec.IsDataStoreKind(svc.Kind) {
+			continue
+		}
+		for _, pl := range svc.Placements {
+			v := p.d.VPC(pl.VPC)
+			epVPC := v
+			if p.spec.Network.Pattern == spec.PatternHubSpoke {
+				epVPC = &p.d.VPCs[0]
+			}
+			for _, e := range epVPC.Endpoints {
+				if e.Kind == design.EndpointInterface {
+					set.connection(pl.Subnets, e.Subnets, p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(e.Subnets), "tcp", 443,
+						svc.Name+" calls AWS APIs through the interface endpoints")
+					break
+				}
+			}
+			if slices.ContainsFunc(v.Endpoints, func(e design.Endpoint) bool { return e.Kind == design.EndpointGateway }) {
+				// A gateway endpoint's services answer from public
+				// addresses, and NACLs cannot name prefix lists.
+				set.connection(pl.Subnets, nil, nil, []netip.Prefix{anyIPv4}, "tcp", 443, svc.Name+" reaches S3 or DynamoDB through a gateway endpoint (NACLs cannot name prefix lists)")
+			}
+			if len(p.missingStartup) > 0 && p.natNeeded {
+				internetVia(pl.Subnets, pl.VPC, anyIPv4, 443, svc.Name+" pulls images and calls AWS APIs through NAT")
+			}
+		}
+	}
+
+	for _, d := range set.drafts {
+		d.acl.Inbound = p.numberNACL(d.acl, compactNACL(d.in), "inbound")
+		d.acl.Outbound = p.numberNACL(d.acl, compactNACL(d.out), "outbound")
+		p.d.NetworkACLs = append(p.d.NetworkACLs, d.acl)
+	}
+	slices.SortFunc(p.d.NetworkACLs, func(a, b design.NetworkACL) int { return strings.Compare(a.ID, b.ID) })
+}
+
+func natSubnetsOf(v *design.VPC) []string {
+	var ids []string
+	for _, n := range v.NATGateways {
+		ids = append(ids, n.Subnet)
+	}
+	return ids
+}
+
+// compactNACL drops rules another rule already covers, merges port ranges
+// that touch for one block, and merges sibling blocks for one port range.
+// Every rule allows, so order does not change what passes.
+func compactNACL(rules []design.NACLRule) []design.NACLRule {
+	covers := func(a, b design.NACLRule) bool {
+		return (a.Protocol == "all" || a.Protocol == b.Protocol) &&
+			(a.Protocol == "all" || a.FromPort <= b.FromPort && b.ToPort <= a.ToPort) &&
+			a.CIDR.Bits() <= b.CIDR.Bits() && a.CIDR.Contains(b.CIDR.Addr())
+	}
+	for changed := true; changed; {
+		changed = false
+		// Drop covered rules, keeping the reason of the first.
+		var kept []design.NACLRule
+		for i, r := range rules {
+			dup := false
+			for j, o := range rules {
+				if i != j && covers(o, r) && (!covers(r, o) || j < i) {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				kept = append(kept, r)
+			}
+		}
+		changed = len(kept) < len(rules)
+		rules = kept
+		// Merge sibling blocks with the same protocol and ports.
+		type key struct {
+			proto    string
+			from, to int
+		}
+		groups := map[key][]netip.Prefix{}
+		reasons := map[key]string{}
+		var order []key
+		for _, r := range rules {
+			k := key{r.Protocol, r.FromPort, r.ToPort}
+			if _, ok := groups[k]; !ok {
+				order = append(order, k)
+				reasons[k] = r.Reason
+			}
+			groups[k] = append(groups[k], r.CIDR)
+		}
+		var merged []design.NACLRule
+		for _, k := range order {
+			blocks := aggregate(groups[k])
+			if len(blocks) < len(groups[k]) {
+				changed = true
+			}
+			for _, c := range blocks {
+				reason := reasons[k]
+				for _, r := range rules {
+					if r.Protocol == k.proto && r.FromPort == k.from && r.ToPort == k.to && r.CIDR == c {
+						reason = r.Reason
+						break
+					}
+				}
+				merged = append(merged, design.NACLRule{Protocol: k.proto, FromPort: k.from, ToPort: k.to, CIDR: c, Allow: true, Reason: reason})
+			}
+		}
+		rules = merged
+	}
+	slices.SortFunc(rules, func(a, b design.NACLRule) int {
+		return cmp.Or(cmp.Compare(a.FromPort, b.FromPort), cmp.Compare(a.ToPort, b.ToPort), strings.Compare(a.Protocol, b.Protocol),
+			a.CIDR.Addr().Compare(b.CIDR.Addr()), cmp.Compare(a.CIDR.Bits(), b.CIDR.Bits()))
+	})
+	return rules
+}
+
+// numberNACL numbers rules 100, 110, ... and warns past the default quota.
+func (p *planner) numberNACL(acl design.NetworkACL, rules []design.NACLRule, dir string) []design.NACLRule {
+	for i := range rules {
+		rules[i].Number = naclFirstRule + naclRuleStep*i
+	}
+	if len(rules) > awsfacts.NACLRulesPerDirection {
+		p.warnAt(nil, fmt.Sprintf("network ACL %s has %d %s rules, past the default quota of %d", acl.ID, len(rules), dir, awsfacts.NACLRulesPerDirection),
+			"Request an increase of \"Rules per network ACL\" (up to 40) in Service Quotas, or use the three_tier pattern, whose tiers share fewer blocks.")
+	}
+	if rules == nil {
+		rules = []design.NACLRule{}
+	}
+	return rules
+}

@@ -1,0 +1,276 @@
+package plan
+
+import (
+	"net/netip"
+	"slices"
+	"testing"
+
+	"github.com/netwright/netwright/internal/design"
+)
+
+// groupsByID indexes a design's security groups.
+func groupsByID(d *design.Design) map[string]*design.SecurityGroup {
+	m := map[string]*design.SecurityGroup{}
+	for i := range d.SecurityGroups {
+		m[d.SecurityGroups[i].ID] = &d.SecurityGroups[i]
+	}
+	return m
+}
+
+func subnetByID(d *design.Design) map[string]design.Subnet {
+	m := map[string]design.Subnet{}
+	for _, v := range d.VPCs {
+		for _, s := range v.Subnets {
+			m[s.ID] = s
+		}
+	}
+	return m
+}
+
+// admits reports whether an ingress rule lets a task with the given groups
+// and subnet block in on proto/port.
+func admits(r design.SGRule, groups []string, block netip.Prefix, proto string, port int) bool {
+	if r.Protocol != proto || port < r.FromPort || port > r.ToPort {
+		return false
+	}
+	switch {
+	case r.PeerGroup != "":
+		return slices.Contains(groups, r.PeerGroup)
+	case r.PeerCIDR.IsValid():
+		return r.PeerCIDR.Bits() <= block.Bits() && r.PeerCIDR.Contains(block.Addr())
+	}
+	return false
+}
+
+func isPrivate(p netip.Prefix) bool {
+	for _, r := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"} {
+		pr := netip.MustParsePrefix(r)
+		if pr.Bits() <= p.Bits() && pr.Contains(p.Addr()) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSecurityGroupsFollowIntent checks, for every example, that each
+// declared service flow is admitted by the callee's group only through
+// rules made for that flow, that no undeclared pair of services is
+// admitted on any port, and that only internet-facing load balancers admit
+// the internet.
+func TestSecurityGroupsFollowIntent(t *testing.T) {
+	for name, src := range examples(t) {
+		t.Run(name, func(t *testing.T) {
+			d := mustBuild(t, name, src)
+			groups := groupsByID(d)
+			subnets := subnetByID(d)
+			declared := map[[2]string][]design.Flow{}
+			for _, f := range d.Flows {
+				if f.Kind == design.FlowService {
+					declared[[2]string{f.From, f.To}] = append(declared[[2]string{f.From, f.To}], f)
+				}
+			}
+			for _, caller := range d.Services {
+				for _, callee := range d.Services {
+					if caller.Name == callee.Name {
+						continue
+					}
+					flows := declared[[2]string{caller.Name, callee.Name}]
+					for _, cpl := range caller.Placements {
+						for _, tpl := range callee.Placements {
+							block := subnets[cpl.Subnets[0]].CIDR
+							for _, gid := range tpl.SecurityGroups {
+								for _, r := range groups[gid].Ingress {
+									for _, proto := range []string{"tcp", "udp"} {
+										for _, port := range []int{r.FromPort, r.ToPort} {
+											if !admits(r, cpl.SecurityGroups, block, proto, port) || r.PeerCIDR == anyIPv4 {
+												continue
+											}
+											ok := slices.ContainsFunc(flows, func(f design.Flow) bool {
+												return f.Port == port && f.Transport == proto && slices.Contains(r.Flows, f.ID)
+											})
+											if !ok {
+												t.Errorf("%s admits %s on %s %d by rule %q, which no declared flow made", gid, caller.Name, proto, port, r.Description)
+											}
+										}
+									}
+								}
+							}
+						}
+					}
+					// Every declared flow is admitted where the caller runs.
+					for _, f := range flows {
+						for _, cpl := range caller.Placements {
+							tpl := placementIn(&callee, cpl.VPC)
+							if tpl == nil {
+								tpl = &callee.Placements[0]
+							}
+							block := subnets[cpl.Subnets[0]].CIDR
+							ok := false
+							for _, gid := range tpl.SecurityGroups {
+								for _, r := range groups[gid].Ingress {
+									ok = ok || admits(r, cpl.SecurityGroups, block, f.Transport, f.Port) && slices.Contains(r.Flows, f.ID)
+								}
+							}
+							if !ok {
+								t.Errorf("declared flow %s is not admitted in %s", f.ID, tpl.VPC)
+							}
+						}
+					}
+				}
+			}
+			lbs := map[string]design.LoadBalancer{}
+			for _, lb := range d.LoadBalancers {
+				lbs[lb.ID] = lb
+			}
+			for _, g := range d.SecurityGroups {
+				for _, r := range g.Ingress {
+					if !r.PeerCIDR.IsValid() || isPrivate(r.PeerCIDR) {
+						continue
+					}
+					if g.Kind != design.SGLoadBalancer || lbs[g.Owner].Scheme != design.InternetFacing {
+						t.Errorf("%s (%s) admits %s: only internet-facing load balancers may", g.ID, g.Kind, r.PeerCIDR)
+					}
+				}
+				if g.Kind == design.SGDefault && len(g.Ingress)+len(g.Egress) > 0 {
+					t.Errorf("default group %s has rules", g.ID)
+				}
+				for _, r := range append(slices.Clone(g.Ingress), g.Egress...) {
+					if r.Description == "" {
+						t.Errorf("%s has a rule without a description", g.ID)
+					}
+				}
+				if len(g.Ingress) > 60 || len(g.Egress) > 60 {
+					t.Errorf("%s has %d/%d rules, past the quota", g.ID, len(g.Ingress), len(g.Egress))
+				}
+			}
+			// No service reaches the internet unless it declared egress or
+			// needs NAT to start.
+			for _, svc := range d.Services {
+				egress := slices.ContainsFunc(d.Flows, func(f design.Flow) bool { return f.Kind == design.FlowEgress && f.From == svc.Name })
+				for _, pl := range svc.Placements {
+					for _, r := range groups[pl.SecurityGroups[0]].Egress {
+						if r.PeerCIDR == anyIPv4 && !egress {
+							t.Errorf("%s may reach the whole internet on %s but declares no egress", svc.Name, r.Ports())
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// naclOf maps each subnet to its NACL.
+func naclOf(d *design.Design) map[string]*design.NetworkACL {
+	m := map[string]*design.NetworkACL{}
+	for i := range d.NetworkACLs {
+		for _, s := range d.NetworkACLs[i].Subnets {
+			m[s] = &d.NetworkACLs[i]
+		}
+	}
+	return m
+}
+
+// passes simulates one connection across two subnets' NACLs: the request
+// out of the client's subnet and into the server's, and the answer back on
+// the lowest, a middle and the highest ephemeral port.
+func passes(t *testing.T, nacls map[string]*design.NetworkACL, client, server design.Subnet, proto string, port int) bool {
+	t.Helper()
+	if client.ID == server.ID {
+		return true // NACLs do not filter inside one subnet
+	}
+	c, s := nacls[client.ID], nacls[server.ID]
+	ok, _ := design.Decide(c.Outbound, proto, port, server.CIDR.Addr())
+	in, _ := design.Decide(s.Inbound, proto, port, client.CIDR.Addr())
+	ok = ok && in
+	for _, eph := range []int{1024, 40000, 65535} {
+		out, _ := design.Decide(s.Outbound, proto, eph, client.CIDR.Addr())
+		back, _ := design.Decide(c.Inbound, proto, eph, server.CIDR.Addr())
+		ok = ok && out && back
+	}
+	return ok
+}
+
+// TestNACLsNeverBlockDeclaredFlows checks, for every example, that each
+// flow the security groups allow for a declared edge also passes the
+// NACLs of every subnet pair it may use, both ways: service to service,
+// load balancer to target, and client to load balancer.
+func TestNACLsNeverBlockDeclaredFlows(t *testing.T) {
+	for name, src := range examples(t) {
+		t.Run(name, func(t *testing.T) {
+			d := mustBuild(t, name, src)
+			nacls := naclOf(d)
+			subnets := subnetByID(d)
+			for _, f := range d.Flows {
+				if f.Kind != design.FlowService {
+					continue
+				}
+				caller, callee := d.Service(f.From), d.Service(f.To)
+				for _, cpl := range caller.Placements {
+					tpl := placementIn(callee, cpl.VPC)
+					if tpl == nil {
+						tpl = &callee.Placements[0]
+					}
+					for _, a := range cpl.Subnets {
+						for _, b := range tpl.Subnets {
+							if !passes(t, nacls, subnets[a], subnets[b], f.Transport, f.Port) {
+								t.Errorf("flow %s is blocked by NACLs between %s and %s", f.ID, a, b)
+							}
+						}
+					}
+				}
+			}
+			client := design.Subnet{ID: "internet", CIDR: netip.MustParsePrefix("198.51.100.7/32")}
+			nacls["internet"] = &design.NetworkACL{
+				Inbound:  []design.NACLRule{{Number: 1, Protocol: "all", CIDR: anyIPv4, Allow: true}},
+				Outbound: []design.NACLRule{{Number: 1, Protocol: "all", CIDR: anyIPv4, Allow: true}},
+			}
+			for _, lb := range d.LoadBalancers {
+				for _, l := range lb.Listeners {
+					for _, lbs := range lb.Subnets {
+						if lb.Type != design.GWLB && !passes(t, nacls, client, subnets[lbs], "tcp", l.Port) && l.Protocol != "UDP" {
+							t.Errorf("clients cannot reach %s port %d through the NACL of %s", lb.ID, l.Port, lbs)
+						}
+						for _, tgID := range forwardedTargetGroups(l) {
+							var tg design.TargetGroup
+							for _, x := range d.TargetGroups {
+								if x.ID == tgID {
+									tg = x
+								}
+							}
+							svc := d.Service(tg.Service)
+							pl := placementIn(svc, lb.VPC)
+							if pl == nil {
+								pl = &svc.Placements[0]
+							}
+							proto := transport(svc.Protocol)
+							if tg.Protocol == "GENEVE" {
+								proto = "udp"
+							}
+							for _, ts := range pl.Subnets {
+								if !passes(t, nacls, subnets[lbs], subnets[ts], proto, tg.Port) {
+									t.Errorf("%s cannot reach %s in %s on %d through the NACLs", lb.ID, svc.Name, ts, tg.Port)
+								}
+							}
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestNACLReturnsUseFullEphemeralRange guards the trap in AWS-FACTS: NAT
+// gateways and load balancers answer from 1024-65535, so no NACL may open
+// only 32768-65535 for returns.
+func TestNACLReturnsUseFullEphemeralRange(t *testing.T) {
+	for name, src := range examples(t) {
+		d := mustBuild(t, name, src)
+		for _, n := range d.NetworkACLs {
+			for _, r := range append(slices.Clone(n.Inbound), n.Outbound...) {
+				if r.ToPort == 65535 && r.FromPort > 1024 {
+					t.Errorf("%s: %s rule %d opens %d-65535; returns need 1024-65535", name, n.ID, r.Number, r.FromPort)
+				}
+			}
+		}
+	}
+}
