@@ -211,14 +211,14 @@ type FlowLogs struct {
 
 // TransitGateway is a Transit Gateway in one Region.
 type TransitGateway struct {
-	ID          string                     `json:"id"`
-	Region      string                     `json:"region"`
-	ASN         int                        `json:"asn"`
+	ID     string `json:"id"`
+	Region string `json:"region"`
+	ASN    int    `json:"asn"`
 	// SecurityGroupReferencing lets inbound security group rules in one
 	// attached VPC name groups of another attached VPC in the Region.
 	SecurityGroupReferencing bool                       `json:"security_group_referencing,omitempty"`
 	Attachments              []TransitGatewayAttachment `json:"attachments"`
-	RouteTables []TransitGatewayRouteTable `json:"route_tables"`
+	RouteTables              []TransitGatewayRouteTable `json:"route_tables"`
 }
 
 // TransitGatewayAttachment attaches a VPC through one subnet per AZ.

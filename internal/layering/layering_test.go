@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"internal/spec":       foundation,
 	"internal/design":     foundation,
 	"internal/albrules":   append([]string{"internal/design"}, foundation...),
-	"internal/plan":       append([]string{"internal/spec", "internal/design"}, foundation...),
+	"internal/plan":       append([]string{"internal/spec", "internal/design", "internal/albrules"}, foundation...),
 	"internal/analysis/":  append([]string{"internal/design", "internal/analysis/"}, foundation...),
 	"internal/render/":    append([]string{"internal/design", "internal/analysis/", "internal/render/"}, foundation...),
 	"internal/runtime/":   append([]string{"internal/design", "internal/runtime/"}, foundation...),
