@@ -140,3 +140,37 @@ func TestDiagnosticsShowSnippet(t *testing.T) {
 		}
 	}
 }
+
+func TestRoute(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     []string
+	}{
+		{"host rule, any case", []string{"--host", "TRACK.shop.example.com", "--path", "/live"}, ExitOK,
+			[]string{"matched: priority 10, ingress[1]", "tg-shop-tracking-8081 (tracking on HTTP 8081)"}},
+		{"path rule, query split off", []string{"--host", "shop.example.com", "--path", "/api/mobile/v2?debug=1"}, ExitOK,
+			[]string{"matched: priority 20, ingress[0]", "path-pattern /api/mobile/*", "mobile-api"}},
+		{"paths are case-sensitive", []string{"--host", "shop.example.com", "--path", "/API/mobile/v2"}, ExitOK,
+			[]string{"matched: the default action", "storefront"}},
+		{"bad header", []string{"--header", "nocolon"}, ExitUsage, nil},
+		{"bad source ip", []string{"--source-ip", "300.1.1.1"}, ExitUsage, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, false, nil, append([]string{"route", "../../examples/shop.yaml"}, tt.args...)...)
+			if r.code != tt.wantCode {
+				t.Fatalf("exit code = %d; want %d (stderr %q)", r.code, tt.wantCode, r.stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, r.stdout)
+				}
+			}
+		})
+	}
+	if r := run(t, false, nil, "route", "../../testdata/errors/inspection.yaml"); r.code != ExitSpec || !strings.Contains(r.stderr, "no public ALB") {
+		t.Errorf("route on a spec without a public ALB = %d, %q", r.code, r.stderr)
+	}
+}

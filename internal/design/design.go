@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -426,8 +427,13 @@ func (d *Design) VPC(id string) *VPC {
 	return nil
 }
 
-// Service returns the named service, or nil.
+// Service returns the named service, or nil. Services are kept sorted by
+// name, so this is a binary search; a hand-edited design out of order still
+// finds its services, by a scan.
 func (d *Design) Service(name string) *Service {
+	if i, ok := slices.BinarySearchFunc(d.Services, name, func(s Service, n string) int { return strings.Compare(s.Name, n) }); ok {
+		return &d.Services[i]
+	}
 	for i := range d.Services {
 		if d.Services[i].Name == name {
 			return &d.Services[i]

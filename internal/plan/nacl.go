@@ -228,13 +228,39 @@ func compactNACL(rules []design.NACLRule) []design.NACLRule {
 			(a.Protocol == "all" || a.FromPort <= b.FromPort && b.ToPort <= a.ToPort) &&
 			a.CIDR.Bits() <= b.CIDR.Bits() && a.CIDR.Contains(b.CIDR.Addr())
 	}
+	// Exact duplicates first, in one pass: flows between the same tiers
+	// repeat the same rule many times.
+	type exact struct {
+		proto    string
+		from, to int
+		cidr     netip.Prefix
+	}
+	seen := map[exact]bool{}
+	unique := rules[:0:0]
+	for _, r := range rules {
+		k := exact{r.Protocol, r.FromPort, r.ToPort, r.CIDR}
+		if !seen[k] {
+			seen[k] = true
+			unique = append(unique, r)
+		}
+	}
+	rules = unique
+	// The broad rules (all protocols, the ephemeral range, 0.0.0.0/0) are
+	// few; checking each rule against them alone removes most coverage.
 	for changed := true; changed; {
 		changed = false
 		// Drop covered rules, keeping the reason of the first.
+		var broad []int
+		for i, r := range rules {
+			if r.Protocol == "all" || r.ToPort-r.FromPort > 0 || r.CIDR.Bits() < 16 {
+				broad = append(broad, i)
+			}
+		}
 		var kept []design.NACLRule
 		for i, r := range rules {
 			dup := false
-			for j, o := range rules {
+			for _, j := range broad {
+				o := rules[j]
 				if i != j && covers(o, r) && (!covers(r, o) || j < i) {
 					dup = true
 					break

@@ -26,6 +26,9 @@ func Write(w io.Writer, d *design.Design) error {
 	}
 	writeServices(&b, d)
 	writeFlows(&b, d)
+	writeSecurity(&b, d)
+	writeNACLs(&b, d)
+	writeLoadBalancers(&b, d)
 	if len(d.Notes) > 0 {
 		b.WriteString("\nNotes\n")
 		for _, n := range d.Notes {
@@ -170,4 +173,236 @@ func writeFlows(b *strings.Builder, d *design.Design) {
 		rows = append(rows, []string{f.From, "->", to, fmt.Sprintf("%d/%s", f.Port, f.Transport), f.Protocol})
 	}
 	table(b, "  ", "FROM\t\tTO\tPORT\tPROTOCOL", rows)
+}
+
+// owner names a security group by what it protects.
+func owner(d *design.Design, id string) string {
+	for _, g := range d.SecurityGroups {
+		if g.ID == id {
+			if g.Kind == design.SGEndpoints {
+				return "endpoints(" + strings.TrimPrefix(g.VPC, "vpc-") + ")"
+			}
+			if g.Owner != "" {
+				return g.Owner
+			}
+		}
+	}
+	return id
+}
+
+func writeSecurity(b *strings.Builder, d *design.Design) {
+	if len(d.SecurityGroups) == 0 {
+		return
+	}
+	b.WriteString("\nSecurity groups: who may open connections to whom (everything else is denied)\n")
+	type pair struct{ from, to, vpc string }
+	ports := map[pair][]string{}
+	var order []pair
+	add := func(pr pair, port string) {
+		if _, ok := ports[pr]; !ok {
+			order = append(order, pr)
+		}
+		for _, p := range ports[pr] {
+			if p == port {
+				return
+			}
+		}
+		ports[pr] = append(ports[pr], port)
+	}
+	for _, g := range d.SecurityGroups {
+		for _, r := range g.Ingress {
+			from := r.Peer()
+			if r.PeerGroup != "" {
+				from = owner(d, r.PeerGroup)
+			}
+			add(pair{from, owner(d, g.ID), g.VPC}, r.Protocol+" "+r.Ports())
+		}
+		for _, r := range g.Egress {
+			if r.PeerGroup != "" {
+				continue // shown as the peer's ingress
+			}
+			add(pair{owner(d, g.ID), r.Peer(), g.VPC}, r.Protocol+" "+r.Ports())
+		}
+	}
+	var rows [][]string
+	for _, pr := range order {
+		rows = append(rows, []string{strings.TrimPrefix(pr.vpc, "vpc-"), pr.from, "->", pr.to, strings.Join(ports[pr], ", ")})
+	}
+	table(b, "  ", "VPC\tFROM\t\tTO\tPORTS", rows)
+	var empty []string
+	for _, g := range d.SecurityGroups {
+		if g.Kind == design.SGDefault {
+			empty = append(empty, g.ID)
+		}
+	}
+	fmt.Fprintf(b, "  Default groups emptied: %s\n", strings.Join(empty, ", "))
+	var attach [][]string
+	for _, s := range d.Services {
+		for _, p := range s.Placements {
+			attach = append(attach, []string{s.Name, strings.TrimPrefix(p.VPC, "vpc-"), strings.Join(p.SecurityGroups, ", ")})
+		}
+	}
+	b.WriteString("  Groups on each task\n")
+	table(b, "    ", "SERVICE\tVPC\tGROUPS", attach)
+}
+
+func writeNACLs(b *strings.Builder, d *design.Design) {
+	if len(d.NetworkACLs) == 0 {
+		return
+	}
+	b.WriteString("\nNetwork ACLs (stateless; first match by number; the rest is denied)\n")
+	for _, n := range d.NetworkACLs {
+		fmt.Fprintf(b, "  %s (%d subnets)\n", n.ID, len(n.Subnets))
+		for _, dir := range []struct {
+			name  string
+			rules []design.NACLRule
+			word  string
+		}{{"in ", n.Inbound, "from"}, {"out", n.Outbound, "to"}} {
+			tw := tabwriter.NewWriter(b, 0, 0, 1, ' ', 0)
+			for _, r := range dir.rules {
+				action := "allow"
+				if !r.Allow {
+					action = "deny"
+				}
+				fmt.Fprintf(tw, "    %s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", dir.name, r.Number, action, r.Protocol, r.Ports(), dir.word, r.CIDR, r.Reason)
+			}
+			tw.Flush()
+		}
+	}
+}
+
+func targetsOf(a design.Action) string {
+	switch a.Type {
+	case design.ActionRedirect:
+		return fmt.Sprintf("redirect to %s:%d (%d)", a.RedirectProtocol, a.RedirectPort, a.StatusCode)
+	case design.ActionFixed:
+		return fmt.Sprintf("fixed response %d", a.StatusCode)
+	}
+	total := 0
+	for _, f := range a.Forward {
+		total += f.Weight
+	}
+	var parts []string
+	for _, f := range a.Forward {
+		if len(a.Forward) == 1 {
+			parts = append(parts, f.TargetGroup)
+		} else {
+			parts = append(parts, fmt.Sprintf("%s %d%%", f.TargetGroup, f.Weight*100/max(total, 1)))
+		}
+	}
+	return "forward to " + strings.Join(parts, ", ")
+}
+
+func conditionsText(c design.Conditions) string {
+	var parts []string
+	if c.Host != "" {
+		parts = append(parts, "host "+c.Host)
+	}
+	if c.Path != "" {
+		parts = append(parts, "path "+c.Path)
+	}
+	for _, h := range c.Headers {
+		parts = append(parts, fmt.Sprintf("header %s=%s", h.Key, h.Value))
+	}
+	if len(c.Methods) > 0 {
+		parts = append(parts, "method "+strings.Join(c.Methods, "|"))
+	}
+	for _, q := range c.Query {
+		parts = append(parts, fmt.Sprintf("query %s=%s", q.Key, q.Value))
+	}
+	for _, ip := range c.SourceIPs {
+		parts = append(parts, "source "+ip.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+func writeLoadBalancers(b *strings.Builder, d *design.Design) {
+	if len(d.LoadBalancers) == 0 {
+		return
+	}
+	b.WriteString("\nLoad balancers\n")
+	for _, lb := range d.LoadBalancers {
+		kind := map[string]string{design.ALB: "ALB", design.NLB: "NLB", design.GWLB: "GWLB"}[lb.Type]
+		var attrs []string
+		if lb.Scheme != "" {
+			attrs = append(attrs, lb.Scheme)
+		}
+		attrs = append(attrs, fmt.Sprintf("%d subnets", len(lb.Subnets)))
+		if lb.IdleTimeout > 0 {
+			attrs = append(attrs, "idle timeout "+lb.IdleTimeout.String())
+		}
+		if lb.DropInvalidHeaders {
+			attrs = append(attrs, "drops invalid header fields")
+		}
+		if lb.DeletionProtection {
+			attrs = append(attrs, "deletion protection")
+		}
+		if lb.ElasticIPs {
+			attrs = append(attrs, "Elastic IPs")
+		}
+		if lb.CrossZone {
+			attrs = append(attrs, "cross-zone")
+		}
+		if lb.AccessLogs != nil {
+			attrs = append(attrs, fmt.Sprintf("access logs to s3://%s/%s", lb.AccessLogs.Bucket, lb.AccessLogs.Prefix))
+		}
+		fmt.Fprintf(b, "  %s %s: %s\n", kind, lb.ID, strings.Join(attrs, ", "))
+		for _, l := range lb.Listeners {
+			extra := ""
+			if l.SSLPolicy != "" {
+				extra = fmt.Sprintf(" (%s, certificate %s)", l.SSLPolicy, l.Certificate)
+			}
+			fmt.Fprintf(b, "    listener %s %d%s\n", l.Protocol, l.Port, extra)
+			tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+			for _, r := range l.Rules {
+				fmt.Fprintf(tw, "      priority %d\t%s\t%s\t%s\n", r.Priority, r.Source, conditionsText(r.Conditions), targetsOf(r.Action))
+			}
+			fmt.Fprintf(tw, "      default\t\t\t%s\n", targetsOf(l.DefaultAction))
+			tw.Flush()
+		}
+	}
+	b.WriteString("\nTarget groups\n")
+	var rows [][]string
+	for _, tg := range d.TargetGroups {
+		proto := tg.Protocol
+		if tg.ProtocolVersion != "" {
+			proto += "/" + tg.ProtocolVersion
+		}
+		h := tg.Health
+		check := fmt.Sprintf("%s %d", h.Protocol, h.Port)
+		if h.Path != "" {
+			check += " " + h.Path + " " + h.Matcher
+		}
+		timing := fmt.Sprintf("every %s, timeout %s, %d/%d", h.Interval, h.Timeout, h.HealthyThreshold, h.UnhealthyThreshold)
+		var attrs []string
+		if tg.Algorithm != "" {
+			attrs = append(attrs, tg.Algorithm)
+		}
+		if tg.AnomalyMitigation {
+			attrs = append(attrs, "anomaly mitigation")
+		}
+		if tg.Stickiness != "" {
+			st := tg.Stickiness
+			if tg.StickinessDuration > 0 {
+				st += " " + tg.StickinessDuration.String()
+			}
+			attrs = append(attrs, st)
+		}
+		if tg.SlowStart > 0 {
+			attrs = append(attrs, "slow start "+tg.SlowStart.String())
+		}
+		if tg.PreserveClientIP {
+			attrs = append(attrs, "client IP preserved")
+		}
+		attrs = append(attrs, "deregistration "+tg.DeregistrationDelay.String())
+		rows = append(rows, []string{tg.ID, fmt.Sprintf("%s %d", proto, tg.Port), check, timing, h.UnhealthyAfter.String(), h.HealthyAfter.String(), strings.Join(attrs, ", ")})
+	}
+	table(b, "  ", "TARGET GROUP\tPROTOCOL\tHEALTH CHECK\tTIMING (HEALTHY/UNHEALTHY)\tOUT AFTER\tIN AFTER\tSETTINGS", rows)
+	if len(d.GatewayLoadBalancerEndpoints) > 0 {
+		var ids []string
+		for _, e := range d.GatewayLoadBalancerEndpoints {
+			ids = append(ids, e.ID)
+		}
+		fmt.Fprintf(b, "  GWLB endpoints: %s\n", strings.Join(ids, ", "))
+	}
 }
