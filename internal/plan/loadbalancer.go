@@ -278,8 +278,109 @@ func (p *planner) forward(v *vpcPlan, to []spec.Weighted) design.Action {
 	return a
 }
 
-// loadBalancers designs the public ALB and NLB of each entry VPC and the
-// GWLB of the inspection appliances.
+// needsInternalLB reports whether a private service asks for what only a
+// load balancer gives: cookie stickiness, slow start, or an algorithm other
+// than round robin. Its callers then reach it through an internal load
+// balancer; other private services are reached directly, through the mesh
+// or Cloud Map.
+func needsInternalLB(svc *spec.Service) bool {
+	return !svc.Public && svc.Kind == spec.KindService &&
+		(svc.Stickiness > 0 || svc.SlowStart > 0 || svc.LoadBalancing != "round_robin")
+}
+
+// internalLoadBalancers says whether services need an internal ALB (HTTP
+// protocols) and an internal NLB (the others).
+func internalLoadBalancers(services []*spec.Service) (alb, nlb bool) {
+	for _, svc := range services {
+		if needsInternalLB(svc) {
+			if spec.IsHTTPLike(svc.Protocol) {
+				alb = true
+			} else {
+				nlb = true
+			}
+		}
+	}
+	return alb, nlb
+}
+
+// internalLB designs the internal load balancers of one VPC: one listener
+// per service on its own port, or host-header rules on a shared port.
+func (p *planner) internalLB(v *vpcPlan) {
+	hosts := p.subnetsOf(v, design.TierEndpoints)
+	if len(hosts) == 0 {
+		hosts = p.subnetsOf(v, design.TierApp)[:len(v.vpc.AZs)]
+	}
+	for _, kind := range []string{design.ALB, design.NLB} {
+		var svcs []*spec.Service
+		for _, svc := range v.app {
+			if needsInternalLB(svc) && spec.IsHTTPLike(svc.Protocol) == (kind == design.ALB) {
+				svcs = append(svcs, svc)
+			}
+		}
+		if len(svcs) == 0 {
+			continue
+		}
+		short := map[string]string{design.ALB: "alb", design.NLB: "nlb"}[kind]
+		lb := design.LoadBalancer{
+			ID: short + "-" + v.vpc.Name + "-internal", Name: lbName(v.vpc.Name + "-internal-" + short),
+			Type: kind, Scheme: design.Internal, VPC: v.vpc.ID, Subnets: hosts,
+			DeletionProtection: p.spec.Environment == "production", CrossZone: true,
+			AccessLogs: &design.AccessLogs{Bucket: lbName(fmt.Sprintf("%s-%s-lb-logs", p.spec.App, v.vpc.Region)), Prefix: v.vpc.Name + "-internal"},
+		}
+		if kind == design.ALB {
+			lb.IdleTimeout, lb.DropInvalidHeaders = design.Duration(albIdleTimeout), true
+		}
+		byPort := map[int][]*spec.Service{}
+		var ports []int
+		for _, svc := range svcs {
+			if _, ok := byPort[svc.Port]; !ok {
+				ports = append(ports, svc.Port)
+			}
+			byPort[svc.Port] = append(byPort[svc.Port], svc)
+		}
+		for _, port := range ports {
+			group := byPort[port]
+			l := design.Listener{ID: fmt.Sprintf("%s-%d", lb.ID, port), Port: port}
+			switch {
+			case kind == design.ALB:
+				l.Protocol = "HTTP"
+			case group[0].Protocol == spec.ProtoUDP:
+				l.Protocol = "UDP"
+			default:
+				l.Protocol = "TCP"
+			}
+			if len(group) == 1 || kind == design.NLB {
+				if len(group) > 1 {
+					p.errorAt(p.spec.At("services."+group[1].Name+".port"), fmt.Sprintf("services %s and %s both need internal NLB port %d", group[0].Name, group[1].Name, port),
+						"An NLB listener serves one port; give one of them another port.")
+				}
+				l.DefaultAction = design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, group[0], kind), Weight: 1}}}
+			} else {
+				// Several services on one port share the listener and are
+				// told apart by the name callers use.
+				for k, svc := range group {
+					l.Rules = append(l.Rules, design.ListenerRule{
+						ID: fmt.Sprintf("%s-%s", l.ID, svc.Name), Priority: rulePriorityStep * (k + 1),
+						Conditions: design.Conditions{Host: svc.Name + "." + p.spec.Discovery.Namespace},
+						Action:     design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, svc, kind), Weight: 1}}},
+						Source:     "services." + svc.Name,
+					})
+				}
+				l.DefaultAction = design.Action{Type: design.ActionFixed, StatusCode: 404, Body: "no route"}
+			}
+			lb.Listeners = append(lb.Listeners, l)
+		}
+		p.d.LoadBalancers = append(p.d.LoadBalancers, lb)
+		var names []string
+		for _, svc := range svcs {
+			names = append(names, svc.Name)
+		}
+		p.note("load_balancing", "%s is reached through the internal load balancer %s, because it asks for stickiness, slow start or an algorithm only a load balancer provides.", strings.Join(names, ", "), lb.ID)
+	}
+}
+
+// loadBalancers designs the public ALB and NLB of each entry VPC, the
+// internal load balancers, and the GWLB of the inspection appliances.
 func (p *planner) loadBalancers() {
 	rules, def := p.orderIngress()
 	var publicHTTP, publicL4 []*spec.Service
@@ -371,6 +472,9 @@ func (p *planner) loadBalancers() {
 	}
 	if len(p.spec.Ingress) > 0 && def == nil && len(publicHTTP) > 0 {
 		p.note("load_balancing", "No ingress rule is condition-less, so the HTTPS listener's default action answers 404 to requests no rule matches.")
+	}
+	for _, v := range p.vpcs {
+		p.internalLB(v)
 	}
 	p.gatewayLoadBalancer()
 	slices.SortFunc(p.d.TargetGroups, func(a, b design.TargetGroup) int { return strings.Compare(a.ID, b.ID) })

@@ -133,6 +133,11 @@ func (p *planner) networkACLs() {
 			caller, callee := p.d.Service(f.From), p.d.Service(f.To)
 			for _, pl := range caller.Placements {
 				cpl := home(callee, pl.VPC)
+				if lb, port := p.internalFront(f.To, cpl.VPC); lb != nil {
+					set.connection(pl.Subnets, lb.Subnets, p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(lb.Subnets), f.Transport, port,
+						fmt.Sprintf("%s calls %s through %s on %d", f.From, f.To, lb.Name, port))
+					continue
+				}
 				set.connection(pl.Subnets, cpl.Subnets, p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(cpl.Subnets), f.Transport, f.Port,
 					fmt.Sprintf("%s calls %s on %d", f.From, f.To, f.Port))
 			}
@@ -149,7 +154,7 @@ func (p *planner) networkACLs() {
 	internet := p.ingressSources()
 	for _, lb := range p.d.LoadBalancers {
 		for _, l := range lb.Listeners {
-			if lb.Type != design.GWLB {
+			if lb.Type != design.GWLB && lb.Scheme == design.InternetFacing {
 				proto := "tcp"
 				if l.Protocol == "UDP" {
 					proto = "udp"
@@ -168,8 +173,17 @@ func (p *planner) networkACLs() {
 				}
 				set.connection(lb.Subnets, pl.Subnets, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), proto, tg.Port,
 					fmt.Sprintf("%s to %s and its health checks on %d", lb.Name, svc.Name, tg.Port))
-				if tg.PreserveClientIP {
+				if tg.PreserveClientIP && lb.Scheme == design.InternetFacing {
 					set.connection(nil, pl.Subnets, internet, nil, proto, tg.Port, fmt.Sprintf("clients of %s keep their address", lb.Name))
+				}
+				if tg.PreserveClientIP && lb.Scheme == design.Internal {
+					for _, id := range p.flowsThrough(lb, svc.Name) {
+						from := p.flowByID(id).From
+						for _, cpl := range p.d.Service(from).Placements {
+							set.connection(cpl.Subnets, pl.Subnets, p.subnetCIDRs(cpl.Subnets), p.subnetCIDRs(pl.Subnets), proto, tg.Port,
+								fmt.Sprintf("%s keeps its address through %s to %s", from, lb.Name, svc.Name))
+						}
+					}
 				}
 			}
 		}

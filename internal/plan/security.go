@@ -139,11 +139,7 @@ func placementIn(svc *design.Service, vpc string) *design.Placement {
 // Across VPCs joined by a Transit Gateway with security group referencing,
 // the inbound rule still names the group (AWS allows it inbound only) and
 // the outbound rule names the peer's subnets; otherwise both name blocks.
-func (p *planner) allow(set *sgSet, from, to *design.SecurityGroup, fromCIDRs, toCIDRs []netip.Prefix, proto string, port int, desc, flow string) {
-	var flows []string
-	if flow != "" {
-		flows = []string{flow}
-	}
+func (p *planner) allow(set *sgSet, from, to *design.SecurityGroup, fromCIDRs, toCIDRs []netip.Prefix, proto string, port int, desc string, flows []string) {
 	if from.VPC == to.VPC {
 		addRule(&to.Ingress, design.SGRule{Protocol: proto, FromPort: port, ToPort: port, PeerGroup: from.ID, Description: desc, Flows: flows})
 		addRule(&from.Egress, design.SGRule{Protocol: proto, FromPort: port, ToPort: port, PeerGroup: to.ID, Description: desc, Flows: flows})
@@ -222,8 +218,14 @@ func (p *planner) security() {
 			for _, pl := range caller.Placements {
 				cpl := home(callee, pl.VPC)
 				desc := fmt.Sprintf("%s calls %s on %s %d (services.%s.depends_on)", f.From, f.To, f.Transport, f.Port, f.From)
+				if lb, port := p.internalFront(f.To, cpl.VPC); lb != nil {
+					desc = fmt.Sprintf("%s calls %s through %s on %s %d (services.%s.depends_on)", f.From, f.To, lb.Name, f.Transport, port, f.From)
+					p.allow(set, groupOf[[2]string{f.From, pl.VPC}], lbGroup[lb.ID],
+						p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(lb.Subnets), f.Transport, port, desc, []string{f.ID})
+					continue
+				}
 				p.allow(set, groupOf[[2]string{f.From, pl.VPC}], groupOf[[2]string{f.To, cpl.VPC}],
-					p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(cpl.Subnets), f.Transport, f.Port, desc, f.ID)
+					p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(cpl.Subnets), f.Transport, f.Port, desc, []string{f.ID})
 			}
 		case design.FlowEgress:
 			svc := p.d.Service(f.From)
@@ -252,6 +254,9 @@ func (p *planner) security() {
 				proto = "udp"
 			}
 			for _, c := range internet {
+				if lb.Scheme == design.Internal {
+					break // its callers are admitted flow by flow above
+				}
 				desc := fmt.Sprintf("clients to the %s listener on %s %d", lb.Name, proto, l.Port)
 				if l.DefaultAction.Type == design.ActionRedirect {
 					desc = fmt.Sprintf("clients to %s on %s %d, redirected to HTTPS", lb.Name, proto, l.Port)
@@ -263,13 +268,22 @@ func (p *planner) security() {
 				svc := p.d.Service(tg.Service)
 				pl := home(svc, lbVPC.ID)
 				target := groupOf[[2]string{svc.Name, pl.VPC}]
-				flow := ingressFlowID(p.d, svc.Name)
+				flows := p.flowsThrough(lb, svc.Name)
 				desc := fmt.Sprintf("%s forwards to %s and checks its health on %s %d", lb.Name, svc.Name, transport(svc.Protocol), tg.Port)
-				p.allow(set, g, target, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), transport(svc.Protocol), tg.Port, desc, flow)
-				if tg.PreserveClientIP {
+				p.allow(set, g, target, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), transport(svc.Protocol), tg.Port, desc, flows)
+				if tg.PreserveClientIP && lb.Scheme == design.InternetFacing {
 					for _, c := range internet {
 						addRule(&target.Ingress, design.SGRule{Protocol: transport(svc.Protocol), FromPort: tg.Port, ToPort: tg.Port, PeerCIDR: c,
-							Description: fmt.Sprintf("clients of %s keep their address (NLB client IP preservation)", lb.Name), Flows: []string{flow}})
+							Description: fmt.Sprintf("clients of %s keep their address (NLB client IP preservation)", lb.Name), Flows: flows})
+					}
+				}
+				if tg.PreserveClientIP && lb.Scheme == design.Internal {
+					// The callers' own addresses arrive: admit them as well.
+					for _, f := range flows {
+						for _, cpl := range p.d.Service(p.flowByID(f).From).Placements {
+							p.allow(set, groupOf[[2]string{p.flowByID(f).From, cpl.VPC}], target, p.subnetCIDRs(cpl.Subnets), p.subnetCIDRs(pl.Subnets),
+								transport(svc.Protocol), tg.Port, fmt.Sprintf("callers of %s keep their address through %s (client IP preservation)", svc.Name, lb.Name), []string{f})
+						}
 					}
 				}
 			}
@@ -297,7 +311,7 @@ func (p *planner) security() {
 					}
 				}
 				p.allow(set, g, eg, p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(epSubnets), "tcp", 443,
-					fmt.Sprintf("%s calls AWS APIs through the interface endpoints on tcp 443", svc.Name), "")
+					fmt.Sprintf("%s calls AWS APIs through the interface endpoints on tcp 443", svc.Name), nil)
 			}
 			for _, e := range v.Endpoints {
 				if e.Kind == design.EndpointGateway {
@@ -399,6 +413,53 @@ func (p *planner) targetGroupByID(id string) *design.TargetGroup {
 		}
 	}
 	return nil
+}
+
+// internalFront returns the internal load balancer in front of a service
+// in a VPC, and the listener port its callers use, or nil.
+func (p *planner) internalFront(service, vpc string) (*design.LoadBalancer, int) {
+	for i := range p.d.LoadBalancers {
+		lb := &p.d.LoadBalancers[i]
+		if lb.Scheme != design.Internal || lb.VPC != vpc {
+			continue
+		}
+		for _, l := range lb.Listeners {
+			for _, tgID := range forwardedTargetGroups(l) {
+				if p.targetGroupByID(tgID).Service == service {
+					return lb, l.Port
+				}
+			}
+		}
+	}
+	return nil, 0
+}
+
+// flowsThrough returns the declared flows a load balancer carries to a
+// service: the public entry for an internet-facing one, the callers' flows
+// for an internal one.
+func (p *planner) flowsThrough(lb design.LoadBalancer, service string) []string {
+	if lb.Scheme != design.Internal {
+		if id := ingressFlowID(p.d, service); id != "" {
+			return []string{id}
+		}
+		return nil
+	}
+	var ids []string
+	for _, f := range p.d.Flows {
+		if f.Kind == design.FlowService && f.To == service {
+			ids = append(ids, f.ID)
+		}
+	}
+	return ids
+}
+
+func (p *planner) flowByID(id string) design.Flow {
+	for _, f := range p.d.Flows {
+		if f.ID == id {
+			return f
+		}
+	}
+	return design.Flow{}
 }
 
 func ingressFlowID(d *design.Design, service string) string {

@@ -3,6 +3,7 @@ package plan
 import (
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/netwright/netwright/internal/design"
@@ -97,7 +98,9 @@ func TestSecurityGroupsFollowIntent(t *testing.T) {
 							}
 						}
 					}
-					// Every declared flow is admitted where the caller runs.
+					// Every declared flow is admitted where the caller runs:
+					// by the callee, or by its internal load balancer, which
+					// the callee admits for that flow.
 					for _, f := range flows {
 						for _, cpl := range caller.Placements {
 							tpl := placementIn(&callee, cpl.VPC)
@@ -109,6 +112,11 @@ func TestSecurityGroupsFollowIntent(t *testing.T) {
 							for _, gid := range tpl.SecurityGroups {
 								for _, r := range groups[gid].Ingress {
 									ok = ok || admits(r, cpl.SecurityGroups, block, f.Transport, f.Port) && slices.Contains(r.Flows, f.ID)
+									if lbg := groups[r.PeerGroup]; lbg != nil && lbg.Kind == design.SGLoadBalancer && slices.Contains(r.Flows, f.ID) {
+										for _, lr := range lbg.Ingress {
+											ok = ok || lr.PeerGroup != "" && admits(lr, cpl.SecurityGroups, block, f.Transport, lr.FromPort) && slices.Contains(lr.Flows, f.ID)
+										}
+									}
 								}
 							}
 							if !ok {
@@ -121,6 +129,25 @@ func TestSecurityGroupsFollowIntent(t *testing.T) {
 			lbs := map[string]design.LoadBalancer{}
 			for _, lb := range d.LoadBalancers {
 				lbs[lb.ID] = lb
+			}
+			// An internal load balancer admits only the declared callers of
+			// the services behind it.
+			for _, g := range d.SecurityGroups {
+				if g.Kind != design.SGLoadBalancer || lbs[g.Owner].Scheme != design.Internal {
+					continue
+				}
+				for _, r := range g.Ingress {
+					peer := groups[r.PeerGroup]
+					if peer == nil || len(r.Flows) == 0 {
+						t.Errorf("internal %s admits %s without a declared flow", g.ID, r.Peer())
+						continue
+					}
+					for _, id := range r.Flows {
+						if !slices.ContainsFunc(d.Flows, func(f design.Flow) bool { return f.ID == id && f.From == peer.Owner }) {
+							t.Errorf("internal %s admits %s for flow %s, which it does not make", g.ID, peer.Owner, id)
+						}
+					}
+				}
 			}
 			for _, g := range d.SecurityGroups {
 				for _, r := range g.Ingress {
@@ -210,9 +237,22 @@ func TestNACLsNeverBlockDeclaredFlows(t *testing.T) {
 					if tpl == nil {
 						tpl = &callee.Placements[0]
 					}
+					dst, port := tpl.Subnets, f.Port
+					for _, lb := range d.LoadBalancers {
+						if lb.Scheme != design.Internal || lb.VPC != tpl.VPC {
+							continue
+						}
+						for _, l := range lb.Listeners {
+							for _, tg := range forwardedTargetGroups(l) {
+								if strings.Contains(tg, "-"+callee.Name+"-") {
+									dst, port = lb.Subnets, l.Port // the LB-to-target hop is checked below
+								}
+							}
+						}
+					}
 					for _, a := range cpl.Subnets {
-						for _, b := range tpl.Subnets {
-							if !passes(t, nacls, subnets[a], subnets[b], f.Transport, f.Port) {
+						for _, b := range dst {
+							if !passes(t, nacls, subnets[a], subnets[b], f.Transport, port) {
 								t.Errorf("flow %s is blocked by NACLs between %s and %s", f.ID, a, b)
 							}
 						}
@@ -227,7 +267,7 @@ func TestNACLsNeverBlockDeclaredFlows(t *testing.T) {
 			for _, lb := range d.LoadBalancers {
 				for _, l := range lb.Listeners {
 					for _, lbs := range lb.Subnets {
-						if lb.Type != design.GWLB && !passes(t, nacls, client, subnets[lbs], "tcp", l.Port) && l.Protocol != "UDP" {
+						if lb.Type != design.GWLB && lb.Scheme == design.InternetFacing && !passes(t, nacls, client, subnets[lbs], "tcp", l.Port) && l.Protocol != "UDP" {
 							t.Errorf("clients cannot reach %s port %d through the NACL of %s", lb.ID, l.Port, lbs)
 						}
 						for _, tgID := range forwardedTargetGroups(l) {

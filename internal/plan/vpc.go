@@ -260,6 +260,16 @@ func (p *planner) planSubnets(v *vpcPlan) {
 				demand: []design.Demand{{What: "Transit Gateway attachment ENI", IPs: 1}}})
 		}
 		var endpointDemand []design.Demand
+		// Internal load balancers live with the interface endpoints: the
+		// endpoints tier where there is one, else the app tier.
+		if ialb, inlb := internalLoadBalancers(v.app); ialb || inlb {
+			if ialb {
+				endpointDemand = append(endpointDemand, design.Demand{What: "internal ALB: free addresses it needs to scale", IPs: awsfacts.LoadBalancerFreeIPs})
+			}
+			if inlb {
+				endpointDemand = append(endpointDemand, design.Demand{What: "internal NLB: one address per AZ", IPs: 1})
+			}
+		}
 		if len(v.interfaceEndpoints) > 0 {
 			endpointDemand = append(endpointDemand, design.Demand{
 				What: fmt.Sprintf("interface endpoints: %s, one ENI each", strings.Join(v.interfaceEndpoints, ", ")),
@@ -294,6 +304,14 @@ func (p *planner) planSubnets(v *vpcPlan) {
 		}
 		v.subnets = append(v.subnets, p.workloadSubnet(design.TierApp, "", az, v.app, endpointDemand))
 		v.subnets = append(v.subnets, p.workloadSubnet(design.TierData, "", az, v.data, nil))
+	}
+	// A subnet that holds an ALB must be a /27 or larger.
+	for i := range v.subnets {
+		for _, dm := range v.subnets[i].demand {
+			if strings.HasPrefix(dm.What, "internal ALB") {
+				v.subnets[i].maxBits = min(v.subnets[i].maxBits, awsfacts.ALBMinSubnetPrefix)
+			}
+		}
 	}
 	// Tier by tier, then group, then AZ: the order people read a layout in.
 	slices.SortStableFunc(v.subnets, func(a, b subnetPlan) int {
