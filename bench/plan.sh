@@ -20,8 +20,9 @@ for b in BenchmarkPlan2000 BenchmarkBuild2000; do
 done
 
 for i in 1 2 3 4 5; do
-  /usr/bin/time -f "%e %M" "$tmp/netwright" plan -o json "$tmp/big.yaml" 2>>"$tmp/time.txt" >/dev/null
+  /usr/bin/time -a -o "$tmp/time.txt" -f "%e %M" "$tmp/netwright" plan -o json "$tmp/big.yaml" >/dev/null 2>"$tmp/diags.txt"
 done
 t=$(awk '{print $1}' "$tmp/time.txt" | sort -n | sed -n 3p)
 m=$(awk '{print $2}' "$tmp/time.txt" | sort -n | sed -n 3p)
 echo "netwright plan -o json (whole process, 5 runs): median ${t} s, median max RSS $((m / 1024)) MB"
+echo "diagnostics on the generated spec: $(tail -n 1 "$tmp/diags.txt")"
