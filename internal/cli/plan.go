@@ -39,24 +39,34 @@ func printDiags(env Env, ds diag.Diagnostics, path string, src []byte) {
 	fmt.Fprintf(env.Stderr, "%d error(s), %d warning(s)\n", errs, len(ds)-errs)
 }
 
+// build reads, parses and designs a spec, printing every diagnostic. The
+// design is nil when the run should stop with code.
+func build(env Env, path string) (*design.Design, int) {
+	s, src, code := load(env, path)
+	if s == nil {
+		return nil, code
+	}
+	d, ds := plan.Build(s)
+	printDiags(env, ds, path, src)
+	if d == nil {
+		return nil, ExitSpec
+	}
+	return d, ExitOK
+}
+
 func runValidate(env Env, args []string) int {
 	fs := newFlags(env, "validate", "FILE", "Check a spec: decode it strictly, validate every key and reference, and design it, printing every problem with its line and column")
 	pos, code, ok := parseFlags(env, fs, args, 1)
 	if !ok {
 		return code
 	}
-	s, src, code := load(env, pos[0])
-	if s == nil {
-		return code
-	}
 	// A spec is valid only if it can be designed: plan finds what no key
 	// check can, such as a CIDR too small for the demand.
-	_, ds := plan.Build(s)
-	printDiags(env, ds, pos[0], src)
-	if ds.HasErrors() {
-		return ExitSpec
+	d, code := build(env, pos[0])
+	if d == nil {
+		return code
 	}
-	fmt.Fprintf(env.Stdout, "%s: valid (%d services)\n", pos[0], len(s.Services))
+	fmt.Fprintf(env.Stdout, "%s: valid (%d services)\n", pos[0], len(d.Services))
 	return ExitOK
 }
 
@@ -71,14 +81,9 @@ func runPlan(env Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "netwright plan: -o must be text, json or yaml, not %q\n", *format)
 		return ExitUsage
 	}
-	s, src, code := load(env, pos[0])
-	if s == nil {
-		return code
-	}
-	d, ds := plan.Build(s)
-	printDiags(env, ds, pos[0], src)
+	d, code := build(env, pos[0])
 	if d == nil {
-		return ExitSpec
+		return code
 	}
 	out, err := encodeDesign(d, *format)
 	if err != nil {

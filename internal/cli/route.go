@@ -9,7 +9,6 @@ import (
 
 	"github.com/netwright/netwright/internal/albrules"
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/plan"
 )
 
 // multiFlag collects a repeated key=value flag.
@@ -71,14 +70,9 @@ func runRoute(env Env, args []string) int {
 		req.SourceIP = a
 	}
 
-	s, src, code := load(env, pos[0])
-	if s == nil {
-		return code
-	}
-	d, ds := plan.Build(s)
-	printDiags(env, ds, pos[0], src)
+	d, code := build(env, pos[0])
 	if d == nil {
-		return ExitSpec
+		return code
 	}
 	lb, l := publicHTTPSListener(d)
 	if l == nil {
@@ -94,7 +88,7 @@ func runRoute(env Env, args []string) int {
 		if rule.Origin != nil {
 			fmt.Fprintf(&b, " (%s:%d)", rule.Origin.Filename, rule.Origin.Start.Line)
 		}
-		fmt.Fprintf(&b, "\nconditions: %s\n", describeConditions(rule.Conditions))
+		fmt.Fprintf(&b, "\nconditions: %s\n", rule.Conditions.String())
 		action = rule.Action
 	} else {
 		b.WriteString("matched: the default action (no rule matched)\n")
@@ -119,29 +113,6 @@ func publicHTTPSListener(d *design.Design) (*design.LoadBalancer, *design.Listen
 		}
 	}
 	return nil, nil
-}
-
-func describeConditions(c design.Conditions) string {
-	var parts []string
-	if c.Host != "" {
-		parts = append(parts, "host-header "+c.Host)
-	}
-	if c.Path != "" {
-		parts = append(parts, "path-pattern "+c.Path)
-	}
-	for _, h := range c.Headers {
-		parts = append(parts, fmt.Sprintf("http-header %s=%s", h.Key, h.Value))
-	}
-	if len(c.Methods) > 0 {
-		parts = append(parts, "http-request-method "+strings.Join(c.Methods, ","))
-	}
-	for _, q := range c.Query {
-		parts = append(parts, fmt.Sprintf("query-string %s=%s", q.Key, q.Value))
-	}
-	for _, p := range c.SourceIPs {
-		parts = append(parts, "source-ip "+p.String())
-	}
-	return strings.Join(parts, "; ")
 }
 
 func describeAction(d *design.Design, a design.Action) string {

@@ -2,6 +2,7 @@ package design
 
 import (
 	"net/netip"
+	"strings"
 
 	"github.com/netwright/netwright/internal/diag"
 )
@@ -89,6 +90,31 @@ func (c Conditions) Count() int {
 		n++
 	}
 	return n
+}
+
+// String lists the conditions with ALB's names for them:
+// "host-header api.example.com; path-pattern /v1/*".
+func (c Conditions) String() string {
+	var parts []string
+	if c.Host != "" {
+		parts = append(parts, "host-header "+c.Host)
+	}
+	if c.Path != "" {
+		parts = append(parts, "path-pattern "+c.Path)
+	}
+	for _, h := range c.Headers {
+		parts = append(parts, "http-header "+h.Key+"="+h.Value)
+	}
+	if len(c.Methods) > 0 {
+		parts = append(parts, "http-request-method "+strings.Join(c.Methods, ","))
+	}
+	for _, q := range c.Query {
+		parts = append(parts, "query-string "+q.Key+"="+q.Value)
+	}
+	for _, p := range c.SourceIPs {
+		parts = append(parts, "source-ip "+p.String())
+	}
+	return strings.Join(parts, "; ")
 }
 
 // KeyValue is a header or query condition; the value may hold * and ?.

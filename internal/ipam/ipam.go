@@ -120,3 +120,23 @@ func Nth(base netip.Prefix, bitsLen, n int) (netip.Prefix, bool) {
 	start := addrToUint(base.Addr()) + uint32(n)*uint32(Size(bitsLen))
 	return netip.PrefixFrom(uintToAddr(start), bitsLen), true
 }
+
+// privateRanges are RFC 1918 space and the RFC 6598 shared range AWS
+// allows for VPCs.
+var privateRanges = []netip.Prefix{
+	netip.MustParsePrefix("10.0.0.0/8"),
+	netip.MustParsePrefix("172.16.0.0/12"),
+	netip.MustParsePrefix("192.168.0.0/16"),
+	netip.MustParsePrefix("100.64.0.0/10"),
+}
+
+// IsPrivate reports whether p lies wholly in private address space (RFC
+// 1918 or the RFC 6598 shared range).
+func IsPrivate(p netip.Prefix) bool {
+	for _, r := range privateRanges {
+		if Within(p, r) {
+			return true
+		}
+	}
+	return false
+}

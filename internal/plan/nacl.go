@@ -97,12 +97,6 @@ func (p *planner) networkACLs() {
 		}
 	}
 
-	home := func(svc *design.Service, vpc string) *design.Placement {
-		if pl := placementIn(svc, vpc); pl != nil {
-			return pl
-		}
-		return &svc.Placements[0]
-	}
 	natSubnets := func(vpc string) []string {
 		for _, v := range p.d.VPCs {
 			if v.ID == vpc && len(v.NATGateways) > 0 {
@@ -132,7 +126,7 @@ func (p *planner) networkACLs() {
 		case design.FlowService:
 			caller, callee := p.d.Service(f.From), p.d.Service(f.To)
 			for _, pl := range caller.Placements {
-				cpl := home(callee, pl.VPC)
+				cpl := homePlacement(callee, pl.VPC)
 				if lb, port := p.internalFront(f.To, cpl.VPC); lb != nil {
 					set.connection(pl.Subnets, lb.Subnets, p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(lb.Subnets), f.Transport, port,
 						fmt.Sprintf("%s calls %s through %s on %d", f.From, f.To, lb.Name, port))
@@ -164,7 +158,7 @@ func (p *planner) networkACLs() {
 			for _, tgID := range forwardedTargetGroups(l) {
 				tg := p.targetGroupByID(tgID)
 				svc := p.d.Service(tg.Service)
-				pl := home(svc, lb.VPC)
+				pl := homePlacement(svc, lb.VPC)
 				proto := transport(svc.Protocol)
 				if lb.Type == design.GWLB {
 					set.connection(lb.Subnets, pl.Subnets, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), "udp", tg.Port, "GENEVE from "+lb.Name)

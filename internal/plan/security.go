@@ -134,6 +134,15 @@ func placementIn(svc *design.Service, vpc string) *design.Placement {
 	return nil
 }
 
+// homePlacement picks the placement of a callee that a caller in vpc
+// reaches: the same VPC when the callee runs there, else its only one.
+func homePlacement(svc *design.Service, vpc string) *design.Placement {
+	if pl := placementIn(svc, vpc); pl != nil {
+		return pl
+	}
+	return &svc.Placements[0]
+}
+
 // allow adds the pair of rules that let from open connections to to: to's
 // ingress and from's egress. A peer in the same VPC is named by its group.
 // Across VPCs joined by a Transit Gateway with security group referencing,
@@ -202,21 +211,12 @@ func (p *planner) security() {
 		lbGroup[lb.ID] = g
 	}
 
-	// home picks the placement of a callee a caller in vpc reaches: the
-	// same VPC when the callee runs there, else its only placement.
-	home := func(svc *design.Service, vpc string) *design.Placement {
-		if pl := placementIn(svc, vpc); pl != nil {
-			return pl
-		}
-		return &svc.Placements[0]
-	}
-
 	for _, f := range p.d.Flows {
 		switch f.Kind {
 		case design.FlowService:
 			caller, callee := p.d.Service(f.From), p.d.Service(f.To)
 			for _, pl := range caller.Placements {
-				cpl := home(callee, pl.VPC)
+				cpl := homePlacement(callee, pl.VPC)
 				desc := fmt.Sprintf("%s calls %s on %s %d (services.%s.depends_on)", f.From, f.To, f.Transport, f.Port, f.From)
 				if lb, port := p.internalFront(f.To, cpl.VPC); lb != nil {
 					desc = fmt.Sprintf("%s calls %s through %s on %s %d (services.%s.depends_on)", f.From, f.To, lb.Name, f.Transport, port, f.From)
@@ -266,7 +266,7 @@ func (p *planner) security() {
 			for _, tgID := range forwardedTargetGroups(l) {
 				tg := p.targetGroupByID(tgID)
 				svc := p.d.Service(tg.Service)
-				pl := home(svc, lbVPC.ID)
+				pl := homePlacement(svc, lbVPC.ID)
 				target := groupOf[[2]string{svc.Name, pl.VPC}]
 				flows := p.flowsThrough(lb, svc.Name)
 				desc := fmt.Sprintf("%s forwards to %s and checks its health on %s %d", lb.Name, svc.Name, transport(svc.Protocol), tg.Port)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/ipam"
 )
 
 // groupsByID indexes a design's security groups.
@@ -39,16 +40,6 @@ func admits(r design.SGRule, groups []string, block netip.Prefix, proto string, 
 		return slices.Contains(groups, r.PeerGroup)
 	case r.PeerCIDR.IsValid():
 		return r.PeerCIDR.Bits() <= block.Bits() && r.PeerCIDR.Contains(block.Addr())
-	}
-	return false
-}
-
-func isPrivate(p netip.Prefix) bool {
-	for _, r := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"} {
-		pr := netip.MustParsePrefix(r)
-		if pr.Bits() <= p.Bits() && pr.Contains(p.Addr()) {
-			return true
-		}
 	}
 	return false
 }
@@ -151,7 +142,7 @@ func TestSecurityGroupsFollowIntent(t *testing.T) {
 			}
 			for _, g := range d.SecurityGroups {
 				for _, r := range g.Ingress {
-					if !r.PeerCIDR.IsValid() || isPrivate(r.PeerCIDR) {
+					if !r.PeerCIDR.IsValid() || ipam.IsPrivate(r.PeerCIDR) {
 						continue
 					}
 					if g.Kind != design.SGLoadBalancer || lbs[g.Owner].Scheme != design.InternetFacing {

@@ -16,6 +16,7 @@ import (
 	"github.com/netwright/netwright/internal/awsfacts"
 	"github.com/netwright/netwright/internal/diag"
 	"github.com/netwright/netwright/internal/didyoumean"
+	"github.com/netwright/netwright/internal/ipam"
 )
 
 // MaxSize is the largest spec Parse reads. A spec of 2,000 services is
@@ -189,7 +190,7 @@ func (d *decoder) network(n *yaml.Node, nw *Network) {
 					"A VPC CIDR is /16 (65,536 addresses) to /28 (16 addresses).")
 				return
 			}
-			if !isPrivate(p) {
+			if !ipam.IsPrivate(p) {
 				d.warnAt(v, fmt.Sprintf("network.cidr: %s is not a private range", p),
 					"Use a block from 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10: a VPC using public addresses cannot reach the real owners of those addresses.")
 			}

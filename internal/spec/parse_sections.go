@@ -464,15 +464,3 @@ func parseCIDR(s string) (netip.Prefix, error) {
 	}
 	return p, nil
 }
-
-// isPrivate reports whether p lies in RFC 1918 space or the RFC 6598 shared
-// range AWS allows for VPCs.
-func isPrivate(p netip.Prefix) bool {
-	for _, r := range []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"} {
-		priv := netip.MustParsePrefix(r)
-		if priv.Bits() <= p.Bits() && priv.Contains(p.Addr()) {
-			return true
-		}
-	}
-	return false
-}

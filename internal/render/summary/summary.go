@@ -293,29 +293,6 @@ func targetsOf(a design.Action) string {
 	return "forward to " + strings.Join(parts, ", ")
 }
 
-func conditionsText(c design.Conditions) string {
-	var parts []string
-	if c.Host != "" {
-		parts = append(parts, "host "+c.Host)
-	}
-	if c.Path != "" {
-		parts = append(parts, "path "+c.Path)
-	}
-	for _, h := range c.Headers {
-		parts = append(parts, fmt.Sprintf("header %s=%s", h.Key, h.Value))
-	}
-	if len(c.Methods) > 0 {
-		parts = append(parts, "method "+strings.Join(c.Methods, "|"))
-	}
-	for _, q := range c.Query {
-		parts = append(parts, fmt.Sprintf("query %s=%s", q.Key, q.Value))
-	}
-	for _, ip := range c.SourceIPs {
-		parts = append(parts, "source "+ip.String())
-	}
-	return strings.Join(parts, ", ")
-}
-
 func writeLoadBalancers(b *strings.Builder, d *design.Design) {
 	if len(d.LoadBalancers) == 0 {
 		return
@@ -355,7 +332,7 @@ func writeLoadBalancers(b *strings.Builder, d *design.Design) {
 			fmt.Fprintf(b, "    listener %s %d%s\n", l.Protocol, l.Port, extra)
 			tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 			for _, r := range l.Rules {
-				fmt.Fprintf(tw, "      priority %d\t%s\t%s\t%s\n", r.Priority, r.Source, conditionsText(r.Conditions), targetsOf(r.Action))
+				fmt.Fprintf(tw, "      priority %d\t%s\t%s\t%s\n", r.Priority, r.Source, r.Conditions.String(), targetsOf(r.Action))
 			}
 			fmt.Fprintf(tw, "      default\t\t\t%s\n", targetsOf(l.DefaultAction))
 			tw.Flush()
