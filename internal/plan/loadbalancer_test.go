@@ -215,3 +215,53 @@ tls: {domain: i.example.com}
 		t.Error(err)
 	}
 }
+
+// TestHubEastWestTurnsThroughHub checks that with east_west inspection a
+// spoke's Transit Gateway routes to another spoke go to the hub, whose
+// transit subnets send spoke traffic to the GWLB endpoint in their AZ.
+func TestHubEastWestTurnsThroughHub(t *testing.T) {
+	d := build(t, `version: 1
+app: h
+network: {pattern: hub_spoke, spokes: [s], azs: 2}
+services:
+  web: {port: 8080, depends_on: [auth]}
+  auth: {port: 8443, spoke: s}
+  fw: {kind: appliance}
+inspection: {appliance: fw, flows: [east_west]}
+`)
+	tgw := d.TransitGateways[0]
+	if !tgw.Attachments[0].ApplianceMode {
+		t.Error("the hub attachment lacks appliance mode")
+	}
+	for _, rt := range tgw.RouteTables {
+		if rt.Name == "hub" {
+			continue
+		}
+		for _, r := range rt.Routes {
+			if r.Attachment != "tgw-attach-h-hub" {
+				t.Errorf("%s routes %s to %s; east_west inspection wants every route through the hub", rt.ID, r.Destination, r.Attachment)
+			}
+		}
+	}
+	hub := d.VPCs[0]
+	for _, s := range hub.Subnets {
+		if s.Tier != design.TierTransit {
+			continue
+		}
+		want := "gwlbe-h-hub-" + azSuffix(s.AZ)
+		n := 0
+		for _, r := range routesOf(hub, s.RouteTable) {
+			for _, v := range d.VPCs[1:] {
+				if r.Destination == v.CIDR && r.Target == want {
+					n++
+				}
+			}
+		}
+		if n != 2 {
+			t.Errorf("%s sends %d spoke blocks to %s; want both spokes", s.ID, n, want)
+		}
+	}
+	for _, err := range d.Validate() {
+		t.Error(err)
+	}
+}

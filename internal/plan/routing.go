@@ -106,12 +106,16 @@ func (p *planner) routing() {
 			rtFor[design.TierData] = addRT("data", toTGW(dataPeers))
 		}
 		if v.hasTransit {
-			if vpc.Role == design.RoleHub && len(v.natAZs) > 0 {
+			if vpc.Role == design.RoleHub && (len(v.natAZs) > 0 || len(v.inspection) > 0) {
 				// Spoke egress arrives here from the Transit Gateway and
-				// leaves through the NAT gateway in the same AZ.
+				// leaves through the NAT gateway in the same AZ; inspection
+				// steers through the AZ's GWLB endpoint from here too.
 				for az := range vpc.AZs {
-					rtFor[fmt.Sprintf("transit/%d", az)] = addRT("transit-"+azSuffix(vpc.AZs[az]),
-						[]design.Route{{Destination: anyIPv4, TargetKind: design.TargetNATGateway, Target: natFor(az)}})
+					var routes []design.Route
+					if len(v.natAZs) > 0 {
+						routes = append(routes, design.Route{Destination: anyIPv4, TargetKind: design.TargetNATGateway, Target: natFor(az)})
+					}
+					rtFor[fmt.Sprintf("transit/%d", az)] = addRT("transit-"+azSuffix(vpc.AZs[az]), routes)
 				}
 			} else {
 				rtFor[design.TierTransit] = addRT("transit", nil)
