@@ -49,6 +49,9 @@ type Design struct {
 	SecurityGroups               []SecurityGroup               `json:"security_groups,omitempty"`
 	NetworkACLs                  []NetworkACL                  `json:"network_acls,omitempty"`
 
+	// Namespaces are the Cloud Map namespaces services register in.
+	Namespaces []Namespace `json:"namespaces,omitempty"`
+
 	Services []Service `json:"services"`
 	// Flows are what the application declares may happen: dependencies,
 	// public entry and internet egress. Everything else must be blocked.

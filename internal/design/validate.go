@@ -210,6 +210,23 @@ func (d *Design) Validate() []error {
 		}
 	}
 	errs = append(errs, d.validateLoadBalancing(subnetVPC)...)
+	for _, ns := range d.Namespaces {
+		for _, v := range append([]string{ns.VPC}, ns.AssociatedVPCs...) {
+			if d.VPC(v) == nil {
+				bad("namespace %s: vpc %q does not exist", ns.ID, v)
+			}
+		}
+		names := map[string]bool{}
+		for _, s := range ns.Services {
+			if d.Service(s.Service) == nil {
+				bad("namespace %s: service %q does not exist", ns.ID, s.Service)
+			}
+			if names[s.DNSName] {
+				bad("namespace %s: %s is registered twice", ns.ID, s.DNSName)
+			}
+			names[s.DNSName] = true
+		}
+	}
 	errs = append(errs, d.validateSecurity(subnetVPC)...)
 
 	services := make(map[string]bool, len(d.Services))

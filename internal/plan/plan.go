@@ -1,7 +1,9 @@
 // Package plan holds netwright's architects: from a validated spec it
 // designs the whole network and returns it as a design.Design. The VPC
 // architect lays out VPCs, subnets sized from demand, routing, NAT, VPC
-// endpoints, flow logs and Transit Gateways for the four patterns.
+// endpoints, flow logs and Transit Gateways for the four patterns; the
+// load-balancing, security and discovery architects add load balancers,
+// security groups, NACLs and Cloud Map namespaces.
 //
 // plan owns design decisions and explains them as notes; it does not parse
 // specs (spec) or check a finished design against intent (analysis).
@@ -62,6 +64,7 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.flows()
 	p.security()
 	p.networkACLs()
+	p.discovery()
 	p.checkQuotas()
 	p.diags.Sort()
 	if p.diags.HasErrors() {

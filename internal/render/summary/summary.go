@@ -29,6 +29,7 @@ func Write(w io.Writer, d *design.Design) error {
 	writeSecurity(&b, d)
 	writeNACLs(&b, d)
 	writeLoadBalancers(&b, d)
+	writeDiscovery(&b, d)
 	if len(d.Notes) > 0 {
 		b.WriteString("\nNotes\n")
 		for _, n := range d.Notes {
@@ -381,5 +382,24 @@ func writeLoadBalancers(b *strings.Builder, d *design.Design) {
 			ids = append(ids, e.ID)
 		}
 		fmt.Fprintf(b, "  GWLB endpoints: %s\n", strings.Join(ids, ", "))
+	}
+}
+
+func writeDiscovery(b *strings.Builder, d *design.Design) {
+	for _, ns := range d.Namespaces {
+		where := strings.TrimPrefix(ns.VPC, "vpc-")
+		for _, v := range ns.AssociatedVPCs {
+			where += ", " + strings.TrimPrefix(v, "vpc-")
+		}
+		fmt.Fprintf(b, "\nCloud Map namespace %s (%s) in %s\n", ns.Name, ns.Type, where)
+		var rows [][]string
+		for _, s := range ns.Services {
+			var recs []string
+			for _, r := range s.Records {
+				recs = append(recs, fmt.Sprintf("%s %s", r.Type, r.TTL))
+			}
+			rows = append(rows, []string{s.DNSName, strings.Join(recs, ", "), s.RoutingPolicy, fmt.Sprint(s.Port), fmt.Sprint(s.MaxInstances), s.DeadTaskGone.String()})
+		}
+		table(b, "  ", "NAME\tRECORDS (TTL)\tROUTING\tPORT\tMAX INSTANCES\tDEAD TASK GONE AFTER", rows)
 	}
 }
