@@ -67,8 +67,10 @@ func (p *planner) namespace(v *design.VPC, typ string) *design.Namespace {
 	ns := &design.Namespace{ID: "ns-" + v.Name, Name: ds.Namespace, Type: typ, VPC: v.ID}
 	routing := strings.ToUpper(ds.Routing)
 	for _, svc := range p.d.Services {
-		if svc.Kind == spec.KindAppliance {
-			continue // reached through the GWLB, never by name
+		if svc.Kind == spec.KindAppliance || spec.IsDataStoreKind(svc.Kind) {
+			// Appliances are reached through the GWLB; managed data stores
+			// through the endpoint names their service gives them.
+			continue
 		}
 		ssvc := p.spec.Service(svc.Name)
 		ds2 := design.DiscoveryService{
