@@ -28,6 +28,7 @@ var allowed = map[string][]string{
 	"internal/layering":   {},
 	"internal/spec":       foundation,
 	"internal/design":     foundation,
+	"internal/cloudmap":   foundation,
 	"internal/albrules":   append([]string{"internal/design"}, foundation...),
 	"internal/plan":       append([]string{"internal/spec", "internal/design", "internal/albrules"}, foundation...),
 	"internal/analysis/":  append([]string{"internal/design", "internal/analysis/"}, foundation...),
