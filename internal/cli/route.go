@@ -74,7 +74,7 @@ func runRoute(env Env, args []string) int {
 	if d == nil {
 		return code
 	}
-	lb, l := publicHTTPSListener(d)
+	lb, l := d.PublicHTTPSListener()
 	if l == nil {
 		fmt.Fprintf(env.Stderr, "netwright route: %s has no public ALB: no service is public over HTTP\n", pos[0])
 		return ExitSpec
@@ -98,22 +98,6 @@ func runRoute(env Env, args []string) int {
 	return ExitOK
 }
 
-// publicHTTPSListener is the HTTPS listener of the first internet-facing
-// ALB: the one `netwright up` serves.
-func publicHTTPSListener(d *design.Design) (*design.LoadBalancer, *design.Listener) {
-	for i := range d.LoadBalancers {
-		lb := &d.LoadBalancers[i]
-		if lb.Type != design.ALB || lb.Scheme != design.InternetFacing {
-			continue
-		}
-		for j := range lb.Listeners {
-			if lb.Listeners[j].Protocol == "HTTPS" {
-				return lb, &lb.Listeners[j]
-			}
-		}
-	}
-	return nil, nil
-}
 
 func describeAction(d *design.Design, a design.Action) string {
 	switch a.Type {

@@ -51,6 +51,8 @@ type Design struct {
 
 	// Namespaces are the Cloud Map namespaces services register in.
 	Namespaces []Namespace `json:"namespaces,omitempty"`
+	// Mesh is the traffic policy between services and its compiled form.
+	Mesh *Mesh `json:"mesh,omitempty"`
 
 	Services []Service `json:"services"`
 	// Flows are what the application declares may happen: dependencies,

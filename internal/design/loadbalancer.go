@@ -201,3 +201,20 @@ type GatewayLoadBalancerEndpoint struct {
 	Subnet       string `json:"subnet"`
 	AZ           string `json:"az"`
 }
+
+// PublicHTTPSListener returns the first internet-facing ALB and its HTTPS
+// listener: the public entry point, or nil when the design has none.
+func (d *Design) PublicHTTPSListener() (*LoadBalancer, *Listener) {
+	for i := range d.LoadBalancers {
+		lb := &d.LoadBalancers[i]
+		if lb.Type != ALB || lb.Scheme != InternetFacing {
+			continue
+		}
+		for j := range lb.Listeners {
+			if lb.Listeners[j].Protocol == "HTTPS" {
+				return lb, &lb.Listeners[j]
+			}
+		}
+	}
+	return nil, nil
+}

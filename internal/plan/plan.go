@@ -65,6 +65,7 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.security()
 	p.networkACLs()
 	p.discovery()
+	p.mesh()
 	p.checkQuotas()
 	p.diags.Sort()
 	if p.diags.HasErrors() {

@@ -30,6 +30,7 @@ func Write(w io.Writer, d *design.Design) error {
 	writeNACLs(&b, d)
 	writeLoadBalancers(&b, d)
 	writeDiscovery(&b, d)
+	writeMesh(&b, d)
 	if len(d.Notes) > 0 {
 		b.WriteString("\nNotes\n")
 		for _, n := range d.Notes {
@@ -402,4 +403,83 @@ func writeDiscovery(b *strings.Builder, d *design.Design) {
 		}
 		table(b, "  ", "NAME\tRECORDS (TTL)\tROUTING\tPORT\tMAX INSTANCES\tDEAD TASK GONE AFTER", rows)
 	}
+}
+
+func writeMesh(b *strings.Builder, d *design.Design) {
+	m := d.Mesh
+	if m == nil {
+		return
+	}
+	fmt.Fprintf(b, "\nMesh (App Mesh model, compiled to %s; mTLS %s)\n", m.Target, m.MTLS)
+	for _, r := range m.VirtualRouters {
+		name := r.Service
+		for _, vs := range m.VirtualServices {
+			if vs.Provider == r.Name {
+				name = vs.Name
+			}
+		}
+		fmt.Fprintf(b, "  %s (%s %d)\n", name, r.Protocol, r.Port)
+		tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+		for _, rt := range r.Routes {
+			var targets []string
+			for _, t := range rt.Targets {
+				targets = append(targets, fmt.Sprintf("%s %d", strings.TrimPrefix(t.Node, "vn-"), t.Weight))
+			}
+			retry := "no retries"
+			if rt.Retry != nil {
+				retry = fmt.Sprintf("%d retries on %s, %s per try", rt.Retry.MaxRetries, strings.Join(rt.Retry.Events, ","), rt.Retry.PerTryTimeout)
+			}
+			fmt.Fprintf(tw, "    %d\t%s\t%s\t-> %s\ttimeout %s, %s\n", rt.Priority, rt.Source, meshMatchText(rt.Match), strings.Join(targets, ", "), rt.Timeout, retry)
+		}
+		tw.Flush()
+	}
+	if sc := m.ServiceConnect; sc != nil {
+		b.WriteString("  ECS Service Connect\n")
+		var rows [][]string
+		for _, s := range sc.Services {
+			if s.ClientOnly {
+				rows = append(rows, []string{s.Service, "client only", "", "", fmt.Sprint(s.TLS)})
+				continue
+			}
+			perRequest := "-"
+			if s.PerRequest > 0 {
+				perRequest = s.PerRequest.String()
+			}
+			rows = append(rows, []string{s.Service, s.ClientAliases[0].DNSName + ":" + fmt.Sprint(s.ClientAliases[0].Port), perRequest, s.Idle.String(), fmt.Sprint(s.TLS)})
+		}
+		table(b, "    ", "SERVICE\tCLIENT ALIAS\tPER REQUEST\tIDLE\tTLS", rows)
+	}
+	if lat := m.Lattice; lat != nil {
+		fmt.Fprintf(b, "  VPC Lattice service network %s (auth %s) with %s\n", lat.ServiceNetwork, lat.AuthType, strings.Join(lat.VPCs, ", "))
+		for _, s := range lat.Services {
+			fmt.Fprintf(b, "    %s: %s %d, callers allowed: %s\n", s.Name, s.Protocol, s.Port, strings.Join(s.AllowedCallers, ", "))
+			for _, r := range s.Rules {
+				var targets []string
+				for _, t := range r.Targets {
+					targets = append(targets, fmt.Sprintf("%s %d", strings.TrimPrefix(t.Node, "vn-"), t.Weight))
+				}
+				fmt.Fprintf(b, "      rule %d %s -> %s\n", r.Priority, meshMatchText(r.Match), strings.Join(targets, ", "))
+			}
+		}
+	}
+}
+
+func meshMatchText(m design.MeshMatch) string {
+	var parts []string
+	if m.PathPrefix != "" {
+		parts = append(parts, "prefix "+m.PathPrefix)
+	}
+	if m.PathExact != "" {
+		parts = append(parts, "path "+m.PathExact)
+	}
+	for _, h := range m.Headers {
+		parts = append(parts, "header "+h.Key+"="+h.Value)
+	}
+	if m.Method != "" {
+		parts = append(parts, "method "+m.Method)
+	}
+	if len(parts) == 0 {
+		return "any"
+	}
+	return strings.Join(parts, ", ")
 }

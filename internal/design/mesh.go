@@ -1,0 +1,181 @@
+package design
+
+// Mesh is the application's service-mesh intent in App Mesh's resource
+// model (virtual nodes, routers, routes, services and a gateway), which
+// states traffic policy most clearly, and that intent compiled to what AWS
+// runs today: ECS Service Connect or VPC Lattice. App Mesh itself stopped
+// on 2026-09-30 and is never exported.
+type Mesh struct {
+	// Target is service_connect, vpc_lattice or none.
+	Target string `json:"target"`
+	// MTLS is strict, permissive or off.
+	MTLS            string           `json:"mtls"`
+	VirtualNodes    []VirtualNode    `json:"virtual_nodes"`
+	VirtualRouters  []VirtualRouter  `json:"virtual_routers"`
+	VirtualServices []VirtualService `json:"virtual_services"`
+	VirtualGateway  *VirtualGateway  `json:"virtual_gateway,omitempty"`
+
+	ServiceConnect *ServiceConnect `json:"service_connect,omitempty"`
+	Lattice        *Lattice        `json:"vpc_lattice,omitempty"`
+}
+
+// VirtualNode is one service's listener and the backends it may call.
+type VirtualNode struct {
+	Name     string `json:"name"`
+	Service  string `json:"service"`
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"` // http, http2, grpc, tcp
+	// TLS is the mTLS mode on the listener: strict, permissive or off.
+	TLS              string            `json:"tls"`
+	Health           HealthCheck       `json:"health"`
+	OutlierDetection *OutlierDetection `json:"outlier_detection,omitempty"`
+	ConnectionPool   *ConnectionPool   `json:"connection_pool,omitempty"`
+	// Backends are the virtual services the node may call: its depends_on.
+	Backends []string `json:"backends,omitempty"`
+}
+
+// OutlierDetection ejects hosts that keep failing.
+type OutlierDetection struct {
+	Consecutive5xx     int      `json:"consecutive_5xx"`
+	Interval           Duration `json:"interval"`
+	BaseEjectionTime   Duration `json:"base_ejection_time"`
+	MaxEjectionPercent int      `json:"max_ejection_percent"`
+}
+
+// ConnectionPool bounds a node's connections and requests.
+type ConnectionPool struct {
+	MaxConnections     int      `json:"max_connections"`
+	MaxPendingRequests int      `json:"max_pending_requests"`
+	MaxRequests        int      `json:"max_requests"`
+	MaxRetries         int      `json:"max_retries"`
+	MaxIdlePerHost     int      `json:"max_idle_per_host,omitempty"`
+	IdleTimeout        Duration `json:"idle_timeout,omitzero"`
+}
+
+// VirtualRouter routes calls to one virtual service.
+type VirtualRouter struct {
+	Name     string      `json:"name"`
+	Service  string      `json:"service"`
+	Port     int         `json:"port"`
+	Protocol string      `json:"protocol"`
+	Routes   []MeshRoute `json:"routes"`
+}
+
+// MeshRoute is one route: the first that matches, by ascending priority,
+// wins; the last matches everything.
+type MeshRoute struct {
+	Name     string         `json:"name"`
+	Priority int            `json:"priority"`
+	Match    MeshMatch      `json:"match"`
+	Targets  []WeightedNode `json:"targets"`
+	Timeout  Duration       `json:"timeout"`
+	Retry    *RetryPolicy   `json:"retry,omitempty"`
+	// Source names the spec entry, or "default".
+	Source string `json:"source"`
+}
+
+// MeshMatch is what a route matches; empty fields match everything.
+type MeshMatch struct {
+	PathPrefix string     `json:"path_prefix,omitempty"`
+	PathExact  string     `json:"path_exact,omitempty"`
+	Headers    []KeyValue `json:"headers,omitempty"`
+	Method     string     `json:"method,omitempty"`
+}
+
+// IsEmpty reports whether the match matches everything.
+func (m MeshMatch) IsEmpty() bool {
+	return m.PathPrefix == "" && m.PathExact == "" && len(m.Headers) == 0 && m.Method == ""
+}
+
+// WeightedNode is a route target.
+type WeightedNode struct {
+	Node   string `json:"node"`
+	Weight int    `json:"weight"`
+}
+
+// RetryPolicy retries failed calls.
+type RetryPolicy struct {
+	MaxRetries    int      `json:"max_retries"`
+	Events        []string `json:"events"`
+	PerTryTimeout Duration `json:"per_try_timeout"`
+}
+
+// VirtualService is the name clients call, provided by a router.
+type VirtualService struct {
+	Name     string `json:"name"`
+	Provider string `json:"provider"`
+}
+
+// VirtualGateway is the mesh's public entry.
+type VirtualGateway struct {
+	Name   string         `json:"name"`
+	Port   int            `json:"port"`
+	Routes []GatewayRoute `json:"routes"`
+}
+
+// GatewayRoute sends public requests to a virtual service.
+type GatewayRoute struct {
+	Name    string         `json:"name"`
+	Source  string         `json:"source"`
+	Match   Conditions     `json:"match"`
+	Targets []WeightedNode `json:"targets"`
+}
+
+// ServiceConnect is the mesh compiled to ECS Service Connect.
+type ServiceConnect struct {
+	Namespace string                  `json:"namespace"`
+	Services  []ServiceConnectService `json:"services"`
+}
+
+// ServiceConnectService is one ECS service's Service Connect configuration.
+type ServiceConnectService struct {
+	Service string `json:"service"`
+	// DiscoveryName and ClientAliases: what the service registers as, and
+	// the name and port clients call it by.
+	DiscoveryName string        `json:"discovery_name,omitempty"`
+	ClientAliases []ClientAlias `json:"client_aliases,omitempty"`
+	Port          int           `json:"port,omitempty"`
+	PerRequest    Duration      `json:"per_request_timeout,omitzero"`
+	Idle          Duration      `json:"idle_timeout,omitzero"`
+	// TLS issues certificates from AWS Private CA when mTLS is on.
+	TLS bool `json:"tls,omitempty"`
+	// ClientOnly services call others but take no Service Connect traffic.
+	ClientOnly bool `json:"client_only,omitempty"`
+}
+
+// ClientAlias is a name and port clients use.
+type ClientAlias struct {
+	DNSName string `json:"dns_name"`
+	Port    int    `json:"port"`
+}
+
+// Lattice is the mesh compiled to Amazon VPC Lattice.
+type Lattice struct {
+	ServiceNetwork string           `json:"service_network"`
+	VPCs           []string         `json:"vpcs"`
+	AuthType       string           `json:"auth_type"` // AWS_IAM or NONE
+	Services       []LatticeService `json:"services"`
+}
+
+// LatticeService is one Lattice service with its listener, rules and auth
+// policy.
+type LatticeService struct {
+	Name     string `json:"name"`
+	Service  string `json:"service"`
+	Protocol string `json:"protocol"` // HTTP, HTTPS, TLS_PASSTHROUGH
+	Port     int    `json:"port"`
+	// Rules keep the mesh routes' order and weights.
+	Rules         []LatticeRule  `json:"rules"`
+	DefaultTarget []WeightedNode `json:"default_targets"`
+	// AllowedCallers are the services whose task roles the auth policy
+	// lets invoke this one: exactly its declared callers.
+	AllowedCallers []string `json:"allowed_callers"`
+}
+
+// LatticeRule is a listener rule.
+type LatticeRule struct {
+	Priority int            `json:"priority"`
+	Match    MeshMatch      `json:"match"`
+	Targets  []WeightedNode `json:"targets"`
+	Source   string         `json:"source"`
+}

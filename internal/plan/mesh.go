@@ -1,0 +1,267 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/spec"
+)
+
+// App Mesh's documented defaults, which the model keeps (AWS-FACTS.md).
+const (
+	meshRouteTimeout       = 15 * time.Second
+	meshRetries            = 2
+	meshUnlimited          = 2147483647 // App Mesh leaves circuit breakers off
+	serviceConnectHTTPIdle = 5 * time.Minute
+	serviceConnectTCPIdle  = time.Hour
+)
+
+// meshProtocol is the protocol a virtual node listens with.
+func meshProtocol(p string) string {
+	switch p {
+	case spec.ProtoHTTP, spec.ProtoWebSocket:
+		return "http"
+	case spec.ProtoHTTP2, spec.ProtoGRPC:
+		return p
+	}
+	return "tcp"
+}
+
+// defaultRetry is App Mesh's: two retries on 503 (UNAVAILABLE for gRPC),
+// connection failures and refused streams; TCP routes do not retry.
+func defaultRetry(proto string, timeout time.Duration) *design.RetryPolicy {
+	switch proto {
+	case "http", "http2":
+		return &design.RetryPolicy{MaxRetries: meshRetries, Events: []string{"503", "connect-failure", "refused-stream"}, PerTryTimeout: design.Duration(timeout)}
+	case "grpc":
+		return &design.RetryPolicy{MaxRetries: meshRetries, Events: []string{"unavailable", "connect-failure", "refused-stream"}, PerTryTimeout: design.Duration(timeout)}
+	}
+	return nil
+}
+
+func (p *planner) trafficFor(name string) *spec.TrafficPolicy {
+	for i := range p.spec.Traffic {
+		if p.spec.Traffic[i].Service == name {
+			return &p.spec.Traffic[i]
+		}
+	}
+	return nil
+}
+
+func inMesh(svc *spec.Service) bool { return svc.Kind == spec.KindService }
+
+// mesh builds the App Mesh-style model of the services' traffic policy and
+// compiles it to the chosen target.
+func (p *planner) mesh() {
+	s := p.spec
+	m := &design.Mesh{Target: s.Mesh.Target, MTLS: s.Mesh.MTLS}
+	callers := map[string][]string{}
+	for _, svc := range s.Services {
+		for _, dep := range svc.DependsOn {
+			if callee := s.Service(dep.Service); callee != nil && inMesh(callee) && inMesh(&svc) {
+				callers[dep.Service] = append(callers[dep.Service], svc.Name)
+			}
+		}
+	}
+	for i := range s.Services {
+		svc := &s.Services[i]
+		if !inMesh(svc) {
+			continue
+		}
+		proto := meshProtocol(svc.Protocol)
+		node := design.VirtualNode{Name: "vn-" + svc.Name, Service: svc.Name, Port: svc.Port, Protocol: proto, TLS: s.Mesh.MTLS,
+			Health:         p.d.Service(svc.Name).Health,
+			ConnectionPool: &design.ConnectionPool{MaxConnections: meshUnlimited, MaxPendingRequests: meshUnlimited, MaxRequests: meshUnlimited, MaxRetries: meshUnlimited}}
+		for _, dep := range svc.DependsOn {
+			if callee := s.Service(dep.Service); callee != nil && inMesh(callee) {
+				node.Backends = append(node.Backends, dep.Service+"."+s.Discovery.Namespace)
+			}
+		}
+		tp := p.trafficFor(svc.Name)
+		timeout := meshRouteTimeout
+		retry := defaultRetry(proto, timeout)
+		if tp != nil {
+			if tp.Timeout > 0 {
+				timeout = tp.Timeout
+				if retry != nil {
+					retry.PerTryTimeout = design.Duration(timeout)
+				}
+			}
+			if r := tp.Retries; r != nil {
+				retry = &design.RetryPolicy{MaxRetries: r.Attempts, Events: r.On, PerTryTimeout: design.Duration(r.PerTryTimeout)}
+				if r.PerTryTimeout == 0 {
+					retry.PerTryTimeout = design.Duration(timeout)
+				}
+			}
+			if cb := tp.CircuitBreaker; cb != nil {
+				pick := func(v int) int {
+					if v == 0 {
+						return meshUnlimited
+					}
+					return v
+				}
+				node.ConnectionPool = &design.ConnectionPool{MaxConnections: pick(cb.MaxConnections), MaxPendingRequests: pick(cb.MaxPendingRequests), MaxRequests: pick(cb.MaxRequests), MaxRetries: pick(cb.MaxRetries)}
+			}
+			if cp := tp.ConnectionPool; cp != nil {
+				node.ConnectionPool.MaxIdlePerHost = cp.MaxIdlePerHost
+				node.ConnectionPool.IdleTimeout = design.Duration(cp.IdleTimeout)
+			}
+			if od := tp.OutlierDetection; od != nil {
+				node.OutlierDetection = &design.OutlierDetection{Consecutive5xx: od.Consecutive5xx, Interval: design.Duration(od.Interval),
+					BaseEjectionTime: design.Duration(od.BaseEjectionTime), MaxEjectionPercent: od.MaxEjectionPercent}
+			}
+		}
+		m.VirtualNodes = append(m.VirtualNodes, node)
+
+		router := design.VirtualRouter{Name: "vr-" + svc.Name, Service: svc.Name, Port: svc.Port, Protocol: proto}
+		catchAll := false
+		if tp != nil {
+			for k, rt := range tp.Routes {
+				mr := design.MeshRoute{Name: fmt.Sprintf("%s-route-%d", svc.Name, k), Priority: rulePriorityStep * (k + 1),
+					Match: meshMatch(rt.Match), Timeout: design.Duration(timeout), Retry: retry, Source: fmt.Sprintf("traffic.%s.routes[%d]", svc.Name, k)}
+				for _, w := range rt.To {
+					mr.Targets = append(mr.Targets, design.WeightedNode{Node: "vn-" + w.Service, Weight: w.Weight})
+				}
+				catchAll = catchAll || mr.Match.IsEmpty()
+				router.Routes = append(router.Routes, mr)
+			}
+		}
+		if !catchAll {
+			router.Routes = append(router.Routes, design.MeshRoute{Name: svc.Name + "-default", Priority: rulePriorityStep * (len(router.Routes) + 1),
+				Targets: []design.WeightedNode{{Node: "vn-" + svc.Name, Weight: 100}}, Timeout: design.Duration(timeout), Retry: retry, Source: "default"})
+		}
+		m.VirtualRouters = append(m.VirtualRouters, router)
+		m.VirtualServices = append(m.VirtualServices, design.VirtualService{Name: svc.Name + "." + s.Discovery.Namespace, Provider: router.Name})
+	}
+	if _, l := p.d.PublicHTTPSListener(); l != nil {
+		vg := &design.VirtualGateway{Name: "vg-" + s.App, Port: l.Port}
+		for _, r := range l.Rules {
+			vg.Routes = append(vg.Routes, design.GatewayRoute{Name: "gr-" + strings.ReplaceAll(strings.ReplaceAll(r.Source, "[", "-"), "]", ""), Source: r.Source, Match: r.Conditions, Targets: p.nodesOf(r.Action)})
+		}
+		if l.DefaultAction.Type == design.ActionForward {
+			vg.Routes = append(vg.Routes, design.GatewayRoute{Name: "gr-default", Source: "default", Targets: p.nodesOf(l.DefaultAction)})
+		}
+		m.VirtualGateway = vg
+	}
+	switch s.Mesh.Target {
+	case "service_connect":
+		m.ServiceConnect = p.compileServiceConnect(m, callers)
+	case "vpc_lattice":
+		m.Lattice = p.compileLattice(m, callers)
+	}
+	p.note("mesh", "Mesh intent is kept in App Mesh's model (App Mesh stopped on 2026-09-30) with its defaults: %s route timeout, %d retries on 503/UNAVAILABLE, connection failures and refused streams, circuit breakers off unless set; it compiles to %s.", meshRouteTimeout, meshRetries, s.Mesh.Target)
+	p.d.Mesh = m
+}
+
+func meshMatch(m spec.RouteMatch) design.MeshMatch {
+	out := design.MeshMatch{Method: m.Method}
+	if prefix, ok := strings.CutSuffix(m.Path, "*"); ok {
+		out.PathPrefix = prefix
+	} else {
+		out.PathExact = m.Path
+	}
+	for _, h := range m.Headers {
+		out.Headers = append(out.Headers, design.KeyValue{Key: h.Key, Value: h.Value})
+	}
+	return out
+}
+
+func (p *planner) nodesOf(a design.Action) []design.WeightedNode {
+	var out []design.WeightedNode
+	for _, f := range a.Forward {
+		out = append(out, design.WeightedNode{Node: "vn-" + p.targetGroupByID(f.TargetGroup).Service, Weight: f.Weight})
+	}
+	return out
+}
+
+
+// compileServiceConnect turns the model into ECS Service Connect
+// configuration: a discovery name, a client alias and timeouts per service.
+// Routes, weights, retries and outlier tuning do not exist there; the spec
+// parser has already warned about each one that is set.
+func (p *planner) compileServiceConnect(m *design.Mesh, callers map[string][]string) *design.ServiceConnect {
+	sc := &design.ServiceConnect{Namespace: p.spec.Discovery.Namespace}
+	for i, n := range m.VirtualNodes {
+		scs := design.ServiceConnectService{Service: n.Service, TLS: m.MTLS != "off"}
+		if len(callers[n.Service]) == 0 {
+			// Nothing calls it through the mesh: it only makes calls.
+			scs.ClientOnly = true
+		} else {
+			scs.DiscoveryName = n.Service
+			scs.Port = n.Port
+			scs.ClientAliases = []design.ClientAlias{{DNSName: n.Service + "." + p.spec.Discovery.Namespace, Port: n.Port}}
+			scs.PerRequest = m.VirtualRouters[i].Routes[len(m.VirtualRouters[i].Routes)-1].Timeout
+			scs.Idle = design.Duration(serviceConnectHTTPIdle)
+			if n.Protocol == "tcp" {
+				scs.PerRequest = 0 // per-request timeouts are HTTP-only
+				scs.Idle = design.Duration(serviceConnectTCPIdle)
+			}
+			if n.ConnectionPool != nil && n.ConnectionPool.IdleTimeout > 0 {
+				scs.Idle = n.ConnectionPool.IdleTimeout
+			}
+		}
+		sc.Services = append(sc.Services, scs)
+	}
+	if m.MTLS == "permissive" {
+		p.warnAt(p.spec.At("mesh.mtls"), "mesh.mtls permissive becomes TLS on every Service Connect service",
+			"Service Connect TLS is on or off per service; there is no permissive mode. The exports turn TLS on, issued by AWS Private CA.")
+	}
+	return sc
+}
+
+// compileLattice turns the model into VPC Lattice: a service network
+// associated with the VPCs, a service per mesh service with rules that keep
+// the routes' order and weights, and auth policies that admit exactly the
+// declared callers.
+func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *design.Lattice {
+	lat := &design.Lattice{ServiceNetwork: p.spec.App + "-mesh", AuthType: "NONE"}
+	if m.MTLS != "off" {
+		lat.AuthType = "AWS_IAM"
+	}
+	for _, v := range p.d.VPCs {
+		if hasServices(p.d, v.ID) {
+			lat.VPCs = append(lat.VPCs, v.ID)
+		}
+	}
+	for i, n := range m.VirtualNodes {
+		tp := p.trafficFor(n.Service)
+		if tp != nil {
+			for _, key := range []struct {
+				set  bool
+				name string
+			}{{tp.Retries != nil, "retries"}, {tp.CircuitBreaker != nil, "circuit_breaker"}, {tp.OutlierDetection != nil, "outlier_detection"}, {tp.ConnectionPool != nil, "connection_pool"}, {tp.Timeout > 0, "timeout"}} {
+				if key.set {
+					p.warnAt(p.spec.At("traffic."+n.Service+"."+key.name, "traffic."+n.Service), fmt.Sprintf("traffic.%s.%s is dropped by the vpc_lattice export", n.Service, key.name),
+						"VPC Lattice routes by listener rules and weights but has no retry, timeout, circuit-breaker or outlier settings; the setting stays in the mesh model and the local runtime.")
+				}
+			}
+		}
+		proto := "HTTP"
+		switch {
+		case n.Protocol == "tcp" && p.spec.Service(n.Service).Protocol == spec.ProtoTLS:
+			proto = "TLS_PASSTHROUGH"
+		case n.Protocol == "tcp":
+			p.warnAt(p.spec.At("services."+n.Service), fmt.Sprintf("services.%s (%s) cannot be a VPC Lattice service; callers reach it by Cloud Map DNS", n.Service, p.spec.Service(n.Service).Protocol),
+				"Lattice listeners carry HTTP, HTTPS and TLS passthrough only.")
+			continue
+		case m.MTLS != "off":
+			proto = "HTTPS"
+		}
+		ls := design.LatticeService{Name: lbName(p.spec.App + "-" + n.Service), Service: n.Service, Protocol: proto, Port: n.Port, AllowedCallers: callers[n.Service]}
+		if proto == "HTTPS" {
+			ls.Port = 443
+		}
+		routes := m.VirtualRouters[i].Routes
+		for k, r := range routes {
+			if k == len(routes)-1 && r.Match.IsEmpty() {
+				ls.DefaultTarget = r.Targets
+				continue
+			}
+			ls.Rules = append(ls.Rules, design.LatticeRule{Priority: r.Priority, Match: r.Match, Targets: r.Targets, Source: r.Source})
+		}
+		lat.Services = append(lat.Services, ls)
+	}
+	return lat
+}
