@@ -114,7 +114,7 @@ func TestPlanJSONAndYAMLCarryTheDesign(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Error("plan -o yaml and -o json carry different designs")
 	}
-	if strings.Contains(y.stdout, "{") {
+	if strings.Contains(y.stdout, "{\"") || strings.Contains(y.stdout, "[\"") {
 		t.Error("plan -o yaml should use block style, not JSON flow style")
 	}
 }

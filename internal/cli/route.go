@@ -98,7 +98,6 @@ func runRoute(env Env, args []string) int {
 	return ExitOK
 }
 
-
 func describeAction(d *design.Design, a design.Action) string {
 	switch a.Type {
 	case design.ActionFixed:

@@ -66,7 +66,7 @@ type VirtualRouter struct {
 type MeshRoute struct {
 	Name     string         `json:"name"`
 	Priority int            `json:"priority"`
-	Match    MeshMatch      `json:"match"`
+	Match    MeshMatch      `json:"match,omitzero"`
 	Targets  []WeightedNode `json:"targets"`
 	Timeout  Duration       `json:"timeout"`
 	Retry    *RetryPolicy   `json:"retry,omitempty"`
@@ -117,7 +117,7 @@ type VirtualGateway struct {
 type GatewayRoute struct {
 	Name    string         `json:"name"`
 	Source  string         `json:"source"`
-	Match   Conditions     `json:"match"`
+	Match   Conditions     `json:"match,omitzero"`
 	Targets []WeightedNode `json:"targets"`
 }
 
@@ -175,7 +175,7 @@ type LatticeService struct {
 // LatticeRule is a listener rule.
 type LatticeRule struct {
 	Priority int            `json:"priority"`
-	Match    MeshMatch      `json:"match"`
+	Match    MeshMatch      `json:"match,omitzero"`
 	Targets  []WeightedNode `json:"targets"`
 	Source   string         `json:"source"`
 }

@@ -176,7 +176,6 @@ func (p *planner) nodesOf(a design.Action) []design.WeightedNode {
 	return out
 }
 
-
 // compileServiceConnect turns the model into ECS Service Connect
 // configuration: a discovery name, a client alias and timeouts per service.
 // Routes, weights, retries and outlier tuning do not exist there; the spec
