@@ -53,6 +53,8 @@ type Design struct {
 	Namespaces []Namespace `json:"namespaces,omitempty"`
 	// Mesh is the traffic policy between services and its compiled form.
 	Mesh *Mesh `json:"mesh,omitempty"`
+	// Global routes clients to Regions (2+ Regions with a global section).
+	Global *GlobalRouting `json:"global,omitempty"`
 
 	Services []Service `json:"services"`
 	// Flows are what the application declares may happen: dependencies,

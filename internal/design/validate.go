@@ -210,6 +210,37 @@ func (d *Design) Validate() []error {
 		}
 	}
 	errs = append(errs, d.validateLoadBalancing(subnetVPC)...)
+	if g := d.Global; g != nil {
+		targets := map[string]bool{}
+		for _, lb := range d.LoadBalancers {
+			targets[lb.ID] = lb.Scheme == InternetFacing
+		}
+		if g.Accelerator != nil {
+			targets[g.Accelerator.ID] = true
+			for _, eg := range g.Accelerator.EndpointGroups {
+				for _, e := range eg.Endpoints {
+					if !targets[e] {
+						bad("accelerator %s: endpoint %q is not a public load balancer", g.Accelerator.ID, e)
+					}
+				}
+			}
+		}
+		checks := map[string]bool{}
+		for _, hc := range g.HealthChecks {
+			checks[hc.ID] = true
+			if !targets[hc.Target] {
+				bad("health check %s: target %q is not a public load balancer", hc.ID, hc.Target)
+			}
+		}
+		for _, r := range g.Records {
+			if !targets[r.AliasTarget] {
+				bad("global record %s: alias target %q does not exist", r.SetIdentifier, r.AliasTarget)
+			}
+			if r.HealthCheck != "" && !checks[r.HealthCheck] {
+				bad("global record %s: health check %q does not exist", r.SetIdentifier, r.HealthCheck)
+			}
+		}
+	}
 	for _, ns := range d.Namespaces {
 		for _, v := range append([]string{ns.VPC}, ns.AssociatedVPCs...) {
 			if d.VPC(v) == nil {

@@ -66,6 +66,7 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.networkACLs()
 	p.discovery()
 	p.mesh()
+	p.globalRouting()
 	p.checkQuotas()
 	p.diags.Sort()
 	if p.diags.HasErrors() {

@@ -31,6 +31,7 @@ func Write(w io.Writer, d *design.Design) error {
 	writeLoadBalancers(&b, d)
 	writeDiscovery(&b, d)
 	writeMesh(&b, d)
+	writeGlobal(&b, d)
 	if len(d.Notes) > 0 {
 		b.WriteString("\nNotes\n")
 		for _, n := range d.Notes {
@@ -482,4 +483,40 @@ func meshMatchText(m design.MeshMatch) string {
 		return "any"
 	}
 	return strings.Join(parts, ", ")
+}
+
+func writeGlobal(b *strings.Builder, d *design.Design) {
+	g := d.Global
+	if g == nil {
+		return
+	}
+	fmt.Fprintf(b, "\nGlobal routing for %s (Route 53 %s)\n", g.Domain, g.Policy)
+	var rows [][]string
+	for _, r := range g.Records {
+		var how []string
+		switch {
+		case r.Region != "":
+			how = append(how, "latency "+r.Region)
+		case r.Weight != nil:
+			how = append(how, fmt.Sprintf("weight %d", *r.Weight))
+		case r.Failover != "":
+			how = append(how, strings.ToLower(r.Failover))
+		case r.GeoLocation != "":
+			how = append(how, "location "+r.GeoLocation)
+		}
+		if r.EvaluateTargetHealth {
+			how = append(how, "evaluate target health")
+		}
+		rows = append(rows, []string{r.Type, r.SetIdentifier, r.AliasTarget, strings.Join(how, ", "), r.HealthCheck})
+	}
+	table(b, "  ", "TYPE\tSET\tALIAS TO\tROUTING\tHEALTH CHECK", rows)
+	for _, hc := range g.HealthChecks {
+		fmt.Fprintf(b, "  health check %s: %s port %d %s on %s every %ds, unhealthy after %d failures\n", hc.ID, hc.Type, hc.Port, hc.Path, hc.Target, hc.IntervalSeconds, hc.FailureThreshold)
+	}
+	if a := g.Accelerator; a != nil {
+		fmt.Fprintf(b, "  Global Accelerator %s (two static anycast IPs)\n", a.ID)
+		for _, eg := range a.EndpointGroups {
+			fmt.Fprintf(b, "    %s: %s, traffic dial %d%%\n", eg.Region, strings.Join(eg.Endpoints, ", "), eg.TrafficDial)
+		}
+	}
 }

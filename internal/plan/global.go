@@ -1,0 +1,168 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/spec"
+)
+
+// Route 53 health check settings netwright uses: Route 53's standard
+// 30-second interval and its default failure threshold of 3.
+const (
+	r53Interval         = 30
+	r53FailureThreshold = 3
+)
+
+// globalRouting aliases the domain to each Region's public entry with the
+// chosen policy, health checks and evaluate-target-health, or to a Global
+// Accelerator in front of them.
+func (p *planner) globalRouting() {
+	g := p.spec.Global
+	if g == nil || len(p.spec.Regions) < 2 {
+		return
+	}
+	gr := &design.GlobalRouting{Domain: g.Domain, Policy: g.Routing}
+	entry := map[string]string{} // Region -> public load balancer
+	var order []string
+	for _, lb := range p.d.LoadBalancers {
+		if lb.Scheme != design.InternetFacing {
+			continue
+		}
+		region := p.d.VPC(lb.VPC).Region
+		if _, ok := entry[region]; !ok || lb.Type == design.ALB {
+			if !ok {
+				order = append(order, region)
+			}
+			entry[region] = lb.ID
+		}
+	}
+	path := "/"
+	if _, l := p.d.PublicHTTPSListener(); l != nil && len(l.DefaultAction.Forward) > 0 {
+		path = p.targetGroupByID(l.DefaultAction.Forward[0].TargetGroup).Health.Path
+	}
+	for _, region := range order {
+		lb := entry[region]
+		hc := design.Route53HealthCheck{ID: "hc-" + p.spec.App + "-" + region, Region: region, Target: lb, IntervalSeconds: r53Interval, FailureThreshold: r53FailureThreshold}
+		if lbByType(p.d, lb) == design.ALB {
+			hc.Type, hc.Port, hc.Path = "HTTPS", 443, path
+		} else {
+			hc.Type, hc.Port = "TCP", p.firstListenerPort(lb)
+		}
+		gr.HealthChecks = append(gr.HealthChecks, hc)
+	}
+	if g.Accelerator {
+		acc := &design.Accelerator{ID: "ga-" + p.spec.App, Name: lbName(p.spec.App + "-global")}
+		for _, port := range p.publicPorts() {
+			acc.Listeners = append(acc.Listeners, design.AcceleratorListener{Protocol: "TCP", Port: port})
+		}
+		maxWeight := 0
+		for _, w := range g.Weights {
+			maxWeight = max(maxWeight, w.Weight)
+		}
+		for _, region := range order {
+			eg := design.EndpointGroup{Region: region, Endpoints: []string{entry[region]}, TrafficDial: 100, HealthCheckPath: path}
+			if g.Routing == "weighted" && maxWeight > 0 {
+				eg.TrafficDial = weightOf(g.Weights, region) * 100 / maxWeight
+			}
+			acc.EndpointGroups = append(acc.EndpointGroups, eg)
+		}
+		gr.Accelerator = acc
+		gr.Records = []design.GlobalRecord{{Type: "A", AliasTarget: acc.ID, EvaluateTargetHealth: true}}
+		if g.Routing == "geolocation" || g.Routing == "failover" {
+			p.warnAt(p.spec.At("global.accelerator"), fmt.Sprintf("global.routing %s is replaced by Global Accelerator's routing", g.Routing),
+				"An accelerator sends each client to the closest healthy Region (traffic dials set shares); it has no geolocation or primary/secondary records. Turn accelerator off to keep Route 53's policy.")
+		}
+		p.note("global", "%s points at Global Accelerator %s: two static anycast addresses, each Region's entry point an endpoint group, clients sent to the closest healthy Region.", g.Domain, acc.ID)
+		p.d.Global = gr
+		return
+	}
+	hcOf := func(region string) string { return "hc-" + p.spec.App + "-" + region }
+	record := func(region string) design.GlobalRecord {
+		return design.GlobalRecord{SetIdentifier: region, Type: "A", AliasTarget: entry[region], EvaluateTargetHealth: true, HealthCheck: hcOf(region)}
+	}
+	switch g.Routing {
+	case "latency":
+		for _, region := range order {
+			r := record(region)
+			r.Region = region
+			gr.Records = append(gr.Records, r)
+		}
+	case "weighted":
+		for _, region := range order {
+			r := record(region)
+			w := weightOf(g.Weights, region)
+			r.Weight = &w
+			gr.Records = append(gr.Records, r)
+		}
+	case "failover":
+		secondary := ""
+		for _, region := range p.spec.Regions {
+			if region != g.Primary && secondary == "" {
+				secondary = region
+			}
+		}
+		primary := record(g.Primary)
+		primary.Failover = "PRIMARY"
+		second := record(secondary)
+		second.Failover = "SECONDARY"
+		gr.Records = append(gr.Records, primary, second)
+	case "geolocation":
+		for _, geo := range g.Geo {
+			r := record(geo.Region)
+			r.GeoLocation = geo.Location
+			if geo.Location == "default" {
+				r.GeoLocation = "*"
+			}
+			r.SetIdentifier = geo.Location + "-" + geo.Region
+			gr.Records = append(gr.Records, r)
+		}
+	}
+	p.note("global", "%s uses Route 53 %s routing: an alias record per Region to its public load balancer, with evaluate-target-health and an HTTPS health check every %d s (unhealthy after %d failures).", g.Domain, g.Routing, r53Interval, r53FailureThreshold)
+	p.d.Global = gr
+}
+
+func weightOf(ws []spec.RegionWeight, region string) int {
+	for _, w := range ws {
+		if w.Region == region {
+			return w.Weight
+		}
+	}
+	return 0
+}
+
+func lbByType(d *design.Design, id string) string {
+	for _, lb := range d.LoadBalancers {
+		if lb.ID == id {
+			return lb.Type
+		}
+	}
+	return ""
+}
+
+func (p *planner) firstListenerPort(lb string) int {
+	for _, l := range p.d.LoadBalancers {
+		if l.ID == lb && len(l.Listeners) > 0 {
+			return l.Listeners[0].Port
+		}
+	}
+	return 443
+}
+
+// publicPorts are the ports the public load balancers listen on, sorted.
+func (p *planner) publicPorts() []int {
+	var ports []int
+	for _, lb := range p.d.LoadBalancers {
+		if lb.Scheme != design.InternetFacing {
+			continue
+		}
+		for _, l := range lb.Listeners {
+			if !slices.Contains(ports, l.Port) && l.Protocol != "UDP" {
+				ports = append(ports, l.Port)
+			}
+		}
+	}
+	slices.Sort(ports)
+	return ports
+}
