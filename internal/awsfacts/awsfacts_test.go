@@ -50,3 +50,15 @@ func TestTLSPolicies(t *testing.T) {
 		}
 	}
 }
+
+func TestPricesTable(t *testing.T) {
+	if PricesAsOf == "" {
+		t.Error("prices.tsv does not state its date and basis")
+	}
+	for _, key := range []string{"nat_gateway_hour", "nat_gateway_gb", "interface_endpoint_hour", "inter_az_gb", "alb_hour", "tgw_attachment_hour"} {
+		p := LookupPrice(key)
+		if p.USD <= 0 || p.Source == "" || p.Unit == "" {
+			t.Errorf("price %s = %+v; want a positive price with unit and source", key, p)
+		}
+	}
+}

@@ -65,6 +65,7 @@ func commands() []command {
 	return []command{
 		{"validate", "FILE", "check a spec and print every problem in it", runValidate},
 		{"plan", "FILE", "design the network and print it (-o text|json|yaml)", runPlan},
+		{"optimize", "FILE", "print performance recommendations and the monthly cost estimate", runOptimize},
 		{"route", "FILE", "show which ALB listener rule a request matches and where it goes", runRoute},
 		{"schema", "", "print the JSON Schema of the spec", runSchema},
 		{"version", "", "print netwright's version", runVersion},

@@ -143,3 +143,20 @@ func runSchema(env Env, args []string) int {
 	env.Stdout.Write(spec.Schema())
 	return ExitOK
 }
+
+func runOptimize(env Env, args []string) int {
+	fs := newFlags(env, "optimize", "FILE", "Design the network and print the performance optimizer's recommendations, each with its reason, expected effect and source, and the monthly cost estimate")
+	pos, code, ok := parseFlags(env, fs, args, 1)
+	if !ok {
+		return code
+	}
+	d, code := build(env, pos[0])
+	if d == nil {
+		return code
+	}
+	if err := summary.WriteRecommendations(env.Stdout, d); err != nil {
+		fmt.Fprintf(env.Stderr, "netwright optimize: %v\n", err)
+		return ExitSpec
+	}
+	return ExitOK
+}

@@ -56,6 +56,10 @@ type Design struct {
 	// Global routes clients to Regions (2+ Regions with a global section).
 	Global *GlobalRouting `json:"global,omitempty"`
 
+	Workload        Workload         `json:"workload,omitzero"`
+	Recommendations []Recommendation `json:"recommendations,omitempty"`
+	Cost            *CostEstimate    `json:"cost,omitempty"`
+
 	Services []Service `json:"services"`
 	// Flows are what the application declares may happen: dependencies,
 	// public entry and internet egress. Everything else must be blocked.

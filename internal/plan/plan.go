@@ -67,6 +67,7 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.discovery()
 	p.mesh()
 	p.globalRouting()
+	p.optimize()
 	p.checkQuotas()
 	p.diags.Sort()
 	if p.diags.HasErrors() {

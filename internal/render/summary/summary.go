@@ -32,6 +32,7 @@ func Write(w io.Writer, d *design.Design) error {
 	writeDiscovery(&b, d)
 	writeMesh(&b, d)
 	writeGlobal(&b, d)
+	writeOptimizer(&b, d)
 	if len(d.Notes) > 0 {
 		b.WriteString("\nNotes\n")
 		for _, n := range d.Notes {
@@ -519,4 +520,44 @@ func writeGlobal(b *strings.Builder, d *design.Design) {
 			fmt.Fprintf(b, "    %s: %s, traffic dial %d%%\n", eg.Region, strings.Join(eg.Endpoints, ", "), eg.TrafficDial)
 		}
 	}
+}
+
+func writeOptimizer(b *strings.Builder, d *design.Design) {
+	if len(d.Recommendations) > 0 {
+		b.WriteString("\nRecommendations (netwright optimize shows the reasons and sources)\n")
+		for _, r := range d.Recommendations {
+			fmt.Fprintf(b, "  %s %s\n", r.ID, r.Title)
+		}
+	}
+	WriteCost(b, d)
+}
+
+// WriteCost prints the monthly cost estimate.
+func WriteCost(w io.Writer, d *design.Design) {
+	c := d.Cost
+	if c == nil || len(c.Items) == 0 {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nEstimated monthly network cost: $%.2f (%s)\n", c.TotalUSD, c.Basis)
+	var rows [][]string
+	for _, it := range c.Items {
+		rows = append(rows, []string{it.What, it.Quantity, fmt.Sprintf("$%.2f", it.USD)})
+	}
+	table(&b, "  ", "ITEM\tQUANTITY\tUSD", rows)
+	io.WriteString(w, b.String())
+}
+
+// WriteRecommendations prints every recommendation in full, then the cost.
+func WriteRecommendations(w io.Writer, d *design.Design) error {
+	var b strings.Builder
+	if len(d.Recommendations) == 0 {
+		b.WriteString("No recommendations: set workload keys (latency_sensitive, bulk_data_transfer, requests_per_second, avg_response_bytes) to get sized advice.\n")
+	}
+	for _, r := range d.Recommendations {
+		fmt.Fprintf(&b, "%s [%s] %s\n  why:    %s\n  effect: %s\n  source: %s\n\n", r.ID, r.Topic, r.Title, r.Reason, r.Effect, r.Source)
+	}
+	WriteCost(&b, d)
+	_, err := io.WriteString(w, b.String())
+	return err
 }
