@@ -18,13 +18,14 @@ const module = "github.com/netwright/netwright/"
 // meaning every package below), the internal packages its non-test code
 // may import. Foundation packages may be imported by anyone. Tests are free
 // to build fixtures with any stage.
-var foundation = []string{"internal/diag", "internal/didyoumean", "internal/awsfacts", "internal/ipam"}
+var foundation = []string{"internal/diag", "internal/didyoumean", "internal/awsfacts", "internal/ipam", "internal/portset"}
 
 var allowed = map[string][]string{
 	"internal/diag":       {},
 	"internal/didyoumean": {},
 	"internal/awsfacts":   {},
 	"internal/ipam":       {},
+	"internal/portset":    {},
 	"internal/layering":   {},
 	"internal/spec":       foundation,
 	"internal/design":     foundation,
