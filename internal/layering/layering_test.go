@@ -32,8 +32,8 @@ var allowed = map[string][]string{
 	"internal/cloudmap":   foundation,
 	"internal/albrules":   append([]string{"internal/design"}, foundation...),
 	"internal/plan":       append([]string{"internal/spec", "internal/design", "internal/albrules"}, foundation...),
-	"internal/analysis/":  append([]string{"internal/design", "internal/analysis/"}, foundation...),
-	"internal/render/":    append([]string{"internal/design", "internal/analysis/", "internal/render/"}, foundation...),
+	"internal/analysis/":  append([]string{"internal/design", "internal/analysis/", "internal/albrules"}, foundation...),
+	"internal/render/":    append([]string{"internal/design", "internal/analysis/", "internal/portset", "internal/render/"}, foundation...),
 	"internal/runtime/":   append([]string{"internal/design", "internal/runtime/"}, foundation...),
 	"internal/cli":        {"internal/"},
 	"cmd/netwright":       {"internal/cli"},
@@ -54,7 +54,7 @@ func rule(pkg string) ([]string, bool) {
 
 func matches(imp string, patterns []string) bool {
 	return slices.ContainsFunc(patterns, func(p string) bool {
-		return imp == p || strings.HasSuffix(p, "/") && strings.HasPrefix(imp, p)
+		return imp == p || strings.HasSuffix(p, "/") && strings.HasPrefix(imp+"/", p)
 	})
 }
 

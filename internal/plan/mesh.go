@@ -30,13 +30,16 @@ func meshProtocol(p string) string {
 }
 
 // defaultRetry is App Mesh's: two retries on 503 (UNAVAILABLE for gRPC),
-// connection failures and refused streams; TCP routes do not retry.
+// connection failures and refused streams; TCP routes do not retry. Each
+// try gets an equal share of the route timeout, which includes retries, so
+// all three tries fit in it.
 func defaultRetry(proto string, timeout time.Duration) *design.RetryPolicy {
+	perTry := design.Duration(timeout / (meshRetries + 1))
 	switch proto {
 	case "http", "http2":
-		return &design.RetryPolicy{MaxRetries: meshRetries, Events: []string{"503", "connect-failure", "refused-stream"}, PerTryTimeout: design.Duration(timeout)}
+		return &design.RetryPolicy{MaxRetries: meshRetries, Events: []string{"503", "connect-failure", "refused-stream"}, PerTryTimeout: perTry}
 	case "grpc":
-		return &design.RetryPolicy{MaxRetries: meshRetries, Events: []string{"unavailable", "connect-failure", "refused-stream"}, PerTryTimeout: design.Duration(timeout)}
+		return &design.RetryPolicy{MaxRetries: meshRetries, Events: []string{"unavailable", "connect-failure", "refused-stream"}, PerTryTimeout: perTry}
 	}
 	return nil
 }
@@ -85,14 +88,12 @@ func (p *planner) mesh() {
 		if tp != nil {
 			if tp.Timeout > 0 {
 				timeout = tp.Timeout
-				if retry != nil {
-					retry.PerTryTimeout = design.Duration(timeout)
-				}
+				retry = defaultRetry(proto, timeout)
 			}
 			if r := tp.Retries; r != nil {
 				retry = &design.RetryPolicy{MaxRetries: r.Attempts, Events: r.On, PerTryTimeout: design.Duration(r.PerTryTimeout)}
 				if r.PerTryTimeout == 0 {
-					retry.PerTryTimeout = design.Duration(timeout)
+					retry.PerTryTimeout = design.Duration(timeout / time.Duration(r.Attempts+1))
 				}
 			}
 			if cb := tp.CircuitBreaker; cb != nil {

@@ -343,6 +343,10 @@ func (p *planner) security() {
 		}
 	}
 
+	for _, g := range set.groups {
+		g.Ingress = dropCovered(g.Ingress)
+		g.Egress = dropCovered(g.Egress)
+	}
 	p.fitSecurityQuotas(set)
 	for _, g := range set.groups {
 		sortRules(g.Ingress)
@@ -356,6 +360,46 @@ func (p *planner) security() {
 		p.d.SecurityGroups = append(p.d.SecurityGroups, *g)
 	}
 	slices.SortFunc(p.d.SecurityGroups, func(a, b design.SecurityGroup) int { return strings.Compare(a.ID, b.ID) })
+}
+
+// dropCovered removes block rules another block rule of the group already
+// covers (same protocol, its ports, a wider block), keeping their
+// descriptions and flows on the wider rule: a security group is a union, so
+// the narrower rule changes nothing.
+func dropCovered(rules []design.SGRule) []design.SGRule {
+	var out []design.SGRule
+	for i, r := range rules {
+		covered := -1
+		for j, o := range rules {
+			if i != j && r.PeerCIDR.IsValid() && o.PeerCIDR.IsValid() && o.Protocol == r.Protocol &&
+				o.FromPort <= r.FromPort && r.ToPort <= o.ToPort && o.PeerCIDR.Bits() < r.PeerCIDR.Bits() && o.PeerCIDR.Contains(r.PeerCIDR.Addr()) {
+				covered = j
+				break
+			}
+		}
+		if covered < 0 {
+			out = append(out, r)
+			continue
+		}
+		o := &rules[covered]
+		if !strings.Contains(o.Description, r.Description) && len(o.Description)+len(r.Description)+2 <= 255 {
+			o.Description += "; " + r.Description
+		}
+		for _, f := range r.Flows {
+			if !slices.Contains(o.Flows, f) {
+				o.Flows = append(o.Flows, f)
+			}
+		}
+	}
+	// The wider rules took descriptions after they were copied: copy again.
+	for i := range out {
+		for _, r := range rules {
+			if r.Protocol == out[i].Protocol && r.FromPort == out[i].FromPort && r.ToPort == out[i].ToPort && r.Peer() == out[i].Peer() {
+				out[i] = r
+			}
+		}
+	}
+	return out
 }
 
 func sortRules(rs []design.SGRule) {

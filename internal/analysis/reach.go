@@ -1,0 +1,573 @@
+// Package analysis verifies a design: exhaustive reachability with AWS
+// semantics (security groups, NACLs, route tables, Transit Gateways, NAT,
+// load balancer hops), the declared intent checked against it, and the
+// production checklist. It reads only the design; it changes nothing and
+// prints nothing.
+package analysis
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/portset"
+)
+
+// ephemeral is the return-traffic range NAT gateways, load balancers and
+// clients use: 1024-65535 (AWS-FACTS.md).
+var ephemeral = portset.Of(1024, 65535)
+
+// clientAddr stands for a client on the internet.
+var clientAddr = netip.MustParseAddr("198.51.100.10")
+
+// Endpoint is one end of a flow: a service's tasks, a load balancer's
+// nodes, or the internet.
+type Endpoint struct {
+	Kind    string // service, load_balancer, internet
+	Name    string
+	VPC     string
+	Subnets []*design.Subnet
+	Groups  []string
+	// Addr is the internet address, for Kind internet.
+	Addr netip.Addr
+}
+
+// Hop is one setting a packet meets on a path, and its verdict.
+type Hop struct {
+	Where   string `json:"where"`
+	Allowed bool   `json:"allowed"`
+	Detail  string `json:"detail"`
+}
+
+// Path is what one query found: the ports that pass, and the hops with the
+// rules that admitted or blocked the flow.
+type Path struct {
+	From  string      `json:"from"`
+	To    string      `json:"to"`
+	Proto string      `json:"protocol"`
+	Ports portset.Set `json:"-"`
+	// PortsText is Ports written out, for JSON.
+	PortsText string `json:"ports"`
+	Hops      []Hop  `json:"hops"`
+}
+
+// Blocked reports whether no port passes.
+func (p Path) Blocked() bool { return p.Ports.IsEmpty() }
+
+// Engine answers reachability questions about one design.
+type Engine struct {
+	d        *design.Design
+	subnets  map[string]*design.Subnet
+	subnetOf map[string]string // subnet -> VPC
+	nacls    map[string]*design.NetworkACL
+	tables   map[string]*design.RouteTable
+	groups   map[string]*design.SecurityGroup
+	nats     map[string]string // NAT ID -> subnet
+	gwlbe    map[string]string // GWLB endpoint ID -> subnet
+	attach   map[string]string // attachment ID -> VPC
+
+	intentDone     bool
+	intentFindings []Finding
+	cells          []Cell
+}
+
+// NewEngine indexes a design for queries.
+func NewEngine(d *design.Design) *Engine {
+	e := &Engine{d: d, subnets: map[string]*design.Subnet{}, subnetOf: map[string]string{}, nacls: map[string]*design.NetworkACL{},
+		tables: map[string]*design.RouteTable{}, groups: map[string]*design.SecurityGroup{}, nats: map[string]string{}, gwlbe: map[string]string{}, attach: map[string]string{}}
+	for vi := range d.VPCs {
+		v := &d.VPCs[vi]
+		for si := range v.Subnets {
+			e.subnets[v.Subnets[si].ID] = &v.Subnets[si]
+			e.subnetOf[v.Subnets[si].ID] = v.ID
+		}
+		for ri := range v.RouteTables {
+			e.tables[v.RouteTables[ri].ID] = &v.RouteTables[ri]
+		}
+		for _, n := range v.NATGateways {
+			e.nats[n.ID] = n.Subnet
+		}
+	}
+	for i := range d.NetworkACLs {
+		for _, s := range d.NetworkACLs[i].Subnets {
+			e.nacls[s] = &d.NetworkACLs[i]
+		}
+	}
+	for i := range d.SecurityGroups {
+		e.groups[d.SecurityGroups[i].ID] = &d.SecurityGroups[i]
+	}
+	for _, g := range d.GatewayLoadBalancerEndpoints {
+		e.gwlbe[g.ID] = g.Subnet
+	}
+	for _, t := range d.TransitGateways {
+		for _, a := range t.Attachments {
+			e.attach[a.ID] = a.VPC
+		}
+	}
+	return e
+}
+
+// addrOf is the address a subnet's tasks are represented by: the first
+// assignable one (the network address plus 4).
+func addrOf(s *design.Subnet) netip.Addr {
+	a := s.CIDR.Addr()
+	for range 4 {
+		a = a.Next()
+	}
+	return a
+}
+
+// ServiceEndpoint returns a service's tasks in a VPC.
+func (e *Engine) ServiceEndpoint(name, vpc string) (Endpoint, bool) {
+	svc := e.d.Service(name)
+	if svc == nil {
+		return Endpoint{}, false
+	}
+	for _, pl := range svc.Placements {
+		if pl.VPC == vpc || vpc == "" {
+			ep := Endpoint{Kind: "service", Name: name, VPC: pl.VPC, Groups: pl.SecurityGroups}
+			for _, s := range pl.Subnets {
+				ep.Subnets = append(ep.Subnets, e.subnets[s])
+			}
+			return ep, true
+		}
+	}
+	return Endpoint{}, false
+}
+
+// LBEndpoint returns a load balancer's nodes.
+func (e *Engine) LBEndpoint(lb *design.LoadBalancer) Endpoint {
+	ep := Endpoint{Kind: "load_balancer", Name: lb.ID, VPC: lb.VPC, Groups: lb.SecurityGroups}
+	for _, s := range lb.Subnets {
+		ep.Subnets = append(ep.Subnets, e.subnets[s])
+	}
+	return ep
+}
+
+// Internet is a client or server on the internet at addr.
+func Internet(addr netip.Addr) Endpoint {
+	return Endpoint{Kind: "internet", Name: "internet", Addr: addr}
+}
+
+// location is one place a packet is: a subnet, or the internet.
+type location struct {
+	subnet *design.Subnet
+	addr   netip.Addr
+}
+
+func (e *Engine) locations(ep Endpoint) []location {
+	if ep.Kind == "internet" {
+		return []location{{addr: ep.Addr}}
+	}
+	out := make([]location, len(ep.Subnets))
+	for i, s := range ep.Subnets {
+		out[i] = location{subnet: s, addr: addrOf(s)}
+	}
+	return out
+}
+
+// Query returns the ports on which src can open connections to dst over
+// proto, checked for every pair of src and dst subnets (a flow may start
+// and end in any AZ), with the hops of the first pair that blocks, or of
+// the first pair when none blocks.
+func (e *Engine) Query(src, dst Endpoint, proto string, want portset.Set) Path {
+	out := Path{From: src.Name, To: dst.Name, Proto: proto, Ports: want}
+	first := true
+	for _, a := range e.locations(src) {
+		for _, b := range e.locations(dst) {
+			ports, hops := e.pair(src, dst, a, b, proto, want)
+			if first || ports.IsEmpty() && !out.Ports.IsEmpty() {
+				out.Hops = hops
+			}
+			first = false
+			out.Ports = out.Ports.Intersect(ports)
+		}
+	}
+	out.PortsText = out.Ports.String()
+	return out
+}
+
+// pair checks one subnet pair: routes both ways, the groups, and the NACLs
+// at every subnet the packets cross, with returns on ephemeral ports.
+func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want portset.Set) (portset.Set, []Hop) {
+	ports := want
+	var hops []Hop
+	blocked := false
+	add := func(where string, ok bool, detail string) {
+		hops = append(hops, Hop{Where: where, Allowed: ok, Detail: detail})
+		blocked = blocked || !ok
+	}
+	// Routes there and back. Answers from the internet come back through
+	// the NAT gateway that translated the request, so the way back starts
+	// at its subnet.
+	there, okThere, why := e.walk(a, b)
+	back := b
+	if b.subnet == nil && okThere {
+		nat := e.natOnPath(there)
+		if nat == nil {
+			okThere, why = false, why+"; no NAT gateway on the path, and a private address cannot reach the internet"
+		} else {
+			back = location{subnet: nat, addr: addrOf(nat)}
+		}
+	}
+	add("route "+placeName(a)+" to "+placeName(b), okThere, why)
+	if okThere {
+		_, okBack, whyBack := e.walk(back, a)
+		add("route back "+placeName(back)+" to "+placeName(a), okBack, whyBack)
+	}
+
+	// Security groups: the source's egress, the destination's ingress.
+	if src.Kind != "internet" {
+		p, detail := e.groupPorts(src.Groups, true, proto, dst, b)
+		ports = ports.Intersect(p)
+		add("security groups of "+src.Name+" (egress)", !p.Intersect(want).IsEmpty(), detail)
+	}
+	if dst.Kind != "internet" {
+		p, detail := e.groupPorts(dst.Groups, false, proto, src, a)
+		ports = ports.Intersect(p)
+		add("security groups of "+dst.Name+" (ingress)", !p.Intersect(want).IsEmpty(), detail)
+	}
+	// NACLs at each subnet boundary the packets cross.
+	if okThere {
+		ports = e.naclPath(there, a.addr, b.addr, a.subnet == nil, b.subnet == nil, proto, want, ports, add)
+	}
+	if blocked {
+		ports = portset.Set{}
+	}
+	return ports, hops
+}
+
+func placeName(l location) string {
+	if l.subnet == nil {
+		return "internet " + l.addr.String()
+	}
+	return l.subnet.ID
+}
+
+// naclPath applies the NACLs at every subnet boundary the forward path
+// crosses: outbound where a packet leaves a subnet toward dst, inbound
+// where it enters one from src, and for the answers the other way the
+// ephemeral range 1024-65535. NACLs do not filter inside one subnet. A
+// path from the internet enters its first subnet from outside; a path to
+// the internet leaves its last one.
+func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInternet, toInternet bool, proto string, want, ports portset.Set, add func(string, bool, string)) portset.Set {
+	leave := func(s *design.Subnet) {
+		n := e.nacls[s.ID]
+		if n == nil {
+			return
+		}
+		out := naclPorts(n.Outbound, proto, dst)
+		ports = ports.Intersect(out)
+		add(n.ID+" outbound", !out.Intersect(want).IsEmpty(), "allows "+out.String()+" to "+dst.String())
+		back := naclPorts(n.Inbound, proto, dst)
+		add(n.ID+" inbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back from "+dst.String()+"; answers need 1024-65535")
+	}
+	enter := func(s *design.Subnet) {
+		n := e.nacls[s.ID]
+		if n == nil {
+			return
+		}
+		in := naclPorts(n.Inbound, proto, src)
+		ports = ports.Intersect(in)
+		add(n.ID+" inbound", !in.Intersect(want).IsEmpty(), "allows "+in.String()+" from "+src.String())
+		back := naclPorts(n.Outbound, proto, src)
+		add(n.ID+" outbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back to "+src.String()+"; answers need 1024-65535")
+	}
+	if fromInternet && len(visited) > 0 {
+		enter(visited[0])
+	}
+	for i := 0; i+1 < len(visited); i++ {
+		if visited[i].ID == visited[i+1].ID {
+			continue
+		}
+		leave(visited[i])
+		enter(visited[i+1])
+	}
+	if toInternet && len(visited) > 0 {
+		leave(visited[len(visited)-1])
+	}
+	return ports
+}
+
+// naclPorts evaluates ordered NACL rules for one remote address: the
+// lowest-numbered matching rule decides each port; unmatched ports are
+// denied.
+func naclPorts(rules []design.NACLRule, proto string, remote netip.Addr) portset.Set {
+	sorted := slices.Clone(rules)
+	slices.SortFunc(sorted, func(a, b design.NACLRule) int { return a.Number - b.Number })
+	remaining, allowed := portset.All(), portset.Set{}
+	for _, r := range sorted {
+		if r.Protocol != "all" && r.Protocol != proto || !r.CIDR.Contains(remote) {
+			continue
+		}
+		ps := portset.All()
+		if r.Protocol != "all" {
+			ps = portset.Of(r.FromPort, r.ToPort)
+		}
+		ps = ps.Intersect(remaining)
+		if r.Allow {
+			allowed = allowed.Union(ps)
+		}
+		remaining = remaining.Subtract(ps)
+	}
+	return allowed
+}
+
+// groupPorts is the union of the ports the groups' rules in one direction
+// admit for the peer, and the rules that admit them.
+func (e *Engine) groupPorts(groups []string, egress bool, proto string, peer Endpoint, at location) (portset.Set, string) {
+	ports := portset.Set{}
+	var admitted []string
+	for _, gid := range groups {
+		g := e.groups[gid]
+		if g == nil {
+			continue
+		}
+		rules := g.Ingress
+		if egress {
+			rules = g.Egress
+		}
+		for _, r := range rules {
+			if r.Protocol != proto && r.Protocol != "-1" && r.Protocol != "all" {
+				continue
+			}
+			match := false
+			switch {
+			case r.PeerGroup != "":
+				match = slices.Contains(peer.Groups, r.PeerGroup)
+			case r.PeerCIDR.IsValid():
+				match = r.PeerCIDR.Contains(at.addr)
+			}
+			if !match {
+				continue
+			}
+			ports = ports.Union(portset.Of(r.FromPort, r.ToPort))
+			admitted = append(admitted, fmt.Sprintf("%s %s %s %s (%s)", gid, r.Protocol, r.Ports(), r.Peer(), r.Description))
+		}
+	}
+	if len(admitted) == 0 {
+		dir := "ingress from"
+		if egress {
+			dir = "egress to"
+		}
+		return ports, fmt.Sprintf("no rule in %s admits %s %s", strings.Join(groups, ", "), dir, peer.Name)
+	}
+	return ports, "admitted by " + strings.Join(admitted, "; ")
+}
+
+// walk follows route tables from one location toward another and returns
+// the subnets the packet visits, whether it arrives, and the routes taken.
+func (e *Engine) walk(from, to location) ([]*design.Subnet, bool, string) {
+	var visited []*design.Subnet
+	var steps []string
+	if from.subnet == nil {
+		// From the internet: through the internet gateway, and its edge
+		// route table when there is one.
+		vpc := e.subnetOf[to.subnet.ID]
+		v := e.d.VPC(vpc)
+		if v == nil || v.InternetGateway == "" {
+			return nil, false, "the VPC has no internet gateway"
+		}
+		cur := to.subnet
+		for _, rt := range v.RouteTables {
+			if rt.EdgeGateway == v.InternetGateway {
+				if r := longest(rt.Routes, to.addr); r != nil && r.TargetKind == design.TargetGWLBEndpoint {
+					if s := e.subnets[e.gwlbe[r.Target]]; s != nil {
+						steps = append(steps, "edge table "+rt.ID+" sends it to "+r.Target)
+						visited = append(visited, s)
+					}
+				}
+			}
+		}
+		visited = append(visited, cur)
+		steps = append(steps, "internet gateway "+v.InternetGateway)
+		return visited, true, strings.Join(steps, ", ")
+	}
+	cur := from.subnet
+	visited = append(visited, cur)
+	for range 16 {
+		if to.subnet != nil && cur.ID == to.subnet.ID {
+			return visited, true, strings.Join(append(steps, "arrives in "+cur.ID), ", ")
+		}
+		rt := e.tables[cur.RouteTable]
+		if rt == nil {
+			return visited, false, fmt.Sprintf("subnet %s has no route table %q", cur.ID, cur.RouteTable)
+		}
+		r := longest(rt.Routes, to.addr)
+		if r == nil {
+			return visited, false, fmt.Sprintf("%s has no route to %s", rt.ID, to.addr)
+		}
+		steps = append(steps, fmt.Sprintf("%s: %s via %s", rt.ID, r.Destination, targetName(r)))
+		switch r.TargetKind {
+		case design.TargetLocal:
+			next := e.subnetHolding(e.subnetOf[cur.ID], to.addr)
+			if next == nil {
+				return visited, false, strings.Join(append(steps, "no subnet holds "+to.addr.String()), ", ")
+			}
+			cur = next
+			visited = append(visited, cur)
+		case design.TargetNATGateway:
+			s := e.subnets[e.nats[r.Target]]
+			if s == nil {
+				return visited, false, strings.Join(append(steps, "NAT gateway "+r.Target+" does not exist"), ", ")
+			}
+			if to.subnet != nil {
+				return visited, false, strings.Join(append(steps, "a NAT gateway cannot reach a private address"), ", ")
+			}
+			cur = s
+			visited = append(visited, cur)
+		case design.TargetGWLBEndpoint:
+			s := e.subnets[e.gwlbe[r.Target]]
+			if s == nil {
+				return visited, false, strings.Join(append(steps, "GWLB endpoint "+r.Target+" does not exist"), ", ")
+			}
+			if s.ID == cur.ID {
+				return visited, false, strings.Join(append(steps, "loops back to its own endpoint"), ", ")
+			}
+			cur = s
+			visited = append(visited, cur)
+		case design.TargetInternetGateway:
+			if to.subnet != nil {
+				return visited, false, strings.Join(append(steps, "an internet gateway cannot reach a private address"), ", ")
+			}
+			return visited, true, strings.Join(steps, ", ")
+		case design.TargetTransitGateway:
+			next, why := e.transit(e.subnetOf[cur.ID], cur.AZIndex, to.addr)
+			if next == nil {
+				return visited, false, strings.Join(append(steps, why), ", ")
+			}
+			steps = append(steps, why)
+			cur = next
+			visited = append(visited, cur)
+		default:
+			return visited, false, strings.Join(append(steps, "unknown route target "+r.TargetKind), ", ")
+		}
+	}
+	return visited, false, strings.Join(append(steps, "routing loop"), ", ")
+}
+
+func targetName(r *design.Route) string {
+	if r.TargetKind == design.TargetLocal {
+		return "local"
+	}
+	return r.Target
+}
+
+// natOnPath returns the subnet of the first NAT gateway a path crosses.
+func (e *Engine) natOnPath(visited []*design.Subnet) *design.Subnet {
+	for _, s := range visited {
+		for _, sub := range e.nats {
+			if sub == s.ID {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// longest returns the most specific route for addr; routes to prefix
+// lists are for AWS services and never match a VPC or internet address
+// here.
+func longest(routes []design.Route, addr netip.Addr) *design.Route {
+	var best *design.Route
+	for i := range routes {
+		r := &routes[i]
+		if r.DestinationPrefixList != "" || !r.Destination.Contains(addr) {
+			continue
+		}
+		if best == nil || r.Destination.Bits() > best.Destination.Bits() {
+			best = r
+		}
+	}
+	return best
+}
+
+func (e *Engine) subnetHolding(vpc string, addr netip.Addr) *design.Subnet {
+	v := e.d.VPC(vpc)
+	if v == nil {
+		return nil
+	}
+	for i := range v.Subnets {
+		if v.Subnets[i].CIDR.Contains(addr) {
+			return &v.Subnets[i]
+		}
+	}
+	return nil
+}
+
+// transit follows a packet through Transit Gateways (and peerings) to the
+// VPC attachment its destination is routed to, and enters that VPC
+// through the attachment subnet in the same AZ position.
+func (e *Engine) transit(vpc string, az int, addr netip.Addr) (*design.Subnet, string) {
+	var attachment string
+	var tgw *design.TransitGateway
+	for i := range e.d.TransitGateways {
+		for _, a := range e.d.TransitGateways[i].Attachments {
+			if a.VPC == vpc {
+				attachment, tgw = a.ID, &e.d.TransitGateways[i]
+			}
+		}
+	}
+	if tgw == nil {
+		return nil, "the VPC is attached to no transit gateway"
+	}
+	var steps []string
+	for range 4 {
+		var table *design.TransitGatewayRouteTable
+		for i := range tgw.RouteTables {
+			if slices.Contains(tgw.RouteTables[i].Associations, attachment) {
+				table = &tgw.RouteTables[i]
+			}
+		}
+		if table == nil {
+			return nil, fmt.Sprintf("attachment %s has no route table on %s", attachment, tgw.ID)
+		}
+		var best *design.TransitGatewayRoute
+		for i := range table.Routes {
+			r := &table.Routes[i]
+			if r.Destination.Contains(addr) && (best == nil || r.Destination.Bits() > best.Destination.Bits()) {
+				best = r
+			}
+		}
+		if best == nil {
+			return nil, fmt.Sprintf("%s has no route to %s", table.ID, addr)
+		}
+		steps = append(steps, fmt.Sprintf("%s: %s via %s", table.ID, best.Destination, best.Attachment))
+		if dst, ok := e.attach[best.Attachment]; ok {
+			v := e.d.VPC(dst)
+			var entry *design.Subnet
+			for i := range v.Subnets {
+				s := &v.Subnets[i]
+				if s.Tier == design.TierTransit && (entry == nil || s.AZIndex == az) {
+					entry = s
+				}
+			}
+			if entry == nil {
+				return nil, strings.Join(append(steps, dst+" has no attachment subnet"), ", ")
+			}
+			return entry, strings.Join(steps, ", ")
+		}
+		// A peering: continue on the peer's gateway.
+		found := false
+		for _, p := range e.d.TransitGatewayPeerings {
+			if p.ID != best.Attachment {
+				continue
+			}
+			peer := p.Accepter
+			if peer == tgw.ID {
+				peer = p.Requester
+			}
+			for i := range e.d.TransitGateways {
+				if e.d.TransitGateways[i].ID == peer {
+					tgw, attachment, found = &e.d.TransitGateways[i], p.ID, true
+				}
+			}
+		}
+		if !found {
+			return nil, strings.Join(append(steps, "attachment "+best.Attachment+" does not exist"), ", ")
+		}
+	}
+	return nil, strings.Join(append(steps, "transit routing loop"), ", ")
+}
