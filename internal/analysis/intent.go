@@ -52,6 +52,20 @@ func frontOf(d *design.Design, service, vpc string) (*design.LoadBalancer, int, 
 	return nil, 0, 0
 }
 
+// dedupeFindings keeps the first finding per check and subject.
+func dedupeFindings(fs []Finding) []Finding {
+	seen := map[string]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		k := f.Check + "\x00" + f.Subject + "\x00" + f.Summary
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // intent runs Intent once per engine.
 func (e *Engine) intent() ([]Finding, []Cell) {
 	if !e.intentDone {
@@ -84,15 +98,50 @@ func Intent(d *design.Design, e *Engine) ([]Finding, []Cell) {
 		}
 	}
 
-	// All pairs of services, in each VPC where the caller runs.
+	// All pairs of services, in each VPC where the caller runs. Only pairs
+	// whose groups could admit anything are queried: a caller the callee's
+	// ingress names (by group, or by a block holding its subnets), or one
+	// a flow declares. The others pass nothing, by construction.
+	byGroup := map[string][]string{}
+	for _, s := range d.Services {
+		for _, pl := range s.Placements {
+			for _, g := range pl.SecurityGroups {
+				byGroup[g] = append(byGroup[g], s.Name)
+			}
+		}
+	}
 	var cells []Cell
-	for _, from := range d.Services {
-		for _, pl := range from.Placements {
-			src, _ := e.ServiceEndpoint(from.Name, pl.VPC)
-			for _, to := range d.Services {
-				if to.Name == from.Name {
+	for _, to := range d.Services {
+		candidates := map[string]bool{}
+		hasBlocks := false
+		for _, pl := range to.Placements {
+			for _, gid := range pl.SecurityGroups {
+				g := e.groups[gid]
+				if g == nil {
 					continue
 				}
+				for _, r := range g.Ingress {
+					if r.PeerGroup != "" {
+						for _, name := range byGroup[r.PeerGroup] {
+							candidates[name] = true
+						}
+					} else if r.PeerCIDR.IsValid() {
+						hasBlocks = true
+					}
+				}
+			}
+		}
+		for k := range declared {
+			if k[1] == to.Name {
+				candidates[k[0]] = true
+			}
+		}
+		for _, from := range d.Services {
+			if from.Name == to.Name || !candidates[from.Name] && !hasBlocks {
+				continue
+			}
+			for _, pl := range from.Placements {
+				src, _ := e.ServiceEndpoint(from.Name, pl.VPC)
 				dst, ok := e.ServiceEndpoint(to.Name, pl.VPC)
 				if !ok {
 					dst, ok = e.ServiceEndpoint(to.Name, "")
@@ -104,7 +153,7 @@ func Intent(d *design.Design, e *Engine) ([]Finding, []Cell) {
 				cell := Cell{From: from.Name, To: to.Name, VPC: pl.VPC}
 				var decl []string
 				for _, tr := range []string{"tcp", "udp"} {
-					got := e.Query(src, dst, tr, portset.All())
+					got := e.query(src, dst, tr, portset.All(), false)
 					if lb, lport, _ := frontOf(d, to.Name, dst.VPC); lb != nil && declared[k] != nil {
 						// Calls to a service behind an internal load balancer go
 						// to the balancer; count its listener port as the call's.
@@ -125,9 +174,7 @@ func Intent(d *design.Design, e *Engine) ([]Finding, []Cell) {
 						cell.UDP = got.Ports.String()
 					}
 					if !extra.IsEmpty() {
-						witness := got
-						witness.Ports = extra
-						witness.PortsText = extra.String()
+						witness := e.Query(src, dst, tr, extra)
 						fs = append(fs, Finding{Check: "NW102", Severity: SevError, Subject: from.Name + "->" + to.Name, Path: &witness,
 							Summary: fmt.Sprintf("%s can reach %s on %s %s, which no declared flow asks for: %s", from.Name, to.Name, tr, extra, admitters(witness))})
 					}
@@ -136,10 +183,16 @@ func Intent(d *design.Design, e *Engine) ([]Finding, []Cell) {
 				if cell.Declared == "" {
 					cell.Declared = "none"
 				}
-				cells = append(cells, cell)
+				if cell.TCP != "none" || cell.UDP != "none" || cell.Declared != "none" {
+					cells = append(cells, cell)
+				}
 			}
 		}
 	}
+	slices.SortFunc(cells, func(a, b Cell) int {
+		return strings.Compare(a.From+"\x00"+a.To+"\x00"+a.VPC, b.From+"\x00"+b.To+"\x00"+b.VPC)
+	})
+	fs = dedupeFindings(fs)
 	return fs, cells
 }
 
@@ -272,4 +325,39 @@ func admitters(p Path) string {
 		}
 	}
 	return strings.Join(out, "; ")
+}
+
+// Reach answers one question: can from open connections to to on port?
+// from and to are service names, or "internet" for one side. It returns
+// every hop-by-hop path the flow needs (a call through an internal load
+// balancer has two; the internet reaches a public service through its load
+// balancer, also two).
+func (e *Engine) Reach(from, to string, port int, proto string) ([]Path, error) {
+	f := design.Flow{From: from, To: to, Port: port, Transport: proto}
+	switch {
+	case from == design.Internet && to == design.Internet:
+		return nil, fmt.Errorf("from and to are both the internet")
+	case from == design.Internet:
+		if e.d.Service(to) == nil {
+			return nil, fmt.Errorf("no service %q", to)
+		}
+		f.Kind = design.FlowIngress
+		paths := e.flowPaths(f)
+		if len(paths) == 0 {
+			return nil, fmt.Errorf("no internet-facing load balancer listens on %d for %s", port, to)
+		}
+		return paths, nil
+	case to == design.Internet:
+		f.Kind = design.FlowEgress
+		f.Destination = "203.0.113.10"
+	default:
+		f.Kind = design.FlowService
+		if e.d.Service(to) == nil {
+			return nil, fmt.Errorf("no service %q", to)
+		}
+	}
+	if e.d.Service(from) == nil {
+		return nil, fmt.Errorf("no service %q", from)
+	}
+	return e.flowPaths(f), nil
 }

@@ -68,6 +68,8 @@ type Engine struct {
 	gwlbe    map[string]string // GWLB endpoint ID -> subnet
 	attach   map[string]string // attachment ID -> VPC
 
+	walks map[walkKey]walkResult
+
 	intentDone     bool
 	intentFindings []Finding
 	cells          []Cell
@@ -76,7 +78,8 @@ type Engine struct {
 // NewEngine indexes a design for queries.
 func NewEngine(d *design.Design) *Engine {
 	e := &Engine{d: d, subnets: map[string]*design.Subnet{}, subnetOf: map[string]string{}, nacls: map[string]*design.NetworkACL{},
-		tables: map[string]*design.RouteTable{}, groups: map[string]*design.SecurityGroup{}, nats: map[string]string{}, gwlbe: map[string]string{}, attach: map[string]string{}}
+		tables: map[string]*design.RouteTable{}, groups: map[string]*design.SecurityGroup{}, nats: map[string]string{}, gwlbe: map[string]string{}, attach: map[string]string{},
+		walks: map[walkKey]walkResult{}}
 	for vi := range d.VPCs {
 		v := &d.VPCs[vi]
 		for si := range v.Subnets {
@@ -173,7 +176,21 @@ func (e *Engine) locations(ep Endpoint) []location {
 // and end in any AZ), with the hops of the first pair that blocks, or of
 // the first pair when none blocks.
 func (e *Engine) Query(src, dst Endpoint, proto string, want portset.Set) Path {
+	return e.query(src, dst, proto, want, true)
+}
+
+// query is Query; with full false it stops at the security groups when
+// they admit nothing, which is what most pairs of an all-pairs sweep do,
+// and records no hops for them.
+func (e *Engine) query(src, dst Endpoint, proto string, want portset.Set, full bool) Path {
 	out := Path{From: src.Name, To: dst.Name, Proto: proto, Ports: want}
+	if !full {
+		if !e.groupsAdmit(src, dst, proto, want) {
+			out.Ports = portset.Set{}
+			out.PortsText = "none"
+			return out
+		}
+	}
 	first := true
 	for _, a := range e.locations(src) {
 		for _, b := range e.locations(dst) {
@@ -187,6 +204,26 @@ func (e *Engine) Query(src, dst Endpoint, proto string, want portset.Set) Path {
 	}
 	out.PortsText = out.Ports.String()
 	return out
+}
+
+// groupsAdmit is the quick test: do the groups admit any wanted port
+// between any subnets of the two ends?
+func (e *Engine) groupsAdmit(src, dst Endpoint, proto string, want portset.Set) bool {
+	for _, a := range e.locations(src) {
+		for _, b := range e.locations(dst) {
+			ports := want
+			if src.Kind != "internet" {
+				ports = ports.Intersect(e.groupPortSet(src.Groups, true, proto, dst, b))
+			}
+			if dst.Kind != "internet" && !ports.IsEmpty() {
+				ports = ports.Intersect(e.groupPortSet(dst.Groups, false, proto, src, a))
+			}
+			if !ports.IsEmpty() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pair checks one subnet pair: routes both ways, the groups, and the NACLs
@@ -315,6 +352,30 @@ func naclPorts(rules []design.NACLRule, proto string, remote netip.Addr) portset
 	return allowed
 }
 
+// groupPortSet is groupPorts without the explanation, for sweeps.
+func (e *Engine) groupPortSet(groups []string, egress bool, proto string, peer Endpoint, at location) portset.Set {
+	ports := portset.Set{}
+	for _, gid := range groups {
+		g := e.groups[gid]
+		if g == nil {
+			continue
+		}
+		rules := g.Ingress
+		if egress {
+			rules = g.Egress
+		}
+		for _, r := range rules {
+			if r.Protocol != proto && r.Protocol != "-1" && r.Protocol != "all" {
+				continue
+			}
+			if r.PeerGroup != "" && slices.Contains(peer.Groups, r.PeerGroup) || r.PeerGroup == "" && r.PeerCIDR.IsValid() && r.PeerCIDR.Contains(at.addr) {
+				ports = ports.Union(portset.Of(r.FromPort, r.ToPort))
+			}
+		}
+	}
+	return ports
+}
+
 // groupPorts is the union of the ports the groups' rules in one direction
 // admit for the peer, and the rules that admit them.
 func (e *Engine) groupPorts(groups []string, egress bool, proto string, peer Endpoint, at location) (portset.Set, string) {
@@ -357,9 +418,36 @@ func (e *Engine) groupPorts(groups []string, egress bool, proto string, peer End
 	return ports, "admitted by " + strings.Join(admitted, "; ")
 }
 
+type walkKey struct {
+	from string
+	to   netip.Addr
+}
+
+type walkResult struct {
+	visited []*design.Subnet
+	ok      bool
+	why     string
+}
+
 // walk follows route tables from one location toward another and returns
 // the subnets the packet visits, whether it arrives, and the routes taken.
+// Results are cached: an all-pairs sweep asks the same few questions often.
 func (e *Engine) walk(from, to location) ([]*design.Subnet, bool, string) {
+	k := walkKey{to: to.addr}
+	if from.subnet != nil {
+		k.from = from.subnet.ID
+	} else {
+		k.from = "internet"
+	}
+	if r, ok := e.walks[k]; ok {
+		return r.visited, r.ok, r.why
+	}
+	visited, ok, why := e.walkUncached(from, to)
+	e.walks[k] = walkResult{visited, ok, why}
+	return visited, ok, why
+}
+
+func (e *Engine) walkUncached(from, to location) ([]*design.Subnet, bool, string) {
 	var visited []*design.Subnet
 	var steps []string
 	if from.subnet == nil {

@@ -65,6 +65,8 @@ func commands() []command {
 	return []command{
 		{"validate", "FILE", "check a spec and print every problem in it", runValidate},
 		{"plan", "FILE", "design the network and print it (-o text|json|yaml)", runPlan},
+		{"check", "FILE", "verify reachability against the declared intent and run the checklist", runCheck},
+		{"reach", "FILE SRC DST[:PORT]", "show the hop-by-hop path of one flow and what admits or blocks it", runReach},
 		{"optimize", "FILE", "print performance recommendations and the monthly cost estimate", runOptimize},
 		{"route", "FILE", "show which ALB listener rule a request matches and where it goes", runRoute},
 		{"schema", "", "print the JSON Schema of the spec", runSchema},
@@ -138,7 +140,7 @@ func newFlags(env Env, name, args, summary string) *flagSet {
 
 // parseFlags parses a command's flags, allowing them after the positional
 // arguments too (netwright plan FILE -o json), and returns the positional
-// arguments. ok is false when the command should stop with code.
+// arguments; nargs < 0 leaves counting them to the command. ok is false when the command should stop with code.
 func parseFlags(env Env, fs *flagSet, args []string, nargs int) (pos []string, code int, ok bool) {
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -156,7 +158,7 @@ func parseFlags(env Env, fs *flagSet, args []string, nargs int) (pos []string, c
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-	if len(pos) != nargs {
+	if nargs >= 0 && len(pos) != nargs {
 		fmt.Fprintf(env.Stderr, "netwright %s: want %d argument(s), got %d\n", fs.Name(), nargs, len(pos))
 		fs.usage(env.Stderr)
 		return nil, ExitUsage, false

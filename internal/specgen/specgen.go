@@ -55,7 +55,7 @@ func Spec(o Options) []byte {
 			continue
 		}
 		proto := protocols[i%len(protocols)]
-		fmt.Fprintf(&b, "  %s:\n    port: %d\n    protocol: %s\n    replicas: 2\n    max_replicas: 4\n", name, 8000+i%1000, proto)
+		fmt.Fprintf(&b, "  %s:\n    port: %d\n    protocol: %s\n    replicas: 3\n    max_replicas: 6\n", name, 8000+i%1000, proto)
 		n := perCaller
 		if caller < extra {
 			n++
