@@ -174,3 +174,37 @@ func TestRoute(t *testing.T) {
 		t.Errorf("route on a spec without a public ALB = %d, %q", r.code, r.stderr)
 	}
 }
+
+func TestCheckAndReach(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{"clean example", []string{"check", "../../examples/shop.yaml"}, ExitOK, "No findings"},
+		{"broken design fails", []string{"check", "--design", "../analysis/testdata/checks/NW101.json"}, ExitSpec, "NW101 Declared flow is blocked"},
+		{"fail-on never", []string{"check", "--design", "../analysis/testdata/checks/NW101.json", "--fail-on", "never"}, ExitOK, "NW101"},
+		{"warnings fail with fail-on warning", []string{"check", "--design", "../analysis/testdata/checks/NW121.json", "--fail-on", "warning"}, ExitSpec, "NW121"},
+		{"warnings pass by default", []string{"check", "--design", "../analysis/testdata/checks/NW121.json"}, ExitOK, "NW121"},
+		{"sarif", []string{"check", "--format", "sarif", "../../examples/three-tier.yaml"}, ExitOK, `"version": "2.1.0"`},
+		{"junit", []string{"check", "--format", "junit", "../../examples/three-tier.yaml"}, ExitOK, "<testsuite"},
+		{"spec and design together", []string{"check", "--design", "x.json", "../../examples/shop.yaml"}, ExitUsage, ""},
+		{"reach through the public entry", []string{"reach", "../../examples/three-tier.yaml", "internet", "web"}, ExitOK, "internet -> web tcp 443: reachable"},
+		{"reach blocked", []string{"reach", "../../examples/three-tier.yaml", "web", "db"}, ExitSpec, "BLOCKED security groups of db (ingress)"},
+		{"reach with port", []string{"reach", "../../examples/three-tier.yaml", "app", "db:5432"}, ExitOK, "app -> db tcp 5432: reachable"},
+		{"reach on a design", []string{"reach", "--design", "../analysis/testdata/checks/NW101.json", "app", "db"}, ExitSpec, "BLOCKED"},
+		{"reach unknown service", []string{"reach", "../../examples/three-tier.yaml", "web", "ghost"}, ExitUsage, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, false, nil, tt.args...)
+			if r.code != tt.wantCode {
+				t.Fatalf("exit code = %d; want %d\nstdout %s\nstderr %s", r.code, tt.wantCode, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout, tt.want) {
+				t.Errorf("stdout lacks %q:\n%s", tt.want, r.stdout)
+			}
+		})
+	}
+}
