@@ -174,7 +174,7 @@ var checks = []Check{
 		}},
 	{ID: "NW108", Severity: SevError, Title: "Tasks in public subnets",
 		Rationale: "Tasks in a subnet routed to an internet gateway can be given public addresses and skip every load balancer.",
-		Fix:       "Place services in private subnets; only load balancers and NAT belong in public ones.", Peers: "CKV_AWS_333",
+		Fix:       "Place services in private subnets; only load balancers and NAT belong in public ones.",
 		run: func(d *design.Design, e *Engine) []Finding {
 			var fs []Finding
 			for _, s := range d.Services {
@@ -461,7 +461,7 @@ var checks = []Check{
 		}},
 	{ID: "NW122", Severity: SevWarning, Title: "Load balancer access logs off",
 		Rationale: "Access logs are the record of who called what through the entry point.",
-		Fix:       "Send access logs to an S3 bucket.", Peers: "CKV_AWS_91; AVD-AWS-0053",
+		Fix:       "Send access logs to an S3 bucket.", Peers: "CKV_AWS_91",
 		run: func(d *design.Design, _ *Engine) []Finding {
 			var fs []Finding
 			for _, lb := range d.LoadBalancers {
