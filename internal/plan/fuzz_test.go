@@ -5,11 +5,12 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/netwright/netwright/internal/analysis"
 	"github.com/netwright/netwright/internal/spec"
 )
 
-// FuzzPlan parses and designs arbitrary specs: neither stage may panic,
-// and every design the architects return must pass design.Validate.
+// FuzzPlan parses, designs and analyzes arbitrary specs: no stage may
+// panic, and every design the architects return must pass design.Validate.
 func FuzzPlan(f *testing.F) {
 	for _, glob := range []string{"../../examples/*.yaml", "../../testdata/errors/*.yaml", "../spec/testdata/*.yaml"} {
 		files, _ := filepath.Glob(glob)
@@ -34,5 +35,7 @@ func FuzzPlan(f *testing.F) {
 		if errs := d.Validate(); len(errs) > 0 {
 			t.Fatalf("design breaks its invariants: %v", errs)
 		}
+		// The analyzer must take any design the architects make.
+		analysis.Analyze(d)
 	})
 }
