@@ -208,3 +208,23 @@ func TestCheckAndReach(t *testing.T) {
 		})
 	}
 }
+
+func TestExport(t *testing.T) {
+	dir := t.TempDir()
+	r := run(t, false, nil, "export", "../../examples/two-region.yaml", "-o", dir)
+	if r.code != ExitOK {
+		t.Fatalf("export = %d: %s", r.code, r.stderr)
+	}
+	for _, name := range []string{"pay-us-east-1.template.json", "pay-us-east-1.template.yaml", "pay-eu-west-1.template.json", "pay-eu-west-1.template.yaml"} {
+		b, err := os.ReadFile(dir + "/" + name)
+		if err != nil || len(b) == 0 {
+			t.Errorf("%s not written: %v", name, err)
+		}
+	}
+	if !strings.Contains(r.stderr, "note: ") {
+		t.Errorf("export printed no notes on what it leaves out: %q", r.stderr)
+	}
+	if r := run(t, false, nil, "export", "--format", "terraform", "../../examples/two-region.yaml"); r.code != ExitUsage {
+		t.Errorf("an unavailable format exits %d; want %d", r.code, ExitUsage)
+	}
+}

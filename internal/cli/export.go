@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/netwright/netwright/internal/render/cloudformation"
+)
+
+func runExport(env Env, args []string) int {
+	fs := newFlags(env, "export", "FILE", "Design the network and write it as CloudFormation templates, one per Region, in JSON and YAML")
+	format := fs.String("format", "cloudformation", "what to write: cloudformation (Terraform, the diagram and the report are not available yet)")
+	dir := fs.String("o", ".", "directory to write into; created if missing. Files of the same name are replaced, others are left alone")
+	pos, code, ok := parseFlags(env, fs, args, 1)
+	if !ok {
+		return code
+	}
+	if *format != "cloudformation" {
+		fmt.Fprintf(env.Stderr, "netwright export: --format %q is not available; this version writes cloudformation only\n", *format)
+		return ExitUsage
+	}
+	d, code := build(env, pos[0])
+	if d == nil {
+		return code
+	}
+	files, notes, err := cloudformation.Build(d)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
+		return ExitSpec
+	}
+	if err := os.MkdirAll(*dir, 0o755); err != nil {
+		fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
+		return ExitUsage
+	}
+	for _, f := range files {
+		j, err := f.Template.JSON()
+		if err == nil {
+			var y []byte
+			if y, err = f.Template.YAML(); err == nil {
+				err = writeFiles(*dir, map[string][]byte{f.Name + ".template.json": j, f.Name + ".template.yaml": y})
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
+			return ExitUsage
+		}
+		fmt.Fprintf(env.Stdout, "%s: %d resources for %s (%s, %s)\n", f.Name, len(f.Template.Resources), f.Region,
+			filepath.Join(*dir, f.Name+".template.json"), filepath.Join(*dir, f.Name+".template.yaml"))
+	}
+	for _, n := range notes {
+		fmt.Fprintf(env.Stderr, "note: %s\n", n)
+	}
+	return ExitOK
+}
+
+// writeFiles writes each file through a temporary file renamed into place,
+// so an interrupted export never leaves a half-written template.
+func writeFiles(dir string, files map[string][]byte) error {
+	for _, name := range sortedNames(files) {
+		tmp, err := os.CreateTemp(dir, "."+name+".*")
+		if err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		_, werr := tmp.Write(files[name])
+		cerr := tmp.Close()
+		if werr != nil || cerr != nil {
+			os.Remove(tmp.Name())
+			return fmt.Errorf("write %s: %v", name, firstErr(werr, cerr))
+		}
+		if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
+			os.Remove(tmp.Name())
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func sortedNames(m map[string][]byte) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}

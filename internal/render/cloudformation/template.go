@@ -1,0 +1,156 @@
+// Package cloudformation renders a design as AWS CloudFormation templates,
+// one per Region, built from typed Go structures and written as JSON and
+// YAML. Logical IDs derive from design IDs, so a changed spec gives a
+// reviewable diff. It reads only the design.
+//
+// What the design holds that CloudFormation cannot express in one Region's
+// stack is passed in as parameters (peer Transit Gateway IDs, the S3
+// prefix list, images) and listed in Notes. App Mesh resources are never
+// emitted: the service is gone.
+package cloudformation
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// MaxResources and MaxTemplateBytes are CloudFormation's limits per
+// template.
+const (
+	MaxResources     = 500
+	MaxTemplateBytes = 1 << 20
+)
+
+// Template is one CloudFormation template.
+type Template struct {
+	AWSTemplateFormatVersion string               `json:"AWSTemplateFormatVersion"`
+	Description              string               `json:"Description"`
+	Parameters               map[string]Parameter `json:"Parameters,omitempty"`
+	Resources                map[string]Resource  `json:"Resources"`
+	Outputs                  map[string]Output    `json:"Outputs,omitempty"`
+}
+
+// Parameter is a value the user supplies when creating the stack.
+type Parameter struct {
+	Type        string `json:"Type"`
+	Description string `json:"Description"`
+	Default     string `json:"Default,omitempty"`
+}
+
+// Resource is one resource with its typed properties.
+type Resource struct {
+	Type       string   `json:"Type"`
+	DependsOn  []string `json:"DependsOn,omitempty"`
+	Properties any      `json:"Properties"`
+}
+
+// Output is a value users look up after creation.
+type Output struct {
+	Description string `json:"Description"`
+	Value       any    `json:"Value"`
+	Export      *struct {
+		Name any `json:"Name"`
+	} `json:"Export,omitempty"`
+}
+
+// File is one rendered template.
+type File struct {
+	// Name is the file name without extension, such as shop-us-east-1.
+	Name     string
+	Region   string
+	Template *Template
+}
+
+// JSON returns the template as indented JSON; encoding/json sorts map
+// keys, so the bytes are the same on every run.
+func (t *Template) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(t, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encode template: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// YAML returns the same template as YAML.
+func (t *Template) YAML() ([]byte, error) {
+	j, err := t.JSON()
+	if err != nil {
+		return nil, err
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal(j, &n); err != nil {
+		return nil, fmt.Errorf("convert template to yaml: %w", err)
+	}
+	var plain func(*yaml.Node)
+	plain = func(n *yaml.Node) {
+		n.Style = 0
+		for _, c := range n.Content {
+			plain(c)
+		}
+	}
+	plain(&n)
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&n); err != nil {
+		return nil, fmt.Errorf("encode template as yaml: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// ref, getAtt, sub and friends write intrinsic functions.
+func ref(id string) any { return map[string]any{"Ref": id} }
+
+func getAtt(id, attr string) any { return map[string]any{"Fn::GetAtt": []string{id, attr}} }
+
+func sub(s string) any { return map[string]any{"Fn::Sub": s} }
+
+func azByIndex(i int) any {
+	return map[string]any{"Fn::Select": []any{i, map[string]any{"Fn::GetAZs": ""}}}
+}
+
+// logicalID turns a design ID into a CloudFormation logical ID: letters
+// and digits only, each word capitalised: subnet-shop-app-a becomes
+// SubnetShopAppA.
+func logicalID(id string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range id {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			upper = true
+			continue
+		}
+		if upper {
+			r = unicode.ToUpper(r)
+			upper = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func refs(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = ref(logicalID(id))
+	}
+	return out
+}
+
+func tags(name string) []Tag { return []Tag{{Key: "Name", Value: name}} }
+
+// sortedKeys returns a map's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
