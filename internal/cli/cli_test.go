@@ -224,7 +224,14 @@ func TestExport(t *testing.T) {
 	if !strings.Contains(r.stderr, "note: ") {
 		t.Errorf("export printed no notes on what it leaves out: %q", r.stderr)
 	}
-	if r := run(t, false, nil, "export", "--format", "terraform", "../../examples/two-region.yaml"); r.code != ExitUsage {
+	tf := t.TempDir()
+	if r := run(t, false, nil, "export", "--format", "terraform", "-o", tf, "../../examples/two-region.yaml"); r.code != ExitOK {
+		t.Errorf("terraform export = %d: %s", r.code, r.stderr)
+	}
+	if _, err := os.Stat(tf + "/versions.tf"); err != nil {
+		t.Errorf("terraform export wrote no versions.tf: %v", err)
+	}
+	if r := run(t, false, nil, "export", "--format", "svg", "../../examples/two-region.yaml"); r.code != ExitUsage {
 		t.Errorf("an unavailable format exits %d; want %d", r.code, ExitUsage)
 	}
 }

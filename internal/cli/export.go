@@ -6,25 +6,45 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/netwright/netwright/internal/render/cloudformation"
+	"github.com/netwright/netwright/internal/render/terraform"
 )
 
 func runExport(env Env, args []string) int {
-	fs := newFlags(env, "export", "FILE", "Design the network and write it as CloudFormation templates, one per Region, in JSON and YAML")
-	format := fs.String("format", "cloudformation", "what to write: cloudformation (Terraform, the diagram and the report are not available yet)")
+	fs := newFlags(env, "export", "FILE", "Design the network and write it as CloudFormation templates (one per Region, JSON and YAML) or a Terraform configuration")
+	format := fs.String("format", "cloudformation", "what to write: cloudformation or terraform (the diagram and the report are not available yet)")
 	dir := fs.String("o", ".", "directory to write into; created if missing. Files of the same name are replaced, others are left alone")
 	pos, code, ok := parseFlags(env, fs, args, 1)
 	if !ok {
 		return code
 	}
-	if *format != "cloudformation" {
-		fmt.Fprintf(env.Stderr, "netwright export: --format %q is not available; this version writes cloudformation only\n", *format)
+	if *format != "cloudformation" && *format != "terraform" {
+		fmt.Fprintf(env.Stderr, "netwright export: --format %q is not available; this version writes cloudformation or terraform\n", *format)
 		return ExitUsage
 	}
 	d, code := build(env, pos[0])
 	if d == nil {
 		return code
+	}
+	if *format == "terraform" {
+		files, notes, err := terraform.Render(d)
+		if err == nil {
+			err = os.MkdirAll(*dir, 0o755)
+		}
+		if err == nil {
+			err = writeFiles(*dir, files)
+		}
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
+			return ExitUsage
+		}
+		fmt.Fprintf(env.Stdout, "terraform: %d files in %s (%s)\n", len(files), *dir, strings.Join(sortedNames(files), ", "))
+		for _, n := range notes {
+			fmt.Fprintf(env.Stderr, "note: %s\n", n)
+		}
+		return ExitOK
 	}
 	files, notes, err := cloudformation.Build(d)
 	if err != nil {
@@ -58,7 +78,7 @@ func runExport(env Env, args []string) int {
 
 // writeFiles writes each file through a temporary file renamed into place,
 // so an interrupted export never leaves a half-written template.
-func writeFiles(dir string, files map[string][]byte) error {
+func writeFiles[M ~map[string][]byte](dir string, files M) error {
 	for _, name := range sortedNames(files) {
 		tmp, err := os.CreateTemp(dir, "."+name+".*")
 		if err != nil {
@@ -78,7 +98,7 @@ func writeFiles(dir string, files map[string][]byte) error {
 	return nil
 }
 
-func sortedNames(m map[string][]byte) []string {
+func sortedNames[M ~map[string][]byte](m M) []string {
 	return slices.Sorted(maps.Keys(m))
 }
 

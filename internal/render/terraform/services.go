@@ -1,0 +1,480 @@
+package terraform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/netwright/netwright/internal/design"
+)
+
+func (w *writer) loadBalancing() {
+	buckets := map[string]bool{}
+	for _, lb := range w.d.LoadBalancers {
+		r := w.regionOf(lb.VPC)
+		if lb.AccessLogs != nil && lb.Type == design.ALB && !buckets[r] {
+			buckets[r] = true
+			id := "lb-logs-" + r
+			b := w.resource("loadbalancing.tf", "aws_s3_bucket", id, r)
+			b.SetAttributeValue("bucket_prefix", str(lb.AccessLogs.Bucket[:min(len(lb.AccessLogs.Bucket), 30)]+"-"))
+			pab := w.resource("loadbalancing.tf", "aws_s3_bucket_public_access_block", id, r)
+			pab.SetAttributeRaw("bucket", ref("aws_s3_bucket", name(id), "id"))
+			for _, k := range []string{"block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"} {
+				pab.SetAttributeValue(k, cty.True)
+			}
+			pol := w.resource("loadbalancing.tf", "aws_s3_bucket_policy", id, r)
+			pol.SetAttributeRaw("bucket", ref("aws_s3_bucket", name(id), "id"))
+			pol.SetAttributeRaw("policy", jsonencode(fmt.Sprintf(`{Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {Service = "logdelivery.elasticloadbalancing.amazonaws.com"}, Action = "s3:PutObject", Resource = "${aws_s3_bucket.%s.arn}/*"}]}`, name(id))))
+		}
+	}
+	for _, tg := range w.d.TargetGroups {
+		w.targetGroup(tg)
+	}
+	for _, lb := range w.d.LoadBalancers {
+		r := w.regionOf(lb.VPC)
+		b := w.resource("loadbalancing.tf", "aws_lb", lb.ID, r)
+		b.SetAttributeValue("name", str(lb.Name))
+		b.SetAttributeValue("load_balancer_type", str(lb.Type))
+		if lb.Type != design.GWLB {
+			b.SetAttributeValue("internal", cty.BoolVal(lb.Scheme == design.Internal))
+			b.SetAttributeRaw("security_groups", refs("aws_security_group", lb.SecurityGroups, "id"))
+			b.SetAttributeValue("enable_deletion_protection", cty.BoolVal(lb.DeletionProtection))
+		}
+		if lb.ElasticIPs {
+			for _, s := range lb.Subnets {
+				e := w.resource("loadbalancing.tf", "aws_eip", lb.ID+"-"+s, r)
+				e.SetAttributeValue("domain", str("vpc"))
+				m := b.AppendNewBlock("subnet_mapping", nil).Body()
+				m.SetAttributeRaw("subnet_id", ref("aws_subnet", name(s), "id"))
+				m.SetAttributeRaw("allocation_id", ref("aws_eip", name(lb.ID+"-"+s), "id"))
+			}
+		} else {
+			b.SetAttributeRaw("subnets", refs("aws_subnet", lb.Subnets, "id"))
+		}
+		switch lb.Type {
+		case design.ALB:
+			b.SetAttributeValue("idle_timeout", num(secs(lb.IdleTimeout)))
+			b.SetAttributeValue("drop_invalid_header_fields", cty.BoolVal(lb.DropInvalidHeaders))
+		default:
+			b.SetAttributeValue("enable_cross_zone_load_balancing", cty.BoolVal(lb.CrossZone))
+		}
+		if lb.AccessLogs != nil && lb.Type == design.ALB {
+			al := b.AppendNewBlock("access_logs", nil).Body()
+			al.SetAttributeRaw("bucket", ref("aws_s3_bucket", name("lb-logs-"+r), "id"))
+			al.SetAttributeValue("prefix", str(lb.AccessLogs.Prefix))
+			al.SetAttributeValue("enabled", cty.True)
+			b.SetAttributeRaw("depends_on", list(ref("aws_s3_bucket_policy", name("lb-logs-"+r))))
+		}
+		for _, l := range lb.Listeners {
+			lb2 := w.resource("loadbalancing.tf", "aws_lb_listener", l.ID, r)
+			lb2.SetAttributeRaw("load_balancer_arn", ref("aws_lb", name(lb.ID), "arn"))
+			if lb.Type != design.GWLB {
+				lb2.SetAttributeValue("port", num(l.Port))
+				lb2.SetAttributeValue("protocol", str(l.Protocol))
+			}
+			if l.Certificate != "" {
+				cert := hclwrite.TokensForValue(str(l.Certificate))
+				if l.Certificate == "auto" {
+					cert = w.variable("certificate_arn", "ACM certificate for the public domain (netwright's auto: request it in ACM with DNS validation, then pass its ARN)")
+				}
+				lb2.SetAttributeRaw("certificate_arn", cert)
+				lb2.SetAttributeValue("ssl_policy", str(l.SSLPolicy))
+			}
+			if l.ALPNPolicy != "" {
+				lb2.SetAttributeValue("alpn_policy", str(l.ALPNPolicy))
+			}
+			w.action(lb2.AppendNewBlock("default_action", nil).Body(), l.DefaultAction)
+			for _, rule := range l.Rules {
+				rb := w.resource("loadbalancing.tf", "aws_lb_listener_rule", rule.ID, r)
+				rb.SetAttributeRaw("listener_arn", ref("aws_lb_listener", name(l.ID), "arn"))
+				rb.SetAttributeValue("priority", num(rule.Priority))
+				w.action(rb.AppendNewBlock("action", nil).Body(), rule.Action)
+				w.conditions(rb, rule.Conditions)
+			}
+		}
+		if lb.Type == design.GWLB {
+			svc := w.resource("loadbalancing.tf", "aws_vpc_endpoint_service", lb.ID, r)
+			svc.SetAttributeValue("acceptance_required", cty.False)
+			svc.SetAttributeRaw("gateway_load_balancer_arns", list(ref("aws_lb", name(lb.ID), "arn")))
+			for _, e := range w.d.GatewayLoadBalancerEndpoints {
+				if e.LoadBalancer != lb.ID {
+					continue
+				}
+				eb := w.resource("loadbalancing.tf", "aws_vpc_endpoint", e.ID, r)
+				eb.SetAttributeRaw("vpc_id", ref("aws_vpc", name(lb.VPC), "id"))
+				eb.SetAttributeValue("vpc_endpoint_type", str("GatewayLoadBalancer"))
+				eb.SetAttributeRaw("service_name", ref("aws_vpc_endpoint_service", name(lb.ID), "service_name"))
+				eb.SetAttributeRaw("subnet_ids", list(ref("aws_subnet", name(e.Subnet), "id")))
+			}
+		}
+	}
+}
+
+func (w *writer) action(b *hclwrite.Body, a design.Action) {
+	switch a.Type {
+	case design.ActionRedirect:
+		b.SetAttributeValue("type", str("redirect"))
+		rc := b.AppendNewBlock("redirect", nil).Body()
+		rc.SetAttributeValue("protocol", str(a.RedirectProtocol))
+		rc.SetAttributeValue("port", str(fmt.Sprint(a.RedirectPort)))
+		rc.SetAttributeValue("status_code", str(fmt.Sprintf("HTTP_%d", a.StatusCode)))
+	case design.ActionFixed:
+		b.SetAttributeValue("type", str("fixed-response"))
+		fr := b.AppendNewBlock("fixed_response", nil).Body()
+		fr.SetAttributeValue("content_type", str("text/plain"))
+		fr.SetAttributeValue("status_code", str(fmt.Sprint(a.StatusCode)))
+		fr.SetAttributeValue("message_body", str(a.Body))
+	default:
+		b.SetAttributeValue("type", str("forward"))
+		fw := b.AppendNewBlock("forward", nil).Body()
+		for _, f := range a.Forward {
+			tg := fw.AppendNewBlock("target_group", nil).Body()
+			tg.SetAttributeRaw("arn", ref("aws_lb_target_group", name(f.TargetGroup), "arn"))
+			tg.SetAttributeValue("weight", num(f.Weight))
+		}
+	}
+}
+
+func (w *writer) conditions(b *hclwrite.Body, c design.Conditions) {
+	cond := func(block string, set func(*hclwrite.Body)) {
+		cb := b.AppendNewBlock("condition", nil).Body().AppendNewBlock(block, nil).Body()
+		set(cb)
+	}
+	strs := func(vs []string) cty.Value {
+		var out []cty.Value
+		for _, v := range vs {
+			out = append(out, str(v))
+		}
+		return cty.ListVal(out)
+	}
+	if c.Host != "" {
+		cond("host_header", func(b *hclwrite.Body) { b.SetAttributeValue("values", strs([]string{c.Host})) })
+	}
+	if c.Path != "" {
+		cond("path_pattern", func(b *hclwrite.Body) { b.SetAttributeValue("values", strs([]string{c.Path})) })
+	}
+	for _, h := range c.Headers {
+		cond("http_header", func(b *hclwrite.Body) {
+			b.SetAttributeValue("http_header_name", str(h.Key))
+			b.SetAttributeValue("values", strs([]string{h.Value}))
+		})
+	}
+	if len(c.Methods) > 0 {
+		cond("http_request_method", func(b *hclwrite.Body) { b.SetAttributeValue("values", strs(c.Methods)) })
+	}
+	for _, q := range c.Query {
+		cond("query_string", func(b *hclwrite.Body) {
+			b.SetAttributeValue("key", str(q.Key))
+			b.SetAttributeValue("value", str(q.Value))
+		})
+	}
+	if len(c.SourceIPs) > 0 {
+		var ips []string
+		for _, p := range c.SourceIPs {
+			ips = append(ips, p.String())
+		}
+		cond("source_ip", func(b *hclwrite.Body) { b.SetAttributeValue("values", strs(ips)) })
+	}
+}
+
+func (w *writer) targetGroup(tg design.TargetGroup) {
+	r := w.regionOf(tg.VPC)
+	b := w.resource("loadbalancing.tf", "aws_lb_target_group", tg.ID, r)
+	b.SetAttributeValue("name", str(tg.Name))
+	b.SetAttributeValue("port", num(tg.Port))
+	b.SetAttributeValue("protocol", str(tg.Protocol))
+	if tg.ProtocolVersion != "" {
+		b.SetAttributeValue("protocol_version", str(tg.ProtocolVersion))
+	}
+	b.SetAttributeValue("target_type", str(tg.TargetType))
+	b.SetAttributeRaw("vpc_id", ref("aws_vpc", name(tg.VPC), "id"))
+	if tg.Protocol != "GENEVE" {
+		b.SetAttributeValue("deregistration_delay", num(secs(tg.DeregistrationDelay)))
+	}
+	if tg.Algorithm != "" && tg.Protocol == "HTTP" {
+		b.SetAttributeValue("load_balancing_algorithm_type", str(tg.Algorithm))
+		if tg.AnomalyMitigation {
+			b.SetAttributeValue("load_balancing_anomaly_mitigation", str("on"))
+		}
+	}
+	if tg.SlowStart > 0 {
+		b.SetAttributeValue("slow_start", num(secs(tg.SlowStart)))
+	}
+	if tg.Protocol == "TCP" || tg.Protocol == "UDP" || tg.Protocol == "TLS" {
+		b.SetAttributeValue("preserve_client_ip", str(fmt.Sprint(tg.PreserveClientIP)))
+	}
+	h := tg.Health
+	hc := b.AppendNewBlock("health_check", nil).Body()
+	hc.SetAttributeValue("enabled", cty.True)
+	hc.SetAttributeValue("protocol", str(h.Protocol))
+	port := "traffic-port"
+	if h.Port != tg.Port {
+		port = fmt.Sprint(h.Port)
+	}
+	hc.SetAttributeValue("port", str(port))
+	if h.Path != "" {
+		hc.SetAttributeValue("path", str(h.Path))
+	}
+	if h.Matcher != "" {
+		hc.SetAttributeValue("matcher", str(h.Matcher))
+	}
+	hc.SetAttributeValue("interval", num(secs(h.Interval)))
+	hc.SetAttributeValue("timeout", num(secs(h.Timeout)))
+	hc.SetAttributeValue("healthy_threshold", num(h.HealthyThreshold))
+	hc.SetAttributeValue("unhealthy_threshold", num(h.UnhealthyThreshold))
+	if tg.Stickiness != "" {
+		st := b.AppendNewBlock("stickiness", nil).Body()
+		st.SetAttributeValue("enabled", cty.True)
+		st.SetAttributeValue("type", str(tg.Stickiness))
+		if tg.StickinessDuration > 0 {
+			st.SetAttributeValue("cookie_duration", num(secs(tg.StickinessDuration)))
+		}
+	}
+}
+
+func (w *writer) services() {
+	sc := w.d.Mesh != nil && w.d.Mesh.ServiceConnect != nil
+	nsRef := map[string]hclwrite.Tokens{} // region -> namespace ARN
+	for _, ns := range w.d.Namespaces {
+		r := w.regionOf(ns.VPC)
+		typ := "aws_service_discovery_private_dns_namespace"
+		if ns.Type == design.NamespaceHTTP {
+			typ = "aws_service_discovery_http_namespace"
+		}
+		b := w.resource("services.tf", typ, ns.ID, r)
+		b.SetAttributeValue("name", str(ns.Name))
+		if ns.Type != design.NamespaceHTTP {
+			b.SetAttributeRaw("vpc", ref("aws_vpc", name(ns.VPC), "id"))
+		}
+		nsRef[r] = ref(typ, name(ns.ID), "arn")
+		for _, v := range ns.AssociatedVPCs {
+			a := w.resource("services.tf", "aws_route53_zone_association", ns.ID+"-"+v, r)
+			a.SetAttributeRaw("zone_id", ref(typ, name(ns.ID), "hosted_zone"))
+			a.SetAttributeRaw("vpc_id", ref("aws_vpc", name(v), "id"))
+		}
+		if sc {
+			continue
+		}
+		for _, s := range ns.Services {
+			b := w.resource("services.tf", "aws_service_discovery_service", s.ID, r)
+			b.SetAttributeValue("name", str(s.Service))
+			if len(s.Records) > 0 {
+				dc := b.AppendNewBlock("dns_config", nil).Body()
+				dc.SetAttributeRaw("namespace_id", ref(typ, name(ns.ID), "id"))
+				dc.SetAttributeValue("routing_policy", str(s.RoutingPolicy))
+				for _, rec := range s.Records {
+					rb := dc.AppendNewBlock("dns_records", nil).Body()
+					rb.SetAttributeValue("type", str(rec.Type))
+					rb.SetAttributeValue("ttl", num(secs(rec.TTL)))
+				}
+			} else {
+				b.SetAttributeRaw("namespace_id", ref(typ, name(ns.ID), "id"))
+			}
+			b.AppendNewBlock("health_check_custom_config", nil).Body().SetAttributeValue("failure_threshold", num(1))
+		}
+	}
+	if w.d.Compute == "eks" {
+		w.notes = append(w.notes, "compute eks: the network, load balancers and discovery are written; the EKS cluster and workloads are not (use the terraform-aws-modules/eks module on these subnets).")
+		return
+	}
+	scOf := map[string]design.ServiceConnectService{}
+	if sc {
+		for _, s := range w.d.Mesh.ServiceConnect.Services {
+			scOf[s.Service] = s
+		}
+	}
+	for _, region := range w.d.Regions {
+		var svcs []design.Service
+		for _, s := range w.d.Services {
+			if strings.Contains("postgres mysql aurora redis memcached kafka", s.Kind) {
+				w.notes = append(w.notes, "Managed data stores (RDS, Aurora, ElastiCache, MSK) are not written: create them in the data subnets with the data stores' security groups.")
+				continue
+			}
+			for _, p := range s.Placements {
+				if w.regionOf(p.VPC) == region {
+					svcs = append(svcs, s)
+					break
+				}
+			}
+		}
+		if len(svcs) == 0 {
+			continue
+		}
+		cid := "cluster-" + w.d.App + "-" + region
+		cl := w.resource("services.tf", "aws_ecs_cluster", cid, region)
+		cl.SetAttributeValue("name", str(w.d.App))
+		if n, ok := nsRef[region]; ok && sc {
+			cl.AppendNewBlock("service_connect_defaults", nil).Body().SetAttributeRaw("namespace", n)
+		}
+		logs := w.resource("services.tf", "aws_cloudwatch_log_group", cid, region)
+		logs.SetAttributeValue("name", str("/netwright/"+w.d.App+"/tasks"))
+		logs.SetAttributeValue("retention_in_days", num(30))
+		role := w.resource("services.tf", "aws_iam_role", cid+"-execution", region)
+		role.SetAttributeValue("name_prefix", str(w.d.App+"-exec-"))
+		role.SetAttributeRaw("assume_role_policy", jsonencode(`{Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {Service = "ecs-tasks.amazonaws.com"}, Action = "sts:AssumeRole"}]}`))
+		att := w.resource("services.tf", "aws_iam_role_policy_attachment", cid+"-execution", region)
+		att.SetAttributeRaw("role", ref("aws_iam_role", name(cid+"-execution"), "name"))
+		att.SetAttributeValue("policy_arn", str("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"))
+		for _, s := range svcs {
+			w.ecsService(s, region, cid, scOf, nsRef[region])
+		}
+	}
+	w.global()
+}
+
+func (w *writer) ecsService(s design.Service, region, cid string, scOf map[string]design.ServiceConnectService, ns hclwrite.Tokens) {
+	sid := "ecs-" + s.Name + "-" + region
+	w.variable(name(s.Name)+"_image", "container image of "+s.Name)
+	launch := "FARGATE"
+	if w.d.Compute == "ecs_ec2" {
+		launch = "EC2"
+	}
+	proto := "tcp"
+	if s.Protocol == "udp" {
+		proto = "udp"
+	}
+	appProto := map[string]string{"http": "http", "websocket": "http", "http2": "http2", "grpc": "grpc"}[s.Protocol]
+	td := w.resource("services.tf", "aws_ecs_task_definition", sid, region)
+	td.SetAttributeValue("family", str(w.d.App+"-"+s.Name))
+	td.SetAttributeValue("network_mode", str("awsvpc"))
+	td.SetAttributeValue("requires_compatibilities", cty.ListVal([]cty.Value{str(launch)}))
+	td.SetAttributeValue("cpu", str("256"))
+	td.SetAttributeValue("memory", str("512"))
+	td.SetAttributeRaw("execution_role_arn", ref("aws_iam_role", name(cid+"-execution"), "arn"))
+	appProtoField := ""
+	if appProto != "" {
+		appProtoField = fmt.Sprintf(", appProtocol = %q", appProto)
+	}
+	td.SetAttributeRaw("container_definitions", jsonencode(fmt.Sprintf(`[{name = %q, image = var.%s_image, essential = true, portMappings = [{name = %q, containerPort = %d, protocol = %q%s}], logConfiguration = {logDriver = "awslogs", options = {"awslogs-group" = aws_cloudwatch_log_group.%s.name, "awslogs-region" = %q, "awslogs-stream-prefix" = %q}}}]`,
+		s.Name, name(s.Name), s.Name, s.Port, proto, appProtoField, name(cid), region, s.Name)))
+	var pl design.Placement
+	for _, p := range s.Placements {
+		if w.regionOf(p.VPC) == region {
+			pl = p
+		}
+	}
+	b := w.resource("services.tf", "aws_ecs_service", sid, region)
+	b.SetAttributeValue("name", str(s.Name))
+	b.SetAttributeRaw("cluster", ref("aws_ecs_cluster", name(cid), "id"))
+	b.SetAttributeRaw("task_definition", ref("aws_ecs_task_definition", name(sid), "arn"))
+	b.SetAttributeValue("desired_count", num(s.Replicas))
+	b.SetAttributeValue("launch_type", str(launch))
+	b.SetAttributeValue("deployment_maximum_percent", num(200))
+	b.SetAttributeValue("deployment_minimum_healthy_percent", num(100))
+	nc := b.AppendNewBlock("network_configuration", nil).Body()
+	nc.SetAttributeRaw("subnets", refs("aws_subnet", pl.Subnets, "id"))
+	nc.SetAttributeRaw("security_groups", refs("aws_security_group", pl.SecurityGroups, "id"))
+	nc.SetAttributeValue("assign_public_ip", cty.False)
+	var deps []hclwrite.Tokens
+	for _, tg := range w.d.TargetGroups {
+		if tg.Service != s.Name || w.regionOf(tg.VPC) != region || tg.Protocol == "GENEVE" {
+			continue
+		}
+		lbb := b.AppendNewBlock("load_balancer", nil).Body()
+		lbb.SetAttributeValue("container_name", str(s.Name))
+		lbb.SetAttributeValue("container_port", num(s.Port))
+		lbb.SetAttributeRaw("target_group_arn", ref("aws_lb_target_group", name(tg.ID), "arn"))
+		for _, lb := range w.d.LoadBalancers {
+			for _, l := range lb.Listeners {
+				for _, f := range l.DefaultAction.Forward {
+					if f.TargetGroup == tg.ID {
+						deps = append(deps, ref("aws_lb_listener", name(l.ID)))
+					}
+				}
+			}
+		}
+	}
+	if scs, ok := scOf[s.Name]; ok && ns != nil {
+		scb := b.AppendNewBlock("service_connect_configuration", nil).Body()
+		scb.SetAttributeValue("enabled", cty.True)
+		scb.SetAttributeRaw("namespace", ns)
+		if !scs.ClientOnly {
+			svc := scb.AppendNewBlock("service", nil).Body()
+			svc.SetAttributeValue("port_name", str(s.Name))
+			svc.SetAttributeValue("discovery_name", str(scs.DiscoveryName))
+			for _, a := range scs.ClientAliases {
+				ca := svc.AppendNewBlock("client_alias", nil).Body()
+				ca.SetAttributeValue("port", num(a.Port))
+				ca.SetAttributeValue("dns_name", str(a.DNSName))
+			}
+			to := svc.AppendNewBlock("timeout", nil).Body()
+			if scs.PerRequest > 0 {
+				to.SetAttributeValue("per_request_timeout_seconds", num(secs(scs.PerRequest)))
+			}
+			to.SetAttributeValue("idle_timeout_seconds", num(secs(scs.Idle)))
+		}
+	} else {
+		for _, nsd := range w.d.Namespaces {
+			for _, rec := range nsd.Services {
+				if rec.Service == s.Name && w.regionOf(nsd.VPC) == region {
+					b.AppendNewBlock("service_registries", nil).Body().SetAttributeRaw("registry_arn", ref("aws_service_discovery_service", name(rec.ID), "arn"))
+				}
+			}
+		}
+	}
+	if len(deps) > 0 {
+		b.SetAttributeRaw("depends_on", list(deps...))
+	}
+}
+
+var continents = map[string]bool{"AF": true, "AN": true, "AS": true, "EU": true, "NA": true, "OC": true, "SA": true}
+
+func (w *writer) global() {
+	g := w.d.Global
+	if g == nil {
+		return
+	}
+	if g.Accelerator != nil {
+		w.notes = append(w.notes, "The Global Accelerator is not written yet; set global.accelerator false to get Route 53 records.")
+		return
+	}
+	zone := w.variable("hosted_zone_id", "public hosted zone that holds "+g.Domain)
+	region := map[string]string{}
+	for _, lb := range w.d.LoadBalancers {
+		region[lb.ID] = w.regionOf(lb.VPC)
+	}
+	for _, hc := range g.HealthChecks {
+		b := w.resource("services.tf", "aws_route53_health_check", hc.ID, hc.Region)
+		b.SetAttributeValue("type", str(hc.Type))
+		b.SetAttributeRaw("fqdn", ref("aws_lb", name(hc.Target), "dns_name"))
+		b.SetAttributeValue("port", num(hc.Port))
+		if hc.Path != "" {
+			b.SetAttributeValue("resource_path", str(hc.Path))
+		}
+		b.SetAttributeValue("request_interval", num(hc.IntervalSeconds))
+		b.SetAttributeValue("failure_threshold", num(hc.FailureThreshold))
+	}
+	for k, r := range g.Records {
+		b := w.resource("services.tf", "aws_route53_record", fmt.Sprintf("global-%s-%d", w.d.App, k), region[r.AliasTarget])
+		b.SetAttributeRaw("zone_id", zone)
+		b.SetAttributeValue("name", str(g.Domain))
+		b.SetAttributeValue("type", str(r.Type))
+		if r.SetIdentifier != "" {
+			b.SetAttributeValue("set_identifier", str(r.SetIdentifier))
+		}
+		if r.HealthCheck != "" {
+			b.SetAttributeRaw("health_check_id", ref("aws_route53_health_check", name(r.HealthCheck), "id"))
+		}
+		al := b.AppendNewBlock("alias", nil).Body()
+		al.SetAttributeRaw("name", ref("aws_lb", name(r.AliasTarget), "dns_name"))
+		al.SetAttributeRaw("zone_id", ref("aws_lb", name(r.AliasTarget), "zone_id"))
+		al.SetAttributeValue("evaluate_target_health", cty.BoolVal(r.EvaluateTargetHealth))
+		switch {
+		case r.Region != "":
+			b.AppendNewBlock("latency_routing_policy", nil).Body().SetAttributeValue("region", str(r.Region))
+		case r.Weight != nil:
+			b.AppendNewBlock("weighted_routing_policy", nil).Body().SetAttributeValue("weight", num(*r.Weight))
+		case r.Failover != "":
+			b.AppendNewBlock("failover_routing_policy", nil).Body().SetAttributeValue("type", str(r.Failover))
+		case r.GeoLocation != "":
+			gb := b.AppendNewBlock("geolocation_routing_policy", nil).Body()
+			if continents[r.GeoLocation] {
+				gb.SetAttributeValue("continent", str(r.GeoLocation))
+			} else {
+				gb.SetAttributeValue("country", str(r.GeoLocation))
+			}
+		}
+	}
+}

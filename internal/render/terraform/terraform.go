@@ -1,0 +1,202 @@
+// Package terraform renders a design as Terraform for the AWS provider
+// (v5 and v6 resource names), written with hclwrite so the output is
+// canonically formatted HCL: versions.tf, variables.tf, one file per layer
+// (network, security, load balancing, services) and outputs.tf. A
+// multi-Region design uses one aliased provider per Region. It reads only
+// the design.
+package terraform
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/netwright/netwright/internal/design"
+)
+
+// Files are the rendered configuration, by file name.
+type Files map[string][]byte
+
+// writer builds the configuration's files.
+type writer struct {
+	d       *design.Design
+	files   map[string]*hclwrite.File
+	vars    map[string]string // name -> description
+	notes   []string
+	aliases map[string]string // Region -> provider alias
+}
+
+// name turns a design ID into a Terraform name: letters, digits and
+// underscores, not starting with a digit.
+func name(id string) string {
+	var b strings.Builder
+	for _, r := range id {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	s := b.String()
+	if s == "" || unicode.IsDigit(rune(s[0])) {
+		s = "_" + s
+	}
+	return s
+}
+
+// ref is an expression such as aws_vpc.shop.id.
+func ref(parts ...string) hclwrite.Tokens {
+	tr := hcl.Traversal{hcl.TraverseRoot{Name: parts[0]}}
+	for _, p := range parts[1:] {
+		tr = append(tr, hcl.TraverseAttr{Name: p})
+	}
+	return hclwrite.TokensForTraversal(tr)
+}
+
+func list(items ...hclwrite.Tokens) hclwrite.Tokens { return hclwrite.TokensForTuple(items) }
+
+func refs(typ string, ids []string, attr string) hclwrite.Tokens {
+	var items []hclwrite.Tokens
+	for _, id := range ids {
+		items = append(items, ref(typ, name(id), attr))
+	}
+	return list(items...)
+}
+
+func (w *writer) file(n string) *hclwrite.Body {
+	f, ok := w.files[n]
+	if !ok {
+		f = hclwrite.NewEmptyFile()
+		w.files[n] = f
+	}
+	return f.Body()
+}
+
+// resource appends a resource block in a Region and returns its body.
+func (w *writer) resource(file, typ, id, region string) *hclwrite.Body {
+	body := w.file(file)
+	if len(body.Blocks()) > 0 {
+		body.AppendNewline()
+	}
+	b := body.AppendNewBlock("resource", []string{typ, name(id)}).Body()
+	if alias := w.aliases[region]; alias != "" {
+		b.SetAttributeTraversal("provider", hcl.Traversal{hcl.TraverseRoot{Name: "aws"}, hcl.TraverseAttr{Name: alias}})
+	}
+	return b
+}
+
+func (w *writer) variable(n, desc string) hclwrite.Tokens {
+	w.vars[n] = desc
+	return ref("var", n)
+}
+
+func str(s string) cty.Value { return cty.StringVal(s) }
+
+func num(n int) cty.Value { return cty.NumberIntVal(int64(n)) }
+
+func tagsOf(b *hclwrite.Body, n string) {
+	b.SetAttributeValue("tags", cty.MapVal(map[string]cty.Value{"Name": str(n)}))
+}
+
+// Render returns the files and notes on what is left out.
+func Render(d *design.Design) (Files, []string, error) {
+	w := &writer{d: d, files: map[string]*hclwrite.File{}, vars: map[string]string{}, aliases: map[string]string{}}
+	if len(d.Regions) > 1 {
+		for _, r := range d.Regions {
+			w.aliases[r] = name(r)
+		}
+	}
+	w.versions()
+	w.network()
+	w.transit()
+	w.security()
+	w.loadBalancing()
+	w.services()
+	w.outputs()
+	vars := w.file("variables.tf")
+	for _, n := range slices.Sorted(mapKeys(w.vars)) {
+		if len(vars.Blocks()) > 0 {
+			vars.AppendNewline()
+		}
+		v := vars.AppendNewBlock("variable", []string{n}).Body()
+		v.SetAttributeTraversal("type", hcl.Traversal{hcl.TraverseRoot{Name: "string"}})
+		v.SetAttributeValue("description", str(w.vars[n]))
+		if strings.HasSuffix(n, "_image") {
+			v.SetAttributeValue("default", str("public.ecr.aws/nginx/nginx:stable"))
+		}
+	}
+	out := Files{}
+	for n, f := range w.files {
+		out[n] = hclwrite.Format(f.Bytes())
+	}
+	slices.Sort(w.notes)
+	return out, slices.Compact(w.notes), nil
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func (w *writer) versions() {
+	b := w.file("versions.tf")
+	tf := b.AppendNewBlock("terraform", nil).Body()
+	tf.SetAttributeValue("required_version", str(">= 1.5"))
+	rp := tf.AppendNewBlock("required_providers", nil).Body()
+	rp.SetAttributeValue("aws", cty.ObjectVal(map[string]cty.Value{"source": str("hashicorp/aws"), "version": str(">= 5.40, < 7.0")}))
+	for _, r := range w.d.Regions {
+		b.AppendNewline()
+		p := b.AppendNewBlock("provider", []string{"aws"}).Body()
+		if a := w.aliases[r]; a != "" {
+			p.SetAttributeValue("alias", str(a))
+		}
+		p.SetAttributeValue("region", str(r))
+	}
+}
+
+// azData declares the Region's AZ list, which subnets pick from by index.
+func (w *writer) azData(region string) hclwrite.Tokens {
+	n := "available"
+	if a := w.aliases[region]; a != "" {
+		n = a
+	}
+	body := w.file("network.tf")
+	for _, blk := range body.Blocks() {
+		if blk.Type() == "data" && slices.Equal(blk.Labels(), []string{"aws_availability_zones", n}) {
+			return ref("data", "aws_availability_zones", n, "names")
+		}
+	}
+	blk := body.AppendNewBlock("data", []string{"aws_availability_zones", n}).Body()
+	if a := w.aliases[region]; a != "" {
+		blk.SetAttributeTraversal("provider", hcl.Traversal{hcl.TraverseRoot{Name: "aws"}, hcl.TraverseAttr{Name: a}})
+	}
+	blk.SetAttributeValue("state", str("available"))
+	body.AppendNewline()
+	return ref("data", "aws_availability_zones", n, "names")
+}
+
+func index(list hclwrite.Tokens, i int) hclwrite.Tokens {
+	t := append(hclwrite.Tokens{}, list...)
+	t = append(t, &hclwrite.Token{Type: hclsyntax.TokenOBrack, Bytes: []byte("[")})
+	t = append(t, hclwrite.TokensForValue(num(i))...)
+	t = append(t, &hclwrite.Token{Type: hclsyntax.TokenCBrack, Bytes: []byte("]")})
+	return t
+}
+
+func travers(parts ...string) hcl.Traversal {
+	tr := hcl.Traversal{hcl.TraverseRoot{Name: parts[0]}}
+	for _, p := range parts[1:] {
+		tr = append(tr, hcl.TraverseAttr{Name: p})
+	}
+	return tr
+}

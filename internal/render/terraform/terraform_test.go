@@ -1,0 +1,169 @@
+package terraform
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
+	"github.com/netwright/netwright/internal/plan"
+	"github.com/netwright/netwright/internal/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+
+func render(t *testing.T, example string) Files {
+	t.Helper()
+	src, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ds := spec.Parse(filepath.Base(example), src)
+	if s == nil {
+		t.Fatal(ds)
+	}
+	d, ds := plan.Build(s)
+	if d == nil {
+		t.Fatal(ds)
+	}
+	files, _, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// unresolved parses every file and returns each reference to a resource,
+// data source, variable or provider the configuration does not declare.
+func unresolved(t *testing.T, files Files) []string {
+	t.Helper()
+	declared := map[string]bool{}
+	type attr struct {
+		file string
+		expr hclsyntax.Expression
+	}
+	var exprs []attr
+	var walk func(file string, b *hclsyntax.Body)
+	walk = func(file string, b *hclsyntax.Body) {
+		for _, a := range b.Attributes {
+			exprs = append(exprs, attr{file, a.Expr})
+		}
+		for _, blk := range b.Blocks {
+			walk(file, blk.Body)
+		}
+	}
+	for name, src := range files {
+		f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatalf("%s does not parse: %v", name, diags)
+		}
+		body := f.Body.(*hclsyntax.Body)
+		for _, blk := range body.Blocks {
+			switch blk.Type {
+			case "resource":
+				declared[blk.Labels[0]+"."+blk.Labels[1]] = true
+			case "data":
+				declared["data."+blk.Labels[0]+"."+blk.Labels[1]] = true
+			case "variable":
+				declared["var."+blk.Labels[0]] = true
+			case "provider":
+				if a, ok := blk.Body.Attributes["alias"]; ok {
+					v, _ := a.Expr.Value(nil)
+					declared["aws."+v.AsString()] = true
+				}
+			}
+		}
+		walk(name, body)
+	}
+	var missing []string
+	for _, a := range exprs {
+		for _, tr := range a.expr.Variables() {
+			parts := []string{tr.RootName()}
+			for _, step := range tr[1:] {
+				if at, ok := step.(hcl.TraverseAttr); ok {
+					parts = append(parts, at.Name)
+				}
+			}
+			var key string
+			switch {
+			case parts[0] == "string":
+				continue
+			case parts[0] == "data" && len(parts) >= 3:
+				key = strings.Join(parts[:3], ".")
+			case len(parts) >= 2:
+				key = parts[0] + "." + parts[1]
+			default:
+				key = parts[0]
+			}
+			if !declared[key] {
+				missing = append(missing, fmt.Sprintf("%s: %s", a.file, key))
+			}
+		}
+	}
+	slices.Sort(missing)
+	return slices.Compact(missing)
+}
+
+// TestOutputParsesFormatsAndResolves checks every example's configuration:
+// it parses, it is in canonical format, every reference resolves, and it
+// matches the golden files.
+func TestOutputParsesFormatsAndResolves(t *testing.T) {
+	examples, _ := filepath.Glob("../../../examples/*.yaml")
+	for _, ex := range examples {
+		base := strings.TrimSuffix(filepath.Base(ex), ".yaml")
+		t.Run(base, func(t *testing.T) {
+			files := render(t, ex)
+			for _, want := range []string{"versions.tf", "variables.tf", "network.tf", "security.tf", "loadbalancing.tf", "services.tf", "outputs.tf"} {
+				if _, ok := files[want]; !ok {
+					t.Errorf("no %s", want)
+				}
+			}
+			for name, src := range files {
+				if !bytes.Equal(hclwrite.Format(src), src) {
+					t.Errorf("%s is not canonically formatted", name)
+				}
+			}
+			for _, m := range unresolved(t, files) {
+				t.Errorf("unresolved reference %s", m)
+			}
+			for name, src := range files {
+				path := filepath.Join("testdata", base, name)
+				if *update {
+					os.MkdirAll(filepath.Dir(path), 0o755)
+					os.WriteFile(path, src, 0o644)
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run with -update)", err)
+				}
+				if diff := cmp.Diff(string(want), string(src)); diff != "" {
+					t.Errorf("%s differs (-want +got):\n%s", path, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestReferenceCheckCanFail removes a resource the others use.
+func TestReferenceCheckCanFail(t *testing.T) {
+	files := render(t, "../../../examples/three-tier.yaml")
+	f, _ := hclwrite.ParseConfig(files["network.tf"], "network.tf", hcl.InitialPos)
+	for _, blk := range f.Body().Blocks() {
+		if blk.Type() == "resource" && blk.Labels()[0] == "aws_vpc" {
+			f.Body().RemoveBlock(blk)
+		}
+	}
+	files["network.tf"] = f.Bytes()
+	if len(unresolved(t, files)) == 0 {
+		t.Error("removing the VPC left no unresolved reference")
+	}
+}

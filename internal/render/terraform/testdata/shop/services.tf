@@ -1,0 +1,333 @@
+resource "aws_service_discovery_private_dns_namespace" "ns_shop" {
+  name = "shop.internal"
+  vpc  = aws_vpc.vpc_shop.id
+}
+
+resource "aws_ecs_cluster" "cluster_shop_eu_west_1" {
+  name = "shop"
+  service_connect_defaults {
+    namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
+  }
+}
+
+resource "aws_cloudwatch_log_group" "cluster_shop_eu_west_1" {
+  name              = "/netwright/shop/tasks"
+  retention_in_days = 30
+}
+
+resource "aws_iam_role" "cluster_shop_eu_west_1_execution" {
+  name_prefix        = "shop-exec-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role_policy_attachment" "cluster_shop_eu_west_1_execution" {
+  role       = aws_iam_role.cluster_shop_eu_west_1_execution.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+resource "aws_ecs_task_definition" "ecs_cart_eu_west_1" {
+  family                   = "shop-cart"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  container_definitions    = jsonencode([{ name = "cart", image = var.cart_image, essential = true, portMappings = [{ name = "cart", containerPort = 8080, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "cart" } } }])
+}
+
+resource "aws_ecs_service" "ecs_cart_eu_west_1" {
+  name                               = "cart"
+  cluster                            = aws_ecs_cluster.cluster_shop_eu_west_1.id
+  task_definition                    = aws_ecs_task_definition.ecs_cart_eu_west_1.arn
+  desired_count                      = 3
+  launch_type                        = "FARGATE"
+  deployment_maximum_percent         = 200
+  deployment_minimum_healthy_percent = 100
+  network_configuration {
+    subnets          = [aws_subnet.subnet_shop_app_cart_a.id, aws_subnet.subnet_shop_app_cart_b.id, aws_subnet.subnet_shop_app_cart_c.id]
+    security_groups  = [aws_security_group.sg_shop_cart.id]
+    assign_public_ip = false
+  }
+  service_connect_configuration {
+    enabled   = true
+    namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
+    service {
+      port_name      = "cart"
+      discovery_name = "cart"
+      client_alias {
+        port     = 8080
+        dns_name = "cart.shop.internal"
+      }
+      timeout {
+        per_request_timeout_seconds = 15
+        idle_timeout_seconds        = 300
+      }
+    }
+  }
+}
+
+resource "aws_ecs_task_definition" "ecs_catalog_eu_west_1" {
+  family                   = "shop-catalog"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  container_definitions    = jsonencode([{ name = "catalog", image = var.catalog_image, essential = true, portMappings = [{ name = "catalog", containerPort = 8080, protocol = "tcp", appProtocol = "http2" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "catalog" } } }])
+}
+
+resource "aws_ecs_service" "ecs_catalog_eu_west_1" {
+  name                               = "catalog"
+  cluster                            = aws_ecs_cluster.cluster_shop_eu_west_1.id
+  task_definition                    = aws_ecs_task_definition.ecs_catalog_eu_west_1.arn
+  desired_count                      = 3
+  launch_type                        = "FARGATE"
+  deployment_maximum_percent         = 200
+  deployment_minimum_healthy_percent = 100
+  network_configuration {
+    subnets          = [aws_subnet.subnet_shop_app_catalog_a.id, aws_subnet.subnet_shop_app_catalog_b.id, aws_subnet.subnet_shop_app_catalog_c.id]
+    security_groups  = [aws_security_group.sg_shop_catalog.id]
+    assign_public_ip = false
+  }
+  service_connect_configuration {
+    enabled   = true
+    namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
+    service {
+      port_name      = "catalog"
+      discovery_name = "catalog"
+      client_alias {
+        port     = 8080
+        dns_name = "catalog.shop.internal"
+      }
+      timeout {
+        per_request_timeout_seconds = 15
+        idle_timeout_seconds        = 300
+      }
+    }
+  }
+}
+
+resource "aws_ecs_task_definition" "ecs_inventory_eu_west_1" {
+  family                   = "shop-inventory"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  container_definitions    = jsonencode([{ name = "inventory", image = var.inventory_image, essential = true, portMappings = [{ name = "inventory", containerPort = 7070, protocol = "tcp" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "inventory" } } }])
+}
+
+resource "aws_ecs_service" "ecs_inventory_eu_west_1" {
+  name                               = "inventory"
+  cluster                            = aws_ecs_cluster.cluster_shop_eu_west_1.id
+  task_definition                    = aws_ecs_task_definition.ecs_inventory_eu_west_1.arn
+  desired_count                      = 3
+  launch_type                        = "FARGATE"
+  deployment_maximum_percent         = 200
+  deployment_minimum_healthy_percent = 100
+  network_configuration {
+    subnets          = [aws_subnet.subnet_shop_app_inventory_a.id, aws_subnet.subnet_shop_app_inventory_b.id, aws_subnet.subnet_shop_app_inventory_c.id]
+    security_groups  = [aws_security_group.sg_shop_inventory.id]
+    assign_public_ip = false
+  }
+  service_connect_configuration {
+    enabled   = true
+    namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
+    service {
+      port_name      = "inventory"
+      discovery_name = "inventory"
+      client_alias {
+        port     = 7070
+        dns_name = "inventory.shop.internal"
+      }
+      timeout {
+        idle_timeout_seconds = 3600
+      }
+    }
+  }
+}
+
+resource "aws_ecs_task_definition" "ecs_mobile_api_eu_west_1" {
+  family                   = "shop-mobile-api"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  container_definitions    = jsonencode([{ name = "mobile-api", image = var.mobile_api_image, essential = true, portMappings = [{ name = "mobile-api", containerPort = 50051, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "mobile-api" } } }])
+}
+
+resource "aws_ecs_service" "ecs_mobile_api_eu_west_1" {
+  name                               = "mobile-api"
+  cluster                            = aws_ecs_cluster.cluster_shop_eu_west_1.id
+  task_definition                    = aws_ecs_task_definition.ecs_mobile_api_eu_west_1.arn
+  desired_count                      = 3
+  launch_type                        = "FARGATE"
+  deployment_maximum_percent         = 200
+  deployment_minimum_healthy_percent = 100
+  network_configuration {
+    subnets          = [aws_subnet.subnet_shop_app_mobile_api_a.id, aws_subnet.subnet_shop_app_mobile_api_b.id, aws_subnet.subnet_shop_app_mobile_api_c.id]
+    security_groups  = [aws_security_group.sg_shop_mobile_api.id]
+    assign_public_ip = false
+  }
+  load_balancer {
+    container_name   = "mobile-api"
+    container_port   = 50051
+    target_group_arn = aws_lb_target_group.tg_shop_mobile_api_50051.arn
+  }
+  service_connect_configuration {
+    enabled   = true
+    namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
+  }
+}
+
+resource "aws_ecs_task_definition" "ecs_orders_eu_west_1" {
+  family                   = "shop-orders"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  container_definitions    = jsonencode([{ name = "orders", image = var.orders_image, essential = true, portMappings = [{ name = "orders", containerPort = 8080, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "orders" } } }])
+}
+
+resource "aws_ecs_service" "ecs_orders_eu_west_1" {
+  name                               = "orders"
+  cluster                            = aws_ecs_cluster.cluster_shop_eu_west_1.id
+  task_definition                    = aws_ecs_task_definition.ecs_orders_eu_west_1.arn
+  desired_count                      = 3
+  launch_type                        = "FARGATE"
+  deployment_maximum_percent         = 200
+  deployment_minimum_healthy_percent = 100
+  network_configuration {
+    subnets          = [aws_subnet.subnet_shop_app_orders_a.id, aws_subnet.subnet_shop_app_orders_b.id, aws_subnet.subnet_shop_app_orders_c.id]
+    security_groups  = [aws_security_group.sg_shop_orders.id]
+    assign_public_ip = false
+  }
+  service_connect_configuration {
+    enabled   = true
+    namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
+    service {
+      port_name      = "orders"
+      discovery_name = "orders"
+      client_alias {
+        port     = 8080
+        dns_name = "orders.shop.internal"
+      }
+      timeout {
+        per_request_timeout_seconds = 10
+        idle_timeout_seconds        = 300
+      }
+    }
+  }
+}
+
+resource "aws_ecs_task_definition" "ecs_payments_eu_west_1" {
+  family                   = "shop-payments"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  container_definitions    = jsonencode([{ name = "payments", image = var.payments_image, essential = true, portMappings = [{ name = "payments", containerPort = 8443, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "payments" } } }])
+}
+
+resource "aws_ecs_service" "ecs_payments_eu_west_1" {
+  name                               = "payments"
+  cluster                            = aws_ecs_cluster.cluster_shop_eu_west_1.id
+  task_definition                    = aws_ecs_task_definition.ecs_payments_eu_west_1.arn
+  desired_count                      = 3
+  launch_type                        = "FARGATE"
+  deployment_maximum_percent         = 200
+  deployment_minimum_healthy_percent = 100
+  network_configuration {
+    subnets          = [aws_subnet.subnet_shop_app_payments_a.id, aws_subnet.subnet_shop_app_payments_b.id, aws_subnet.subnet_shop_app_payments_c.id]
+    security_groups  = [aws_security_group.sg_shop_payments.id]
+    assign_public_ip = false
+  }
+  service_connect_configuration {
+    enabled   = true
+    namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
+    service {
+      port_name      = "payments"
+      discovery_name = "payments"
+      client_alias {
+        port     = 8443
+        dns_name = "payments.shop.internal"
+      }
+      timeout {
+        per_request_timeout_seconds = 15
+        idle_timeout_seconds        = 300
+      }
+    }
+  }
+}
+
+resource "aws_ecs_task_definition" "ecs_storefront_eu_west_1" {
+  family                   = "shop-storefront"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  container_definitions    = jsonencode([{ name = "storefront", image = var.storefront_image, essential = true, portMappings = [{ name = "storefront", containerPort = 3000, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "storefront" } } }])
+}
+
+resource "aws_ecs_service" "ecs_storefront_eu_west_1" {
+  name                               = "storefront"
+  cluster                            = aws_ecs_cluster.cluster_shop_eu_west_1.id
+  task_definition                    = aws_ecs_task_definition.ecs_storefront_eu_west_1.arn
+  desired_count                      = 3
+  launch_type                        = "FARGATE"
+  deployment_maximum_percent         = 200
+  deployment_minimum_healthy_percent = 100
+  network_configuration {
+    subnets          = [aws_subnet.subnet_shop_app_storefront_a.id, aws_subnet.subnet_shop_app_storefront_b.id, aws_subnet.subnet_shop_app_storefront_c.id]
+    security_groups  = [aws_security_group.sg_shop_storefront.id]
+    assign_public_ip = false
+  }
+  load_balancer {
+    container_name   = "storefront"
+    container_port   = 3000
+    target_group_arn = aws_lb_target_group.tg_shop_storefront_3000.arn
+  }
+  service_connect_configuration {
+    enabled   = true
+    namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
+  }
+  depends_on = [aws_lb_listener.alb_shop_public_https]
+}
+
+resource "aws_ecs_task_definition" "ecs_tracking_eu_west_1" {
+  family                   = "shop-tracking"
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  container_definitions    = jsonencode([{ name = "tracking", image = var.tracking_image, essential = true, portMappings = [{ name = "tracking", containerPort = 8081, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "tracking" } } }])
+}
+
+resource "aws_ecs_service" "ecs_tracking_eu_west_1" {
+  name                               = "tracking"
+  cluster                            = aws_ecs_cluster.cluster_shop_eu_west_1.id
+  task_definition                    = aws_ecs_task_definition.ecs_tracking_eu_west_1.arn
+  desired_count                      = 3
+  launch_type                        = "FARGATE"
+  deployment_maximum_percent         = 200
+  deployment_minimum_healthy_percent = 100
+  network_configuration {
+    subnets          = [aws_subnet.subnet_shop_app_tracking_a.id, aws_subnet.subnet_shop_app_tracking_b.id, aws_subnet.subnet_shop_app_tracking_c.id]
+    security_groups  = [aws_security_group.sg_shop_tracking.id]
+    assign_public_ip = false
+  }
+  load_balancer {
+    container_name   = "tracking"
+    container_port   = 8081
+    target_group_arn = aws_lb_target_group.tg_shop_tracking_8081.arn
+  }
+  service_connect_configuration {
+    enabled   = true
+    namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
+  }
+}
