@@ -231,7 +231,14 @@ func TestExport(t *testing.T) {
 	if _, err := os.Stat(tf + "/versions.tf"); err != nil {
 		t.Errorf("terraform export wrote no versions.tf: %v", err)
 	}
-	if r := run(t, false, nil, "export", "--format", "svg", "../../examples/two-region.yaml"); r.code != ExitUsage {
+	svg := t.TempDir()
+	if r := run(t, false, nil, "export", "--format", "svg", "-o", svg, "../../examples/two-region.yaml"); r.code != ExitOK {
+		t.Errorf("svg export = %d: %s", r.code, r.stderr)
+	}
+	if b, err := os.ReadFile(svg + "/pay.svg"); err != nil || !strings.HasPrefix(string(b), "<svg") {
+		t.Errorf("svg export wrote no pay.svg: %v", err)
+	}
+	if r := run(t, false, nil, "export", "--format", "pdf", "../../examples/two-region.yaml"); r.code != ExitUsage {
 		t.Errorf("an unavailable format exits %d; want %d", r.code, ExitUsage)
 	}
 }

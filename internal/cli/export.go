@@ -9,24 +9,41 @@ import (
 	"strings"
 
 	"github.com/netwright/netwright/internal/render/cloudformation"
+	"github.com/netwright/netwright/internal/render/diagram"
 	"github.com/netwright/netwright/internal/render/terraform"
 )
 
 func runExport(env Env, args []string) int {
 	fs := newFlags(env, "export", "FILE", "Design the network and write it as CloudFormation templates (one per Region, JSON and YAML) or a Terraform configuration")
-	format := fs.String("format", "cloudformation", "what to write: cloudformation or terraform (the diagram and the report are not available yet)")
+	format := fs.String("format", "cloudformation", "what to write: cloudformation, terraform or svg (the report is not available yet)")
 	dir := fs.String("o", ".", "directory to write into; created if missing. Files of the same name are replaced, others are left alone")
 	pos, code, ok := parseFlags(env, fs, args, 1)
 	if !ok {
 		return code
 	}
-	if *format != "cloudformation" && *format != "terraform" {
-		fmt.Fprintf(env.Stderr, "netwright export: --format %q is not available; this version writes cloudformation or terraform\n", *format)
+	if *format != "cloudformation" && *format != "terraform" && *format != "svg" {
+		fmt.Fprintf(env.Stderr, "netwright export: --format %q is not available; this version writes cloudformation, terraform or svg\n", *format)
 		return ExitUsage
 	}
 	d, code := build(env, pos[0])
 	if d == nil {
 		return code
+	}
+	if *format == "svg" {
+		var b strings.Builder
+		err := diagram.SVG(&b, d)
+		if err == nil {
+			err = os.MkdirAll(*dir, 0o755)
+		}
+		if err == nil {
+			err = writeFiles(*dir, map[string][]byte{d.App + ".svg": []byte(b.String())})
+		}
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
+			return ExitUsage
+		}
+		fmt.Fprintf(env.Stdout, "svg: %s\n", filepath.Join(*dir, d.App+".svg"))
+		return ExitOK
 	}
 	if *format == "terraform" {
 		files, notes, err := terraform.Render(d)
