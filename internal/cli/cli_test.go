@@ -238,6 +238,15 @@ func TestExport(t *testing.T) {
 	if b, err := os.ReadFile(svg + "/pay.svg"); err != nil || !strings.HasPrefix(string(b), "<svg") {
 		t.Errorf("svg export wrote no pay.svg: %v", err)
 	}
+	rep := t.TempDir()
+	if r := run(t, false, nil, "export", "--format", "report", "-o", rep, "../../examples/two-region.yaml"); r.code != ExitOK {
+		t.Errorf("report export = %d: %s", r.code, r.stderr)
+	}
+	for _, n := range []string{"pay-report.html", "pay-report.md", "pay.svg"} {
+		if _, err := os.Stat(rep + "/" + n); err != nil {
+			t.Errorf("report export wrote no %s", n)
+		}
+	}
 	if r := run(t, false, nil, "export", "--format", "pdf", "../../examples/two-region.yaml"); r.code != ExitUsage {
 		t.Errorf("an unavailable format exits %d; want %d", r.code, ExitUsage)
 	}

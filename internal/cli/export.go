@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"os"
@@ -8,41 +9,53 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/netwright/netwright/internal/analysis"
 	"github.com/netwright/netwright/internal/render/cloudformation"
 	"github.com/netwright/netwright/internal/render/diagram"
+	"github.com/netwright/netwright/internal/render/report"
 	"github.com/netwright/netwright/internal/render/terraform"
 )
 
 func runExport(env Env, args []string) int {
 	fs := newFlags(env, "export", "FILE", "Design the network and write it as CloudFormation templates (one per Region, JSON and YAML) or a Terraform configuration")
-	format := fs.String("format", "cloudformation", "what to write: cloudformation, terraform or svg (the report is not available yet)")
+	format := fs.String("format", "cloudformation", "what to write: cloudformation (a template per Region, JSON and YAML), terraform (a configuration), svg (the architecture diagram) or report (HTML and Markdown design review with the diagram)")
 	dir := fs.String("o", ".", "directory to write into; created if missing. Files of the same name are replaced, others are left alone")
 	pos, code, ok := parseFlags(env, fs, args, 1)
 	if !ok {
 		return code
 	}
-	if *format != "cloudformation" && *format != "terraform" && *format != "svg" {
-		fmt.Fprintf(env.Stderr, "netwright export: --format %q is not available; this version writes cloudformation, terraform or svg\n", *format)
+	if !oneOf(*format, "cloudformation", "terraform", "svg", "report") {
+		fmt.Fprintf(env.Stderr, "netwright export: --format must be cloudformation, terraform, svg or report, not %q\n", *format)
 		return ExitUsage
 	}
 	d, code := build(env, pos[0])
 	if d == nil {
 		return code
 	}
-	if *format == "svg" {
-		var b strings.Builder
-		err := diagram.SVG(&b, d)
+	if *format == "svg" || *format == "report" {
+		var svg, md, page bytes.Buffer
+		err := diagram.SVG(&svg, d)
+		files := map[string][]byte{d.App + ".svg": svg.Bytes()}
+		if *format == "report" && err == nil {
+			r := analysis.Analyze(d)
+			if err = report.Markdown(&md, d, r, d.App+".svg"); err == nil {
+				err = report.HTML(&page, d, r)
+			}
+			files[d.App+"-report.md"], files[d.App+"-report.html"] = md.Bytes(), page.Bytes()
+		}
 		if err == nil {
 			err = os.MkdirAll(*dir, 0o755)
 		}
 		if err == nil {
-			err = writeFiles(*dir, map[string][]byte{d.App + ".svg": []byte(b.String())})
+			err = writeFiles(*dir, files)
 		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
 			return ExitUsage
 		}
-		fmt.Fprintf(env.Stdout, "svg: %s\n", filepath.Join(*dir, d.App+".svg"))
+		for _, n := range sortedNames(files) {
+			fmt.Fprintf(env.Stdout, "%s: %s\n", *format, filepath.Join(*dir, n))
+		}
 		return ExitOK
 	}
 	if *format == "terraform" {

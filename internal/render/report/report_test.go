@@ -1,0 +1,105 @@
+package report
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/html"
+
+	"github.com/netwright/netwright/internal/analysis"
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/plan"
+	"github.com/netwright/netwright/internal/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite golden reports under testdata/")
+
+func example(t *testing.T, name string) (*design.Design, *analysis.Report) {
+	t.Helper()
+	src, err := os.ReadFile("../../../examples/" + name + ".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ds := spec.Parse(name+".yaml", src)
+	if s == nil {
+		t.Fatal(ds)
+	}
+	d, ds := plan.Build(s)
+	if d == nil {
+		t.Fatal(ds)
+	}
+	return d, analysis.Analyze(d)
+}
+
+func TestMarkdownGolden(t *testing.T) {
+	for _, name := range []string{"three-tier", "shop", "hub-spoke", "two-region"} {
+		d, r := example(t, name)
+		var b bytes.Buffer
+		if err := Markdown(&b, d, r, d.App+".svg"); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join("testdata", name+".md")
+		if *update {
+			os.MkdirAll("testdata", 0o755)
+			os.WriteFile(path, b.Bytes(), 0o644)
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run with -update)", err)
+		}
+		if diff := cmp.Diff(string(want), b.String()); diff != "" {
+			t.Errorf("%s differs (-want +got):\n%s", path, diff)
+		}
+	}
+}
+
+// TestHTMLIsSelfContained parses the HTML report and checks it has the
+// diagram inline, every section, and no external resource.
+func TestHTMLIsSelfContained(t *testing.T) {
+	d, r := example(t, "shop")
+	var b bytes.Buffer
+	if err := HTML(&b, d, r); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := html.Parse(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatalf("the report is not HTML: %v", err)
+	}
+	var headings []string
+	var svgs, tables int
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.Data {
+			case "h2":
+				headings = append(headings, n.FirstChild.Data)
+			case "svg":
+				svgs++
+			case "table":
+				tables++
+			case "script", "link", "img":
+				t.Errorf("the report loads an external %s", n.Data)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	want := []string{"Overview", "Subnets and capacity", "Security groups: who may open connections to whom", "Load balancers and listener rules",
+		"Target groups and health checks", "Service discovery", "Mesh traffic policy", "Findings", "Recommendations", "Monthly cost estimate"}
+	if diff := cmp.Diff(want, headings); diff != "" {
+		t.Errorf("sections (-want +got):\n%s", diff)
+	}
+	if svgs != 1 || tables < 8 {
+		t.Errorf("%d inline diagrams and %d tables; want 1 and at least 8", svgs, tables)
+	}
+	if !strings.Contains(b.String(), "storefront calls catalog") {
+		t.Error("the security-group matrix lacks a declared edge")
+	}
+}
