@@ -63,17 +63,26 @@ func Build(d *design.Design) ([]File, []string, error) {
 		if b.err != nil {
 			return nil, nil, b.err
 		}
-		if n := len(b.t.Resources); n > MaxResources {
-			return nil, nil, fmt.Errorf("the %s template needs %d resources, past CloudFormation's %d; splitting into nested stacks is not supported yet", region, n, MaxResources)
-		}
+		f := File{Name: d.App + "-" + region, Region: region, Template: b.t}
 		j, err := b.t.JSON()
 		if err != nil {
 			return nil, nil, err
 		}
-		if len(j) > MaxTemplateBytes {
-			return nil, nil, fmt.Errorf("the %s template is %d bytes, past CloudFormation's 1 MB", region, len(j))
+		if len(b.t.Resources) <= MaxResources && len(j) <= MaxTemplateBytes && len(b.t.Parameters) <= MaxParameters && len(b.t.Outputs) <= MaxOutputs {
+			files = append(files, f)
+			continue
 		}
-		files = append(files, File{Name: d.App + "-" + region, Region: region, Template: b.t})
+		parts, err := split(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range parts {
+			if pj, err := p.Template.JSON(); err != nil || len(pj) > MaxTemplateBytes {
+				return nil, nil, fmt.Errorf("the %s template is larger than CloudFormation's 1 MB even split by layer; split the application into several specs", p.Name)
+			}
+		}
+		notes = append(notes, fmt.Sprintf("The %s template passed CloudFormation's limits (%d resources), so it is split into a parent stack and nested stacks per layer: upload the *-network, *-security, *-loadbalancing and *-services templates to S3 and give their URL prefix as TemplateBaseURL.", region, len(b.t.Resources)))
+		files = append(files, parts...)
 	}
 	if d.Mesh != nil && d.Mesh.Lattice != nil {
 		notes = append(notes, "VPC Lattice resources are not exported yet; the mesh model and its Lattice form are in the design (plan -o json).")

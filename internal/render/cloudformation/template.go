@@ -65,6 +65,9 @@ type File struct {
 	Name     string
 	Region   string
 	Template *Template
+	// Nested marks a layer stack of a split template; the parent names it
+	// by ${TemplateBaseURL}/<Name>.template.json.
+	Nested bool
 }
 
 // JSON returns the template as indented JSON; encoding/json sorts map

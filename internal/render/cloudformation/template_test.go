@@ -15,6 +15,7 @@ import (
 
 	"github.com/netwright/netwright/internal/plan"
 	"github.com/netwright/netwright/internal/spec"
+	"github.com/netwright/netwright/internal/specgen"
 )
 
 var (
@@ -180,7 +181,9 @@ func (v *validator) intrinsic(where string, x any) bool {
 				return true
 			}
 			ts := v.spec.ResourceTypes[res["Type"].(string)]
-			if _, ok := ts.Attributes[a[1].(string)]; !ok {
+			// A nested stack's attributes are its outputs: Outputs.<name>.
+			nested := res["Type"] == "AWS::CloudFormation::Stack" && strings.HasPrefix(a[1].(string), "Outputs.")
+			if _, ok := ts.Attributes[a[1].(string)]; !ok && !nested {
 				v.bad("%s: %v has no attribute %v", where, res["Type"], a[1])
 			}
 		case "Fn::Sub":
@@ -412,7 +415,8 @@ func TestRefreshSpec(t *testing.T) {
 			}
 		}
 	}
-	var used []string
+	// The parent of a split template is made of nested stacks.
+	used := []string{"AWS::CloudFormation::Stack"}
 	for _, f := range examples(t) {
 		for _, r := range f.Template.Resources {
 			if !slices.Contains(used, r.Type) {
@@ -434,5 +438,66 @@ func TestRefreshSpec(t *testing.T) {
 	}
 	if err := os.WriteFile("testdata/cfn-spec.json", append(b, '\n'), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestLargeDesignSplitsIntoNestedStacks renders a generated design too
+// large for one template and checks the parent and each layer stack fit
+// CloudFormation's limits, match the specification, and pass every value
+// they share through outputs and parameters that exist.
+func TestLargeDesignSplitsIntoNestedStacks(t *testing.T) {
+	s, ds := spec.Parse("big.yaml", specgen.Spec(specgen.Options{Services: 150, Dependencies: 300}))
+	if s == nil {
+		t.Fatal(ds)
+	}
+	d, ds := plan.Build(s)
+	if d == nil {
+		t.Fatal(ds)
+	}
+	files, notes, err := Build(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 3 || files[0].Nested || !files[1].Nested {
+		t.Fatalf("got %d files; want a parent and nested layer stacks", len(files))
+	}
+	if !strings.Contains(strings.Join(notes, " "), "nested stacks per layer") {
+		t.Errorf("notes do not explain the split: %v", notes)
+	}
+	sp := loadSpec(t, "testdata/cfn-spec.json")
+	byName := map[string]*Template{}
+	for _, f := range files {
+		byName[f.Name] = f.Template
+		b, _ := f.Template.JSON()
+		if len(f.Template.Resources) > MaxResources || len(f.Template.Parameters) > MaxParameters || len(f.Template.Outputs) > MaxOutputs || len(b) > MaxTemplateBytes {
+			t.Errorf("%s passes a limit: %d resources, %d parameters, %d outputs, %d bytes", f.Name, len(f.Template.Resources), len(f.Template.Parameters), len(f.Template.Outputs), len(b))
+		}
+		for _, e := range validate(sp, b) {
+			t.Errorf("%s: %s", f.Name, e)
+		}
+	}
+	parent := files[0].Template
+	for id, r := range parent.Resources {
+		props := r.Properties.(map[string]any)
+		url := props["TemplateURL"].(map[string]any)["Fn::Sub"].(string)
+		child := byName[strings.TrimSuffix(strings.TrimPrefix(url, "${TemplateBaseURL}/"), ".template.json")]
+		if child == nil {
+			t.Fatalf("%s points at %s, which was not written", id, url)
+		}
+		given := props["Parameters"].(map[string]any)
+		for p := range child.Parameters {
+			v, ok := given[p]
+			if !ok {
+				t.Errorf("%s does not pass parameter %s", id, p)
+				continue
+			}
+			if ga, ok := v.(map[string]any)["Fn::GetAtt"].([]any); ok {
+				producer := parent.Resources[ga[0].(string)].Properties.(map[string]any)["TemplateURL"].(map[string]any)["Fn::Sub"].(string)
+				out := strings.TrimPrefix(ga[1].(string), "Outputs.")
+				if _, ok := byName[strings.TrimSuffix(strings.TrimPrefix(producer, "${TemplateBaseURL}/"), ".template.json")].Outputs[out]; !ok {
+					t.Errorf("%s takes %s from %s, which has no such output", id, p, ga[0])
+				}
+			}
+		}
 	}
 }
