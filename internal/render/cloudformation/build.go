@@ -58,6 +58,7 @@ func Build(d *design.Design) ([]File, []string, error) {
 		b.security()
 		b.loadBalancing()
 		b.discovery()
+		b.lattice()
 		b.ecs()
 		b.global()
 		if b.err != nil {
@@ -83,9 +84,6 @@ func Build(d *design.Design) ([]File, []string, error) {
 		}
 		notes = append(notes, fmt.Sprintf("The %s template passed CloudFormation's limits (%d resources), so it is split into a parent stack and nested stacks per layer: upload the *-network, *-security, *-loadbalancing and *-services templates to S3 and give their URL prefix as TemplateBaseURL.", region, len(b.t.Resources)))
 		files = append(files, parts...)
-	}
-	if d.Mesh != nil && d.Mesh.Lattice != nil {
-		notes = append(notes, "VPC Lattice resources are not exported yet; the mesh model and its Lattice form are in the design (plan -o json).")
 	}
 	if d.Global != nil && d.Global.Accelerator != nil {
 		notes = append(notes, "The Global Accelerator is not exported yet; the Route 53 records are.")
@@ -319,6 +317,15 @@ func (b *builder) attachmentRef(id string) any {
 	param := logicalID(id) + "Id"
 	b.param(param, "String", "ID of the Transit Gateway attachment "+id+", from the Region that created it", "")
 	return ref(param)
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+func lbName(s string) string {
+	if len(s) <= 32 {
+		return s
+	}
+	return s[:32]
 }
 
 func seconds(d design.Duration) int { return int(time.Duration(d) / time.Second) }

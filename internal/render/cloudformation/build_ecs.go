@@ -55,6 +55,12 @@ func (b *builder) ecs() {
 		AssumeRolePolicyDocument: policy("Allow", map[string]any{"Service": "ecs-tasks.amazonaws.com"}, "sts:AssumeRole", nil),
 		ManagedPolicyArns:        []any{sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")},
 	})
+	if m := b.d.Mesh; m != nil && m.Lattice != nil {
+		b.add(cluster+"LatticeRole", "AWS::IAM::Role", iamRole{
+			AssumeRolePolicyDocument: policy("Allow", map[string]any{"Service": "ecs.amazonaws.com"}, "sts:AssumeRole", nil),
+			ManagedPolicyArns:        []any{sub("arn:${AWS::Partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForVpcLattice")},
+		})
+	}
 	launch, compat := "FARGATE", "FARGATE"
 	if b.d.Compute == "ecs_ec2" {
 		launch, compat = "EC2", "EC2"
@@ -68,9 +74,12 @@ func (b *builder) ecs() {
 		if s.Protocol == "udp" {
 			proto = "udp"
 		}
+		// Each service's tasks get their own identity: VPC Lattice auth
+		// policies admit callers by it.
+		b.add(sid+"TaskRole", "AWS::IAM::Role", iamRole{AssumeRolePolicyDocument: policy("Allow", map[string]any{"Service": "ecs-tasks.amazonaws.com"}, "sts:AssumeRole", nil)})
 		b.add(sid+"TaskDefinition", "AWS::ECS::TaskDefinition", taskDefinition{
 			Family: b.d.App + "-" + s.Name, NetworkMode: "awsvpc", RequiresCompatibilities: []string{compat}, Cpu: "256", Memory: "512",
-			ExecutionRoleArn: getAtt(cluster+"ExecutionRole", "Arn"),
+			ExecutionRoleArn: getAtt(cluster+"ExecutionRole", "Arn"), TaskRoleArn: getAtt(sid+"TaskRole", "Arn"),
 			ContainerDefinitions: []containerDefinition{{Name: s.Name, Image: ref(image), Essential: true,
 				PortMappings:     []portMapping{{Name: s.Name, ContainerPort: s.Port, Protocol: proto, AppProtocol: ecsAppProtocol[s.Protocol]}},
 				LogConfiguration: logConfiguration{LogDriver: "awslogs", Options: map[string]any{"awslogs-group": ref(cluster + "Logs"), "awslogs-region": ref("AWS::Region"), "awslogs-stream-prefix": s.Name}}}},
@@ -112,6 +121,13 @@ func (b *builder) ecs() {
 					if r.Service == s.Name && b.inRegion(ns.VPC) && (b.d.Mesh == nil || b.d.Mesh.ServiceConnect == nil) {
 						svc.ServiceRegistries = append(svc.ServiceRegistries, serviceRegistry{RegistryArn: getAtt(logicalID(r.ID), "Arn")})
 					}
+				}
+			}
+		}
+		if lat := b.d.Mesh; lat != nil && lat.Lattice != nil {
+			for _, ls := range lat.Lattice.Services {
+				if ls.Service == s.Name {
+					svc.VpcLatticeConfigurations = []vpcLatticeConfiguration{{RoleArn: getAtt(cluster+"LatticeRole", "Arn"), TargetGroupArn: getAtt(latticeTG(s.Name), "Arn"), PortName: s.Name}}
 				}
 			}
 		}

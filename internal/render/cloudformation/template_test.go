@@ -23,13 +23,36 @@ var (
 	cfnspec = flag.String("cfnspec", "", "path to the full CloudFormation resource specification, to refresh testdata/cfn-spec.json (see scripts/refresh-cfn-spec.sh)")
 )
 
-// examples renders every example's templates.
+// latticeSpec is a spec whose mesh compiles to VPC Lattice, which no
+// example uses, so its resources are checked too.
+const latticeSpec = `version: 1
+app: lat
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090, protocol: grpc}
+  api-v2: {port: 9090, protocol: grpc}
+traffic:
+  api:
+    routes:
+      - match: {headers: {x-canary: "true"}}
+        to: {api-v2: 100}
+      - match: {path: /v1/*, method: POST}
+        to: {api: 90, api-v2: 10}
+mesh: {target: vpc_lattice}
+tls: {domain: lat.example.com}
+`
+
+// examples renders every example's templates, and the Lattice spec's.
 func examples(t *testing.T) map[string]File {
 	t.Helper()
 	files, _ := filepath.Glob("../../../examples/*.yaml")
+	files = append(files, "lattice")
 	out := map[string]File{}
 	for _, f := range files {
 		src, err := os.ReadFile(f)
+		if f == "lattice" {
+			src, err = []byte(latticeSpec), nil
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -428,6 +428,7 @@ type taskDefinition struct {
 	Cpu                     string                `json:"Cpu"`
 	Memory                  string                `json:"Memory"`
 	ExecutionRoleArn        any                   `json:"ExecutionRoleArn"`
+	TaskRoleArn             any                   `json:"TaskRoleArn"`
 	ContainerDefinitions    []containerDefinition `json:"ContainerDefinitions"`
 }
 
@@ -489,6 +490,7 @@ type ecsService struct {
 	LoadBalancers                 []ecsLoadBalancer            `json:"LoadBalancers,omitempty"`
 	ServiceRegistries             []serviceRegistry            `json:"ServiceRegistries,omitempty"`
 	ServiceConnectConfiguration   *serviceConnectConfiguration `json:"ServiceConnectConfiguration,omitempty"`
+	VpcLatticeConfigurations      []vpcLatticeConfiguration    `json:"VpcLatticeConfigurations,omitempty"`
 	DeploymentConfiguration       deploymentConfiguration      `json:"DeploymentConfiguration"`
 	HealthCheckGracePeriodSeconds int                          `json:"HealthCheckGracePeriodSeconds,omitempty"`
 }
@@ -528,4 +530,121 @@ type healthCheckConfig struct {
 
 type route53HealthCheck struct {
 	HealthCheckConfig healthCheckConfig `json:"HealthCheckConfig"`
+}
+
+type latticeServiceNetwork struct {
+	Name     string `json:"Name"`
+	AuthType string `json:"AuthType"`
+}
+
+type latticeSNVpcAssociation struct {
+	ServiceNetworkIdentifier any `json:"ServiceNetworkIdentifier"`
+	VpcIdentifier            any `json:"VpcIdentifier"`
+}
+
+type latticeService struct {
+	Name     string `json:"Name"`
+	AuthType string `json:"AuthType"`
+}
+
+type latticeSNServiceAssociation struct {
+	ServiceNetworkIdentifier any `json:"ServiceNetworkIdentifier"`
+	ServiceIdentifier        any `json:"ServiceIdentifier"`
+}
+
+type latticeHealthCheck struct {
+	Enabled                    bool   `json:"Enabled"`
+	Path                       string `json:"Path,omitempty"`
+	Protocol                   string `json:"Protocol"`
+	HealthCheckIntervalSeconds int    `json:"HealthCheckIntervalSeconds"`
+	HealthCheckTimeoutSeconds  int    `json:"HealthCheckTimeoutSeconds"`
+	HealthyThresholdCount      int    `json:"HealthyThresholdCount"`
+	UnhealthyThresholdCount    int    `json:"UnhealthyThresholdCount"`
+}
+
+type latticeTGConfig struct {
+	Port            int                 `json:"Port"`
+	Protocol        string              `json:"Protocol"`
+	ProtocolVersion string              `json:"ProtocolVersion,omitempty"`
+	VpcIdentifier   any                 `json:"VpcIdentifier"`
+	HealthCheck     *latticeHealthCheck `json:"HealthCheck,omitempty"`
+}
+
+type latticeTargetGroup struct {
+	Name   string          `json:"Name"`
+	Type   string          `json:"Type"`
+	Config latticeTGConfig `json:"Config"`
+}
+
+type latticeWeightedTG struct {
+	TargetGroupIdentifier any `json:"TargetGroupIdentifier"`
+	Weight                int `json:"Weight"`
+}
+
+type latticeForward struct {
+	TargetGroups []latticeWeightedTG `json:"TargetGroups"`
+}
+
+type latticeDefaultAction struct {
+	Forward latticeForward `json:"Forward"`
+}
+
+type latticeListener struct {
+	ServiceIdentifier any                  `json:"ServiceIdentifier"`
+	Protocol          string               `json:"Protocol"`
+	Port              int                  `json:"Port"`
+	DefaultAction     latticeDefaultAction `json:"DefaultAction"`
+}
+
+type latticePathMatchType struct {
+	Exact  string `json:"Exact,omitempty"`
+	Prefix string `json:"Prefix,omitempty"`
+}
+
+type latticePathMatch struct {
+	Match         latticePathMatchType `json:"Match"`
+	CaseSensitive bool                 `json:"CaseSensitive"`
+}
+
+type latticeHeaderMatchType struct {
+	Exact string `json:"Exact"`
+}
+
+type latticeHeaderMatch struct {
+	Name          string                 `json:"Name"`
+	Match         latticeHeaderMatchType `json:"Match"`
+	CaseSensitive bool                   `json:"CaseSensitive"`
+}
+
+type latticeHTTPMatch struct {
+	PathMatch     *latticePathMatch    `json:"PathMatch,omitempty"`
+	HeaderMatches []latticeHeaderMatch `json:"HeaderMatches,omitempty"`
+	Method        string               `json:"Method,omitempty"`
+}
+
+type latticeMatch struct {
+	HttpMatch latticeHTTPMatch `json:"HttpMatch"`
+}
+
+type latticeRuleAction struct {
+	Forward latticeForward `json:"Forward"`
+}
+
+type latticeRule struct {
+	ListenerIdentifier any               `json:"ListenerIdentifier"`
+	ServiceIdentifier  any               `json:"ServiceIdentifier"`
+	Priority           int               `json:"Priority"`
+	Match              latticeMatch      `json:"Match"`
+	Action             latticeRuleAction `json:"Action"`
+}
+
+type latticeAuthPolicy struct {
+	ResourceIdentifier any `json:"ResourceIdentifier"`
+	Policy             any `json:"Policy"`
+}
+
+type vpcLatticeConfiguration struct {
+	RoleArn        any    `json:"RoleArn"`
+	TargetGroupArn any    `json:"TargetGroupArn"`
+	PortName       string `json:"PortName"`
 }
