@@ -317,6 +317,14 @@ func (w *writer) services() {
 		att := w.resource("services.tf", "aws_iam_role_policy_attachment", cid+"-execution", region)
 		att.SetAttributeRaw("role", ref("aws_iam_role", name(cid+"-execution"), "name"))
 		att.SetAttributeValue("policy_arn", str("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"))
+		if m := w.d.Mesh; m != nil && m.Lattice != nil {
+			lr := w.resource("services.tf", "aws_iam_role", cid+"-lattice", region)
+			lr.SetAttributeValue("name_prefix", str(w.d.App+"-lattice-"))
+			lr.SetAttributeRaw("assume_role_policy", jsonencode(`{Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {Service = "ecs.amazonaws.com"}, Action = "sts:AssumeRole"}]}`))
+			la := w.resource("services.tf", "aws_iam_role_policy_attachment", cid+"-lattice", region)
+			la.SetAttributeRaw("role", ref("aws_iam_role", name(cid+"-lattice"), "name"))
+			la.SetAttributeValue("policy_arn", str("arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForVpcLattice"))
+		}
 		for _, s := range svcs {
 			w.ecsService(s, region, cid, scOf, nsRef[region])
 		}
@@ -336,6 +344,11 @@ func (w *writer) ecsService(s design.Service, region, cid string, scOf map[strin
 		proto = "udp"
 	}
 	appProto := map[string]string{"http": "http", "websocket": "http", "http2": "http2", "grpc": "grpc"}[s.Protocol]
+	// Each service's tasks get their own identity: VPC Lattice auth
+	// policies admit callers by it.
+	tr := w.resource("services.tf", "aws_iam_role", sid+"-task", region)
+	tr.SetAttributeValue("name_prefix", str(w.d.App+"-task-"))
+	tr.SetAttributeRaw("assume_role_policy", jsonencode(`{Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {Service = "ecs-tasks.amazonaws.com"}, Action = "sts:AssumeRole"}]}`))
 	td := w.resource("services.tf", "aws_ecs_task_definition", sid, region)
 	td.SetAttributeValue("family", str(w.d.App+"-"+s.Name))
 	td.SetAttributeValue("network_mode", str("awsvpc"))
@@ -343,6 +356,7 @@ func (w *writer) ecsService(s design.Service, region, cid string, scOf map[strin
 	td.SetAttributeValue("cpu", str("256"))
 	td.SetAttributeValue("memory", str("512"))
 	td.SetAttributeRaw("execution_role_arn", ref("aws_iam_role", name(cid+"-execution"), "arn"))
+	td.SetAttributeRaw("task_role_arn", ref("aws_iam_role", name(sid+"-task"), "arn"))
 	appProtoField := ""
 	if appProto != "" {
 		appProtoField = fmt.Sprintf(", appProtocol = %q", appProto)
@@ -411,6 +425,16 @@ func (w *writer) ecsService(s design.Service, region, cid string, scOf map[strin
 				if rec.Service == s.Name && w.regionOf(nsd.VPC) == region {
 					b.AppendNewBlock("service_registries", nil).Body().SetAttributeRaw("registry_arn", ref("aws_service_discovery_service", name(rec.ID), "arn"))
 				}
+			}
+		}
+	}
+	if m := w.d.Mesh; m != nil && m.Lattice != nil {
+		for _, ls := range m.Lattice.Services {
+			if ls.Service == s.Name {
+				vl := b.AppendNewBlock("vpc_lattice_configurations", nil).Body()
+				vl.SetAttributeRaw("role_arn", ref("aws_iam_role", name(cid+"-lattice"), "arn"))
+				vl.SetAttributeRaw("target_group_arn", ref("aws_vpclattice_target_group", name("lattice-tg-"+s.Name+"-"+region), "arn"))
+				vl.SetAttributeValue("port_name", str(s.Name))
 			}
 		}
 	}

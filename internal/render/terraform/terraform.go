@@ -117,6 +117,7 @@ func Render(d *design.Design) (Files, []string, error) {
 	w.security()
 	w.loadBalancing()
 	w.services()
+	w.lattice()
 	w.outputs()
 	vars := w.file("variables.tf")
 	for _, n := range slices.Sorted(mapKeys(w.vars)) {

@@ -35,6 +35,11 @@ resource "aws_iam_role_policy_attachment" "cluster_portal_us_west_2_execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
+resource "aws_iam_role" "ecs_firewall_us_west_2_task" {
+  name_prefix        = "portal-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_firewall_us_west_2" {
   family                   = "portal-firewall"
   network_mode             = "awsvpc"
@@ -42,6 +47,7 @@ resource "aws_ecs_task_definition" "ecs_firewall_us_west_2" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_portal_us_west_2_execution.arn
+  task_role_arn            = aws_iam_role.ecs_firewall_us_west_2_task.arn
   container_definitions    = jsonencode([{ name = "firewall", image = var.firewall_image, essential = true, portMappings = [{ name = "firewall", containerPort = 6081, protocol = "udp" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_portal_us_west_2.name, "awslogs-region" = "us-west-2", "awslogs-stream-prefix" = "firewall" } } }])
 }
 
@@ -60,6 +66,11 @@ resource "aws_ecs_service" "ecs_firewall_us_west_2" {
   }
 }
 
+resource "aws_iam_role" "ecs_identity_us_west_2_task" {
+  name_prefix        = "portal-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_identity_us_west_2" {
   family                   = "portal-identity"
   network_mode             = "awsvpc"
@@ -67,6 +78,7 @@ resource "aws_ecs_task_definition" "ecs_identity_us_west_2" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_portal_us_west_2_execution.arn
+  task_role_arn            = aws_iam_role.ecs_identity_us_west_2_task.arn
   container_definitions    = jsonencode([{ name = "identity", image = var.identity_image, essential = true, portMappings = [{ name = "identity", containerPort = 8443, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_portal_us_west_2.name, "awslogs-region" = "us-west-2", "awslogs-stream-prefix" = "identity" } } }])
 }
 
@@ -101,6 +113,11 @@ resource "aws_ecs_service" "ecs_identity_us_west_2" {
   }
 }
 
+resource "aws_iam_role" "ecs_portal_us_west_2_task" {
+  name_prefix        = "portal-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_portal_us_west_2" {
   family                   = "portal-portal"
   network_mode             = "awsvpc"
@@ -108,6 +125,7 @@ resource "aws_ecs_task_definition" "ecs_portal_us_west_2" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_portal_us_west_2_execution.arn
+  task_role_arn            = aws_iam_role.ecs_portal_us_west_2_task.arn
   container_definitions    = jsonencode([{ name = "portal", image = var.portal_image, essential = true, portMappings = [{ name = "portal", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_portal_us_west_2.name, "awslogs-region" = "us-west-2", "awslogs-stream-prefix" = "portal" } } }])
 }
 
@@ -136,6 +154,11 @@ resource "aws_ecs_service" "ecs_portal_us_west_2" {
   depends_on = [aws_lb_listener.alb_portal_hub_public_https]
 }
 
+resource "aws_iam_role" "ecs_reports_us_west_2_task" {
+  name_prefix        = "portal-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_reports_us_west_2" {
   family                   = "portal-reports"
   network_mode             = "awsvpc"
@@ -143,6 +166,7 @@ resource "aws_ecs_task_definition" "ecs_reports_us_west_2" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_portal_us_west_2_execution.arn
+  task_role_arn            = aws_iam_role.ecs_reports_us_west_2_task.arn
   container_definitions    = jsonencode([{ name = "reports", image = var.reports_image, essential = true, portMappings = [{ name = "reports", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_portal_us_west_2.name, "awslogs-region" = "us-west-2", "awslogs-stream-prefix" = "reports" } } }])
 }
 

@@ -25,6 +25,11 @@ resource "aws_iam_role_policy_attachment" "cluster_shop_eu_west_1_execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
+resource "aws_iam_role" "ecs_cart_eu_west_1_task" {
+  name_prefix        = "shop-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_cart_eu_west_1" {
   family                   = "shop-cart"
   network_mode             = "awsvpc"
@@ -32,6 +37,7 @@ resource "aws_ecs_task_definition" "ecs_cart_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_cart_eu_west_1_task.arn
   container_definitions    = jsonencode([{ name = "cart", image = var.cart_image, essential = true, portMappings = [{ name = "cart", containerPort = 8080, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "cart" } } }])
 }
 
@@ -66,6 +72,11 @@ resource "aws_ecs_service" "ecs_cart_eu_west_1" {
   }
 }
 
+resource "aws_iam_role" "ecs_catalog_eu_west_1_task" {
+  name_prefix        = "shop-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_catalog_eu_west_1" {
   family                   = "shop-catalog"
   network_mode             = "awsvpc"
@@ -73,6 +84,7 @@ resource "aws_ecs_task_definition" "ecs_catalog_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_catalog_eu_west_1_task.arn
   container_definitions    = jsonencode([{ name = "catalog", image = var.catalog_image, essential = true, portMappings = [{ name = "catalog", containerPort = 8080, protocol = "tcp", appProtocol = "http2" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "catalog" } } }])
 }
 
@@ -107,6 +119,11 @@ resource "aws_ecs_service" "ecs_catalog_eu_west_1" {
   }
 }
 
+resource "aws_iam_role" "ecs_inventory_eu_west_1_task" {
+  name_prefix        = "shop-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_inventory_eu_west_1" {
   family                   = "shop-inventory"
   network_mode             = "awsvpc"
@@ -114,6 +131,7 @@ resource "aws_ecs_task_definition" "ecs_inventory_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_inventory_eu_west_1_task.arn
   container_definitions    = jsonencode([{ name = "inventory", image = var.inventory_image, essential = true, portMappings = [{ name = "inventory", containerPort = 7070, protocol = "tcp" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "inventory" } } }])
 }
 
@@ -147,6 +165,11 @@ resource "aws_ecs_service" "ecs_inventory_eu_west_1" {
   }
 }
 
+resource "aws_iam_role" "ecs_mobile_api_eu_west_1_task" {
+  name_prefix        = "shop-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_mobile_api_eu_west_1" {
   family                   = "shop-mobile-api"
   network_mode             = "awsvpc"
@@ -154,6 +177,7 @@ resource "aws_ecs_task_definition" "ecs_mobile_api_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_mobile_api_eu_west_1_task.arn
   container_definitions    = jsonencode([{ name = "mobile-api", image = var.mobile_api_image, essential = true, portMappings = [{ name = "mobile-api", containerPort = 50051, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "mobile-api" } } }])
 }
 
@@ -181,6 +205,11 @@ resource "aws_ecs_service" "ecs_mobile_api_eu_west_1" {
   }
 }
 
+resource "aws_iam_role" "ecs_orders_eu_west_1_task" {
+  name_prefix        = "shop-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_orders_eu_west_1" {
   family                   = "shop-orders"
   network_mode             = "awsvpc"
@@ -188,6 +217,7 @@ resource "aws_ecs_task_definition" "ecs_orders_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_orders_eu_west_1_task.arn
   container_definitions    = jsonencode([{ name = "orders", image = var.orders_image, essential = true, portMappings = [{ name = "orders", containerPort = 8080, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "orders" } } }])
 }
 
@@ -222,6 +252,11 @@ resource "aws_ecs_service" "ecs_orders_eu_west_1" {
   }
 }
 
+resource "aws_iam_role" "ecs_payments_eu_west_1_task" {
+  name_prefix        = "shop-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_payments_eu_west_1" {
   family                   = "shop-payments"
   network_mode             = "awsvpc"
@@ -229,6 +264,7 @@ resource "aws_ecs_task_definition" "ecs_payments_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_payments_eu_west_1_task.arn
   container_definitions    = jsonencode([{ name = "payments", image = var.payments_image, essential = true, portMappings = [{ name = "payments", containerPort = 8443, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "payments" } } }])
 }
 
@@ -263,6 +299,11 @@ resource "aws_ecs_service" "ecs_payments_eu_west_1" {
   }
 }
 
+resource "aws_iam_role" "ecs_storefront_eu_west_1_task" {
+  name_prefix        = "shop-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_storefront_eu_west_1" {
   family                   = "shop-storefront"
   network_mode             = "awsvpc"
@@ -270,6 +311,7 @@ resource "aws_ecs_task_definition" "ecs_storefront_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_storefront_eu_west_1_task.arn
   container_definitions    = jsonencode([{ name = "storefront", image = var.storefront_image, essential = true, portMappings = [{ name = "storefront", containerPort = 3000, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "storefront" } } }])
 }
 
@@ -298,6 +340,11 @@ resource "aws_ecs_service" "ecs_storefront_eu_west_1" {
   depends_on = [aws_lb_listener.alb_shop_public_https]
 }
 
+resource "aws_iam_role" "ecs_tracking_eu_west_1_task" {
+  name_prefix        = "shop-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_tracking_eu_west_1" {
   family                   = "shop-tracking"
   network_mode             = "awsvpc"
@@ -305,6 +352,7 @@ resource "aws_ecs_task_definition" "ecs_tracking_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_tracking_eu_west_1_task.arn
   container_definitions    = jsonencode([{ name = "tracking", image = var.tracking_image, essential = true, portMappings = [{ name = "tracking", containerPort = 8081, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "tracking" } } }])
 }
 

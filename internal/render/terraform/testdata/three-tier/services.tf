@@ -25,6 +25,11 @@ resource "aws_iam_role_policy_attachment" "cluster_webapp_us_east_1_execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
+resource "aws_iam_role" "ecs_app_us_east_1_task" {
+  name_prefix        = "webapp-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_app_us_east_1" {
   family                   = "webapp-app"
   network_mode             = "awsvpc"
@@ -32,6 +37,7 @@ resource "aws_ecs_task_definition" "ecs_app_us_east_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_webapp_us_east_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_app_us_east_1_task.arn
   container_definitions    = jsonencode([{ name = "app", image = var.app_image, essential = true, portMappings = [{ name = "app", containerPort = 9000, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_webapp_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "app" } } }])
 }
 
@@ -72,6 +78,11 @@ resource "aws_ecs_service" "ecs_app_us_east_1" {
   depends_on = [aws_lb_listener.alb_webapp_internal_9000]
 }
 
+resource "aws_iam_role" "ecs_web_us_east_1_task" {
+  name_prefix        = "webapp-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_web_us_east_1" {
   family                   = "webapp-web"
   network_mode             = "awsvpc"
@@ -79,6 +90,7 @@ resource "aws_ecs_task_definition" "ecs_web_us_east_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_webapp_us_east_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_web_us_east_1_task.arn
   container_definitions    = jsonencode([{ name = "web", image = var.web_image, essential = true, portMappings = [{ name = "web", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_webapp_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "web" } } }])
 }
 

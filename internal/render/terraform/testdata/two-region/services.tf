@@ -36,6 +36,12 @@ resource "aws_iam_role_policy_attachment" "cluster_pay_us_east_1_execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
+resource "aws_iam_role" "ecs_api_us_east_1_task" {
+  provider           = aws.us_east_1
+  name_prefix        = "pay-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_api_us_east_1" {
   provider                 = aws.us_east_1
   family                   = "pay-api"
@@ -44,6 +50,7 @@ resource "aws_ecs_task_definition" "ecs_api_us_east_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_pay_us_east_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_api_us_east_1_task.arn
   container_definitions    = jsonencode([{ name = "api", image = var.api_image, essential = true, portMappings = [{ name = "api", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_pay_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "api" } } }])
 }
 
@@ -73,6 +80,12 @@ resource "aws_ecs_service" "ecs_api_us_east_1" {
   depends_on = [aws_lb_listener.alb_pay_us_east_1_public_https]
 }
 
+resource "aws_iam_role" "ecs_ledger_us_east_1_task" {
+  provider           = aws.us_east_1
+  name_prefix        = "pay-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_ledger_us_east_1" {
   provider                 = aws.us_east_1
   family                   = "pay-ledger"
@@ -81,6 +94,7 @@ resource "aws_ecs_task_definition" "ecs_ledger_us_east_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_pay_us_east_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_ledger_us_east_1_task.arn
   container_definitions    = jsonencode([{ name = "ledger", image = var.ledger_image, essential = true, portMappings = [{ name = "ledger", containerPort = 9090, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_pay_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "ledger" } } }])
 }
 
@@ -142,6 +156,12 @@ resource "aws_iam_role_policy_attachment" "cluster_pay_eu_west_1_execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
+resource "aws_iam_role" "ecs_api_eu_west_1_task" {
+  provider           = aws.eu_west_1
+  name_prefix        = "pay-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_api_eu_west_1" {
   provider                 = aws.eu_west_1
   family                   = "pay-api"
@@ -150,6 +170,7 @@ resource "aws_ecs_task_definition" "ecs_api_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_pay_eu_west_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_api_eu_west_1_task.arn
   container_definitions    = jsonencode([{ name = "api", image = var.api_image, essential = true, portMappings = [{ name = "api", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_pay_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "api" } } }])
 }
 
@@ -179,6 +200,12 @@ resource "aws_ecs_service" "ecs_api_eu_west_1" {
   depends_on = [aws_lb_listener.alb_pay_eu_west_1_public_https]
 }
 
+resource "aws_iam_role" "ecs_ledger_eu_west_1_task" {
+  provider           = aws.eu_west_1
+  name_prefix        = "pay-task-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_task_definition" "ecs_ledger_eu_west_1" {
   provider                 = aws.eu_west_1
   family                   = "pay-ledger"
@@ -187,6 +214,7 @@ resource "aws_ecs_task_definition" "ecs_ledger_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_pay_eu_west_1_execution.arn
+  task_role_arn            = aws_iam_role.ecs_ledger_eu_west_1_task.arn
   container_definitions    = jsonencode([{ name = "ledger", image = var.ledger_image, essential = true, portMappings = [{ name = "ledger", containerPort = 9090, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_pay_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "ledger" } } }])
 }
 
