@@ -17,7 +17,7 @@ import (
 )
 
 func runExport(env Env, args []string) int {
-	fs := newFlags(env, "export", "FILE", "Design the network and write it as CloudFormation templates (one per Region, JSON and YAML) or a Terraform configuration")
+	fs := newFlags(env, "export", "FILE", "Design the network and write it as CloudFormation templates (one per Region, JSON and YAML), a Terraform configuration, an SVG architecture diagram or an HTML and Markdown review report")
 	format := fs.String("format", "cloudformation", "what to write: cloudformation (a template per Region, JSON and YAML), terraform (a configuration), svg (the architecture diagram) or report (HTML and Markdown design review with the diagram)")
 	dir := fs.String("o", ".", "directory to write into; created if missing. Files of the same name are replaced, others are left alone")
 	pos, code, ok := parseFlags(env, fs, args, 1)
