@@ -3,34 +3,20 @@ package analysis
 import (
 	"flag"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/plan"
-	"github.com/netwright/netwright/internal/spec"
+	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
 var update = flag.Bool("update", false, "rewrite the check fixtures under testdata/checks")
 
 func buildFile(t testing.TB, path string) *design.Design {
 	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, ds := spec.Parse(filepath.Base(path), src)
-	if s == nil {
-		t.Fatal(ds)
-	}
-	d, ds := plan.Build(s)
-	if d == nil {
-		t.Fatal(ds)
-	}
-	return d
+	return plantest.File(t, path)
 }
 
 // TestExamplesCheckClean checks every example: no finding at all, and the

@@ -4,22 +4,13 @@ import (
 	"testing"
 
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/plan"
-	"github.com/netwright/netwright/internal/spec"
+	"github.com/netwright/netwright/internal/plan/plantest"
 	"github.com/netwright/netwright/internal/specgen"
 )
 
 func generated(tb testing.TB, services, deps int) *design.Design {
 	tb.Helper()
-	s, ds := spec.Parse("bench.yaml", specgen.Spec(specgen.Options{Services: services, Dependencies: deps}))
-	if s == nil {
-		tb.Fatal(ds)
-	}
-	d, ds := plan.Build(s)
-	if d == nil {
-		tb.Fatal(ds)
-	}
-	return d
+	return plantest.Design(tb, "bench.yaml", specgen.Spec(specgen.Options{Services: services, Dependencies: deps}))
 }
 
 // BenchmarkAnalyze1000 runs all-pairs reachability and the full checklist

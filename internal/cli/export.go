@@ -44,10 +44,7 @@ func runExport(env Env, args []string) int {
 			files[d.App+"-report.md"], files[d.App+"-report.html"] = md.Bytes(), page.Bytes()
 		}
 		if err == nil {
-			err = os.MkdirAll(*dir, 0o755)
-		}
-		if err == nil {
-			err = writeFiles(*dir, files)
+			err = writeDir(*dir, files)
 		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
@@ -61,10 +58,7 @@ func runExport(env Env, args []string) int {
 	if *format == "terraform" {
 		files, notes, err := terraform.Render(d)
 		if err == nil {
-			err = os.MkdirAll(*dir, 0o755)
-		}
-		if err == nil {
-			err = writeFiles(*dir, files)
+			err = writeDir(*dir, files)
 		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
@@ -104,6 +98,14 @@ func runExport(env Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "note: %s\n", n)
 	}
 	return ExitOK
+}
+
+// writeDir creates dir if it is missing and writes the files into it.
+func writeDir[M ~map[string][]byte](dir string, files M) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return writeFiles(dir, files)
 }
 
 // writeFiles writes each file through a temporary file renamed into place,

@@ -1,5 +1,7 @@
 package design
 
+import "strings"
+
 // Mesh is the application's service-mesh intent in App Mesh's resource
 // model (virtual nodes, routers, routes, services and a gateway), which
 // states traffic policy most clearly, and that intent compiled to what AWS
@@ -85,6 +87,28 @@ type MeshMatch struct {
 // IsEmpty reports whether the match matches everything.
 func (m MeshMatch) IsEmpty() bool {
 	return m.PathPrefix == "" && m.PathExact == "" && len(m.Headers) == 0 && m.Method == ""
+}
+
+// String lists the match's parts, "prefix /v1, header x-canary=1", or
+// "any" for the empty match.
+func (m MeshMatch) String() string {
+	var parts []string
+	if m.PathPrefix != "" {
+		parts = append(parts, "prefix "+m.PathPrefix)
+	}
+	if m.PathExact != "" {
+		parts = append(parts, "path "+m.PathExact)
+	}
+	for _, h := range m.Headers {
+		parts = append(parts, "header "+h.Key+"="+h.Value)
+	}
+	if m.Method != "" {
+		parts = append(parts, "method "+m.Method)
+	}
+	if len(parts) == 0 {
+		return "any"
+	}
+	return strings.Join(parts, ", ")
 }
 
 // WeightedNode is a route target.

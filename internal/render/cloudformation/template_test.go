@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/netwright/netwright/internal/plan"
+	"github.com/netwright/netwright/internal/plan/plantest"
 	"github.com/netwright/netwright/internal/spec"
 	"github.com/netwright/netwright/internal/specgen"
 )
@@ -23,47 +24,13 @@ var (
 	cfnspec = flag.String("cfnspec", "", "path to the full CloudFormation resource specification, to refresh testdata/cfn-spec.json (see scripts/refresh-cfn-spec.sh)")
 )
 
-// latticeSpec is a spec whose mesh compiles to VPC Lattice, which no
-// example uses, so its resources are checked too.
-const latticeSpec = `version: 1
-app: lat
-services:
-  web: {port: 8080, public: true, depends_on: [api]}
-  api: {port: 9090, protocol: grpc}
-  api-v2: {port: 9090, protocol: grpc}
-traffic:
-  api:
-    routes:
-      - match: {headers: {x-canary: "true"}}
-        to: {api-v2: 100}
-      - match: {path: /v1/*, method: POST}
-        to: {api: 90, api-v2: 10}
-mesh: {target: vpc_lattice}
-tls: {domain: lat.example.com}
-`
-
 // examples renders every example's templates, and the Lattice spec's.
 func examples(t *testing.T) map[string]File {
 	t.Helper()
-	files, _ := filepath.Glob("../../../examples/*.yaml")
-	files = append(files, "lattice")
+	designs := plantest.Examples(t, "../../../examples")
+	designs["lattice"] = plantest.Design(t, "lattice.yaml", []byte(plantest.LatticeSpec))
 	out := map[string]File{}
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if f == "lattice" {
-			src, err = []byte(latticeSpec), nil
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, ds := spec.Parse(filepath.Base(f), src)
-		if s == nil {
-			t.Fatal(ds)
-		}
-		d, ds := plan.Build(s)
-		if d == nil {
-			t.Fatal(ds)
-		}
+	for _, d := range designs {
 		rendered, _, err := Build(d)
 		if err != nil {
 			t.Fatal(err)

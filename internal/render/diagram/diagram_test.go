@@ -14,29 +14,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/plan"
-	"github.com/netwright/netwright/internal/spec"
+	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden SVGs under testdata/")
 
 func designs(t *testing.T) map[string]*design.Design {
 	t.Helper()
-	files, _ := filepath.Glob("../../../examples/*.yaml")
-	out := map[string]*design.Design{}
-	for _, f := range files {
-		src, _ := os.ReadFile(f)
-		s, ds := spec.Parse(filepath.Base(f), src)
-		if s == nil {
-			t.Fatal(ds)
-		}
-		d, ds := plan.Build(s)
-		if d == nil {
-			t.Fatal(ds)
-		}
-		out[strings.TrimSuffix(filepath.Base(f), ".yaml")] = d
-	}
-	return out
+	return plantest.Examples(t, "../../../examples")
 }
 
 func overlap(a, b *Box) bool {

@@ -113,7 +113,7 @@ func sections(d *design.Design, r *analysis.Report) []section {
 				if rt.Retry != nil {
 					retries = fmt.Sprintf("%d on %s", rt.Retry.MaxRetries, strings.Join(rt.Retry.Events, ", "))
 				}
-				mesh.Rows = append(mesh.Rows, []string{vr.Service, fmt.Sprint(rt.Priority), match(rt.Match), strings.Join(targets, ", "), rt.Timeout.String(), retries})
+				mesh.Rows = append(mesh.Rows, []string{vr.Service, fmt.Sprint(rt.Priority), rt.Match.String(), strings.Join(targets, ", "), rt.Timeout.String(), retries})
 			}
 		}
 		out = append(out, mesh)
@@ -156,26 +156,6 @@ func action(a design.Action) string {
 		parts = append(parts, fmt.Sprintf("%s (weight %d)", f.TargetGroup, f.Weight))
 	}
 	return "forward to " + strings.Join(parts, ", ")
-}
-
-func match(m design.MeshMatch) string {
-	var parts []string
-	if m.PathPrefix != "" {
-		parts = append(parts, "prefix "+m.PathPrefix)
-	}
-	if m.PathExact != "" {
-		parts = append(parts, "path "+m.PathExact)
-	}
-	for _, h := range m.Headers {
-		parts = append(parts, "header "+h.Key+"="+h.Value)
-	}
-	if m.Method != "" {
-		parts = append(parts, "method "+m.Method)
-	}
-	if len(parts) == 0 {
-		return "any"
-	}
-	return strings.Join(parts, ", ")
 }
 
 // Markdown writes the report as Markdown; the diagram is the SVG file

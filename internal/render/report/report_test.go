@@ -13,26 +13,14 @@ import (
 
 	"github.com/netwright/netwright/internal/analysis"
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/plan"
-	"github.com/netwright/netwright/internal/spec"
+	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden reports under testdata/")
 
 func example(t *testing.T, name string) (*design.Design, *analysis.Report) {
 	t.Helper()
-	src, err := os.ReadFile("../../../examples/" + name + ".yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, ds := spec.Parse(name+".yaml", src)
-	if s == nil {
-		t.Fatal(ds)
-	}
-	d, ds := plan.Build(s)
-	if d == nil {
-		t.Fatal(ds)
-	}
+	d := plantest.File(t, "../../../examples/"+name+".yaml")
 	return d, analysis.Analyze(d)
 }
 

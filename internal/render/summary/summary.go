@@ -431,7 +431,7 @@ func writeMesh(b *strings.Builder, d *design.Design) {
 			if rt.Retry != nil {
 				retry = fmt.Sprintf("%d retries on %s, %s per try", rt.Retry.MaxRetries, strings.Join(rt.Retry.Events, ","), rt.Retry.PerTryTimeout)
 			}
-			fmt.Fprintf(tw, "    %d\t%s\t%s\t-> %s\ttimeout %s, %s\n", rt.Priority, rt.Source, meshMatchText(rt.Match), strings.Join(targets, ", "), rt.Timeout, retry)
+			fmt.Fprintf(tw, "    %d\t%s\t%s\t-> %s\ttimeout %s, %s\n", rt.Priority, rt.Source, rt.Match.String(), strings.Join(targets, ", "), rt.Timeout, retry)
 		}
 		tw.Flush()
 	}
@@ -460,30 +460,10 @@ func writeMesh(b *strings.Builder, d *design.Design) {
 				for _, t := range r.Targets {
 					targets = append(targets, fmt.Sprintf("%s %d", strings.TrimPrefix(t.Node, "vn-"), t.Weight))
 				}
-				fmt.Fprintf(b, "      rule %d %s -> %s\n", r.Priority, meshMatchText(r.Match), strings.Join(targets, ", "))
+				fmt.Fprintf(b, "      rule %d %s -> %s\n", r.Priority, r.Match.String(), strings.Join(targets, ", "))
 			}
 		}
 	}
-}
-
-func meshMatchText(m design.MeshMatch) string {
-	var parts []string
-	if m.PathPrefix != "" {
-		parts = append(parts, "prefix "+m.PathPrefix)
-	}
-	if m.PathExact != "" {
-		parts = append(parts, "path "+m.PathExact)
-	}
-	for _, h := range m.Headers {
-		parts = append(parts, "header "+h.Key+"="+h.Value)
-	}
-	if m.Method != "" {
-		parts = append(parts, "method "+m.Method)
-	}
-	if len(parts) == 0 {
-		return "any"
-	}
-	return strings.Join(parts, ", ")
 }
 
 func writeGlobal(b *strings.Builder, d *design.Design) {

@@ -10,8 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/netwright/netwright/internal/plan"
-	"github.com/netwright/netwright/internal/spec"
+	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -26,18 +25,7 @@ func TestGolden(t *testing.T) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
 		t.Run(name, func(t *testing.T) {
-			src, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, ds := spec.Parse(filepath.Base(f), src)
-			if s == nil {
-				t.Fatal(ds)
-			}
-			d, ds := plan.Build(s)
-			if d == nil {
-				t.Fatal(ds)
-			}
+			d := plantest.File(t, f)
 			var got bytes.Buffer
 			if err := Write(&got, d); err != nil {
 				t.Fatal(err)

@@ -15,46 +15,19 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
-	"github.com/netwright/netwright/internal/plan"
-	"github.com/netwright/netwright/internal/spec"
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
-// latticeSpec compiles its mesh to VPC Lattice, which no example does.
-const latticeSpec = `version: 1
-app: lat
-services:
-  web: {port: 8080, public: true, depends_on: [api]}
-  api: {port: 9090, protocol: grpc}
-  api-v2: {port: 9090, protocol: grpc}
-traffic:
-  api:
-    routes:
-      - match: {headers: {x-canary: "true"}}
-        to: {api-v2: 100}
-      - match: {path: /v1/*, method: POST}
-        to: {api: 90, api-v2: 10}
-mesh: {target: vpc_lattice}
-tls: {domain: lat.example.com}
-`
-
 func render(t *testing.T, example string) Files {
 	t.Helper()
-	src, err := os.ReadFile(example)
+	var d *design.Design
 	if example == "lattice" {
-		src, err = []byte(latticeSpec), nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, ds := spec.Parse(filepath.Base(example), src)
-	if s == nil {
-		t.Fatal(ds)
-	}
-	d, ds := plan.Build(s)
-	if d == nil {
-		t.Fatal(ds)
+		d = plantest.Design(t, "lattice.yaml", []byte(plantest.LatticeSpec))
+	} else {
+		d = plantest.File(t, example)
 	}
 	files, _, err := Render(d)
 	if err != nil {

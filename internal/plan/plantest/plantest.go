@@ -1,0 +1,73 @@
+// Package plantest plans specs for the tests of the stages after plan
+// (analysis, the renderers), so each of them builds its fixtures the same
+// way and fails the test, not panics, on a spec that does not plan.
+package plantest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/plan"
+	"github.com/netwright/netwright/internal/spec"
+)
+
+// LatticeSpec is a spec whose mesh compiles to VPC Lattice, with header
+// and method routes and weights, which no example does.
+const LatticeSpec = `version: 1
+app: lat
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090, protocol: grpc}
+  api-v2: {port: 9090, protocol: grpc}
+traffic:
+  api:
+    routes:
+      - match: {headers: {x-canary: "true"}}
+        to: {api-v2: 100}
+      - match: {path: /v1/*, method: POST}
+        to: {api: 90, api-v2: 10}
+mesh: {target: vpc_lattice}
+tls: {domain: lat.example.com}
+`
+
+// Design parses and plans src, named name in diagnostics, and fails the
+// test when either step reports errors that stop the design.
+func Design(tb testing.TB, name string, src []byte) *design.Design {
+	tb.Helper()
+	s, ds := spec.Parse(name, src)
+	if s == nil {
+		tb.Fatalf("%s does not parse: %v", name, ds)
+	}
+	d, ds := plan.Build(s)
+	if d == nil {
+		tb.Fatalf("%s does not plan: %v", name, ds)
+	}
+	return d
+}
+
+// File plans the spec at path.
+func File(tb testing.TB, path string) *design.Design {
+	tb.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return Design(tb, filepath.Base(path), src)
+}
+
+// Examples plans every *.yaml in dir, keyed by file name without ".yaml".
+func Examples(tb testing.TB, dir string) map[string]*design.Design {
+	tb.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no specs in %s: %v", dir, err)
+	}
+	out := map[string]*design.Design{}
+	for _, f := range files {
+		out[strings.TrimSuffix(filepath.Base(f), ".yaml")] = File(tb, f)
+	}
+	return out
+}
