@@ -33,6 +33,23 @@ mesh: {target: vpc_lattice}
 tls: {domain: lat.example.com}
 `
 
+// AcceleratorSpec is a two-Region spec behind Global Accelerator, which no
+// example is, weighted so the traffic dials differ.
+const AcceleratorSpec = `version: 1
+app: edge
+regions: [us-east-1, ap-southeast-2]
+network: {pattern: multi_region, azs: 2}
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090, protocol: grpc}
+tls: {domain: edge.example.com}
+global:
+  domain: edge.example.com
+  routing: weighted
+  weights: {us-east-1: 3, ap-southeast-2: 1}
+  accelerator: true
+`
+
 // Design parses and plans src, named name in diagnostics, and fails the
 // test when either step reports errors that stop the design.
 func Design(tb testing.TB, name string, src []byte) *design.Design {

@@ -86,7 +86,12 @@ func Build(d *design.Design) ([]File, []string, error) {
 		files = append(files, parts...)
 	}
 	if d.Global != nil && d.Global.Accelerator != nil {
-		notes = append(notes, "The Global Accelerator is not exported yet; the Route 53 records are.")
+		f, err := accelerator(d)
+		if err != nil {
+			return nil, nil, err
+		}
+		files = append(files, f)
+		notes = append(notes, fmt.Sprintf("Deploy %s-global in %s after the Regional stacks: it takes each endpoint load balancer's ARN from the output of the same name in its Region's stack (CloudFormation cannot reference across Regions).", d.App, AcceleratorRegion))
 	}
 	if d.Compute == "eks" {
 		notes = append(notes, "compute eks: the network, load balancers and discovery are exported; the EKS cluster and workloads are not (use eksctl or Terraform's EKS module on these subnets).")

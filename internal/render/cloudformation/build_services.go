@@ -120,6 +120,9 @@ func (b *builder) loadBalancing() {
 		b.add(lid, "AWS::ElasticLoadBalancingV2::LoadBalancer", props, deps...)
 		if lb.Type != design.GWLB {
 			b.output(lid+"DNSName", "DNS name of "+lb.Name, getAtt(lid, "DNSName"))
+			if acceleratorEndpoint(b.d, lb.ID) {
+				b.output(lid+"Arn", "ARN of "+lb.Name+", an endpoint of the Global Accelerator", ref(lid))
+			}
 		}
 		for _, l := range lb.Listeners {
 			lisID := logicalID(l.ID)

@@ -24,11 +24,13 @@ var (
 	cfnspec = flag.String("cfnspec", "", "path to the full CloudFormation resource specification, to refresh testdata/cfn-spec.json (see scripts/refresh-cfn-spec.sh)")
 )
 
-// examples renders every example's templates, and the Lattice spec's.
+// examples renders every example's templates, and those of the Lattice
+// and Global Accelerator specs.
 func examples(t *testing.T) map[string]File {
 	t.Helper()
 	designs := plantest.Examples(t, "../../../examples")
 	designs["lattice"] = plantest.Design(t, "lattice.yaml", []byte(plantest.LatticeSpec))
+	designs["accelerator"] = plantest.Design(t, "accelerator.yaml", []byte(plantest.AcceleratorSpec))
 	out := map[string]File{}
 	for _, d := range designs {
 		rendered, _, err := Build(d)
@@ -489,5 +491,50 @@ func TestLargeDesignSplitsIntoNestedStacks(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestAcceleratorStackTakesRegionalOutputs checks the Global Accelerator's
+// template is deployed in us-west-2 and that each load balancer ARN it
+// asks for is an output, of the same name, of the Regional stack of the
+// endpoint group's Region, which outputs the load balancer itself.
+func TestAcceleratorStackTakesRegionalOutputs(t *testing.T) {
+	files := examples(t)
+	global, ok := files["edge-global"]
+	if !ok {
+		t.Fatal("no edge-global template")
+	}
+	if global.Region != AcceleratorRegion {
+		t.Errorf("the accelerator's template is for %s, want %s", global.Region, AcceleratorRegion)
+	}
+	arns := 0
+	for id, r := range global.Template.Resources {
+		g, ok := r.Properties.(gaEndpointGroup)
+		if !ok {
+			continue
+		}
+		regional, ok := files["edge-"+g.EndpointGroupRegion]
+		if !ok {
+			t.Fatalf("%s: no stack for %s", id, g.EndpointGroupRegion)
+		}
+		for _, e := range g.EndpointConfigurations {
+			p := e.EndpointId.(map[string]any)["Ref"].(string)
+			if _, ok := global.Template.Parameters[p]; !ok {
+				t.Errorf("%s: endpoint %s is not a parameter", id, p)
+			}
+			out, ok := regional.Template.Outputs[p]
+			if !ok {
+				t.Errorf("%s: the %s stack has no output %s", id, g.EndpointGroupRegion, p)
+				continue
+			}
+			lb := out.Value.(map[string]any)["Ref"].(string)
+			if regional.Template.Resources[lb].Type != "AWS::ElasticLoadBalancingV2::LoadBalancer" {
+				t.Errorf("%s: output %s is %s, not a load balancer", id, p, lb)
+			}
+			arns++
+		}
+	}
+	if arns != 4 { // two listeners (80, 443) times two Regions
+		t.Errorf("%d endpoints, want 4", arns)
 	}
 }

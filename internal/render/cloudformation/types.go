@@ -648,3 +648,34 @@ type vpcLatticeConfiguration struct {
 	TargetGroupArn any    `json:"TargetGroupArn"`
 	PortName       string `json:"PortName"`
 }
+
+type gaAccelerator struct {
+	Name          string `json:"Name"`
+	IpAddressType string `json:"IpAddressType"`
+	Enabled       bool   `json:"Enabled"`
+	Tags          []Tag  `json:"Tags,omitempty"`
+}
+
+type gaPortRange struct {
+	FromPort int `json:"FromPort"`
+	ToPort   int `json:"ToPort"`
+}
+
+type gaListener struct {
+	AcceleratorArn any           `json:"AcceleratorArn"`
+	Protocol       string        `json:"Protocol"`
+	PortRanges     []gaPortRange `json:"PortRanges"`
+	ClientAffinity string        `json:"ClientAffinity"`
+}
+
+type gaEndpoint struct {
+	EndpointId                  any  `json:"EndpointId"`
+	ClientIPPreservationEnabled bool `json:"ClientIPPreservationEnabled"`
+}
+
+type gaEndpointGroup struct {
+	ListenerArn            any          `json:"ListenerArn"`
+	EndpointGroupRegion    string       `json:"EndpointGroupRegion"`
+	TrafficDialPercentage  *int         `json:"TrafficDialPercentage,omitempty"`
+	EndpointConfigurations []gaEndpoint `json:"EndpointConfigurations"`
+}

@@ -306,6 +306,10 @@ func (w *writer) outputs() {
 			out(name(lb.ID)+"_dns_name", "DNS name of "+lb.Name, ref("aws_lb", name(lb.ID), "dns_name"))
 		}
 	}
+	if g := w.d.Global; g != nil && g.Accelerator != nil {
+		out(name(g.Accelerator.ID)+"_dns_name", "DNS name of the accelerator "+g.Accelerator.Name, ref("aws_globalaccelerator_accelerator", name(g.Accelerator.ID), "dns_name"))
+		out(name(g.Accelerator.ID)+"_ip_sets", "the accelerator's static anycast addresses", ref("aws_globalaccelerator_accelerator", name(g.Accelerator.ID), "ip_sets"))
+	}
 	for _, ns := range w.d.Namespaces {
 		typ := "aws_service_discovery_private_dns_namespace"
 		if ns.Type == design.NamespaceHTTP {

@@ -450,11 +450,11 @@ func (w *writer) global() {
 	if g == nil {
 		return
 	}
+	zone := w.variable("hosted_zone_id", "public hosted zone that holds "+g.Domain)
 	if g.Accelerator != nil {
-		w.notes = append(w.notes, "The Global Accelerator is not written yet; set global.accelerator false to get Route 53 records.")
+		w.accelerator(zone)
 		return
 	}
-	zone := w.variable("hosted_zone_id", "public hosted zone that holds "+g.Domain)
 	region := map[string]string{}
 	for _, lb := range w.d.LoadBalancers {
 		region[lb.ID] = w.regionOf(lb.VPC)
@@ -500,5 +500,54 @@ func (w *writer) global() {
 				gb.SetAttributeValue("country", str(r.GeoLocation))
 			}
 		}
+	}
+}
+
+// acceleratorRegion is where Global Accelerator's control plane lives: its
+// resources are created through us-west-2 wherever their endpoints are.
+const acceleratorRegion = "us-west-2"
+
+// accelerator writes the Global Accelerator, a listener per public port
+// with an endpoint group per Region, and the domain's alias to it.
+func (w *writer) accelerator(zone hclwrite.Tokens) {
+	g, acc := w.d.Global, w.d.Global.Accelerator
+	body := w.resource("services.tf", "aws_globalaccelerator_accelerator", acc.ID, acceleratorRegion)
+	body.SetAttributeValue("name", str(acc.Name))
+	body.SetAttributeValue("ip_address_type", str("IPV4"))
+	body.SetAttributeValue("enabled", cty.True)
+	tagsOf(body, acc.Name)
+	for _, l := range acc.Listeners {
+		lid := fmt.Sprintf("%s-%d", acc.ID, l.Port)
+		lb := w.resource("services.tf", "aws_globalaccelerator_listener", lid, acceleratorRegion)
+		lb.SetAttributeRaw("accelerator_arn", ref("aws_globalaccelerator_accelerator", name(acc.ID), "id"))
+		lb.SetAttributeValue("protocol", str(l.Protocol))
+		lb.SetAttributeValue("client_affinity", str("NONE"))
+		pr := lb.AppendNewBlock("port_range", nil).Body()
+		pr.SetAttributeValue("from_port", num(l.Port))
+		pr.SetAttributeValue("to_port", num(l.Port))
+		for _, eg := range acc.EndpointGroups {
+			b := w.resource("services.tf", "aws_globalaccelerator_endpoint_group", lid+"-"+eg.Region, acceleratorRegion)
+			b.SetAttributeRaw("listener_arn", ref("aws_globalaccelerator_listener", name(lid), "id"))
+			b.SetAttributeValue("endpoint_group_region", str(eg.Region))
+			b.SetAttributeValue("traffic_dial_percentage", num(eg.TrafficDial))
+			// Load balancer endpoints are health-checked by their target
+			// groups; the group's own health-check settings apply only to
+			// EC2 and Elastic IP endpoints, so none are set.
+			for _, e := range eg.Endpoints {
+				ec := b.AppendNewBlock("endpoint_configuration", nil).Body()
+				ec.SetAttributeRaw("endpoint_id", ref("aws_lb", name(e), "arn"))
+				ec.SetAttributeValue("client_ip_preservation_enabled", cty.True)
+			}
+		}
+	}
+	for k, r := range g.Records {
+		b := w.resource("services.tf", "aws_route53_record", fmt.Sprintf("global-%s-%d", w.d.App, k), acceleratorRegion)
+		b.SetAttributeRaw("zone_id", zone)
+		b.SetAttributeValue("name", str(g.Domain))
+		b.SetAttributeValue("type", str(r.Type))
+		al := b.AppendNewBlock("alias", nil).Body()
+		al.SetAttributeRaw("name", ref("aws_globalaccelerator_accelerator", name(acc.ID), "dns_name"))
+		al.SetAttributeRaw("zone_id", ref("aws_globalaccelerator_accelerator", name(acc.ID), "hosted_zone_id"))
+		al.SetAttributeValue("evaluate_target_health", cty.BoolVal(r.EvaluateTargetHealth))
 	}
 }

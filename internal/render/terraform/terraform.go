@@ -29,6 +29,9 @@ type writer struct {
 	vars    map[string]string // name -> description
 	notes   []string
 	aliases map[string]string // Region -> provider alias
+	// regions has a provider each: the design's, and us-west-2 for
+	// Global Accelerator's control plane.
+	regions []string
 }
 
 // name turns a design ID into a Terraform name: letters, digits and
@@ -106,8 +109,12 @@ func tagsOf(b *hclwrite.Body, n string) {
 // Render returns the files and notes on what is left out.
 func Render(d *design.Design) (Files, []string, error) {
 	w := &writer{d: d, files: map[string]*hclwrite.File{}, vars: map[string]string{}, aliases: map[string]string{}}
-	if len(d.Regions) > 1 {
-		for _, r := range d.Regions {
+	w.regions = d.Regions
+	if d.Global != nil && d.Global.Accelerator != nil && !slices.Contains(d.Regions, acceleratorRegion) {
+		w.regions = append(slices.Clone(d.Regions), acceleratorRegion)
+	}
+	if len(w.regions) > 1 {
+		for _, r := range w.regions {
 			w.aliases[r] = name(r)
 		}
 	}
@@ -155,7 +162,7 @@ func (w *writer) versions() {
 	tf.SetAttributeValue("required_version", str(">= 1.5"))
 	rp := tf.AppendNewBlock("required_providers", nil).Body()
 	rp.SetAttributeValue("aws", cty.ObjectVal(map[string]cty.Value{"source": str("hashicorp/aws"), "version": str(">= 5.40, < 7.0")}))
-	for _, r := range w.d.Regions {
+	for _, r := range w.regions {
 		b.AppendNewline()
 		p := b.AppendNewBlock("provider", []string{"aws"}).Body()
 		if a := w.aliases[r]; a != "" {

@@ -24,9 +24,12 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 func render(t *testing.T, example string) Files {
 	t.Helper()
 	var d *design.Design
-	if example == "lattice" {
+	switch example {
+	case "lattice":
 		d = plantest.Design(t, "lattice.yaml", []byte(plantest.LatticeSpec))
-	} else {
+	case "accelerator":
+		d = plantest.Design(t, "accelerator.yaml", []byte(plantest.AcceleratorSpec))
+	default:
 		d = plantest.File(t, example)
 	}
 	files, _, err := Render(d)
@@ -112,7 +115,7 @@ func unresolved(t *testing.T, files Files) []string {
 // matches the golden files.
 func TestOutputParsesFormatsAndResolves(t *testing.T) {
 	examples, _ := filepath.Glob("../../../examples/*.yaml")
-	for _, ex := range append(examples, "lattice") {
+	for _, ex := range append(examples, "lattice", "accelerator") {
 		base := strings.TrimSuffix(filepath.Base(ex), ".yaml")
 		t.Run(base, func(t *testing.T) {
 			files := render(t, ex)
@@ -159,5 +162,42 @@ func TestReferenceCheckCanFail(t *testing.T) {
 	files["network.tf"] = f.Bytes()
 	if len(unresolved(t, files)) == 0 {
 		t.Error("removing the VPC left no unresolved reference")
+	}
+}
+
+// TestAcceleratorThroughUsWest2 checks Global Accelerator's resources go
+// through a us-west-2 provider, declared even though the design has no
+// Region there, and that each endpoint group names its Region's public
+// load balancer.
+func TestAcceleratorThroughUsWest2(t *testing.T) {
+	files := render(t, "accelerator")
+	if !strings.Contains(string(files["versions.tf"]), "alias  = \"us_west_2\"\n  region = \"us-west-2\"") {
+		t.Errorf("versions.tf declares no us-west-2 provider:\n%s", files["versions.tf"])
+	}
+	f, diags := hclwrite.ParseConfig(files["services.tf"], "services.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	groups := 0
+	for _, b := range f.Body().Blocks() {
+		labels := b.Labels()
+		if b.Type() != "resource" || !strings.HasPrefix(labels[0], "aws_globalaccelerator_") {
+			continue
+		}
+		if p := strings.TrimSpace(string(b.Body().GetAttribute("provider").Expr().BuildTokens(nil).Bytes())); p != "aws.us_west_2" {
+			t.Errorf("%s.%s goes through provider %q, not aws.us_west_2", labels[0], labels[1], p)
+		}
+		if labels[0] != "aws_globalaccelerator_endpoint_group" {
+			continue
+		}
+		groups++
+		region := strings.Trim(strings.TrimSpace(string(b.Body().GetAttribute("endpoint_group_region").Expr().BuildTokens(nil).Bytes())), `"`)
+		ep := b.Body().Blocks()[0].Body().GetAttribute("endpoint_id")
+		if want := "aws_lb.alb_edge_" + name(region) + "_public.arn"; strings.TrimSpace(string(ep.Expr().BuildTokens(nil).Bytes())) != want {
+			t.Errorf("%s: endpoint %s, want %s", labels[1], ep.Expr().BuildTokens(nil).Bytes(), want)
+		}
+	}
+	if groups != 4 { // two listeners (80, 443) times two Regions
+		t.Errorf("%d endpoint groups, want 4", groups)
 	}
 }

@@ -1,0 +1,187 @@
+resource "aws_s3_bucket" "lb_logs_us_east_1" {
+  provider      = aws.us_east_1
+  bucket_prefix = "edge-us-east-1-lb-logs-"
+}
+
+resource "aws_s3_bucket_public_access_block" "lb_logs_us_east_1" {
+  provider                = aws.us_east_1
+  bucket                  = aws_s3_bucket.lb_logs_us_east_1.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_policy" "lb_logs_us_east_1" {
+  provider = aws.us_east_1
+  bucket   = aws_s3_bucket.lb_logs_us_east_1.id
+  policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "logdelivery.elasticloadbalancing.amazonaws.com" }, Action = "s3:PutObject", Resource = "${aws_s3_bucket.lb_logs_us_east_1.arn}/*" }] })
+}
+
+resource "aws_s3_bucket" "lb_logs_ap_southeast_2" {
+  provider      = aws.ap_southeast_2
+  bucket_prefix = "edge-ap-southeast-2-lb-logs-"
+}
+
+resource "aws_s3_bucket_public_access_block" "lb_logs_ap_southeast_2" {
+  provider                = aws.ap_southeast_2
+  bucket                  = aws_s3_bucket.lb_logs_ap_southeast_2.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_policy" "lb_logs_ap_southeast_2" {
+  provider = aws.ap_southeast_2
+  bucket   = aws_s3_bucket.lb_logs_ap_southeast_2.id
+  policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "logdelivery.elasticloadbalancing.amazonaws.com" }, Action = "s3:PutObject", Resource = "${aws_s3_bucket.lb_logs_ap_southeast_2.arn}/*" }] })
+}
+
+resource "aws_lb_target_group" "tg_edge_ap_southeast_2_web_8080" {
+  provider                      = aws.ap_southeast_2
+  name                          = "edge-ap-southeast-2-web-8080"
+  port                          = 8080
+  protocol                      = "HTTP"
+  protocol_version              = "HTTP1"
+  target_type                   = "ip"
+  vpc_id                        = aws_vpc.vpc_edge_ap_southeast_2.id
+  deregistration_delay          = 300
+  load_balancing_algorithm_type = "round_robin"
+  health_check {
+    enabled             = true
+    protocol            = "HTTP"
+    port                = "traffic-port"
+    path                = "/"
+    matcher             = "200"
+    interval            = 30
+    timeout             = 5
+    healthy_threshold   = 5
+    unhealthy_threshold = 2
+  }
+}
+
+resource "aws_lb_target_group" "tg_edge_us_east_1_web_8080" {
+  provider                      = aws.us_east_1
+  name                          = "edge-us-east-1-web-8080"
+  port                          = 8080
+  protocol                      = "HTTP"
+  protocol_version              = "HTTP1"
+  target_type                   = "ip"
+  vpc_id                        = aws_vpc.vpc_edge_us_east_1.id
+  deregistration_delay          = 300
+  load_balancing_algorithm_type = "round_robin"
+  health_check {
+    enabled             = true
+    protocol            = "HTTP"
+    port                = "traffic-port"
+    path                = "/"
+    matcher             = "200"
+    interval            = 30
+    timeout             = 5
+    healthy_threshold   = 5
+    unhealthy_threshold = 2
+  }
+}
+
+resource "aws_lb" "alb_edge_us_east_1_public" {
+  provider                   = aws.us_east_1
+  name                       = "edge-us-east-1-public"
+  load_balancer_type         = "application"
+  internal                   = false
+  security_groups            = [aws_security_group.sg_alb_edge_us_east_1_public.id]
+  enable_deletion_protection = true
+  subnets                    = [aws_subnet.subnet_edge_us_east_1_public_a.id, aws_subnet.subnet_edge_us_east_1_public_b.id]
+  idle_timeout               = 60
+  drop_invalid_header_fields = true
+  access_logs {
+    bucket  = aws_s3_bucket.lb_logs_us_east_1.id
+    prefix  = "edge-us-east-1"
+    enabled = true
+  }
+  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1]
+}
+
+resource "aws_lb_listener" "alb_edge_us_east_1_public_https" {
+  provider          = aws.us_east_1
+  load_balancer_arn = aws_lb.alb_edge_us_east_1_public.arn
+  port              = 443
+  protocol          = "HTTPS"
+  certificate_arn   = var.certificate_arn
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  default_action {
+    type = "forward"
+    forward {
+      target_group {
+        arn    = aws_lb_target_group.tg_edge_us_east_1_web_8080.arn
+        weight = 1
+      }
+    }
+  }
+}
+
+resource "aws_lb_listener" "alb_edge_us_east_1_public_http" {
+  provider          = aws.us_east_1
+  load_balancer_arn = aws_lb.alb_edge_us_east_1_public.arn
+  port              = 80
+  protocol          = "HTTP"
+  default_action {
+    type = "redirect"
+    redirect {
+      protocol    = "HTTPS"
+      port        = "443"
+      status_code = "HTTP_301"
+    }
+  }
+}
+
+resource "aws_lb" "alb_edge_ap_southeast_2_public" {
+  provider                   = aws.ap_southeast_2
+  name                       = "edge-ap-southeast-2-public"
+  load_balancer_type         = "application"
+  internal                   = false
+  security_groups            = [aws_security_group.sg_alb_edge_ap_southeast_2_public.id]
+  enable_deletion_protection = true
+  subnets                    = [aws_subnet.subnet_edge_ap_southeast_2_public_a.id, aws_subnet.subnet_edge_ap_southeast_2_public_b.id]
+  idle_timeout               = 60
+  drop_invalid_header_fields = true
+  access_logs {
+    bucket  = aws_s3_bucket.lb_logs_ap_southeast_2.id
+    prefix  = "edge-ap-southeast-2"
+    enabled = true
+  }
+  depends_on = [aws_s3_bucket_policy.lb_logs_ap_southeast_2]
+}
+
+resource "aws_lb_listener" "alb_edge_ap_southeast_2_public_https" {
+  provider          = aws.ap_southeast_2
+  load_balancer_arn = aws_lb.alb_edge_ap_southeast_2_public.arn
+  port              = 443
+  protocol          = "HTTPS"
+  certificate_arn   = var.certificate_arn
+  ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+  default_action {
+    type = "forward"
+    forward {
+      target_group {
+        arn    = aws_lb_target_group.tg_edge_ap_southeast_2_web_8080.arn
+        weight = 1
+      }
+    }
+  }
+}
+
+resource "aws_lb_listener" "alb_edge_ap_southeast_2_public_http" {
+  provider          = aws.ap_southeast_2
+  load_balancer_arn = aws_lb.alb_edge_ap_southeast_2_public.arn
+  port              = 80
+  protocol          = "HTTP"
+  default_action {
+    type = "redirect"
+    redirect {
+      protocol    = "HTTPS"
+      port        = "443"
+      status_code = "HTTP_301"
+    }
+  }
+}
