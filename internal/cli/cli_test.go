@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -220,6 +221,12 @@ func TestExport(t *testing.T) {
 		if err != nil || len(b) == 0 {
 			t.Errorf("%s not written: %v", name, err)
 		}
+		if fi, err := os.Stat(dir + "/" + name); err == nil && fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s has mode %v, want -rw-r--r-- like any file a user writes", name, fi.Mode().Perm())
+		}
+	}
+	if left, _ := filepath.Glob(dir + "/.*"); len(left) > 0 {
+		t.Errorf("export left temporary files behind: %v", left)
 	}
 	if !strings.Contains(r.stderr, "note: ") {
 		t.Errorf("export printed no notes on what it leaves out: %q", r.stderr)

@@ -117,10 +117,12 @@ func writeFiles[M ~map[string][]byte](dir string, files M) error {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
 		_, werr := tmp.Write(files[name])
+		// CreateTemp makes the file private; an exported template is not.
+		merr := tmp.Chmod(0o644)
 		cerr := tmp.Close()
-		if werr != nil || cerr != nil {
+		if werr != nil || merr != nil || cerr != nil {
 			os.Remove(tmp.Name())
-			return fmt.Errorf("write %s: %v", name, firstErr(werr, cerr))
+			return fmt.Errorf("write %s: %v", name, firstErr(werr, merr, cerr))
 		}
 		if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
 			os.Remove(tmp.Name())
