@@ -35,7 +35,7 @@ var allowed = map[string][]string{
 	"internal/plan/plantest": {"internal/spec", "internal/design", "internal/plan"},
 	"internal/analysis/":     append([]string{"internal/design", "internal/analysis/", "internal/albrules"}, foundation...),
 	"internal/render/":       append([]string{"internal/design", "internal/analysis/", "internal/portset", "internal/render/"}, foundation...),
-	"internal/runtime/":      append([]string{"internal/design", "internal/runtime/"}, foundation...),
+	"internal/runtime/":      append([]string{"internal/design", "internal/runtime/", "internal/cloudmap", "internal/albrules"}, foundation...),
 	"internal/cli":           {"internal/"},
 	"cmd/netwright":          {"internal/cli"},
 	"internal/specgen":       {},

@@ -1,0 +1,166 @@
+package discovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/netwright/netwright/internal/cloudmap"
+)
+
+// negativeTTL is the SOA minimum Route 53 gives private hosted zones, so
+// resolvers cache NXDOMAIN and empty answers for that long.
+const negativeTTL = 300
+
+// ServeDNS answers one query with Cloud Map's semantics:
+//   - <service>.<namespace> A: the addresses of up to eight healthy tasks
+//     (MULTIVALUE) or one random healthy task (WEIGHTED), all tasks when
+//     none is healthy; SRV the same tasks as `1 1 <port>
+//     <task>.<service>.<namespace>` with their A records as additional data;
+//   - <task>.<service>.<namespace> A: that task's address;
+//   - a record type the service does not keep: no answer (NOERROR);
+//   - any other name in a namespace: NXDOMAIN; a name outside every
+//     namespace: REFUSED, as a private hosted zone's resolver never sees it.
+func (r *Registry) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
+	m := r.answer(req)
+	if _, udp := w.RemoteAddr().(*net.UDPAddr); udp {
+		size := dns.MinMsgSize
+		if o := req.IsEdns0(); o != nil {
+			size = int(max(o.UDPSize(), dns.MinMsgSize))
+		}
+		m.Truncate(size)
+	}
+	_ = w.WriteMsg(m) // a client that went away needs no answer
+}
+
+func (r *Registry) answer(req *dns.Msg) *dns.Msg {
+	m := new(dns.Msg)
+	m.SetReply(req)
+	if req.Opcode != dns.OpcodeQuery || len(req.Question) != 1 {
+		m.Rcode = dns.RcodeNotImplemented
+		if len(req.Question) != 1 {
+			m.Rcode = dns.RcodeFormatError
+		}
+		return m
+	}
+	if o := req.IsEdns0(); o != nil {
+		m.SetEdns0(max(o.UDPSize(), dns.MinMsgSize), false)
+	}
+	q := req.Question[0]
+	name := strings.ToLower(strings.TrimSuffix(q.Name, "."))
+	zone, labels, ok := r.zone(name)
+	if !ok || q.Qclass != dns.ClassINET {
+		m.Rcode = dns.RcodeRefused
+		return m
+	}
+	m.Authoritative = true
+	soa := &dns.SOA{Hdr: dns.RR_Header{Name: dns.Fqdn(zone), Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: negativeTTL},
+		Ns: "ns-local.netwright.", Mbox: "hostmaster.netwright.", Serial: 1, Refresh: 7200, Retry: 900, Expire: 1209600, Minttl: negativeTTL}
+	switch len(labels) {
+	case 0: // the namespace's apex: it exists, with no records we serve
+		m.Ns = []dns.RR{soa}
+		return m
+	case 1:
+		svc, ins := r.lookup(labels[0], zone)
+		if svc == nil || !svc.DNS {
+			break
+		}
+		m.Answer, m.Extra = r.records(q, svc, ins)
+		if len(m.Answer) == 0 {
+			m.Ns = []dns.RR{soa}
+		}
+		return m
+	case 2:
+		svc, in, ok := r.instance(labels[0], labels[1], zone)
+		if svc == nil || !svc.DNS || !ok {
+			break
+		}
+		if ttl, keeps := svc.TTLs["A"]; keeps && (q.Qtype == dns.TypeA || q.Qtype == dns.TypeANY) && in.Addr.Is4() {
+			m.Answer = []dns.RR{aRecord(q.Name, in, ttl)}
+		} else {
+			m.Ns = []dns.RR{soa}
+		}
+		return m
+	}
+	m.Rcode = dns.RcodeNameError
+	m.Ns = []dns.RR{soa}
+	return m
+}
+
+// records answers a query for a service name.
+func (r *Registry) records(q dns.Question, svc *Service, ins []cloudmap.Instance) (answer, extra []dns.RR) {
+	if len(ins) == 0 {
+		return nil, nil
+	}
+	chosen := cloudmap.Answer(ins, svc.Policy, r.intn)
+	if ttl, ok := svc.TTLs["A"]; ok && (q.Qtype == dns.TypeA || q.Qtype == dns.TypeANY) {
+		for _, in := range chosen {
+			if in.Addr.Is4() {
+				answer = append(answer, aRecord(q.Name, in, ttl))
+			}
+		}
+	}
+	if ttl, ok := svc.TTLs["SRV"]; ok && (q.Qtype == dns.TypeSRV || q.Qtype == dns.TypeANY) {
+		aTTL, keepsA := svc.TTLs["A"]
+		for _, in := range chosen {
+			target := dns.Fqdn(fmt.Sprintf("%s.%s.%s", in.ID, svc.Name, svc.Namespace))
+			answer = append(answer, &dns.SRV{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeSRV, Class: dns.ClassINET, Ttl: seconds(ttl)},
+				Priority: 1, Weight: 1, Port: uint16(in.Port), Target: target})
+			if keepsA && in.Addr.Is4() {
+				extra = append(extra, aRecord(target, in, aTTL))
+			}
+		}
+	}
+	return answer, extra
+}
+
+func aRecord(name string, in cloudmap.Instance, ttl time.Duration) dns.RR {
+	return &dns.A{Hdr: dns.RR_Header{Name: name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: seconds(ttl)}, A: in.Addr.AsSlice()}
+}
+
+func seconds(d time.Duration) uint32 { return uint32(d / time.Second) }
+
+// DNSServer serves the registry over UDP and TCP on one address.
+type DNSServer struct {
+	udp, tcp *dns.Server
+	// Addr is the address both listen on, with the port chosen when the
+	// requested one was 0.
+	Addr string
+}
+
+// ListenDNS binds UDP and TCP on addr (host:port; port 0 picks a free
+// one, the same for both) and starts answering. A port already in use is
+// an error that names it.
+func (r *Registry) ListenDNS(addr string) (*DNSServer, error) {
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("DNS on %s (udp): %w", addr, err)
+	}
+	ln, err := net.Listen("tcp", pc.LocalAddr().String())
+	if err != nil {
+		pc.Close()
+		return nil, fmt.Errorf("DNS on %s (tcp): %w", pc.LocalAddr(), err)
+	}
+	s := &DNSServer{Addr: pc.LocalAddr().String(),
+		udp: &dns.Server{PacketConn: pc, Handler: r},
+		tcp: &dns.Server{Listener: ln, Handler: r, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second}}
+	started := make(chan struct{}, 2)
+	s.udp.NotifyStartedFunc = func() { started <- struct{}{} }
+	s.tcp.NotifyStartedFunc = func() { started <- struct{}{} }
+	go s.udp.ActivateAndServe()
+	go s.tcp.ActivateAndServe()
+	<-started
+	<-started
+	return s, nil
+}
+
+// Shutdown stops both listeners and waits for queries in flight, up to
+// ctx's deadline.
+func (s *DNSServer) Shutdown(ctx context.Context) error {
+	return errors.Join(s.udp.ShutdownContext(ctx), s.tcp.ShutdownContext(ctx))
+}
