@@ -1,0 +1,248 @@
+// Package alb serves one listener of a design's Application Load Balancer
+// on this machine with ALB's semantics, for `netwright up`: rules
+// evaluated by internal/albrules (the code `netwright route` uses),
+// forward actions split by weight across target groups, each group's
+// algorithm (round robin, least outstanding requests, weighted random),
+// active health checks with the designed thresholds and matcher, fail-open
+// when no target is healthy, redirects and fixed responses, the
+// X-Forwarded-* and X-Amzn-Trace-Id headers, and ALB's own status codes
+// (502 bad target response, 503 no target, 504 target timeout).
+package alb
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/netwright/netwright/internal/albrules"
+	"github.com/netwright/netwright/internal/design"
+)
+
+// Listener serves one designed listener. Create it with New; register
+// targets with Register; it is safe for concurrent use.
+type Listener struct {
+	lb     *design.LoadBalancer
+	l      *design.Listener
+	groups map[string]*group
+	// tls reports whether clients reach this listener over TLS, for
+	// X-Forwarded-Proto and redirects.
+	tls       bool
+	transport *http.Transport
+	proxy     *httputil.ReverseProxy
+	intn      func(n int) int
+	now       func() time.Time
+}
+
+// Options tunes a Listener; the zero value serves the design as is.
+type Options struct {
+	// TLS is set when the listener is served over TLS.
+	TLS bool
+	// Intn returns a random number in [0, n) and must be safe for
+	// concurrent use; math/rand/v2's IntN when nil.
+	Intn func(n int) int
+	// MaxConnsPerTarget sizes the upstream pool (default 256, not Go's 2
+	// idle connections per host).
+	MaxConnsPerTarget int
+}
+
+// New prepares the listener l of lb, whose forward actions name groups of
+// tgs.
+func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, opt Options) (*Listener, error) {
+	if lb.Type != design.ALB {
+		return nil, fmt.Errorf("%s is a %s load balancer; only application load balancers are served over HTTP", lb.ID, lb.Type)
+	}
+	byID := map[string]*design.TargetGroup{}
+	for i := range tgs {
+		byID[tgs[i].ID] = &tgs[i]
+	}
+	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, now: time.Now}
+	if x.intn == nil {
+		x.intn = randIntn
+	}
+	actions := []design.Action{l.DefaultAction}
+	for _, r := range l.Rules {
+		actions = append(actions, r.Action)
+	}
+	for _, a := range actions {
+		for _, f := range a.Forward {
+			tg, ok := byID[f.TargetGroup]
+			if !ok {
+				return nil, fmt.Errorf("listener %s forwards to %s, which the design does not have", l.ID, f.TargetGroup)
+			}
+			if _, seen := x.groups[tg.ID]; !seen {
+				x.groups[tg.ID] = &group{tg: tg}
+			}
+		}
+	}
+	conns := opt.MaxConnsPerTarget
+	if conns <= 0 {
+		conns = 256
+	}
+	idle := time.Duration(lb.IdleTimeout)
+	if idle <= 0 {
+		idle = 60 * time.Second
+	}
+	x.transport = &http.Transport{
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second}).DialContext, // ALB's target connect timeout
+		MaxIdleConns:          conns * 16,
+		MaxIdleConnsPerHost:   conns,
+		IdleConnTimeout:       idle,
+		ResponseHeaderTimeout: idle, // a target silent past the idle timeout gets 504
+	}
+	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x.transport, ErrorHandler: x.targetError}
+	return x, nil
+}
+
+// Close drops pooled upstream connections.
+func (x *Listener) Close() { x.transport.CloseIdleConnections() }
+
+type ctxKey struct{}
+
+// ServeHTTP routes one request.
+func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	req := albrules.Request{Host: r.Host, Path: r.URL.Path, Method: r.Method, Headers: r.Header, Query: r.URL.Query()}
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		req.SourceIP = ap.Addr().Unmap()
+	}
+	action := x.l.DefaultAction
+	if rule := albrules.Evaluate(x.l, &req); rule != nil {
+		action = rule.Action
+	}
+	switch action.Type {
+	case design.ActionFixed:
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(action.StatusCode)
+		fmt.Fprint(w, action.Body)
+	case design.ActionRedirect:
+		x.redirect(w, r, action)
+	case design.ActionForward:
+		g := x.pickGroup(action.Forward)
+		t := g.pick(x.intn)
+		if t == nil {
+			status(w, http.StatusServiceUnavailable)
+			return
+		}
+		t.outstanding.Add(1)
+		defer t.outstanding.Add(-1)
+		x.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, t)))
+	default:
+		status(w, http.StatusInternalServerError)
+	}
+}
+
+// redirect answers with the designed redirect, keeping the host, path and
+// query as ALB's #{host}, #{path} and #{query} defaults do.
+func (x *Listener) redirect(w http.ResponseWriter, r *http.Request, a design.Action) {
+	proto := strings.ToLower(a.RedirectProtocol)
+	if proto == "" {
+		proto = "http"
+		if x.tls {
+			proto = "https"
+		}
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(r.Host); err == nil {
+		host = h
+	}
+	port := a.RedirectPort
+	if port == 0 {
+		port = x.l.Port
+	}
+	u := url.URL{Scheme: proto, Host: host, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
+	if !(proto == "https" && port == 443 || proto == "http" && port == 80) {
+		u.Host = net.JoinHostPort(host, strconv.Itoa(port))
+	}
+	code := a.StatusCode
+	if code == 0 {
+		code = http.StatusFound
+	}
+	http.Redirect(w, r, u.String(), code)
+}
+
+// pickGroup chooses a target group of a forward action in proportion to
+// the weights; a group of weight 0 receives nothing.
+func (x *Listener) pickGroup(fw []design.WeightedTarget) *group {
+	total := 0
+	for _, f := range fw {
+		total += max(f.Weight, 0)
+	}
+	if total == 0 {
+		return x.groups[fw[0].TargetGroup]
+	}
+	n := x.intn(total)
+	for _, f := range fw {
+		if n < f.Weight {
+			return x.groups[f.TargetGroup]
+		}
+		n -= max(f.Weight, 0)
+	}
+	return x.groups[fw[len(fw)-1].TargetGroup]
+}
+
+// rewrite sends the request to the chosen target with ALB's headers.
+func (x *Listener) rewrite(pr *httputil.ProxyRequest) {
+	t := pr.In.Context().Value(ctxKey{}).(*target)
+	pr.SetURL(&url.URL{Scheme: "http", Host: t.addr})
+	pr.Out.Host = pr.In.Host
+	// ALB appends the client's address to X-Forwarded-For.
+	client, _, err := net.SplitHostPort(pr.In.RemoteAddr)
+	if err == nil {
+		if prior := pr.In.Header.Values("X-Forwarded-For"); len(prior) > 0 {
+			client = strings.Join(prior, ", ") + ", " + client
+		}
+		pr.Out.Header.Set("X-Forwarded-For", client)
+	}
+	proto := "http"
+	if x.tls {
+		proto = "https"
+	}
+	pr.Out.Header.Set("X-Forwarded-Proto", proto)
+	pr.Out.Header.Set("X-Forwarded-Port", strconv.Itoa(x.l.Port))
+	pr.Out.Header.Set("X-Amzn-Trace-Id", traceID(pr.In.Header.Get("X-Amzn-Trace-Id"), x.now()))
+}
+
+// traceID keeps a client's Root and adds this hop as Self, or starts a
+// trace: Root=1-<epoch seconds, 8 hex>-<96 random bits, 24 hex>.
+func traceID(in string, now time.Time) string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	id := fmt.Sprintf("1-%08x-%s", now.Unix(), hex.EncodeToString(b[:]))
+	if strings.Contains(in, "Root=") {
+		return "Self=" + id + ";" + in
+	}
+	return "Root=" + id
+}
+
+// targetError maps a failed proxy attempt to ALB's status: 504 when the
+// target did not answer in time, 502 otherwise (refused, reset, or a
+// response that is not HTTP).
+func (x *Listener) targetError(w http.ResponseWriter, r *http.Request, err error) {
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+		status(w, http.StatusGatewayTimeout)
+		return
+	}
+	if errors.Is(err, context.Canceled) {
+		return // the client left; ALB logs 460 and sends nothing
+	}
+	status(w, http.StatusBadGateway)
+}
+
+// status writes ALB's own error page for code.
+func status(w http.ResponseWriter, code int) {
+	w.Header().Set("Content-Type", "text/html")
+	w.Header().Set("Server", "awselb/2.0")
+	w.WriteHeader(code)
+	fmt.Fprintf(w, "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n</body>\r\n</html>\r\n",
+		code, http.StatusText(code), code, http.StatusText(code))
+}

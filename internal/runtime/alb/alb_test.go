@@ -1,0 +1,294 @@
+package alb
+
+import (
+	"context"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/plan/plantest"
+)
+
+func health(path string) design.TargetHealth {
+	return design.TargetHealth{Protocol: "HTTP", Path: path, Matcher: "200-299", Interval: design.Duration(time.Second),
+		Timeout: design.Duration(time.Second), HealthyThreshold: 2, UnhealthyThreshold: 2}
+}
+
+// listener is an internet-facing ALB's HTTPS listener with a rule per
+// action kind, in front of four target groups.
+func listener(t *testing.T, idle time.Duration) *Listener {
+	t.Helper()
+	lb := &design.LoadBalancer{ID: "alb-test", Type: design.ALB, Scheme: design.InternetFacing, IdleTimeout: design.Duration(idle)}
+	l := &design.Listener{ID: "lst-443", Port: 443, Protocol: "HTTPS",
+		DefaultAction: design.Action{Type: design.ActionFixed, StatusCode: 404, Body: "no route"},
+		Rules: []design.ListenerRule{
+			{Priority: 10, Conditions: design.Conditions{Path: "/api/*"}, Action: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg-rr", Weight: 1}}}},
+			{Priority: 20, Conditions: design.Conditions{Path: "/lor/*"}, Action: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg-lor", Weight: 1}}}},
+			{Priority: 30, Conditions: design.Conditions{Headers: []design.KeyValue{{Key: "x-canary", Value: "tr?e"}}}, Action: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg-a", Weight: 3}, {TargetGroup: "tg-b", Weight: 1}, {TargetGroup: "tg-rr", Weight: 0}}}},
+			{Priority: 40, Conditions: design.Conditions{Path: "/old"}, Action: design.Action{Type: design.ActionRedirect, RedirectProtocol: "HTTPS", RedirectPort: 443, StatusCode: 301}},
+		}}
+	tgs := []design.TargetGroup{
+		{ID: "tg-rr", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: health("/health")},
+		{ID: "tg-lor", Port: 8080, Protocol: "HTTP", Algorithm: "least_outstanding_requests", Health: health("/health")},
+		{ID: "tg-a", Port: 8080, Protocol: "HTTP", Algorithm: "weighted_random", Health: health("/health")},
+		{ID: "tg-b", Port: 8080, Protocol: "HTTP", Health: health("/health")},
+	}
+	var mu sync.Mutex
+	rng := rand.New(rand.NewPCG(3, 4))
+	x, err := New(lb, l, tgs, Options{TLS: true, Intn: func(n int) int { mu.Lock(); defer mu.Unlock(); return rng.IntN(n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.Close)
+	return x
+}
+
+// backend is a task: it answers its name, and /health with 200 until sick.
+type backend struct {
+	name string
+	sick atomic.Bool
+	srv  *httptest.Server
+	// hold, when set, makes requests wait until it is closed.
+	hold chan struct{}
+	seen atomic.Int64
+}
+
+func newBackend(t *testing.T, name string) *backend {
+	b := &backend{name: name}
+	b.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/health" {
+			if b.sick.Load() {
+				w.WriteHeader(http.StatusInternalServerError)
+			}
+			return
+		}
+		b.seen.Add(1)
+		if b.hold != nil {
+			<-b.hold
+		}
+		w.Header().Set("X-Target", b.name)
+		for _, h := range []string{"X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Amzn-Trace-Id"} {
+			w.Header().Set("Echo-"+h, r.Header.Get(h))
+		}
+	}))
+	t.Cleanup(b.srv.Close)
+	return b
+}
+
+func register(t *testing.T, x *Listener, tg string, bs ...*backend) {
+	t.Helper()
+	for _, b := range bs {
+		if err := x.Register(tg, b.name, b.srv.Listener.Addr().String()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func get(t *testing.T, h http.Handler, path string, header ...string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "https://shop.example.com"+path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w.Result()
+}
+
+func TestRoundRobinHealthAndFailOpen(t *testing.T) {
+	x := listener(t, 5*time.Second)
+	a, b, c := newBackend(t, "a"), newBackend(t, "b"), newBackend(t, "c")
+	register(t, x, "tg-rr", a, b, c)
+	x.CheckHealth(context.Background())
+	if got := x.Health("tg-rr")["a"]; got != Initial {
+		t.Errorf("after one passing check of a threshold of 2: %s; want initial", got)
+	}
+	x.CheckHealth(context.Background())
+	counts := map[string]int{}
+	for range 6 {
+		counts[get(t, x, "/api/x").Header.Get("X-Target")]++
+	}
+	if counts["a"] != 2 || counts["b"] != 2 || counts["c"] != 2 {
+		t.Errorf("round robin over three healthy targets: %v; want 2 each", counts)
+	}
+	c.sick.Store(true)
+	x.CheckHealth(context.Background())
+	if x.Health("tg-rr")["c"] != Healthy {
+		t.Error("one failed check of a threshold of 2 took c out")
+	}
+	x.CheckHealth(context.Background())
+	if x.Health("tg-rr")["c"] != Unhealthy {
+		t.Fatalf("two failed checks left c %s", x.Health("tg-rr")["c"])
+	}
+	for range 6 {
+		if got := get(t, x, "/api/x").Header.Get("X-Target"); got == "c" {
+			t.Fatal("an unhealthy target got a request")
+		}
+	}
+	a.sick.Store(true)
+	b.sick.Store(true)
+	x.CheckHealth(context.Background())
+	x.CheckHealth(context.Background())
+	counts = map[string]int{}
+	for range 6 {
+		counts[get(t, x, "/api/x").Header.Get("X-Target")]++
+	}
+	if counts["a"] != 2 || counts["b"] != 2 || counts["c"] != 2 {
+		t.Errorf("with every target unhealthy ALB fails open to all: %v; want 2 each", counts)
+	}
+}
+
+func TestLeastOutstandingPrefersTheIdleTarget(t *testing.T) {
+	x := listener(t, 5*time.Second)
+	a, b := newBackend(t, "a"), newBackend(t, "b")
+	a.hold, b.hold = make(chan struct{}), make(chan struct{})
+	register(t, x, "tg-lor", a, b)
+	x.CheckHealth(context.Background())
+	x.CheckHealth(context.Background())
+	done := make(chan struct{})
+	go func() { get(t, x, "/lor/slow"); close(done) }()
+	for a.seen.Load()+b.seen.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	busy, idle := a, b
+	if b.seen.Load() == 1 {
+		busy, idle = b, a
+	}
+	close(idle.hold)
+	for range 5 {
+		if got := get(t, x, "/lor/fast").Header.Get("X-Target"); got != idle.name {
+			t.Errorf("request went to %s, which has one in flight; want the idle %s", got, idle.name)
+		}
+	}
+	close(busy.hold)
+	<-done
+}
+
+func TestWeightedForward(t *testing.T) {
+	x := listener(t, 5*time.Second)
+	a, b, rr := newBackend(t, "a"), newBackend(t, "b"), newBackend(t, "rr")
+	register(t, x, "tg-a", a)
+	register(t, x, "tg-b", b)
+	register(t, x, "tg-rr", rr)
+	counts := map[string]int{}
+	for range 800 {
+		counts[get(t, x, "/", "X-Canary", "true").Header.Get("X-Target")]++
+	}
+	if counts["rr"] != 0 || counts["a"] < 520 || counts["a"] > 680 || counts["a"]+counts["b"] != 800 {
+		t.Errorf("weights 3:1:0 over 800 requests: %v; want about 600:200:0", counts)
+	}
+}
+
+func TestActionsAndStatusCodes(t *testing.T) {
+	x := listener(t, 300*time.Millisecond)
+	if r := get(t, x, "/nothing"); r.StatusCode != 404 || body(r) != "no route" {
+		t.Errorf("default fixed response: %d %q", r.StatusCode, body(r))
+	}
+	if r := get(t, x, "/old?x=1"); r.StatusCode != 301 || r.Header.Get("Location") != "https://shop.example.com/old?x=1" {
+		t.Errorf("redirect: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	if r := get(t, x, "/api/x"); r.StatusCode != 503 || r.Header.Get("Server") != "awselb/2.0" {
+		t.Errorf("no targets: %d from %q; want 503 from awselb/2.0", r.StatusCode, r.Header.Get("Server"))
+	}
+	slow := newBackend(t, "slow")
+	slow.hold = make(chan struct{})
+	defer close(slow.hold)
+	register(t, x, "tg-rr", slow)
+	if r := get(t, x, "/api/x"); r.StatusCode != 504 {
+		t.Errorf("a target silent past the idle timeout: %d; want 504", r.StatusCode)
+	}
+	x.Deregister("tg-rr", "slow")
+	gone := newBackend(t, "gone")
+	register(t, x, "tg-rr", gone)
+	gone.srv.Close()
+	if r := get(t, x, "/api/x"); r.StatusCode != 502 {
+		t.Errorf("a target that refuses connections: %d; want 502", r.StatusCode)
+	}
+	if err := x.Register("tg-nope", "x", "127.0.0.1:1"); err == nil {
+		t.Error("registered into a target group the listener does not use")
+	}
+}
+
+func TestForwardedHeaders(t *testing.T) {
+	x := listener(t, 5*time.Second)
+	register(t, x, "tg-rr", newBackend(t, "a"))
+	r := get(t, x, "/api/x", "X-Forwarded-For", "203.0.113.7")
+	if got := r.Header.Get("Echo-X-Forwarded-For"); got != "203.0.113.7, 192.0.2.1" {
+		t.Errorf("X-Forwarded-For %q; want the client appended to what came in", got)
+	}
+	if p, port := r.Header.Get("Echo-X-Forwarded-Proto"), r.Header.Get("Echo-X-Forwarded-Port"); p != "https" || port != "443" {
+		t.Errorf("X-Forwarded-Proto %q, -Port %q; want https, 443", p, port)
+	}
+	if got := r.Header.Get("Echo-X-Amzn-Trace-Id"); !regexp.MustCompile(`^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$`).MatchString(got) {
+		t.Errorf("X-Amzn-Trace-Id %q; want Root=1-<8 hex>-<24 hex>", got)
+	}
+	in := "Root=1-5759e988-bd862e3fe1be46a994272793"
+	if got := get(t, x, "/api/x", "X-Amzn-Trace-Id", in).Header.Get("Echo-X-Amzn-Trace-Id"); !strings.HasPrefix(got, "Self=1-") || !strings.HasSuffix(got, ";"+in) {
+		t.Errorf("X-Amzn-Trace-Id %q; want this hop as Self before the client's %q", got, in)
+	}
+}
+
+func TestMatcher(t *testing.T) {
+	for _, tt := range []struct {
+		matcher string
+		code    int
+		want    bool
+	}{{"", 200, true}, {"", 204, false}, {"200-299", 204, true}, {"200-299", 301, false}, {"200,302", 302, true}, {"200, 302", 301, false}, {"bad", 200, false}} {
+		if got := matches(tt.matcher, tt.code); got != tt.want {
+			t.Errorf("matches(%q, %d) = %v; want %v", tt.matcher, tt.code, got, tt.want)
+		}
+	}
+}
+
+func body(r *http.Response) string {
+	b, _ := io.ReadAll(r.Body)
+	return string(b)
+}
+
+func TestNewRejectsWhatItCannotServe(t *testing.T) {
+	nlb := &design.LoadBalancer{ID: "nlb", Type: design.NLB}
+	if _, err := New(nlb, &design.Listener{}, nil, Options{}); err == nil {
+		t.Error("served an NLB as an ALB")
+	}
+	alb := &design.LoadBalancer{ID: "alb", Type: design.ALB}
+	l := &design.Listener{ID: "l", DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "missing", Weight: 1}}}}
+	if _, err := New(alb, l, nil, Options{}); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("a forward to a group the design lacks: %v", err)
+	}
+}
+
+// TestServesEveryDesignedListener builds a Listener for every HTTP and
+// HTTPS listener of every example's ALBs, and sends a request through the
+// public entry of each: whatever rule matches, the answer is ALB's (a
+// forward without targets is 503, a redirect 301, a fixed response its
+// code), never a panic or a 500.
+func TestServesEveryDesignedListener(t *testing.T) {
+	for name, d := range plantest.Examples(t, "../../../examples") {
+		for i := range d.LoadBalancers {
+			lb := &d.LoadBalancers[i]
+			if lb.Type != design.ALB {
+				continue
+			}
+			for j := range lb.Listeners {
+				l := &lb.Listeners[j]
+				x, err := New(lb, l, d.TargetGroups, Options{TLS: l.Protocol == "HTTPS"})
+				if err != nil {
+					t.Errorf("%s %s: %v", name, l.ID, err)
+					continue
+				}
+				if r := get(t, x, "/"); r.StatusCode == http.StatusInternalServerError {
+					t.Errorf("%s %s: GET / answered 500", name, l.ID)
+				}
+				x.Close()
+			}
+		}
+	}
+}

@@ -1,0 +1,239 @@
+package alb
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/netwright/netwright/internal/design"
+)
+
+func randIntn(n int) int { return rand.IntN(n) }
+
+// Target health states, as ALB reports them.
+const (
+	Initial   = "initial"
+	Healthy   = "healthy"
+	Unhealthy = "unhealthy"
+)
+
+type target struct {
+	id, addr    string
+	outstanding atomic.Int64
+	// Guarded by the group's mutex.
+	state        string
+	passes, fail int // consecutive check results
+}
+
+type group struct {
+	tg      *design.TargetGroup
+	mu      sync.Mutex
+	targets []*target
+	next    int // round robin position
+}
+
+// Register adds a target (host:port) to a target group. It starts in the
+// initial state and receives traffic once it passes the healthy threshold,
+// or while no target of the group is healthy (fail-open).
+func (x *Listener) Register(targetGroup, id, addr string) error {
+	g, ok := x.groups[targetGroup]
+	if !ok {
+		return fmt.Errorf("listener %s does not forward to target group %s", x.l.ID, targetGroup)
+	}
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("target %s: %w", id, err)
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if slices.ContainsFunc(g.targets, func(t *target) bool { return t.id == id }) {
+		return fmt.Errorf("target %s is already registered in %s", id, targetGroup)
+	}
+	g.targets = append(g.targets, &target{id: id, addr: addr, state: Initial})
+	return nil
+}
+
+// Deregister removes a target at once; requests it is serving finish.
+func (x *Listener) Deregister(targetGroup, id string) {
+	if g, ok := x.groups[targetGroup]; ok {
+		g.mu.Lock()
+		g.targets = slices.DeleteFunc(g.targets, func(t *target) bool { return t.id == id })
+		g.mu.Unlock()
+	}
+}
+
+// Health returns each target's state, by target ID.
+func (x *Listener) Health(targetGroup string) map[string]string {
+	out := map[string]string{}
+	if g, ok := x.groups[targetGroup]; ok {
+		g.mu.Lock()
+		for _, t := range g.targets {
+			out[t.id] = t.state
+		}
+		g.mu.Unlock()
+	}
+	return out
+}
+
+// pick chooses a target with the group's algorithm among the healthy
+// ones, or among all when none is healthy (ALB fails open); nil when the
+// group has no targets.
+func (g *group) pick(intn func(int) int) *target {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	pool := make([]*target, 0, len(g.targets))
+	for _, t := range g.targets {
+		if t.state == Healthy {
+			pool = append(pool, t)
+		}
+	}
+	if len(pool) == 0 {
+		pool = append(pool, g.targets...)
+	}
+	if len(pool) == 0 {
+		return nil
+	}
+	switch g.tg.Algorithm {
+	case "least_outstanding_requests":
+		// The fewest requests in flight; ties go round robin so idle
+		// targets share the load.
+		best := -1
+		for k := range pool {
+			i := (g.next + k) % len(pool)
+			if best < 0 || pool[i].outstanding.Load() < pool[best].outstanding.Load() {
+				best = i
+			}
+		}
+		g.next = (best + 1) % len(pool)
+		return pool[best]
+	case "weighted_random":
+		return pool[intn(len(pool))]
+	default: // round_robin
+		t := pool[g.next%len(pool)]
+		g.next = (g.next + 1) % len(pool)
+		return t
+	}
+}
+
+// CheckHealth runs one health check of every target, concurrently, and
+// moves each through ALB's states: healthy after the healthy threshold of
+// consecutive passes, unhealthy after the unhealthy threshold of
+// consecutive failures.
+func (x *Listener) CheckHealth(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, g := range x.groups {
+		g.mu.Lock()
+		targets := slices.Clone(g.targets)
+		g.mu.Unlock()
+		for _, t := range targets {
+			wg.Go(func() {
+				ok := x.probe(ctx, g.tg, t)
+				g.mu.Lock()
+				defer g.mu.Unlock()
+				h := g.tg.Health
+				if ok {
+					t.passes, t.fail = t.passes+1, 0
+					if t.passes >= h.HealthyThreshold {
+						t.state = Healthy
+					}
+				} else {
+					t.passes, t.fail = 0, t.fail+1
+					if t.fail >= h.UnhealthyThreshold {
+						t.state = Unhealthy
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+}
+
+// RunHealthChecks checks every group at its designed interval until ctx
+// ends. Each target is checked once at start, as ALB does on registration.
+func (x *Listener) RunHealthChecks(ctx context.Context) {
+	interval := time.Duration(0)
+	for _, g := range x.groups {
+		if d := time.Duration(g.tg.Health.Interval); interval == 0 || d < interval {
+			interval = d
+		}
+	}
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		x.CheckHealth(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// probe runs one health check: an HTTP GET of the path whose status must
+// match the matcher, or a TCP connect, within the designed timeout.
+func (x *Listener) probe(ctx context.Context, tg *design.TargetGroup, t *target) bool {
+	h := tg.Health
+	timeout := time.Duration(h.Timeout)
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	host, _, _ := net.SplitHostPort(t.addr)
+	addr := t.addr
+	if h.Port != 0 && h.Port != tg.Port {
+		addr = net.JoinHostPort(host, strconv.Itoa(h.Port))
+	}
+	if h.Protocol == "TCP" {
+		c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	}
+	path := h.Path
+	if path == "" {
+		path = "/"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+path, nil)
+	if err != nil {
+		return false
+	}
+	req.Header.Set("User-Agent", "ELB-HealthChecker/2.0")
+	resp, err := x.transport.RoundTrip(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return matches(h.Matcher, resp.StatusCode)
+}
+
+// matches reports whether code satisfies an ALB matcher: "200",
+// "200,202" or "200-299" (the default is 200).
+func matches(matcher string, code int) bool {
+	if matcher == "" {
+		matcher = "200"
+	}
+	for _, part := range strings.Split(matcher, ",") {
+		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
+		l, err1 := strconv.Atoi(lo)
+		h, err2 := l, error(nil)
+		if isRange {
+			h, err2 = strconv.Atoi(hi)
+		}
+		if err1 == nil && err2 == nil && code >= l && code <= h {
+			return true
+		}
+	}
+	return false
+}
