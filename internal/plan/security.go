@@ -367,18 +367,28 @@ func (p *planner) security() {
 // descriptions and flows on the wider rule: a security group is a union, so
 // the narrower rule changes nothing.
 func dropCovered(rules []design.SGRule) []design.SGRule {
-	var out []design.SGRule
+	// Only block rules can cover or be covered; most rules name groups.
+	var blocks []int
+	for i, r := range rules {
+		if r.PeerCIDR.IsValid() {
+			blocks = append(blocks, i)
+		}
+	}
+	keep := make([]bool, len(rules))
 	for i, r := range rules {
 		covered := -1
-		for j, o := range rules {
-			if i != j && r.PeerCIDR.IsValid() && o.PeerCIDR.IsValid() && o.Protocol == r.Protocol &&
-				o.FromPort <= r.FromPort && r.ToPort <= o.ToPort && o.PeerCIDR.Bits() < r.PeerCIDR.Bits() && o.PeerCIDR.Contains(r.PeerCIDR.Addr()) {
-				covered = j
-				break
+		if r.PeerCIDR.IsValid() {
+			for _, j := range blocks {
+				o := &rules[j]
+				if i != j && o.Protocol == r.Protocol && o.FromPort <= r.FromPort && r.ToPort <= o.ToPort &&
+					o.PeerCIDR.Bits() < r.PeerCIDR.Bits() && o.PeerCIDR.Contains(r.PeerCIDR.Addr()) {
+					covered = j
+					break
+				}
 			}
 		}
 		if covered < 0 {
-			out = append(out, r)
+			keep[i] = true
 			continue
 		}
 		o := &rules[covered]
@@ -391,12 +401,11 @@ func dropCovered(rules []design.SGRule) []design.SGRule {
 			}
 		}
 	}
-	// The wider rules took descriptions after they were copied: copy again.
-	for i := range out {
-		for _, r := range rules {
-			if r.Protocol == out[i].Protocol && r.FromPort == out[i].FromPort && r.ToPort == out[i].ToPort && r.Peer() == out[i].Peer() {
-				out[i] = r
-			}
+	// Collected last, so the wider rules carry what they took in.
+	out := make([]design.SGRule, 0, len(rules))
+	for i, r := range rules {
+		if keep[i] {
+			out = append(out, r)
 		}
 	}
 	return out
