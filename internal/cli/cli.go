@@ -67,7 +67,7 @@ func commands() []command {
 		{"plan", "FILE", "design the network and print it (-o text|json|yaml)", runPlan},
 		{"check", "FILE", "verify reachability against the declared intent and run the checklist", runCheck},
 		{"reach", "FILE SRC DST[:PORT]", "show the hop-by-hop path of one flow and what admits or blocks it", runReach},
-		{"export", "FILE", "write the design as CloudFormation or Terraform (--format, -o DIR)", runExport},
+		{"export", "FILE", "write the design as CloudFormation, Terraform, an SVG diagram or a review report (--format, -o DIR)", runExport},
 		{"optimize", "FILE", "print performance recommendations and the monthly cost estimate", runOptimize},
 		{"route", "FILE", "show which ALB listener rule a request matches and where it goes", runRoute},
 		{"schema", "", "print the JSON Schema of the spec", runSchema},

@@ -74,6 +74,9 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 		actions = append(actions, r.Action)
 	}
 	for _, a := range actions {
+		if a.Type == design.ActionForward && len(a.Forward) == 0 {
+			return nil, fmt.Errorf("listener %s has a forward action without target groups", l.ID)
+		}
 		for _, f := range a.Forward {
 			tg, ok := byID[f.TargetGroup]
 			if !ok {

@@ -263,6 +263,10 @@ func TestNewRejectsWhatItCannotServe(t *testing.T) {
 	if _, err := New(alb, l, nil, Options{}); err == nil || !strings.Contains(err.Error(), "missing") {
 		t.Errorf("a forward to a group the design lacks: %v", err)
 	}
+	l.DefaultAction.Forward = nil
+	if _, err := New(alb, l, nil, Options{}); err == nil {
+		t.Error("accepted a forward action without target groups")
+	}
 }
 
 // TestServesEveryDesignedListener builds a Listener for every HTTP and
