@@ -5,6 +5,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,6 +32,10 @@ type Env struct {
 	ReadFile func(string) ([]byte, error)
 	// IsTerminal reports whether w is a terminal, for colour.
 	IsTerminal func(w io.Writer) bool
+	// Interrupted returns a context cancelled when the user asks a
+	// long-running command to stop (Ctrl-C, SIGTERM); nil means those
+	// signals.
+	Interrupted func() (context.Context, context.CancelFunc)
 }
 
 // OSEnv is the real process environment.
@@ -68,6 +73,7 @@ func commands() []command {
 		{"check", "FILE", "verify reachability against the declared intent and run the checklist", runCheck},
 		{"reach", "FILE SRC DST[:PORT]", "show the hop-by-hop path of one flow and what admits or blocks it", runReach},
 		{"export", "FILE", "write the design as CloudFormation, Terraform, an SVG diagram or a review report (--format, -o DIR)", runExport},
+		{"up", "FILE", "run the design on this machine: tasks, ALB listeners, Cloud Map DNS", runUp},
 		{"optimize", "FILE", "print performance recommendations and the monthly cost estimate", runOptimize},
 		{"route", "FILE", "show which ALB listener rule a request matches and where it goes", runRoute},
 		{"schema", "", "print the JSON Schema of the spec", runSchema},

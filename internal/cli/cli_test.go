@@ -2,8 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -256,5 +259,66 @@ func TestExport(t *testing.T) {
 	}
 	if r := run(t, false, nil, "export", "--format", "pdf", "../../examples/two-region.yaml"); r.code != ExitUsage {
 		t.Errorf("an unavailable format exits %d; want %d", r.code, ExitUsage)
+	}
+}
+
+// freeOffset finds a port offset at which three-tier's listener ports
+// (80, 443, 9000) are free on loopback.
+func freeOffset(t *testing.T) int {
+	t.Helper()
+	for off := 30000; off < 56000; off += 1013 {
+		var lns []net.Listener
+		ok := true
+		for _, p := range []int{80, 443, 9000} {
+			ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+off))
+			if err != nil {
+				ok = false
+				break
+			}
+			lns = append(lns, ln)
+		}
+		for _, ln := range lns {
+			ln.Close()
+		}
+		if ok {
+			return off
+		}
+	}
+	t.Fatal("no free port offset")
+	return 0
+}
+
+func TestUp(t *testing.T) {
+	state := t.TempDir()
+	var out, errb bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // stop as soon as it is up
+	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, ReadFile: os.ReadFile,
+		IsTerminal: func(io.Writer) bool { return false }, Interrupted: func() (context.Context, context.CancelFunc) { return ctx, func() {} }}
+	off := freeOffset(t)
+	code := Run(env, []string{"up", "--port-offset", fmt.Sprint(off), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--state-dir", state, "../../examples/three-tier.yaml"})
+	if code != ExitOK {
+		t.Fatalf("up = %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"webapp is up: 8 tasks", fmt.Sprintf("https://127.0.0.1:%d", 443+off), "Cloud Map DNS", "stopped"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out.String())
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(state, "ca.pem")); err != nil || !bytes.HasPrefix(b, []byte("-----BEGIN CERTIFICATE-----")) {
+		t.Errorf("ca.pem: %v", err)
+	}
+	// A port already taken is a usage error that names it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	r := run(t, false, nil, "up", "--admin", ln.Addr().String(), "--dns", "127.0.0.1:0", "--state-dir", state, "../../examples/three-tier.yaml")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, ln.Addr().String()) || !strings.Contains(r.stderr, "--admin") {
+		t.Errorf("admin address in use: %d %q; want exit 2 naming the address and --admin", r.code, r.stderr)
+	}
+	if r := run(t, false, nil, "up", "--port-offset", "-1", "../../examples/three-tier.yaml"); r.code != ExitUsage {
+		t.Errorf("a negative offset: exit %d", r.code)
 	}
 }

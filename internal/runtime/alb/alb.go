@@ -15,11 +15,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +39,7 @@ type Listener struct {
 	// tls reports whether clients reach this listener over TLS, for
 	// X-Forwarded-Proto and redirects.
 	tls       bool
+	mapPort   func(int) int
 	transport *http.Transport
 	proxy     *httputil.ReverseProxy
 	intn      func(n int) int
@@ -53,6 +56,9 @@ type Options struct {
 	// MaxConnsPerTarget sizes the upstream pool (default 256, not Go's 2
 	// idle connections per host).
 	MaxConnsPerTarget int
+	// MapPort turns a designed port into the one served locally, for
+	// redirects; identity when nil.
+	MapPort func(port int) int
 }
 
 // New prepares the listener l of lb, whose forward actions name groups of
@@ -65,7 +71,10 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	for i := range tgs {
 		byID[tgs[i].ID] = &tgs[i]
 	}
-	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, now: time.Now}
+	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, now: time.Now}
+	if x.mapPort == nil {
+		x.mapPort = func(p int) int { return p }
+	}
 	if x.intn == nil {
 		x.intn = randIntn
 	}
@@ -104,6 +113,11 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	}
 	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x.transport, ErrorHandler: x.targetError}
 	return x, nil
+}
+
+// TargetGroups lists the IDs of the groups the listener forwards to.
+func (x *Listener) TargetGroups() []string {
+	return slices.Sorted(maps.Keys(x.groups))
 }
 
 // Close drops pooled upstream connections.
@@ -161,6 +175,7 @@ func (x *Listener) redirect(w http.ResponseWriter, r *http.Request, a design.Act
 	if port == 0 {
 		port = x.l.Port
 	}
+	port = x.mapPort(port)
 	u := url.URL{Scheme: proto, Host: host, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 	if !(proto == "https" && port == 443 || proto == "http" && port == 80) {
 		u.Host = net.JoinHostPort(host, strconv.Itoa(port))

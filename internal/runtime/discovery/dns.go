@@ -137,14 +137,25 @@ type DNSServer struct {
 // one, the same for both) and starts answering. A port already in use is
 // an error that names it.
 func (r *Registry) ListenDNS(addr string) (*DNSServer, error) {
-	pc, err := net.ListenPacket("udp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("DNS on %s (udp): %w", addr, err)
-	}
-	ln, err := net.Listen("tcp", pc.LocalAddr().String())
-	if err != nil {
+	_, port, _ := net.SplitHostPort(addr)
+	var pc net.PacketConn
+	var ln net.Listener
+	// With port 0 the UDP port is free but the same TCP port may not be
+	// (another socket's ephemeral port): pick again a few times.
+	for try := 0; ; try++ {
+		var err error
+		pc, err = net.ListenPacket("udp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("DNS on %s (udp): %w", addr, err)
+		}
+		ln, err = net.Listen("tcp", pc.LocalAddr().String())
+		if err == nil {
+			break
+		}
 		pc.Close()
-		return nil, fmt.Errorf("DNS on %s (tcp): %w", pc.LocalAddr(), err)
+		if port != "0" || try == 20 {
+			return nil, fmt.Errorf("DNS on %s (tcp): %w", pc.LocalAddr(), err)
+		}
 	}
 	s := &DNSServer{Addr: pc.LocalAddr().String(),
 		udp: &dns.Server{PacketConn: pc, Handler: r},

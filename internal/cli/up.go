@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/netwright/netwright/internal/runtime/up"
+)
+
+func runUp(env Env, args []string) int {
+	fs := newFlags(env, "up", "FILE", "Run the design on this machine until interrupted: every service's tasks (the built-in workload), every ALB listener with its rules, target groups and health checks, HTTPS from a local CA, the Cloud Map DNS server and the DiscoverInstances API")
+	offset := fs.Int("port-offset", 8000, "added to each designed listener port (443 serves on 8443)")
+	dnsAddr := fs.String("dns", "127.0.0.1:8600", "address of the Cloud Map DNS server (UDP and TCP)")
+	admin := fs.String("admin", "127.0.0.1:9901", "address of the admin API (Cloud Map DiscoverInstances)")
+	state := fs.String("state-dir", ".netwright", "directory the local CA's certificate (ca.pem) is written to")
+	pos, code, ok := parseFlags(env, fs, args, 1)
+	if !ok {
+		return code
+	}
+	if *offset < 0 || *offset > 65000 {
+		fmt.Fprintf(env.Stderr, "netwright up: --port-offset must be 0 to 65000, not %d\n", *offset)
+		return ExitUsage
+	}
+	d, code := build(env, pos[0])
+	if d == nil {
+		return code
+	}
+	ctx, stop := interrupted(env)
+	defer stop()
+	rt, err := up.Start(ctx, d, up.Options{PortOffset: *offset, DNSAddr: *dnsAddr, AdminAddr: *admin})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "netwright up: %v\n", err)
+		return ExitUsage
+	}
+	caFile := filepath.Join(*state, "ca.pem")
+	werr := os.MkdirAll(*state, 0o755)
+	if werr == nil {
+		werr = writeFiles(*state, map[string][]byte{"ca.pem": rt.CAPEM})
+	}
+	if werr != nil {
+		fmt.Fprintf(env.Stderr, "netwright up: the CA certificate: %v\n", werr)
+	}
+	fmt.Fprintf(env.Stdout, "%s is up: %d tasks\n", d.App, len(rt.Tasks))
+	for _, e := range rt.Entries {
+		scheme := "http"
+		if e.Protocol == "HTTPS" {
+			scheme = "https"
+		}
+		fmt.Fprintf(env.Stdout, "  %-40s %-15s %5d %-5s -> %s://%s\n", e.LoadBalancer, e.Scheme, e.Port, e.Protocol, scheme, e.Addr)
+	}
+	fmt.Fprintf(env.Stdout, "  Cloud Map DNS        %s (udp, tcp)\n  DiscoverInstances    http://%s/\n  CA certificate       %s (curl --cacert %s https://localhost:PORT/)\n", rt.DNSAddr, rt.AdminAddr, caFile, caFile)
+	for _, n := range rt.Notes {
+		fmt.Fprintf(env.Stderr, "note: %s\n", n)
+	}
+	fmt.Fprintln(env.Stdout, "Ctrl-C stops it.")
+	<-ctx.Done()
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := rt.Shutdown(sctx); err != nil {
+		fmt.Fprintf(env.Stderr, "netwright up: stopping: %v\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintln(env.Stdout, "stopped")
+	return ExitOK
+}
+
+func interrupted(env Env) (context.Context, context.CancelFunc) {
+	if env.Interrupted != nil {
+		return env.Interrupted()
+	}
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}

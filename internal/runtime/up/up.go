@@ -1,0 +1,338 @@
+// Package up runs a design on this machine, in one process, for
+// `netwright up`: each service's tasks (netwright's built-in workload),
+// the Cloud Map DNS server and DiscoverInstances API, and every ALB
+// listener with its rules, target groups and health checks, with HTTPS
+// from a local certificate authority. Requests sent to a public listener
+// flow through the designed graph: each task calls its dependencies the
+// way the design connects them (an internal load balancer, Cloud Map DNS,
+// or a data store's address) and answers with the call tree.
+package up
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/netwright/netwright/internal/cloudmap"
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/alb"
+	"github.com/netwright/netwright/internal/runtime/discovery"
+)
+
+// Options says where the runtime listens.
+type Options struct {
+	// PortOffset is added to each designed listener port (443 serves on
+	// 8443 with the default 8000), so no listener needs root.
+	PortOffset int
+	// Ephemeral listens on free ports instead, for tests.
+	Ephemeral bool
+	// DNSAddr and AdminAddr are host:port for the DNS server and the
+	// admin API (DiscoverInstances).
+	DNSAddr, AdminAddr string
+}
+
+// Entry is one load balancer listener served locally.
+type Entry struct {
+	LoadBalancer, Scheme, Protocol string
+	Port                           int    // designed
+	Addr                           string // local host:port
+}
+
+// Task is one running task.
+type Task struct {
+	Service, ID, Addr string
+}
+
+// Runtime is a running design. Shutdown stops it.
+type Runtime struct {
+	Entries   []Entry
+	Tasks     []Task
+	DNSAddr   string
+	AdminAddr string
+	// CAPEM is the local CA's certificate, which clients trust for the
+	// HTTPS listeners; it is made anew on each start.
+	CAPEM []byte
+	// Notes say what is not run the way AWS would run it.
+	Notes []string
+
+	servers []*http.Server
+	tcp     []net.Listener
+	albs    []*alb.Listener
+	dns     *discovery.DNSServer
+	stop    context.CancelFunc
+}
+
+var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "websocket": true}
+
+// Start brings the design up. On error everything started is stopped.
+func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err error) {
+	ctx, stop := context.WithCancel(ctx)
+	rt = &Runtime{stop: stop}
+	defer func() {
+		if err != nil {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = rt.Shutdown(sctx)
+			rt = nil
+		}
+	}()
+	listen := func(what, addr string) (net.Listener, error) {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return nil, fmt.Errorf("%s on %s: %w", what, addr, err)
+		}
+		return ln, nil
+	}
+	ephemeral := func(addr string) string {
+		if opt.Ephemeral {
+			return "127.0.0.1:0"
+		}
+		return addr
+	}
+
+	reg := discovery.NewRegistry(d)
+	if rt.dns, err = reg.ListenDNS(ephemeral(opt.DNSAddr)); err != nil {
+		return rt, fmt.Errorf("%w (change it with --dns)", err)
+	}
+	rt.DNSAddr = rt.dns.Addr
+	adminLn, err := listen("the admin API", ephemeral(opt.AdminAddr))
+	if err != nil {
+		return rt, fmt.Errorf("%w (change it with --admin)", err)
+	}
+	rt.AdminAddr = adminLn.Addr().String()
+	rt.serve(adminLn, reg, nil)
+
+	certs, caPEM, err := localCA(time.Now())
+	if err != nil {
+		return rt, err
+	}
+	rt.CAPEM = caPEM
+
+	// Tasks listen first, so load balancers and discovery know them.
+	tasks := map[string][]Task{}
+	lns := map[string]net.Listener{}
+	for _, s := range d.Services {
+		if s.Protocol == "udp" {
+			rt.Notes = append(rt.Notes, fmt.Sprintf("%s speaks UDP, which the local runtime does not run yet.", s.Name))
+			continue
+		}
+		if s.Run != "" {
+			rt.Notes = append(rt.Notes, fmt.Sprintf("%s has a run command; the local runtime does not start commands yet and runs the built-in workload.", s.Name))
+		}
+		for i := range max(s.Replicas, 1) {
+			ln, err := listen("task", "127.0.0.1:0")
+			if err != nil {
+				return rt, err
+			}
+			t := Task{Service: s.Name, ID: fmt.Sprintf("%s-%d", s.Name, i+1), Addr: ln.Addr().String()}
+			tasks[s.Name] = append(tasks[s.Name], t)
+			rt.Tasks = append(rt.Tasks, t)
+			lns[t.ID] = ln
+		}
+	}
+	rt.Notes = append(rt.Notes, "Tasks listen on 127.0.0.1 with a port each, not on their designed addresses.")
+
+	for _, ns := range d.Namespaces {
+		for _, s := range ns.Services {
+			for _, t := range tasks[s.Service] {
+				ap := netip.MustParseAddrPort(t.Addr)
+				if err := reg.Register(ns.Name, s.Service, cloudmap.Instance{ID: t.ID, Addr: ap.Addr(), Port: int(ap.Port()), Healthy: true}); err != nil {
+					return rt, err
+				}
+			}
+		}
+	}
+
+	// Load balancers: every HTTP and HTTPS listener of every ALB.
+	internal := map[string]Entry{} // service -> the internal listener in front of it
+	for i := range d.LoadBalancers {
+		lb := &d.LoadBalancers[i]
+		if lb.Type != design.ALB {
+			if lb.Type == design.NLB {
+				rt.Notes = append(rt.Notes, fmt.Sprintf("%s is a network load balancer, which the local runtime does not run yet.", lb.Name))
+			}
+			continue
+		}
+		local := map[int]int{}
+		lbLns := map[int]net.Listener{}
+		for _, l := range lb.Listeners {
+			addr := "127.0.0.1:" + strconv.Itoa(l.Port+opt.PortOffset)
+			if opt.Ephemeral {
+				addr = "127.0.0.1:0"
+			}
+			ln, err := listen(fmt.Sprintf("%s listener %d", lb.Name, l.Port), addr)
+			if err != nil {
+				return rt, fmt.Errorf("%w (change the offset with --port-offset)", err)
+			}
+			lbLns[l.Port] = ln
+			local[l.Port] = ln.Addr().(*net.TCPAddr).Port
+		}
+		for j := range lb.Listeners {
+			l := &lb.Listeners[j]
+			https := l.Protocol == "HTTPS"
+			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: https, MapPort: func(p int) int {
+				if lp, ok := local[p]; ok {
+					return lp
+				}
+				return p
+			}})
+			if err != nil {
+				return rt, err
+			}
+			rt.albs = append(rt.albs, x)
+			for _, tgID := range x.TargetGroups() {
+				tg := targetGroup(d, tgID)
+				for _, t := range tasks[tg.Service] {
+					if err := x.Register(tgID, t.ID, t.Addr); err != nil {
+						return rt, err
+					}
+				}
+				if lb.Scheme == design.Internal && tg.Service != "" {
+					internal[tg.Service] = Entry{LoadBalancer: lb.Name, Addr: lbLns[l.Port].Addr().String()}
+				}
+			}
+			var cfg *tls.Config
+			if https {
+				cfg = &tls.Config{Certificates: certs, NextProtos: []string{"http/1.1"}, MinVersion: tls.VersionTLS12}
+			}
+			rt.serve(lbLns[l.Port], x, cfg)
+			rt.Entries = append(rt.Entries, Entry{LoadBalancer: lb.Name, Scheme: lb.Scheme, Protocol: l.Protocol, Port: l.Port, Addr: lbLns[l.Port].Addr().String()})
+			go x.RunHealthChecks(ctx)
+		}
+	}
+
+	// The tasks themselves.
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second}}
+	for _, s := range d.Services {
+		for _, t := range tasks[s.Name] {
+			if s.Kind != "service" || !httpFamily[s.Protocol] {
+				rt.tcp = append(rt.tcp, lns[t.ID])
+				go serveTCP(lns[t.ID], t.ID)
+				continue
+			}
+			w := &workload{service: s.Name, task: t.ID, client: client, health: map[string]bool{}}
+			for _, tg := range d.TargetGroups {
+				if tg.Service == s.Name && tg.Health.Path != "" {
+					w.health[tg.Health.Path] = true
+				}
+			}
+			if s.Health.Path != "" {
+				w.health[s.Health.Path] = true
+			}
+			for _, f := range d.Flows {
+				if f.Kind == "service" && f.From == s.Name {
+					w.deps = append(w.deps, rt.dependency(d, f.To, internal, reg, tasks))
+				}
+			}
+			rt.serve(lns[t.ID], w, nil)
+		}
+	}
+	return rt, nil
+}
+
+// dependency decides how a task reaches service to, as the design does: an
+// internal load balancer in front of it, else its Cloud Map name (asked of
+// the local DNS server, SRV for the port), else its tasks directly.
+func (rt *Runtime) dependency(d *design.Design, to string, internal map[string]Entry, reg *discovery.Registry, tasks map[string][]Task) dependency {
+	svc := d.Service(to)
+	dep := dependency{service: to, http: svc != nil && svc.Kind == "service" && httpFamily[svc.Protocol]}
+	if e, ok := internal[to]; ok {
+		dep.via = "load balancer " + e.LoadBalancer
+		dep.dial = func(context.Context) (string, error) { return e.Addr, nil }
+		return dep
+	}
+	for _, ns := range d.Namespaces {
+		for _, s := range ns.Services {
+			if s.Service == to && ns.Type == design.NamespaceDNSPrivate {
+				name := dns.Fqdn(s.DNSName)
+				dep.via = "Cloud Map " + s.DNSName
+				dep.dial = func(ctx context.Context) (string, error) { return resolveSRV(ctx, rt.DNSAddr, name) }
+				return dep
+			}
+		}
+	}
+	var next atomic.Uint64
+	dep.via = "direct"
+	dep.dial = func(context.Context) (string, error) {
+		ts := tasks[to]
+		if len(ts) == 0 {
+			return "", fmt.Errorf("%s has no tasks running", to)
+		}
+		return ts[int(next.Add(1)-1)%len(ts)].Addr, nil
+	}
+	return dep
+}
+
+// resolveSRV asks the DNS server for name's SRV records and returns the
+// first target's address and port, as a client library would.
+func resolveSRV(ctx context.Context, server, name string) (string, error) {
+	m := new(dns.Msg)
+	m.SetQuestion(name, dns.TypeSRV)
+	in, _, err := (&dns.Client{Timeout: 2 * time.Second}).ExchangeContext(ctx, m, server)
+	if err != nil {
+		return "", fmt.Errorf("SRV %s: %w", name, err)
+	}
+	for _, rr := range in.Answer {
+		srv, ok := rr.(*dns.SRV)
+		if !ok {
+			continue
+		}
+		for _, x := range in.Extra {
+			if a, ok := x.(*dns.A); ok && a.Hdr.Name == srv.Target {
+				return net.JoinHostPort(a.A.String(), strconv.Itoa(int(srv.Port))), nil
+			}
+		}
+	}
+	return "", fmt.Errorf("SRV %s: %s with no usable answer", name, dns.RcodeToString[in.Rcode])
+}
+
+// serve runs an HTTP server on ln, with TLS when cfg is set.
+func (rt *Runtime) serve(ln net.Listener, h http.Handler, cfg *tls.Config) {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second, TLSConfig: cfg}
+	rt.servers = append(rt.servers, srv)
+	if cfg != nil {
+		ln = tls.NewListener(ln, cfg)
+	}
+	go func() { _ = srv.Serve(ln) }() // Serve returns when Shutdown closes ln
+}
+
+// Shutdown stops accepting, lets requests in flight finish until ctx ends,
+// and stops the tasks, health checks and DNS.
+func (rt *Runtime) Shutdown(ctx context.Context) error {
+	rt.stop()
+	var errs []error
+	for _, s := range slices.Backward(rt.servers) {
+		if err := s.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, ln := range rt.tcp {
+		ln.Close()
+	}
+	for _, x := range rt.albs {
+		x.Close()
+	}
+	if rt.dns != nil {
+		errs = append(errs, rt.dns.Shutdown(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+func targetGroup(d *design.Design, id string) *design.TargetGroup {
+	for i := range d.TargetGroups {
+		if d.TargetGroups[i].ID == id {
+			return &d.TargetGroups[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,166 @@
+package up
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/plan/plantest"
+)
+
+func start(t *testing.T, example string) (*design.Design, *Runtime) {
+	t.Helper()
+	d := plantest.File(t, "../../../examples/"+example+".yaml")
+	rt, err := Start(context.Background(), d, Options{Ephemeral: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := rt.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	return d, rt
+}
+
+func client(t *testing.T, rt *Runtime) *http.Client {
+	t.Helper()
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(rt.CAPEM) {
+		t.Fatal("CAPEM holds no certificate")
+	}
+	return &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func entry(t *testing.T, rt *Runtime, scheme, protocol string) Entry {
+	t.Helper()
+	for _, e := range rt.Entries {
+		if e.Scheme == scheme && e.Protocol == protocol {
+			return e
+		}
+	}
+	t.Fatalf("no %s %s listener in %v", scheme, protocol, rt.Entries)
+	return Entry{}
+}
+
+// checkTree walks a call tree: every call succeeded, and every service
+// called exactly the services the design says it depends on.
+func checkTree(t *testing.T, d *design.Design, c Call, seen map[string]bool) {
+	t.Helper()
+	seen[c.Service] = true
+	if c.Error != "" {
+		t.Errorf("%s (via %s): %s", c.Service, c.Via, c.Error)
+	}
+	if c.Task == "" || !strings.HasPrefix(c.Task, c.Service+"-") {
+		t.Errorf("%s answered as task %q", c.Service, c.Task)
+	}
+	if c.Via != "" && c.LatencyMS <= 0 {
+		t.Errorf("the call to %s took %v ms", c.Service, c.LatencyMS)
+	}
+	var want, got []string
+	for _, f := range d.Flows {
+		if f.Kind == "service" && f.From == c.Service {
+			want = append(want, f.To)
+		}
+	}
+	svc := d.Service(c.Service)
+	for _, sub := range c.Calls {
+		got = append(got, sub.Service)
+		checkTree(t, d, sub, seen)
+	}
+	if svc != nil && svc.Kind == "service" && httpFamily[svc.Protocol] {
+		slices.Sort(want)
+		slices.Sort(got)
+		if !slices.Equal(want, got) {
+			t.Errorf("%s called %v; the design says %v", c.Service, got, want)
+		}
+	}
+}
+
+func TestRequestThroughTheEntryCoversTheGraph(t *testing.T) {
+	for _, example := range []string{"three-tier", "shop"} {
+		t.Run(example, func(t *testing.T) {
+			d, rt := start(t, example)
+			e := entry(t, rt, design.InternetFacing, "HTTPS")
+			resp, err := client(t, rt).Get("https://" + strings.Replace(e.Addr, "127.0.0.1", "localhost", 1) + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET / through %s: %s", e.LoadBalancer, resp.Status)
+			}
+			var tree Call
+			if err := json.NewDecoder(resp.Body).Decode(&tree); err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			checkTree(t, d, tree, seen)
+			if example == "three-tier" && (len(tree.Calls) != 1 || !strings.HasPrefix(tree.Calls[0].Via, "load balancer ")) {
+				t.Errorf("web reached app via %v; three-tier puts an internal ALB between them", tree.Calls)
+			}
+			if len(seen) < 3 {
+				t.Errorf("the call tree reached only %v", seen)
+			}
+		})
+	}
+}
+
+func TestHTTPRedirectsToTheLocalHTTPSPort(t *testing.T) {
+	_, rt := start(t, "three-tier")
+	plain, tls := entry(t, rt, design.InternetFacing, "HTTP"), entry(t, rt, design.InternetFacing, "HTTPS")
+	resp, err := client(t, rt).Get("http://" + plain.Addr + "/a?b=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	_, port, _ := strings.Cut(tls.Addr, ":")
+	if want := "https://127.0.0.1:" + port + "/a?b=1"; resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != want {
+		t.Errorf("redirect %s to %q; want 301 to %q", resp.Status, resp.Header.Get("Location"), want)
+	}
+}
+
+func TestDiscoveryAnswersForRunningTasks(t *testing.T) {
+	d, rt := start(t, "three-tier")
+	m := new(dns.Msg)
+	m.SetQuestion("app.webapp.local.", dns.TypeA)
+	in, _, err := (&dns.Client{Timeout: 5 * time.Second}).Exchange(m, rt.DNSAddr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := d.Service("app").Replicas; len(in.Answer) != want {
+		t.Errorf("app.webapp.local: %d answers; want one per task (%d)", len(in.Answer), want)
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+rt.AdminAddr+"/", strings.NewReader(`{"NamespaceName":"webapp.local","ServiceName":"web"}`))
+	req.Header.Set("X-Amz-Target", "Route53AutoNaming_v20170314.DiscoverInstances")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Instances []map[string]any }
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || len(out.Instances) != d.Service("web").Replicas {
+		t.Errorf("DiscoverInstances web: %v %v; want %d instances", out, err, d.Service("web").Replicas)
+	}
+}
+
+func TestAddressInUseNamesTheFlag(t *testing.T) {
+	_, rt := start(t, "three-tier")
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	_, err := Start(context.Background(), d, Options{DNSAddr: rt.DNSAddr, AdminAddr: "127.0.0.1:0"})
+	if err == nil || !strings.Contains(err.Error(), "--dns") {
+		t.Errorf("a DNS address in use: %v; want an error naming --dns", err)
+	}
+}
