@@ -12,6 +12,7 @@ package alb
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -144,17 +145,58 @@ func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		x.redirect(w, r, action)
 	case design.ActionForward:
 		g := x.pickGroup(action.Forward)
-		t := g.pick(x.intn)
+		var t *target
+		sticky := g.tg.Stickiness == "lb_cookie"
+		if sticky {
+			if c, err := r.Cookie(stickyCookie); err == nil {
+				if tg, id, ok := decodeSticky(c.Value); ok && tg == g.tg.ID {
+					t = g.sticky(id)
+				}
+			}
+		}
 		if t == nil {
-			status(w, http.StatusServiceUnavailable)
-			return
+			if t = g.pick(x.intn); t == nil {
+				status(w, http.StatusServiceUnavailable)
+				return
+			}
+		}
+		if sticky {
+			x.setSticky(w, g.tg, t)
 		}
 		t.outstanding.Add(1)
-		defer t.outstanding.Add(-1)
+		defer g.done(t)
 		x.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, t)))
 	default:
 		status(w, http.StatusInternalServerError)
 	}
+}
+
+// stickyCookie is the cookie ALB's duration-based stickiness sets; the
+// CORS twin carries the same value with SameSite=None.
+const (
+	stickyCookie     = "AWSALB"
+	stickyCookieCORS = "AWSALBCORS"
+)
+
+// setSticky pins the client to t for the group's stickiness duration.
+// ALB's value is opaque and encrypted; this one is opaque.
+func (x *Listener) setSticky(w http.ResponseWriter, tg *design.TargetGroup, t *target) {
+	d := time.Duration(tg.StickinessDuration)
+	if d <= 0 {
+		d = 24 * time.Hour // ALB's default
+	}
+	v := base64.RawURLEncoding.EncodeToString([]byte(tg.ID + "\x00" + t.id))
+	exp := x.now().Add(d)
+	http.SetCookie(w, &http.Cookie{Name: stickyCookie, Value: v, Path: "/", Expires: exp})
+	http.SetCookie(w, &http.Cookie{Name: stickyCookieCORS, Value: v, Path: "/", Expires: exp, SameSite: http.SameSiteNoneMode, Secure: true})
+}
+
+func decodeSticky(v string) (tg, id string, ok bool) {
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil {
+		return "", "", false
+	}
+	return strings.Cut(string(b), "\x00")
 }
 
 // redirect answers with the designed redirect, keeping the host, path and

@@ -33,6 +33,7 @@ func listener(t *testing.T, idle time.Duration) *Listener {
 			{Priority: 10, Conditions: design.Conditions{Path: "/api/*"}, Action: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg-rr", Weight: 1}}}},
 			{Priority: 20, Conditions: design.Conditions{Path: "/lor/*"}, Action: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg-lor", Weight: 1}}}},
 			{Priority: 30, Conditions: design.Conditions{Headers: []design.KeyValue{{Key: "x-canary", Value: "tr?e"}}}, Action: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg-a", Weight: 3}, {TargetGroup: "tg-b", Weight: 1}, {TargetGroup: "tg-rr", Weight: 0}}}},
+			{Priority: 35, Conditions: design.Conditions{Path: "/sticky/*"}, Action: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg-sticky", Weight: 1}}}},
 			{Priority: 40, Conditions: design.Conditions{Path: "/old"}, Action: design.Action{Type: design.ActionRedirect, RedirectProtocol: "HTTPS", RedirectPort: 443, StatusCode: 301}},
 		}}
 	tgs := []design.TargetGroup{
@@ -40,6 +41,8 @@ func listener(t *testing.T, idle time.Duration) *Listener {
 		{ID: "tg-lor", Port: 8080, Protocol: "HTTP", Algorithm: "least_outstanding_requests", Health: health("/health")},
 		{ID: "tg-a", Port: 8080, Protocol: "HTTP", Algorithm: "weighted_random", Health: health("/health")},
 		{ID: "tg-b", Port: 8080, Protocol: "HTTP", Health: health("/health")},
+		{ID: "tg-sticky", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Stickiness: "lb_cookie", StickinessDuration: design.Duration(time.Hour),
+			DeregistrationDelay: design.Duration(300 * time.Millisecond), Health: health("/health")},
 	}
 	var mu sync.Mutex
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -294,5 +297,105 @@ func TestServesEveryDesignedListener(t *testing.T) {
 				x.Close()
 			}
 		}
+	}
+}
+
+func TestLBCookieStickiness(t *testing.T) {
+	x := listener(t, 5*time.Second)
+	a, b := newBackend(t, "a"), newBackend(t, "b")
+	register(t, x, "tg-sticky", a, b)
+	x.CheckHealth(context.Background())
+	x.CheckHealth(context.Background())
+	first := get(t, x, "/sticky/x")
+	var cookie *http.Cookie
+	for _, c := range first.Cookies() {
+		if c.Name == "AWSALB" {
+			cookie = c
+		}
+	}
+	if cookie == nil || cookie.Expires.IsZero() {
+		t.Fatalf("no AWSALB cookie with an expiry: %v", first.Header["Set-Cookie"])
+	}
+	pinned := first.Header.Get("X-Target")
+	for range 6 {
+		if got := get(t, x, "/sticky/x", "Cookie", "AWSALB="+cookie.Value).Header.Get("X-Target"); got != pinned {
+			t.Fatalf("with the cookie the request went to %s; want %s every time", got, pinned)
+		}
+	}
+	// Without the cookie round robin goes on.
+	if got := get(t, x, "/sticky/x").Header.Get("X-Target"); got == pinned {
+		t.Errorf("a request without the cookie went to %s again; round robin would pick the other", got)
+	}
+	// A pinned target that turns unhealthy loses its clients, who get a new cookie.
+	sick := a
+	if pinned == "b" {
+		sick = b
+	}
+	sick.sick.Store(true)
+	x.CheckHealth(context.Background())
+	x.CheckHealth(context.Background())
+	r := get(t, x, "/sticky/x", "Cookie", "AWSALB="+cookie.Value)
+	if r.Header.Get("X-Target") == pinned || !strings.Contains(strings.Join(r.Header["Set-Cookie"], ";"), "AWSALB=") {
+		t.Errorf("after %s turned unhealthy: went to %s, cookies %v", pinned, r.Header.Get("X-Target"), r.Header["Set-Cookie"])
+	}
+	// A cookie that does not decode, or names another group, is ignored.
+	if r := get(t, x, "/sticky/x", "Cookie", "AWSALB=%%%"); r.StatusCode != http.StatusOK {
+		t.Errorf("a garbled cookie: %d", r.StatusCode)
+	}
+}
+
+func TestDeregistrationDrains(t *testing.T) {
+	x := listener(t, 5*time.Second)
+	a, b := newBackend(t, "a"), newBackend(t, "b")
+	a.hold = make(chan struct{})
+	register(t, x, "tg-sticky", a, b)
+	done := make(chan int)
+	go func() { done <- get(t, x, "/sticky/slow").StatusCode }() // round robin: a first
+	for a.seen.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	x.Deregister("tg-sticky", "a")
+	if got := x.Health("tg-sticky")["a"]; got != Draining {
+		t.Fatalf("a with a request in flight is %q after deregistration; want draining", got)
+	}
+	for range 4 {
+		if got := get(t, x, "/sticky/new").Header.Get("X-Target"); got != "b" {
+			t.Fatalf("a draining target got a new request (%s)", got)
+		}
+	}
+	close(a.hold)
+	if code := <-done; code != http.StatusOK {
+		t.Errorf("the request in flight when a was deregistered ended %d; want 200", code)
+	}
+	if _, still := x.Health("tg-sticky")["a"]; still {
+		t.Error("a stayed registered after its last request finished")
+	}
+	// An idle target goes at once.
+	x.Deregister("tg-sticky", "b")
+	if _, still := x.Health("tg-sticky")["b"]; still {
+		t.Error("an idle target was not removed at once")
+	}
+}
+
+func TestDrainingEndsAtTheDelay(t *testing.T) {
+	x := listener(t, 5*time.Second)
+	a := newBackend(t, "a")
+	a.hold = make(chan struct{})
+	defer close(a.hold)
+	register(t, x, "tg-sticky", a)
+	go get(t, x, "/sticky/stuck")
+	for a.seen.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	x.Deregister("tg-sticky", "a")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, still := x.Health("tg-sticky")["a"]; !still {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a draining target with a stuck request was never removed; the delay is 300ms")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

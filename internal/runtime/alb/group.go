@@ -23,6 +23,7 @@ const (
 	Initial   = "initial"
 	Healthy   = "healthy"
 	Unhealthy = "unhealthy"
+	Draining  = "draining"
 )
 
 type target struct {
@@ -60,12 +61,45 @@ func (x *Listener) Register(targetGroup, id, addr string) error {
 	return nil
 }
 
-// Deregister removes a target at once; requests it is serving finish.
+// Deregister takes a target out of service: it gets no new requests, and
+// it is removed once its requests in flight finish or the group's
+// deregistration delay passes, whichever is first (at once when idle).
 func (x *Listener) Deregister(targetGroup, id string) {
-	if g, ok := x.groups[targetGroup]; ok {
+	g, ok := x.groups[targetGroup]
+	if !ok {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	i := slices.IndexFunc(g.targets, func(t *target) bool { return t.id == id })
+	if i < 0 || g.targets[i].state == Draining {
+		return
+	}
+	t := g.targets[i]
+	if t.outstanding.Load() == 0 {
+		g.targets = slices.Delete(g.targets, i, i+1)
+		return
+	}
+	t.state = Draining
+	time.AfterFunc(time.Duration(g.tg.DeregistrationDelay), func() { g.remove(t) })
+}
+
+// remove drops a target, if it is still there.
+func (g *group) remove(t *target) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.targets = slices.DeleteFunc(g.targets, func(x *target) bool { return x == t })
+}
+
+// done ends a request on t; a draining target with none left goes.
+func (g *group) done(t *target) {
+	if t.outstanding.Add(-1) == 0 {
 		g.mu.Lock()
-		g.targets = slices.DeleteFunc(g.targets, func(t *target) bool { return t.id == id })
+		draining := t.state == Draining
 		g.mu.Unlock()
+		if draining {
+			g.remove(t)
+		}
 	}
 }
 
@@ -82,12 +116,10 @@ func (x *Listener) Health(targetGroup string) map[string]string {
 	return out
 }
 
-// pick chooses a target with the group's algorithm among the healthy
-// ones, or among all when none is healthy (ALB fails open); nil when the
-// group has no targets.
-func (g *group) pick(intn func(int) int) *target {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+// routable returns the targets that may get new requests: the healthy
+// ones, or every target not draining when none is healthy (ALB fails
+// open). The caller holds g.mu.
+func (g *group) routable() []*target {
 	pool := make([]*target, 0, len(g.targets))
 	for _, t := range g.targets {
 		if t.state == Healthy {
@@ -95,8 +127,34 @@ func (g *group) pick(intn func(int) int) *target {
 		}
 	}
 	if len(pool) == 0 {
-		pool = append(pool, g.targets...)
+		for _, t := range g.targets {
+			if t.state != Draining {
+				pool = append(pool, t)
+			}
+		}
 	}
+	return pool
+}
+
+// sticky returns the target named id if it may get new requests.
+func (g *group) sticky(id string) *target {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for _, t := range g.routable() {
+		if t.id == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// pick chooses a target with the group's algorithm among the healthy
+// ones, or among all when none is healthy (ALB fails open); nil when the
+// group has no targets.
+func (g *group) pick(intn func(int) int) *target {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	pool := g.routable()
 	if len(pool) == 0 {
 		return nil
 	}
@@ -138,6 +196,9 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 				g.mu.Lock()
 				defer g.mu.Unlock()
 				h := g.tg.Health
+				if t.state == Draining {
+					return
+				}
 				if ok {
 					t.passes, t.fail = t.passes+1, 0
 					if t.passes >= h.HealthyThreshold {

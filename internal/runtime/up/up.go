@@ -16,7 +16,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -65,7 +64,8 @@ type Runtime struct {
 	// Notes say what is not run the way AWS would run it.
 	Notes []string
 
-	servers []*http.Server
+	servers []*http.Server // load balancer listeners and the admin API
+	tasks   []*http.Server
 	tcp     []net.Listener
 	albs    []*alb.Listener
 	dns     *discovery.DNSServer
@@ -110,7 +110,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		return rt, fmt.Errorf("%w (change it with --admin)", err)
 	}
 	rt.AdminAddr = adminLn.Addr().String()
-	rt.serve(adminLn, reg, nil)
+	rt.servers = append(rt.servers, serve(adminLn, reg, nil))
 
 	certs, caPEM, err := localCA(time.Now())
 	if err != nil {
@@ -205,7 +205,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 			if https {
 				cfg = &tls.Config{Certificates: certs, NextProtos: []string{"http/1.1"}, MinVersion: tls.VersionTLS12}
 			}
-			rt.serve(lbLns[l.Port], x, cfg)
+			rt.servers = append(rt.servers, serve(lbLns[l.Port], x, cfg))
 			rt.Entries = append(rt.Entries, Entry{LoadBalancer: lb.Name, Scheme: lb.Scheme, Protocol: l.Protocol, Port: l.Port, Addr: lbLns[l.Port].Addr().String()})
 			go x.RunHealthChecks(ctx)
 		}
@@ -234,7 +234,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 					w.deps = append(w.deps, rt.dependency(d, f.To, internal, reg, tasks))
 				}
 			}
-			rt.serve(lns[t.ID], w, nil)
+			rt.tasks = append(rt.tasks, serve(lns[t.ID], w, nil))
 		}
 	}
 	return rt, nil
@@ -297,24 +297,31 @@ func resolveSRV(ctx context.Context, server, name string) (string, error) {
 }
 
 // serve runs an HTTP server on ln, with TLS when cfg is set.
-func (rt *Runtime) serve(ln net.Listener, h http.Handler, cfg *tls.Config) {
+func serve(ln net.Listener, h http.Handler, cfg *tls.Config) *http.Server {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second, TLSConfig: cfg}
-	rt.servers = append(rt.servers, srv)
 	if cfg != nil {
 		ln = tls.NewListener(ln, cfg)
 	}
 	go func() { _ = srv.Serve(ln) }() // Serve returns when Shutdown closes ln
+	return srv
 }
 
-// Shutdown stops accepting, lets requests in flight finish until ctx ends,
-// and stops the tasks, health checks and DNS.
+// Shutdown stops the health checks, stops accepting at every load
+// balancer, lets requests in flight finish until ctx ends (a request
+// holds the tasks it passes through, so the graph drains with it), then
+// stops the tasks and DNS.
 func (rt *Runtime) Shutdown(ctx context.Context) error {
 	rt.stop()
 	var errs []error
-	for _, s := range slices.Backward(rt.servers) {
+	for _, s := range rt.servers {
 		if err := s.Shutdown(ctx); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	// Nothing reaches the tasks now but connections a cancelled health
+	// check may have left half-open: close, do not wait for them.
+	for _, s := range rt.tasks {
+		errs = append(errs, s.Close())
 	}
 	for _, ln := range rt.tcp {
 		ln.Close()
