@@ -41,6 +41,7 @@ type Listener struct {
 	// X-Forwarded-Proto and redirects.
 	tls       bool
 	mapPort   func(int) int
+	metrics   *Metrics
 	transport *http.Transport
 	proxy     *httputil.ReverseProxy
 	intn      func(n int) int
@@ -60,6 +61,8 @@ type Options struct {
 	// MapPort turns a designed port into the one served locally, for
 	// redirects; identity when nil.
 	MapPort func(port int) int
+	// Metrics, when set, receives the listener's numbers.
+	Metrics *Metrics
 }
 
 // New prepares the listener l of lb, whose forward actions name groups of
@@ -72,7 +75,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	for i := range tgs {
 		byID[tgs[i].ID] = &tgs[i]
 	}
-	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, now: time.Now}
+	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, metrics: opt.Metrics, now: time.Now}
 	if x.mapPort == nil {
 		x.mapPort = func(p int) int { return p }
 	}
@@ -112,7 +115,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 		IdleConnTimeout:       idle,
 		ResponseHeaderTimeout: idle, // a target silent past the idle timeout gets 504
 	}
-	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x.transport, ErrorHandler: x.targetError}
+	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x.transport, ErrorHandler: x.targetError, ModifyResponse: x.responded}
 	return x, nil
 }
 
@@ -126,15 +129,30 @@ func (x *Listener) Close() { x.transport.CloseIdleConnections() }
 
 type ctxKey struct{}
 
+// hop is what the proxy needs of a forwarded request: its target, and
+// when it was sent, for the target response time.
+type hop struct {
+	t     *target
+	tg    string
+	start time.Time
+}
+
 // ServeHTTP routes one request.
 func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req := albrules.Request{Host: r.Host, Path: r.URL.Path, Method: r.Method, Headers: r.Header, Query: r.URL.Query()}
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		req.SourceIP = ap.Addr().Unmap()
 	}
-	action := x.l.DefaultAction
+	action, ruleName, tgName := x.l.DefaultAction, "default", ""
 	if rule := albrules.Evaluate(x.l, &req); rule != nil {
-		action = rule.Action
+		action, ruleName = rule.Action, strconv.Itoa(rule.Priority)
+	}
+	if x.metrics != nil {
+		rec := &statusRecorder{ResponseWriter: w}
+		w = rec
+		defer func() {
+			x.metrics.requests.WithLabelValues(x.lb.Name, strconv.Itoa(x.l.Port), ruleName, tgName, codeClass(rec.code)).Inc()
+		}()
 	}
 	switch action.Type {
 	case design.ActionFixed:
@@ -145,6 +163,7 @@ func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		x.redirect(w, r, action)
 	case design.ActionForward:
 		g := x.pickGroup(action.Forward)
+		tgName = g.tg.ID
 		var t *target
 		sticky := g.tg.Stickiness == "lb_cookie"
 		if sticky {
@@ -165,7 +184,7 @@ func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		t.outstanding.Add(1)
 		defer g.done(t)
-		x.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, t)))
+		x.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &hop{t: t, tg: g.tg.ID, start: time.Now()})))
 	default:
 		status(w, http.StatusInternalServerError)
 	}
@@ -251,7 +270,7 @@ func (x *Listener) pickGroup(fw []design.WeightedTarget) *group {
 
 // rewrite sends the request to the chosen target with ALB's headers.
 func (x *Listener) rewrite(pr *httputil.ProxyRequest) {
-	t := pr.In.Context().Value(ctxKey{}).(*target)
+	t := pr.In.Context().Value(ctxKey{}).(*hop).t
 	pr.SetURL(&url.URL{Scheme: "http", Host: t.addr})
 	pr.Out.Host = pr.In.Host
 	// ALB appends the client's address to X-Forwarded-For.
@@ -269,6 +288,15 @@ func (x *Listener) rewrite(pr *httputil.ProxyRequest) {
 	pr.Out.Header.Set("X-Forwarded-Proto", proto)
 	pr.Out.Header.Set("X-Forwarded-Port", strconv.Itoa(x.l.Port))
 	pr.Out.Header.Set("X-Amzn-Trace-Id", traceID(pr.In.Header.Get("X-Amzn-Trace-Id"), x.now()))
+}
+
+// responded records the target response time: request sent to response
+// headers in, as CloudWatch's TargetResponseTime.
+func (x *Listener) responded(resp *http.Response) error {
+	if h, ok := resp.Request.Context().Value(ctxKey{}).(*hop); ok && x.metrics != nil {
+		x.metrics.responseTime.WithLabelValues(x.lb.Name, h.tg).Observe(time.Since(h.start).Seconds())
+	}
+	return nil
 }
 
 // traceID keeps a client's Root and adds this hop as Self, or starts a

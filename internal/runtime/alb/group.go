@@ -214,6 +214,7 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 		}
 	}
 	wg.Wait()
+	x.observeHealth()
 }
 
 // RunHealthChecks checks every group at its designed interval until ctx

@@ -28,6 +28,7 @@ const negativeTTL = 300
 //     namespace: REFUSED, as a private hosted zone's resolver never sees it.
 func (r *Registry) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	m := r.answer(req)
+	r.count(req, m)
 	if _, udp := w.RemoteAddr().(*net.UDPAddr); udp {
 		size := dns.MinMsgSize
 		if o := req.IsEdns0(); o != nil {

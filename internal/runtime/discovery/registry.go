@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/netwright/netwright/internal/cloudmap"
 	"github.com/netwright/netwright/internal/design"
 )
@@ -47,6 +49,8 @@ type Registry struct {
 	// serialises the calls.
 	randMu sync.Mutex
 	rand   func(n int) int
+	// queries counts DNS queries when Instrument was called.
+	queries *prometheus.CounterVec
 }
 
 // intn returns a random number in [0, n).

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/netwright/netwright/internal/cloudmap"
 	"github.com/netwright/netwright/internal/design"
@@ -105,12 +107,23 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		return rt, fmt.Errorf("%w (change it with --dns)", err)
 	}
 	rt.DNSAddr = rt.dns.Addr
+	metrics := prometheus.NewRegistry()
+	if err := reg.Instrument(metrics); err != nil {
+		return rt, err
+	}
+	lbMetrics, err := alb.NewMetrics(metrics)
+	if err != nil {
+		return rt, err
+	}
 	adminLn, err := listen("the admin API", ephemeral(opt.AdminAddr))
 	if err != nil {
 		return rt, fmt.Errorf("%w (change it with --admin)", err)
 	}
 	rt.AdminAddr = adminLn.Addr().String()
-	rt.servers = append(rt.servers, serve(adminLn, reg, nil))
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
+	mux.Handle("/", reg)
+	rt.servers = append(rt.servers, serve(adminLn, mux, nil, nil))
 
 	certs, caPEM, err := localCA(time.Now())
 	if err != nil {
@@ -180,7 +193,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		for j := range lb.Listeners {
 			l := &lb.Listeners[j]
 			https := l.Protocol == "HTTPS"
-			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: https, MapPort: func(p int) int {
+			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: https, Metrics: lbMetrics, MapPort: func(p int) int {
 				if lp, ok := local[p]; ok {
 					return lp
 				}
@@ -205,7 +218,15 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 			if https {
 				cfg = &tls.Config{Certificates: certs, NextProtos: []string{"http/1.1"}, MinVersion: tls.VersionTLS12}
 			}
-			rt.servers = append(rt.servers, serve(lbLns[l.Port], x, cfg))
+			conns := lbMetrics.Connections.WithLabelValues(lb.Name, strconv.Itoa(l.Port))
+			rt.servers = append(rt.servers, serve(lbLns[l.Port], x, cfg, func(_ net.Conn, st http.ConnState) {
+				switch st {
+				case http.StateNew:
+					conns.Inc()
+				case http.StateClosed, http.StateHijacked:
+					conns.Dec()
+				}
+			}))
 			rt.Entries = append(rt.Entries, Entry{LoadBalancer: lb.Name, Scheme: lb.Scheme, Protocol: l.Protocol, Port: l.Port, Addr: lbLns[l.Port].Addr().String()})
 			go x.RunHealthChecks(ctx)
 		}
@@ -234,7 +255,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 					w.deps = append(w.deps, rt.dependency(d, f.To, internal, reg, tasks))
 				}
 			}
-			rt.tasks = append(rt.tasks, serve(lns[t.ID], w, nil))
+			rt.tasks = append(rt.tasks, serve(lns[t.ID], w, nil, nil))
 		}
 	}
 	return rt, nil
@@ -296,9 +317,10 @@ func resolveSRV(ctx context.Context, server, name string) (string, error) {
 	return "", fmt.Errorf("SRV %s: %s with no usable answer", name, dns.RcodeToString[in.Rcode])
 }
 
-// serve runs an HTTP server on ln, with TLS when cfg is set.
-func serve(ln net.Listener, h http.Handler, cfg *tls.Config) *http.Server {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second, TLSConfig: cfg}
+// serve runs an HTTP server on ln, with TLS when cfg is set, telling
+// state (when set) of each connection's changes.
+func serve(ln net.Listener, h http.Handler, cfg *tls.Config, state func(net.Conn, http.ConnState)) *http.Server {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second, TLSConfig: cfg, ConnState: state}
 	if cfg != nil {
 		ln = tls.NewListener(ln, cfg)
 	}

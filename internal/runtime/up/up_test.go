@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"time"
 
 	"github.com/miekg/dns"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/plan/plantest"
@@ -163,4 +166,89 @@ func TestAddressInUseNamesTheFlag(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--dns") {
 		t.Errorf("a DNS address in use: %v; want an error naming --dns", err)
 	}
+}
+
+// TestMetrics sends one request through three-tier's entry and reads the
+// admin API's /metrics with Prometheus's own text-format parser.
+func TestMetrics(t *testing.T) {
+	_, rt := start(t, "three-tier")
+	c := client(t, rt)
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	for _, path := range []string{"/", "/"} {
+		resp, err := c.Get("https://" + e.Addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	resp, err := http.Get("http://" + rt.AdminAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	families, err := textParser().TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatalf("/metrics does not parse: %v", err)
+	}
+	value := func(family string, labels map[string]string) float64 {
+		f, ok := families[family]
+		if !ok {
+			t.Fatalf("no %s in /metrics", family)
+		}
+		total := 0.0
+	next:
+		for _, m := range f.GetMetric() {
+			got := map[string]string{}
+			for _, l := range m.GetLabel() {
+				got[l.GetName()] = l.GetValue()
+			}
+			for k, v := range labels {
+				if got[k] != v {
+					continue next
+				}
+			}
+			switch {
+			case m.Counter != nil:
+				total += m.GetCounter().GetValue()
+			case m.Gauge != nil:
+				total += m.GetGauge().GetValue()
+			case m.Histogram != nil:
+				total += float64(m.GetHistogram().GetSampleCount())
+			}
+		}
+		return total
+	}
+	if got := value("netwright_alb_requests_total", map[string]string{"load_balancer": e.LoadBalancer, "listener": "443", "rule": "default", "target_group": "tg-webapp-web-8080", "code_class": "2xx"}); got != 2 {
+		t.Errorf("public 2xx requests: %v; want 2", got)
+	}
+	// Each request crossed the internal ALB to app once.
+	if got := value("netwright_alb_target_response_seconds", map[string]string{"target_group": "tg-webapp-app-9000"}); got != 2 {
+		t.Errorf("app's target response time samples: %v; want 2", got)
+	}
+	if got := value("netwright_alb_active_connections", map[string]string{"load_balancer": e.LoadBalancer, "listener": "443"}); got != 1 {
+		t.Errorf("open connections to the public HTTPS listener: %v; want the client's one kept alive", got)
+	}
+	_ = value("netwright_alb_healthy_targets", nil)
+	m := new(dns.Msg)
+	m.SetQuestion("nope.webapp.local.", dns.TypeA)
+	if _, _, err := (&dns.Client{Timeout: 5 * time.Second}).Exchange(m, rt.DNSAddr); err != nil {
+		t.Fatal(err)
+	}
+	resp2, err := http.Get("http://" + rt.AdminAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp2.Body.Close()
+	if families, err = textParser().TextToMetricFamilies(resp2.Body); err != nil {
+		t.Fatal(err)
+	}
+	if got := value("netwright_dns_queries_total", map[string]string{"name": "unknown", "type": "A", "rcode": "NXDOMAIN"}); got != 1 {
+		t.Errorf("NXDOMAIN queries counted: %v; want 1", got)
+	}
+}
+
+func textParser() *expfmt.TextParser {
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	return &p
 }

@@ -1,0 +1,100 @@
+package alb
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the numbers CloudWatch gives for an ALB, as Prometheus
+// series: requests by rule, target group and status class
+// (RequestCount, HTTPCode_*), target response time (TargetResponseTime),
+// healthy and unhealthy targets (HealthyHostCount, UnHealthyHostCount) and
+// open client connections (ActiveConnectionCount).
+type Metrics struct {
+	requests     *prometheus.CounterVec
+	responseTime *prometheus.HistogramVec
+	healthy      *prometheus.GaugeVec
+	unhealthy    *prometheus.GaugeVec
+	// Connections counts open client connections per load balancer; the
+	// server that accepts them updates it.
+	Connections *prometheus.GaugeVec
+}
+
+// NewMetrics makes the series and registers them.
+func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
+	m := &Metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "netwright_alb_requests_total",
+			Help: "Requests a load balancer listener answered, by matched rule (priority or default), target group (empty when none) and status class (2xx..5xx)."},
+			[]string{"load_balancer", "listener", "rule", "target_group", "code_class"}),
+		responseTime: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "netwright_alb_target_response_seconds",
+			Help:    "Time from sending a request to a target until its response headers arrived.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)},
+			[]string{"load_balancer", "target_group"}),
+		healthy: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "netwright_alb_healthy_targets",
+			Help: "Targets of a target group in the healthy state."}, []string{"load_balancer", "target_group"}),
+		unhealthy: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "netwright_alb_unhealthy_targets",
+			Help: "Targets of a target group in the unhealthy state."}, []string{"load_balancer", "target_group"}),
+		Connections: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "netwright_alb_active_connections",
+			Help: "Client connections open to a load balancer listener."}, []string{"load_balancer", "listener"}),
+	}
+	for _, c := range []prometheus.Collector{m.requests, m.responseTime, m.healthy, m.unhealthy, m.Connections} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.code == 0 {
+		s.code = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.code == 0 {
+		s.code = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach Flush and Hijack.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func codeClass(code int) string {
+	if code == 0 {
+		return "none" // the client left before an answer
+	}
+	return strconv.Itoa(code/100) + "xx"
+}
+
+// observeHealth sets the healthy and unhealthy counts of every group.
+func (x *Listener) observeHealth() {
+	if x.metrics == nil {
+		return
+	}
+	for id, g := range x.groups {
+		g.mu.Lock()
+		var h, u int
+		for _, t := range g.targets {
+			switch t.state {
+			case Healthy:
+				h++
+			case Unhealthy:
+				u++
+			}
+		}
+		g.mu.Unlock()
+		x.metrics.healthy.WithLabelValues(x.lb.Name, id).Set(float64(h))
+		x.metrics.unhealthy.WithLabelValues(x.lb.Name, id).Set(float64(u))
+	}
+}
