@@ -74,6 +74,7 @@ func commands() []command {
 		{"reach", "FILE SRC DST[:PORT]", "show the hop-by-hop path of one flow and what admits or blocks it", runReach},
 		{"export", "FILE", "write the design as CloudFormation, Terraform, an SVG diagram or a review report (--format, -o DIR)", runExport},
 		{"up", "FILE", "run the design on this machine: tasks, ALB listeners, Cloud Map DNS", runUp},
+		{"status", "", "show a running `up`: listeners, rules, targets and their health (--watch)", runStatus},
 		{"optimize", "FILE", "print performance recommendations and the monthly cost estimate", runOptimize},
 		{"route", "FILE", "show which ALB listener rule a request matches and where it goes", runRoute},
 		{"schema", "", "print the JSON Schema of the spec", runSchema},

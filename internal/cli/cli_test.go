@@ -11,10 +11,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/plan"
+	"github.com/netwright/netwright/internal/runtime/up"
+	"github.com/netwright/netwright/internal/spec"
 )
 
 type result struct {
@@ -320,5 +324,42 @@ func TestUp(t *testing.T) {
 	}
 	if r := run(t, false, nil, "up", "--port-offset", "-1", "../../examples/three-tier.yaml"); r.code != ExitUsage {
 		t.Errorf("a negative offset: exit %d", r.code)
+	}
+}
+
+func TestStatus(t *testing.T) {
+	src, err := os.ReadFile("../../examples/three-tier.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := spec.Parse("three-tier.yaml", src)
+	d, _ := plan.Build(s)
+	rt, err := up.Start(context.Background(), d, up.Options{Ephemeral: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		rt.Shutdown(ctx)
+	}()
+	r := run(t, false, nil, "status", "--admin", rt.AdminAddr)
+	if r.code != ExitOK {
+		t.Fatalf("status = %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"webapp-public (internet-facing) HTTPS 443", "rule default", "-> forward to tg-webapp-web-8080",
+		"target group tg-webapp-app-9000 (least_outstanding_requests)", "web-1", "app-3", "0 in flight"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("status lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	if r := run(t, false, nil, "status", "--admin", addr); r.code != ExitUsage || !strings.Contains(r.stderr, "is `netwright up` running") {
+		t.Errorf("status with nothing listening: %d %q", r.code, r.stderr)
 	}
 }

@@ -1,6 +1,7 @@
 package design
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 
@@ -141,6 +142,31 @@ type Action struct {
 	// StatusCode is the redirect or fixed response code.
 	StatusCode int    `json:"status_code,omitempty"`
 	Body       string `json:"body,omitempty"`
+}
+
+// String says what the action does: "forward to tg-a 75%, tg-b 25%"
+// (shares of the weights), "redirect to HTTPS:443 (301)" or "fixed
+// response 404".
+func (a Action) String() string {
+	switch a.Type {
+	case ActionRedirect:
+		return fmt.Sprintf("redirect to %s:%d (%d)", a.RedirectProtocol, a.RedirectPort, a.StatusCode)
+	case ActionFixed:
+		return fmt.Sprintf("fixed response %d", a.StatusCode)
+	}
+	total := 0
+	for _, f := range a.Forward {
+		total += f.Weight
+	}
+	var parts []string
+	for _, f := range a.Forward {
+		if len(a.Forward) == 1 {
+			parts = append(parts, f.TargetGroup)
+		} else {
+			parts = append(parts, fmt.Sprintf("%s %d%%", f.TargetGroup, f.Weight*100/max(total, 1)))
+		}
+	}
+	return "forward to " + strings.Join(parts, ", ")
 }
 
 // WeightedTarget is one target group of a forward action.

@@ -73,9 +73,9 @@ func sections(d *design.Design, r *analysis.Report) []section {
 	for _, lb := range d.LoadBalancers {
 		for _, l := range lb.Listeners {
 			for _, rl := range l.Rules {
-				rules.Rows = append(rules.Rows, []string{lb.ID, fmt.Sprintf("%s %d", l.Protocol, l.Port), fmt.Sprint(rl.Priority), rl.Source, rl.Conditions.String(), action(rl.Action)})
+				rules.Rows = append(rules.Rows, []string{lb.ID, fmt.Sprintf("%s %d", l.Protocol, l.Port), fmt.Sprint(rl.Priority), rl.Source, rl.Conditions.String(), rl.Action.String()})
 			}
-			rules.Rows = append(rules.Rows, []string{lb.ID, fmt.Sprintf("%s %d", l.Protocol, l.Port), "default", "", "", action(l.DefaultAction)})
+			rules.Rows = append(rules.Rows, []string{lb.ID, fmt.Sprintf("%s %d", l.Protocol, l.Port), "default", "", "", l.DefaultAction.String()})
 		}
 	}
 	out = append(out, rules)
@@ -142,20 +142,6 @@ func sections(d *design.Design, r *analysis.Report) []section {
 		out = append(out, cost)
 	}
 	return out
-}
-
-func action(a design.Action) string {
-	switch a.Type {
-	case design.ActionRedirect:
-		return fmt.Sprintf("redirect to %s:%d", a.RedirectProtocol, a.RedirectPort)
-	case design.ActionFixed:
-		return fmt.Sprintf("fixed response %d", a.StatusCode)
-	}
-	var parts []string
-	for _, f := range a.Forward {
-		parts = append(parts, fmt.Sprintf("%s (weight %d)", f.TargetGroup, f.Weight))
-	}
-	return "forward to " + strings.Join(parts, ", ")
 }
 
 // Markdown writes the report as Markdown; the diagram is the SVG file

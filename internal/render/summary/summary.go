@@ -275,28 +275,6 @@ func writeNACLs(b *strings.Builder, d *design.Design) {
 	}
 }
 
-func targetsOf(a design.Action) string {
-	switch a.Type {
-	case design.ActionRedirect:
-		return fmt.Sprintf("redirect to %s:%d (%d)", a.RedirectProtocol, a.RedirectPort, a.StatusCode)
-	case design.ActionFixed:
-		return fmt.Sprintf("fixed response %d", a.StatusCode)
-	}
-	total := 0
-	for _, f := range a.Forward {
-		total += f.Weight
-	}
-	var parts []string
-	for _, f := range a.Forward {
-		if len(a.Forward) == 1 {
-			parts = append(parts, f.TargetGroup)
-		} else {
-			parts = append(parts, fmt.Sprintf("%s %d%%", f.TargetGroup, f.Weight*100/max(total, 1)))
-		}
-	}
-	return "forward to " + strings.Join(parts, ", ")
-}
-
 func writeLoadBalancers(b *strings.Builder, d *design.Design) {
 	if len(d.LoadBalancers) == 0 {
 		return
@@ -336,9 +314,9 @@ func writeLoadBalancers(b *strings.Builder, d *design.Design) {
 			fmt.Fprintf(b, "    listener %s %d%s\n", l.Protocol, l.Port, extra)
 			tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 			for _, r := range l.Rules {
-				fmt.Fprintf(tw, "      priority %d\t%s\t%s\t%s\n", r.Priority, r.Source, r.Conditions.String(), targetsOf(r.Action))
+				fmt.Fprintf(tw, "      priority %d\t%s\t%s\t%s\n", r.Priority, r.Source, r.Conditions.String(), r.Action.String())
 			}
-			fmt.Fprintf(tw, "      default\t\t\t%s\n", targetsOf(l.DefaultAction))
+			fmt.Fprintf(tw, "      default\t\t\t%s\n", l.DefaultAction.String())
 			tw.Flush()
 		}
 	}

@@ -103,6 +103,29 @@ func (g *group) done(t *target) {
 	}
 }
 
+// TargetStatus is one target as `netwright status` shows it.
+type TargetStatus struct {
+	ID       string `json:"id"`
+	Addr     string `json:"addr"`
+	State    string `json:"state"`
+	InFlight int64  `json:"in_flight"`
+}
+
+// Targets returns a target group's targets in registration order.
+func (x *Listener) Targets(targetGroup string) []TargetStatus {
+	g, ok := x.groups[targetGroup]
+	if !ok {
+		return nil
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	out := make([]TargetStatus, 0, len(g.targets))
+	for _, t := range g.targets {
+		out = append(out, TargetStatus{ID: t.id, Addr: t.addr, State: t.state, InFlight: t.outstanding.Load()})
+	}
+	return out
+}
+
 // Health returns each target's state, by target ID.
 func (x *Listener) Health(targetGroup string) map[string]string {
 	out := map[string]string{}

@@ -11,6 +11,7 @@ package up
 import (
 	"context"
 	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -67,11 +68,14 @@ type Runtime struct {
 	Notes []string
 
 	servers []*http.Server // load balancer listeners and the admin API
-	tasks   []*http.Server
-	tcp     []net.Listener
-	albs    []*alb.Listener
-	dns     *discovery.DNSServer
-	stop    context.CancelFunc
+	// listeners are the served ALB listeners, with what status shows.
+	listeners []served
+	tasks     []*http.Server
+	tcp       []net.Listener
+	albs      []*alb.Listener
+	dns       *discovery.DNSServer
+	stop      context.CancelFunc
+	design    *design.Design
 }
 
 var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "websocket": true}
@@ -79,7 +83,7 @@ var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "web
 // Start brings the design up. On error everything started is stopped.
 func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err error) {
 	ctx, stop := context.WithCancel(ctx)
-	rt = &Runtime{stop: stop}
+	rt = &Runtime{stop: stop, design: d}
 	defer func() {
 		if err != nil {
 			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -122,6 +126,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	rt.AdminAddr = adminLn.Addr().String()
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /status", rt.status)
 	mux.Handle("/", reg)
 	rt.servers = append(rt.servers, serve(adminLn, mux, nil, nil))
 
@@ -203,6 +208,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 				return rt, err
 			}
 			rt.albs = append(rt.albs, x)
+			rt.listeners = append(rt.listeners, served{lb: lb, l: l, x: x})
 			for _, tgID := range x.TargetGroups() {
 				tg := targetGroup(d, tgID)
 				for _, t := range tasks[tg.Service] {
@@ -227,6 +233,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 					conns.Dec()
 				}
 			}))
+			rt.listeners[len(rt.listeners)-1].addr = lbLns[l.Port].Addr().String()
 			rt.Entries = append(rt.Entries, Entry{LoadBalancer: lb.Name, Scheme: lb.Scheme, Protocol: l.Protocol, Port: l.Port, Addr: lbLns[l.Port].Addr().String()})
 			go x.RunHealthChecks(ctx)
 		}
@@ -364,4 +371,64 @@ func targetGroup(d *design.Design, id string) *design.TargetGroup {
 		}
 	}
 	return nil
+}
+
+// served is one ALB listener being served.
+type served struct {
+	lb   *design.LoadBalancer
+	l    *design.Listener
+	x    *alb.Listener
+	addr string
+}
+
+// Status is what GET /status on the admin API returns: every listener
+// with its rules, and every target group with its targets' health.
+type Status struct {
+	Listeners []ListenerStatus `json:"listeners"`
+}
+
+// ListenerStatus is one served listener.
+type ListenerStatus struct {
+	LoadBalancer string              `json:"load_balancer"`
+	Scheme       string              `json:"scheme"`
+	Port         int                 `json:"port"`
+	Protocol     string              `json:"protocol"`
+	Addr         string              `json:"addr"`
+	Rules        []RuleStatus        `json:"rules"`
+	TargetGroups []TargetGroupStatus `json:"target_groups"`
+}
+
+// RuleStatus is a listener rule, the default last.
+type RuleStatus struct {
+	Priority   string `json:"priority"`
+	Conditions string `json:"conditions"`
+	Action     string `json:"action"`
+}
+
+// TargetGroupStatus is a target group and its targets.
+type TargetGroupStatus struct {
+	ID        string             `json:"id"`
+	Algorithm string             `json:"algorithm"`
+	Targets   []alb.TargetStatus `json:"targets"`
+}
+
+func (rt *Runtime) status(w http.ResponseWriter, _ *http.Request) {
+	var out Status
+	for _, s := range rt.listeners {
+		ls := ListenerStatus{LoadBalancer: s.lb.Name, Scheme: s.lb.Scheme, Port: s.l.Port, Protocol: s.l.Protocol, Addr: s.addr}
+		for _, r := range s.l.Rules {
+			ls.Rules = append(ls.Rules, RuleStatus{Priority: strconv.Itoa(r.Priority), Conditions: r.Conditions.String(), Action: r.Action.String()})
+		}
+		ls.Rules = append(ls.Rules, RuleStatus{Priority: "default", Action: s.l.DefaultAction.String()})
+		for _, id := range s.x.TargetGroups() {
+			algo := ""
+			if tg := targetGroup(rt.design, id); tg != nil {
+				algo = tg.Algorithm
+			}
+			ls.TargetGroups = append(ls.TargetGroups, TargetGroupStatus{ID: id, Algorithm: algo, Targets: s.x.Targets(id)})
+		}
+		out.Listeners = append(out.Listeners, ls)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out) // a client that left needs no answer
 }
