@@ -42,6 +42,7 @@ type Listener struct {
 	tls       bool
 	mapPort   func(int) int
 	metrics   *Metrics
+	scale     float64
 	transport *http.Transport
 	proxy     *httputil.ReverseProxy
 	intn      func(n int) int
@@ -63,6 +64,9 @@ type Options struct {
 	MapPort func(port int) int
 	// Metrics, when set, receives the listener's numbers.
 	Metrics *Metrics
+	// TimeScale multiplies health-check intervals and timeouts (0 or 1:
+	// as designed); tests and demos shrink them.
+	TimeScale float64
 }
 
 // New prepares the listener l of lb, whose forward actions name groups of
@@ -75,7 +79,10 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	for i := range tgs {
 		byID[tgs[i].ID] = &tgs[i]
 	}
-	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, metrics: opt.Metrics, now: time.Now}
+	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, metrics: opt.Metrics, scale: opt.TimeScale, now: time.Now}
+	if x.scale <= 0 {
+		x.scale = 1
+	}
 	if x.mapPort == nil {
 		x.mapPort = func(p int) int { return p }
 	}

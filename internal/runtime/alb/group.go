@@ -245,7 +245,7 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 func (x *Listener) RunHealthChecks(ctx context.Context) {
 	interval := time.Duration(0)
 	for _, g := range x.groups {
-		if d := time.Duration(g.tg.Health.Interval); interval == 0 || d < interval {
+		if d := x.scaled(g.tg.Health.Interval); interval == 0 || d < interval {
 			interval = d
 		}
 	}
@@ -268,7 +268,7 @@ func (x *Listener) RunHealthChecks(ctx context.Context) {
 // match the matcher, or a TCP connect, within the designed timeout.
 func (x *Listener) probe(ctx context.Context, tg *design.TargetGroup, t *target) bool {
 	h := tg.Health
-	timeout := time.Duration(h.Timeout)
+	timeout := x.scaled(h.Timeout)
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
@@ -301,6 +301,11 @@ func (x *Listener) probe(ctx context.Context, tg *design.TargetGroup, t *target)
 	}
 	resp.Body.Close()
 	return matches(h.Matcher, resp.StatusCode)
+}
+
+// scaled applies the listener's time scale to a designed duration.
+func (x *Listener) scaled(d design.Duration) time.Duration {
+	return time.Duration(float64(d) * x.scale)
 }
 
 // matches reports whether code satisfies an ALB matcher: "200",

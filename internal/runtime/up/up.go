@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -41,6 +42,9 @@ type Options struct {
 	// DNSAddr and AdminAddr are host:port for the DNS server and the
 	// admin API (DiscoverInstances).
 	DNSAddr, AdminAddr string
+	// TimeScale multiplies health-check intervals and timeouts (0 or 1:
+	// as designed), for tests and demos.
+	TimeScale float64
 }
 
 // Entry is one load balancer listener served locally.
@@ -76,6 +80,8 @@ type Runtime struct {
 	dns       *discovery.DNSServer
 	stop      context.CancelFunc
 	design    *design.Design
+	// workloads are the built-in tasks by ID, for the fault API.
+	workloads map[string]*workload
 }
 
 var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "websocket": true}
@@ -83,7 +89,10 @@ var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "web
 // Start brings the design up. On error everything started is stopped.
 func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err error) {
 	ctx, stop := context.WithCancel(ctx)
-	rt = &Runtime{stop: stop, design: d}
+	rt = &Runtime{stop: stop, design: d, workloads: map[string]*workload{}}
+	if opt.TimeScale <= 0 {
+		opt.TimeScale = 1
+	}
 	defer func() {
 		if err != nil {
 			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -127,6 +136,8 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /status", rt.status)
+	mux.HandleFunc("PUT /faults/{task}", rt.setFaults)
+	mux.HandleFunc("DELETE /faults/{task}", rt.setFaults)
 	mux.Handle("/", reg)
 	rt.servers = append(rt.servers, serve(adminLn, mux, nil, nil))
 
@@ -198,7 +209,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		for j := range lb.Listeners {
 			l := &lb.Listeners[j]
 			https := l.Protocol == "HTTPS"
-			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: https, Metrics: lbMetrics, MapPort: func(p int) int {
+			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: https, Metrics: lbMetrics, TimeScale: opt.TimeScale, MapPort: func(p int) int {
 				if lp, ok := local[p]; ok {
 					return lp
 				}
@@ -262,10 +273,117 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 					w.deps = append(w.deps, rt.dependency(d, f.To, internal, reg, tasks))
 				}
 			}
+			rt.workloads[t.ID] = w
 			rt.tasks = append(rt.tasks, serve(lns[t.ID], w, nil, nil))
 		}
 	}
+	// ECS checks each task's container health and pushes it to Cloud Map.
+	for _, ns := range d.Namespaces {
+		for _, ds := range ns.Services {
+			if s := d.Service(ds.Service); s != nil {
+				go taskHealth(ctx, reg, ns.Name, s, tasks[s.Name], opt.TimeScale)
+			}
+		}
+	}
 	return rt, nil
+}
+
+// taskHealth checks a service's tasks with the service's health check
+// and tells Cloud Map, as ECS does: unhealthy after the unhealthy
+// threshold of failures in a row, healthy again after the healthy
+// threshold of passes.
+func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, s *design.Service, ts []Task, scale float64) {
+	h := s.Health
+	interval := time.Duration(float64(h.Interval) * scale)
+	timeout := time.Duration(float64(h.Timeout) * scale)
+	if interval <= 0 || len(ts) == 0 {
+		return
+	}
+	if timeout <= 0 || timeout > interval {
+		timeout = interval
+	}
+	type count struct{ pass, fail int }
+	counts := make([]count, len(ts))
+	healthy := make([]bool, len(ts))
+	for i := range healthy {
+		healthy[i] = true
+	}
+	client := &http.Client{Timeout: timeout}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for i, t := range ts {
+			ok := probeTask(ctx, client, t.Addr, h.Path, timeout)
+			c := &counts[i]
+			if ok {
+				c.pass, c.fail = c.pass+1, 0
+			} else {
+				c.pass, c.fail = 0, c.fail+1
+			}
+			switch {
+			case healthy[i] && c.fail >= max(h.UnhealthyThreshold, 1):
+				healthy[i] = false
+			case !healthy[i] && c.pass >= max(h.HealthyThreshold, 1):
+				healthy[i] = true
+			default:
+				continue
+			}
+			_ = reg.SetHealth(namespace, s.Name, t.ID, healthy[i]) // the task is registered
+		}
+	}
+}
+
+func probeTask(ctx context.Context, c *http.Client, addr, path string, timeout time.Duration) bool {
+	if path == "" {
+		conn, err := (&net.Dialer{Timeout: timeout}).DialContext(ctx, "tcp", addr)
+		if err == nil {
+			conn.Close()
+		}
+		return err == nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+path, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode >= 200 && resp.StatusCode < 300
+}
+
+// setFaults sets (PUT, a JSON Faults) or clears (DELETE) a built-in
+// task's faults.
+func (rt *Runtime) setFaults(w http.ResponseWriter, r *http.Request) {
+	wl, ok := rt.workloads[r.PathValue("task")]
+	if !ok {
+		http.Error(w, "no built-in task "+r.PathValue("task"), http.StatusNotFound)
+		return
+	}
+	if r.Method == http.MethodDelete {
+		wl.faults.Store(nil)
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	var f Faults
+	dec := json.NewDecoder(io.LimitReader(r.Body, 4096))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		http.Error(w, "the body is not faults: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if f.ErrorRate < 0 || f.ErrorRate > 1 || f.LatencyMS < 0 || f.LatencyMS > 600000 {
+		http.Error(w, "error_rate must be 0 to 1 and latency_ms 0 to 600000", http.StatusBadRequest)
+		return
+	}
+	wl.faults.Store(&f)
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // dependency decides how a task reaches service to, as the design does: an

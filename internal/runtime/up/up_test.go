@@ -252,3 +252,125 @@ func textParser() *expfmt.TextParser {
 	p := expfmt.NewTextParser(model.UTF8Validation)
 	return &p
 }
+
+func admin(t *testing.T, rt *Runtime, method, path, body string) int {
+	t.Helper()
+	req, _ := http.NewRequest(method, "http://"+rt.AdminAddr+path, strings.NewReader(body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// eventually polls cond until it holds or 15 s pass.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not happen within 15 s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestUnhealthyTaskLeavesAndComesBack makes app-1 fail its health checks
+// (health checks run 100 times faster than designed) and checks it leaves
+// the internal ALB's target group and Cloud Map's answers, gets no
+// requests, and returns once it passes again.
+func TestUnhealthyTaskLeavesAndComesBack(t *testing.T) {
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	rt, err := Start(context.Background(), d, Options{Ephemeral: true, TimeScale: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		rt.Shutdown(ctx)
+	}()
+	albState := func(task string) string {
+		for _, l := range rt.listeners {
+			for _, ts := range l.x.Targets("tg-webapp-app-9000") {
+				if ts.ID == task {
+					return ts.State
+				}
+			}
+		}
+		return ""
+	}
+	inDNS := func(task string) bool {
+		m := new(dns.Msg)
+		m.SetQuestion("app.webapp.local.", dns.TypeSRV)
+		in, _, err := (&dns.Client{Timeout: 5 * time.Second}).Exchange(m, rt.DNSAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rr := range in.Answer {
+			if strings.HasPrefix(rr.(*dns.SRV).Target, task+".") {
+				return true
+			}
+		}
+		return false
+	}
+	eventually(t, "app-1 becoming healthy in the target group", func() bool { return albState("app-1") == "healthy" })
+	if code := admin(t, rt, http.MethodPut, "/faults/app-1", `{"fail_health": true}`); code != http.StatusNoContent {
+		t.Fatalf("PUT faults: %d", code)
+	}
+	eventually(t, "app-1 turning unhealthy in the target group", func() bool { return albState("app-1") == "unhealthy" })
+	eventually(t, "app-1 leaving Cloud Map's answers", func() bool { return !inDNS("app-1") })
+	c := client(t, rt)
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	for range 9 {
+		resp, err := c.Get("https://" + e.Addr + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tree Call
+		json.NewDecoder(resp.Body).Decode(&tree)
+		resp.Body.Close()
+		if len(tree.Calls) == 1 && tree.Calls[0].Task == "app-1" {
+			t.Fatal("an unhealthy target got a request")
+		}
+	}
+	if code := admin(t, rt, http.MethodDelete, "/faults/app-1", ""); code != http.StatusNoContent {
+		t.Fatalf("DELETE faults: %d", code)
+	}
+	eventually(t, "app-1 coming back to the target group", func() bool { return albState("app-1") == "healthy" })
+	eventually(t, "app-1 coming back to Cloud Map's answers", func() bool { return inDNS("app-1") })
+}
+
+func TestFaultAPI(t *testing.T) {
+	_, rt := start(t, "three-tier")
+	for _, tt := range []struct {
+		method, path, body string
+		code               int
+	}{
+		{http.MethodPut, "/faults/web-1", `{"error_rate": 1}`, http.StatusNoContent},
+		{http.MethodPut, "/faults/web-1", `{"error_rate": 2}`, http.StatusBadRequest},
+		{http.MethodPut, "/faults/web-1", `{"latency": 5}`, http.StatusBadRequest},
+		{http.MethodPut, "/faults/nope-1", `{}`, http.StatusNotFound},
+		{http.MethodPut, "/faults/db-1", `{}`, http.StatusNotFound}, // a data store runs no built-in HTTP task
+	} {
+		if code := admin(t, rt, tt.method, tt.path, tt.body); code != tt.code {
+			t.Errorf("%s %s %s: %d; want %d", tt.method, tt.path, tt.body, code, tt.code)
+		}
+	}
+	// web-1 now answers every request 500; ALB passes a target's 500 on.
+	c := client(t, rt)
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	saw500 := false
+	for range 6 {
+		resp, err := c.Get("https://" + e.Addr + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		saw500 = saw500 || resp.StatusCode == http.StatusInternalServerError
+	}
+	if !saw500 {
+		t.Error("six requests over three web tasks, one failing every request, saw no 500")
+	}
+}

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -43,6 +45,16 @@ type dependency struct {
 	http bool
 }
 
+// Faults are what the admin API can make a built-in task do wrong.
+type Faults struct {
+	// ErrorRate is the share of requests (0 to 1) answered 500.
+	ErrorRate float64 `json:"error_rate"`
+	// LatencyMS is added before answering each request.
+	LatencyMS int `json:"latency_ms"`
+	// FailHealth makes health checks get 503.
+	FailHealth bool `json:"fail_health"`
+}
+
 // workload is the built-in task: it answers health checks and, on any
 // other request, calls every dependency and returns the call tree.
 type workload struct {
@@ -50,13 +62,30 @@ type workload struct {
 	health        map[string]bool // health-check paths
 	deps          []dependency
 	client        *http.Client
+	faults        atomic.Pointer[Faults]
 }
 
 func (w *workload) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	// A call from another task carries the depth; anything else on a
 	// health-check path is a health check.
+	f := w.faults.Load()
 	if w.health[r.URL.Path] && r.Header.Get(depthHeader) == "" {
+		if f != nil && f.FailHealth {
+			http.Error(rw, "failing health checks (fault injected)", http.StatusServiceUnavailable)
+			return
+		}
 		fmt.Fprintln(rw, "ok")
+		return
+	}
+	if f != nil && f.LatencyMS > 0 {
+		select {
+		case <-time.After(time.Duration(f.LatencyMS) * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	if f != nil && f.ErrorRate > 0 && rand.Float64() < f.ErrorRate {
+		http.Error(rw, "error (fault injected)", http.StatusInternalServerError)
 		return
 	}
 	depth, _ := strconv.Atoi(r.Header.Get(depthHeader))
