@@ -32,7 +32,7 @@ func runUp(env Env, args []string) int {
 	}
 	ctx, stop := interrupted(env)
 	defer stop()
-	rt, err := up.Start(ctx, d, up.Options{PortOffset: *offset, DNSAddr: *dnsAddr, AdminAddr: *admin})
+	rt, err := up.Start(ctx, d, up.Options{PortOffset: *offset, DNSAddr: *dnsAddr, AdminAddr: *admin, Output: env.Stdout})
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "netwright up: %v\n", err)
 		return ExitUsage

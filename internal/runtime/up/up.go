@@ -19,6 +19,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,6 +47,9 @@ type Options struct {
 	// TimeScale multiplies health-check intervals and timeouts (0 or 1:
 	// as designed), for tests and demos.
 	TimeScale float64
+	// Output receives the output of `run` commands, each line after its
+	// task's name; nil discards it.
+	Output io.Writer
 }
 
 // Entry is one load balancer listener served locally.
@@ -82,6 +87,9 @@ type Runtime struct {
 	design    *design.Design
 	// workloads are the built-in tasks by ID, for the fault API.
 	workloads map[string]*workload
+	// procs are the tasks run by `run` commands.
+	procs  []*process
+	procWG sync.WaitGroup
 }
 
 var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "websocket": true}
@@ -154,9 +162,6 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		if s.Protocol == "udp" {
 			rt.Notes = append(rt.Notes, fmt.Sprintf("%s speaks UDP, which the local runtime does not run yet.", s.Name))
 			continue
-		}
-		if s.Run != "" {
-			rt.Notes = append(rt.Notes, fmt.Sprintf("%s has a run command; the local runtime does not start commands yet and runs the built-in workload.", s.Name))
 		}
 		for i := range max(s.Replicas, 1) {
 			ln, err := listen("task", "127.0.0.1:0")
@@ -252,8 +257,16 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 
 	// The tasks themselves.
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second}}
+	out := &lockedWriter{w: io.Discard}
+	if opt.Output != nil {
+		out.w = opt.Output
+	}
 	for _, s := range d.Services {
-		for _, t := range tasks[s.Name] {
+		for i, t := range tasks[s.Name] {
+			if s.Run != "" {
+				rt.startProcess(ctx, d, &s, i, t, lns[t.ID], internal, tasks, out)
+				continue
+			}
 			if s.Kind != "service" || !httpFamily[s.Protocol] {
 				rt.tcp = append(rt.tcp, lns[t.ID])
 				go serveTCP(lns[t.ID], t.ID)
@@ -286,6 +299,45 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		}
 	}
 	return rt, nil
+}
+
+// startProcess runs task t of s with its `run` command. The task's port
+// is the one its listener held, released just before the command starts;
+// the environment says where the task listens and how to reach the
+// DNS server and each dependency.
+func (rt *Runtime) startProcess(ctx context.Context, d *design.Design, s *design.Service, i int, t Task, ln net.Listener, internal map[string]Entry, tasks map[string][]Task, out *lockedWriter) {
+	_, port, _ := net.SplitHostPort(t.Addr)
+	env := []string{"PORT=" + port, "HOST=127.0.0.1", "NETWRIGHT_DNS=" + rt.DNSAddr, "NETWRIGHT_SERVICE=" + s.Name, "NETWRIGHT_TASK=" + t.ID}
+	for _, f := range d.Flows {
+		if f.Kind != "service" || f.From != s.Name {
+			continue
+		}
+		addr := ""
+		if e, ok := internal[f.To]; ok {
+			addr = e.Addr
+		} else if ts := tasks[f.To]; len(ts) > 0 {
+			addr = ts[i%len(ts)].Addr // spread the tasks over the dependency's
+		}
+		env = append(env, envName(f.To)+"_ADDR="+addr)
+	}
+	ln.Close()
+	p := &process{task: t.ID, command: s.Run, env: env, out: out}
+	rt.procs = append(rt.procs, p)
+	rt.procWG.Go(func() { p.run(ctx) })
+}
+
+// envName turns a service name into an environment variable's: "orders-db"
+// becomes ORDERS_DB.
+func envName(service string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return r
+		}
+		return '_'
+	}, service)
 }
 
 // taskHealth checks a service's tasks with the service's health check
@@ -475,6 +527,14 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	}
 	for _, x := range rt.albs {
 		x.Close()
+	}
+	// The commands got SIGTERM when stop cancelled their context.
+	waited := make(chan struct{})
+	go func() { rt.procWG.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-ctx.Done():
+		errs = append(errs, fmt.Errorf("run commands still stopping: %w", ctx.Err()))
 	}
 	if rt.dns != nil {
 		errs = append(errs, rt.dns.Shutdown(ctx))

@@ -1,14 +1,19 @@
 package up
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -373,4 +378,126 @@ func TestFaultAPI(t *testing.T) {
 	if !saw500 {
 		t.Error("six requests over three web tasks, one failing every request, saw no 500")
 	}
+}
+
+// TestHelperTask is not a test: it is the task TestRunCommands starts, the
+// test binary run again with NETWRIGHT_HELPER set. It serves HTTP on $PORT
+// as the service's call-tree answer, and exits on /exit.
+func TestHelperTask(t *testing.T) {
+	if os.Getenv("NETWRIGHT_HELPER") != "1" {
+		t.Skip("run by TestRunCommands as a task")
+	}
+	fmt.Println("listening on", os.Getenv("PORT"), "app at", os.Getenv("APP_ADDR"))
+	http.HandleFunc("/exit", func(http.ResponseWriter, *http.Request) { os.Exit(3) })
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(Call{Service: os.Getenv("NETWRIGHT_SERVICE"), Task: os.Getenv("NETWRIGHT_TASK") + " " + os.Getenv("APP_ADDR")})
+	})
+	http.ListenAndServe(os.Getenv("HOST")+":"+os.Getenv("PORT"), nil)
+	os.Exit(1)
+}
+
+func TestRunCommands(t *testing.T) {
+	t.Setenv("NETWRIGHT_HELPER", "1")
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	for i := range d.Services {
+		if d.Services[i].Name == "web" {
+			d.Services[i].Run = os.Args[0] + " -test.run=^TestHelperTask$"
+		}
+	}
+	var out syncBuffer
+	rt, err := Start(context.Background(), d, Options{Ephemeral: true, Output: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			rt.Shutdown(context.Background())
+		}
+	}()
+	c := client(t, rt)
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	get := func(path string) (Call, error) {
+		resp, err := c.Get("https://" + e.Addr + path)
+		if err != nil {
+			return Call{}, err
+		}
+		defer resp.Body.Close()
+		var got Call
+		err = json.NewDecoder(resp.Body).Decode(&got)
+		return got, err
+	}
+	var got Call
+	eventually(t, "the web commands answering through the entry", func() bool {
+		got, err = get("/")
+		return err == nil && got.Service == "web"
+	})
+	internalApp := ""
+	for _, x := range rt.Entries {
+		if x.Scheme == design.Internal {
+			internalApp = x.Addr
+		}
+	}
+	if !strings.HasPrefix(got.Task, "web-") || !strings.HasSuffix(got.Task, " "+internalApp) {
+		t.Errorf("the command answered %q; want its task and APP_ADDR, the internal ALB at %s", got.Task, internalApp)
+	}
+	eventually(t, "prefixed output", func() bool { return strings.Contains(out.String(), "] listening on") })
+	if !strings.Contains(out.String(), "[web-1] listening on") {
+		t.Errorf("output without task prefixes:\n%s", out.String())
+	}
+	// A task that dies is started again.
+	var p *process
+	for _, x := range rt.procs {
+		if x.task == "web-1" {
+			p = x
+		}
+	}
+	first := p.pid.Load()
+	http.Get("http://" + rt.tasksAddr("web-1") + "/exit")
+	eventually(t, "web-1 restarting", func() bool { return p.starts.Load() >= 2 && p.pid.Load() != 0 && p.pid.Load() != first })
+	// Stopping leaves no process behind.
+	var pids []int
+	for _, x := range rt.procs {
+		if pid := x.pid.Load(); pid != 0 {
+			pids = append(pids, int(pid))
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	stopped = true
+	if err := rt.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, 0); err == nil {
+			t.Errorf("process %d still runs after Shutdown", pid)
+		}
+	}
+}
+
+func (rt *Runtime) tasksAddr(id string) string {
+	for _, t := range rt.Tasks {
+		if t.ID == id {
+			return t.Addr
+		}
+	}
+	return ""
+}
+
+// syncBuffer is a bytes.Buffer safe for the tasks' concurrent output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -1,0 +1,112 @@
+package up
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// process runs a service's `run` command as one task, restarting it
+// with back-off when it dies, until its context ends.
+type process struct {
+	task, command string
+	env           []string
+	out           *lockedWriter
+	pid           atomic.Int64 // of the running command, 0 between runs
+	// starts counts how many times the command was started.
+	starts atomic.Int64
+}
+
+// Back-off between restarts: doubling from the first to the last, and
+// back to the first after a run this long.
+const (
+	firstBackoff = time.Second
+	lastBackoff  = 30 * time.Second
+	stableRun    = 10 * time.Second
+	stopGrace    = 5 * time.Second
+)
+
+func (p *process) run(ctx context.Context) {
+	backoff := firstBackoff
+	for ctx.Err() == nil {
+		start := time.Now()
+		err := p.once(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if time.Since(start) > stableRun {
+			backoff = firstBackoff
+		}
+		fmt.Fprintf(p.out, "[%s] exited (%v); restarting in %s\n", p.task, err, backoff)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, lastBackoff)
+	}
+}
+
+// once starts the command in its own process group and waits for it; when
+// ctx ends the group gets SIGTERM, then SIGKILL after a grace period.
+func (p *process) once(ctx context.Context) error {
+	cmd := exec.Command("/bin/sh", "-c", p.command)
+	cmd.Env = append(os.Environ(), p.env...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stderr = cmd.Stdout
+	setGroup(cmd)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	p.starts.Add(1)
+	p.pid.Store(int64(cmd.Process.Pid))
+	defer p.pid.Store(0)
+	var copied sync.WaitGroup
+	copied.Go(func() { prefixLines(p.out, p.task, stdout) })
+	done := make(chan error, 1)
+	go func() { copied.Wait(); done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		signalGroup(cmd, false)
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(stopGrace):
+			signalGroup(cmd, true)
+			return <-done
+		}
+	}
+}
+
+// prefixLines copies r to w a line at a time, each line after [task].
+func prefixLines(w io.Writer, task string, r io.Reader) {
+	s := bufio.NewScanner(r)
+	s.Buffer(make([]byte, 64<<10), 1<<20)
+	for s.Scan() {
+		fmt.Fprintf(w, "[%s] %s\n", task, s.Text())
+	}
+	_, _ = io.Copy(io.Discard, r) // a line past 1 MB: drain the rest
+}
+
+// lockedWriter serialises writes from many tasks.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(b)
+}
