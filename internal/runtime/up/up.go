@@ -101,8 +101,12 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	if opt.TimeScale <= 0 {
 		opt.TimeScale = 1
 	}
+	var opened []net.Listener // closed on failure, served or not
 	defer func() {
 		if err != nil {
+			for _, ln := range opened {
+				ln.Close()
+			}
 			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			_ = rt.Shutdown(sctx)
@@ -114,6 +118,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		if err != nil {
 			return nil, fmt.Errorf("%s on %s: %w", what, addr, err)
 		}
+		opened = append(opened, ln)
 		return ln, nil
 	}
 	ephemeral := func(addr string) string {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -504,4 +505,36 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestFailedStartLeavesNothingOpen takes three-tier's HTTPS listener port
+// so Start fails after the tasks, DNS and admin API are listening, and
+// checks every socket it opened is closed again.
+func TestFailedStartLeavesNothingOpen(t *testing.T) {
+	fds := func() int {
+		es, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skip("no /proc/self/fd")
+		}
+		return len(es)
+	}
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	offset := taken.Addr().(*net.TCPAddr).Port - 443
+	if offset+9000 > 65535 {
+		t.Skip("the ephemeral port is too high to shift three-tier's 9000 by the same offset")
+	}
+	// The network poller is set up (its descriptors opened) by now.
+	before := fds()
+	_, err = Start(context.Background(), d, Options{PortOffset: offset, DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0"})
+	if err == nil || !strings.Contains(err.Error(), "--port-offset") {
+		t.Fatalf("Start with the HTTPS port taken: %v; want an error naming --port-offset", err)
+	}
+	if after := fds(); after > before {
+		t.Errorf("%d file descriptors open after a failed Start, %d before", after, before)
+	}
 }
