@@ -353,6 +353,18 @@ func TestStatus(t *testing.T) {
 			t.Errorf("status lacks %q:\n%s", want, r.stdout)
 		}
 	}
+	// --watch prints again until interrupted, then exits 0.
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	env := Env{Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" }, ReadFile: os.ReadFile,
+		IsTerminal: func(io.Writer) bool { return false }, Interrupted: func() (context.Context, context.CancelFunc) { return ctx, cancel }}
+	if code := Run(env, []string{"status", "--admin", rt.AdminAddr, "--watch", "50ms"}); code != ExitOK {
+		t.Errorf("status --watch = %d", code)
+	}
+	if n := strings.Count(out.String(), "webapp-public (internet-facing) HTTPS 443"); n < 2 {
+		t.Errorf("status --watch 50ms over 400ms printed %d times; want several", n)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
