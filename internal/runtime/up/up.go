@@ -163,13 +163,19 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	// Tasks listen first, so load balancers and discovery know them.
 	tasks := map[string][]Task{}
 	lns := map[string]net.Listener{}
+	ips, note := taskAddrs(d)
+	rt.Notes = append(rt.Notes, note)
 	for _, s := range d.Services {
 		if s.Protocol == "udp" {
 			rt.Notes = append(rt.Notes, fmt.Sprintf("%s speaks UDP, which the local runtime does not run yet.", s.Name))
 			continue
 		}
 		for i := range max(s.Replicas, 1) {
-			ln, err := listen("task", "127.0.0.1:0")
+			host := "127.0.0.1"
+			if ips != nil {
+				host = ips[s.Name][i].String()
+			}
+			ln, err := listen("task", net.JoinHostPort(host, "0"))
 			if err != nil {
 				return rt, err
 			}
@@ -179,7 +185,6 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 			lns[t.ID] = ln
 		}
 	}
-	rt.Notes = append(rt.Notes, "Tasks listen on 127.0.0.1 with a port each, not on their designed addresses.")
 
 	for _, ns := range d.Namespaces {
 		for _, s := range ns.Services {
@@ -261,7 +266,6 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	}
 
 	// The tasks themselves.
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second}}
 	out := &lockedWriter{w: io.Discard}
 	if opt.Output != nil {
 		out.w = opt.Output
@@ -277,7 +281,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 				go serveTCP(lns[t.ID], t.ID)
 				continue
 			}
-			w := &workload{service: s.Name, task: t.ID, client: client, health: map[string]bool{}}
+			w := &workload{service: s.Name, task: t.ID, client: taskClient(t.Addr), health: map[string]bool{}}
 			for _, tg := range d.TargetGroups {
 				if tg.Service == s.Name && tg.Health.Path != "" {
 					w.health[tg.Health.Path] = true
@@ -311,8 +315,8 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 // the environment says where the task listens and how to reach the
 // DNS server and each dependency.
 func (rt *Runtime) startProcess(ctx context.Context, d *design.Design, s *design.Service, i int, t Task, ln net.Listener, internal map[string]Entry, tasks map[string][]Task, out *lockedWriter) {
-	_, port, _ := net.SplitHostPort(t.Addr)
-	env := []string{"PORT=" + port, "HOST=127.0.0.1", "NETWRIGHT_DNS=" + rt.DNSAddr, "NETWRIGHT_SERVICE=" + s.Name, "NETWRIGHT_TASK=" + t.ID}
+	host, port, _ := net.SplitHostPort(t.Addr)
+	env := []string{"PORT=" + port, "HOST=" + host, "NETWRIGHT_DNS=" + rt.DNSAddr, "NETWRIGHT_SERVICE=" + s.Name, "NETWRIGHT_TASK=" + t.ID}
 	for _, f := range d.Flows {
 		if f.Kind != "service" || f.From != s.Name {
 			continue
@@ -441,6 +445,14 @@ func (rt *Runtime) setFaults(w http.ResponseWriter, r *http.Request) {
 	}
 	wl.faults.Store(&f)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// taskClient calls from the task's own address, so the callee and the
+// load balancers in between see who called, as in the VPC.
+func taskClient(addr string) *http.Client {
+	host, _, _ := net.SplitHostPort(addr)
+	dialer := &net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(host)}}
+	return &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second}}
 }
 
 // dependency decides how a task reaches service to, as the design does: an

@@ -10,7 +10,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -119,6 +121,13 @@ func TestRequestThroughTheEntryCoversTheGraph(t *testing.T) {
 			checkTree(t, d, tree, seen)
 			if example == "three-tier" && (len(tree.Calls) != 1 || !strings.HasPrefix(tree.Calls[0].Via, "load balancer ")) {
 				t.Errorf("web reached app via %v; three-tier puts an internal ALB between them", tree.Calls)
+			}
+			// Behind the internal ALB app sees the web task that called.
+			if example == "three-tier" && runtime.GOOS == "linux" && len(tree.Calls) == 1 {
+				web, _, _ := net.SplitHostPort(rt.tasksAddr(tree.Task))
+				if got := tree.Calls[0].Client; got != web {
+					t.Errorf("app saw the call come from %s; web's task %s is at %s", got, tree.Task, web)
+				}
 			}
 			if len(seen) < 3 {
 				t.Errorf("the call tree reached only %v", seen)
@@ -535,5 +544,37 @@ func TestFailedStartLeavesNothingOpen(t *testing.T) {
 	}
 	if after := fds(); after > before {
 		t.Errorf("%d file descriptors open after a failed Start, %d before", after, before)
+	}
+}
+
+// TestTaskAddressesComeFromSubnets checks each task listens on the
+// loopback twin of an address in one of its service's subnets, none
+// shared, spread over the AZs.
+func TestTaskAddressesComeFromSubnets(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("per-task loopback addresses need Linux")
+	}
+	d, rt := start(t, "shop")
+	seen := map[string]string{}
+	for _, task := range rt.Tasks {
+		host, _, _ := net.SplitHostPort(task.Addr)
+		if other, dup := seen[host]; dup {
+			t.Errorf("%s and %s share %s", other, task.ID, host)
+		}
+		seen[host] = task.ID
+		a := netip.MustParseAddr(host).As4()
+		in := false
+		for _, v := range d.VPCs {
+			for _, sn := range v.Subnets {
+				b := sn.CIDR.Addr().As4()
+				if slices.Contains(d.Service(task.Service).Placements[0].Subnets, sn.ID) &&
+					sn.CIDR.Contains(netip.AddrFrom4([4]byte{b[0], a[1], a[2], a[3]})) {
+					in = true
+				}
+			}
+		}
+		if a[0] != 127 || !in {
+			t.Errorf("%s listens on %s, not the loopback twin of an address in its subnets", task.ID, host)
+		}
 	}
 }

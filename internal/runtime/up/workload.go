@@ -19,9 +19,12 @@ import (
 // task that answered, how long it took as its caller saw it, and the calls
 // it made to its own dependencies.
 type Call struct {
-	Service   string  `json:"service"`
-	Task      string  `json:"task,omitempty"`
-	Via       string  `json:"via,omitempty"` // how the caller reached it
+	Service string `json:"service"`
+	Task    string `json:"task,omitempty"`
+	Via     string `json:"via,omitempty"` // how the caller reached it
+	// Client is the address the task saw the request come from: the first
+	// X-Forwarded-For entry behind a load balancer, else the peer.
+	Client    string  `json:"client,omitempty"`
 	LatencyMS float64 `json:"latency_ms,omitempty"`
 	Error     string  `json:"error,omitempty"`
 	Calls     []Call  `json:"calls,omitempty"`
@@ -89,7 +92,7 @@ func (w *workload) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	depth, _ := strconv.Atoi(r.Header.Get(depthHeader))
-	out := Call{Service: w.service, Task: w.task}
+	out := Call{Service: w.service, Task: w.task, Client: clientOf(r)}
 	if depth < maxDepth {
 		for _, d := range w.deps {
 			out.Calls = append(out.Calls, w.call(r.Context(), d, depth+1))
@@ -139,8 +142,17 @@ func (w *workload) call(ctx context.Context, d dependency, depth int) (c Call) {
 		c.Error = "not a call tree: " + err.Error()
 		return c
 	}
-	c.Task, c.Calls = got.Task, got.Calls
+	c.Task, c.Client, c.Calls = got.Task, got.Client, got.Calls
 	return c
+}
+
+func clientOf(r *http.Request) string {
+	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+		first, _, _ := strings.Cut(xff, ",")
+		return strings.TrimSpace(first)
+	}
+	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	return host
 }
 
 // serveTCP is a data store's or TCP service's built-in task: it writes its
