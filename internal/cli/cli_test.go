@@ -16,9 +16,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/plan"
+	"github.com/netwright/netwright/internal/plan/plantest"
 	"github.com/netwright/netwright/internal/runtime/up"
-	"github.com/netwright/netwright/internal/spec"
 )
 
 type result struct {
@@ -328,12 +327,7 @@ func TestUp(t *testing.T) {
 }
 
 func TestStatus(t *testing.T) {
-	src, err := os.ReadFile("../../examples/three-tier.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _ := spec.Parse("three-tier.yaml", src)
-	d, _ := plan.Build(s)
+	d := plantest.File(t, "../../examples/three-tier.yaml")
 	rt, err := up.Start(context.Background(), d, up.Options{Ephemeral: true})
 	if err != nil {
 		t.Fatal(err)

@@ -264,43 +264,52 @@ func (x *Listener) RunHealthChecks(ctx context.Context) {
 	}
 }
 
-// probe runs one health check: an HTTP GET of the path whose status must
-// match the matcher, or a TCP connect, within the designed timeout.
+// probe runs one health check of a target as the group designs it.
 func (x *Listener) probe(ctx context.Context, tg *design.TargetGroup, t *target) bool {
 	h := tg.Health
 	timeout := x.scaled(h.Timeout)
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	host, _, _ := net.SplitHostPort(t.addr)
 	addr := t.addr
 	if h.Port != 0 && h.Port != tg.Port {
 		addr = net.JoinHostPort(host, strconv.Itoa(h.Port))
 	}
+	path := h.Path
 	if h.Protocol == "TCP" {
+		path = ""
+	} else if path == "" {
+		path = "/"
+	}
+	return Probe(ctx, x.transport, "ELB-HealthChecker/2.0", addr, path, h.Matcher, timeout)
+}
+
+// Probe runs one health check of addr within timeout: an HTTP GET of path
+// whose status must satisfy the matcher ("200", "200,202", "200-299"), or
+// a TCP connect when path is empty. ALB's target groups and the local
+// runtime's task checks both use it.
+func Probe(ctx context.Context, rt http.RoundTripper, userAgent, addr, path, matcher string, timeout time.Duration) bool {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if path == "" {
 		c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 		if err == nil {
 			c.Close()
 		}
 		return err == nil
 	}
-	path := h.Path
-	if path == "" {
-		path = "/"
-	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+path, nil)
 	if err != nil {
 		return false
 	}
-	req.Header.Set("User-Agent", "ELB-HealthChecker/2.0")
-	resp, err := x.transport.RoundTrip(req)
+	req.Header.Set("User-Agent", userAgent)
+	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		return false
 	}
 	resp.Body.Close()
-	return matches(h.Matcher, resp.StatusCode)
+	return matches(matcher, resp.StatusCode)
 }
 
 // scaled applies the listener's time scale to a designed duration.

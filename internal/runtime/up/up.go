@@ -369,7 +369,12 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 	for i := range healthy {
 		healthy[i] = true
 	}
-	client := &http.Client{Timeout: timeout}
+	transport := &http.Transport{MaxIdleConnsPerHost: 4, IdleConnTimeout: 2 * interval}
+	defer transport.CloseIdleConnections()
+	matcher := h.Matcher
+	if matcher == "" {
+		matcher = "200-299"
+	}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
@@ -379,7 +384,7 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 		case <-tick.C:
 		}
 		for i, t := range ts {
-			ok := probeTask(ctx, client, t.Addr, h.Path, timeout)
+			ok := alb.Probe(ctx, transport, "netwright-task-health", t.Addr, h.Path, matcher, timeout)
 			c := &counts[i]
 			if ok {
 				c.pass, c.fail = c.pass+1, 0
@@ -397,26 +402,6 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 			_ = reg.SetHealth(namespace, s.Name, t.ID, healthy[i]) // the task is registered
 		}
 	}
-}
-
-func probeTask(ctx context.Context, c *http.Client, addr, path string, timeout time.Duration) bool {
-	if path == "" {
-		conn, err := (&net.Dialer{Timeout: timeout}).DialContext(ctx, "tcp", addr)
-		if err == nil {
-			conn.Close()
-		}
-		return err == nil
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+path, nil)
-	if err != nil {
-		return false
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode >= 200 && resp.StatusCode < 300
 }
 
 // setFaults sets (PUT, a JSON Faults) or clears (DELETE) a built-in
