@@ -373,6 +373,19 @@ func TestFaultAPI(t *testing.T) {
 			t.Errorf("%s %s %s: %d; want %d", tt.method, tt.path, tt.body, code, tt.code)
 		}
 	}
+	// app-1 waits 200 ms before each answer.
+	if code := admin(t, rt, http.MethodPut, "/faults/app-1", `{"latency_ms": 200}`); code != http.StatusNoContent {
+		t.Fatalf("PUT latency: %d", code)
+	}
+	start := time.Now()
+	if resp, err := http.Get("http://" + rt.tasksAddr("app-1") + "/"); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	if took := time.Since(start); took < 200*time.Millisecond {
+		t.Errorf("app-1 with 200 ms of added latency answered in %v", took)
+	}
 	// web-1 now answers every request 500; ALB passes a target's 500 on.
 	c := client(t, rt)
 	e := entry(t, rt, design.InternetFacing, "HTTPS")
