@@ -39,14 +39,14 @@ type Listener struct {
 	groups map[string]*group
 	// tls reports whether clients reach this listener over TLS, for
 	// X-Forwarded-Proto and redirects.
-	tls       bool
-	mapPort   func(int) int
-	metrics   *Metrics
-	scale     float64
-	transport *http.Transport
-	proxy     *httputil.ReverseProxy
-	intn      func(n int) int
-	now       func() time.Time
+	tls        bool
+	mapPort    func(int) int
+	metrics    *Metrics
+	scale      float64
+	transports Transports
+	proxy      *httputil.ReverseProxy
+	intn       func(n int) int
+	now        func() time.Time
 }
 
 // Options tunes a Listener; the zero value serves the design as is.
@@ -115,14 +115,8 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	if idle <= 0 {
 		idle = 60 * time.Second
 	}
-	x.transport = &http.Transport{
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second}).DialContext, // ALB's target connect timeout
-		MaxIdleConns:          conns * 16,
-		MaxIdleConnsPerHost:   conns,
-		IdleConnTimeout:       idle,
-		ResponseHeaderTimeout: idle, // a target silent past the idle timeout gets 504
-	}
-	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x.transport, ErrorHandler: x.targetError, ModifyResponse: x.responded}
+	x.transports = NewTransports(conns, idle)
+	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x, ErrorHandler: x.targetError, ModifyResponse: x.responded}
 	return x, nil
 }
 
@@ -132,16 +126,24 @@ func (x *Listener) TargetGroups() []string {
 }
 
 // Close drops pooled upstream connections.
-func (x *Listener) Close() { x.transport.CloseIdleConnections() }
+func (x *Listener) Close() { x.transports.CloseIdleConnections() }
+
+// RoundTrip sends a forwarded request with the protocol its target group
+// speaks.
+func (x *Listener) RoundTrip(r *http.Request) (*http.Response, error) {
+	h := r.Context().Value(ctxKey{}).(*hop)
+	return x.transports.For(h.version).RoundTrip(r)
+}
 
 type ctxKey struct{}
 
 // hop is what the proxy needs of a forwarded request: its target, and
 // when it was sent, for the target response time.
 type hop struct {
-	t     *target
-	tg    string
-	start time.Time
+	t       *target
+	tg      string
+	version string // the group's protocol version
+	start   time.Time
 }
 
 // ServeHTTP routes one request.
@@ -149,6 +151,10 @@ func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req := albrules.Request{Host: r.Host, Path: r.URL.Path, Method: r.Method, Headers: r.Header, Query: r.URL.Query()}
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		req.SourceIP = ap.Addr().Unmap()
+	}
+	if len(forwardedFor(r.Header)) >= maxForwardedFor {
+		status(w, StatusTooManyForwardedFor)
+		return
 	}
 	action, ruleName, tgName := x.l.DefaultAction, "default", ""
 	if rule := albrules.Evaluate(x.l, &req); rule != nil {
@@ -171,6 +177,10 @@ func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case design.ActionForward:
 		g := x.pickGroup(action.Forward)
 		tgName = g.tg.ID
+		if !compatible(g.tg.ProtocolVersion, r) {
+			status(w, StatusIncompatibleProtocol)
+			return
+		}
 		var t *target
 		sticky := g.tg.Stickiness == "lb_cookie"
 		if sticky {
@@ -191,7 +201,7 @@ func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		t.outstanding.Add(1)
 		defer g.done(t)
-		x.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &hop{t: t, tg: g.tg.ID, start: time.Now()})))
+		x.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &hop{t: t, tg: g.tg.ID, version: g.tg.ProtocolVersion, start: time.Now()})))
 	default:
 		status(w, http.StatusInternalServerError)
 	}
@@ -333,11 +343,59 @@ func (x *Listener) targetError(w http.ResponseWriter, r *http.Request, err error
 	status(w, http.StatusBadGateway)
 }
 
+// ALB's own status codes beyond HTTP's.
+const (
+	// StatusClientClosed is logged when the client closed the connection
+	// before the load balancer answered; nothing is sent.
+	StatusClientClosed = 460
+	// StatusTooManyForwardedFor answers a request whose X-Forwarded-For
+	// already holds 30 or more addresses.
+	StatusTooManyForwardedFor = 463
+	// StatusIncompatibleProtocol answers a request whose protocol the
+	// target group's protocol version cannot carry: HTTP/1.1 to an HTTP2
+	// or GRPC group, gRPC to an HTTP1 group.
+	StatusIncompatibleProtocol = 464
+)
+
+// maxForwardedFor is how many X-Forwarded-For addresses a request may
+// bring: ALB answers 463 from 30 on (it appends one more).
+const maxForwardedFor = 30
+
+// forwardedFor lists the addresses of every X-Forwarded-For header.
+func forwardedFor(h http.Header) []string {
+	var out []string
+	for _, v := range h.Values("X-Forwarded-For") {
+		for a := range strings.SplitSeq(v, ",") {
+			if a = strings.TrimSpace(a); a != "" {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+// isGRPC reports whether r is a gRPC call: HTTP/2 with a gRPC content type.
+func isGRPC(r *http.Request) bool {
+	return r.ProtoMajor == 2 && strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc")
+}
+
+// compatible reports whether a target group of protocol version v can
+// carry r, as ALB decides before answering 464.
+func compatible(v string, r *http.Request) bool {
+	switch v {
+	case "GRPC":
+		return isGRPC(r)
+	case "HTTP2":
+		return r.ProtoMajor == 2
+	}
+	return !isGRPC(r)
+}
+
 // status writes ALB's own error page for code.
 func status(w http.ResponseWriter, code int) {
 	w.Header().Set("Content-Type", "text/html")
 	w.Header().Set("Server", "awselb/2.0")
 	w.WriteHeader(code)
-	fmt.Fprintf(w, "<html>\r\n<head><title>%d %s</title></head>\r\n<body>\r\n<center><h1>%d %s</h1></center>\r\n</body>\r\n</html>\r\n",
-		code, http.StatusText(code), code, http.StatusText(code))
+	title := strings.TrimSpace(strconv.Itoa(code) + " " + http.StatusText(code))
+	fmt.Fprintf(w, "<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n</body>\r\n</html>\r\n", title, title)
 }

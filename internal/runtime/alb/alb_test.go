@@ -2,6 +2,7 @@ package alb
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
@@ -35,6 +36,7 @@ func listener(t *testing.T, idle time.Duration) *Listener {
 			{Priority: 30, Conditions: design.Conditions{Headers: []design.KeyValue{{Key: "x-canary", Value: "tr?e"}}}, Action: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg-a", Weight: 3}, {TargetGroup: "tg-b", Weight: 1}, {TargetGroup: "tg-rr", Weight: 0}}}},
 			{Priority: 35, Conditions: design.Conditions{Path: "/sticky/*"}, Action: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg-sticky", Weight: 1}}}},
 			{Priority: 40, Conditions: design.Conditions{Path: "/old"}, Action: design.Action{Type: design.ActionRedirect, RedirectProtocol: "HTTPS", RedirectPort: 443, StatusCode: 301}},
+			{Priority: 50, Conditions: design.Conditions{Path: "/grpc/*"}, Action: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg-grpc", Weight: 1}}}},
 		}}
 	tgs := []design.TargetGroup{
 		{ID: "tg-rr", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: health("/health")},
@@ -43,6 +45,7 @@ func listener(t *testing.T, idle time.Duration) *Listener {
 		{ID: "tg-b", Port: 8080, Protocol: "HTTP", Health: health("/health")},
 		{ID: "tg-sticky", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Stickiness: "lb_cookie", StickinessDuration: design.Duration(time.Hour),
 			DeregistrationDelay: design.Duration(300 * time.Millisecond), Health: health("/health")},
+		{ID: "tg-grpc", Port: 8080, Protocol: "HTTP", ProtocolVersion: "GRPC", Health: health("/health")},
 	}
 	var mu sync.Mutex
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -218,6 +221,30 @@ func TestActionsAndStatusCodes(t *testing.T) {
 	if err := x.Register("tg-nope", "x", "127.0.0.1:1"); err == nil {
 		t.Error("registered into a target group the listener does not use")
 	}
+	// 463: 30 addresses in X-Forwarded-For already; 29 pass.
+	ips := make([]string, 30)
+	for i := range ips {
+		ips[i] = fmt.Sprintf("192.0.2.%d", i+1)
+	}
+	if r := get(t, x, "/nothing", "X-Forwarded-For", strings.Join(ips, ", ")); r.StatusCode != 463 {
+		t.Errorf("30 X-Forwarded-For addresses: %d; want 463", r.StatusCode)
+	}
+	if r := get(t, x, "/nothing", "X-Forwarded-For", strings.Join(ips[1:], ",")); r.StatusCode != 404 {
+		t.Errorf("29 X-Forwarded-For addresses: %d; want the default action's 404", r.StatusCode)
+	}
+	// 464: HTTP/1.1 to a GRPC target group; gRPC to an HTTP1 group.
+	register(t, x, "tg-grpc", newBackend(t, "grpc"))
+	if r := get(t, x, "/grpc/x"); r.StatusCode != 464 {
+		t.Errorf("HTTP/1.1 to a GRPC target group: %d; want 464", r.StatusCode)
+	}
+	req := httptest.NewRequest(http.MethodPost, "https://shop.example.com/lor/pkg.Svc/Call", nil)
+	req.ProtoMajor, req.ProtoMinor, req.Proto = 2, 0, "HTTP/2.0"
+	req.Header.Set("Content-Type", "application/grpc")
+	w := httptest.NewRecorder()
+	x.ServeHTTP(w, req)
+	if w.Code != 464 {
+		t.Errorf("gRPC to an HTTP1 target group: %d; want 464", w.Code)
+	}
 }
 
 func TestForwardedHeaders(t *testing.T) {
@@ -245,7 +272,7 @@ func TestMatcher(t *testing.T) {
 		code    int
 		want    bool
 	}{{"", 200, true}, {"", 204, false}, {"200-299", 204, true}, {"200-299", 301, false}, {"200,302", 302, true}, {"200, 302", 301, false}, {"bad", 200, false}} {
-		if got := matches(tt.matcher, tt.code); got != tt.want {
+		if got := matches(tt.matcher, tt.code, "200"); got != tt.want {
 			t.Errorf("matches(%q, %d) = %v; want %v", tt.matcher, tt.code, got, tt.want)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -276,40 +275,13 @@ func (x *Listener) probe(ctx context.Context, tg *design.TargetGroup, t *target)
 	if h.Port != 0 && h.Port != tg.Port {
 		addr = net.JoinHostPort(host, strconv.Itoa(h.Port))
 	}
-	path := h.Path
+	c := Check{Addr: addr, Path: h.Path, Matcher: h.Matcher, Timeout: timeout, UserAgent: "ELB-HealthChecker/2.0", GRPC: tg.ProtocolVersion == "GRPC"}
 	if h.Protocol == "TCP" {
-		path = ""
-	} else if path == "" {
-		path = "/"
+		c.Path = ""
+	} else if c.Path == "" {
+		c.Path = "/"
 	}
-	return Probe(ctx, x.transport, "ELB-HealthChecker/2.0", addr, path, h.Matcher, timeout)
-}
-
-// Probe runs one health check of addr within timeout: an HTTP GET of path
-// whose status must satisfy the matcher ("200", "200,202", "200-299"), or
-// a TCP connect when path is empty. ALB's target groups and the local
-// runtime's task checks both use it.
-func Probe(ctx context.Context, rt http.RoundTripper, userAgent, addr, path, matcher string, timeout time.Duration) bool {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	if path == "" {
-		c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+path, nil)
-	if err != nil {
-		return false
-	}
-	req.Header.Set("User-Agent", userAgent)
-	resp, err := rt.RoundTrip(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return matches(matcher, resp.StatusCode)
+	return Probe(ctx, x.transports.For(tg.ProtocolVersion), c)
 }
 
 // scaled applies the listener's time scale to a designed duration.
@@ -318,10 +290,10 @@ func (x *Listener) scaled(d design.Duration) time.Duration {
 }
 
 // matches reports whether code satisfies an ALB matcher: "200",
-// "200,202" or "200-299" (the default is 200).
-func matches(matcher string, code int) bool {
+// "200,202" or "200-299" (def when empty).
+func matches(matcher string, code int, def string) bool {
 	if matcher == "" {
-		matcher = "200"
+		matcher = def
 	}
 	for _, part := range strings.Split(matcher, ",") {
 		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")

@@ -11,6 +11,7 @@ package up
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -81,6 +82,7 @@ type Runtime struct {
 	listeners []served
 	tasks     []*http.Server
 	tcp       []net.Listener
+	udp       []net.PacketConn
 	albs      []*alb.Listener
 	dns       *discovery.DNSServer
 	stop      context.CancelFunc
@@ -159,30 +161,38 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		return rt, err
 	}
 	rt.CAPEM = caPEM
+	roots := x509.NewCertPool()
+	roots.AppendCertsFromPEM(caPEM)
 
 	// Tasks listen first, so load balancers and discovery know them.
 	tasks := map[string][]Task{}
 	lns := map[string]net.Listener{}
 	ips, note := taskAddrs(d)
 	rt.Notes = append(rt.Notes, note)
+	pcs := map[string]net.PacketConn{}
 	for _, s := range d.Services {
-		if s.Protocol == "udp" {
-			rt.Notes = append(rt.Notes, fmt.Sprintf("%s speaks UDP, which the local runtime does not run yet.", s.Name))
-			continue
-		}
 		for i := range max(s.Replicas, 1) {
 			host := "127.0.0.1"
 			if ips != nil {
 				host = ips[s.Name][i].String()
 			}
-			ln, err := listen("task", net.JoinHostPort(host, "0"))
-			if err != nil {
-				return rt, err
+			t := Task{Service: s.Name, ID: fmt.Sprintf("%s-%d", s.Name, i+1)}
+			if s.Protocol == "udp" {
+				pc, err := net.ListenPacket("udp", net.JoinHostPort(host, "0"))
+				if err != nil {
+					return rt, fmt.Errorf("task %s: %w", t.ID, err)
+				}
+				rt.udp = append(rt.udp, pc)
+				pcs[t.ID], t.Addr = pc, pc.LocalAddr().String()
+			} else {
+				ln, err := listen("task", net.JoinHostPort(host, "0"))
+				if err != nil {
+					return rt, err
+				}
+				lns[t.ID], t.Addr = ln, ln.Addr().String()
 			}
-			t := Task{Service: s.Name, ID: fmt.Sprintf("%s-%d", s.Name, i+1), Addr: ln.Addr().String()}
 			tasks[s.Name] = append(tasks[s.Name], t)
 			rt.Tasks = append(rt.Tasks, t)
-			lns[t.ID] = ln
 		}
 	}
 
@@ -243,12 +253,12 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 					}
 				}
 				if lb.Scheme == design.Internal && tg.Service != "" {
-					internal[tg.Service] = Entry{LoadBalancer: lb.Name, Addr: lbLns[l.Port].Addr().String()}
+					internal[tg.Service] = Entry{LoadBalancer: lb.Name, Scheme: lb.Scheme, Protocol: l.Protocol, Port: l.Port, Addr: lbLns[l.Port].Addr().String()}
 				}
 			}
 			var cfg *tls.Config
 			if https {
-				cfg = &tls.Config{Certificates: certs, NextProtos: []string{"http/1.1"}, MinVersion: tls.VersionTLS12}
+				cfg = &tls.Config{Certificates: certs, NextProtos: []string{"h2", "http/1.1"}, MinVersion: tls.VersionTLS12}
 			}
 			conns := lbMetrics.Connections.WithLabelValues(lb.Name, strconv.Itoa(l.Port))
 			rt.servers = append(rt.servers, serve(lbLns[l.Port], x, cfg, func(_ net.Conn, st http.ConnState) {
@@ -273,7 +283,11 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	for _, s := range d.Services {
 		for i, t := range tasks[s.Name] {
 			if s.Run != "" {
-				rt.startProcess(ctx, d, &s, i, t, lns[t.ID], internal, tasks, out)
+				rt.startProcess(ctx, d, &s, i, t, lns[t.ID], pcs[t.ID], internal, tasks, out)
+				continue
+			}
+			if pc := pcs[t.ID]; pc != nil {
+				go serveUDP(pc, t.ID)
 				continue
 			}
 			if s.Kind != "service" || !httpFamily[s.Protocol] {
@@ -281,7 +295,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 				go serveTCP(lns[t.ID], t.ID)
 				continue
 			}
-			w := &workload{service: s.Name, task: t.ID, client: taskClient(t.Addr), health: map[string]bool{}}
+			w := newWorkload(ctx, s.Name, t.ID, newClients(t.Addr, roots))
 			for _, tg := range d.TargetGroups {
 				if tg.Service == s.Name && tg.Health.Path != "" {
 					w.health[tg.Health.Path] = true
@@ -296,13 +310,13 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 				}
 			}
 			rt.workloads[t.ID] = w
-			rt.tasks = append(rt.tasks, serve(lns[t.ID], w, nil, nil))
+			rt.tasks = append(rt.tasks, serveTask(lns[t.ID], w))
 		}
 	}
 	// ECS checks each task's container health and pushes it to Cloud Map.
 	for _, ns := range d.Namespaces {
 		for _, ds := range ns.Services {
-			if s := d.Service(ds.Service); s != nil {
+			if s := d.Service(ds.Service); s != nil && s.Protocol != "udp" {
 				go taskHealth(ctx, reg, ns.Name, s, tasks[s.Name], opt.TimeScale)
 			}
 		}
@@ -314,7 +328,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 // is the one its listener held, released just before the command starts;
 // the environment says where the task listens and how to reach the
 // DNS server and each dependency.
-func (rt *Runtime) startProcess(ctx context.Context, d *design.Design, s *design.Service, i int, t Task, ln net.Listener, internal map[string]Entry, tasks map[string][]Task, out *lockedWriter) {
+func (rt *Runtime) startProcess(ctx context.Context, d *design.Design, s *design.Service, i int, t Task, ln net.Listener, pc net.PacketConn, internal map[string]Entry, tasks map[string][]Task, out *lockedWriter) {
 	host, port, _ := net.SplitHostPort(t.Addr)
 	env := []string{"PORT=" + port, "HOST=" + host, "NETWRIGHT_DNS=" + rt.DNSAddr, "NETWRIGHT_SERVICE=" + s.Name, "NETWRIGHT_TASK=" + t.ID}
 	for _, f := range d.Flows {
@@ -329,7 +343,11 @@ func (rt *Runtime) startProcess(ctx context.Context, d *design.Design, s *design
 		}
 		env = append(env, envName(f.To)+"_ADDR="+addr)
 	}
-	ln.Close()
+	if ln != nil {
+		ln.Close()
+	} else {
+		pc.Close()
+	}
 	p := &process{task: t.ID, command: s.Run, env: env, out: out}
 	rt.procs = append(rt.procs, p)
 	rt.procWG.Go(func() { p.run(ctx) })
@@ -369,11 +387,12 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 	for i := range healthy {
 		healthy[i] = true
 	}
-	transport := &http.Transport{MaxIdleConnsPerHost: 4, IdleConnTimeout: 2 * interval}
-	defer transport.CloseIdleConnections()
-	matcher := h.Matcher
-	if matcher == "" {
-		matcher = "200-299"
+	version := protocolVersion(s.Protocol)
+	transports := alb.NewTransports(4, 2*interval)
+	defer transports.CloseIdleConnections()
+	check := alb.Check{Path: h.Path, Matcher: h.Matcher, GRPC: version == "GRPC", UserAgent: taskHealthAgent, Timeout: timeout}
+	if check.Matcher == "" && !check.GRPC {
+		check.Matcher = "200-299" // a container check passes on any success
 	}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -384,7 +403,8 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 		case <-tick.C:
 		}
 		for i, t := range ts {
-			ok := alb.Probe(ctx, transport, "netwright-task-health", t.Addr, h.Path, matcher, timeout)
+			check.Addr = t.Addr
+			ok := alb.Probe(ctx, transports.For(version), check)
 			c := &counts[i]
 			if ok {
 				c.pass, c.fail = c.pass+1, 0
@@ -402,6 +422,21 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 			_ = reg.SetHealth(namespace, s.Name, t.ID, healthy[i]) // the task is registered
 		}
 	}
+}
+
+// taskHealthAgent is the User-Agent of the task health checks.
+const taskHealthAgent = "netwright-task-health"
+
+// protocolVersion is the HTTP version a service's protocol speaks, as a
+// target group's protocol version names it.
+func protocolVersion(protocol string) string {
+	switch protocol {
+	case "grpc":
+		return "GRPC"
+	case "http2":
+		return "HTTP2"
+	}
+	return "HTTP1"
 }
 
 // setFaults sets (PUT, a JSON Faults) or clears (DELETE) a built-in
@@ -432,22 +467,18 @@ func (rt *Runtime) setFaults(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// taskClient calls from the task's own address, so the callee and the
-// load balancers in between see who called, as in the VPC.
-func taskClient(addr string) *http.Client {
-	host, _, _ := net.SplitHostPort(addr)
-	dialer := &net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(host)}}
-	return &http.Client{Transport: &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second}}
-}
-
 // dependency decides how a task reaches service to, as the design does: an
 // internal load balancer in front of it, else its Cloud Map name (asked of
 // the local DNS server, SRV for the port), else its tasks directly.
 func (rt *Runtime) dependency(d *design.Design, to string, internal map[string]Entry, reg *discovery.Registry, tasks map[string][]Task) dependency {
 	svc := d.Service(to)
-	dep := dependency{service: to, http: svc != nil && svc.Kind == "service" && httpFamily[svc.Protocol]}
+	dep := dependency{service: to, protocol: "tcp"}
+	if svc != nil && svc.Kind == "service" {
+		dep.protocol = svc.Protocol
+	}
 	if e, ok := internal[to]; ok {
 		dep.via = "load balancer " + e.LoadBalancer
+		dep.tls = e.Protocol == "HTTPS"
 		dep.dial = func(context.Context) (string, error) { return e.Addr, nil }
 		return dep
 	}
@@ -496,6 +527,16 @@ func resolveSRV(ctx context.Context, server, name string) (string, error) {
 	return "", fmt.Errorf("SRV %s: %s with no usable answer", name, dns.RcodeToString[in.Rcode])
 }
 
+// serveTask runs a built-in task's server on ln: HTTP/1.1 and, by prior
+// knowledge, cleartext HTTP/2 (for HTTP2 and gRPC callers).
+func serveTask(ln net.Listener, h http.Handler) *http.Server {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second, Protocols: new(http.Protocols)}
+	srv.Protocols.SetHTTP1(true)
+	srv.Protocols.SetUnencryptedHTTP2(true)
+	go func() { _ = srv.Serve(ln) }() // Serve returns when Close closes ln
+	return srv
+}
+
 // serve runs an HTTP server on ln, with TLS when cfg is set, telling
 // state (when set) of each connection's changes.
 func serve(ln net.Listener, h http.Handler, cfg *tls.Config, state func(net.Conn, http.ConnState)) *http.Server {
@@ -526,6 +567,12 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	}
 	for _, ln := range rt.tcp {
 		ln.Close()
+	}
+	for _, pc := range rt.udp {
+		pc.Close()
+	}
+	for _, w := range rt.workloads {
+		w.close()
 	}
 	for _, x := range rt.albs {
 		x.Close()

@@ -89,6 +89,13 @@ func checkTree(t *testing.T, d *design.Design, c Call, seen map[string]bool) {
 	svc := d.Service(c.Service)
 	for _, sub := range c.Calls {
 		got = append(got, sub.Service)
+		callee, want := d.Service(sub.Service), "tcp"
+		if callee != nil && callee.Kind == "service" {
+			want = callee.Protocol
+		}
+		if sub.Protocol != want {
+			t.Errorf("%s called %s over %q; it speaks %s", c.Service, sub.Service, sub.Protocol, want)
+		}
 		checkTree(t, d, sub, seen)
 	}
 	if svc != nil && svc.Kind == "service" && httpFamily[svc.Protocol] {

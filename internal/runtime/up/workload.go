@@ -2,6 +2,8 @@ package up
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,8 +13,21 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/coder/websocket"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/peer"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
 // Call is one node of the call tree the built-in workload returns: the
@@ -22,6 +37,9 @@ type Call struct {
 	Service string `json:"service"`
 	Task    string `json:"task,omitempty"`
 	Via     string `json:"via,omitempty"` // how the caller reached it
+	// Protocol is what the caller spoke: http, http2, grpc, websocket,
+	// tcp or udp.
+	Protocol string `json:"protocol,omitempty"`
 	// Client is the address the task saw the request come from: the first
 	// X-Forwarded-For entry behind a load balancer, else the peer.
 	Client    string  `json:"client,omitempty"`
@@ -33,46 +51,74 @@ type Call struct {
 // maxDepth bounds a call tree, in case a hand-edited design has a cycle.
 const maxDepth = 16
 
-// depthHeader carries the depth of a call through the graph.
+// depthHeader carries the depth of a call through the graph (as gRPC
+// metadata too, lower-cased).
 const depthHeader = "X-Netwright-Depth"
+
+// CallMethod is the gRPC method the built-in workload calls its gRPC
+// dependencies with. A built-in gRPC task answers any method but its
+// health checks the same way: an empty request in, the call tree out as
+// the JSON text of a google.protobuf.StringValue.
+const CallMethod = "/netwright.v1.Workload/Call"
 
 // dependency is how a task reaches one of its dependencies.
 type dependency struct {
-	service string
-	via     string
+	service, via string
+	// protocol is what the dependency speaks: http, http2, grpc,
+	// websocket, tcp or udp (data stores: tcp).
+	protocol string
+	// tls is set when the call goes through an HTTPS listener.
+	tls bool
 	// dial returns an address to call: a load balancer's, or a task's
 	// found through discovery.
 	dial func(ctx context.Context) (string, error)
-	// http is false for a data store or TCP service: the call is a
-	// connect.
-	http bool
 }
 
 // Faults are what the admin API can make a built-in task do wrong.
 type Faults struct {
-	// ErrorRate is the share of requests (0 to 1) answered 500.
+	// ErrorRate is the share of requests (0 to 1) answered 500 (gRPC:
+	// INTERNAL).
 	ErrorRate float64 `json:"error_rate"`
 	// LatencyMS is added before answering each request.
 	LatencyMS int `json:"latency_ms"`
-	// FailHealth makes health checks get 503.
+	// FailHealth makes health checks fail: HTTP 503, gRPC UNAVAILABLE.
 	FailHealth bool `json:"fail_health"`
 }
 
-// workload is the built-in task: it answers health checks and, on any
+// workload is the built-in task of a service speaking HTTP/1.1, HTTP/2
+// (cleartext, by prior knowledge, as ALB and Service Connect send it),
+// gRPC or WebSocket on one port: it answers health checks and, on any
 // other request, calls every dependency and returns the call tree.
 type workload struct {
 	service, task string
-	health        map[string]bool // health-check paths
+	health        map[string]bool // health-check paths and gRPC methods
 	deps          []dependency
-	client        *http.Client
+	clients       *clients
 	faults        atomic.Pointer[Faults]
+	grpc          *grpc.Server
+	// ctx ends when the runtime stops, closing WebSocket sessions.
+	ctx context.Context
+}
+
+func newWorkload(ctx context.Context, service, task string, c *clients) *workload {
+	w := &workload{ctx: ctx, service: service, task: task, health: map[string]bool{}, clients: c}
+	w.grpc = grpc.NewServer(grpc.UnknownServiceHandler(w.serveGRPC))
+	return w
+}
+
+// close stops the gRPC server and drops the task's client connections.
+func (w *workload) close() {
+	w.grpc.Stop()
+	w.clients.close()
 }
 
 func (w *workload) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
-	// A call from another task carries the depth; anything else on a
-	// health-check path is a health check.
+	if r.ProtoMajor == 2 && strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc") {
+		w.grpc.ServeHTTP(rw, r)
+		return
+	}
 	f := w.faults.Load()
-	if w.health[r.URL.Path] && r.Header.Get(depthHeader) == "" {
+	if w.isHealthCheck(r) {
 		if f != nil && f.FailHealth {
 			http.Error(rw, "failing health checks (fault injected)", http.StatusServiceUnavailable)
 			return
@@ -80,30 +126,134 @@ func (w *workload) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(rw, "ok")
 		return
 	}
-	if f != nil && f.LatencyMS > 0 {
-		select {
-		case <-time.After(time.Duration(f.LatencyMS) * time.Millisecond):
-		case <-r.Context().Done():
-			return
+	if err := w.fault(r.Context(), f); err != nil {
+		if !errors.Is(err, context.Canceled) {
+			http.Error(rw, err.Error(), http.StatusInternalServerError)
 		}
-	}
-	if f != nil && f.ErrorRate > 0 && rand.Float64() < f.ErrorRate {
-		http.Error(rw, "error (fault injected)", http.StatusInternalServerError)
 		return
 	}
 	depth, _ := strconv.Atoi(r.Header.Get(depthHeader))
-	out := Call{Service: w.service, Task: w.task, Client: clientOf(r)}
-	if depth < maxDepth {
-		for _, d := range w.deps {
-			out.Calls = append(out.Calls, w.call(r.Context(), d, depth+1))
-		}
+	tree := w.tree(r.Context(), depth, clientOf(r.Header.Get("X-Forwarded-For"), r.RemoteAddr))
+	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		w.serveWebSocket(rw, r, tree)
+		return
 	}
 	rw.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(rw).Encode(out) // a caller that left needs no answer
+	_ = json.NewEncoder(rw).Encode(tree) // a caller that left needs no answer
+}
+
+// isHealthCheck tells a health check from a request: it asks a
+// health-check path and is not a call from another task (which carries
+// the depth). On "/", which users call too, only the health checkers'
+// requests are checks: ALB's (ELB-HealthChecker/2.0) and the runtime's
+// task checks (netwright-task-health).
+func (w *workload) isHealthCheck(r *http.Request) bool {
+	if !w.health[r.URL.Path] || r.Header.Get(depthHeader) != "" {
+		return false
+	}
+	ua := r.Header.Get("User-Agent")
+	return r.URL.Path != "/" || strings.HasPrefix(ua, "ELB-HealthChecker/") || ua == taskHealthAgent
+}
+
+// fault applies the injected latency and error rate: nil to answer.
+func (w *workload) fault(ctx context.Context, f *Faults) error {
+	if f == nil {
+		return nil
+	}
+	if f.LatencyMS > 0 {
+		select {
+		case <-time.After(time.Duration(f.LatencyMS) * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if f.ErrorRate > 0 && rand.Float64() < f.ErrorRate {
+		return errors.New("error (fault injected)")
+	}
+	return nil
+}
+
+// tree calls every dependency and returns what this task saw.
+func (w *workload) tree(ctx context.Context, depth int, client string) Call {
+	out := Call{Service: w.service, Task: w.task, Client: client}
+	if depth < maxDepth {
+		for _, d := range w.deps {
+			out.Calls = append(out.Calls, w.call(ctx, d, depth+1))
+		}
+	}
+	return out
+}
+
+// serveWebSocket accepts the upgrade, sends the call tree as the first
+// text message and echoes every message after it until the client closes
+// or the runtime stops.
+func (w *workload) serveWebSocket(rw http.ResponseWriter, r *http.Request, tree Call) {
+	c, err := websocket.Accept(rw, r, &websocket.AcceptOptions{InsecureSkipVerify: true}) // any origin: the load balancer does not check it
+	if err != nil {
+		return // Accept answered the client
+	}
+	defer c.CloseNow()
+	b, _ := json.Marshal(tree)
+	if err := c.Write(w.ctx, websocket.MessageText, b); err != nil {
+		return
+	}
+	for {
+		typ, msg, err := c.Read(w.ctx)
+		if err != nil {
+			return
+		}
+		if err := c.Write(w.ctx, typ, msg); err != nil {
+			return
+		}
+	}
+}
+
+// serveGRPC answers every gRPC method: the standard health check
+// (grpc.health.v1.Health/Check) and the designed health method as health
+// checks (a method the task does not implement answers UNIMPLEMENTED,
+// which ALB's default matcher, 12, counts healthy), anything else with
+// the call tree.
+func (w *workload) serveGRPC(_ any, stream grpc.ServerStream) error {
+	ctx := stream.Context()
+	method, _ := grpc.MethodFromServerStream(stream)
+	md, _ := metadata.FromIncomingContext(ctx)
+	depthMD := md.Get(strings.ToLower(depthHeader))
+	f := w.faults.Load()
+	const healthCheck = "/grpc.health.v1.Health/Check"
+	if (w.health[method] || method == healthCheck) && len(depthMD) == 0 {
+		if f != nil && f.FailHealth {
+			return status.Error(codes.Unavailable, "failing health checks (fault injected)")
+		}
+		if method != healthCheck {
+			return status.Errorf(codes.Unimplemented, "%s is a health check path, not a method", method)
+		}
+		return stream.SendMsg(&healthpb.HealthCheckResponse{Status: healthpb.HealthCheckResponse_SERVING})
+	}
+	if err := w.fault(ctx, f); err != nil {
+		return status.Error(codes.Internal, err.Error())
+	}
+	var in emptypb.Empty // any message parses as one
+	if err := stream.RecvMsg(&in); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	depth := 0
+	if len(depthMD) > 0 {
+		depth, _ = strconv.Atoi(depthMD[0])
+	}
+	remote := ""
+	if p, ok := peer.FromContext(ctx); ok {
+		remote = p.Addr.String()
+	}
+	xff := ""
+	if v := md.Get("x-forwarded-for"); len(v) > 0 {
+		xff = v[0]
+	}
+	b, _ := json.Marshal(w.tree(ctx, depth, clientOf(xff, remote)))
+	return stream.SendMsg(wrapperspb.String(string(b)))
 }
 
 func (w *workload) call(ctx context.Context, d dependency, depth int) (c Call) {
-	c = Call{Service: d.service, Via: d.via}
+	c = Call{Service: d.service, Via: d.via, Protocol: d.protocol}
 	start := time.Now()
 	defer func() { c.LatencyMS = float64(time.Since(start).Microseconds()) / 1000 }()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -113,45 +263,202 @@ func (w *workload) call(ctx context.Context, d dependency, depth int) (c Call) {
 		c.Error = err.Error()
 		return c
 	}
-	if !d.http {
-		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
-		if err != nil {
-			c.Error = err.Error()
-			return c
-		}
-		defer conn.Close()
-		// A data-store task writes its task ID and closes.
-		b, _ := io.ReadAll(io.LimitReader(conn, 256))
-		c.Task = strings.TrimSpace(string(b))
-		return c
+	var got Call
+	switch d.protocol {
+	case "http", "http2":
+		got, err = w.clients.callHTTP(ctx, d, addr, depth)
+	case "grpc":
+		got, err = w.clients.callGRPC(ctx, d, addr, depth)
+	case "websocket":
+		got, err = w.clients.callWebSocket(ctx, d, addr, depth)
+	case "udp":
+		got.Task, err = w.clients.callUDP(ctx, addr)
+	default:
+		got.Task, err = w.clients.callTCP(ctx, addr)
 	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/", nil)
-	req.Header.Set(depthHeader, strconv.Itoa(depth))
-	resp, err := w.client.Do(req)
 	if err != nil {
 		c.Error = err.Error()
-		return c
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		c.Error = resp.Status
-		return c
-	}
-	var got Call
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&got); err != nil {
-		c.Error = "not a call tree: " + err.Error()
 		return c
 	}
 	c.Task, c.Client, c.Calls = got.Task, got.Client, got.Calls
 	return c
 }
 
-func clientOf(r *http.Request) string {
-	if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+// clients are a task's connections to its dependencies, all made from
+// the task's own address.
+type clients struct {
+	dialer *net.Dialer
+	roots  *x509.CertPool // the local CA, for HTTPS listeners
+	// http1 speaks HTTP/1.1 (and WebSocket); http2 speaks HTTP/2, by
+	// prior knowledge without TLS and through ALPN with it.
+	http1, http2 *http.Client
+	mu           sync.Mutex
+	grpc         map[string]*grpc.ClientConn // by scheme and address
+}
+
+func newClients(addr string, roots *x509.CertPool) *clients {
+	host, _, _ := net.SplitHostPort(addr)
+	c := &clients{
+		dialer: &net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(host)}},
+		roots:  roots,
+		grpc:   map[string]*grpc.ClientConn{},
+	}
+	tlsCfg := &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	h1 := &http.Transport{DialContext: c.dialer.DialContext, TLSClientConfig: tlsCfg, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second, Protocols: new(http.Protocols)}
+	h1.Protocols.SetHTTP1(true)
+	h2 := &http.Transport{DialContext: c.dialer.DialContext, TLSClientConfig: tlsCfg, IdleConnTimeout: 90 * time.Second, Protocols: new(http.Protocols)}
+	h2.Protocols.SetHTTP2(true)
+	h2.Protocols.SetUnencryptedHTTP2(true)
+	c.http1, c.http2 = &http.Client{Transport: h1}, &http.Client{Transport: h2}
+	return c
+}
+
+func (c *clients) close() {
+	c.http1.CloseIdleConnections()
+	c.http2.CloseIdleConnections()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, conn := range c.grpc {
+		conn.Close()
+	}
+	clear(c.grpc)
+}
+
+func scheme(secure bool, plain, tls string) string {
+	if secure {
+		return tls
+	}
+	return plain
+}
+
+func (c *clients) callHTTP(ctx context.Context, d dependency, addr string, depth int) (Call, error) {
+	client := c.http1
+	if d.protocol == "http2" {
+		client = c.http2
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, scheme(d.tls, "http", "https")+"://"+addr+"/", nil)
+	req.Header.Set(depthHeader, strconv.Itoa(depth))
+	resp, err := client.Do(req)
+	if err != nil {
+		return Call{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return Call{}, errors.New(resp.Status)
+	}
+	if d.protocol == "http2" && resp.ProtoMajor != 2 {
+		return Call{}, fmt.Errorf("answered in %s, not HTTP/2", resp.Proto)
+	}
+	return decodeTree(io.LimitReader(resp.Body, 1<<20))
+}
+
+func decodeTree(r io.Reader) (Call, error) {
+	var got Call
+	if err := json.NewDecoder(r).Decode(&got); err != nil {
+		return Call{}, fmt.Errorf("not a call tree: %w", err)
+	}
+	return got, nil
+}
+
+func (c *clients) callGRPC(ctx context.Context, d dependency, addr string, depth int) (Call, error) {
+	conn, err := c.grpcConn(addr, d.tls)
+	if err != nil {
+		return Call{}, err
+	}
+	ctx = metadata.AppendToOutgoingContext(ctx, strings.ToLower(depthHeader), strconv.Itoa(depth))
+	var out wrapperspb.StringValue
+	if err := conn.Invoke(ctx, CallMethod, &emptypb.Empty{}, &out); err != nil {
+		return Call{}, err
+	}
+	return decodeTree(strings.NewReader(out.Value))
+}
+
+// grpcConn returns the task's connection to addr, made on first use.
+func (c *clients) grpcConn(addr string, secure bool) (*grpc.ClientConn, error) {
+	key := scheme(secure, "h2c://", "h2://") + addr
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if conn, ok := c.grpc[key]; ok {
+		return conn, nil
+	}
+	creds := insecure.NewCredentials()
+	if secure {
+		creds = credentials.NewTLS(&tls.Config{RootCAs: c.roots, MinVersion: tls.VersionTLS12})
+	}
+	conn, err := grpc.NewClient("passthrough:///"+addr, grpc.WithTransportCredentials(creds),
+		grpc.WithContextDialer(func(ctx context.Context, a string) (net.Conn, error) { return c.dialer.DialContext(ctx, "tcp", a) }))
+	if err != nil {
+		return nil, err
+	}
+	c.grpc[key] = conn
+	return conn, nil
+}
+
+// callWebSocket opens a session, reads the call tree the task sends
+// first, and closes.
+func (c *clients) callWebSocket(ctx context.Context, d dependency, addr string, depth int) (Call, error) {
+	ws, _, err := websocket.Dial(ctx, scheme(d.tls, "ws", "wss")+"://"+addr+"/", &websocket.DialOptions{
+		HTTPClient: c.http1,
+		HTTPHeader: http.Header{depthHeader: {strconv.Itoa(depth)}},
+	})
+	if err != nil {
+		return Call{}, err
+	}
+	defer ws.CloseNow()
+	_, msg, err := ws.Read(ctx)
+	if err != nil {
+		return Call{}, err
+	}
+	ws.Close(websocket.StatusNormalClosure, "")
+	return decodeTree(strings.NewReader(string(msg)))
+}
+
+// callTCP connects; a data store's or TCP service's task writes its ID.
+func (c *clients) callTCP(ctx context.Context, addr string) (string, error) {
+	conn, err := c.dialer.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	}
+	b, _ := io.ReadAll(io.LimitReader(conn, 256))
+	return strings.TrimSpace(string(b)), nil
+}
+
+// callUDP sends one datagram; a UDP service's task answers with its ID.
+func (c *clients) callUDP(ctx context.Context, addr string) (string, error) {
+	local := &net.UDPAddr{IP: c.dialer.LocalAddr.(*net.TCPAddr).IP}
+	conn, err := (&net.Dialer{LocalAddr: local}).DialContext(ctx, "udp", addr)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	deadline := time.Now().Add(2 * time.Second)
+	if dl, ok := ctx.Deadline(); ok && dl.Before(deadline) {
+		deadline = dl
+	}
+	conn.SetDeadline(deadline)
+	if _, err := conn.Write([]byte("netwright\n")); err != nil {
+		return "", err
+	}
+	buf := make([]byte, 256)
+	n, err := conn.Read(buf)
+	if err != nil {
+		return "", fmt.Errorf("no answer over UDP: %w", err)
+	}
+	return strings.TrimSpace(string(buf[:n])), nil
+}
+
+// clientOf is the address a task saw a request come from: the first
+// X-Forwarded-For entry behind a load balancer, else the peer.
+func clientOf(xff, remote string) string {
+	if xff != "" {
 		first, _, _ := strings.Cut(xff, ",")
 		return strings.TrimSpace(first)
 	}
-	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	host, _, _ := net.SplitHostPort(remote)
 	return host
 }
 
@@ -171,5 +478,21 @@ func serveTCP(ln net.Listener, task string) {
 			conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
 			fmt.Fprintln(conn, task)
 		}()
+	}
+}
+
+// serveUDP is a UDP service's built-in task: it answers each datagram
+// with its task ID.
+func serveUDP(pc net.PacketConn, task string) {
+	buf := make([]byte, 64<<10)
+	for {
+		_, from, err := pc.ReadFrom(buf)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
+		}
+		_, _ = pc.WriteTo([]byte(task+"\n"), from) // UDP: a lost answer is the client's to retry
 	}
 }

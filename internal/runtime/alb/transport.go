@@ -1,0 +1,117 @@
+package alb
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Transports are the upstream clients of a listener, one per protocol
+// version a target group can speak: ALB sends HTTP1 target groups
+// HTTP/1.1 and HTTP2 and GRPC target groups HTTP/2 (without TLS here, by
+// prior knowledge, as to a target group of protocol HTTP).
+type Transports struct {
+	HTTP1, HTTP2 *http.Transport
+}
+
+// NewTransports sizes the pools to conns connections per target (not Go's
+// default of 2 idle ones) and closes idle connections after idle.
+func NewTransports(conns int, idle time.Duration) Transports {
+	dial := (&net.Dialer{Timeout: 10 * time.Second}).DialContext // ALB's target connect timeout
+	h1 := &http.Transport{
+		DialContext:           dial,
+		MaxIdleConns:          conns * 16,
+		MaxIdleConnsPerHost:   conns,
+		IdleConnTimeout:       idle,
+		ResponseHeaderTimeout: idle, // a target silent past the idle timeout gets 504
+	}
+	h2 := &http.Transport{
+		DialContext:     dial,
+		IdleConnTimeout: idle,
+		Protocols:       new(http.Protocols),
+	}
+	h2.Protocols.SetUnencryptedHTTP2(true)
+	return Transports{HTTP1: h1, HTTP2: h2}
+}
+
+// For returns the client for a target group's protocol version.
+func (t Transports) For(protocolVersion string) *http.Transport {
+	if protocolVersion == "HTTP2" || protocolVersion == "GRPC" {
+		return t.HTTP2
+	}
+	return t.HTTP1
+}
+
+// CloseIdleConnections drops every pooled connection.
+func (t Transports) CloseIdleConnections() {
+	t.HTTP1.CloseIdleConnections()
+	t.HTTP2.CloseIdleConnections()
+}
+
+// Check is one health check.
+type Check struct {
+	// Addr is the target's host:port; Path the HTTP path or gRPC method
+	// checked, or empty for a TCP connect.
+	Addr, Path string
+	// Matcher is the codes that pass: "200", "200,202" or "200-299",
+	// HTTP status codes, or gRPC status codes when GRPC is set (ALB's
+	// defaults are 200 and 12).
+	Matcher   string
+	GRPC      bool
+	UserAgent string
+	Timeout   time.Duration
+}
+
+// grpcEmpty is a gRPC request of one empty, uncompressed message.
+var grpcEmpty = []byte{0, 0, 0, 0, 0}
+
+// Probe runs one health check within its timeout. ALB's target groups and
+// the local runtime's task checks both use it. rt must speak HTTP/2 for
+// a gRPC check.
+func Probe(ctx context.Context, rt http.RoundTripper, c Check) bool {
+	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+	defer cancel()
+	if c.Path == "" {
+		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", c.Addr)
+		if err == nil {
+			conn.Close()
+		}
+		return err == nil
+	}
+	method, body := http.MethodGet, io.Reader(nil)
+	if c.GRPC {
+		method, body = http.MethodPost, bytes.NewReader(grpcEmpty)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+c.Addr+c.Path, body)
+	if err != nil {
+		return false
+	}
+	req.Header.Set("User-Agent", c.UserAgent)
+	if c.GRPC {
+		req.Header.Set("Content-Type", "application/grpc")
+		req.Header.Set("Te", "trailers")
+	}
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	if !c.GRPC {
+		return matches(c.Matcher, resp.StatusCode, "200")
+	}
+	// The status is in the trailers, or in the headers of a response
+	// with no messages.
+	if _, err := io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)); err != nil {
+		return false
+	}
+	code := resp.Trailer.Get("Grpc-Status")
+	if code == "" {
+		code = resp.Header.Get("Grpc-Status")
+	}
+	n, err := strconv.Atoi(code)
+	return resp.StatusCode == http.StatusOK && err == nil && matches(c.Matcher, n, "12")
+}

@@ -1,0 +1,179 @@
+package up
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/protobuf/types/known/emptypb"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/plan/plantest"
+)
+
+func roots(t *testing.T, rt *Runtime) *x509.CertPool {
+	t.Helper()
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(rt.CAPEM) {
+		t.Fatal("CAPEM holds no certificate")
+	}
+	return pool
+}
+
+// TestHTTP2ClientThroughTheEntry: Go's HTTP/2 client negotiates h2 with
+// the HTTPS listener (ALPN) and gets the storefront's call tree, in which
+// catalog was called over cleartext HTTP/2 and cart and orders over gRPC.
+func TestHTTP2ClientThroughTheEntry(t *testing.T) {
+	d, rt := start(t, "shop")
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots(t, rt)}, Protocols: new(http.Protocols)}
+	tr.Protocols.SetHTTP2(true)
+	resp, err := (&http.Client{Transport: tr, Timeout: 20 * time.Second}).Get("https://" + e.Addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.ProtoMajor != 2 || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET / over h2: %s %s; want HTTP/2 200", resp.Proto, resp.Status)
+	}
+	var tree Call
+	if err := json.NewDecoder(resp.Body).Decode(&tree); err != nil {
+		t.Fatal(err)
+	}
+	if tree.Service != "storefront" {
+		t.Errorf("the default rule reached %s; want storefront", tree.Service)
+	}
+	checkTree(t, d, tree, map[string]bool{})
+}
+
+func grpcConn(t *testing.T, rt *Runtime, addr string) *grpc.ClientConn {
+	t.Helper()
+	conn, err := grpc.NewClient("passthrough:///"+addr, grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{RootCAs: roots(t, rt)})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// TestGRPCClientThroughTheEntry: a gRPC client calls through the HTTPS
+// listener; the path rule sends /api/mobile/* to mobile-api's GRPC
+// target group, end to end over HTTP/2 with the status in the trailers.
+// A gRPC call that falls to the default rule (storefront, HTTP1) gets
+// ALB's 464.
+func TestGRPCClientThroughTheEntry(t *testing.T) {
+	d, rt := start(t, "shop")
+	conn := grpcConn(t, rt, entry(t, rt, design.InternetFacing, "HTTPS").Addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out wrapperspb.StringValue
+	if err := conn.Invoke(ctx, "/api/mobile/Call", &emptypb.Empty{}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var tree Call
+	if err := json.Unmarshal([]byte(out.Value), &tree); err != nil {
+		t.Fatal(err)
+	}
+	if tree.Service != "mobile-api" {
+		t.Errorf("/api/mobile/Call reached %s; want mobile-api", tree.Service)
+	}
+	checkTree(t, d, tree, map[string]bool{})
+
+	err := conn.Invoke(ctx, CallMethod, &emptypb.Empty{}, &out)
+	if err == nil || !strings.Contains(err.Error(), "464") {
+		t.Errorf("gRPC to the HTTP1 storefront group: %v; want ALB's 464", err)
+	}
+}
+
+// TestWebSocketThroughTheEntry: a WebSocket client upgrades through the
+// HTTPS listener to tracking (host rule), gets the call tree as the first
+// message, and its messages are echoed over the same connection.
+func TestWebSocketThroughTheEntry(t *testing.T) {
+	d, rt := start(t, "shop")
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots(t, rt)}}
+	ws, resp, err := websocket.Dial(ctx, "wss://"+e.Addr+"/live", &websocket.DialOptions{
+		HTTPClient: &http.Client{Transport: tr},
+		Host:       "track.shop.example.com",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.CloseNow()
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Errorf("upgrade: %s", resp.Status)
+	}
+	_, msg, err := ws.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree Call
+	if err := json.Unmarshal(msg, &tree); err != nil {
+		t.Fatal(err)
+	}
+	if tree.Service != "tracking" {
+		t.Errorf("track.shop.example.com reached %s; want tracking", tree.Service)
+	}
+	checkTree(t, d, tree, map[string]bool{})
+	for _, m := range []string{"order 1 shipped", "order 2 delivered"} {
+		if err := ws.Write(ctx, websocket.MessageText, []byte(m)); err != nil {
+			t.Fatal(err)
+		}
+		if _, got, err := ws.Read(ctx); err != nil || string(got) != m {
+			t.Errorf("echo of %q: %q %v", m, got, err)
+		}
+	}
+	ws.Close(websocket.StatusNormalClosure, "")
+}
+
+// TestUDPService: a service calls a UDP dependency found through Cloud
+// Map's SRV record; the UDP task answers the datagram.
+func TestUDPService(t *testing.T) {
+	d := plantest.Design(t, "udp.yaml", []byte(`version: 1
+app: metrics
+regions: [eu-west-1]
+services:
+  api:
+    port: 8080
+    public: true
+    depends_on: [collector]
+  collector:
+    port: 8125
+    protocol: udp
+    replicas: 2
+tls:
+  domain: metrics.example.com
+discovery:
+  namespace: metrics.local
+`))
+	rt, err := Start(context.Background(), d, Options{Ephemeral: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Shutdown(context.Background())
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	resp, err := client(t, rt).Get("https://" + e.Addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tree Call
+	if err := json.NewDecoder(resp.Body).Decode(&tree); err != nil {
+		t.Fatal(err)
+	}
+	checkTree(t, d, tree, map[string]bool{})
+	if len(tree.Calls) != 1 || !strings.HasPrefix(tree.Calls[0].Task, "collector-") {
+		t.Errorf("api's calls: %+v; want collector's UDP task to answer", tree.Calls)
+	}
+}
