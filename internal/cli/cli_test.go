@@ -311,6 +311,9 @@ func TestUp(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(state, "ca.pem")); err != nil || !bytes.HasPrefix(b, []byte("-----BEGIN CERTIFICATE-----")) {
 		t.Errorf("ca.pem: %v", err)
 	}
+	if logs, err := filepath.Glob(filepath.Join(state, "access-logs", "*.log")); err != nil || len(logs) != 2 {
+		t.Errorf("access logs: %v %v; want one file for each of three-tier's two load balancers", logs, err)
+	}
 	// A port already taken is a usage error that names it.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

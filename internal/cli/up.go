@@ -17,7 +17,8 @@ func runUp(env Env, args []string) int {
 	offset := fs.Int("port-offset", 8000, "added to each designed listener port (443 serves on 8443)")
 	dnsAddr := fs.String("dns", "127.0.0.1:8600", "address of the Cloud Map DNS server (UDP and TCP)")
 	admin := fs.String("admin", "127.0.0.1:9901", "address of the admin API (Cloud Map DiscoverInstances)")
-	state := fs.String("state-dir", ".netwright", "directory the local CA's certificate (ca.pem) is written to")
+	state := fs.String("state-dir", ".netwright", "directory the local CA's certificate (ca.pem) and the access logs are written to")
+	accessLogs := fs.Bool("access-logs", true, "write each load balancer's access log, in ALB's format, to STATE-DIR/access-logs/NAME.log")
 	pos, code, ok := parseFlags(env, fs, args, 1)
 	if !ok {
 		return code
@@ -32,7 +33,11 @@ func runUp(env Env, args []string) int {
 	}
 	ctx, stop := interrupted(env)
 	defer stop()
-	rt, err := up.Start(ctx, d, up.Options{PortOffset: *offset, DNSAddr: *dnsAddr, AdminAddr: *admin, Output: env.Stdout})
+	opt := up.Options{PortOffset: *offset, DNSAddr: *dnsAddr, AdminAddr: *admin, Output: env.Stdout}
+	if *accessLogs {
+		opt.AccessLogDir = filepath.Join(*state, "access-logs")
+	}
+	rt, err := up.Start(ctx, d, opt)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "netwright up: %v\n", err)
 		return ExitUsage
@@ -54,6 +59,9 @@ func runUp(env Env, args []string) int {
 		fmt.Fprintf(env.Stdout, "  %-40s %-15s %5d %-5s -> %s://%s\n", e.LoadBalancer, e.Scheme, e.Port, e.Protocol, scheme, e.Addr)
 	}
 	fmt.Fprintf(env.Stdout, "  Cloud Map DNS        %s (udp, tcp)\n  DiscoverInstances    http://%s/\n  CA certificate       %s (curl --cacert %s https://localhost:PORT/)\n", rt.DNSAddr, rt.AdminAddr, caFile, caFile)
+	if opt.AccessLogDir != "" {
+		fmt.Fprintf(env.Stdout, "  access logs          %s\n", opt.AccessLogDir)
+	}
 	for _, n := range rt.Notes {
 		fmt.Fprintf(env.Stderr, "note: %s\n", n)
 	}

@@ -44,6 +44,8 @@ type Listener struct {
 	metrics    *Metrics
 	scale      float64
 	transports Transports
+	accessLog  *AccessLog
+	region     string
 	proxy      *httputil.ReverseProxy
 	intn       func(n int) int
 	now        func() time.Time
@@ -67,6 +69,10 @@ type Options struct {
 	// TimeScale multiplies health-check intervals and timeouts (0 or 1:
 	// as designed); tests and demos shrink them.
 	TimeScale float64
+	// AccessLog, when set, receives a line per request in ALB's format.
+	AccessLog *AccessLog
+	// Region is the load balancer's, for the ARNs in the access log.
+	Region string
 }
 
 // New prepares the listener l of lb, whose forward actions name groups of
@@ -79,7 +85,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	for i := range tgs {
 		byID[tgs[i].ID] = &tgs[i]
 	}
-	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, metrics: opt.Metrics, scale: opt.TimeScale, now: time.Now}
+	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, metrics: opt.Metrics, scale: opt.TimeScale, now: time.Now, accessLog: opt.AccessLog, region: opt.Region}
 	if x.scale <= 0 {
 		x.scale = 1
 	}
@@ -131,79 +137,97 @@ func (x *Listener) Close() { x.transports.CloseIdleConnections() }
 // RoundTrip sends a forwarded request with the protocol its target group
 // speaks.
 func (x *Listener) RoundTrip(r *http.Request) (*http.Response, error) {
-	h := r.Context().Value(ctxKey{}).(*hop)
-	return x.transports.For(h.version).RoundTrip(r)
+	ex := r.Context().Value(ctxKey{}).(*exchange)
+	return x.transports.For(ex.version).RoundTrip(r)
 }
 
 type ctxKey struct{}
 
-// hop is what the proxy needs of a forwarded request: its target, and
-// when it was sent, for the target response time.
-type hop struct {
-	t       *target
-	tg      string
-	version string // the group's protocol version
-	start   time.Time
-}
-
 // ServeHTTP routes one request.
 func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ex := &exchange{received: x.now()}
+	ex.trace = traceID(r.Header.Get("X-Amzn-Trace-Id"), ex.received)
+	rec := &statusRecorder{ResponseWriter: w}
+	if r.Body != nil && r.Body != http.NoBody {
+		ex.in = &countingBody{ReadCloser: r.Body}
+		r.Body = ex.in
+	}
+	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, ex))
+	defer x.finish(r, rec, ex)
+	if len(forwardedFor(r.Header)) >= maxForwardedFor {
+		status(rec, StatusTooManyForwardedFor)
+		return
+	}
 	req := albrules.Request{Host: r.Host, Path: r.URL.Path, Method: r.Method, Headers: r.Header, Query: r.URL.Query()}
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		req.SourceIP = ap.Addr().Unmap()
 	}
-	if len(forwardedFor(r.Header)) >= maxForwardedFor {
-		status(w, StatusTooManyForwardedFor)
-		return
-	}
-	action, ruleName, tgName := x.l.DefaultAction, "default", ""
+	action := x.l.DefaultAction
 	if rule := albrules.Evaluate(x.l, &req); rule != nil {
-		action, ruleName = rule.Action, strconv.Itoa(rule.Priority)
-	}
-	if x.metrics != nil {
-		rec := &statusRecorder{ResponseWriter: w}
-		w = rec
-		defer func() {
-			x.metrics.requests.WithLabelValues(x.lb.Name, strconv.Itoa(x.l.Port), ruleName, tgName, codeClass(rec.code)).Inc()
-		}()
+		action, ex.priority = rule.Action, rule.Priority
 	}
 	switch action.Type {
 	case design.ActionFixed:
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(action.StatusCode)
-		fmt.Fprint(w, action.Body)
+		ex.action = "fixed-response"
+		rec.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		rec.WriteHeader(action.StatusCode)
+		fmt.Fprint(rec, action.Body)
 	case design.ActionRedirect:
-		x.redirect(w, r, action)
+		ex.action = "redirect"
+		ex.redirect = x.redirect(rec, r, action)
 	case design.ActionForward:
-		g := x.pickGroup(action.Forward)
-		tgName = g.tg.ID
-		if !compatible(g.tg.ProtocolVersion, r) {
-			status(w, StatusIncompatibleProtocol)
+		ex.action = "forward"
+		x.forward(rec, r, ex, action)
+	default:
+		ex.action = string(action.Type)
+		status(rec, http.StatusInternalServerError)
+	}
+}
+
+// forward sends r to a target of one of the action's groups.
+func (x *Listener) forward(w http.ResponseWriter, r *http.Request, ex *exchange, action design.Action) {
+	g := x.pickGroup(action.Forward)
+	ex.tg, ex.version = g.tg.ID, g.tg.ProtocolVersion
+	if !compatible(g.tg.ProtocolVersion, r) {
+		status(w, StatusIncompatibleProtocol)
+		return
+	}
+	var t *target
+	sticky := g.tg.Stickiness == "lb_cookie"
+	if sticky {
+		if c, err := r.Cookie(stickyCookie); err == nil {
+			if tg, id, ok := decodeSticky(c.Value); ok && tg == g.tg.ID {
+				t = g.sticky(id)
+			}
+		}
+	}
+	if t == nil {
+		if t = g.pick(x.intn); t == nil {
+			ex.errorReason = "NoHealthyTargets"
+			status(w, http.StatusServiceUnavailable)
 			return
 		}
-		var t *target
-		sticky := g.tg.Stickiness == "lb_cookie"
-		if sticky {
-			if c, err := r.Cookie(stickyCookie); err == nil {
-				if tg, id, ok := decodeSticky(c.Value); ok && tg == g.tg.ID {
-					t = g.sticky(id)
-				}
-			}
+	}
+	if sticky {
+		x.setSticky(w, g.tg, t)
+	}
+	ex.t = t
+	t.outstanding.Add(1)
+	defer g.done(t)
+	x.proxy.ServeHTTP(w, r)
+}
+
+// finish counts the request and writes its access-log line.
+func (x *Listener) finish(r *http.Request, rec *statusRecorder, ex *exchange) {
+	if x.metrics != nil {
+		rule := "default"
+		if ex.priority != 0 {
+			rule = strconv.Itoa(ex.priority)
 		}
-		if t == nil {
-			if t = g.pick(x.intn); t == nil {
-				status(w, http.StatusServiceUnavailable)
-				return
-			}
-		}
-		if sticky {
-			x.setSticky(w, g.tg, t)
-		}
-		t.outstanding.Add(1)
-		defer g.done(t)
-		x.proxy.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, &hop{t: t, tg: g.tg.ID, version: g.tg.ProtocolVersion, start: time.Now()})))
-	default:
-		status(w, http.StatusInternalServerError)
+		x.metrics.requests.WithLabelValues(x.lb.Name, strconv.Itoa(x.l.Port), rule, ex.tg, codeClass(rec.code)).Inc()
+	}
+	if x.accessLog != nil {
+		x.log(r, rec, ex)
 	}
 }
 
@@ -237,7 +261,7 @@ func decodeSticky(v string) (tg, id string, ok bool) {
 
 // redirect answers with the designed redirect, keeping the host, path and
 // query as ALB's #{host}, #{path} and #{query} defaults do.
-func (x *Listener) redirect(w http.ResponseWriter, r *http.Request, a design.Action) {
+func (x *Listener) redirect(w http.ResponseWriter, r *http.Request, a design.Action) string {
 	proto := strings.ToLower(a.RedirectProtocol)
 	if proto == "" {
 		proto = "http"
@@ -263,6 +287,7 @@ func (x *Listener) redirect(w http.ResponseWriter, r *http.Request, a design.Act
 		code = http.StatusFound
 	}
 	http.Redirect(w, r, u.String(), code)
+	return u.String()
 }
 
 // pickGroup chooses a target group of a forward action in proportion to
@@ -287,8 +312,9 @@ func (x *Listener) pickGroup(fw []design.WeightedTarget) *group {
 
 // rewrite sends the request to the chosen target with ALB's headers.
 func (x *Listener) rewrite(pr *httputil.ProxyRequest) {
-	t := pr.In.Context().Value(ctxKey{}).(*hop).t
-	pr.SetURL(&url.URL{Scheme: "http", Host: t.addr})
+	ex := pr.In.Context().Value(ctxKey{}).(*exchange)
+	ex.sent = x.now()
+	pr.SetURL(&url.URL{Scheme: "http", Host: ex.t.addr})
 	pr.Out.Host = pr.In.Host
 	// ALB appends the client's address to X-Forwarded-For.
 	client, _, err := net.SplitHostPort(pr.In.RemoteAddr)
@@ -304,14 +330,16 @@ func (x *Listener) rewrite(pr *httputil.ProxyRequest) {
 	}
 	pr.Out.Header.Set("X-Forwarded-Proto", proto)
 	pr.Out.Header.Set("X-Forwarded-Port", strconv.Itoa(x.l.Port))
-	pr.Out.Header.Set("X-Amzn-Trace-Id", traceID(pr.In.Header.Get("X-Amzn-Trace-Id"), x.now()))
+	pr.Out.Header.Set("X-Amzn-Trace-Id", ex.trace)
 }
 
 // responded records the target response time: request sent to response
 // headers in, as CloudWatch's TargetResponseTime.
 func (x *Listener) responded(resp *http.Response) error {
-	if h, ok := resp.Request.Context().Value(ctxKey{}).(*hop); ok && x.metrics != nil {
-		x.metrics.responseTime.WithLabelValues(x.lb.Name, h.tg).Observe(time.Since(h.start).Seconds())
+	ex := resp.Request.Context().Value(ctxKey{}).(*exchange)
+	ex.headers, ex.targetStatus = x.now(), resp.StatusCode
+	if x.metrics != nil {
+		x.metrics.responseTime.WithLabelValues(x.lb.Name, ex.tg).Observe(ex.headers.Sub(ex.sent).Seconds())
 	}
 	return nil
 }
@@ -332,13 +360,20 @@ func traceID(in string, now time.Time) string {
 // target did not answer in time, 502 otherwise (refused, reset, or a
 // response that is not HTTP).
 func (x *Listener) targetError(w http.ResponseWriter, r *http.Request, err error) {
+	ex := r.Context().Value(ctxKey{}).(*exchange)
+	if r.Context().Err() != nil {
+		ex.elbStatus = StatusClientClosed // the client left; ALB logs 460 and sends nothing
+		return
+	}
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+		ex.errorReason = "TargetResponseTimeout"
 		status(w, http.StatusGatewayTimeout)
 		return
 	}
-	if errors.Is(err, context.Canceled) {
-		return // the client left; ALB logs 460 and sends nothing
+	ex.errorReason = "TargetConnectionError"
+	if !ex.headers.IsZero() {
+		ex.errorReason = "TargetResponseError"
 	}
 	status(w, http.StatusBadGateway)
 }

@@ -27,7 +27,7 @@ func health(path string) design.TargetHealth {
 // action kind, in front of four target groups.
 func listener(t *testing.T, idle time.Duration) *Listener {
 	t.Helper()
-	lb := &design.LoadBalancer{ID: "alb-test", Type: design.ALB, Scheme: design.InternetFacing, IdleTimeout: design.Duration(idle)}
+	lb := &design.LoadBalancer{ID: "alb-test", Name: "alb-test", Type: design.ALB, Scheme: design.InternetFacing, IdleTimeout: design.Duration(idle)}
 	l := &design.Listener{ID: "lst-443", Port: 443, Protocol: "HTTPS",
 		DefaultAction: design.Action{Type: design.ActionFixed, StatusCode: 404, Body: "no route"},
 		Rules: []design.ListenerRule{

@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -175,5 +177,44 @@ discovery:
 	checkTree(t, d, tree, map[string]bool{})
 	if len(tree.Calls) != 1 || !strings.HasPrefix(tree.Calls[0].Task, "collector-") {
 		t.Errorf("api's calls: %+v; want collector's UDP task to answer", tree.Calls)
+	}
+}
+
+// TestAccessLogFiles: each load balancer writes its own file, a line per
+// request, complete when the runtime stops.
+func TestAccessLogFiles(t *testing.T) {
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	dir := t.TempDir()
+	rt, err := Start(context.Background(), d, Options{Ephemeral: true, AccessLogDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	resp, err := client(t, rt).Get("https://" + e.Addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := rt.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, lb := range d.LoadBalancers {
+		b, err := os.ReadFile(filepath.Join(dir, lb.Name+".log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		// The public entry forwarded to web, which called app through
+		// the internal load balancer: one request at each.
+		if len(lines) != 1 {
+			t.Fatalf("%s logged %d lines: %q", lb.Name, len(lines), b)
+		}
+		want := "https "
+		if lb.Scheme == design.Internal {
+			want = "http "
+		}
+		if !strings.HasPrefix(lines[0], want) || !strings.Contains(lines[0], " 200 200 ") {
+			t.Errorf("%s logged %q; want a %sline with 200 from the load balancer and the target", lb.Name, lines[0], want)
+		}
 	}
 }

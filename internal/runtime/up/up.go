@@ -19,6 +19,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,6 +53,9 @@ type Options struct {
 	// Output receives the output of `run` commands, each line after its
 	// task's name; nil discards it.
 	Output io.Writer
+	// AccessLogDir, when set, receives each load balancer's access log in
+	// ALB's format, as <load balancer name>.log (appended to).
+	AccessLogDir string
 }
 
 // Entry is one load balancer listener served locally.
@@ -89,6 +94,8 @@ type Runtime struct {
 	design    *design.Design
 	// workloads are the built-in tasks by ID, for the fault API.
 	workloads map[string]*workload
+	// logs are the open access-log files.
+	logs []*os.File
 	// procs are the tasks run by `run` commands.
 	procs  []*process
 	procWG sync.WaitGroup
@@ -217,6 +224,22 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 			}
 			continue
 		}
+		var accessLog *alb.AccessLog
+		if opt.AccessLogDir != "" {
+			if err := os.MkdirAll(opt.AccessLogDir, 0o755); err != nil {
+				return rt, fmt.Errorf("access logs: %w", err)
+			}
+			f, err := os.OpenFile(filepath.Join(opt.AccessLogDir, lb.Name+".log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+			if err != nil {
+				return rt, fmt.Errorf("access logs: %w", err)
+			}
+			rt.logs = append(rt.logs, f)
+			accessLog = alb.NewAccessLog(f)
+		}
+		region := ""
+		if v := d.VPC(lb.VPC); v != nil {
+			region = v.Region
+		}
 		local := map[int]int{}
 		lbLns := map[int]net.Listener{}
 		for _, l := range lb.Listeners {
@@ -234,7 +257,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		for j := range lb.Listeners {
 			l := &lb.Listeners[j]
 			https := l.Protocol == "HTTPS"
-			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: https, Metrics: lbMetrics, TimeScale: opt.TimeScale, MapPort: func(p int) int {
+			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: https, Metrics: lbMetrics, TimeScale: opt.TimeScale, AccessLog: accessLog, Region: region, MapPort: func(p int) int {
 				if lp, ok := local[p]; ok {
 					return lp
 				}
@@ -587,6 +610,9 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	}
 	if rt.dns != nil {
 		errs = append(errs, rt.dns.Shutdown(ctx))
+	}
+	for _, f := range rt.logs {
+		errs = append(errs, f.Close())
 	}
 	return errors.Join(errs...)
 }
