@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/miekg/dns"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -216,5 +217,45 @@ func TestAccessLogFiles(t *testing.T) {
 		if !strings.HasPrefix(lines[0], want) || !strings.Contains(lines[0], " 200 200 ") {
 			t.Errorf("%s logged %q; want a %sline with 200 from the load balancer and the target", lb.Name, lines[0], want)
 		}
+	}
+}
+
+// TestCloudMapHearsOfHealthLate: a task failing its checks leaves Cloud
+// Map's answers only after ECS's lag, which here (checks every 5 s, run
+// 100 times faster) is six times the check interval.
+func TestCloudMapHearsOfHealthLate(t *testing.T) {
+	d := plantest.Design(t, "lag.yaml", []byte(`version: 1
+app: lag
+regions: [eu-west-1]
+services:
+  api:
+    port: 8080
+    replicas: 2
+    health: {path: /health, interval: 5s, timeout: 2s, healthy_threshold: 2, unhealthy_threshold: 2}
+discovery:
+  namespace: lag.local
+`))
+	rt, err := Start(context.Background(), d, Options{Ephemeral: true, TimeScale: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Shutdown(context.Background())
+	answers := func() int {
+		m := new(dns.Msg)
+		m.SetQuestion("api.lag.local.", dns.TypeA)
+		in, _, err := (&dns.Client{Timeout: 5 * time.Second}).Exchange(m, rt.DNSAddr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(in.Answer)
+	}
+	faulted := time.Now()
+	if code := admin(t, rt, http.MethodPut, "/faults/api-1", `{"fail_health": true}`); code != http.StatusNoContent {
+		t.Fatalf("PUT faults: %d", code)
+	}
+	eventually(t, "api-1 leaving Cloud Map's answers", func() bool { return answers() == 1 })
+	// Two failed checks take 50 to 100 ms here; ECS's lag adds 300.
+	if took, least := time.Since(faulted), time.Duration(float64(ecsHealthLag)*0.01); took < least {
+		t.Errorf("api-1 left Cloud Map's answers %v after failing; ECS's lag alone is %v", took, least)
 	}
 }

@@ -390,10 +390,15 @@ func envName(service string) string {
 	}, service)
 }
 
+// ecsHealthLag is how long a task's health status takes to reach Cloud
+// Map after ECS decides it: ECS pushes it as a custom health status,
+// which takes about 30 s to take effect.
+const ecsHealthLag = 30 * time.Second
+
 // taskHealth checks a service's tasks with the service's health check
 // and tells Cloud Map, as ECS does: unhealthy after the unhealthy
 // threshold of failures in a row, healthy again after the healthy
-// threshold of passes.
+// threshold of passes, in either case ecsHealthLag later.
 func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, s *design.Service, ts []Task, scale float64) {
 	h := s.Health
 	interval := time.Duration(float64(h.Interval) * scale)
@@ -442,7 +447,14 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 			default:
 				continue
 			}
-			_ = reg.SetHealth(namespace, s.Name, t.ID, healthy[i]) // the task is registered
+			// Decisions reach Cloud Map in order: each waits the same lag.
+			time.AfterFunc(time.Duration(float64(ecsHealthLag)*scale), func(id string, ok bool) func() {
+				return func() {
+					if ctx.Err() == nil {
+						_ = reg.SetHealth(namespace, s.Name, id, ok) // the task is registered
+					}
+				}
+			}(t.ID, healthy[i]))
 		}
 	}
 }
