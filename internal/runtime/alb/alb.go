@@ -109,7 +109,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 				return nil, fmt.Errorf("listener %s forwards to %s, which the design does not have", l.ID, f.TargetGroup)
 			}
 			if _, seen := x.groups[tg.ID]; !seen {
-				x.groups[tg.ID] = &group{tg: tg}
+				x.groups[tg.ID] = &group{tg: tg, slow: x.scaled(tg.SlowStart)}
 			}
 		}
 	}
@@ -202,7 +202,7 @@ func (x *Listener) forward(w http.ResponseWriter, r *http.Request, ex *exchange,
 		}
 	}
 	if t == nil {
-		if t = g.pick(x.intn); t == nil {
+		if t = g.pick(x.intn, x.now()); t == nil {
 			ex.errorReason = "NoHealthyTargets"
 			status(w, http.StatusServiceUnavailable)
 			return

@@ -426,3 +426,61 @@ func TestDrainingEndsAtTheDelay(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestSlowStart: a target that turns healthy beside healthy ones gets a
+// share that grows linearly over the slow-start duration, under round
+// robin and weighted random; targets healthy from the start do not warm.
+func TestSlowStart(t *testing.T) {
+	for _, algo := range []string{"round_robin", "weighted_random"} {
+		t.Run(algo, func(t *testing.T) {
+			lb := &design.LoadBalancer{ID: "alb-slow", Name: "alb-slow", Type: design.ALB}
+			l := &design.Listener{ID: "lst", Port: 80, Protocol: "HTTP",
+				DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg", Weight: 1}}}}
+			tgs := []design.TargetGroup{{ID: "tg", Port: 8080, Protocol: "HTTP", Algorithm: algo, SlowStart: design.Duration(100 * time.Second), Health: health("/health")}}
+			rng := rand.New(rand.NewPCG(1, 2))
+			x, err := New(lb, l, tgs, Options{Intn: rng.IntN})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.Close()
+			t0 := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+			clock := t0
+			x.now = func() time.Time { return clock }
+			register(t, x, "tg", newBackend(t, "a"), newBackend(t, "b"))
+			x.CheckHealth(context.Background())
+			x.CheckHealth(context.Background())
+			register(t, x, "tg", newBackend(t, "c"))
+			x.CheckHealth(context.Background())
+			x.CheckHealth(context.Background())
+			if h := x.Health("tg"); h["a"] != Healthy || h["c"] != Healthy {
+				t.Fatalf("health %v", h)
+			}
+			g := x.groups["tg"]
+			share := func(n int) map[string]int {
+				got := map[string]int{}
+				for range n {
+					got[g.pick(rng.IntN, clock).id]++
+				}
+				return got
+			}
+			if got := share(300); got["c"] != 0 || got["a"] == 0 || got["b"] == 0 {
+				t.Errorf("as it enters slow start c got %v; want none", got)
+			}
+			clock = t0.Add(25 * time.Second)
+			if got := share(8000); ratio(got["c"], got["a"]) < 0.18 || ratio(got["c"], got["a"]) > 0.32 {
+				t.Errorf("a quarter into slow start: %v; want c about a quarter of a's share", got)
+			}
+			clock = t0.Add(100 * time.Second)
+			if got := share(8000); ratio(got["c"], got["a"]) < 0.9 || ratio(got["c"], got["a"]) > 1.1 {
+				t.Errorf("after slow start: %v; want c's share equal to a's", got)
+			}
+		})
+	}
+}
+
+func ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}

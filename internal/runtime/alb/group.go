@@ -31,10 +31,14 @@ type target struct {
 	// Guarded by the group's mutex.
 	state        string
 	passes, fail int // consecutive check results
+	// warming is when the target entered slow start; zero when not in it.
+	warming time.Time
 }
 
 type group struct {
-	tg      *design.TargetGroup
+	tg *design.TargetGroup
+	// slow is the group's slow-start duration, time-scaled; zero for none.
+	slow    time.Duration
 	mu      sync.Mutex
 	targets []*target
 	next    int // round robin position
@@ -173,12 +177,17 @@ func (g *group) sticky(id string) *target {
 // pick chooses a target with the group's algorithm among the healthy
 // ones, or among all when none is healthy (ALB fails open); nil when the
 // group has no targets.
-func (g *group) pick(intn func(int) int) *target {
+func (g *group) pick(intn func(int) int, now time.Time) *target {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	pool := g.routable()
 	if len(pool) == 0 {
 		return nil
+	}
+	if g.slow > 0 && g.tg.Algorithm != "least_outstanding_requests" { // ALB has no slow start with LOR
+		if t := g.pickWarming(pool, intn, now); t != nil {
+			return t
+		}
 	}
 	switch g.tg.Algorithm {
 	case "least_outstanding_requests":
@@ -202,6 +211,63 @@ func (g *group) pick(intn func(int) int) *target {
 	}
 }
 
+// weightScale is the resolution of slow start's weights.
+const weightScale = 1000
+
+// weight is a target's share in slow start, 0 to weightScale: it grows
+// linearly from 0 to full over the group's slow-start duration, after
+// which the target leaves slow start. The caller holds g.mu.
+func (g *group) weight(t *target, now time.Time) int {
+	if t.warming.IsZero() {
+		return weightScale
+	}
+	e := now.Sub(t.warming)
+	if e >= g.slow {
+		t.warming = time.Time{}
+		return weightScale
+	}
+	return int(int64(e) * weightScale / int64(g.slow))
+}
+
+// pickWarming picks by weight when a target of the pool is in slow start
+// (round robin advances past a warming target unless a draw below its
+// weight keeps it); nil when none is. The caller holds g.mu.
+func (g *group) pickWarming(pool []*target, intn func(int) int, now time.Time) *target {
+	weights := make([]int, len(pool))
+	warming := false
+	for i, t := range pool {
+		weights[i] = g.weight(t, now)
+		warming = warming || weights[i] < weightScale
+	}
+	if !warming {
+		return nil
+	}
+	if g.tg.Algorithm == "weighted_random" {
+		total := 0
+		for _, w := range weights {
+			total += w
+		}
+		if total == 0 {
+			return nil
+		}
+		n := intn(total)
+		for i, w := range weights {
+			if n < w {
+				return pool[i]
+			}
+			n -= w
+		}
+	}
+	for range pool {
+		i := g.next % len(pool)
+		g.next = (g.next + 1) % len(pool)
+		if weights[i] == weightScale || intn(weightScale) < weights[i] {
+			return pool[i]
+		}
+	}
+	return nil
+}
+
 // CheckHealth runs one health check of every target, concurrently, and
 // moves each through ALB's states: healthy after the healthy threshold of
 // consecutive passes, unhealthy after the unhealthy threshold of
@@ -211,6 +277,9 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 	for _, g := range x.groups {
 		g.mu.Lock()
 		targets := slices.Clone(g.targets)
+		// A target that turns healthy enters slow start only if the group
+		// had a healthy target before this round.
+		hadHealthy := slices.ContainsFunc(targets, func(t *target) bool { return t.state == Healthy })
 		g.mu.Unlock()
 		for _, t := range targets {
 			wg.Go(func() {
@@ -223,8 +292,11 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 				}
 				if ok {
 					t.passes, t.fail = t.passes+1, 0
-					if t.passes >= h.HealthyThreshold {
+					if t.passes >= h.HealthyThreshold && t.state != Healthy {
 						t.state = Healthy
+						if g.slow > 0 && hadHealthy {
+							t.warming = x.now()
+						}
 					}
 				} else {
 					t.passes, t.fail = 0, t.fail+1
