@@ -220,9 +220,10 @@ func TestAccessLogFiles(t *testing.T) {
 	}
 }
 
-// TestCloudMapHearsOfHealthLate: a task failing its checks leaves Cloud
-// Map's answers only after ECS's lag, which here (checks every 5 s, run
-// 100 times faster) is six times the check interval.
+// TestCloudMapHearsOfHealthLate: a task failing its checks leaves its
+// target group within the designed detection time, and Cloud Map's
+// answers only after ECS's lag, which here (checks every 5 s, run 100
+// times faster) is six times the check interval.
 func TestCloudMapHearsOfHealthLate(t *testing.T) {
 	d := plantest.Design(t, "lag.yaml", []byte(`version: 1
 app: lag
@@ -230,8 +231,11 @@ regions: [eu-west-1]
 services:
   api:
     port: 8080
+    public: true
     replicas: 2
     health: {path: /health, interval: 5s, timeout: 2s, healthy_threshold: 2, unhealthy_threshold: 2}
+tls:
+  domain: lag.example.com
 discovery:
   namespace: lag.local
 `))
@@ -253,9 +257,31 @@ discovery:
 	if code := admin(t, rt, http.MethodPut, "/faults/api-1", `{"fail_health": true}`); code != http.StatusNoContent {
 		t.Fatalf("PUT faults: %d", code)
 	}
+	tg := d.TargetGroups[0]
+	unhealthy := func() bool {
+		for _, l := range rt.listeners {
+			for _, ts := range l.x.Targets(tg.ID) {
+				if ts.ID == "api-1" {
+					return ts.State == "unhealthy"
+				}
+			}
+		}
+		return false
+	}
+	// Slack for a loaded machine; the designed times here are 0.1 to 0.4 s.
+	const slack = 2 * time.Second
+	eventually(t, "api-1 turning unhealthy in the target group", unhealthy)
+	if took, most := time.Since(faulted), time.Duration(float64(tg.Health.UnhealthyAfter)*0.01)+slack; took > most {
+		t.Errorf("api-1 left the target group %v after failing; designed: %v", took, most-slack)
+	}
 	eventually(t, "api-1 leaving Cloud Map's answers", func() bool { return answers() == 1 })
 	// Two failed checks take 50 to 100 ms here; ECS's lag adds 300.
-	if took, least := time.Since(faulted), time.Duration(float64(ecsHealthLag)*0.01); took < least {
+	took := time.Since(faulted)
+	if least := time.Duration(float64(ecsHealthLag) * 0.01); took < least {
 		t.Errorf("api-1 left Cloud Map's answers %v after failing; ECS's lag alone is %v", took, least)
+	}
+	h := d.Service("api").Health
+	if most := time.Duration(float64(time.Duration(h.UnhealthyThreshold)*time.Duration(h.Interval)+time.Duration(h.Timeout)+ecsHealthLag)*0.01) + slack; took > most {
+		t.Errorf("api-1 left Cloud Map's answers %v after failing; designed: %v", took, most-slack)
 	}
 }
