@@ -29,8 +29,8 @@ type target struct {
 	id, addr    string
 	outstanding atomic.Int64
 	// Guarded by the group's mutex.
-	state        string
-	passes, fail int // consecutive check results
+	state string
+	tally Tally
 	// warming is when the target entered slow start; zero when not in it.
 	warming time.Time
 }
@@ -268,6 +268,28 @@ func (g *group) pickWarming(pool []*target, intn func(int) int, now time.Time) *
 	return nil
 }
 
+// Tally is a target's current run of health-check results.
+type Tally struct{ passes, fails int }
+
+// Observe adds one check result and returns the target's next state, as
+// ELB moves it: healthy after the healthy threshold of passes in a row,
+// unhealthy after the unhealthy threshold of failures in a row, else
+// unchanged.
+func (c *Tally) Observe(state string, ok bool, healthyThreshold, unhealthyThreshold int) string {
+	if ok {
+		c.passes, c.fails = c.passes+1, 0
+		if c.passes >= healthyThreshold {
+			return Healthy
+		}
+	} else {
+		c.passes, c.fails = 0, c.fails+1
+		if c.fails >= unhealthyThreshold {
+			return Unhealthy
+		}
+	}
+	return state
+}
+
 // CheckHealth runs one health check of every target, concurrently, and
 // moves each through ALB's states: healthy after the healthy threshold of
 // consecutive passes, unhealthy after the unhealthy threshold of
@@ -286,24 +308,14 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 				ok := x.probe(ctx, g.tg, t)
 				g.mu.Lock()
 				defer g.mu.Unlock()
-				h := g.tg.Health
 				if t.state == Draining {
 					return
 				}
-				if ok {
-					t.passes, t.fail = t.passes+1, 0
-					if t.passes >= h.HealthyThreshold && t.state != Healthy {
-						t.state = Healthy
-						if g.slow > 0 && hadHealthy {
-							t.warming = x.now()
-						}
-					}
-				} else {
-					t.passes, t.fail = 0, t.fail+1
-					if t.fail >= h.UnhealthyThreshold {
-						t.state = Unhealthy
-					}
+				next := t.tally.Observe(t.state, ok, g.tg.Health.HealthyThreshold, g.tg.Health.UnhealthyThreshold)
+				if next == Healthy && t.state != Healthy && g.slow > 0 && hadHealthy {
+					t.warming = x.now()
 				}
+				t.state = next
 			})
 		}
 	}

@@ -409,8 +409,7 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 	if timeout <= 0 || timeout > interval {
 		timeout = interval
 	}
-	type count struct{ pass, fail int }
-	counts := make([]count, len(ts))
+	tallies := make([]alb.Tally, len(ts))
 	healthy := make([]bool, len(ts))
 	for i := range healthy {
 		healthy[i] = true
@@ -433,20 +432,15 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 		for i, t := range ts {
 			check.Addr = t.Addr
 			ok := alb.Probe(ctx, transports.For(version), check)
-			c := &counts[i]
-			if ok {
-				c.pass, c.fail = c.pass+1, 0
-			} else {
-				c.pass, c.fail = 0, c.fail+1
+			state := alb.Unhealthy
+			if healthy[i] {
+				state = alb.Healthy
 			}
-			switch {
-			case healthy[i] && c.fail >= max(h.UnhealthyThreshold, 1):
-				healthy[i] = false
-			case !healthy[i] && c.pass >= max(h.HealthyThreshold, 1):
-				healthy[i] = true
-			default:
+			next := tallies[i].Observe(state, ok, max(h.HealthyThreshold, 1), max(h.UnhealthyThreshold, 1))
+			if next == state {
 				continue
 			}
+			healthy[i] = next == alb.Healthy
 			// Decisions reach Cloud Map in order: each waits the same lag.
 			time.AfterFunc(time.Duration(float64(ecsHealthLag)*scale), func(id string, ok bool) func() {
 				return func() {
