@@ -35,6 +35,7 @@ import (
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/alb"
 	"github.com/netwright/netwright/internal/runtime/discovery"
+	"github.com/netwright/netwright/internal/runtime/nlb"
 )
 
 // Options says where the runtime listens.
@@ -89,9 +90,12 @@ type Runtime struct {
 	tcp       []net.Listener
 	udp       []net.PacketConn
 	albs      []*alb.Listener
-	dns       *discovery.DNSServer
-	stop      context.CancelFunc
-	design    *design.Design
+	nlbs      []*nlb.Listener
+	// nlbListeners are the served NLB listeners, for status.
+	nlbListeners []servedNLB
+	dns          *discovery.DNSServer
+	stop         context.CancelFunc
+	design       *design.Design
 	// workloads are the built-in tasks by ID, for the fault API.
 	workloads map[string]*workload
 	// logs are the open access-log files.
@@ -218,10 +222,13 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	internal := map[string]Entry{} // service -> the internal listener in front of it
 	for i := range d.LoadBalancers {
 		lb := &d.LoadBalancers[i]
-		if lb.Type != design.ALB {
-			if lb.Type == design.NLB {
-				rt.Notes = append(rt.Notes, fmt.Sprintf("%s is a network load balancer, which the local runtime does not run yet.", lb.Name))
+		if lb.Type == design.NLB {
+			if err := rt.startNLB(ctx, d, lb, opt, tasks, listen, certs, ips != nil); err != nil {
+				return rt, err
 			}
+			continue
+		}
+		if lb.Type != design.ALB {
 			continue
 		}
 		var accessLog *alb.AccessLog
@@ -311,11 +318,24 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 			}
 			if pc := pcs[t.ID]; pc != nil {
 				go serveUDP(pc, t.ID)
+				// A TCP listener on the same port answers the target
+				// group's TCP health checks, as a UDP service's health
+				// port would.
+				if ln, err := net.Listen("tcp", t.Addr); err == nil {
+					rt.tcp = append(rt.tcp, ln)
+					go serveTCP(ln, t.ID)
+				} else {
+					rt.Notes = append(rt.Notes, fmt.Sprintf("%s has no TCP port for health checks (%v); its load balancers fail open to it.", t.ID, err))
+				}
 				continue
 			}
 			if s.Kind != "service" || !httpFamily[s.Protocol] {
-				rt.tcp = append(rt.tcp, lns[t.ID])
-				go serveTCP(lns[t.ID], t.ID)
+				ln := lns[t.ID]
+				rt.tcp = append(rt.tcp, ln)
+				if s.Protocol == "tls" {
+					ln = tls.NewListener(ln, &tls.Config{Certificates: certs, MinVersion: tls.VersionTLS12})
+				}
+				go serveTCP(ln, t.ID)
 				continue
 			}
 			w := newWorkload(ctx, s.Name, t.ID, newClients(t.Addr, roots))
@@ -606,6 +626,9 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	for _, x := range rt.albs {
 		x.Close()
 	}
+	for _, x := range rt.nlbs {
+		x.Close()
+	}
 	// The commands got SIGTERM when stop cancelled their context.
 	waited := make(chan struct{})
 	go func() { rt.procWG.Wait(); close(waited) }()
@@ -673,6 +696,20 @@ type TargetGroupStatus struct {
 
 func (rt *Runtime) status(w http.ResponseWriter, _ *http.Request) {
 	var out Status
+	defer func() {
+		for _, s := range rt.nlbListeners {
+			ls := ListenerStatus{LoadBalancer: s.lb.Name, Scheme: s.lb.Scheme, Port: s.l.Port, Protocol: s.l.Protocol, Addr: s.addr,
+				Rules: []RuleStatus{{Priority: "default", Action: s.l.DefaultAction.String()}}}
+			algo := "flow_hash"
+			if tg := targetGroup(rt.design, s.x.TargetGroup()); tg != nil && tg.Stickiness == "source_ip" {
+				algo = "source_ip"
+			}
+			ls.TargetGroups = []TargetGroupStatus{{ID: s.x.TargetGroup(), Algorithm: algo, Targets: s.x.Targets()}}
+			out.Listeners = append(out.Listeners, ls)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(out) // a client that left needs no answer
+	}()
 	for _, s := range rt.listeners {
 		ls := ListenerStatus{LoadBalancer: s.lb.Name, Scheme: s.lb.Scheme, Port: s.l.Port, Protocol: s.l.Protocol, Addr: s.addr}
 		for _, r := range s.l.Rules {
@@ -688,6 +725,4 @@ func (rt *Runtime) status(w http.ResponseWriter, _ *http.Request) {
 		}
 		out.Listeners = append(out.Listeners, ls)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(out) // a client that left needs no answer
 }

@@ -273,6 +273,8 @@ func (w *workload) call(ctx context.Context, d dependency, depth int) (c Call) {
 		got, err = w.clients.callWebSocket(ctx, d, addr, depth)
 	case "udp":
 		got.Task, err = w.clients.callUDP(ctx, addr)
+	case "tls":
+		got.Task, err = w.clients.callTLS(ctx, addr)
 	default:
 		got.Task, err = w.clients.callTCP(ctx, addr)
 	}
@@ -416,6 +418,21 @@ func (c *clients) callWebSocket(ctx context.Context, d dependency, addr string, 
 // callTCP connects; a data store's or TCP service's task writes its ID.
 func (c *clients) callTCP(ctx context.Context, addr string) (string, error) {
 	conn, err := c.dialer.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	}
+	b, _ := io.ReadAll(io.LimitReader(conn, 256))
+	return strings.TrimSpace(string(b)), nil
+}
+
+// callTLS connects with TLS, trusting the local CA; a TLS service's task
+// writes its ID.
+func (c *clients) callTLS(ctx context.Context, addr string) (string, error) {
+	conn, err := (&tls.Dialer{NetDialer: c.dialer, Config: &tls.Config{RootCAs: c.roots, ServerName: "localhost", MinVersion: tls.VersionTLS12}}).DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return "", err
 	}

@@ -1,0 +1,357 @@
+// Package nlb serves one listener of a design's Network Load Balancer on
+// this machine with NLB's semantics, for `netwright up`: TCP passed
+// through byte for byte (both ends *net.TCPConn, so Linux splices),
+// TLS terminated with the listener's certificate (and started again to a
+// TLS target group, whose certificate NLB does not verify), UDP with flow
+// affinity and idle expiry, the flow hash on the 5-tuple (on the source
+// address alone with source_ip stickiness), TCP or HTTP health checks with
+// the designed thresholds and fail-open, and the client's address kept or
+// replaced by the load balancer node's as the target group says.
+package nlb
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net"
+	"net/netip"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/alb"
+)
+
+// UDPIdleTimeout is how long NLB keeps a UDP flow without traffic.
+const UDPIdleTimeout = 120 * time.Second
+
+// Options tunes a Listener; the zero value serves the design as is.
+type Options struct {
+	// TLS is the listener's certificate configuration; required for a
+	// TLS listener.
+	TLS *tls.Config
+	// Node is the load balancer node's address, the source targets see
+	// when the target group does not preserve the client's address; the
+	// system picks one when it is not valid.
+	Node netip.Addr
+	// TimeScale multiplies health-check intervals and timeouts (0 or 1:
+	// as designed).
+	TimeScale float64
+	// UDPIdle replaces UDPIdleTimeout, for tests.
+	UDPIdle time.Duration
+}
+
+type target struct {
+	id, addr string
+	state    string
+	tally    alb.Tally
+	flows    atomic.Int64
+}
+
+// Listener serves one designed NLB listener; create it with New and
+// register its targets with Register. Safe for concurrent use.
+type Listener struct {
+	lb  *design.LoadBalancer
+	l   *design.Listener
+	tg  *design.TargetGroup
+	opt Options
+
+	mu      sync.Mutex
+	targets []*target
+
+	// open are the client connections and UDP flows in progress, closed
+	// by Close.
+	openMu sync.Mutex
+	open   map[io.Closer]struct{}
+	closed bool
+
+	transports alb.Transports
+}
+
+// New prepares listener l of lb, which forwards to one of tgs.
+func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, opt Options) (*Listener, error) {
+	if lb.Type != design.NLB {
+		return nil, fmt.Errorf("%s is a %s load balancer, not a network load balancer", lb.ID, lb.Type)
+	}
+	if l.DefaultAction.Type != design.ActionForward || len(l.DefaultAction.Forward) != 1 {
+		return nil, fmt.Errorf("listener %s: an NLB listener forwards to one target group", l.ID)
+	}
+	x := &Listener{lb: lb, l: l, opt: opt, open: map[io.Closer]struct{}{}}
+	for i := range tgs {
+		if tgs[i].ID == l.DefaultAction.Forward[0].TargetGroup {
+			x.tg = &tgs[i]
+		}
+	}
+	if x.tg == nil {
+		return nil, fmt.Errorf("listener %s forwards to %s, which the design does not have", l.ID, l.DefaultAction.Forward[0].TargetGroup)
+	}
+	switch l.Protocol {
+	case "TCP", "UDP", "TCP_UDP":
+	case "TLS":
+		if opt.TLS == nil {
+			return nil, fmt.Errorf("listener %s is TLS and has no certificate", l.ID)
+		}
+	default:
+		return nil, fmt.Errorf("listener %s: protocol %s is not served locally", l.ID, l.Protocol)
+	}
+	if x.opt.TimeScale <= 0 {
+		x.opt.TimeScale = 1
+	}
+	if x.opt.UDPIdle <= 0 {
+		x.opt.UDPIdle = UDPIdleTimeout
+	}
+	x.transports = alb.NewTransports(4, time.Minute)
+	return x, nil
+}
+
+// TargetGroup is the ID of the group the listener forwards to.
+func (x *Listener) TargetGroup() string { return x.tg.ID }
+
+// Register adds a target (host:port) in the initial state.
+func (x *Listener) Register(id, addr string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("target %s: %w", id, err)
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if slices.ContainsFunc(x.targets, func(t *target) bool { return t.id == id }) {
+		return fmt.Errorf("target %s is already registered in %s", id, x.tg.ID)
+	}
+	x.targets = append(x.targets, &target{id: id, addr: addr, state: alb.Initial})
+	return nil
+}
+
+// Targets returns the targets in registration order, for status.
+func (x *Listener) Targets() []alb.TargetStatus {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	out := make([]alb.TargetStatus, 0, len(x.targets))
+	for _, t := range x.targets {
+		out = append(out, alb.TargetStatus{ID: t.id, Addr: t.addr, State: t.state, InFlight: t.flows.Load()})
+	}
+	return out
+}
+
+// pick chooses the target of a flow: the flow's hash over the healthy
+// targets, or over all of them when none is healthy (NLB fails open too).
+// nil when the group is empty.
+func (x *Listener) pick(key uint64) *target {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	pool := make([]*target, 0, len(x.targets))
+	for _, t := range x.targets {
+		if t.state == alb.Healthy {
+			pool = append(pool, t)
+		}
+	}
+	if len(pool) == 0 {
+		pool = append(pool, x.targets...)
+	}
+	if len(pool) == 0 {
+		return nil
+	}
+	return pool[key%uint64(len(pool))]
+}
+
+// flowKey hashes a flow as NLB does: protocol, source and destination
+// address and port; the source address alone with source_ip stickiness.
+func (x *Listener) flowKey(proto string, src, dst netip.AddrPort) uint64 {
+	h := fnv.New64a()
+	b := src.Addr().Unmap().As16()
+	h.Write(b[:])
+	if x.tg.Stickiness != "source_ip" {
+		h.Write([]byte(proto))
+		h.Write([]byte(strconv.Itoa(int(src.Port()))))
+		d := dst.Addr().Unmap().As16()
+		h.Write(d[:])
+		h.Write([]byte(strconv.Itoa(int(dst.Port()))))
+	}
+	return h.Sum64()
+}
+
+// source is the address a connection to a target comes from: the
+// client's when the group preserves it (all of 127.0.0.0/8 is this
+// machine's, so the client's loopback address can be used), else the
+// node's.
+func (x *Listener) source(client netip.Addr) netip.Addr {
+	if x.tg.PreserveClientIP {
+		return client.Unmap()
+	}
+	return x.opt.Node
+}
+
+// track registers a connection or flow to close on Close; false when the
+// listener is already closed.
+func (x *Listener) track(c io.Closer) bool {
+	x.openMu.Lock()
+	defer x.openMu.Unlock()
+	if x.closed {
+		return false
+	}
+	x.open[c] = struct{}{}
+	return true
+}
+
+func (x *Listener) untrack(c io.Closer) {
+	x.openMu.Lock()
+	defer x.openMu.Unlock()
+	delete(x.open, c)
+}
+
+// Close ends every connection and flow in progress. Closing the
+// listening sockets is the caller's.
+func (x *Listener) Close() {
+	x.openMu.Lock()
+	x.closed = true
+	open := x.open
+	x.open = map[io.Closer]struct{}{}
+	x.openMu.Unlock()
+	for c := range open {
+		c.Close()
+	}
+	x.transports.CloseIdleConnections()
+}
+
+// ServeTCP accepts connections on ln until it is closed: TCP passes
+// through, a TLS listener terminates TLS first.
+func (x *Listener) ServeTCP(ln net.Listener) error {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			continue
+		}
+		go x.handle(c)
+	}
+}
+
+func (x *Listener) handle(c net.Conn) {
+	if !x.track(c) {
+		c.Close()
+		return
+	}
+	defer x.untrack(c)
+	defer c.Close()
+	src, _ := netip.ParseAddrPort(c.RemoteAddr().String())
+	dst, _ := netip.ParseAddrPort(c.LocalAddr().String())
+	t := x.pick(x.flowKey("tcp", src, dst))
+	if t == nil {
+		return // no targets: NLB resets the connection
+	}
+	t.flows.Add(1)
+	defer t.flows.Add(-1)
+	d := net.Dialer{Timeout: 10 * time.Second}
+	if a := x.source(src.Addr()); a.IsValid() {
+		d.LocalAddr = &net.TCPAddr{IP: a.AsSlice()}
+	}
+	up, err := d.Dial("tcp", t.addr)
+	if err != nil {
+		return
+	}
+	defer up.Close()
+	var client, target net.Conn = c, up
+	if x.l.Protocol == "TLS" {
+		tc := tls.Server(c, x.opt.TLS)
+		if err := tc.Handshake(); err != nil {
+			return
+		}
+		client = tc
+	}
+	if x.tg.Protocol == "TLS" {
+		// NLB does not verify a target's certificate.
+		tc := tls.Client(up, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}) //nolint:gosec // as NLB does
+		if err := tc.Handshake(); err != nil {
+			return
+		}
+		target = tc
+	}
+	relay(client, target)
+}
+
+// closeWriter is a connection that can end one direction.
+type closeWriter interface{ CloseWrite() error }
+
+// relay copies both ways until both directions end, passing each
+// direction's end on as a half close. With two *net.TCPConn, io.Copy
+// reaches (*net.TCPConn).ReadFrom, which splices on Linux.
+func relay(a, b net.Conn) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = io.Copy(b, a)
+		if cw, ok := b.(closeWriter); ok {
+			_ = cw.CloseWrite()
+		} else {
+			b.Close()
+		}
+	}()
+	_, _ = io.Copy(a, b)
+	if cw, ok := a.(closeWriter); ok {
+		_ = cw.CloseWrite()
+	} else {
+		a.Close()
+	}
+	<-done
+}
+
+// CheckHealth checks every target once, concurrently: TCP connect, or
+// HTTP(S) GET of the path, as the group designs it.
+func (x *Listener) CheckHealth(ctx context.Context) {
+	x.mu.Lock()
+	targets := slices.Clone(x.targets)
+	x.mu.Unlock()
+	h := x.tg.Health
+	timeout := time.Duration(float64(h.Timeout) * x.opt.TimeScale)
+	if timeout <= 0 {
+		timeout = 10 * time.Second // NLB's default for TCP checks
+	}
+	var wg sync.WaitGroup
+	for _, t := range targets {
+		wg.Go(func() {
+			addr := t.addr
+			if h.Port != 0 && h.Port != x.tg.Port {
+				host, _, _ := net.SplitHostPort(addr)
+				addr = net.JoinHostPort(host, strconv.Itoa(h.Port))
+			}
+			c := alb.Check{Addr: addr, Matcher: h.Matcher, UserAgent: "ELB-HealthChecker/2.0", Timeout: timeout}
+			if h.Protocol == "HTTP" || h.Protocol == "HTTPS" {
+				c.Path = h.Path
+				if c.Path == "" {
+					c.Path = "/"
+				}
+			}
+			ok := alb.Probe(ctx, x.transports.HTTP1, c)
+			x.mu.Lock()
+			defer x.mu.Unlock()
+			t.state = t.tally.Observe(t.state, ok, h.HealthyThreshold, h.UnhealthyThreshold)
+		})
+	}
+	wg.Wait()
+}
+
+// RunHealthChecks checks at the designed interval until ctx ends, the
+// first round at once.
+func (x *Listener) RunHealthChecks(ctx context.Context) {
+	interval := time.Duration(float64(x.tg.Health.Interval) * x.opt.TimeScale)
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		x.CheckHealth(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}

@@ -1,0 +1,375 @@
+package nlb
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/alb"
+)
+
+func tcpHealth() design.TargetHealth {
+	return design.TargetHealth{Protocol: "TCP", Interval: design.Duration(time.Second), Timeout: design.Duration(time.Second), HealthyThreshold: 2, UnhealthyThreshold: 2}
+}
+
+// newListener is an NLB listener of protocol proto in front of group tg.
+func newListener(t *testing.T, proto string, tg design.TargetGroup, opt Options) *Listener {
+	t.Helper()
+	lb := &design.LoadBalancer{ID: "nlb-test", Name: "nlb-test", Type: design.NLB}
+	tg.ID, tg.Health = "tg", tcpHealth()
+	l := &design.Listener{ID: "lst", Port: 1883, Protocol: proto, DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg", Weight: 1}}}}
+	x, err := New(lb, l, []design.TargetGroup{tg}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.Close)
+	return x
+}
+
+// serve runs x on a loopback port and returns its address.
+func serve(t *testing.T, x *Listener) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go x.ServeTCP(ln)
+	return ln.Addr().String()
+}
+
+// echo is a TCP target: it reads until the client half-closes, then
+// answers "<name> <client address> <what it read>" and closes.
+func echo(t *testing.T, name string, wrap func(net.Conn) net.Conn) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				host, _, _ := net.SplitHostPort(c.RemoteAddr().String())
+				if wrap != nil {
+					c = wrap(c)
+				}
+				b, _ := io.ReadAll(c)
+				fmt.Fprintf(c, "%s %s %s", name, host, b)
+			}()
+		}
+	}()
+	return ln
+}
+
+func register(t *testing.T, x *Listener, lns map[string]net.Listener) {
+	t.Helper()
+	for name, ln := range lns {
+		if err := x.Register(name, ln.Addr().String()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.CheckHealth(context.Background())
+	x.CheckHealth(context.Background())
+}
+
+// exchange sends msg over a connection to addr (from src when set),
+// half-closes, and returns the answer's fields: target, client, message.
+func exchange(t *testing.T, dial func() (net.Conn, error), msg string) []string {
+	t.Helper()
+	c, err := dial()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(c, msg); err != nil {
+		t.Fatal(err)
+	}
+	switch cw := c.(type) {
+	case *net.TCPConn:
+		cw.CloseWrite()
+	case *tls.Conn:
+		cw.CloseWrite()
+	}
+	b, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.SplitN(string(b), " ", 3)
+	if len(f) != 3 {
+		t.Fatalf("answer %q", b)
+	}
+	return f
+}
+
+func dialFrom(addr, src string) func() (net.Conn, error) {
+	return func() (net.Conn, error) {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
+		return d.Dial("tcp", addr)
+	}
+}
+
+// TestTCPPassthrough: bytes and half-closes pass through; the 5-tuple
+// hash spreads connections over the targets; the target sees the node's
+// address unless the group preserves the client's.
+func TestTCPPassthrough(t *testing.T) {
+	targets := map[string]net.Listener{"a": echo(t, "a", nil), "b": echo(t, "b", nil), "c": echo(t, "c", nil)}
+	x := newListener(t, "TCP", design.TargetGroup{Protocol: "TCP"}, Options{Node: netip.MustParseAddr("127.0.0.77")})
+	register(t, x, targets)
+	addr := serve(t, x)
+	seen := map[string]int{}
+	for range 30 {
+		f := exchange(t, dialFrom(addr, "127.0.0.9"), "hello\nworld")
+		seen[f[0]]++
+		if f[1] != "127.0.0.77" || f[2] != "hello\nworld" {
+			t.Fatalf("the target saw %q from %s; want the bytes as sent, from the node 127.0.0.77", f[2], f[1])
+		}
+	}
+	if len(seen) != 3 {
+		t.Errorf("30 connections from new source ports reached %v; the flow hash should use every target", seen)
+	}
+
+	y := newListener(t, "TCP", design.TargetGroup{Protocol: "TCP", PreserveClientIP: true, Stickiness: "source_ip"}, Options{Node: netip.MustParseAddr("127.0.0.77")})
+	register(t, y, targets)
+	addr = serve(t, y)
+	for _, src := range []string{"127.0.0.9", "127.0.0.10", "127.0.0.11", "127.0.0.12"} {
+		first := ""
+		for range 5 {
+			f := exchange(t, dialFrom(addr, src), "x")
+			if f[1] != src {
+				t.Errorf("preserving client IP, the target saw %s; want %s", f[1], src)
+			}
+			if first == "" {
+				first = f[0]
+			} else if f[0] != first {
+				t.Errorf("source_ip stickiness: %s reached %s then %s", src, first, f[0])
+			}
+		}
+	}
+}
+
+// TestHealthAndFailOpen: a target that stops accepting turns unhealthy
+// after the threshold and gets no new connections; with none healthy
+// the listener sends to all of them.
+func TestHealthAndFailOpen(t *testing.T) {
+	a, b := echo(t, "a", nil), echo(t, "b", nil)
+	x := newListener(t, "TCP", design.TargetGroup{Protocol: "TCP"}, Options{})
+	register(t, x, map[string]net.Listener{"a": a, "b": b})
+	b.Close()
+	x.CheckHealth(context.Background())
+	if st := state(x, "b"); st != alb.Healthy {
+		t.Errorf("one failed check: b is %s; the threshold is 2", st)
+	}
+	x.CheckHealth(context.Background())
+	if st := state(x, "b"); st != alb.Unhealthy {
+		t.Fatalf("two failed checks: b is %s", st)
+	}
+	addr := serve(t, x)
+	for range 20 {
+		if f := exchange(t, dialFrom(addr, "127.0.0.1"), "x"); f[0] != "a" {
+			t.Fatalf("a connection reached %s, which is unhealthy", f[0])
+		}
+	}
+	a.Close()
+	x.CheckHealth(context.Background())
+	x.CheckHealth(context.Background())
+	if x.pick(1) == nil || x.pick(2) == nil {
+		t.Error("with no healthy target the listener does not fail open")
+	}
+}
+
+func state(x *Listener, id string) string {
+	for _, ts := range x.Targets() {
+		if ts.ID == id {
+			return ts.State
+		}
+	}
+	return ""
+}
+
+// cert makes a self-signed certificate for localhost and 127.0.0.1.
+func cert(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pool
+}
+
+// TestTLS: a TLS listener terminates TLS with its certificate; to a TCP
+// group the target gets plain bytes, to a TLS group TLS again.
+func TestTLS(t *testing.T) {
+	c, pool := cert(t)
+	cfg := &tls.Config{Certificates: []tls.Certificate{c}}
+	dialTLS := func(addr string) func() (net.Conn, error) {
+		return func() (net.Conn, error) {
+			return tls.Dial("tcp", addr, &tls.Config{RootCAs: pool, ServerName: "localhost"})
+		}
+	}
+	plain := newListener(t, "TLS", design.TargetGroup{Protocol: "TCP"}, Options{TLS: cfg})
+	register(t, plain, map[string]net.Listener{"plain": echo(t, "plain", nil)})
+	if f := exchange(t, dialTLS(serve(t, plain)), "secret"); f[0] != "plain" || f[2] != "secret" {
+		t.Errorf("TLS to a TCP group: %v", f)
+	}
+	wrap := func(c net.Conn) net.Conn { return tls.Server(c, cfg) }
+	again := newListener(t, "TLS", design.TargetGroup{Protocol: "TLS"}, Options{TLS: cfg})
+	register(t, again, map[string]net.Listener{"tls": echo(t, "tls", wrap)})
+	if f := exchange(t, dialTLS(serve(t, again)), "secret"); f[0] != "tls" || f[2] != "secret" {
+		t.Errorf("TLS to a TLS group: %v", f)
+	}
+	if _, err := New(&design.LoadBalancer{ID: "n", Type: design.NLB}, &design.Listener{ID: "l", Protocol: "TLS",
+		DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg"}}}},
+		[]design.TargetGroup{{ID: "tg"}}, Options{}); err == nil {
+		t.Error("a TLS listener without a certificate was accepted")
+	}
+}
+
+// udpEcho answers each datagram with "<name> <data>".
+func udpEcho(t *testing.T, name string) *net.UDPConn {
+	t.Helper()
+	pc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pc.Close() })
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			n, from, err := pc.ReadFrom(buf)
+			if err != nil {
+				return
+			}
+			pc.WriteTo([]byte(name+" "+string(buf[:n])), from)
+		}
+	}()
+	return pc
+}
+
+// TestUDPFlows: every datagram of a flow (client address and port) goes
+// to the same target and its answers come back; the flow ends after the
+// idle timeout.
+func TestUDPFlows(t *testing.T) {
+	x := newListener(t, "UDP", design.TargetGroup{Protocol: "UDP"}, Options{UDPIdle: 200 * time.Millisecond})
+	for _, name := range []string{"a", "b", "c"} {
+		pc := udpEcho(t, name)
+		if err := x.Register(name, pc.LocalAddr().String()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pc, err := net.ListenUDP("udp", &net.UDPAddr{IP: net.IPv4(127, 0, 0, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	go x.ServeUDP(pc)
+	seen := map[string]bool{}
+	for range 12 {
+		c, err := net.Dial("udp", pc.LocalAddr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		first := ""
+		for i := range 4 {
+			fmt.Fprintf(c, "ping%d", i)
+			buf := make([]byte, 100)
+			n, err := c.Read(buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name, data, _ := strings.Cut(string(buf[:n]), " ")
+			if data != fmt.Sprintf("ping%d", i) {
+				t.Errorf("answer %q", buf[:n])
+			}
+			if first == "" {
+				first = name
+			} else if name != first {
+				t.Errorf("one flow reached %s then %s", first, name)
+			}
+		}
+		seen[first] = true
+		c.Close()
+	}
+	if len(seen) < 2 {
+		t.Errorf("12 flows all reached %v", seen)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for flows(x) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d flows still open a while past the idle timeout", flows(x))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func flows(x *Listener) int64 {
+	var n int64
+	for _, ts := range x.Targets() {
+		n += ts.InFlight
+	}
+	return n
+}
+
+// TestCloseEndsConnections: Close ends connections in progress.
+func TestCloseEndsConnections(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go io.Copy(io.Discard, c) // holds the connection open
+		}
+	}()
+	x := newListener(t, "TCP", design.TargetGroup{Protocol: "TCP"}, Options{})
+	register(t, x, map[string]net.Listener{"hold": ln})
+	c, err := net.Dial("tcp", serve(t, x))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.Write([]byte("x"))
+	time.Sleep(50 * time.Millisecond)
+	x.Close()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("read after Close: %v; want the connection ended", err)
+	}
+}

@@ -1,0 +1,125 @@
+package nlb
+
+import (
+	"errors"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// flow is one UDP flow: a client's address and port, the target the
+// flow hash chose, and the socket that talks to it.
+type flow struct {
+	up       *net.UDPConn
+	t        *target
+	mu       sync.Mutex
+	lastSeen time.Time
+}
+
+func (f *flow) touch() {
+	f.mu.Lock()
+	f.lastSeen = time.Now()
+	f.mu.Unlock()
+}
+
+func (f *flow) idleFor() time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return time.Since(f.lastSeen)
+}
+
+// Close ends the flow.
+func (f *flow) Close() error { return f.up.Close() }
+
+// ServeUDP relays datagrams on pc until it is closed. Each client
+// address and port is a flow that sticks to one target until it has been
+// idle for the UDP idle timeout; the target's answers go back to the
+// client from the listener's address.
+func (x *Listener) ServeUDP(pc *net.UDPConn) error {
+	var mu sync.Mutex
+	flows := map[netip.AddrPort]*flow{}
+	dst, _ := netip.ParseAddrPort(pc.LocalAddr().String())
+	buf := make([]byte, 64<<10)
+	for {
+		n, from, err := pc.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				mu.Lock()
+				for _, f := range flows {
+					f.Close()
+				}
+				mu.Unlock()
+				return nil
+			}
+			continue
+		}
+		mu.Lock()
+		f := flows[from]
+		if f == nil {
+			f = x.openFlow(pc, from, dst, func() {
+				mu.Lock()
+				delete(flows, from)
+				mu.Unlock()
+			})
+			if f != nil {
+				flows[from] = f
+			}
+		}
+		mu.Unlock()
+		if f == nil {
+			continue // no target, or none reachable: NLB drops it
+		}
+		f.touch()
+		_, _ = f.up.Write(buf[:n]) // UDP: a lost datagram is the client's to retry
+	}
+}
+
+// openFlow picks the flow's target, opens its socket (from the client's
+// address when the group preserves it) and relays the target's answers
+// until the flow idles out; gone is called when it ends.
+func (x *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone func()) *flow {
+	t := x.pick(x.flowKey("udp", from, dst))
+	if t == nil {
+		return nil
+	}
+	raddr, err := net.ResolveUDPAddr("udp", t.addr)
+	if err != nil {
+		return nil
+	}
+	var laddr *net.UDPAddr
+	if a := x.source(from.Addr()); a.IsValid() {
+		laddr = &net.UDPAddr{IP: a.AsSlice()}
+	}
+	up, err := net.DialUDP("udp", laddr, raddr)
+	if err != nil {
+		return nil
+	}
+	f := &flow{up: up, t: t, lastSeen: time.Now()}
+	if !x.track(f) {
+		up.Close()
+		return nil
+	}
+	t.flows.Add(1)
+	go func() {
+		defer gone()
+		defer x.untrack(f)
+		defer t.flows.Add(-1)
+		defer up.Close()
+		buf := make([]byte, 64<<10)
+		for {
+			up.SetReadDeadline(time.Now().Add(x.opt.UDPIdle - f.idleFor()))
+			n, err := up.Read(buf)
+			if err != nil {
+				var ne net.Error
+				if errors.As(err, &ne) && ne.Timeout() && f.idleFor() < x.opt.UDPIdle {
+					continue // traffic from the client kept it alive
+				}
+				return
+			}
+			f.touch()
+			_, _ = pc.WriteToUDPAddrPort(buf[:n], from)
+		}
+	}()
+	return f
+}
