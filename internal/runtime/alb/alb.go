@@ -154,6 +154,14 @@ func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, ex))
 	defer x.finish(r, rec, ex)
+	if tooLarge(r) {
+		ex.errorReason = "HeaderTooLarge"
+		status(rec, http.StatusBadRequest)
+		return
+	}
+	if x.lb.DropInvalidHeaders {
+		dropInvalidHeaders(r.Header)
+	}
 	if len(forwardedFor(r.Header)) >= maxForwardedFor {
 		status(rec, StatusTooManyForwardedFor)
 		return
@@ -376,6 +384,47 @@ func (x *Listener) targetError(w http.ResponseWriter, r *http.Request, err error
 		ex.errorReason = "TargetResponseError"
 	}
 	status(w, http.StatusBadGateway)
+}
+
+// ALB's limits on a request's header, beyond which it answers 400.
+const (
+	maxRequestLine = 16 << 10
+	maxHeaderLine  = 16 << 10
+	maxHeaderBlock = 64 << 10
+)
+
+// tooLarge reports whether r's request line, one of its headers or its
+// whole header is past ALB's limits.
+func tooLarge(r *http.Request) bool {
+	if len(r.Method)+len(r.RequestURI)+len(r.Proto)+2 > maxRequestLine {
+		return true
+	}
+	total := 0
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n := len(k) + 2 + len(v)
+			if n > maxHeaderLine {
+				return true
+			}
+			total += n + 2
+		}
+	}
+	return total > maxHeaderBlock
+}
+
+// dropInvalidHeaders removes the headers ALB drops with
+// drop_invalid_header_fields: names other than letters, digits and
+// hyphens.
+func dropInvalidHeaders(h http.Header) {
+	for k := range h {
+		for i := 0; i < len(k); i++ {
+			c := k[i]
+			if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+				delete(h, k)
+				break
+			}
+		}
+	}
 }
 
 // ALB's own status codes beyond HTTP's.

@@ -484,3 +484,76 @@ func ratio(a, b int) float64 {
 	}
 	return float64(a) / float64(b)
 }
+
+// TestPickAllocatesNothing guards the picker, which runs on every
+// forwarded request, for every algorithm and in slow start.
+func TestPickAllocatesNothing(t *testing.T) {
+	now := time.Now()
+	for _, algo := range []string{"round_robin", "least_outstanding_requests", "weighted_random"} {
+		g := &group{tg: &design.TargetGroup{Algorithm: algo}, slow: time.Minute}
+		for i := range 8 {
+			g.targets = append(g.targets, &target{id: fmt.Sprint(i), state: Healthy})
+		}
+		g.targets[3].warming = now.Add(-30 * time.Second)
+		rng := rand.New(rand.NewPCG(1, 2))
+		g.pick(rng.IntN, now) // sizes the scratch space
+		if allocs := testing.AllocsPerRun(1000, func() { g.pick(rng.IntN, now) }); allocs != 0 {
+			t.Errorf("%s: pick allocates %v times", algo, allocs)
+		}
+	}
+}
+
+func BenchmarkPick(b *testing.B) {
+	g := &group{tg: &design.TargetGroup{Algorithm: "round_robin"}}
+	for i := range 16 {
+		g.targets = append(g.targets, &target{id: fmt.Sprint(i), state: Healthy})
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		g.pick(rng.IntN, now)
+	}
+}
+
+// TestHeaderLimits: past 16 KB of request line or of one header, or 64 KB
+// of header, ALB answers 400 itself; just under, the request is routed.
+func TestHeaderLimits(t *testing.T) {
+	x := listener(t, time.Second)
+	long := func(n int) string { return strings.Repeat("a", n) }
+	if r := get(t, x, "/nothing", "X-Big", long(16<<10-20)); r.StatusCode != 404 {
+		t.Errorf("a header just under 16 KB: %d; want the default action's 404", r.StatusCode)
+	}
+	if r := get(t, x, "/nothing", "X-Big", long(16<<10)); r.StatusCode != 400 {
+		t.Errorf("a header over 16 KB: %d; want 400", r.StatusCode)
+	}
+	hs := []string{}
+	for i := range 5 {
+		hs = append(hs, fmt.Sprintf("X-Part-%d", i), long(15<<10))
+	}
+	if r := get(t, x, "/nothing", hs...); r.StatusCode != 400 {
+		t.Errorf("75 KB of headers: %d; want 400", r.StatusCode)
+	}
+	if r := get(t, x, "/"+long(16<<10)); r.StatusCode != 400 {
+		t.Errorf("a request line over 16 KB: %d; want 400", r.StatusCode)
+	}
+}
+
+// TestDropInvalidHeaderFields: with the setting on, a header whose name
+// has other than letters, digits and hyphens does not reach the target.
+func TestDropInvalidHeaderFields(t *testing.T) {
+	for _, drop := range []bool{false, true} {
+		x := listener(t, time.Second)
+		x.lb.DropInvalidHeaders = drop
+		var got http.Header
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Header.Clone() }))
+		defer srv.Close()
+		if err := x.Register("tg-rr", "h", srv.Listener.Addr().String()); err != nil {
+			t.Fatal(err)
+		}
+		get(t, x, "/api/x", "X_User", "alice", "X-Ok", "1").Body.Close()
+		if _, kept := got["X_user"]; kept == drop || got.Get("X-Ok") != "1" {
+			t.Errorf("drop_invalid_header_fields %v: the target got %v", drop, got)
+		}
+	}
+}

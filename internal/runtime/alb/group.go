@@ -41,6 +41,10 @@ type group struct {
 	slow    time.Duration
 	mu      sync.Mutex
 	targets []*target
+	// pool and weights are scratch space for pick, reused so picking a
+	// target allocates nothing.
+	pool    []*target
+	weights []int
 	next    int // round robin position
 }
 
@@ -146,7 +150,7 @@ func (x *Listener) Health(targetGroup string) map[string]string {
 // ones, or every target not draining when none is healthy (ALB fails
 // open). The caller holds g.mu.
 func (g *group) routable() []*target {
-	pool := make([]*target, 0, len(g.targets))
+	pool := g.pool[:0]
 	for _, t := range g.targets {
 		if t.state == Healthy {
 			pool = append(pool, t)
@@ -159,6 +163,7 @@ func (g *group) routable() []*target {
 			}
 		}
 	}
+	g.pool = pool
 	return pool
 }
 
@@ -233,12 +238,13 @@ func (g *group) weight(t *target, now time.Time) int {
 // (round robin advances past a warming target unless a draw below its
 // weight keeps it); nil when none is. The caller holds g.mu.
 func (g *group) pickWarming(pool []*target, intn func(int) int, now time.Time) *target {
-	weights := make([]int, len(pool))
+	weights := g.weights[:0]
 	warming := false
 	for i, t := range pool {
-		weights[i] = g.weight(t, now)
+		weights = append(weights, g.weight(t, now))
 		warming = warming || weights[i] < weightScale
 	}
+	g.weights = weights
 	if !warming {
 		return nil
 	}

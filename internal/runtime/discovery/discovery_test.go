@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -345,5 +346,62 @@ func TestPortInUseIsAnError(t *testing.T) {
 	addr := serve(t, r)
 	if _, err := r.ListenDNS(addr); err == nil || !strings.Contains(err.Error(), addr) {
 		t.Errorf("a second server on %s: %v; want an error naming the address", addr, err)
+	}
+}
+
+// TestMalformedPackets: garbage over UDP and TCP gets FORMERR or
+// nothing, never a crash or a stall; good queries are answered after it.
+func TestMalformedPackets(t *testing.T) {
+	addr := serve(t, registry(t, 3, 3))
+	good := new(dns.Msg)
+	good.SetQuestion("app.webapp.local.", dns.TypeA)
+	packed, _ := good.Pack()
+	junk := [][]byte{
+		{},
+		{0x01},
+		[]byte("GET / HTTP/1.1\r\n\r\n"),
+		append(slices.Clone(packed[:12]), 0xff, 0xff, 0xff), // a header promising a question that is not there
+		append(slices.Clone(packed[:4]), 0xff, 0xff, 0, 0, 0, 0, 0, 0),
+		bytes.Repeat([]byte{0xc0, 0x0c}, 300), // compression pointers to themselves
+	}
+	uc, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uc.Close()
+	for _, b := range junk {
+		uc.Write(b)
+	}
+	for _, b := range junk {
+		tc, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A length prefix larger than what follows, then the bytes.
+		tc.Write(append([]byte{byte((len(b) + 9) >> 8), byte(len(b) + 9)}, b...))
+		tc.Close()
+	}
+	for _, proto := range []string{"udp", "tcp"} {
+		if in := query(t, addr, proto, "app.webapp.local", dns.TypeA); in.Rcode != dns.RcodeSuccess || len(in.Answer) != 3 {
+			t.Errorf("%s after junk: %s with %d answers", proto, dns.RcodeToString[in.Rcode], len(in.Answer))
+		}
+	}
+	// A malformed question over UDP is answered FORMERR when its header
+	// can be read, as a DNS server does.
+	uc2, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uc2.Close()
+	uc2.SetDeadline(time.Now().Add(5 * time.Second))
+	uc2.Write(junk[3])
+	buf := make([]byte, 512)
+	n, err := uc2.Read(buf)
+	if err != nil {
+		t.Fatalf("no answer to a malformed question: %v", err)
+	}
+	var m dns.Msg
+	if err := m.Unpack(buf[:n]); err != nil || m.Rcode != dns.RcodeFormatError {
+		t.Errorf("malformed question answered %v (%v); want FORMERR", dns.RcodeToString[m.Rcode], err)
 	}
 }

@@ -54,6 +54,10 @@ type Options struct {
 	// Output receives the output of `run` commands, each line after its
 	// task's name; nil discards it.
 	Output io.Writer
+	// ReadHeaderTimeout bounds how long a load balancer listener waits
+	// for a request's header (10 s when 0), so slow clients cannot hold
+	// connections.
+	ReadHeaderTimeout time.Duration
 	// AccessLogDir, when set, receives each load balancer's access log in
 	// ALB's format, as <load balancer name>.log (appended to).
 	AccessLogDir string
@@ -114,6 +118,9 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	if opt.TimeScale <= 0 {
 		opt.TimeScale = 1
 	}
+	if opt.ReadHeaderTimeout <= 0 {
+		opt.ReadHeaderTimeout = 10 * time.Second
+	}
 	var opened []net.Listener // closed on failure, served or not
 	defer func() {
 		if err != nil {
@@ -165,7 +172,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	mux.HandleFunc("PUT /faults/{task}", rt.setFaults)
 	mux.HandleFunc("DELETE /faults/{task}", rt.setFaults)
 	mux.Handle("/", reg)
-	rt.servers = append(rt.servers, serve(adminLn, mux, nil, nil))
+	rt.servers = append(rt.servers, serve(adminLn, mux, nil, nil, 10*time.Second))
 
 	certs, caPEM, err := localCA(time.Now())
 	if err != nil {
@@ -298,7 +305,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 				case http.StateClosed, http.StateHijacked:
 					conns.Dec()
 				}
-			}))
+			}, opt.ReadHeaderTimeout))
 			rt.listeners[len(rt.listeners)-1].addr = lbLns[l.Port].Addr().String()
 			rt.Entries = append(rt.Entries, Entry{LoadBalancer: lb.Name, Scheme: lb.Scheme, Protocol: l.Protocol, Port: l.Port, Addr: lbLns[l.Port].Addr().String()})
 			go x.RunHealthChecks(ctx)
@@ -588,8 +595,8 @@ func serveTask(ln net.Listener, h http.Handler) *http.Server {
 
 // serve runs an HTTP server on ln, with TLS when cfg is set, telling
 // state (when set) of each connection's changes.
-func serve(ln net.Listener, h http.Handler, cfg *tls.Config, state func(net.Conn, http.ConnState)) *http.Server {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second, TLSConfig: cfg, ConnState: state}
+func serve(ln net.Listener, h http.Handler, cfg *tls.Config, state func(net.Conn, http.ConnState), headerTimeout time.Duration) *http.Server {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: headerTimeout, IdleTimeout: 60 * time.Second, TLSConfig: cfg, ConnState: state}
 	if cfg != nil {
 		ln = tls.NewListener(ln, cfg)
 	}
