@@ -181,8 +181,10 @@ func quote(s string) string {
 	if s == "" {
 		s = "-"
 	}
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+	return `"` + logEscaper.Replace(s) + `"`
 }
+
+var logEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // headerBytes is the size of a header block on the wire, for the
 // received_bytes and sent_bytes estimates.

@@ -11,12 +11,11 @@ package alb
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -25,6 +24,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/netwright/netwright/internal/albrules"
@@ -46,9 +46,11 @@ type Listener struct {
 	transports Transports
 	accessLog  *AccessLog
 	region     string
-	proxy      *httputil.ReverseProxy
-	intn       func(n int) int
-	now        func() time.Time
+	// counters caches request counters by counterKey.
+	counters sync.Map
+	proxy    *httputil.ReverseProxy
+	intn     func(n int) int
+	now      func() time.Time
 }
 
 // Options tunes a Listener; the zero value serves the design as is.
@@ -122,7 +124,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 		idle = 60 * time.Second
 	}
 	x.transports = NewTransports(conns, idle)
-	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x, ErrorHandler: x.targetError, ModifyResponse: x.responded}
+	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x, ErrorHandler: x.targetError, ModifyResponse: x.responded, BufferPool: bufferPool{}}
 	return x, nil
 }
 
@@ -232,7 +234,7 @@ func (x *Listener) finish(r *http.Request, rec *statusRecorder, ex *exchange) {
 		if ex.priority != 0 {
 			rule = strconv.Itoa(ex.priority)
 		}
-		x.metrics.requests.WithLabelValues(x.lb.Name, strconv.Itoa(x.l.Port), rule, ex.tg, codeClass(rec.code)).Inc()
+		x.requestCounter(rule, ex.tg, codeClass(rec.code)).Inc()
 	}
 	if x.accessLog != nil {
 		x.log(r, rec, ex)
@@ -347,21 +349,40 @@ func (x *Listener) responded(resp *http.Response) error {
 	ex := resp.Request.Context().Value(ctxKey{}).(*exchange)
 	ex.headers, ex.targetStatus = x.now(), resp.StatusCode
 	if x.metrics != nil {
-		x.metrics.responseTime.WithLabelValues(x.lb.Name, ex.tg).Observe(ex.headers.Sub(ex.sent).Seconds())
+		x.responseTimer(ex.tg).Observe(ex.headers.Sub(ex.sent).Seconds())
 	}
 	return nil
 }
 
 // traceID keeps a client's Root and adds this hop as Self, or starts a
 // trace: Root=1-<epoch seconds, 8 hex>-<96 random bits, 24 hex>.
+// The ID need not be secret, only unique: math/rand/v2's generator is
+// seeded from the system's and far cheaper per request than crypto/rand.
 func traceID(in string, now time.Time) string {
-	var b [12]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	id := fmt.Sprintf("1-%08x-%s", now.Unix(), hex.EncodeToString(b[:]))
+	var b [64]byte
+	out := b[:0]
 	if strings.Contains(in, "Root=") {
-		return "Self=" + id + ";" + in
+		out = append(out, "Self=1-"...)
+	} else {
+		out = append(out, "Root=1-"...)
 	}
-	return "Root=" + id
+	out = appendHex(out, uint64(now.Unix()), 8)
+	out = append(out, '-')
+	out = appendHex(out, uint64(rand.Uint32()), 8)
+	out = appendHex(out, rand.Uint64(), 16)
+	if out[0] == 'S' {
+		out = append(append(out, ';'), in...)
+	}
+	return string(out)
+}
+
+// appendHex appends the low digits hex digits of v, zero-padded.
+func appendHex(b []byte, v uint64, digits int) []byte {
+	const hexDigits = "0123456789abcdef"
+	for i := digits - 1; i >= 0; i-- {
+		b = append(b, hexDigits[(v>>(4*uint(i)))&0xf])
+	}
+	return b
 }
 
 // targetError maps a failed proxy attempt to ALB's status: 504 when the

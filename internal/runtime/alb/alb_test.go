@@ -16,6 +16,7 @@ import (
 
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/plan/plantest"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 func health(path string) design.TargetHealth {
@@ -554,6 +555,37 @@ func TestDropInvalidHeaderFields(t *testing.T) {
 		get(t, x, "/api/x", "X_User", "alice", "X-Ok", "1").Body.Close()
 		if _, kept := got["X_user"]; kept == drop || got.Get("X-Ok") != "1" {
 			t.Errorf("drop_invalid_header_fields %v: the target got %v", drop, got)
+		}
+	}
+}
+
+// BenchmarkForward measures one forwarded request through the listener,
+// with metrics and the access log on, to a real backend over loopback.
+func BenchmarkForward(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	defer srv.Close()
+	lb := &design.LoadBalancer{ID: "alb-bench", Name: "alb-bench", Type: design.ALB}
+	l := &design.Listener{ID: "lst", Port: 80, Protocol: "HTTP",
+		DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg", Weight: 1}}}}
+	tgs := []design.TargetGroup{{ID: "tg", Port: 8080, Protocol: "HTTP", Algorithm: "least_outstanding_requests", Health: health("/health")}}
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, err := New(lb, l, tgs, Options{Metrics: m, AccessLog: NewAccessLog(io.Discard)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	x.Register("tg", "a", srv.Listener.Addr().String())
+	req := httptest.NewRequest(http.MethodGet, "http://bench.local/api/orders?id=1", nil)
+	req.RemoteAddr = "127.0.0.1:40000"
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		x.ServeHTTP(w, req)
+		if w.Code != 200 {
+			b.Fatal(w.Code)
 		}
 	}
 }

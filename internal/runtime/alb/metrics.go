@@ -47,6 +47,34 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	return m, nil
 }
 
+// counterKey names one request counter of a listener.
+type counterKey struct{ rule, tg, class string }
+
+// requestCounter returns the listener's counter for a rule, target group
+// and status class, looked up once and then kept, so counting a request
+// does not hash five label values.
+func (x *Listener) requestCounter(rule, tg, class string) prometheus.Counter {
+	k := counterKey{rule, tg, class}
+	if c, ok := x.counters.Load(k); ok {
+		return c.(prometheus.Counter)
+	}
+	c := x.metrics.requests.WithLabelValues(x.lb.Name, strconv.Itoa(x.l.Port), rule, tg, class)
+	x.counters.Store(k, c)
+	return c
+}
+
+// responseTimer returns the listener's target response time histogram
+// for a target group, kept after the first lookup.
+func (x *Listener) responseTimer(tg string) prometheus.Observer {
+	k := counterKey{tg: tg, class: "response-time"}
+	if o, ok := x.counters.Load(k); ok {
+		return o.(prometheus.Observer)
+	}
+	o := x.metrics.responseTime.WithLabelValues(x.lb.Name, tg)
+	x.counters.Store(k, o)
+	return o
+}
+
 // statusRecorder remembers the status a handler wrote and counts the
 // body bytes.
 type statusRecorder struct {

@@ -18,6 +18,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -168,6 +169,11 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	rt.AdminAddr = adminLn.Addr().String()
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(metrics, promhttp.HandlerOpts{}))
+	// Profiles of the runtime itself, for finding what slows the data
+	// plane (go tool pprof http://ADMIN/debug/pprof/profile).
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("GET /status", rt.status)
 	mux.HandleFunc("PUT /faults/{task}", rt.setFaults)
 	mux.HandleFunc("DELETE /faults/{task}", rt.setFaults)
