@@ -143,6 +143,19 @@ for name in netwright haproxy nginx; do
   printf "  %-14s rate %6d/s   p50 %7.3f ms   p99 %7.3f ms   errors+dropped %d\n" "$name" "$half" "$p50" "$p99" "$errors"
 done
 
+common=$(( $(cat "$tmp"/sat-netwright "$tmp"/sat-haproxy "$tmp"/sat-nginx | sort -n | head -1) / 2 ))
+echo
+echo "one common open-loop rate, ${common}/s (half the lowest saturation run), median of $ROUNDS:"
+for name in netwright haproxy nginx; do
+  for round in $(seq "$ROUNDS"); do
+    GOMAXPROCS=1 "$tmp/loadgen" -url "${url[$name]}" -rate "$common" -duration "${DURATION}s" -conns 64 >>"$tmp/common-$name"
+  done
+  p50=$(awk '{print $(NF-4)}' "$tmp/common-$name" | median)
+  p99=$(awk '{print $(NF-1)}' "$tmp/common-$name" | median)
+  errors=$(awk '{s += $8 + $10} END {print s}' "$tmp/common-$name")
+  printf "  %-14s p50 %7.3f ms   p99 %7.3f ms   errors+dropped %d\n" "$name" "$p50" "$p99" "$errors"
+done
+
 echo
 echo "DNS, dnsperf -c 4 -l ${DURATION} against netwright's Cloud Map DNS (A and SRV of api.bench.local), median of $ROUNDS:"
 printf 'api.bench.local A\napi.bench.local SRV\n' >"$tmp/queries"

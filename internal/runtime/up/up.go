@@ -366,7 +366,9 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 				}
 			}
 			rt.workloads[t.ID] = w
-			rt.tasks = append(rt.tasks, serveTask(lns[t.ID], w))
+			srv := serveTask(lns[t.ID], w)
+			rt.tasks = append(rt.tasks, srv)
+			w.srv = srv
 		}
 	}
 	// ECS checks each task's container health and pushes it to Cloud Map.

@@ -96,6 +96,7 @@ type workload struct {
 	clients       *clients
 	faults        atomic.Pointer[Faults]
 	grpc          *grpc.Server
+	srv           *http.Server // the task's server, closed to kill it
 	// ctx ends when the runtime stops, closing WebSocket sessions.
 	ctx context.Context
 }
