@@ -398,3 +398,50 @@ func matches(matcher string, code int, def string) bool {
 	}
 	return false
 }
+
+// Adopt carries health over from old, the listener this one replaces on
+// a reload: a target of a group both forward to, with the same ID and
+// address, keeps its state, its run of check results and its slow start.
+func (x *Listener) Adopt(old *Listener) {
+	for id, g := range x.groups {
+		og, ok := old.groups[id]
+		if !ok {
+			continue
+		}
+		og.mu.Lock()
+		prior := map[[2]string]*target{}
+		for _, t := range og.targets {
+			if t.state != Draining {
+				prior[[2]string{t.id, t.addr}] = t
+			}
+		}
+		g.mu.Lock()
+		for _, t := range g.targets {
+			if p, ok := prior[[2]string{t.id, t.addr}]; ok {
+				t.state, t.tally, t.warming = p.state, p.tally, p.warming
+			}
+		}
+		g.mu.Unlock()
+		og.mu.Unlock()
+	}
+	x.observeHealth()
+}
+
+// LoadBalancer is the designed load balancer the listener belongs to.
+func (x *Listener) LoadBalancer() *design.LoadBalancer { return x.lb }
+
+// DesignListener is the designed listener served.
+func (x *Listener) DesignListener() *design.Listener { return x.l }
+
+// InFlight counts the requests in flight to every target.
+func (x *Listener) InFlight() int64 {
+	var n int64
+	for _, g := range x.groups {
+		g.mu.Lock()
+		for _, t := range g.targets {
+			n += t.outstanding.Load()
+		}
+		g.mu.Unlock()
+	}
+	return n
+}

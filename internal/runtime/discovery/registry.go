@@ -87,6 +87,37 @@ func NewRegistry(d *design.Design) *Registry {
 	return r
 }
 
+// Reconfigure takes the namespaces and services of a new design, as a
+// reload does: a service the new design keeps keeps its instances and
+// their health; the others' go.
+func (r *Registry) Reconfigure(d *design.Design) {
+	next := NewRegistry(d)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k, svc := range next.services {
+		if old, ok := r.services[k]; ok {
+			svc.instances = old.instances
+		}
+	}
+	r.services, r.zones, r.spaces = next.services, next.zones, next.spaces
+}
+
+// Healthy reports an instance's health, and whether it is registered.
+func (r *Registry) Healthy(namespace, service, id string) (healthy, ok bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	svc, found := r.services[key(service, namespace)]
+	if !found {
+		return false, false
+	}
+	for _, in := range svc.instances {
+		if in.ID == id {
+			return in.Healthy, true
+		}
+	}
+	return false, false
+}
+
 func key(service, namespace string) string {
 	return strings.ToLower(service + "." + namespace)
 }
@@ -166,7 +197,10 @@ func (r *Registry) instance(id, service, namespace string) (*Service, cloudmap.I
 // zone returns the DNS namespace a name (lower case, no trailing dot) is
 // in, and the labels before it.
 func (r *Registry) zone(name string) (zone string, labels []string, ok bool) {
-	for _, z := range r.zones {
+	r.mu.RLock()
+	zones := r.zones
+	r.mu.RUnlock()
+	for _, z := range zones {
 		if name == z {
 			return z, nil, true
 		}

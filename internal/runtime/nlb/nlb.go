@@ -229,11 +229,12 @@ func (x *Listener) ServeTCP(ln net.Listener) error {
 			}
 			continue
 		}
-		go x.handle(c)
+		go x.Handle(c)
 	}
 }
 
-func (x *Listener) handle(c net.Conn) {
+// Handle serves one accepted connection until both ends close.
+func (x *Listener) Handle(c net.Conn) {
 	if !x.track(c) {
 		c.Close()
 		return
@@ -302,6 +303,24 @@ func relay(a, b net.Conn) {
 	<-done
 }
 
+// Adopt carries health over from old, the listener this one replaces on
+// a reload: a target with the same ID and address keeps its state.
+func (x *Listener) Adopt(old *Listener) {
+	old.mu.Lock()
+	prior := map[[2]string]*target{}
+	for _, t := range old.targets {
+		prior[[2]string{t.id, t.addr}] = t
+	}
+	old.mu.Unlock()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, t := range x.targets {
+		if p, ok := prior[[2]string{t.id, t.addr}]; ok {
+			t.state, t.tally = p.state, p.tally
+		}
+	}
+}
+
 // CheckHealth checks every target once, concurrently: TCP connect, or
 // HTTP(S) GET of the path, as the group designs it.
 func (x *Listener) CheckHealth(ctx context.Context) {
@@ -355,3 +374,9 @@ func (x *Listener) RunHealthChecks(ctx context.Context) {
 		}
 	}
 }
+
+// LoadBalancer is the designed load balancer the listener belongs to.
+func (x *Listener) LoadBalancer() *design.LoadBalancer { return x.lb }
+
+// DesignListener is the designed listener served.
+func (x *Listener) DesignListener() *design.Listener { return x.l }

@@ -59,3 +59,26 @@ func taskAddrs(d *design.Design) (map[string][]netip.Addr, string) {
 	}
 	return out, fmt.Sprintf("Tasks listen on loopback addresses made from their subnets' (10.1.2.4 is 127.1.2.4), %d of them.", len(used))
 }
+
+// nodeAddr is the loopback twin of the address an NLB node would have:
+// the last usable address of the load balancer's first subnet (tasks are
+// numbered from the bottom). Invalid when tasks do not get their own
+// addresses (not Linux) or the subnet is unknown.
+func nodeAddr(d *design.Design, lb *design.LoadBalancer, perTask bool) netip.Addr {
+	if !perTask || len(lb.Subnets) == 0 {
+		return netip.Addr{}
+	}
+	for _, v := range d.VPCs {
+		for _, s := range v.Subnets {
+			if s.ID != lb.Subnets[0] || !s.CIDR.Addr().Is4() {
+				continue
+			}
+			p := s.CIDR.Masked()
+			b := p.Addr().As4()
+			host := uint32(1)<<(32-p.Bits()) - 2 // the last usable: AWS keeps the broadcast address
+			n := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) + host
+			return netip.AddrFrom4([4]byte{127, byte(n >> 16), byte(n >> 8), byte(n)})
+		}
+	}
+	return netip.Addr{}
+}

@@ -70,8 +70,8 @@ func TestKilledTaskUnderLoad(t *testing.T) {
 		}
 	}
 	allHealthy := func() bool {
-		for _, l := range rt.listeners {
-			for _, ts := range l.x.Targets(tg.ID) {
+		for _, x := range rt.albListeners() {
+			for _, ts := range x.Targets(tg.ID) {
 				if ts.State != "healthy" {
 					return false
 				}
@@ -85,7 +85,7 @@ func TestKilledTaskUnderLoad(t *testing.T) {
 	results := load(t, rt, "https://"+e.Addr+"/", 6, stop)
 	time.Sleep(300 * time.Millisecond)
 	killed := time.Now()
-	rt.workloads["web-1"].srv.Close() // the task dies
+	rt.workload("web-1").srv.Close() // the task dies
 	detection := time.Duration(float64(tg.Health.UnhealthyAfter)*scale) + time.Duration(float64(tg.Health.Interval)*scale)
 	const slack = time.Second
 	time.Sleep(detection + slack + 500*time.Millisecond)

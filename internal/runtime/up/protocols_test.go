@@ -259,8 +259,8 @@ discovery:
 	}
 	tg := d.TargetGroups[0]
 	unhealthy := func() bool {
-		for _, l := range rt.listeners {
-			for _, ts := range l.x.Targets(tg.ID) {
+		for _, x := range rt.albListeners() {
+			for _, ts := range x.Targets(tg.ID) {
 				if ts.ID == "api-1" {
 					return ts.State == "unhealthy"
 				}

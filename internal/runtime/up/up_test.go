@@ -314,8 +314,8 @@ func TestUnhealthyTaskLeavesAndComesBack(t *testing.T) {
 		rt.Shutdown(ctx)
 	}()
 	albState := func(task string) string {
-		for _, l := range rt.listeners {
-			for _, ts := range l.x.Targets("tg-webapp-app-9000") {
+		for _, x := range rt.albListeners() {
+			for _, ts := range x.Targets("tg-webapp-app-9000") {
 				if ts.ID == task {
 					return ts.State
 				}
@@ -474,11 +474,7 @@ func TestRunCommands(t *testing.T) {
 	eventually(t, "web-1's output, prefixed with its name", func() bool { return strings.Contains(out.String(), "[web-1] listening on") })
 	// A task that dies is started again.
 	var p *process
-	for _, x := range rt.procs {
-		if x.task == "web-1" {
-			p = x
-		}
-	}
+	p = rt.tasks["web-1"].proc
 	first := p.pid.Load()
 	eventually(t, "web-1 exiting and starting again", func() bool {
 		if p.starts.Load() < 2 {
@@ -491,8 +487,11 @@ func TestRunCommands(t *testing.T) {
 	})
 	// Stopping leaves no process behind.
 	var pids []int
-	for _, x := range rt.procs {
-		if pid := x.pid.Load(); pid != 0 {
+	for _, x := range rt.tasks {
+		if x.proc == nil {
+			continue
+		}
+		if pid := x.proc.pid.Load(); pid != 0 {
 			pids = append(pids, int(pid))
 		}
 	}

@@ -92,11 +92,12 @@ type Faults struct {
 type workload struct {
 	service, task string
 	health        map[string]bool // health-check paths and gRPC methods
-	deps          []dependency
-	clients       *clients
-	faults        atomic.Pointer[Faults]
-	grpc          *grpc.Server
-	srv           *http.Server // the task's server, closed to kill it
+	// deps are how it reaches each dependency, replaced on a reload.
+	deps    atomic.Pointer[[]dependency]
+	clients *clients
+	faults  atomic.Pointer[Faults]
+	grpc    *grpc.Server
+	srv     *http.Server // the task's server, closed to kill it
 	// ctx ends when the runtime stops, closing WebSocket sessions.
 	ctx context.Context
 }
@@ -177,8 +178,8 @@ func (w *workload) fault(ctx context.Context, f *Faults) error {
 // tree calls every dependency and returns what this task saw.
 func (w *workload) tree(ctx context.Context, depth int, client string) Call {
 	out := Call{Service: w.service, Task: w.task, Client: client}
-	if depth < maxDepth {
-		for _, d := range w.deps {
+	if deps := w.deps.Load(); depth < maxDepth && deps != nil {
+		for _, d := range *deps {
 			out.Calls = append(out.Calls, w.call(ctx, d, depth+1))
 		}
 	}

@@ -1,0 +1,197 @@
+package up
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/plan/plantest"
+)
+
+// threeTier returns the three-tier example with edits applied.
+func threeTier(t *testing.T, edits ...string) *design.Design {
+	t.Helper()
+	b, err := os.ReadFile("../../../examples/three-tier.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	for i := 0; i+1 < len(edits); i += 2 {
+		if !strings.Contains(src, edits[i]) {
+			t.Fatalf("three-tier.yaml has no %q", edits[i])
+		}
+		src = strings.Replace(src, edits[i], edits[i+1], 1)
+	}
+	return plantest.Design(t, "three-tier.yaml", []byte(src))
+}
+
+// TestReloadUnderLoad reloads three-tier while clients send through its
+// public entry: app gets a fourth task (its tasks start anew), the
+// public listener gets a new rule. Nothing is dropped; web's tasks keep
+// running and keep their health; app's old tasks drain and stop; Cloud
+// Map answers with the new tasks; the new rule routes.
+func TestReloadUnderLoad(t *testing.T) {
+	const scale = 0.01
+	rt, err := Start(context.Background(), threeTier(t), Options{Ephemeral: true, TimeScale: scale})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Shutdown(context.Background())
+	healthy := func(prefix string) bool {
+		n := 0
+		for _, x := range rt.albListeners() {
+			for _, tg := range x.TargetGroups() {
+				for _, ts := range x.Targets(tg) {
+					if strings.HasPrefix(ts.ID, prefix) {
+						if ts.State != "healthy" {
+							return false
+						}
+						n++
+					}
+				}
+			}
+		}
+		return n > 0
+	}
+	eventually(t, "web and app healthy", func() bool { return healthy("web-") && healthy("app-") })
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	webAddr := rt.tasksAddr("web-1")
+	oldApp := rt.tasksAddr("app-1")
+
+	stop := make(chan struct{})
+	results := load(t, rt, "https://"+e.Addr+"/", 6, stop)
+	time.Sleep(300 * time.Millisecond)
+	next := threeTier(t, "    replicas: 3\n    max_replicas: 20", "    replicas: 4\n    max_replicas: 20",
+		"tls:\n", "ingress:\n  - path: /maintenance\n    to: web\n  - to: web\ntls:\n")
+	ch, err := rt.Reload(next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Web's targets carried their health into the new listener.
+	if !healthy("web-") {
+		t.Error("web's targets are not healthy right after the reload; their health should carry over")
+	}
+	time.Sleep(1500 * time.Millisecond)
+	close(stop)
+	counts := map[int]int{}
+	for _, r := range <-results {
+		counts[r.status]++
+	}
+	if len(counts) != 1 || counts[http.StatusOK] == 0 {
+		t.Errorf("statuses across the reload: %v; want every request answered 200", counts)
+	}
+
+	if want := []string{"web-1", "web-2", "web-3"}; !subset(want, ch.Kept) || slices.Contains(ch.Started, "web-1") {
+		t.Errorf("kept %v, started %v; web is unchanged and keeps its tasks", ch.Kept, ch.Started)
+	}
+	if !slices.Contains(ch.Started, "app-4") || !slices.Contains(ch.Stopped, "app-1") {
+		t.Errorf("started %v, stopped %v; app changed and starts anew with four tasks", ch.Started, ch.Stopped)
+	}
+	if len(ch.Replaced) == 0 || len(ch.Opened) != 0 || len(ch.Closed) != 0 {
+		t.Errorf("listeners replaced %v, opened %v, closed %v; the same listeners, served anew", ch.Replaced, ch.Opened, ch.Closed)
+	}
+	if got := rt.tasksAddr("web-1"); got != webAddr {
+		t.Errorf("web-1 moved from %s to %s; unchanged tasks keep running", webAddr, got)
+	}
+	eventually(t, "app's old task to stop", func() bool {
+		c, err := net.DialTimeout("tcp", oldApp, time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	eventually(t, "Cloud Map to answer with app's four tasks", func() bool {
+		m := new(dns.Msg)
+		m.SetQuestion("app.webapp.local.", dns.TypeA)
+		in, _, err := (&dns.Client{Timeout: 5 * time.Second}).Exchange(m, rt.DNSAddr)
+		return err == nil && len(in.Answer) == 4
+	})
+	// The status shows the new rule.
+	resp, err := http.Get("http://" + rt.AdminAddr + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st Status
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range st.Listeners {
+		for _, r := range l.Rules {
+			found = found || strings.Contains(r.Conditions, "/maintenance")
+		}
+	}
+	if !found {
+		t.Errorf("status after the reload lacks the new rule: %+v", st.Listeners)
+	}
+}
+
+func subset(want, got []string) bool {
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestReloadThatFailsChangesNothing: a design whose listener cannot be
+// served (its port is taken) leaves the running design as it was.
+func TestReloadThatFailsChangesNothing(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	d := threeTier(t)
+	rt, err := Start(context.Background(), d, Options{PortOffset: 20000, DNSAddr: "127.0.0.1:0", AdminAddr: "127.0.0.1:0"})
+	if err != nil {
+		t.Skipf("ports %d+ are busy here: %v", 20000, err)
+	}
+	defer rt.Shutdown(context.Background())
+	before := slices.Clone(rt.Entries)
+	tasks := slices.Clone(rt.Tasks)
+	// A new listener on the taken port: 443 moves to it.
+	taken := 0
+	for _, c := range port {
+		taken = taken*10 + int(c-'0')
+	}
+	next := threeTier(t, "    replicas: 3\n    max_replicas: 12", "    replicas: 5\n    max_replicas: 12")
+	for i := range next.LoadBalancers {
+		for j := range next.LoadBalancers[i].Listeners {
+			if next.LoadBalancers[i].Listeners[j].Port == 443 {
+				next.LoadBalancers[i].Listeners[j].Port = taken - 20000
+			}
+		}
+	}
+	if _, err := rt.Reload(next); err == nil || !strings.Contains(err.Error(), port) {
+		t.Fatalf("reload onto a taken port: %v; want an error naming it", err)
+	}
+	if !slices.Equal(rt.Entries, before) || !slices.Equal(rt.Tasks, tasks) {
+		t.Errorf("a failed reload changed the runtime: %v -> %v", before, rt.Entries)
+	}
+	resp, err := client(t, rt).Get("https://" + entry(t, rt, design.InternetFacing, "HTTPS").Addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("after a failed reload: %s", resp.Status)
+	}
+	for _, tk := range rt.Tasks {
+		if strings.HasPrefix(tk.ID, "web-") && tk.ID > "web-3" {
+			t.Errorf("a failed reload left task %s", tk.ID)
+		}
+	}
+}
