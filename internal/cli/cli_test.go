@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -370,5 +371,73 @@ func TestStatus(t *testing.T) {
 	ln.Close()
 	if r := run(t, false, nil, "status", "--admin", addr); r.code != ExitUsage || !strings.Contains(r.stderr, "is `netwright up` running") {
 		t.Errorf("status with nothing listening: %d %q", r.code, r.stderr)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe to read while `up` writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestUpReloadsOnChange: `up` watches its spec; a spec with errors prints
+// its diagnostics and keeps the running design; a valid change reloads.
+func TestUpReloadsOnChange(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "three-tier.yaml")
+	src, err := os.ReadFile("../../examples/three-tier.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(spec, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb lockedBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, ReadFile: os.ReadFile,
+		IsTerminal: func(io.Writer) bool { return false }, Interrupted: func() (context.Context, context.CancelFunc) { return ctx, func() {} }}
+	done := make(chan int)
+	go func() {
+		done <- Run(env, []string{"up", "--port-offset", fmt.Sprint(freeOffset(t)), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+			"--state-dir", dir, "--access-logs=false", spec})
+	}()
+	waitFor := func(b *lockedBuffer, what string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !strings.Contains(b.String(), what) {
+			if time.Now().After(deadline) {
+				cancel()
+				t.Fatalf("no %q within 20 s:\nstdout:\n%s\nstderr:\n%s", what, out.String(), errb.String())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	waitFor(&out, "Watching")
+	if err := os.WriteFile(spec, bytes.Replace(src, []byte("replicas: 3"), []byte("replicas: three"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(&errb, "has errors; the running design is unchanged")
+	if !strings.Contains(errb.String(), "replicas") {
+		t.Errorf("the diagnostics do not name the bad key:\n%s", errb.String())
+	}
+	if err := os.WriteFile(spec, bytes.Replace(src, []byte("replicas: 3"), []byte("replicas: 4"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(&out, "reloaded "+spec+": 4 tasks started")
+	cancel()
+	if code := <-done; code != ExitOK {
+		t.Errorf("up = %d: %s", code, errb.String())
 	}
 }

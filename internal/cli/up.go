@@ -1,13 +1,17 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -20,6 +24,7 @@ func runUp(env Env, args []string) int {
 	dnsAddr := fs.String("dns", "127.0.0.1:8600", "address of the Cloud Map DNS server (UDP and TCP)")
 	admin := fs.String("admin", "127.0.0.1:9901", "address of the admin API (Cloud Map DiscoverInstances)")
 	state := fs.String("state-dir", ".netwright", "directory the local CA's certificate (ca.pem) and the access logs are written to")
+	watch := fs.Bool("watch", true, "reload the design when FILE changes (checked every half second)")
 	accessLogs := fs.Bool("access-logs", true, "write each load balancer's access log, in ALB's format, to STATE-DIR/access-logs/NAME.log")
 	pos, code, ok := parseFlags(env, fs, args, 1)
 	if !ok {
@@ -27,6 +32,21 @@ func runUp(env Env, args []string) int {
 	}
 	if *offset < 0 || *offset > 65000 {
 		fmt.Fprintf(env.Stderr, "netwright up: --port-offset must be 0 to 65000, not %d\n", *offset)
+		return ExitUsage
+	}
+	// The watcher and `run` commands print while the main goroutine waits.
+	env.Stdout, env.Stderr = &syncWriter{w: env.Stdout}, &syncWriter{w: env.Stderr}
+	if isTerm := env.IsTerminal; isTerm != nil {
+		env.IsTerminal = func(w io.Writer) bool {
+			if s, ok := w.(*syncWriter); ok {
+				w = s.w
+			}
+			return isTerm(w)
+		}
+	}
+	src, err := env.ReadFile(pos[0])
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "netwright up: %v\n", err)
 		return ExitUsage
 	}
 	d, code := build(env, pos[0])
@@ -72,6 +92,10 @@ func runUp(env Env, args []string) int {
 	for _, n := range rt.Notes {
 		fmt.Fprintf(env.Stderr, "note: %s\n", n)
 	}
+	if *watch {
+		fmt.Fprintf(env.Stdout, "Watching %s: a saved change reloads the design.\n", pos[0])
+		go watchSpec(ctx, env, pos[0], src, rt)
+	}
 	fmt.Fprintln(env.Stdout, "Ctrl-C stops it.")
 	<-ctx.Done()
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -89,4 +113,56 @@ func interrupted(env Env) (context.Context, context.CancelFunc) {
 		return env.Interrupted()
 	}
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// watchInterval is how often `up` looks at the spec for a change.
+const watchInterval = 500 * time.Millisecond
+
+// watchSpec reloads the runtime when the spec's content changes. A spec
+// with errors, or a design the runtime cannot serve, leaves the running
+// design as it is; the diagnostics say why.
+func watchSpec(ctx context.Context, env Env, path string, last []byte, rt *up.Runtime) {
+	tick := time.NewTicker(watchInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		src, err := env.ReadFile(path)
+		if err != nil || bytes.Equal(src, last) {
+			continue // a file being replaced may be missing for a moment
+		}
+		last = src
+		d, _ := build(env, path)
+		if d == nil {
+			fmt.Fprintf(env.Stderr, "netwright up: %s has errors; the running design is unchanged\n", path)
+			continue
+		}
+		ch, err := rt.Reload(d)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "netwright up: reloading %s: %v; the running design is unchanged\n", path, err)
+			continue
+		}
+		fmt.Fprintf(env.Stdout, "reloaded %s: %d tasks started, %d kept, %d stopped after draining; listeners: %d opened, %d replaced, %d closed\n",
+			path, len(ch.Started), len(ch.Kept), len(ch.Stopped), len(ch.Opened), len(ch.Replaced), len(ch.Closed))
+		for _, e := range rt.Entries {
+			if slices.Contains(ch.Opened, fmt.Sprintf("%s:%d", e.LoadBalancer, e.Port)) {
+				fmt.Fprintf(env.Stdout, "  %-40s %-15s %5d %-5s -> %s://%s\n", e.LoadBalancer, e.Scheme, e.Port, e.Protocol, strings.ToLower(e.Protocol), e.Addr)
+			}
+		}
+	}
+}
+
+// syncWriter serialises writes from the goroutines of `up`.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
