@@ -75,6 +75,10 @@ type Options struct {
 	AccessLog *AccessLog
 	// Region is the load balancer's, for the ARNs in the access log.
 	Region string
+	// Dial connects to a target; a plain dial with ALB's 10 s connect
+	// timeout when nil. The local runtime routes inspected paths through
+	// an appliance with it.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // New prepares the listener l of lb, whose forward actions name groups of
@@ -123,7 +127,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	if idle <= 0 {
 		idle = 60 * time.Second
 	}
-	x.transports = NewTransports(conns, idle)
+	x.transports = NewTransports(conns, idle, opt.Dial)
 	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x, ErrorHandler: x.targetError, ModifyResponse: x.responded, BufferPool: bufferPool{}}
 	return x, nil
 }

@@ -19,10 +19,12 @@ type Transports struct {
 	HTTP1, HTTP2 *http.Transport
 }
 
-// NewTransports sizes the pools to conns connections per target (not Go's
+// NewTransports dials with dial (a plain dial when nil), sizes the pools to conns connections per target (not Go's
 // default of 2 idle ones) and closes idle connections after idle.
-func NewTransports(conns int, idle time.Duration) Transports {
-	dial := (&net.Dialer{Timeout: 10 * time.Second}).DialContext // ALB's target connect timeout
+func NewTransports(conns int, idle time.Duration, dial func(ctx context.Context, network, addr string) (net.Conn, error)) Transports {
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: 10 * time.Second}).DialContext // ALB's target connect timeout
+	}
 	h1 := &http.Transport{
 		DialContext:           dial,
 		MaxIdleConns:          conns * 16,

@@ -23,7 +23,7 @@ func TestGRPCProbe(t *testing.T) {
 	healthpb.RegisterHealthServer(srv, hs)
 	go srv.Serve(ln)
 	defer srv.Stop()
-	tr := NewTransports(4, time.Minute)
+	tr := NewTransports(4, time.Minute, nil)
 	defer tr.CloseIdleConnections()
 	addr := ln.Addr().String()
 	for _, tt := range []struct {

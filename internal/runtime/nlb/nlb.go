@@ -106,7 +106,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	if x.opt.UDPIdle <= 0 {
 		x.opt.UDPIdle = UDPIdleTimeout
 	}
-	x.transports = alb.NewTransports(4, time.Minute)
+	x.transports = alb.NewTransports(4, time.Minute, nil)
 	return x, nil
 }
 

@@ -17,8 +17,16 @@ import (
 // tasks would share an address, it returns nil and every task listens on
 // 127.0.0.1.
 func taskAddrs(d *design.Design) (map[string][]netip.Addr, string) {
+	out, _, note := placed(d)
+	return out, note
+}
+
+// placed gives every task its designed address and its loopback twin
+// (see taskAddrs), by service; both nil where twins cannot be used.
+func placed(d *design.Design) (map[string][]netip.Addr, map[string][]netip.Addr, string) {
+	designed := map[string][]netip.Addr{}
 	if runtime.GOOS != "linux" {
-		return nil, "Tasks listen on 127.0.0.1 with a port each: only Linux routes all of 127.0.0.0/8 to this machine."
+		return nil, nil, "Tasks listen on 127.0.0.1 with a port each: only Linux routes all of 127.0.0.0/8 to this machine."
 	}
 	subnets := map[string]netip.Prefix{}
 	for _, v := range d.VPCs {
@@ -31,33 +39,34 @@ func taskAddrs(d *design.Design) (map[string][]netip.Addr, string) {
 	out := map[string][]netip.Addr{}
 	for _, s := range d.Services {
 		if len(s.Placements) == 0 || len(s.Placements[0].Subnets) == 0 {
-			return nil, fmt.Sprintf("Tasks listen on 127.0.0.1 with a port each: %s has no subnets.", s.Name)
+			return nil, nil, fmt.Sprintf("Tasks listen on 127.0.0.1 with a port each: %s has no subnets.", s.Name)
 		}
 		ids := s.Placements[0].Subnets
 		for i := range max(s.Replicas, 1) {
 			id := ids[i%len(ids)]
 			p, ok := subnets[id]
 			if !ok || !p.Addr().Is4() {
-				return nil, fmt.Sprintf("Tasks listen on 127.0.0.1 with a port each: subnet %s is not an IPv4 subnet of the design.", id)
+				return nil, nil, fmt.Sprintf("Tasks listen on 127.0.0.1 with a port each: subnet %s is not an IPv4 subnet of the design.", id)
 			}
 			a, ok := next[id]
 			if !ok {
 				a = p.Masked().Addr().Next().Next().Next().Next()
 			}
 			if !p.Contains(a) {
-				return nil, fmt.Sprintf("Tasks listen on 127.0.0.1 with a port each: subnet %s is too small for its tasks.", id)
+				return nil, nil, fmt.Sprintf("Tasks listen on 127.0.0.1 with a port each: subnet %s is too small for its tasks.", id)
 			}
 			next[id] = a.Next()
 			b := a.As4()
 			local := netip.AddrFrom4([4]byte{127, b[1], b[2], b[3]})
 			if other, dup := used[local]; dup {
-				return nil, fmt.Sprintf("Tasks listen on 127.0.0.1 with a port each: %s and %s would share %s.", other, s.Name, local)
+				return nil, nil, fmt.Sprintf("Tasks listen on 127.0.0.1 with a port each: %s and %s would share %s.", other, s.Name, local)
 			}
 			used[local] = s.Name
 			out[s.Name] = append(out[s.Name], local)
+			designed[s.Name] = append(designed[s.Name], a)
 		}
 	}
-	return out, fmt.Sprintf("Tasks listen on loopback addresses made from their subnets' (10.1.2.4 is 127.1.2.4), %d of them.", len(used))
+	return out, designed, fmt.Sprintf("Tasks listen on loopback addresses made from their subnets' (10.1.2.4 is 127.1.2.4), %d of them.", len(used))
 }
 
 // nodeAddr is the loopback twin of the address an NLB node would have:

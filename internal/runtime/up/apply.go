@@ -55,6 +55,7 @@ type Runtime struct {
 	roots     *x509.CertPool
 	out       *lockedWriter
 	perTask   bool // tasks have addresses of their own (Linux)
+	flows     *applianceFlows
 
 	// reloading serialises Reload; mu guards what the admin API reads.
 	reloading sync.Mutex
@@ -171,6 +172,9 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	if rt.lbMetrics, err = alb.NewMetrics(metrics); err != nil {
 		return rt, err
 	}
+	if rt.flows, err = newApplianceFlows(metrics); err != nil {
+		return rt, err
+	}
 	adminLn, err := net.Listen("tcp", rt.ephemeral(opt.AdminAddr))
 	if err != nil {
 		return rt, fmt.Errorf("the admin API on %s: %w (change it with --admin)", opt.AdminAddr, err)
@@ -259,9 +263,9 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	rt.mu.RUnlock()
 
 	// 1. Tasks: keep, or open new sockets.
-	var ips map[string][]netip.Addr
+	var ips, designedIPs map[string][]netip.Addr
 	if rt.perTask {
-		ips, _ = taskAddrs(d)
+		ips, designedIPs, _ = placed(d)
 	}
 	tasks := map[string]*task{}
 	var fresh []*task
@@ -297,6 +301,17 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 			byService[s.Name] = append(byService[s.Name], tasks[id].Task)
 		}
 	}
+	// Where the design inspects traffic, load balancers reach their
+	// targets through the appliances.
+	designed := map[string]netip.Addr{}
+	for name, ts := range byService {
+		for n, t := range ts {
+			if n < len(designedIPs[name]) {
+				designed[t.Addr] = designedIPs[name][n]
+			}
+		}
+	}
+	gw := newGateway(d, byService, designed)
 
 	// 2. Load balancer listeners, built and registered but not serving.
 	type pendingALB struct {
@@ -389,7 +404,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 			}
 			https := l.Protocol == "HTTPS"
 			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: https, Metrics: rt.lbMetrics, TimeScale: rt.opt.TimeScale,
-				AccessLog: rt.accessLog(lb), Region: region, MapPort: func(p int) int {
+				AccessLog: rt.accessLog(lb), Region: region, Dial: gw.dialer(lb.Subnets[0]), MapPort: func(p int) int {
 					if lp, ok := local[p]; ok {
 						return lp
 					}
@@ -655,7 +670,7 @@ func (rt *Runtime) accessLog(lb *design.LoadBalancer) *alb.AccessLog {
 // free port of host.
 func openTask(s *design.Service, id, host, spec string) (*task, error) {
 	t := &task{Task: Task{Service: s.Name, ID: id}, spec: spec}
-	if s.Protocol == "udp" {
+	if s.Protocol == "udp" && s.Kind != "appliance" { // appliances pass TCP on locally
 		pc, err := net.ListenPacket("udp", net.JoinHostPort(host, "0"))
 		if err != nil {
 			return nil, fmt.Errorf("task %s: %w", id, err)
@@ -678,6 +693,8 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *task
 	switch {
 	case s.Run != "":
 		rt.startProcess(d, s, n, t, internal, byService)
+	case s.Kind == "appliance":
+		go serveAppliance(t.lns[0], t.ID, rt.flows)
 	case t.pc != nil:
 		go serveUDP(t.pc, t.ID)
 		// A TCP listener on the same port answers the target group's TCP

@@ -104,7 +104,7 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 		healthy[i] = true
 	}
 	version := protocolVersion(s.Protocol)
-	transports := alb.NewTransports(4, 2*interval)
+	transports := alb.NewTransports(4, 2*interval, nil)
 	defer transports.CloseIdleConnections()
 	check := alb.Check{Path: h.Path, Matcher: h.Matcher, GRPC: version == "GRPC", UserAgent: taskHealthAgent, Timeout: timeout}
 	if check.Matcher == "" && !check.GRPC {

@@ -1,0 +1,183 @@
+package up
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+
+	proxyproto "github.com/pires/go-proxyproto"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/netwright/netwright/internal/design"
+)
+
+// Inspection through a Gateway Load Balancer, locally: where the design
+// routes traffic between a load balancer's subnet and a target through a
+// GWLB endpoint, the load balancer's connection to the target goes to one
+// of the appliance service's tasks instead, chosen by a hash of the flow
+// (so both directions of a flow meet the same appliance, as GWLB keeps
+// them), with a PROXY protocol v2 header carrying the original source and
+// destination in place of GWLB's GENEVE encapsulation. The appliance
+// (netwright's built-in pass-through unless the service has `run`) reads
+// the header, counts the flow and connects on to the destination from
+// the original source's address, so the target sees what it would
+// without inspection.
+
+// gateway is a design's GWLB in front of its appliance's tasks.
+type gateway struct {
+	appliances []Task
+	// route is the route table of each subnet, for finding inspected
+	// paths; designed maps a task's local address to its designed one.
+	d        *design.Design
+	designed map[string]netip.Addr
+}
+
+// newGateway returns the design's GWLB and its appliances, or nil when
+// the design has no GWLB with a running appliance service.
+func newGateway(d *design.Design, byService map[string][]Task, designed map[string]netip.Addr) *gateway {
+	for _, lb := range d.LoadBalancers {
+		if lb.Type != design.GWLB || len(lb.Listeners) == 0 || len(lb.Listeners[0].DefaultAction.Forward) == 0 {
+			continue
+		}
+		tg := targetGroup(d, lb.Listeners[0].DefaultAction.Forward[0].TargetGroup)
+		if tg == nil || len(byService[tg.Service]) == 0 {
+			continue
+		}
+		return &gateway{appliances: byService[tg.Service], d: d, designed: designed}
+	}
+	return nil
+}
+
+// inspected reports whether the design sends traffic from subnet to dst
+// through a GWLB endpoint: the longest route of the subnet's route table
+// that matches dst targets one.
+func inspected(d *design.Design, subnet string, dst netip.Addr) bool {
+	table := ""
+	for _, v := range d.VPCs {
+		for _, s := range v.Subnets {
+			if s.ID == subnet {
+				table = s.RouteTable
+			}
+		}
+	}
+	best, kind := -1, ""
+	for _, v := range d.VPCs {
+		for _, rt := range v.RouteTables {
+			if rt.ID != table {
+				continue
+			}
+			for _, r := range rt.Routes {
+				if r.Destination.IsValid() && r.Destination.Contains(dst) && r.Destination.Bits() > best {
+					best, kind = r.Destination.Bits(), r.TargetKind
+				}
+			}
+		}
+	}
+	return kind == "gwlb_endpoint"
+}
+
+// dialer returns how a load balancer in subnet reaches its targets:
+// through an appliance where the design inspects the path, else directly.
+func (g *gateway) dialer(subnet string) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	direct := &net.Dialer{Timeout: 10 * time.Second}
+	if g == nil {
+		return direct.DialContext
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dst, ok := g.designed[addr]
+		if !ok || !inspected(g.d, subnet, dst) {
+			return direct.DialContext(ctx, network, addr)
+		}
+		c, err := direct.DialContext(ctx, network, g.pick(addr))
+		if err != nil {
+			return nil, fmt.Errorf("appliance: %w", err)
+		}
+		to, _ := net.ResolveTCPAddr("tcp", addr)
+		h := proxyproto.HeaderProxyFromAddrs(2, c.LocalAddr(), to)
+		if _, err := h.WriteTo(c); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("appliance: %w", err)
+		}
+		return c, nil
+	}
+}
+
+// pick chooses the appliance of a flow.
+func (g *gateway) pick(flow string) string {
+	h := fnv.New64a()
+	h.Write([]byte(flow))
+	return g.appliances[h.Sum64()%uint64(len(g.appliances))].Addr
+}
+
+// applianceFlows counts the flows the built-in appliances passed on.
+type applianceFlows struct {
+	c *prometheus.CounterVec
+}
+
+func newApplianceFlows(reg prometheus.Registerer) (*applianceFlows, error) {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "netwright_appliance_flows_total",
+		Help: "Flows a built-in appliance task inspected and passed on, by task, original source address and original destination."},
+		[]string{"task", "source", "destination"})
+	if err := reg.Register(c); err != nil {
+		return nil, err
+	}
+	return &applianceFlows{c: c}, nil
+}
+
+// serveAppliance is the built-in pass-through appliance: each connection
+// starts with a PROXY v2 header naming the original source and
+// destination; the flow is counted and relayed to the destination from
+// the source's address.
+func serveAppliance(ln net.Listener, task string, flows *applianceFlows) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
+		}
+		wg.Go(func() {
+			defer c.Close()
+			c.SetReadDeadline(time.Now().Add(10 * time.Second))
+			br := bufio.NewReader(c)
+			h, err := proxyproto.Read(br)
+			if err != nil {
+				return // not a flow from the gateway
+			}
+			c.SetReadDeadline(time.Time{})
+			src, _ := h.SourceAddr.(*net.TCPAddr)
+			dst := h.DestinationAddr.String()
+			if flows != nil && src != nil {
+				flows.c.WithLabelValues(task, src.IP.String(), dst).Inc()
+			}
+			d := net.Dialer{Timeout: 10 * time.Second}
+			if src != nil {
+				d.LocalAddr = &net.TCPAddr{IP: src.IP} // transparent: the target sees the original source
+			}
+			up, err := d.Dial("tcp", dst)
+			if err != nil {
+				return
+			}
+			defer up.Close()
+			done := make(chan struct{})
+			go func() {
+				io.Copy(up, br) // what the header left buffered, then the rest
+				up.(*net.TCPConn).CloseWrite()
+				close(done)
+			}()
+			io.Copy(c, up)
+			c.(*net.TCPConn).CloseWrite()
+			<-done
+		})
+	}
+}

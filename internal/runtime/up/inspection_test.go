@@ -1,0 +1,86 @@
+package up
+
+import (
+	"encoding/json"
+	"net/http"
+	"runtime"
+	"strings"
+	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/netwright/netwright/internal/design"
+)
+
+// TestInspectionThroughTheAppliance: hub-spoke routes traffic between
+// the hub's public ALB and the spokes through its GWLB endpoints, so
+// each request to the portal passes an appliance task, which sees the
+// flow's original source and destination, and still gets its answer.
+func TestInspectionThroughTheAppliance(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("inspection follows designed addresses, which need Linux's loopback twins")
+	}
+	d, rt := start(t, "hub-spoke")
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	c := client(t, rt)
+	for range 4 {
+		resp, err := c.Get("https://" + e.Addr + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tree Call
+		err = json.NewDecoder(resp.Body).Decode(&tree)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("through the inspected path: %s %v", resp.Status, err)
+		}
+		checkTree(t, d, tree, map[string]bool{})
+	}
+	families := metrics(t, rt)
+	f := families["netwright_appliance_flows_total"]
+	if f == nil {
+		t.Fatal("no appliance flows counted")
+	}
+	flows := 0
+	for _, m := range f.Metric {
+		labels := map[string]string{}
+		for _, l := range m.Label {
+			labels[l.GetName()] = l.GetValue()
+		}
+		if !strings.HasPrefix(labels["task"], "firewall-") {
+			t.Errorf("a flow through %q; want a firewall task", labels["task"])
+		}
+		// The original destination is a portal task, the original
+		// source the load balancer's side.
+		if !strings.HasPrefix(labels["destination"], strings.Split(rt.tasksAddr("portal-1"), ".")[0]) || labels["source"] == "" {
+			t.Errorf("flow %v", labels)
+		}
+		dst := labels["destination"]
+		found := false
+		for _, tk := range rt.Tasks {
+			found = found || tk.Addr == dst && tk.Service == "portal"
+		}
+		if !found {
+			t.Errorf("the appliance saw destination %s, which is not a portal task", dst)
+		}
+		flows += int(m.GetCounter().GetValue())
+	}
+	if flows == 0 {
+		t.Error("no flow passed an appliance")
+	}
+}
+
+// metrics reads the admin API's /metrics with Prometheus's parser.
+func metrics(t *testing.T, rt *Runtime) map[string]*dto.MetricFamily {
+	t.Helper()
+	resp, err := http.Get("http://" + rt.AdminAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	families, err := textParser().TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatalf("/metrics does not parse: %v", err)
+	}
+	return families
+}
