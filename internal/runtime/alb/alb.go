@@ -46,6 +46,9 @@ type Listener struct {
 	transports Transports
 	accessLog  *AccessLog
 	region     string
+	// queryRules is set when a rule has a query-string condition: only
+	// then is the query parsed.
+	queryRules bool
 	// counters caches request counters by counterKey.
 	counters sync.Map
 	proxy    *httputil.ReverseProxy
@@ -104,6 +107,9 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	actions := []design.Action{l.DefaultAction}
 	for _, r := range l.Rules {
 		actions = append(actions, r.Action)
+	}
+	for _, r := range l.Rules {
+		x.queryRules = x.queryRules || len(r.Conditions.Query) > 0
 	}
 	for _, a := range actions {
 		if a.Type == design.ActionForward && len(a.Forward) == 0 {
@@ -168,11 +174,14 @@ func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if x.lb.DropInvalidHeaders {
 		dropInvalidHeaders(r.Header)
 	}
-	if len(forwardedFor(r.Header)) >= maxForwardedFor {
+	if countForwardedFor(r.Header) >= maxForwardedFor {
 		status(rec, StatusTooManyForwardedFor)
 		return
 	}
-	req := albrules.Request{Host: r.Host, Path: r.URL.Path, Method: r.Method, Headers: r.Header, Query: r.URL.Query()}
+	req := albrules.Request{Host: r.Host, Path: r.URL.Path, Method: r.Method, Headers: r.Header}
+	if x.queryRules {
+		req.Query = r.URL.Query()
+	}
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		req.SourceIP = ap.Addr().Unmap()
 	}
@@ -470,17 +479,17 @@ const (
 // bring: ALB answers 463 from 30 on (it appends one more).
 const maxForwardedFor = 30
 
-// forwardedFor lists the addresses of every X-Forwarded-For header.
-func forwardedFor(h http.Header) []string {
-	var out []string
+// countForwardedFor counts the addresses of every X-Forwarded-For header.
+func countForwardedFor(h http.Header) int {
+	n := 0
 	for _, v := range h.Values("X-Forwarded-For") {
 		for a := range strings.SplitSeq(v, ",") {
-			if a = strings.TrimSpace(a); a != "" {
-				out = append(out, a)
+			if strings.TrimSpace(a) != "" {
+				n++
 			}
 		}
 	}
-	return out
+	return n
 }
 
 // isGRPC reports whether r is a gRPC call: HTTP/2 with a gRPC content type.

@@ -589,3 +589,23 @@ func BenchmarkForward(b *testing.B) {
 		}
 	}
 }
+
+// TestQueryStringRule: a query-string condition routes (the listener
+// parses the query only when a rule needs it).
+func TestQueryStringRule(t *testing.T) {
+	lb := &design.LoadBalancer{ID: "alb-q", Name: "alb-q", Type: design.ALB}
+	l := &design.Listener{ID: "lst", Port: 80, Protocol: "HTTP",
+		DefaultAction: design.Action{Type: design.ActionFixed, StatusCode: 404, Body: "default"},
+		Rules: []design.ListenerRule{{Priority: 1, Conditions: design.Conditions{Query: []design.KeyValue{{Key: "version", Value: "2"}}},
+			Action: design.Action{Type: design.ActionFixed, StatusCode: 200, Body: "v2"}}}}
+	x, err := New(lb, l, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := get(t, x, "/a?version=2"); body(r) != "v2" {
+		t.Errorf("?version=2 got %q; want the query rule's answer", body(r))
+	}
+	if r := get(t, x, "/a?version=3"); body(r) != "default" {
+		t.Errorf("?version=3 got %q; want the default", body(r))
+	}
+}

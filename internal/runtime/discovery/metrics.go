@@ -44,5 +44,12 @@ func (r *Registry) count(req, m *dns.Msg) {
 			label = "*." + labels[1] + "." + zone
 		}
 	}
-	c.WithLabelValues(label, dns.TypeToString[q.Qtype], dns.RcodeToString[m.Rcode]).Inc()
+	k := [3]string{label, dns.TypeToString[q.Qtype], dns.RcodeToString[m.Rcode]}
+	if ctr, ok := r.counters.Load(k); ok {
+		ctr.(prometheus.Counter).Inc()
+		return
+	}
+	ctr := c.WithLabelValues(k[0], k[1], k[2])
+	r.counters.Store(k, ctr)
+	ctr.Inc()
 }

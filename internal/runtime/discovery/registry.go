@@ -49,8 +49,10 @@ type Registry struct {
 	// serialises the calls.
 	randMu sync.Mutex
 	rand   func(n int) int
-	// queries counts DNS queries when Instrument was called.
-	queries *prometheus.CounterVec
+	// queries counts DNS queries when Instrument was called; counters
+	// keeps its series by label values, so a query hashes none.
+	queries  *prometheus.CounterVec
+	counters sync.Map
 }
 
 // intn returns a random number in [0, n).
