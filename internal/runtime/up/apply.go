@@ -330,7 +330,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	}
 	var albs []pendingALB
 	var nlbs []pendingNLB
-	var opened []net.Listener
+	var opened []io.Closer
 	newTCP := map[string]net.Listener{} // by listenerKey
 	defer func() {
 		if err != nil {
@@ -446,7 +446,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 		if err != nil {
 			return ch, fmt.Errorf("%s listener %d on %s (udp): %w (change the offset with --port-offset)", p.x.LoadBalancer().Name, p.x.DesignListener().Port, p.udpAddr, err)
 		}
-		opened = append(opened, udpCloser{pc})
+		opened = append(opened, pc)
 		p.s = &servedNLB{udp: pc, tcp: p.tcp, addr: pc.LocalAddr().String()}
 	}
 
@@ -480,6 +480,12 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 			}
 			rt.startTask(d, s, n, tk, internal, byService)
 		}
+	}
+	// The listeners serving until now: requests in flight there may
+	// still be with tasks that go.
+	var prior []*alb.Listener
+	for _, s := range rt.albs {
+		prior = append(prior, s.x.Load())
 	}
 	var entries []Entry
 	albsNow := map[string]*servedALB{}
@@ -589,18 +595,17 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 			delete(rt.workloads, id)
 		}
 	}
+	// A task replaced under the same ID was re-registered above.
 	for _, ns := range oldDesign.Namespaces {
 		for _, s := range ns.Services {
 			for _, t := range gone {
-				if t.Service == s.Service && (tasks[t.ID] == nil || tasks[t.ID].Addr != t.Addr) {
-					if tasks[t.ID] == nil {
-						rt.reg.Deregister(ns.Name, s.Service, t.ID)
-					}
+				if t.Service == s.Service && tasks[t.ID] == nil {
+					rt.reg.Deregister(ns.Name, s.Service, t.ID)
 				}
 			}
 		}
 	}
-	rt.retireTasks(oldDesign, gone)
+	rt.retireTasks(oldDesign, gone, prior)
 	rt.design, rt.tasks, rt.albs, rt.nlbs = d, tasks, albsNow, nlbsNow
 	rt.Entries, rt.Tasks = entries, nil
 	for i := range d.Services {
@@ -613,12 +618,6 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	}
 	return ch, nil
 }
-
-// udpCloser lets a UDP socket sit with the listeners closed on failure.
-type udpCloser struct{ *net.UDPConn }
-
-func (u udpCloser) Accept() (net.Conn, error) { return nil, errors.ErrUnsupported }
-func (u udpCloser) Addr() net.Addr            { return u.LocalAddr() }
 
 // acceptNLB hands each connection to the listener current at accept.
 func acceptNLB(s *servedNLB) {
@@ -789,7 +788,7 @@ func (rt *Runtime) retireListener(x *alb.Listener) {
 // to them at any load balancer, or their target groups' longest
 // deregistration delay has passed (time-scaled). No new request reaches
 // them: the listeners now in service do not have them.
-func (rt *Runtime) retireTasks(old *design.Design, gone []*task) {
+func (rt *Runtime) retireTasks(old *design.Design, gone []*task, prior []*alb.Listener) {
 	if len(gone) == 0 {
 		return
 	}
@@ -801,16 +800,18 @@ func (rt *Runtime) retireTasks(old *design.Design, gone []*task) {
 	for _, t := range gone {
 		retired[t.Addr] = true
 	}
-	var prior []*alb.Listener
-	for _, s := range rt.albs {
-		prior = append(prior, s.x.Load())
-	}
 	rt.retiring.Go(func() {
 		deadline := time.Now().Add(delay)
 		for time.Now().Before(deadline) && inFlightTo(prior, retired) > 0 {
 			time.Sleep(20 * time.Millisecond)
 		}
+		// Calls that came straight through Cloud Map finish too.
+		ctx, cancel := context.WithDeadline(rt.ctx, deadline.Add(time.Second))
+		defer cancel()
 		for _, t := range gone {
+			if t.srv != nil {
+				_ = t.srv.Shutdown(ctx)
+			}
 			t.stop()
 		}
 	})

@@ -195,3 +195,43 @@ func TestReloadThatFailsChangesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadFinishesRequestsInFlight: a request already with one of
+// app's tasks when a reload replaces them still gets its answer.
+func TestReloadFinishesRequestsInFlight(t *testing.T) {
+	rt, err := Start(context.Background(), threeTier(t), Options{Ephemeral: true, TimeScale: 0.01})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Shutdown(context.Background())
+	for _, id := range []string{"app-1", "app-2", "app-3"} {
+		if code := admin(t, rt, http.MethodPut, "/faults/"+id, `{"latency_ms": 700}`); code != http.StatusNoContent {
+			t.Fatalf("PUT faults: %d", code)
+		}
+	}
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	type answer struct {
+		tree Call
+		err  error
+	}
+	got := make(chan answer, 1)
+	go func() {
+		resp, err := client(t, rt).Get("https://" + e.Addr + "/")
+		if err != nil {
+			got <- answer{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		var a answer
+		a.err = json.NewDecoder(resp.Body).Decode(&a.tree)
+		got <- a
+	}()
+	time.Sleep(200 * time.Millisecond) // the request is with an app task now
+	if _, err := rt.Reload(threeTier(t, "    replicas: 3\n    max_replicas: 20", "    replicas: 2\n    max_replicas: 20")); err != nil {
+		t.Fatal(err)
+	}
+	a := <-got
+	if a.err != nil || len(a.tree.Calls) != 1 || a.tree.Calls[0].Error != "" || !strings.HasPrefix(a.tree.Calls[0].Task, "app-") {
+		t.Errorf("the request in flight across the reload: %+v %v; want app's answer", a.tree, a.err)
+	}
+}
