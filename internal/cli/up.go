@@ -11,7 +11,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -35,11 +34,11 @@ func runUp(env Env, args []string) int {
 		return ExitUsage
 	}
 	// The watcher and `run` commands print while the main goroutine waits.
-	env.Stdout, env.Stderr = &syncWriter{w: env.Stdout}, &syncWriter{w: env.Stderr}
+	env.Stdout, env.Stderr = &up.SyncWriter{W: env.Stdout}, &up.SyncWriter{W: env.Stderr}
 	if isTerm := env.IsTerminal; isTerm != nil {
 		env.IsTerminal = func(w io.Writer) bool {
-			if s, ok := w.(*syncWriter); ok {
-				w = s.w
+			if s, ok := w.(*up.SyncWriter); ok {
+				w = s.W
 			}
 			return isTerm(w)
 		}
@@ -153,16 +152,4 @@ func watchSpec(ctx context.Context, env Env, path string, last []byte, rt *up.Ru
 			}
 		}
 	}
-}
-
-// syncWriter serialises writes from the goroutines of `up`.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }

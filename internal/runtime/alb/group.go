@@ -338,13 +338,19 @@ func (x *Listener) RunHealthChecks(ctx context.Context) {
 			interval = d
 		}
 	}
+	Every(ctx, interval, func() { x.CheckHealth(ctx) })
+}
+
+// Every runs f at once and then every interval (30 s when not positive)
+// until ctx ends: the rhythm of a health checker.
+func Every(ctx context.Context, interval time.Duration, f func()) {
 	if interval <= 0 {
 		interval = 30 * time.Second
 	}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
-		x.CheckHealth(ctx)
+		f()
 		select {
 		case <-ctx.Done():
 			return

@@ -359,20 +359,7 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 // RunHealthChecks checks at the designed interval until ctx ends, the
 // first round at once.
 func (x *Listener) RunHealthChecks(ctx context.Context) {
-	interval := time.Duration(float64(x.tg.Health.Interval) * x.opt.TimeScale)
-	if interval <= 0 {
-		interval = 30 * time.Second
-	}
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		x.CheckHealth(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	alb.Every(ctx, time.Duration(float64(x.tg.Health.Interval)*x.opt.TimeScale), func() { x.CheckHealth(ctx) })
 }
 
 // LoadBalancer is the designed load balancer the listener belongs to.

@@ -53,7 +53,7 @@ type Runtime struct {
 	lbMetrics *alb.Metrics
 	certs     []tls.Certificate
 	roots     *x509.CertPool
-	out       *lockedWriter
+	out       *SyncWriter
 	perTask   bool // tasks have addresses of their own (Linux)
 	flows     *applianceFlows
 
@@ -148,9 +148,11 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	}
 	ctx, stop := context.WithCancel(ctx)
 	rt = &Runtime{opt: opt, ctx: ctx, stop: stop, design: &design.Design{}, tasks: map[string]*task{}, workloads: map[string]*workload{},
-		albs: map[string]*servedALB{}, nlbs: map[string]*servedNLB{}, logs: map[string]*alb.AccessLog{}, out: &lockedWriter{w: io.Discard}}
-	if opt.Output != nil {
-		rt.out.w = opt.Output
+		albs: map[string]*servedALB{}, nlbs: map[string]*servedNLB{}, logs: map[string]*alb.AccessLog{}, out: &SyncWriter{W: io.Discard}}
+	if w, ok := opt.Output.(*SyncWriter); ok {
+		rt.out = w
+	} else if opt.Output != nil {
+		rt.out.W = opt.Output
 	}
 	defer func() {
 		if err != nil {

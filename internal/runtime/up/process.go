@@ -17,7 +17,7 @@ import (
 type process struct {
 	task, command string
 	env           []string
-	out           *lockedWriter
+	out           *SyncWriter
 	pid           atomic.Int64 // of the running command, 0 between runs
 	// starts counts how many times the command was started.
 	starts atomic.Int64
@@ -99,14 +99,15 @@ func prefixLines(w io.Writer, task string, r io.Reader) {
 	_, _ = io.Copy(io.Discard, r) // a line past 1 MB: drain the rest
 }
 
-// lockedWriter serialises writes from many tasks.
-type lockedWriter struct {
+// SyncWriter serialises writes to W from many goroutines: the tasks'
+// output, and whatever else the caller prints to the same stream.
+type SyncWriter struct {
 	mu sync.Mutex
-	w  io.Writer
+	W  io.Writer
 }
 
-func (l *lockedWriter) Write(b []byte) (int, error) {
+func (l *SyncWriter) Write(b []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.w.Write(b)
+	return l.W.Write(b)
 }

@@ -42,7 +42,8 @@ type Options struct {
 	// as designed), for tests and demos.
 	TimeScale float64
 	// Output receives the output of `run` commands, each line after its
-	// task's name; nil discards it.
+	// task's name; nil discards it. A *SyncWriter is used as is, so the
+	// caller can print to the same stream.
 	Output io.Writer
 	// ReadHeaderTimeout bounds how long a load balancer listener waits
 	// for a request's header (10 s when 0), so slow clients cannot hold

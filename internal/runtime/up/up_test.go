@@ -204,15 +204,7 @@ func TestMetrics(t *testing.T) {
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
-	resp, err := http.Get("http://" + rt.AdminAddr + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	families, err := textParser().TextToMetricFamilies(resp.Body)
-	if err != nil {
-		t.Fatalf("/metrics does not parse: %v", err)
-	}
+	families := metrics(t, rt)
 	value := func(family string, labels map[string]string) float64 {
 		f, ok := families[family]
 		if !ok {

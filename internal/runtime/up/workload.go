@@ -423,12 +423,17 @@ func (c *clients) callTCP(ctx context.Context, addr string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return readID(ctx, conn), nil
+}
+
+// readID reads the task ID a TCP or TLS task writes, and closes.
+func readID(ctx context.Context, conn net.Conn) string {
 	defer conn.Close()
 	if dl, ok := ctx.Deadline(); ok {
 		conn.SetDeadline(dl)
 	}
 	b, _ := io.ReadAll(io.LimitReader(conn, 256))
-	return strings.TrimSpace(string(b)), nil
+	return strings.TrimSpace(string(b))
 }
 
 // callTLS connects with TLS, trusting the local CA; a TLS service's task
@@ -438,12 +443,7 @@ func (c *clients) callTLS(ctx context.Context, addr string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer conn.Close()
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
-	}
-	b, _ := io.ReadAll(io.LimitReader(conn, 256))
-	return strings.TrimSpace(string(b)), nil
+	return readID(ctx, conn), nil
 }
 
 // callUDP sends one datagram; a UDP service's task answers with its ID.
