@@ -2,7 +2,6 @@ package up
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -19,11 +18,7 @@ import (
 // served; neither stalls nor crashes the load balancer.
 func TestBadClients(t *testing.T) {
 	d := plantest.File(t, "../../../examples/three-tier.yaml")
-	rt, err := Start(context.Background(), d, Options{Ephemeral: true, ReadHeaderTimeout: 300 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Shutdown(context.Background())
+	rt := startDesign(t, d, Options{Ephemeral: true, ReadHeaderTimeout: 300 * time.Millisecond})
 	addr := entry(t, rt, design.InternetFacing, "HTTP").Addr
 
 	for _, junk := range []string{"GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", "GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n", "GET / HTTP/1.1\r\n\x00\x01\x02\r\n\r\n"} {

@@ -1,7 +1,6 @@
 package up
 
 import (
-	"context"
 	"net/http"
 	"sync"
 	"testing"
@@ -57,11 +56,7 @@ func load(t *testing.T, rt *Runtime, url string, workers int, stop <-chan struct
 func TestKilledTaskUnderLoad(t *testing.T) {
 	const scale = 0.01
 	d := plantest.File(t, "../../../examples/three-tier.yaml")
-	rt, err := Start(context.Background(), d, Options{Ephemeral: true, TimeScale: scale})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Shutdown(context.Background())
+	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: scale})
 	e := entry(t, rt, design.InternetFacing, "HTTPS")
 	var tg *design.TargetGroup
 	for i := range d.TargetGroups {

@@ -1,12 +1,10 @@
 package up
 
 import (
-	"context"
 	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -57,11 +55,7 @@ func nlbEntry(t *testing.T, rt *Runtime, port int) Entry {
 // service; status lists its listeners with healthy targets.
 func TestNetworkLoadBalancer(t *testing.T) {
 	d := plantest.Design(t, "arcade.yaml", []byte(arcade))
-	rt, err := Start(context.Background(), d, Options{Ephemeral: true, TimeScale: 0.01})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Shutdown(context.Background())
+	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: 0.01})
 
 	resp, err := client(t, rt).Get("https://" + nlbEntry(t, rt, 443).Addr + "/")
 	if err != nil {
@@ -115,15 +109,7 @@ func TestNetworkLoadBalancer(t *testing.T) {
 	}
 
 	eventually(t, "every NLB target healthy", func() bool {
-		resp, err := http.Get("http://" + rt.AdminAddr + "/status")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var st Status
-		if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-			t.Fatal(err)
-		}
+		st := getStatus(t, rt)
 		n := 0
 		for _, l := range st.Listeners {
 			if l.LoadBalancer != d.LoadBalancers[0].Name {

@@ -160,11 +160,7 @@ tls:
 discovery:
   namespace: metrics.local
 `))
-	rt, err := Start(context.Background(), d, Options{Ephemeral: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Shutdown(context.Background())
+	rt := startDesign(t, d, Options{Ephemeral: true})
 	e := entry(t, rt, design.InternetFacing, "HTTPS")
 	resp, err := client(t, rt).Get("https://" + e.Addr + "/")
 	if err != nil {
@@ -239,11 +235,7 @@ tls:
 discovery:
   namespace: lag.local
 `))
-	rt, err := Start(context.Background(), d, Options{Ephemeral: true, TimeScale: 0.01})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Shutdown(context.Background())
+	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: 0.01})
 	answers := func() int {
 		m := new(dns.Msg)
 		m.SetQuestion("api.lag.local.", dns.TypeA)

@@ -41,11 +41,7 @@ func threeTier(t *testing.T, edits ...string) *design.Design {
 // Map answers with the new tasks; the new rule routes.
 func TestReloadUnderLoad(t *testing.T) {
 	const scale = 0.01
-	rt, err := Start(context.Background(), threeTier(t), Options{Ephemeral: true, TimeScale: scale})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Shutdown(context.Background())
+	rt := startDesign(t, threeTier(t), Options{Ephemeral: true, TimeScale: scale})
 	healthy := func(prefix string) bool {
 		n := 0
 		for _, x := range rt.albListeners() {
@@ -116,15 +112,7 @@ func TestReloadUnderLoad(t *testing.T) {
 		return err == nil && len(in.Answer) == 4
 	})
 	// The status shows the new rule.
-	resp, err := http.Get("http://" + rt.AdminAddr + "/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var st Status
-	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
-		t.Fatal(err)
-	}
+	st := getStatus(t, rt)
 	found := false
 	for _, l := range st.Listeners {
 		for _, r := range l.Rules {
@@ -199,11 +187,7 @@ func TestReloadThatFailsChangesNothing(t *testing.T) {
 // TestReloadFinishesRequestsInFlight: a request already with one of
 // app's tasks when a reload replaces them still gets its answer.
 func TestReloadFinishesRequestsInFlight(t *testing.T) {
-	rt, err := Start(context.Background(), threeTier(t), Options{Ephemeral: true, TimeScale: 0.01})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Shutdown(context.Background())
+	rt := startDesign(t, threeTier(t), Options{Ephemeral: true, TimeScale: 0.01})
 	for _, id := range []string{"app-1", "app-2", "app-3"} {
 		if code := admin(t, rt, http.MethodPut, "/faults/"+id, `{"latency_ms": 700}`); code != http.StatusNoContent {
 			t.Fatalf("PUT faults: %d", code)

@@ -31,7 +31,13 @@ import (
 func start(t *testing.T, example string) (*design.Design, *Runtime) {
 	t.Helper()
 	d := plantest.File(t, "../../../examples/"+example+".yaml")
-	rt, err := Start(context.Background(), d, Options{Ephemeral: true})
+	return d, startDesign(t, d, Options{Ephemeral: true})
+}
+
+// startDesign starts d and stops it when the test ends.
+func startDesign(t *testing.T, d *design.Design, opt Options) *Runtime {
+	t.Helper()
+	rt, err := Start(context.Background(), d, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +48,14 @@ func start(t *testing.T, example string) (*design.Design, *Runtime) {
 			t.Errorf("shutdown: %v", err)
 		}
 	})
-	return d, rt
+	return rt
+}
+
+// getStatus reads the admin API's /status.
+func getStatus(t *testing.T, rt *Runtime) Status {
+	t.Helper()
+	st := getStatus(t, rt)
+	return st
 }
 
 func client(t *testing.T, rt *Runtime) *http.Client {
