@@ -54,7 +54,15 @@ func startDesign(t *testing.T, d *design.Design, opt Options) *Runtime {
 // getStatus reads the admin API's /status.
 func getStatus(t *testing.T, rt *Runtime) Status {
 	t.Helper()
-	st := getStatus(t, rt)
+	resp, err := http.Get("http://" + rt.AdminAddr + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st Status
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
 	return st
 }
 
