@@ -132,8 +132,10 @@ type servedNLB struct {
 	cancel context.CancelFunc
 }
 
+// listenerKey names a served listener across reloads: a load balancer
+// of the same type and name, on the same port.
 func listenerKey(lb *design.LoadBalancer, l *design.Listener) string {
-	return lb.Name + ":" + strconv.Itoa(l.Port)
+	return lb.Type + "/" + lb.Name + ":" + strconv.Itoa(l.Port)
 }
 
 var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "websocket": true}
@@ -222,7 +224,8 @@ func (rt *Runtime) ephemeral(addr string) string {
 type Changes struct {
 	// Started, Kept and Stopped are task IDs.
 	Started, Kept, Stopped []string
-	// Opened, Replaced and Closed are listeners, "<load balancer>:<port>".
+	// Opened, Replaced and Closed are listeners,
+	// "<type>/<load balancer>:<port>".
 	Opened, Replaced, Closed []string
 }
 

@@ -219,3 +219,52 @@ func TestReloadFinishesRequestsInFlight(t *testing.T) {
 		t.Errorf("the request in flight across the reload: %+v %v; want app's answer", a.tree, a.err)
 	}
 }
+
+// TestReloadOpensAndClosesListeners: a reload that adds a public TCP
+// service opens its NLB listener, which answers; reloading the old design
+// closes it again.
+func TestReloadOpensAndClosesListeners(t *testing.T) {
+	rt := startDesign(t, threeTier(t), Options{Ephemeral: true, TimeScale: 0.01})
+	withBroker := threeTier(t, "\ntls:\n", "\n  broker:\n    port: 1883\n    protocol: tcp\n    public: true\n\ntls:\n")
+	ch, err := rt.Reload(withBroker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opened string
+	for _, k := range ch.Opened {
+		if strings.HasPrefix(k, design.NLB+"/") && strings.HasSuffix(k, ":1883") {
+			opened = k
+		}
+	}
+	if opened == "" || !slices.Contains(ch.Started, "broker-1") || len(ch.Stopped) != 0 {
+		t.Fatalf("reload adding broker: %+v; want its NLB listener opened, its tasks started, nothing stopped", ch)
+	}
+	addr := ""
+	for _, e := range rt.Entries {
+		if e.Port == 1883 {
+			addr = e.Addr
+		}
+	}
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	b := make([]byte, 64)
+	n, _ := c.Read(b)
+	c.Close()
+	if !strings.HasPrefix(string(b[:n]), "broker-") {
+		t.Errorf("the new NLB listener answered %q; want a broker task", b[:n])
+	}
+	ch, err = rt.Reload(threeTier(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(ch.Closed, opened) || !slices.Contains(ch.Stopped, "broker-1") {
+		t.Errorf("reload removing broker: %+v; want %s closed and its tasks stopped", ch, opened)
+	}
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		c.Close()
+		t.Errorf("the NLB listener at %s still accepts after its service went", addr)
+	}
+}
