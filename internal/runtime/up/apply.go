@@ -133,9 +133,10 @@ type servedNLB struct {
 }
 
 // listenerKey names a served listener across reloads: a load balancer
-// of the same type and name, on the same port.
+// of the same type and name, on the same port with the same protocol
+// (a socket serves one protocol: TLS or not, TCP or UDP).
 func listenerKey(lb *design.LoadBalancer, l *design.Listener) string {
-	return lb.Type + "/" + lb.Name + ":" + strconv.Itoa(l.Port)
+	return lb.Type + "/" + lb.Name + ":" + strconv.Itoa(l.Port) + "/" + l.Protocol
 }
 
 var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "websocket": true}
@@ -225,7 +226,7 @@ type Changes struct {
 	// Started, Kept and Stopped are task IDs.
 	Started, Kept, Stopped []string
 	// Opened, Replaced and Closed are listeners,
-	// "<type>/<load balancer>:<port>".
+	// "<type>/<load balancer>:<port>/<protocol>".
 	Opened, Replaced, Closed []string
 }
 

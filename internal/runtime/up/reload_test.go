@@ -232,7 +232,7 @@ func TestReloadOpensAndClosesListeners(t *testing.T) {
 	}
 	var opened string
 	for _, k := range ch.Opened {
-		if strings.HasPrefix(k, design.NLB+"/") && strings.HasSuffix(k, ":1883") {
+		if strings.HasPrefix(k, design.NLB+"/") && strings.HasSuffix(k, ":1883/TCP") {
 			opened = k
 		}
 	}
