@@ -72,11 +72,18 @@ type Check struct {
 // grpcEmpty is a gRPC request of one empty, uncompressed message.
 var grpcEmpty = []byte{0, 0, 0, 0, 0}
 
-// Probe runs one health check within its timeout. ALB's target groups and
+// MinProbeTimeout is the least time a health check gets, whatever the
+// time scale: designed timeouts are 2 s or more, and a check shrunk far
+// below that (for tests and demos) would fail healthy targets on a busy
+// machine.
+const MinProbeTimeout = 500 * time.Millisecond
+
+// Probe runs one health check within its timeout (MinProbeTimeout at
+// least). ALB's target groups and
 // the local runtime's task checks both use it. rt must speak HTTP/2 for
 // a gRPC check.
 func Probe(ctx context.Context, rt http.RoundTripper, c Check) bool {
-	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, max(c.Timeout, MinProbeTimeout))
 	defer cancel()
 	if c.Path == "" {
 		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", c.Addr)
