@@ -147,7 +147,9 @@ func watchSpec(ctx context.Context, env Env, path string, last []byte, rt *up.Ru
 		fmt.Fprintf(env.Stdout, "reloaded %s: %d tasks started, %d kept, %d stopped after draining; listeners: %d opened, %d replaced, %d closed\n",
 			path, len(ch.Started), len(ch.Kept), len(ch.Stopped), len(ch.Opened), len(ch.Replaced), len(ch.Closed))
 		for _, e := range rt.Entries {
-			if slices.ContainsFunc(ch.Opened, func(k string) bool { return strings.HasSuffix(k, fmt.Sprintf("/%s:%d/%s", e.LoadBalancer, e.Port, e.Protocol)) }) {
+			if slices.ContainsFunc(ch.Opened, func(k string) bool {
+				return strings.HasSuffix(k, fmt.Sprintf("/%s:%d/%s", e.LoadBalancer, e.Port, e.Protocol))
+			}) {
 				fmt.Fprintf(env.Stdout, "  %-40s %-15s %5d %-5s -> %s://%s\n", e.LoadBalancer, e.Scheme, e.Port, e.Protocol, strings.ToLower(e.Protocol), e.Addr)
 			}
 		}
