@@ -917,17 +917,6 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// albListeners returns the ALB listeners in service.
-func (rt *Runtime) albListeners() []*alb.Listener {
-	rt.mu.RLock()
-	defer rt.mu.RUnlock()
-	var out []*alb.Listener
-	for _, s := range rt.albs {
-		out = append(out, s.x.Load())
-	}
-	return out
-}
-
 // workload returns a built-in task by ID.
 func (rt *Runtime) workload(id string) *workload {
 	rt.mu.RLock()

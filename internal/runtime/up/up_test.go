@@ -26,6 +26,7 @@ import (
 
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/plan/plantest"
+	"github.com/netwright/netwright/internal/runtime/alb"
 )
 
 func start(t *testing.T, example string) (*design.Design, *Runtime) {
@@ -615,4 +616,15 @@ func TestTaskAddressesComeFromSubnets(t *testing.T) {
 			t.Errorf("%s listens on %s, not the loopback twin of an address in its subnets", task.ID, host)
 		}
 	}
+}
+
+// albListeners returns the ALB listeners in service.
+func (rt *Runtime) albListeners() []*alb.Listener {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	var out []*alb.Listener
+	for _, s := range rt.albs {
+		out = append(out, s.x.Load())
+	}
+	return out
 }
