@@ -45,6 +45,10 @@ type Options struct {
 	TimeScale float64
 	// UDPIdle replaces UDPIdleTimeout, for tests.
 	UDPIdle time.Duration
+	// Dial connects to a TCP target from a source address; a plain dial
+	// when nil. The local runtime routes inspected paths through an
+	// appliance with it.
+	Dial func(ctx context.Context, network, addr string, src netip.Addr) (net.Conn, error)
 }
 
 type target struct {
@@ -249,11 +253,7 @@ func (x *Listener) Handle(c net.Conn) {
 	}
 	t.flows.Add(1)
 	defer t.flows.Add(-1)
-	d := net.Dialer{Timeout: 10 * time.Second}
-	if a := x.source(src.Addr()); a.IsValid() {
-		d.LocalAddr = &net.TCPAddr{IP: a.AsSlice()}
-	}
-	up, err := d.Dial("tcp", t.addr)
+	up, err := x.dial(t.addr, x.source(src.Addr()))
 	if err != nil {
 		return
 	}
@@ -275,6 +275,20 @@ func (x *Listener) Handle(c net.Conn) {
 		target = tc
 	}
 	relay(client, target)
+}
+
+// dial connects to a target from src (any address when invalid).
+func (x *Listener) dial(addr string, src netip.Addr) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if x.opt.Dial != nil {
+		return x.opt.Dial(ctx, "tcp", addr, src)
+	}
+	d := net.Dialer{}
+	if src.IsValid() {
+		d.LocalAddr = &net.TCPAddr{IP: src.AsSlice()}
+	}
+	return d.DialContext(ctx, "tcp", addr)
 }
 
 // closeWriter is a connection that can end one direction.

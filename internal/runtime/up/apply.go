@@ -382,7 +382,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 			l := &lb.Listeners[j]
 			key := listenerKey(lb, l)
 			if lb.Type == design.NLB {
-				o := nlb.Options{Node: nodeAddr(d, lb, rt.perTask), TimeScale: rt.opt.TimeScale}
+				o := nlb.Options{Node: nodeAddr(d, lb, rt.perTask), TimeScale: rt.opt.TimeScale, Dial: gw.dialerFrom(lb.Subnets[0])}
 				if l.Protocol == "TLS" {
 					o.TLS = &tls.Config{Certificates: rt.certs, MinVersion: tls.VersionTLS12}
 				}

@@ -86,11 +86,24 @@ func inspected(d *design.Design, subnet string, dst netip.Addr) bool {
 // dialer returns how a load balancer in subnet reaches its targets:
 // through an appliance where the design inspects the path, else directly.
 func (g *gateway) dialer(subnet string) func(ctx context.Context, network, addr string) (net.Conn, error) {
-	direct := &net.Dialer{Timeout: 10 * time.Second}
-	if g == nil {
-		return direct.DialContext
-	}
+	dial := g.dialerFrom(subnet)
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return dial(ctx, network, addr, netip.Addr{})
+	}
+}
+
+// dialerFrom is dialer for a load balancer that connects from a given
+// source (an NLB keeping the client's address); the appliance sees that
+// source as the flow's.
+func (g *gateway) dialerFrom(subnet string) func(ctx context.Context, network, addr string, src netip.Addr) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string, src netip.Addr) (net.Conn, error) {
+		direct := &net.Dialer{Timeout: 10 * time.Second}
+		if src.IsValid() {
+			direct.LocalAddr = &net.TCPAddr{IP: src.AsSlice()}
+		}
+		if g == nil {
+			return direct.DialContext(ctx, network, addr)
+		}
 		dst, ok := g.designed[addr]
 		if !ok || !inspected(g.d, subnet, dst) {
 			return direct.DialContext(ctx, network, addr)

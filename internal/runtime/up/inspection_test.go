@@ -2,14 +2,19 @@ package up
 
 import (
 	"encoding/json"
+	"io"
+	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
 // TestInspectionThroughTheAppliance: hub-spoke routes traffic between
@@ -83,4 +88,56 @@ func metrics(t *testing.T, rt *Runtime) map[string]*dto.MetricFamily {
 		t.Fatalf("/metrics does not parse: %v", err)
 	}
 	return families
+}
+
+// TestInspectionBehindTheNLB: an NLB in the hub's public subnets reaches
+// a spoke's TCP service through the appliances too.
+func TestInspectionBehindTheNLB(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("inspection follows designed addresses, which need Linux's loopback twins")
+	}
+	src, err := os.ReadFile("../../../examples/hub-spoke.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := strings.Replace(string(src), "  firewall:\n", "  broker:\n    port: 1883\n    protocol: tcp\n    public: true\n  firewall:\n", 1)
+	d := plantest.Design(t, "hub-spoke-nlb.yaml", []byte(spec))
+	rt := startDesign(t, d, Options{Ephemeral: true})
+	var addr string
+	for _, e := range rt.Entries {
+		if e.Port == 1883 {
+			addr = e.Addr
+		}
+	}
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	b, _ := io.ReadAll(c)
+	c.Close()
+	if !strings.HasPrefix(string(b), "broker-") {
+		t.Fatalf("through the NLB and the appliance: %q; want a broker task", b)
+	}
+	seen := false
+	for _, m := range metrics(t, rt)["netwright_appliance_flows_total"].GetMetric() {
+		for _, l := range m.Label {
+			if l.GetName() == "destination" && strings.HasPrefix(rt.taskAt(l.GetValue()), "broker-") {
+				seen = true
+			}
+		}
+	}
+	if !seen {
+		t.Error("no appliance saw a flow to a broker task")
+	}
+}
+
+// taskAt names the task at addr.
+func (rt *Runtime) taskAt(addr string) string {
+	for _, tk := range rt.Tasks {
+		if tk.Addr == addr {
+			return tk.ID
+		}
+	}
+	return ""
 }
