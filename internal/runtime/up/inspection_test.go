@@ -2,14 +2,11 @@ package up
 
 import (
 	"encoding/json"
-	"io"
-	"net"
 	"net/http"
 	"os"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	dto "github.com/prometheus/client_model/go"
 
@@ -103,21 +100,8 @@ func TestInspectionBehindTheNLB(t *testing.T) {
 	spec := strings.Replace(string(src), "  firewall:\n", "  broker:\n    port: 1883\n    protocol: tcp\n    public: true\n  firewall:\n", 1)
 	d := plantest.Design(t, "hub-spoke-nlb.yaml", []byte(spec))
 	rt := startDesign(t, d, Options{Ephemeral: true})
-	var addr string
-	for _, e := range rt.Entries {
-		if e.Port == 1883 {
-			addr = e.Addr
-		}
-	}
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.SetDeadline(time.Now().Add(5 * time.Second))
-	b, _ := io.ReadAll(c)
-	c.Close()
-	if !strings.HasPrefix(string(b), "broker-") {
-		t.Fatalf("through the NLB and the appliance: %q; want a broker task", b)
+	if got := tcpAnswer(t, rt, 1883); !strings.HasPrefix(got, "broker-") {
+		t.Fatalf("through the NLB and the appliance: %q; want a broker task", got)
 	}
 	seen := false
 	for _, m := range metrics(t, rt)["netwright_appliance_flows_total"].GetMetric() {

@@ -628,3 +628,23 @@ func (rt *Runtime) albListeners() []*alb.Listener {
 	}
 	return out
 }
+
+// tcpAnswer connects to the listener served for designed port and
+// returns what the task behind it writes.
+func tcpAnswer(t *testing.T, rt *Runtime, port int) string {
+	t.Helper()
+	addr := ""
+	for _, e := range rt.Entries {
+		if e.Port == port {
+			addr = e.Addr
+		}
+	}
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	b, _ := io.ReadAll(c)
+	return strings.TrimSpace(string(b))
+}
