@@ -60,11 +60,14 @@ func (r *Registry) answer(req *dns.Msg) *dns.Msg {
 		return m
 	}
 	m.Authoritative = true
-	soa := &dns.SOA{Hdr: dns.RR_Header{Name: dns.Fqdn(zone), Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: negativeTTL},
-		Ns: "ns-local.netwright.", Mbox: "hostmaster.netwright.", Serial: 1, Refresh: 7200, Retry: 900, Expire: 1209600, Minttl: negativeTTL}
+	// The SOA goes in the authority section of negative answers only.
+	soa := func() []dns.RR {
+		return []dns.RR{&dns.SOA{Hdr: dns.RR_Header{Name: dns.Fqdn(zone), Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: negativeTTL},
+			Ns: "ns-local.netwright.", Mbox: "hostmaster.netwright.", Serial: 1, Refresh: 7200, Retry: 900, Expire: 1209600, Minttl: negativeTTL}}
+	}
 	switch len(labels) {
 	case 0: // the namespace's apex: it exists, with no records we serve
-		m.Ns = []dns.RR{soa}
+		m.Ns = soa()
 		return m
 	case 1:
 		svc, ins := r.lookup(labels[0], zone)
@@ -73,7 +76,7 @@ func (r *Registry) answer(req *dns.Msg) *dns.Msg {
 		}
 		m.Answer, m.Extra = r.records(q, svc, ins)
 		if len(m.Answer) == 0 {
-			m.Ns = []dns.RR{soa}
+			m.Ns = soa()
 		}
 		return m
 	case 2:
@@ -84,12 +87,12 @@ func (r *Registry) answer(req *dns.Msg) *dns.Msg {
 		if ttl, keeps := svc.TTLs["A"]; keeps && (q.Qtype == dns.TypeA || q.Qtype == dns.TypeANY) && in.Addr.Is4() {
 			m.Answer = []dns.RR{aRecord(q.Name, in, ttl)}
 		} else {
-			m.Ns = []dns.RR{soa}
+			m.Ns = soa()
 		}
 		return m
 	}
 	m.Rcode = dns.RcodeNameError
-	m.Ns = []dns.RR{soa}
+	m.Ns = soa()
 	return m
 }
 
@@ -109,7 +112,7 @@ func (r *Registry) records(q dns.Question, svc *Service, ins []cloudmap.Instance
 	if ttl, ok := svc.TTLs["SRV"]; ok && (q.Qtype == dns.TypeSRV || q.Qtype == dns.TypeANY) {
 		aTTL, keepsA := svc.TTLs["A"]
 		for _, in := range chosen {
-			target := dns.Fqdn(fmt.Sprintf("%s.%s.%s", in.ID, svc.Name, svc.Namespace))
+			target := dns.Fqdn(in.ID + "." + svc.Name + "." + svc.Namespace)
 			answer = append(answer, &dns.SRV{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeSRV, Class: dns.ClassINET, Ttl: seconds(ttl)},
 				Priority: 1, Weight: 1, Port: uint16(in.Port), Target: target})
 			if keepsA && in.Addr.Is4() {
