@@ -282,14 +282,47 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 			}
 		}
 	}()
+	// Keep the tasks of services whose identity is unchanged. A `run`
+	// command learns where its dependencies are once, from its
+	// environment, so it also starts anew when one of them would move:
+	// a dependency it reaches directly got new tasks, or the internal
+	// load balancer in front of one changed. That can cascade.
+	keep := map[string]bool{}
+	for i := range d.Services {
+		s := &d.Services[i]
+		spec := identity(d, s)
+		kept := true
+		for n := range max(s.Replicas, 1) {
+			old, ok := oldTasks[fmt.Sprintf("%s-%d", s.Name, n+1)]
+			kept = kept && ok && old.spec == spec
+		}
+		keep[s.Name] = kept
+	}
+	oldFront, newFront := internalFronts(oldDesign), internalFronts(d)
+	for moved := true; moved; {
+		moved = false
+		for i := range d.Services {
+			s := &d.Services[i]
+			if s.Run == "" || !keep[s.Name] {
+				continue
+			}
+			for _, f := range d.Flows {
+				if f.Kind == "service" && f.From == s.Name &&
+					(oldFront[f.To] != newFront[f.To] || newFront[f.To] == "" && !keep[f.To]) {
+					keep[s.Name], moved = false, true
+					break
+				}
+			}
+		}
+	}
 	byService := map[string][]Task{}
 	for i := range d.Services {
 		s := &d.Services[i]
 		spec := identity(d, s)
 		for n := range max(s.Replicas, 1) {
 			id := fmt.Sprintf("%s-%d", s.Name, n+1)
-			if old, ok := oldTasks[id]; ok && old.spec == spec {
-				tasks[id] = old
+			if keep[s.Name] {
+				tasks[id] = oldTasks[id]
 				ch.Kept = append(ch.Kept, id)
 			} else {
 				host := "127.0.0.1"
@@ -623,6 +656,31 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 		slices.Sort(l)
 	}
 	return ch, nil
+}
+
+// internalFronts maps each service behind an internal ALB to that
+// listener ("<load balancer>:<port>"), as tasks find it.
+func internalFronts(d *design.Design) map[string]string {
+	out := map[string]string{}
+	for _, lb := range d.LoadBalancers {
+		if lb.Type != design.ALB || lb.Scheme != design.Internal {
+			continue
+		}
+		for _, l := range lb.Listeners {
+			actions := []design.Action{l.DefaultAction}
+			for _, r := range l.Rules {
+				actions = append(actions, r.Action)
+			}
+			for _, a := range actions {
+				for _, f := range a.Forward {
+					if tg := targetGroup(d, f.TargetGroup); tg != nil && tg.Service != "" {
+						out[tg.Service] = lb.Name + ":" + strconv.Itoa(l.Port)
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // acceptNLB hands each connection to the listener current at accept.

@@ -3,6 +3,7 @@ package up
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -258,5 +259,44 @@ func TestReloadOpensAndClosesListeners(t *testing.T) {
 	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
 		c.Close()
 		t.Errorf("the NLB listener at %s still accepts after its service went", addr)
+	}
+}
+
+// TestReloadRestartsRunCommandsWhoseDependenciesMove: a `run` command
+// reads its dependencies' addresses once, from its environment, so when a
+// dependency it reaches directly gets new tasks it starts anew too; an
+// unrelated change keeps it.
+func TestReloadRestartsRunCommandsWhoseDependenciesMove(t *testing.T) {
+	spec := func(apiReplicas, otherReplicas int) *design.Design {
+		return plantest.Design(t, "run.yaml", []byte(fmt.Sprintf(`version: 1
+app: runapp
+regions: [eu-west-1]
+services:
+  web:
+    port: 8080
+    depends_on: [api]
+    run: exec sleep 60
+  api:
+    port: 9000
+    replicas: %d
+  other:
+    port: 9100
+    replicas: %d
+`, apiReplicas, otherReplicas)))
+	}
+	rt := startDesign(t, spec(2, 1), Options{Ephemeral: true})
+	ch, err := rt.Reload(spec(2, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(ch.Started, "web-1") || !slices.Contains(ch.Kept, "web-1") {
+		t.Errorf("a change to an unrelated service: %+v; web's command keeps running", ch)
+	}
+	ch, err = rt.Reload(spec(3, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(ch.Started, "web-1") || !slices.Contains(ch.Started, "api-3") {
+		t.Errorf("api got new tasks: %+v; web's command, which has their addresses in its environment, starts anew", ch)
 	}
 }
