@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"net"
@@ -47,8 +48,14 @@ type Listener struct {
 	accessLog  *AccessLog
 	region     string
 	// queryRules is set when a rule has a query-string condition: only
-	// then is the query parsed.
-	queryRules bool
+	// then is the query parsed; headerRules likewise for http-header
+	// conditions on the data path.
+	queryRules, headerRules bool
+	// dial connects to targets; idle is the load balancer's idle timeout
+	// and maxIdle the idle connections the data path keeps per target.
+	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
+	idle    time.Duration
+	maxIdle int
 	// counters caches request counters by counterKey.
 	counters sync.Map
 	proxy    *httputil.ReverseProxy
@@ -110,6 +117,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	}
 	for _, r := range l.Rules {
 		x.queryRules = x.queryRules || len(r.Conditions.Query) > 0
+		x.headerRules = x.headerRules || len(r.Conditions.Headers) > 0
 	}
 	for _, a := range actions {
 		if a.Type == design.ActionForward && len(a.Forward) == 0 {
@@ -133,7 +141,11 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	if idle <= 0 {
 		idle = 60 * time.Second
 	}
-	x.transports = NewTransports(conns, idle, opt.Dial)
+	x.dial, x.idle, x.maxIdle = opt.Dial, idle, conns
+	if x.dial == nil {
+		x.dial = (&net.Dialer{Timeout: targetConnectTimeout}).DialContext
+	}
+	x.transports = NewTransports(conns, idle, x.dial)
 	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x, ErrorHandler: x.targetError, ModifyResponse: x.responded, BufferPool: bufferPool{}}
 	return x, nil
 }
@@ -144,7 +156,16 @@ func (x *Listener) TargetGroups() []string {
 }
 
 // Close drops pooled upstream connections.
-func (x *Listener) Close() { x.transports.CloseIdleConnections() }
+func (x *Listener) Close() {
+	x.transports.CloseIdleConnections()
+	for _, g := range x.groups {
+		g.mu.Lock()
+		for _, t := range g.targets {
+			t.pool.close()
+		}
+		g.mu.Unlock()
+	}
+}
 
 // RoundTrip sends a forwarded request with the protocol its target group
 // speaks.
@@ -242,16 +263,23 @@ func (x *Listener) forward(w http.ResponseWriter, r *http.Request, ex *exchange,
 
 // finish counts the request and writes its access-log line.
 func (x *Listener) finish(r *http.Request, rec *statusRecorder, ex *exchange) {
-	if x.metrics != nil {
-		rule := "default"
-		if ex.priority != 0 {
-			rule = strconv.Itoa(ex.priority)
-		}
-		x.requestCounter(rule, ex.tg, codeClass(rec.code)).Inc()
-	}
+	x.count(ex.priority, ex.tg, rec.code)
 	if x.accessLog != nil {
 		x.log(r, rec, ex)
 	}
+}
+
+// count adds a request answered with code (0: none) after the rule of
+// priority (0: the default action) to the metrics.
+func (x *Listener) count(priority int, tg string, code int) {
+	if x.metrics == nil {
+		return
+	}
+	rule := "default"
+	if priority != 0 {
+		rule = strconv.Itoa(priority)
+	}
+	x.requestCounter(rule, tg, codeClass(code)).Inc()
 }
 
 // stickyCookie is the cookie ALB's duration-based stickiness sets; the
@@ -514,6 +542,11 @@ func status(w http.ResponseWriter, code int) {
 	w.Header().Set("Content-Type", "text/html")
 	w.Header().Set("Server", "awselb/2.0")
 	w.WriteHeader(code)
+	io.WriteString(w, statusPage(code))
+}
+
+// statusPage is ALB's own error page for code.
+func statusPage(code int) string {
 	title := strings.TrimSpace(strconv.Itoa(code) + " " + http.StatusText(code))
-	fmt.Fprintf(w, "<html>\r\n<head><title>%s</title></head>\r\n<body>\r\n<center><h1>%s</h1></center>\r\n</body>\r\n</html>\r\n", title, title)
+	return "<html>\r\n<head><title>" + title + "</title></head>\r\n<body>\r\n<center><h1>" + title + "</h1></center>\r\n</body>\r\n</html>\r\n"
 }

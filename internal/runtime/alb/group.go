@@ -33,6 +33,8 @@ type target struct {
 	tally Tally
 	// warming is when the target entered slow start; zero when not in it.
 	warming time.Time
+	// pool holds the data path's idle connections to the target.
+	pool connPool
 }
 
 type group struct {
@@ -85,6 +87,7 @@ func (x *Listener) Deregister(targetGroup, id string) {
 	t := g.targets[i]
 	if t.outstanding.Load() == 0 {
 		g.targets = slices.Delete(g.targets, i, i+1)
+		t.pool.close()
 		return
 	}
 	t.state = Draining
@@ -96,6 +99,7 @@ func (g *group) remove(t *target) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.targets = slices.DeleteFunc(g.targets, func(x *target) bool { return x == t })
+	t.pool.close()
 }
 
 // done ends a request on t; a draining target with none left goes.

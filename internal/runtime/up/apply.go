@@ -111,7 +111,7 @@ func (t *task) stop() {
 type servedALB struct {
 	lb     *design.LoadBalancer
 	l      *design.Listener
-	srv    *http.Server
+	srv    server
 	addr   string
 	x      atomic.Pointer[alb.Listener]
 	cancel context.CancelFunc // the current listener's health checks
@@ -130,6 +130,44 @@ type servedNLB struct {
 	addr   string
 	x      atomic.Pointer[nlb.Listener]
 	cancel context.CancelFunc
+}
+
+// server is a load balancer listener's server: net/http's for HTTPS, the
+// listener's own data path for HTTP.
+type server interface {
+	Shutdown(context.Context) error
+	Close() error
+}
+
+// serveALB starts serving s on ln: HTTPS with net/http (HTTP/2 by ALPN),
+// HTTP with the listener's own HTTP/1.1 data path, which hands what it
+// does not serve to net/http.
+func (rt *Runtime) serveALB(s *servedALB, ln net.Listener) server {
+	conns := rt.lbMetrics.Connections.WithLabelValues(s.lb.Name, strconv.Itoa(s.l.Port))
+	idle := time.Duration(s.lb.IdleTimeout)
+	if idle <= 0 {
+		idle = 60 * time.Second
+	}
+	if s.l.Protocol == "HTTPS" {
+		cfg := &tls.Config{Certificates: rt.certs, NextProtos: []string{"h2", "http/1.1"}, MinVersion: tls.VersionTLS12}
+		return serve(ln, s, cfg, func(_ net.Conn, st http.ConnState) {
+			switch st {
+			case http.StateNew:
+				conns.Inc()
+			case http.StateClosed, http.StateHijacked:
+				conns.Dec()
+			}
+		}, rt.opt.ReadHeaderTimeout, idle)
+	}
+	srv := &alb.Server{
+		Current:       s.x.Load,
+		Fallback:      &http.Server{Handler: s, ReadHeaderTimeout: rt.opt.ReadHeaderTimeout, IdleTimeout: idle},
+		HeaderTimeout: rt.opt.ReadHeaderTimeout,
+		IdleTimeout:   idle,
+		OnConn:        func(d int) { conns.Add(float64(d)) },
+	}
+	go func() { _ = srv.Serve(ln) }() // Serve returns when Shutdown closes ln
+	return srv
 }
 
 // listenerKey names a served listener across reloads: a load balancer
@@ -196,7 +234,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	mux.HandleFunc("PUT /faults/{task}", rt.setFaults)
 	mux.HandleFunc("DELETE /faults/{task}", rt.setFaults)
 	mux.Handle("/", rt.reg)
-	rt.admin = serve(adminLn, mux, nil, nil, 10*time.Second)
+	rt.admin = serve(adminLn, mux, nil, nil, 10*time.Second, 60*time.Second)
 
 	certs, caPEM, err := localCA(time.Now())
 	if err != nil {
@@ -545,19 +583,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 		s.cancel = cancel
 		go p.x.RunHealthChecks(hctx)
 		if s.srv == nil {
-			var cfg *tls.Config
-			if s.l.Protocol == "HTTPS" {
-				cfg = &tls.Config{Certificates: rt.certs, NextProtos: []string{"h2", "http/1.1"}, MinVersion: tls.VersionTLS12}
-			}
-			conns := rt.lbMetrics.Connections.WithLabelValues(s.lb.Name, strconv.Itoa(s.l.Port))
-			s.srv = serve(p.ln, s, cfg, func(_ net.Conn, st http.ConnState) {
-				switch st {
-				case http.StateNew:
-					conns.Inc()
-				case http.StateClosed, http.StateHijacked:
-					conns.Dec()
-				}
-			}, rt.opt.ReadHeaderTimeout)
+			s.srv = rt.serveALB(s, p.ln)
 		}
 		albsNow[key] = s
 		entries = append(entries, Entry{LoadBalancer: s.lb.Name, Scheme: s.lb.Scheme, Protocol: s.l.Protocol, Port: s.l.Port, Addr: s.addr})
@@ -928,7 +954,7 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	var errs []error
 	rt.mu.RLock()
 	defer rt.mu.RUnlock()
-	var servers []*http.Server
+	var servers []server
 	for _, s := range rt.albs {
 		servers = append(servers, s.srv)
 	}

@@ -258,8 +258,8 @@ func serveTask(ln net.Listener, h http.Handler) *http.Server {
 
 // serve runs an HTTP server on ln, with TLS when cfg is set, telling
 // state (when set) of each connection's changes.
-func serve(ln net.Listener, h http.Handler, cfg *tls.Config, state func(net.Conn, http.ConnState), headerTimeout time.Duration) *http.Server {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: headerTimeout, IdleTimeout: 60 * time.Second, TLSConfig: cfg, ConnState: state}
+func serve(ln net.Listener, h http.Handler, cfg *tls.Config, state func(net.Conn, http.ConnState), headerTimeout, idle time.Duration) *http.Server {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: headerTimeout, IdleTimeout: idle, TLSConfig: cfg, ConnState: state}
 	if cfg != nil {
 		ln = tls.NewListener(ln, cfg)
 	}

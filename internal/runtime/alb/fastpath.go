@@ -1,0 +1,424 @@
+package alb
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"golang.org/x/net/http/httpguts"
+
+	"github.com/netwright/netwright/internal/albrules"
+	"github.com/netwright/netwright/internal/design"
+)
+
+// The listener's own HTTP/1.1 data path. A request head is read whole
+// from the connection's buffer, copied once into a string and parsed in
+// place; the rules are evaluated; the head ALB would send is written to a
+// pooled keep-alive connection to the target (upstream.go), whose
+// response head is parsed the same way and streamed back, flushed
+// whenever the target has nothing more buffered.
+//
+// The path takes only what it can serve exactly as the full one
+// (ServeHTTP) does: HTTP/1.0 and 1.1 requests in origin form with a valid
+// Host, a head within 8 KB, no Expect, Upgrade or Connection options,
+// Content-Length or chunked bodies, routed to a forward action whose
+// target group speaks HTTP/1 without stickiness, on a plain-HTTP listener
+// without access logs. Anything else goes to the fallback before a byte of
+// it is consumed.
+
+// errNotFast marks a request left to the fallback.
+var errNotFast = errors.New("alb: request for the full path")
+
+// field is one header line of a request.
+type field struct {
+	name, value string
+	// drop marks a hop-by-hop header, or one the load balancer sets.
+	drop bool
+}
+
+// reqHead is a parsed request head; its strings share raw.
+type reqHead struct {
+	raw                         string
+	method, target, path, query string
+	minor                       int // HTTP/1.<minor>
+	host                        string
+	hostSeen                    bool
+	fields                      []field
+	contentLength               int64 // -1 when absent
+	chunked                     bool
+	close, keepAlive            bool
+	teTrailers                  bool
+	// xff holds the X-Forwarded-For values; xffCount their addresses.
+	xff      []string
+	xffCount int
+	trace    string
+	// invalidName is set when a name has a character other than a letter,
+	// a digit or a hyphen (drop_invalid_header_fields drops it).
+	invalidName bool
+}
+
+// readHead reads the next request head into cc.head without consuming
+// it. errNotFast means it is not for the data path; other errors mean the
+// connection failed or timed out.
+func (cc *clientConn) readHead() error {
+	for {
+		buf, _ := cc.br.Peek(cc.br.Buffered())
+		if end := headEnd(buf); end > 0 {
+			return cc.head.parse(string(buf[:end]))
+		}
+		if len(buf) == cc.br.Size() {
+			return errNotFast // past the data path's buffer
+		}
+		if _, err := cc.br.Peek(len(buf) + 1); err != nil {
+			return err
+		}
+	}
+}
+
+// headEnd returns the length of the head in buf, through its blank line,
+// or 0 when buf does not hold a whole head yet.
+func headEnd(buf []byte) int {
+	start := 0
+	for {
+		i := bytes.IndexByte(buf[start:], '\n')
+		if i < 0 {
+			return 0
+		}
+		line := buf[start : start+i]
+		start += i + 1
+		if len(line) == 0 || len(line) == 1 && line[0] == '\r' {
+			return start
+		}
+	}
+}
+
+// nextLine cuts one CRLF-terminated line off s; ok is false when the line
+// ends in a bare LF.
+func nextLine(s string) (line, rest string, ok bool) {
+	line, rest, _ = strings.Cut(s, "\n")
+	line, ok = strings.CutSuffix(line, "\r")
+	return line, rest, ok
+}
+
+// nextField parses the header line at the start of s; end is set at the
+// blank line. A line net/http would refuse, or fold, is errNotFast.
+func nextField(s string) (name, value, rest string, end bool, err error) {
+	line, rest, ok := nextLine(s)
+	switch {
+	case !ok:
+		return "", "", "", false, errNotFast
+	case line == "":
+		return "", "", rest, true, nil
+	case line[0] == ' ' || line[0] == '\t': // obsolete line folding
+		return "", "", "", false, errNotFast
+	}
+	name, value, ok = strings.Cut(line, ":")
+	value = strings.Trim(value, " \t")
+	if !ok || !httpguts.ValidHeaderFieldName(name) || !httpguts.ValidHeaderFieldValue(value) {
+		return "", "", "", false, errNotFast
+	}
+	return name, value, rest, false, nil
+}
+
+func (h *reqHead) parse(raw string) error {
+	*h = reqHead{raw: raw, fields: h.fields[:0], xff: h.xff[:0], contentLength: -1}
+	line, rest, ok := nextLine(raw)
+	if !ok {
+		return errNotFast
+	}
+	method, line, ok1 := strings.Cut(line, " ")
+	target, proto, ok2 := strings.Cut(line, " ")
+	if !ok1 || !ok2 || method == "CONNECT" || !httpguts.ValidHeaderFieldName(method) || !originForm(target) {
+		return errNotFast
+	}
+	switch proto {
+	case "HTTP/1.1":
+		h.minor = 1
+	case "HTTP/1.0":
+		h.minor = 0
+	default:
+		return errNotFast
+	}
+	h.method, h.target = method, target
+	h.path, h.query, _ = strings.Cut(target, "?")
+	for {
+		name, value, next, end, err := nextField(rest)
+		if err != nil {
+			return err
+		}
+		if end {
+			break
+		}
+		rest = next
+		if err := h.add(name, value); err != nil {
+			return err
+		}
+	}
+	if !h.hostSeen || h.host == "" || !httpguts.ValidHostHeader(h.host) || h.chunked && (h.contentLength >= 0 || h.minor == 0) {
+		return errNotFast
+	}
+	return nil
+}
+
+// originForm reports whether a request target is an absolute path with
+// an optional query, without escapes (the rules see the path as net/http
+// decodes it, and here it needs no decoding).
+func originForm(t string) bool {
+	if t == "" || t[0] != '/' {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c <= ' ' || c >= 0x7f || c == '%' || c == '#' {
+			return false
+		}
+	}
+	return true
+}
+
+// add takes one header field, noting what the load balancer acts on.
+func (h *reqHead) add(name, value string) error {
+	drop := false
+	is := func(s string) bool { return strings.EqualFold(name, s) }
+	switch len(name) {
+	case 2:
+		if is("Te") {
+			drop, h.teTrailers = true, httpguts.HeaderValuesContainsToken([]string{value}, "trailers")
+		}
+	case 4:
+		if is("Host") {
+			if h.hostSeen {
+				return errNotFast
+			}
+			drop, h.hostSeen, h.host = true, true, value
+		}
+	case 6:
+		if is("Expect") {
+			return errNotFast
+		}
+	case 7:
+		if is("Upgrade") {
+			return errNotFast
+		}
+		drop = is("Trailer")
+	case 9:
+		drop = is("Forwarded")
+	case 10:
+		if is("Connection") {
+			drop = true
+			for tok := range strings.SplitSeq(value, ",") {
+				switch tok = strings.TrimSpace(tok); {
+				case strings.EqualFold(tok, "close"):
+					h.close = true
+				case strings.EqualFold(tok, "keep-alive"):
+					h.keepAlive = true
+				case tok != "":
+					return errNotFast // it names headers to drop, or upgrades
+				}
+			}
+		}
+		drop = drop || is("Keep-Alive")
+	case 14:
+		if is("Content-Length") {
+			n, ok := parseLength(value)
+			if !ok || h.contentLength >= 0 {
+				return errNotFast
+			}
+			drop, h.contentLength = true, n
+		}
+	case 15:
+		switch {
+		case is("X-Forwarded-For"):
+			drop = true
+			h.xff = append(h.xff, value)
+			for a := range strings.SplitSeq(value, ",") {
+				if strings.TrimSpace(a) != "" {
+					h.xffCount++
+				}
+			}
+		case is("X-Amzn-Trace-Id"):
+			drop = true
+			if h.trace == "" {
+				h.trace = value
+			}
+		}
+	case 16:
+		drop = is("Proxy-Connection") || is("X-Forwarded-Host") || is("X-Forwarded-Port")
+	case 17:
+		if is("Transfer-Encoding") {
+			if h.chunked || !strings.EqualFold(value, "chunked") {
+				return errNotFast
+			}
+			drop, h.chunked = true, true
+		}
+		drop = drop || is("X-Forwarded-Proto")
+	case 18:
+		drop = is("Proxy-Authenticate")
+	case 19:
+		drop = is("Proxy-Authorization")
+	}
+	h.invalidName = h.invalidName || !albHeaderName(name)
+	h.fields = append(h.fields, field{name: name, value: value, drop: drop})
+	return nil
+}
+
+// parseLength parses a Content-Length: digits only, at most 18.
+func parseLength(v string) (int64, bool) {
+	if v == "" || len(v) > 18 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(v[i]-'0')
+	}
+	return n, true
+}
+
+// albHeaderName reports whether drop_invalid_header_fields keeps a name.
+func albHeaderName(k string) bool {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// keep reports whether the client wants the connection kept.
+func (h *reqHead) keep() bool {
+	if h.close {
+		return false
+	}
+	return h.minor == 1 || h.keepAlive
+}
+
+func (h *reqHead) hasBody() bool { return h.chunked || h.contentLength > 0 }
+
+// headers maps every field but Host by name, as net/http's Request.Header
+// does, for http-header conditions.
+func (h *reqHead) headers() map[string][]string {
+	m := make(map[string][]string, len(h.fields))
+	for _, f := range h.fields {
+		if !strings.EqualFold(f.name, "Host") {
+			k := http.CanonicalHeaderKey(f.name)
+			m[k] = append(m[k], f.value)
+		}
+	}
+	return m
+}
+
+// serveFast serves the request in cc.head. It reports whether the
+// connection may carry another request, or that the request must go to
+// the fallback, in which case nothing of it was consumed. closing is set
+// while the server shuts down: the connection then ends after this
+// request.
+func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool) {
+	h := &cc.head
+	if x.tls || x.accessLog != nil || h.xffCount >= maxForwardedFor || x.lb.DropInvalidHeaders && h.invalidName {
+		return false, true
+	}
+	received := x.now()
+	req := albrules.Request{Host: h.host, Path: h.path, Method: h.method, SourceIP: cc.src}
+	if x.queryRules {
+		req.Query, _ = url.ParseQuery(h.query)
+	}
+	if x.headerRules {
+		req.Headers = h.headers()
+	}
+	action, priority := x.l.DefaultAction, 0
+	if rule := albrules.Evaluate(x.l, &req); rule != nil {
+		action, priority = rule.Action, rule.Priority
+	}
+	if action.Type != design.ActionForward {
+		return false, true
+	}
+	g := x.pickGroup(action.Forward)
+	if v := g.tg.ProtocolVersion; v == "HTTP2" || v == "GRPC" || g.tg.Stickiness == "lb_cookie" {
+		return false, true
+	}
+	cc.br.Discard(len(h.raw))
+	ex := exchange{received: received, priority: priority, action: "forward", tg: g.tg.ID, version: g.tg.ProtocolVersion}
+	keep = h.keep() && !closing
+	var code int
+	if t := g.pick(x.intn, received); t != nil {
+		ex.t = t
+		t.outstanding.Add(1)
+		code, keep = x.proxyFast(cc, &ex, keep)
+		g.done(t)
+	} else {
+		code, keep = http.StatusServiceUnavailable, keep && !h.hasBody()
+		keep = cc.writeStatus(code, keep, x) && keep
+	}
+	x.count(priority, ex.tg, code)
+	return keep, false
+}
+
+// writeStatus answers with ALB's own page for code; it reports whether
+// the write went through.
+func (cc *clientConn) writeStatus(code int, keep bool, x *Listener) bool {
+	page := statusPage(code)
+	b := appendStatusLine(cc.scratch[:0], code)
+	b = append(b, "Content-Type: text/html\r\nServer: awselb/2.0\r\nDate: "...)
+	b = x.now().UTC().AppendFormat(b, http.TimeFormat)
+	b = append(b, "\r\nContent-Length: "...)
+	b = strconv.AppendInt(b, int64(len(page)), 10)
+	b = append(b, "\r\n"...)
+	b = appendConnection(b, keep, cc.head.minor)
+	b = append(b, "\r\n"...)
+	b = append(b, page...)
+	cc.scratch = b
+	_, err := cc.bw.Write(b)
+	if err == nil {
+		err = cc.bw.Flush()
+	}
+	return err == nil
+}
+
+// appendStatusLine appends an HTTP/1.1 status line as net/http's server
+// writes it.
+func appendStatusLine(b []byte, code int) []byte {
+	b = append(b, "HTTP/1.1 "...)
+	b = strconv.AppendInt(b, int64(code), 10)
+	b = append(b, ' ')
+	if text := http.StatusText(code); text != "" {
+		b = append(b, text...)
+	} else {
+		b = append(b, "status code "...)
+		b = strconv.AppendInt(b, int64(code), 10)
+	}
+	return append(b, "\r\n"...)
+}
+
+// appendConnection appends the Connection header a response needs: close
+// when the connection ends after it, keep-alive for an HTTP/1.0 client
+// that keeps it.
+func appendConnection(b []byte, keep bool, minor int) []byte {
+	switch {
+	case !keep:
+		return append(b, "Connection: close\r\n"...)
+	case minor == 0:
+		return append(b, "Connection: keep-alive\r\n"...)
+	}
+	return b
+}
+
+// readTrailers consumes a chunked body's trailer section, up to
+// and including its blank line; trailers are not forwarded.
+func readTrailers(br *bufio.Reader) error {
+	for {
+		line, err := br.ReadSlice('\n')
+		if err != nil {
+			return err
+		}
+		if len(bytes.TrimRight(line, "\r\n")) == 0 {
+			return nil
+		}
+	}
+}

@@ -1,0 +1,531 @@
+package alb
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/netwright/netwright/internal/design"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+// plainListener is an internal ALB's HTTP listener: the default action
+// forwards to tg; rules answer fixed, forward to a sticky group, and
+// route on a header.
+func plainListener(t *testing.T, idle time.Duration, opt Options) *Listener {
+	t.Helper()
+	lb := &design.LoadBalancer{ID: "alb-int", Name: "alb-int", Type: design.ALB, Scheme: design.Internal, IdleTimeout: design.Duration(idle)}
+	fwd := func(tg string) design.Action {
+		return design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: tg, Weight: 1}}}
+	}
+	l := &design.Listener{ID: "lst-80", Port: 80, Protocol: "HTTP", DefaultAction: fwd("tg"),
+		Rules: []design.ListenerRule{
+			{Priority: 10, Conditions: design.Conditions{Path: "/fixed"}, Action: design.Action{Type: design.ActionFixed, StatusCode: 200, Body: "fixed"}},
+			{Priority: 20, Conditions: design.Conditions{Path: "/sticky/*"}, Action: fwd("tg-sticky")},
+			{Priority: 30, Conditions: design.Conditions{Headers: []design.KeyValue{{Key: "x-route", Value: "b"}}}, Action: fwd("tg-b")},
+		}}
+	tgs := []design.TargetGroup{
+		{ID: "tg", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: health("/health")},
+		{ID: "tg-b", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: health("/health")},
+		{ID: "tg-sticky", Port: 8080, Protocol: "HTTP", Stickiness: "lb_cookie", Health: health("/health")},
+	}
+	x, err := New(lb, l, tgs, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.Close)
+	return x
+}
+
+// seen is what the echo target received.
+type seen struct {
+	Method, URI, Host, Body string
+	Header                  map[string][]string
+}
+
+// echoTarget answers with what it received, in several framings by path.
+type echoTarget struct {
+	srv     *httptest.Server
+	conns   atomic.Int64
+	release chan struct{}
+	once    sync.Once
+}
+
+// finish lets /stream requests end.
+func (e *echoTarget) finish() { e.once.Do(func() { close(e.release) }) }
+
+func newEchoTarget(t *testing.T) *echoTarget {
+	e := &echoTarget{release: make(chan struct{})}
+	e.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "text/plain")
+		w.Header().Set("X-Target", "echo")
+		switch r.URL.Path {
+		case "/chunked":
+			io.WriteString(w, "part1,")
+			w.(http.Flusher).Flush()
+			io.WriteString(w, "part2")
+			return
+		case "/close": // a response delimited by the end of the connection
+			c, bw, _ := w.(http.Hijacker).Hijack()
+			bw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end")
+			bw.Flush()
+			c.Close()
+			return
+		case "/204":
+			w.WriteHeader(http.StatusNoContent)
+			return
+		case "/early":
+			w.Header().Set("Link", "</style.css>; rel=preload")
+			w.WriteHeader(http.StatusEarlyHints)
+			io.WriteString(w, "after hints")
+			return
+		case "/stream":
+			io.WriteString(w, "first,")
+			w.(http.Flusher).Flush()
+			<-e.release
+			io.WriteString(w, "second")
+			return
+		}
+		h := r.Header.Clone()
+		trace := h.Get("X-Amzn-Trace-Id")
+		h.Del("X-Amzn-Trace-Id")
+		h.Set("Trace-Shape", regexp.MustCompile(`[0-9a-f]`).ReplaceAllString(trace, "x"))
+		json.NewEncoder(w).Encode(seen{Method: r.Method, URI: r.RequestURI, Host: r.Host, Body: string(body), Header: h})
+	}))
+	e.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			e.conns.Add(1)
+		}
+	}
+	e.srv.Start()
+	t.Cleanup(e.srv.Close)
+	t.Cleanup(e.finish) // runs first: a failed test must not leave a handler waiting
+	return e
+}
+
+func (e *echoTarget) addr() string { return e.srv.Listener.Addr().String() }
+
+// serveFastPath serves x with the data path and returns its address.
+func serveFastPath(t *testing.T, x *Listener, headerTimeout time.Duration) (*Server, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Current: func() *Listener { return x }, Fallback: &http.Server{Handler: x, ReadHeaderTimeout: headerTimeout},
+		HeaderTimeout: headerTimeout, IdleTimeout: 5 * time.Second}
+	go s.Serve(ln)
+	t.Cleanup(func() { s.Close() })
+	return s, ln.Addr().String()
+}
+
+type exchangeResult struct {
+	Status      int
+	Body        string
+	ContentType string
+	Target      string
+}
+
+func do(t *testing.T, c *http.Client, req *http.Request) exchangeResult {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: body: %v", req.Method, req.URL, err)
+	}
+	return exchangeResult{Status: resp.StatusCode, Body: string(b), ContentType: resp.Header.Get("Content-Type"), Target: resp.Header.Get("X-Target")}
+}
+
+// TestDataPathMatchesFullPath sends the same requests through the data
+// path and through net/http's (ServeHTTP) and wants the same answers and
+// the same requests at the target, and no request handed over.
+func TestDataPathMatchesFullPath(t *testing.T) {
+	e := newEchoTarget(t)
+	x := plainListener(t, 5*time.Second, Options{})
+	for _, tg := range []string{"tg", "tg-b"} {
+		if err := x.Register(tg, "echo", e.addr()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	full := httptest.NewServer(x)
+	defer full.Close()
+	s, fast := serveFastPath(t, x, 5*time.Second)
+	type request struct {
+		method, path, body string
+		chunked            bool
+		header             []string
+	}
+	cases := []request{
+		{method: "GET", path: "/a/b?x=1&y=2"},
+		{method: "GET", path: "/hdr", header: []string{"X-Forwarded-For", "203.0.113.7, 198.51.100.1", "X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793",
+			"X-Forwarded-Proto", "https", "X-Forwarded-Port", "443", "X-Forwarded-Host", "evil", "Forwarded", "for=1.2.3.4", "Proxy-Authorization", "Basic x",
+			"Te", "trailers", "Keep-Alive", "timeout=5", "X-Custom", "one", "Cookie", "a=b"}},
+		{method: "GET", path: "/route", header: []string{"X-Route", "b"}},
+		{method: "POST", path: "/post", body: strings.Repeat("payload ", 5000)},
+		{method: "PUT", path: "/chunked-in", body: "streamed body", chunked: true},
+		{method: "DELETE", path: "/d"},
+		{method: "GET", path: "/chunked"},
+		{method: "GET", path: "/close"},
+		{method: "GET", path: "/204"},
+		{method: "GET", path: "/early"},
+		{method: "HEAD", path: "/head"},
+	}
+	for _, c := range cases {
+		var got [2]exchangeResult
+		for i, base := range []string{full.URL, "http://" + fast} {
+			var body io.Reader
+			if c.body != "" {
+				body = strings.NewReader(c.body)
+				if c.chunked {
+					body = io.MultiReader(body) // unknown length: chunked
+				}
+			}
+			req, err := http.NewRequest(c.method, base+c.path, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Host = "api.internal"
+			for j := 0; j+1 < len(c.header); j += 2 {
+				req.Header.Set(c.header[j], c.header[j+1])
+			}
+			got[i] = do(t, http.DefaultClient, req)
+		}
+		if diff := cmp.Diff(got[0], got[1]); diff != "" {
+			t.Errorf("%s %s: full path (-) and data path (+) differ:\n%s", c.method, c.path, diff)
+		}
+		if got[1].Status == 0 || got[1].Status >= 500 {
+			t.Errorf("%s %s: %d", c.method, c.path, got[1].Status)
+		}
+	}
+	if n := s.HandedOver(); n != 0 {
+		t.Errorf("%d connections handed to the fallback; want every request on the data path", n)
+	}
+}
+
+// TestDataPathReusesTargetConnections: sequential requests share one
+// connection to the target; one the target closed while idle is replaced
+// without failing the request.
+func TestDataPathReusesTargetConnections(t *testing.T) {
+	e := newEchoTarget(t)
+	x := plainListener(t, 5*time.Second, Options{})
+	x.Register("tg", "echo", e.addr())
+	_, fast := serveFastPath(t, x, 5*time.Second)
+	for i := range 20 {
+		if r := do(t, http.DefaultClient, mustRequest(t, "GET", "http://"+fast+fmt.Sprintf("/n/%d", i))); r.Status != 200 {
+			t.Fatalf("request %d: %d", i, r.Status)
+		}
+	}
+	if n := e.conns.Load(); n != 1 {
+		t.Errorf("20 sequential requests opened %d target connections; want 1", n)
+	}
+	e.srv.CloseClientConnections() // the target drops its idle connections
+	time.Sleep(50 * time.Millisecond)
+	if r := do(t, http.DefaultClient, mustRequest(t, "GET", "http://"+fast+"/after")); r.Status != 200 {
+		t.Errorf("after the target closed the idle connection: %d; want 200 over a new one", r.Status)
+	}
+}
+
+func mustRequest(t *testing.T, method, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// TestDataPathStatusCodes: 503 with no target, 502 when the target
+// refuses, 504 when it is silent past the idle timeout, each ALB's page.
+func TestDataPathStatusCodes(t *testing.T) {
+	x := plainListener(t, 300*time.Millisecond, Options{})
+	s, fast := serveFastPath(t, x, 5*time.Second)
+	check := func(what string, want int) {
+		t.Helper()
+		resp, err := http.Get("http://" + fast + "/x")
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || resp.Header.Get("Server") != "awselb/2.0" || !strings.Contains(string(b), fmt.Sprint(want)) {
+			t.Errorf("%s: %d from %q %q; want ALB's %d", what, resp.StatusCode, resp.Header.Get("Server"), b, want)
+		}
+	}
+	check("no target", 503)
+	refused, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := refused.Addr().String()
+	refused.Close()
+	x.Register("tg", "gone", addr)
+	check("a target that refuses", 502)
+	x.Deregister("tg", "gone")
+	silent, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // reads nothing, answers nothing
+		}
+	}()
+	x.Register("tg", "silent", silent.Addr().String())
+	check("a silent target", 504)
+	if n := s.HandedOver(); n != 0 {
+		t.Errorf("%d connections handed over; the data path answers these itself", n)
+	}
+}
+
+// TestDataPathHandsOver: what the data path does not serve reaches the
+// full path with the connection, and is answered as ALB would.
+func TestDataPathHandsOver(t *testing.T) {
+	e := newEchoTarget(t)
+	x := plainListener(t, 5*time.Second, Options{})
+	x.Register("tg", "echo", e.addr())
+	x.Register("tg-sticky", "echo", e.addr())
+	for _, c := range []struct {
+		what, raw string
+		want      int
+		wantIn    string
+	}{
+		{"a fixed response", "GET /fixed HTTP/1.1\r\nHost: a\r\n\r\n", 200, "fixed"},
+		{"a sticky group", "GET /sticky/x HTTP/1.1\r\nHost: a\r\n\r\n", 200, "AWSALB="},
+		{"an upgrade", "GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n", 200, "\"Upgrade\""},
+		{"a header past the buffer", "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + strings.Repeat("b", 17<<10) + "\r\n\r\n", 400, "Bad Request"},
+		{"no Host", "GET / HTTP/1.1\r\n\r\n", 400, "Host"},
+		{"an escaped path", "GET /a%2Fb HTTP/1.1\r\nHost: a\r\n\r\n", 200, `"URI":"/a%2Fb"`},
+		{"Expect", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\nhi", 100, "Continue"},
+	} {
+		s, fast := serveFastPath(t, x, 5*time.Second)
+		c0, err := net.Dial("tcp", fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c0.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c0, c.raw)
+		resp, err := http.ReadResponse(bufio.NewReader(c0), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.what, err)
+		}
+		var b strings.Builder
+		resp.Header.Write(&b)
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		b.Write(body)
+		c0.Close()
+		if resp.StatusCode != c.want || !strings.Contains(resp.Status+b.String(), c.wantIn) {
+			t.Errorf("%s: %s with %q; want %d with %q", c.what, resp.Status, b.String(), c.want, c.wantIn)
+		}
+		if s.HandedOver() != 1 {
+			t.Errorf("%s: %d connections handed over; want 1", c.what, s.HandedOver())
+		}
+	}
+}
+
+// TestDataPathConnections: keep-alive as the client asks, pipelined
+// requests in order, HTTP/1.0, and a slow header cut at the timeout.
+func TestDataPathConnections(t *testing.T) {
+	e := newEchoTarget(t)
+	x := plainListener(t, 5*time.Second, Options{})
+	x.Register("tg", "echo", e.addr())
+	_, fast := serveFastPath(t, x, 300*time.Millisecond)
+	dial := func() (net.Conn, *bufio.Reader) {
+		c, err := net.Dial("tcp", fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		t.Cleanup(func() { c.Close() })
+		return c, bufio.NewReader(c)
+	}
+	read := func(br *bufio.Reader, method string) (*http.Response, string) {
+		t.Helper()
+		resp, err := http.ReadResponse(br, &http.Request{Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	// Three pipelined requests come back in order on one connection.
+	c, br := dial()
+	io.WriteString(c, "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nHEAD /2 HTTP/1.1\r\nHost: a\r\n\r\nGET /3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+	for i, m := range []string{"GET", "HEAD", "GET"} {
+		resp, body := read(br, m)
+		if want := fmt.Sprintf(`"URI":"/%d"`, i+1); m == "GET" && !strings.Contains(body, want) {
+			t.Errorf("pipelined request %d answered %q", i+1, body)
+		}
+		if i == 2 && !resp.Close {
+			t.Error("Connection: close was not answered with Connection: close")
+		}
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Errorf("the connection stayed open after Connection: close (%v)", err)
+	}
+	// HTTP/1.0: closed after the answer unless keep-alive was asked; a
+	// connection-delimited target answer goes to it the same way.
+	c, br = dial()
+	io.WriteString(c, "GET /close HTTP/1.0\r\nHost: a\r\n\r\n")
+	if _, body := read(br, "GET"); body != "until the end" {
+		t.Errorf("HTTP/1.0 got %q", body)
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Errorf("an HTTP/1.0 connection without keep-alive stayed open (%v)", err)
+	}
+	c, br = dial()
+	io.WriteString(c, "GET /k HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\n\r\n")
+	if resp, _ := read(br, "GET"); resp.Close || resp.Header.Get("Connection") != "keep-alive" {
+		t.Errorf("HTTP/1.0 keep-alive: close=%v Connection=%q", resp.Close, resp.Header.Get("Connection"))
+	}
+	// A head that never ends is cut at the header timeout.
+	c, br = dial()
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ")
+	start := time.Now()
+	if _, err := br.ReadByte(); err != io.EOF || time.Since(start) > 3*time.Second {
+		t.Errorf("a slow header: %v after %v; want the connection closed at the 300 ms header timeout", err, time.Since(start))
+	}
+}
+
+// TestDataPathStreams: the client gets what the target flushed before the
+// target finishes.
+func TestDataPathStreams(t *testing.T) {
+	e := newEchoTarget(t)
+	x := plainListener(t, 5*time.Second, Options{})
+	x.Register("tg", "echo", e.addr())
+	_, fast := serveFastPath(t, x, 5*time.Second)
+	resp, err := http.Get("http://" + fast + "/stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	buf := make([]byte, len("first,"))
+	got := make(chan error, 1)
+	go func() { _, err := io.ReadFull(resp.Body, buf); got <- err }()
+	select {
+	case err := <-got:
+		if err != nil || string(buf) != "first," {
+			t.Fatalf("first part: %q %v", buf, err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the first part did not arrive while the target held the rest")
+	}
+	e.finish()
+	if rest, _ := io.ReadAll(resp.Body); string(rest) != "second" {
+		t.Errorf("rest %q", rest)
+	}
+}
+
+// TestDataPathShutdown: Shutdown lets a request in flight finish, closes
+// idle connections and refuses new ones.
+func TestDataPathShutdown(t *testing.T) {
+	e := newEchoTarget(t)
+	x := plainListener(t, 5*time.Second, Options{})
+	x.Register("tg", "echo", e.addr())
+	s, fast := serveFastPath(t, x, 5*time.Second)
+	idle, err := net.Dial("tcp", fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	answer := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + fast + "/stream")
+		if err != nil {
+			answer <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		answer <- string(b)
+	}()
+	for x.InFlight() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Shutdown(context.Background()) }()
+	time.Sleep(100 * time.Millisecond)
+	idle.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := idle.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("an idle connection during shutdown: %v; want it closed", err)
+	}
+	if c, err := net.DialTimeout("tcp", fast, time.Second); err == nil {
+		c.Close()
+		t.Error("a new connection was accepted during shutdown")
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Shutdown returned (%v) with a request in flight", err)
+	default:
+	}
+	e.finish()
+	if got := <-answer; got != "first,second" {
+		t.Errorf("the request in flight got %q", got)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+}
+
+// TestDataPathCountsRequests: the data path feeds the same metrics.
+func TestDataPathCountsRequests(t *testing.T) {
+	e := newEchoTarget(t)
+	m := newTestMetrics(t)
+	x := plainListener(t, 5*time.Second, Options{Metrics: m})
+	x.Register("tg", "echo", e.addr())
+	_, fast := serveFastPath(t, x, 5*time.Second)
+	for range 3 {
+		do(t, http.DefaultClient, mustRequest(t, "GET", "http://"+fast+"/m"))
+	}
+	if got := counterValue(t, m, "default", "tg", "2xx"); got != 3 {
+		t.Errorf("requests counted %v; want 3", got)
+	}
+}
+
+func TestParseLength(t *testing.T) {
+	for in, want := range map[string]int64{"0": 0, "42": 42, "": -1, "+1": -1, "1 2": -1, "0x10": -1, strings.Repeat("9", 19): -1} {
+		n, ok := parseLength(in)
+		if !ok {
+			n = -1
+		}
+		if n != want {
+			t.Errorf("parseLength(%q) = %d; want %d", in, n, want)
+		}
+	}
+	if !slices.Equal([]bool{albHeaderName("X-Good-1"), albHeaderName("X_Bad")}, []bool{true, false}) {
+		t.Error("albHeaderName")
+	}
+}
+
+func newTestMetrics(t *testing.T) *Metrics {
+	t.Helper()
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// counterValue reads plainListener's request counter for a rule, target
+// group and status class.
+func counterValue(t *testing.T, m *Metrics, rule, tg, class string) float64 {
+	t.Helper()
+	return testutil.ToFloat64(m.requests.WithLabelValues("alb-int", "80", rule, tg, class))
+}

@@ -1,0 +1,311 @@
+package alb
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/netip"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+var errTooManyFiles = syscall.EMFILE
+
+// Server serves a plain-HTTP listener's connections with the listener's
+// own HTTP/1.1 data path (fastpath.go), which costs a third of what
+// net/http's server and reverse proxy spend per request. A request the
+// data path does not take (see Listener.serveFast) hands its connection,
+// from that request on, to Fallback, a net/http server whose handler is
+// the listener's ServeHTTP: every request gets ALB's semantics one way or
+// the other.
+type Server struct {
+	// Current returns the listener serving now; a reload swaps it.
+	Current func() *Listener
+	// Fallback serves handed-over connections. It must have no TLS
+	// configuration and serve nothing else; Server runs and stops it.
+	Fallback *http.Server
+	// HeaderTimeout bounds the wait for a request's header once its
+	// first byte came; IdleTimeout the wait for the next request.
+	HeaderTimeout, IdleTimeout time.Duration
+	// OnConn, when set, is told of each client connection opened (+1)
+	// and closed (-1), also of connections handed to Fallback.
+	OnConn func(delta int)
+
+	start   sync.Once
+	handoff *connQueue
+	handed  atomic.Int64
+
+	mu      sync.Mutex
+	closing bool
+	lns     []net.Listener
+	// conns maps each connection served here to whether it waits for a
+	// request (idle), for Shutdown.
+	conns map[net.Conn]bool
+}
+
+// Serve accepts connections on ln until Shutdown or Close.
+func (s *Server) Serve(ln net.Listener) error {
+	s.init()
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		ln.Close()
+		return http.ErrServerClosed
+	}
+	s.lns = append(s.lns, ln)
+	s.mu.Unlock()
+	var delay time.Duration
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if s.isClosing() {
+				return http.ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, errTooManyFiles) {
+				// Out of descriptors or a transient failure: back off as
+				// net/http does rather than spin.
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				time.Sleep(delay)
+				continue
+			}
+			return err
+		}
+		delay = 0
+		go s.serveConn(c)
+	}
+}
+
+func (s *Server) init() {
+	s.start.Do(func() {
+		s.handoff = &connQueue{ch: make(chan net.Conn), done: make(chan struct{})}
+		s.conns = map[net.Conn]bool{}
+		go func() { _ = s.Fallback.Serve(s.handoff) }()
+	})
+}
+
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
+// Shutdown stops accepting, closes idle connections, and waits for the
+// requests in flight (here and at Fallback) until ctx ends, when it
+// closes what is left.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.init()
+	s.mu.Lock()
+	s.closing = true
+	for _, ln := range s.lns {
+		ln.Close()
+	}
+	for c, idle := range s.conns {
+		if idle {
+			c.Close()
+		}
+	}
+	s.mu.Unlock()
+	fallback := make(chan error, 1)
+	go func() { fallback <- s.Fallback.Shutdown(ctx) }()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		s.mu.Lock()
+		n := len(s.conns)
+		for c, idle := range s.conns {
+			if idle { // finished a request since the last look
+				c.Close()
+			}
+		}
+		s.mu.Unlock()
+		if n == 0 {
+			s.handoff.Close()
+			return <-fallback
+		}
+		select {
+		case <-ctx.Done():
+			s.Close()
+			<-fallback
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// HandedOver counts the connections given to Fallback.
+func (s *Server) HandedOver() int64 { return s.handed.Load() }
+
+// Close closes every listener and connection at once.
+func (s *Server) Close() error {
+	s.init()
+	s.mu.Lock()
+	s.closing = true
+	for _, ln := range s.lns {
+		ln.Close()
+	}
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	s.handoff.Close()
+	return s.Fallback.Close()
+}
+
+// track records c as idle or busy; it reports false (and closes c) when
+// the server is shutting down and c is idle.
+func (s *Server) track(c net.Conn, idle bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing && idle {
+		return false
+	}
+	s.conns[c] = idle
+	return true
+}
+
+func (s *Server) untrack(c net.Conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+func (s *Server) count(delta int) {
+	if s.OnConn != nil {
+		s.OnConn(delta)
+	}
+}
+
+// clientConn is one client connection on the data path.
+type clientConn struct {
+	c  net.Conn
+	br *bufio.Reader
+	bw *bufio.Writer
+	// src is the client's address, for source-ip conditions; clientIP its
+	// text, for X-Forwarded-For.
+	src      netip.Addr
+	clientIP string
+	head     reqHead
+	// scratch builds the upstream request head.
+	scratch []byte
+}
+
+// Client connections read through an 8 KB buffer: a request head that
+// does not fit goes to the fallback, which applies ALB's 16K/64K limits.
+const clientBufSize = 8 << 10
+
+var (
+	clientReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, clientBufSize) }}
+	clientWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
+)
+
+func (s *Server) serveConn(c net.Conn) {
+	s.count(1)
+	cc := &clientConn{c: c, br: clientReaders.Get().(*bufio.Reader), bw: clientWriters.Get().(*bufio.Writer)}
+	cc.br.Reset(c)
+	cc.bw.Reset(c)
+	if ap, err := netip.ParseAddrPort(c.RemoteAddr().String()); err == nil {
+		cc.src = ap.Addr().Unmap()
+		cc.clientIP = cc.src.String()
+	}
+	handed := false
+	defer func() {
+		s.untrack(c)
+		if handed {
+			return // the wrapper's Close counts the connection out
+		}
+		c.Close()
+		s.count(-1)
+		cc.br.Reset(nil)
+		cc.bw.Reset(nil)
+		clientReaders.Put(cc.br)
+		clientWriters.Put(cc.bw)
+	}()
+	for {
+		if !s.track(c, true) {
+			return
+		}
+		c.SetReadDeadline(time.Now().Add(s.IdleTimeout))
+		if _, err := cc.br.Peek(1); err != nil {
+			return
+		}
+		if !s.track(c, false) {
+			return
+		}
+		c.SetReadDeadline(time.Now().Add(s.HeaderTimeout))
+		switch err := cc.readHead(); {
+		case errors.Is(err, errNotFast):
+			handed = s.handOver(cc)
+			return
+		case err != nil:
+			return // timed out or closed mid-header: nothing to answer
+		}
+		c.SetReadDeadline(time.Time{})
+		keep, fallback := s.Current().serveFast(cc, s.isClosing())
+		if fallback {
+			handed = s.handOver(cc)
+			return
+		}
+		if !keep {
+			return
+		}
+	}
+}
+
+// handOver gives the connection, with what its reader holds, to the
+// fallback server; it reports whether the fallback took it.
+func (s *Server) handOver(cc *clientConn) bool {
+	hc := &handedConn{Conn: cc.c, r: cc.br, done: func() { s.count(-1) }}
+	s.handed.Add(1)
+	select {
+	case s.handoff.ch <- hc:
+		return true
+	case <-s.handoff.done:
+		s.handed.Add(-1)
+		return false
+	}
+}
+
+// handedConn is a client connection the fallback serves: reads drain what
+// the data path had buffered first.
+type handedConn struct {
+	net.Conn
+	r    *bufio.Reader
+	once sync.Once
+	done func()
+}
+
+func (c *handedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+func (c *handedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.done)
+	return err
+}
+
+// connQueue is the fallback server's listener: connections handed over.
+type connQueue struct {
+	ch   chan net.Conn
+	done chan struct{}
+	once sync.Once
+}
+
+func (q *connQueue) Accept() (net.Conn, error) {
+	select {
+	case c := <-q.ch:
+		return c, nil
+	case <-q.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (q *connQueue) Close() error {
+	q.once.Do(func() { close(q.done) })
+	return nil
+}
+
+func (q *connQueue) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4zero} }
