@@ -51,6 +51,9 @@ type exchange struct {
 	elbStatus   int
 	errorReason string
 	in          *countingBody
+	// bodyIn and out are what the data path counted: the request body's
+	// bytes and the whole answer's.
+	bodyIn, out int64
 }
 
 // countingBody counts the bytes of a request body read.
@@ -65,9 +68,22 @@ func (c *countingBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// log writes ex's line; rec holds what was sent to the client.
-func (x *Listener) log(r *http.Request, rec *statusRecorder, ex *exchange) {
-	done := x.now()
+// logRequest is what an access-log line tells of a request and of the
+// answer sent to the client.
+type logRequest struct {
+	// typ is ALB's request type before TLS: http, ws, h2 or grpc.
+	typ                                         string
+	remote, method, host, uri, proto, userAgent string
+	tls                                         *tls.ConnectionState
+	// received counts the request's bytes (head and body), sent the
+	// answer's; code is the status sent, 0 when none was.
+	received, sent int64
+	code           int
+}
+
+// logHTTP describes a request served by ServeHTTP; rec holds what was
+// sent to the client.
+func logHTTP(r *http.Request, rec *statusRecorder, ex *exchange) *logRequest {
 	typ := "http"
 	switch {
 	case strings.EqualFold(r.Header.Get("Upgrade"), "websocket"):
@@ -77,6 +93,21 @@ func (x *Listener) log(r *http.Request, rec *statusRecorder, ex *exchange) {
 	case r.ProtoMajor == 2:
 		typ = "h2"
 	}
+	l := &logRequest{typ: typ, remote: r.RemoteAddr, method: r.Method, host: r.Host, uri: r.URL.RequestURI(), proto: r.Proto,
+		userAgent: r.UserAgent(), tls: r.TLS, code: rec.code, sent: int64(headerBytes(rec.Header())) + rec.bytes}
+	// The request line, the Host line (net/http keeps Host out of
+	// r.Header) and the other fields.
+	l.received = int64(len(r.Method) + len(l.uri) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host) + headerBytes(r.Header))
+	if ex.in != nil {
+		l.received += ex.in.n
+	}
+	return l
+}
+
+// log writes ex's line.
+func (x *Listener) log(r *logRequest, ex *exchange) {
+	done := x.now()
+	typ := r.typ
 	if x.tls {
 		switch typ {
 		case "http":
@@ -104,7 +135,7 @@ func (x *Listener) log(r *http.Request, rec *statusRecorder, ex *exchange) {
 		reqTime = 0 // answered by the load balancer itself
 		respTime = 0
 	}
-	status := rec.code
+	status := r.code
 	if status == 0 {
 		status = ex.elbStatus
 	}
@@ -112,25 +143,21 @@ func (x *Listener) log(r *http.Request, rec *statusRecorder, ex *exchange) {
 		status = StatusClientClosed
 	}
 	cipher, proto, domain := "-", "-", "-"
-	if r.TLS != nil {
-		cipher, proto = cipherName(r.TLS.CipherSuite), tlsVersionName(r.TLS.Version)
-		if r.TLS.ServerName != "" {
-			domain = r.TLS.ServerName
+	if r.tls != nil {
+		cipher, proto = cipherName(r.tls.CipherSuite), tlsVersionName(r.tls.Version)
+		if r.tls.ServerName != "" {
+			domain = r.tls.ServerName
 		}
 	}
 	scheme := "http"
 	if x.tls {
 		scheme = "https"
 	}
-	host := r.Host
+	host := r.host
 	if !strings.Contains(host, ":") {
 		host += ":" + strconv.Itoa(x.l.Port)
 	}
-	request := r.Method + " " + scheme + "://" + host + r.URL.RequestURI() + " " + r.Proto
-	var in int64
-	if ex.in != nil {
-		in = ex.in.n
-	}
+	request := r.method + " " + scheme + "://" + host + r.uri + " " + r.proto
 	priority := strconv.Itoa(ex.priority)
 	if ex.action == "" {
 		priority = "-" // refused before the rules (463)
@@ -140,9 +167,9 @@ func (x *Listener) log(r *http.Request, rec *statusRecorder, ex *exchange) {
 		targets, statuses = target, targetStatus
 	}
 	line := fmt.Sprintf("%s %s %s %s %s %.3f %.3f %.3f %d %s %d %d %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s -\n",
-		typ, isoTime(done), x.arn("app", x.lb.Name), r.RemoteAddr, target, reqTime, targetTime, respTime,
-		status, targetStatus, int64(headerBytes(r.Header)+len(request))+in, int64(headerBytes(rec.Header()))+rec.bytes,
-		quote(request), quote(r.UserAgent()), cipher, proto, tgARN, quote(ex.trace), quote(domain), `"-"`,
+		typ, isoTime(done), x.arn("app", x.lb.Name), r.remote, target, reqTime, targetTime, respTime,
+		status, targetStatus, r.received, r.sent,
+		quote(request), quote(r.userAgent), cipher, proto, tgARN, quote(ex.trace), quote(domain), `"-"`,
 		priority, isoTime(ex.received), quote(orDash(ex.action)), quote(orDash(ex.redirect)), quote(orDash(ex.errorReason)),
 		quote(targets), quote(statuses), `"-"`, `"-"`)
 	x.accessLog.write([]byte(line))

@@ -265,7 +265,7 @@ func (x *Listener) forward(w http.ResponseWriter, r *http.Request, ex *exchange,
 func (x *Listener) finish(r *http.Request, rec *statusRecorder, ex *exchange) {
 	x.count(ex.priority, ex.tg, rec.code)
 	if x.accessLog != nil {
-		x.log(r, rec, ex)
+		x.log(logHTTP(r, rec, ex), ex)
 	}
 }
 

@@ -53,9 +53,10 @@ type reqHead struct {
 	close, keepAlive            bool
 	teTrailers                  bool
 	// xff holds the X-Forwarded-For values; xffCount their addresses.
-	xff      []string
-	xffCount int
-	trace    string
+	xff       []string
+	xffCount  int
+	trace     string
+	userAgent string
 	// invalidName is set when a name has a character other than a letter,
 	// a digit or a hyphen (drop_invalid_header_fields drops it).
 	invalidName bool
@@ -221,6 +222,9 @@ func (h *reqHead) add(name, value string) error {
 			}
 		}
 		drop = drop || is("Keep-Alive")
+		if is("User-Agent") && h.userAgent == "" {
+			h.userAgent = value
+		}
 	case 14:
 		if is("Content-Length") {
 			n, ok := parseLength(value)
@@ -321,7 +325,7 @@ func (h *reqHead) headers() map[string][]string {
 // request.
 func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool) {
 	h := &cc.head
-	if x.tls || x.accessLog != nil || h.xffCount >= maxForwardedFor || x.lb.DropInvalidHeaders && h.invalidName {
+	if x.tls || h.xffCount >= maxForwardedFor || x.lb.DropInvalidHeaders && h.invalidName {
 		return false, true
 	}
 	received := x.now()
@@ -344,7 +348,8 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		return false, true
 	}
 	cc.br.Discard(len(h.raw))
-	ex := exchange{received: received, priority: priority, action: "forward", tg: g.tg.ID, version: g.tg.ProtocolVersion}
+	ex := exchange{received: received, priority: priority, action: "forward", tg: g.tg.ID, version: g.tg.ProtocolVersion,
+		trace: traceID(h.trace, received)}
 	keep = h.keep() && !closing
 	var code int
 	if t := g.pick(x.intn, received); t != nil {
@@ -353,16 +358,31 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		code, keep = x.proxyFast(cc, &ex, keep)
 		g.done(t)
 	} else {
+		ex.errorReason = "NoHealthyTargets"
 		code, keep = http.StatusServiceUnavailable, keep && !h.hasBody()
-		keep = cc.writeStatus(code, keep, x) && keep
+		keep = cc.writeStatus(code, keep, &ex, x) && keep
 	}
 	x.count(priority, ex.tg, code)
+	if x.accessLog != nil {
+		if code == 0 {
+			ex.elbStatus = StatusClientClosed
+		}
+		x.log(&logRequest{typ: "http", remote: cc.remote, method: h.method, host: h.host, uri: h.target, proto: h.proto(),
+			userAgent: h.userAgent, received: int64(len(h.raw)) + ex.bodyIn, sent: ex.out, code: code}, &ex)
+	}
 	return keep, false
+}
+
+func (h *reqHead) proto() string {
+	if h.minor == 0 {
+		return "HTTP/1.0"
+	}
+	return "HTTP/1.1"
 }
 
 // writeStatus answers with ALB's own page for code; it reports whether
 // the write went through.
-func (cc *clientConn) writeStatus(code int, keep bool, x *Listener) bool {
+func (cc *clientConn) writeStatus(code int, keep bool, ex *exchange, x *Listener) bool {
 	page := statusPage(code)
 	b := appendStatusLine(cc.scratch[:0], code)
 	b = append(b, "Content-Type: text/html\r\nServer: awselb/2.0\r\nDate: "...)
@@ -378,6 +398,7 @@ func (cc *clientConn) writeStatus(code int, keep bool, x *Listener) bool {
 	if err == nil {
 		err = cc.bw.Flush()
 	}
+	ex.out = int64(len(b))
 	return err == nil
 }
 

@@ -494,6 +494,10 @@ func TestDataPathCountsRequests(t *testing.T) {
 	for range 3 {
 		do(t, http.DefaultClient, mustRequest(t, "GET", "http://"+fast+"/m"))
 	}
+	// The data path counts after the answer is out: wait for the count.
+	for deadline := time.Now().Add(5 * time.Second); counterValue(t, m, "default", "tg", "2xx") < 3 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	if got := counterValue(t, m, "default", "tg", "2xx"); got != 3 {
 		t.Errorf("requests counted %v; want 3", got)
 	}
@@ -528,4 +532,84 @@ func newTestMetrics(t *testing.T) *Metrics {
 func counterValue(t *testing.T, m *Metrics, rule, tg, class string) float64 {
 	t.Helper()
 	return testutil.ToFloat64(m.requests.WithLabelValues("alb-int", "80", rule, tg, class))
+}
+
+// TestDataPathAccessLog: the data path writes the line the full path
+// writes for the same request.
+func TestDataPathAccessLog(t *testing.T) {
+	e := newEchoTarget(t)
+	var fullLog, fastLog lockedBuilder
+	var lines [2][]map[string]string
+	for i, w := range []*lockedBuilder{&fullLog, &fastLog} {
+		x := plainListener(t, 5*time.Second, Options{AccessLog: NewAccessLog(w), Region: "eu-west-1"})
+		x.Register("tg", "echo", e.addr())
+		base := ""
+		if i == 0 {
+			full := httptest.NewServer(x)
+			defer full.Close()
+			base = full.URL
+		} else {
+			s, fast := serveFastPath(t, x, 5*time.Second)
+			defer func() {
+				if s.HandedOver() != 0 {
+					t.Errorf("%d connections handed over with access logs on", s.HandedOver())
+				}
+			}()
+			base = "http://" + fast
+		}
+		for _, r := range []struct{ method, path, body, route string }{
+			{"GET", "/orders?id=7", "", ""}, {"POST", "/orders", "a body of 22 bytes....", ""}, {"GET", "/none", "", "b"},
+		} {
+			req, _ := http.NewRequest(r.method, base+r.path, strings.NewReader(r.body))
+			req.Host = "api.internal"
+			req.Header.Set("User-Agent", `curl "quoted"`)
+			if r.route != "" {
+				req.Header.Set("X-Route", r.route)
+			}
+			do(t, http.DefaultClient, req)
+		}
+		// The data path logs after the answer is out: wait for the lines.
+		for deadline := time.Now().Add(5 * time.Second); strings.Count(w.String(), "\n") < 3 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(w.String(), "\n"), "\n") {
+			lines[i] = append(lines[i], splitLogLine(t, l))
+		}
+	}
+	if len(lines[0]) != 3 || len(lines[1]) != 3 {
+		t.Fatalf("lines: full path %d, data path %d; want 3 each", len(lines[0]), len(lines[1]))
+	}
+	same := []string{"type", "elb", "target:port", "elb_status_code", "target_status_code", "received_bytes", "request", "user_agent",
+		"ssl_cipher", "target_group_arn", "matched_rule_priority", "actions_executed", "error_reason", "target:port_list", "target_status_code_list"}
+	for i := range 3 {
+		for _, f := range same {
+			if a, b := lines[0][i][f], lines[1][i][f]; a != b {
+				t.Errorf("request %d: %s is %q on the full path, %q on the data path", i+1, f, a, b)
+			}
+		}
+		if !strings.HasPrefix(lines[1][i]["trace_id"], "Root=1-") || strings.HasPrefix(lines[1][i]["target_processing_time"], "-") && i < 2 {
+			t.Errorf("request %d on the data path: %v", i+1, lines[1][i])
+		}
+	}
+	if got := lines[1][2]["elb_status_code"] + " " + lines[1][2]["error_reason"]; got != "503 NoHealthyTargets" {
+		t.Errorf("no targets logged %q", got)
+	}
+}
+
+// lockedBuilder is a strings.Builder safe for concurrent use.
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

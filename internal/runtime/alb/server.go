@@ -189,6 +189,7 @@ type clientConn struct {
 	// text, for X-Forwarded-For.
 	src      netip.Addr
 	clientIP string
+	remote   string
 	head     reqHead
 	// scratch builds the upstream request head.
 	scratch []byte
@@ -208,7 +209,8 @@ func (s *Server) serveConn(c net.Conn) {
 	cc := &clientConn{c: c, br: clientReaders.Get().(*bufio.Reader), bw: clientWriters.Get().(*bufio.Writer)}
 	cc.br.Reset(c)
 	cc.bw.Reset(c)
-	if ap, err := netip.ParseAddrPort(c.RemoteAddr().String()); err == nil {
+	cc.remote = c.RemoteAddr().String()
+	if ap, err := netip.ParseAddrPort(cc.remote); err == nil {
 		cc.src = ap.Addr().Unmap()
 		cc.clientIP = cc.src.String()
 	}

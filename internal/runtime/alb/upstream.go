@@ -121,7 +121,7 @@ var errResponseHead = errors.New("alb: malformed or oversized response head from
 func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool) {
 	h := &cc.head
 	t := ex.t
-	head := x.upstreamHead(cc, traceID(h.trace, ex.received))
+	head := x.upstreamHead(cc, ex.trace)
 	var resp respHead
 	for attempt := 0; ; attempt++ {
 		u := t.pool.get(x.now(), x.idle)
@@ -136,19 +136,19 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 			u = newUpConn(c)
 		}
 		ex.sent = x.now()
-		started, err := x.exchangeHead(u, cc, head, &resp, h.method == http.MethodHead)
+		started, err := x.exchangeHead(u, cc, head, &resp, ex)
 		if err == nil {
 			ex.headers, ex.targetStatus = x.now(), resp.code
 			if x.metrics != nil {
 				x.responseTimer(ex.tg).Observe(ex.headers.Sub(ex.sent).Seconds())
 			}
-			return x.relay(cc, u, t, &resp, keep)
+			return x.relay(cc, u, t, &resp, keep, ex)
 		}
 		u.close()
 		var ce clientError
 		switch {
 		case errors.As(err, &ce):
-			return StatusClientClosed, false
+			return 0, false // the client left mid-body: logged as 460
 		case reused && !started && !h.hasBody() && attempt == 0 && !timedOut(err):
 			continue // the target closed an idle connection: a fresh one
 		}
@@ -167,13 +167,13 @@ const targetConnectTimeout = 10 * time.Second
 // exchangeHead writes the request to u and reads the response head,
 // skipping informational responses. started reports whether any of the
 // response came.
-func (x *Listener) exchangeHead(u *upConn, cc *clientConn, head []byte, resp *respHead, isHead bool) (started bool, err error) {
-	if err := u.send(head, cc); err != nil {
+func (x *Listener) exchangeHead(u *upConn, cc *clientConn, head []byte, resp *respHead, ex *exchange) (started bool, err error) {
+	if ex.bodyIn, err = u.send(head, cc); err != nil {
 		return false, err
 	}
 	for {
 		u.c.SetReadDeadline(x.now().Add(x.idle))
-		started, err = resp.read(u.br, isHead)
+		started, err = resp.read(u.br, cc.head.method == http.MethodHead)
 		if err != nil || resp.code >= 200 || resp.code == http.StatusSwitchingProtocols {
 			if err == nil && resp.code == http.StatusSwitchingProtocols {
 				err = errResponseHead // nothing asked to upgrade
@@ -234,31 +234,35 @@ func appendField(b []byte, name, value string) []byte {
 	return append(b, "\r\n"...)
 }
 
-// send writes the head and the client's body to the target.
-func (u *upConn) send(head []byte, cc *clientConn) error {
+// send writes the head and the client's body to the target; it returns
+// the body's length.
+func (u *upConn) send(head []byte, cc *clientConn) (int64, error) {
 	h := &cc.head
 	if _, err := u.bw.Write(head); err != nil {
-		return err
+		return 0, err
 	}
+	var n int64
 	switch {
 	case h.chunked:
 		buf := buffers.Get().(*[]byte)
 		defer buffers.Put(buf)
 		cw := httputil.NewChunkedWriter(u.bw)
-		if _, err := io.CopyBuffer(cw, readerOnly{httputil.NewChunkedReader(cc.br)}, *buf); err != nil {
-			return clientOr(err, u.bw)
+		var err error
+		if n, err = io.CopyBuffer(cw, readerOnly{httputil.NewChunkedReader(cc.br)}, *buf); err != nil {
+			return n, clientOr(err, u.bw)
 		}
 		if err := readTrailers(cc.br); err != nil {
-			return clientError{err}
+			return n, clientError{err}
 		}
 		cw.Close()
 		u.bw.WriteString("\r\n")
 	case h.contentLength > 0:
-		if _, err := io.CopyN(u.bw, cc.br, h.contentLength); err != nil {
-			return clientOr(err, u.bw)
+		var err error
+		if n, err = io.CopyN(u.bw, cc.br, h.contentLength); err != nil {
+			return n, clientOr(err, u.bw)
 		}
 	}
-	return u.bw.Flush()
+	return n, u.bw.Flush()
 }
 
 // readerOnly hides a reader's WriteTo, so copies go through the buffer.
@@ -378,7 +382,7 @@ func (r *respHead) hopByHop(name string) bool {
 // relay writes the response head and streams the body to the client,
 // then keeps or closes u. It returns the status and whether the client
 // connection can carry another request.
-func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep bool) (int, bool) {
+func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep bool, ex *exchange) (int, bool) {
 	h := &cc.head
 	b := appendStatusLine(cc.scratch[:0], r.code)
 	rest := r.raw[strings.IndexByte(r.raw, '\n')+1:]
@@ -419,6 +423,7 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 	b = append(b, "\r\n"...)
 	cc.scratch = b
 	u.br.Discard(len(r.raw))
+	ex.out = int64(len(b))
 	if _, err := cc.bw.Write(b); err != nil {
 		u.close()
 		return r.code, false
@@ -429,6 +434,9 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 	case r.noBody:
 	case r.contentLength >= 0:
 		err = x.copyBody(cc.bw, u, r.contentLength)
+		if err == nil {
+			ex.out += r.contentLength
+		}
 	default:
 		var dst io.Writer = cc.bw
 		var cw io.WriteCloser
@@ -442,7 +450,9 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 		} else {
 			reusable = false // delimited by the end of the connection
 		}
-		err = x.stream(dst, cc.bw, u, src)
+		var n int64
+		n, err = x.stream(dst, cc.bw, u, src)
+		ex.out += n
 		if err == nil && r.chunked {
 			u.c.SetReadDeadline(x.now().Add(x.idle))
 			err = readTrailers(u.br)
@@ -496,27 +506,29 @@ func (x *Listener) copyBody(dst *bufio.Writer, u *upConn, n int64) error {
 // stream copies src (a chunked or connection-delimited body) to dst until
 // its end, flushing the client writer whenever the target has nothing
 // more buffered.
-func (x *Listener) stream(dst io.Writer, flush *bufio.Writer, u *upConn, src io.Reader) error {
+func (x *Listener) stream(dst io.Writer, flush *bufio.Writer, u *upConn, src io.Reader) (int64, error) {
 	buf := buffers.Get().(*[]byte)
 	defer buffers.Put(buf)
+	var total int64
 	for {
 		if u.br.Buffered() == 0 {
 			if err := flush.Flush(); err != nil {
-				return err
+				return total, err
 			}
 			u.c.SetReadDeadline(x.now().Add(x.idle))
 		}
 		n, err := src.Read(*buf)
 		if n > 0 {
 			if _, werr := dst.Write((*buf)[:n]); werr != nil {
-				return werr
+				return total, werr
 			}
+			total += int64(n)
 		}
 		if err == io.EOF {
-			return nil
+			return total, nil
 		}
 		if err != nil {
-			return err
+			return total, err
 		}
 	}
 }
@@ -533,7 +545,7 @@ func (x *Listener) failFast(cc *clientConn, ex *exchange, err error, keep bool) 
 	default:
 		ex.errorReason = "TargetConnectionError"
 	}
-	if !cc.writeStatus(code, keep, x) {
+	if !cc.writeStatus(code, keep, ex, x) {
 		return code, false
 	}
 	return code, keep
