@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/net/http/httpguts"
 
@@ -63,9 +64,11 @@ type reqHead struct {
 }
 
 // readHead reads the next request head into cc.head without consuming
-// it. errNotFast means it is not for the data path; other errors mean the
-// connection failed or timed out.
-func (cc *clientConn) readHead() error {
+// it, waiting at most timeout for the rest of it. errNotFast means it is
+// not for the data path; other errors mean the connection failed or timed
+// out.
+func (cc *clientConn) readHead(timeout time.Duration) error {
+	waited := false
 	for {
 		buf, _ := cc.br.Peek(cc.br.Buffered())
 		if end := headEnd(buf); end > 0 {
@@ -73,6 +76,10 @@ func (cc *clientConn) readHead() error {
 		}
 		if len(buf) == cc.br.Size() {
 			return errNotFast // past the data path's buffer
+		}
+		if !waited {
+			cc.c.SetReadDeadline(time.Now().Add(timeout))
+			waited = true
 		}
 		if _, err := cc.br.Peek(len(buf) + 1); err != nil {
 			return err

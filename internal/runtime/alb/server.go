@@ -231,22 +231,27 @@ func (s *Server) serveConn(c net.Conn) {
 		if !s.track(c, true) {
 			return
 		}
-		c.SetReadDeadline(time.Now().Add(s.IdleTimeout))
-		if _, err := cc.br.Peek(1); err != nil {
-			return
+		// A deadline is set only before a read that may block: pipelined
+		// requests and heads that came whole need none.
+		if cc.br.Buffered() == 0 {
+			c.SetReadDeadline(time.Now().Add(s.IdleTimeout))
+			if _, err := cc.br.Peek(1); err != nil {
+				return
+			}
 		}
 		if !s.track(c, false) {
 			return
 		}
-		c.SetReadDeadline(time.Now().Add(s.HeaderTimeout))
-		switch err := cc.readHead(); {
+		switch err := cc.readHead(s.HeaderTimeout); {
 		case errors.Is(err, errNotFast):
 			handed = s.handOver(cc)
 			return
 		case err != nil:
 			return // timed out or closed mid-header: nothing to answer
 		}
-		c.SetReadDeadline(time.Time{})
+		if cc.head.hasBody() {
+			c.SetReadDeadline(time.Time{}) // bodies are read without one, as net/http does
+		}
 		keep, fallback := s.Current().serveFast(cc, s.isClosing())
 		if fallback {
 			handed = s.handOver(cc)

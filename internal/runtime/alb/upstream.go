@@ -472,7 +472,8 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 		return r.code, false
 	}
 	if reusable {
-		u.c.SetReadDeadline(time.Time{})
+		// The read deadline stays: the next exchange sets its own before
+		// reading.
 		t.pool.put(u, x.now(), x.maxIdle, x.idle)
 	} else {
 		u.close()
