@@ -28,8 +28,12 @@ import (
 	"github.com/netwright/netwright/internal/runtime/alb"
 )
 
-// UDPIdleTimeout is how long NLB keeps a UDP flow without traffic.
-const UDPIdleTimeout = 120 * time.Second
+// UDPIdleTimeout is how long NLB keeps a UDP flow without traffic;
+// TCPIdleTimeout a TCP flow (NLB's default).
+const (
+	UDPIdleTimeout = 120 * time.Second
+	TCPIdleTimeout = 350 * time.Second
+)
 
 // Options tunes a Listener; the zero value serves the design as is.
 type Options struct {
@@ -43,8 +47,9 @@ type Options struct {
 	// TimeScale multiplies health-check intervals and timeouts (0 or 1:
 	// as designed).
 	TimeScale float64
-	// UDPIdle replaces UDPIdleTimeout, for tests.
-	UDPIdle time.Duration
+	// UDPIdle and TCPIdle replace UDPIdleTimeout and TCPIdleTimeout, for
+	// tests.
+	UDPIdle, TCPIdle time.Duration
 	// Dial connects to a TCP target from a source address; a plain dial
 	// when nil. The local runtime routes inspected paths through an
 	// appliance with it.
@@ -106,6 +111,9 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	}
 	if x.opt.TimeScale <= 0 {
 		x.opt.TimeScale = 1
+	}
+	if x.opt.TCPIdle <= 0 {
+		x.opt.TCPIdle = TCPIdleTimeout
 	}
 	if x.opt.UDPIdle <= 0 {
 		x.opt.UDPIdle = UDPIdleTimeout
@@ -274,7 +282,7 @@ func (x *Listener) Handle(c net.Conn) {
 		}
 		target = tc
 	}
-	relay(client, target)
+	relay(client, target, x.opt.TCPIdle)
 }
 
 // dial connects to a target from src (any address when invalid).
@@ -296,25 +304,61 @@ type closeWriter interface{ CloseWrite() error }
 
 // relay copies both ways until both directions end, passing each
 // direction's end on as a half close. With two *net.TCPConn, io.Copy
-// reaches (*net.TCPConn).ReadFrom, which splices on Linux.
-func relay(a, b net.Conn) {
+// reaches (*net.TCPConn).ReadFrom, which splices on Linux. A flow with no
+// byte either way for idle is dropped, both ends reset, as NLB drops it
+// (a client or target that sends after the idle timeout gets a RST).
+// Activity is sampled at a quarter of idle, the read deadline each copy
+// runs under, so the splice is never given up.
+func relay(a, b net.Conn, idle time.Duration) {
+	var last atomic.Int64 // when a byte last moved, in Unix nanoseconds
+	last.Store(time.Now().UnixNano())
+	var expired atomic.Bool
+	pump := func(dst, src net.Conn) {
+		for {
+			src.SetReadDeadline(time.Now().Add(max(idle/4, time.Millisecond)))
+			n, err := io.Copy(dst, src)
+			if n > 0 {
+				last.Store(time.Now().UnixNano())
+			}
+			var ne net.Error
+			if err == nil || !errors.As(err, &ne) || !ne.Timeout() {
+				break // the end of this direction, or a failure
+			}
+			if time.Since(time.Unix(0, last.Load())) >= idle {
+				if !expired.Swap(true) {
+					reset(a)
+					reset(b)
+				}
+				return
+			}
+		}
+		if expired.Load() {
+			return
+		}
+		if cw, ok := dst.(closeWriter); ok {
+			_ = cw.CloseWrite()
+		} else {
+			dst.Close()
+		}
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_, _ = io.Copy(b, a)
-		if cw, ok := b.(closeWriter); ok {
-			_ = cw.CloseWrite()
-		} else {
-			b.Close()
-		}
+		pump(b, a)
 	}()
-	_, _ = io.Copy(a, b)
-	if cw, ok := a.(closeWriter); ok {
-		_ = cw.CloseWrite()
-	} else {
-		a.Close()
-	}
+	pump(a, b)
 	<-done
+}
+
+// reset closes c with a RST rather than a FIN.
+func reset(c net.Conn) {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	c.Close()
 }
 
 // Adopt carries health over from old, the listener this one replaces on

@@ -373,3 +373,52 @@ func TestCloseEndsConnections(t *testing.T) {
 		t.Errorf("read after Close: %v; want the connection ended", err)
 	}
 }
+
+// TestTCPIdleTimeout: a flow that carries traffic outlives the idle
+// timeout many times over; one left idle past it is reset.
+func TestTCPIdleTimeout(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // a line echo
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				io.Copy(c, c)
+			}()
+		}
+	}()
+	const idle = 300 * time.Millisecond
+	x := newListener(t, "TCP", design.TargetGroup{Protocol: "TCP"}, Options{TCPIdle: idle})
+	register(t, x, map[string]net.Listener{"echo": ln})
+	c, err := net.Dial("tcp", serve(t, x))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	buf := make([]byte, 2)
+	ping := func() error {
+		c.SetDeadline(time.Now().Add(2 * time.Second))
+		if _, err := c.Write([]byte("p\n")); err != nil {
+			return err
+		}
+		_, err := io.ReadFull(c, buf)
+		return err
+	}
+	for start := time.Now(); time.Since(start) < 4*idle; time.Sleep(idle / 3) {
+		if err := ping(); err != nil {
+			t.Fatalf("an active flow failed after %v: %v", time.Since(start), err)
+		}
+	}
+	time.Sleep(2 * idle)
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	if _, err := c.Read(buf); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("a flow idle for twice the idle timeout: read %v; want it reset", err)
+	}
+}
