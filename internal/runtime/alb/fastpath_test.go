@@ -613,3 +613,68 @@ func (l *lockedBuilder) String() string {
 	defer l.mu.Unlock()
 	return l.b.String()
 }
+
+// BenchmarkListener measures one keep-alive request over loopback, client
+// to listener to a real backend, on the data path and on net/http's
+// server with ServeHTTP, side by side. Allocations include the backend's
+// (the client's are none).
+func BenchmarkListener(b *testing.B) {
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	defer backend.Close()
+	lb := &design.LoadBalancer{ID: "alb-bench", Name: "alb-bench", Type: design.ALB}
+	l := &design.Listener{ID: "lst", Port: 80, Protocol: "HTTP",
+		DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg", Weight: 1}}}}
+	tgs := []design.TargetGroup{{ID: "tg", Port: 8080, Protocol: "HTTP", Algorithm: "least_outstanding_requests", Health: health("/health")}}
+	m, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, err := New(lb, l, tgs, Options{Metrics: m})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	x.Register("tg", "a", backend.Listener.Addr().String())
+	req := []byte("GET /api/orders?id=1 HTTP/1.1\r\nHost: bench.local\r\nUser-Agent: bench\r\n\r\n")
+	run := func(b *testing.B, serve func(net.Listener)) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		serve(ln)
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := c.Write(req); err != nil {
+				b.Fatal(err)
+			}
+			for { // the head, then the 2-byte body
+				line, err := br.ReadSlice('\n')
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(line) == 2 {
+					break
+				}
+			}
+			if _, err := br.Discard(2); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("data-path", func(b *testing.B) {
+		s := &Server{Current: func() *Listener { return x }, Fallback: &http.Server{Handler: x}, HeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+		defer s.Close()
+		run(b, func(ln net.Listener) { go s.Serve(ln) })
+	})
+	b.Run("net-http", func(b *testing.B) {
+		s := &http.Server{Handler: x}
+		defer s.Close()
+		run(b, func(ln net.Listener) { go s.Serve(ln) })
+	})
+}
