@@ -405,3 +405,72 @@ func TestMalformedPackets(t *testing.T) {
 		t.Errorf("malformed question answered %v (%v); want FORMERR", dns.RcodeToString[m.Rcode], err)
 	}
 }
+
+// TestUDPBurst: queries sent in a burst from several sockets, more than
+// one batch, each get exactly their own answer; a response sent to the
+// server gets nothing.
+func TestUDPBurst(t *testing.T) {
+	addr := serve(t, registry(t, 3, 3))
+	const sockets, each = 4, 150
+	errs := make(chan error, sockets)
+	for s := range sockets {
+		go func() {
+			c, err := net.Dial("udp", addr)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			for i := range each {
+				q := new(dns.Msg)
+				q.SetQuestion("app.webapp.local.", dns.TypeA)
+				q.Id = uint16(s*1000 + i)
+				b, _ := q.Pack()
+				if _, err := c.Write(b); err != nil {
+					errs <- err
+					return
+				}
+			}
+			seen := map[uint16]bool{}
+			buf := make([]byte, 4096)
+			c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			for len(seen) < each {
+				n, err := c.Read(buf)
+				if err != nil {
+					errs <- fmt.Errorf("socket %d: %d of %d answers: %v", s, len(seen), each, err)
+					return
+				}
+				var m dns.Msg
+				if err := m.Unpack(buf[:n]); err != nil || m.Rcode != dns.RcodeSuccess || len(m.Answer) == 0 {
+					errs <- fmt.Errorf("socket %d: answer %v (%v)", s, m.Rcode, err)
+					return
+				}
+				if int(m.Id)/1000 != s || seen[m.Id] {
+					errs <- fmt.Errorf("socket %d got the answer to query %d", s, m.Id)
+					return
+				}
+				seen[m.Id] = true
+			}
+			errs <- nil
+		}()
+	}
+	for range sockets {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	c, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r := new(dns.Msg)
+	r.SetQuestion("app.webapp.local.", dns.TypeA)
+	r.Response = true
+	b, _ := r.Pack()
+	c.Write(b)
+	c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	if _, err := c.Read(make([]byte, 512)); err == nil {
+		t.Error("a response sent to the server was answered")
+	}
+}

@@ -2,7 +2,6 @@ package discovery
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -131,7 +130,8 @@ func seconds(d time.Duration) uint32 { return uint32(d / time.Second) }
 
 // DNSServer serves the registry over UDP and TCP on one address.
 type DNSServer struct {
-	udp, tcp *dns.Server
+	udp *udpServer
+	tcp *dns.Server
 	// Addr is the address both listen on, with the port chosen when the
 	// requested one was 0.
 	Addr string
@@ -161,15 +161,12 @@ func (r *Registry) ListenDNS(addr string) (*DNSServer, error) {
 			return nil, fmt.Errorf("DNS on %s (tcp): %w", pc.LocalAddr(), err)
 		}
 	}
-	s := &DNSServer{Addr: pc.LocalAddr().String(),
-		udp: &dns.Server{PacketConn: pc, Handler: r},
+	s := &DNSServer{Addr: pc.LocalAddr().String(), udp: newUDPServer(r, pc),
 		tcp: &dns.Server{Listener: ln, Handler: r, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second}}
-	started := make(chan struct{}, 2)
-	s.udp.NotifyStartedFunc = func() { started <- struct{}{} }
-	s.tcp.NotifyStartedFunc = func() { started <- struct{}{} }
-	go s.udp.ActivateAndServe()
+	started := make(chan struct{})
+	s.tcp.NotifyStartedFunc = func() { close(started) }
+	go s.udp.serve()
 	go s.tcp.ActivateAndServe()
-	<-started
 	<-started
 	return s, nil
 }
@@ -177,5 +174,6 @@ func (r *Registry) ListenDNS(addr string) (*DNSServer, error) {
 // Shutdown stops both listeners and waits for queries in flight, up to
 // ctx's deadline.
 func (s *DNSServer) Shutdown(ctx context.Context) error {
-	return errors.Join(s.udp.ShutdownContext(ctx), s.tcp.ShutdownContext(ctx))
+	s.udp.close() // a UDP answer is never in flight past its batch
+	return s.tcp.ShutdownContext(ctx)
 }
