@@ -27,9 +27,8 @@ import (
 // (ServeHTTP) does: HTTP/1.0 and 1.1 requests in origin form with a valid
 // Host, a head within 8 KB, no Expect, Upgrade or Connection options,
 // Content-Length or chunked bodies, routed to a forward action whose
-// target group speaks HTTP/1 without stickiness, on a plain-HTTP listener
-// without access logs. Anything else goes to the fallback before a byte of
-// it is consumed.
+// target group speaks HTTP/1 without stickiness. Anything else goes to
+// the fallback before a byte of it is consumed.
 
 // errNotFast marks a request left to the fallback.
 var errNotFast = errors.New("alb: request for the full path")
@@ -332,7 +331,7 @@ func (h *reqHead) headers() map[string][]string {
 // request.
 func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool) {
 	h := &cc.head
-	if x.tls || h.xffCount >= maxForwardedFor || x.lb.DropInvalidHeaders && h.invalidName {
+	if h.xffCount >= maxForwardedFor || x.lb.DropInvalidHeaders && h.invalidName {
 		return false, true
 	}
 	received := x.now()
@@ -374,7 +373,7 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		if code == 0 {
 			ex.elbStatus = StatusClientClosed
 		}
-		x.log(&logRequest{typ: "http", remote: cc.remote, method: h.method, host: h.host, uri: h.target, proto: h.proto(),
+		x.log(&logRequest{typ: "http", tls: cc.tls, remote: cc.remote, method: h.method, host: h.host, uri: h.target, proto: h.proto(),
 			userAgent: h.userAgent, received: int64(len(h.raw)) + ex.bodyIn, sent: ex.out, code: code}, &ex)
 	}
 	return keep, false

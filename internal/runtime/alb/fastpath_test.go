@@ -3,6 +3,7 @@ package alb
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -677,4 +678,63 @@ func BenchmarkListener(b *testing.B) {
 		defer s.Close()
 		run(b, func(ln net.Listener) { go s.Serve(ln) })
 	})
+}
+
+// TestDataPathTLS: an HTTPS listener forwards HTTP/1.1 on the data path
+// as the full path does (X-Forwarded-Proto https, the session in the
+// access log), and an HTTP/2 client, by ALPN, is served by the fallback
+// over HTTP/2.
+func TestDataPathTLS(t *testing.T) {
+	e := newEchoTarget(t)
+	var logged lockedBuilder
+	x := plainListener(t, 5*time.Second, Options{TLS: true, AccessLog: NewAccessLog(&logged)})
+	x.Register("tg", "echo", e.addr())
+	full := httptest.NewUnstartedServer(x)
+	full.EnableHTTP2 = true
+	full.StartTLS()
+	defer full.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Current: func() *Listener { return x }, Fallback: &http.Server{Handler: x}, TLS: full.TLS.Clone()}
+	go s.Serve(ln)
+	defer s.Close()
+	h2 := full.Client()
+	roots := h2.Transport.(*http.Transport).TLSClientConfig.RootCAs
+	h1 := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+	var got [2]exchangeResult
+	for i, base := range []string{full.URL, "https://" + ln.Addr().String()} {
+		req := mustRequest(t, "GET", base+"/tls?q=1")
+		req.Host = "api.internal"
+		req.Header.Set("X-Forwarded-For", "203.0.113.9")
+		got[i] = do(t, h1, req)
+	}
+	if diff := cmp.Diff(got[0], got[1]); diff != "" || !strings.Contains(got[1].Body, `"X-Forwarded-Proto":["https"]`) {
+		t.Errorf("full path (-) and data path (+) over TLS differ:\n%s\n%s", diff, got[1].Body)
+	}
+	if n := s.HandedOver(); n != 0 {
+		t.Errorf("%d connections handed over; HTTP/1.1 over TLS is the data path's", n)
+	}
+	for deadline := time.Now().Add(5 * time.Second); strings.Count(logged.String(), "\n") < 2 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	lines := strings.Split(strings.TrimSuffix(logged.String(), "\n"), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d access-log lines; want 2", len(lines))
+	}
+	a, b := splitLogLine(t, lines[0]), splitLogLine(t, lines[1])
+	for _, f := range []string{"type", "ssl_protocol", "ssl_cipher", "request", "elb_status_code"} {
+		if a[f] != b[f] || b[f] == "-" {
+			t.Errorf("%s: %q on the full path, %q on the data path", f, a[f], b[f])
+		}
+	}
+	resp, err := h2.Get("https://" + ln.Addr().String() + "/h2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.ProtoMajor != 2 || resp.StatusCode != 200 || s.HandedOver() != 1 {
+		t.Errorf("an HTTP/2 client: %s %d, %d handed over; want HTTP/2 200 from the fallback", resp.Proto, resp.StatusCode, s.HandedOver())
+	}
 }

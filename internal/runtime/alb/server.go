@@ -3,6 +3,7 @@ package alb
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/http"
@@ -15,13 +16,14 @@ import (
 
 var errTooManyFiles = syscall.EMFILE
 
-// Server serves a plain-HTTP listener's connections with the listener's
-// own HTTP/1.1 data path (fastpath.go), which costs a third of what
-// net/http's server and reverse proxy spend per request. A request the
-// data path does not take (see Listener.serveFast) hands its connection,
-// from that request on, to Fallback, a net/http server whose handler is
-// the listener's ServeHTTP: every request gets ALB's semantics one way or
-// the other.
+// Server serves a listener's connections with the listener's own
+// HTTP/1.1 data path (fastpath.go), which costs half of what net/http's
+// server and reverse proxy spend per request. A request the data path
+// does not take (see Listener.serveFast) hands its connection, from that
+// request on, to Fallback, a net/http server whose handler is the
+// listener's ServeHTTP: every request gets ALB's semantics one way or the
+// other. With TLS set, connections that negotiate HTTP/2 go to Fallback
+// whole.
 type Server struct {
 	// Current returns the listener serving now; a reload swaps it.
 	Current func() *Listener
@@ -34,6 +36,9 @@ type Server struct {
 	// OnConn, when set, is told of each client connection opened (+1)
 	// and closed (-1), also of connections handed to Fallback.
 	OnConn func(delta int)
+	// TLS, when set, terminates TLS (an HTTPS listener); Fallback must
+	// then have no TLS configuration of its own either.
+	TLS *tls.Config
 
 	start   sync.Once
 	handoff *connQueue
@@ -84,6 +89,23 @@ func (s *Server) init() {
 	s.start.Do(func() {
 		s.handoff = &connQueue{ch: make(chan net.Conn), done: make(chan struct{})}
 		s.conns = map[net.Conn]bool{}
+		if s.HeaderTimeout <= 0 {
+			s.HeaderTimeout = 10 * time.Second
+		}
+		if s.IdleTimeout <= 0 {
+			s.IdleTimeout = 60 * time.Second // ALB's default
+		}
+		// An HTTP/2 connection is handed over as the *tls.Conn itself (the
+		// only kind net/http serves HTTP/2 on): it is counted out here.
+		prior := s.Fallback.ConnState
+		s.Fallback.ConnState = func(c net.Conn, st http.ConnState) {
+			if _, raw := c.(*tls.Conn); raw && (st == http.StateClosed || st == http.StateHijacked) {
+				s.count(-1)
+			}
+			if prior != nil {
+				prior(c, st)
+			}
+		}
 		go func() { _ = s.Fallback.Serve(s.handoff) }()
 	})
 }
@@ -190,7 +212,9 @@ type clientConn struct {
 	src      netip.Addr
 	clientIP string
 	remote   string
-	head     reqHead
+	// tls is the session of an HTTPS connection.
+	tls  *tls.ConnectionState
+	head reqHead
 	// scratch builds the upstream request head.
 	scratch []byte
 }
@@ -206,7 +230,27 @@ var (
 
 func (s *Server) serveConn(c net.Conn) {
 	s.count(1)
-	cc := &clientConn{c: c, br: clientReaders.Get().(*bufio.Reader), bw: clientWriters.Get().(*bufio.Writer)}
+	var state *tls.ConnectionState
+	if s.TLS != nil {
+		tc := tls.Server(c, s.TLS)
+		c.SetDeadline(time.Now().Add(s.HeaderTimeout)) // as net/http bounds the handshake
+		if err := tc.Handshake(); err != nil {
+			c.Close()
+			s.count(-1)
+			return
+		}
+		c.SetDeadline(time.Time{})
+		st := tc.ConnectionState()
+		if st.NegotiatedProtocol == "h2" {
+			if !s.give(tc) {
+				tc.Close()
+				s.count(-1)
+			}
+			return
+		}
+		c, state = tc, &st
+	}
+	cc := &clientConn{c: c, tls: state, br: clientReaders.Get().(*bufio.Reader), bw: clientWriters.Get().(*bufio.Writer)}
 	cc.br.Reset(c)
 	cc.bw.Reset(c)
 	cc.remote = c.RemoteAddr().String()
@@ -266,10 +310,14 @@ func (s *Server) serveConn(c net.Conn) {
 // handOver gives the connection, with what its reader holds, to the
 // fallback server; it reports whether the fallback took it.
 func (s *Server) handOver(cc *clientConn) bool {
-	hc := &handedConn{Conn: cc.c, r: cc.br, done: func() { s.count(-1) }}
+	return s.give(&handedConn{Conn: cc.c, r: cc.br, done: func() { s.count(-1) }})
+}
+
+// give hands c to the fallback; it reports whether the fallback took it.
+func (s *Server) give(c net.Conn) bool {
 	s.handed.Add(1)
 	select {
-	case s.handoff.ch <- hc:
+	case s.handoff.ch <- c:
 		return true
 	case <-s.handoff.done:
 		s.handed.Add(-1)

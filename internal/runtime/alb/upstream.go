@@ -207,7 +207,11 @@ func (x *Listener) upstreamHead(cc *clientConn, trace string) []byte {
 		}
 		b = append(append(b, cc.clientIP...), "\r\n"...)
 	}
-	b = append(b, "X-Forwarded-Proto: http\r\nX-Forwarded-Port: "...)
+	if x.tls {
+		b = append(b, "X-Forwarded-Proto: https\r\nX-Forwarded-Port: "...)
+	} else {
+		b = append(b, "X-Forwarded-Proto: http\r\nX-Forwarded-Port: "...)
+	}
 	b = strconv.AppendInt(b, int64(x.l.Port), 10)
 	b = append(b, "\r\nX-Amzn-Trace-Id: "...)
 	b = append(append(b, trace...), "\r\n"...)

@@ -132,34 +132,27 @@ type servedNLB struct {
 	cancel context.CancelFunc
 }
 
-// server is a load balancer listener's server: net/http's for HTTPS, the
-// listener's own data path for HTTP.
+// server is a load balancer listener's server.
 type server interface {
 	Shutdown(context.Context) error
 	Close() error
 }
 
-// serveALB starts serving s on ln: HTTPS with net/http (HTTP/2 by ALPN),
-// HTTP with the listener's own HTTP/1.1 data path, which hands what it
-// does not serve to net/http.
+// serveALB starts serving s on ln with the listener's own HTTP/1.1 data
+// path, which hands what it does not serve (HTTP/2 by ALPN among it) to
+// net/http.
 func (rt *Runtime) serveALB(s *servedALB, ln net.Listener) server {
 	conns := rt.lbMetrics.Connections.WithLabelValues(s.lb.Name, strconv.Itoa(s.l.Port))
 	idle := time.Duration(s.lb.IdleTimeout)
 	if idle <= 0 {
 		idle = 60 * time.Second
 	}
+	var cfg *tls.Config
 	if s.l.Protocol == "HTTPS" {
-		cfg := &tls.Config{Certificates: rt.certs, NextProtos: []string{"h2", "http/1.1"}, MinVersion: tls.VersionTLS12}
-		return serve(ln, s, cfg, func(_ net.Conn, st http.ConnState) {
-			switch st {
-			case http.StateNew:
-				conns.Inc()
-			case http.StateClosed, http.StateHijacked:
-				conns.Dec()
-			}
-		}, rt.opt.ReadHeaderTimeout, idle)
+		cfg = &tls.Config{Certificates: rt.certs, NextProtos: []string{"h2", "http/1.1"}, MinVersion: tls.VersionTLS12}
 	}
 	srv := &alb.Server{
+		TLS:           cfg,
 		Current:       s.x.Load,
 		Fallback:      &http.Server{Handler: s, ReadHeaderTimeout: rt.opt.ReadHeaderTimeout, IdleTimeout: idle},
 		HeaderTimeout: rt.opt.ReadHeaderTimeout,
@@ -234,7 +227,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	mux.HandleFunc("PUT /faults/{task}", rt.setFaults)
 	mux.HandleFunc("DELETE /faults/{task}", rt.setFaults)
 	mux.Handle("/", rt.reg)
-	rt.admin = serve(adminLn, mux, nil, nil, 10*time.Second, 60*time.Second)
+	rt.admin = serveAdmin(adminLn, mux)
 
 	certs, caPEM, err := localCA(time.Now())
 	if err != nil {

@@ -10,7 +10,6 @@ package up
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -256,13 +255,9 @@ func serveTask(ln net.Listener, h http.Handler) *http.Server {
 	return srv
 }
 
-// serve runs an HTTP server on ln, with TLS when cfg is set, telling
-// state (when set) of each connection's changes.
-func serve(ln net.Listener, h http.Handler, cfg *tls.Config, state func(net.Conn, http.ConnState), headerTimeout, idle time.Duration) *http.Server {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: headerTimeout, IdleTimeout: idle, TLSConfig: cfg, ConnState: state}
-	if cfg != nil {
-		ln = tls.NewListener(ln, cfg)
-	}
+// serveAdmin runs the admin API's server on ln.
+func serveAdmin(ln net.Listener, h http.Handler) *http.Server {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
 	go func() { _ = srv.Serve(ln) }() // Serve returns when Shutdown closes ln
 	return srv
 }
