@@ -64,6 +64,7 @@ type Runtime struct {
 	tasks     map[string]*task          // by task ID
 	workloads map[string]*workload      // the built-in tasks, for the fault API
 	albs      map[string]*servedALB     // by listenerKey
+	gateway   atomic.Pointer[gateway]   // the design's GWLB, for tasks' calls
 	nlbs      map[string]*servedNLB     // by listenerKey
 	logs      map[string]*alb.AccessLog // by load balancer name
 	files     []*os.File
@@ -520,7 +521,9 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 		p.s = &servedNLB{udp: pc, tcp: p.tcp, addr: pc.LocalAddr().String()}
 	}
 
-	// 3. Swap. Cloud Map first, so new tasks are found as they start.
+	// 3. Swap. Cloud Map first, so new tasks are found as they start;
+	// the tasks' calls read the gateway as they dial.
+	rt.gateway.Store(gw)
 	rt.reg.Reconfigure(d)
 	for _, ns := range d.Namespaces {
 		for _, s := range ns.Services {
@@ -794,7 +797,7 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *task
 		}
 		go serveTCP(ln, t.ID)
 	default:
-		w := newWorkload(rt.ctx, s.Name, t.ID, newClients(t.Addr, rt.roots))
+		w := newWorkload(rt.ctx, s.Name, t.ID, newClients(t.Addr, rt.roots, rt.taskDialer(t.Addr)))
 		for _, tg := range d.TargetGroups {
 			if tg.Service == s.Name && tg.Health.Path != "" {
 				w.health[tg.Health.Path] = true

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"slices"
 	"sync"
 	"time"
 
@@ -57,17 +58,82 @@ func newGateway(d *design.Design, byService map[string][]Task, designed map[stri
 
 // inspected reports whether the design sends traffic from subnet to dst
 // through a GWLB endpoint: the longest route of the subnet's route table
-// that matches dst targets one.
+// that matches dst targets one, or targets a Transit Gateway whose route
+// for dst (in the table associated with the subnet's VPC attachment)
+// leads to an attachment whose subnets route dst to one. That is the
+// hub-spoke east_west path: spoke, Transit Gateway, the hub's transit
+// subnets, the GWLB endpoint.
 func inspected(d *design.Design, subnet string, dst netip.Addr) bool {
-	table := ""
-	for _, v := range d.VPCs {
-		for _, s := range v.Subnets {
-			if s.ID == subnet {
-				table = s.RouteTable
+	vpc, table := subnetTable(d, subnet)
+	kind, target := longestRoute(d, table, dst)
+	if kind == design.TargetGWLBEndpoint {
+		return true
+	}
+	if kind != design.TargetTransitGateway {
+		return false
+	}
+	for _, tgw := range d.TransitGateways {
+		if tgw.ID != target {
+			continue
+		}
+		from := ""
+		for _, a := range tgw.Attachments {
+			if a.VPC == vpc {
+				from = a.ID
+			}
+		}
+		next, best := "", -1
+		for _, rt := range tgw.RouteTables {
+			if !slices.Contains(rt.Associations, from) {
+				continue
+			}
+			for _, r := range rt.Routes {
+				if r.Destination.Contains(dst) && r.Destination.Bits() > best {
+					next, best = r.Attachment, r.Destination.Bits()
+				}
+			}
+		}
+		for _, a := range tgw.Attachments {
+			if a.ID != next || a.VPC == vpc || len(a.Subnets) == 0 {
+				continue
+			}
+			_, t := subnetTable(d, a.Subnets[0])
+			if k, _ := longestRoute(d, t, dst); k == design.TargetGWLBEndpoint {
+				return true
 			}
 		}
 	}
-	best, kind := -1, ""
+	return false
+}
+
+// subnetTable returns a subnet's VPC and route table.
+func subnetTable(d *design.Design, subnet string) (vpc, table string) {
+	for _, v := range d.VPCs {
+		for _, s := range v.Subnets {
+			if s.ID == subnet {
+				return v.ID, s.RouteTable
+			}
+		}
+	}
+	return "", ""
+}
+
+// subnetOf returns the subnet whose CIDR holds a designed address.
+func subnetOf(d *design.Design, a netip.Addr) string {
+	for _, v := range d.VPCs {
+		for _, s := range v.Subnets {
+			if s.CIDR.Contains(a) {
+				return s.ID
+			}
+		}
+	}
+	return ""
+}
+
+// longestRoute returns the kind and target of a route table's longest
+// route to dst.
+func longestRoute(d *design.Design, table string, dst netip.Addr) (kind, target string) {
+	best := -1
 	for _, v := range d.VPCs {
 		for _, rt := range v.RouteTables {
 			if rt.ID != table {
@@ -75,12 +141,28 @@ func inspected(d *design.Design, subnet string, dst netip.Addr) bool {
 			}
 			for _, r := range rt.Routes {
 				if r.Destination.IsValid() && r.Destination.Contains(dst) && r.Destination.Bits() > best {
-					best, kind = r.Destination.Bits(), r.TargetKind
+					best, kind, target = r.Destination.Bits(), r.TargetKind, r.Target
 				}
 			}
 		}
 	}
-	return kind == "gwlb_endpoint"
+	return kind, target
+}
+
+// taskDialer is how a task calls its dependencies: from its own address,
+// through an appliance where the design inspects the path from its subnet
+// (east_west), with the gateway current at each dial.
+func (rt *Runtime) taskDialer(taskAddr string) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, _, _ := net.SplitHostPort(taskAddr)
+	src, _ := netip.ParseAddr(host)
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		g := rt.gateway.Load()
+		subnet := ""
+		if g != nil {
+			subnet = subnetOf(g.d, g.designed[taskAddr])
+		}
+		return g.dialerFrom(subnet)(ctx, network, addr, src)
+	}
 }
 
 // dialer returns how a load balancer in subnet reaches its targets:

@@ -2,6 +2,8 @@ package up
 
 import (
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"runtime"
@@ -120,6 +122,74 @@ func TestInspectionBehindTheNLB(t *testing.T) {
 func (rt *Runtime) taskAt(addr string) string {
 	for _, tk := range rt.Tasks {
 		if tk.Addr == addr {
+			return tk.ID
+		}
+	}
+	return ""
+}
+
+// TestInspectionEastWest: with east_west inspection, the portal's calls
+// to identity in the shared spoke turn through the hub's appliances
+// (spoke, Transit Gateway, hub transit subnets, GWLB endpoint), which see
+// a portal task as the source and an identity task as the destination;
+// without it they go direct.
+func TestInspectionEastWest(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("inspection follows designed addresses, which need Linux's loopback twins")
+	}
+	src, err := os.ReadFile("../../../examples/hub-spoke.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, eastWest := range []bool{true, false} {
+		spec := string(src)
+		if eastWest {
+			spec = strings.Replace(spec, "flows: [ingress, egress]", "flows: [ingress, egress, east_west]", 1)
+		}
+		d := plantest.Design(t, fmt.Sprintf("hub-spoke-ew-%v.yaml", eastWest), []byte(spec))
+		rt := startDesign(t, d, Options{Ephemeral: true})
+		e := entry(t, rt, design.InternetFacing, "HTTPS")
+		c := client(t, rt)
+		for range 3 {
+			resp, err := c.Get("https://" + e.Addr + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tree Call
+			err = json.NewDecoder(resp.Body).Decode(&tree)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != http.StatusOK {
+				t.Fatalf("east_west %v: %s %v", eastWest, resp.Status, err)
+			}
+			checkTree(t, d, tree, map[string]bool{})
+		}
+		seen := false
+		for _, m := range metrics(t, rt)["netwright_appliance_flows_total"].GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.Label {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if strings.HasPrefix(rt.taskAt(labels["destination"]), "identity-") {
+				seen = true
+				if from := rt.taskAtIP(labels["source"]); !strings.HasPrefix(from, "portal-") {
+					t.Errorf("a flow to identity from %q (%s); want a portal task", from, labels["source"])
+				}
+			}
+		}
+		if seen != eastWest {
+			t.Errorf("east_west inspection %v: an appliance saw portal's calls to identity: %v", eastWest, seen)
+		}
+	}
+}
+
+// taskAtIP names the task at an address with or without its port.
+func (rt *Runtime) taskAtIP(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	for _, tk := range rt.Tasks {
+		if h, _, _ := net.SplitHostPort(tk.Addr); h == host {
 			return tk.ID
 		}
 	}

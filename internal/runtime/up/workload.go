@@ -291,8 +291,11 @@ func (w *workload) call(ctx context.Context, d dependency, depth int) (c Call) {
 // clients are a task's connections to its dependencies, all made from
 // the task's own address.
 type clients struct {
-	dialer *net.Dialer
-	roots  *x509.CertPool // the local CA, for HTTPS listeners
+	// dial connects from the task's address (through an appliance where
+	// the design inspects the path); src is that address.
+	dial  func(ctx context.Context, network, addr string) (net.Conn, error)
+	src   net.IP
+	roots *x509.CertPool // the local CA, for HTTPS listeners
 	// http1 speaks HTTP/1.1 (and WebSocket); http2 speaks HTTP/2, by
 	// prior knowledge without TLS and through ALPN with it.
 	http1, http2 *http.Client
@@ -300,17 +303,13 @@ type clients struct {
 	grpc         map[string]*grpc.ClientConn // by scheme and address
 }
 
-func newClients(addr string, roots *x509.CertPool) *clients {
+func newClients(addr string, roots *x509.CertPool, dial func(ctx context.Context, network, addr string) (net.Conn, error)) *clients {
 	host, _, _ := net.SplitHostPort(addr)
-	c := &clients{
-		dialer: &net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(host)}},
-		roots:  roots,
-		grpc:   map[string]*grpc.ClientConn{},
-	}
+	c := &clients{dial: dial, src: net.ParseIP(host), roots: roots, grpc: map[string]*grpc.ClientConn{}}
 	tlsCfg := &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
-	h1 := &http.Transport{DialContext: c.dialer.DialContext, TLSClientConfig: tlsCfg, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second, Protocols: new(http.Protocols)}
+	h1 := &http.Transport{DialContext: c.dial, TLSClientConfig: tlsCfg, MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second, Protocols: new(http.Protocols)}
 	h1.Protocols.SetHTTP1(true)
-	h2 := &http.Transport{DialContext: c.dialer.DialContext, TLSClientConfig: tlsCfg, IdleConnTimeout: 90 * time.Second, Protocols: new(http.Protocols)}
+	h2 := &http.Transport{DialContext: c.dial, TLSClientConfig: tlsCfg, IdleConnTimeout: 90 * time.Second, Protocols: new(http.Protocols)}
 	h2.Protocols.SetHTTP2(true)
 	h2.Protocols.SetUnencryptedHTTP2(true)
 	c.http1, c.http2 = &http.Client{Transport: h1}, &http.Client{Transport: h2}
@@ -390,7 +389,7 @@ func (c *clients) grpcConn(addr string, secure bool) (*grpc.ClientConn, error) {
 		creds = credentials.NewTLS(&tls.Config{RootCAs: c.roots, MinVersion: tls.VersionTLS12})
 	}
 	conn, err := grpc.NewClient("passthrough:///"+addr, grpc.WithTransportCredentials(creds),
-		grpc.WithContextDialer(func(ctx context.Context, a string) (net.Conn, error) { return c.dialer.DialContext(ctx, "tcp", a) }))
+		grpc.WithContextDialer(func(ctx context.Context, a string) (net.Conn, error) { return c.dial(ctx, "tcp", a) }))
 	if err != nil {
 		return nil, err
 	}
@@ -419,7 +418,7 @@ func (c *clients) callWebSocket(ctx context.Context, d dependency, addr string, 
 
 // callTCP connects; a data store's or TCP service's task writes its ID.
 func (c *clients) callTCP(ctx context.Context, addr string) (string, error) {
-	conn, err := c.dialer.DialContext(ctx, "tcp", addr)
+	conn, err := c.dial(ctx, "tcp", addr)
 	if err != nil {
 		return "", err
 	}
@@ -439,8 +438,13 @@ func readID(ctx context.Context, conn net.Conn) string {
 // callTLS connects with TLS, trusting the local CA; a TLS service's task
 // writes its ID.
 func (c *clients) callTLS(ctx context.Context, addr string) (string, error) {
-	conn, err := (&tls.Dialer{NetDialer: c.dialer, Config: &tls.Config{RootCAs: c.roots, ServerName: "localhost", MinVersion: tls.VersionTLS12}}).DialContext(ctx, "tcp", addr)
+	raw, err := c.dial(ctx, "tcp", addr)
 	if err != nil {
+		return "", err
+	}
+	conn := tls.Client(raw, &tls.Config{RootCAs: c.roots, ServerName: "localhost", MinVersion: tls.VersionTLS12})
+	if err := conn.HandshakeContext(ctx); err != nil {
+		raw.Close()
 		return "", err
 	}
 	return readID(ctx, conn), nil
@@ -448,7 +452,7 @@ func (c *clients) callTLS(ctx context.Context, addr string) (string, error) {
 
 // callUDP sends one datagram; a UDP service's task answers with its ID.
 func (c *clients) callUDP(ctx context.Context, addr string) (string, error) {
-	local := &net.UDPAddr{IP: c.dialer.LocalAddr.(*net.TCPAddr).IP}
+	local := &net.UDPAddr{IP: c.src}
 	conn, err := (&net.Dialer{LocalAddr: local}).DialContext(ctx, "udp", addr)
 	if err != nil {
 		return "", err
