@@ -11,12 +11,14 @@
 #   - L4: wrk through netwright's NLB TCP listener and HAProxy mode tcp;
 #   - DNS: dnsperf against netwright's Cloud Map DNS server.
 # Each measurement is taken ROUNDS times (default 3) with the peers
-# alternating, and the median is reported.
+# alternating, and the median is reported. ONLY=l4 measures the L4
+# saturation pair alone (each round's ratio printed), for a closer look.
 # Usage: bash bench/gateway.sh   (from the repository root; installs the
 # peers with apt-get when they are missing, so it wants root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
+ONLY=${ONLY:-}
 DURATION=${DURATION:-10}
 tmp=$(mktemp -d)
 pids=()
@@ -118,17 +120,24 @@ saturate() { # url -> requests/s
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-for name in "${!url[@]}"; do wrk -t1 -c64 -d2s "${url[$name]}" >/dev/null; done # warm up
+names="netwright haproxy nginx netwright-l4 haproxy-l4"
+[ "$ONLY" = l4 ] && names="netwright-l4 haproxy-l4"
+for name in $names; do wrk -t1 -c64 -d2s "${url[$name]}" >/dev/null; done # warm up
 for round in $(seq "$ROUNDS"); do
-  for name in netwright haproxy nginx netwright-l4 haproxy-l4; do
+  for name in $names; do
     echo "$(saturate "${url[$name]}")" >>"$tmp/sat-$name"
   done
 done
 echo
 echo "saturation, wrk -t1 -c64 -d${DURATION}s, median of $ROUNDS (requests/s):"
-for name in netwright haproxy nginx netwright-l4 haproxy-l4; do
+for name in $names; do
   printf "  %-14s %8d   (runs: %s)\n" "$name" "$(median <"$tmp/sat-$name")" "$(paste -sd' ' "$tmp/sat-$name")"
 done
+if [ "$ONLY" = l4 ]; then
+  ratios=$(paste -d' ' "$tmp/sat-netwright-l4" "$tmp/sat-haproxy-l4" | awk '{printf "%.2f\n", $1 / $2}')
+  echo "  L4 ratio per round: $(echo "$ratios" | paste -sd' '), median $(echo "$ratios" | median)"
+  exit 0
+fi
 
 echo
 echo "half of saturation, open loop (bench/loadgen, 64 connections, ${DURATION}s), median of $ROUNDS:"

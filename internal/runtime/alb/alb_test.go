@@ -559,11 +559,12 @@ func TestDropInvalidHeaderFields(t *testing.T) {
 	}
 }
 
-// BenchmarkForward measures one forwarded request through the listener,
-// with metrics and the access log on, to a real backend over loopback.
-func BenchmarkForward(b *testing.B) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
-	defer srv.Close()
+// benchListener is an HTTP listener that forwards everything to one
+// target, a backend answering "ok", with metrics on.
+func benchListener(b *testing.B, opt Options) *Listener {
+	b.Helper()
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	b.Cleanup(backend.Close)
 	lb := &design.LoadBalancer{ID: "alb-bench", Name: "alb-bench", Type: design.ALB}
 	l := &design.Listener{ID: "lst", Port: 80, Protocol: "HTTP",
 		DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg", Weight: 1}}}}
@@ -572,12 +573,22 @@ func BenchmarkForward(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	x, err := New(lb, l, tgs, Options{Metrics: m, AccessLog: NewAccessLog(io.Discard)})
+	opt.Metrics = m
+	x, err := New(lb, l, tgs, opt)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer x.Close()
-	x.Register("tg", "a", srv.Listener.Addr().String())
+	b.Cleanup(x.Close)
+	if err := x.Register("tg", "a", backend.Listener.Addr().String()); err != nil {
+		b.Fatal(err)
+	}
+	return x
+}
+
+// BenchmarkForward measures one forwarded request through the listener,
+// with metrics and the access log on, to a real backend over loopback.
+func BenchmarkForward(b *testing.B) {
+	x := benchListener(b, Options{AccessLog: NewAccessLog(io.Discard)})
 	req := httptest.NewRequest(http.MethodGet, "http://bench.local/api/orders?id=1", nil)
 	req.RemoteAddr = "127.0.0.1:40000"
 	b.ReportAllocs()

@@ -620,22 +620,7 @@ func (l *lockedBuilder) String() string {
 // server with ServeHTTP, side by side. Allocations include the backend's
 // (the client's are none).
 func BenchmarkListener(b *testing.B) {
-	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
-	defer backend.Close()
-	lb := &design.LoadBalancer{ID: "alb-bench", Name: "alb-bench", Type: design.ALB}
-	l := &design.Listener{ID: "lst", Port: 80, Protocol: "HTTP",
-		DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg", Weight: 1}}}}
-	tgs := []design.TargetGroup{{ID: "tg", Port: 8080, Protocol: "HTTP", Algorithm: "least_outstanding_requests", Health: health("/health")}}
-	m, err := NewMetrics(prometheus.NewRegistry())
-	if err != nil {
-		b.Fatal(err)
-	}
-	x, err := New(lb, l, tgs, Options{Metrics: m})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer x.Close()
-	x.Register("tg", "a", backend.Listener.Addr().String())
+	x := benchListener(b, Options{})
 	req := []byte("GET /api/orders?id=1 HTTP/1.1\r\nHost: bench.local\r\nUser-Agent: bench\r\n\r\n")
 	run := func(b *testing.B, serve func(net.Listener)) {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")

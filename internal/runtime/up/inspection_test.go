@@ -25,21 +25,7 @@ func TestInspectionThroughTheAppliance(t *testing.T) {
 		t.Skip("inspection follows designed addresses, which need Linux's loopback twins")
 	}
 	d, rt := start(t, "hub-spoke")
-	e := entry(t, rt, design.InternetFacing, "HTTPS")
-	c := client(t, rt)
-	for range 4 {
-		resp, err := c.Get("https://" + e.Addr + "/")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var tree Call
-		err = json.NewDecoder(resp.Body).Decode(&tree)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("through the inspected path: %s %v", resp.Status, err)
-		}
-		checkTree(t, d, tree, map[string]bool{})
-	}
+	callPortal(t, d, rt, 4)
 	families := metrics(t, rt)
 	f := families["netwright_appliance_flows_total"]
 	if f == nil {
@@ -71,6 +57,27 @@ func TestInspectionThroughTheAppliance(t *testing.T) {
 	}
 	if flows == 0 {
 		t.Error("no flow passed an appliance")
+	}
+}
+
+// callPortal sends n requests to the public HTTPS entry and checks that
+// each call tree follows the design.
+func callPortal(t *testing.T, d *design.Design, rt *Runtime, n int) {
+	t.Helper()
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	c := client(t, rt)
+	for range n {
+		resp, err := c.Get("https://" + e.Addr + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tree Call
+		err = json.NewDecoder(resp.Body).Decode(&tree)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("through the inspected path: %s %v", resp.Status, err)
+		}
+		checkTree(t, d, tree, map[string]bool{})
 	}
 }
 
@@ -148,21 +155,7 @@ func TestInspectionEastWest(t *testing.T) {
 		}
 		d := plantest.Design(t, fmt.Sprintf("hub-spoke-ew-%v.yaml", eastWest), []byte(spec))
 		rt := startDesign(t, d, Options{Ephemeral: true})
-		e := entry(t, rt, design.InternetFacing, "HTTPS")
-		c := client(t, rt)
-		for range 3 {
-			resp, err := c.Get("https://" + e.Addr + "/")
-			if err != nil {
-				t.Fatal(err)
-			}
-			var tree Call
-			err = json.NewDecoder(resp.Body).Decode(&tree)
-			resp.Body.Close()
-			if err != nil || resp.StatusCode != http.StatusOK {
-				t.Fatalf("east_west %v: %s %v", eastWest, resp.Status, err)
-			}
-			checkTree(t, d, tree, map[string]bool{})
-		}
+		callPortal(t, d, rt, 3)
 		seen := false
 		for _, m := range metrics(t, rt)["netwright_appliance_flows_total"].GetMetric() {
 			labels := map[string]string{}
