@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -721,5 +723,74 @@ func TestDataPathTLS(t *testing.T) {
 	resp.Body.Close()
 	if resp.ProtoMajor != 2 || resp.StatusCode != 200 || s.HandedOver() != 1 {
 		t.Errorf("an HTTP/2 client: %s %d, %d handed over; want HTTP/2 200 from the fallback", resp.Proto, resp.StatusCode, s.HandedOver())
+	}
+}
+
+// TestDataPathTargetMisbehaves: a response head past 32 KB is ALB's 502
+// on both paths;
+// a target that says Connection: close gets a new connection next time;
+// one that dies mid-body cuts the client's connection rather than
+// leaving it waiting.
+func TestDataPathTargetMisbehaves(t *testing.T) {
+	var conns atomic.Int64
+	target := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/big-head":
+			w.Header().Set("X-Big", strings.Repeat("h", 40<<10))
+		case "/close":
+			w.Header().Set("Connection", "close")
+		case "/die":
+			w.Header().Set("Content-Length", "100")
+			w.WriteHeader(200)
+			io.WriteString(w, "only part of it")
+			w.(http.Flusher).Flush()
+			c, _, _ := w.(http.Hijacker).Hijack()
+			c.Close()
+			return
+		}
+		io.WriteString(w, "ok")
+	}))
+	target.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	target.Start()
+	defer target.Close()
+	x := plainListener(t, 5*time.Second, Options{})
+	x.Register("tg", "t", target.Listener.Addr().String())
+	s, fast := serveFastPath(t, x, 5*time.Second)
+	full := httptest.NewServer(x)
+	defer full.Close()
+	for _, base := range []string{full.URL, "http://" + fast} {
+		if r := do(t, http.DefaultClient, mustRequest(t, "GET", base+"/big-head")); r.Status != 502 {
+			t.Errorf("%s: a 40 KB response head: %d; want ALB's 502 (its limit is 32 KB)", base, r.Status)
+		}
+	}
+	before := conns.Load()
+	for range 2 {
+		if r := do(t, http.DefaultClient, mustRequest(t, "GET", "http://"+fast+"/close")); r.Status != 200 {
+			t.Errorf("Connection: close from the target: %d", r.Status)
+		}
+	}
+	if n := conns.Load() - before; n != 2 {
+		t.Errorf("two requests to a target that closes opened %d connections; want 2", n)
+	}
+	c, err := net.Dial("tcp", fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, "GET /die HTTP/1.1\r\nHost: a\r\n\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(resp.Body); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("a body cut by the target: %v; want the connection ended early", err)
+	}
+	if s.HandedOver() != 0 {
+		t.Errorf("%d connections handed over", s.HandedOver())
 	}
 }

@@ -11,6 +11,10 @@ import (
 	"time"
 )
 
+// maxResponseHeader is ALB's limit on a target's whole response header:
+// past it the client gets 502.
+const maxResponseHeader = 32 << 10
+
 // Transports are the upstream clients of a listener, one per protocol
 // version a target group can speak: ALB sends HTTP1 target groups
 // HTTP/1.1 and HTTP2 and GRPC target groups HTTP/2 (without TLS here, by
@@ -26,16 +30,18 @@ func NewTransports(conns int, idle time.Duration, dial func(ctx context.Context,
 		dial = (&net.Dialer{Timeout: 10 * time.Second}).DialContext // ALB's target connect timeout
 	}
 	h1 := &http.Transport{
-		DialContext:           dial,
-		MaxIdleConns:          conns * 16,
-		MaxIdleConnsPerHost:   conns,
-		IdleConnTimeout:       idle,
-		ResponseHeaderTimeout: idle, // a target silent past the idle timeout gets 504
+		DialContext:            dial,
+		MaxResponseHeaderBytes: maxResponseHeader,
+		MaxIdleConns:           conns * 16,
+		MaxIdleConnsPerHost:    conns,
+		IdleConnTimeout:        idle,
+		ResponseHeaderTimeout:  idle, // a target silent past the idle timeout gets 504
 	}
 	h2 := &http.Transport{
-		DialContext:     dial,
-		IdleConnTimeout: idle,
-		Protocols:       new(http.Protocols),
+		DialContext:            dial,
+		MaxResponseHeaderBytes: maxResponseHeader,
+		IdleConnTimeout:        idle,
+		Protocols:              new(http.Protocols),
 	}
 	h2.Protocols.SetUnencryptedHTTP2(true)
 	return Transports{HTTP1: h1, HTTP2: h2}

@@ -24,9 +24,9 @@ type upConn struct {
 	idleSince time.Time
 }
 
-// A target's response head must fit the upstream reader: ALB answers 502
-// to a larger one.
-const upstreamBufSize = 32 << 10
+// A target's response head must fit the upstream reader, ALB's limit on
+// it: past that ALB answers 502.
+const upstreamBufSize = maxResponseHeader
 
 var (
 	upReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, upstreamBufSize) }}
