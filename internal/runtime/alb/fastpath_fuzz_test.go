@@ -2,9 +2,17 @@ package alb
 
 import (
 	"bufio"
+	"errors"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/netwright/netwright/internal/design"
 )
 
 // FuzzRequestHead: a head the data path takes, net/http takes too, and
@@ -80,6 +88,71 @@ func FuzzResponseHead(f *testing.F) {
 		chunked := len(resp.TransferEncoding) == 1 && resp.TransferEncoding[0] == "chunked"
 		if !r.noBody && (chunked != r.chunked || !r.chunked && r.contentLength != resp.ContentLength) {
 			t.Errorf("%q: chunked=%v length %d; net/http %v %d", raw[:end], r.chunked, r.contentLength, resp.TransferEncoding, resp.ContentLength)
+		}
+	})
+}
+
+// FuzzServeConn sends any bytes to a listener's data path, as a client
+// would on one connection: it must answer or close within its timeouts,
+// never panic, and keep serving the next connection.
+func FuzzServeConn(f *testing.F) {
+	for _, s := range []string{
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+		"POST /p HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+		"POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nshort",
+		"GET /fixed HTTP/1.1\r\nHost: a\r\n\r\n",
+		"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nX: \x00\r\n\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "ok")
+	}))
+	defer target.Close()
+	lb := &design.LoadBalancer{ID: "alb-fuzz", Name: "alb-fuzz", Type: design.ALB}
+	l := &design.Listener{ID: "lst", Port: 80, Protocol: "HTTP",
+		DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg", Weight: 1}}},
+		Rules:         []design.ListenerRule{{Priority: 1, Conditions: design.Conditions{Path: "/fixed"}, Action: design.Action{Type: design.ActionFixed, StatusCode: 200, Body: "fixed"}}}}
+	x, err := New(lb, l, []design.TargetGroup{{ID: "tg", Port: 80, Protocol: "HTTP", Health: health("/health")}}, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer x.Close()
+	x.Register("tg", "t", target.Listener.Addr().String())
+	s := &Server{Current: func() *Listener { return x }, Fallback: &http.Server{Handler: x, ReadHeaderTimeout: 200 * time.Millisecond},
+		HeaderTimeout: 200 * time.Millisecond, IdleTimeout: 200 * time.Millisecond}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		f.Fatal(err)
+	}
+	go s.Serve(ln)
+	defer s.Close()
+	f.Fuzz(func(t *testing.T, in []byte) {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		c.Write(in)
+		c.(*net.TCPConn).CloseWrite()
+		if _, err := io.Copy(io.Discard, c); err != nil && !errors.Is(err, syscall.ECONNRESET) {
+			t.Fatalf("the connection neither answered nor closed: %v", err)
+		}
+		// The server still serves.
+		c2, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c2.Close()
+		c2.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c2, "GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(c2), nil)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("after %q the next request got %v %v", in, resp, err)
 		}
 	})
 }
