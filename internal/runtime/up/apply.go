@@ -133,10 +133,9 @@ type servedNLB struct {
 	cancel context.CancelFunc
 }
 
-// server is a load balancer listener's server.
+// server is a load balancer listener's server, or the admin API's.
 type server interface {
 	Shutdown(context.Context) error
-	Close() error
 }
 
 // serveALB starts serving s on ln with the listener's own HTTP/1.1 data
