@@ -794,3 +794,21 @@ func TestDataPathTargetMisbehaves(t *testing.T) {
 		t.Errorf("%d connections handed over", s.HandedOver())
 	}
 }
+
+// TestServerSetTLS: a listener that turns from HTTP to HTTPS on a reload
+// keeps its socket; connections accepted after SetTLS get TLS.
+func TestServerSetTLS(t *testing.T) {
+	e := newEchoTarget(t)
+	x := plainListener(t, 5*time.Second, Options{})
+	x.Register("tg", "echo", e.addr())
+	s, fast := serveFastPath(t, x, 5*time.Second)
+	if r := do(t, http.DefaultClient, mustRequest(t, "GET", "http://"+fast+"/plain")); r.Status != 200 {
+		t.Fatalf("plain HTTP: %d", r.Status)
+	}
+	secure := httptest.NewTLSServer(x)
+	defer secure.Close()
+	s.SetTLS(secure.TLS.Clone())
+	if r := do(t, secure.Client(), mustRequest(t, "GET", "https://"+fast+"/secure")); r.Status != 200 {
+		t.Errorf("HTTPS after SetTLS: %d", r.Status)
+	}
+}

@@ -37,8 +37,9 @@ type Server struct {
 	// and closed (-1), also of connections handed to Fallback.
 	OnConn func(delta int)
 	// TLS, when set, terminates TLS (an HTTPS listener); Fallback must
-	// then have no TLS configuration of its own either.
+	// have no TLS configuration of its own. SetTLS replaces it.
 	TLS *tls.Config
+	tls atomic.Pointer[tls.Config]
 
 	start   sync.Once
 	handoff *connQueue
@@ -89,6 +90,9 @@ func (s *Server) init() {
 	s.start.Do(func() {
 		s.handoff = &connQueue{ch: make(chan net.Conn), done: make(chan struct{})}
 		s.conns = map[net.Conn]bool{}
+		if s.TLS != nil && s.tls.Load() == nil {
+			s.tls.Store(s.TLS)
+		}
 		if s.HeaderTimeout <= 0 {
 			s.HeaderTimeout = 10 * time.Second
 		}
@@ -157,6 +161,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		case <-tick.C:
 		}
 	}
+}
+
+// SetTLS changes the TLS configuration connections accepted from now on
+// get (nil: plain HTTP), for a listener whose protocol changes between
+// HTTP and HTTPS on a reload.
+func (s *Server) SetTLS(cfg *tls.Config) {
+	s.init()
+	s.tls.Store(cfg)
 }
 
 // HandedOver counts the connections given to Fallback.
@@ -231,8 +243,8 @@ var (
 func (s *Server) serveConn(c net.Conn) {
 	s.count(1)
 	var state *tls.ConnectionState
-	if s.TLS != nil {
-		tc := tls.Server(c, s.TLS)
+	if cfg := s.tls.Load(); cfg != nil {
+		tc := tls.Server(c, cfg)
 		c.SetDeadline(time.Now().Add(s.HeaderTimeout)) // as net/http bounds the handshake
 		if err := tc.Handshake(); err != nil {
 			c.Close()

@@ -147,12 +147,8 @@ func (rt *Runtime) serveALB(s *servedALB, ln net.Listener) server {
 	if idle <= 0 {
 		idle = 60 * time.Second
 	}
-	var cfg *tls.Config
-	if s.l.Protocol == "HTTPS" {
-		cfg = &tls.Config{Certificates: rt.certs, NextProtos: []string{"h2", "http/1.1"}, MinVersion: tls.VersionTLS12}
-	}
 	srv := &alb.Server{
-		TLS:           cfg,
+		TLS:           rt.albTLS(s.l),
 		Current:       s.x.Load,
 		Fallback:      &http.Server{Handler: s, ReadHeaderTimeout: rt.opt.ReadHeaderTimeout, IdleTimeout: idle},
 		HeaderTimeout: rt.opt.ReadHeaderTimeout,
@@ -163,11 +159,27 @@ func (rt *Runtime) serveALB(s *servedALB, ln net.Listener) server {
 	return srv
 }
 
+// albTLS is an ALB listener's TLS configuration: nil unless HTTPS.
+func (rt *Runtime) albTLS(l *design.Listener) *tls.Config {
+	if l.Protocol != "HTTPS" {
+		return nil
+	}
+	return &tls.Config{Certificates: rt.certs, NextProtos: []string{"h2", "http/1.1"}, MinVersion: tls.VersionTLS12}
+}
+
 // listenerKey names a served listener across reloads: a load balancer
-// of the same type and name, on the same port with the same protocol
-// (a socket serves one protocol: TLS or not, TCP or UDP).
+// of the same type and name, on the same port with the same sockets (TCP,
+// UDP or both). A protocol change that keeps them (HTTP and HTTPS, TCP and
+// TLS) is served in place: the new listener decides TLS per connection.
 func listenerKey(lb *design.LoadBalancer, l *design.Listener) string {
-	return lb.Type + "/" + lb.Name + ":" + strconv.Itoa(l.Port) + "/" + l.Protocol
+	sockets := "tcp"
+	switch l.Protocol {
+	case "UDP":
+		sockets = "udp"
+	case "TCP_UDP":
+		sockets = "tcp+udp"
+	}
+	return lb.Type + "/" + lb.Name + ":" + strconv.Itoa(l.Port) + "/" + sockets
 }
 
 var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "websocket": true}
@@ -579,6 +591,8 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 		go p.x.RunHealthChecks(hctx)
 		if s.srv == nil {
 			s.srv = rt.serveALB(s, p.ln)
+		} else {
+			s.srv.(*alb.Server).SetTLS(rt.albTLS(s.l)) // HTTP and HTTPS share a key
 		}
 		albsNow[key] = s
 		entries = append(entries, Entry{LoadBalancer: s.lb.Name, Scheme: s.lb.Scheme, Protocol: s.l.Protocol, Port: s.l.Port, Addr: s.addr})

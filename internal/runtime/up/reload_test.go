@@ -2,8 +2,10 @@ package up
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -233,7 +235,7 @@ func TestReloadOpensAndClosesListeners(t *testing.T) {
 	}
 	var opened string
 	for _, k := range ch.Opened {
-		if strings.HasPrefix(k, design.NLB+"/") && strings.HasSuffix(k, ":1883/TCP") {
+		if strings.HasPrefix(k, design.NLB+"/") && strings.HasSuffix(k, ":1883/tcp") {
 			opened = k
 		}
 	}
@@ -298,5 +300,39 @@ services:
 	}
 	if !slices.Contains(ch.Started, "web-1") || !slices.Contains(ch.Started, "api-3") {
 		t.Errorf("api got new tasks: %+v; web's command, which has their addresses in its environment, starts anew", ch)
+	}
+}
+
+// TestReloadChangesProtocolInPlace: a service that moves from TCP to TLS
+// on the same port keeps its NLB listener's socket; the listener is
+// replaced, and the next connection gets TLS.
+func TestReloadChangesProtocolInPlace(t *testing.T) {
+	broker := func(proto string) *design.Design {
+		return threeTier(t, "\ntls:\n", "\n  broker:\n    port: 1883\n    protocol: "+proto+"\n    public: true\n\ntls:\n")
+	}
+	rt := startDesign(t, broker("tcp"), Options{Ephemeral: true, TimeScale: 0.01})
+	if got := tcpAnswer(t, rt, 1883); !strings.HasPrefix(got, "broker-") {
+		t.Fatalf("over TCP: %q", got)
+	}
+	ch, err := rt.Reload(broker("tls"))
+	if err != nil {
+		t.Fatalf("reload from TCP to TLS on the same port: %v", err)
+	}
+	replaced := false
+	for _, k := range ch.Replaced {
+		replaced = replaced || strings.HasSuffix(k, ":1883/tcp")
+	}
+	if !replaced || len(ch.Opened) != 0 || len(ch.Closed) != 0 {
+		t.Errorf("changes %+v; want the 1883 listener replaced in place", ch)
+	}
+	tc, err := tls.Dial("tcp", nlbEntry(t, rt, 1883).Addr, &tls.Config{RootCAs: roots(t, rt), ServerName: "localhost"})
+	if err != nil {
+		t.Fatalf("TLS after the reload: %v", err)
+	}
+	defer tc.Close()
+	tc.SetDeadline(time.Now().Add(5 * time.Second))
+	b, _ := io.ReadAll(tc)
+	if got := strings.TrimSpace(string(b)); !strings.HasPrefix(got, "broker-") {
+		t.Errorf("TLS through the NLB after the reload answered %q; want a broker task", got)
 	}
 }
