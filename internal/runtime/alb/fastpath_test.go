@@ -716,12 +716,24 @@ func TestDataPathTLS(t *testing.T) {
 			t.Errorf("%s: %q on the full path, %q on the data path", f, a[f], b[f])
 		}
 	}
+	// A request the data path hands over (a fixed response) keeps its TLS
+	// fields in the log.
+	if r := do(t, h1, mustRequest(t, "GET", "https://"+ln.Addr().String()+"/fixed")); r.Body != "fixed" || s.HandedOver() != 1 {
+		t.Fatalf("a fixed response over TLS: %q, %d handed over", r.Body, s.HandedOver())
+	}
+	for deadline := time.Now().Add(5 * time.Second); strings.Count(logged.String(), "\n") < 3 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	lines = strings.Split(strings.TrimSuffix(logged.String(), "\n"), "\n")
+	if f := splitLogLine(t, lines[len(lines)-1]); f["ssl_protocol"] != a["ssl_protocol"] || f["actions_executed"] != "fixed-response" {
+		t.Errorf("a handed-over request over TLS logged ssl_protocol %q (%s); want %q", f["ssl_protocol"], f["actions_executed"], a["ssl_protocol"])
+	}
 	resp, err := h2.Get("https://" + ln.Addr().String() + "/h2")
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.ProtoMajor != 2 || resp.StatusCode != 200 || s.HandedOver() != 1 {
+	if resp.ProtoMajor != 2 || resp.StatusCode != 200 || s.HandedOver() != 2 {
 		t.Errorf("an HTTP/2 client: %s %d, %d handed over; want HTTP/2 200 from the fallback", resp.Proto, resp.StatusCode, s.HandedOver())
 	}
 }

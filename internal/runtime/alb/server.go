@@ -110,9 +110,31 @@ func (s *Server) init() {
 				prior(c, st)
 			}
 		}
+		// A connection handed over mid-way through TLS reaches net/http as
+		// a wrapper, which net/http cannot see the session of: the
+		// session rides in the connection's context and is put back on
+		// each request, for the access log's TLS fields.
+		priorCtx, h := s.Fallback.ConnContext, s.Fallback.Handler
+		s.Fallback.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+			if priorCtx != nil {
+				ctx = priorCtx(ctx, c)
+			}
+			if hc, ok := c.(*handedConn); ok && hc.tls != nil {
+				ctx = context.WithValue(ctx, tlsStateKey{}, hc.tls)
+			}
+			return ctx
+		}
+		s.Fallback.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if st, ok := r.Context().Value(tlsStateKey{}).(*tls.ConnectionState); ok && r.TLS == nil {
+				r.TLS = st
+			}
+			h.ServeHTTP(w, r)
+		})
 		go func() { _ = s.Fallback.Serve(s.handoff) }()
 	})
 }
+
+type tlsStateKey struct{}
 
 func (s *Server) isClosing() bool {
 	s.mu.Lock()
@@ -322,7 +344,7 @@ func (s *Server) serveConn(c net.Conn) {
 // handOver gives the connection, with what its reader holds, to the
 // fallback server; it reports whether the fallback took it.
 func (s *Server) handOver(cc *clientConn) bool {
-	return s.give(&handedConn{Conn: cc.c, r: cc.br, done: func() { s.count(-1) }})
+	return s.give(&handedConn{Conn: cc.c, r: cc.br, tls: cc.tls, done: func() { s.count(-1) }})
 }
 
 // give hands c to the fallback; it reports whether the fallback took it.
@@ -342,6 +364,7 @@ func (s *Server) give(c net.Conn) bool {
 type handedConn struct {
 	net.Conn
 	r    *bufio.Reader
+	tls  *tls.ConnectionState // the session, when c is TLS
 	once sync.Once
 	done func()
 }
