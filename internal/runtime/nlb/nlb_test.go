@@ -394,7 +394,7 @@ func TestTCPIdleTimeout(t *testing.T) {
 			}()
 		}
 	}()
-	const idle = 300 * time.Millisecond
+	const idle = 500 * time.Millisecond
 	x := newListener(t, "TCP", design.TargetGroup{Protocol: "TCP"}, Options{TCPIdle: idle})
 	register(t, x, map[string]net.Listener{"echo": ln})
 	c, err := net.Dial("tcp", serve(t, x))
@@ -411,7 +411,7 @@ func TestTCPIdleTimeout(t *testing.T) {
 		_, err := io.ReadFull(c, buf)
 		return err
 	}
-	for start := time.Now(); time.Since(start) < 4*idle; time.Sleep(idle / 3) {
+	for start := time.Now(); time.Since(start) < 3*idle; time.Sleep(idle / 5) {
 		if err := ping(); err != nil {
 			t.Fatalf("an active flow failed after %v: %v", time.Since(start), err)
 		}
