@@ -54,6 +54,8 @@ type exchange struct {
 	// bodyIn and out are what the data path counted: the request body's
 	// bytes and the whole answer's.
 	bodyIn, out int64
+	// cookies are the data path's stickiness cookies for the answer.
+	cookies []*http.Cookie
 }
 
 // countingBody counts the bytes of a request body read.

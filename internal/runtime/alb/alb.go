@@ -240,9 +240,7 @@ func (x *Listener) forward(w http.ResponseWriter, r *http.Request, ex *exchange,
 	sticky := g.tg.Stickiness == "lb_cookie"
 	if sticky {
 		if c, err := r.Cookie(stickyCookie); err == nil {
-			if tg, id, ok := decodeSticky(c.Value); ok && tg == g.tg.ID {
-				t = g.sticky(id)
-			}
+			t = g.stuck(c.Value)
 		}
 	}
 	if t == nil {
@@ -292,14 +290,32 @@ const (
 // setSticky pins the client to t for the group's stickiness duration.
 // ALB's value is opaque and encrypted; this one is opaque.
 func (x *Listener) setSticky(w http.ResponseWriter, tg *design.TargetGroup, t *target) {
+	for _, c := range x.stickyCookies(tg, t) {
+		http.SetCookie(w, c)
+	}
+}
+
+// stickyCookies are the cookies that pin a client to t.
+func (x *Listener) stickyCookies(tg *design.TargetGroup, t *target) []*http.Cookie {
 	d := time.Duration(tg.StickinessDuration)
 	if d <= 0 {
 		d = 24 * time.Hour // ALB's default
 	}
 	v := base64.RawURLEncoding.EncodeToString([]byte(tg.ID + "\x00" + t.id))
 	exp := x.now().Add(d)
-	http.SetCookie(w, &http.Cookie{Name: stickyCookie, Value: v, Path: "/", Expires: exp})
-	http.SetCookie(w, &http.Cookie{Name: stickyCookieCORS, Value: v, Path: "/", Expires: exp, SameSite: http.SameSiteNoneMode, Secure: true})
+	return []*http.Cookie{
+		{Name: stickyCookie, Value: v, Path: "/", Expires: exp},
+		{Name: stickyCookieCORS, Value: v, Path: "/", Expires: exp, SameSite: http.SameSiteNoneMode, Secure: true},
+	}
+}
+
+// stuck returns the target of g a sticky cookie's value pins, if it may
+// still get requests.
+func (g *group) stuck(value string) *target {
+	if tg, id, ok := decodeSticky(value); ok && tg == g.tg.ID {
+		return g.sticky(id)
+	}
+	return nil
 }
 
 func decodeSticky(v string) (tg, id string, ok bool) {

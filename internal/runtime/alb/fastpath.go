@@ -27,8 +27,8 @@ import (
 // (ServeHTTP) does: HTTP/1.0 and 1.1 requests in origin form with a valid
 // Host, a head within 8 KB, no Expect, Upgrade or Connection options,
 // Content-Length or chunked bodies, routed to a forward action whose
-// target group speaks HTTP/1 without stickiness. Anything else goes to
-// the fallback before a byte of it is consumed.
+// target group speaks HTTP/1 (lb_cookie stickiness included). Anything
+// else goes to the fallback before a byte of it is consumed.
 
 // errNotFast marks a request left to the fallback.
 var errNotFast = errors.New("alb: request for the full path")
@@ -311,6 +311,23 @@ func (h *reqHead) keep() bool {
 
 func (h *reqHead) hasBody() bool { return h.chunked || h.contentLength > 0 }
 
+// cookie returns the value of the named cookie in the Cookie fields, or
+// "" (as Request.Cookie reads them).
+func (h *reqHead) cookie(name string) string {
+	for _, f := range h.fields {
+		if !strings.EqualFold(f.name, "Cookie") {
+			continue
+		}
+		cs, _ := http.ParseCookie(f.value)
+		for _, c := range cs {
+			if c.Name == name {
+				return c.Value
+			}
+		}
+	}
+	return ""
+}
+
 // headers maps every field but Host by name, as net/http's Request.Header
 // does, for http-header conditions.
 func (h *reqHead) headers() map[string][]string {
@@ -350,7 +367,7 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		return false, true
 	}
 	g := x.pickGroup(action.Forward)
-	if v := g.tg.ProtocolVersion; v == "HTTP2" || v == "GRPC" || g.tg.Stickiness == "lb_cookie" {
+	if v := g.tg.ProtocolVersion; v == "HTTP2" || v == "GRPC" {
 		return false, true
 	}
 	cc.br.Discard(len(h.raw))
@@ -358,7 +375,20 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		trace: traceID(h.trace, received)}
 	keep = h.keep() && !closing
 	var code int
-	if t := g.pick(x.intn, received); t != nil {
+	var t *target
+	sticky := g.tg.Stickiness == "lb_cookie"
+	if sticky {
+		if v := h.cookie(stickyCookie); v != "" {
+			t = g.stuck(v)
+		}
+	}
+	if t == nil {
+		t = g.pick(x.intn, received)
+	}
+	if t != nil {
+		if sticky {
+			ex.cookies = x.stickyCookies(g.tg, t)
+		}
 		ex.t = t
 		t.outstanding.Add(1)
 		code, keep = x.proxyFast(cc, &ex, keep)

@@ -311,7 +311,6 @@ func TestDataPathHandsOver(t *testing.T) {
 		wantIn    string
 	}{
 		{"a fixed response", "GET /fixed HTTP/1.1\r\nHost: a\r\n\r\n", 200, "fixed"},
-		{"a sticky group", "GET /sticky/x HTTP/1.1\r\nHost: a\r\n\r\n", 200, "AWSALB="},
 		{"an upgrade", "GET / HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n", 200, "\"Upgrade\""},
 		{"a header past the buffer", "GET / HTTP/1.1\r\nHost: a\r\nX-Big: " + strings.Repeat("b", 17<<10) + "\r\n\r\n", 400, "Bad Request"},
 		{"no Host", "GET / HTTP/1.1\r\n\r\n", 400, "Host"},
@@ -822,5 +821,55 @@ func TestServerSetTLS(t *testing.T) {
 	s.SetTLS(secure.TLS.Clone())
 	if r := do(t, secure.Client(), mustRequest(t, "GET", "https://"+fast+"/secure")); r.Status != 200 {
 		t.Errorf("HTTPS after SetTLS: %d", r.Status)
+	}
+}
+
+// TestDataPathStickiness: lb_cookie stickiness on the data path sets the
+// cookies the full path sets, and a client that sends one back keeps its
+// target.
+func TestDataPathStickiness(t *testing.T) {
+	x := plainListener(t, 5*time.Second, Options{})
+	for _, name := range []string{"a", "b", "c"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, name) }))
+		defer srv.Close()
+		x.Register("tg-sticky", name, srv.Listener.Addr().String())
+	}
+	full := httptest.NewServer(x)
+	defer full.Close()
+	s, fast := serveFastPath(t, x, 5*time.Second)
+	var set [2][]string
+	for i, base := range []string{full.URL, "http://" + fast} {
+		resp, err := http.Get(base + "/sticky/x")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		var pin *http.Cookie
+		for _, c := range resp.Cookies() {
+			set[i] = append(set[i], fmt.Sprintf("%s path=%s secure=%v samesite=%v expires=%v", c.Name, c.Path, c.Secure, c.SameSite, !c.Expires.IsZero()))
+			if c.Name == stickyCookie {
+				pin = c
+			}
+		}
+		if pin == nil {
+			t.Fatalf("%s: no %s cookie in %v", base, stickyCookie, resp.Header["Set-Cookie"])
+		}
+		first := ""
+		for range 10 {
+			req := mustRequest(t, "GET", base+"/sticky/x")
+			req.Header.Set("Cookie", "other=1; "+pin.Name+"="+pin.Value)
+			got := do(t, http.DefaultClient, req).Body
+			if first == "" {
+				first = got
+			} else if got != first {
+				t.Errorf("%s: a pinned client reached %s, then %s", base, first, got)
+			}
+		}
+	}
+	if diff := cmp.Diff(set[0], set[1]); diff != "" {
+		t.Errorf("stickiness cookies, full path (-) and data path (+):\n%s", diff)
+	}
+	if n := s.HandedOver(); n != 0 {
+		t.Errorf("%d connections handed over; stickiness is on the data path", n)
 	}
 }

@@ -400,6 +400,9 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 			b = appendField(b, name, value)
 		}
 	}
+	for _, c := range ex.cookies {
+		b = appendField(b, "Set-Cookie", c.String())
+	}
 	if !r.date {
 		b = append(b, "Date: "...)
 		b = x.now().UTC().AppendFormat(b, http.TimeFormat)
