@@ -56,6 +56,9 @@ type Listener struct {
 	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
 	idle    time.Duration
 	maxIdle int
+	// watchAfter is how long the data path waits on a target before it
+	// watches the client for leaving.
+	watchAfter time.Duration
 	// counters caches request counters by counterKey.
 	counters sync.Map
 	proxy    *httputil.ReverseProxy
@@ -141,7 +144,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	if idle <= 0 {
 		idle = 60 * time.Second
 	}
-	x.dial, x.idle, x.maxIdle = opt.Dial, idle, conns
+	x.dial, x.idle, x.maxIdle, x.watchAfter = opt.Dial, idle, conns, 250*time.Millisecond
 	if x.dial == nil {
 		x.dial = (&net.Dialer{Timeout: targetConnectTimeout}).DialContext
 	}

@@ -873,3 +873,74 @@ func TestDataPathStickiness(t *testing.T) {
 		t.Errorf("%d connections handed over; stickiness is on the data path", n)
 	}
 }
+
+// TestDataPathClientLeaves: a client that closes while a slow target is
+// still answering is noticed at once: the request to the target is cut
+// (its context ends) and the request is counted with no answer (460 in
+// the access log), as ALB does; a quick answer is not disturbed by the
+// watch, nor is the next request on the connection.
+func TestDataPathClientLeaves(t *testing.T) {
+	cancelled := make(chan struct{}, 1)
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			select {
+			case <-r.Context().Done():
+				cancelled <- struct{}{}
+			case <-time.After(5 * time.Second):
+			}
+			return
+		}
+		time.Sleep(400 * time.Millisecond) // past the watch, then an answer
+		io.WriteString(w, "late but here")
+	}))
+	defer target.Close()
+	m := newTestMetrics(t)
+	var logged lockedBuilder
+	x := plainListener(t, 10*time.Second, Options{Metrics: m, AccessLog: NewAccessLog(&logged)})
+	x.watchAfter = 50 * time.Millisecond
+	x.Register("tg", "t", target.Listener.Addr().String())
+	_, fast := serveFastPath(t, x, 5*time.Second)
+
+	// Two requests on one connection, each answered after the watch began.
+	c, err := net.Dial("tcp", fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	br := bufio.NewReader(c)
+	for i := range 2 {
+		io.WriteString(c, "GET /late HTTP/1.1\r\nHost: a\r\n\r\n")
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		if string(b) != "late but here" {
+			t.Errorf("request %d answered %q", i+1, b)
+		}
+	}
+
+	gone, err := net.Dial("tcp", fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(gone, "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
+	time.Sleep(150 * time.Millisecond)
+	gone.Close()
+	select {
+	case <-cancelled:
+	case <-time.After(3 * time.Second):
+		t.Fatal("the target kept answering a client that had left")
+	}
+	for deadline := time.Now().Add(3 * time.Second); counterValue(t, m, "default", "tg", "none") < 1 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := counterValue(t, m, "default", "tg", "none"); n != 1 {
+		t.Errorf("requests counted without an answer: %v; want 1", n)
+	}
+	lines := strings.Split(strings.TrimSuffix(logged.String(), "\n"), "\n")
+	if f := splitLogLine(t, lines[len(lines)-1]); f["elb_status_code"] != "460" || f["target_status_code"] != "-" {
+		t.Errorf("the client that left was logged %s/%s; want 460/-", f["elb_status_code"], f["target_status_code"])
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/http/httpguts"
@@ -111,6 +112,69 @@ func (p *connPool) close() {
 // clientError is a failure reading the request body from the client.
 type clientError struct{ error }
 
+// errClientGone: the client closed its connection while the target was
+// answering.
+var errClientGone = errors.New("alb: the client left before the answer")
+
+// watcher notices a client that leaves while the target answers, as
+// net/http's server does with a background read: the data path reads
+// nothing from the client until the answer is out, so without it a client
+// that gives up on a slow target would be noticed only when the answer is
+// written. It starts only after a while (the client's reader is idle
+// then), so a quick answer costs a timer and no system call.
+type watcher struct {
+	cc    *clientConn
+	u     *upConn
+	timer *time.Timer
+	mu    sync.Mutex
+	// started and stopped order start against stop.
+	started, stopped bool
+	done             chan struct{}
+	gone             atomic.Bool
+}
+
+// watch watches cc from after on, while u carries its request.
+func (cc *clientConn) watch(u *upConn, after time.Duration) *watcher {
+	w := &watcher{cc: cc, u: u, done: make(chan struct{})}
+	w.timer = time.AfterFunc(after, w.start)
+	return w
+}
+
+// start reads ahead on the client's connection, into its reader (whose
+// owner waits on the target): an end or a failure means the client left,
+// and the wait for the target is cut short.
+func (w *watcher) start() {
+	w.mu.Lock()
+	if w.stopped {
+		w.mu.Unlock()
+		return
+	}
+	w.cc.c.SetReadDeadline(time.Time{}) // before stop can set its own
+	w.started = true
+	w.mu.Unlock()
+	defer close(w.done)
+	if _, err := w.cc.br.Peek(1); err != nil && !timedOut(err) {
+		w.gone.Store(true)
+		w.u.c.Close()
+	}
+}
+
+// stop ends the watch and hands the client's reader back; it reports
+// whether the client left.
+func (w *watcher) stop() bool {
+	w.timer.Stop()
+	w.mu.Lock()
+	w.stopped = true
+	started := w.started
+	w.mu.Unlock()
+	if started {
+		w.cc.c.SetReadDeadline(time.Now()) // ends the read ahead
+		<-w.done
+		w.cc.c.SetReadDeadline(time.Time{})
+	}
+	return w.gone.Load()
+}
+
 // errResponseHead is a target response head the data path refuses, as
 // net/http's client would: ALB answers 502.
 var errResponseHead = errors.New("alb: malformed or oversized response head from the target")
@@ -147,8 +211,8 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 		u.close()
 		var ce clientError
 		switch {
-		case errors.As(err, &ce):
-			return 0, false // the client left mid-body: logged as 460
+		case errors.As(err, &ce), errors.Is(err, errClientGone):
+			return 0, false // the client left: logged as 460
 		case reused && !started && !h.hasBody() && attempt == 0 && !timedOut(err):
 			continue // the target closed an idle connection: a fresh one
 		}
@@ -170,6 +234,14 @@ const targetConnectTimeout = 10 * time.Second
 func (x *Listener) exchangeHead(u *upConn, cc *clientConn, head []byte, resp *respHead, ex *exchange) (started bool, err error) {
 	if ex.bodyIn, err = u.send(head, cc); err != nil {
 		return false, err
+	}
+	if cc.br.Buffered() == 0 { // nothing of the client's pending: watch it
+		w := cc.watch(u, x.watchAfter)
+		defer func() {
+			if w.stop() {
+				err = errClientGone
+			}
+		}()
 	}
 	for {
 		u.c.SetReadDeadline(x.now().Add(x.idle))
