@@ -67,21 +67,36 @@ type reqHead struct {
 // not for the data path; other errors mean the connection failed or timed
 // out.
 func (cc *clientConn) readHead(timeout time.Duration) error {
-	waited := false
-	for {
-		buf, _ := cc.br.Peek(cc.br.Buffered())
+	buf, err := peekHead(cc.br, func() { cc.c.SetReadDeadline(time.Now().Add(timeout)) })
+	switch {
+	case errors.Is(err, errHeadFull):
+		return errNotFast // past the data path's buffer
+	case err != nil:
+		return err
+	}
+	return cc.head.parse(string(buf))
+}
+
+// errHeadFull: a head that does not fit the reader's buffer.
+var errHeadFull = errors.New("alb: head larger than the buffer")
+
+// peekHead waits until br holds a whole head, through its blank line,
+// and returns it without consuming it. beforeWait, when set, runs once
+// before the first read that may block.
+func peekHead(br *bufio.Reader, beforeWait func()) ([]byte, error) {
+	for waited := false; ; waited = true {
+		buf, _ := br.Peek(br.Buffered())
 		if end := headEnd(buf); end > 0 {
-			return cc.head.parse(string(buf[:end]))
+			return buf[:end], nil
 		}
-		if len(buf) == cc.br.Size() {
-			return errNotFast // past the data path's buffer
+		if len(buf) == br.Size() {
+			return nil, errHeadFull
 		}
-		if !waited {
-			cc.c.SetReadDeadline(time.Now().Add(timeout))
-			waited = true
+		if !waited && beforeWait != nil {
+			beforeWait()
 		}
-		if _, err := cc.br.Peek(len(buf) + 1); err != nil {
-			return err
+		if _, err := br.Peek(len(buf) + 1); err != nil {
+			return nil, err
 		}
 	}
 }

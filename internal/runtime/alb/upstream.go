@@ -373,18 +373,14 @@ func (r *respHead) read(br *bufio.Reader, isHead bool) (started bool, err error)
 	if _, err := br.Peek(1); err != nil {
 		return false, err
 	}
-	for {
-		buf, _ := br.Peek(br.Buffered())
-		if end := headEnd(buf); end > 0 {
-			return true, r.parse(string(buf[:end]), isHead)
-		}
-		if len(buf) == br.Size() {
-			return true, errResponseHead
-		}
-		if _, err := br.Peek(len(buf) + 1); err != nil {
-			return true, err
-		}
+	buf, err := peekHead(br, nil)
+	switch {
+	case errors.Is(err, errHeadFull):
+		return true, errResponseHead
+	case err != nil:
+		return true, err
 	}
+	return true, r.parse(string(buf), isHead)
 }
 
 func (r *respHead) parse(raw string, isHead bool) error {

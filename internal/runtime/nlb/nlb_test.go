@@ -53,6 +53,21 @@ func serve(t *testing.T, x *Listener) string {
 	return ln.Addr().String()
 }
 
+// acceptEach serves each connection ln accepts with handle, closing it
+// after, until ln closes.
+func acceptEach(ln net.Listener, handle func(net.Conn)) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.Close()
+			handle(c)
+		}()
+	}
+}
+
 // echo is a TCP target: it reads until the client half-closes, then
 // answers "<name> <client address> <what it read>" and closes.
 func echo(t *testing.T, name string, wrap func(net.Conn) net.Conn) net.Listener {
@@ -62,23 +77,14 @@ func echo(t *testing.T, name string, wrap func(net.Conn) net.Conn) net.Listener 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				host, _, _ := net.SplitHostPort(c.RemoteAddr().String())
-				if wrap != nil {
-					c = wrap(c)
-				}
-				b, _ := io.ReadAll(c)
-				fmt.Fprintf(c, "%s %s %s", name, host, b)
-			}()
+	go acceptEach(ln, func(c net.Conn) {
+		host, _, _ := net.SplitHostPort(c.RemoteAddr().String())
+		if wrap != nil {
+			c = wrap(c)
 		}
-	}()
+		b, _ := io.ReadAll(c)
+		fmt.Fprintf(c, "%s %s %s", name, host, b)
+	})
 	return ln
 }
 
@@ -382,18 +388,7 @@ func TestTCPIdleTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	go func() { // a line echo
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				io.Copy(c, c)
-			}()
-		}
-	}()
+	go acceptEach(ln, func(c net.Conn) { io.Copy(c, c) }) // an echo
 	const idle = 500 * time.Millisecond
 	x := newListener(t, "TCP", design.TargetGroup{Protocol: "TCP"}, Options{TCPIdle: idle})
 	register(t, x, map[string]net.Listener{"echo": ln})
