@@ -36,11 +36,7 @@ func frontOf(d *design.Design, service, vpc string) (*design.LoadBalancer, int, 
 			continue
 		}
 		for _, l := range lb.Listeners {
-			actions := []design.Action{l.DefaultAction}
-			for _, r := range l.Rules {
-				actions = append(actions, r.Action)
-			}
-			for _, a := range actions {
+			for _, a := range l.Actions() {
 				for _, f := range a.Forward {
 					if tg := tgs[f.TargetGroup]; tg.Service == service {
 						return lb, l.Port, tg.Port
@@ -286,11 +282,7 @@ func remap(ps portset.Set, hopPort, flowPort int) portset.Set {
 
 func (e *Engine) targetGroupsOf(l design.Listener) []design.TargetGroup {
 	var out []design.TargetGroup
-	actions := []design.Action{l.DefaultAction}
-	for _, r := range l.Rules {
-		actions = append(actions, r.Action)
-	}
-	for _, a := range actions {
+	for _, a := range l.Actions() {
 		for _, f := range a.Forward {
 			for _, tg := range e.d.TargetGroups {
 				if tg.ID == f.TargetGroup && !slices.ContainsFunc(out, func(x design.TargetGroup) bool { return x.ID == tg.ID }) {

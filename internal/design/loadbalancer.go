@@ -58,6 +58,17 @@ type Listener struct {
 	Rules         []ListenerRule `json:"rules,omitempty"`
 }
 
+// Actions returns the listener's default action, then each rule's, in
+// rule order.
+func (l *Listener) Actions() []Action {
+	out := make([]Action, 0, len(l.Rules)+1)
+	out = append(out, l.DefaultAction)
+	for _, r := range l.Rules {
+		out = append(out, r.Action)
+	}
+	return out
+}
+
 // ListenerRule is an ALB rule: evaluated by ascending priority, the first
 // match wins, the default action last.
 type ListenerRule struct {

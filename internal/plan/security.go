@@ -441,7 +441,7 @@ func (p *planner) ingressSources() []netip.Prefix {
 
 func forwardedTargetGroups(l design.Listener) []string {
 	var ids []string
-	for _, a := range append([]design.Action{l.DefaultAction}, rulesActions(l)...) {
+	for _, a := range l.Actions() {
 		for _, f := range a.Forward {
 			if !slices.Contains(ids, f.TargetGroup) {
 				ids = append(ids, f.TargetGroup)
@@ -449,14 +449,6 @@ func forwardedTargetGroups(l design.Listener) []string {
 		}
 	}
 	return ids
-}
-
-func rulesActions(l design.Listener) []design.Action {
-	var as []design.Action
-	for _, r := range l.Rules {
-		as = append(as, r.Action)
-	}
-	return as
 }
 
 func (p *planner) targetGroupByID(id string) *design.TargetGroup {

@@ -160,11 +160,7 @@ func first(bs []*Box) *Box {
 
 func servesService(d *design.Design, lb design.LoadBalancer, svc string) bool {
 	for _, l := range lb.Listeners {
-		actions := []design.Action{l.DefaultAction}
-		for _, r := range l.Rules {
-			actions = append(actions, r.Action)
-		}
-		for _, a := range actions {
+		for _, a := range l.Actions() {
 			for _, f := range a.Forward {
 				for _, tg := range d.TargetGroups {
 					if tg.ID == f.TargetGroup && tg.Service == svc {

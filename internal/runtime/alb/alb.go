@@ -114,15 +114,11 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	if x.intn == nil {
 		x.intn = randIntn
 	}
-	actions := []design.Action{l.DefaultAction}
-	for _, r := range l.Rules {
-		actions = append(actions, r.Action)
-	}
 	for _, r := range l.Rules {
 		x.queryRules = x.queryRules || len(r.Conditions.Query) > 0
 		x.headerRules = x.headerRules || len(r.Conditions.Headers) > 0
 	}
-	for _, a := range actions {
+	for _, a := range l.Actions() {
 		if a.Type == design.ActionForward && len(a.Forward) == 0 {
 			return nil, fmt.Errorf("listener %s has a forward action without target groups", l.ID)
 		}

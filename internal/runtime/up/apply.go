@@ -702,11 +702,7 @@ func internalFronts(d *design.Design) map[string]string {
 			continue
 		}
 		for _, l := range lb.Listeners {
-			actions := []design.Action{l.DefaultAction}
-			for _, r := range l.Rules {
-				actions = append(actions, r.Action)
-			}
-			for _, a := range actions {
+			for _, a := range l.Actions() {
 				for _, f := range a.Forward {
 					if tg := targetGroup(d, f.TargetGroup); tg != nil && tg.Service != "" {
 						out[tg.Service] = lb.Name + ":" + strconv.Itoa(l.Port)
