@@ -26,11 +26,30 @@ type Check struct {
 }
 
 // Checks returns the checklist in ID order.
-func Checks() []Check { return checks }
+func Checks() []Check { return checklist() }
+
+// checklist is every check in ID order: the production checklist in this
+// file and the deploy-semantics checks registered by the files named
+// checks_*.go (register).
+func checklist() []Check {
+	all := slices.Concat(checks, registered)
+	slices.SortFunc(all, func(a, b Check) int { return strings.Compare(a.ID, b.ID) })
+	return all
+}
+
+// registered are checks kept in files of their own, added by register.
+var registered []Check
+
+// register adds checks from another file of the package; call it from a
+// package-level var initialiser so the checklist is whole before any use.
+func register(cs ...Check) bool {
+	registered = append(registered, cs...)
+	return true
+}
 
 // CheckByID returns one check.
 func CheckByID(id string) (Check, bool) {
-	for _, c := range checks {
+	for _, c := range checklist() {
 		if c.ID == id {
 			return c, true
 		}
@@ -42,7 +61,7 @@ func CheckByID(id string) (Check, bool) {
 func Analyze(d *design.Design) *Report {
 	e := NewEngine(d)
 	r := &Report{}
-	for _, c := range checks {
+	for _, c := range checklist() {
 		for _, f := range c.run(d, e) {
 			f.Check = c.ID
 			if f.Severity == "" {
