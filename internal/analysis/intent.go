@@ -148,8 +148,21 @@ func Intent(d *design.Design, e *Engine) ([]Finding, []Cell) {
 				k := [2]string{from.Name, to.Name}
 				cell := Cell{From: from.Name, To: to.Name, VPC: pl.VPC}
 				var decl []string
+				ls := e.latticeFlow(design.Flow{Kind: design.FlowService, From: from.Name, To: to.Name, Port: to.Port})
 				for _, tr := range []string{"tcp", "udp"} {
 					got := e.query(src, dst, tr, portset.All(), false)
+					if ls != nil && tr == "tcp" && declared[k] != nil {
+						// Calls through VPC Lattice: count the declared ports
+						// when every hop passes.
+						pass := true
+						for _, p := range e.latticePaths(design.Flow{Kind: design.FlowService, From: from.Name, To: to.Name, Port: to.Port}, ls, src) {
+							pass = pass && !p.Blocked()
+						}
+						if pass {
+							got.Ports = got.Ports.Union(declared[k][tr])
+						}
+						cell.Via = ls.ID
+					}
 					if lb, lport, _ := frontOf(d, to.Name, dst.VPC); lb != nil && declared[k] != nil {
 						// Calls to a service behind an internal load balancer go
 						// to the balancer; count its listener port as the call's.
@@ -201,8 +214,13 @@ func (e *Engine) flowPaths(f design.Flow) []Path {
 	switch f.Kind {
 	case design.FlowService:
 		var out []Path
+		ls := e.latticeFlow(f)
 		for _, pl := range d.Service(f.From).Placements {
 			src, _ := e.ServiceEndpoint(f.From, pl.VPC)
+			if ls != nil {
+				out = append(out, e.latticePaths(f, ls, src)...)
+				continue
+			}
 			dst, ok := e.ServiceEndpoint(f.To, pl.VPC)
 			if !ok {
 				dst, _ = e.ServiceEndpoint(f.To, "")

@@ -26,8 +26,16 @@ const (
 	// "Subnets for your Application Load Balancer").
 	ALBMinSubnetPrefix = 27
 	// DeploySurgePercent is ECS's default maximumPercent: a rolling deploy can
-	// run twice the desired tasks at once.
-	DeploySurgePercent = 200
+	// run twice the desired tasks at once. ECSMinHealthyPercent is its
+	// default minimumHealthyPercent (ECS developer guide, "Deployment
+	// configuration parameters").
+	DeploySurgePercent   = 200
+	ECSMinHealthyPercent = 100
+	// KubernetesMaxSurgePercent and KubernetesMaxUnavailablePercent are a
+	// Deployment's RollingUpdate defaults: 25% each (Kubernetes
+	// documentation, "Deployments", Max Surge and Max Unavailable).
+	KubernetesMaxSurgePercent       = 25
+	KubernetesMaxUnavailablePercent = 25
 	// IntraVPCMTU and InternetMTU are the MTUs inside a VPC and through an
 	// internet gateway, VPN or inter-region peering.
 	IntraVPCMTU = 9001
@@ -58,6 +66,14 @@ const (
 	EKSIPv4PerENIM5Large          = 10
 	EKSENIsM5Large                = 3
 	ECSTrunkedTasksPerInstanceM5L = 10 // awsvpcTrunking on m5.large
+	// ECSTrunkedInstanceIPs: an instance with awsvpcTrunking holds its
+	// primary ENI's address and the trunk ENI's, both in its subnet.
+	ECSTrunkedInstanceIPs = 2
+	// EKSBranchENIsM5Large is how many pods with security groups of their
+	// own (Security Groups for Pods, one branch ENI each) an m5.large holds
+	// (EKS user guide, "Security groups for Pods"; the VPC resource
+	// controller's limits table).
+	EKSBranchENIsM5Large = 9
 )
 
 // Region describes one AWS Region as netwright sees it.

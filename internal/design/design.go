@@ -61,6 +61,8 @@ type Design struct {
 	Cost            *CostEstimate    `json:"cost,omitempty"`
 
 	Services []Service `json:"services"`
+	// Identities are the IAM identities the services' tasks or pods use.
+	Identities []Identity `json:"identities,omitempty"`
 	// Flows are what the application declares may happen: dependencies,
 	// public entry and internet egress. Everything else must be blocked.
 	Flows []Flow `json:"flows"`
@@ -290,7 +292,10 @@ type Service struct {
 	Run string `json:"run,omitempty"`
 	// Placements are where the service runs: one per VPC it is in.
 	Placements []Placement `json:"placements"`
-	Origin     *diag.Range `json:"origin,omitempty"`
+	// Platform is how it runs on the compute platform; nil for managed
+	// data stores, which are not tasks.
+	Platform *Platform   `json:"platform,omitempty"`
+	Origin   *diag.Range `json:"origin,omitempty"`
 }
 
 // Placement is the subnets a service's tasks use in one VPC, and the

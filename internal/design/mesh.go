@@ -1,6 +1,9 @@
 package design
 
-import "strings"
+import (
+	"net/netip"
+	"strings"
+)
 
 // Mesh is the application's service-mesh intent in App Mesh's resource
 // model (virtual nodes, routers, routes, services and a gateway), which
@@ -175,15 +178,64 @@ type ClientAlias struct {
 
 // Lattice is the mesh compiled to Amazon VPC Lattice.
 type Lattice struct {
-	ServiceNetwork string           `json:"service_network"`
-	VPCs           []string         `json:"vpcs"`
-	AuthType       string           `json:"auth_type"` // AWS_IAM or NONE
-	Services       []LatticeService `json:"services"`
+	ServiceNetwork string   `json:"service_network"`
+	VPCs           []string `json:"vpcs"`
+	AuthType       string   `json:"auth_type"` // AWS_IAM or NONE
+	// NetworkAuth is who the service network's own auth policy admits
+	// when AuthType is AWS_IAM (a network with AWS_IAM and no policy denies
+	// everything): LatticeNetworkAccount, the authenticated principals of
+	// the account, leaving each service's policy to name its callers.
+	NetworkAuth  string               `json:"network_auth,omitempty"`
+	Services     []LatticeService     `json:"services"`
+	TargetGroups []LatticeTargetGroup `json:"target_groups"`
+}
+
+// LatticeNetworkAccount: the service network admits the account's
+// authenticated principals.
+const LatticeNetworkAccount = "account"
+
+// LatticeCIDR is the link-local block VPC Lattice's traffic to services
+// comes from and goes to inside an associated VPC; NACLs, which cannot
+// name the managed prefix list, name it.
+var LatticeCIDR = netip.MustParsePrefix("169.254.171.0/24")
+
+// LatticePrefixList is the AWS-managed prefix list of VPC Lattice's
+// addresses in a Region, which targets' security groups admit.
+func LatticePrefixList(region string) string {
+	return "com.amazonaws." + region + ".vpc-lattice"
+}
+
+// LatticeTargetGroup is the group of a service's tasks that Lattice
+// forwards to, with the health check Lattice can make of them.
+type LatticeTargetGroup struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Service string `json:"service"`
+	// Protocol is HTTP or TCP; ProtocolVersion HTTP1, HTTP2 or GRPC.
+	Protocol        string `json:"protocol"`
+	ProtocolVersion string `json:"protocol_version,omitempty"`
+	Port            int    `json:"port"`
+	// Health is nil where Lattice checks nothing (TCP groups).
+	Health *LatticeHealth `json:"health,omitempty"`
+}
+
+// LatticeHealth is a Lattice target group's health check: HTTP or HTTPS
+// only, over HTTP/1.1 or HTTP/2 (there is no gRPC check).
+type LatticeHealth struct {
+	Protocol           string   `json:"protocol"`
+	ProtocolVersion    string   `json:"protocol_version"`
+	Path               string   `json:"path"`
+	Matcher            string   `json:"matcher"`
+	Interval           Duration `json:"interval"`
+	Timeout            Duration `json:"timeout"`
+	HealthyThreshold   int      `json:"healthy_threshold"`
+	UnhealthyThreshold int      `json:"unhealthy_threshold"`
 }
 
 // LatticeService is one Lattice service with its listener, rules and auth
 // policy.
 type LatticeService struct {
+	ID       string `json:"id"`
 	Name     string `json:"name"`
 	Service  string `json:"service"`
 	Protocol string `json:"protocol"` // HTTP, HTTPS, TLS_PASSTHROUGH

@@ -14,9 +14,10 @@ import (
 const headroomPercent = 25
 
 // eksPodsPerNode is how many application pods netwright plans per EKS node:
-// an m5.large's VPC CNI maxPods (29) less the two host-network daemon sets
-// (aws-node and kube-proxy) that count against it.
-const eksPodsPerNode = awsfacts.EKSMaxPodsM5Large - 2
+// each has a security group of its own and so a branch ENI, and an
+// m5.large holds 9 (within its VPC CNI maxPods, 29, less the two
+// host-network daemon sets).
+const eksPodsPerNode = min(awsfacts.EKSBranchENIsM5Large, awsfacts.EKSMaxPodsM5Large-2)
 
 // eksPrefixSize is the block the VPC CNI hands a node per prefix when
 // prefix delegation is on: an aligned /28.
@@ -25,20 +26,41 @@ const eksPrefixSize = 16
 // ceilDiv returns a/b rounded up, for non-negative a and positive b.
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
+// deployMaxPercent is the most tasks or pods of a service running during a
+// rolling deploy, in percent of the desired count: ECS's maximumPercent
+// (200) on Fargate and EC2, a Kubernetes Deployment's 100% plus its
+// maxSurge (25%) on EKS.
+func deployMaxPercent(compute string) int {
+	if compute == spec.ComputeEKS {
+		return 100 + awsfacts.KubernetesMaxSurgePercent
+	}
+	return awsfacts.DeploySurgePercent
+}
+
 // tasksPerAZ is how many tasks of a service one AZ may hold at once: the
-// autoscaling ceiling during a rolling deploy (maximumPercent 200%), spread
-// over the AZs and rounded up because ECS balances but cannot split a task.
-func tasksPerAZ(svc *spec.Service, azs int) int {
-	return ceilDiv(svc.MaxReplicas*awsfacts.DeploySurgePercent/100, azs)
+// autoscaling ceiling during a rolling deploy, spread over the AZs and
+// rounded up because ECS balances but cannot split a task. Data stores are
+// doubled for replacement during maintenance.
+func tasksPerAZ(svc *spec.Service, azs int, compute string) int {
+	surge := deployMaxPercent(compute)
+	if svc.IsDataStore() {
+		surge = awsfacts.DeploySurgePercent
+	}
+	return ceilDiv(svc.MaxReplicas*surge/100, azs)
 }
 
 // serviceDemand is what one service needs in one AZ's subnet.
-func serviceDemand(svc *spec.Service, azs int) design.Demand {
-	n := tasksPerAZ(svc, azs)
+func serviceDemand(svc *spec.Service, azs int, compute string) design.Demand {
+	n := tasksPerAZ(svc, azs, compute)
 	switch {
 	case svc.IsDataStore():
 		return design.Demand{
 			What: fmt.Sprintf("%s (%s): %d nodes at max_replicas %d, doubled for replacement during maintenance, over %d AZs", svc.Name, svc.Kind, n, svc.MaxReplicas, azs),
+			IPs:  n,
+		}
+	case compute == spec.ComputeEKS:
+		return design.Demand{
+			What: fmt.Sprintf("%s: %d pods at max_replicas %d with the rolling update's %d%% surge over %d AZs", svc.Name, n, svc.MaxReplicas, awsfacts.KubernetesMaxSurgePercent, azs),
 			IPs:  n,
 		}
 	default:
@@ -51,8 +73,12 @@ func serviceDemand(svc *spec.Service, azs int) design.Demand {
 
 // computeOverhead is what the compute model adds to a subnet that holds
 // the given number of task or pod addresses: EC2 container instances for
-// ecs_ec2, and for EKS the nodes' own addresses plus the VPC CNI's warm
-// pool, which the pods' addresses come out of.
+// ecs_ec2 (each with its primary and its trunk ENI's address), and for EKS
+// the nodes' own addresses. Every service has a security group of its
+// own, so EKS pods carry it through Security Groups for Pods: each pod
+// takes a branch ENI (its address counted with the pods), an m5.large holds
+// 9 of them, and the node keeps its primary ENI's addresses (the VPC CNI's
+// warm pool, or one warm /28 with prefix delegation) and its trunk ENI's.
 func computeOverhead(compute string, prefixDelegation bool, tasks int) (design.Demand, bool) {
 	if tasks == 0 {
 		return design.Demand{}, false
@@ -61,33 +87,24 @@ func computeOverhead(compute string, prefixDelegation bool, tasks int) (design.D
 	case spec.ComputeECSEC2:
 		instances := ceilDiv(tasks, awsfacts.ECSTrunkedTasksPerInstanceM5L)
 		return design.Demand{
-			What: fmt.Sprintf("ECS container instances: %d (m5.large with awsvpc trunking, %d tasks each), one primary IP each", instances, awsfacts.ECSTrunkedTasksPerInstanceM5L),
-			IPs:  instances,
+			What: fmt.Sprintf("ECS container instances: %d (m5.large with awsvpc trunking, %d tasks each), their primary and trunk ENIs' addresses", instances, awsfacts.ECSTrunkedTasksPerInstanceM5L),
+			IPs:  instances * awsfacts.ECSTrunkedInstanceIPs,
 		}, true
 	case spec.ComputeEKS:
 		nodes := ceilDiv(tasks, eksPodsPerNode)
-		total := 0
-		for i := range nodes {
-			pods := min(eksPodsPerNode, tasks-i*eksPodsPerNode)
-			if prefixDelegation {
-				// The node's primary IP, the prefixes its pods fill and
-				// one warm prefix (WARM_PREFIX_TARGET=1).
-				total += 1 + (ceilDiv(pods, eksPrefixSize)+1)*eksPrefixSize
-				continue
-			}
-			// Each ENI gives 9 pod addresses and keeps 1 primary; the CNI
-			// holds one more ENI warm (WARM_ENI_TARGET=1), up to the
-			// instance's 3 ENIs. The first ENI's primary is the node IP.
-			enis := min(awsfacts.EKSENIsM5Large, ceilDiv(pods, awsfacts.EKSIPv4PerENIM5Large-1)+1)
-			total += enis * awsfacts.EKSIPv4PerENIM5Large
-		}
-		how := "m5.large, VPC CNI with WARM_ENI_TARGET=1: whole ENIs of 10 addresses"
+		// The primary ENI: its own address and the warm pool the VPC CNI
+		// keeps (WARM_ENI_TARGET=1: the ENI's other 9 addresses), or with
+		// prefix delegation one warm /28 (WARM_PREFIX_TARGET=1); and the
+		// trunk ENI that carries the branch ENIs.
+		perNode := awsfacts.EKSIPv4PerENIM5Large + 1
+		how := "m5.large, Security Groups for Pods (branch ENIs), VPC CNI with WARM_ENI_TARGET=1"
 		if prefixDelegation {
-			how = "m5.large, VPC CNI prefix delegation with WARM_PREFIX_TARGET=1: aligned /28 prefixes"
+			perNode = 1 + eksPrefixSize + 1
+			how = "m5.large, Security Groups for Pods (branch ENIs), VPC CNI prefix delegation with WARM_PREFIX_TARGET=1"
 		}
 		return design.Demand{
-			What: fmt.Sprintf("EKS nodes: %d (%d pods each; %s), less the pods counted above", nodes, eksPodsPerNode, how),
-			IPs:  total - tasks,
+			What: fmt.Sprintf("EKS nodes: %d (%d pods with their own security groups each; %s): the primary ENI's addresses and the trunk ENI's", nodes, eksPodsPerNode, how),
+			IPs:  nodes * perNode,
 		}, true
 	}
 	return design.Demand{}, false

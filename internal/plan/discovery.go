@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -53,6 +54,14 @@ func (p *planner) discovery() {
 	}
 }
 
+// isLatticeService reports whether a service is a VPC Lattice service.
+func (p *planner) isLatticeService(name string) bool {
+	if p.d.Mesh == nil || p.d.Mesh.Lattice == nil {
+		return false
+	}
+	return slices.ContainsFunc(p.d.Mesh.Lattice.Services, func(ls design.LatticeService) bool { return ls.Service == name })
+}
+
 func hasServices(d *design.Design, vpc string) bool {
 	for _, s := range d.Services {
 		if placementIn(&s, vpc) != nil {
@@ -72,6 +81,11 @@ func (p *planner) namespace(v *design.VPC, typ string) *design.Namespace {
 			// through the endpoint names their service gives them.
 			continue
 		}
+		if p.isLatticeService(svc.Name) {
+			// Its callers reach it through VPC Lattice, whose rules, weights
+			// and auth a Cloud Map answer would go around.
+			continue
+		}
 		ssvc := p.spec.Service(svc.Name)
 		ds2 := design.DiscoveryService{
 			ID:                fmt.Sprintf("sd-%s-%s", v.Name, svc.Name),
@@ -79,7 +93,7 @@ func (p *planner) namespace(v *design.VPC, typ string) *design.Namespace {
 			DNSName:           svc.Name + "." + ds.Namespace,
 			CustomHealthCheck: true,
 			Port:              svc.Port,
-			MaxInstances:      ssvc.MaxReplicas * awsfacts.DeploySurgePercent / 100,
+			MaxInstances:      ceilDiv(ssvc.MaxReplicas*deployMaxPercent(p.spec.Network.Compute), 100),
 		}
 		detect := p.detection(svc)
 		if typ == design.NamespaceDNSPrivate {

@@ -209,7 +209,7 @@ func (p *planner) targetGroup(v *vpcPlan, svc *spec.Service, lbType string) stri
 		TargetType:          "ip",
 		DeregistrationDelay: design.Duration(svc.DeregistrationDelay),
 		Health: design.TargetHealth{
-			Port:               svc.Port,
+			Port:               cmp.Or(h.Port, svc.Port),
 			Interval:           design.Duration(h.Interval),
 			Timeout:            design.Duration(h.Timeout),
 			HealthyThreshold:   h.HealthyThreshold,
@@ -252,7 +252,15 @@ func (p *planner) targetGroup(v *vpcPlan, svc *spec.Service, lbType string) stri
 		if tg.Protocol == "" {
 			tg.Protocol = "TCP"
 		}
+		// No load balancer checks UDP: a UDP group is checked over TCP, on
+		// the health port when the spec gives one, else on the service's
+		// port, which the task must then also accept over TCP (the
+		// container maps it and the groups admit it).
 		tg.Health.Protocol = "TCP"
+		if svc.Protocol == spec.ProtoUDP && h.Port == 0 {
+			p.warnAt(p.spec.At("services."+svc.Name+".health", "services."+svc.Name), fmt.Sprintf("services.%s is udp: its target group is health-checked over TCP on port %d", svc.Name, svc.Port),
+				fmt.Sprintf("UDP health checks do not exist, so the NLB opens TCP connections to port %d; a task that only listens on UDP never becomes healthy. The design maps and admits tcp %d; set services.%s.health.port to the TCP port the task answers health checks on if it is another one.", svc.Port, svc.Port, svc.Name))
+		}
 		// NLB ip targets keep the client address for UDP only by default.
 		tg.PreserveClientIP = svc.Protocol == spec.ProtoUDP
 		if svc.LoadBalancing == "ip_hash" {
@@ -260,7 +268,7 @@ func (p *planner) targetGroup(v *vpcPlan, svc *spec.Service, lbType string) stri
 		}
 	case design.GWLB:
 		tg.Protocol, tg.Port = "GENEVE", spec.ApplianceGenevePort
-		tg.Health.Protocol, tg.Health.Port = "TCP", applianceHealthPort
+		tg.Health.Protocol, tg.Health.Port = "TCP", cmp.Or(h.Port, applianceHealthPort)
 	}
 	p.d.TargetGroups = append(p.d.TargetGroups, tg)
 	return id

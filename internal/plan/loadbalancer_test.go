@@ -111,8 +111,8 @@ tls: {certificate: "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234
 	if d == nil {
 		t.Fatal(ds)
 	}
-	if len(ds) != 1 || !strings.Contains(ds[0].Summary, "ip_hash becomes lb_cookie stickiness") {
-		t.Errorf("diagnostics = %v; want the ip_hash approximation warning", ds)
+	if len(ds) != 2 || !strings.Contains(ds[0].Summary, "ip_hash becomes lb_cookie stickiness") || !strings.Contains(ds[1].Summary, "health-checked over TCP on port 5353") {
+		t.Errorf("diagnostics = %v; want the ip_hash approximation warning and the UDP health check's", ds)
 	}
 	alb := lbByID(t, d, "alb-lb-public")
 	if alb.DeletionProtection || !alb.DropInvalidHeaders || alb.IdleTimeout != design.Duration(60*time.Second) || alb.AccessLogs == nil {

@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -169,6 +171,17 @@ func meshMatch(m spec.RouteMatch) design.MeshMatch {
 	return out
 }
 
+// frontedInternally reports whether callers reach a service through an
+// internal load balancer in front of it.
+func (p *planner) frontedInternally(service string) bool {
+	for _, pl := range p.d.Service(service).Placements {
+		if lb, _ := p.internalFront(service, pl.VPC); lb != nil {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *planner) nodesOf(a design.Action) []design.WeightedNode {
 	var out []design.WeightedNode
 	for _, f := range a.Forward {
@@ -183,12 +196,20 @@ func (p *planner) nodesOf(a design.Action) []design.WeightedNode {
 // parser has already warned about each one that is set.
 func (p *planner) compileServiceConnect(m *design.Mesh, callers map[string][]string) *design.ServiceConnect {
 	sc := &design.ServiceConnect{Namespace: p.spec.Discovery.Namespace}
+	var fronted []string
 	for i, n := range m.VirtualNodes {
 		scs := design.ServiceConnectService{Service: n.Service, TLS: m.MTLS != "off"}
-		if len(callers[n.Service]) == 0 {
+		switch {
+		case len(callers[n.Service]) == 0:
 			// Nothing calls it through the mesh: it only makes calls.
 			scs.ClientOnly = true
-		} else {
+		case p.frontedInternally(n.Service):
+			// Its callers reach it through its internal load balancer, and
+			// its groups admit only that: an alias would send them around
+			// it, into a group that drops them.
+			scs.ClientOnly = true
+			fronted = append(fronted, n.Service)
+		default:
 			scs.DiscoveryName = n.Service
 			scs.Port = n.Port
 			scs.ClientAliases = []design.ClientAlias{{DNSName: n.Service + "." + p.spec.Discovery.Namespace, Port: n.Port}}
@@ -204,6 +225,9 @@ func (p *planner) compileServiceConnect(m *design.Mesh, callers map[string][]str
 		}
 		sc.Services = append(sc.Services, scs)
 	}
+	if len(fronted) > 0 {
+		p.note("mesh", "Services reached through an internal load balancer publish no Service Connect alias (%s): their callers go through the load balancer, the only client their security groups admit.", strings.Join(fronted, ", "))
+	}
 	if m.MTLS == "permissive" {
 		p.warnAt(p.spec.At("mesh.mtls"), "mesh.mtls permissive becomes TLS on every Service Connect service",
 			"Service Connect TLS is on or off per service; there is no permissive mode. The exports turn TLS on, issued by AWS Private CA.")
@@ -216,9 +240,12 @@ func (p *planner) compileServiceConnect(m *design.Mesh, callers map[string][]str
 // the routes' order and weights, and auth policies that admit exactly the
 // declared callers.
 func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *design.Lattice {
-	lat := &design.Lattice{ServiceNetwork: p.spec.App + "-mesh", AuthType: "NONE"}
+	lat := &design.Lattice{ServiceNetwork: p.spec.App + "-mesh", AuthType: "NONE", TargetGroups: []design.LatticeTargetGroup{}}
 	if m.MTLS != "off" {
-		lat.AuthType = "AWS_IAM"
+		// A network with AWS_IAM and no policy of its own denies every
+		// request: it admits the account's principals, and each service's
+		// policy names its callers.
+		lat.AuthType, lat.NetworkAuth = "AWS_IAM", design.LatticeNetworkAccount
 	}
 	for _, v := range p.d.VPCs {
 		if hasServices(p.d, v.ID) {
@@ -249,7 +276,7 @@ func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *d
 		case m.MTLS != "off":
 			proto = "HTTPS"
 		}
-		ls := design.LatticeService{Name: lbName(p.spec.App + "-" + n.Service), Service: n.Service, Protocol: proto, Port: n.Port, AllowedCallers: callers[n.Service]}
+		ls := design.LatticeService{ID: "lattice-svc-" + n.Service, Name: lbName(p.spec.App + "-" + n.Service), Service: n.Service, Protocol: proto, Port: n.Port, AllowedCallers: callers[n.Service]}
 		if proto == "HTTPS" {
 			ls.Port = 443
 		}
@@ -263,5 +290,88 @@ func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *d
 		}
 		lat.Services = append(lat.Services, ls)
 	}
+	targets := map[string]bool{}
+	for _, ls := range lat.Services {
+		for _, t := range ls.DefaultTarget {
+			targets[strings.TrimPrefix(t.Node, "vn-")] = true
+		}
+		for _, r := range ls.Rules {
+			for _, t := range r.Targets {
+				targets[strings.TrimPrefix(t.Node, "vn-")] = true
+			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(targets)) {
+		lat.TargetGroups = append(lat.TargetGroups, p.latticeTargetGroup(p.d.Service(name)))
+	}
+	if len(lat.Services) > 0 {
+		p.note("mesh", "VPC Lattice services are not registered in Cloud Map: a caller that found one there would go around Lattice's rules, weights and auth, so callers get the Lattice service's DNS name as <SERVICE>_ADDR, and the services' security groups admit only Lattice's prefix list.")
+	}
 	return lat
+}
+
+// latticeTargetGroup is the Lattice target group of a service's tasks,
+// with the health check Lattice can make: HTTP over HTTP/1.1 or HTTP/2,
+// never gRPC. A gRPC service is checked with an HTTP/2 GET of its health
+// path, which a gRPC server answers with an HTTP status (415 for a
+// request that is not gRPC): any answer below 500 shows it serves.
+func (p *planner) latticeTargetGroup(svc *design.Service) design.LatticeTargetGroup {
+	tg := design.LatticeTargetGroup{ID: "lattice-tg-" + svc.Name, Name: lbName(p.spec.App + "-" + svc.Name), Service: svc.Name, Port: svc.Port, Protocol: "TCP"}
+	if !spec.IsHTTPLike(svc.Protocol) {
+		return tg
+	}
+	h := svc.Health
+	tg.Protocol = "HTTP"
+	lh := &design.LatticeHealth{Protocol: "HTTP", ProtocolVersion: "HTTP1", Path: h.Path, Matcher: h.Matcher, Interval: h.Interval, Timeout: h.Timeout,
+		HealthyThreshold: h.HealthyThreshold, UnhealthyThreshold: h.UnhealthyThreshold}
+	switch svc.Protocol {
+	case spec.ProtoHTTP2:
+		tg.ProtocolVersion, lh.ProtocolVersion = "HTTP2", "HTTP2"
+	case spec.ProtoGRPC:
+		tg.ProtocolVersion, lh.ProtocolVersion, lh.Matcher = "GRPC", "HTTP2", "200-499"
+		p.warnAt(p.spec.At("services."+svc.Name+".health", "services."+svc.Name), fmt.Sprintf("services.%s: VPC Lattice cannot health-check gRPC; it sends an HTTP/2 GET to %s and takes any status below 500", svc.Name, h.Path),
+			"Lattice health checks are HTTP or HTTPS only. The check finds tasks that stopped serving; one that serves but reports NOT_SERVING keeps its calls, so keep ECS's or Kubernetes' own health check on the gRPC health service.")
+	default:
+		tg.ProtocolVersion = "HTTP1"
+	}
+	tg.Health = lh
+	return tg
+}
+
+// latticeTargets returns the services a Lattice service's rules and
+// default action forward to, in name order.
+func (p *planner) latticeTargets(ls *design.LatticeService) []*design.Service {
+	names := map[string]bool{}
+	for _, t := range ls.DefaultTarget {
+		names[strings.TrimPrefix(t.Node, "vn-")] = true
+	}
+	for _, r := range ls.Rules {
+		for _, t := range r.Targets {
+			names[strings.TrimPrefix(t.Node, "vn-")] = true
+		}
+	}
+	var out []*design.Service
+	for _, n := range slices.Sorted(maps.Keys(names)) {
+		out = append(out, p.d.Service(n))
+	}
+	return out
+}
+
+// latticeFlow returns the Lattice service a flow's callee is, when the
+// flow goes through VPC Lattice: a mesh service calling a Lattice
+// service on its own port. Other flows go directly.
+func (p *planner) latticeFlow(f design.Flow) *design.LatticeService {
+	if p.d.Mesh == nil || p.d.Mesh.Lattice == nil || f.Kind != design.FlowService {
+		return nil
+	}
+	caller, callee := p.d.Service(f.From), p.d.Service(f.To)
+	if caller == nil || callee == nil || caller.Kind != spec.KindService || f.Port != callee.Port {
+		return nil
+	}
+	for i := range p.d.Mesh.Lattice.Services {
+		if ls := &p.d.Mesh.Lattice.Services[i]; ls.Service == f.To {
+			return ls
+		}
+	}
+	return nil
 }

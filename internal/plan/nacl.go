@@ -125,6 +125,21 @@ func (p *planner) networkACLs() {
 		switch f.Kind {
 		case design.FlowService:
 			caller, callee := p.d.Service(f.From), p.d.Service(f.To)
+			if ls := p.latticeFlow(f); ls != nil {
+				// VPC Lattice's addresses on both sides: the caller's subnets
+				// to Lattice on the listener's port, Lattice to the callee's
+				// on its port (health checks included).
+				lattice := []netip.Prefix{design.LatticeCIDR}
+				for _, pl := range caller.Placements {
+					cpl := homePlacement(callee, pl.VPC)
+					set.connection(pl.Subnets, nil, p.subnetCIDRs(pl.Subnets), lattice, "tcp", ls.Port, fmt.Sprintf("%s calls %s through VPC Lattice on %d", f.From, f.To, ls.Port))
+					for _, target := range p.latticeTargets(ls) {
+						tpl := homePlacement(target, cpl.VPC)
+						set.connection(nil, tpl.Subnets, lattice, p.subnetCIDRs(tpl.Subnets), "tcp", target.Port, fmt.Sprintf("VPC Lattice forwards to %s on %d", target.Name, target.Port))
+					}
+				}
+				continue
+			}
 			for _, pl := range caller.Placements {
 				cpl := homePlacement(callee, pl.VPC)
 				if lb, port := p.internalFront(f.To, cpl.VPC); lb != nil {
@@ -167,6 +182,10 @@ func (p *planner) networkACLs() {
 				}
 				set.connection(lb.Subnets, pl.Subnets, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), proto, tg.Port,
 					fmt.Sprintf("%s to %s and its health checks on %d", lb.Name, svc.Name, tg.Port))
+				if healthApart(tg) {
+					set.connection(lb.Subnets, pl.Subnets, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), "tcp", tg.Health.Port,
+						fmt.Sprintf("%s checks the health of %s on tcp %d", lb.Name, svc.Name, tg.Health.Port))
+				}
 				if tg.PreserveClientIP && lb.Scheme == design.InternetFacing {
 					set.connection(nil, pl.Subnets, internet, nil, proto, tg.Port, fmt.Sprintf("clients of %s keep their address", lb.Name))
 				}

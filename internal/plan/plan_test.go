@@ -174,7 +174,7 @@ func subnet(t *testing.T, d *design.Design, name string) design.Subnet {
 }
 
 // TestSubnetDemandByCompute checks the IP arithmetic of each compute model
-// on one service of 30 tasks at most over 3 AZs: 20 tasks per AZ with the
+// on one service of 30 tasks at most over 3 AZs, with each platform's
 // deploy surge.
 func TestSubnetDemandByCompute(t *testing.T) {
 	const base = `version: 1
@@ -189,12 +189,16 @@ services:
 	}{
 		// 20 task ENIs.
 		{"fargate", "fargate", "", 20},
-		// 20 task ENIs + 2 trunked m5.large instances (10 tasks each).
-		{"ecs_ec2", "ecs_ec2", "", 22},
-		// 1 node (27 pods): 20 pods need 3 ENIs, plus a warm one, capped
-		// at the m5.large's 3: 30 addresses.
-		{"eks", "eks", "", 30},
-		// 1 node: its IP + (2 prefixes for 20 pods + 1 warm) x 16 = 49.
+		// 20 task ENIs + 2 trunked m5.large instances (10 tasks each),
+		// each with its primary and its trunk ENI's address.
+		{"ecs_ec2", "ecs_ec2", "", 24},
+		// A Kubernetes rolling update surges 25%, not ECS's 100%: 30 x
+		// 125% = 37 pods over 3 AZs, 13 here. Each pod carries its
+		// service's group on a branch ENI, 9 per m5.large: 2 nodes, each
+		// with its primary ENI's 10 addresses and its trunk ENI's: 22.
+		{"eks", "eks", "", 35},
+		// The same 2 nodes with prefix delegation: the node's address,
+		// one warm /28 and the trunk ENI's: 2 x 18 + 13 = 49.
 		{"eks prefix delegation", "eks", ", prefix_delegation: true", 49},
 	}
 	for _, tt := range tests {

@@ -215,6 +215,25 @@ func (p *planner) security() {
 		switch f.Kind {
 		case design.FlowService:
 			caller, callee := p.d.Service(f.From), p.d.Service(f.To)
+			if ls := p.latticeFlow(f); ls != nil {
+				// Through VPC Lattice: the caller reaches the service
+				// network's addresses on the listener's port, and the callee
+				// admits Lattice's prefix list, never the caller itself, so
+				// no call can go around Lattice's auth and rules.
+				for _, pl := range caller.Placements {
+					cpl := homePlacement(callee, pl.VPC)
+					region := p.d.VPC(pl.VPC).Region
+					addRule(&groupOf[[2]string{f.From, pl.VPC}].Egress, design.SGRule{Protocol: "tcp", FromPort: ls.Port, ToPort: ls.Port, PeerPrefixList: design.LatticePrefixList(region),
+						Description: fmt.Sprintf("%s calls %s through VPC Lattice on tcp %d (services.%s.depends_on)", f.From, f.To, ls.Port, f.From), Flows: []string{f.ID}})
+					// Lattice forwards to every service the rules name.
+					for _, target := range p.latticeTargets(ls) {
+						tpl := homePlacement(target, cpl.VPC)
+						addRule(&groupOf[[2]string{target.Name, tpl.VPC}].Ingress, design.SGRule{Protocol: "tcp", FromPort: target.Port, ToPort: target.Port, PeerPrefixList: design.LatticePrefixList(p.d.VPC(tpl.VPC).Region),
+							Description: fmt.Sprintf("VPC Lattice forwards calls to %s and checks its health on tcp %d", target.Name, target.Port), Flows: []string{f.ID}})
+					}
+				}
+				continue
+			}
 			for _, pl := range caller.Placements {
 				cpl := homePlacement(callee, pl.VPC)
 				desc := fmt.Sprintf("%s calls %s on %s %d (services.%s.depends_on)", f.From, f.To, f.Transport, f.Port, f.From)
@@ -271,6 +290,10 @@ func (p *planner) security() {
 				flows := p.flowsThrough(lb, svc.Name)
 				desc := fmt.Sprintf("%s forwards to %s and checks its health on %s %d", lb.Name, svc.Name, transport(svc.Protocol), tg.Port)
 				p.allow(set, g, target, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), transport(svc.Protocol), tg.Port, desc, flows)
+				if healthApart(tg) {
+					p.allow(set, g, target, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), "tcp", tg.Health.Port,
+						fmt.Sprintf("%s checks the health of %s on tcp %d", lb.Name, svc.Name, tg.Health.Port), nil)
+				}
 				if tg.PreserveClientIP && lb.Scheme == design.InternetFacing {
 					for _, c := range internet {
 						addRule(&target.Ingress, design.SGRule{Protocol: transport(svc.Protocol), FromPort: tg.Port, ToPort: tg.Port, PeerCIDR: c,
@@ -437,6 +460,13 @@ func (p *planner) ingressSources() []netip.Prefix {
 		return []netip.Prefix{anyIPv4}
 	}
 	return aggregate(srcs)
+}
+
+// healthApart reports whether a target group's health checks reach its
+// targets on another port or transport than its traffic (a health port,
+// or TCP checks of a UDP group), which the groups and NACLs must admit too.
+func healthApart(tg *design.TargetGroup) bool {
+	return tg.Health.Port != tg.Port || tg.Protocol == "UDP"
 }
 
 func forwardedTargetGroups(l design.Listener) []string {

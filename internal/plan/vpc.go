@@ -286,7 +286,7 @@ func (p *planner) planSubnets(v *vpcPlan) {
 			sp := subnetPlan{tier: design.TierInspection, az: az, maxBits: awsfacts.MaxSubnetPrefix, services: v.inspection}
 			sp.demand = append(sp.demand, design.Demand{What: "Gateway Load Balancer: free addresses it needs", IPs: awsfacts.LoadBalancerFreeIPs})
 			for _, svc := range v.inspection {
-				sp.demand = append(sp.demand, serviceDemand(svc, azs))
+				sp.demand = append(sp.demand, serviceDemand(svc, azs, nw.Compute))
 			}
 			v.subnets = append(v.subnets, sp)
 		}
@@ -334,7 +334,7 @@ func (p *planner) workloadSubnet(tier, group string, az int, services []*spec.Se
 	sp := subnetPlan{tier: tier, group: group, az: az, maxBits: awsfacts.MaxSubnetPrefix, services: services}
 	tasks := 0
 	for _, svc := range services {
-		dm := serviceDemand(svc, azs)
+		dm := serviceDemand(svc, azs, p.spec.Network.Compute)
 		sp.demand = append(sp.demand, dm)
 		if !svc.IsDataStore() {
 			tasks += dm.IPs

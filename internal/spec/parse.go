@@ -375,6 +375,9 @@ func (d *decoder) health(n *yaml.Node, p string, h *Health) {
 		"unhealthy_threshold": func(_, v *yaml.Node) {
 			h.UnhealthyThreshold, _ = d.integer(v, p+".unhealthy_threshold", 2, 10, "Thresholds are 2 to 10 checks.")
 		},
+		"port": func(_, v *yaml.Node) {
+			h.Port, _ = d.integer(v, p+".port", 1, 65535, "A port is 1 to 65535.")
+		},
 		"matcher": func(_, v *yaml.Node) {
 			// A bare 200 is a number in YAML; it means the code.
 			if m, ok := d.text(v, p+".matcher"); ok {

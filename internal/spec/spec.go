@@ -223,6 +223,11 @@ type Health struct {
 	// Matcher is the success codes: HTTP 200-499 (default "200"), gRPC
 	// 0-99 (default "12"); a code, a range "200-299", or a list "200,202".
 	Matcher string
+	// Port is the port health checks go to, 1 to 65535; 0 means the
+	// service's own port (for udp services, over TCP: no load balancer
+	// checks UDP), and for appliances the GWLB's TCP check on 80.
+	// netwright's addition to the contract.
+	Port int
 }
 
 // Dependency is one call a service makes.

@@ -3,30 +3,74 @@ package cloudformation
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/netwright/netwright/internal/design"
 )
 
-// ecsProtocols maps a service's protocol to the port mapping's app
-// protocol, which Service Connect needs for HTTP metrics and timeouts.
-var ecsAppProtocol = map[string]string{"http": "http", "websocket": "http", "http2": "http2", "grpc": "grpc"}
+// identities writes the IAM role of every service placed in this Region,
+// with the permissions the design gives it: an ECS task role, or for EKS
+// a role for EKS Pod Identity and its association with the service
+// account the design names.
+func (b *builder) identities() {
+	eks := false
+	for _, id := range b.d.Identities {
+		s := b.d.Service(id.Service)
+		if s == nil || !b.placedHere(s) {
+			continue
+		}
+		role := iamRole{AssumeRolePolicyDocument: policy("Allow", map[string]any{"Service": id.Principal}, "sts:AssumeRole", nil)}
+		if id.Kind == design.IdentityEKSPod {
+			role.AssumeRolePolicyDocument = policy("Allow", map[string]any{"Service": id.Principal}, []string{"sts:AssumeRole", "sts:TagSession"}, nil)
+		}
+		for k, perm := range id.Permissions {
+			var resources []any
+			for _, ls := range perm.LatticeServices {
+				if b.latticeHere() {
+					resources = append(resources, sub("${"+logicalID(ls)+".Arn}/*"))
+				}
+			}
+			if len(resources) == 0 {
+				continue
+			}
+			role.Policies = append(role.Policies, iamPolicy{PolicyName: fmt.Sprintf("%s-%d", id.ID, k), PolicyDocument: policy("Allow", nil, perm.Actions, resources)})
+		}
+		rid := logicalID(id.ID)
+		b.add(rid, "AWS::IAM::Role", role)
+		if id.Kind == design.IdentityEKSPod {
+			eks = true
+			b.add(rid+"PodIdentity", "AWS::EKS::PodIdentityAssociation", podIdentityAssociation{ClusterName: ref("EksClusterName"), Namespace: id.Namespace, ServiceAccount: id.ServiceAccount, RoleArn: getAtt(rid, "Arn")})
+		}
+	}
+	if eks {
+		b.param("EksClusterName", "String", "name of the EKS cluster the pods run in (its nodes need the eks-pod-identity-agent add-on)", "")
+	}
+}
+
+// placedHere reports whether a service runs in this Region.
+func (b *builder) placedHere(s *design.Service) bool {
+	return slices.ContainsFunc(s.Placements, func(p design.Placement) bool { return b.inRegion(p.VPC) })
+}
+
+// latticeHere reports whether this Region's template holds the VPC Lattice
+// services.
+func (b *builder) latticeHere() bool {
+	m := b.d.Mesh
+	return m != nil && m.Lattice != nil && slices.ContainsFunc(m.Lattice.VPCs, b.inRegion)
+}
 
 func (b *builder) ecs() {
-	if b.d.Compute == "eks" {
+	b.identities()
+	if b.d.Compute == design.ComputeEKS {
 		return
 	}
 	var services []design.Service
 	for _, s := range b.d.Services {
-		if strings.Contains("postgres mysql aurora redis memcached kafka", s.Kind) {
+		if s.Platform == nil {
 			*b.notes = append(*b.notes, "Managed data stores (RDS, Aurora, ElastiCache, MSK) are not exported: create them in the data subnets with the data stores' security groups.")
 			continue
 		}
-		for _, p := range s.Placements {
-			if b.inRegion(p.VPC) {
-				services = append(services, s)
-				break
-			}
+		if b.placedHere(&s) {
+			services = append(services, s)
 		}
 	}
 	if len(services) == 0 {
@@ -55,33 +99,30 @@ func (b *builder) ecs() {
 		AssumeRolePolicyDocument: policy("Allow", map[string]any{"Service": "ecs-tasks.amazonaws.com"}, "sts:AssumeRole", nil),
 		ManagedPolicyArns:        []any{sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")},
 	})
-	if m := b.d.Mesh; m != nil && m.Lattice != nil {
+	if b.latticeHere() {
 		b.add(cluster+"LatticeRole", "AWS::IAM::Role", iamRole{
 			AssumeRolePolicyDocument: policy("Allow", map[string]any{"Service": "ecs.amazonaws.com"}, "sts:AssumeRole", nil),
 			ManagedPolicyArns:        []any{sub("arn:${AWS::Partition}:iam::aws:policy/AmazonECSInfrastructureRolePolicyForVpcLattice")},
 		})
 	}
 	launch, compat := "FARGATE", "FARGATE"
-	if b.d.Compute == "ecs_ec2" {
+	if b.d.Compute == design.ComputeECSEC2 {
 		launch, compat = "EC2", "EC2"
-		*b.notes = append(*b.notes, "compute ecs_ec2: the ECS services use the EC2 launch type; the container instances (an Auto Scaling group with awsvpc trunking) are not exported.")
+		*b.notes = append(*b.notes, "compute ecs_ec2: the ECS services use the EC2 launch type; the container instances (an Auto Scaling group with awsvpc trunking) are not exported: give them the nodes security group.")
 	}
 	for _, s := range services {
+		pf := s.Platform
 		sid := logicalID("ecs-service-" + s.Name)
 		image := logicalID(s.Name) + "Image"
-		b.param(image, "String", "container image of "+s.Name, "public.ecr.aws/nginx/nginx:stable")
-		proto := "tcp"
-		if s.Protocol == "udp" {
-			proto = "udp"
+		b.param(image, "String", pf.Image.Describe(s.Name), "")
+		var ports []portMapping
+		for _, cp := range pf.Ports {
+			ports = append(ports, portMapping{Name: cp.Name, ContainerPort: cp.Port, Protocol: cp.Protocol, AppProtocol: cp.AppProtocol})
 		}
-		// Each service's tasks get their own identity: VPC Lattice auth
-		// policies admit callers by it.
-		b.add(sid+"TaskRole", "AWS::IAM::Role", iamRole{AssumeRolePolicyDocument: policy("Allow", map[string]any{"Service": "ecs-tasks.amazonaws.com"}, "sts:AssumeRole", nil)})
 		b.add(sid+"TaskDefinition", "AWS::ECS::TaskDefinition", taskDefinition{
 			Family: b.d.App + "-" + s.Name, NetworkMode: "awsvpc", RequiresCompatibilities: []string{compat}, Cpu: "256", Memory: "512",
-			ExecutionRoleArn: getAtt(cluster+"ExecutionRole", "Arn"), TaskRoleArn: getAtt(sid+"TaskRole", "Arn"),
-			ContainerDefinitions: []containerDefinition{{Name: s.Name, Image: ref(image), Essential: true,
-				PortMappings:     []portMapping{{Name: s.Name, ContainerPort: s.Port, Protocol: proto, AppProtocol: ecsAppProtocol[s.Protocol]}},
+			ExecutionRoleArn: getAtt(cluster+"ExecutionRole", "Arn"), TaskRoleArn: getAtt(logicalID(pf.Identity), "Arn"),
+			ContainerDefinitions: []containerDefinition{{Name: s.Name, Image: ref(image), Essential: true, PortMappings: ports, Environment: b.dependencyEnvironment(pf),
 				LogConfiguration: logConfiguration{LogDriver: "awslogs", Options: map[string]any{"awslogs-group": ref(cluster + "Logs"), "awslogs-region": ref("AWS::Region"), "awslogs-stream-prefix": s.Name}}}},
 		})
 		var pl *design.Placement
@@ -90,45 +131,50 @@ func (b *builder) ecs() {
 				pl = &s.Placements[i]
 			}
 		}
+		dep := pf.Deployment
 		svc := ecsService{Cluster: ref(cluster), ServiceName: s.Name, TaskDefinition: ref(sid + "TaskDefinition"), DesiredCount: s.Replicas, LaunchType: launch,
-			NetworkConfiguration:    networkConfiguration{AwsvpcConfiguration: awsvpcConfiguration{Subnets: refs(pl.Subnets), SecurityGroups: refs(pl.SecurityGroups), AssignPublicIp: "DISABLED"}},
-			DeploymentConfiguration: deploymentConfiguration{MaximumPercent: 200, MinimumHealthyPercent: 100}}
+			NetworkConfiguration: networkConfiguration{AwsvpcConfiguration: awsvpcConfiguration{Subnets: refs(pl.Subnets), SecurityGroups: refs(pl.SecurityGroups), AssignPublicIp: "DISABLED"}},
+			DeploymentConfiguration: deploymentConfiguration{MaximumPercent: dep.MaxPercent, MinimumHealthyPercent: dep.MinHealthyPercent,
+				DeploymentCircuitBreaker: &deploymentCircuitBreaker{Enable: dep.CircuitBreaker, Rollback: dep.Rollback}},
+			HealthCheckGracePeriodSeconds: seconds(dep.HealthCheckGrace)}
 		var deps []string
-		for _, tg := range b.d.TargetGroups {
-			if tg.Service != s.Name || !b.inRegion(tg.VPC) || tg.Protocol == "GENEVE" {
+		for _, r := range pf.Registrations {
+			tg := b.d.TargetGroup(r.TargetGroup)
+			if tg == nil || !b.inRegion(tg.VPC) {
 				continue
 			}
-			svc.LoadBalancers = append(svc.LoadBalancers, ecsLoadBalancer{ContainerName: s.Name, ContainerPort: s.Port, TargetGroupArn: ref(logicalID(tg.ID))})
-			deps = append(deps, b.listenersOf(tg.ID)...)
+			svc.LoadBalancers = append(svc.LoadBalancers, ecsLoadBalancer{ContainerName: s.Name, ContainerPort: r.ContainerPort, TargetGroupArn: ref(logicalID(tg.ID))})
+			for _, l := range b.d.ListenersForwardingTo(tg.ID) {
+				deps = append(deps, logicalID(l))
+			}
 		}
-		if len(svc.LoadBalancers) > 0 {
-			svc.HealthCheckGracePeriodSeconds = 60
+		for _, r := range pf.Discovery {
+			if ns, ds := b.discoveryService(r.Service); ds != nil && b.inRegion(ns.VPC) {
+				svc.ServiceRegistries = append(svc.ServiceRegistries, serviceRegistry{RegistryArn: getAtt(logicalID(ds.ID), "Arn"), ContainerName: s.Name, ContainerPort: r.ContainerPort})
+			}
 		}
 		if scs, ok := scByService[s.Name]; ok && namespace != nil {
 			cfg := &serviceConnectConfiguration{Enabled: true, Namespace: namespace}
 			if !scs.ClientOnly {
 				t := &scTimeout{PerRequestTimeoutSeconds: seconds(scs.PerRequest), IdleTimeoutSeconds: seconds(scs.Idle)}
-				svcCfg := scService{PortName: s.Name, DiscoveryName: scs.DiscoveryName, Timeout: t}
+				svcCfg := scService{PortName: pf.Port(design.PortTraffic).Name, DiscoveryName: scs.DiscoveryName, Timeout: t}
 				for _, a := range scs.ClientAliases {
 					svcCfg.ClientAliases = append(svcCfg.ClientAliases, scClientAlias{Port: a.Port, DnsName: a.DNSName})
 				}
 				cfg.Services = []scService{svcCfg}
 			}
 			svc.ServiceConnectConfiguration = cfg
-		} else {
-			for _, ns := range b.d.Namespaces {
-				for _, r := range ns.Services {
-					if r.Service == s.Name && b.inRegion(ns.VPC) && (b.d.Mesh == nil || b.d.Mesh.ServiceConnect == nil) {
-						svc.ServiceRegistries = append(svc.ServiceRegistries, serviceRegistry{RegistryArn: getAtt(logicalID(r.ID), "Arn")})
-					}
-				}
-			}
 		}
 		if lat := b.d.Mesh; lat != nil && lat.Lattice != nil {
 			for _, ls := range lat.Lattice.Services {
 				if ls.Service == s.Name {
-					svc.VpcLatticeConfigurations = []vpcLatticeConfiguration{{RoleArn: getAtt(cluster+"LatticeRole", "Arn"), TargetGroupArn: getAtt(latticeTG(s.Name), "Arn"), PortName: s.Name}}
+					svc.VpcLatticeConfigurations = []vpcLatticeConfiguration{{RoleArn: getAtt(cluster+"LatticeRole", "Arn"), TargetGroupArn: getAtt(latticeTG(s.Name), "Arn"), PortName: pf.Port(design.PortTraffic).Name}}
 				}
+			}
+		}
+		for _, after := range pf.StartAfter {
+			if o := b.d.Service(after); o != nil && o.Platform != nil && b.placedHere(o) {
+				deps = append(deps, logicalID("ecs-service-"+after))
 			}
 		}
 		slices.Sort(deps)
@@ -136,28 +182,35 @@ func (b *builder) ecs() {
 	}
 }
 
-// listenersOf returns the listeners and rules that forward to a target
-// group: ECS needs the group attached to a load balancer before the
-// service starts.
-func (b *builder) listenersOf(tg string) []string {
-	var ids []string
-	for _, lb := range b.d.LoadBalancers {
-		for _, l := range lb.Listeners {
-			for _, f := range l.DefaultAction.Forward {
-				if f.TargetGroup == tg {
-					ids = append(ids, logicalID(l.ID))
-				}
-			}
-			for _, r := range l.Rules {
-				for _, f := range r.Action.Forward {
-					if f.TargetGroup == tg {
-						ids = append(ids, logicalID(r.ID))
-					}
-				}
+// dependencyEnvironment is <SERVICE>_ADDR=host:port for each service the
+// tasks call, the way the design connects them; load balancers' and VPC
+// Lattice services' names come from the resources that own them.
+func (b *builder) dependencyEnvironment(pf *design.Platform) []nameValue {
+	var env []nameValue
+	for _, dep := range pf.Dependencies {
+		var value any = fmt.Sprintf("%s:%d", dep.Host, dep.Port)
+		switch dep.Via {
+		case design.ViaLoadBalancer:
+			value = sub(fmt.Sprintf("${%s.DNSName}:%d", logicalID(dep.LoadBalancer), dep.Port))
+		case design.ViaLattice:
+			value = sub(fmt.Sprintf("${%s.DnsEntry.DomainName}:%d", logicalID(dep.LatticeService), dep.Port))
+		}
+		env = append(env, nameValue{Name: dep.Env, Value: value})
+	}
+	return env
+}
+
+// discoveryService returns a Cloud Map service by ID and its namespace.
+func (b *builder) discoveryService(id string) (*design.Namespace, *design.DiscoveryService) {
+	for i := range b.d.Namespaces {
+		ns := &b.d.Namespaces[i]
+		for j := range ns.Services {
+			if ns.Services[j].ID == id {
+				return ns, &ns.Services[j]
 			}
 		}
 	}
-	return ids
+	return nil, nil
 }
 
 var continents = map[string]bool{"AF": true, "AN": true, "AS": true, "EU": true, "NA": true, "OC": true, "SA": true}

@@ -47,7 +47,7 @@ func (b *builder) lattice() {
 		return f
 	}
 	for _, ls := range lat.Services {
-		id := logicalID("lattice-service-" + ls.Service)
+		id := logicalID(ls.ID)
 		b.add(id, "AWS::VpcLattice::Service", latticeService{Name: ls.Name, AuthType: lat.AuthType})
 		b.add(id+"Association", "AWS::VpcLattice::ServiceNetworkServiceAssociation", latticeSNServiceAssociation{ServiceNetworkIdentifier: ref(sn), ServiceIdentifier: ref(id)})
 		b.add(id+"Listener", "AWS::VpcLattice::Listener", latticeListener{ServiceIdentifier: ref(id), Protocol: ls.Protocol, Port: ls.Port,
@@ -69,7 +69,9 @@ func (b *builder) lattice() {
 		if lat.AuthType == "AWS_IAM" {
 			var principals []any
 			for _, c := range ls.AllowedCallers {
-				principals = append(principals, getAtt(logicalID("ecs-service-"+c)+"TaskRole", "Arn"))
+				if s := b.d.Service(c); s != nil && s.Platform != nil && b.placedHere(s) {
+					principals = append(principals, getAtt(logicalID(s.Platform.Identity), "Arn"))
+				}
 			}
 			statement := map[string]any{"Effect": "Allow", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*"}
 			if len(principals) > 0 {
@@ -80,25 +82,34 @@ func (b *builder) lattice() {
 			b.add(id+"AuthPolicy", "AWS::VpcLattice::AuthPolicy", latticeAuthPolicy{ResourceIdentifier: ref(id), Policy: map[string]any{"Version": "2012-10-17", "Statement": []any{statement}}})
 		}
 	}
-	for _, svc := range sortedKeys(tgFor) {
-		n := nodes["vn-"+svc]
+	if lat.AuthType == "AWS_IAM" && lat.NetworkAuth == design.LatticeNetworkAccount {
+		// Without a policy of its own an AWS_IAM network denies everything.
+		b.add(sn+"AuthPolicy", "AWS::VpcLattice::AuthPolicy", latticeAuthPolicy{ResourceIdentifier: ref(sn), Policy: map[string]any{"Version": "2012-10-17", "Statement": []any{
+			map[string]any{"Effect": "Allow", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*", "Principal": map[string]any{"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")}},
+		}}})
+	}
+	for _, tg := range lat.TargetGroups {
+		if !tgFor[tg.Service] {
+			continue
+		}
 		var vpc string
-		if s := b.d.Service(svc); s != nil {
+		if s := b.d.Service(tg.Service); s != nil {
 			for _, p := range s.Placements {
 				if b.inRegion(p.VPC) {
 					vpc = p.VPC
 				}
 			}
 		}
-		proto, version := "HTTP", map[string]string{"http": "HTTP1", "http2": "HTTP2", "grpc": "GRPC"}[n.Protocol]
-		if n.Protocol == "tcp" {
-			proto, version = "TCP", ""
+		cfg := latticeTGConfig{Port: tg.Port, Protocol: tg.Protocol, ProtocolVersion: tg.ProtocolVersion, VpcIdentifier: ref(logicalID(vpc))}
+		if h := tg.Health; h != nil {
+			cfg.HealthCheck = &latticeHealthCheck{Enabled: true, Path: h.Path, Protocol: h.Protocol, ProtocolVersion: h.ProtocolVersion, Matcher: &latticeMatcher{HttpCode: h.Matcher},
+				HealthCheckIntervalSeconds: seconds(h.Interval), HealthCheckTimeoutSeconds: seconds(h.Timeout), HealthyThresholdCount: h.HealthyThreshold, UnhealthyThresholdCount: h.UnhealthyThreshold}
 		}
-		cfg := latticeTGConfig{Port: n.Port, Protocol: proto, ProtocolVersion: version, VpcIdentifier: ref(logicalID(vpc))}
-		if proto == "HTTP" {
-			cfg.HealthCheck = &latticeHealthCheck{Enabled: true, Path: n.Health.Path, Protocol: "HTTP", HealthCheckIntervalSeconds: seconds(n.Health.Interval),
-				HealthCheckTimeoutSeconds: seconds(n.Health.Timeout), HealthyThresholdCount: n.Health.HealthyThreshold, UnhealthyThresholdCount: n.Health.UnhealthyThreshold}
-		}
-		b.add(latticeTG(svc), "AWS::VpcLattice::TargetGroup", latticeTargetGroup{Name: lbName(b.d.App + "-" + svc), Type: "IP", Config: cfg})
+		b.add(latticeTG(tg.Service), "AWS::VpcLattice::TargetGroup", latticeTargetGroup{Name: tg.Name, Type: "IP", Config: cfg})
+		b.output(latticeTG(tg.Service)+"Arn", "VPC Lattice target group of "+tg.Service, getAtt(latticeTG(tg.Service), "Arn"))
+	}
+	for _, ls := range lat.Services {
+		id := logicalID(ls.ID)
+		b.output(id+"DnsName", "DNS name callers use for "+ls.Service+" through VPC Lattice", getAtt(id, "DnsEntry.DomainName"))
 	}
 }

@@ -248,7 +248,16 @@ func (b *builder) targetGroup(tg design.TargetGroup) {
 }
 
 func (b *builder) discovery() {
-	sc := b.d.Mesh != nil && b.d.Mesh.ServiceConnect != nil
+	// A Cloud Map service exists for the platform to register tasks in;
+	// Service Connect registers its own.
+	registered := map[string]bool{}
+	for _, s := range b.d.Services {
+		if s.Platform != nil {
+			for _, r := range s.Platform.Discovery {
+				registered[r.Service] = true
+			}
+		}
+	}
 	for _, ns := range b.d.Namespaces {
 		if !b.inRegion(ns.VPC) {
 			continue
@@ -263,10 +272,10 @@ func (b *builder) discovery() {
 		if len(ns.AssociatedVPCs) > 0 {
 			*b.notes = append(*b.notes, fmt.Sprintf("Associate the namespace %s's private hosted zone with %s after the stack is created (aws route53 associate-vpc-with-hosted-zone): CloudFormation cannot add VPCs to a zone Cloud Map made.", ns.Name, strings.Join(ns.AssociatedVPCs, ", ")))
 		}
-		if sc {
-			continue // Service Connect registers the services itself
-		}
 		for _, s := range ns.Services {
+			if !registered[s.ID] {
+				continue
+			}
 			props := discoveryService{Name: s.Service, NamespaceId: ref(nid), HealthCheckCustomConfig: &healthCheckCustomConfig{FailureThreshold: 1}}
 			if len(s.Records) > 0 {
 				dc := &dnsConfig{RoutingPolicy: s.RoutingPolicy}

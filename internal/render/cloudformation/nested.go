@@ -27,7 +27,8 @@ func preferredLayer(typ string) int {
 		return 1
 	case strings.HasPrefix(typ, "AWS::ElasticLoadBalancingV2::"), strings.HasPrefix(typ, "AWS::S3::"), typ == "AWS::EC2::VPCEndpointService":
 		return 2
-	case strings.HasPrefix(typ, "AWS::ServiceDiscovery::"), strings.HasPrefix(typ, "AWS::ECS::"), strings.HasPrefix(typ, "AWS::Route53::"):
+	case strings.HasPrefix(typ, "AWS::ServiceDiscovery::"), strings.HasPrefix(typ, "AWS::ECS::"), strings.HasPrefix(typ, "AWS::Route53::"),
+		strings.HasPrefix(typ, "AWS::IAM::"), strings.HasPrefix(typ, "AWS::EKS::"), strings.HasPrefix(typ, "AWS::VpcLattice::"):
 		return 3
 	}
 	return 0

@@ -171,6 +171,11 @@ type securityGroupEgress struct {
 	Description                string `json:"Description"`
 }
 
+type nameValue struct {
+	Name  string `json:"Name"`
+	Value any    `json:"Value"`
+}
+
 type keyValue struct {
 	Key   string `json:"Key"`
 	Value any    `json:"Value"`
@@ -418,6 +423,7 @@ type containerDefinition struct {
 	Image            any              `json:"Image"`
 	Essential        bool             `json:"Essential"`
 	PortMappings     []portMapping    `json:"PortMappings"`
+	Environment      []nameValue      `json:"Environment,omitempty"`
 	LogConfiguration logConfiguration `json:"LogConfiguration"`
 }
 
@@ -449,12 +455,27 @@ type ecsLoadBalancer struct {
 }
 
 type serviceRegistry struct {
-	RegistryArn any `json:"RegistryArn"`
+	RegistryArn   any    `json:"RegistryArn"`
+	ContainerName string `json:"ContainerName,omitempty"`
+	ContainerPort int    `json:"ContainerPort,omitempty"`
+}
+
+type deploymentCircuitBreaker struct {
+	Enable   bool `json:"Enable"`
+	Rollback bool `json:"Rollback"`
 }
 
 type deploymentConfiguration struct {
-	MaximumPercent        int `json:"MaximumPercent"`
-	MinimumHealthyPercent int `json:"MinimumHealthyPercent"`
+	MaximumPercent           int                       `json:"MaximumPercent"`
+	MinimumHealthyPercent    int                       `json:"MinimumHealthyPercent"`
+	DeploymentCircuitBreaker *deploymentCircuitBreaker `json:"DeploymentCircuitBreaker,omitempty"`
+}
+
+type podIdentityAssociation struct {
+	ClusterName    any    `json:"ClusterName"`
+	Namespace      string `json:"Namespace"`
+	ServiceAccount string `json:"ServiceAccount"`
+	RoleArn        any    `json:"RoleArn"`
 }
 
 type scClientAlias struct {
@@ -552,14 +573,20 @@ type latticeSNServiceAssociation struct {
 	ServiceIdentifier        any `json:"ServiceIdentifier"`
 }
 
+type latticeMatcher struct {
+	HttpCode string `json:"HttpCode"`
+}
+
 type latticeHealthCheck struct {
-	Enabled                    bool   `json:"Enabled"`
-	Path                       string `json:"Path,omitempty"`
-	Protocol                   string `json:"Protocol"`
-	HealthCheckIntervalSeconds int    `json:"HealthCheckIntervalSeconds"`
-	HealthCheckTimeoutSeconds  int    `json:"HealthCheckTimeoutSeconds"`
-	HealthyThresholdCount      int    `json:"HealthyThresholdCount"`
-	UnhealthyThresholdCount    int    `json:"UnhealthyThresholdCount"`
+	Enabled                    bool            `json:"Enabled"`
+	Path                       string          `json:"Path,omitempty"`
+	Protocol                   string          `json:"Protocol"`
+	ProtocolVersion            string          `json:"ProtocolVersion,omitempty"`
+	Matcher                    *latticeMatcher `json:"Matcher,omitempty"`
+	HealthCheckIntervalSeconds int             `json:"HealthCheckIntervalSeconds"`
+	HealthCheckTimeoutSeconds  int             `json:"HealthCheckTimeoutSeconds"`
+	HealthyThresholdCount      int             `json:"HealthyThresholdCount"`
+	UnhealthyThresholdCount    int             `json:"UnhealthyThresholdCount"`
 }
 
 type latticeTGConfig struct {

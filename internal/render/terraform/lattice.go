@@ -20,10 +20,6 @@ func (w *writer) lattice() {
 		return
 	}
 	lat := m.Lattice
-	nodes := map[string]design.VirtualNode{}
-	for _, n := range m.VirtualNodes {
-		nodes[n.Name] = n
-	}
 	for _, region := range w.d.Regions {
 		var vpcs []string
 		for _, v := range lat.VPCs {
@@ -44,19 +40,26 @@ func (w *writer) lattice() {
 			a.SetAttributeRaw("vpc_identifier", ref("aws_vpc", name(v), "id"))
 		}
 		tg := func(svc string) string { return "lattice-tg-" + svc + "-" + region }
-		made := map[string]bool{}
+		for _, g := range lat.TargetGroups {
+			w.latticeTargetGroup(tg(g.Service), g, region)
+		}
 		forward := func(body *hclwrite.Body, targets []design.WeightedNode) {
 			fw := body.AppendNewBlock("forward", nil).Body()
 			for _, t := range targets {
 				svc := strings.TrimPrefix(t.Node, "vn-")
-				w.latticeTargetGroup(tg(svc), svc, nodes[t.Node], region, made)
 				g := fw.AppendNewBlock("target_groups", nil).Body()
 				g.SetAttributeRaw("target_group_identifier", ref("aws_vpclattice_target_group", name(tg(svc)), "id"))
 				g.SetAttributeValue("weight", num(t.Weight))
 			}
 		}
+		if lat.AuthType == "AWS_IAM" && lat.NetworkAuth == design.LatticeNetworkAccount {
+			// Without a policy of its own an AWS_IAM network denies everything.
+			ap := w.resource("services.tf", "aws_vpclattice_auth_policy", sn, region)
+			ap.SetAttributeRaw("resource_identifier", ref("aws_vpclattice_service_network", name(sn), "arn"))
+			ap.SetAttributeRaw("policy", jsonencode(fmt.Sprintf(`{ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = %q }, Action = "vpc-lattice-svcs:Invoke", Resource = "*" }] }`, w.accountData(region))))
+		}
 		for _, ls := range lat.Services {
-			id := "lattice-service-" + ls.Service + "-" + region
+			id := ls.ID + "-" + region
 			s := w.resource("services.tf", "aws_vpclattice_service", id, region)
 			s.SetAttributeValue("name", str(ls.Name))
 			s.SetAttributeValue("auth_type", str(lat.AuthType))
@@ -100,7 +103,9 @@ func (w *writer) lattice() {
 			if lat.AuthType == "AWS_IAM" {
 				var principals []string
 				for _, c := range ls.AllowedCallers {
-					principals = append(principals, fmt.Sprintf("aws_iam_role.%s.arn", name("ecs-"+c+"-"+region+"-task")))
+					if s := w.d.Service(c); s != nil && s.Platform != nil {
+						principals = append(principals, fmt.Sprintf("aws_iam_role.%s.arn", name(s.Platform.Identity+"-"+region)))
+					}
 				}
 				effect, who := "Allow", fmt.Sprintf("{ AWS = [%s] }", strings.Join(principals, ", "))
 				if len(principals) == 0 {
@@ -114,13 +119,9 @@ func (w *writer) lattice() {
 	}
 }
 
-func (w *writer) latticeTargetGroup(id, svc string, n design.VirtualNode, region string, made map[string]bool) {
-	if made[id] {
-		return
-	}
-	made[id] = true
+func (w *writer) latticeTargetGroup(id string, g design.LatticeTargetGroup, region string) {
 	var vpc string
-	if s := w.d.Service(svc); s != nil {
+	if s := w.d.Service(g.Service); s != nil {
 		for _, p := range s.Placements {
 			if w.regionOf(p.VPC) == region {
 				vpc = p.VPC
@@ -128,22 +129,27 @@ func (w *writer) latticeTargetGroup(id, svc string, n design.VirtualNode, region
 		}
 	}
 	b := w.resource("services.tf", "aws_vpclattice_target_group", id, region)
-	b.SetAttributeValue("name", str(w.d.App+"-"+svc))
+	b.SetAttributeValue("name", str(g.Name))
 	b.SetAttributeValue("type", str("IP"))
 	cfg := b.AppendNewBlock("config", nil).Body()
-	cfg.SetAttributeValue("port", num(n.Port))
+	cfg.SetAttributeValue("port", num(g.Port))
 	cfg.SetAttributeRaw("vpc_identifier", ref("aws_vpc", name(vpc), "id"))
-	if n.Protocol == "tcp" {
-		cfg.SetAttributeValue("protocol", str("TCP"))
+	cfg.SetAttributeValue("protocol", str(g.Protocol))
+	if g.ProtocolVersion != "" {
+		cfg.SetAttributeValue("protocol_version", str(g.ProtocolVersion))
+	}
+	h := g.Health
+	if h == nil {
 		return
 	}
-	cfg.SetAttributeValue("protocol", str("HTTP"))
-	cfg.SetAttributeValue("protocol_version", str(map[string]string{"http": "HTTP1", "http2": "HTTP2", "grpc": "GRPC"}[n.Protocol]))
 	hc := cfg.AppendNewBlock("health_check", nil).Body()
 	hc.SetAttributeValue("enabled", cty.True)
-	hc.SetAttributeValue("path", str(n.Health.Path))
-	hc.SetAttributeValue("health_check_interval_seconds", num(secs(n.Health.Interval)))
-	hc.SetAttributeValue("health_check_timeout_seconds", num(secs(n.Health.Timeout)))
-	hc.SetAttributeValue("healthy_threshold_count", num(n.Health.HealthyThreshold))
-	hc.SetAttributeValue("unhealthy_threshold_count", num(n.Health.UnhealthyThreshold))
+	hc.SetAttributeValue("protocol", str(h.Protocol))
+	hc.SetAttributeValue("protocol_version", str(h.ProtocolVersion))
+	hc.SetAttributeValue("path", str(h.Path))
+	hc.SetAttributeValue("health_check_interval_seconds", num(secs(h.Interval)))
+	hc.SetAttributeValue("health_check_timeout_seconds", num(secs(h.Timeout)))
+	hc.SetAttributeValue("healthy_threshold_count", num(h.HealthyThreshold))
+	hc.SetAttributeValue("unhealthy_threshold_count", num(h.UnhealthyThreshold))
+	hc.AppendNewBlock("matcher", nil).Body().SetAttributeValue("value", str(h.Matcher))
 }

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -236,6 +237,14 @@ func (w *writer) targetGroup(tg design.TargetGroup) {
 
 func (w *writer) services() {
 	sc := w.d.Mesh != nil && w.d.Mesh.ServiceConnect != nil
+	registered := map[string]bool{}
+	for _, s := range w.d.Services {
+		if s.Platform != nil {
+			for _, r := range s.Platform.Discovery {
+				registered[r.Service] = true
+			}
+		}
+	}
 	nsRef := map[string]hclwrite.Tokens{} // region -> namespace ARN
 	for _, ns := range w.d.Namespaces {
 		r := w.regionOf(ns.VPC)
@@ -254,10 +263,10 @@ func (w *writer) services() {
 			a.SetAttributeRaw("zone_id", ref(typ, name(ns.ID), "hosted_zone"))
 			a.SetAttributeRaw("vpc_id", ref("aws_vpc", name(v), "id"))
 		}
-		if sc {
-			continue
-		}
 		for _, s := range ns.Services {
+			if !registered[s.ID] {
+				continue // nothing registers in it: Service Connect registers its own
+			}
 			b := w.resource("services.tf", "aws_service_discovery_service", s.ID, r)
 			b.SetAttributeValue("name", str(s.Service))
 			if len(s.Records) > 0 {
@@ -275,8 +284,9 @@ func (w *writer) services() {
 			b.AppendNewBlock("health_check_custom_config", nil).Body().SetAttributeValue("failure_threshold", num(1))
 		}
 	}
-	if w.d.Compute == "eks" {
-		w.notes = append(w.notes, "compute eks: the network, load balancers and discovery are written; the EKS cluster and workloads are not (use the terraform-aws-modules/eks module on these subnets).")
+	w.identities()
+	if w.d.Compute == design.ComputeEKS {
+		w.notes = append(w.notes, "compute eks: the network, load balancers, discovery and the pods' IAM roles (EKS Pod Identity) are written; the EKS cluster and workloads are not (use the terraform-aws-modules/eks module on these subnets).")
 		return
 	}
 	scOf := map[string]design.ServiceConnectService{}
@@ -288,7 +298,7 @@ func (w *writer) services() {
 	for _, region := range w.d.Regions {
 		var svcs []design.Service
 		for _, s := range w.d.Services {
-			if strings.Contains("postgres mysql aurora redis memcached kafka", s.Kind) {
+			if s.Platform == nil {
 				w.notes = append(w.notes, "Managed data stores (RDS, Aurora, ElastiCache, MSK) are not written: create them in the data subnets with the data stores' security groups.")
 				continue
 			}
@@ -332,23 +342,73 @@ func (w *writer) services() {
 	w.global()
 }
 
+// identities writes each service's IAM role in every Region it runs in,
+// with the permissions the design gives it: an ECS task role, or a role
+// for EKS Pod Identity with its association to the service account.
+func (w *writer) identities() {
+	eks := false
+	for _, id := range w.d.Identities {
+		s := w.d.Service(id.Service)
+		if s == nil {
+			continue
+		}
+		for _, region := range w.d.Regions {
+			if !slices.ContainsFunc(s.Placements, func(p design.Placement) bool { return w.regionOf(p.VPC) == region }) {
+				continue
+			}
+			rid := id.ID + "-" + region
+			role := w.resource("services.tf", "aws_iam_role", rid, region)
+			role.SetAttributeValue("name_prefix", str(w.d.App+"-"+id.Service+"-"))
+			actions := `"sts:AssumeRole"`
+			if id.Kind == design.IdentityEKSPod {
+				actions = `["sts:AssumeRole", "sts:TagSession"]`
+			}
+			role.SetAttributeRaw("assume_role_policy", jsonencode(fmt.Sprintf(`{Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {Service = %q}, Action = %s}]}`, id.Principal, actions)))
+			for k, perm := range id.Permissions {
+				var resources []string
+				for _, ls := range perm.LatticeServices {
+					if w.latticeIn(region) {
+						resources = append(resources, fmt.Sprintf(`"${aws_vpclattice_service.%s.arn}/*"`, name(ls+"-"+region)))
+					}
+				}
+				if len(resources) == 0 {
+					continue
+				}
+				pol := w.resource("services.tf", "aws_iam_role_policy", fmt.Sprintf("%s-%d", rid, k), region)
+				pol.SetAttributeRaw("role", ref("aws_iam_role", name(rid), "id"))
+				var acts []string
+				for _, a := range perm.Actions {
+					acts = append(acts, fmt.Sprintf("%q", a))
+				}
+				pol.SetAttributeRaw("policy", jsonencode(fmt.Sprintf(`{Version = "2012-10-17", Statement = [{Effect = "Allow", Action = [%s], Resource = [%s]}]}`, strings.Join(acts, ", "), strings.Join(resources, ", "))))
+			}
+			if id.Kind == design.IdentityEKSPod {
+				eks = true
+				a := w.resource("services.tf", "aws_eks_pod_identity_association", rid, region)
+				a.SetAttributeRaw("cluster_name", w.variable("eks_cluster_name", "name of the EKS cluster the pods run in (its nodes need the eks-pod-identity-agent add-on)"))
+				a.SetAttributeValue("namespace", str(id.Namespace))
+				a.SetAttributeValue("service_account", str(id.ServiceAccount))
+				a.SetAttributeRaw("role_arn", ref("aws_iam_role", name(rid), "arn"))
+			}
+		}
+	}
+	_ = eks
+}
+
+// latticeIn reports whether the Region holds VPC Lattice services.
+func (w *writer) latticeIn(region string) bool {
+	m := w.d.Mesh
+	return m != nil && m.Lattice != nil && slices.ContainsFunc(m.Lattice.VPCs, func(v string) bool { return w.regionOf(v) == region })
+}
+
 func (w *writer) ecsService(s design.Service, region, cid string, scOf map[string]design.ServiceConnectService, ns hclwrite.Tokens) {
+	pf := s.Platform
 	sid := "ecs-" + s.Name + "-" + region
-	w.variable(name(s.Name)+"_image", "container image of "+s.Name)
+	w.variable(name(s.Name)+"_image", pf.Image.Describe(s.Name))
 	launch := "FARGATE"
-	if w.d.Compute == "ecs_ec2" {
+	if w.d.Compute == design.ComputeECSEC2 {
 		launch = "EC2"
 	}
-	proto := "tcp"
-	if s.Protocol == "udp" {
-		proto = "udp"
-	}
-	appProto := map[string]string{"http": "http", "websocket": "http", "http2": "http2", "grpc": "grpc"}[s.Protocol]
-	// Each service's tasks get their own identity: VPC Lattice auth
-	// policies admit callers by it.
-	tr := w.resource("services.tf", "aws_iam_role", sid+"-task", region)
-	tr.SetAttributeValue("name_prefix", str(w.d.App+"-task-"))
-	tr.SetAttributeRaw("assume_role_policy", jsonencode(`{Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {Service = "ecs-tasks.amazonaws.com"}, Action = "sts:AssumeRole"}]}`))
 	td := w.resource("services.tf", "aws_ecs_task_definition", sid, region)
 	td.SetAttributeValue("family", str(w.d.App+"-"+s.Name))
 	td.SetAttributeValue("network_mode", str("awsvpc"))
@@ -356,46 +416,83 @@ func (w *writer) ecsService(s design.Service, region, cid string, scOf map[strin
 	td.SetAttributeValue("cpu", str("256"))
 	td.SetAttributeValue("memory", str("512"))
 	td.SetAttributeRaw("execution_role_arn", ref("aws_iam_role", name(cid+"-execution"), "arn"))
-	td.SetAttributeRaw("task_role_arn", ref("aws_iam_role", name(sid+"-task"), "arn"))
-	appProtoField := ""
-	if appProto != "" {
-		appProtoField = fmt.Sprintf(", appProtocol = %q", appProto)
+	td.SetAttributeRaw("task_role_arn", ref("aws_iam_role", name(pf.Identity+"-"+region), "arn"))
+	var ports []string
+	for _, cp := range pf.Ports {
+		m := fmt.Sprintf("{name = %q, containerPort = %d, protocol = %q", cp.Name, cp.Port, cp.Protocol)
+		if cp.AppProtocol != "" {
+			m += fmt.Sprintf(", appProtocol = %q", cp.AppProtocol)
+		}
+		ports = append(ports, m+"}")
 	}
-	td.SetAttributeRaw("container_definitions", jsonencode(fmt.Sprintf(`[{name = %q, image = var.%s_image, essential = true, portMappings = [{name = %q, containerPort = %d, protocol = %q%s}], logConfiguration = {logDriver = "awslogs", options = {"awslogs-group" = aws_cloudwatch_log_group.%s.name, "awslogs-region" = %q, "awslogs-stream-prefix" = %q}}}]`,
-		s.Name, name(s.Name), s.Name, s.Port, proto, appProtoField, name(cid), region, s.Name)))
+	var env []string
+	for _, dep := range pf.Dependencies {
+		value := fmt.Sprintf("%q", fmt.Sprintf("%s:%d", dep.Host, dep.Port))
+		switch dep.Via {
+		case design.ViaLoadBalancer:
+			value = fmt.Sprintf(`"${aws_lb.%s.dns_name}:%d"`, name(dep.LoadBalancer), dep.Port)
+		case design.ViaLattice:
+			value = fmt.Sprintf(`"${aws_vpclattice_service.%s.dns_entry[0].domain_name}:%d"`, name(dep.LatticeService+"-"+region), dep.Port)
+		}
+		env = append(env, fmt.Sprintf("{name = %q, value = %s}", dep.Env, value))
+	}
+	envField := ""
+	if len(env) > 0 {
+		envField = ", environment = [" + strings.Join(env, ", ") + "]"
+	}
+	td.SetAttributeRaw("container_definitions", jsonencode(fmt.Sprintf(`[{name = %q, image = var.%s_image, essential = true, portMappings = [%s]%s, logConfiguration = {logDriver = "awslogs", options = {"awslogs-group" = aws_cloudwatch_log_group.%s.name, "awslogs-region" = %q, "awslogs-stream-prefix" = %q}}}]`,
+		s.Name, name(s.Name), strings.Join(ports, ", "), envField, name(cid), region, s.Name)))
 	var pl design.Placement
 	for _, p := range s.Placements {
 		if w.regionOf(p.VPC) == region {
 			pl = p
 		}
 	}
+	dep := pf.Deployment
 	b := w.resource("services.tf", "aws_ecs_service", sid, region)
 	b.SetAttributeValue("name", str(s.Name))
 	b.SetAttributeRaw("cluster", ref("aws_ecs_cluster", name(cid), "id"))
 	b.SetAttributeRaw("task_definition", ref("aws_ecs_task_definition", name(sid), "arn"))
 	b.SetAttributeValue("desired_count", num(s.Replicas))
 	b.SetAttributeValue("launch_type", str(launch))
-	b.SetAttributeValue("deployment_maximum_percent", num(200))
-	b.SetAttributeValue("deployment_minimum_healthy_percent", num(100))
+	b.SetAttributeValue("deployment_maximum_percent", num(dep.MaxPercent))
+	b.SetAttributeValue("deployment_minimum_healthy_percent", num(dep.MinHealthyPercent))
+	if dep.HealthCheckGrace > 0 {
+		b.SetAttributeValue("health_check_grace_period_seconds", num(secs(dep.HealthCheckGrace)))
+	}
+	cb := b.AppendNewBlock("deployment_circuit_breaker", nil).Body()
+	cb.SetAttributeValue("enable", cty.BoolVal(dep.CircuitBreaker))
+	cb.SetAttributeValue("rollback", cty.BoolVal(dep.Rollback))
 	nc := b.AppendNewBlock("network_configuration", nil).Body()
 	nc.SetAttributeRaw("subnets", refs("aws_subnet", pl.Subnets, "id"))
 	nc.SetAttributeRaw("security_groups", refs("aws_security_group", pl.SecurityGroups, "id"))
 	nc.SetAttributeValue("assign_public_ip", cty.False)
 	var deps []hclwrite.Tokens
-	for _, tg := range w.d.TargetGroups {
-		if tg.Service != s.Name || w.regionOf(tg.VPC) != region || tg.Protocol == "GENEVE" {
+	for _, r := range pf.Registrations {
+		tg := w.d.TargetGroup(r.TargetGroup)
+		if tg == nil || w.regionOf(tg.VPC) != region {
 			continue
 		}
 		lbb := b.AppendNewBlock("load_balancer", nil).Body()
 		lbb.SetAttributeValue("container_name", str(s.Name))
-		lbb.SetAttributeValue("container_port", num(s.Port))
+		lbb.SetAttributeValue("container_port", num(r.ContainerPort))
 		lbb.SetAttributeRaw("target_group_arn", ref("aws_lb_target_group", name(tg.ID), "arn"))
-		for _, lb := range w.d.LoadBalancers {
-			for _, l := range lb.Listeners {
-				for _, f := range l.DefaultAction.Forward {
-					if f.TargetGroup == tg.ID {
-						deps = append(deps, ref("aws_lb_listener", name(l.ID)))
-					}
+		for _, l := range w.d.ListenersForwardingTo(tg.ID) {
+			typ := "aws_lb_listener"
+			if w.isRule(l) {
+				typ = "aws_lb_listener_rule"
+			}
+			deps = append(deps, ref(typ, name(l)))
+		}
+	}
+	for _, r := range pf.Discovery {
+		for _, nsd := range w.d.Namespaces {
+			for _, rec := range nsd.Services {
+				if rec.ID == r.Service && w.regionOf(nsd.VPC) == region {
+					sr := b.AppendNewBlock("service_registries", nil).Body()
+					sr.SetAttributeRaw("registry_arn", ref("aws_service_discovery_service", name(rec.ID), "arn"))
+					sr.SetAttributeValue("container_name", str(s.Name))
+					sr.SetAttributeValue("container_port", num(r.ContainerPort))
 				}
 			}
 		}
@@ -406,7 +503,7 @@ func (w *writer) ecsService(s design.Service, region, cid string, scOf map[strin
 		scb.SetAttributeRaw("namespace", ns)
 		if !scs.ClientOnly {
 			svc := scb.AppendNewBlock("service", nil).Body()
-			svc.SetAttributeValue("port_name", str(s.Name))
+			svc.SetAttributeValue("port_name", str(pf.Port(design.PortTraffic).Name))
 			svc.SetAttributeValue("discovery_name", str(scs.DiscoveryName))
 			for _, a := range scs.ClientAliases {
 				ca := svc.AppendNewBlock("client_alias", nil).Body()
@@ -419,14 +516,6 @@ func (w *writer) ecsService(s design.Service, region, cid string, scOf map[strin
 			}
 			to.SetAttributeValue("idle_timeout_seconds", num(secs(scs.Idle)))
 		}
-	} else {
-		for _, nsd := range w.d.Namespaces {
-			for _, rec := range nsd.Services {
-				if rec.Service == s.Name && w.regionOf(nsd.VPC) == region {
-					b.AppendNewBlock("service_registries", nil).Body().SetAttributeRaw("registry_arn", ref("aws_service_discovery_service", name(rec.ID), "arn"))
-				}
-			}
-		}
 	}
 	if m := w.d.Mesh; m != nil && m.Lattice != nil {
 		for _, ls := range m.Lattice.Services {
@@ -434,13 +523,32 @@ func (w *writer) ecsService(s design.Service, region, cid string, scOf map[strin
 				vl := b.AppendNewBlock("vpc_lattice_configurations", nil).Body()
 				vl.SetAttributeRaw("role_arn", ref("aws_iam_role", name(cid+"-lattice"), "arn"))
 				vl.SetAttributeRaw("target_group_arn", ref("aws_vpclattice_target_group", name("lattice-tg-"+s.Name+"-"+region), "arn"))
-				vl.SetAttributeValue("port_name", str(s.Name))
+				vl.SetAttributeValue("port_name", str(pf.Port(design.PortTraffic).Name))
 			}
+		}
+	}
+	for _, after := range pf.StartAfter {
+		if o := w.d.Service(after); o != nil && o.Platform != nil && slices.ContainsFunc(o.Placements, func(p design.Placement) bool { return w.regionOf(p.VPC) == region }) {
+			deps = append(deps, ref("aws_ecs_service", name("ecs-"+after+"-"+region)))
 		}
 	}
 	if len(deps) > 0 {
 		b.SetAttributeRaw("depends_on", list(deps...))
 	}
+}
+
+// isRule reports whether a listener-or-rule ID names a listener rule.
+func (w *writer) isRule(id string) bool {
+	for _, lb := range w.d.LoadBalancers {
+		for _, l := range lb.Listeners {
+			for _, r := range l.Rules {
+				if r.ID == id {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 var continents = map[string]bool{"AF": true, "AN": true, "AS": true, "EU": true, "NA": true, "OC": true, "SA": true}

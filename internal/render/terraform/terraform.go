@@ -134,9 +134,6 @@ func Render(d *design.Design) (Files, []string, error) {
 		v := vars.AppendNewBlock("variable", []string{n}).Body()
 		v.SetAttributeTraversal("type", hcl.Traversal{hcl.TraverseRoot{Name: "string"}})
 		v.SetAttributeValue("description", str(w.vars[n]))
-		if strings.HasSuffix(n, "_image") {
-			v.SetAttributeValue("default", str("public.ecr.aws/nginx/nginx:stable"))
-		}
 	}
 	out := Files{}
 	for n, f := range w.files {
@@ -191,6 +188,30 @@ func (w *writer) azData(region string) hclwrite.Tokens {
 	blk.SetAttributeValue("state", str("available"))
 	body.AppendNewline()
 	return ref("data", "aws_availability_zones", n, "names")
+}
+
+// accountData declares the account and partition the Region's provider
+// runs in, for policies that name the account, and returns the tokens of
+// the account's root principal ARN inside a string template.
+func (w *writer) accountData(region string) string {
+	n := "current"
+	if a := w.aliases[region]; a != "" {
+		n = a
+	}
+	body := w.file("services.tf")
+	for _, blk := range body.Blocks() {
+		if blk.Type() == "data" && slices.Equal(blk.Labels(), []string{"aws_caller_identity", n}) {
+			return "arn:${data.aws_partition." + n + ".partition}:iam::${data.aws_caller_identity." + n + ".account_id}:root"
+		}
+	}
+	for _, typ := range []string{"aws_caller_identity", "aws_partition"} {
+		blk := body.AppendNewBlock("data", []string{typ, n}).Body()
+		if a := w.aliases[region]; a != "" {
+			blk.SetAttributeTraversal("provider", hcl.Traversal{hcl.TraverseRoot{Name: "aws"}, hcl.TraverseAttr{Name: a}})
+		}
+		body.AppendNewline()
+	}
+	return "arn:${data.aws_partition." + n + ".partition}:iam::${data.aws_caller_identity." + n + ".account_id}:root"
 }
 
 func index(list hclwrite.Tokens, i int) hclwrite.Tokens {

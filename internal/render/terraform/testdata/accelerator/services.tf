@@ -10,6 +10,30 @@ resource "aws_service_discovery_private_dns_namespace" "ns_edge_ap_southeast_2" 
   vpc      = aws_vpc.vpc_edge_ap_southeast_2.id
 }
 
+resource "aws_iam_role" "role_api_us_east_1" {
+  provider           = aws.us_east_1
+  name_prefix        = "edge-api-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_api_ap_southeast_2" {
+  provider           = aws.ap_southeast_2
+  name_prefix        = "edge-api-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_web_us_east_1" {
+  provider           = aws.us_east_1
+  name_prefix        = "edge-web-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_web_ap_southeast_2" {
+  provider           = aws.ap_southeast_2
+  name_prefix        = "edge-web-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_cluster" "cluster_edge_us_east_1" {
   provider = aws.us_east_1
   name     = "edge"
@@ -36,12 +60,6 @@ resource "aws_iam_role_policy_attachment" "cluster_edge_us_east_1_execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
-resource "aws_iam_role" "ecs_api_us_east_1_task" {
-  provider           = aws.us_east_1
-  name_prefix        = "edge-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
-}
-
 resource "aws_ecs_task_definition" "ecs_api_us_east_1" {
   provider                 = aws.us_east_1
   family                   = "edge-api"
@@ -50,7 +68,7 @@ resource "aws_ecs_task_definition" "ecs_api_us_east_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_edge_us_east_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_api_us_east_1_task.arn
+  task_role_arn            = aws_iam_role.role_api_us_east_1.arn
   container_definitions    = jsonencode([{ name = "api", image = var.api_image, essential = true, portMappings = [{ name = "api", containerPort = 9090, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_edge_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "api" } } }])
 }
 
@@ -63,6 +81,10 @@ resource "aws_ecs_service" "ecs_api_us_east_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_edge_us_east_1_app_a.id, aws_subnet.subnet_edge_us_east_1_app_b.id]
     security_groups  = [aws_security_group.sg_edge_us_east_1_api.id]
@@ -86,12 +108,6 @@ resource "aws_ecs_service" "ecs_api_us_east_1" {
   }
 }
 
-resource "aws_iam_role" "ecs_web_us_east_1_task" {
-  provider           = aws.us_east_1
-  name_prefix        = "edge-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
-}
-
 resource "aws_ecs_task_definition" "ecs_web_us_east_1" {
   provider                 = aws.us_east_1
   family                   = "edge-web"
@@ -100,8 +116,8 @@ resource "aws_ecs_task_definition" "ecs_web_us_east_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_edge_us_east_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_web_us_east_1_task.arn
-  container_definitions    = jsonencode([{ name = "web", image = var.web_image, essential = true, portMappings = [{ name = "web", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_edge_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "web" } } }])
+  task_role_arn            = aws_iam_role.role_web_us_east_1.arn
+  container_definitions    = jsonencode([{ name = "web", image = var.web_image, essential = true, portMappings = [{ name = "web", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], environment = [{ name = "API_ADDR", value = "api.edge.local:9090" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_edge_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "web" } } }])
 }
 
 resource "aws_ecs_service" "ecs_web_us_east_1" {
@@ -113,6 +129,11 @@ resource "aws_ecs_service" "ecs_web_us_east_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  health_check_grace_period_seconds  = 60
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_edge_us_east_1_app_a.id, aws_subnet.subnet_edge_us_east_1_app_b.id]
     security_groups  = [aws_security_group.sg_edge_us_east_1_web.id]
@@ -127,7 +148,7 @@ resource "aws_ecs_service" "ecs_web_us_east_1" {
     enabled   = true
     namespace = aws_service_discovery_private_dns_namespace.ns_edge_us_east_1.arn
   }
-  depends_on = [aws_lb_listener.alb_edge_us_east_1_public_https]
+  depends_on = [aws_lb_listener.alb_edge_us_east_1_public_https, aws_ecs_service.ecs_api_us_east_1]
 }
 
 resource "aws_ecs_cluster" "cluster_edge_ap_southeast_2" {
@@ -156,12 +177,6 @@ resource "aws_iam_role_policy_attachment" "cluster_edge_ap_southeast_2_execution
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
-resource "aws_iam_role" "ecs_api_ap_southeast_2_task" {
-  provider           = aws.ap_southeast_2
-  name_prefix        = "edge-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
-}
-
 resource "aws_ecs_task_definition" "ecs_api_ap_southeast_2" {
   provider                 = aws.ap_southeast_2
   family                   = "edge-api"
@@ -170,7 +185,7 @@ resource "aws_ecs_task_definition" "ecs_api_ap_southeast_2" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_edge_ap_southeast_2_execution.arn
-  task_role_arn            = aws_iam_role.ecs_api_ap_southeast_2_task.arn
+  task_role_arn            = aws_iam_role.role_api_ap_southeast_2.arn
   container_definitions    = jsonencode([{ name = "api", image = var.api_image, essential = true, portMappings = [{ name = "api", containerPort = 9090, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_edge_ap_southeast_2.name, "awslogs-region" = "ap-southeast-2", "awslogs-stream-prefix" = "api" } } }])
 }
 
@@ -183,6 +198,10 @@ resource "aws_ecs_service" "ecs_api_ap_southeast_2" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_edge_ap_southeast_2_app_a.id, aws_subnet.subnet_edge_ap_southeast_2_app_b.id]
     security_groups  = [aws_security_group.sg_edge_ap_southeast_2_api.id]
@@ -206,12 +225,6 @@ resource "aws_ecs_service" "ecs_api_ap_southeast_2" {
   }
 }
 
-resource "aws_iam_role" "ecs_web_ap_southeast_2_task" {
-  provider           = aws.ap_southeast_2
-  name_prefix        = "edge-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
-}
-
 resource "aws_ecs_task_definition" "ecs_web_ap_southeast_2" {
   provider                 = aws.ap_southeast_2
   family                   = "edge-web"
@@ -220,8 +233,8 @@ resource "aws_ecs_task_definition" "ecs_web_ap_southeast_2" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_edge_ap_southeast_2_execution.arn
-  task_role_arn            = aws_iam_role.ecs_web_ap_southeast_2_task.arn
-  container_definitions    = jsonencode([{ name = "web", image = var.web_image, essential = true, portMappings = [{ name = "web", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_edge_ap_southeast_2.name, "awslogs-region" = "ap-southeast-2", "awslogs-stream-prefix" = "web" } } }])
+  task_role_arn            = aws_iam_role.role_web_ap_southeast_2.arn
+  container_definitions    = jsonencode([{ name = "web", image = var.web_image, essential = true, portMappings = [{ name = "web", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], environment = [{ name = "API_ADDR", value = "api.edge.local:9090" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_edge_ap_southeast_2.name, "awslogs-region" = "ap-southeast-2", "awslogs-stream-prefix" = "web" } } }])
 }
 
 resource "aws_ecs_service" "ecs_web_ap_southeast_2" {
@@ -233,6 +246,11 @@ resource "aws_ecs_service" "ecs_web_ap_southeast_2" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  health_check_grace_period_seconds  = 60
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_edge_ap_southeast_2_app_a.id, aws_subnet.subnet_edge_ap_southeast_2_app_b.id]
     security_groups  = [aws_security_group.sg_edge_ap_southeast_2_web.id]
@@ -247,7 +265,7 @@ resource "aws_ecs_service" "ecs_web_ap_southeast_2" {
     enabled   = true
     namespace = aws_service_discovery_private_dns_namespace.ns_edge_ap_southeast_2.arn
   }
-  depends_on = [aws_lb_listener.alb_edge_ap_southeast_2_public_https]
+  depends_on = [aws_lb_listener.alb_edge_ap_southeast_2_public_https, aws_ecs_service.ecs_api_ap_southeast_2]
 }
 
 resource "aws_globalaccelerator_accelerator" "ga_edge" {

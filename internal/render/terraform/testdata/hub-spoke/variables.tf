@@ -5,24 +5,20 @@ variable "certificate_arn" {
 
 variable "firewall_image" {
   type        = string
-  description = "container image of firewall"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of firewall: it must listen on udp 6081 and tcp 80"
 }
 
 variable "identity_image" {
   type        = string
-  description = "container image of identity"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of identity: it must listen on tcp 8443 and answer HTTP GET / with 200"
 }
 
 variable "portal_image" {
   type        = string
-  description = "container image of portal"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of portal: it must listen on tcp 8080 and answer HTTP GET / with 200"
 }
 
 variable "reports_image" {
   type        = string
-  description = "container image of reports"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of reports: it must listen on tcp 8080 and answer HTTP GET / with 200"
 }

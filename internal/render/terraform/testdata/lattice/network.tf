@@ -352,6 +352,17 @@ resource "aws_network_acl_rule" "acl_lat_app_out_140" {
   to_port        = 65535
 }
 
+resource "aws_network_acl_rule" "acl_lat_app_out_150" {
+  network_acl_id = aws_network_acl.acl_lat_app.id
+  rule_number    = 150
+  egress         = true
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "169.254.171.0/24"
+  from_port      = 1024
+  to_port        = 65535
+}
+
 resource "aws_network_acl" "acl_lat_data" {
   vpc_id     = aws_vpc.vpc_lat.id
   subnet_ids = [aws_subnet.subnet_lat_data_a.id, aws_subnet.subnet_lat_data_b.id, aws_subnet.subnet_lat_data_c.id]

@@ -44,12 +44,16 @@ resource "aws_security_group" "sg_lat_api" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "sg_lat_api_ingress_0" {
-  security_group_id            = aws_security_group.sg_lat_api.id
-  ip_protocol                  = "tcp"
-  from_port                    = 9090
-  to_port                      = 9090
-  description                  = "web calls api on tcp 9090 (services.web.depends_on)"
-  referenced_security_group_id = aws_security_group.sg_lat_web.id
+  security_group_id = aws_security_group.sg_lat_api.id
+  ip_protocol       = "tcp"
+  from_port         = 9090
+  to_port           = 9090
+  description       = "VPC Lattice forwards calls to api and checks its health on tcp 9090"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
+}
+
+data "aws_ec2_managed_prefix_list" "prefix_list_vpc_lattice" {
+  name = "com.amazonaws.us-east-1.vpc-lattice"
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_lat_api_egress_0" {
@@ -81,6 +85,15 @@ resource "aws_security_group" "sg_lat_api_v2" {
   tags = {
     Name = "lat-api-v2"
   }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_lat_api_v2_ingress_0" {
+  security_group_id = aws_security_group.sg_lat_api_v2.id
+  ip_protocol       = "tcp"
+  from_port         = 9090
+  to_port           = 9090
+  description       = "VPC Lattice forwards calls to api-v2 and checks its health on tcp 9090"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_lat_api_v2_egress_0" {
@@ -169,19 +182,19 @@ resource "aws_vpc_security_group_egress_rule" "sg_lat_web_egress_0" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_lat_web_egress_1" {
+  security_group_id = aws_security_group.sg_lat_web.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "web calls api through VPC Lattice on tcp 443 (services.web.depends_on)"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_lat_web_egress_2" {
   security_group_id            = aws_security_group.sg_lat_web.id
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
   description                  = "web calls AWS APIs through the interface endpoints on tcp 443"
   referenced_security_group_id = aws_security_group.sg_lat_endpoints.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "sg_lat_web_egress_2" {
-  security_group_id            = aws_security_group.sg_lat_web.id
-  ip_protocol                  = "tcp"
-  from_port                    = 9090
-  to_port                      = 9090
-  description                  = "web calls api on tcp 9090 (services.web.depends_on)"
-  referenced_security_group_id = aws_security_group.sg_lat_api.id
 }

@@ -1,13 +1,11 @@
 variable "api_image" {
   type        = string
-  description = "container image of api"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of api: it must listen on tcp 9090 and answer gRPC /AWS.ALB/healthcheck with status 12"
 }
 
 variable "api_v2_image" {
   type        = string
-  description = "container image of api-v2"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of api-v2: it must listen on tcp 9090 and answer gRPC /AWS.ALB/healthcheck with status 12"
 }
 
 variable "certificate_arn" {
@@ -17,6 +15,5 @@ variable "certificate_arn" {
 
 variable "web_image" {
   type        = string
-  description = "container image of web"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of web: it must listen on tcp 8080 and answer HTTP GET / with 200"
 }

@@ -3,6 +3,46 @@ resource "aws_service_discovery_private_dns_namespace" "ns_shop" {
   vpc  = aws_vpc.vpc_shop.id
 }
 
+resource "aws_iam_role" "role_cart_eu_west_1" {
+  name_prefix        = "shop-cart-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_catalog_eu_west_1" {
+  name_prefix        = "shop-catalog-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_inventory_eu_west_1" {
+  name_prefix        = "shop-inventory-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_mobile_api_eu_west_1" {
+  name_prefix        = "shop-mobile-api-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_orders_eu_west_1" {
+  name_prefix        = "shop-orders-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_payments_eu_west_1" {
+  name_prefix        = "shop-payments-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_storefront_eu_west_1" {
+  name_prefix        = "shop-storefront-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_tracking_eu_west_1" {
+  name_prefix        = "shop-tracking-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_cluster" "cluster_shop_eu_west_1" {
   name = "shop"
   service_connect_defaults {
@@ -25,11 +65,6 @@ resource "aws_iam_role_policy_attachment" "cluster_shop_eu_west_1_execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
-resource "aws_iam_role" "ecs_cart_eu_west_1_task" {
-  name_prefix        = "shop-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
-}
-
 resource "aws_ecs_task_definition" "ecs_cart_eu_west_1" {
   family                   = "shop-cart"
   network_mode             = "awsvpc"
@@ -37,7 +72,7 @@ resource "aws_ecs_task_definition" "ecs_cart_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_cart_eu_west_1_task.arn
+  task_role_arn            = aws_iam_role.role_cart_eu_west_1.arn
   container_definitions    = jsonencode([{ name = "cart", image = var.cart_image, essential = true, portMappings = [{ name = "cart", containerPort = 8080, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "cart" } } }])
 }
 
@@ -49,6 +84,10 @@ resource "aws_ecs_service" "ecs_cart_eu_west_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_shop_app_cart_a.id, aws_subnet.subnet_shop_app_cart_b.id, aws_subnet.subnet_shop_app_cart_c.id]
     security_groups  = [aws_security_group.sg_shop_cart.id]
@@ -72,11 +111,6 @@ resource "aws_ecs_service" "ecs_cart_eu_west_1" {
   }
 }
 
-resource "aws_iam_role" "ecs_catalog_eu_west_1_task" {
-  name_prefix        = "shop-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
-}
-
 resource "aws_ecs_task_definition" "ecs_catalog_eu_west_1" {
   family                   = "shop-catalog"
   network_mode             = "awsvpc"
@@ -84,8 +118,8 @@ resource "aws_ecs_task_definition" "ecs_catalog_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_catalog_eu_west_1_task.arn
-  container_definitions    = jsonencode([{ name = "catalog", image = var.catalog_image, essential = true, portMappings = [{ name = "catalog", containerPort = 8080, protocol = "tcp", appProtocol = "http2" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "catalog" } } }])
+  task_role_arn            = aws_iam_role.role_catalog_eu_west_1.arn
+  container_definitions    = jsonencode([{ name = "catalog", image = var.catalog_image, essential = true, portMappings = [{ name = "catalog", containerPort = 8080, protocol = "tcp", appProtocol = "http2" }], environment = [{ name = "INVENTORY_ADDR", value = "inventory.shop.internal:7070" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "catalog" } } }])
 }
 
 resource "aws_ecs_service" "ecs_catalog_eu_west_1" {
@@ -96,6 +130,10 @@ resource "aws_ecs_service" "ecs_catalog_eu_west_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_shop_app_catalog_a.id, aws_subnet.subnet_shop_app_catalog_b.id, aws_subnet.subnet_shop_app_catalog_c.id]
     security_groups  = [aws_security_group.sg_shop_catalog.id]
@@ -117,11 +155,7 @@ resource "aws_ecs_service" "ecs_catalog_eu_west_1" {
       }
     }
   }
-}
-
-resource "aws_iam_role" "ecs_inventory_eu_west_1_task" {
-  name_prefix        = "shop-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  depends_on = [aws_ecs_service.ecs_inventory_eu_west_1]
 }
 
 resource "aws_ecs_task_definition" "ecs_inventory_eu_west_1" {
@@ -131,7 +165,7 @@ resource "aws_ecs_task_definition" "ecs_inventory_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_inventory_eu_west_1_task.arn
+  task_role_arn            = aws_iam_role.role_inventory_eu_west_1.arn
   container_definitions    = jsonencode([{ name = "inventory", image = var.inventory_image, essential = true, portMappings = [{ name = "inventory", containerPort = 7070, protocol = "tcp" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "inventory" } } }])
 }
 
@@ -143,6 +177,10 @@ resource "aws_ecs_service" "ecs_inventory_eu_west_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_shop_app_inventory_a.id, aws_subnet.subnet_shop_app_inventory_b.id, aws_subnet.subnet_shop_app_inventory_c.id]
     security_groups  = [aws_security_group.sg_shop_inventory.id]
@@ -165,11 +203,6 @@ resource "aws_ecs_service" "ecs_inventory_eu_west_1" {
   }
 }
 
-resource "aws_iam_role" "ecs_mobile_api_eu_west_1_task" {
-  name_prefix        = "shop-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
-}
-
 resource "aws_ecs_task_definition" "ecs_mobile_api_eu_west_1" {
   family                   = "shop-mobile-api"
   network_mode             = "awsvpc"
@@ -177,8 +210,8 @@ resource "aws_ecs_task_definition" "ecs_mobile_api_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_mobile_api_eu_west_1_task.arn
-  container_definitions    = jsonencode([{ name = "mobile-api", image = var.mobile_api_image, essential = true, portMappings = [{ name = "mobile-api", containerPort = 50051, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "mobile-api" } } }])
+  task_role_arn            = aws_iam_role.role_mobile_api_eu_west_1.arn
+  container_definitions    = jsonencode([{ name = "mobile-api", image = var.mobile_api_image, essential = true, portMappings = [{ name = "mobile-api", containerPort = 50051, protocol = "tcp", appProtocol = "grpc" }], environment = [{ name = "CART_ADDR", value = "cart.shop.internal:8080" }, { name = "CATALOG_ADDR", value = "catalog.shop.internal:8080" }, { name = "ORDERS_ADDR", value = "orders.shop.internal:8080" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "mobile-api" } } }])
 }
 
 resource "aws_ecs_service" "ecs_mobile_api_eu_west_1" {
@@ -189,6 +222,11 @@ resource "aws_ecs_service" "ecs_mobile_api_eu_west_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  health_check_grace_period_seconds  = 60
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_shop_app_mobile_api_a.id, aws_subnet.subnet_shop_app_mobile_api_b.id, aws_subnet.subnet_shop_app_mobile_api_c.id]
     security_groups  = [aws_security_group.sg_shop_mobile_api.id]
@@ -203,11 +241,7 @@ resource "aws_ecs_service" "ecs_mobile_api_eu_west_1" {
     enabled   = true
     namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
   }
-}
-
-resource "aws_iam_role" "ecs_orders_eu_west_1_task" {
-  name_prefix        = "shop-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  depends_on = [aws_lb_listener_rule.alb_shop_public_rule_0, aws_ecs_service.ecs_cart_eu_west_1, aws_ecs_service.ecs_catalog_eu_west_1, aws_ecs_service.ecs_orders_eu_west_1]
 }
 
 resource "aws_ecs_task_definition" "ecs_orders_eu_west_1" {
@@ -217,8 +251,8 @@ resource "aws_ecs_task_definition" "ecs_orders_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_orders_eu_west_1_task.arn
-  container_definitions    = jsonencode([{ name = "orders", image = var.orders_image, essential = true, portMappings = [{ name = "orders", containerPort = 8080, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "orders" } } }])
+  task_role_arn            = aws_iam_role.role_orders_eu_west_1.arn
+  container_definitions    = jsonencode([{ name = "orders", image = var.orders_image, essential = true, portMappings = [{ name = "orders", containerPort = 8080, protocol = "tcp", appProtocol = "grpc" }], environment = [{ name = "INVENTORY_ADDR", value = "inventory.shop.internal:7070" }, { name = "PAYMENTS_ADDR", value = "payments.shop.internal:8443" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "orders" } } }])
 }
 
 resource "aws_ecs_service" "ecs_orders_eu_west_1" {
@@ -229,6 +263,10 @@ resource "aws_ecs_service" "ecs_orders_eu_west_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_shop_app_orders_a.id, aws_subnet.subnet_shop_app_orders_b.id, aws_subnet.subnet_shop_app_orders_c.id]
     security_groups  = [aws_security_group.sg_shop_orders.id]
@@ -250,11 +288,7 @@ resource "aws_ecs_service" "ecs_orders_eu_west_1" {
       }
     }
   }
-}
-
-resource "aws_iam_role" "ecs_payments_eu_west_1_task" {
-  name_prefix        = "shop-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  depends_on = [aws_ecs_service.ecs_inventory_eu_west_1, aws_ecs_service.ecs_payments_eu_west_1]
 }
 
 resource "aws_ecs_task_definition" "ecs_payments_eu_west_1" {
@@ -264,7 +298,7 @@ resource "aws_ecs_task_definition" "ecs_payments_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_payments_eu_west_1_task.arn
+  task_role_arn            = aws_iam_role.role_payments_eu_west_1.arn
   container_definitions    = jsonencode([{ name = "payments", image = var.payments_image, essential = true, portMappings = [{ name = "payments", containerPort = 8443, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "payments" } } }])
 }
 
@@ -276,6 +310,10 @@ resource "aws_ecs_service" "ecs_payments_eu_west_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_shop_app_payments_a.id, aws_subnet.subnet_shop_app_payments_b.id, aws_subnet.subnet_shop_app_payments_c.id]
     security_groups  = [aws_security_group.sg_shop_payments.id]
@@ -299,11 +337,6 @@ resource "aws_ecs_service" "ecs_payments_eu_west_1" {
   }
 }
 
-resource "aws_iam_role" "ecs_storefront_eu_west_1_task" {
-  name_prefix        = "shop-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
-}
-
 resource "aws_ecs_task_definition" "ecs_storefront_eu_west_1" {
   family                   = "shop-storefront"
   network_mode             = "awsvpc"
@@ -311,8 +344,8 @@ resource "aws_ecs_task_definition" "ecs_storefront_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_storefront_eu_west_1_task.arn
-  container_definitions    = jsonencode([{ name = "storefront", image = var.storefront_image, essential = true, portMappings = [{ name = "storefront", containerPort = 3000, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "storefront" } } }])
+  task_role_arn            = aws_iam_role.role_storefront_eu_west_1.arn
+  container_definitions    = jsonencode([{ name = "storefront", image = var.storefront_image, essential = true, portMappings = [{ name = "storefront", containerPort = 3000, protocol = "tcp", appProtocol = "http" }], environment = [{ name = "CART_ADDR", value = "cart.shop.internal:8080" }, { name = "CATALOG_ADDR", value = "catalog.shop.internal:8080" }, { name = "ORDERS_ADDR", value = "orders.shop.internal:8080" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "storefront" } } }])
 }
 
 resource "aws_ecs_service" "ecs_storefront_eu_west_1" {
@@ -323,6 +356,11 @@ resource "aws_ecs_service" "ecs_storefront_eu_west_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  health_check_grace_period_seconds  = 60
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_shop_app_storefront_a.id, aws_subnet.subnet_shop_app_storefront_b.id, aws_subnet.subnet_shop_app_storefront_c.id]
     security_groups  = [aws_security_group.sg_shop_storefront.id]
@@ -337,12 +375,7 @@ resource "aws_ecs_service" "ecs_storefront_eu_west_1" {
     enabled   = true
     namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
   }
-  depends_on = [aws_lb_listener.alb_shop_public_https]
-}
-
-resource "aws_iam_role" "ecs_tracking_eu_west_1_task" {
-  name_prefix        = "shop-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  depends_on = [aws_lb_listener.alb_shop_public_https, aws_ecs_service.ecs_cart_eu_west_1, aws_ecs_service.ecs_catalog_eu_west_1, aws_ecs_service.ecs_orders_eu_west_1]
 }
 
 resource "aws_ecs_task_definition" "ecs_tracking_eu_west_1" {
@@ -352,8 +385,8 @@ resource "aws_ecs_task_definition" "ecs_tracking_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_shop_eu_west_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_tracking_eu_west_1_task.arn
-  container_definitions    = jsonencode([{ name = "tracking", image = var.tracking_image, essential = true, portMappings = [{ name = "tracking", containerPort = 8081, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "tracking" } } }])
+  task_role_arn            = aws_iam_role.role_tracking_eu_west_1.arn
+  container_definitions    = jsonencode([{ name = "tracking", image = var.tracking_image, essential = true, portMappings = [{ name = "tracking", containerPort = 8081, protocol = "tcp", appProtocol = "http" }], environment = [{ name = "ORDERS_ADDR", value = "orders.shop.internal:8080" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_shop_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "tracking" } } }])
 }
 
 resource "aws_ecs_service" "ecs_tracking_eu_west_1" {
@@ -364,6 +397,11 @@ resource "aws_ecs_service" "ecs_tracking_eu_west_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  health_check_grace_period_seconds  = 60
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_shop_app_tracking_a.id, aws_subnet.subnet_shop_app_tracking_b.id, aws_subnet.subnet_shop_app_tracking_c.id]
     security_groups  = [aws_security_group.sg_shop_tracking.id]
@@ -378,4 +416,5 @@ resource "aws_ecs_service" "ecs_tracking_eu_west_1" {
     enabled   = true
     namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
   }
+  depends_on = [aws_lb_listener_rule.alb_shop_public_rule_1, aws_ecs_service.ecs_orders_eu_west_1]
 }

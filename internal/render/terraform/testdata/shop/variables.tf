@@ -1,13 +1,11 @@
 variable "cart_image" {
   type        = string
-  description = "container image of cart"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of cart: it must listen on tcp 8080 and answer gRPC /AWS.ALB/healthcheck with status 12"
 }
 
 variable "catalog_image" {
   type        = string
-  description = "container image of catalog"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of catalog: it must listen on tcp 8080 and answer HTTP GET / with 200"
 }
 
 variable "certificate_arn" {
@@ -17,36 +15,30 @@ variable "certificate_arn" {
 
 variable "inventory_image" {
   type        = string
-  description = "container image of inventory"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of inventory: it must listen on tcp 7070"
 }
 
 variable "mobile_api_image" {
   type        = string
-  description = "container image of mobile-api"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of mobile-api: it must listen on tcp 50051 and answer gRPC /AWS.ALB/healthcheck with status 12"
 }
 
 variable "orders_image" {
   type        = string
-  description = "container image of orders"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of orders: it must listen on tcp 8080 and answer gRPC /AWS.ALB/healthcheck with status 12"
 }
 
 variable "payments_image" {
   type        = string
-  description = "container image of payments"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of payments: it must listen on tcp 8443 and answer HTTP GET / with 200"
 }
 
 variable "storefront_image" {
   type        = string
-  description = "container image of storefront"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of storefront: it must listen on tcp 3000 and answer HTTP GET /healthz with 200"
 }
 
 variable "tracking_image" {
   type        = string
-  description = "container image of tracking"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of tracking: it must listen on tcp 8081 and answer HTTP GET / with 200"
 }

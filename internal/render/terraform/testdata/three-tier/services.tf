@@ -3,6 +3,16 @@ resource "aws_service_discovery_private_dns_namespace" "ns_webapp" {
   vpc  = aws_vpc.vpc_webapp.id
 }
 
+resource "aws_iam_role" "role_app_us_east_1" {
+  name_prefix        = "webapp-app-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_web_us_east_1" {
+  name_prefix        = "webapp-web-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_cluster" "cluster_webapp_us_east_1" {
   name = "webapp"
   service_connect_defaults {
@@ -25,11 +35,6 @@ resource "aws_iam_role_policy_attachment" "cluster_webapp_us_east_1_execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
-resource "aws_iam_role" "ecs_app_us_east_1_task" {
-  name_prefix        = "webapp-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
-}
-
 resource "aws_ecs_task_definition" "ecs_app_us_east_1" {
   family                   = "webapp-app"
   network_mode             = "awsvpc"
@@ -37,7 +42,7 @@ resource "aws_ecs_task_definition" "ecs_app_us_east_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_webapp_us_east_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_app_us_east_1_task.arn
+  task_role_arn            = aws_iam_role.role_app_us_east_1.arn
   container_definitions    = jsonencode([{ name = "app", image = var.app_image, essential = true, portMappings = [{ name = "app", containerPort = 9000, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_webapp_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "app" } } }])
 }
 
@@ -49,6 +54,11 @@ resource "aws_ecs_service" "ecs_app_us_east_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  health_check_grace_period_seconds  = 60
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_webapp_app_a.id, aws_subnet.subnet_webapp_app_b.id, aws_subnet.subnet_webapp_app_c.id]
     security_groups  = [aws_security_group.sg_webapp_app.id]
@@ -62,25 +72,8 @@ resource "aws_ecs_service" "ecs_app_us_east_1" {
   service_connect_configuration {
     enabled   = true
     namespace = aws_service_discovery_private_dns_namespace.ns_webapp.arn
-    service {
-      port_name      = "app"
-      discovery_name = "app"
-      client_alias {
-        port     = 9000
-        dns_name = "app.webapp.local"
-      }
-      timeout {
-        per_request_timeout_seconds = 15
-        idle_timeout_seconds        = 300
-      }
-    }
   }
   depends_on = [aws_lb_listener.alb_webapp_internal_9000]
-}
-
-resource "aws_iam_role" "ecs_web_us_east_1_task" {
-  name_prefix        = "webapp-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
 }
 
 resource "aws_ecs_task_definition" "ecs_web_us_east_1" {
@@ -90,8 +83,8 @@ resource "aws_ecs_task_definition" "ecs_web_us_east_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_webapp_us_east_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_web_us_east_1_task.arn
-  container_definitions    = jsonencode([{ name = "web", image = var.web_image, essential = true, portMappings = [{ name = "web", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_webapp_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "web" } } }])
+  task_role_arn            = aws_iam_role.role_web_us_east_1.arn
+  container_definitions    = jsonencode([{ name = "web", image = var.web_image, essential = true, portMappings = [{ name = "web", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], environment = [{ name = "APP_ADDR", value = "${aws_lb.alb_webapp_internal.dns_name}:9000" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_webapp_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "web" } } }])
 }
 
 resource "aws_ecs_service" "ecs_web_us_east_1" {
@@ -102,6 +95,11 @@ resource "aws_ecs_service" "ecs_web_us_east_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  health_check_grace_period_seconds  = 60
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_webapp_app_a.id, aws_subnet.subnet_webapp_app_b.id, aws_subnet.subnet_webapp_app_c.id]
     security_groups  = [aws_security_group.sg_webapp_web.id]

@@ -1,7 +1,6 @@
 variable "app_image" {
   type        = string
-  description = "container image of app"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of app: it must listen on tcp 9000 and answer HTTP GET /health with 200"
 }
 
 variable "certificate_arn" {
@@ -11,6 +10,5 @@ variable "certificate_arn" {
 
 variable "web_image" {
   type        = string
-  description = "container image of web"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of web: it must listen on tcp 8080 and answer HTTP GET /healthz with 200-299"
 }

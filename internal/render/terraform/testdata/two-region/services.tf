@@ -10,6 +10,30 @@ resource "aws_service_discovery_private_dns_namespace" "ns_pay_eu_west_1" {
   vpc      = aws_vpc.vpc_pay_eu_west_1.id
 }
 
+resource "aws_iam_role" "role_api_us_east_1" {
+  provider           = aws.us_east_1
+  name_prefix        = "pay-api-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_api_eu_west_1" {
+  provider           = aws.eu_west_1
+  name_prefix        = "pay-api-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_ledger_us_east_1" {
+  provider           = aws.us_east_1
+  name_prefix        = "pay-ledger-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role" "role_ledger_eu_west_1" {
+  provider           = aws.eu_west_1
+  name_prefix        = "pay-ledger-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
 resource "aws_ecs_cluster" "cluster_pay_us_east_1" {
   provider = aws.us_east_1
   name     = "pay"
@@ -36,12 +60,6 @@ resource "aws_iam_role_policy_attachment" "cluster_pay_us_east_1_execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
-resource "aws_iam_role" "ecs_api_us_east_1_task" {
-  provider           = aws.us_east_1
-  name_prefix        = "pay-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
-}
-
 resource "aws_ecs_task_definition" "ecs_api_us_east_1" {
   provider                 = aws.us_east_1
   family                   = "pay-api"
@@ -50,8 +68,8 @@ resource "aws_ecs_task_definition" "ecs_api_us_east_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_pay_us_east_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_api_us_east_1_task.arn
-  container_definitions    = jsonencode([{ name = "api", image = var.api_image, essential = true, portMappings = [{ name = "api", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_pay_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "api" } } }])
+  task_role_arn            = aws_iam_role.role_api_us_east_1.arn
+  container_definitions    = jsonencode([{ name = "api", image = var.api_image, essential = true, portMappings = [{ name = "api", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], environment = [{ name = "LEDGER_ADDR", value = "ledger.pay.local:9090" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_pay_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "api" } } }])
 }
 
 resource "aws_ecs_service" "ecs_api_us_east_1" {
@@ -63,6 +81,11 @@ resource "aws_ecs_service" "ecs_api_us_east_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  health_check_grace_period_seconds  = 60
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_pay_us_east_1_app_a.id, aws_subnet.subnet_pay_us_east_1_app_b.id, aws_subnet.subnet_pay_us_east_1_app_c.id]
     security_groups  = [aws_security_group.sg_pay_us_east_1_api.id]
@@ -77,13 +100,7 @@ resource "aws_ecs_service" "ecs_api_us_east_1" {
     enabled   = true
     namespace = aws_service_discovery_private_dns_namespace.ns_pay_us_east_1.arn
   }
-  depends_on = [aws_lb_listener.alb_pay_us_east_1_public_https]
-}
-
-resource "aws_iam_role" "ecs_ledger_us_east_1_task" {
-  provider           = aws.us_east_1
-  name_prefix        = "pay-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  depends_on = [aws_lb_listener.alb_pay_us_east_1_public_https, aws_ecs_service.ecs_ledger_us_east_1]
 }
 
 resource "aws_ecs_task_definition" "ecs_ledger_us_east_1" {
@@ -94,7 +111,7 @@ resource "aws_ecs_task_definition" "ecs_ledger_us_east_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_pay_us_east_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_ledger_us_east_1_task.arn
+  task_role_arn            = aws_iam_role.role_ledger_us_east_1.arn
   container_definitions    = jsonencode([{ name = "ledger", image = var.ledger_image, essential = true, portMappings = [{ name = "ledger", containerPort = 9090, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_pay_us_east_1.name, "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "ledger" } } }])
 }
 
@@ -107,6 +124,10 @@ resource "aws_ecs_service" "ecs_ledger_us_east_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_pay_us_east_1_app_a.id, aws_subnet.subnet_pay_us_east_1_app_b.id, aws_subnet.subnet_pay_us_east_1_app_c.id]
     security_groups  = [aws_security_group.sg_pay_us_east_1_ledger.id]
@@ -156,12 +177,6 @@ resource "aws_iam_role_policy_attachment" "cluster_pay_eu_west_1_execution" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
-resource "aws_iam_role" "ecs_api_eu_west_1_task" {
-  provider           = aws.eu_west_1
-  name_prefix        = "pay-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
-}
-
 resource "aws_ecs_task_definition" "ecs_api_eu_west_1" {
   provider                 = aws.eu_west_1
   family                   = "pay-api"
@@ -170,8 +185,8 @@ resource "aws_ecs_task_definition" "ecs_api_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_pay_eu_west_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_api_eu_west_1_task.arn
-  container_definitions    = jsonencode([{ name = "api", image = var.api_image, essential = true, portMappings = [{ name = "api", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_pay_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "api" } } }])
+  task_role_arn            = aws_iam_role.role_api_eu_west_1.arn
+  container_definitions    = jsonencode([{ name = "api", image = var.api_image, essential = true, portMappings = [{ name = "api", containerPort = 8080, protocol = "tcp", appProtocol = "http" }], environment = [{ name = "LEDGER_ADDR", value = "ledger.pay.local:9090" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_pay_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "api" } } }])
 }
 
 resource "aws_ecs_service" "ecs_api_eu_west_1" {
@@ -183,6 +198,11 @@ resource "aws_ecs_service" "ecs_api_eu_west_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  health_check_grace_period_seconds  = 60
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_pay_eu_west_1_app_a.id, aws_subnet.subnet_pay_eu_west_1_app_b.id, aws_subnet.subnet_pay_eu_west_1_app_c.id]
     security_groups  = [aws_security_group.sg_pay_eu_west_1_api.id]
@@ -197,13 +217,7 @@ resource "aws_ecs_service" "ecs_api_eu_west_1" {
     enabled   = true
     namespace = aws_service_discovery_private_dns_namespace.ns_pay_eu_west_1.arn
   }
-  depends_on = [aws_lb_listener.alb_pay_eu_west_1_public_https]
-}
-
-resource "aws_iam_role" "ecs_ledger_eu_west_1_task" {
-  provider           = aws.eu_west_1
-  name_prefix        = "pay-task-"
-  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+  depends_on = [aws_lb_listener.alb_pay_eu_west_1_public_https, aws_ecs_service.ecs_ledger_eu_west_1]
 }
 
 resource "aws_ecs_task_definition" "ecs_ledger_eu_west_1" {
@@ -214,7 +228,7 @@ resource "aws_ecs_task_definition" "ecs_ledger_eu_west_1" {
   cpu                      = "256"
   memory                   = "512"
   execution_role_arn       = aws_iam_role.cluster_pay_eu_west_1_execution.arn
-  task_role_arn            = aws_iam_role.ecs_ledger_eu_west_1_task.arn
+  task_role_arn            = aws_iam_role.role_ledger_eu_west_1.arn
   container_definitions    = jsonencode([{ name = "ledger", image = var.ledger_image, essential = true, portMappings = [{ name = "ledger", containerPort = 9090, protocol = "tcp", appProtocol = "grpc" }], logConfiguration = { logDriver = "awslogs", options = { "awslogs-group" = aws_cloudwatch_log_group.cluster_pay_eu_west_1.name, "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "ledger" } } }])
 }
 
@@ -227,6 +241,10 @@ resource "aws_ecs_service" "ecs_ledger_eu_west_1" {
   launch_type                        = "FARGATE"
   deployment_maximum_percent         = 200
   deployment_minimum_healthy_percent = 100
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
   network_configuration {
     subnets          = [aws_subnet.subnet_pay_eu_west_1_app_a.id, aws_subnet.subnet_pay_eu_west_1_app_b.id, aws_subnet.subnet_pay_eu_west_1_app_c.id]
     security_groups  = [aws_security_group.sg_pay_eu_west_1_ledger.id]

@@ -1,7 +1,6 @@
 variable "api_image" {
   type        = string
-  description = "container image of api"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of api: it must listen on tcp 8080 and answer HTTP GET / with 200"
 }
 
 variable "certificate_arn" {
@@ -16,6 +15,5 @@ variable "hosted_zone_id" {
 
 variable "ledger_image" {
   type        = string
-  description = "container image of ledger"
-  default     = "public.ecr.aws/nginx/nginx:stable"
+  description = "container image of ledger: it must listen on tcp 9090 and answer gRPC /AWS.ALB/healthcheck with status 12"
 }
