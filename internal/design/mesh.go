@@ -179,6 +179,25 @@ type Lattice struct {
 	VPCs           []string         `json:"vpcs"`
 	AuthType       string           `json:"auth_type"` // AWS_IAM or NONE
 	Services       []LatticeService `json:"services"`
+	// TargetGroups hold the tasks of each service a rule forwards to.
+	TargetGroups []LatticeTargetGroup `json:"target_groups,omitempty"`
+}
+
+// LatticeTargetGroup is the Lattice target group of one service's tasks.
+type LatticeTargetGroup struct {
+	Name    string `json:"name"`
+	Service string `json:"service"`
+}
+
+// TargetGroupName returns the name of the target group of a service's
+// tasks, or empty if no rule forwards to the service.
+func (l *Lattice) TargetGroupName(service string) string {
+	for _, tg := range l.TargetGroups {
+		if tg.Service == service {
+			return tg.Name
+		}
+	}
+	return ""
 }
 
 // LatticeService is one Lattice service with its listener, rules and auth
