@@ -363,14 +363,45 @@ func (d *Design) Names() []Name {
 		lat := d.Mesh.Lattice
 		add(NameLatticeServiceNetwork, lat.ServiceNetwork, lat.ServiceNetwork, "")
 		for _, s := range lat.Services {
-			add(NameLatticeService, s.Name, s.Service, "lattice")
+			add(NameLatticeService, s.Name, s.Service, "the account")
 		}
 		for _, tg := range lat.TargetGroups {
-			add(NameLatticeTargetGroup, tg.Name, tg.Service, "lattice")
+			add(NameLatticeTargetGroup, tg.Name, tg.Service, "the account")
 		}
 	}
 	if d.Global != nil && d.Global.Accelerator != nil {
 		add(NameAccelerator, d.Global.Accelerator.Name, d.Global.Accelerator.ID, "")
+	}
+	return out
+}
+
+// NameProblem is a name AWS would refuse, and why.
+type NameProblem struct {
+	Name
+	Err error
+}
+
+// NameProblems returns every name in the design that AWS would refuse,
+// in design order: one that breaks its kind's rules, or one that another
+// resource of its kind already has in its scope (compared without case, as
+// ELB, EC2 and Cloud Map compare them).
+func (d *Design) NameProblems() []NameProblem {
+	var out []NameProblem
+	holder := map[string]string{}
+	for _, n := range d.Names() {
+		if err := ValidName(n.Kind, n.Name); err != nil {
+			out = append(out, NameProblem{n, err})
+			continue
+		}
+		if n.Scope == "" {
+			continue
+		}
+		key := fmt.Sprintf("%d\x00%s\x00%s", n.Kind, n.Scope, strings.ToLower(n.Name))
+		if first, ok := holder[key]; ok {
+			out = append(out, NameProblem{n, fmt.Errorf("%s name %q is already the name of %s in %s", n.Kind, n.Name, first, n.Scope)})
+			continue
+		}
+		holder[key] = n.Of
 	}
 	return out
 }

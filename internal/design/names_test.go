@@ -239,3 +239,31 @@ func FuzzFitName(f *testing.F) {
 		}
 	})
 }
+
+func TestNameProblems(t *testing.T) {
+	d := &Design{
+		VPCs: []VPC{{ID: "vpc-a", Region: "us-east-1"}, {ID: "vpc-b", Region: "eu-west-1"}},
+		LoadBalancers: []LoadBalancer{
+			{ID: "alb-a", Name: "shop-public", VPC: "vpc-a"},
+			{ID: "alb-b", Name: "shop-public", VPC: "vpc-b"}, // another Region: fine
+			{ID: "nlb-a", Name: "Shop-Public", VPC: "vpc-a"},
+			{ID: "alb-internal", Name: "internal-tools-public", VPC: "vpc-a"},
+		},
+		SecurityGroups: []SecurityGroup{
+			{ID: "sg-a-default", Name: "sg-a-default", VPC: "vpc-a", Kind: SGDefault}, // never named in AWS
+			{ID: "sg-a-web", Name: "a-web", VPC: "vpc-a", Kind: SGService},
+			{ID: "sg-b-web", Name: "a-web", VPC: "vpc-b", Kind: SGService},
+		},
+	}
+	var got []string
+	for _, p := range d.NameProblems() {
+		got = append(got, p.Of+": "+p.Err.Error())
+	}
+	want := []string{
+		`nlb-a: load balancer name "Shop-Public" is already the name of alb-a in us-east-1`,
+		`alb-internal: load balancer name "internal-tools-public" begins with "internal-", which AWS reserves`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("NameProblems() =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -99,6 +99,6 @@ func (b *builder) lattice() {
 			cfg.HealthCheck = &latticeHealthCheck{Enabled: true, Path: n.Health.Path, Protocol: "HTTP", HealthCheckIntervalSeconds: seconds(n.Health.Interval),
 				HealthCheckTimeoutSeconds: seconds(n.Health.Timeout), HealthyThresholdCount: n.Health.HealthyThreshold, UnhealthyThresholdCount: n.Health.UnhealthyThreshold}
 		}
-		b.add(latticeTG(svc), "AWS::VpcLattice::TargetGroup", latticeTargetGroup{Name: lbName(b.d.App + "-" + svc), Type: "IP", Config: cfg})
+		b.add(latticeTG(svc), "AWS::VpcLattice::TargetGroup", latticeTargetGroup{Name: lat.TargetGroupName(svc), Type: "IP", Config: cfg})
 	}
 }

@@ -128,7 +128,7 @@ func (w *writer) latticeTargetGroup(id, svc string, n design.VirtualNode, region
 		}
 	}
 	b := w.resource("services.tf", "aws_vpclattice_target_group", id, region)
-	b.SetAttributeValue("name", str(w.d.App+"-"+svc))
+	b.SetAttributeValue("name", str(w.d.Mesh.Lattice.TargetGroupName(svc)))
 	b.SetAttributeValue("type", str("IP"))
 	cfg := b.AppendNewBlock("config", nil).Body()
 	cfg.SetAttributeValue("port", num(n.Port))
