@@ -232,6 +232,17 @@ type LatticeHealth struct {
 	UnhealthyThreshold int      `json:"unhealthy_threshold"`
 }
 
+// TargetGroupName returns the name of the target group of a service's
+// tasks, or empty if no rule forwards to the service.
+func (l *Lattice) TargetGroupName(service string) string {
+	for _, tg := range l.TargetGroups {
+		if tg.Service == service {
+			return tg.Name
+		}
+	}
+	return ""
+}
+
 // LatticeService is one Lattice service with its listener, rules and auth
 // policy.
 type LatticeService struct {

@@ -53,7 +53,7 @@ func (p *planner) globalRouting() {
 		gr.HealthChecks = append(gr.HealthChecks, hc)
 	}
 	if g.Accelerator {
-		acc := &design.Accelerator{ID: "ga-" + p.spec.App, Name: lbName(p.spec.App + "-global")}
+		acc := &design.Accelerator{ID: "ga-" + p.spec.App, Name: design.FitNameWithin(design.NameAccelerator, p.spec.App+"-global", 32)}
 		for _, port := range p.publicPorts() {
 			acc.Listeners = append(acc.Listeners, design.AcceleratorListener{Protocol: "TCP", Port: port})
 		}

@@ -2,8 +2,6 @@ package plan
 
 import (
 	"cmp"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -156,15 +154,10 @@ func (p *planner) orderIngress() ([]orderedRule, *orderedRule) {
 	return rules, def
 }
 
-// lbName makes an ELB or target group name: at most 32 letters, digits and
-// hyphens. A longer one keeps its start and ends in a short hash, so names
-// stay unique and stable.
-func lbName(s string) string {
-	if len(s) <= 32 {
-		return s
-	}
-	sum := sha256.Sum256([]byte(s))
-	return strings.TrimRight(s[:25], "-") + "-" + hex.EncodeToString(sum[:])[:6]
+// logsBucket names the S3 bucket that takes the access logs of a Region's
+// load balancers: within 32 characters, as it always was.
+func (p *planner) logsBucket(region string) string {
+	return design.FitNameWithin(design.NameS3Bucket, fmt.Sprintf("%s-%s-lb-logs", p.spec.App, region), 32)
 }
 
 // entryVPCs are the VPCs that hold public load balancers: the hub in
@@ -202,7 +195,7 @@ func (p *planner) targetGroup(v *vpcPlan, svc *spec.Service, lbType string) stri
 	h := svc.Health
 	tg := design.TargetGroup{
 		ID:                  id,
-		Name:                lbName(strings.TrimPrefix(id, "tg-")),
+		Name:                p.awsName(design.NameTargetGroup, v.vpc.Region, strings.TrimPrefix(id, "tg-")),
 		VPC:                 v.vpc.ID,
 		Service:             svc.Name,
 		Port:                svc.Port,
@@ -330,10 +323,10 @@ func (p *planner) internalLB(v *vpcPlan) {
 		}
 		short := map[string]string{design.ALB: "alb", design.NLB: "nlb"}[kind]
 		lb := design.LoadBalancer{
-			ID: short + "-" + v.vpc.Name + "-internal", Name: lbName(v.vpc.Name + "-internal-" + short),
+			ID: short + "-" + v.vpc.Name + "-internal", Name: p.awsName(design.NameLoadBalancer, v.vpc.Region, v.vpc.Name+"-internal-"+short),
 			Type: kind, Scheme: design.Internal, VPC: v.vpc.ID, Subnets: hosts,
 			DeletionProtection: p.spec.Environment == "production", CrossZone: true,
-			AccessLogs: &design.AccessLogs{Bucket: lbName(fmt.Sprintf("%s-%s-lb-logs", p.spec.App, v.vpc.Region)), Prefix: v.vpc.Name + "-internal"},
+			AccessLogs: &design.AccessLogs{Bucket: p.logsBucket(v.vpc.Region), Prefix: v.vpc.Name + "-internal"},
 		}
 		if kind == design.ALB {
 			lb.IdleTimeout, lb.DropInvalidHeaders = design.Duration(albIdleTimeout), true
@@ -405,10 +398,10 @@ func (p *planner) loadBalancers() {
 	prod := p.spec.Environment == "production"
 	for _, v := range p.entryVPCs() {
 		public := p.subnetsOf(v, design.TierPublic)
-		logs := &design.AccessLogs{Bucket: lbName(fmt.Sprintf("%s-%s-lb-logs", p.spec.App, v.vpc.Region)), Prefix: v.vpc.Name}
+		logs := &design.AccessLogs{Bucket: p.logsBucket(v.vpc.Region), Prefix: v.vpc.Name}
 		if len(publicHTTP) > 0 {
 			lb := design.LoadBalancer{
-				ID: "alb-" + v.vpc.Name + "-public", Name: lbName(v.vpc.Name + "-public"),
+				ID: "alb-" + v.vpc.Name + "-public", Name: p.awsName(design.NameLoadBalancer, v.vpc.Region, v.vpc.Name+"-public"),
 				Type: design.ALB, Scheme: design.InternetFacing, VPC: v.vpc.ID, Subnets: public,
 				IdleTimeout: design.Duration(albIdleTimeout), DropInvalidHeaders: true,
 				DeletionProtection: prod, CrossZone: true, AccessLogs: logs,
@@ -439,7 +432,7 @@ func (p *planner) loadBalancers() {
 		}
 		if len(publicL4) > 0 {
 			lb := design.LoadBalancer{
-				ID: "nlb-" + v.vpc.Name + "-public", Name: lbName(v.vpc.Name + "-nlb"),
+				ID: "nlb-" + v.vpc.Name + "-public", Name: p.awsName(design.NameLoadBalancer, v.vpc.Region, v.vpc.Name+"-nlb"),
 				Type: design.NLB, Scheme: design.InternetFacing, VPC: v.vpc.ID, Subnets: public,
 				DeletionProtection: prod, CrossZone: true, AccessLogs: logs,
 			}
@@ -501,7 +494,7 @@ func (p *planner) gatewayLoadBalancer() {
 			continue
 		}
 		lb := design.LoadBalancer{
-			ID: "gwlb-" + v.vpc.Name, Name: lbName(v.vpc.Name + "-gwlb"),
+			ID: "gwlb-" + v.vpc.Name, Name: p.awsName(design.NameLoadBalancer, v.vpc.Region, v.vpc.Name+"-gwlb"),
 			Type: design.GWLB, VPC: v.vpc.ID, Subnets: p.subnetsOf(v, design.TierInspection),
 			DeletionProtection: p.spec.Environment == "production", CrossZone: false,
 		}

@@ -212,7 +212,7 @@ func (p *planner) compileServiceConnect(m *design.Mesh, callers map[string][]str
 		default:
 			scs.DiscoveryName = n.Service
 			scs.Port = n.Port
-			scs.ClientAliases = []design.ClientAlias{{DNSName: n.Service + "." + p.spec.Discovery.Namespace, Port: n.Port}}
+			scs.ClientAliases = []design.ClientAlias{{DNSName: strings.ToLower(n.Service + "." + p.spec.Discovery.Namespace), Port: n.Port}}
 			scs.PerRequest = m.VirtualRouters[i].Routes[len(m.VirtualRouters[i].Routes)-1].Timeout
 			scs.Idle = design.Duration(serviceConnectHTTPIdle)
 			if n.Protocol == "tcp" {
@@ -232,7 +232,33 @@ func (p *planner) compileServiceConnect(m *design.Mesh, callers map[string][]str
 		p.warnAt(p.spec.At("mesh.mtls"), "mesh.mtls permissive becomes TLS on every Service Connect service",
 			"Service Connect TLS is on or off per service; there is no permissive mode. The exports turn TLS on, issued by AWS Private CA.")
 	}
+	p.checkClientAliases(sc)
 	return sc
+}
+
+// checkClientAliases reports, once, a client alias AWS refuses: the
+// namespace is too long for <service>.<namespace>. Aliases are lowercase
+// (DNS names ignore case; Service Connect takes lowercase only), so only
+// the length can break the rules.
+func (p *planner) checkClientAliases(sc *design.ServiceConnect) {
+	for _, s := range sc.Services {
+		for _, a := range s.ClientAliases {
+			err := design.ValidName(design.NameServiceConnectAlias, a.DNSName)
+			if err == nil {
+				continue
+			}
+			longest := 0
+			for _, svc := range sc.Services {
+				longest = max(longest, len(svc.Service))
+			}
+			limit := design.NameServiceConnectAlias.MaxLen()
+			p.errorAt(p.spec.At("discovery.namespace", "mesh.target"),
+				fmt.Sprintf("discovery.namespace is too long for Service Connect: %v", err),
+				fmt.Sprintf("Service Connect clients call <service>.<namespace>, at most %d characters (%s). With a service name of %d characters, shorten discovery.namespace to at most %d characters, or set mesh.target to vpc_lattice or none.",
+					limit, design.NameServiceConnectAlias.Source(), longest, limit-1-longest))
+			return
+		}
+	}
 }
 
 // compileLattice turns the model into VPC Lattice: a service network
@@ -240,7 +266,7 @@ func (p *planner) compileServiceConnect(m *design.Mesh, callers map[string][]str
 // the routes' order and weights, and auth policies that admit exactly the
 // declared callers.
 func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *design.Lattice {
-	lat := &design.Lattice{ServiceNetwork: p.spec.App + "-mesh", AuthType: "NONE", TargetGroups: []design.LatticeTargetGroup{}}
+	lat := &design.Lattice{ServiceNetwork: p.awsName(design.NameLatticeServiceNetwork, "", p.spec.App+"-mesh"), AuthType: "NONE", TargetGroups: []design.LatticeTargetGroup{}}
 	if m.MTLS != "off" {
 		// A network with AWS_IAM and no policy of its own denies every
 		// request: it admits the account's principals, and each service's
@@ -276,7 +302,8 @@ func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *d
 		case m.MTLS != "off":
 			proto = "HTTPS"
 		}
-		ls := design.LatticeService{ID: "lattice-svc-" + n.Service, Name: lbName(p.spec.App + "-" + n.Service), Service: n.Service, Protocol: proto, Port: n.Port, AllowedCallers: callers[n.Service]}
+		// Within 32 characters, as Lattice service names always were.
+		ls := design.LatticeService{ID: "lattice-svc-" + n.Service, Name: p.awsNameWithin(design.NameLatticeService, "", 32, p.spec.App+"-"+n.Service), Service: n.Service, Protocol: proto, Port: n.Port, AllowedCallers: callers[n.Service]}
 		if proto == "HTTPS" {
 			ls.Port = 443
 		}
@@ -316,7 +343,7 @@ func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *d
 // path, which a gRPC server answers with an HTTP status (415 for a
 // request that is not gRPC): any answer below 500 shows it serves.
 func (p *planner) latticeTargetGroup(svc *design.Service) design.LatticeTargetGroup {
-	tg := design.LatticeTargetGroup{ID: "lattice-tg-" + svc.Name, Name: lbName(p.spec.App + "-" + svc.Name), Service: svc.Name, Port: svc.Port, Protocol: "TCP"}
+	tg := design.LatticeTargetGroup{ID: "lattice-tg-" + svc.Name, Name: p.awsName(design.NameLatticeTargetGroup, "", p.spec.App+"-"+svc.Name), Service: svc.Name, Port: svc.Port, Protocol: "TCP"}
 	if !spec.IsHTTPLike(svc.Protocol) {
 		return tg
 	}

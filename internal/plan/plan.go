@@ -34,6 +34,8 @@ type planner struct {
 	// declared flow crosses; both are filled on first use, after layout.
 	home       map[string]*vpcPlan
 	crossFlows map[[2]string]string
+	// names are the names given to AWS resources (names.go).
+	names nameBook
 }
 
 // Build designs the network for a validated spec. The design is nil when

@@ -173,7 +173,7 @@ func (p *planner) routing() {
 			vpc.FlowLogs = &design.FlowLogs{
 				ID:                    "fl-" + name,
 				TrafficType:           "ALL",
-				LogGroup:              fmt.Sprintf("/netwright/%s/vpc-flow-logs", name),
+				LogGroup:              p.awsName(design.NameLogGroup, vpc.Region, fmt.Sprintf("/netwright/%s/vpc-flow-logs", name)),
 				MaxAggregationSeconds: 60,
 				RetentionDays:         retention,
 			}

@@ -23,16 +23,20 @@ const (
 type sgSet struct {
 	groups []*design.SecurityGroup
 	byID   map[string]*design.SecurityGroup
+	// names are the group names taken in each VPC, where AWS wants them
+	// unique (a service called "public" would take its ALB's).
+	names nameBook
 }
 
 func (s *sgSet) add(g design.SecurityGroup) *design.SecurityGroup {
 	if s.byID == nil {
-		s.byID = map[string]*design.SecurityGroup{}
+		s.byID, s.names = map[string]*design.SecurityGroup{}, nameBook{}
 	}
 	if old, ok := s.byID[g.ID]; ok {
 		return old
 	}
 	ng := g
+	ng.Name = s.names.take(design.NameSecurityGroup, g.VPC, design.NameSecurityGroup.MaxLen(), g.Name, strings.TrimPrefix(g.ID, "sg-"))
 	s.groups = append(s.groups, &ng)
 	s.byID[g.ID] = &ng
 	return &ng

@@ -347,9 +347,10 @@ var dnsLabelRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
 // label reads a name that must be a DNS label: [a-z][a-z0-9-]{0,30},
 // not ending in a hyphen.
 func (d *decoder) label(n *yaml.Node, s, path string) bool {
-	if !dnsLabelRE.MatchString(s) || strings.HasSuffix(s, "-") {
+	valid := func(s string) bool { return dnsLabelRE.MatchString(s) && !strings.HasSuffix(s, "-") }
+	if !valid(s) {
 		detail := "Names are DNS labels: a lowercase letter, then up to 30 lowercase letters, digits or hyphens, not ending in a hyphen."
-		if low := strings.ToLower(s); low != s && dnsLabelRE.MatchString(low) {
+		if low := strings.ToLower(s); low != s && valid(low) {
 			detail = fmt.Sprintf("Did you mean %q? %s", low, detail)
 		}
 		d.errorAt(n, fmt.Sprintf("%s: %q is not a valid name", path, s), detail)

@@ -326,11 +326,4 @@ func (b *builder) attachmentRef(id string) any {
 
 func itoa(n int) string { return fmt.Sprint(n) }
 
-func lbName(s string) string {
-	if len(s) <= 32 {
-		return s
-	}
-	return s[:32]
-}
-
 func seconds(d design.Duration) int { return int(time.Duration(d) / time.Second) }

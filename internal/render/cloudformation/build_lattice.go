@@ -32,10 +32,6 @@ func (b *builder) lattice() {
 	for _, v := range vpcs {
 		b.add(sn+logicalID(v)+"Association", "AWS::VpcLattice::ServiceNetworkVpcAssociation", latticeSNVpcAssociation{ServiceNetworkIdentifier: ref(sn), VpcIdentifier: ref(logicalID(v))})
 	}
-	nodes := map[string]design.VirtualNode{}
-	for _, n := range m.VirtualNodes {
-		nodes[n.Name] = n
-	}
 	tgFor := map[string]bool{}
 	forward := func(targets []design.WeightedNode) latticeForward {
 		var f latticeForward
