@@ -62,8 +62,11 @@ type Output struct {
 // File is one rendered template.
 type File struct {
 	// Name is the file name without extension, such as shop-us-east-1.
-	Name     string
-	Region   string
+	Name   string
+	Region string
+	// Stage is the design's deployment stage the stack makes; empty for
+	// the Global Accelerator's stack, which deploys after every stage.
+	Stage    string
 	Template *Template
 	// Nested marks a layer stack of a split template; the parent names it
 	// by ${TemplateBaseURL}/<Name>.template.json.
