@@ -223,7 +223,8 @@ func TestExport(t *testing.T) {
 	if r.code != ExitOK {
 		t.Fatalf("export = %d: %s", r.code, r.stderr)
 	}
-	for _, name := range []string{"pay-us-east-1.template.json", "pay-us-east-1.template.yaml", "pay-eu-west-1.template.json", "pay-eu-west-1.template.yaml"} {
+	for _, name := range []string{"pay-us-east-1.template.json", "pay-us-east-1.template.yaml", "pay-eu-west-1.template.json", "pay-eu-west-1.template.yaml",
+		"pay-us-east-1-peering-request.template.yaml", "pay-us-east-1-peering-routes.template.yaml", "pay-eu-west-1-peering-routes.template.yaml", "pay-README.md"} {
 		b, err := os.ReadFile(dir + "/" + name)
 		if err != nil || len(b) == 0 {
 			t.Errorf("%s not written: %v", name, err)
@@ -244,6 +245,9 @@ func TestExport(t *testing.T) {
 	}
 	if _, err := os.Stat(tf + "/versions.tf"); err != nil {
 		t.Errorf("terraform export wrote no versions.tf: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(tf, "pay-README.md")); err != nil || !strings.Contains(string(b), "aws_ec2_transit_gateway_peering_attachment_accepter") {
+		t.Errorf("terraform export wrote no deployment guide naming the accepter: %v", err)
 	}
 	svg := t.TempDir()
 	if r := run(t, false, nil, "export", "--format", "svg", "-o", svg, "../../examples/two-region.yaml"); r.code != ExitOK {

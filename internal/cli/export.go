@@ -94,6 +94,14 @@ func runExport(env Env, args []string) int {
 		fmt.Fprintf(env.Stdout, "%s: %d resources for %s (%s, %s)\n", f.Name, len(f.Template.Resources), f.Region,
 			filepath.Join(*dir, f.Name+".template.json"), filepath.Join(*dir, f.Name+".template.yaml"))
 	}
+	if guide := cloudformation.Readme(d, files); guide != nil {
+		name := cloudformation.ReadmeName(d)
+		if err := writeFiles(*dir, map[string][]byte{name: guide}); err != nil {
+			fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
+			return ExitUsage
+		}
+		fmt.Fprintf(env.Stdout, "deploy order: %s\n", filepath.Join(*dir, name))
+	}
 	for _, n := range notes {
 		fmt.Fprintf(env.Stderr, "note: %s\n", n)
 	}

@@ -41,6 +41,9 @@ type Design struct {
 	TransitGateways []TransitGateway `json:"transit_gateways,omitempty"`
 	// TransitGatewayPeerings join Transit Gateways across Regions.
 	TransitGatewayPeerings []TransitGatewayPeering `json:"transit_gateway_peerings,omitempty"`
+	// Deployment is the order the design is created in, when a Region
+	// cannot deploy as one stack (deploy.go); nil otherwise.
+	Deployment *Deployment `json:"deployment,omitempty"`
 
 	LoadBalancers []LoadBalancer `json:"load_balancers,omitempty"`
 	TargetGroups  []TargetGroup  `json:"target_groups,omitempty"`

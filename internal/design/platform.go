@@ -27,7 +27,7 @@ type Platform struct {
 	// Identity is the ID of the IAM identity the tasks or pods use.
 	Identity string `json:"identity"`
 	// Deployment says how a new version rolls out.
-	Deployment Deployment `json:"deployment"`
+	Deployment Rollout `json:"deployment"`
 	// Registrations are the load balancer target groups the platform
 	// registers each task in (ECS service load balancers; on EKS the
 	// AWS Load Balancer Controller's TargetGroupBinding).
@@ -72,9 +72,9 @@ const (
 	ControllerKubernetes = "kubernetes" // a Kubernetes Deployment's RollingUpdate
 )
 
-// Deployment is a rolling update's shape, which also sizes subnets: at
+// Rollout is a rolling update's shape, which also sizes subnets: at
 // the peak of a deploy MaxPercent of the desired tasks run at once.
-type Deployment struct {
+type Rollout struct {
 	Controller string `json:"controller"`
 	// MaxPercent is the most tasks running during a deploy, in percent of
 	// the desired count (ECS maximumPercent; 100 + Kubernetes maxSurge).

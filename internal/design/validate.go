@@ -259,6 +259,7 @@ func (d *Design) Validate() []error {
 		}
 	}
 	errs = append(errs, d.validateSecurity(subnetVPC)...)
+	errs = append(errs, d.validateDeployment()...)
 
 	services := make(map[string]bool, len(d.Services))
 	for _, s := range d.Services {

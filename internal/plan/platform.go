@@ -190,12 +190,12 @@ func (p *planner) startOrderAllows(service, dep string) bool {
 }
 
 // deployment is the compute platform's rolling update.
-func (p *planner) deployment(balanced bool) design.Deployment {
+func (p *planner) deployment(balanced bool) design.Rollout {
 	if p.spec.Network.Compute == spec.ComputeEKS {
-		return design.Deployment{Controller: design.ControllerKubernetes,
+		return design.Rollout{Controller: design.ControllerKubernetes,
 			MaxPercent: deployMaxPercent(spec.ComputeEKS), MinHealthyPercent: 100 - awsfacts.KubernetesMaxUnavailablePercent}
 	}
-	d := design.Deployment{Controller: design.ControllerECS, MaxPercent: awsfacts.DeploySurgePercent, MinHealthyPercent: awsfacts.ECSMinHealthyPercent,
+	d := design.Rollout{Controller: design.ControllerECS, MaxPercent: awsfacts.DeploySurgePercent, MinHealthyPercent: awsfacts.ECSMinHealthyPercent,
 		CircuitBreaker: true, Rollback: true}
 	if balanced {
 		d.HealthCheckGrace = design.Duration(ecsHealthCheckGrace)

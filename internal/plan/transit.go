@@ -191,4 +191,5 @@ func (p *planner) multiRegionTransit() {
 		slices.Sort(rt.Associations)
 		p.d.TransitGateways[i].RouteTables = []design.TransitGatewayRouteTable{rt}
 	}
+	p.deployInStages()
 }

@@ -3,18 +3,23 @@ package cloudformation
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/netwright/netwright/internal/design"
 )
 
-// builder collects one Region's template.
+// builder collects one stack's template: a Region's base stack, or one of
+// its Transit Gateway peering stacks.
 type builder struct {
 	d      *design.Design
 	region string
-	t      *Template
-	notes  *[]string
-	// err is the first logical ID two resources both claimed.
+	// stage is the design's deployment stage the template makes.
+	stage design.Stage
+	t     *Template
+	notes *[]string
+	// err is the first logical ID two resources both claimed, or the first
+	// value the stage uses that the deployment does not pass it.
 	err error
 }
 
@@ -43,16 +48,38 @@ func (b *builder) output(id, desc string, value any) {
 	b.t.Outputs[id] = o
 }
 
-// Build renders the design as one template per Region, and notes on what
-// it left out.
+func (b *builder) newTemplate(description string) {
+	b.t = &Template{AWSTemplateFormatVersion: "2010-09-09", Description: description, Resources: map[string]Resource{}}
+}
+
+// Build renders the design as CloudFormation stacks in the order they
+// deploy (the design's deployment stages): each Region's base stack, then
+// the stacks of any Transit Gateway peering stages, then the Global
+// Accelerator's stack. An accept stage has no stack: Readme gives its
+// command. The notes say what the templates leave out.
 func Build(d *design.Design) ([]File, []string, error) {
+	if err := deployable(d); err != nil {
+		return nil, nil, err
+	}
 	var files []File
 	var notes []string
-	for _, region := range d.Regions {
-		b := &builder{d: d, region: region, notes: &notes,
-			t: &Template{AWSTemplateFormatVersion: "2010-09-09",
-				Description: fmt.Sprintf("netwright design of %s (%s) in %s", d.App, d.Environment, region),
-				Resources:   map[string]Resource{}}}
+	for _, stage := range d.Stages() {
+		region := stage.Region
+		b := &builder{d: d, region: region, stage: stage, notes: &notes}
+		switch stage.Kind {
+		case design.StagePeeringAccept:
+			continue
+		case design.StagePeeringRequest, design.StagePeeringRoutes:
+			b.newTemplate(fmt.Sprintf("netwright design of %s (%s) in %s: %s", d.App, d.Environment, region, stageWhat[stage.Kind]))
+			b.transit()
+			b.outputsTaken()
+			if b.err != nil {
+				return nil, nil, b.err
+			}
+			files = append(files, File{Name: StackName(d, stage), Region: region, Stage: stage.ID, Template: b.t})
+			continue
+		}
+		b.newTemplate(fmt.Sprintf("netwright design of %s (%s) in %s", d.App, d.Environment, region))
 		b.network()
 		b.transit()
 		b.security()
@@ -61,10 +88,11 @@ func Build(d *design.Design) ([]File, []string, error) {
 		b.lattice()
 		b.ecs()
 		b.global()
+		b.outputsTaken()
 		if b.err != nil {
 			return nil, nil, b.err
 		}
-		f := File{Name: d.App + "-" + region, Region: region, Template: b.t}
+		f := File{Name: StackName(d, stage), Region: region, Stage: stage.ID, Template: b.t}
 		j, err := b.t.JSON()
 		if err != nil {
 			return nil, nil, err
@@ -92,6 +120,9 @@ func Build(d *design.Design) ([]File, []string, error) {
 		}
 		files = append(files, f)
 		notes = append(notes, fmt.Sprintf("Deploy %s-global in %s after the Regional stacks: it takes each endpoint load balancer's ARN from the output of the same name in its Region's stack (CloudFormation cannot reference across Regions).", d.App, AcceleratorRegion))
+	}
+	if d.Deployment != nil {
+		notes = append(notes, fmt.Sprintf("The stacks deploy in stages, with an AWS CLI step that accepts each Transit Gateway peering attachment: %s says the order and the commands.", ReadmeName(d)))
 	}
 	if d.Compute == "eks" {
 		notes = append(notes, "compute eks: the network, load balancers and discovery are exported; the EKS cluster and workloads are not (use eksctl or Terraform's EKS module on these subnets).")
@@ -241,87 +272,107 @@ func policy(effect string, principal map[string]any, action any, resource any) a
 	return map[string]any{"Version": "2012-10-17", "Statement": []any{st}}
 }
 
+// transit writes the Transit Gateway objects the builder's stage makes in
+// its Region: in a base stage the gateways, their VPC attachments, route
+// tables, and the associations and routes of VPC attachments; in a request
+// stage the peering attachments; in a routes stage the associations and
+// routes through accepted peering attachments. What another stage makes
+// is a parameter (ref).
 func (b *builder) transit() {
 	for _, t := range b.d.TransitGateways {
 		if t.Region != b.region {
 			continue
 		}
 		tid := logicalID(t.ID)
-		props := transitGateway{AmazonSideAsn: t.ASN, DefaultRouteTableAssociation: "disable", DefaultRouteTablePropagation: "disable", Tags: tags(t.ID)}
-		if t.SecurityGroupReferencing {
-			props.SecurityGroupReferencingSupport = "enable"
-		}
-		b.add(tid, "AWS::EC2::TransitGateway", props)
-		for _, a := range t.Attachments {
-			att := tgwVPCAttachment{TransitGatewayId: ref(tid), VpcId: ref(logicalID(a.VPC)), SubnetIds: refs(a.Subnets)}
-			if a.ApplianceMode {
-				att.Options = &tgwAttachmentOptions{ApplianceModeSupport: "enable"}
+		if b.d.CreatorStage(t.ID) == b.stage.ID {
+			props := transitGateway{AmazonSideAsn: t.ASN, DefaultRouteTableAssociation: "disable", DefaultRouteTablePropagation: "disable", Tags: tags(t.ID)}
+			if t.SecurityGroupReferencing {
+				props.SecurityGroupReferencingSupport = "enable"
 			}
-			b.add(logicalID(a.ID), "AWS::EC2::TransitGatewayVpcAttachment", att)
+			b.add(tid, "AWS::EC2::TransitGateway", props)
+			for _, a := range t.Attachments {
+				att := tgwVPCAttachment{TransitGatewayId: ref(tid), VpcId: ref(logicalID(a.VPC)), SubnetIds: refs(a.Subnets)}
+				if a.ApplianceMode {
+					att.Options = &tgwAttachmentOptions{ApplianceModeSupport: "enable"}
+				}
+				b.add(logicalID(a.ID), "AWS::EC2::TransitGatewayVpcAttachment", att)
+			}
+			b.output(tid+"Id", "Transit Gateway "+t.ID, ref(tid))
+			for _, rt := range t.RouteTables {
+				b.add(logicalID(rt.ID), "AWS::EC2::TransitGatewayRouteTable", tgwRouteTable{TransitGatewayId: ref(tid)})
+			}
 		}
 		for _, p := range b.d.TransitGatewayPeerings {
-			if p.Requester != t.ID {
+			if p.Requester != t.ID || b.d.PeeringRequestStage(p.ID) != b.stage.ID {
 				continue
 			}
-			peer := ""
-			for _, o := range b.d.TransitGateways {
-				if o.ID == p.Accepter {
-					peer = o.Region
-				}
+			peer := b.d.TransitGateway(p.Accepter)
+			if peer == nil {
+				b.fail(fmt.Errorf("peering %s: accepter %s does not exist", p.ID, p.Accepter))
+				continue
 			}
-			param := logicalID(p.Accepter) + "Id"
-			b.param(param, "String", fmt.Sprintf("ID of %s in %s, from that Region's stack output %sId", p.Accepter, peer, logicalID(p.Accepter)), "")
-			b.param("PeerAccountId", "String", "account that owns the peer Transit Gateways", "")
-			b.add(logicalID(p.ID), "AWS::EC2::TransitGatewayPeeringAttachment", tgwPeeringAttachment{TransitGatewayId: ref(tid), PeerTransitGatewayId: ref(param), PeerRegion: peer, PeerAccountId: ref("PeerAccountId")})
-			*b.notes = append(*b.notes, "Transit Gateway peering: the accepter Region's stack must accept each peering attachment (AWS::EC2::TransitGatewayPeeringAttachment is created by the requester) before its routes work.")
+			// Every Region of a design deploys in one account, the
+			// stack's own.
+			b.add(logicalID(p.ID), "AWS::EC2::TransitGatewayPeeringAttachment", tgwPeeringAttachment{TransitGatewayId: b.ref(t.ID), PeerTransitGatewayId: b.ref(p.Accepter),
+				PeerRegion: peer.Region, PeerAccountId: ref("AWS::AccountId"), Tags: tags(p.ID)})
 		}
-		b.output(tid+"Id", "Transit Gateway "+t.ID, ref(tid))
 		for _, rt := range t.RouteTables {
 			rid := logicalID(rt.ID)
-			b.add(rid, "AWS::EC2::TransitGatewayRouteTable", tgwRouteTable{TransitGatewayId: ref(tid)})
 			for _, a := range rt.Associations {
-				if b.ownsAttachment(a) {
-					b.add(rid+logicalID(a)+"Association", "AWS::EC2::TransitGatewayRouteTableAssociation", tgwRouteTableAssociation{TransitGatewayAttachmentId: ref(logicalID(a)), TransitGatewayRouteTableId: ref(rid)})
+				if b.d.AttachmentUseStage(t.Region, a) == b.stage.ID {
+					b.add(rid+logicalID(a)+"Association", "AWS::EC2::TransitGatewayRouteTableAssociation", tgwRouteTableAssociation{TransitGatewayAttachmentId: b.ref(a), TransitGatewayRouteTableId: b.ref(rt.ID)})
 				}
 			}
 			for k, r := range rt.Routes {
-				b.add(fmt.Sprintf("%sRoute%d", rid, k), "AWS::EC2::TransitGatewayRoute", tgwRoute{TransitGatewayRouteTableId: ref(rid), DestinationCidrBlock: r.Destination.String(), TransitGatewayAttachmentId: b.attachmentRef(r.Attachment)})
-			}
-		}
-	}
-}
-
-// ownsAttachment reports whether this Region's template creates the
-// attachment: its VPC attachments, and the peerings it requests.
-func (b *builder) ownsAttachment(id string) bool {
-	for _, t := range b.d.TransitGateways {
-		for _, a := range t.Attachments {
-			if a.ID == id {
-				return t.Region == b.region
-			}
-		}
-	}
-	for _, p := range b.d.TransitGatewayPeerings {
-		if p.ID == id {
-			for _, t := range b.d.TransitGateways {
-				if t.ID == p.Requester {
-					return t.Region == b.region
+				if b.d.AttachmentUseStage(t.Region, r.Attachment) == b.stage.ID {
+					b.add(fmt.Sprintf("%sRoute%d", rid, k), "AWS::EC2::TransitGatewayRoute", tgwRoute{TransitGatewayRouteTableId: b.ref(rt.ID), DestinationCidrBlock: r.Destination.String(), TransitGatewayAttachmentId: b.ref(r.Attachment)})
 				}
 			}
 		}
 	}
-	return false
 }
 
-// attachmentRef refers to an attachment this template owns, or to a
-// parameter naming one another Region's stack made.
-func (b *builder) attachmentRef(id string) any {
-	if b.ownsAttachment(id) {
-		return ref(logicalID(id))
+func (b *builder) fail(err error) {
+	if b.err == nil {
+		b.err = err
 	}
-	param := logicalID(id) + "Id"
-	b.param(param, "String", "ID of the Transit Gateway attachment "+id+", from the Region that created it", "")
+}
+
+// ref refers to a design object: a resource of this stack, or a parameter
+// given from the output of the same name of the earlier stack that makes
+// it, which the stage's Takes must name.
+func (b *builder) ref(object string) any {
+	from := b.d.CreatorStage(object)
+	if from == b.stage.ID {
+		return ref(logicalID(object))
+	}
+	if !slices.Contains(b.stage.Takes, design.StageInput{Object: object, From: from}) {
+		b.fail(fmt.Errorf("deployment stage %s uses %s, made by stage %q, but does not take it; plan the design again (see check NW127)", b.stage.ID, object, from))
+	}
+	param := logicalID(object) + "Id"
+	desc := fmt.Sprintf("ID of %s: output %s of stack %s", object, param, StackName(b.d, *b.d.Stage(from)))
+	if s := b.d.Stage(from); s != nil && s.Region != b.region {
+		desc += " in " + s.Region
+	}
+	b.param(param, "String", desc, "")
 	return ref(param)
+}
+
+// outputsTaken outputs every ID a later stage takes from this stack, under
+// the name of the parameter it is given as.
+func (b *builder) outputsTaken() {
+	takers := map[string][]string{}
+	for _, dep := range b.d.StageDependencies() {
+		if dep.On == b.stage.ID && dep.Value {
+			takers[dep.Object] = append(takers[dep.Object], dep.Stage)
+		}
+	}
+	for _, object := range sortedKeys(takers) {
+		id := logicalID(object) + "Id"
+		if _, ok := b.t.Outputs[id]; !ok {
+			b.output(id, fmt.Sprintf("%s, taken by deployment stages %s", object, strings.Join(takers[object], ", ")), ref(logicalID(object)))
+		}
+	}
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }

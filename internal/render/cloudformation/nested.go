@@ -253,7 +253,7 @@ func split(f File) ([]File, error) {
 		name := f.Name + "-" + units[i].name
 		parent.Resources[stackOf(i)] = Resource{Type: "AWS::CloudFormation::Stack", DependsOn: stackDeps[i],
 			Properties: generic{"TemplateURL": generic{"Fn::Sub": "${TemplateBaseURL}/" + name + ".template.json"}, "Parameters": passed[i]}}
-		out = append(out, File{Name: name, Region: f.Region, Template: c, Nested: true})
+		out = append(out, File{Name: name, Region: f.Region, Stage: f.Stage, Template: c, Nested: true})
 	}
 	for i := range children {
 		if len(children[i].Parameters) == 0 {
@@ -263,7 +263,7 @@ func split(f File) ([]File, error) {
 			children[i].Outputs = nil
 		}
 	}
-	return append([]File{{Name: f.Name, Region: f.Region, Template: parent}}, out...), nil
+	return append([]File{{Name: f.Name, Region: f.Region, Stage: f.Stage, Template: parent}}, out...), nil
 }
 
 func orRef(attr string) string {

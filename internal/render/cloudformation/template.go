@@ -1,12 +1,15 @@
 // Package cloudformation renders a design as AWS CloudFormation templates,
-// one per Region, built from typed Go structures and written as JSON and
-// YAML. Logical IDs derive from design IDs, so a changed spec gives a
-// reviewable diff. It reads only the design.
+// one per Region plus one per Transit Gateway peering stage of the
+// design's deployment, built from typed Go structures and written as JSON
+// and YAML, with a deployment guide (Readme) giving the order. Logical IDs
+// derive from design IDs, so a changed spec gives a reviewable diff. It
+// reads only the design.
 //
-// What the design holds that CloudFormation cannot express in one Region's
-// stack is passed in as parameters (peer Transit Gateway IDs, the S3
-// prefix list, images) and listed in Notes. App Mesh resources are never
-// emitted: the service is gone.
+// What one stack cannot hold is passed in as parameters: IDs earlier
+// stacks output (peer Transit Gateways, peering attachments, route
+// tables), and what the user gives (the S3 prefix list, images, the
+// certificate); what the templates leave out is listed in Notes. App Mesh
+// resources are never emitted: the service is gone.
 package cloudformation
 
 import (
@@ -62,8 +65,11 @@ type Output struct {
 // File is one rendered template.
 type File struct {
 	// Name is the file name without extension, such as shop-us-east-1.
-	Name     string
-	Region   string
+	Name   string
+	Region string
+	// Stage is the design's deployment stage the stack makes; empty for
+	// the Global Accelerator's stack, which deploys after every stage.
+	Stage    string
 	Template *Template
 	// Nested marks a layer stack of a split template; the parent names it
 	// by ${TemplateBaseURL}/<Name>.template.json.

@@ -395,6 +395,7 @@ type tgwPeeringAttachment struct {
 	PeerTransitGatewayId any    `json:"PeerTransitGatewayId"`
 	PeerRegion           string `json:"PeerRegion"`
 	PeerAccountId        any    `json:"PeerAccountId"`
+	Tags                 []Tag  `json:"Tags,omitempty"`
 }
 
 type ecsCluster struct {

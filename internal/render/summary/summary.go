@@ -144,6 +144,35 @@ func writeTransit(b *strings.Builder, d *design.Design) {
 	for _, p := range d.TransitGatewayPeerings {
 		fmt.Fprintf(b, "  peering %s: %s <-> %s\n", p.ID, p.Requester, p.Accepter)
 	}
+	if d.Deployment != nil {
+		writeDeployment(b, d)
+	}
+}
+
+// stageDoes says what a deployment stage makes.
+var stageDoes = map[string]string{
+	design.StageBase:           "the Region's stack",
+	design.StagePeeringRequest: "request peering",
+	design.StagePeeringAccept:  "accept peering",
+	design.StagePeeringRoutes:  "associate and route through peering",
+}
+
+func writeDeployment(b *strings.Builder, d *design.Design) {
+	b.WriteString("  deploy in order:\n")
+	for i, s := range d.Deployment.Stages {
+		what := stageDoes[s.Kind]
+		if len(s.Peerings) > 0 {
+			what += " " + strings.Join(s.Peerings, ", ")
+		}
+		var takes []string
+		for _, in := range s.Takes {
+			takes = append(takes, in.Object+" from "+in.From)
+		}
+		if len(takes) > 0 {
+			what += "; takes " + strings.Join(takes, ", ")
+		}
+		fmt.Fprintf(b, "    %d. %s: %s\n", i+1, s.ID, what)
+	}
 }
 
 func writeServices(b *strings.Builder, d *design.Design) {

@@ -186,44 +186,62 @@ func (w *writer) transit() {
 			b.SetAttributeRaw("transit_gateway_id", ref("aws_ec2_transit_gateway", name(t.ID), "id"))
 			for _, a := range rt.Associations {
 				as := w.resource("network.tf", "aws_ec2_transit_gateway_route_table_association", rt.ID+"-"+a, t.Region)
-				as.SetAttributeRaw("transit_gateway_attachment_id", w.attachmentRef(a))
+				id, after := w.attachment(t.ID, a)
+				as.SetAttributeRaw("transit_gateway_attachment_id", id)
 				as.SetAttributeRaw("transit_gateway_route_table_id", ref("aws_ec2_transit_gateway_route_table", name(rt.ID), "id"))
+				if after != nil {
+					as.SetAttributeRaw("depends_on", after)
+				}
 			}
 			for k, rr := range rt.Routes {
 				b := w.resource("network.tf", "aws_ec2_transit_gateway_route", fmt.Sprintf("%s-%d", rt.ID, k), t.Region)
 				b.SetAttributeValue("destination_cidr_block", str(rr.Destination.String()))
-				b.SetAttributeRaw("transit_gateway_attachment_id", w.attachmentRef(rr.Attachment))
+				id, after := w.attachment(t.ID, rr.Attachment)
+				b.SetAttributeRaw("transit_gateway_attachment_id", id)
 				b.SetAttributeRaw("transit_gateway_route_table_id", ref("aws_ec2_transit_gateway_route_table", name(rt.ID), "id"))
+				if after != nil {
+					b.SetAttributeRaw("depends_on", after)
+				}
 			}
 		}
 	}
 	for _, p := range w.d.TransitGatewayPeerings {
-		var req, acc design.TransitGateway
-		for _, t := range w.d.TransitGateways {
-			if t.ID == p.Requester {
-				req = t
-			}
-			if t.ID == p.Accepter {
-				acc = t
-			}
+		req, acc := w.d.TransitGateway(p.Requester), w.d.TransitGateway(p.Accepter)
+		if req == nil || acc == nil {
+			w.fail(fmt.Errorf("peering %s: a Transit Gateway it joins does not exist", p.ID))
+			continue
 		}
 		b := w.resource("network.tf", "aws_ec2_transit_gateway_peering_attachment", p.ID, req.Region)
 		b.SetAttributeRaw("transit_gateway_id", ref("aws_ec2_transit_gateway", name(req.ID), "id"))
 		b.SetAttributeRaw("peer_transit_gateway_id", ref("aws_ec2_transit_gateway", name(acc.ID), "id"))
 		b.SetAttributeValue("peer_region", str(acc.Region))
+		tagsOf(b, p.ID)
+		// The design's accept stage: the accepter's Region accepts the
+		// attachment, by the ID it has on both sides, and the provider
+		// waits until it is available.
 		a := w.resource("network.tf", "aws_ec2_transit_gateway_peering_attachment_accepter", p.ID, acc.Region)
 		a.SetAttributeRaw("transit_gateway_attachment_id", ref("aws_ec2_transit_gateway_peering_attachment", name(p.ID), "id"))
+		tagsOf(a, p.ID)
 	}
 }
 
-// attachmentRef refers to a VPC attachment or a peering attachment.
-func (w *writer) attachmentRef(id string) hclwrite.Tokens {
-	for _, p := range w.d.TransitGatewayPeerings {
-		if p.ID == id {
-			return ref("aws_ec2_transit_gateway_peering_attachment", name(id), "id")
-		}
+// attachment returns the ID a Transit Gateway route table association or
+// route through attachment a uses, and what it must depend on. A peering
+// attachment is used only after its acceptance (the design's routes stage
+// follows its accept stage): on the accepter's side through the accepter
+// resource's ID, on the requester's side with depends_on the accepter.
+func (w *writer) attachment(tgw, a string) (id, dependsOn hclwrite.Tokens) {
+	p := w.d.Peering(a)
+	if p == nil {
+		return ref("aws_ec2_transit_gateway_vpc_attachment", name(a), "id"), nil
 	}
-	return ref("aws_ec2_transit_gateway_vpc_attachment", name(id), "id")
+	if w.d.PeeringAcceptStage(a) == "" {
+		w.fail(fmt.Errorf("nothing in the design's deployment accepts Transit Gateway peering %s, so no route through it could be created; plan the design again (check NW127 says why)", a))
+	}
+	if tgw == p.Accepter {
+		return ref("aws_ec2_transit_gateway_peering_attachment_accepter", name(a), "id"), nil
+	}
+	return ref("aws_ec2_transit_gateway_peering_attachment", name(a), "id"), list(ref("aws_ec2_transit_gateway_peering_attachment_accepter", name(a)))
 }
 
 func (w *writer) security() {

@@ -32,6 +32,14 @@ type writer struct {
 	// regions has a provider each: the design's, and us-west-2 for
 	// Global Accelerator's control plane.
 	regions []string
+	// err is the first reason the design cannot be rendered.
+	err error
+}
+
+func (w *writer) fail(err error) {
+	if w.err == nil {
+		w.err = err
+	}
 }
 
 // name turns a design ID into a Terraform name: letters, digits and
@@ -135,9 +143,15 @@ func Render(d *design.Design) (Files, []string, error) {
 		v.SetAttributeTraversal("type", hcl.Traversal{hcl.TraverseRoot{Name: "string"}})
 		v.SetAttributeValue("description", str(w.vars[n]))
 	}
+	if w.err != nil {
+		return nil, nil, w.err
+	}
 	out := Files{}
 	for n, f := range w.files {
 		out[n] = hclwrite.Format(f.Bytes())
+	}
+	if guide := w.readme(); guide != nil {
+		out[ReadmeName(d)] = guide
 	}
 	slices.Sort(w.notes)
 	return out, slices.Compact(w.notes), nil

@@ -935,6 +935,7 @@ resource "aws_ec2_transit_gateway_route_table_association" "tgw_rtb_edge_us_east
   provider                       = aws.us_east_1
   transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment.tgw_peer_us_east_1_ap_southeast_2.id
   transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.tgw_rtb_edge_us_east_1.id
+  depends_on                     = [aws_ec2_transit_gateway_peering_attachment_accepter.tgw_peer_us_east_1_ap_southeast_2]
 }
 
 resource "aws_ec2_transit_gateway_route" "tgw_rtb_edge_us_east_1_0" {
@@ -949,6 +950,7 @@ resource "aws_ec2_transit_gateway_route" "tgw_rtb_edge_us_east_1_1" {
   destination_cidr_block         = "10.1.0.0/16"
   transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment.tgw_peer_us_east_1_ap_southeast_2.id
   transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.tgw_rtb_edge_us_east_1.id
+  depends_on                     = [aws_ec2_transit_gateway_peering_attachment_accepter.tgw_peer_us_east_1_ap_southeast_2]
 }
 
 resource "aws_ec2_transit_gateway" "tgw_edge_ap_southeast_2" {
@@ -983,7 +985,7 @@ resource "aws_ec2_transit_gateway_route_table_association" "tgw_rtb_edge_ap_sout
 
 resource "aws_ec2_transit_gateway_route_table_association" "tgw_rtb_edge_ap_southeast_2_tgw_peer_us_east_1_ap_southeast_2" {
   provider                       = aws.ap_southeast_2
-  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment.tgw_peer_us_east_1_ap_southeast_2.id
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.tgw_peer_us_east_1_ap_southeast_2.id
   transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.tgw_rtb_edge_ap_southeast_2.id
 }
 
@@ -997,7 +999,7 @@ resource "aws_ec2_transit_gateway_route" "tgw_rtb_edge_ap_southeast_2_0" {
 resource "aws_ec2_transit_gateway_route" "tgw_rtb_edge_ap_southeast_2_1" {
   provider                       = aws.ap_southeast_2
   destination_cidr_block         = "10.0.0.0/16"
-  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment.tgw_peer_us_east_1_ap_southeast_2.id
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.tgw_peer_us_east_1_ap_southeast_2.id
   transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.tgw_rtb_edge_ap_southeast_2.id
 }
 
@@ -1006,9 +1008,15 @@ resource "aws_ec2_transit_gateway_peering_attachment" "tgw_peer_us_east_1_ap_sou
   transit_gateway_id      = aws_ec2_transit_gateway.tgw_edge_us_east_1.id
   peer_transit_gateway_id = aws_ec2_transit_gateway.tgw_edge_ap_southeast_2.id
   peer_region             = "ap-southeast-2"
+  tags = {
+    Name = "tgw-peer-us-east-1-ap-southeast-2"
+  }
 }
 
 resource "aws_ec2_transit_gateway_peering_attachment_accepter" "tgw_peer_us_east_1_ap_southeast_2" {
   provider                      = aws.ap_southeast_2
   transit_gateway_attachment_id = aws_ec2_transit_gateway_peering_attachment.tgw_peer_us_east_1_ap_southeast_2.id
+  tags = {
+    Name = "tgw-peer-us-east-1-ap-southeast-2"
+  }
 }

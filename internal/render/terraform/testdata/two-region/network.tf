@@ -1639,6 +1639,7 @@ resource "aws_ec2_transit_gateway_route_table_association" "tgw_rtb_pay_us_east_
   provider                       = aws.us_east_1
   transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment.tgw_peer_us_east_1_eu_west_1.id
   transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.tgw_rtb_pay_us_east_1.id
+  depends_on                     = [aws_ec2_transit_gateway_peering_attachment_accepter.tgw_peer_us_east_1_eu_west_1]
 }
 
 resource "aws_ec2_transit_gateway_route" "tgw_rtb_pay_us_east_1_0" {
@@ -1653,6 +1654,7 @@ resource "aws_ec2_transit_gateway_route" "tgw_rtb_pay_us_east_1_1" {
   destination_cidr_block         = "10.1.0.0/16"
   transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment.tgw_peer_us_east_1_eu_west_1.id
   transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.tgw_rtb_pay_us_east_1.id
+  depends_on                     = [aws_ec2_transit_gateway_peering_attachment_accepter.tgw_peer_us_east_1_eu_west_1]
 }
 
 resource "aws_ec2_transit_gateway" "tgw_pay_eu_west_1" {
@@ -1687,7 +1689,7 @@ resource "aws_ec2_transit_gateway_route_table_association" "tgw_rtb_pay_eu_west_
 
 resource "aws_ec2_transit_gateway_route_table_association" "tgw_rtb_pay_eu_west_1_tgw_peer_us_east_1_eu_west_1" {
   provider                       = aws.eu_west_1
-  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment.tgw_peer_us_east_1_eu_west_1.id
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.tgw_peer_us_east_1_eu_west_1.id
   transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.tgw_rtb_pay_eu_west_1.id
 }
 
@@ -1701,7 +1703,7 @@ resource "aws_ec2_transit_gateway_route" "tgw_rtb_pay_eu_west_1_0" {
 resource "aws_ec2_transit_gateway_route" "tgw_rtb_pay_eu_west_1_1" {
   provider                       = aws.eu_west_1
   destination_cidr_block         = "10.0.0.0/16"
-  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment.tgw_peer_us_east_1_eu_west_1.id
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_peering_attachment_accepter.tgw_peer_us_east_1_eu_west_1.id
   transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.tgw_rtb_pay_eu_west_1.id
 }
 
@@ -1710,9 +1712,15 @@ resource "aws_ec2_transit_gateway_peering_attachment" "tgw_peer_us_east_1_eu_wes
   transit_gateway_id      = aws_ec2_transit_gateway.tgw_pay_us_east_1.id
   peer_transit_gateway_id = aws_ec2_transit_gateway.tgw_pay_eu_west_1.id
   peer_region             = "eu-west-1"
+  tags = {
+    Name = "tgw-peer-us-east-1-eu-west-1"
+  }
 }
 
 resource "aws_ec2_transit_gateway_peering_attachment_accepter" "tgw_peer_us_east_1_eu_west_1" {
   provider                      = aws.eu_west_1
   transit_gateway_attachment_id = aws_ec2_transit_gateway_peering_attachment.tgw_peer_us_east_1_eu_west_1.id
+  tags = {
+    Name = "tgw-peer-us-east-1-eu-west-1"
+  }
 }
