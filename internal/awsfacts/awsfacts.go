@@ -7,7 +7,10 @@
 // and analysis.
 package awsfacts
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+)
 
 // Addressing facts (VPC user guide, "Subnet CIDR blocks").
 const (
@@ -223,6 +226,33 @@ var DefaultEndpoints = []string{"s3", "ecr.api", "ecr.dkr", "logs", "sts", "secr
 func LookupEndpoint(name string) (EndpointKind, bool) {
 	k, ok := endpoints[name]
 	return k, ok
+}
+
+// endpointHosts are the interface endpoints whose private DNS name is not
+// <service>.<region>.amazonaws.com (the ECS page "Amazon ECS interface VPC
+// endpoints" names ecs-a and ecs-t; the ECR endpoints page api.ecr and
+// dkr.ecr; Kinesis Data Streams answers as kinesis; EKS Pod Identity's
+// agent calls eks-auth.<region>.api.aws).
+var endpointHosts = map[string]string{
+	"ecr.api":         "api.ecr.%s.amazonaws.com",
+	"ecr.dkr":         "dkr.ecr.%s.amazonaws.com",
+	"ecs-agent":       "ecs-a.%s.amazonaws.com",
+	"ecs-telemetry":   "ecs-t.%s.amazonaws.com",
+	"kinesis-streams": "kinesis.%s.amazonaws.com",
+	"eks-auth":        "eks-auth.%s.api.aws",
+}
+
+// EndpointDNSName is the name an interface endpoint's private DNS answers
+// for in a Region: the service's regional host name, which a private
+// hosted zone must carry when the endpoint lives in another VPC (AWS's
+// centralised-endpoint pattern). Wildcard says the zone also needs
+// *.<name>: ECR registries are <account>.dkr.ecr.<region>.amazonaws.com,
+// and API Gateway's private APIs are <id>.execute-api.<region>.amazonaws.com.
+func EndpointDNSName(service, region string) (name string, wildcard bool) {
+	if f, ok := endpointHosts[service]; ok {
+		return fmt.Sprintf(f, region), service == "ecr.dkr"
+	}
+	return service + "." + region + ".amazonaws.com", service == "execute-api"
 }
 
 // EndpointNames returns every known endpoint service name, sorted.

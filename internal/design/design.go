@@ -52,6 +52,9 @@ type Design struct {
 	SecurityGroups               []SecurityGroup               `json:"security_groups,omitempty"`
 	NetworkACLs                  []NetworkACL                  `json:"network_acls,omitempty"`
 
+	// PrivateZones are Route 53 private hosted zones that make interface
+	// endpoints in one VPC answer for their services' names in others.
+	PrivateZones []PrivateZone `json:"private_zones,omitempty"`
 	// Namespaces are the Cloud Map namespaces services register in.
 	Namespaces []Namespace `json:"namespaces,omitempty"`
 	// Mesh is the traffic policy between services and its compiled form.
@@ -214,6 +217,22 @@ type Endpoint struct {
 	RouteTables []string `json:"route_tables,omitempty"`
 	// PrivateDNS makes the service's public name resolve to the ENIs.
 	PrivateDNS bool `json:"private_dns,omitempty"`
+}
+
+// PrivateZone is a Route 53 private hosted zone named for an AWS service's
+// regional host name, whose apex (and, with Wildcard, every name under it)
+// is an alias of an interface endpoint. Associated with VPCs that have no
+// endpoint of their own, it sends their calls to the endpoint: AWS's
+// pattern for endpoints centralised in one VPC, whose private DNS only
+// that VPC would see.
+type PrivateZone struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Endpoint is the interface endpoint the records alias.
+	Endpoint string `json:"endpoint"`
+	Wildcard bool   `json:"wildcard,omitempty"`
+	// VPCs are the VPCs whose resolvers answer from the zone.
+	VPCs []string `json:"vpcs"`
 }
 
 // FlowLogs is a VPC flow log to CloudWatch Logs.
@@ -444,6 +463,18 @@ func (d *Design) VPC(id string) *VPC {
 		}
 	}
 	return nil
+}
+
+// SubnetVPC returns the ID of the VPC that holds a subnet, or "".
+func (d *Design) SubnetVPC(subnet string) string {
+	for _, v := range d.VPCs {
+		for _, s := range v.Subnets {
+			if s.ID == subnet {
+				return v.ID
+			}
+		}
+	}
+	return ""
 }
 
 // Service returns the named service, or nil. Services are kept sorted by

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/spec"
 )
 
 // steerInspection changes route tables so the inspected flows pass the
@@ -36,7 +37,17 @@ func (p *planner) steerInspection() {
 		}
 		ingress, egress, eastWest := slices.Contains(in.Flows, "ingress"), slices.Contains(in.Flows, "egress"), slices.Contains(in.Flows, "east_west")
 		if vpc.Role == design.RoleHub {
-			p.steerHub(vpc, gwlbe, ingress, egress, eastWest)
+			p.steerHub(vpc, gwlbe, egress, eastWest)
+			continue
+		}
+		if p.spec.Network.Pattern == spec.PatternHubSpoke {
+			// The spoke with the public load balancers: its internet
+			// traffic, requests and answers, passes its own endpoints in
+			// front of the hub's appliances, AZ by AZ.
+			if ingress {
+				p.steerInternet(vpc, gwlbe)
+				p.note("inspection", "Internet traffic of the public load balancers in %s passes the %s appliances in the hub: the internet gateway's edge route table and the public subnets route through %s's GWLB endpoint of each AZ, so requests and answers take the same appliance.", vpc.Name, in.Appliance, vpc.Name)
+			}
 			continue
 		}
 		if eastWest {
@@ -46,20 +57,28 @@ func (p *planner) steerInspection() {
 		if !ingress && !egress {
 			continue
 		}
-		// Per-AZ public tables: the internet through the AZ's endpoint.
-		p.splitPublicByAZ(vpc, func(az int) []design.Route {
-			return []design.Route{{Destination: anyIPv4, TargetKind: design.TargetGWLBEndpoint, Target: gwlbe[az]}}
-		})
-		edge := design.RouteTable{ID: "rtb-" + vpc.Name + "-edge", Name: vpc.Name + "-edge", EdgeGateway: vpc.InternetGateway,
-			Routes: []design.Route{{Destination: vpc.CIDR, TargetKind: design.TargetLocal}}}
-		for _, s := range vpc.Subnets {
-			if s.Tier == design.TierPublic {
-				edge.Routes = append(edge.Routes, design.Route{Destination: s.CIDR, TargetKind: design.TargetGWLBEndpoint, Target: gwlbe[s.AZIndex]})
-			}
-		}
-		vpc.RouteTables = append(vpc.RouteTables, edge)
+		p.steerInternet(vpc, gwlbe)
 		p.note("inspection", "Internet traffic of %s passes the %s appliances: the internet gateway's edge route table and the public subnets route through the GWLB endpoint of each AZ. Inbound requests and NAT egress share that path, so both are inspected.", vpc.Name, in.Appliance)
 	}
+}
+
+// steerInternet sends a VPC's internet traffic through its GWLB endpoints:
+// per-AZ public route tables send the internet to the AZ's endpoint, and
+// an edge route table on the internet gateway sends each public subnet's
+// traffic to the endpoint of its AZ, so both directions of a flow meet the
+// same appliance.
+func (p *planner) steerInternet(vpc *design.VPC, gwlbe map[int]string) {
+	p.splitPublicByAZ(vpc, func(az int) []design.Route {
+		return []design.Route{{Destination: anyIPv4, TargetKind: design.TargetGWLBEndpoint, Target: gwlbe[az]}}
+	})
+	edge := design.RouteTable{ID: "rtb-" + vpc.Name + "-edge", Name: vpc.Name + "-edge", EdgeGateway: vpc.InternetGateway,
+		Routes: []design.Route{{Destination: vpc.CIDR, TargetKind: design.TargetLocal}}}
+	for _, s := range vpc.Subnets {
+		if s.Tier == design.TierPublic {
+			edge.Routes = append(edge.Routes, design.Route{Destination: s.CIDR, TargetKind: design.TargetGWLBEndpoint, Target: gwlbe[s.AZIndex]})
+		}
+	}
+	vpc.RouteTables = append(vpc.RouteTables, edge)
 }
 
 func (p *planner) subnetVPC(id string) string {
@@ -102,18 +121,15 @@ func (p *planner) splitPublicByAZ(vpc *design.VPC, extra func(az int) []design.R
 	}
 }
 
-// steerHub routes the hub's traffic through its GWLB endpoints.
-func (p *planner) steerHub(hub *design.VPC, gwlbe map[int]string, ingress, egress, eastWest bool) {
+// steerHub routes the hub's traffic through its GWLB endpoints: spoke
+// egress before NAT (and its answers from NAT back to the spokes), and
+// with east_west traffic between spokes. Ingress is inspected in the spoke
+// that holds the public load balancers.
+func (p *planner) steerHub(hub *design.VPC, gwlbe map[int]string, egress, eastWest bool) {
 	var spokes []netip.Prefix
 	for _, v := range p.d.VPCs {
 		if v.ID != hub.ID {
 			spokes = append(spokes, v.CIDR)
-		}
-	}
-	var publicCIDRs []netip.Prefix
-	for _, s := range hub.Subnets {
-		if s.Tier == design.TierPublic {
-			publicCIDRs = append(publicCIDRs, s.CIDR)
 		}
 	}
 	setRoute := func(rt *design.RouteTable, dst netip.Prefix, target string) {
@@ -135,11 +151,6 @@ func (p *planner) steerHub(hub *design.VPC, gwlbe map[int]string, ingress, egres
 			if egress {
 				setRoute(rt, anyIPv4, e)
 			}
-			if ingress {
-				for _, c := range publicCIDRs {
-					setRoute(rt, c, e)
-				}
-			}
 			if eastWest {
 				for _, c := range spokes {
 					setRoute(rt, c, e)
@@ -147,9 +158,9 @@ func (p *planner) steerHub(hub *design.VPC, gwlbe map[int]string, ingress, egres
 			}
 		}
 	}
-	if ingress || egress {
-		// The public subnets (load balancers and NAT) reach the spokes
-		// through the endpoint of their AZ.
+	if egress {
+		// The public subnets (NAT) answer the spokes through the endpoint
+		// of their AZ.
 		var keep []design.Route
 		for _, rt := range hub.RouteTables {
 			if rt.ID == "rtb-"+hub.Name+"-public" {
@@ -191,10 +202,12 @@ func (p *planner) steerHub(hub *design.VPC, gwlbe map[int]string, ingress, egres
 	for _, f := range []struct {
 		on   bool
 		name string
-	}{{ingress, "ingress"}, {egress, "egress"}, {eastWest, "east_west"}} {
+	}{{egress, "egress"}, {eastWest, "east_west"}} {
 		if f.on {
 			what = append(what, f.name)
 		}
 	}
-	p.note("inspection", "The hub's Transit Gateway attachment uses appliance mode, and %s traffic passes the %s appliances through the GWLB endpoint in its AZ before NAT, the load balancers or another spoke.", strings.Join(what, ", "), p.spec.Inspection.Appliance)
+	if len(what) > 0 {
+		p.note("inspection", "The hub's Transit Gateway attachment uses appliance mode, so both directions of a flow enter the hub in one AZ, and %s traffic passes the %s appliances through the GWLB endpoint in that AZ before NAT or another spoke.", strings.Join(what, ", "), p.spec.Inspection.Appliance)
+	}
 }

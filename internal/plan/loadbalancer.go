@@ -160,12 +160,13 @@ func (p *planner) logsBucket(region string) string {
 	return design.FitNameWithin(design.NameS3Bucket, fmt.Sprintf("%s-%s-lb-logs", p.spec.App, region), 32)
 }
 
-// entryVPCs are the VPCs that hold public load balancers: the hub in
-// hub_spoke, every Region's VPC in multi_region, else the one VPC.
+// entryVPCs are the VPCs that hold public load balancers: the spoke of
+// the public services in hub_spoke, every Region's VPC in multi_region,
+// else the one VPC.
 func (p *planner) entryVPCs() []*vpcPlan {
 	var out []*vpcPlan
 	for _, v := range p.vpcs {
-		if v.hasPublic && (p.spec.Network.Pattern != spec.PatternHubSpoke || v.vpc.Role == design.RoleHub) {
+		if v.hostsPublicLBs {
 			out = append(out, v)
 		}
 	}
@@ -489,6 +490,7 @@ func (p *planner) gatewayLoadBalancer() {
 		return
 	}
 	appliance := p.spec.Service(in.Appliance)
+	var gwlb string
 	for _, v := range p.vpcs {
 		if len(v.inspection) == 0 {
 			continue
@@ -501,9 +503,18 @@ func (p *planner) gatewayLoadBalancer() {
 		lb.Listeners = []design.Listener{{ID: lb.ID + "-geneve", Port: spec.ApplianceGenevePort, Protocol: "GENEVE",
 			DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, appliance, design.GWLB), Weight: 1}}}}}
 		p.d.LoadBalancers = append(p.d.LoadBalancers, lb)
+		gwlb = lb.ID
+	}
+	// One endpoint per AZ in every VPC with a firewall tier, in front of
+	// the GWLB through its endpoint service (PrivateLink reaches it from
+	// another VPC of the account as well).
+	for _, v := range p.vpcs {
+		if !p.needsGWLBEndpoints(v) || gwlb == "" {
+			continue
+		}
 		for az := range v.vpc.AZs {
 			p.d.GatewayLoadBalancerEndpoints = append(p.d.GatewayLoadBalancerEndpoints, design.GatewayLoadBalancerEndpoint{
-				ID: fmt.Sprintf("gwlbe-%s-%s", v.vpc.Name, azSuffix(v.vpc.AZs[az])), LoadBalancer: lb.ID,
+				ID: fmt.Sprintf("gwlbe-%s-%s", v.vpc.Name, azSuffix(v.vpc.AZs[az])), LoadBalancer: gwlb,
 				Subnet: p.subnetID(v, design.TierFirewall, az), AZ: v.vpc.AZs[az],
 			})
 		}

@@ -65,8 +65,10 @@ func (p *planner) platforms() {
 		for _, ns := range p.d.Namespaces {
 			for _, ds := range ns.Services {
 				// Service Connect registers its services in the namespace
-				// itself; the platform registers the rest.
-				if ds.Service == svc.Name && !sc {
+				// itself; ECS registers the rest. Nothing registers EKS
+				// pods in Cloud Map (that takes the Cloud Map MCS
+				// controller); they are found through cluster DNS.
+				if ds.Service == svc.Name && !sc && compute != spec.ComputeEKS {
 					pf.Discovery = append(pf.Discovery, design.DiscoveryRegistration{Service: ds.ID, ContainerPort: ds.Port})
 				}
 			}

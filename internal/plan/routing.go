@@ -122,9 +122,10 @@ func (p *planner) routing() {
 			}
 		}
 
-		if len(v.inspection) > 0 {
+		if p.needsGWLBEndpoints(v) {
 			// GWLB endpoints hand inspected traffic on: to the internet
-			// gateway in a VPC of its own, to NAT and the spokes in a hub.
+			// gateway in a VPC of its own or a spoke that holds the public
+			// load balancers, to NAT and the spokes in a hub.
 			if vpc.Role == design.RoleHub {
 				for az := range vpc.AZs {
 					var routes []design.Route
@@ -180,9 +181,47 @@ func (p *planner) routing() {
 		}
 		p.d.VPCs = append(p.d.VPCs, *vpc)
 	}
+	p.centralZones()
 	if !p.spec.Network.FlowLogs {
 		p.note("flow_logs", "VPC flow logs are off (network.flow_logs: false): rejected and accepted traffic will not be recorded for investigation.")
 	}
+}
+
+// centralZones gives each interface endpoint without private DNS (the
+// hub's, in hub_spoke) a private hosted zone named for its service's host,
+// with the apex (and for ECR's registries every name under it) aliased to
+// the endpoint, associated with the endpoint's VPC and every VPC in the
+// Region that has no endpoint of its own for the service.
+func (p *planner) centralZones() {
+	for _, v := range p.d.VPCs {
+		for _, e := range v.Endpoints {
+			if e.Kind != design.EndpointInterface || e.PrivateDNS {
+				continue
+			}
+			name, wildcard := awsfacts.EndpointDNSName(e.Service, v.Region)
+			z := design.PrivateZone{ID: "phz-" + strings.ReplaceAll(name, ".", "-"), Name: name, Endpoint: e.ID, Wildcard: wildcard}
+			for _, o := range p.d.VPCs {
+				if o.Region != v.Region {
+					continue
+				}
+				if o.ID == v.ID || !slices.ContainsFunc(o.Endpoints, func(x design.Endpoint) bool { return x.Service == e.Service }) {
+					z.VPCs = append(z.VPCs, o.ID)
+				}
+			}
+			p.d.PrivateZones = append(p.d.PrivateZones, z)
+		}
+	}
+	if len(p.d.PrivateZones) > 0 {
+		p.note("endpoints", "The hub's interface endpoints have private DNS off, which only the hub would see; a private hosted zone per service (%s) aliases its name to the endpoint and is associated with every VPC, so spoke tasks pull images and call AWS APIs through the hub.", strings.Join(zoneNames(p.d.PrivateZones), ", "))
+	}
+}
+
+func zoneNames(zs []design.PrivateZone) []string {
+	var out []string
+	for _, z := range zs {
+		out = append(out, z.Name)
+	}
+	return out
 }
 
 func (p *planner) transitGatewayIn(region string) string {
@@ -239,6 +278,11 @@ func (p *planner) endpoints(v *vpcPlan) {
 			}
 		}
 	}
+	// A hub's endpoints serve the spokes too, which the endpoint's own
+	// private DNS would not: it answers in the hub alone. Their names come
+	// from private hosted zones associated with every VPC instead
+	// (centralZones).
+	central := p.spec.Network.Pattern == spec.PatternHubSpoke && vpc.Role == design.RoleHub
 	for _, e := range v.interfaceEndpoints {
 		vpc.Endpoints = append(vpc.Endpoints, design.Endpoint{
 			ID:          fmt.Sprintf("vpce-%s-%s", vpc.Name, strings.ReplaceAll(e, ".", "-")),
@@ -246,7 +290,7 @@ func (p *planner) endpoints(v *vpcPlan) {
 			ServiceName: fmt.Sprintf("com.amazonaws.%s.%s", vpc.Region, e),
 			Kind:        design.EndpointInterface,
 			Subnets:     subnets,
-			PrivateDNS:  true,
+			PrivateDNS:  !central,
 		})
 	}
 	if len(v.interfaceEndpoints) > awsfacts.InterfaceEndpointsPerVPC {

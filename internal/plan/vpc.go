@@ -32,6 +32,12 @@ type vpcPlan struct {
 	// services placed here, by tier, in name order.
 	app, data, inspection                   []*spec.Service
 	hasPublic, hasEndpointsTier, hasTransit bool
+	// hostsPublicLBs says the VPC holds the internet-facing load
+	// balancers: the one with the public services' tasks, since ECS
+	// registers IP targets only in a target group of the tasks' own VPC.
+	// ingressEndpoints says its internet traffic is inspected there, through
+	// GWLB endpoints of its own in front of the hub's appliances.
+	hostsPublicLBs, ingressEndpoints bool
 	// albPublic and nlbPublic say which public load balancers the public
 	// subnets must leave room for.
 	albPublic, nlbPublic bool
@@ -125,14 +131,21 @@ func (p *planner) layoutVPCs() {
 		for _, v := range p.vpcs {
 			v.hasTransit = true
 		}
-		p.note("hub_spoke", "The hub VPC %s holds the internet gateway, NAT, interface endpoints and the public load balancers; spokes have private subnets only and reach the hub and each other through the Transit Gateway.", hub.vpc.Name)
+		entry := p.hubSpokeEntry(app, spokes)
+		if entry != nil {
+			entry.hasPublic, entry.hostsPublicLBs = true, true
+			entry.ingressEndpoints = s.Inspection != nil && slices.Contains(s.Inspection.Flows, "ingress")
+			p.note("hub_spoke", "The hub VPC %s holds the shared NAT, interface endpoints and inspection appliances; %s holds the public load balancers beside their services' tasks, since ECS registers IP targets only in a target group of the tasks' own VPC. Spokes reach the hub and each other through the Transit Gateway.", hub.vpc.Name, entry.vpc.Name)
+		} else {
+			p.note("hub_spoke", "The hub VPC %s holds the shared NAT, interface endpoints and inspection appliances; spokes have private subnets only and reach the hub and each other through the Transit Gateway.", hub.vpc.Name)
+		}
 	case spec.PatternMultiRegion:
 		for _, r := range s.Regions {
 			v := p.newVPC(s.App+"-"+r, r, design.RoleApp)
 			for i := range s.Services {
 				v.place(&s.Services[i])
 			}
-			v.hasPublic = true
+			v.hasPublic, v.hostsPublicLBs = true, true
 			v.hasTransit = true
 		}
 		p.note("multi_region", "Each Region has its own three-tier VPC running every service; the VPCs' CIDRs never overlap, and Transit Gateway peering joins the Regions.")
@@ -141,7 +154,7 @@ func (p *planner) layoutVPCs() {
 		for i := range s.Services {
 			v.place(&s.Services[i])
 		}
-		v.hasPublic = true
+		v.hasPublic, v.hostsPublicLBs = true, true
 		v.hasEndpointsTier = s.Network.Pattern == spec.PatternMicroservices
 	}
 
@@ -153,6 +166,49 @@ func (p *planner) layoutVPCs() {
 		return
 	}
 	p.assignCIDRs()
+}
+
+// needsGWLBEndpoints says whether a VPC has a firewall tier of GWLB
+// endpoints: the spoke whose internet traffic is inspected, and the VPC
+// of the appliances, except a hub whose only inspected flows are ingress
+// (inspected in the spoke that holds the public load balancers).
+func (p *planner) needsGWLBEndpoints(v *vpcPlan) bool {
+	if v.ingressEndpoints {
+		return true
+	}
+	if len(v.inspection) == 0 {
+		return false
+	}
+	in := p.spec.Inspection
+	return v.vpc.Role != design.RoleHub || slices.Contains(in.Flows, "egress") || slices.Contains(in.Flows, "east_west")
+}
+
+// hubSpokeEntry is the spoke that holds the public load balancers: the one
+// the public services run in. Public services in two spokes cannot share a
+// listener (ECS registers targets only in a target group of their own
+// VPC), which is an error.
+func (p *planner) hubSpokeEntry(app *vpcPlan, spokes map[string]*vpcPlan) *vpcPlan {
+	var entry *vpcPlan
+	var first *spec.Service
+	for i := range p.spec.Services {
+		svc := &p.spec.Services[i]
+		if !svc.Public {
+			continue
+		}
+		v := app
+		if svc.Spoke != "" {
+			v = spokes[svc.Spoke]
+		}
+		switch {
+		case entry == nil:
+			entry, first = v, svc
+		case v != entry:
+			p.errorAt(p.spec.At("services."+svc.Name+".spoke", "services."+svc.Name),
+				fmt.Sprintf("public services %s and %s run in different spokes (%s, %s)", first.Name, svc.Name, entry.vpc.Name, v.vpc.Name),
+				"The public load balancers live beside their targets, because ECS registers tasks only in a target group of their own VPC, and one listener's rules cannot reach two VPCs. Put every public service in one spoke.")
+		}
+	}
+	return entry
 }
 
 func (p *planner) newVPC(name, region string, role string) *vpcPlan {
@@ -224,8 +280,8 @@ func (p *planner) planSubnets(v *vpcPlan) {
 	azs := len(v.vpc.AZs)
 	nw := &p.spec.Network
 	alb, nlb := p.publicLoadBalancers()
-	hostsLBs := v.hasPublic && (p.spec.Network.Pattern != spec.PatternHubSpoke || v.vpc.Role == design.RoleHub)
-	if p.natNeeded && v.hasPublic {
+	hostsLBs := v.hostsPublicLBs
+	if p.natNeeded && v.hasPublic && (p.spec.Network.Pattern != spec.PatternHubSpoke || v.vpc.Role == design.RoleHub) {
 		switch nw.NAT {
 		case spec.NATPerAZ:
 			for az := range azs {
@@ -280,9 +336,11 @@ func (p *planner) planSubnets(v *vpcPlan) {
 			v.subnets = append(v.subnets, subnetPlan{tier: design.TierEndpoints, az: az, maxBits: awsfacts.MaxSubnetPrefix, demand: endpointDemand})
 			endpointDemand = nil
 		}
-		if len(v.inspection) > 0 {
+		if p.needsGWLBEndpoints(v) {
 			v.subnets = append(v.subnets, subnetPlan{tier: design.TierFirewall, az: az, maxBits: awsfacts.MaxSubnetPrefix,
 				demand: []design.Demand{{What: "Gateway Load Balancer endpoint ENI", IPs: 1}}})
+		}
+		if len(v.inspection) > 0 {
 			sp := subnetPlan{tier: design.TierInspection, az: az, maxBits: awsfacts.MaxSubnetPrefix, services: v.inspection}
 			sp.demand = append(sp.demand, design.Demand{What: "Gateway Load Balancer: free addresses it needs", IPs: awsfacts.LoadBalancerFreeIPs})
 			for _, svc := range v.inspection {

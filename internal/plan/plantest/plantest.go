@@ -33,6 +33,32 @@ mesh: {target: vpc_lattice}
 tls: {domain: lat.example.com}
 `
 
+// EKSSpec is an EKS spec (mesh vpc_lattice by default) with a public
+// service calling one dependency, which calls a data store: what every
+// EKS user starts with, and no example is.
+const EKSSpec = `version: 1
+app: kube
+network: {compute: eks}
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090, protocol: grpc, depends_on: [db]}
+  db: {kind: postgres}
+tls: {domain: kube.example.com}
+`
+
+// CloudMapSpec is an ECS spec without a mesh, so ECS registers its tasks in
+// Cloud Map (A and SRV records), with a public UDP service checked on a
+// TCP health port, which no example has.
+const CloudMapSpec = `version: 1
+app: dns
+mesh: {target: none}
+services:
+  web: {port: 8080, public: true, depends_on: [api, stats]}
+  api: {port: 9090, protocol: http2}
+  stats: {port: 8125, protocol: udp, public: true, health: {port: 8126}}
+tls: {domain: dns.example.com}
+`
+
 // AcceleratorSpec is a two-Region spec behind Global Accelerator, which no
 // example is, weighted so the traffic dials differ.
 const AcceleratorSpec = `version: 1

@@ -81,6 +81,7 @@ func Build(d *design.Design) ([]File, []string, error) {
 		}
 		b.newTemplate(fmt.Sprintf("netwright design of %s (%s) in %s", d.App, d.Environment, region))
 		b.network()
+		b.privateZones()
 		b.transit()
 		b.security()
 		b.loadBalancing()
@@ -244,6 +245,39 @@ func (b *builder) network() {
 				}
 				b.add(fmt.Sprintf("%s%s%d", nid, dir.word, r.Number), "AWS::EC2::NetworkAclEntry", e)
 			}
+		}
+	}
+}
+
+// privateZones writes the private hosted zones that give interface
+// endpoints' names to the VPCs without endpoints of their own: the zone
+// associated with its VPCs, and an alias A record of the apex (and of
+// every name under it, for ECR's registries) to the endpoint's regional
+// DNS name, the first of its DnsEntries ("zone-id:name").
+func (b *builder) privateZones() {
+	for _, z := range b.d.PrivateZones {
+		var vpcs []hostedZoneVPC
+		for _, v := range z.VPCs {
+			if b.inRegion(v) {
+				vpcs = append(vpcs, hostedZoneVPC{VPCId: ref(logicalID(v)), VPCRegion: ref("AWS::Region")})
+			}
+		}
+		if len(vpcs) == 0 {
+			continue
+		}
+		zid := logicalID(z.ID)
+		b.add(zid, "AWS::Route53::HostedZone", hostedZone{Name: z.Name, VPCs: vpcs, HostedZoneConfig: &hostedZoneConfig{Comment: "netwright: " + z.Name + " through the interface endpoint " + z.Endpoint}})
+		entry := map[string]any{"Fn::Select": []any{0, getAtt(logicalID(z.Endpoint), "DnsEntries")}}
+		target := aliasTarget{
+			DNSName:      map[string]any{"Fn::Select": []any{1, map[string]any{"Fn::Split": []any{":", entry}}}},
+			HostedZoneId: map[string]any{"Fn::Select": []any{0, map[string]any{"Fn::Split": []any{":", entry}}}},
+		}
+		names := []string{z.Name + "."}
+		if z.Wildcard {
+			names = append(names, "*."+z.Name+".")
+		}
+		for k, n := range names {
+			b.add(fmt.Sprintf("%sRecord%d", zid, k), "AWS::Route53::RecordSet", recordSet{HostedZoneId: ref(zid), Name: n, Type: "A", AliasTarget: target})
 		}
 	}
 }

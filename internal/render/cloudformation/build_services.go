@@ -156,7 +156,9 @@ func (b *builder) loadBalancing() {
 			b.add(svc, "AWS::EC2::VPCEndpointService", vpcEndpointService{AcceptanceRequired: false, GatewayLoadBalancerArns: []any{ref(lid)}})
 			for _, e := range b.d.GatewayLoadBalancerEndpoints {
 				if e.LoadBalancer == lb.ID {
-					b.add(logicalID(e.ID), "AWS::EC2::VPCEndpoint", vpcEndpoint{VpcId: ref(logicalID(lb.VPC)), VpcEndpointType: "GatewayLoadBalancer",
+					// An endpoint may sit in another VPC than the GWLB: the
+					// spoke that holds the public load balancers.
+					b.add(logicalID(e.ID), "AWS::EC2::VPCEndpoint", vpcEndpoint{VpcId: ref(logicalID(b.d.SubnetVPC(e.Subnet))), VpcEndpointType: "GatewayLoadBalancer",
 						ServiceName: sub("com.amazonaws.vpce.${AWS::Region}.${" + svc + "}"), SubnetIds: []any{ref(logicalID(e.Subnet))}})
 				}
 			}

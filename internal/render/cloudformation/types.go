@@ -517,6 +517,21 @@ type ecsService struct {
 	HealthCheckGracePeriodSeconds int                          `json:"HealthCheckGracePeriodSeconds,omitempty"`
 }
 
+type hostedZoneVPC struct {
+	VPCId     any `json:"VPCId"`
+	VPCRegion any `json:"VPCRegion"`
+}
+
+type hostedZoneConfig struct {
+	Comment string `json:"Comment"`
+}
+
+type hostedZone struct {
+	Name             string            `json:"Name"`
+	VPCs             []hostedZoneVPC   `json:"VPCs"`
+	HostedZoneConfig *hostedZoneConfig `json:"HostedZoneConfig,omitempty"`
+}
+
 type aliasTarget struct {
 	DNSName              any  `json:"DNSName"`
 	HostedZoneId         any  `json:"HostedZoneId"`

@@ -160,6 +160,41 @@ func jsonencode(obj string) hclwrite.Tokens {
 	return hclwrite.Tokens{{Type: 0, Bytes: []byte("jsonencode(" + obj + ")")}}
 }
 
+// privateZones writes the private hosted zones that give interface
+// endpoints' names to VPCs without endpoints of their own, with an alias of
+// the apex (and every name under it, for ECR's registries) to the
+// endpoint's regional DNS name.
+func (w *writer) privateZones() {
+	for _, z := range w.d.PrivateZones {
+		if len(z.VPCs) == 0 {
+			continue
+		}
+		r := w.regionOf(z.VPCs[0])
+		b := w.resource("network.tf", "aws_route53_zone", z.ID, r)
+		b.SetAttributeValue("name", str(z.Name))
+		b.SetAttributeValue("comment", str("netwright: "+z.Name+" through the interface endpoint "+z.Endpoint))
+		for _, v := range z.VPCs {
+			b.AppendNewBlock("vpc", nil).Body().SetAttributeRaw("vpc_id", ref("aws_vpc", name(v), "id"))
+		}
+		names := []string{z.Name}
+		if z.Wildcard {
+			names = append(names, "*."+z.Name)
+		}
+		for k, n := range names {
+			rec := w.resource("network.tf", "aws_route53_record", fmt.Sprintf("%s-%d", z.ID, k), r)
+			rec.SetAttributeRaw("zone_id", ref("aws_route53_zone", name(z.ID), "zone_id"))
+			rec.SetAttributeValue("name", str(n))
+			rec.SetAttributeValue("type", str("A"))
+			al := rec.AppendNewBlock("alias", nil).Body()
+			entry := hclwrite.Tokens{}
+			entry = append(entry, ref("aws_vpc_endpoint", name(z.Endpoint), "dns_entry")...)
+			al.SetAttributeRaw("name", append(index(entry, 0), ref("x", "dns_name")[1:]...))
+			al.SetAttributeRaw("zone_id", append(index(entry, 0), ref("x", "hosted_zone_id")[1:]...))
+			al.SetAttributeValue("evaluate_target_health", cty.False)
+		}
+	}
+}
+
 func (w *writer) transit() {
 	for _, t := range w.d.TransitGateways {
 		b := w.resource("network.tf", "aws_ec2_transit_gateway", t.ID, t.Region)

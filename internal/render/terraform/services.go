@@ -104,7 +104,7 @@ func (w *writer) loadBalancing() {
 					continue
 				}
 				eb := w.resource("loadbalancing.tf", "aws_vpc_endpoint", e.ID, r)
-				eb.SetAttributeRaw("vpc_id", ref("aws_vpc", name(lb.VPC), "id"))
+				eb.SetAttributeRaw("vpc_id", ref("aws_vpc", name(w.d.SubnetVPC(e.Subnet)), "id"))
 				eb.SetAttributeValue("vpc_endpoint_type", str("GatewayLoadBalancer"))
 				eb.SetAttributeRaw("service_name", ref("aws_vpc_endpoint_service", name(lb.ID), "service_name"))
 				eb.SetAttributeRaw("subnet_ids", list(ref("aws_subnet", name(e.Subnet), "id")))

@@ -128,6 +128,7 @@ func Render(d *design.Design) (Files, []string, error) {
 	}
 	w.versions()
 	w.network()
+	w.privateZones()
 	w.transit()
 	w.security()
 	w.loadBalancing()

@@ -29,6 +29,10 @@ func render(t *testing.T, example string) Files {
 		d = plantest.Design(t, "lattice.yaml", []byte(plantest.LatticeSpec))
 	case "accelerator":
 		d = plantest.Design(t, "accelerator.yaml", []byte(plantest.AcceleratorSpec))
+	case "eks":
+		d = plantest.Design(t, "eks.yaml", []byte(plantest.EKSSpec))
+	case "cloudmap":
+		d = plantest.Design(t, "cloudmap.yaml", []byte(plantest.CloudMapSpec))
 	default:
 		d = plantest.File(t, example)
 	}
@@ -118,7 +122,7 @@ func unresolved(t *testing.T, files Files) []string {
 // matches the golden files.
 func TestOutputParsesFormatsAndResolves(t *testing.T) {
 	examples, _ := filepath.Glob("../../../examples/*.yaml")
-	for _, ex := range append(examples, "lattice", "accelerator") {
+	for _, ex := range append(examples, "lattice", "accelerator", "eks", "cloudmap") {
 		base := strings.TrimSuffix(filepath.Base(ex), ".yaml")
 		t.Run(base, func(t *testing.T) {
 			files := render(t, ex)

@@ -165,9 +165,40 @@ func (rt *Runtime) taskDialer(taskAddr string) func(ctx context.Context, network
 	}
 }
 
+// edgeInspected reports whether the internet reaches a subnet through a
+// GWLB endpoint: the route table on its VPC's internet gateway (ingress
+// routing) sends the subnet's traffic to one. That is where the design
+// inspects the traffic of internet-facing load balancers.
+func edgeInspected(d *design.Design, subnet string) bool {
+	for _, v := range d.VPCs {
+		for _, s := range v.Subnets {
+			if s.ID != subnet || v.InternetGateway == "" {
+				continue
+			}
+			for _, rt := range v.RouteTables {
+				if rt.EdgeGateway != v.InternetGateway {
+					continue
+				}
+				if kind, _ := longestRoute(d, rt.ID, s.CIDR.Addr()); kind == design.TargetGWLBEndpoint {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // dialer returns how a load balancer in subnet reaches its targets:
 // through an appliance where the design inspects the path, else directly.
+// The traffic of an internet-facing load balancer whose subnet the
+// internet reaches through a GWLB endpoint is inspected in AWS before it
+// reaches the load balancer; locally the load balancer's connections to
+// its targets pass the appliance instead, which then sees the load
+// balancer's side as the flow's source rather than the client's.
 func (g *gateway) dialer(subnet string) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if g != nil && edgeInspected(g.d, subnet) {
+		return g.throughAppliance
+	}
 	dial := g.dialerFrom(subnet)
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		return dial(ctx, network, addr, netip.Addr{})
@@ -187,21 +218,32 @@ func (g *gateway) dialerFrom(subnet string) func(ctx context.Context, network, a
 			return direct.DialContext(ctx, network, addr)
 		}
 		dst, ok := g.designed[addr]
-		if !ok || !inspected(g.d, subnet, dst) {
+		if !ok || !inspected(g.d, subnet, dst) && !edgeInspected(g.d, subnet) {
 			return direct.DialContext(ctx, network, addr)
 		}
-		c, err := direct.DialContext(ctx, network, g.pick(addr))
-		if err != nil {
-			return nil, fmt.Errorf("appliance: %w", err)
-		}
-		to, _ := net.ResolveTCPAddr("tcp", addr)
-		h := proxyproto.HeaderProxyFromAddrs(2, c.LocalAddr(), to)
-		if _, err := h.WriteTo(c); err != nil {
-			c.Close()
-			return nil, fmt.Errorf("appliance: %w", err)
-		}
-		return c, nil
+		return g.appliance(ctx, direct, network, addr)
 	}
+}
+
+// throughAppliance dials addr through an appliance task.
+func (g *gateway) throughAppliance(ctx context.Context, network, addr string) (net.Conn, error) {
+	return g.appliance(ctx, &net.Dialer{Timeout: 10 * time.Second}, network, addr)
+}
+
+// appliance connects to the appliance task of a flow with a PROXY v2
+// header naming the original source and destination.
+func (g *gateway) appliance(ctx context.Context, direct *net.Dialer, network, addr string) (net.Conn, error) {
+	c, err := direct.DialContext(ctx, network, g.pick(addr))
+	if err != nil {
+		return nil, fmt.Errorf("appliance: %w", err)
+	}
+	to, _ := net.ResolveTCPAddr("tcp", addr)
+	h := proxyproto.HeaderProxyFromAddrs(2, c.LocalAddr(), to)
+	if _, err := h.WriteTo(c); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("appliance: %w", err)
+	}
+	return c, nil
 }
 
 // pick chooses the appliance of a flow.

@@ -16,10 +16,11 @@ import (
 	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
-// TestInspectionThroughTheAppliance: hub-spoke routes traffic between
-// the hub's public ALB and the spokes through its GWLB endpoints, so
-// each request to the portal passes an appliance task, which sees the
-// flow's original source and destination, and still gets its answer.
+// TestInspectionThroughTheAppliance: hub-spoke sends the internet traffic
+// of the portal spoke's public ALB through the spoke's GWLB endpoints to
+// the hub's appliances, so each request to the portal passes an
+// appliance task (locally between the ALB and its targets), which sees
+// the flow's original source and destination, and still gets its answer.
 func TestInspectionThroughTheAppliance(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("inspection follows designed addresses, which need Linux's loopback twins")
@@ -96,8 +97,8 @@ func metrics(t *testing.T, rt *Runtime) map[string]*dto.MetricFamily {
 	return families
 }
 
-// TestInspectionBehindTheNLB: an NLB in the hub's public subnets reaches
-// a spoke's TCP service through the appliances too.
+// TestInspectionBehindTheNLB: an NLB in the spoke's public subnets, which
+// the internet reaches through GWLB endpoints, passes the appliances too.
 func TestInspectionBehindTheNLB(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("inspection follows designed addresses, which need Linux's loopback twins")

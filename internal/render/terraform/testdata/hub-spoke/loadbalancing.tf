@@ -32,13 +32,13 @@ resource "aws_lb_target_group" "tg_portal_hub_firewall_6081" {
   }
 }
 
-resource "aws_lb_target_group" "tg_portal_hub_portal_8080" {
-  name                          = "portal-hub-portal-8080"
+resource "aws_lb_target_group" "tg_portal_portal_8080" {
+  name                          = "portal-portal-8080"
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"
   target_type                   = "ip"
-  vpc_id                        = aws_vpc.vpc_portal_hub.id
+  vpc_id                        = aws_vpc.vpc_portal.id
   deregistration_delay          = 300
   load_balancing_algorithm_type = "round_robin"
   health_check {
@@ -54,25 +54,25 @@ resource "aws_lb_target_group" "tg_portal_hub_portal_8080" {
   }
 }
 
-resource "aws_lb" "alb_portal_hub_public" {
-  name                       = "portal-hub-public"
+resource "aws_lb" "alb_portal_public" {
+  name                       = "portal-public"
   load_balancer_type         = "application"
   internal                   = false
-  security_groups            = [aws_security_group.sg_alb_portal_hub_public.id]
+  security_groups            = [aws_security_group.sg_alb_portal_public.id]
   enable_deletion_protection = true
-  subnets                    = [aws_subnet.subnet_portal_hub_public_a.id, aws_subnet.subnet_portal_hub_public_b.id]
+  subnets                    = [aws_subnet.subnet_portal_public_a.id, aws_subnet.subnet_portal_public_b.id]
   idle_timeout               = 60
   drop_invalid_header_fields = true
   access_logs {
     bucket  = aws_s3_bucket.lb_logs_us_west_2.id
-    prefix  = "portal-hub"
+    prefix  = "portal"
     enabled = true
   }
   depends_on = [aws_s3_bucket_policy.lb_logs_us_west_2]
 }
 
-resource "aws_lb_listener" "alb_portal_hub_public_https" {
-  load_balancer_arn = aws_lb.alb_portal_hub_public.arn
+resource "aws_lb_listener" "alb_portal_public_https" {
+  load_balancer_arn = aws_lb.alb_portal_public.arn
   port              = 443
   protocol          = "HTTPS"
   certificate_arn   = var.certificate_arn
@@ -81,15 +81,15 @@ resource "aws_lb_listener" "alb_portal_hub_public_https" {
     type = "forward"
     forward {
       target_group {
-        arn    = aws_lb_target_group.tg_portal_hub_portal_8080.arn
+        arn    = aws_lb_target_group.tg_portal_portal_8080.arn
         weight = 1
       }
     }
   }
 }
 
-resource "aws_lb_listener" "alb_portal_hub_public_http" {
-  load_balancer_arn = aws_lb.alb_portal_hub_public.arn
+resource "aws_lb_listener" "alb_portal_public_http" {
+  load_balancer_arn = aws_lb.alb_portal_public.arn
   port              = 80
   protocol          = "HTTP"
   default_action {
@@ -139,4 +139,18 @@ resource "aws_vpc_endpoint" "gwlbe_portal_hub_b" {
   vpc_endpoint_type = "GatewayLoadBalancer"
   service_name      = aws_vpc_endpoint_service.gwlb_portal_hub.service_name
   subnet_ids        = [aws_subnet.subnet_portal_hub_firewall_b.id]
+}
+
+resource "aws_vpc_endpoint" "gwlbe_portal_a" {
+  vpc_id            = aws_vpc.vpc_portal.id
+  vpc_endpoint_type = "GatewayLoadBalancer"
+  service_name      = aws_vpc_endpoint_service.gwlb_portal_hub.service_name
+  subnet_ids        = [aws_subnet.subnet_portal_firewall_a.id]
+}
+
+resource "aws_vpc_endpoint" "gwlbe_portal_b" {
+  vpc_id            = aws_vpc.vpc_portal.id
+  vpc_endpoint_type = "GatewayLoadBalancer"
+  service_name      = aws_vpc_endpoint_service.gwlb_portal_hub.service_name
+  subnet_ids        = [aws_subnet.subnet_portal_firewall_b.id]
 }

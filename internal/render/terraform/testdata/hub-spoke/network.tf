@@ -14,7 +14,7 @@ resource "aws_vpc" "vpc_portal_hub" {
 
 resource "aws_subnet" "subnet_portal_hub_public_a" {
   vpc_id                  = aws_vpc.vpc_portal_hub.id
-  cidr_block              = "10.0.0.0/27"
+  cidr_block              = "10.0.0.64/28"
   availability_zone       = data.aws_availability_zones.available.names[0]
   map_public_ip_on_launch = false
   tags = {
@@ -29,7 +29,7 @@ resource "aws_route_table_association" "subnet_portal_hub_public_a" {
 
 resource "aws_subnet" "subnet_portal_hub_public_b" {
   vpc_id                  = aws_vpc.vpc_portal_hub.id
-  cidr_block              = "10.0.0.32/27"
+  cidr_block              = "10.0.0.80/28"
   availability_zone       = data.aws_availability_zones.available.names[1]
   map_public_ip_on_launch = false
   tags = {
@@ -44,7 +44,7 @@ resource "aws_route_table_association" "subnet_portal_hub_public_b" {
 
 resource "aws_subnet" "subnet_portal_hub_transit_a" {
   vpc_id                  = aws_vpc.vpc_portal_hub.id
-  cidr_block              = "10.0.0.128/28"
+  cidr_block              = "10.0.0.96/28"
   availability_zone       = data.aws_availability_zones.available.names[0]
   map_public_ip_on_launch = false
   tags = {
@@ -59,7 +59,7 @@ resource "aws_route_table_association" "subnet_portal_hub_transit_a" {
 
 resource "aws_subnet" "subnet_portal_hub_transit_b" {
   vpc_id                  = aws_vpc.vpc_portal_hub.id
-  cidr_block              = "10.0.0.144/28"
+  cidr_block              = "10.0.0.112/28"
   availability_zone       = data.aws_availability_zones.available.names[1]
   map_public_ip_on_launch = false
   tags = {
@@ -74,7 +74,7 @@ resource "aws_route_table_association" "subnet_portal_hub_transit_b" {
 
 resource "aws_subnet" "subnet_portal_hub_firewall_a" {
   vpc_id                  = aws_vpc.vpc_portal_hub.id
-  cidr_block              = "10.0.0.160/28"
+  cidr_block              = "10.0.0.128/28"
   availability_zone       = data.aws_availability_zones.available.names[0]
   map_public_ip_on_launch = false
   tags = {
@@ -89,7 +89,7 @@ resource "aws_route_table_association" "subnet_portal_hub_firewall_a" {
 
 resource "aws_subnet" "subnet_portal_hub_firewall_b" {
   vpc_id                  = aws_vpc.vpc_portal_hub.id
-  cidr_block              = "10.0.0.176/28"
+  cidr_block              = "10.0.0.144/28"
   availability_zone       = data.aws_availability_zones.available.names[1]
   map_public_ip_on_launch = false
   tags = {
@@ -104,7 +104,7 @@ resource "aws_route_table_association" "subnet_portal_hub_firewall_b" {
 
 resource "aws_subnet" "subnet_portal_hub_inspection_a" {
   vpc_id                  = aws_vpc.vpc_portal_hub.id
-  cidr_block              = "10.0.0.64/27"
+  cidr_block              = "10.0.0.0/27"
   availability_zone       = data.aws_availability_zones.available.names[0]
   map_public_ip_on_launch = false
   tags = {
@@ -119,7 +119,7 @@ resource "aws_route_table_association" "subnet_portal_hub_inspection_a" {
 
 resource "aws_subnet" "subnet_portal_hub_inspection_b" {
   vpc_id                  = aws_vpc.vpc_portal_hub.id
-  cidr_block              = "10.0.0.96/27"
+  cidr_block              = "10.0.0.32/27"
   availability_zone       = data.aws_availability_zones.available.names[1]
   map_public_ip_on_launch = false
   tags = {
@@ -134,7 +134,7 @@ resource "aws_route_table_association" "subnet_portal_hub_inspection_b" {
 
 resource "aws_subnet" "subnet_portal_hub_endpoints_a" {
   vpc_id                  = aws_vpc.vpc_portal_hub.id
-  cidr_block              = "10.0.0.192/28"
+  cidr_block              = "10.0.0.160/28"
   availability_zone       = data.aws_availability_zones.available.names[0]
   map_public_ip_on_launch = false
   tags = {
@@ -149,7 +149,7 @@ resource "aws_route_table_association" "subnet_portal_hub_endpoints_a" {
 
 resource "aws_subnet" "subnet_portal_hub_endpoints_b" {
   vpc_id                  = aws_vpc.vpc_portal_hub.id
-  cidr_block              = "10.0.0.208/28"
+  cidr_block              = "10.0.0.176/28"
   availability_zone       = data.aws_availability_zones.available.names[1]
   map_public_ip_on_launch = false
   tags = {
@@ -266,18 +266,6 @@ resource "aws_route" "rtb_portal_hub_transit_a_1" {
   vpc_endpoint_id        = aws_vpc_endpoint.gwlbe_portal_hub_a.id
 }
 
-resource "aws_route" "rtb_portal_hub_transit_a_2" {
-  route_table_id         = aws_route_table.rtb_portal_hub_transit_a.id
-  destination_cidr_block = "10.0.0.0/27"
-  vpc_endpoint_id        = aws_vpc_endpoint.gwlbe_portal_hub_a.id
-}
-
-resource "aws_route" "rtb_portal_hub_transit_a_3" {
-  route_table_id         = aws_route_table.rtb_portal_hub_transit_a.id
-  destination_cidr_block = "10.0.0.32/27"
-  vpc_endpoint_id        = aws_vpc_endpoint.gwlbe_portal_hub_a.id
-}
-
 resource "aws_route_table" "rtb_portal_hub_transit_b" {
   vpc_id = aws_vpc.vpc_portal_hub.id
   tags = {
@@ -288,18 +276,6 @@ resource "aws_route_table" "rtb_portal_hub_transit_b" {
 resource "aws_route" "rtb_portal_hub_transit_b_1" {
   route_table_id         = aws_route_table.rtb_portal_hub_transit_b.id
   destination_cidr_block = "0.0.0.0/0"
-  vpc_endpoint_id        = aws_vpc_endpoint.gwlbe_portal_hub_b.id
-}
-
-resource "aws_route" "rtb_portal_hub_transit_b_2" {
-  route_table_id         = aws_route_table.rtb_portal_hub_transit_b.id
-  destination_cidr_block = "10.0.0.0/27"
-  vpc_endpoint_id        = aws_vpc_endpoint.gwlbe_portal_hub_b.id
-}
-
-resource "aws_route" "rtb_portal_hub_transit_b_3" {
-  route_table_id         = aws_route_table.rtb_portal_hub_transit_b.id
-  destination_cidr_block = "10.0.0.32/27"
   vpc_endpoint_id        = aws_vpc_endpoint.gwlbe_portal_hub_b.id
 }
 
@@ -413,7 +389,7 @@ resource "aws_vpc_endpoint" "vpce_portal_hub_ecr_api" {
   vpc_endpoint_type   = "Interface"
   subnet_ids          = [aws_subnet.subnet_portal_hub_endpoints_a.id, aws_subnet.subnet_portal_hub_endpoints_b.id]
   security_group_ids  = [aws_security_group.sg_portal_hub_endpoints.id]
-  private_dns_enabled = true
+  private_dns_enabled = false
 }
 
 resource "aws_vpc_endpoint" "vpce_portal_hub_ecr_dkr" {
@@ -422,7 +398,7 @@ resource "aws_vpc_endpoint" "vpce_portal_hub_ecr_dkr" {
   vpc_endpoint_type   = "Interface"
   subnet_ids          = [aws_subnet.subnet_portal_hub_endpoints_a.id, aws_subnet.subnet_portal_hub_endpoints_b.id]
   security_group_ids  = [aws_security_group.sg_portal_hub_endpoints.id]
-  private_dns_enabled = true
+  private_dns_enabled = false
 }
 
 resource "aws_vpc_endpoint" "vpce_portal_hub_logs" {
@@ -431,7 +407,7 @@ resource "aws_vpc_endpoint" "vpce_portal_hub_logs" {
   vpc_endpoint_type   = "Interface"
   subnet_ids          = [aws_subnet.subnet_portal_hub_endpoints_a.id, aws_subnet.subnet_portal_hub_endpoints_b.id]
   security_group_ids  = [aws_security_group.sg_portal_hub_endpoints.id]
-  private_dns_enabled = true
+  private_dns_enabled = false
 }
 
 resource "aws_vpc_endpoint" "vpce_portal_hub_sts" {
@@ -440,7 +416,7 @@ resource "aws_vpc_endpoint" "vpce_portal_hub_sts" {
   vpc_endpoint_type   = "Interface"
   subnet_ids          = [aws_subnet.subnet_portal_hub_endpoints_a.id, aws_subnet.subnet_portal_hub_endpoints_b.id]
   security_group_ids  = [aws_security_group.sg_portal_hub_endpoints.id]
-  private_dns_enabled = true
+  private_dns_enabled = false
 }
 
 resource "aws_vpc_endpoint" "vpce_portal_hub_secretsmanager" {
@@ -449,7 +425,7 @@ resource "aws_vpc_endpoint" "vpce_portal_hub_secretsmanager" {
   vpc_endpoint_type   = "Interface"
   subnet_ids          = [aws_subnet.subnet_portal_hub_endpoints_a.id, aws_subnet.subnet_portal_hub_endpoints_b.id]
   security_group_ids  = [aws_security_group.sg_portal_hub_endpoints.id]
-  private_dns_enabled = true
+  private_dns_enabled = false
 }
 
 resource "aws_cloudwatch_log_group" "fl_portal_hub" {
@@ -484,9 +460,39 @@ resource "aws_vpc" "vpc_portal" {
   }
 }
 
+resource "aws_subnet" "subnet_portal_public_a" {
+  vpc_id                  = aws_vpc.vpc_portal.id
+  cidr_block              = "10.1.0.0/27"
+  availability_zone       = data.aws_availability_zones.available.names[0]
+  map_public_ip_on_launch = false
+  tags = {
+    Name = "portal-public-a"
+  }
+}
+
+resource "aws_route_table_association" "subnet_portal_public_a" {
+  subnet_id      = aws_subnet.subnet_portal_public_a.id
+  route_table_id = aws_route_table.rtb_portal_public_a.id
+}
+
+resource "aws_subnet" "subnet_portal_public_b" {
+  vpc_id                  = aws_vpc.vpc_portal.id
+  cidr_block              = "10.1.0.32/27"
+  availability_zone       = data.aws_availability_zones.available.names[1]
+  map_public_ip_on_launch = false
+  tags = {
+    Name = "portal-public-b"
+  }
+}
+
+resource "aws_route_table_association" "subnet_portal_public_b" {
+  subnet_id      = aws_subnet.subnet_portal_public_b.id
+  route_table_id = aws_route_table.rtb_portal_public_b.id
+}
+
 resource "aws_subnet" "subnet_portal_transit_a" {
   vpc_id                  = aws_vpc.vpc_portal.id
-  cidr_block              = "10.1.0.64/28"
+  cidr_block              = "10.1.0.128/28"
   availability_zone       = data.aws_availability_zones.available.names[0]
   map_public_ip_on_launch = false
   tags = {
@@ -501,7 +507,7 @@ resource "aws_route_table_association" "subnet_portal_transit_a" {
 
 resource "aws_subnet" "subnet_portal_transit_b" {
   vpc_id                  = aws_vpc.vpc_portal.id
-  cidr_block              = "10.1.0.80/28"
+  cidr_block              = "10.1.0.144/28"
   availability_zone       = data.aws_availability_zones.available.names[1]
   map_public_ip_on_launch = false
   tags = {
@@ -514,9 +520,39 @@ resource "aws_route_table_association" "subnet_portal_transit_b" {
   route_table_id = aws_route_table.rtb_portal_transit.id
 }
 
+resource "aws_subnet" "subnet_portal_firewall_a" {
+  vpc_id                  = aws_vpc.vpc_portal.id
+  cidr_block              = "10.1.0.160/28"
+  availability_zone       = data.aws_availability_zones.available.names[0]
+  map_public_ip_on_launch = false
+  tags = {
+    Name = "portal-firewall-a"
+  }
+}
+
+resource "aws_route_table_association" "subnet_portal_firewall_a" {
+  subnet_id      = aws_subnet.subnet_portal_firewall_a.id
+  route_table_id = aws_route_table.rtb_portal_firewall.id
+}
+
+resource "aws_subnet" "subnet_portal_firewall_b" {
+  vpc_id                  = aws_vpc.vpc_portal.id
+  cidr_block              = "10.1.0.176/28"
+  availability_zone       = data.aws_availability_zones.available.names[1]
+  map_public_ip_on_launch = false
+  tags = {
+    Name = "portal-firewall-b"
+  }
+}
+
+resource "aws_route_table_association" "subnet_portal_firewall_b" {
+  subnet_id      = aws_subnet.subnet_portal_firewall_b.id
+  route_table_id = aws_route_table.rtb_portal_firewall.id
+}
+
 resource "aws_subnet" "subnet_portal_app_a" {
   vpc_id                  = aws_vpc.vpc_portal.id
-  cidr_block              = "10.1.0.0/27"
+  cidr_block              = "10.1.0.64/27"
   availability_zone       = data.aws_availability_zones.available.names[0]
   map_public_ip_on_launch = false
   tags = {
@@ -531,7 +567,7 @@ resource "aws_route_table_association" "subnet_portal_app_a" {
 
 resource "aws_subnet" "subnet_portal_app_b" {
   vpc_id                  = aws_vpc.vpc_portal.id
-  cidr_block              = "10.1.0.32/27"
+  cidr_block              = "10.1.0.96/27"
   availability_zone       = data.aws_availability_zones.available.names[1]
   map_public_ip_on_launch = false
   tags = {
@@ -546,7 +582,7 @@ resource "aws_route_table_association" "subnet_portal_app_b" {
 
 resource "aws_subnet" "subnet_portal_data_a" {
   vpc_id                  = aws_vpc.vpc_portal.id
-  cidr_block              = "10.1.0.96/28"
+  cidr_block              = "10.1.0.192/28"
   availability_zone       = data.aws_availability_zones.available.names[0]
   map_public_ip_on_launch = false
   tags = {
@@ -561,7 +597,7 @@ resource "aws_route_table_association" "subnet_portal_data_a" {
 
 resource "aws_subnet" "subnet_portal_data_b" {
   vpc_id                  = aws_vpc.vpc_portal.id
-  cidr_block              = "10.1.0.112/28"
+  cidr_block              = "10.1.0.208/28"
   availability_zone       = data.aws_availability_zones.available.names[1]
   map_public_ip_on_launch = false
   tags = {
@@ -572,6 +608,13 @@ resource "aws_subnet" "subnet_portal_data_b" {
 resource "aws_route_table_association" "subnet_portal_data_b" {
   subnet_id      = aws_subnet.subnet_portal_data_b.id
   route_table_id = aws_route_table.rtb_portal_data.id
+}
+
+resource "aws_internet_gateway" "igw_portal" {
+  vpc_id = aws_vpc.vpc_portal.id
+  tags = {
+    Name = "portal"
+  }
 }
 
 resource "aws_route_table" "rtb_portal_private" {
@@ -621,6 +664,69 @@ resource "aws_route_table" "rtb_portal_transit" {
   tags = {
     Name = "portal-transit"
   }
+}
+
+resource "aws_route_table" "rtb_portal_firewall" {
+  vpc_id = aws_vpc.vpc_portal.id
+  tags = {
+    Name = "portal-firewall"
+  }
+}
+
+resource "aws_route" "rtb_portal_firewall_1" {
+  route_table_id         = aws_route_table.rtb_portal_firewall.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.igw_portal.id
+}
+
+resource "aws_route_table" "rtb_portal_public_a" {
+  vpc_id = aws_vpc.vpc_portal.id
+  tags = {
+    Name = "portal-public-a"
+  }
+}
+
+resource "aws_route" "rtb_portal_public_a_1" {
+  route_table_id         = aws_route_table.rtb_portal_public_a.id
+  destination_cidr_block = "0.0.0.0/0"
+  vpc_endpoint_id        = aws_vpc_endpoint.gwlbe_portal_a.id
+}
+
+resource "aws_route_table" "rtb_portal_public_b" {
+  vpc_id = aws_vpc.vpc_portal.id
+  tags = {
+    Name = "portal-public-b"
+  }
+}
+
+resource "aws_route" "rtb_portal_public_b_1" {
+  route_table_id         = aws_route_table.rtb_portal_public_b.id
+  destination_cidr_block = "0.0.0.0/0"
+  vpc_endpoint_id        = aws_vpc_endpoint.gwlbe_portal_b.id
+}
+
+resource "aws_route_table" "rtb_portal_edge" {
+  vpc_id = aws_vpc.vpc_portal.id
+  tags = {
+    Name = "portal-edge"
+  }
+}
+
+resource "aws_route_table_association" "rtb_portal_edge_edge" {
+  gateway_id     = aws_internet_gateway.igw_portal.id
+  route_table_id = aws_route_table.rtb_portal_edge.id
+}
+
+resource "aws_route" "rtb_portal_edge_1" {
+  route_table_id         = aws_route_table.rtb_portal_edge.id
+  destination_cidr_block = "10.1.0.0/27"
+  vpc_endpoint_id        = aws_vpc_endpoint.gwlbe_portal_a.id
+}
+
+resource "aws_route" "rtb_portal_edge_2" {
+  route_table_id         = aws_route_table.rtb_portal_edge.id
+  destination_cidr_block = "10.1.0.32/27"
+  vpc_endpoint_id        = aws_vpc_endpoint.gwlbe_portal_b.id
 }
 
 resource "aws_vpc_endpoint" "vpce_portal_s3" {
@@ -867,7 +973,7 @@ resource "aws_network_acl_rule" "acl_portal_app_out_110" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.0/26"
+  cidr_block     = "10.1.0.0/25"
   from_port      = 1024
   to_port        = 65535
 }
@@ -878,25 +984,14 @@ resource "aws_network_acl_rule" "acl_portal_app_out_120" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.1.0.0/26"
-  from_port      = 1024
-  to_port        = 65535
+  cidr_block     = "10.1.0.192/27"
+  from_port      = 3306
+  to_port        = 3306
 }
 
 resource "aws_network_acl_rule" "acl_portal_app_out_130" {
   network_acl_id = aws_network_acl.acl_portal_app.id
   rule_number    = 130
-  egress         = true
-  protocol       = "tcp"
-  rule_action    = "allow"
-  cidr_block     = "10.1.0.96/27"
-  from_port      = 3306
-  to_port        = 3306
-}
-
-resource "aws_network_acl_rule" "acl_portal_app_out_140" {
-  network_acl_id = aws_network_acl.acl_portal_app.id
-  rule_number    = 140
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
@@ -919,7 +1014,7 @@ resource "aws_network_acl_rule" "acl_portal_data_in_100" {
   egress         = false
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.1.0.0/26"
+  cidr_block     = "10.1.0.64/26"
   from_port      = 3306
   to_port        = 3306
 }
@@ -930,9 +1025,35 @@ resource "aws_network_acl_rule" "acl_portal_data_out_100" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.1.0.0/26"
+  cidr_block     = "10.1.0.64/26"
   from_port      = 1024
   to_port        = 65535
+}
+
+resource "aws_network_acl" "acl_portal_firewall" {
+  vpc_id     = aws_vpc.vpc_portal.id
+  subnet_ids = [aws_subnet.subnet_portal_firewall_a.id, aws_subnet.subnet_portal_firewall_b.id]
+  tags = {
+    Name = "portal-firewall"
+  }
+}
+
+resource "aws_network_acl_rule" "acl_portal_firewall_in_100" {
+  network_acl_id = aws_network_acl.acl_portal_firewall.id
+  rule_number    = 100
+  egress         = false
+  protocol       = "-1"
+  rule_action    = "allow"
+  cidr_block     = "0.0.0.0/0"
+}
+
+resource "aws_network_acl_rule" "acl_portal_firewall_out_100" {
+  network_acl_id = aws_network_acl.acl_portal_firewall.id
+  rule_number    = 100
+  egress         = true
+  protocol       = "-1"
+  rule_action    = "allow"
+  cidr_block     = "0.0.0.0/0"
 }
 
 resource "aws_network_acl" "acl_portal_hub_endpoints" {
@@ -949,7 +1070,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_endpoints_in_100" {
   egress         = false
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.64/26"
+  cidr_block     = "10.0.0.0/26"
   from_port      = 443
   to_port        = 443
 }
@@ -960,7 +1081,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_endpoints_in_110" {
   egress         = false
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.1.0.0/26"
+  cidr_block     = "10.1.0.64/26"
   from_port      = 443
   to_port        = 443
 }
@@ -982,7 +1103,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_endpoints_out_100" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.64/26"
+  cidr_block     = "10.0.0.0/26"
   from_port      = 1024
   to_port        = 65535
 }
@@ -993,7 +1114,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_endpoints_out_110" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.1.0.0/26"
+  cidr_block     = "10.1.0.64/26"
   from_port      = 1024
   to_port        = 65535
 }
@@ -1049,7 +1170,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_inspection_in_100" {
   egress         = false
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.64/26"
+  cidr_block     = "10.0.0.0/26"
   from_port      = 80
   to_port        = 80
 }
@@ -1060,7 +1181,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_inspection_in_110" {
   egress         = false
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.64/26"
+  cidr_block     = "10.0.0.0/26"
   from_port      = 1024
   to_port        = 65535
 }
@@ -1071,7 +1192,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_inspection_in_120" {
   egress         = false
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.192/27"
+  cidr_block     = "10.0.0.160/27"
   from_port      = 1024
   to_port        = 65535
 }
@@ -1082,7 +1203,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_inspection_in_130" {
   egress         = false
   protocol       = "udp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.64/26"
+  cidr_block     = "10.0.0.0/26"
   from_port      = 1024
   to_port        = 65535
 }
@@ -1093,7 +1214,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_inspection_out_100" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.64/26"
+  cidr_block     = "10.0.0.0/26"
   from_port      = 80
   to_port        = 80
 }
@@ -1104,7 +1225,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_inspection_out_110" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.192/27"
+  cidr_block     = "10.0.0.160/27"
   from_port      = 443
   to_port        = 443
 }
@@ -1115,7 +1236,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_inspection_out_120" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.64/26"
+  cidr_block     = "10.0.0.0/26"
   from_port      = 1024
   to_port        = 65535
 }
@@ -1126,7 +1247,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_inspection_out_130" {
   egress         = true
   protocol       = "udp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.64/26"
+  cidr_block     = "10.0.0.0/26"
   from_port      = 1024
   to_port        = 65535
 }
@@ -1145,25 +1266,14 @@ resource "aws_network_acl_rule" "acl_portal_hub_public_in_100" {
   egress         = false
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "0.0.0.0/0"
-  from_port      = 80
-  to_port        = 80
+  cidr_block     = "10.1.0.64/26"
+  from_port      = 443
+  to_port        = 443
 }
 
 resource "aws_network_acl_rule" "acl_portal_hub_public_in_110" {
   network_acl_id = aws_network_acl.acl_portal_hub_public.id
   rule_number    = 110
-  egress         = false
-  protocol       = "tcp"
-  rule_action    = "allow"
-  cidr_block     = "0.0.0.0/0"
-  from_port      = 443
-  to_port        = 443
-}
-
-resource "aws_network_acl_rule" "acl_portal_hub_public_in_120" {
-  network_acl_id = aws_network_acl.acl_portal_hub_public.id
-  rule_number    = 120
   egress         = false
   protocol       = "tcp"
   rule_action    = "allow"
@@ -1189,7 +1299,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_public_out_110" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "0.0.0.0/0"
+  cidr_block     = "10.1.0.64/26"
   from_port      = 1024
   to_port        = 65535
 }
@@ -1218,6 +1328,58 @@ resource "aws_network_acl_rule" "acl_portal_hub_transit_out_100" {
   protocol       = "-1"
   rule_action    = "allow"
   cidr_block     = "0.0.0.0/0"
+}
+
+resource "aws_network_acl" "acl_portal_public" {
+  vpc_id     = aws_vpc.vpc_portal.id
+  subnet_ids = [aws_subnet.subnet_portal_public_a.id, aws_subnet.subnet_portal_public_b.id]
+  tags = {
+    Name = "portal-public"
+  }
+}
+
+resource "aws_network_acl_rule" "acl_portal_public_in_100" {
+  network_acl_id = aws_network_acl.acl_portal_public.id
+  rule_number    = 100
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "0.0.0.0/0"
+  from_port      = 80
+  to_port        = 80
+}
+
+resource "aws_network_acl_rule" "acl_portal_public_in_110" {
+  network_acl_id = aws_network_acl.acl_portal_public.id
+  rule_number    = 110
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "0.0.0.0/0"
+  from_port      = 443
+  to_port        = 443
+}
+
+resource "aws_network_acl_rule" "acl_portal_public_in_120" {
+  network_acl_id = aws_network_acl.acl_portal_public.id
+  rule_number    = 120
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "10.1.0.64/26"
+  from_port      = 1024
+  to_port        = 65535
+}
+
+resource "aws_network_acl_rule" "acl_portal_public_out_100" {
+  network_acl_id = aws_network_acl.acl_portal_public.id
+  rule_number    = 100
+  egress         = true
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "0.0.0.0/0"
+  from_port      = 1024
+  to_port        = 65535
 }
 
 resource "aws_network_acl" "acl_portal_shared_app" {
@@ -1256,7 +1418,7 @@ resource "aws_network_acl_rule" "acl_portal_shared_app_out_110" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.1.0.0/26"
+  cidr_block     = "10.1.0.64/26"
   from_port      = 1024
   to_port        = 65535
 }
@@ -1352,6 +1514,142 @@ resource "aws_network_acl_rule" "acl_portal_transit_out_100" {
   protocol       = "-1"
   rule_action    = "allow"
   cidr_block     = "0.0.0.0/0"
+}
+
+resource "aws_route53_zone" "phz_api_ecr_us_west_2_amazonaws_com" {
+  name    = "api.ecr.us-west-2.amazonaws.com"
+  comment = "netwright: api.ecr.us-west-2.amazonaws.com through the interface endpoint vpce-portal-hub-ecr-api"
+  vpc {
+    vpc_id = aws_vpc.vpc_portal_hub.id
+  }
+  vpc {
+    vpc_id = aws_vpc.vpc_portal.id
+  }
+  vpc {
+    vpc_id = aws_vpc.vpc_portal_shared.id
+  }
+}
+
+resource "aws_route53_record" "phz_api_ecr_us_west_2_amazonaws_com_0" {
+  zone_id = aws_route53_zone.phz_api_ecr_us_west_2_amazonaws_com.zone_id
+  name    = "api.ecr.us-west-2.amazonaws.com"
+  type    = "A"
+  alias {
+    name                   = aws_vpc_endpoint.vpce_portal_hub_ecr_api.dns_entry[0].dns_name
+    zone_id                = aws_vpc_endpoint.vpce_portal_hub_ecr_api.dns_entry[0].hosted_zone_id
+    evaluate_target_health = false
+  }
+}
+
+resource "aws_route53_zone" "phz_dkr_ecr_us_west_2_amazonaws_com" {
+  name    = "dkr.ecr.us-west-2.amazonaws.com"
+  comment = "netwright: dkr.ecr.us-west-2.amazonaws.com through the interface endpoint vpce-portal-hub-ecr-dkr"
+  vpc {
+    vpc_id = aws_vpc.vpc_portal_hub.id
+  }
+  vpc {
+    vpc_id = aws_vpc.vpc_portal.id
+  }
+  vpc {
+    vpc_id = aws_vpc.vpc_portal_shared.id
+  }
+}
+
+resource "aws_route53_record" "phz_dkr_ecr_us_west_2_amazonaws_com_0" {
+  zone_id = aws_route53_zone.phz_dkr_ecr_us_west_2_amazonaws_com.zone_id
+  name    = "dkr.ecr.us-west-2.amazonaws.com"
+  type    = "A"
+  alias {
+    name                   = aws_vpc_endpoint.vpce_portal_hub_ecr_dkr.dns_entry[0].dns_name
+    zone_id                = aws_vpc_endpoint.vpce_portal_hub_ecr_dkr.dns_entry[0].hosted_zone_id
+    evaluate_target_health = false
+  }
+}
+
+resource "aws_route53_record" "phz_dkr_ecr_us_west_2_amazonaws_com_1" {
+  zone_id = aws_route53_zone.phz_dkr_ecr_us_west_2_amazonaws_com.zone_id
+  name    = "*.dkr.ecr.us-west-2.amazonaws.com"
+  type    = "A"
+  alias {
+    name                   = aws_vpc_endpoint.vpce_portal_hub_ecr_dkr.dns_entry[0].dns_name
+    zone_id                = aws_vpc_endpoint.vpce_portal_hub_ecr_dkr.dns_entry[0].hosted_zone_id
+    evaluate_target_health = false
+  }
+}
+
+resource "aws_route53_zone" "phz_logs_us_west_2_amazonaws_com" {
+  name    = "logs.us-west-2.amazonaws.com"
+  comment = "netwright: logs.us-west-2.amazonaws.com through the interface endpoint vpce-portal-hub-logs"
+  vpc {
+    vpc_id = aws_vpc.vpc_portal_hub.id
+  }
+  vpc {
+    vpc_id = aws_vpc.vpc_portal.id
+  }
+  vpc {
+    vpc_id = aws_vpc.vpc_portal_shared.id
+  }
+}
+
+resource "aws_route53_record" "phz_logs_us_west_2_amazonaws_com_0" {
+  zone_id = aws_route53_zone.phz_logs_us_west_2_amazonaws_com.zone_id
+  name    = "logs.us-west-2.amazonaws.com"
+  type    = "A"
+  alias {
+    name                   = aws_vpc_endpoint.vpce_portal_hub_logs.dns_entry[0].dns_name
+    zone_id                = aws_vpc_endpoint.vpce_portal_hub_logs.dns_entry[0].hosted_zone_id
+    evaluate_target_health = false
+  }
+}
+
+resource "aws_route53_zone" "phz_sts_us_west_2_amazonaws_com" {
+  name    = "sts.us-west-2.amazonaws.com"
+  comment = "netwright: sts.us-west-2.amazonaws.com through the interface endpoint vpce-portal-hub-sts"
+  vpc {
+    vpc_id = aws_vpc.vpc_portal_hub.id
+  }
+  vpc {
+    vpc_id = aws_vpc.vpc_portal.id
+  }
+  vpc {
+    vpc_id = aws_vpc.vpc_portal_shared.id
+  }
+}
+
+resource "aws_route53_record" "phz_sts_us_west_2_amazonaws_com_0" {
+  zone_id = aws_route53_zone.phz_sts_us_west_2_amazonaws_com.zone_id
+  name    = "sts.us-west-2.amazonaws.com"
+  type    = "A"
+  alias {
+    name                   = aws_vpc_endpoint.vpce_portal_hub_sts.dns_entry[0].dns_name
+    zone_id                = aws_vpc_endpoint.vpce_portal_hub_sts.dns_entry[0].hosted_zone_id
+    evaluate_target_health = false
+  }
+}
+
+resource "aws_route53_zone" "phz_secretsmanager_us_west_2_amazonaws_com" {
+  name    = "secretsmanager.us-west-2.amazonaws.com"
+  comment = "netwright: secretsmanager.us-west-2.amazonaws.com through the interface endpoint vpce-portal-hub-secretsmanager"
+  vpc {
+    vpc_id = aws_vpc.vpc_portal_hub.id
+  }
+  vpc {
+    vpc_id = aws_vpc.vpc_portal.id
+  }
+  vpc {
+    vpc_id = aws_vpc.vpc_portal_shared.id
+  }
+}
+
+resource "aws_route53_record" "phz_secretsmanager_us_west_2_amazonaws_com_0" {
+  zone_id = aws_route53_zone.phz_secretsmanager_us_west_2_amazonaws_com.zone_id
+  name    = "secretsmanager.us-west-2.amazonaws.com"
+  type    = "A"
+  alias {
+    name                   = aws_vpc_endpoint.vpce_portal_hub_secretsmanager.dns_entry[0].dns_name
+    zone_id                = aws_vpc_endpoint.vpce_portal_hub_secretsmanager.dns_entry[0].hosted_zone_id
+    evaluate_target_health = false
+  }
 }
 
 resource "aws_ec2_transit_gateway" "tgw_portal_us_west_2" {

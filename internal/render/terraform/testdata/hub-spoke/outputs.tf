@@ -13,9 +13,9 @@ output "vpc_portal_shared_id" {
   value       = aws_vpc.vpc_portal_shared.id
 }
 
-output "alb_portal_hub_public_dns_name" {
-  description = "DNS name of portal-hub-public"
-  value       = aws_lb.alb_portal_hub_public.dns_name
+output "alb_portal_public_dns_name" {
+  description = "DNS name of portal-public"
+  value       = aws_lb.alb_portal_public.dns_name
 }
 
 output "ns_portal_id" {

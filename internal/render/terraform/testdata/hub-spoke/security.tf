@@ -1,37 +1,37 @@
-resource "aws_security_group" "sg_alb_portal_hub_public" {
-  name        = "portal-hub-public"
-  description = "The internet-facing load balancer portal-hub-public: its listeners from clients, its targets only"
-  vpc_id      = aws_vpc.vpc_portal_hub.id
+resource "aws_security_group" "sg_alb_portal_public" {
+  name        = "portal-public"
+  description = "The internet-facing load balancer portal-public: its listeners from clients, its targets only"
+  vpc_id      = aws_vpc.vpc_portal.id
   tags = {
-    Name = "portal-hub-public"
+    Name = "portal-public"
   }
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_alb_portal_hub_public_ingress_0" {
-  security_group_id = aws_security_group.sg_alb_portal_hub_public.id
+resource "aws_vpc_security_group_ingress_rule" "sg_alb_portal_public_ingress_0" {
+  security_group_id = aws_security_group.sg_alb_portal_public.id
   ip_protocol       = "tcp"
   from_port         = 80
   to_port           = 80
-  description       = "clients to portal-hub-public on tcp 80, redirected to HTTPS"
+  description       = "clients to portal-public on tcp 80, redirected to HTTPS"
   cidr_ipv4         = "0.0.0.0/0"
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_alb_portal_hub_public_ingress_1" {
-  security_group_id = aws_security_group.sg_alb_portal_hub_public.id
+resource "aws_vpc_security_group_ingress_rule" "sg_alb_portal_public_ingress_1" {
+  security_group_id = aws_security_group.sg_alb_portal_public.id
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  description       = "clients to the portal-hub-public listener on tcp 443"
+  description       = "clients to the portal-public listener on tcp 443"
   cidr_ipv4         = "0.0.0.0/0"
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_alb_portal_hub_public_egress_0" {
-  security_group_id = aws_security_group.sg_alb_portal_hub_public.id
-  ip_protocol       = "tcp"
-  from_port         = 8080
-  to_port           = 8080
-  description       = "portal-hub-public forwards to portal and checks its health on tcp 8080 across the transit gateway"
-  cidr_ipv4         = "10.1.0.0/26"
+resource "aws_vpc_security_group_egress_rule" "sg_alb_portal_public_egress_0" {
+  security_group_id            = aws_security_group.sg_alb_portal_public.id
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  description                  = "portal-public forwards to portal and checks its health on tcp 8080"
+  referenced_security_group_id = aws_security_group.sg_portal_portal.id
 }
 
 resource "aws_default_security_group" "sg_portal_default" {
@@ -102,7 +102,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_portal_hub_firewall_ingress_0
   from_port         = 80
   to_port           = 80
   description       = "health checks from the gateway load balancer portal-hub-gwlb"
-  cidr_ipv4         = "10.0.0.64/26"
+  cidr_ipv4         = "10.0.0.0/26"
 }
 
 resource "aws_vpc_security_group_ingress_rule" "sg_portal_hub_firewall_ingress_1" {
@@ -111,7 +111,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_portal_hub_firewall_ingress_1
   from_port         = 6081
   to_port           = 6081
   description       = "GENEVE from the gateway load balancer portal-hub-gwlb"
-  cidr_ipv4         = "10.0.0.64/26"
+  cidr_ipv4         = "10.0.0.0/26"
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_portal_hub_firewall_egress_0" {
@@ -129,7 +129,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_portal_hub_firewall_egress_1" 
   from_port         = 6081
   to_port           = 6081
   description       = "GENEVE back to the gateway load balancer portal-hub-gwlb"
-  cidr_ipv4         = "10.0.0.64/26"
+  cidr_ipv4         = "10.0.0.0/26"
 }
 
 resource "aws_security_group" "sg_portal_portal" {
@@ -146,8 +146,8 @@ resource "aws_vpc_security_group_ingress_rule" "sg_portal_portal_ingress_0" {
   ip_protocol                  = "tcp"
   from_port                    = 8080
   to_port                      = 8080
-  description                  = "portal-hub-public forwards to portal and checks its health on tcp 8080 across the transit gateway"
-  referenced_security_group_id = aws_security_group.sg_alb_portal_hub_public.id
+  description                  = "portal-public forwards to portal and checks its health on tcp 8080"
+  referenced_security_group_id = aws_security_group.sg_alb_portal_public.id
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_portal_portal_egress_0" {
@@ -214,7 +214,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_portal_reports_egress_0" {
   from_port         = 443
   to_port           = 443
   description       = "reports calls AWS APIs through the interface endpoints on tcp 443 across the transit gateway"
-  cidr_ipv4         = "10.0.0.192/27"
+  cidr_ipv4         = "10.0.0.160/27"
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_portal_reports_egress_1" {
@@ -281,7 +281,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_portal_shared_identity_egress_
   from_port         = 443
   to_port           = 443
   description       = "identity calls AWS APIs through the interface endpoints on tcp 443 across the transit gateway"
-  cidr_ipv4         = "10.0.0.192/27"
+  cidr_ipv4         = "10.0.0.160/27"
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_portal_shared_identity_egress_1" {

@@ -170,13 +170,13 @@ resource "aws_ecs_service" "ecs_portal_us_west_2" {
   load_balancer {
     container_name   = "portal"
     container_port   = 8080
-    target_group_arn = aws_lb_target_group.tg_portal_hub_portal_8080.arn
+    target_group_arn = aws_lb_target_group.tg_portal_portal_8080.arn
   }
   service_connect_configuration {
     enabled   = true
     namespace = aws_service_discovery_private_dns_namespace.ns_portal.arn
   }
-  depends_on = [aws_lb_listener.alb_portal_hub_public_https, aws_ecs_service.ecs_identity_us_west_2, aws_ecs_service.ecs_reports_us_west_2]
+  depends_on = [aws_lb_listener.alb_portal_public_https, aws_ecs_service.ecs_identity_us_west_2, aws_ecs_service.ecs_reports_us_west_2]
 }
 
 resource "aws_ecs_task_definition" "ecs_reports_us_west_2" {

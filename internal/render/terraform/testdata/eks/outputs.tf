@@ -1,0 +1,14 @@
+output "vpc_kube_id" {
+  description = "VPC kube"
+  value       = aws_vpc.vpc_kube.id
+}
+
+output "alb_kube_public_dns_name" {
+  description = "DNS name of kube-public"
+  value       = aws_lb.alb_kube_public.dns_name
+}
+
+output "ns_kube_id" {
+  description = "Cloud Map namespace kube.local"
+  value       = aws_service_discovery_private_dns_namespace.ns_kube.id
+}

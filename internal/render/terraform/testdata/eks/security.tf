@@ -1,0 +1,200 @@
+resource "aws_security_group" "sg_alb_kube_public" {
+  name        = "kube-public"
+  description = "The internet-facing load balancer kube-public: its listeners from clients, its targets only"
+  vpc_id      = aws_vpc.vpc_kube.id
+  tags = {
+    Name = "kube-public"
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_alb_kube_public_ingress_0" {
+  security_group_id = aws_security_group.sg_alb_kube_public.id
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+  description       = "clients to kube-public on tcp 80, redirected to HTTPS"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_alb_kube_public_ingress_1" {
+  security_group_id = aws_security_group.sg_alb_kube_public.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "clients to the kube-public listener on tcp 443"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_alb_kube_public_egress_0" {
+  security_group_id            = aws_security_group.sg_alb_kube_public.id
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  description                  = "kube-public forwards to web and checks its health on tcp 8080"
+  referenced_security_group_id = aws_security_group.sg_kube_web.id
+}
+
+resource "aws_security_group" "sg_kube_api" {
+  name        = "kube-api"
+  description = "Tasks of api (service): only the declared flows"
+  vpc_id      = aws_vpc.vpc_kube.id
+  tags = {
+    Name = "kube-api"
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_api_ingress_0" {
+  security_group_id = aws_security_group.sg_kube_api.id
+  ip_protocol       = "tcp"
+  from_port         = 9090
+  to_port           = 9090
+  description       = "VPC Lattice forwards calls to api and checks its health on tcp 9090"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
+}
+
+data "aws_ec2_managed_prefix_list" "prefix_list_vpc_lattice" {
+  name = "com.amazonaws.us-east-1.vpc-lattice"
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_0" {
+  security_group_id = aws_security_group.sg_kube_api.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "api pulls images and calls AWS APIs through NAT on tcp 443: network.endpoints lacks ec2 eks"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_1" {
+  security_group_id = aws_security_group.sg_kube_api.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "api reaches s3 through its gateway endpoint on tcp 443"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
+}
+
+data "aws_ec2_managed_prefix_list" "prefix_list_s3" {
+  name = "com.amazonaws.us-east-1.s3"
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_2" {
+  security_group_id            = aws_security_group.sg_kube_api.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "api calls AWS APIs through the interface endpoints on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_kube_endpoints.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_3" {
+  security_group_id            = aws_security_group.sg_kube_api.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  description                  = "api calls db on tcp 5432 (services.api.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_kube_db.id
+}
+
+resource "aws_security_group" "sg_kube_db" {
+  name        = "kube-db"
+  description = "Tasks of db (postgres): only the declared flows"
+  vpc_id      = aws_vpc.vpc_kube.id
+  tags = {
+    Name = "kube-db"
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_db_ingress_0" {
+  security_group_id            = aws_security_group.sg_kube_db.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  description                  = "api calls db on tcp 5432 (services.api.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_kube_api.id
+}
+
+resource "aws_default_security_group" "sg_kube_default" {
+  vpc_id = aws_vpc.vpc_kube.id
+}
+
+resource "aws_security_group" "sg_kube_endpoints" {
+  name        = "kube-endpoints"
+  description = "Interface endpoints of kube: HTTPS from the services that call AWS APIs"
+  vpc_id      = aws_vpc.vpc_kube.id
+  tags = {
+    Name = "kube-endpoints"
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_endpoints_ingress_0" {
+  security_group_id            = aws_security_group.sg_kube_endpoints.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "api calls AWS APIs through the interface endpoints on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_kube_api.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_endpoints_ingress_1" {
+  security_group_id            = aws_security_group.sg_kube_endpoints.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "web calls AWS APIs through the interface endpoints on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_kube_web.id
+}
+
+resource "aws_security_group" "sg_kube_web" {
+  name        = "kube-web"
+  description = "Tasks of web (service): only the declared flows"
+  vpc_id      = aws_vpc.vpc_kube.id
+  tags = {
+    Name = "kube-web"
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_web_ingress_0" {
+  security_group_id            = aws_security_group.sg_kube_web.id
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  description                  = "kube-public forwards to web and checks its health on tcp 8080"
+  referenced_security_group_id = aws_security_group.sg_alb_kube_public.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_0" {
+  security_group_id = aws_security_group.sg_kube_web.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "web pulls images and calls AWS APIs through NAT on tcp 443: network.endpoints lacks ec2 eks"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_1" {
+  security_group_id = aws_security_group.sg_kube_web.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "web reaches s3 through its gateway endpoint on tcp 443"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_2" {
+  security_group_id = aws_security_group.sg_kube_web.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "web calls api through VPC Lattice on tcp 443 (services.web.depends_on)"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_3" {
+  security_group_id            = aws_security_group.sg_kube_web.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "web calls AWS APIs through the interface endpoints on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_kube_endpoints.id
+}
