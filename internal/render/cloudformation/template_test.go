@@ -31,6 +31,7 @@ func examples(t *testing.T) map[string]File {
 	designs := plantest.Examples(t, "../../../examples")
 	designs["lattice"] = plantest.Design(t, "lattice.yaml", []byte(plantest.LatticeSpec))
 	designs["accelerator"] = plantest.Design(t, "accelerator.yaml", []byte(plantest.AcceleratorSpec))
+	designs["secondary"] = plantest.Design(t, "big.yaml", []byte(plantest.SecondaryBlocksSpec))
 	out := map[string]File{}
 	for _, d := range designs {
 		rendered, _, err := Build(d)

@@ -29,6 +29,8 @@ func render(t *testing.T, example string) Files {
 		d = plantest.Design(t, "lattice.yaml", []byte(plantest.LatticeSpec))
 	case "accelerator":
 		d = plantest.Design(t, "accelerator.yaml", []byte(plantest.AcceleratorSpec))
+	case "secondary":
+		d = plantest.Design(t, "big.yaml", []byte(plantest.SecondaryBlocksSpec))
 	default:
 		d = plantest.File(t, example)
 	}
@@ -115,7 +117,7 @@ func unresolved(t *testing.T, files Files) []string {
 // matches the golden files.
 func TestOutputParsesFormatsAndResolves(t *testing.T) {
 	examples, _ := filepath.Glob("../../../examples/*.yaml")
-	for _, ex := range append(examples, "lattice", "accelerator") {
+	for _, ex := range append(examples, "lattice", "accelerator", "secondary") {
 		base := strings.TrimSuffix(filepath.Base(ex), ".yaml")
 		t.Run(base, func(t *testing.T) {
 			files := render(t, ex)
