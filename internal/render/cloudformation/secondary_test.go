@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"encoding/json"
 	"slices"
 	"testing"
 
@@ -22,7 +23,10 @@ func TestSecondaryBlocksExport(t *testing.T) {
 	blocks := map[string]string{} // CIDR -> logical ID
 	for id, r := range res {
 		if r.Type == "AWS::EC2::VPCCidrBlock" {
-			blocks[r.Properties.(vpcCidrBlock).CidrBlock] = id
+			var props struct{ CidrBlock string }
+			b, _ := json.Marshal(r.Properties)
+			json.Unmarshal(b, &props)
+			blocks[props.CidrBlock] = id
 		}
 	}
 	if len(blocks) != len(v.SecondaryCIDRs) {
