@@ -189,3 +189,41 @@ func TestFixtureAdviceIsValid(t *testing.T) {
 		}
 	}
 }
+
+// TestSubnetPastASixteenAdvice: a subnet is a /16 at most, so a subnet
+// that needs more is an error whose advice must fit the pattern: in
+// three_tier, microservices spreads the services (and planning so
+// succeeds); in microservices, where services share a subnet only to keep
+// the subnet quota, the advice is that quota, never microservices again.
+func TestSubnetPastASixteenAdvice(t *testing.T) {
+	threeTier := wideSpec("", 8, 3, "")
+	_, ds := planSpec(t, threeTier)
+	if len(ds.Errors()) == 0 || !strings.Contains(ds.Errors()[0].Summary, "more than a /16 subnet holds") || !strings.Contains(ds.Errors()[0].Detail, "network.pattern microservices") {
+		t.Fatalf("three_tier: %v; want an error advising microservices", ds.Errors())
+	}
+	_, again := planSpec(t, wideSpec(", pattern: microservices", 8, 3, ""))
+	if again.HasErrors() {
+		t.Errorf("with network.pattern microservices the plan still fails: %v", again.Errors())
+	}
+	var b strings.Builder
+	b.WriteString("version: 1\napp: huge\nregions: [us-east-1]\nnetwork: {pattern: microservices, azs: 2}\nservices:\n")
+	for k := range 20 {
+		fmt.Fprintf(&b, "  c%d: {port: 8080, depends_on: [s%d, s%d, s%d, s%d, s%d, s%d]}\n", k, 6*k, 6*k+1, 6*k+2, 6*k+3, 6*k+4, 6*k+5)
+	}
+	for i := range 120 {
+		fmt.Fprintf(&b, "  s%d: {port: %d, max_replicas: 10000}\n", i, 9000+i)
+	}
+	_, ds = planSpec(t, b.String())
+	found := false
+	for _, d := range ds.Errors() {
+		if strings.Contains(d.Summary, "more than a /16 subnet holds") {
+			found = true
+			if strings.Contains(d.Detail, "network.pattern microservices") || !strings.Contains(d.Detail, "Subnets per VPC") {
+				t.Errorf("microservices: %q advises %q", d.Summary, d.Detail)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no error about a subnet past a /16 in %v", ds)
+	}
+}

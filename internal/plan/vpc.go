@@ -324,8 +324,15 @@ func (p *planner) planSubnets(v *vpcPlan) {
 		peak, extra := headroom(sp.demand)
 		sp.peakIPs, sp.headroomIPs = peak, extra
 		if peak+extra > ipam.Size(awsfacts.MinSubnetPrefix)-awsfacts.ReservedIPsPerSubnet {
-			p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("the %s subnet in %s needs %d addresses, more than a /16 subnet holds", subnetLabel(sp), v.vpc.AZs[sp.az], peak+extra),
-				"Lower max_replicas, use network.pattern microservices to spread services over subnets, or split the application into several specs.")
+			// A subnet is a /16 at most, whatever the VPC's blocks.
+			fix := "Lower max_replicas, use network.pattern microservices to spread services over subnets, or split the application into several specs."
+			if nw.Pattern == spec.PatternMicroservices {
+				fix = "Lower max_replicas, or split the application into several specs."
+				if len(sp.services) > 1 {
+					fix = "These services share a subnet so the VPC stays within its subnet quota: request a higher \"Subnets per VPC\" quota to give each its own, lower max_replicas, or split the application into several specs."
+				}
+			}
+			p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("the %s subnet in %s needs %d addresses, more than a /16 subnet holds", subnetLabel(sp), v.vpc.AZs[sp.az], peak+extra), fix)
 		}
 	}
 }
