@@ -463,11 +463,13 @@ func (p *planner) assignCIDRs() {
 				// with secondary blocks beside it does.
 				want := max(need, awsfacts.MinSubnetPrefix)
 				such := netip.PrefixFrom(nw.CIDR.Addr(), want).Masked()
+				summary := fmt.Sprintf("network.cidr %s is too small for the %s VPC, which needs a /%d", nw.CIDR, v.vpc.Name, need)
 				detail := fmt.Sprintf("The subnets need %d addresses with headroom; use a /%d or larger, such as %s.", sumSizes(reqs), need, such)
 				if need < awsfacts.MinSubnetPrefix {
+					summary = fmt.Sprintf("network.cidr %s is too small for the %s VPC, whose subnets need more than a /16", nw.CIDR, v.vpc.Name)
 					detail = fmt.Sprintf("The subnets need %d addresses with headroom, more than a /16, the largest VPC block, holds; use a /16, such as %s, and netwright adds secondary blocks beside it.", sumSizes(reqs), such)
 				}
-				p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("network.cidr %s is too small for the %s VPC, which needs a /%d", nw.CIDR, v.vpc.Name, need), detail)
+				p.errorAt(p.spec.At("network.cidr", "services"), summary, detail)
 				p.suggest(diag.Suggestion{Kind: diag.SuggestPrefixLength, For: "network.cidr", Value: strconv.Itoa(want)},
 					diag.Suggestion{Kind: diag.SuggestCIDR, For: "network.cidr", Value: such.String()})
 				continue
