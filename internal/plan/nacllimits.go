@@ -23,8 +23,8 @@ import (
 //  1. Up to the default quota, the rules stay as compactNACL made them:
 //     exact, naming only the blocks declared flows cross.
 //  2. Past it, blocks are summarised where that adds only addresses no
-//     subnet holds, and port ranges that touch are joined: nothing more
-//     passes than before. What still does not fit the default quota needs
+//     subnet holds, and port ranges that touch are joined: no other
+//     subnet or port is admitted. What still does not fit the default quota needs
 //     "Rules per network ACL" raised, which the warning says to the value.
 //  3. Past the maximum, no quota helps: rules are widened, fewest first,
 //     in three steps, port ranges to one block, then blocks to the tier's,
@@ -44,7 +44,7 @@ func (p *planner) fitNACL(acl design.NetworkACL, rules []design.NACLRule, dir st
 	before := len(rules)
 	rules = compactNACL(joinTouchingPorts(summariseSafely(rules, ix)))
 	if len(rules) < before {
-		p.note("nacl", "%s's %d %s rules were more than the %d entries a NACL direction holds by default (the default deny among them); summarising blocks over addresses no subnet holds and joining touching port ranges leaves %d, admitting nothing more.",
+		p.note("nacl", "%s's %d %s rules were more than the %d entries a NACL direction holds by default (the default deny among them); summarising blocks over addresses no subnet holds and joining touching port ranges leaves %d, admitting no other subnet.",
 			acl.ID, before, dir, awsfacts.NACLRulesPerDirection, len(rules))
 	}
 	if entries() > awsfacts.NACLRulesPerDirectionMax {
@@ -72,7 +72,7 @@ func (p *planner) fitNACL(acl design.NetworkACL, rules []design.NACLRule, dir st
 	return rules
 }
 
-// naclPastMaximum reports a direction that fits AWS's maximum even after
+// naclPastMaximum reports a direction past AWS's maximum even after
 // widening: what is left names blocks outside the design's VPCs, which
 // only the spec can change.
 func (p *planner) naclPastMaximum(acl design.NetworkACL, rules []design.NACLRule, dir string, ix *addressIndex) {
@@ -349,9 +349,10 @@ func widenNACL(rules []design.NACLRule, ix *addressIndex, limit int) ([]design.N
 		cidr  netip.Prefix
 	}
 	type merge struct {
-		t       target
-		members []int // rule indexes, by port
-		span    int
+		t        target
+		members  []int // rule indexes, by port
+		span     int
+		external bool // the block is outside the design's VPCs
 	}
 	var widened []string
 	for level := widenPorts; level <= widenVPC && len(rules) > limit; level++ {
@@ -399,7 +400,8 @@ func widenNACL(rules []design.NACLRule, ix *addressIndex, limit int) ([]design.N
 					return cmp.Or(cmp.Compare(rules[a].FromPort, rules[b].FromPort), cmp.Compare(rules[a].ToPort, rules[b].ToPort))
 				})
 				k := min(len(idx), len(rules)-limit+1)
-				best := merge{t: t, span: -1}
+				_, inside := ix.vpcBlockHolding(t.cidr)
+				best := merge{t: t, span: -1, external: !inside}
 				for i := 0; i+k <= len(idx); i++ {
 					w := idx[i : i+k]
 					hi := 0
@@ -415,10 +417,17 @@ func widenNACL(rules []design.NACLRule, ix *addressIndex, limit int) ([]design.N
 			if len(cands) == 0 {
 				break
 			}
-			// The merge that saves most, then the narrowest; ties in
+			// Inside the VPCs first (the internet's rules stay narrowest),
+			// then the merge that saves most, then the narrowest; ties in
 			// address order.
 			slices.SortStableFunc(cands, func(a, b merge) int {
-				return cmp.Or(cmp.Compare(len(b.members), len(a.members)), cmp.Compare(a.span, b.span),
+				ext := func(m merge) int {
+					if m.external {
+						return 1
+					}
+					return 0
+				}
+				return cmp.Or(cmp.Compare(ext(a), ext(b)), cmp.Compare(len(b.members), len(a.members)), cmp.Compare(a.span, b.span),
 					a.t.cidr.Addr().Compare(b.t.cidr.Addr()), cmp.Compare(a.t.cidr.Bits(), b.t.cidr.Bits()), strings.Compare(a.t.proto, b.t.proto))
 			})
 			m := cands[0]
