@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/netwright/netwright/internal/albrules"
+	"github.com/netwright/netwright/internal/awsfacts"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/portset"
 )
@@ -325,7 +326,7 @@ var checks = []Check{
 			return fs
 		}},
 	{ID: "NW116", Severity: SevError, Title: "Quota exceeded",
-		Rationale: "AWS rejects resources past a quota at deploy time: 60 rules per security group and direction, 5 groups per ENI, 100 rules per ALB, 1,000 Cloud Map instances per service; NACLs past 20 rules need an increase.",
+		Rationale: "AWS rejects resources past a quota at deploy time: 60 rules per security group and direction, 5 groups per ENI, 100 rules per ALB, 1,000 Cloud Map instances per service; a NACL direction past 20 entries (the default deny among them) needs an increase, up to 40 (past that, NW133).",
 		Fix:       "Use the fallback netwright proposes, or request a quota increase before deploying.",
 		run: func(d *design.Design, _ *Engine) []Finding {
 			var fs []Finding
@@ -358,8 +359,11 @@ var checks = []Check{
 				}
 			}
 			for _, n := range d.NetworkACLs {
-				if len(n.Inbound) > 20 || len(n.Outbound) > 20 {
-					f := finding(n.ID, "%s has %d inbound and %d outbound rules; the default quota is 20 each", n.ID, len(n.Inbound), len(n.Outbound))
+				// Past the maximum no quota helps: NW133's.
+				in, out := naclEntries(n.Inbound), naclEntries(n.Outbound)
+				if max(in, out) > awsfacts.NACLRulesPerDirection && max(in, out) <= awsfacts.NACLRulesPerDirectionMax {
+					f := finding(n.ID, "%s has %d inbound and %d outbound entries with the default deny; the default quota is %d each (raise \"Rules per network ACL\" to %d)",
+						n.ID, in, out, awsfacts.NACLRulesPerDirection, max(in, out))
 					f.Severity = SevWarning
 					fs = append(fs, f)
 				}

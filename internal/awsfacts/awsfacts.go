@@ -61,7 +61,7 @@ const (
 	RouteTablesPerTransitGateway  = 20
 	RulesPerSecurityGroup         = 60 // per direction
 	SecurityGroupsPerENI          = 5
-	NACLRulesPerDirection         = 20
+	NACLRulesPerDirection         = 20 // the default deny among them; see limits.go
 	ALBRules                      = 100
 	CloudMapServicesPerNamespace  = 2000
 	CloudMapInstancesPerService   = 1000

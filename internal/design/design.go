@@ -90,7 +90,12 @@ type VPC struct {
 	Region string       `json:"region"`
 	Role   string       `json:"role"`
 	CIDR   netip.Prefix `json:"cidr"`
-	AZs    []string     `json:"azs"`
+	// SecondaryCIDRs are further IPv4 blocks, given when the subnets need
+	// more than one block (a VPC block is a /16 to a /28) holds. AWS adds
+	// a local route for each to every route table; a subnet lies in one
+	// block. Five blocks, the primary among them, by default; 50 at most.
+	SecondaryCIDRs []netip.Prefix `json:"secondary_cidrs,omitempty"`
+	AZs            []string       `json:"azs"`
 	// DNSSupport and DNSHostnames are on: interface endpoints' private DNS
 	// and Cloud Map private namespaces need both.
 	DNSSupport   bool `json:"dns_support"`
@@ -103,6 +108,21 @@ type VPC struct {
 	NATGateways     []NATGateway `json:"nat_gateways,omitempty"`
 	Endpoints       []Endpoint   `json:"endpoints,omitempty"`
 	FlowLogs        *FlowLogs    `json:"flow_logs,omitempty"`
+}
+
+// Blocks returns the VPC's IPv4 blocks, the primary first.
+func (v *VPC) Blocks() []netip.Prefix {
+	return append([]netip.Prefix{v.CIDR}, v.SecondaryCIDRs...)
+}
+
+// BlockHolding returns the VPC block p lies in, or false.
+func (v *VPC) BlockHolding(p netip.Prefix) (netip.Prefix, bool) {
+	for _, b := range v.Blocks() {
+		if b.IsValid() && p.IsValid() && b.Bits() <= p.Bits() && b.Contains(p.Addr()) {
+			return b, true
+		}
+	}
+	return netip.Prefix{}, false
 }
 
 // Subnet tiers.

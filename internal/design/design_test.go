@@ -49,6 +49,42 @@ func TestValidateAcceptsValidDesign(t *testing.T) {
 	}
 }
 
+// multiBlock gives the small design's VPC a secondary block, its local
+// route in every table, and moves the app subnets into it.
+func multiBlock(d *Design, block string) {
+	v := &d.VPCs[0]
+	b := netip.MustParsePrefix(block)
+	v.SecondaryCIDRs = append(v.SecondaryCIDRs, b)
+	for i := range v.RouteTables {
+		rt := &v.RouteTables[i]
+		rt.Routes = append([]Route{rt.Routes[0], {Destination: b, TargetKind: TargetLocal}}, rt.Routes[1:]...)
+	}
+	for i := range v.Subnets {
+		if s := &v.Subnets[i]; s.Tier == TierApp {
+			a := b.Addr().As4()
+			a[3] = byte(16 * s.AZIndex)
+			s.CIDR = netip.PrefixFrom(netip.AddrFrom4(a), 28)
+		}
+	}
+}
+
+// TestValidateAcceptsSecondaryBlocks: a VPC with a secondary block (VPC
+// user guide, "VPC CIDR blocks"): subnets in either block, a local route
+// for each in every table.
+func TestValidateAcceptsSecondaryBlocks(t *testing.T) {
+	d := small()
+	multiBlock(d, "10.1.0.0/16")
+	if errs := d.Validate(); len(errs) > 0 {
+		t.Fatalf("Validate() = %v; want none", errs)
+	}
+	if got := d.VPCs[0].Blocks(); len(got) != 2 || got[1] != netip.MustParsePrefix("10.1.0.0/16") {
+		t.Errorf("Blocks() = %v; want the primary and 10.1.0.0/16", got)
+	}
+	if b, ok := d.VPCs[0].BlockHolding(d.VPCs[0].Subnets[2].CIDR); !ok || b.String() != "10.1.0.0/16" {
+		t.Errorf("BlockHolding(%s) = %s, %v; want 10.1.0.0/16", d.VPCs[0].Subnets[2].CIDR, b, ok)
+	}
+}
+
 // TestValidateCatchesBrokenDesigns edits a valid design by hand, as a user
 // might edit plan -o json output, and checks each break is reported.
 func TestValidateCatchesBrokenDesigns(t *testing.T) {
@@ -71,6 +107,19 @@ func TestValidateCatchesBrokenDesigns(t *testing.T) {
 			rt := &d.VPCs[0].RouteTables[0]
 			rt.Routes = append(rt.Routes, rt.Routes[0])
 		}, "has 2 local routes"},
+		{"secondary block without its local route", func(d *Design) {
+			d.VPCs[0].SecondaryCIDRs = []netip.Prefix{netip.MustParsePrefix("10.1.0.0/16")}
+		}, "has 0 local routes to the vpc block 10.1.0.0/16"},
+		{"secondary block from another RFC 1918 range", func(d *Design) { multiBlock(d, "172.16.0.0/16") }, "is not a /16 to /28 AWS accepts"},
+		{"secondary block larger than a /16", func(d *Design) { multiBlock(d, "10.2.0.0/15") }, "is not a /16 to /28 AWS accepts"},
+		{"secondary block overlapping another", func(d *Design) {
+			multiBlock(d, "10.1.0.0/16")
+			d.VPCs[0].SecondaryCIDRs = append(d.VPCs[0].SecondaryCIDRs, netip.MustParsePrefix("10.1.128.0/17"))
+		}, "overlap"},
+		{"local route to a foreign block", func(d *Design) {
+			rt := &d.VPCs[0].RouteTables[0]
+			rt.Routes = append(rt.Routes, Route{Destination: netip.MustParsePrefix("10.9.0.0/16"), TargetKind: TargetLocal})
+		}, "is not a block of the vpc"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

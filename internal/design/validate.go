@@ -6,13 +6,17 @@ import (
 	"net/netip"
 	"regexp"
 	"slices"
+	"strings"
 
+	"github.com/netwright/netwright/internal/awsfacts"
 	"github.com/netwright/netwright/internal/ipam"
 )
 
 // Validate checks the model's invariants: IDs are unique and every
-// reference resolves; subnets lie inside their VPC and do not overlap; VPCs
-// that can be connected do not overlap; every AZ of a VPC has every tier
+// reference resolves; a VPC's blocks are /16 to /28, ones AWS accepts
+// beside the primary, at most 50; subnets lie inside one block of their
+// VPC and do not overlap; every route table has one local route per
+// block; VPCs that can be connected do not overlap; every AZ of a VPC has every tier
 // (and group) the VPC has; and every subnet's capacity covers its demand.
 // It returns every violation, sorted, or nil. A design from plan always
 // passes; a hand-edited one may not.
@@ -37,10 +41,21 @@ func (d *Design) Validate() []error {
 	subnetVPC := map[string]string{}
 	for _, v := range d.VPCs {
 		claim(v.ID, "vpc "+v.Name)
-		if !v.CIDR.IsValid() || v.CIDR.Bits() < 16 || v.CIDR.Bits() > 28 {
+		if !awsfacts.ValidVPCBlock(v.CIDR) {
 			bad("vpc %s: cidr %s is not a /16 to /28", v.ID, v.CIDR)
 		}
-		vpcCIDRs = append(vpcCIDRs, v.CIDR)
+		for _, b := range v.SecondaryCIDRs {
+			if !awsfacts.SecondaryCIDRAllowed(v.CIDR, b) {
+				bad("vpc %s: secondary cidr %s is not a /16 to /28 AWS accepts beside %s", v.ID, b, v.CIDR)
+			}
+		}
+		if a, b, ok := ipam.Overlaps(v.Blocks()); ok {
+			bad("vpc %s: blocks %s and %s overlap", v.ID, a, b)
+		}
+		if n := len(v.Blocks()); n > awsfacts.CIDRBlocksPerVPCMax {
+			bad("vpc %s: %d cidr blocks; AWS allows %d", v.ID, n, awsfacts.CIDRBlocksPerVPCMax)
+		}
+		vpcCIDRs = append(vpcCIDRs, v.Blocks()...)
 		rts := map[string]bool{}
 		for _, rt := range v.RouteTables {
 			claim(rt.ID, "route table "+rt.Name)
@@ -52,8 +67,8 @@ func (d *Design) Validate() []error {
 		for _, s := range v.Subnets {
 			claim(s.ID, "subnet "+s.Name)
 			subnetVPC[s.ID] = v.ID
-			if !ipam.Within(s.CIDR, v.CIDR) {
-				bad("subnet %s: %s is outside vpc %s (%s)", s.ID, s.CIDR, v.ID, v.CIDR)
+			if _, ok := v.BlockHolding(s.CIDR); !ok {
+				bad("subnet %s: %s is outside vpc %s (%s)", s.ID, s.CIDR, v.ID, blockList(v.Blocks()))
 			}
 			if s.CIDR.Bits() > 28 {
 				bad("subnet %s: %s is smaller than a /28", s.ID, s.CIDR)
@@ -136,21 +151,24 @@ func (d *Design) Validate() []error {
 			}
 		}
 		for _, rt := range v.RouteTables {
-			local := 0
+			// AWS adds one local route for each of the VPC's blocks.
+			local := map[netip.Prefix]int{}
 			for _, r := range rt.Routes {
 				if r.TargetKind == TargetLocal {
-					local++
-					if r.Destination != v.CIDR {
-						bad("route table %s: local route to %s is not the vpc cidr %s", rt.ID, r.Destination, v.CIDR)
+					if !slices.Contains(v.Blocks(), r.Destination) {
+						bad("route table %s: local route to %s is not a block of the vpc (%s)", rt.ID, r.Destination, blockList(v.Blocks()))
 					}
+					local[r.Destination]++
 					continue
 				}
 				if !targets[r.Target] {
 					bad("route table %s: route to %s targets %q, which does not exist in vpc %s", rt.ID, r.DestinationString(), r.Target, v.ID)
 				}
 			}
-			if local != 1 {
-				bad("route table %s: has %d local routes; want 1", rt.ID, local)
+			for _, b := range v.Blocks() {
+				if local[b] != 1 {
+					bad("route table %s: has %d local routes to the vpc block %s; want 1", rt.ID, local[b], b)
+				}
 			}
 			if rt.EdgeGateway != "" && rt.EdgeGateway != v.InternetGateway {
 				bad("route table %s: edge gateway %q is not vpc %s's internet gateway", rt.ID, rt.EdgeGateway, v.ID)
@@ -459,4 +477,12 @@ func (d *Design) validateSecurity(subnetVPC map[string]string) []error {
 		}
 	}
 	return errs
+}
+
+func blockList(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ", ")
 }

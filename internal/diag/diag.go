@@ -78,6 +78,29 @@ type Diagnostic struct {
 	Detail string `json:"detail,omitempty"`
 	// Subject is where the problem is, or nil when it concerns no one place.
 	Subject *Range `json:"subject,omitempty"`
+	// Suggestions are the values Detail proposes (a CIDR block, a prefix
+	// length, a count, a quota), so a tool or a test can use them without
+	// reading the text.
+	Suggestions []Suggestion `json:"suggestions,omitempty"`
+}
+
+// Suggestion kinds.
+const (
+	SuggestCIDR         = "cidr"          // an IPv4 block, such as 10.0.0.0/22
+	SuggestPrefixLength = "prefix_length" // a prefix length, such as 22
+	SuggestCount        = "count"         // how many of something, such as specs to split into
+	SuggestQuota        = "quota"         // a Service Quotas value to request
+)
+
+// Suggestion is one value a diagnostic's detail proposes.
+type Suggestion struct {
+	// Kind is one of the Suggest constants.
+	Kind string `json:"kind"`
+	// For names what the value is for: a spec key ("network.cidr") or a
+	// Service Quotas name ("Rules per network ACL").
+	For string `json:"for"`
+	// Value is the value as the user would write it.
+	Value string `json:"value"`
 }
 
 // Diagnostics is a list of problems, usually from one stage.

@@ -72,7 +72,7 @@ func (p *planner) steerInternet(vpc *design.VPC, gwlbe map[int]string) {
 		return []design.Route{{Destination: anyIPv4, TargetKind: design.TargetGWLBEndpoint, Target: gwlbe[az]}}
 	})
 	edge := design.RouteTable{ID: "rtb-" + vpc.Name + "-edge", Name: vpc.Name + "-edge", EdgeGateway: vpc.InternetGateway,
-		Routes: []design.Route{{Destination: vpc.CIDR, TargetKind: design.TargetLocal}}}
+		Routes: localRoutes(vpc)}
 	for _, s := range vpc.Subnets {
 		if s.Tier == design.TierPublic {
 			edge.Routes = append(edge.Routes, design.Route{Destination: s.CIDR, TargetKind: design.TargetGWLBEndpoint, Target: gwlbe[s.AZIndex]})
@@ -103,9 +103,12 @@ func (p *planner) splitPublicByAZ(vpc *design.VPC, extra func(az int) []design.R
 	vpc.RouteTables = slices.Delete(vpc.RouteTables, i, i+1)
 	for az := range vpc.AZs {
 		rt := design.RouteTable{ID: fmt.Sprintf("rtb-%s-public-%s", vpc.Name, azSuffix(vpc.AZs[az])), Name: fmt.Sprintf("%s-public-%s", vpc.Name, azSuffix(vpc.AZs[az]))}
-		rt.Routes = append(rt.Routes, shared.Routes[0]) // local
+		rt.Routes = append(rt.Routes, localRoutes(vpc)...)
 		rt.Routes = append(rt.Routes, extra(az)...)
-		for _, r := range shared.Routes[1:] {
+		for _, r := range shared.Routes {
+			if r.TargetKind == design.TargetLocal {
+				continue
+			}
 			if !slices.ContainsFunc(rt.Routes, func(x design.Route) bool {
 				return x.Destination == r.Destination && x.DestinationPrefixList == r.DestinationPrefixList
 			}) {
@@ -129,7 +132,7 @@ func (p *planner) steerHub(hub *design.VPC, gwlbe map[int]string, egress, eastWe
 	var spokes []netip.Prefix
 	for _, v := range p.d.VPCs {
 		if v.ID != hub.ID {
-			spokes = append(spokes, v.CIDR)
+			spokes = append(spokes, vpcBlocks(&v)...)
 		}
 	}
 	setRoute := func(rt *design.RouteTable, dst netip.Prefix, target string) {
@@ -169,7 +172,10 @@ func (p *planner) steerHub(hub *design.VPC, gwlbe map[int]string, egress, eastWe
 		}
 		p.splitPublicByAZ(hub, func(az int) []design.Route {
 			var routes []design.Route
-			for _, r := range keep[1:] {
+			for _, r := range keep {
+				if r.TargetKind == design.TargetLocal {
+					continue
+				}
 				if slices.Contains(spokes, r.Destination) {
 					routes = append(routes, design.Route{Destination: r.Destination, TargetKind: design.TargetGWLBEndpoint, Target: gwlbe[az]})
 				} else {

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/netwright/netwright/internal/awsfacts"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/spec"
 )
@@ -341,14 +340,12 @@ func compactNACL(rules []design.NACLRule) []design.NACLRule {
 	return rules
 }
 
-// numberNACL numbers rules 100, 110, ... and warns past the default quota.
+// numberNACL fits rules to AWS's limits (fitNACL) and numbers them 100,
+// 110, ...
 func (p *planner) numberNACL(acl design.NetworkACL, rules []design.NACLRule, dir string) []design.NACLRule {
+	rules = p.fitNACL(acl, rules, dir)
 	for i := range rules {
 		rules[i].Number = naclFirstRule + naclRuleStep*i
-	}
-	if len(rules) > awsfacts.NACLRulesPerDirection {
-		p.warnAt(nil, fmt.Sprintf("network ACL %s has %d %s rules, past the default quota of %d", acl.ID, len(rules), dir, awsfacts.NACLRulesPerDirection),
-			"Request an increase of \"Rules per network ACL\" (up to 40) in Service Quotas, or use the three_tier pattern, whose tiers share fewer blocks.")
 	}
 	if rules == nil {
 		rules = []design.NACLRule{}

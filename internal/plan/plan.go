@@ -96,3 +96,9 @@ func (p *planner) warnAt(r *diag.Range, summary, detail string) {
 	}
 	p.diags = append(p.diags, diag.Diagnostic{Severity: diag.Warning, Summary: summary, Detail: detail, Subject: r})
 }
+
+// suggest attaches the values the last diagnostic's detail proposes.
+func (p *planner) suggest(s ...diag.Suggestion) {
+	d := &p.diags[len(p.diags)-1]
+	d.Suggestions = append(d.Suggestions, s...)
+}

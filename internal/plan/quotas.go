@@ -2,19 +2,29 @@ package plan
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/netwright/netwright/internal/awsfacts"
+	"github.com/netwright/netwright/internal/diag"
 )
 
 // checkQuotas warns where the design passes a default AWS quota. Each can
-// be raised, so a warning names the quota to request; a design past a hard
-// limit is an error raised where it is made.
+// be raised, so a warning names the quota and the value to request; past
+// the most AWS raises it to (awsfacts.QuotaMax) no request helps, and it
+// is an error.
 func (p *planner) checkQuotas() {
 	quota := func(what string, have, limit int, quotaName string) {
-		if have > limit {
-			p.warnAt(nil, fmt.Sprintf("%s: %d, past the default quota of %d", what, have, limit),
-				fmt.Sprintf("Request an increase of %q in Service Quotas before deploying.", quotaName))
+		if have <= limit {
+			return
 		}
+		if most := awsfacts.QuotaMax(quotaName); most > 0 && have > most {
+			p.errorAt(nil, fmt.Sprintf("%s: %d, past the %d AWS allows even on request", what, have, most),
+				fmt.Sprintf("AWS raises %q to %d at most: split the application into several specs.", quotaName, most))
+			return
+		}
+		p.warnAt(nil, fmt.Sprintf("%s: %d, past the default quota of %d", what, have, limit),
+			fmt.Sprintf("Request an increase of %q to at least %d in Service Quotas before deploying.", quotaName, have))
+		p.suggest(diag.Suggestion{Kind: diag.SuggestQuota, For: quotaName, Value: strconv.Itoa(have)})
 	}
 	vpcs := map[string]int{}
 	for _, v := range p.d.VPCs {
@@ -25,6 +35,7 @@ func (p *planner) checkQuotas() {
 	}
 	eips := map[string]int{}
 	for _, v := range p.d.VPCs {
+		quota("IPv4 CIDR blocks in "+v.Name, len(v.Blocks()), awsfacts.CIDRBlocksPerVPC, "IPv4 CIDR blocks per VPC")
 		quota("subnets in "+v.Name, len(v.Subnets), awsfacts.SubnetsPerVPC, "Subnets per VPC")
 		quota("route tables in "+v.Name, len(v.RouteTables), awsfacts.RouteTablesPerVPC, "Route tables per VPC")
 		for _, rt := range v.RouteTables {

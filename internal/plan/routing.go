@@ -47,14 +47,14 @@ func (p *planner) routing() {
 			key := [2]string{min(name, other.vpc.Name), max(name, other.vpc.Name)}
 			_, declared := flows[key]
 			if p.spec.Network.Pattern == spec.PatternMultiRegion || declared {
-				dataPeers = append(dataPeers, other.vpc.CIDR)
+				dataPeers = append(dataPeers, vpcBlocks(&other.vpc)...)
 			}
 			if p.spec.Network.Pattern == spec.PatternMultiRegion || declared || v.vpc.Role == design.RoleHub || other.vpc.Role == design.RoleHub {
-				peers = append(peers, other.vpc.CIDR)
+				peers = append(peers, vpcBlocks(&other.vpc)...)
 			}
 		}
 
-		local := design.Route{Destination: vpc.CIDR, TargetKind: design.TargetLocal}
+		locals := localRoutes(vpc) // one per block, as AWS adds them
 		toTGW := func(dsts []netip.Prefix) []design.Route {
 			var rs []design.Route
 			for _, d := range dsts {
@@ -65,7 +65,7 @@ func (p *planner) routing() {
 		rtFor := map[string]string{} // tier/az key -> route table ID
 		addRT := func(suffix string, routes []design.Route) string {
 			id := fmt.Sprintf("rtb-%s-%s", name, suffix)
-			vpc.RouteTables = append(vpc.RouteTables, design.RouteTable{ID: id, Name: name + "-" + suffix, Routes: append([]design.Route{local}, routes...)})
+			vpc.RouteTables = append(vpc.RouteTables, design.RouteTable{ID: id, Name: name + "-" + suffix, Routes: append(slices.Clone(locals), routes...)})
 			return id
 		}
 

@@ -609,11 +609,13 @@ func (p *planner) fitSecurityQuotas(set *sgSet) {
 					keep = append(keep, r)
 					continue
 				}
-				addRule(&keep, design.SGRule{Protocol: r.Protocol, FromPort: r.FromPort, ToPort: r.ToPort, PeerCIDR: v.CIDR,
-					Description: g.Owner + " calls its dependencies in the VPC (merged: more than 60 rules)", Flows: r.Flows})
+				for _, b := range vpcBlocks(v) {
+					addRule(&keep, design.SGRule{Protocol: r.Protocol, FromPort: r.FromPort, ToPort: r.ToPort, PeerCIDR: b,
+						Description: g.Owner + " calls its dependencies in the VPC (merged: more than 60 rules)", Flows: r.Flows})
+				}
 			}
 			g.Egress = keep
-			p.warnAt(p.spec.At("services."+g.Owner), fmt.Sprintf("%s calls so many groups that its egress rules name the VPC block %s instead", g.Owner, v.CIDR),
+			p.warnAt(p.spec.At("services."+g.Owner), fmt.Sprintf("%s calls so many groups that its egress rules name the VPC's blocks %s instead", g.Owner, prefixList(vpcBlocks(v))),
 				"The callees' ingress rules still admit only declared callers; only this group's egress is wider.")
 		}
 	}

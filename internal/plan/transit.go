@@ -112,10 +112,8 @@ func (p *planner) hubSpokeTransit() {
 		Associations: []string{attachmentID(hub)},
 	}
 	for _, v := range p.vpcs[1:] {
-		hubRT.Routes = append(hubRT.Routes, design.TransitGatewayRoute{
-			Destination: v.vpc.CIDR, Attachment: attachmentID(v),
-			Reason: fmt.Sprintf("hub to spoke %s: return traffic from NAT, endpoints and load balancers", v.vpc.Name),
-		})
+		hubRT.Routes = append(hubRT.Routes, routesToVPC(v, attachmentID(v),
+			fmt.Sprintf("hub to spoke %s: return traffic from NAT, endpoints and load balancers", v.vpc.Name))...)
 	}
 	tgw.RouteTables = append(tgw.RouteTables, hubRT)
 	flows := p.crossVPCFlows()
@@ -129,16 +127,14 @@ func (p *planner) hubSpokeTransit() {
 			rt.Routes = append(rt.Routes, design.TransitGatewayRoute{Destination: anyIPv4, Attachment: attachmentID(hub),
 				Reason: "internet egress through the hub's NAT gateways"})
 		}
-		rt.Routes = append(rt.Routes, design.TransitGatewayRoute{Destination: hub.vpc.CIDR, Attachment: attachmentID(hub),
-			Reason: "the hub's interface endpoints and load balancers"})
+		rt.Routes = append(rt.Routes, routesToVPC(hub, attachmentID(hub), "the hub's interface endpoints and load balancers")...)
 		for _, other := range p.vpcs[1:] {
 			key := [2]string{v.vpc.Name, other.vpc.Name}
 			if key[0] > key[1] {
 				key[0], key[1] = key[1], key[0]
 			}
 			if why, ok := flows[key]; ok && other != v {
-				rt.Routes = append(rt.Routes, design.TransitGatewayRoute{Destination: other.vpc.CIDR, Attachment: attachmentID(other),
-					Reason: "declared flow " + why})
+				rt.Routes = append(rt.Routes, routesToVPC(other, attachmentID(other), "declared flow "+why)...)
 			}
 		}
 		tgw.RouteTables = append(tgw.RouteTables, rt)
@@ -173,9 +169,7 @@ func (p *planner) multiRegionTransit() {
 			ID:           fmt.Sprintf("tgw-rtb-%s-%s", p.spec.App, v.vpc.Region),
 			Name:         v.vpc.Region,
 			Associations: []string{attachmentID(v)},
-			Routes: []design.TransitGatewayRoute{{
-				Destination: v.vpc.CIDR, Attachment: attachmentID(v), Reason: "this Region's VPC",
-			}},
+			Routes:       routesToVPC(v, attachmentID(v), "this Region's VPC"),
 		}
 		for j, other := range p.vpcs {
 			if i == j {
@@ -183,13 +177,21 @@ func (p *planner) multiRegionTransit() {
 			}
 			id := peerID(min(i, j), max(i, j))
 			rt.Associations = append(rt.Associations, id)
-			rt.Routes = append(rt.Routes, design.TransitGatewayRoute{
-				Destination: other.vpc.CIDR, Attachment: id,
-				Reason: fmt.Sprintf("the VPC in %s over peering (peering takes static routes only)", other.vpc.Region),
-			})
+			rt.Routes = append(rt.Routes, routesToVPC(other, id,
+				fmt.Sprintf("the VPC in %s over peering (peering takes static routes only)", other.vpc.Region))...)
 		}
 		slices.Sort(rt.Associations)
 		p.d.TransitGateways[i].RouteTables = []design.TransitGatewayRouteTable{rt}
 	}
 	p.deployInStages()
+}
+
+// routesToVPC returns the Transit Gateway routes that send every block of
+// v to the attachment.
+func routesToVPC(v *vpcPlan, attachment, reason string) []design.TransitGatewayRoute {
+	var rs []design.TransitGatewayRoute
+	for _, b := range vpcBlocks(&v.vpc) {
+		rs = append(rs, design.TransitGatewayRoute{Destination: b, Attachment: attachment, Reason: reason})
+	}
+	return rs
 }

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/netwright/netwright/internal/awsfacts"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/diag"
 	"github.com/netwright/netwright/internal/ipam"
 	"github.com/netwright/netwright/internal/spec"
 )
@@ -380,8 +382,15 @@ func (p *planner) planSubnets(v *vpcPlan) {
 		peak, extra := headroom(sp.demand)
 		sp.peakIPs, sp.headroomIPs = peak, extra
 		if peak+extra > ipam.Size(awsfacts.MinSubnetPrefix)-awsfacts.ReservedIPsPerSubnet {
-			p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("the %s subnet in %s needs %d addresses, more than a /16 subnet holds", subnetLabel(sp), v.vpc.AZs[sp.az], peak+extra),
-				"Lower max_replicas, use network.pattern microservices to spread services over subnets, or split the application into several specs.")
+			// A subnet is a /16 at most, whatever the VPC's blocks.
+			fix := "Lower max_replicas, use network.pattern microservices to spread services over subnets, or split the application into several specs."
+			if nw.Pattern == spec.PatternMicroservices {
+				fix = "Lower max_replicas, or split the application into several specs."
+				if len(sp.services) > 1 {
+					fix = "These services share a subnet so the VPC stays within its subnet quota: request a higher \"Subnets per VPC\" quota to give each its own, lower max_replicas, or split the application into several specs."
+				}
+			}
+			p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("the %s subnet in %s needs %d addresses, more than a /16 subnet holds", subnetLabel(sp), v.vpc.AZs[sp.az], peak+extra), fix)
 		}
 	}
 }
@@ -476,11 +485,27 @@ func (p *planner) microserviceGroups(v *vpcPlan) (app, data []serviceGroup) {
 	return app, data
 }
 
-// assignCIDRs gives each VPC its block and packs its subnets into it.
+// assignCIDRs gives each VPC its blocks and packs its subnets into them:
+// the first VPC network.cidr when given, the others the next free /16 of
+// 10.0.0.0/8, and secondary blocks where the subnets need more than one
+// /16 holds.
 func (p *planner) assignCIDRs() {
 	nw := &p.spec.Network
 	var taken []netip.Prefix
-	next := 0
+	// pool returns the first free /16 of 10.0.0.0/8 AWS accepts beside
+	// primary (any, when primary is not yet chosen).
+	pool := func(primary netip.Prefix) (netip.Prefix, bool) {
+		for n := 0; ; n++ {
+			c, ok := ipam.Nth(defaultPool, 16, n)
+			if !ok {
+				return c, false
+			}
+			if !slices.ContainsFunc(taken, c.Overlaps) && (!primary.IsValid() || awsfacts.SecondaryCIDRAllowed(primary, c)) {
+				taken = append(taken, c)
+				return c, true
+			}
+		}
+	}
 	for i, v := range p.vpcs {
 		reqs := make([]ipam.Request, len(v.subnets))
 		for j := range v.subnets {
@@ -488,37 +513,55 @@ func (p *planner) assignCIDRs() {
 			reqs[j] = ipam.Request{Bits: sizeSubnet(sp.peakIPs+sp.headroomIPs, sp.maxBits), Key: subnetLabel(sp)}
 		}
 		need := ipam.SmallestParent(reqs)
-		if i == 0 && nw.CIDR.IsValid() {
+		given := i == 0 && nw.CIDR.IsValid()
+		if given {
 			v.vpc.CIDR = nw.CIDR
-			if need < nw.CIDR.Bits() {
-				p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("network.cidr %s is too small for the %s VPC, which needs a /%d", nw.CIDR, v.vpc.Name, need),
-					fmt.Sprintf("The subnets need %d addresses with headroom; use a /%d or larger, such as %s.", sumSizes(reqs), need, netip.PrefixFrom(nw.CIDR.Addr(), need).Masked()))
+			if need < nw.CIDR.Bits() && nw.CIDR.Bits() > awsfacts.MinSubnetPrefix {
+				// A larger network.cidr holds them; past a /16, a /16
+				// with secondary blocks beside it does.
+				want := max(need, awsfacts.MinSubnetPrefix)
+				such := netip.PrefixFrom(nw.CIDR.Addr(), want).Masked()
+				summary := fmt.Sprintf("network.cidr %s is too small for the %s VPC, which needs a /%d", nw.CIDR, v.vpc.Name, need)
+				detail := fmt.Sprintf("The subnets need %d addresses with headroom; use a /%d or larger, such as %s.", sumSizes(reqs), need, such)
+				if need < awsfacts.MinSubnetPrefix {
+					summary = fmt.Sprintf("network.cidr %s is too small for the %s VPC, whose subnets need more than a /16", nw.CIDR, v.vpc.Name)
+					detail = fmt.Sprintf("The subnets need %d addresses with headroom, more than a /16, the largest VPC block, holds; use a /16, such as %s, and netwright adds secondary blocks beside it.", sumSizes(reqs), such)
+				}
+				p.errorAt(p.spec.At("network.cidr", "services"), summary, detail)
+				p.suggest(diag.Suggestion{Kind: diag.SuggestPrefixLength, For: "network.cidr", Value: strconv.Itoa(want)},
+					diag.Suggestion{Kind: diag.SuggestCIDR, For: "network.cidr", Value: such.String()})
+				continue
+			}
+			taken = append(taken, v.vpc.CIDR)
+		} else {
+			c, ok := pool(netip.Prefix{})
+			if !ok {
+				p.errorAt(nil, "10.0.0.0/8 has no free /16 left for "+v.vpc.Name, "Give network.cidr explicitly.")
+				return
+			}
+			v.vpc.CIDR = c
+		}
+		var blocks []netip.Prefix
+		if need >= v.vpc.CIDR.Bits() {
+			var err error
+			blocks, err = allocateByTier(v.vpc.CIDR, v.subnets, reqs)
+			if err != nil {
+				p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("the subnets of %s do not fit in %s", v.vpc.Name, v.vpc.CIDR), err.Error())
 				continue
 			}
 		} else {
-			if need < awsfacts.MinSubnetPrefix {
-				p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("the %s VPC needs a /%d, larger than the /16 a VPC may have", v.vpc.Name, need),
-					"Lower max_replicas, or split the application into several specs.")
+			source := func() (netip.Prefix, bool) { return pool(v.vpc.CIDR) }
+			if given {
+				source = blocksBeside(v.vpc.CIDR, &taken)
+			}
+			var ok bool
+			if blocks, ok = p.allocateAcrossBlocks(v, reqs, source); !ok {
 				continue
 			}
-			for {
-				c, ok := ipam.Nth(defaultPool, 16, next)
-				if !ok {
-					p.errorAt(nil, "10.0.0.0/8 has no free /16 left for "+v.vpc.Name, "Give network.cidr explicitly.")
-					return
-				}
-				next++
-				if !slices.ContainsFunc(taken, c.Overlaps) {
-					v.vpc.CIDR = c
-					break
-				}
+			if given {
+				p.warnAt(p.spec.At("network.cidr"), fmt.Sprintf("network.cidr %s is too small for the %s VPC; it also gets %s", nw.CIDR, v.vpc.Name, prefixList(v.vpc.SecondaryCIDRs)),
+					"A VPC block is a /16 at most, so netwright adds secondary blocks beside network.cidr. Make sure those ranges are free in your network (on premises, peered VPCs), or lower max_replicas.")
 			}
-		}
-		taken = append(taken, v.vpc.CIDR)
-		blocks, err := allocateByTier(v.vpc.CIDR, v.subnets, reqs)
-		if err != nil {
-			p.errorAt(p.spec.At("network.cidr", "services"), fmt.Sprintf("the subnets of %s do not fit in %s", v.vpc.Name, v.vpc.CIDR), err.Error())
-			continue
 		}
 		for j := range v.subnets {
 			sp := &v.subnets[j]

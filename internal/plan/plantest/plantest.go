@@ -76,6 +76,25 @@ global:
   accelerator: true
 `
 
+// SecondaryBlocksSpec is a spec whose VPC needs secondary CIDR blocks,
+// which no example does: six workers of 10,000 tasks each fill a /16 app
+// subnet in each of three AZs, past the /16 a VPC block may be.
+const SecondaryBlocksSpec = `version: 1
+app: big
+regions: [us-east-1]
+network: {azs: 3, nat: single}
+services:
+  web: {port: 8080, public: true, replicas: 3, depends_on: [w0, w1, w2, w3, w4, w5]}
+  w0: {port: 9000, replicas: 3, max_replicas: 10000, depends_on: [db], egress: [api.example.com:443]}
+  w1: {port: 9001, replicas: 3, max_replicas: 10000, depends_on: [db]}
+  w2: {port: 9002, replicas: 3, max_replicas: 10000, depends_on: [db]}
+  w3: {port: 9003, replicas: 3, max_replicas: 10000, depends_on: [db]}
+  w4: {port: 9004, replicas: 3, max_replicas: 10000, depends_on: [db]}
+  w5: {port: 9005, replicas: 3, max_replicas: 10000, depends_on: [db]}
+  db: {kind: postgres}
+tls: {domain: big.example.com}
+`
+
 // Design parses and plans src, named name in diagnostics, and fails the
 // test when either step reports errors that stop the design.
 func Design(tb testing.TB, name string, src []byte) *design.Design {

@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"time"
@@ -152,9 +153,19 @@ func (b *builder) network() {
 		vid := logicalID(v.ID)
 		b.add(vid, "AWS::EC2::VPC", vpc{CidrBlock: v.CIDR.String(), EnableDnsSupport: v.DNSSupport, EnableDnsHostnames: v.DNSHostnames, Tags: tags(v.Name)})
 		b.output(vid+"Id", "VPC "+v.Name, ref(vid))
+		// Secondary blocks; a subnet in one waits for its association.
+		blockID := map[netip.Prefix]string{}
+		for k, c := range v.SecondaryCIDRs {
+			blockID[c] = fmt.Sprintf("%sCidrBlock%d", vid, k+2)
+			b.add(blockID[c], "AWS::EC2::VPCCidrBlock", vpcCidrBlock{VpcId: ref(vid), CidrBlock: c.String()})
+		}
 		for _, s := range v.Subnets {
 			sid := logicalID(s.ID)
-			b.add(sid, "AWS::EC2::Subnet", subnet{VpcId: ref(vid), CidrBlock: s.CIDR.String(), AvailabilityZone: azByIndex(s.AZIndex), Tags: tags(s.Name)})
+			var deps []string
+			if blk, ok := v.BlockHolding(s.CIDR); ok && blockID[blk] != "" {
+				deps = append(deps, blockID[blk])
+			}
+			b.add(sid, "AWS::EC2::Subnet", subnet{VpcId: ref(vid), CidrBlock: s.CIDR.String(), AvailabilityZone: azByIndex(s.AZIndex), Tags: tags(s.Name)}, deps...)
 			b.add(sid+"RouteTableAssociation", "AWS::EC2::SubnetRouteTableAssociation", subnetRouteTableAssociation{SubnetId: ref(sid), RouteTableId: ref(logicalID(s.RouteTable))})
 		}
 		if v.InternetGateway != "" {
@@ -173,10 +184,18 @@ func (b *builder) network() {
 			if rt.EdgeGateway != "" {
 				b.add(rid+"EdgeAssociation", "AWS::EC2::GatewayRouteTableAssociation", gatewayRouteTableAssociation{GatewayId: ref(logicalID(rt.EdgeGateway)), RouteTableId: ref(rid)})
 			}
+			locals := 0
 			for k, r := range rt.Routes {
-				if r.TargetKind == design.TargetLocal || r.TargetKind == design.TargetGatewayEndpoint {
-					continue // implicit, or added by the endpoint's RouteTableIds
+				if r.TargetKind == design.TargetLocal {
+					locals++
+					continue // implicit, one per block
 				}
+				if r.TargetKind == design.TargetGatewayEndpoint {
+					continue // added by the endpoint's RouteTableIds
+				}
+				// Numbered as if the table had one local route, so a
+				// secondary block renames no route.
+				k := k - locals + 1
 				props := route{RouteTableId: ref(rid), DestinationCidrBlock: r.Destination.String()}
 				var deps []string
 				switch r.TargetKind {

@@ -33,6 +33,7 @@ func examples(t *testing.T) map[string]File {
 	designs["accelerator"] = plantest.Design(t, "accelerator.yaml", []byte(plantest.AcceleratorSpec))
 	designs["eks"] = plantest.Design(t, "eks.yaml", []byte(plantest.EKSSpec))
 	designs["cloudmap"] = plantest.Design(t, "cloudmap.yaml", []byte(plantest.CloudMapSpec))
+	designs["secondary"] = plantest.Design(t, "big.yaml", []byte(plantest.SecondaryBlocksSpec))
 	out := map[string]File{}
 	for _, d := range designs {
 		rendered, _, err := Build(d)

@@ -18,6 +18,12 @@ type vpc struct {
 	Tags               []Tag  `json:"Tags,omitempty"`
 }
 
+// vpcCidrBlock is AWS::EC2::VPCCidrBlock: a secondary IPv4 block.
+type vpcCidrBlock struct {
+	VpcId     any    `json:"VpcId"`
+	CidrBlock string `json:"CidrBlock"`
+}
+
 type subnet struct {
 	VpcId               any    `json:"VpcId"`
 	CidrBlock           string `json:"CidrBlock"`

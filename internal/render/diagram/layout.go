@@ -177,7 +177,7 @@ func servesService(d *design.Design, lb design.LoadBalancer, svc string) bool {
 // tier (and microservice group) with a subnet cell per AZ holding chips
 // for what runs there; endpoints in a footer band.
 func layoutVPC(d *design.Design, v *design.VPC, x, y float64, chips map[string][]*Box, lbChips map[string]*Box) *Box {
-	vb := &Box{Kind: "vpc", Label: fmt.Sprintf("VPC %s (%s)", v.Name, v.Role), Sub: v.CIDR.String(), X: x, Y: y}
+	vb := &Box{Kind: "vpc", Label: fmt.Sprintf("VPC %s (%s)", v.Name, v.Role), Sub: blocksText(v), X: x, Y: y}
 	type rowKey struct{ tier, group string }
 	var rows []rowKey
 	for _, t := range tierOrder {
@@ -265,6 +265,21 @@ func layoutVPC(d *design.Design, v *design.VPC, x, y float64, chips map[string][
 	vb.W = max(vb.W, TextWidth(vb.Label)+TextWidth(vb.Sub)+3*pad)
 	vb.H = cy - y
 	return vb
+}
+
+// blocksText is the VPC's blocks as its header shows them: every one up
+// to the default quota of five, else the first two, the last and how
+// many.
+func blocksText(v *design.VPC) string {
+	bs := v.Blocks()
+	if len(bs) > 5 {
+		return fmt.Sprintf("%s, %s … %s (%d blocks)", bs[0], bs[1], bs[len(bs)-1], len(bs))
+	}
+	s := make([]string, len(bs))
+	for i, b := range bs {
+		s[i] = b.String()
+	}
+	return strings.Join(s, ", ")
 }
 
 func shorten(s string, n int) string {

@@ -53,7 +53,15 @@ func table(b *strings.Builder, indent string, header string, rows [][]string) {
 }
 
 func writeVPC(b *strings.Builder, v *design.VPC) {
-	fmt.Fprintf(b, "\nVPC %s (%s) %s in %s, AZs %s\n", v.Name, v.Role, v.CIDR, v.Region, strings.Join(v.AZs, ", "))
+	cidr := v.CIDR.String()
+	if len(v.SecondaryCIDRs) > 0 {
+		var more []string
+		for _, c := range v.SecondaryCIDRs {
+			more = append(more, c.String())
+		}
+		cidr += " with secondary blocks " + strings.Join(more, ", ")
+	}
+	fmt.Fprintf(b, "\nVPC %s (%s) %s in %s, AZs %s\n", v.Name, v.Role, cidr, v.Region, strings.Join(v.AZs, ", "))
 	var rows [][]string
 	for _, s := range v.Subnets {
 		tier := s.Tier

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -29,9 +30,22 @@ func (w *writer) network() {
 		b.SetAttributeValue("enable_dns_support", cty.BoolVal(v.DNSSupport))
 		b.SetAttributeValue("enable_dns_hostnames", cty.BoolVal(v.DNSHostnames))
 		tagsOf(b, v.Name)
+		// Secondary blocks; a subnet in one takes the VPC ID from the
+		// association, so it is created once the block is associated.
+		blockID := map[netip.Prefix]string{}
+		for k, c := range v.SecondaryCIDRs {
+			blockID[c] = fmt.Sprintf("%s-cidr-%d", v.ID, k+2)
+			a := w.resource("network.tf", "aws_vpc_ipv4_cidr_block_association", blockID[c], r)
+			a.SetAttributeRaw("vpc_id", ref("aws_vpc", name(v.ID), "id"))
+			a.SetAttributeValue("cidr_block", str(c.String()))
+		}
 		for _, s := range v.Subnets {
 			b := w.resource("network.tf", "aws_subnet", s.ID, r)
-			b.SetAttributeRaw("vpc_id", ref("aws_vpc", name(v.ID), "id"))
+			if blk, ok := v.BlockHolding(s.CIDR); ok && blockID[blk] != "" {
+				b.SetAttributeRaw("vpc_id", ref("aws_vpc_ipv4_cidr_block_association", name(blockID[blk]), "vpc_id"))
+			} else {
+				b.SetAttributeRaw("vpc_id", ref("aws_vpc", name(v.ID), "id"))
+			}
 			b.SetAttributeValue("cidr_block", str(s.CIDR.String()))
 			b.SetAttributeRaw("availability_zone", index(azs, s.AZIndex))
 			b.SetAttributeValue("map_public_ip_on_launch", cty.False)
@@ -63,7 +77,14 @@ func (w *writer) network() {
 				a.SetAttributeRaw("gateway_id", ref("aws_internet_gateway", name(rt.EdgeGateway), "id"))
 				a.SetAttributeRaw("route_table_id", ref("aws_route_table", name(rt.ID), "id"))
 			}
+			locals := 0
 			for k, rr := range rt.Routes {
+				if rr.TargetKind == design.TargetLocal {
+					locals++
+				}
+				// Numbered as if the table had one local route, so a
+				// secondary block renames no route.
+				k := k - max(locals, 1) + 1
 				var attr string
 				var target hclwrite.Tokens
 				switch rr.TargetKind {

@@ -33,6 +33,8 @@ func render(t *testing.T, example string) Files {
 		d = plantest.Design(t, "eks.yaml", []byte(plantest.EKSSpec))
 	case "cloudmap":
 		d = plantest.Design(t, "cloudmap.yaml", []byte(plantest.CloudMapSpec))
+	case "secondary":
+		d = plantest.Design(t, "big.yaml", []byte(plantest.SecondaryBlocksSpec))
 	default:
 		d = plantest.File(t, example)
 	}
@@ -122,7 +124,7 @@ func unresolved(t *testing.T, files Files) []string {
 // matches the golden files.
 func TestOutputParsesFormatsAndResolves(t *testing.T) {
 	examples, _ := filepath.Glob("../../../examples/*.yaml")
-	for _, ex := range append(examples, "lattice", "accelerator", "eks", "cloudmap") {
+	for _, ex := range append(examples, "lattice", "accelerator", "eks", "cloudmap", "secondary") {
 		base := strings.TrimSuffix(filepath.Base(ex), ".yaml")
 		t.Run(base, func(t *testing.T) {
 			files := render(t, ex)
