@@ -224,7 +224,8 @@ tf_check() { # dir
   (cd "$1" && terraform validate -no-color)
 }
 cfn_ids=()
-for region in $(printf '%s\n' "${!cfn_by_region[@]}" | LC_ALL=C sort); do
+# The Regions with the most templates first: the longest jobs start first.
+for region in $(for r in "${!cfn_by_region[@]}"; do printf '%s %s\n' "$(printf '%s' "${cfn_by_region[$r]}" | wc -l)" "$r"; done | LC_ALL=C sort -k1,1nr -k2 | cut -d' ' -f2); do
   mapfile -t files < <(printf '%s' "${cfn_by_region[$region]}")
   ignore=()
   [ ${#CFN_LINT_IGNORE[@]} -gt 0 ] && ignore=(--ignore-checks "${CFN_LINT_IGNORE[@]}")
