@@ -12,7 +12,8 @@ import (
 )
 
 // designFrom builds the design from a spec, or reads a saved one (plan -o
-// json output, possibly edited by hand) when designPath is set.
+// json output, possibly edited by hand) when designPath is set. sources
+// holds the spec's text, for snippets in findings.
 func designFrom(env Env, specPath, designPath string) (*design.Design, map[string][]byte, int) {
 	if designPath != "" {
 		b, err := env.ReadFile(designPath)
@@ -27,69 +28,76 @@ func designFrom(env Env, specPath, designPath string) (*design.Design, map[strin
 		}
 		return d, nil, ExitOK
 	}
-	s, src, code := load(env, specPath)
-	if s == nil {
+	d, src, code := build(env, specPath)
+	if d == nil {
 		return nil, nil, code
 	}
-	d, code := build(env, specPath)
-	return d, map[string][]byte{specPath: src, s.Filename: src}, code
+	return d, map[string][]byte{specPath: src}, code
 }
 
-func runCheck(env Env, args []string) int {
-	fs := newFlags(env, "check", "FILE", "Verify a design: every declared flow must pass and nothing else may (all pairs, with AWS semantics), and run the production checklist; the file is a spec, or leave it out and give --design")
-	designPath := fs.String("design", "", "check a saved design (plan -o json output) instead of a spec")
-	format := fs.String("format", "text", "output format: text, json, sarif or junit")
-	failOn := fs.String("fail-on", "error", "exit 1 when a finding is at least this severe: error, warning or never")
-	pos, code, ok := parseFlags(env, fs, args, -1)
-	if !ok {
-		return code
+// designFlag is --design, which reads a saved design instead of a spec.
+func designFlag(fs *flagSet, usage string) *string {
+	return fs.String(flagSpec{long: "design", value: "FILE", files: "*.json", usage: usage}, "")
+}
+
+func checkCommand() *command {
+	c := &command{
+		name: "check", args: "FILE", argFiles: specFiles,
+		summary: "verify reachability against the declared intent and run the checklist",
+		about: "Verify a design: every declared flow must pass and nothing else may (all pairs, with AWS semantics), and run the production checklist. " +
+			"FILE is a spec; or leave it out and give --design.",
 	}
-	if *designPath == "" && len(pos) != 1 || *designPath != "" && len(pos) != 0 {
-		fmt.Fprintln(env.Stderr, "netwright check: give a spec FILE, or --design FILE alone")
-		return ExitUsage
-	}
-	if !oneOf(*format, "text", "json", "sarif", "junit") || !oneOf(*failOn, "error", "warning", "never") {
-		fmt.Fprintf(env.Stderr, "netwright check: --format must be text, json, sarif or junit and --fail-on error, warning or never\n")
-		return ExitUsage
-	}
-	specPath := ""
-	if len(pos) == 1 {
-		specPath = pos[0]
-	}
-	d, sources, code := designFrom(env, specPath, *designPath)
-	if d == nil {
-		return code
-	}
-	if errs := d.Validate(); len(errs) > 0 {
-		for _, err := range errs {
-			fmt.Fprintf(env.Stderr, "netwright check: invalid design: %v\n", err)
+	c.define = func(fs *flagSet) func(Env, []string) int {
+		designPath := designFlag(fs, "check a saved design (plan -o json output) instead of a spec")
+		output := fs.Output("text", "json", "sarif", "junit")
+		fs.Alias("format", "output", "use -o/--output")
+		failOn := fs.String(flagSpec{long: "fail-on", value: "SEVERITY", choices: []string{"error", "warning", "never"},
+			usage: "exit 1 when a finding is at least this severe: error, warning or never"}, "error")
+		return func(env Env, pos []string) int {
+			if *designPath == "" && len(pos) != 1 || *designPath != "" && len(pos) != 0 {
+				fmt.Fprintln(env.Stderr, "netwright check: give a spec FILE, or --design FILE alone")
+				return ExitUsage
+			}
+			specPath := ""
+			if len(pos) == 1 {
+				specPath = pos[0]
+			}
+			d, sources, code := designFrom(env, specPath, *designPath)
+			if d == nil {
+				return code
+			}
+			if errs := d.Validate(); len(errs) > 0 {
+				for _, err := range errs {
+					fmt.Fprintf(env.Stderr, "netwright check: invalid design: %v\n", err)
+				}
+				return ExitSpec
+			}
+			r := analysis.Analyze(d)
+			o := findings.Options{SpecFile: specPath, Sources: sources, Version: version()}
+			var err error
+			switch *output {
+			case "json":
+				err = findings.JSON(env.Stdout, r)
+			case "sarif":
+				err = findings.SARIF(env.Stdout, r, o)
+			case "junit":
+				err = findings.JUnit(env.Stdout, r)
+			default:
+				err = findings.Text(env.Stdout, r, o)
+			}
+			if err != nil {
+				return wrote(env, c.name, err)
+			}
+			switch {
+			case *failOn == "never":
+				return ExitOK
+			case r.Count(analysis.SevError) > 0, *failOn == "warning" && r.Count(analysis.SevWarning) > 0:
+				return ExitSpec
+			}
+			return ExitOK
 		}
-		return ExitSpec
 	}
-	r := analysis.Analyze(d)
-	o := findings.Options{SpecFile: specPath, Sources: sources, Version: version()}
-	var err error
-	switch *format {
-	case "json":
-		err = findings.JSON(env.Stdout, r)
-	case "sarif":
-		err = findings.SARIF(env.Stdout, r, o)
-	case "junit":
-		err = findings.JUnit(env.Stdout, r)
-	default:
-		err = findings.Text(env.Stdout, r, o)
-	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "netwright check: %v\n", err)
-		return ExitSpec
-	}
-	switch {
-	case *failOn == "never":
-		return ExitOK
-	case r.Count(analysis.SevError) > 0, *failOn == "warning" && r.Count(analysis.SevWarning) > 0:
-		return ExitSpec
-	}
-	return ExitOK
+	return c
 }
 
 func oneOf(s string, options ...string) bool {
@@ -108,74 +116,112 @@ func version() string {
 	return "devel"
 }
 
-func runReach(env Env, args []string) int {
-	fs := newFlags(env, "reach", "FILE SRC DST[:PORT]", "Say whether SRC can open connections to DST on PORT, with every hop of the path and the rule that admits or blocks it at each; SRC and DST are service names or internet, and PORT defaults to DST's")
-	designPath := fs.String("design", "", "use a saved design (plan -o json output) instead of a spec; then give only SRC and DST")
-	proto := fs.String("protocol", "", "tcp or udp (default: the destination's transport)")
-	pos, code, ok := parseFlags(env, fs, args, -1)
-	if !ok {
-		return code
+// reachAnswer is reach's answer, as -o json writes it.
+type reachAnswer struct {
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Protocol  string `json:"protocol"`
+	Port      int    `json:"port"`
+	Reachable bool   `json:"reachable"`
+	// Paths are the legs of the flow (a call through a load balancer has
+	// two), each with its hops.
+	Paths []analysis.Path `json:"paths"`
+}
+
+func reachCommand() *command {
+	c := &command{
+		name: "reach", args: "FILE SRC DST[:PORT]", argFiles: specFiles,
+		summary: "show the hop-by-hop path of one flow and what admits or blocks it",
+		about: "Say whether SRC can open connections to DST on PORT, with every hop of the path and the rule that admits or blocks it at each; " +
+			"SRC and DST are service names or internet, and PORT defaults to DST's. Exit 1 when the flow is blocked.",
 	}
-	want := 3
-	if *designPath != "" {
-		want = 2
-	}
-	if len(pos) != want {
-		fmt.Fprintf(env.Stderr, "netwright reach: want %d arguments (%s), got %d\n", want, map[int]string{3: "FILE SRC DST[:PORT]", 2: "SRC DST[:PORT]"}[want], len(pos))
-		return ExitUsage
-	}
-	specPath := ""
-	if want == 3 {
-		specPath, pos = pos[0], pos[1:]
-	}
-	src := pos[0]
-	dst, portText, hasPort := strings.Cut(pos[1], ":")
-	d, _, code := designFrom(env, specPath, *designPath)
-	if d == nil {
-		return code
-	}
-	port, transport := 0, "tcp"
-	if svc := d.Service(dst); svc != nil {
-		port = svc.Port
-		if svc.Protocol == "udp" {
-			transport = "udp"
+	c.define = func(fs *flagSet) func(Env, []string) int {
+		designPath := designFlag(fs, "use a saved design (plan -o json output) instead of a spec; then give only SRC and DST")
+		proto := fs.String(flagSpec{long: "protocol", value: "PROTO", choices: []string{"tcp", "udp"},
+			usage: "tcp or udp (default: the destination's transport)"}, "")
+		output := fs.Output("text", "json")
+		return func(env Env, pos []string) int {
+			want := 3
+			if *designPath != "" {
+				want = 2
+			}
+			if len(pos) != want {
+				fmt.Fprintf(env.Stderr, "netwright reach: want %d arguments (%s), got %d\n", want, map[int]string{3: "FILE SRC DST[:PORT]", 2: "SRC DST[:PORT]"}[want], len(pos))
+				return ExitUsage
+			}
+			specPath := ""
+			if want == 3 {
+				specPath, pos = pos[0], pos[1:]
+			}
+			src := pos[0]
+			dst, portText, hasPort := strings.Cut(pos[1], ":")
+			port := 0
+			if hasPort {
+				p, err := strconv.Atoi(portText)
+				if err != nil || p < 1 || p > 65535 {
+					fmt.Fprintf(env.Stderr, "netwright reach: %q is not a port\n", portText)
+					return ExitUsage
+				}
+				port = p
+			}
+			d, _, code := designFrom(env, specPath, *designPath)
+			if d == nil {
+				return code
+			}
+			transport := "tcp"
+			if svc := d.Service(dst); svc != nil {
+				if !hasPort {
+					port = svc.Port
+				}
+				if svc.Protocol == "udp" {
+					transport = "udp"
+				}
+			}
+			if !hasPort && (src == design.Internet || dst == design.Internet) {
+				port = 443
+			}
+			if *proto != "" {
+				transport = *proto
+			}
+			paths, err := analysis.NewEngine(d).Reach(src, dst, port, transport)
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "netwright reach: %v\n", err)
+				return ExitUsage
+			}
+			a := reachAnswer{From: src, To: dst, Protocol: transport, Port: port, Reachable: true, Paths: paths}
+			for _, p := range paths {
+				if !p.Ports.Contains(port) {
+					a.Reachable = false
+				}
+			}
+			if a.Paths == nil {
+				a.Paths = []analysis.Path{}
+			}
+			if *output == "json" {
+				err = writeJSON(env.Stdout, a)
+			} else {
+				_, err = fmt.Fprint(env.Stdout, reachText(a))
+			}
+			if err != nil {
+				return wrote(env, c.name, err)
+			}
+			if !a.Reachable {
+				return ExitSpec
+			}
+			return ExitOK
 		}
 	}
-	if src == design.Internet {
-		port = 443
-	}
-	if hasPort {
-		p, err := strconv.Atoi(portText)
-		if err != nil || p < 1 || p > 65535 {
-			fmt.Fprintf(env.Stderr, "netwright reach: %q is not a port\n", portText)
-			return ExitUsage
-		}
-		port = p
-	}
-	if dst == design.Internet && !hasPort {
-		port = 443
-	}
-	if *proto != "" {
-		if !oneOf(*proto, "tcp", "udp") {
-			fmt.Fprintln(env.Stderr, "netwright reach: --protocol must be tcp or udp")
-			return ExitUsage
-		}
-		transport = *proto
-	}
-	paths, err := analysis.NewEngine(d).Reach(src, dst, port, transport)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "netwright reach: %v\n", err)
-		return ExitUsage
-	}
+	return c
+}
+
+func reachText(a reachAnswer) string {
 	var b strings.Builder
 	verdict := "reachable"
-	for _, p := range paths {
-		if !p.Ports.Contains(port) {
-			verdict = "BLOCKED"
-		}
+	if !a.Reachable {
+		verdict = "BLOCKED"
 	}
-	fmt.Fprintf(&b, "%s -> %s %s %d: %s\n", src, dst, transport, port, verdict)
-	for _, p := range paths {
+	fmt.Fprintf(&b, "%s -> %s %s %d: %s\n", a.From, a.To, a.Protocol, a.Port, verdict)
+	for _, p := range a.Paths {
 		fmt.Fprintf(&b, "\n%s -> %s (%s: %s pass)\n", p.From, p.To, p.Proto, p.PortsText)
 		for _, h := range p.Hops {
 			mark := "ok     "
@@ -185,9 +231,5 @@ func runReach(env Env, args []string) int {
 			fmt.Fprintf(&b, "  %s %s: %s\n", mark, h.Where, h.Detail)
 		}
 	}
-	fmt.Fprint(env.Stdout, b.String())
-	if verdict == "BLOCKED" {
-		return ExitSpec
-	}
-	return ExitOK
+	return b.String()
 }

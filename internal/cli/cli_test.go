@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -59,7 +60,7 @@ func TestExitCodesAndStreams(t *testing.T) {
 		{"plan error found only by the architects", []string{"validate", "../../testdata/errors/cidr-too-small.yaml"}, ExitSpec, "", "is too small"},
 		{"missing file", []string{"plan", "nope.yaml"}, ExitUsage, "", "nope.yaml"},
 		{"too many arguments", []string{"plan", "a.yaml", "b.yaml"}, ExitUsage, "", "want 1 argument"},
-		{"bad output format", []string{"plan", "../../examples/shop.yaml", "-o", "xml"}, ExitUsage, "", "-o must be text, json or yaml"},
+		{"bad output format", []string{"plan", "../../examples/shop.yaml", "-o", "xml"}, ExitUsage, "", `invalid value "xml" for -o: must be text, json or yaml`},
 		{"unknown flag", []string{"plan", "--frobnicate", "../../examples/shop.yaml"}, ExitUsage, "", "flag provided but not defined"},
 		{"plan text", []string{"plan", "../../examples/shop.yaml"}, ExitOK, "VPC shop (app) 10.0.0.0/16", ""},
 		{"schema", []string{"schema"}, ExitOK, `"$schema"`, ""},
@@ -271,13 +272,13 @@ func TestExport(t *testing.T) {
 }
 
 // freeOffset finds a port offset at which three-tier's listener ports
-// (80, 443, 9000) are free on loopback.
-func freeOffset(t *testing.T) int {
+// (80, 443, 9000) and the others given are free on loopback.
+func freeOffset(t *testing.T, more ...int) int {
 	t.Helper()
 	for off := 30000; off < 56000; off += 1013 {
 		var lns []net.Listener
 		ok := true
-		for _, p := range []int{80, 443, 9000} {
+		for _, p := range append([]int{80, 443, 9000}, more...) {
 			ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p+off))
 			if err != nil {
 				ok = false
@@ -355,6 +356,13 @@ func TestStatus(t *testing.T) {
 			t.Errorf("status lacks %q:\n%s", want, r.stdout)
 		}
 	}
+	// -o json is the admin API's /status document.
+	r = run(t, false, nil, "status", "--admin", rt.AdminAddr, "-o", "json")
+	var st up.Status
+	decodeJSON(t, r, &st)
+	if r.code != ExitOK || len(st.Listeners) == 0 || st.Listeners[0].LoadBalancer == "" || len(st.Listeners[0].TargetGroups) == 0 {
+		t.Errorf("status -o json = %d, %+v", r.code, st)
+	}
 	// --watch prints again until interrupted, then exits 0.
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
@@ -366,6 +374,23 @@ func TestStatus(t *testing.T) {
 	}
 	if n := strings.Count(out.String(), "webapp-public (internet-facing) HTTPS 443"); n < 2 {
 		t.Errorf("status --watch 50ms over 400ms printed %d times; want several", n)
+	}
+	// With -o json, --watch writes one document per line.
+	out.Reset()
+	ctx, cancel = context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	if code := Run(env, []string{"status", "--admin", rt.AdminAddr, "--watch", "50ms", "-o", "json"}); code != ExitOK {
+		t.Errorf("status --watch -o json = %d", code)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) < 2 {
+		t.Errorf("status --watch -o json printed %d lines; want several", len(lines))
+	}
+	for _, l := range lines {
+		var st up.Status
+		if err := json.Unmarshal([]byte(l), &st); err != nil || len(st.Listeners) == 0 {
+			t.Errorf("status --watch -o json line %q: %v", l, err)
+		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -413,8 +438,9 @@ func TestUpReloadsOnChange(t *testing.T) {
 	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, ReadFile: os.ReadFile,
 		IsTerminal: func(io.Writer) bool { return false }, Interrupted: func() (context.Context, context.CancelFunc) { return ctx, func() {} }}
 	done := make(chan int)
+	off := freeOffset(t, 9100)
 	go func() {
-		done <- Run(env, []string{"up", "--port-offset", fmt.Sprint(freeOffset(t)), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0",
+		done <- Run(env, []string{"up", "--port-offset", fmt.Sprint(off), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0",
 			"--state-dir", dir, "--access-logs=false", spec})
 	}()
 	waitFor := func(b *lockedBuffer, what string) {
@@ -440,6 +466,18 @@ func TestUpReloadsOnChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(&out, "reloaded "+spec+": 4 tasks started")
+	// A listener the reload opens is printed with its address, as at
+	// start: the app tier's internal ALB moves from 9000 to 9100.
+	moved := bytes.Replace(src, []byte("replicas: 3"), []byte("replicas: 4"), 1)
+	moved = bytes.Replace(moved, []byte("port: 9000"), []byte("port: 9100"), 1)
+	if err := os.WriteFile(spec, moved, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(&out, "listeners: 1 opened")
+	reload := out.String()[strings.LastIndex(out.String(), "reloaded "):]
+	if !regexp.MustCompile(fmt.Sprintf(`\n  \S+-internal\S* +internal +9100 HTTP  -> http://127\.[0-9.]+:%d\n`, 9100+off)).MatchString(reload) {
+		t.Errorf("the reload does not print the listener it opened:\n%s", reload)
+	}
 	cancel()
 	if code := <-done; code != ExitOK {
 		t.Errorf("up = %d: %s", code, errb.String())

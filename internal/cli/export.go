@@ -10,102 +10,173 @@ import (
 	"strings"
 
 	"github.com/netwright/netwright/internal/analysis"
+	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/render/cloudformation"
 	"github.com/netwright/netwright/internal/render/diagram"
 	"github.com/netwright/netwright/internal/render/report"
 	"github.com/netwright/netwright/internal/render/terraform"
 )
 
-func runExport(env Env, args []string) int {
-	fs := newFlags(env, "export", "FILE", "Design the network and write it as CloudFormation templates (one per Region, JSON and YAML), a Terraform configuration, an SVG architecture diagram or an HTML and Markdown review report")
-	format := fs.String("format", "cloudformation", "what to write: cloudformation (a template per Region, JSON and YAML), terraform (a configuration), svg (the architecture diagram) or report (HTML and Markdown design review with the diagram)")
-	dir := fs.String("o", ".", "directory to write into; created if missing. Files of the same name are replaced, others are left alone")
-	pos, code, ok := parseFlags(env, fs, args, 1)
-	if !ok {
-		return code
+// exported is what one export format makes of a design: the files, the
+// lines that say what was written, and notes on what it leaves out.
+type exported struct {
+	files map[string][]byte
+	// describe says what was written into dir, a line each.
+	describe func(dir string) []string
+	notes    []string
+}
+
+// exporter makes one export format. Its error means the design cannot be
+// written in that format (a limit passed): a problem of the design, exit 1.
+type exporter struct {
+	name   string
+	render func(d *design.Design) (exported, error)
+}
+
+// exporters are the export formats, the default first. Tests replace one
+// to make it fail.
+var exporters = []exporter{
+	{"cloudformation", exportCloudFormation},
+	{"terraform", exportTerraform},
+	{"svg", exportSVG},
+	{"report", exportReport},
+}
+
+func exportFormats() []string {
+	var names []string
+	for _, e := range exporters {
+		names = append(names, e.name)
 	}
-	if !oneOf(*format, "cloudformation", "terraform", "svg", "report") {
-		fmt.Fprintf(env.Stderr, "netwright export: --format must be cloudformation, terraform, svg or report, not %q\n", *format)
-		return ExitUsage
+	return names
+}
+
+func exportCommand() *command {
+	c := &command{
+		name: "export", args: "FILE", argFiles: specFiles,
+		summary: "write the design as CloudFormation, Terraform, an SVG diagram or a review report",
+		about: "Design the network and write it into a directory as CloudFormation templates (one per Region, JSON and YAML), a Terraform configuration, " +
+			"an SVG architecture diagram or an HTML and Markdown review report. Here -o/--output names the directory the files go to (the other commands " +
+			"print to stdout, and their -o is its format); --format chooses what is written. Exit 1 when the design cannot be written in the format " +
+			"(a CloudFormation limit), 2 when the files cannot be written.",
 	}
-	d, code := build(env, pos[0])
-	if d == nil {
-		return code
-	}
-	if *format == "svg" || *format == "report" {
-		var svg, md, page bytes.Buffer
-		err := diagram.SVG(&svg, d)
-		files := map[string][]byte{d.App + ".svg": svg.Bytes()}
-		if *format == "report" && err == nil {
-			r := analysis.Analyze(d)
-			if err = report.Markdown(&md, d, r, d.App+".svg"); err == nil {
-				err = report.HTML(&page, d, r)
+	c.define = func(fs *flagSet) func(Env, []string) int {
+		format := fs.String(flagSpec{long: "format", value: "FORMAT", choices: exportFormats(), brief: "what to write",
+			usage: "what to write: cloudformation (a template per Region, JSON and YAML), terraform (a configuration), svg (the architecture diagram) or report (HTML and Markdown design review with the diagram)"},
+			exporters[0].name)
+		dir := fs.String(flagSpec{long: "output", short: "o", value: "DIR", files: "dir", def: "the current directory",
+			usage: "directory to write into; created if missing. Files of the same name are replaced, others are left alone"}, ".")
+		return func(env Env, pos []string) int {
+			if !c.wantArgs(env, pos, 1) {
+				return ExitUsage
 			}
-			files[d.App+"-report.md"], files[d.App+"-report.html"] = md.Bytes(), page.Bytes()
+			d, _, code := build(env, pos[0])
+			if d == nil {
+				return code
+			}
+			var x exporter
+			for _, e := range exporters {
+				if e.name == *format {
+					x = e
+				}
+			}
+			out, err := x.render(d)
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "netwright export: the design cannot be written as %s: %v\n", x.name, err)
+				return ExitSpec
+			}
+			if err := writeDir(*dir, out.files); err != nil {
+				fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
+				return ExitUsage
+			}
+			for _, line := range out.describe(*dir) {
+				fmt.Fprintln(env.Stdout, line)
+			}
+			for _, n := range out.notes {
+				fmt.Fprintf(env.Stderr, "note: %s\n", n)
+			}
+			return ExitOK
 		}
-		if err == nil {
-			err = writeDir(*dir, files)
-		}
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
-			return ExitUsage
-		}
-		for _, n := range sortedNames(files) {
-			fmt.Fprintf(env.Stdout, "%s: %s\n", *format, filepath.Join(*dir, n))
-		}
-		return ExitOK
 	}
-	if *format == "terraform" {
-		files, notes, err := terraform.Render(d)
-		if err == nil {
-			err = writeDir(*dir, files)
-		}
-		if err != nil {
-			fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
-			return ExitUsage
-		}
-		fmt.Fprintf(env.Stdout, "terraform: %d files in %s (%s)\n", len(files), *dir, strings.Join(sortedNames(files), ", "))
-		for _, n := range notes {
-			fmt.Fprintf(env.Stderr, "note: %s\n", n)
-		}
-		return ExitOK
-	}
+	return c
+}
+
+func exportCloudFormation(d *design.Design) (exported, error) {
 	files, notes, err := cloudformation.Build(d)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
-		return ExitSpec
+		return exported{}, err
 	}
-	if err := os.MkdirAll(*dir, 0o755); err != nil {
-		fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
-		return ExitUsage
-	}
+	out := exported{files: map[string][]byte{}, notes: notes}
 	for _, f := range files {
 		j, err := f.Template.JSON()
-		if err == nil {
-			var y []byte
-			if y, err = f.Template.YAML(); err == nil {
-				err = writeFiles(*dir, map[string][]byte{f.Name + ".template.json": j, f.Name + ".template.yaml": y})
-			}
-		}
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
-			return ExitUsage
+			return exported{}, err
 		}
-		fmt.Fprintf(env.Stdout, "%s: %d resources for %s (%s, %s)\n", f.Name, len(f.Template.Resources), f.Region,
-			filepath.Join(*dir, f.Name+".template.json"), filepath.Join(*dir, f.Name+".template.yaml"))
-	}
-	if guide := cloudformation.Readme(d, files); guide != nil {
-		name := cloudformation.ReadmeName(d)
-		if err := writeFiles(*dir, map[string][]byte{name: guide}); err != nil {
-			fmt.Fprintf(env.Stderr, "netwright export: %v\n", err)
-			return ExitUsage
+		y, err := f.Template.YAML()
+		if err != nil {
+			return exported{}, err
 		}
-		fmt.Fprintf(env.Stdout, "deploy order: %s\n", filepath.Join(*dir, name))
+		out.files[f.Name+".template.json"], out.files[f.Name+".template.yaml"] = j, y
 	}
-	for _, n := range notes {
-		fmt.Fprintf(env.Stderr, "note: %s\n", n)
+	guide, guideName := cloudformation.Readme(d, files), cloudformation.ReadmeName(d)
+	if guide != nil {
+		out.files[guideName] = guide
 	}
-	return ExitOK
+	out.describe = func(dir string) []string {
+		var lines []string
+		for _, f := range files {
+			lines = append(lines, fmt.Sprintf("%s: %d resources for %s (%s, %s)", f.Name, len(f.Template.Resources), f.Region,
+				filepath.Join(dir, f.Name+".template.json"), filepath.Join(dir, f.Name+".template.yaml")))
+		}
+		if guide != nil {
+			lines = append(lines, "deploy order: "+filepath.Join(dir, guideName))
+		}
+		return lines
+	}
+	return out, nil
+}
+
+func exportTerraform(d *design.Design) (exported, error) {
+	files, notes, err := terraform.Render(d)
+	if err != nil {
+		return exported{}, err
+	}
+	return exported{files: files, notes: notes, describe: func(dir string) []string {
+		return []string{fmt.Sprintf("terraform: %d files in %s (%s)", len(files), dir, strings.Join(sortedNames(files), ", "))}
+	}}, nil
+}
+
+func exportSVG(d *design.Design) (exported, error) {
+	var svg bytes.Buffer
+	if err := diagram.SVG(&svg, d); err != nil {
+		return exported{}, err
+	}
+	return listed("svg", map[string][]byte{d.App + ".svg": svg.Bytes()}), nil
+}
+
+func exportReport(d *design.Design) (exported, error) {
+	var svg, md, page bytes.Buffer
+	if err := diagram.SVG(&svg, d); err != nil {
+		return exported{}, err
+	}
+	r := analysis.Analyze(d)
+	if err := report.Markdown(&md, d, r, d.App+".svg"); err != nil {
+		return exported{}, err
+	}
+	if err := report.HTML(&page, d, r); err != nil {
+		return exported{}, err
+	}
+	return listed("report", map[string][]byte{d.App + ".svg": svg.Bytes(), d.App + "-report.md": md.Bytes(), d.App + "-report.html": page.Bytes()}), nil
+}
+
+// listed describes files a line each: "svg: DIR/app.svg".
+func listed(format string, files map[string][]byte) exported {
+	return exported{files: files, describe: func(dir string) []string {
+		var lines []string
+		for _, n := range sortedNames(files) {
+			lines = append(lines, fmt.Sprintf("%s: %s", format, filepath.Join(dir, n)))
+		}
+		return lines
+	}}
 }
 
 // writeDir creates dir if it is missing and writes the files into it.

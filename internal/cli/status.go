@@ -12,41 +12,67 @@ import (
 	"github.com/netwright/netwright/internal/runtime/up"
 )
 
-func runStatus(env Env, args []string) int {
-	fs := newFlags(env, "status", "", "Print what a running `netwright up` serves: its load balancer listeners, their rules, and each target group's targets with their health and requests in flight")
-	admin := fs.String("admin", "127.0.0.1:9901", "address of the admin API of the running `netwright up`")
-	watch := fs.Duration("watch", 0, "print again at this interval until interrupted (e.g. 2s); 0 prints once")
-	if _, code, ok := parseFlags(env, fs, args, 0); !ok {
-		return code
+func statusCommand() *command {
+	c := &command{
+		name: "status", summary: "show a running `up`: listeners, rules, targets and their health",
+		about: "Print what a running `netwright up` serves: its load balancer listeners, their rules, and each target group's targets with their health and requests in flight. " +
+			"With --watch it prints again until interrupted; -o json then writes one JSON document per line.",
 	}
-	if *watch < 0 {
-		fmt.Fprintf(env.Stderr, "netwright status: --watch must not be negative\n")
-		return ExitUsage
-	}
-	ctx, stop := interrupted(env)
-	defer stop()
-	client := &http.Client{Timeout: 5 * time.Second}
-	for {
-		var st up.Status
-		err := getJSON(ctx, client, "http://"+*admin+"/status", &st)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ExitOK
+	c.define = func(fs *flagSet) func(Env, []string) int {
+		admin := fs.String(flagSpec{long: "admin", value: "ADDR", usage: "address of the admin API of the running `netwright up`"}, "127.0.0.1:9901")
+		watch := fs.Duration(flagSpec{long: "watch", value: "INTERVAL", usage: "print again at this interval until interrupted (e.g. 2s); 0 prints once"}, 0)
+		output := fs.Output("text", "json")
+		return func(env Env, pos []string) int {
+			if !c.wantArgs(env, pos, 0) {
+				return ExitUsage
 			}
-			fmt.Fprintf(env.Stderr, "netwright status: %v (is `netwright up` running with --admin %s?)\n", err, *admin)
-			return ExitUsage
-		}
-		printStatus(env.Stdout, st)
-		if *watch == 0 {
-			return ExitOK
-		}
-		select {
-		case <-ctx.Done():
-			return ExitOK
-		case <-time.After(*watch):
-			fmt.Fprintln(env.Stdout)
+			if *watch < 0 {
+				fmt.Fprintf(env.Stderr, "netwright status: --watch must not be negative\n")
+				return ExitUsage
+			}
+			ctx, stop := interrupted(env)
+			defer stop()
+			client := &http.Client{Timeout: 5 * time.Second}
+			for {
+				var st up.Status
+				err := getJSON(ctx, client, "http://"+*admin+"/status", &st)
+				if err != nil {
+					if ctx.Err() != nil {
+						return ExitOK
+					}
+					fmt.Fprintf(env.Stderr, "netwright status: %v (is `netwright up` running with --admin %s?)\n", err, *admin)
+					return ExitUsage
+				}
+				switch {
+				case *output == "json" && *watch > 0:
+					// One document per line (JSON Lines), so a reader can
+					// take each as it comes.
+					enc := json.NewEncoder(env.Stdout)
+					enc.SetEscapeHTML(false)
+					err = enc.Encode(st)
+				case *output == "json":
+					err = writeJSON(env.Stdout, st)
+				default:
+					err = printStatus(env.Stdout, st)
+				}
+				if err != nil {
+					return wrote(env, c.name, err)
+				}
+				if *watch == 0 {
+					return ExitOK
+				}
+				select {
+				case <-ctx.Done():
+					return ExitOK
+				case <-time.After(*watch):
+					if *output != "json" {
+						fmt.Fprintln(env.Stdout)
+					}
+				}
+			}
 		}
 	}
+	return c
 }
 
 func getJSON(ctx context.Context, c *http.Client, url string, v any) error {
@@ -65,7 +91,7 @@ func getJSON(ctx context.Context, c *http.Client, url string, v any) error {
 	return json.NewDecoder(io.LimitReader(resp.Body, 16<<20)).Decode(v)
 }
 
-func printStatus(w io.Writer, st up.Status) {
+func printStatus(w io.Writer, st up.Status) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, l := range st.Listeners {
 		fmt.Fprintf(tw, "%s (%s) %s %d at %s\n", l.LoadBalancer, l.Scheme, l.Protocol, l.Port, l.Addr)
@@ -79,5 +105,5 @@ func printStatus(w io.Writer, st up.Status) {
 			}
 		}
 	}
-	tw.Flush()
+	return tw.Flush()
 }

@@ -17,20 +17,34 @@ import (
 	"github.com/netwright/netwright/internal/runtime/up"
 )
 
-func runUp(env Env, args []string) int {
-	fs := newFlags(env, "up", "FILE", "Run the design on this machine until interrupted: every service's tasks (the built-in workload), every ALB listener with its rules, target groups and health checks, HTTPS from a local CA, the Cloud Map DNS server and the DiscoverInstances API")
-	offset := fs.Int("port-offset", 8000, "added to each designed listener port (443 serves on 8443)")
-	dnsAddr := fs.String("dns", "127.0.0.1:8600", "address of the Cloud Map DNS server (UDP and TCP)")
-	admin := fs.String("admin", "127.0.0.1:9901", "address of the admin API (Cloud Map DiscoverInstances)")
-	state := fs.String("state-dir", ".netwright", "directory the local CA's certificate (ca.pem) and the access logs are written to")
-	watch := fs.Bool("watch", true, "reload the design when FILE changes (checked every half second)")
-	accessLogs := fs.Bool("access-logs", true, "write each load balancer's access log, in ALB's format, to STATE-DIR/access-logs/NAME.log")
-	pos, code, ok := parseFlags(env, fs, args, 1)
-	if !ok {
-		return code
+func upCommand() *command {
+	c := &command{
+		name: "up", args: "FILE", argFiles: specFiles,
+		summary: "run the design on this machine: tasks, load balancers, Cloud Map DNS",
+		about: "Run the design on this machine until interrupted: every service's tasks (its run command or the built-in workload), " +
+			"every ALB and NLB listener with its rules, target groups and health checks, HTTPS from a local CA, GWLB inspection, " +
+			"the Cloud Map DNS server and the DiscoverInstances API. It reloads the design when FILE changes.",
 	}
-	if *offset < 0 || *offset > 65000 {
-		fmt.Fprintf(env.Stderr, "netwright up: --port-offset must be 0 to 65000, not %d\n", *offset)
+	c.define = func(fs *flagSet) func(Env, []string) int {
+		offset := fs.Int(flagSpec{long: "port-offset", value: "N", usage: "added to each designed listener port, so that 443 serves on 8443 by default"}, 8000)
+		dnsAddr := fs.String(flagSpec{long: "dns", value: "ADDR", usage: "address of the Cloud Map DNS server (UDP and TCP)"}, "127.0.0.1:8600")
+		admin := fs.String(flagSpec{long: "admin", value: "ADDR", usage: "address of the admin API: DiscoverInstances, /status, /metrics, faults"}, "127.0.0.1:9901")
+		state := fs.String(flagSpec{long: "state-dir", value: "DIR", files: "dir", usage: "directory the local CA's certificate (ca.pem) and the access logs are written to"}, ".netwright")
+		watch := fs.Bool(flagSpec{long: "watch", usage: "reload the design when FILE changes (checked every half second); --watch=false turns it off"}, true)
+		accessLogs := fs.Bool(flagSpec{long: "access-logs", usage: "write each load balancer's access log, in ALB's format, to STATE-DIR/access-logs/NAME.log; --access-logs=false turns them off"}, true)
+		return func(env Env, pos []string) int {
+			if !c.wantArgs(env, pos, 1) {
+				return ExitUsage
+			}
+			return runUp(env, pos[0], *offset, *dnsAddr, *admin, *state, *watch, *accessLogs)
+		}
+	}
+	return c
+}
+
+func runUp(env Env, path string, offset int, dnsAddr, admin, state string, watch, accessLogs bool) int {
+	if offset < 0 || offset > 65000 {
+		fmt.Fprintf(env.Stderr, "netwright up: --port-offset must be 0 to 65000, not %d\n", offset)
 		return ExitUsage
 	}
 	// The watcher and `run` commands print while the main goroutine waits.
@@ -43,12 +57,7 @@ func runUp(env Env, args []string) int {
 			return isTerm(w)
 		}
 	}
-	src, err := env.ReadFile(pos[0])
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "netwright up: %v\n", err)
-		return ExitUsage
-	}
-	d, code := build(env, pos[0])
+	d, src, code := build(env, path)
 	if d == nil {
 		return code
 	}
@@ -59,30 +68,26 @@ func runUp(env Env, args []string) int {
 	}
 	ctx, stop := interrupted(env)
 	defer stop()
-	opt := up.Options{PortOffset: *offset, DNSAddr: *dnsAddr, AdminAddr: *admin, Output: env.Stdout}
-	if *accessLogs {
-		opt.AccessLogDir = filepath.Join(*state, "access-logs")
+	opt := up.Options{PortOffset: offset, DNSAddr: dnsAddr, AdminAddr: admin, Output: env.Stdout}
+	if accessLogs {
+		opt.AccessLogDir = filepath.Join(state, "access-logs")
 	}
 	rt, err := up.Start(ctx, d, opt)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "netwright up: %v\n", err)
 		return ExitUsage
 	}
-	caFile := filepath.Join(*state, "ca.pem")
-	werr := os.MkdirAll(*state, 0o755)
+	caFile := filepath.Join(state, "ca.pem")
+	werr := os.MkdirAll(state, 0o755)
 	if werr == nil {
-		werr = writeFiles(*state, map[string][]byte{"ca.pem": rt.CAPEM})
+		werr = writeFiles(state, map[string][]byte{"ca.pem": rt.CAPEM})
 	}
 	if werr != nil {
 		fmt.Fprintf(env.Stderr, "netwright up: the CA certificate: %v\n", werr)
 	}
 	fmt.Fprintf(env.Stdout, "%s is up: %d tasks\n", d.App, len(rt.Tasks))
 	for _, e := range rt.Entries {
-		scheme := strings.ToLower(e.Protocol) // https, http, tcp, tls, udp
-		if e.Protocol == "TCP_UDP" {
-			scheme = "tcp+udp"
-		}
-		fmt.Fprintf(env.Stdout, "  %-40s %-15s %5d %-5s -> %s://%s\n", e.LoadBalancer, e.Scheme, e.Port, e.Protocol, scheme, e.Addr)
+		printEntry(env.Stdout, e)
 	}
 	fmt.Fprintf(env.Stdout, "  Cloud Map DNS        %s (udp, tcp)\n  DiscoverInstances    http://%s/\n  CA certificate       %s (curl --cacert %s https://localhost:PORT/)\n", rt.DNSAddr, rt.AdminAddr, caFile, caFile)
 	if opt.AccessLogDir != "" {
@@ -91,9 +96,9 @@ func runUp(env Env, args []string) int {
 	for _, n := range rt.Notes {
 		fmt.Fprintf(env.Stderr, "note: %s\n", n)
 	}
-	if *watch {
-		fmt.Fprintf(env.Stdout, "Watching %s: a saved change reloads the design.\n", pos[0])
-		go watchSpec(ctx, env, pos[0], src, rt)
+	if watch {
+		fmt.Fprintf(env.Stdout, "Watching %s: a saved change reloads the design.\n", path)
+		go watchSpec(ctx, env, path, src, rt)
 	}
 	fmt.Fprintln(env.Stdout, "Ctrl-C stops it.")
 	<-ctx.Done()
@@ -105,6 +110,15 @@ func runUp(env Env, args []string) int {
 	}
 	fmt.Fprintln(env.Stdout, "stopped")
 	return ExitOK
+}
+
+// printEntry prints one served listener and the URL that reaches it.
+func printEntry(w io.Writer, e up.Entry) {
+	scheme := strings.ToLower(e.Protocol) // https, http, tcp, tls, udp
+	if e.Protocol == "TCP_UDP" {
+		scheme = "tcp+udp"
+	}
+	fmt.Fprintf(w, "  %-40s %-15s %5d %-5s -> %s://%s\n", e.LoadBalancer, e.Scheme, e.Port, e.Protocol, scheme, e.Addr)
 }
 
 func interrupted(env Env) (context.Context, context.CancelFunc) {
@@ -134,7 +148,7 @@ func watchSpec(ctx context.Context, env Env, path string, last []byte, rt *up.Ru
 			continue // a file being replaced may be missing for a moment
 		}
 		last = src
-		d, _ := build(env, path)
+		d, _, _ := build(env, path)
 		if d == nil {
 			fmt.Fprintf(env.Stderr, "netwright up: %s has errors; the running design is unchanged\n", path)
 			continue
@@ -147,10 +161,8 @@ func watchSpec(ctx context.Context, env Env, path string, last []byte, rt *up.Ru
 		fmt.Fprintf(env.Stdout, "reloaded %s: %d tasks started, %d kept, %d stopped after draining; listeners: %d opened, %d replaced, %d closed\n",
 			path, len(ch.Started), len(ch.Kept), len(ch.Stopped), len(ch.Opened), len(ch.Replaced), len(ch.Closed))
 		for _, e := range rt.Entries {
-			if slices.ContainsFunc(ch.Opened, func(k string) bool {
-				return strings.HasSuffix(k, fmt.Sprintf("/%s:%d/%s", e.LoadBalancer, e.Port, e.Protocol))
-			}) {
-				fmt.Fprintf(env.Stdout, "  %-40s %-15s %5d %-5s -> %s://%s\n", e.LoadBalancer, e.Scheme, e.Port, e.Protocol, strings.ToLower(e.Protocol), e.Addr)
+			if slices.Contains(ch.Opened, e.Key) {
+				printEntry(env.Stdout, e)
 			}
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/netwright/netwright/internal/diag"
-	"github.com/netwright/netwright/internal/spec"
 )
 
 // expectation is one "# ERROR: text" or "# WARNING: text" written in a
@@ -67,9 +66,10 @@ func readExpectations(t *testing.T, src []byte) []expectation {
 	return out
 }
 
-// TestErrorFixtures runs every fixture in testdata/errors through the spec
-// parser and, when it parses, the architects, and checks that each
-// diagnostic is expected on its line and each expectation is met.
+// TestErrorFixtures runs every fixture in testdata/errors through File,
+// as the CLI does (the spec parser, then the architects, or only their
+// checks that need no layout when the spec has errors), and checks that
+// each diagnostic is expected on its line and each expectation is met.
 func TestErrorFixtures(t *testing.T) {
 	files, err := filepath.Glob("../../testdata/errors/*.yaml")
 	if err != nil || len(files) == 0 {
@@ -82,11 +82,7 @@ func TestErrorFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			name := filepath.Base(f)
-			s, ds := spec.Parse(name, src)
-			if s != nil {
-				_, more := Build(s)
-				ds = append(ds, more...)
-			}
+			_, ds := File(name, src)
 			want := readExpectations(t, src)
 			if len(want) == 0 {
 				t.Fatal("fixture has no expectations")

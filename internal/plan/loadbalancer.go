@@ -109,6 +109,9 @@ func (p *planner) orderIngress() ([]orderedRule, *orderedRule) {
 	var rules []orderedRule
 	var def *orderedRule
 	for i, r := range p.spec.Ingress {
+		if r.Incomplete {
+			continue // judged by what it lost, it would look wider than it is
+		}
 		or := orderedRule{index: i, cond: conditionsOf(r), to: r.To, at: r.At}
 		if or.cond.Count() > 0 {
 			rules = append(rules, or)

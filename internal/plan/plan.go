@@ -55,6 +55,9 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.decideNAT()
 	p.layoutVPCs()
 	if p.diags.HasErrors() {
+		// The rest needs the layout, but some checks do not: report
+		// their problems beside the layout's.
+		p.specOnlyChecks()
 		p.diags.Sort()
 		return nil, p.diags
 	}

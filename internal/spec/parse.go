@@ -26,6 +26,20 @@ const MaxSize = 16 << 20
 // Parse decodes, validates and fills in defaults for the spec in src. The
 // Spec is nil when the diagnostics hold errors.
 func Parse(filename string, src []byte) (*Spec, diag.Diagnostics) {
+	s, ds := Decode(filename, src)
+	if ds.HasErrors() {
+		return nil, ds
+	}
+	return s, ds
+}
+
+// Decode is Parse that keeps the spec when it has errors, so checks that
+// read only the spec can still report their problems in the same run. A
+// key that failed to decode keeps its default, and an ingress rule with
+// such a key is marked Incomplete; references may not resolve. Only a
+// spec without errors may be designed. The Spec is nil when there is no
+// document to read: an empty or oversized file, or invalid YAML.
+func Decode(filename string, src []byte) (*Spec, diag.Diagnostics) {
 	d := &decoder{file: filename, set: map[string]*diag.Range{}}
 	if len(src) > MaxSize {
 		d.errorRange(&diag.Range{Filename: filename}, "the spec is too large",
@@ -43,9 +57,6 @@ func Parse(filename string, src []byte) (*Spec, diag.Diagnostics) {
 	d.applyDefaults(s)
 	d.validate(s)
 	d.diags.Sort()
-	if d.diags.HasErrors() {
-		return nil, d.diags
-	}
 	return s, d.diags
 }
 

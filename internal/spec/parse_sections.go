@@ -32,6 +32,7 @@ func (d *decoder) ingress(n *yaml.Node, s *Spec) {
 	d.list(n, "ingress", func(i int, item *yaml.Node) {
 		p := fmt.Sprintf("ingress[%d]", i)
 		r := IngressRule{At: d.rng(item)}
+		before := len(d.diags)
 		var toNode *yaml.Node
 		d.mapping(item, p, map[string]field{
 			"host": func(_, v *yaml.Node) {
@@ -87,6 +88,7 @@ func (d *decoder) ingress(n *yaml.Node, s *Spec) {
 		if toNode == nil && resolve(item).Kind == yaml.MappingNode {
 			d.errorAt(item, p+" has no target", "Add \"to: <service>\" or \"to: {weighted: {a: 90, b: 10}}\".")
 		}
+		r.Incomplete = d.diags[before:].HasErrors()
 		d.checkRuleLimits(item, p, &r)
 		s.Ingress = append(s.Ingress, r)
 	})

@@ -278,6 +278,10 @@ type IngressRule struct {
 	// To is one service with weight 1, or the weighted targets sorted by
 	// service name.
 	To []Weighted
+	// Incomplete is true when part of the rule failed to decode, so it
+	// holds fewer conditions or targets than the file gives. Only a spec
+	// from Decode with errors has incomplete rules.
+	Incomplete bool
 }
 
 // TLS is the public entry's certificate and policy.

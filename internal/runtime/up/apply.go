@@ -268,8 +268,8 @@ func (rt *Runtime) ephemeral(addr string) string {
 type Changes struct {
 	// Started, Kept and Stopped are task IDs.
 	Started, Kept, Stopped []string
-	// Opened, Replaced and Closed are listeners,
-	// "<type>/<load balancer>:<port>/<protocol>".
+	// Opened, Replaced and Closed are listeners by Entry.Key,
+	// "<type>/<load balancer>:<port>/<sockets>".
 	Opened, Replaced, Closed []string
 }
 
@@ -595,7 +595,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 			s.srv.(*alb.Server).SetTLS(rt.albTLS(s.l)) // HTTP and HTTPS share a key
 		}
 		albsNow[key] = s
-		entries = append(entries, Entry{LoadBalancer: s.lb.Name, Scheme: s.lb.Scheme, Protocol: s.l.Protocol, Port: s.l.Port, Addr: s.addr})
+		entries = append(entries, Entry{LoadBalancer: s.lb.Name, Scheme: s.lb.Scheme, Protocol: s.l.Protocol, Port: s.l.Port, Addr: s.addr, Key: key})
 	}
 	nlbsNow := map[string]*servedNLB{}
 	for _, p := range nlbs {
@@ -633,7 +633,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 		s.cancel = cancel
 		go p.x.RunHealthChecks(hctx)
 		nlbsNow[key] = s
-		entries = append(entries, Entry{LoadBalancer: s.lb.Name, Scheme: s.lb.Scheme, Protocol: s.l.Protocol, Port: s.l.Port, Addr: s.addr})
+		entries = append(entries, Entry{LoadBalancer: s.lb.Name, Scheme: s.lb.Scheme, Protocol: s.l.Protocol, Port: s.l.Port, Addr: s.addr, Key: key})
 	}
 	// Listeners the design no longer has stop accepting and drain.
 	for key, s := range rt.albs {

@@ -58,6 +58,9 @@ type Entry struct {
 	LoadBalancer, Scheme, Protocol string
 	Port                           int    // designed
 	Addr                           string // local host:port
+	// Key names the listener as Changes does:
+	// "<type>/<load balancer>:<port>/<sockets>".
+	Key string
 }
 
 // Task is one running task.
