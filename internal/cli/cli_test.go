@@ -159,8 +159,8 @@ func TestRoute(t *testing.T) {
 	}{
 		{"host rule, any case", []string{"--host", "TRACK.shop.example.com", "--path", "/live"}, ExitOK,
 			[]string{"matched: priority 10, ingress[1]", "tg-shop-tracking-8081 (tracking on HTTP 8081)"}},
-		{"path rule, query split off", []string{"--host", "shop.example.com", "--path", "/api/mobile/v2?debug=1"}, ExitOK,
-			[]string{"matched: priority 20, ingress[0]", "path-pattern /api/mobile/*", "mobile-api"}},
+		{"path rule, query split off", []string{"--host", "shop.example.com", "--path", "/shop.mobile.v1.MobileAPI/Get?debug=1"}, ExitOK,
+			[]string{"matched: priority 20, ingress[0]", "path-pattern /shop.mobile.v1.MobileAPI/*", "mobile-api"}},
 		{"paths are case-sensitive", []string{"--host", "shop.example.com", "--path", "/API/mobile/v2"}, ExitOK,
 			[]string{"matched: the default action", "storefront"}},
 		{"bad header", []string{"--header", "nocolon"}, ExitUsage, nil},

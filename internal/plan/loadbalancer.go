@@ -101,6 +101,41 @@ func targetsText(ws []spec.Weighted) string {
 	return strings.Join(parts, ", ")
 }
 
+// checkGRPCPath finds a path condition that can never match the gRPC
+// calls a rule sends to a gRPC service: every gRPC request's path is
+// /<package.Service>/<Method>, two segments (gRPC over HTTP/2 protocol,
+// "Path"), and an ALB path pattern's * matches any characters but its
+// literal slashes stay, so a pattern with three or more literal slashes
+// (/api/mobile/*) matches no gRPC call. A first segment without a dot
+// matches only services declared outside any package, which is rare: a
+// warning.
+func (p *planner) checkGRPCPath(r orderedRule) {
+	path := r.cond.Path
+	if path == "" {
+		return
+	}
+	var grpc []string
+	for _, w := range r.to {
+		if svc := p.spec.Service(w.Service); svc != nil && svc.Protocol == spec.ProtoGRPC {
+			grpc = append(grpc, svc.Name)
+		}
+	}
+	if len(grpc) == 0 {
+		return
+	}
+	fix := ("Match the gRPC service's full name instead, such as path: /<package>.<Service>/* (for example /shop.mobile.v1.MobileAPI/*), or route by host: with a host name of its own.")
+	if strings.Count(path, "/") > 2 {
+		p.errorAt(r.at, fmt.Sprintf("%s: path %s can never match a gRPC call to %s", r.source(), path, strings.Join(grpc, ", ")),
+			"gRPC calls have the path /<package.Service>/<Method>, two segments, and "+path+" needs more. "+fix)
+		return
+	}
+	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	if !strings.ContainsAny(first, ".*?") {
+		p.warnAt(r.at, fmt.Sprintf("%s: path %s matches gRPC calls to %s only if its service is declared outside any package", r.source(), path, strings.Join(grpc, ", ")),
+			"gRPC calls have the path /<package.Service>/<Method>; \""+first+"\" has no package. "+fix)
+	}
+}
+
 // orderIngress gives the ingress rules their listener order and finds the
 // rules that can never match or that contradict each other. It returns the
 // conditional rules in priority order and the condition-less default, if
@@ -113,6 +148,7 @@ func (p *planner) orderIngress() ([]orderedRule, *orderedRule) {
 			continue // judged by what it lost, it would look wider than it is
 		}
 		or := orderedRule{index: i, cond: conditionsOf(r), to: r.To, at: r.At}
+		p.checkGRPCPath(or)
 		if or.cond.Count() > 0 {
 			rules = append(rules, or)
 			continue

@@ -69,7 +69,7 @@ func grpcConn(t *testing.T, rt *Runtime, addr string) *grpc.ClientConn {
 }
 
 // TestGRPCClientThroughTheEntry: a gRPC client calls through the HTTPS
-// listener; the path rule sends /api/mobile/* to mobile-api's GRPC
+// listener; the path rule sends /shop.mobile.v1.MobileAPI/* to mobile-api's GRPC
 // target group, end to end over HTTP/2 with the status in the trailers.
 // A gRPC call that falls to the default rule (storefront, HTTP1) gets
 // ALB's 464.
@@ -79,7 +79,7 @@ func TestGRPCClientThroughTheEntry(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var out wrapperspb.StringValue
-	if err := conn.Invoke(ctx, "/api/mobile/Call", &emptypb.Empty{}, &out); err != nil {
+	if err := conn.Invoke(ctx, "/shop.mobile.v1.MobileAPI/Call", &emptypb.Empty{}, &out); err != nil {
 		t.Fatal(err)
 	}
 	var tree Call
@@ -87,7 +87,7 @@ func TestGRPCClientThroughTheEntry(t *testing.T) {
 		t.Fatal(err)
 	}
 	if tree.Service != "mobile-api" {
-		t.Errorf("/api/mobile/Call reached %s; want mobile-api", tree.Service)
+		t.Errorf("/shop.mobile.v1.MobileAPI/Call reached %s; want mobile-api", tree.Service)
 	}
 	checkTree(t, d, tree, map[string]bool{})
 

@@ -153,7 +153,7 @@ resource "aws_lb_listener_rule" "alb_shop_public_rule_0" {
   }
   condition {
     path_pattern {
-      values = ["/api/mobile/*"]
+      values = ["/shop.mobile.v1.MobileAPI/*"]
     }
   }
 }
