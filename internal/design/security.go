@@ -13,6 +13,7 @@ const (
 	SGLoadBalancer = "load_balancer" // one load balancer
 	SGEndpoints    = "endpoints"     // a VPC's interface endpoints
 	SGClients      = "clients"       // "clients of X": the quota fallback
+	SGNodes        = "nodes"         // ECS container instances or EKS nodes
 	SGDefault      = "default"       // the VPC's default group, emptied
 )
 

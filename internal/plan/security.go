@@ -317,40 +317,69 @@ func (p *planner) security() {
 		}
 	}
 
-	// AWS APIs: interface endpoints, gateway endpoints, or NAT.
+	// AWS APIs: interface endpoints, gateway endpoints, or NAT. On
+	// Fargate the task's own ENI pulls its image and ships its logs; on
+	// ECS on EC2 and EKS the instance or node does that through its own
+	// ENI (the agent, the kubelet and the log driver run on the host), so
+	// those calls belong to a group of the nodes, and the tasks keep only
+	// their own AWS API calls.
+	hostPulls := p.spec.Network.Compute != spec.ComputeFargate
+	apis := func(g *design.SecurityGroup, who string, v *design.VPC, subnets []string, startup bool) {
+		epVPC := v
+		if p.spec.Network.Pattern == spec.PatternHubSpoke {
+			epVPC = &p.d.VPCs[0]
+		}
+		if eg := set.byID[p.sgID(epVPC, "endpoints")]; eg != nil {
+			var epSubnets []string
+			for _, e := range epVPC.Endpoints {
+				if e.Kind == design.EndpointInterface {
+					epSubnets = e.Subnets
+				}
+			}
+			p.allow(set, g, eg, p.subnetCIDRs(subnets), p.subnetCIDRs(epSubnets), "tcp", 443,
+				fmt.Sprintf("%s calls AWS APIs through the interface endpoints on tcp 443", who), nil)
+		}
+		for _, e := range v.Endpoints {
+			if e.Kind == design.EndpointGateway {
+				addRule(&g.Egress, design.SGRule{Protocol: "tcp", FromPort: 443, ToPort: 443, PeerPrefixList: e.ServiceName,
+					Description: fmt.Sprintf("%s reaches %s through its gateway endpoint on tcp 443", who, e.Service)})
+			}
+		}
+		if startup && len(p.missingStartup) > 0 && p.natNeeded {
+			addRule(&g.Egress, design.SGRule{Protocol: "tcp", FromPort: 443, ToPort: 443, PeerCIDR: anyIPv4,
+				Description: fmt.Sprintf("%s pulls images and calls AWS APIs through NAT on tcp 443: network.endpoints lacks %s", who, strings.Join(p.missingStartup, " "))})
+		}
+	}
+	nodeSubnets := map[string][]string{} // VPC -> subnets that hold tasks
+	var nodeVPCs []string
 	for si := range p.d.Services {
 		svc := &p.d.Services[si]
 		if spec.IsDataStoreKind(svc.Kind) {
 			continue
 		}
 		for _, pl := range svc.Placements {
-			g := groupOf[[2]string{svc.Name, pl.VPC}]
-			v := p.d.VPC(pl.VPC)
-			epVPC := v
-			if p.spec.Network.Pattern == spec.PatternHubSpoke {
-				epVPC = &p.d.VPCs[0]
-			}
-			if eg := set.byID[p.sgID(epVPC, "endpoints")]; eg != nil {
-				var epSubnets []string
-				for _, e := range epVPC.Endpoints {
-					if e.Kind == design.EndpointInterface {
-						epSubnets = e.Subnets
+			apis(groupOf[[2]string{svc.Name, pl.VPC}], svc.Name, p.d.VPC(pl.VPC), pl.Subnets, !hostPulls)
+			if hostPulls {
+				if _, ok := nodeSubnets[pl.VPC]; !ok {
+					nodeVPCs = append(nodeVPCs, pl.VPC)
+				}
+				for _, s := range pl.Subnets {
+					if !slices.Contains(nodeSubnets[pl.VPC], s) {
+						nodeSubnets[pl.VPC] = append(nodeSubnets[pl.VPC], s)
 					}
 				}
-				p.allow(set, g, eg, p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(epSubnets), "tcp", 443,
-					fmt.Sprintf("%s calls AWS APIs through the interface endpoints on tcp 443", svc.Name), nil)
-			}
-			for _, e := range v.Endpoints {
-				if e.Kind == design.EndpointGateway {
-					addRule(&g.Egress, design.SGRule{Protocol: "tcp", FromPort: 443, ToPort: 443, PeerPrefixList: e.ServiceName,
-						Description: fmt.Sprintf("%s reaches %s through its gateway endpoint on tcp 443", svc.Name, e.Service)})
-				}
-			}
-			if len(p.missingStartup) > 0 && p.natNeeded {
-				addRule(&g.Egress, design.SGRule{Protocol: "tcp", FromPort: 443, ToPort: 443, PeerCIDR: anyIPv4,
-					Description: fmt.Sprintf("%s pulls images and calls AWS APIs through NAT on tcp 443: network.endpoints lacks %s", svc.Name, strings.Join(p.missingStartup, " "))})
 			}
 		}
+	}
+	what := map[string]string{spec.ComputeECSEC2: "ECS container instances", spec.ComputeEKS: "EKS nodes"}[p.spec.Network.Compute]
+	for _, id := range nodeVPCs {
+		v := p.d.VPC(id)
+		g := set.add(design.SecurityGroup{ID: p.sgID(v, "nodes"), Name: v.Name + "-nodes", VPC: v.ID, Kind: design.SGNodes, Owner: "nodes",
+			Description: what + " of " + v.Name + ": image pulls, logs and the agents' AWS calls"})
+		apis(g, what, v, nodeSubnets[id], true)
+	}
+	if len(nodeVPCs) > 0 {
+		p.note("security", "On %s the hosts pull images, ship logs and run the agents through their own ENIs, not the tasks': the nodes group (sg-<vpc>-nodes) carries those calls; give it to the %s. Tasks keep only their declared flows and their own AWS API calls.", p.spec.Network.Compute, what)
 	}
 
 	// Appliances hear GENEVE from the GWLB nodes in their own subnets.

@@ -384,6 +384,11 @@ func (w *writer) outputs() {
 		out(name(g.Accelerator.ID)+"_dns_name", "DNS name of the accelerator "+g.Accelerator.Name, ref("aws_globalaccelerator_accelerator", name(g.Accelerator.ID), "dns_name"))
 		out(name(g.Accelerator.ID)+"_ip_sets", "the accelerator's static anycast addresses", ref("aws_globalaccelerator_accelerator", name(g.Accelerator.ID), "ip_sets"))
 	}
+	for _, g := range w.d.SecurityGroups {
+		if g.Kind == design.SGNodes {
+			out(name(g.ID)+"_id", g.Description+": give it to the instances or node group", ref("aws_security_group", name(g.ID), "id"))
+		}
+	}
 	for _, ns := range w.d.Namespaces {
 		typ := "aws_service_discovery_private_dns_namespace"
 		if ns.Type == design.NamespaceHTTP {

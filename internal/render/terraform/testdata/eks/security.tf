@@ -61,15 +61,6 @@ resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_0" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  description       = "api pulls images and calls AWS APIs through NAT on tcp 443: network.endpoints lacks ec2 eks"
-  cidr_ipv4         = "0.0.0.0/0"
-}
-
-resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_1" {
-  security_group_id = aws_security_group.sg_kube_api.id
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
   description       = "api reaches s3 through its gateway endpoint on tcp 443"
   prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
 }
@@ -78,7 +69,7 @@ data "aws_ec2_managed_prefix_list" "prefix_list_s3" {
   name = "com.amazonaws.us-east-1.s3"
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_2" {
+resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_1" {
   security_group_id            = aws_security_group.sg_kube_api.id
   ip_protocol                  = "tcp"
   from_port                    = 443
@@ -87,7 +78,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_2" {
   referenced_security_group_id = aws_security_group.sg_kube_endpoints.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_3" {
+resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_2" {
   security_group_id            = aws_security_group.sg_kube_api.id
   ip_protocol                  = "tcp"
   from_port                    = 5432
@@ -141,8 +132,53 @@ resource "aws_vpc_security_group_ingress_rule" "sg_kube_endpoints_ingress_1" {
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
+  description                  = "EKS nodes calls AWS APIs through the interface endpoints on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_endpoints_ingress_2" {
+  security_group_id            = aws_security_group.sg_kube_endpoints.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
   description                  = "web calls AWS APIs through the interface endpoints on tcp 443"
   referenced_security_group_id = aws_security_group.sg_kube_web.id
+}
+
+resource "aws_security_group" "sg_kube_nodes" {
+  name        = "kube-nodes"
+  description = "EKS nodes of kube: image pulls, logs and the agents' AWS calls"
+  vpc_id      = aws_vpc.vpc_kube.id
+  tags = {
+    Name = "kube-nodes"
+  }
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_0" {
+  security_group_id = aws_security_group.sg_kube_nodes.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "EKS nodes pulls images and calls AWS APIs through NAT on tcp 443: network.endpoints lacks ec2 eks"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_1" {
+  security_group_id = aws_security_group.sg_kube_nodes.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "EKS nodes reaches s3 through its gateway endpoint on tcp 443"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_2" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "EKS nodes calls AWS APIs through the interface endpoints on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_kube_endpoints.id
 }
 
 resource "aws_security_group" "sg_kube_web" {
@@ -168,20 +204,11 @@ resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_0" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  description       = "web pulls images and calls AWS APIs through NAT on tcp 443: network.endpoints lacks ec2 eks"
-  cidr_ipv4         = "0.0.0.0/0"
-}
-
-resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_1" {
-  security_group_id = aws_security_group.sg_kube_web.id
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
   description       = "web reaches s3 through its gateway endpoint on tcp 443"
   prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_2" {
+resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_1" {
   security_group_id = aws_security_group.sg_kube_web.id
   ip_protocol       = "tcp"
   from_port         = 443
@@ -190,7 +217,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_2" {
   prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_3" {
+resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_2" {
   security_group_id            = aws_security_group.sg_kube_web.id
   ip_protocol                  = "tcp"
   from_port                    = 443
