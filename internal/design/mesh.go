@@ -164,7 +164,10 @@ type ServiceConnectService struct {
 	Port          int           `json:"port,omitempty"`
 	PerRequest    Duration      `json:"per_request_timeout,omitzero"`
 	Idle          Duration      `json:"idle_timeout,omitzero"`
-	// TLS issues certificates from AWS Private CA when mTLS is on.
+	// TLS turns on Service Connect TLS for calls to the service: one-way
+	// (server-authenticated) TLS 1.3 between the proxies, with a
+	// certificate AWS Private CA issues and ECS rotates. Clients present
+	// no certificate: it is not mutual TLS.
 	TLS bool `json:"tls,omitempty"`
 	// ClientOnly services call others but take no Service Connect traffic.
 	ClientOnly bool `json:"client_only,omitempty"`

@@ -228,9 +228,19 @@ func (p *planner) compileServiceConnect(m *design.Mesh, callers map[string][]str
 	if len(fronted) > 0 {
 		p.note("mesh", "Services reached through an internal load balancer publish no Service Connect alias (%s): their callers go through the load balancer, the only client their security groups admit.", strings.Join(fronted, ", "))
 	}
-	if m.MTLS == "permissive" {
+	switch m.MTLS {
+	case "permissive":
 		p.warnAt(p.spec.At("mesh.mtls"), "mesh.mtls permissive becomes TLS on every Service Connect service",
 			"Service Connect TLS is on or off per service; there is no permissive mode. The exports turn TLS on, issued by AWS Private CA.")
+	case "strict":
+		if !p.spec.Written("mesh.mtls") {
+			break // the default: the note below says what it becomes
+		}
+		p.warnAt(p.spec.At("mesh.mtls"), "mesh.mtls strict is one-way TLS with Service Connect: callers are not authenticated",
+			"Service Connect TLS is TLS 1.3 between the proxies with a certificate for the called service only (AWS Private CA, rotated by ECS); clients present none, so no service can refuse a caller by identity. The exports turn it on (give a Private CA in short-lived mode tagged AmazonECSManaged=true); who may call whom is enforced by the security groups. For identity-based authorization use mesh.target vpc_lattice (AWS_IAM auth).")
+	}
+	if m.MTLS != "off" {
+		p.note("mesh", "Service Connect TLS (mesh.mtls %s): one-way TLS 1.3 between the proxies, certificates from AWS Private CA rotated by ECS; callers present no certificate (it is not mutual TLS), so who may call whom rests on the security groups, and the traffic between an application and its own proxy inside a task stays plaintext.", m.MTLS)
 	}
 	p.checkClientAliases(sc)
 	return sc

@@ -375,7 +375,7 @@ func (p *planner) security() {
 	for _, id := range nodeVPCs {
 		v := p.d.VPC(id)
 		g := set.add(design.SecurityGroup{ID: p.sgID(v, "nodes"), Name: v.Name + "-nodes", VPC: v.ID, Kind: design.SGNodes, Owner: "nodes",
-			Description: what + " of " + v.Name + ": image pulls, logs and the agents' AWS calls"})
+			Description: what + " of " + v.Name + ": image pulls, logs and AWS calls of the host agents"})
 		apis(g, what, v, nodeSubnets[id], true)
 	}
 	if len(nodeVPCs) > 0 {

@@ -62,6 +62,12 @@ func (s *Spec) At(paths ...string) *diag.Range {
 	return &diag.Range{Filename: s.Filename, Start: diag.Pos{Line: 1, Column: 1}, End: diag.Pos{Line: 1, Column: 1}}
 }
 
+// Written reports whether the file wrote the key at path (a default fills
+// in what it did not).
+func (s *Spec) Written(path string) bool {
+	return s.keys[path] != nil
+}
+
 // Patterns a network can follow.
 const (
 	PatternThreeTier     = "three_tier"

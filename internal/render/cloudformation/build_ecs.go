@@ -158,6 +158,9 @@ func (b *builder) ecs() {
 			if !scs.ClientOnly {
 				t := &scTimeout{PerRequestTimeoutSeconds: seconds(scs.PerRequest), IdleTimeoutSeconds: seconds(scs.Idle)}
 				svcCfg := scService{PortName: pf.Port(design.PortTraffic).Name, DiscoveryName: scs.DiscoveryName, Timeout: t}
+				if scs.TLS {
+					svcCfg.Tls = b.serviceConnectTLS(cluster)
+				}
 				for _, a := range scs.ClientAliases {
 					svcCfg.ClientAliases = append(svcCfg.ClientAliases, scClientAlias{Port: a.Port, DnsName: a.DNSName})
 				}
@@ -180,6 +183,22 @@ func (b *builder) ecs() {
 		slices.Sort(deps)
 		b.add(sid, "AWS::ECS::Service", svc, slices.Compact(deps)...)
 	}
+}
+
+// serviceConnectTLS is a service's Service Connect TLS: certificates from
+// the Private CA the user gives (ECS's documentation: short-lived mode
+// recommended, tagged AmazonECSManaged=true), managed through the ECS
+// infrastructure role for Service Connect TLS, made once per template.
+func (b *builder) serviceConnectTLS(cluster string) *scTLS {
+	role := cluster + "ServiceConnectTlsRole"
+	if _, ok := b.t.Resources[role]; !ok {
+		b.param("ServiceConnectPrivateCaArn", "String", "ARN of the AWS Private CA that issues Service Connect TLS certificates (short-lived mode recommended; it must carry the tag AmazonECSManaged=true)", "")
+		b.add(role, "AWS::IAM::Role", iamRole{
+			AssumeRolePolicyDocument: policy("Allow", map[string]any{"Service": "ecs.amazonaws.com"}, "sts:AssumeRole", nil),
+			ManagedPolicyArns:        []any{sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity")},
+		})
+	}
+	return &scTLS{IssuerCertificateAuthority: scTLSIssuer{AwsPcaAuthorityArn: ref("ServiceConnectPrivateCaArn")}, RoleArn: getAtt(role, "Arn")}
 }
 
 // dependencyEnvironment is <SERVICE>_ADDR=host:port for each service the

@@ -39,7 +39,7 @@ func peered(t *testing.T) map[string]*design.Design {
 // userInputs are the parameters a user gives by hand (each described in
 // the template and listed in the deployment guide); every other parameter
 // must come from an earlier stack's output.
-var userInputs = map[string]bool{"CertificateArn": true, "HostedZoneId": true, "PrefixListS3": true, "TemplateBaseURL": true}
+var userInputs = map[string]bool{"CertificateArn": true, "ServiceConnectPrivateCaArn": true, "HostedZoneId": true, "PrefixListS3": true, "TemplateBaseURL": true}
 
 // TestStacksTakeOnlyFromEarlierStacks deploys the exports in the order
 // Build returns them and checks each stack's parameters are given by a

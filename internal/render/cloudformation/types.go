@@ -495,11 +495,21 @@ type scTimeout struct {
 	IdleTimeoutSeconds       int `json:"IdleTimeoutSeconds,omitempty"`
 }
 
+type scTLSIssuer struct {
+	AwsPcaAuthorityArn any `json:"AwsPcaAuthorityArn"`
+}
+
+type scTLS struct {
+	IssuerCertificateAuthority scTLSIssuer `json:"IssuerCertificateAuthority"`
+	RoleArn                    any         `json:"RoleArn"`
+}
+
 type scService struct {
 	PortName      string          `json:"PortName"`
 	DiscoveryName string          `json:"DiscoveryName,omitempty"`
 	ClientAliases []scClientAlias `json:"ClientAliases,omitempty"`
 	Timeout       *scTimeout      `json:"Timeout,omitempty"`
+	Tls           *scTLS          `json:"Tls,omitempty"`
 }
 
 type serviceConnectConfiguration struct {

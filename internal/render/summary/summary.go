@@ -455,14 +455,18 @@ func writeMesh(b *strings.Builder, d *design.Design) {
 		var rows [][]string
 		for _, s := range sc.Services {
 			if s.ClientOnly {
-				rows = append(rows, []string{s.Service, "client only", "", "", fmt.Sprint(s.TLS)})
+				rows = append(rows, []string{s.Service, "client only", "", "", "-"})
 				continue
 			}
 			perRequest := "-"
 			if s.PerRequest > 0 {
 				perRequest = s.PerRequest.String()
 			}
-			rows = append(rows, []string{s.Service, s.ClientAliases[0].DNSName + ":" + fmt.Sprint(s.ClientAliases[0].Port), perRequest, s.Idle.String(), fmt.Sprint(s.TLS)})
+			tls := "off"
+			if s.TLS {
+				tls = "one-way TLS 1.3"
+			}
+			rows = append(rows, []string{s.Service, s.ClientAliases[0].DNSName + ":" + fmt.Sprint(s.ClientAliases[0].Port), perRequest, s.Idle.String(), tls})
 		}
 		table(b, "    ", "SERVICE\tCLIENT ALIAS\tPER REQUEST\tIDLE\tTLS", rows)
 	}

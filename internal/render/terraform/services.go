@@ -515,6 +515,12 @@ func (w *writer) ecsService(s design.Service, region, cid string, scOf map[strin
 				to.SetAttributeValue("per_request_timeout_seconds", num(secs(scs.PerRequest)))
 			}
 			to.SetAttributeValue("idle_timeout_seconds", num(secs(scs.Idle)))
+			if scs.TLS {
+				tb := svc.AppendNewBlock("tls", nil).Body()
+				tb.AppendNewBlock("issuer_cert_authority", nil).Body().SetAttributeRaw("aws_pca_authority_arn",
+					w.variable("service_connect_private_ca_arn", "ARN of the AWS Private CA that issues Service Connect TLS certificates (short-lived mode recommended; it must carry the tag AmazonECSManaged=true)"))
+				tb.SetAttributeRaw("role_arn", ref("aws_iam_role", name(w.serviceConnectTLSRole(cid, region)), "arn"))
+			}
 		}
 	}
 	if m := w.d.Mesh; m != nil && m.Lattice != nil {
@@ -535,6 +541,24 @@ func (w *writer) ecsService(s design.Service, region, cid string, scOf map[strin
 	if len(deps) > 0 {
 		b.SetAttributeRaw("depends_on", list(deps...))
 	}
+}
+
+// serviceConnectTLSRole is the ECS infrastructure role that manages a
+// cluster's Service Connect TLS certificates, made on first use.
+func (w *writer) serviceConnectTLSRole(cid, region string) string {
+	id := cid + "-sc-tls"
+	for _, blk := range w.file("services.tf").Blocks() {
+		if blk.Type() == "resource" && slices.Equal(blk.Labels(), []string{"aws_iam_role", name(id)}) {
+			return id
+		}
+	}
+	role := w.resource("services.tf", "aws_iam_role", id, region)
+	role.SetAttributeValue("name_prefix", str(w.d.App+"-sc-tls-"))
+	role.SetAttributeRaw("assume_role_policy", jsonencode(`{Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {Service = "ecs.amazonaws.com"}, Action = "sts:AssumeRole"}]}`))
+	att := w.resource("services.tf", "aws_iam_role_policy_attachment", id, region)
+	att.SetAttributeRaw("role", ref("aws_iam_role", name(id), "name"))
+	att.SetAttributeValue("policy_arn", str("arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity"))
+	return id
 }
 
 // isRule reports whether a listener-or-rule ID names a listener rule.

@@ -104,8 +104,26 @@ resource "aws_ecs_service" "ecs_api_us_east_1" {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
       }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_edge_us_east_1_sc_tls.arn
+      }
     }
   }
+}
+
+resource "aws_iam_role" "cluster_edge_us_east_1_sc_tls" {
+  provider           = aws.us_east_1
+  name_prefix        = "edge-sc-tls-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role_policy_attachment" "cluster_edge_us_east_1_sc_tls" {
+  provider   = aws.us_east_1
+  role       = aws_iam_role.cluster_edge_us_east_1_sc_tls.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity"
 }
 
 resource "aws_ecs_task_definition" "ecs_web_us_east_1" {
@@ -221,8 +239,26 @@ resource "aws_ecs_service" "ecs_api_ap_southeast_2" {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
       }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_edge_ap_southeast_2_sc_tls.arn
+      }
     }
   }
+}
+
+resource "aws_iam_role" "cluster_edge_ap_southeast_2_sc_tls" {
+  provider           = aws.ap_southeast_2
+  name_prefix        = "edge-sc-tls-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role_policy_attachment" "cluster_edge_ap_southeast_2_sc_tls" {
+  provider   = aws.ap_southeast_2
+  role       = aws_iam_role.cluster_edge_ap_southeast_2_sc_tls.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity"
 }
 
 resource "aws_ecs_task_definition" "ecs_web_ap_southeast_2" {

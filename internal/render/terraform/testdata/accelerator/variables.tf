@@ -13,6 +13,11 @@ variable "hosted_zone_id" {
   description = "public hosted zone that holds edge.example.com"
 }
 
+variable "service_connect_private_ca_arn" {
+  type        = string
+  description = "ARN of the AWS Private CA that issues Service Connect TLS certificates (short-lived mode recommended; it must carry the tag AmazonECSManaged=true)"
+}
+
 variable "web_image" {
   type        = string
   description = "container image of web: it must listen on tcp 8080 and answer HTTP GET / with 200"

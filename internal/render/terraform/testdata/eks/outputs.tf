@@ -9,7 +9,7 @@ output "alb_kube_public_dns_name" {
 }
 
 output "sg_kube_nodes_id" {
-  description = "EKS nodes of kube: image pulls, logs and the agents' AWS calls: give it to the instances or node group"
+  description = "EKS nodes of kube: image pulls, logs and AWS calls of the host agents: give it to the instances or node group"
   value       = aws_security_group.sg_kube_nodes.id
 }
 

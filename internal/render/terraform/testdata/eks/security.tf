@@ -147,7 +147,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_kube_endpoints_ingress_2" {
 
 resource "aws_security_group" "sg_kube_nodes" {
   name        = "kube-nodes"
-  description = "EKS nodes of kube: image pulls, logs and the agents' AWS calls"
+  description = "EKS nodes of kube: image pulls, logs and AWS calls of the host agents"
   vpc_id      = aws_vpc.vpc_kube.id
   tags = {
     Name = "kube-nodes"

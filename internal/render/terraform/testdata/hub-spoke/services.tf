@@ -134,8 +134,24 @@ resource "aws_ecs_service" "ecs_identity_us_west_2" {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
       }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_portal_us_west_2_sc_tls.arn
+      }
     }
   }
+}
+
+resource "aws_iam_role" "cluster_portal_us_west_2_sc_tls" {
+  name_prefix        = "portal-sc-tls-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role_policy_attachment" "cluster_portal_us_west_2_sc_tls" {
+  role       = aws_iam_role.cluster_portal_us_west_2_sc_tls.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity"
 }
 
 resource "aws_ecs_task_definition" "ecs_portal_us_west_2" {
@@ -220,6 +236,12 @@ resource "aws_ecs_service" "ecs_reports_us_west_2" {
       timeout {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
+      }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_portal_us_west_2_sc_tls.arn
       }
     }
   }

@@ -22,3 +22,8 @@ variable "reports_image" {
   type        = string
   description = "container image of reports: it must listen on tcp 8080 and answer HTTP GET / with 200"
 }
+
+variable "service_connect_private_ca_arn" {
+  type        = string
+  description = "ARN of the AWS Private CA that issues Service Connect TLS certificates (short-lived mode recommended; it must carry the tag AmazonECSManaged=true)"
+}

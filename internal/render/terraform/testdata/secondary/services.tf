@@ -102,8 +102,24 @@ resource "aws_ecs_service" "ecs_w0_us_east_1" {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
       }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_big_us_east_1_sc_tls.arn
+      }
     }
   }
+}
+
+resource "aws_iam_role" "cluster_big_us_east_1_sc_tls" {
+  name_prefix        = "big-sc-tls-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role_policy_attachment" "cluster_big_us_east_1_sc_tls" {
+  role       = aws_iam_role.cluster_big_us_east_1_sc_tls.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity"
 }
 
 resource "aws_ecs_task_definition" "ecs_w1_us_east_1" {
@@ -147,6 +163,12 @@ resource "aws_ecs_service" "ecs_w1_us_east_1" {
       timeout {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
+      }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_big_us_east_1_sc_tls.arn
       }
     }
   }
@@ -194,6 +216,12 @@ resource "aws_ecs_service" "ecs_w2_us_east_1" {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
       }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_big_us_east_1_sc_tls.arn
+      }
     }
   }
 }
@@ -239,6 +267,12 @@ resource "aws_ecs_service" "ecs_w3_us_east_1" {
       timeout {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
+      }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_big_us_east_1_sc_tls.arn
       }
     }
   }
@@ -286,6 +320,12 @@ resource "aws_ecs_service" "ecs_w4_us_east_1" {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
       }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_big_us_east_1_sc_tls.arn
+      }
     }
   }
 }
@@ -331,6 +371,12 @@ resource "aws_ecs_service" "ecs_w5_us_east_1" {
       timeout {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
+      }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_big_us_east_1_sc_tls.arn
       }
     }
   }

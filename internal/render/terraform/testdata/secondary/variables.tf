@@ -3,6 +3,11 @@ variable "certificate_arn" {
   description = "ACM certificate for the public domain (netwright's auto: request it in ACM with DNS validation, then pass its ARN)"
 }
 
+variable "service_connect_private_ca_arn" {
+  type        = string
+  description = "ARN of the AWS Private CA that issues Service Connect TLS certificates (short-lived mode recommended; it must carry the tag AmazonECSManaged=true)"
+}
+
 variable "w0_image" {
   type        = string
   description = "container image of w0: it must listen on tcp 9000 and answer HTTP GET / with 200"

@@ -107,8 +107,24 @@ resource "aws_ecs_service" "ecs_cart_eu_west_1" {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
       }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_shop_eu_west_1_sc_tls.arn
+      }
     }
   }
+}
+
+resource "aws_iam_role" "cluster_shop_eu_west_1_sc_tls" {
+  name_prefix        = "shop-sc-tls-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role_policy_attachment" "cluster_shop_eu_west_1_sc_tls" {
+  role       = aws_iam_role.cluster_shop_eu_west_1_sc_tls.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity"
 }
 
 resource "aws_ecs_task_definition" "ecs_catalog_eu_west_1" {
@@ -152,6 +168,12 @@ resource "aws_ecs_service" "ecs_catalog_eu_west_1" {
       timeout {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
+      }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_shop_eu_west_1_sc_tls.arn
       }
     }
   }
@@ -198,6 +220,12 @@ resource "aws_ecs_service" "ecs_inventory_eu_west_1" {
       }
       timeout {
         idle_timeout_seconds = 3600
+      }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_shop_eu_west_1_sc_tls.arn
       }
     }
   }
@@ -286,6 +314,12 @@ resource "aws_ecs_service" "ecs_orders_eu_west_1" {
         per_request_timeout_seconds = 10
         idle_timeout_seconds        = 300
       }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_shop_eu_west_1_sc_tls.arn
+      }
     }
   }
   depends_on = [aws_ecs_service.ecs_inventory_eu_west_1, aws_ecs_service.ecs_payments_eu_west_1]
@@ -332,6 +366,12 @@ resource "aws_ecs_service" "ecs_payments_eu_west_1" {
       timeout {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
+      }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_shop_eu_west_1_sc_tls.arn
       }
     }
   }

@@ -33,6 +33,11 @@ variable "payments_image" {
   description = "container image of payments: it must listen on tcp 8443 and answer HTTP GET / with 200"
 }
 
+variable "service_connect_private_ca_arn" {
+  type        = string
+  description = "ARN of the AWS Private CA that issues Service Connect TLS certificates (short-lived mode recommended; it must carry the tag AmazonECSManaged=true)"
+}
+
 variable "storefront_image" {
   type        = string
   description = "container image of storefront: it must listen on tcp 3000 and answer HTTP GET /healthz with 200"

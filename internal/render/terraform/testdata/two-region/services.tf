@@ -147,8 +147,26 @@ resource "aws_ecs_service" "ecs_ledger_us_east_1" {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
       }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_pay_us_east_1_sc_tls.arn
+      }
     }
   }
+}
+
+resource "aws_iam_role" "cluster_pay_us_east_1_sc_tls" {
+  provider           = aws.us_east_1
+  name_prefix        = "pay-sc-tls-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role_policy_attachment" "cluster_pay_us_east_1_sc_tls" {
+  provider   = aws.us_east_1
+  role       = aws_iam_role.cluster_pay_us_east_1_sc_tls.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity"
 }
 
 resource "aws_ecs_cluster" "cluster_pay_eu_west_1" {
@@ -264,8 +282,26 @@ resource "aws_ecs_service" "ecs_ledger_eu_west_1" {
         per_request_timeout_seconds = 15
         idle_timeout_seconds        = 300
       }
+      tls {
+        issuer_cert_authority {
+          aws_pca_authority_arn = var.service_connect_private_ca_arn
+        }
+        role_arn = aws_iam_role.cluster_pay_eu_west_1_sc_tls.arn
+      }
     }
   }
+}
+
+resource "aws_iam_role" "cluster_pay_eu_west_1_sc_tls" {
+  provider           = aws.eu_west_1
+  name_prefix        = "pay-sc-tls-"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+}
+
+resource "aws_iam_role_policy_attachment" "cluster_pay_eu_west_1_sc_tls" {
+  provider   = aws.eu_west_1
+  role       = aws_iam_role.cluster_pay_eu_west_1_sc_tls.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity"
 }
 
 resource "aws_route53_health_check" "hc_pay_us_east_1" {

@@ -17,3 +17,8 @@ variable "ledger_image" {
   type        = string
   description = "container image of ledger: it must listen on tcp 9090 and answer gRPC /AWS.ALB/healthcheck with status 12"
 }
+
+variable "service_connect_private_ca_arn" {
+  type        = string
+  description = "ARN of the AWS Private CA that issues Service Connect TLS certificates (short-lived mode recommended; it must carry the tag AmazonECSManaged=true)"
+}
