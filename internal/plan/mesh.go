@@ -289,6 +289,11 @@ func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *d
 		}
 	}
 	for i, n := range m.VirtualNodes {
+		if len(callers[n.Service]) == 0 {
+			// Nothing calls it through the mesh: no Lattice service, whose
+			// health checks its groups would not admit either.
+			continue
+		}
 		tp := p.trafficFor(n.Service)
 		if tp != nil {
 			for _, key := range []struct {

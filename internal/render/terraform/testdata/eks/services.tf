@@ -66,30 +66,6 @@ resource "aws_vpclattice_target_group" "lattice_tg_api_us_east_1" {
   }
 }
 
-resource "aws_vpclattice_target_group" "lattice_tg_web_us_east_1" {
-  name = "kube-web"
-  type = "IP"
-  config {
-    port             = 8080
-    vpc_identifier   = aws_vpc.vpc_kube.id
-    protocol         = "HTTP"
-    protocol_version = "HTTP1"
-    health_check {
-      enabled                       = true
-      protocol                      = "HTTP"
-      protocol_version              = "HTTP1"
-      path                          = "/"
-      health_check_interval_seconds = 30
-      health_check_timeout_seconds  = 5
-      healthy_threshold_count       = 5
-      unhealthy_threshold_count     = 2
-      matcher {
-        value = "200"
-      }
-    }
-  }
-}
-
 resource "aws_vpclattice_auth_policy" "lattice_kube_mesh_us_east_1" {
   resource_identifier = aws_vpclattice_service_network.lattice_kube_mesh_us_east_1.arn
   policy              = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }, Action = "vpc-lattice-svcs:Invoke", Resource = "*" }] })
@@ -129,34 +105,4 @@ resource "aws_vpclattice_listener" "lattice_svc_api_us_east_1" {
 resource "aws_vpclattice_auth_policy" "lattice_svc_api_us_east_1" {
   resource_identifier = aws_vpclattice_service.lattice_svc_api_us_east_1.arn
   policy              = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = [aws_iam_role.role_web_us_east_1.arn] }, Action = "vpc-lattice-svcs:Invoke", Resource = "*" }] })
-}
-
-resource "aws_vpclattice_service" "lattice_svc_web_us_east_1" {
-  name      = "kube-web"
-  auth_type = "AWS_IAM"
-}
-
-resource "aws_vpclattice_service_network_service_association" "lattice_svc_web_us_east_1" {
-  service_network_identifier = aws_vpclattice_service_network.lattice_kube_mesh_us_east_1.id
-  service_identifier         = aws_vpclattice_service.lattice_svc_web_us_east_1.id
-}
-
-resource "aws_vpclattice_listener" "lattice_svc_web_us_east_1" {
-  name               = "listener"
-  protocol           = "HTTPS"
-  port               = 443
-  service_identifier = aws_vpclattice_service.lattice_svc_web_us_east_1.id
-  default_action {
-    forward {
-      target_groups {
-        target_group_identifier = aws_vpclattice_target_group.lattice_tg_web_us_east_1.id
-        weight                  = 100
-      }
-    }
-  }
-}
-
-resource "aws_vpclattice_auth_policy" "lattice_svc_web_us_east_1" {
-  resource_identifier = aws_vpclattice_service.lattice_svc_web_us_east_1.arn
-  policy              = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Principal = "*", Action = "vpc-lattice-svcs:Invoke", Resource = "*" }] })
 }

@@ -3,6 +3,44 @@ resource "aws_service_discovery_private_dns_namespace" "ns_lat" {
   vpc  = aws_vpc.vpc_lat.id
 }
 
+resource "aws_service_discovery_service" "sd_lat_api_v2" {
+  name = "api-v2"
+  dns_config {
+    namespace_id   = aws_service_discovery_private_dns_namespace.ns_lat.id
+    routing_policy = "MULTIVALUE"
+    dns_records {
+      type = "A"
+      ttl  = 10
+    }
+    dns_records {
+      type = "SRV"
+      ttl  = 10
+    }
+  }
+  health_check_custom_config {
+    failure_threshold = 1
+  }
+}
+
+resource "aws_service_discovery_service" "sd_lat_web" {
+  name = "web"
+  dns_config {
+    namespace_id   = aws_service_discovery_private_dns_namespace.ns_lat.id
+    routing_policy = "MULTIVALUE"
+    dns_records {
+      type = "A"
+      ttl  = 10
+    }
+    dns_records {
+      type = "SRV"
+      ttl  = 10
+    }
+  }
+  health_check_custom_config {
+    failure_threshold = 1
+  }
+}
+
 resource "aws_iam_role" "role_api_us_east_1" {
   name_prefix        = "lat-api-"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "ecs-tasks.amazonaws.com" }, Action = "sts:AssumeRole" }] })
@@ -115,10 +153,10 @@ resource "aws_ecs_service" "ecs_api_v2_us_east_1" {
     security_groups  = [aws_security_group.sg_lat_api_v2.id]
     assign_public_ip = false
   }
-  vpc_lattice_configurations {
-    role_arn         = aws_iam_role.cluster_lat_us_east_1_lattice.arn
-    target_group_arn = aws_vpclattice_target_group.lattice_tg_api_v2_us_east_1.arn
-    port_name        = "api-v2"
+  service_registries {
+    registry_arn   = aws_service_discovery_service.sd_lat_api_v2.arn
+    container_name = "api-v2"
+    container_port = 9090
   }
 }
 
@@ -156,10 +194,10 @@ resource "aws_ecs_service" "ecs_web_us_east_1" {
     container_port   = 8080
     target_group_arn = aws_lb_target_group.tg_lat_web_8080.arn
   }
-  vpc_lattice_configurations {
-    role_arn         = aws_iam_role.cluster_lat_us_east_1_lattice.arn
-    target_group_arn = aws_vpclattice_target_group.lattice_tg_web_us_east_1.arn
-    port_name        = "web"
+  service_registries {
+    registry_arn   = aws_service_discovery_service.sd_lat_web.arn
+    container_name = "web"
+    container_port = 8080
   }
   depends_on = [aws_lb_listener.alb_lat_public_https]
 }
@@ -217,30 +255,6 @@ resource "aws_vpclattice_target_group" "lattice_tg_api_v2_us_east_1" {
       unhealthy_threshold_count     = 2
       matcher {
         value = "200-499"
-      }
-    }
-  }
-}
-
-resource "aws_vpclattice_target_group" "lattice_tg_web_us_east_1" {
-  name = "lat-web"
-  type = "IP"
-  config {
-    port             = 8080
-    vpc_identifier   = aws_vpc.vpc_lat.id
-    protocol         = "HTTP"
-    protocol_version = "HTTP1"
-    health_check {
-      enabled                       = true
-      protocol                      = "HTTP"
-      protocol_version              = "HTTP1"
-      path                          = "/"
-      health_check_interval_seconds = 30
-      health_check_timeout_seconds  = 5
-      healthy_threshold_count       = 5
-      unhealthy_threshold_count     = 2
-      matcher {
-        value = "200"
       }
     }
   }
@@ -341,64 +355,4 @@ resource "aws_vpclattice_listener_rule" "lattice_svc_api_us_east_1_20" {
 resource "aws_vpclattice_auth_policy" "lattice_svc_api_us_east_1" {
   resource_identifier = aws_vpclattice_service.lattice_svc_api_us_east_1.arn
   policy              = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = [aws_iam_role.role_web_us_east_1.arn] }, Action = "vpc-lattice-svcs:Invoke", Resource = "*" }] })
-}
-
-resource "aws_vpclattice_service" "lattice_svc_api_v2_us_east_1" {
-  name      = "lat-api-v2"
-  auth_type = "AWS_IAM"
-}
-
-resource "aws_vpclattice_service_network_service_association" "lattice_svc_api_v2_us_east_1" {
-  service_network_identifier = aws_vpclattice_service_network.lattice_lat_mesh_us_east_1.id
-  service_identifier         = aws_vpclattice_service.lattice_svc_api_v2_us_east_1.id
-}
-
-resource "aws_vpclattice_listener" "lattice_svc_api_v2_us_east_1" {
-  name               = "listener"
-  protocol           = "HTTPS"
-  port               = 443
-  service_identifier = aws_vpclattice_service.lattice_svc_api_v2_us_east_1.id
-  default_action {
-    forward {
-      target_groups {
-        target_group_identifier = aws_vpclattice_target_group.lattice_tg_api_v2_us_east_1.id
-        weight                  = 100
-      }
-    }
-  }
-}
-
-resource "aws_vpclattice_auth_policy" "lattice_svc_api_v2_us_east_1" {
-  resource_identifier = aws_vpclattice_service.lattice_svc_api_v2_us_east_1.arn
-  policy              = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Principal = "*", Action = "vpc-lattice-svcs:Invoke", Resource = "*" }] })
-}
-
-resource "aws_vpclattice_service" "lattice_svc_web_us_east_1" {
-  name      = "lat-web"
-  auth_type = "AWS_IAM"
-}
-
-resource "aws_vpclattice_service_network_service_association" "lattice_svc_web_us_east_1" {
-  service_network_identifier = aws_vpclattice_service_network.lattice_lat_mesh_us_east_1.id
-  service_identifier         = aws_vpclattice_service.lattice_svc_web_us_east_1.id
-}
-
-resource "aws_vpclattice_listener" "lattice_svc_web_us_east_1" {
-  name               = "listener"
-  protocol           = "HTTPS"
-  port               = 443
-  service_identifier = aws_vpclattice_service.lattice_svc_web_us_east_1.id
-  default_action {
-    forward {
-      target_groups {
-        target_group_identifier = aws_vpclattice_target_group.lattice_tg_web_us_east_1.id
-        weight                  = 100
-      }
-    }
-  }
-}
-
-resource "aws_vpclattice_auth_policy" "lattice_svc_web_us_east_1" {
-  resource_identifier = aws_vpclattice_service.lattice_svc_web_us_east_1.arn
-  policy              = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Principal = "*", Action = "vpc-lattice-svcs:Invoke", Resource = "*" }] })
 }
