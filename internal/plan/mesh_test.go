@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -124,10 +125,21 @@ func TestLatticeKeepsRouteOrderAndWeights(t *testing.T) {
 	if !cmp.Equal(api.DefaultTarget, []design.WeightedNode{{Node: "vn-api", Weight: 100}}) || !cmp.Equal(api.AllowedCallers, []string{"web"}) {
 		t.Errorf("api default %v, callers %v", api.DefaultTarget, api.AllowedCallers)
 	}
-	for _, w := range []string{"traffic.api.retries is dropped by the vpc_lattice export", "traffic.api.timeout is dropped by the vpc_lattice export", "services.ledger (tcp) cannot be a VPC Lattice service"} {
+	for _, w := range []string{"traffic.api.retries is dropped by the vpc_lattice export", "traffic.api.timeout is dropped by the vpc_lattice export"} {
 		if !strings.Contains(strings.Join(warnings, "\n"), w) {
 			t.Errorf("no warning %q in %v", w, warnings)
 		}
+	}
+	// Nothing calls ledger: no Lattice service, and nothing to warn of.
+	if strings.Contains(strings.Join(warnings, "\n"), "services.ledger") {
+		t.Errorf("a warning about ledger, which nothing calls: %v", warnings)
+	}
+	// Called, a plain TCP service stays out of Lattice with a warning.
+	src := strings.Replace(strings.Replace(meshSpec, "%s", "eks", 1), "depends_on: [api, cache]", "depends_on: [api, cache, ledger]", 1)
+	sp, _ := spec.Parse("m.yaml", []byte(src))
+	_, ds := Build(sp)
+	if !strings.Contains(fmt.Sprint(ds), "services.ledger (tcp) cannot be a VPC Lattice service") {
+		t.Errorf("no warning for ledger, a TCP service web calls: %v", ds)
 	}
 }
 
