@@ -121,6 +121,10 @@ func exportCloudFormation(d *design.Design) (exported, error) {
 	if guide != nil {
 		out.files[guideName] = guide
 	}
+	ignore := cloudformation.TrivyIgnore(files)
+	if ignore != nil {
+		out.files[".trivyignore.yaml"] = ignore
+	}
 	out.describe = func(dir string) []string {
 		var lines []string
 		for _, f := range files {
@@ -129,6 +133,9 @@ func exportCloudFormation(d *design.Design) (exported, error) {
 		}
 		if guide != nil {
 			lines = append(lines, "deploy order: "+filepath.Join(dir, guideName))
+		}
+		if ignore != nil {
+			lines = append(lines, "scanner findings the design means, with reasons: "+filepath.Join(dir, ".trivyignore.yaml")+" (trivy config --ignorefile), and beside each resource in the YAML templates")
 		}
 		return lines
 	}

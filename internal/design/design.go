@@ -67,6 +67,10 @@ type Design struct {
 	Cost            *CostEstimate    `json:"cost,omitempty"`
 
 	Services []Service `json:"services"`
+	// ContainerInsights turns on CloudWatch Container Insights on the ECS
+	// clusters (task and service metrics); InsightsWaiver explains it off.
+	ContainerInsights bool    `json:"container_insights,omitempty"`
+	InsightsWaiver    *Waiver `json:"insights_waiver,omitempty"`
 	// Identities are the IAM identities the services' tasks or pods use.
 	Identities []Identity `json:"identities,omitempty"`
 	// Flows are what the application declares may happen: dependencies,

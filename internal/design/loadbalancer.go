@@ -37,12 +37,18 @@ type LoadBalancer struct {
 	CrossZone          bool        `json:"cross_zone"`
 	AccessLogs         *AccessLogs `json:"access_logs,omitempty"`
 	Listeners          []Listener  `json:"listeners"`
+	// Waiver explains a scanner's finding on the load balancer (an
+	// internet-facing one is meant to face the internet), or nil.
+	Waiver *Waiver `json:"waiver,omitempty"`
 }
 
 // AccessLogs sends a load balancer's access logs to S3.
 type AccessLogs struct {
 	Bucket string `json:"bucket"`
 	Prefix string `json:"prefix"`
+	// Waiver explains a scanner's finding on the bucket (ELB writes its
+	// logs only to buckets encrypted with S3-managed keys), or nil.
+	Waiver *Waiver `json:"waiver,omitempty"`
 }
 
 // Listener is a port and protocol a load balancer accepts.
@@ -56,6 +62,8 @@ type Listener struct {
 	ALPNPolicy    string         `json:"alpn_policy,omitempty"`
 	DefaultAction Action         `json:"default_action"`
 	Rules         []ListenerRule `json:"rules,omitempty"`
+	// Waiver explains a scanner's finding on the listener, or nil.
+	Waiver *Waiver `json:"waiver,omitempty"`
 }
 
 // Actions returns the listener's default action, then each rule's, in

@@ -3,6 +3,8 @@ package design
 import (
 	"fmt"
 	"net/netip"
+	"slices"
+	"strings"
 )
 
 // Security group kinds.
@@ -48,6 +50,41 @@ type SGRule struct {
 	Description string `json:"description"`
 	// Flows are the IDs of the declared flows the rule serves, if any.
 	Flows []string `json:"flows,omitempty"`
+	// Waiver says why a configuration scanner's finding on the rule is
+	// the design's intent, or nil.
+	Waiver *Waiver `json:"waiver,omitempty"`
+}
+
+// Waiver records why a resource a configuration scanner flags is what the
+// design means: the scanners' check IDs (trivy's AVD-AWS-..., checkov's
+// CKV_AWS_...) and the reason. Exporters write it beside the resource in
+// each scanner's inline form, so a reviewer who runs the scanner finds
+// the finding explained where it stands.
+type Waiver struct {
+	Checks []string `json:"checks"`
+	Reason string   `json:"reason"`
+}
+
+// Merge adds another waiver's checks and reason to w, keeping the reason
+// within limit characters.
+func (w *Waiver) Merge(o *Waiver, limit int) *Waiver {
+	if o == nil {
+		return w
+	}
+	if w == nil {
+		c := *o
+		c.Checks = slices.Clone(o.Checks)
+		return &c
+	}
+	for _, c := range o.Checks {
+		if !slices.Contains(w.Checks, c) {
+			w.Checks = append(w.Checks, c)
+		}
+	}
+	if !strings.Contains(w.Reason, o.Reason) && len(w.Reason)+len(o.Reason)+2 <= limit {
+		w.Reason += "; " + o.Reason
+	}
+	return w
 }
 
 // Peer returns the rule's peer as text.
@@ -98,6 +135,9 @@ type NACLRule struct {
 	// Allow is false for a deny rule.
 	Allow  bool   `json:"allow"`
 	Reason string `json:"reason"`
+	// Waiver says why a configuration scanner's finding on the rule is
+	// the design's intent, or nil.
+	Waiver *Waiver `json:"waiver,omitempty"`
 }
 
 // Ports returns "443", "1024-65535" or "all".

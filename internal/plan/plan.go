@@ -72,6 +72,7 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.networkACLs()
 	p.discovery()
 	p.platforms()
+	p.waivers()
 	p.globalRouting()
 	p.optimize()
 	p.checkQuotas()

@@ -31,6 +31,34 @@ func (b *builder) add(id, typ string, props any, dependsOn ...string) {
 	b.t.Resources[id] = Resource{Type: typ, Properties: props, DependsOn: dependsOn}
 }
 
+// waive writes waivers on a resource in the scanners' inline forms:
+// trivy's "trivy:ignore:ID reason" comments above it (in the YAML
+// template; trivy reads no ignores in JSON, see the export's
+// .trivyignore.yaml), and checkov's Metadata skips, which it reads in both.
+func (b *builder) waive(id string, waivers ...*design.Waiver) {
+	r, ok := b.t.Resources[id]
+	if !ok {
+		return
+	}
+	var skips []any
+	for _, w := range waivers {
+		if w == nil {
+			continue
+		}
+		for _, c := range w.Checks {
+			if strings.HasPrefix(c, "CKV") {
+				skips = append(skips, map[string]any{"id": c, "comment": w.Reason})
+			} else {
+				r.Comments = append(r.Comments, "trivy:ignore:"+c+" "+w.Reason)
+			}
+		}
+	}
+	if len(skips) > 0 {
+		r.Metadata = map[string]any{"checkov": map[string]any{"skip": skips}}
+	}
+	b.t.Resources[id] = r
+}
+
 func (b *builder) param(id, typ, desc, def string) {
 	if b.t.Parameters == nil {
 		b.t.Parameters = map[string]Parameter{}
@@ -263,6 +291,7 @@ func (b *builder) network() {
 					e.PortRange = &portRange{From: r.FromPort, To: r.ToPort}
 				}
 				b.add(fmt.Sprintf("%s%s%d", nid, dir.word, r.Number), "AWS::EC2::NetworkAclEntry", e)
+				b.waive(fmt.Sprintf("%s%s%d", nid, dir.word, r.Number), r.Waiver)
 			}
 		}
 	}

@@ -93,7 +93,11 @@ func (b *builder) ecs() {
 	if namespace != nil {
 		props.ServiceConnectDefaults = &serviceConnectDefaults{Namespace: namespace}
 	}
+	if b.d.ContainerInsights {
+		props.ClusterSettings = []nameValue{{Name: "containerInsights", Value: "enabled"}}
+	}
 	b.add(cluster, "AWS::ECS::Cluster", props)
+	b.waive(cluster, b.d.InsightsWaiver)
 	b.add(cluster+"Logs", "AWS::Logs::LogGroup", logGroup{LogGroupName: "/netwright/" + b.d.App + "/tasks", RetentionInDays: 30})
 	b.add(cluster+"ExecutionRole", "AWS::IAM::Role", iamRole{
 		AssumeRolePolicyDocument: policy("Allow", map[string]any{"Service": "ecs-tasks.amazonaws.com"}, "sts:AssumeRole", nil),

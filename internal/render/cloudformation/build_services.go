@@ -36,6 +36,7 @@ func (b *builder) security() {
 				in.CidrIp = r.PeerCIDR.String()
 			}
 			b.add(fmt.Sprintf("%sIn%d", gid, k), "AWS::EC2::SecurityGroupIngress", in)
+			b.waive(fmt.Sprintf("%sIn%d", gid, k), r.Waiver)
 		}
 		for k, r := range g.Egress {
 			out := securityGroupEgress{GroupId: ref(gid), IpProtocol: r.Protocol, FromPort: r.FromPort, ToPort: r.ToPort, Description: r.Description}
@@ -48,6 +49,7 @@ func (b *builder) security() {
 				out.CidrIp = r.PeerCIDR.String()
 			}
 			b.add(fmt.Sprintf("%sOut%d", gid, k), "AWS::EC2::SecurityGroupEgress", out)
+			b.waive(fmt.Sprintf("%sOut%d", gid, k), r.Waiver)
 		}
 	}
 }
@@ -62,17 +64,20 @@ func (b *builder) prefixList(name string) any {
 }
 
 func (b *builder) loadBalancing() {
-	logs := false
+	var logs *design.AccessLogs
 	for _, lb := range b.d.LoadBalancers {
-		if b.inRegion(lb.VPC) && lb.AccessLogs != nil {
-			logs = true
+		if b.inRegion(lb.VPC) && lb.AccessLogs != nil && logs == nil {
+			logs = lb.AccessLogs
 		}
 	}
-	if logs {
+	if logs != nil {
 		b.add("LoadBalancerLogsBucket", "AWS::S3::Bucket", bucket{
 			PublicAccessBlockConfiguration: publicAccessBlock{true, true, true, true},
 			BucketEncryption:               bucketEncryption{ServerSideEncryptionConfiguration: []serverSideEncryptionRule{{ServerSideEncryptionByDefault: serverSideEncryptionByDefault{SSEAlgorithm: "AES256"}}}},
+			// Versions keep a log that is overwritten or deleted.
+			VersioningConfiguration: &versioning{Status: "Enabled"},
 		})
+		b.waive("LoadBalancerLogsBucket", logs.Waiver)
 		b.add("LoadBalancerLogsBucketPolicy", "AWS::S3::BucketPolicy", bucketPolicy{Bucket: ref("LoadBalancerLogsBucket"),
 			PolicyDocument: policy("Allow", map[string]any{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}, "s3:PutObject", sub("${LoadBalancerLogsBucket.Arn}/*/AWSLogs/${AWS::AccountId}/*"))})
 	}
@@ -121,6 +126,7 @@ func (b *builder) loadBalancing() {
 			deps = append(deps, "LoadBalancerLogsBucketPolicy")
 		}
 		b.add(lid, "AWS::ElasticLoadBalancingV2::LoadBalancer", props, deps...)
+		b.waive(lid, lb.Waiver)
 		if lb.Type != design.GWLB {
 			b.output(lid+"DNSName", "DNS name of "+lb.Name, getAtt(lid, "DNSName"))
 			if acceleratorEndpoint(b.d, lb.ID) {
@@ -149,6 +155,7 @@ func (b *builder) loadBalancing() {
 				lp.AlpnPolicy = []string{l.ALPNPolicy}
 			}
 			b.add(lisID, "AWS::ElasticLoadBalancingV2::Listener", lp)
+			b.waive(lisID, l.Waiver)
 			for _, r := range l.Rules {
 				b.add(logicalID(r.ID), "AWS::ElasticLoadBalancingV2::ListenerRule", listenerRule{ListenerArn: ref(lisID), Priority: r.Priority,
 					Conditions: conditions(r.Conditions), Actions: []action{b.action(r.Action)}})

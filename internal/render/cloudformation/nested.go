@@ -220,7 +220,7 @@ func split(f File) ([]File, error) {
 				}
 			}
 		}
-		children[l].Resources[id] = Resource{Type: r["Type"].(string), Properties: r["Properties"], DependsOn: keep}
+		children[l].Resources[id] = Resource{Type: r["Type"].(string), Properties: r["Properties"], DependsOn: keep, Metadata: r["Metadata"], Comments: t.Resources[id].Comments}
 	}
 	for name, o := range t.Outputs {
 		var owner string

@@ -50,7 +50,11 @@ type Parameter struct {
 type Resource struct {
 	Type       string   `json:"Type"`
 	DependsOn  []string `json:"DependsOn,omitempty"`
+	Metadata   any      `json:"Metadata,omitempty"`
 	Properties any      `json:"Properties"`
+	// Comments go above the resource in YAML: trivy's inline ignores,
+	// which it reads in YAML templates only.
+	Comments []string `json:"-"`
 }
 
 // Output is a value users look up after creation.
@@ -104,6 +108,22 @@ func (t *Template) YAML() ([]byte, error) {
 		}
 	}
 	plain(&n)
+	// Comments above the resources that carry them (the document's
+	// mapping, its Resources key, that mapping's keys).
+	if doc := n.Content; len(doc) == 1 {
+		top := doc[0].Content
+		for i := 0; i+1 < len(top); i += 2 {
+			if top[i].Value != "Resources" {
+				continue
+			}
+			res := top[i+1].Content
+			for j := 0; j+1 < len(res); j += 2 {
+				if r, ok := t.Resources[res[j].Value]; ok && len(r.Comments) > 0 {
+					res[j].HeadComment = "# " + strings.Join(r.Comments, "\n# ")
+				}
+			}
+		}
+	}
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
@@ -162,4 +182,52 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// TrivyIgnore is the .trivyignore.yaml for the JSON templates, in which
+// trivy reads no inline ignores: for each template and check, the reasons
+// of the resources the design waives it on (the YAML templates carry the
+// same as comments beside each resource). trivy takes it with
+// --ignorefile; it names whole files, so a finding of the same check on
+// another resource of the file would pass unnoticed: scan the YAML
+// templates to see each resource's own reason. nil when nothing is waived.
+func TrivyIgnore(files []File) []byte {
+	type entry struct {
+		id, path string
+		reasons  []string
+	}
+	var entries []*entry
+	for _, f := range files {
+		byID := map[string]*entry{}
+		for _, rid := range sortedKeys(f.Template.Resources) {
+			for _, c := range f.Template.Resources[rid].Comments {
+				id, reason, ok := strings.Cut(strings.TrimPrefix(c, "trivy:ignore:"), " ")
+				if !ok {
+					continue
+				}
+				e := byID[id]
+				if e == nil {
+					e = &entry{id: id, path: f.Name + ".template.json"}
+					byID[id] = e
+					entries = append(entries, e)
+				}
+				if r := rid + ": " + reason; !slices.Contains(e.reasons, r) {
+					e.reasons = append(e.reasons, r)
+				}
+			}
+		}
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("# trivy reads no inline ignores in JSON templates: this file gives, for\n")
+	b.WriteString("# each JSON template, the checks the design means to trip and why\n")
+	b.WriteString("# (trivy config --ignorefile .trivyignore.yaml .). The YAML templates carry\n")
+	b.WriteString("# the same reasons beside each resource.\n")
+	b.WriteString("misconfigurations:\n")
+	for _, e := range entries {
+		fmt.Fprintf(&b, "  - id: %s\n    paths:\n      - %q\n    statement: %q\n", e.id, e.path, strings.Join(e.reasons, "; "))
+	}
+	return []byte(b.String())
 }

@@ -325,6 +325,11 @@ type bucketEncryption struct {
 type bucket struct {
 	PublicAccessBlockConfiguration publicAccessBlock `json:"PublicAccessBlockConfiguration"`
 	BucketEncryption               bucketEncryption  `json:"BucketEncryption"`
+	VersioningConfiguration        *versioning       `json:"VersioningConfiguration,omitempty"`
+}
+
+type versioning struct {
+	Status string `json:"Status"`
 }
 
 type bucketPolicy struct {
@@ -406,6 +411,7 @@ type tgwPeeringAttachment struct {
 
 type ecsCluster struct {
 	ClusterName            string                  `json:"ClusterName"`
+	ClusterSettings        []nameValue             `json:"ClusterSettings,omitempty"`
 	ServiceConnectDefaults *serviceConnectDefaults `json:"ServiceConnectDefaults,omitempty"`
 }
 

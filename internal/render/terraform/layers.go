@@ -152,7 +152,7 @@ func (w *writer) network() {
 			word   string
 		}{{false, n.Inbound, "in"}, {true, n.Outbound, "out"}} {
 			for _, rule := range dir.rules {
-				e := w.resource("network.tf", "aws_network_acl_rule", fmt.Sprintf("%s-%s-%d", n.ID, dir.word, rule.Number), r)
+				e := w.resource("network.tf", "aws_network_acl_rule", fmt.Sprintf("%s-%s-%d", n.ID, dir.word, rule.Number), r, rule.Waiver)
 				e.SetAttributeRaw("network_acl_id", ref("aws_network_acl", name(n.ID), "id"))
 				e.SetAttributeValue("rule_number", num(rule.Number))
 				e.SetAttributeValue("egress", cty.BoolVal(dir.egress))
@@ -321,7 +321,7 @@ func (w *writer) security() {
 			dir, rules := side.dir, side.rules
 			typ := "aws_vpc_security_group_" + dir + "_rule"
 			for k, rule := range rules {
-				b := w.resource("security.tf", typ, fmt.Sprintf("%s-%s-%d", g.ID, dir, k), r)
+				b := w.resource("security.tf", typ, fmt.Sprintf("%s-%s-%d", g.ID, dir, k), r, rule.Waiver)
 				b.SetAttributeRaw("security_group_id", ref("aws_security_group", name(g.ID), "id"))
 				b.SetAttributeValue("ip_protocol", str(rule.Protocol))
 				b.SetAttributeValue("from_port", num(rule.FromPort))

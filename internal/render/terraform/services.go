@@ -18,8 +18,11 @@ func (w *writer) loadBalancing() {
 		if lb.AccessLogs != nil && lb.Type == design.ALB && !buckets[r] {
 			buckets[r] = true
 			id := "lb-logs-" + r
-			b := w.resource("loadbalancing.tf", "aws_s3_bucket", id, r)
+			b := w.resource("loadbalancing.tf", "aws_s3_bucket", id, r, lb.AccessLogs.Waiver)
 			b.SetAttributeValue("bucket_prefix", str(lb.AccessLogs.Bucket[:min(len(lb.AccessLogs.Bucket), 30)]+"-"))
+			ver := w.resource("loadbalancing.tf", "aws_s3_bucket_versioning", id, r)
+			ver.SetAttributeRaw("bucket", ref("aws_s3_bucket", name(id), "id"))
+			ver.AppendNewBlock("versioning_configuration", nil).Body().SetAttributeValue("status", str("Enabled"))
 			pab := w.resource("loadbalancing.tf", "aws_s3_bucket_public_access_block", id, r)
 			pab.SetAttributeRaw("bucket", ref("aws_s3_bucket", name(id), "id"))
 			for _, k := range []string{"block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"} {
@@ -35,7 +38,7 @@ func (w *writer) loadBalancing() {
 	}
 	for _, lb := range w.d.LoadBalancers {
 		r := w.regionOf(lb.VPC)
-		b := w.resource("loadbalancing.tf", "aws_lb", lb.ID, r)
+		b := w.resource("loadbalancing.tf", "aws_lb", lb.ID, r, lb.Waiver)
 		b.SetAttributeValue("name", str(lb.Name))
 		b.SetAttributeValue("load_balancer_type", str(lb.Type))
 		if lb.Type != design.GWLB {
@@ -69,7 +72,7 @@ func (w *writer) loadBalancing() {
 			b.SetAttributeRaw("depends_on", list(ref("aws_s3_bucket_policy", name("lb-logs-"+r))))
 		}
 		for _, l := range lb.Listeners {
-			lb2 := w.resource("loadbalancing.tf", "aws_lb_listener", l.ID, r)
+			lb2 := w.resource("loadbalancing.tf", "aws_lb_listener", l.ID, r, l.Waiver)
 			lb2.SetAttributeRaw("load_balancer_arn", ref("aws_lb", name(lb.ID), "arn"))
 			if lb.Type != design.GWLB {
 				lb2.SetAttributeValue("port", num(l.Port))
@@ -313,8 +316,13 @@ func (w *writer) services() {
 			continue
 		}
 		cid := "cluster-" + w.d.App + "-" + region
-		cl := w.resource("services.tf", "aws_ecs_cluster", cid, region)
+		cl := w.resource("services.tf", "aws_ecs_cluster", cid, region, w.d.InsightsWaiver)
 		cl.SetAttributeValue("name", str(w.d.App))
+		if w.d.ContainerInsights {
+			st := cl.AppendNewBlock("setting", nil).Body()
+			st.SetAttributeValue("name", str("containerInsights"))
+			st.SetAttributeValue("value", str("enabled"))
+		}
 		if n, ok := nsRef[region]; ok && sc {
 			cl.AppendNewBlock("service_connect_defaults", nil).Body().SetAttributeRaw("namespace", n)
 		}

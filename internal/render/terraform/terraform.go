@@ -89,16 +89,42 @@ func (w *writer) file(n string) *hclwrite.Body {
 }
 
 // resource appends a resource block in a Region and returns its body.
-func (w *writer) resource(file, typ, id, region string) *hclwrite.Body {
+func (w *writer) resource(file, typ, id, region string, waivers ...*design.Waiver) *hclwrite.Body {
 	body := w.file(file)
 	if len(body.Blocks()) > 0 {
 		body.AppendNewline()
 	}
+	trivy, checkov := scannerComments(waivers)
+	for _, c := range trivy {
+		body.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte("# " + c + "\n")}})
+	}
 	b := body.AppendNewBlock("resource", []string{typ, name(id)}).Body()
+	for _, c := range checkov {
+		b.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte("# " + c + "\n")}})
+	}
 	if alias := w.aliases[region]; alias != "" {
 		b.SetAttributeTraversal("provider", hcl.Traversal{hcl.TraverseRoot{Name: "aws"}, hcl.TraverseAttr{Name: alias}})
 	}
 	return b
+}
+
+// scannerComments writes waivers in the scanners' inline forms: trivy's
+// "trivy:ignore:ID reason", read on the lines above a resource, and
+// checkov's "checkov:skip=ID:reason", read inside it.
+func scannerComments(waivers []*design.Waiver) (trivy, checkov []string) {
+	for _, wv := range waivers {
+		if wv == nil {
+			continue
+		}
+		for _, c := range wv.Checks {
+			if strings.HasPrefix(c, "CKV") {
+				checkov = append(checkov, "checkov:skip="+c+":"+wv.Reason)
+			} else {
+				trivy = append(trivy, "trivy:ignore:"+c+" "+wv.Reason)
+			}
+		}
+	}
+	return trivy, checkov
 }
 
 func (w *writer) variable(n, desc string) hclwrite.Tokens {

@@ -618,6 +618,7 @@ resource "aws_network_acl_rule" "acl_edge_ap_southeast_2_app_in_100" {
   to_port        = 443
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_edge_ap_southeast_2_app_in_110" {
   provider       = aws.ap_southeast_2
   network_acl_id = aws_network_acl.acl_edge_ap_southeast_2_app.id
@@ -729,7 +730,10 @@ resource "aws_network_acl" "acl_edge_ap_southeast_2_transit" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_edge_ap_southeast_2_transit_in_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   provider       = aws.ap_southeast_2
   network_acl_id = aws_network_acl.acl_edge_ap_southeast_2_transit.id
   rule_number    = 100
@@ -739,7 +743,10 @@ resource "aws_network_acl_rule" "acl_edge_ap_southeast_2_transit_in_100" {
   cidr_block     = "0.0.0.0/0"
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_edge_ap_southeast_2_transit_out_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   provider       = aws.ap_southeast_2
   network_acl_id = aws_network_acl.acl_edge_ap_southeast_2_transit.id
   rule_number    = 100
@@ -770,6 +777,7 @@ resource "aws_network_acl_rule" "acl_edge_us_east_1_app_in_100" {
   to_port        = 443
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_edge_us_east_1_app_in_110" {
   provider       = aws.us_east_1
   network_acl_id = aws_network_acl.acl_edge_us_east_1_app.id
@@ -881,7 +889,10 @@ resource "aws_network_acl" "acl_edge_us_east_1_transit" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_edge_us_east_1_transit_in_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   provider       = aws.us_east_1
   network_acl_id = aws_network_acl.acl_edge_us_east_1_transit.id
   rule_number    = 100
@@ -891,7 +902,10 @@ resource "aws_network_acl_rule" "acl_edge_us_east_1_transit_in_100" {
   cidr_block     = "0.0.0.0/0"
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_edge_us_east_1_transit_out_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   provider       = aws.us_east_1
   network_acl_id = aws_network_acl.acl_edge_us_east_1_transit.id
   rule_number    = 100

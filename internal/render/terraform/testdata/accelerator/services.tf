@@ -37,6 +37,10 @@ resource "aws_iam_role" "role_web_ap_southeast_2" {
 resource "aws_ecs_cluster" "cluster_edge_us_east_1" {
   provider = aws.us_east_1
   name     = "edge"
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
   service_connect_defaults {
     namespace = aws_service_discovery_private_dns_namespace.ns_edge_us_east_1.arn
   }
@@ -172,6 +176,10 @@ resource "aws_ecs_service" "ecs_web_us_east_1" {
 resource "aws_ecs_cluster" "cluster_edge_ap_southeast_2" {
   provider = aws.ap_southeast_2
   name     = "edge"
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
   service_connect_defaults {
     namespace = aws_service_discovery_private_dns_namespace.ns_edge_ap_southeast_2.arn
   }

@@ -286,6 +286,7 @@ resource "aws_network_acl_rule" "acl_dns_app_in_110" {
   to_port        = 443
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_dns_app_in_120" {
   network_acl_id = aws_network_acl.acl_dns_app.id
   rule_number    = 120

@@ -77,6 +77,10 @@ resource "aws_iam_role" "role_web_us_east_1" {
 
 resource "aws_ecs_cluster" "cluster_dns_us_east_1" {
   name = "dns"
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
 }
 
 resource "aws_cloudwatch_log_group" "cluster_dns_us_east_1" {

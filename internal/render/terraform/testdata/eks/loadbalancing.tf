@@ -1,5 +1,14 @@
+# trivy:ignore:AVD-AWS-0132 Elastic Load Balancing writes access logs only to a bucket encrypted with S3-managed keys (SSE-S3); a KMS key is not supported
 resource "aws_s3_bucket" "lb_logs_us_east_1" {
+  # checkov:skip=CKV_AWS_145:Elastic Load Balancing writes access logs only to a bucket encrypted with S3-managed keys (SSE-S3); a KMS key is not supported
   bucket_prefix = "kube-us-east-1-lb-logs-"
+}
+
+resource "aws_s3_bucket_versioning" "lb_logs_us_east_1" {
+  bucket = aws_s3_bucket.lb_logs_us_east_1.id
+  versioning_configuration {
+    status = "Enabled"
+  }
 }
 
 resource "aws_s3_bucket_public_access_block" "lb_logs_us_east_1" {
@@ -37,6 +46,7 @@ resource "aws_lb_target_group" "tg_kube_web_8080" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0053 internet-facing on purpose: it serves the public services (web); its security group admits only its listeners' ports
 resource "aws_lb" "alb_kube_public" {
   name                       = "kube-public"
   load_balancer_type         = "application"

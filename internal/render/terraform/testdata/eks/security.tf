@@ -154,6 +154,7 @@ resource "aws_security_group" "sg_kube_nodes" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0104 network.endpoints lacks ec2, eks: image pulls and AWS calls reach AWS's public endpoints through NAT on tcp 443; add the endpoints to remove this rule
 resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_0" {
   security_group_id = aws_security_group.sg_kube_nodes.id
   ip_protocol       = "tcp"

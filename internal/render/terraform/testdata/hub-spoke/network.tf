@@ -945,6 +945,7 @@ resource "aws_network_acl" "acl_portal_app" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_portal_app_in_100" {
   network_acl_id = aws_network_acl.acl_portal_app.id
   rule_number    = 100
@@ -1038,7 +1039,10 @@ resource "aws_network_acl" "acl_portal_firewall" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0102 GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
+# trivy:ignore:AVD-AWS-0105 GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
 resource "aws_network_acl_rule" "acl_portal_firewall_in_100" {
+  # checkov:skip=CKV_AWS_352:GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
   network_acl_id = aws_network_acl.acl_portal_firewall.id
   rule_number    = 100
   egress         = false
@@ -1047,7 +1051,10 @@ resource "aws_network_acl_rule" "acl_portal_firewall_in_100" {
   cidr_block     = "0.0.0.0/0"
 }
 
+# trivy:ignore:AVD-AWS-0102 GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
+# trivy:ignore:AVD-AWS-0105 GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
 resource "aws_network_acl_rule" "acl_portal_firewall_out_100" {
+  # checkov:skip=CKV_AWS_352:GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
   network_acl_id = aws_network_acl.acl_portal_firewall.id
   rule_number    = 100
   egress         = true
@@ -1138,7 +1145,10 @@ resource "aws_network_acl" "acl_portal_hub_firewall" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0102 GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
+# trivy:ignore:AVD-AWS-0105 GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
 resource "aws_network_acl_rule" "acl_portal_hub_firewall_in_100" {
+  # checkov:skip=CKV_AWS_352:GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
   network_acl_id = aws_network_acl.acl_portal_hub_firewall.id
   rule_number    = 100
   egress         = false
@@ -1147,7 +1157,10 @@ resource "aws_network_acl_rule" "acl_portal_hub_firewall_in_100" {
   cidr_block     = "0.0.0.0/0"
 }
 
+# trivy:ignore:AVD-AWS-0102 GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
+# trivy:ignore:AVD-AWS-0105 GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
 resource "aws_network_acl_rule" "acl_portal_hub_firewall_out_100" {
+  # checkov:skip=CKV_AWS_352:GWLB endpoint subnets carry every inspected flow to the appliances, which filter it; the flows' own subnets filter them as well
   network_acl_id = aws_network_acl.acl_portal_hub_firewall.id
   rule_number    = 100
   egress         = true
@@ -1271,6 +1284,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_public_in_100" {
   to_port        = 443
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_portal_hub_public_in_110" {
   network_acl_id = aws_network_acl.acl_portal_hub_public.id
   rule_number    = 110
@@ -1312,7 +1326,10 @@ resource "aws_network_acl" "acl_portal_hub_transit" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_portal_hub_transit_in_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   network_acl_id = aws_network_acl.acl_portal_hub_transit.id
   rule_number    = 100
   egress         = false
@@ -1321,7 +1338,10 @@ resource "aws_network_acl_rule" "acl_portal_hub_transit_in_100" {
   cidr_block     = "0.0.0.0/0"
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_portal_hub_transit_out_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   network_acl_id = aws_network_acl.acl_portal_hub_transit.id
   rule_number    = 100
   egress         = true
@@ -1390,6 +1410,7 @@ resource "aws_network_acl" "acl_portal_shared_app" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_portal_shared_app_in_100" {
   network_acl_id = aws_network_acl.acl_portal_shared_app.id
   rule_number    = 100
@@ -1472,7 +1493,10 @@ resource "aws_network_acl" "acl_portal_shared_transit" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_portal_shared_transit_in_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   network_acl_id = aws_network_acl.acl_portal_shared_transit.id
   rule_number    = 100
   egress         = false
@@ -1481,7 +1505,10 @@ resource "aws_network_acl_rule" "acl_portal_shared_transit_in_100" {
   cidr_block     = "0.0.0.0/0"
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_portal_shared_transit_out_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   network_acl_id = aws_network_acl.acl_portal_shared_transit.id
   rule_number    = 100
   egress         = true
@@ -1498,7 +1525,10 @@ resource "aws_network_acl" "acl_portal_transit" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_portal_transit_in_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   network_acl_id = aws_network_acl.acl_portal_transit.id
   rule_number    = 100
   egress         = false
@@ -1507,7 +1537,10 @@ resource "aws_network_acl_rule" "acl_portal_transit_in_100" {
   cidr_block     = "0.0.0.0/0"
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_portal_transit_out_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   network_acl_id = aws_network_acl.acl_portal_transit.id
   rule_number    = 100
   egress         = true

@@ -150,6 +150,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_portal_portal_ingress_0" {
   referenced_security_group_id = aws_security_group.sg_alb_portal_public.id
 }
 
+# trivy:ignore:AVD-AWS-0104 declared egress to api.github.com:443 (services.portal.egress): a host name, and a security group takes addresses only; the rule opens tcp 443 alone, through NAT, and the firewall appliances inspect it on the way out (inspection.flows egress)
 resource "aws_vpc_security_group_egress_rule" "sg_portal_portal_egress_0" {
   security_group_id = aws_security_group.sg_portal_portal.id
   ip_protocol       = "tcp"

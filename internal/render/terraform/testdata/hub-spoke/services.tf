@@ -35,6 +35,10 @@ resource "aws_iam_role" "role_reports_us_west_2" {
 
 resource "aws_ecs_cluster" "cluster_portal_us_west_2" {
   name = "portal"
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
   service_connect_defaults {
     namespace = aws_service_discovery_private_dns_namespace.ns_portal.arn
   }

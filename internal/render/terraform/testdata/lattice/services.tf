@@ -63,6 +63,10 @@ resource "aws_iam_role_policy" "role_web_us_east_1_0" {
 
 resource "aws_ecs_cluster" "cluster_lat_us_east_1" {
   name = "lat"
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
 }
 
 resource "aws_cloudwatch_log_group" "cluster_lat_us_east_1" {

@@ -191,6 +191,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_big_w0_ingress_0" {
   referenced_security_group_id = aws_security_group.sg_big_web.id
 }
 
+# trivy:ignore:AVD-AWS-0104 declared egress to api.example.com:443 (services.w0.egress): a host name, and a security group takes addresses only; the rule opens tcp 443 alone, through NAT
 resource "aws_vpc_security_group_egress_rule" "sg_big_w0_egress_0" {
   security_group_id = aws_security_group.sg_big_w0.id
   ip_protocol       = "tcp"

@@ -755,6 +755,7 @@ resource "aws_network_acl" "acl_shop_app_cart" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_shop_app_cart_in_100" {
   network_acl_id = aws_network_acl.acl_shop_app_cart.id
   rule_number    = 100
@@ -851,6 +852,7 @@ resource "aws_network_acl" "acl_shop_app_catalog" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_shop_app_catalog_in_100" {
   network_acl_id = aws_network_acl.acl_shop_app_catalog.id
   rule_number    = 100
@@ -969,6 +971,7 @@ resource "aws_network_acl" "acl_shop_app_inventory" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_shop_app_inventory_in_100" {
   network_acl_id = aws_network_acl.acl_shop_app_inventory.id
   rule_number    = 100
@@ -1065,6 +1068,7 @@ resource "aws_network_acl" "acl_shop_app_mobile_api" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_shop_app_mobile_api_in_100" {
   network_acl_id = aws_network_acl.acl_shop_app_mobile_api.id
   rule_number    = 100
@@ -1183,6 +1187,7 @@ resource "aws_network_acl" "acl_shop_app_orders" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_shop_app_orders_in_100" {
   network_acl_id = aws_network_acl.acl_shop_app_orders.id
   rule_number    = 100
@@ -1345,6 +1350,7 @@ resource "aws_network_acl" "acl_shop_app_payments" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_shop_app_payments_in_100" {
   network_acl_id = aws_network_acl.acl_shop_app_payments.id
   rule_number    = 100
@@ -1419,6 +1425,7 @@ resource "aws_network_acl" "acl_shop_app_storefront" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_shop_app_storefront_in_100" {
   network_acl_id = aws_network_acl.acl_shop_app_storefront.id
   rule_number    = 100
@@ -1537,6 +1544,7 @@ resource "aws_network_acl" "acl_shop_app_tracking" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_shop_app_tracking_in_100" {
   network_acl_id = aws_network_acl.acl_shop_app_tracking.id
   rule_number    = 100
@@ -2229,6 +2237,7 @@ resource "aws_network_acl_rule" "acl_shop_public_in_110" {
   to_port        = 443
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_shop_public_in_120" {
   network_acl_id = aws_network_acl.acl_shop_public.id
   rule_number    = 120

@@ -45,6 +45,10 @@ resource "aws_iam_role" "role_tracking_eu_west_1" {
 
 resource "aws_ecs_cluster" "cluster_shop_eu_west_1" {
   name = "shop"
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
   service_connect_defaults {
     namespace = aws_service_discovery_private_dns_namespace.ns_shop.arn
   }

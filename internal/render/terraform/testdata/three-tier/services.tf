@@ -15,6 +15,10 @@ resource "aws_iam_role" "role_web_us_east_1" {
 
 resource "aws_ecs_cluster" "cluster_webapp_us_east_1" {
   name = "webapp"
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
   service_connect_defaults {
     namespace = aws_service_discovery_private_dns_namespace.ns_webapp.arn
   }

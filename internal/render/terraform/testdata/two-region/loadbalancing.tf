@@ -1,6 +1,16 @@
+# trivy:ignore:AVD-AWS-0132 Elastic Load Balancing writes access logs only to a bucket encrypted with S3-managed keys (SSE-S3); a KMS key is not supported
 resource "aws_s3_bucket" "lb_logs_us_east_1" {
+  # checkov:skip=CKV_AWS_145:Elastic Load Balancing writes access logs only to a bucket encrypted with S3-managed keys (SSE-S3); a KMS key is not supported
   provider      = aws.us_east_1
   bucket_prefix = "pay-us-east-1-lb-logs-"
+}
+
+resource "aws_s3_bucket_versioning" "lb_logs_us_east_1" {
+  provider = aws.us_east_1
+  bucket   = aws_s3_bucket.lb_logs_us_east_1.id
+  versioning_configuration {
+    status = "Enabled"
+  }
 }
 
 resource "aws_s3_bucket_public_access_block" "lb_logs_us_east_1" {
@@ -18,9 +28,19 @@ resource "aws_s3_bucket_policy" "lb_logs_us_east_1" {
   policy   = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "logdelivery.elasticloadbalancing.amazonaws.com" }, Action = "s3:PutObject", Resource = "${aws_s3_bucket.lb_logs_us_east_1.arn}/*" }] })
 }
 
+# trivy:ignore:AVD-AWS-0132 Elastic Load Balancing writes access logs only to a bucket encrypted with S3-managed keys (SSE-S3); a KMS key is not supported
 resource "aws_s3_bucket" "lb_logs_eu_west_1" {
+  # checkov:skip=CKV_AWS_145:Elastic Load Balancing writes access logs only to a bucket encrypted with S3-managed keys (SSE-S3); a KMS key is not supported
   provider      = aws.eu_west_1
   bucket_prefix = "pay-eu-west-1-lb-logs-"
+}
+
+resource "aws_s3_bucket_versioning" "lb_logs_eu_west_1" {
+  provider = aws.eu_west_1
+  bucket   = aws_s3_bucket.lb_logs_eu_west_1.id
+  versioning_configuration {
+    status = "Enabled"
+  }
 }
 
 resource "aws_s3_bucket_public_access_block" "lb_logs_eu_west_1" {
@@ -84,6 +104,7 @@ resource "aws_lb_target_group" "tg_pay_us_east_1_api_8080" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0053 internet-facing on purpose: it serves the public services (api); its security group admits only its listeners' ports
 resource "aws_lb" "alb_pay_us_east_1_public" {
   provider                   = aws.us_east_1
   name                       = "pay-us-east-1-public"
@@ -135,6 +156,7 @@ resource "aws_lb_listener" "alb_pay_us_east_1_public_http" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0053 internet-facing on purpose: it serves the public services (api); its security group admits only its listeners' ports
 resource "aws_lb" "alb_pay_eu_west_1_public" {
   provider                   = aws.eu_west_1
   name                       = "pay-eu-west-1-public"

@@ -974,6 +974,7 @@ resource "aws_network_acl_rule" "acl_pay_eu_west_1_app_in_110" {
   to_port        = 443
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_pay_eu_west_1_app_in_120" {
   provider       = aws.eu_west_1
   network_acl_id = aws_network_acl.acl_pay_eu_west_1_app.id
@@ -1208,6 +1209,7 @@ resource "aws_network_acl_rule" "acl_pay_eu_west_1_public_in_110" {
   to_port        = 443
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_pay_eu_west_1_public_in_120" {
   provider       = aws.eu_west_1
   network_acl_id = aws_network_acl.acl_pay_eu_west_1_public.id
@@ -1253,7 +1255,10 @@ resource "aws_network_acl" "acl_pay_eu_west_1_transit" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_pay_eu_west_1_transit_in_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   provider       = aws.eu_west_1
   network_acl_id = aws_network_acl.acl_pay_eu_west_1_transit.id
   rule_number    = 100
@@ -1263,7 +1268,10 @@ resource "aws_network_acl_rule" "acl_pay_eu_west_1_transit_in_100" {
   cidr_block     = "0.0.0.0/0"
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_pay_eu_west_1_transit_out_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   provider       = aws.eu_west_1
   network_acl_id = aws_network_acl.acl_pay_eu_west_1_transit.id
   rule_number    = 100
@@ -1306,6 +1314,7 @@ resource "aws_network_acl_rule" "acl_pay_us_east_1_app_in_110" {
   to_port        = 443
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_pay_us_east_1_app_in_120" {
   provider       = aws.us_east_1
   network_acl_id = aws_network_acl.acl_pay_us_east_1_app.id
@@ -1540,6 +1549,7 @@ resource "aws_network_acl_rule" "acl_pay_us_east_1_public_in_110" {
   to_port        = 443
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_pay_us_east_1_public_in_120" {
   provider       = aws.us_east_1
   network_acl_id = aws_network_acl.acl_pay_us_east_1_public.id
@@ -1585,7 +1595,10 @@ resource "aws_network_acl" "acl_pay_us_east_1_transit" {
   }
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_pay_us_east_1_transit_in_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   provider       = aws.us_east_1
   network_acl_id = aws_network_acl.acl_pay_us_east_1_transit.id
   rule_number    = 100
@@ -1595,7 +1608,10 @@ resource "aws_network_acl_rule" "acl_pay_us_east_1_transit_in_100" {
   cidr_block     = "0.0.0.0/0"
 }
 
+# trivy:ignore:AVD-AWS-0102 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
+# trivy:ignore:AVD-AWS-0105 Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
 resource "aws_network_acl_rule" "acl_pay_us_east_1_transit_out_100" {
+  # checkov:skip=CKV_AWS_352:Transit Gateway attachment subnets: AWS advises their NACL stay open both ways; the traffic is filtered in the subnets it comes from and goes to
   provider       = aws.us_east_1
   network_acl_id = aws_network_acl.acl_pay_us_east_1_transit.id
   rule_number    = 100

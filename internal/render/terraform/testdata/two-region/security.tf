@@ -98,6 +98,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_pay_eu_west_1_api_ingress_0" 
   referenced_security_group_id = aws_security_group.sg_alb_pay_eu_west_1_public.id
 }
 
+# trivy:ignore:AVD-AWS-0104 declared egress to api.stripe.com:443 (services.api.egress): a host name, and a security group takes addresses only; the rule opens tcp 443 alone, through NAT
 resource "aws_vpc_security_group_egress_rule" "sg_pay_eu_west_1_api_egress_0" {
   provider          = aws.eu_west_1
   security_group_id = aws_security_group.sg_pay_eu_west_1_api.id
@@ -298,6 +299,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_pay_us_east_1_api_ingress_0" 
   referenced_security_group_id = aws_security_group.sg_alb_pay_us_east_1_public.id
 }
 
+# trivy:ignore:AVD-AWS-0104 declared egress to api.stripe.com:443 (services.api.egress): a host name, and a security group takes addresses only; the rule opens tcp 443 alone, through NAT
 resource "aws_vpc_security_group_egress_rule" "sg_pay_us_east_1_api_egress_0" {
   provider          = aws.us_east_1
   security_group_id = aws_security_group.sg_pay_us_east_1_api.id

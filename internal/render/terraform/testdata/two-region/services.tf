@@ -37,6 +37,10 @@ resource "aws_iam_role" "role_ledger_eu_west_1" {
 resource "aws_ecs_cluster" "cluster_pay_us_east_1" {
   provider = aws.us_east_1
   name     = "pay"
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
   service_connect_defaults {
     namespace = aws_service_discovery_private_dns_namespace.ns_pay_us_east_1.arn
   }
@@ -172,6 +176,10 @@ resource "aws_iam_role_policy_attachment" "cluster_pay_us_east_1_sc_tls" {
 resource "aws_ecs_cluster" "cluster_pay_eu_west_1" {
   provider = aws.eu_west_1
   name     = "pay"
+  setting {
+    name  = "containerInsights"
+    value = "enabled"
+  }
   service_connect_defaults {
     namespace = aws_service_discovery_private_dns_namespace.ns_pay_eu_west_1.arn
   }
