@@ -25,6 +25,7 @@ func Write(w io.Writer, d *design.Design) error {
 		writeTransit(&b, d)
 	}
 	writeServices(&b, d)
+	writePlatform(&b, d)
 	writeFlows(&b, d)
 	writeSecurity(&b, d)
 	writeNACLs(&b, d)
@@ -201,6 +202,66 @@ func writeServices(b *strings.Builder, d *design.Design) {
 		rows = append(rows, []string{s.Name, s.Kind, fmt.Sprintf("%d/%s", s.Port, s.Protocol), fmt.Sprintf("%d-%d", s.Replicas, s.MaxReplicas), public, strings.Join(where, ", ")})
 	}
 	table(b, "  ", "NAME\tKIND\tPORT\tTASKS\tEXPOSURE\tPLACED IN", rows)
+}
+
+// writePlatform says how each service runs: the ports its container maps,
+// its identity, its rollout, where its tasks register, and how it reaches
+// what it calls.
+func writePlatform(b *strings.Builder, d *design.Design) {
+	var rows [][]string
+	for _, s := range d.Services {
+		pf := s.Platform
+		if pf == nil {
+			continue
+		}
+		var ports []string
+		for _, cp := range pf.Ports {
+			p := fmt.Sprintf("%s %d", cp.Protocol, cp.Port)
+			if cp.Purpose != design.PortTraffic {
+				p += " (" + cp.Purpose + ")"
+			}
+			ports = append(ports, p)
+		}
+		dep := pf.Deployment
+		rollout := fmt.Sprintf("%d%%/%d%%", dep.MaxPercent, dep.MinHealthyPercent)
+		if dep.CircuitBreaker {
+			rollout += " breaker"
+			if dep.Rollback {
+				rollout += "+rollback"
+			}
+		}
+		var reg []string
+		for _, r := range pf.Registrations {
+			reg = append(reg, r.TargetGroup)
+		}
+		for _, r := range pf.Discovery {
+			reg = append(reg, r.Service)
+		}
+		var calls []string
+		for _, a := range pf.Dependencies {
+			via := a.Host
+			switch a.Via {
+			case design.ViaLoadBalancer:
+				via = a.LoadBalancer
+			case design.ViaLattice:
+				via = a.LatticeService
+			}
+			calls = append(calls, fmt.Sprintf("%s=%s:%d", a.Env, via, a.Port))
+		}
+		rows = append(rows, []string{s.Name, strings.Join(ports, ", "), pf.Identity, rollout, orDash(strings.Join(reg, ", ")), orDash(strings.Join(calls, " "))})
+	}
+	if len(rows) == 0 {
+		return
+	}
+	b.WriteString("\nPlatform\n")
+	table(b, "  ", "SERVICE\tPORTS\tIDENTITY\tROLLOUT (MAX/MIN)\tREGISTERS IN\tCALLS", rows)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func writeFlows(b *strings.Builder, d *design.Design) {
