@@ -133,7 +133,7 @@ func (p *planner) layoutVPCs() {
 		for _, v := range p.vpcs {
 			v.hasTransit = true
 		}
-		entry := p.hubSpokeEntry(app, spokes)
+		entry := p.hubSpokeEntry(app)
 		if entry != nil {
 			entry.hasPublic, entry.hostsPublicLBs = true, true
 			entry.ingressEndpoints = s.Inspection != nil && slices.Contains(s.Inspection.Flows, "ingress")
@@ -185,32 +185,17 @@ func (p *planner) needsGWLBEndpoints(v *vpcPlan) bool {
 	return v.vpc.Role != design.RoleHub || slices.Contains(in.Flows, "egress") || slices.Contains(in.Flows, "east_west")
 }
 
-// hubSpokeEntry is the spoke that holds the public load balancers: the one
-// the public services run in. Public services in two spokes cannot share a
-// listener (ECS registers targets only in a target group of their own
-// VPC), which is an error.
-func (p *planner) hubSpokeEntry(app *vpcPlan, spokes map[string]*vpcPlan) *vpcPlan {
-	var entry *vpcPlan
-	var first *spec.Service
-	for i := range p.spec.Services {
-		svc := &p.spec.Services[i]
-		if !svc.Public {
-			continue
-		}
-		v := app
-		if svc.Spoke != "" {
-			v = spokes[svc.Spoke]
-		}
-		switch {
-		case entry == nil:
-			entry, first = v, svc
-		case v != entry:
-			p.errorAt(p.spec.At("services."+svc.Name+".spoke", "services."+svc.Name),
-				fmt.Sprintf("public services %s and %s run in different spokes (%s, %s)", first.Name, svc.Name, entry.vpc.Name, v.vpc.Name),
-				"The public load balancers live beside their targets, because ECS registers tasks only in a target group of their own VPC, and one listener's rules cannot reach two VPCs. Put every public service in one spoke.")
+// hubSpokeEntry is the VPC that holds the public load balancers: the app's
+// own, where the public services run (the spec keeps public services out
+// of the other spokes), since ECS registers tasks only in a target group
+// of their own VPC. nil when nothing is public.
+func (p *planner) hubSpokeEntry(app *vpcPlan) *vpcPlan {
+	for _, svc := range p.spec.Services {
+		if svc.Public {
+			return app
 		}
 	}
-	return entry
+	return nil
 }
 
 func (p *planner) newVPC(name, region string, role string) *vpcPlan {

@@ -1,0 +1,217 @@
+package plan
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/diag"
+	"github.com/netwright/netwright/internal/spec"
+)
+
+func planSrc(t *testing.T, src string) (*design.Design, diag.Diagnostics) {
+	t.Helper()
+	s, ds := spec.Parse("t.yaml", []byte(src))
+	if s == nil {
+		t.Fatal(ds)
+	}
+	d, more := Build(s)
+	if d == nil {
+		t.Fatal(more)
+	}
+	return d, append(ds, more...)
+}
+
+// TestHubSpokeDeploys pins issue 13 items 7, 8 and 12 on the hub-spoke
+// example: the public load balancers and their target groups live in the
+// VPC of the tasks they register (ECS registers only there); ingress is
+// inspected at that VPC's edge AZ by AZ, the edge route of each public
+// subnet and the subnet's own default route going to the endpoint of the
+// same AZ, so requests and answers meet one appliance; the hub's
+// attachment runs in appliance mode; and the hub's interface endpoints have
+// private DNS off with a private hosted zone per service associated with
+// every VPC.
+func TestHubSpokeDeploys(t *testing.T) {
+	d := build(t, readExample(t, "hub-spoke"))
+	for _, tg := range d.TargetGroups {
+		svc := d.Service(tg.Service)
+		if !slices.ContainsFunc(svc.Placements, func(p design.Placement) bool { return p.VPC == tg.VPC }) {
+			t.Errorf("target group %s is in %s, where %s has no tasks", tg.ID, tg.VPC, svc.Name)
+		}
+	}
+	for _, lb := range d.LoadBalancers {
+		if lb.Scheme == design.InternetFacing && lb.VPC != "vpc-portal" {
+			t.Errorf("public %s is in %s; want the portal's VPC", lb.ID, lb.VPC)
+		}
+	}
+	spoke := d.VPC("vpc-portal")
+	azOf := map[string]int{}
+	for _, e := range d.GatewayLoadBalancerEndpoints {
+		azOf[e.ID] = slices.Index(spoke.AZs, e.AZ)
+	}
+	var edge *design.RouteTable
+	for i := range spoke.RouteTables {
+		if spoke.RouteTables[i].EdgeGateway != "" {
+			edge = &spoke.RouteTables[i]
+		}
+	}
+	if edge == nil {
+		t.Fatal("the portal's VPC has no edge route table on its internet gateway")
+	}
+	public := 0
+	for _, s := range spoke.Subnets {
+		if s.Tier != design.TierPublic {
+			continue
+		}
+		public++
+		in := slices.IndexFunc(edge.Routes, func(r design.Route) bool { return r.Destination == s.CIDR })
+		if in < 0 || edge.Routes[in].TargetKind != design.TargetGWLBEndpoint || azOf[edge.Routes[in].Target] != s.AZIndex {
+			t.Errorf("the edge route to %s does not go to the GWLB endpoint of its AZ: %+v", s.ID, edge.Routes)
+		}
+		for _, rt := range spoke.RouteTables {
+			if rt.ID != s.RouteTable {
+				continue
+			}
+			for _, r := range rt.Routes {
+				if r.Destination.Bits() == 0 && (r.TargetKind != design.TargetGWLBEndpoint || azOf[r.Target] != s.AZIndex) {
+					t.Errorf("%s answers the internet through %s, not its AZ's endpoint", s.ID, r.Target)
+				}
+			}
+		}
+	}
+	if public == 0 {
+		t.Error("the portal's VPC has no public subnets for its load balancers")
+	}
+	for _, a := range d.TransitGateways[0].Attachments {
+		if (a.VPC == "vpc-portal-hub") != a.ApplianceMode {
+			t.Errorf("attachment %s appliance mode %v", a.ID, a.ApplianceMode)
+		}
+	}
+	hub := d.VPC("vpc-portal-hub")
+	var services []string
+	for _, e := range hub.Endpoints {
+		if e.Kind == design.EndpointInterface {
+			if e.PrivateDNS {
+				t.Errorf("hub endpoint %s has private DNS on, which only the hub sees", e.ID)
+			}
+			services = append(services, e.Service)
+		}
+	}
+	for _, svc := range services {
+		found := false
+		for _, z := range d.PrivateZones {
+			if strings.Contains(z.Endpoint, strings.ReplaceAll(svc, ".", "-")) {
+				found = true
+				for _, v := range d.VPCs {
+					if !slices.Contains(z.VPCs, v.ID) {
+						t.Errorf("zone %s is not associated with %s", z.Name, v.ID)
+					}
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no private hosted zone carries %s for the spokes", svc)
+		}
+	}
+}
+
+// TestServiceConnectBehindAnInternalLB pins item 10: a service its callers
+// reach through an internal load balancer publishes no alias (its groups
+// admit only the load balancer), and a Service Connect client is created
+// after the services whose aliases it calls.
+func TestServiceConnectBehindAnInternalLB(t *testing.T) {
+	d, _ := planSrc(t, `version: 1
+app: sc
+services:
+  web: {port: 8080, public: true, depends_on: [app, api]}
+  app: {port: 9000, stickiness: 1h}
+  api: {port: 9090}
+tls: {domain: sc.example.com}
+`)
+	for _, s := range d.Mesh.ServiceConnect.Services {
+		if s.Service == "app" && len(s.ClientAliases) > 0 {
+			t.Errorf("app, reached through the internal ALB, publishes %v", s.ClientAliases)
+		}
+	}
+	web := d.Service("web").Platform
+	if !slices.Equal(web.StartAfter, []string{"api"}) {
+		t.Errorf("web starts after %v; want [api] (app is reached through its load balancer)", web.StartAfter)
+	}
+	for _, a := range web.Dependencies {
+		want := map[string]string{"app": design.ViaLoadBalancer, "api": design.ViaServiceConnect}[a.Service]
+		if a.Via != want {
+			t.Errorf("web reaches %s via %s; want %s", a.Service, a.Via, want)
+		}
+	}
+}
+
+// TestHostsPullImages pins item 15: on ECS on EC2 and EKS the hosts pull
+// images through their own ENIs, so the tasks' groups have no internet
+// egress for it; the nodes group does when endpoints are missing. On
+// Fargate the task pulls.
+func TestHostsPullImages(t *testing.T) {
+	const src = `version: 1
+app: pull
+network: {compute: %s, endpoints: [s3]}
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090}
+tls: {domain: pull.example.com}
+`
+	internet := func(g *design.SecurityGroup) bool {
+		return slices.ContainsFunc(g.Egress, func(r design.SGRule) bool { return r.PeerCIDR.IsValid() && r.PeerCIDR.Bits() == 0 })
+	}
+	for _, compute := range []string{"fargate", "ecs_ec2", "eks"} {
+		t.Run(compute, func(t *testing.T) {
+			d, _ := planSrc(t, strings.Replace(src, "%s", compute, 1))
+			var nodes *design.SecurityGroup
+			for i := range d.SecurityGroups {
+				g := &d.SecurityGroups[i]
+				switch g.Kind {
+				case design.SGNodes:
+					nodes = g
+				case design.SGService:
+					if internet(g) != (compute == "fargate") {
+						t.Errorf("%s: internet egress %v", g.ID, internet(g))
+					}
+				}
+			}
+			if (nodes != nil) != (compute != "fargate") || nodes != nil && !internet(nodes) {
+				t.Errorf("nodes group %+v", nodes)
+			}
+		})
+	}
+}
+
+// TestStrictMTLSWithServiceConnect pins item 11: Service Connect cannot do
+// mutual TLS; a spec that asks for strict hears so, and the design keeps
+// one-way TLS on.
+func TestStrictMTLSWithServiceConnect(t *testing.T) {
+	d, ds := planSrc(t, `version: 1
+app: tls
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090}
+mesh: {target: service_connect, mtls: strict}
+tls: {domain: tls.example.com}
+`)
+	if !strings.Contains(ds.Error(), "mesh.mtls strict is one-way TLS with Service Connect: callers are not authenticated") {
+		t.Errorf("diagnostics = %v", ds)
+	}
+	for _, s := range d.Mesh.ServiceConnect.Services {
+		if s.Service == "api" && !s.TLS {
+			t.Error("api's Service Connect TLS is off")
+		}
+	}
+}
+
+func readExample(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile("../../examples/" + name + ".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
