@@ -340,7 +340,7 @@ func latticeDenied(d *design.Design, e *Engine) []Finding {
 			if v == nil {
 				continue
 			}
-			ports, _ := e.prefixListPorts(ep.Groups, false, design.LatticePrefixList(v.Region))
+			ports := e.groupPortSet(ep.Groups, false, "tcp", e.latticeEndpoint(v.ID), location{addr: latticeAddr})
 			if !ports.Contains(tg.Port) {
 				fs = append(fs, finding(tg.ID, "%s's groups in %s do not admit %s on tcp %d: VPC Lattice's calls and health checks time out", svc.Name, v.ID, design.LatticePrefixList(v.Region), tg.Port))
 			}

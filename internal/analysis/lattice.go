@@ -68,25 +68,11 @@ func (e *Engine) latticePaths(f design.Flow, ls *design.LatticeService, src Endp
 			p.Ports = portset.Set{}
 		}
 	}
-	region := ""
-	if v := e.d.VPC(src.VPC); v != nil {
-		region = v.Region
-	}
-	pl := design.LatticePrefixList(region)
 	add(&in, "service network "+lat.ServiceNetwork, slices.Contains(lat.VPCs, src.VPC),
 		fmt.Sprintf("associated with %s: %t", src.VPC, slices.Contains(lat.VPCs, src.VPC)))
-	egress, detail := e.prefixListPorts(src.Groups, true, pl)
+	egress, detail := e.groupPorts(src.Groups, true, "tcp", e.latticeEndpoint(src.VPC), location{addr: latticeAddr})
 	add(&in, "security groups of "+f.From+" (egress)", egress.Contains(ls.Port), detail)
-	seen := map[string]bool{}
-	for _, s := range src.Subnets {
-		if n := e.nacls[s.ID]; n != nil && !seen[n.ID] {
-			seen[n.ID] = true
-			out := naclPorts(n.Outbound, "tcp", latticeAddr)
-			add(&in, n.ID+" outbound", out.Contains(ls.Port), "allows "+out.String()+" to "+latticeAddr.String())
-			back := naclPorts(n.Inbound, "tcp", latticeAddr)
-			add(&in, n.ID+" inbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back from "+latticeAddr.String()+"; answers need 1024-65535")
-		}
-	}
+	e.latticeNACLs(&in, src.Subnets, true, ls.Port, add)
 	in.PortsText = in.Ports.String()
 
 	auth := Path{From: name, To: f.To + " (authorization)", Proto: "tcp", Ports: portset.Of(f.Port, f.Port)}
@@ -109,58 +95,45 @@ func (e *Engine) latticePaths(f design.Flow, ls *design.LatticeService, src Endp
 			continue
 		}
 		fwd := Path{From: name, To: target, Proto: "tcp", Ports: portset.Of(f.Port, f.Port)}
-		tregion := ""
-		if v := e.d.VPC(dst.VPC); v != nil {
-			tregion = v.Region
-		}
-		ingress, detail := e.prefixListPorts(dst.Groups, false, design.LatticePrefixList(tregion))
+		ingress, detail := e.groupPorts(dst.Groups, false, "tcp", e.latticeEndpoint(dst.VPC), location{addr: latticeAddr})
 		add(&fwd, "security groups of "+target+" (ingress)", ingress.Contains(svc.Port), detail)
-		seen := map[string]bool{}
-		for _, s := range dst.Subnets {
-			if n := e.nacls[s.ID]; n != nil && !seen[n.ID] {
-				seen[n.ID] = true
-				inb := naclPorts(n.Inbound, "tcp", latticeAddr)
-				add(&fwd, n.ID+" inbound", inb.Contains(svc.Port), "allows "+inb.String()+" from "+latticeAddr.String())
-				back := naclPorts(n.Outbound, "tcp", latticeAddr)
-				add(&fwd, n.ID+" outbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back to "+latticeAddr.String()+"; answers need 1024-65535")
-			}
-		}
+		e.latticeNACLs(&fwd, dst.Subnets, false, svc.Port, add)
 		fwd.PortsText = fwd.Ports.String()
 		out = append(out, fwd)
 	}
 	return out
 }
 
-// prefixListPorts is the union of the ports the groups' rules in one
-// direction open to a managed prefix list, and the rules that open them.
-func (e *Engine) prefixListPorts(groups []string, egress bool, prefixList string) (portset.Set, string) {
-	ports := portset.Set{}
-	var admitted []string
-	for _, gid := range groups {
-		g := e.groups[gid]
-		if g == nil {
+// latticeEndpoint is VPC Lattice's side of a call in a VPC: its link-local
+// addresses, the Region's managed prefix list.
+func (e *Engine) latticeEndpoint(vpc string) Endpoint {
+	region := ""
+	if v := e.d.VPC(vpc); v != nil {
+		region = v.Region
+	}
+	return Endpoint{Kind: "lattice", Name: "VPC Lattice", VPC: vpc, Addr: latticeAddr, PrefixList: design.LatticePrefixList(region)}
+}
+
+// latticeNACLs adds the hops of the NACLs between subnets and VPC
+// Lattice's addresses: the calls out to Lattice on port (toLattice) or in
+// from it, and the answers on the ephemeral range the other way.
+func (e *Engine) latticeNACLs(p *Path, subnets []*design.Subnet, toLattice bool, port int, add func(*Path, string, bool, string)) {
+	seen := map[string]bool{}
+	for _, s := range subnets {
+		n := e.nacls[s.ID]
+		if n == nil || seen[n.ID] {
 			continue
 		}
-		rules := g.Ingress
-		if egress {
-			rules = g.Egress
+		seen[n.ID] = true
+		calls, answers, dir, back := n.Inbound, n.Outbound, " inbound", " outbound answers"
+		if toLattice {
+			calls, answers, dir, back = n.Outbound, n.Inbound, " outbound", " inbound answers"
 		}
-		for _, r := range rules {
-			if r.PeerPrefixList != prefixList || r.Protocol != "tcp" && r.Protocol != "-1" && r.Protocol != "all" {
-				continue
-			}
-			ports = ports.Union(portset.Of(r.FromPort, r.ToPort))
-			admitted = append(admitted, fmt.Sprintf("%s %s %s %s (%s)", gid, r.Protocol, r.Ports(), r.Peer(), r.Description))
-		}
+		c := naclPorts(calls, "tcp", latticeAddr)
+		add(p, n.ID+dir, c.Contains(port), "allows "+c.String()+" with "+latticeAddr.String())
+		a := naclPorts(answers, "tcp", latticeAddr)
+		add(p, n.ID+back, a.ContainsSet(ephemeral), "allows "+a.String()+" with "+latticeAddr.String()+"; answers need 1024-65535")
 	}
-	if len(admitted) == 0 {
-		dir := "ingress from"
-		if egress {
-			dir = "egress to"
-		}
-		return ports, fmt.Sprintf("no rule in %s admits %s %s", strings.Join(groups, ", "), dir, prefixList)
-	}
-	return ports, "admitted by " + strings.Join(admitted, "; ")
 }
 
 // mayInvoke reports whether a service's identity may call a Lattice

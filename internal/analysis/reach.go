@@ -32,6 +32,9 @@ type Endpoint struct {
 	Groups  []string
 	// Addr is the internet address, for Kind internet.
 	Addr netip.Addr
+	// PrefixList is the AWS-managed prefix list the end's addresses are
+	// in (VPC Lattice's side of a call), which rules may name.
+	PrefixList string
 }
 
 // Hop is one setting a packet meets on a path, and its verdict.
@@ -368,12 +371,27 @@ func (e *Engine) groupPortSet(groups []string, egress bool, proto string, peer E
 			if r.Protocol != proto && r.Protocol != "-1" && r.Protocol != "all" {
 				continue
 			}
-			if r.PeerGroup != "" && slices.Contains(peer.Groups, r.PeerGroup) || r.PeerGroup == "" && r.PeerCIDR.IsValid() && r.PeerCIDR.Contains(at.addr) {
+			if ruleMatches(r, peer, at) {
 				ports = ports.Union(portset.Of(r.FromPort, r.ToPort))
 			}
 		}
 	}
 	return ports
+}
+
+// ruleMatches reports whether a security group rule names the peer: by
+// its group, a block holding its address, or the prefix list its
+// addresses are in.
+func ruleMatches(r design.SGRule, peer Endpoint, at location) bool {
+	switch {
+	case r.PeerGroup != "":
+		return slices.Contains(peer.Groups, r.PeerGroup)
+	case r.PeerPrefixList != "":
+		return r.PeerPrefixList == peer.PrefixList
+	case r.PeerCIDR.IsValid():
+		return r.PeerCIDR.Contains(at.addr)
+	}
+	return false
 }
 
 // groupPorts is the union of the ports the groups' rules in one direction
@@ -394,14 +412,7 @@ func (e *Engine) groupPorts(groups []string, egress bool, proto string, peer End
 			if r.Protocol != proto && r.Protocol != "-1" && r.Protocol != "all" {
 				continue
 			}
-			match := false
-			switch {
-			case r.PeerGroup != "":
-				match = slices.Contains(peer.Groups, r.PeerGroup)
-			case r.PeerCIDR.IsValid():
-				match = r.PeerCIDR.Contains(at.addr)
-			}
-			if !match {
+			if !ruleMatches(r, peer, at) {
 				continue
 			}
 			ports = ports.Union(portset.Of(r.FromPort, r.ToPort))
