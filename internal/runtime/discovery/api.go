@@ -69,9 +69,7 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	r.mu.RLock()
-	r.mu.RLock()
 	known := r.spaces[strings.ToLower(in.NamespaceName)]
-	r.mu.RUnlock()
 	r.mu.RUnlock()
 	if !known {
 		apiError(w, http.StatusBadRequest, "NamespaceNotFound", "no namespace "+in.NamespaceName)
