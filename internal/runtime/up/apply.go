@@ -79,11 +79,14 @@ type Runtime struct {
 type task struct {
 	Task
 	spec string // the service's runtime identity when it started
-	w    *workload
-	srv  *http.Server
-	lns  []net.Listener
-	pc   net.PacketConn
-	proc *process
+	// designed is the private address the task's loopback one stands
+	// for; invalid when tasks share 127.0.0.1.
+	designed netip.Addr
+	w        *workload
+	srv      *http.Server
+	lns      []net.Listener
+	pc       net.PacketConn
+	proc     *process
 	// cancel stops a `run` command.
 	cancel context.CancelFunc
 }
@@ -248,8 +251,8 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	rt.certs, rt.CAPEM = certs, caPEM
 	rt.roots = x509.NewCertPool()
 	rt.roots.AppendCertsFromPEM(caPEM)
-	ips, note := taskAddrs(d)
-	rt.perTask = ips != nil
+	places, note := placed(d)
+	rt.perTask = places != nil
 	rt.Notes = append(rt.Notes, note)
 	if _, err := rt.apply(d); err != nil {
 		return rt, err
@@ -312,9 +315,11 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	rt.mu.RUnlock()
 
 	// 1. Tasks: keep, or open new sockets.
-	var ips, designedIPs map[string][]netip.Addr
+	var places map[string][]place
+	var pool *addrPool
 	if rt.perTask {
-		ips, designedIPs, _ = placed(d)
+		places, _ = placed(d)
+		pool = newAddrPool(places, oldTasks)
 	}
 	tasks := map[string]*task{}
 	var fresh []*task
@@ -368,11 +373,17 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 				tasks[id] = oldTasks[id]
 				ch.Kept = append(ch.Kept, id)
 			} else {
-				host := "127.0.0.1"
-				if ips != nil {
-					host = ips[s.Name][n].String()
+				var t *task
+				var err error
+				if places != nil {
+					var pl place
+					t, pl, err = pool.openAt(s, id, spec, places[s.Name][n])
+					if t != nil {
+						t.designed = pl.designed
+					}
+				} else {
+					t, err = openTask(s, id, "127.0.0.1", 0, spec)
 				}
-				t, err := openTask(s, id, host, spec)
 				if err != nil {
 					return ch, err
 				}
@@ -386,11 +397,9 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	// Where the design inspects traffic, load balancers reach their
 	// targets through the appliances.
 	designed := map[string]netip.Addr{}
-	for name, ts := range byService {
-		for n, t := range ts {
-			if n < len(designedIPs[name]) {
-				designed[t.Addr] = designedIPs[name][n]
-			}
+	for _, t := range tasks {
+		if t.designed.IsValid() {
+			designed[t.Addr] = t.designed
 		}
 	}
 	gw := newGateway(d, byService, designed)
@@ -760,19 +769,20 @@ func (rt *Runtime) accessLog(lb *design.LoadBalancer) *alb.AccessLog {
 	return rt.logs[lb.Name]
 }
 
-// openTask makes a task's socket: UDP for a UDP service, else TCP, on a
-// free port of host.
-func openTask(s *design.Service, id, host, spec string) (*task, error) {
+// openTask makes a task's socket: UDP for a UDP service, else TCP, on
+// host at port (0: a free one).
+func openTask(s *design.Service, id, host string, port int, spec string) (*task, error) {
 	t := &task{Task: Task{Service: s.Name, ID: id}, spec: spec}
+	hostPort := net.JoinHostPort(host, strconv.Itoa(port))
 	if s.Protocol == "udp" && s.Kind != "appliance" { // appliances pass TCP on locally
-		pc, err := net.ListenPacket("udp", net.JoinHostPort(host, "0"))
+		pc, err := net.ListenPacket("udp", hostPort)
 		if err != nil {
 			return nil, fmt.Errorf("task %s: %w", id, err)
 		}
 		t.pc, t.Addr = pc, pc.LocalAddr().String()
 		return t, nil
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	ln, err := net.Listen("tcp", hostPort)
 	if err != nil {
 		return nil, fmt.Errorf("task %s on %s: %w", id, host, err)
 	}
