@@ -51,6 +51,10 @@ type exchange struct {
 	elbStatus   int
 	errorReason string
 	in          *countingBody
+	// idle is the forward's idle timeout; upgraded the connection to the
+	// target a 101 switched to (a WebSocket).
+	idle     *idleWatch
+	upgraded *idleConn
 	// bodyIn and out are what the data path counted: the request body's
 	// bytes and the whole answer's.
 	bodyIn, out int64
@@ -58,15 +62,20 @@ type exchange struct {
 	cookies []*http.Cookie
 }
 
-// countingBody counts the bytes of a request body read.
+// countingBody counts the bytes of a request body read; once forwarded,
+// each read keeps the idle timeout from firing.
 type countingBody struct {
 	io.ReadCloser
-	n int64
+	n    int64
+	idle *idleWatch
 }
 
 func (c *countingBody) Read(p []byte) (int, error) {
 	n, err := c.ReadCloser.Read(p)
 	c.n += int64(n)
+	if n > 0 {
+		c.idle.touch()
+	}
 	return n, err
 }
 
@@ -102,6 +111,13 @@ func logHTTP(r *http.Request, rec *statusRecorder, ex *exchange) *logRequest {
 	l.received = int64(len(r.Method) + len(l.uri) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host) + headerBytes(r.Header))
 	if ex.in != nil {
 		l.received += ex.in.n
+	}
+	if u := ex.upgraded; u != nil && l.code == 0 {
+		// A WebSocket: the 101 went out on the hijacked connection, and
+		// the session's bytes count both ways.
+		l.code = http.StatusSwitchingProtocols
+		l.received += u.in.Load()
+		l.sent += u.out.Load()
 	}
 	return l
 }

@@ -255,12 +255,22 @@ func (x *Listener) forward(w http.ResponseWriter, r *http.Request, ex *exchange,
 	ex.t = t
 	t.outstanding.Add(1)
 	defer g.done(t)
-	x.proxy.ServeHTTP(w, r)
+	ctx, idle, stop := watchIdle(r.Context(), x.idle)
+	defer stop()
+	ex.idle = idle
+	if ex.in != nil {
+		ex.in.idle = idle
+	}
+	x.proxy.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // finish counts the request and writes its access-log line.
 func (x *Listener) finish(r *http.Request, rec *statusRecorder, ex *exchange) {
-	x.count(ex.priority, ex.tg, rec.code)
+	code := rec.code
+	if code == 0 && ex.upgraded != nil {
+		code = http.StatusSwitchingProtocols // written on the hijacked connection
+	}
+	x.count(ex.priority, ex.tg, code)
 	if x.accessLog != nil {
 		x.log(logHTTP(r, rec, ex), ex)
 	}
@@ -404,6 +414,13 @@ func (x *Listener) rewrite(pr *httputil.ProxyRequest) {
 func (x *Listener) responded(resp *http.Response) error {
 	ex := resp.Request.Context().Value(ctxKey{}).(*exchange)
 	ex.headers, ex.targetStatus = x.now(), resp.StatusCode
+	ex.idle.touch()
+	if rwc, ok := resp.Body.(io.ReadWriteCloser); ok && resp.StatusCode == http.StatusSwitchingProtocols {
+		ex.upgraded = &idleConn{ReadWriteCloser: rwc, w: ex.idle}
+		resp.Body = ex.upgraded
+	} else if resp.Body != nil {
+		resp.Body = &idleBody{ReadCloser: resp.Body, w: ex.idle}
+	}
 	if x.metrics != nil {
 		x.responseTimer(ex.tg).Observe(ex.headers.Sub(ex.sent).Seconds())
 	}
@@ -446,12 +463,13 @@ func appendHex(b []byte, v uint64, digits int) []byte {
 // response that is not HTTP).
 func (x *Listener) targetError(w http.ResponseWriter, r *http.Request, err error) {
 	ex := r.Context().Value(ctxKey{}).(*exchange)
-	if r.Context().Err() != nil {
+	timedOut := ex.idle.timedOut() // nothing moved for the idle timeout
+	if r.Context().Err() != nil && !timedOut {
 		ex.elbStatus = StatusClientClosed // the client left; ALB logs 460 and sends nothing
 		return
 	}
 	var ne net.Error
-	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+	if timedOut || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
 		ex.errorReason = "TargetResponseTimeout"
 		status(w, http.StatusGatewayTimeout)
 		return
