@@ -51,8 +51,10 @@ type group struct {
 }
 
 // Register adds a target (host:port) to a target group. It starts in the
-// initial state and receives traffic once it passes the healthy threshold,
-// or while no target of the group is healthy (fail-open).
+// initial state and receives traffic once it passes one health check, as
+// ALB's newly registered targets do (an unhealthy one needs the healthy
+// threshold of passes), or while no target of the group is healthy
+// (fail-open: then every target not draining, initial ones included).
 func (x *Listener) Register(targetGroup, id, addr string) error {
 	g, ok := x.groups[targetGroup]
 	if !ok {
@@ -312,8 +314,9 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 }
 
 // checkGroup runs one health check of each of g's targets, concurrently,
-// and moves each through ALB's states: healthy after the healthy
-// threshold of consecutive passes, unhealthy after the unhealthy
+// and moves each through ALB's states: a newly registered (initial)
+// target is healthy after one pass, an unhealthy one after the healthy
+// threshold of consecutive passes; any is unhealthy after the unhealthy
 // threshold of consecutive failures.
 func (x *Listener) checkGroup(ctx context.Context, g *group) {
 	g.mu.Lock()
@@ -331,7 +334,11 @@ func (x *Listener) checkGroup(ctx context.Context, g *group) {
 			if t.state == Draining {
 				return
 			}
-			next := t.tally.Observe(t.state, ok, g.tg.Health.HealthyThreshold, g.tg.Health.UnhealthyThreshold)
+			healthyThreshold := g.tg.Health.HealthyThreshold
+			if t.state == Initial {
+				healthyThreshold = 1 // a newly registered target must pass one check
+			}
+			next := t.tally.Observe(t.state, ok, healthyThreshold, g.tg.Health.UnhealthyThreshold)
 			if next == Healthy && t.state != Healthy && g.slow > 0 && hadHealthy {
 				t.warming = x.now()
 			}

@@ -81,3 +81,37 @@ func TestHealthChecksAtEachGroupsInterval(t *testing.T) {
 		t.Errorf("checks: %d of the 50 ms group, %d of the 300 ms group; want the first checked at its own, shorter interval", nFast, nSlow)
 	}
 }
+
+// TestNewTargetNeedsOnePass: a newly registered target is healthy after
+// one passing check, as ALB's are; a target that turned unhealthy needs
+// the healthy threshold (3 here) of passes to come back.
+func TestNewTargetNeedsOnePass(t *testing.T) {
+	x := listener(t, 5*time.Second)
+	x.groups["tg-rr"].tg.Health.HealthyThreshold = 3
+	a := newBackend(t, "a")
+	register(t, x, "tg-rr", a)
+	if got := x.Health("tg-rr")["a"]; got != Initial {
+		t.Fatalf("a registered target is %s before any check; want initial", got)
+	}
+	x.CheckHealth(context.Background())
+	if got := x.Health("tg-rr")["a"]; got != Healthy {
+		t.Fatalf("a new target after one passing check: %s; want healthy", got)
+	}
+	a.sick.Store(true)
+	x.CheckHealth(context.Background())
+	x.CheckHealth(context.Background())
+	if got := x.Health("tg-rr")["a"]; got != Unhealthy {
+		t.Fatalf("after two failed checks: %s; want unhealthy", got)
+	}
+	a.sick.Store(false)
+	for i := 1; i <= 3; i++ {
+		x.CheckHealth(context.Background())
+		want := Unhealthy
+		if i == 3 {
+			want = Healthy
+		}
+		if got := x.Health("tg-rr")["a"]; got != want {
+			t.Errorf("an unhealthy target after %d passing checks of a threshold of 3: %s; want %s", i, got, want)
+		}
+	}
+}

@@ -69,3 +69,26 @@ func TestHealthTimesMatchThePlan(t *testing.T) {
 		t.Errorf("tracking-1 came back %v after recovering; plan says %v (%v here), at least %v", took, time.Duration(h.HealthyAfter), time.Duration(float64(h.HealthyAfter)*scale), least)
 	}
 }
+
+// TestNewTargetsComeInAfterOneCheck: at the designed pace (shop's tracking
+// group checks every 30 s and needs 5 passes to bring a target back),
+// every newly registered target is healthy after its first check, which
+// ALB runs at registration: well within 30 s, not 2m30s.
+func TestNewTargetsComeInAfterOneCheck(t *testing.T) {
+	d, rt := start(t, "shop")
+	eventually(t, "every target of every group healthy", func() bool {
+		for _, x := range rt.albListeners() {
+			for _, tg := range x.TargetGroups() {
+				if h := targetGroup(d, tg).Health; tg == "tg-shop-tracking-8081" && (h.HealthyThreshold != 5 || time.Duration(h.Interval) != 30*time.Second) {
+					t.Fatalf("shop's tracking group: %+v; this test wants 5 passes every 30 s", h)
+				}
+				for _, ts := range x.Targets(tg) {
+					if ts.State != "healthy" {
+						return false
+					}
+				}
+			}
+		}
+		return true
+	})
+}
