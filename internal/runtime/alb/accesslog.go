@@ -106,9 +106,7 @@ func logHTTP(r *http.Request, rec *statusRecorder, ex *exchange) *logRequest {
 	}
 	l := &logRequest{typ: typ, remote: r.RemoteAddr, method: r.Method, host: r.Host, uri: r.URL.RequestURI(), proto: r.Proto,
 		userAgent: r.UserAgent(), tls: r.TLS, code: rec.code, sent: int64(headerBytes(rec.Header())) + rec.bytes}
-	// The request line, the Host line (net/http keeps Host out of
-	// r.Header) and the other fields.
-	l.received = int64(len(r.Method) + len(l.uri) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host) + headerBytes(r.Header))
+	l.received = int64(requestHeaderBytes(r))
 	if ex.in != nil {
 		l.received += ex.in.n
 	}
@@ -230,6 +228,13 @@ func quote(s string) string {
 }
 
 var logEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+// requestHeaderBytes is the size of r's header on the wire: the request
+// line, the Host line (net/http keeps Host out of r.Header) and the
+// other fields.
+func requestHeaderBytes(r *http.Request) int {
+	return len(r.Method) + len(r.URL.RequestURI()) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host) + headerBytes(r.Header)
+}
 
 // headerBytes is the size of a header block on the wire, for the
 // received_bytes and sent_bytes estimates.

@@ -178,7 +178,7 @@ type ctxKey struct{}
 // ServeHTTP routes one request.
 func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ex := &exchange{received: x.now()}
-	ex.trace = traceID(r.Header.Get("X-Amzn-Trace-Id"), ex.received)
+	ex.trace = traceID(r.Header.Get("X-Amzn-Trace-Id"), ex.received, requestHeaderBytes(r))
 	rec := &statusRecorder{ResponseWriter: w}
 	if r.Body != nil && r.Body != http.NoBody {
 		ex.in = &countingBody{ReadCloser: r.Body}
@@ -427,27 +427,71 @@ func (x *Listener) responded(resp *http.Response) error {
 	return nil
 }
 
-// traceID keeps a client's Root and adds this hop as Self, or starts a
-// trace: Root=1-<epoch seconds, 8 hex>-<96 random bits, 24 hex>.
-// The ID need not be secret, only unique: math/rand/v2's generator is
-// seeded from the system's and far cheaper per request than crypto/rand.
-func traceID(in string, now time.Time) string {
+// traceID is the X-Amzn-Trace-Id ALB forwards, given the client's (in)
+// and the size of the request's header: with no Root field in, a new
+// Root, the client's own fields kept after it; with a Root, this hop's
+// Self inserted before it, or an existing Self's value updated in place,
+// every other field kept. Past 7 KB of header ALB rewrites the header
+// with a new Root alone. An ID is 1-<epoch seconds, 8 hex>-<96 random
+// bits, 24 hex>; it need not be secret, only unique: math/rand/v2's
+// generator is seeded from the system's and far cheaper per request than
+// crypto/rand.
+func traceID(in string, now time.Time, headerSize int) string {
 	var b [64]byte
-	out := b[:0]
-	if strings.Contains(in, "Root=") {
-		out = append(out, "Self=1-"...)
-	} else {
-		out = append(out, "Root=1-"...)
+	id := appendHex(append(b[:0], "1-"...), uint64(now.Unix()), 8)
+	id = append(id, '-')
+	id = appendHex(id, uint64(rand.Uint32()), 8)
+	id = appendHex(id, rand.Uint64(), 16)
+	if in == "" || headerSize > maxTracedHeader {
+		return "Root=" + string(id)
 	}
-	out = appendHex(out, uint64(now.Unix()), 8)
-	out = append(out, '-')
-	out = appendHex(out, uint64(rand.Uint32()), 8)
-	out = appendHex(out, rand.Uint64(), 16)
-	if out[0] == 'S' {
-		out = append(append(out, ';'), in...)
+	hasRoot, hasSelf := false, false
+	for f := range strings.SplitSeq(in, ";") {
+		switch k, _, _ := strings.Cut(f, "="); strings.TrimSpace(k) {
+		case "Root":
+			hasRoot = true
+		case "Self":
+			hasSelf = true
+		}
 	}
-	return string(out)
+	var out strings.Builder
+	out.Grow(len(in) + len(id) + 6)
+	switch {
+	case !hasRoot: // a new trace; the client's own fields stay, a stale Self does not
+		out.WriteString("Root=")
+		out.Write(id)
+		for f := range strings.SplitSeq(in, ";") {
+			if k, _, _ := strings.Cut(f, "="); strings.TrimSpace(f) != "" && strings.TrimSpace(k) != "Self" {
+				out.WriteByte(';')
+				out.WriteString(strings.TrimSpace(f))
+			}
+		}
+	case !hasSelf:
+		out.WriteString("Self=")
+		out.Write(id)
+		out.WriteByte(';')
+		out.WriteString(in)
+	default:
+		first := true
+		for f := range strings.SplitSeq(in, ";") {
+			if !first {
+				out.WriteByte(';')
+			}
+			first = false
+			if k, _, _ := strings.Cut(f, "="); strings.TrimSpace(k) == "Self" {
+				out.WriteString("Self=")
+				out.Write(id)
+				continue
+			}
+			out.WriteString(f)
+		}
+	}
+	return out.String()
 }
+
+// maxTracedHeader is the header size past which ALB rewrites
+// X-Amzn-Trace-Id with a Root field alone.
+const maxTracedHeader = 7 << 10
 
 // appendHex appends the low digits hex digits of v, zero-padded.
 func appendHex(b []byte, v uint64, digits int) []byte {

@@ -387,7 +387,7 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 	}
 	cc.br.Discard(len(h.raw))
 	ex := exchange{received: received, priority: priority, action: "forward", tg: g.tg.ID, version: g.tg.ProtocolVersion,
-		trace: traceID(h.trace, received)}
+		trace: traceID(h.trace, received, len(h.raw))}
 	keep = h.keep() && !closing
 	var code int
 	var t *target
