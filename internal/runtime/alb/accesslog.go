@@ -60,6 +60,9 @@ type exchange struct {
 	bodyIn, out int64
 	// cookies are the data path's stickiness cookies for the answer.
 	cookies []*http.Cookie
+	// rejected is set for a request answered before it could be routed
+	// (408, 400, 505): ALB logs -1 for its processing times.
+	rejected bool
 }
 
 // countingBody counts the bytes of a request body read; once forwarded,
@@ -147,7 +150,7 @@ func (x *Listener) log(r *logRequest, ex *exchange) {
 		targetTime = ex.headers.Sub(ex.sent).Seconds()
 		respTime = done.Sub(ex.headers).Seconds()
 		targetStatus = strconv.Itoa(ex.targetStatus)
-	} else if ex.t == nil {
+	} else if ex.t == nil && !ex.rejected {
 		reqTime = 0 // answered by the load balancer itself
 		respTime = 0
 	}

@@ -63,11 +63,11 @@ type reqHead struct {
 }
 
 // readHead reads the next request head into cc.head without consuming
-// it, waiting at most timeout for the rest of it. errNotFast means it is
-// not for the data path; other errors mean the connection failed or timed
-// out.
-func (cc *clientConn) readHead(timeout time.Duration) error {
-	buf, err := peekHead(cc.br, func() { cc.c.SetReadDeadline(time.Now().Add(timeout)) })
+// it, waiting at most idle for each further part of it (ALB's idle
+// timeout, which each byte resets). errNotFast means it is not for the
+// data path; other errors mean the connection failed or timed out.
+func (cc *clientConn) readHead(idle time.Duration) error {
+	buf, err := peekHead(cc.br, func() { cc.c.SetReadDeadline(time.Now().Add(idle)) })
 	switch {
 	case errors.Is(err, errHeadFull):
 		return errNotFast // past the data path's buffer
@@ -81,10 +81,10 @@ func (cc *clientConn) readHead(timeout time.Duration) error {
 var errHeadFull = errors.New("alb: head larger than the buffer")
 
 // peekHead waits until br holds a whole head, through its blank line,
-// and returns it without consuming it. beforeWait, when set, runs once
-// before the first read that may block.
+// and returns it without consuming it. beforeWait, when set, runs before
+// each read that may block.
 func peekHead(br *bufio.Reader, beforeWait func()) ([]byte, error) {
-	for waited := false; ; waited = true {
+	for {
 		buf, _ := br.Peek(br.Buffered())
 		if end := headEnd(buf); end > 0 {
 			return buf[:end], nil
@@ -92,7 +92,7 @@ func peekHead(br *bufio.Reader, beforeWait func()) ([]byte, error) {
 		if len(buf) == br.Size() {
 			return nil, errHeadFull
 		}
-		if !waited && beforeWait != nil {
+		if beforeWait != nil {
 			beforeWait()
 		}
 		if _, err := br.Peek(len(buf) + 1); err != nil {

@@ -30,8 +30,12 @@ type Server struct {
 	// Fallback serves handed-over connections. It must have no TLS
 	// configuration and serve nothing else; Server runs and stops it.
 	Fallback *http.Server
-	// HeaderTimeout bounds the wait for a request's header once its
-	// first byte came; IdleTimeout the wait for the next request.
+	// IdleTimeout is the load balancer's idle timeout (60 s when 0): the
+	// longest wait for the next request, and for each further part of a
+	// request's header or body, as ALB's idle timeout is reset by each
+	// byte. A client that stops partway through a header for that long
+	// gets ALB's 408. HeaderTimeout bounds a TLS handshake (the idle
+	// timeout when 0).
 	HeaderTimeout, IdleTimeout time.Duration
 	// OnConn, when set, is told of each client connection opened (+1)
 	// and closed (-1), also of connections handed to Fallback.
@@ -93,11 +97,11 @@ func (s *Server) init() {
 		if s.TLS != nil && s.tls.Load() == nil {
 			s.tls.Store(s.TLS)
 		}
-		if s.HeaderTimeout <= 0 {
-			s.HeaderTimeout = 10 * time.Second
-		}
 		if s.IdleTimeout <= 0 {
 			s.IdleTimeout = 60 * time.Second // ALB's default
+		}
+		if s.HeaderTimeout <= 0 {
+			s.HeaderTimeout = s.IdleTimeout
 		}
 		// An HTTP/2 connection is handed over as the *tls.Conn itself (the
 		// only kind net/http serves HTTP/2 on): it is counted out here.
@@ -247,8 +251,11 @@ type clientConn struct {
 	clientIP string
 	remote   string
 	// tls is the session of an HTTPS connection.
-	tls  *tls.ConnectionState
-	head reqHead
+	tls *tls.ConnectionState
+	// source is what br reads from: the connection, with the idle
+	// timeout on each read while a body is read.
+	source clientSource
+	head   reqHead
 	// scratch builds the upstream request head.
 	scratch []byte
 }
@@ -285,7 +292,8 @@ func (s *Server) serveConn(c net.Conn) {
 		c, state = tc, &st
 	}
 	cc := &clientConn{c: c, tls: state, br: clientReaders.Get().(*bufio.Reader), bw: clientWriters.Get().(*bufio.Writer)}
-	cc.br.Reset(c)
+	cc.source.c = c
+	cc.br.Reset(&cc.source)
 	cc.bw.Reset(c)
 	cc.remote = c.RemoteAddr().String()
 	if ap, err := netip.ParseAddrPort(cc.remote); err == nil {
@@ -320,15 +328,16 @@ func (s *Server) serveConn(c net.Conn) {
 		if !s.track(c, false) {
 			return
 		}
-		switch err := cc.readHead(s.HeaderTimeout); {
+		switch err := cc.readHead(s.IdleTimeout); {
 		case errors.Is(err, errNotFast):
 			handed = s.handOver(cc)
 			return
+		case err != nil && timedOut(err):
+			// Part of a header came, then nothing for the idle timeout.
+			s.Current().requestTimeout(cc)
+			return
 		case err != nil:
-			return // timed out or closed mid-header: nothing to answer
-		}
-		if cc.head.hasBody() {
-			c.SetReadDeadline(time.Time{}) // bodies are read without one, as net/http does
+			return // closed mid-header: nothing to answer
 		}
 		keep, fallback := s.Current().serveFast(cc, s.isClosing())
 		if fallback {
@@ -342,10 +351,22 @@ func (s *Server) serveConn(c net.Conn) {
 }
 
 // handOver gives the connection, with what its reader holds, to the
-// fallback server; it reports whether the fallback took it.
+// fallback server; it reports whether the fallback took it. What
+// net/http answers there itself (a request it refuses before any
+// handler) goes out as ALB's answer, logged.
 func (s *Server) handOver(cc *clientConn) bool {
-	return s.give(&handedConn{Conn: cc.c, r: cc.br, tls: cc.tls, done: func() { s.count(-1) }})
+	remote, local := cc.remote, cc.c.LocalAddr().String()
+	return s.give(&handedConn{Conn: cc.c, r: cc.br, tls: cc.tls, done: func() { s.count(-1) },
+		reject: func(code int, head []byte, w func([]byte) (int, error)) {
+			x := s.Current()
+			sent := writeALBStatus(writerFunc(w), code, x.now())
+			x.logRejected(remote, local, cc.tls, head, code, int64(sent))
+		}})
 }
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // give hands c to the fallback; it reports whether the fallback took it.
 func (s *Server) give(c net.Conn) bool {
@@ -360,16 +381,43 @@ func (s *Server) give(c net.Conn) bool {
 }
 
 // handedConn is a client connection the fallback serves: reads drain what
-// the data path had buffered first.
+// the data path had buffered first. An answer net/http's server writes
+// itself to a request it refuses goes to reject in its place, with the
+// head of that request as far as it was read.
 type handedConn struct {
 	net.Conn
 	r    *bufio.Reader
 	tls  *tls.ConnectionState // the session, when c is TLS
 	once sync.Once
 	done func()
+	// reject writes ALB's answer for code with w and logs it.
+	reject func(code int, head []byte, w func([]byte) (int, error))
+	// head holds what was read since the last answer, up to
+	// maxRejectedHead bytes, for the log line of a refused request.
+	head []byte
 }
 
-func (c *handedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+// maxRejectedHead bounds what a handed-over connection keeps of a
+// request's head for the log.
+const maxRejectedHead = 16 << 10
+
+func (c *handedConn) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if room := maxRejectedHead - len(c.head); room > 0 && n > 0 {
+		c.head = append(c.head, p[:min(n, room)]...)
+	}
+	return n, err
+}
+
+func (c *handedConn) Write(p []byte) (int, error) {
+	if code := netHTTPError(p); code != 0 && c.reject != nil {
+		c.reject(albCodeFor(code), c.head, c.Conn.Write)
+		c.head = c.head[:0]
+		return len(p), nil
+	}
+	c.head = c.head[:0]
+	return c.Conn.Write(p)
+}
 
 func (c *handedConn) Close() error {
 	err := c.Conn.Close()

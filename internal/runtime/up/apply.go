@@ -151,12 +151,13 @@ func (rt *Runtime) serveALB(s *servedALB, ln net.Listener) server {
 		idle = 60 * time.Second
 	}
 	srv := &alb.Server{
-		TLS:           rt.albTLS(s.l),
-		Current:       s.x.Load,
-		Fallback:      &http.Server{Handler: s, ReadHeaderTimeout: rt.opt.ReadHeaderTimeout, IdleTimeout: idle},
-		HeaderTimeout: rt.opt.ReadHeaderTimeout,
-		IdleTimeout:   idle,
-		OnConn:        func(d int) { conns.Add(float64(d)) },
+		TLS:     rt.albTLS(s.l),
+		Current: s.x.Load,
+		// The fallback reads whole headers within the idle timeout (heads
+		// past the data path's 8 KB, and requests after a handover).
+		Fallback:    &http.Server{Handler: s, ReadHeaderTimeout: idle, IdleTimeout: idle},
+		IdleTimeout: idle,
+		OnConn:      func(d int) { conns.Add(float64(d)) },
 	}
 	go func() { _ = srv.Serve(ln) }() // Serve returns when Shutdown closes ln
 	return srv
@@ -191,9 +192,6 @@ var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "web
 func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err error) {
 	if opt.TimeScale <= 0 {
 		opt.TimeScale = 1
-	}
-	if opt.ReadHeaderTimeout <= 0 {
-		opt.ReadHeaderTimeout = 10 * time.Second
 	}
 	ctx, stop := context.WithCancel(ctx)
 	rt = &Runtime{opt: opt, ctx: ctx, stop: stop, design: &design.Design{}, tasks: map[string]*task{}, workloads: map[string]*workload{},

@@ -44,10 +44,6 @@ type Options struct {
 	// task's name; nil discards it. A *SyncWriter is used as is, so the
 	// caller can print to the same stream.
 	Output io.Writer
-	// ReadHeaderTimeout bounds how long a load balancer listener waits
-	// for a request's header (10 s when 0), so slow clients cannot hold
-	// connections.
-	ReadHeaderTimeout time.Duration
 	// AccessLogDir, when set, receives each load balancer's access log in
 	// ALB's format, as <load balancer name>.log (appended to).
 	AccessLogDir string
