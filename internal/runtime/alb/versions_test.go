@@ -1,6 +1,8 @@
 package alb
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -9,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -265,3 +268,61 @@ func TestIdleWebSocketIsClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestNoHeadersAdded: a request without Accept-Encoding reaches the
+// target without one, whatever the target group's protocol version (ALB
+// adds no Accept-Encoding; Go's transport would add gzip and undo the
+// target's compression behind the client's back); one that asks for gzip
+// gets the target's gzip bytes as they are.
+func TestNoHeadersAdded(t *testing.T) {
+	x := versionsListener(t, 5*time.Second, Options{})
+	var seen atomic.Value
+	target := h2cTarget(t, func(w http.ResponseWriter, r *http.Request) {
+		seen.Store(strings.Join(r.Header.Values("Accept-Encoding"), ","))
+		if r.Header.Get("Accept-Encoding") == "gzip" {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.Write(gzipped)
+			return
+		}
+		io.WriteString(w, "plain")
+	})
+	for _, tg := range []string{"tg-h1", "tg-h2"} {
+		if err := x.Register(tg, "t", target); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addr, _, h2 := serveTLS(t, x)
+	h2.Transport.(*http.Transport).DisableCompression = true // the client sends no Accept-Encoding
+	for _, path := range []string{"/h1/x", "/h2/x"} {
+		seen.Store("unset")
+		resp, err := h2.Get("https://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if got := seen.Load().(string); got != "" || string(b) != "plain" {
+			t.Errorf("%s over HTTP/2 without Accept-Encoding: the target saw Accept-Encoding %q and answered %q; want none", path, got, b)
+		}
+		req, _ := http.NewRequest(http.MethodGet, "https://"+addr+path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		resp, err = h2.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Header.Get("Content-Encoding") != "gzip" || string(b) != string(gzipped) {
+			t.Errorf("%s asking for gzip: Content-Encoding %q, %d bytes; want the target's gzip body as it is", path, resp.Header.Get("Content-Encoding"), len(b))
+		}
+	}
+}
+
+// gzipped is "compressed", gzip-encoded.
+var gzipped = func() []byte {
+	var b bytes.Buffer
+	z := gzip.NewWriter(&b)
+	io.WriteString(z, "compressed")
+	z.Close()
+	return b.Bytes()
+}()
