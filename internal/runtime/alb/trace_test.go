@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netwright/netwright/internal/design"
 )
 
 // TestTraceID sends X-Amzn-Trace-Id headers down both paths and checks
@@ -65,5 +67,39 @@ func TestTraceID(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestQueryStringEscapesRoute: a query-string condition with an escaped
+// star routes only a literal star, on both paths.
+func TestQueryStringEscapesRoute(t *testing.T) {
+	lb := &design.LoadBalancer{ID: "alb-q", Name: "alb-q", Type: design.ALB}
+	fwd := func(tg string) design.Action {
+		return design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: tg, Weight: 1}}}
+	}
+	l := &design.Listener{ID: "lst", Port: 80, Protocol: "HTTP", DefaultAction: fwd("tg-default"),
+		Rules: []design.ListenerRule{{Priority: 1, Conditions: design.Conditions{Query: []design.KeyValue{{Key: "q", Value: `2\*3`}}}, Action: fwd("tg-star")}}}
+	tgs := []design.TargetGroup{{ID: "tg-default", Port: 8080, Protocol: "HTTP", Health: health("/health")}, {ID: "tg-star", Port: 8080, Protocol: "HTTP", Health: health("/health")}}
+	x, err := New(lb, l, tgs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(x.Close)
+	register(t, x, "tg-default", newBackend(t, "default"))
+	register(t, x, "tg-star", newBackend(t, "star"))
+	full := httptest.NewServer(x)
+	defer full.Close()
+	_, fast := serveFastPath(t, x, 5*time.Second)
+	for _, base := range []string{full.URL, "http://" + fast} {
+		for query, want := range map[string]string{"q=2*3": "star", "q=2x3": "default", "q=2xx3": "default"} {
+			resp, err := http.Get(base + "/x?" + query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := resp.Header.Get("X-Target"); got != want {
+				t.Errorf("%s/x?%s reached %s; want %s (the rule is q=2\\*3, a literal star)", base, query, got, want)
+			}
+		}
 	}
 }
