@@ -603,11 +603,13 @@ func isGRPC(r *http.Request) bool {
 }
 
 // compatible reports whether a target group of protocol version v can
-// carry r, as ALB decides before answering 464.
+// carry r, as ALB's protocol-version table decides before answering 464:
+// a GRPC group takes gRPC and any other HTTP/2 POST, an HTTP2 group any
+// HTTP/2 request, an HTTP1 group anything but gRPC.
 func compatible(v string, r *http.Request) bool {
 	switch v {
 	case "GRPC":
-		return isGRPC(r)
+		return isGRPC(r) || r.ProtoMajor == 2 && r.Method == http.MethodPost
 	case "HTTP2":
 		return r.ProtoMajor == 2
 	}

@@ -326,3 +326,64 @@ var gzipped = func() []byte {
 	z.Close()
 	return b.Bytes()
 }()
+
+// TestProtocolVersionTable: ALB's table of request protocol against
+// target-group protocol version, over a real HTTP/2 client and HTTP/1.1
+// client: what succeeds is forwarded, the rest is 464.
+func TestProtocolVersionTable(t *testing.T) {
+	x := versionsListener(t, 5*time.Second, Options{})
+	target := h2cTarget(t, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "application/grpc") {
+			w.Header().Set("Content-Type", "application/grpc")
+			w.Header().Set("Trailer", "Grpc-Status")
+			w.Header().Set("Grpc-Status", "0")
+			return
+		}
+		io.WriteString(w, "ok")
+	})
+	for _, tg := range []string{"tg-h1", "tg-h2", "tg-grpc"} {
+		if err := x.Register(tg, "t", target); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addr, h1, h2 := serveTLS(t, x)
+	for _, tt := range []struct {
+		name   string
+		client *http.Client
+		method string
+		path   string
+		grpc   bool
+		want   int
+	}{
+		{"HTTP/1.1 to HTTP1", h1, "GET", "/h1/x", false, 200},
+		{"HTTP/2 to HTTP1", h2, "GET", "/h1/x", false, 200},
+		{"gRPC to HTTP1", h2, "POST", "/h1/pkg.S/M", true, 464},
+		{"HTTP/1.1 to HTTP2", h1, "GET", "/h2/x", false, 464},
+		{"HTTP/2 to HTTP2", h2, "GET", "/h2/x", false, 200},
+		{"gRPC to HTTP2", h2, "POST", "/h2/pkg.S/M", true, 200},
+		{"HTTP/1.1 to GRPC", h1, "POST", "/grpc/x", false, 464},
+		{"HTTP/2 POST to GRPC", h2, "POST", "/grpc/x", false, 200},
+		{"HTTP/2 GET to GRPC", h2, "GET", "/grpc/x", false, 464},
+		{"gRPC to GRPC", h2, "POST", "/grpc/pkg.S/M", true, 200},
+	} {
+		var body io.Reader
+		if tt.method == "POST" {
+			body = strings.NewReader("\x00\x00\x00\x00\x00")
+		}
+		req, _ := http.NewRequest(tt.method, "https://"+addr+tt.path, body)
+		if tt.grpc {
+			req.Header.Set("Content-Type", "application/grpc")
+			req.Header.Set("Te", "trailers")
+		}
+		resp, err := tt.client.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: %d; ALB's table says %d", tt.name, resp.StatusCode, tt.want)
+		}
+	}
+}
