@@ -63,6 +63,8 @@ type exchange struct {
 	// rejected is set for a request answered before it could be routed
 	// (408, 400, 505): ALB logs -1 for its processing times.
 	rejected bool
+	// class is the request's desync classification.
+	class desyncClass
 }
 
 // countingBody counts the bytes of a request body read; once forwarded,
@@ -190,7 +192,7 @@ func (x *Listener) log(r *logRequest, ex *exchange) {
 		status, targetStatus, r.received, r.sent,
 		quote(request), quote(r.userAgent), cipher, proto, tgARN, quote(ex.trace), quote(domain), `"-"`,
 		priority, isoTime(ex.received), quote(orDash(ex.action)), quote(orDash(ex.redirect)), quote(orDash(ex.errorReason)),
-		quote(targets), quote(statuses), `"-"`, `"-"`)
+		quote(targets), quote(statuses), quote(ex.class.Tier()), quote(ex.class.Reason()))
 	x.accessLog.write([]byte(line))
 }
 

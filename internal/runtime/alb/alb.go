@@ -180,6 +180,14 @@ func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ex := &exchange{received: x.now()}
 	ex.trace = traceID(r.Header.Get("X-Amzn-Trace-Id"), ex.received, requestHeaderBytes(r))
 	rec := &statusRecorder{ResponseWriter: w}
+	if class, ok := r.Context().Value(desyncKey{}).(desyncClass); ok {
+		ex.class = class
+		if class.tier >= ambiguous {
+			// Served, then the client's connection closes (and the
+			// target's, in rewrite).
+			rec.Header().Set("Connection", "close")
+		}
+	}
 	if r.Body != nil && r.Body != http.NoBody {
 		ex.in = &countingBody{ReadCloser: r.Body}
 		r.Body = ex.in
@@ -407,6 +415,7 @@ func (x *Listener) rewrite(pr *httputil.ProxyRequest) {
 	pr.Out.Header.Set("X-Forwarded-Proto", proto)
 	pr.Out.Header.Set("X-Forwarded-Port", strconv.Itoa(x.l.Port))
 	pr.Out.Header.Set("X-Amzn-Trace-Id", ex.trace)
+	pr.Out.Close = ex.class.tier >= ambiguous // no reuse of the target's connection after an ambiguous request
 }
 
 // responded records the target response time: request sent to response

@@ -37,7 +37,22 @@ func (x *Listener) requestTimeout(cc *clientConn) {
 	head := append([]byte(nil), buffered...)
 	cc.c.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	sent := writeALBStatus(cc.c, http.StatusRequestTimeout, x.now())
-	x.logRejected(cc.remote, cc.c.LocalAddr().String(), cc.tls, head, http.StatusRequestTimeout, int64(sent))
+	x.logRejected(cc.remote, cc.c.LocalAddr().String(), cc.tls, head, http.StatusRequestTimeout, int64(sent), desyncClass{})
+}
+
+// blockSevere answers a request desync mitigation classifies severe:
+// ALB's 400 (501 for a transfer coding it does not know), logged with
+// the classification, and the connection ends.
+func (x *Listener) blockSevere(cc *clientConn) {
+	buffered, _ := cc.br.Peek(cc.br.Buffered())
+	head := append([]byte(nil), buffered...)
+	if end := headEnd(head); end > 0 {
+		head = head[:end]
+	}
+	cc.c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	code := cc.class.status()
+	sent := writeALBStatus(cc.c, code, x.now())
+	x.logRejected(cc.remote, cc.c.LocalAddr().String(), cc.tls, head, code, int64(sent), cc.class)
 }
 
 // writeALBStatus writes ALB's own answer for code, closing the
@@ -95,7 +110,7 @@ func albCodeFor(code int) int {
 // Host when they can be read ("-" for the method and version when not),
 // no target, and -1 for the processing times, as ALB logs a request it
 // cannot dispatch.
-func (x *Listener) logRejected(remote, local string, st *tls.ConnectionState, head []byte, code int, sent int64) {
+func (x *Listener) logRejected(remote, local string, st *tls.ConnectionState, head []byte, code int, sent int64, class desyncClass) {
 	x.count(0, "", code)
 	if x.accessLog == nil {
 		return
@@ -121,5 +136,5 @@ func (x *Listener) logRejected(remote, local string, st *tls.ConnectionState, he
 		r.host = local
 	}
 	now := x.now()
-	x.log(r, &exchange{received: now, rejected: true})
+	x.log(r, &exchange{received: now, rejected: true, class: class})
 }

@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -123,14 +125,24 @@ func (s *Server) init() {
 			if priorCtx != nil {
 				ctx = priorCtx(ctx, c)
 			}
-			if hc, ok := c.(*handedConn); ok && hc.tls != nil {
-				ctx = context.WithValue(ctx, tlsStateKey{}, hc.tls)
+			if hc, ok := c.(*handedConn); ok {
+				if hc.tls != nil {
+					ctx = context.WithValue(ctx, tlsStateKey{}, hc.tls)
+				}
+				ctx = context.WithValue(ctx, handedKey{}, hc)
 			}
 			return ctx
 		}
 		s.Fallback.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if st, ok := r.Context().Value(tlsStateKey{}).(*tls.ConnectionState); ok && r.TLS == nil {
 				r.TLS = st
+			}
+			// The first request of a handed-over connection carries the
+			// data path's desync classification of it.
+			if hc, ok := r.Context().Value(handedKey{}).(*handedConn); ok {
+				if class, first := hc.firstClass(); first && class.tier > compliant {
+					r = r.WithContext(context.WithValue(r.Context(), desyncKey{}, class))
+				}
 			}
 			h.ServeHTTP(w, r)
 		})
@@ -139,6 +151,8 @@ func (s *Server) init() {
 }
 
 type tlsStateKey struct{}
+
+type handedKey struct{}
 
 func (s *Server) isClosing() bool {
 	s.mu.Lock()
@@ -256,6 +270,8 @@ type clientConn struct {
 	// timeout on each read while a body is read.
 	source clientSource
 	head   reqHead
+	// class is the desync classification of the request in head.
+	class desyncClass
 	// scratch builds the upstream request head.
 	scratch []byte
 }
@@ -328,7 +344,14 @@ func (s *Server) serveConn(c net.Conn) {
 		if !s.track(c, false) {
 			return
 		}
-		switch err := cc.readHead(s.IdleTimeout); {
+		err := cc.readHead(s.IdleTimeout)
+		if cc.class.tier == severe && (err == nil || errors.Is(err, errNotFast)) {
+			// Desync mitigation blocks it: ALB's 400 (or 501), then the
+			// connection closes.
+			s.Current().blockSevere(cc)
+			return
+		}
+		switch {
 		case errors.Is(err, errNotFast):
 			handed = s.handOver(cc)
 			return
@@ -356,12 +379,44 @@ func (s *Server) serveConn(c net.Conn) {
 // handler) goes out as ALB's answer, logged.
 func (s *Server) handOver(cc *clientConn) bool {
 	remote, local := cc.remote, cc.c.LocalAddr().String()
-	return s.give(&handedConn{Conn: cc.c, r: cc.br, tls: cc.tls, done: func() { s.count(-1) },
-		reject: func(code int, head []byte, w func([]byte) (int, error)) {
-			x := s.Current()
-			sent := writeALBStatus(writerFunc(w), code, x.now())
-			x.logRejected(remote, local, cc.tls, head, code, int64(sent))
-		}})
+	var r io.Reader = cc.br
+	if s.Current().lb.DropInvalidHeaders {
+		// drop_invalid_header_fields: the fields go before net/http, which
+		// would refuse a name that is not a token, sees the request.
+		if buf, err := peekHead(cc.br, nil); err == nil {
+			if kept := withoutInvalidFields(string(buf)); len(kept) != len(buf) {
+				cc.br.Discard(len(buf))
+				r = io.MultiReader(strings.NewReader(kept), cc.br)
+			}
+		}
+	}
+	hc := &handedConn{Conn: cc.c, r: r, tls: cc.tls, done: func() { s.count(-1) }, class: cc.class}
+	hc.reject = func(code int, head []byte, w func([]byte) (int, error)) {
+		x := s.Current()
+		sent := writeALBStatus(writerFunc(w), code, x.now())
+		class, _ := hc.firstClass() // the data path's verdict, if this is the first request
+		x.logRejected(remote, local, cc.tls, head, code, int64(sent), class)
+	}
+	return s.give(hc)
+}
+
+// withoutInvalidFields is a raw request head without the header lines
+// whose names drop_invalid_header_fields drops.
+func withoutInvalidFields(raw string) string {
+	line, rest, _ := strings.Cut(raw, "\n")
+	var b strings.Builder
+	b.WriteString(line)
+	b.WriteByte('\n')
+	for rest != "" {
+		line, rest, _ = strings.Cut(rest, "\n")
+		name, _, ok := strings.Cut(line, ":")
+		if ok && line[0] != ' ' && line[0] != '\t' && !albHeaderName(name) {
+			continue
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	return b.String()
 }
 
 type writerFunc func([]byte) (int, error)
@@ -386,7 +441,7 @@ func (s *Server) give(c net.Conn) bool {
 // head of that request as far as it was read.
 type handedConn struct {
 	net.Conn
-	r    *bufio.Reader
+	r    io.Reader
 	tls  *tls.ConnectionState // the session, when c is TLS
 	once sync.Once
 	done func()
@@ -395,7 +450,21 @@ type handedConn struct {
 	// head holds what was read since the last answer, up to
 	// maxRejectedHead bytes, for the log line of a refused request.
 	head []byte
+	// class is the desync classification of the first request, which
+	// the data path read; firstTaken is set once a request took it.
+	class      desyncClass
+	firstTaken atomic.Bool
 }
+
+// firstClass returns the first request's classification, once.
+func (c *handedConn) firstClass() (desyncClass, bool) {
+	if c.firstTaken.Swap(true) {
+		return desyncClass{}, false
+	}
+	return c.class, true
+}
+
+type desyncKey struct{}
 
 // maxRejectedHead bounds what a handed-over connection keeps of a
 // request's head for the log.

@@ -277,7 +277,7 @@ func (x *Listener) upstreamHead(cc *clientConn, trace string) []byte {
 	b = append(b, h.host...)
 	b = append(b, "\r\n"...)
 	for _, f := range h.fields {
-		if !f.drop {
+		if !f.drop && !(f.invalid && x.lb.DropInvalidHeaders) {
 			b = appendField(b, f.name, f.value)
 		}
 	}
@@ -512,7 +512,7 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 		u.close()
 		return r.code, false
 	}
-	reusable := !r.close
+	reusable := !r.close && ex.class.tier < ambiguous // after an ambiguous request the target's connection closes too
 	var err error
 	switch {
 	case r.noBody:
