@@ -140,6 +140,14 @@ func (x *Listener) Register(id, addr string) error {
 	return nil
 }
 
+// Deregister takes a target out of service: new flows no longer go to
+// it; flows in progress go on until they end.
+func (x *Listener) Deregister(id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.targets = slices.DeleteFunc(x.targets, func(t *target) bool { return t.id == id })
+}
+
 // Targets returns the targets in registration order, for status.
 func (x *Listener) Targets() []alb.TargetStatus {
 	x.mu.Lock()
