@@ -2,6 +2,7 @@ package up
 
 import (
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -91,4 +92,35 @@ func TestNewTargetsComeInAfterOneCheck(t *testing.T) {
 		}
 		return true
 	})
+}
+
+// TestFaultsReachHealthChecksOnRequest: latency_ms spares health checks
+// unless health_checks is set; with it, a latency past the check's
+// timeout fails the target group's checks and takes the task out of
+// service (and ECS then replaces it).
+func TestFaultsReachHealthChecksOnRequest(t *testing.T) {
+	const scale = 0.01
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: scale})
+	const tg = "tg-webapp-app-9000"
+	h := targetGroup(d, tg).Health
+	interval := time.Duration(float64(h.Interval) * scale)
+	eventually(t, "app-1 healthy", func() bool { return targetState(rt, tg, "app-1") == "healthy" })
+	// Four times the check timeout (at least the probes' 500 ms floor).
+	latency := 4 * max(time.Duration(float64(h.Timeout)*scale), 500*time.Millisecond)
+	body := `{"latency_ms": ` + strconv.Itoa(int(latency/time.Millisecond)) + `}`
+	if code := admin(t, rt, http.MethodPut, "/faults/app-1", body); code != http.StatusNoContent {
+		t.Fatalf("PUT %s: %d", body, code)
+	}
+	// Checks every interval for several: the latency spares them.
+	for deadline := time.Now().Add(time.Duration(h.UnhealthyThreshold+2) * interval); time.Now().Before(deadline); time.Sleep(interval / 4) {
+		if s := targetState(rt, tg, "app-1"); s != "healthy" {
+			t.Fatalf("app-1 with latency_ms but not health_checks is %s; the latency should spare its checks", s)
+		}
+	}
+	body = `{"latency_ms": ` + strconv.Itoa(int(latency/time.Millisecond)) + `, "health_checks": true}`
+	if code := admin(t, rt, http.MethodPut, "/faults/app-1", body); code != http.StatusNoContent {
+		t.Fatalf("PUT %s: %d", body, code)
+	}
+	eventually(t, "app-1 out of service once its checks time out", func() bool { return targetState(rt, tg, "app-1") != "healthy" })
 }
