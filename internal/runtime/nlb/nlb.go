@@ -433,12 +433,19 @@ func (f *tcpFlow) idleOut(c net.Conn) {
 	if tc, ok := c.(*tls.Conn); ok {
 		raw = tc.NetConn()
 	}
-	raw.SetReadDeadline(time.Time{})
 	var b [1]byte
-	if _, err := raw.Read(b[:]); errors.Is(err, net.ErrClosed) {
-		return // the listener closed it
+	for {
+		raw.SetReadDeadline(time.Time{})
+		_, err := raw.Read(b[:])
+		switch {
+		case errors.Is(err, net.ErrClosed):
+			return // the listener closed it
+		case isTimeout(err):
+			continue // the other direction stopping this one's copy, late: not the end's doing
+		}
+		reset(c) // the end sent, closed or reset
+		return
 	}
-	reset(c)
 }
 
 func isTimeout(err error) bool {
