@@ -3,7 +3,8 @@
 // architect's shadowing checks: host-header matching is case-insensitive
 // and ignores the port, path-pattern is case-sensitive and sees the path
 // without the query string, * matches any run of characters and ? exactly
-// one, http-header and query-string values compare case-insensitively,
+// one (in query-string conditions a backslash makes either literal),
+// http-header and query-string values compare case-insensitively,
 // methods case-sensitively, and rules are tried by ascending priority with
 // the default action last.
 //
@@ -121,14 +122,18 @@ func anyGlob(pattern string, values []string) bool {
 }
 
 // queryMatches checks a query-string condition. An empty key matches the
-// value against every parameter's value.
+// value against every parameter's value. A backslash escapes a literal
+// * or ? (or backslash) in the key and the value, as ALB's query-string
+// conditions do.
 func queryMatches(kv design.KeyValue, q map[string][]string) bool {
 	for k, vs := range q {
-		if kv.Key != "" && !Glob(kv.Key, k, true) {
+		if kv.Key != "" && !GlobEscaped(kv.Key, k, true) {
 			continue
 		}
-		if anyGlob(kv.Value, vs) {
-			return true
+		for _, v := range vs {
+			if GlobEscaped(kv.Value, v, true) {
+				return true
+			}
 		}
 	}
 	return false
@@ -147,6 +152,41 @@ func Glob(pattern, s string, fold bool) bool {
 			p++
 		case p < len(pattern) && (pattern[p] == '?' || same(pattern[p], s[i], fold)):
 			p++
+			i++
+		case star >= 0:
+			p = star + 1
+			mark++
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}
+
+// GlobEscaped is Glob where a backslash makes the character after it
+// literal: \* and \? match a star and a question mark, \\ a backslash.
+// It allocates nothing either.
+func GlobEscaped(pattern, s string, fold bool) bool {
+	p, i := 0, 0
+	star, mark := -1, 0
+	for i < len(s) {
+		c, width := byte(0), 0
+		if p < len(pattern) {
+			c, width = pattern[p], 1
+			if c == '\\' && p+1 < len(pattern) {
+				c, width = pattern[p+1], 2
+			}
+		}
+		switch {
+		case width == 1 && c == '*':
+			star, mark = p, i
+			p++
+		case width == 1 && c == '?' || width > 0 && same(c, s[i], fold):
+			p += width
 			i++
 		case star >= 0:
 			p = star + 1
@@ -182,13 +222,50 @@ func same(a, b byte, fold bool) bool {
 // pattern a: a rule on a catches every request a rule on b would. A * in b
 // can only be covered by a * in a; a ? in b by a ? or a * in a.
 func Covers(a, b string, fold bool) bool {
+	return covers(tokens(a, false), tokens(b, false), fold)
+}
+
+// CoversEscaped is Covers for patterns with GlobEscaped's backslash
+// escapes (query-string conditions).
+func CoversEscaped(a, b string, fold bool) bool {
+	return covers(tokens(a, true), tokens(b, true), fold)
+}
+
+// A pattern token: a literal byte (0-255), or one of these.
+const (
+	tokStar = -1
+	tokAny  = -2
+)
+
+// tokens splits a pattern into literal bytes and wildcards; with escapes,
+// a backslash makes the character after it literal.
+func tokens(p string, escapes bool) []int {
+	out := make([]int, 0, len(p))
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case escapes && c == '\\' && i+1 < len(p):
+			i++
+			out = append(out, int(p[i]))
+		case c == '*':
+			out = append(out, tokStar)
+		case c == '?':
+			out = append(out, tokAny)
+		default:
+			out = append(out, int(c))
+		}
+	}
+	return out
+}
+
+// covers reports whether token pattern a covers token pattern b.
+func covers(a, b []int, fold bool) bool {
 	// memo[i][j]: a[i:] covers b[j:].
 	memo := make([][]int8, len(a)+1)
 	for i := range memo {
 		memo[i] = make([]int8, len(b)+1)
 	}
-	var covers func(i, j int) bool
-	covers = func(i, j int) bool {
+	var cov func(i, j int) bool
+	cov = func(i, j int) bool {
 		if m := memo[i][j]; m != 0 {
 			return m > 0
 		}
@@ -196,19 +273,19 @@ func Covers(a, b string, fold bool) bool {
 		switch {
 		case i == len(a):
 			ok = j == len(b)
-		case a[i] == '*':
+		case a[i] == tokStar:
 			// The star takes nothing, or one more character of b.
-			ok = covers(i+1, j) || j < len(b) && covers(i, j+1)
+			ok = cov(i+1, j) || j < len(b) && cov(i, j+1)
 		case j == len(b):
 			ok = false
-		case b[j] == '*':
+		case b[j] == tokStar:
 			ok = false
-		case a[i] == '?':
-			ok = covers(i+1, j+1)
-		case b[j] == '?':
+		case a[i] == tokAny:
+			ok = cov(i+1, j+1)
+		case b[j] == tokAny:
 			ok = false
 		default:
-			ok = same(a[i], b[j], fold) && covers(i+1, j+1)
+			ok = same(byte(a[i]), byte(b[j]), fold) && cov(i+1, j+1)
 		}
 		memo[i][j] = -1
 		if ok {
@@ -216,7 +293,7 @@ func Covers(a, b string, fold bool) bool {
 		}
 		return ok
 	}
-	return covers(0, 0)
+	return cov(0, 0)
 }
 
 // Subsumes reports whether every request matching b also matches a, so a
@@ -250,7 +327,7 @@ func Subsumes(a, b *design.Conditions) bool {
 	for _, qa := range a.Query {
 		found := false
 		for _, qb := range b.Query {
-			found = found || (qa.Key == "" || qb.Key != "" && Covers(qa.Key, qb.Key, true)) && Covers(qa.Value, qb.Value, true)
+			found = found || (qa.Key == "" || qb.Key != "" && CoversEscaped(qa.Key, qb.Key, true)) && CoversEscaped(qa.Value, qb.Value, true)
 		}
 		if !found {
 			return false

@@ -176,3 +176,58 @@ func BenchmarkEvaluate(b *testing.B) {
 		Evaluate(l, req)
 	}
 }
+
+// TestQueryStringEscapes: in a query-string condition a backslash makes
+// * and ? literal, as ALB's query-string conditions document; unescaped
+// they stay wildcards. Other conditions keep no escapes.
+func TestQueryStringEscapes(t *testing.T) {
+	for _, tt := range []struct {
+		pattern, s string
+		want       bool
+	}{
+		{`a\*b`, "a*b", true},
+		{`a\*b`, "axxb", false},
+		{`a\?b`, "a?b", true},
+		{`a\?b`, "axb", false},
+		{`a*b`, "axxb", true},
+		{`\*`, "*", true},
+		{`\*`, "x", false},
+		{`a\\b`, `a\b`, true},
+		{`a\*b*`, "a*bcd", true},
+		{`*\?`, "why?", true},
+		{`*\?`, "why", false},
+		{`A\*B`, "a*b", true}, // values compare without case
+	} {
+		if got := GlobEscaped(tt.pattern, tt.s, true); got != tt.want {
+			t.Errorf("GlobEscaped(%q, %q) = %v; want %v", tt.pattern, tt.s, got, tt.want)
+		}
+	}
+	l := &design.Listener{Rules: []design.ListenerRule{
+		{Priority: 1, Conditions: design.Conditions{Query: []design.KeyValue{{Key: "q", Value: `2\*3`}}}},
+		{Priority: 2, Conditions: design.Conditions{Query: []design.KeyValue{{Key: `we\?rd`, Value: "*"}}}},
+	}}
+	for _, tt := range []struct {
+		query map[string][]string
+		want  int
+	}{
+		{map[string][]string{"q": {"2*3"}}, 1},
+		{map[string][]string{"q": {"2x3"}}, 0},
+		{map[string][]string{"we?rd": {"x"}}, 2},
+		{map[string][]string{"weird": {"x"}}, 0},
+	} {
+		got := 0
+		if r := Evaluate(l, &Request{Query: tt.query}); r != nil {
+			got = r.Priority
+		}
+		if got != tt.want {
+			t.Errorf("query %v matched rule %d; want %d", tt.query, got, tt.want)
+		}
+	}
+	// A literal star covers only itself; a wildcard covers it.
+	if CoversEscaped(`a\*`, `a*`, true) || !CoversEscaped(`a*`, `a\*`, true) || !CoversEscaped(`a\*`, `a\*`, true) {
+		t.Error("CoversEscaped does not tell a literal star from a wildcard")
+	}
+	if allocs := testing.AllocsPerRun(1000, func() { GlobEscaped(`a\*b*c?`, "a*bxxcy", true) }); allocs != 0 {
+		t.Errorf("GlobEscaped allocates %v times", allocs)
+	}
+}

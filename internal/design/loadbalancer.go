@@ -234,8 +234,9 @@ type TargetHealth struct {
 	// receiving traffic: unhealthy_threshold failed checks, the last one
 	// timing out.
 	UnhealthyAfter Duration `json:"unhealthy_after"`
-	// HealthyAfter is how long a new or recovered target waits before
-	// traffic: healthy_threshold passing checks.
+	// HealthyAfter is how long a recovered target waits before traffic:
+	// healthy_threshold passing checks. A newly registered target needs
+	// one.
 	HealthyAfter Duration `json:"healthy_after"`
 }
 

@@ -202,6 +202,10 @@ func (d *decoder) validateBalancing(svc *Service, p string) {
 		d.errorRange(d.at(p+".slow_start"), p+".slow_start cannot be used with weighted_random",
 			"ALB does not support slow start with the weighted random algorithm; use round_robin or remove slow_start.")
 	}
+	if svc.SlowStart > 0 && svc.LoadBalancing == "least_outstanding_requests" {
+		d.errorRange(d.at(p+".slow_start"), p+".slow_start cannot be used with least_outstanding_requests",
+			"ALB refuses slow start on a target group that routes by least outstanding requests; keep least_outstanding_requests and remove slow_start, or use load_balancing: round_robin with slow_start.")
+	}
 	if !alb && (svc.LoadBalancing == "least_outstanding_requests" || svc.LoadBalancing == "weighted_random") {
 		d.errorRange(d.at(p+".load_balancing"), fmt.Sprintf("%s.load_balancing %s needs an ALB, but %s goes through an NLB", p, svc.LoadBalancing, svc.Protocol),
 			"An NLB hashes each flow; use round_robin (flow hash) or ip_hash (source-IP affinity).")

@@ -51,22 +51,36 @@ type exchange struct {
 	elbStatus   int
 	errorReason string
 	in          *countingBody
+	// idle is the forward's idle timeout; upgraded the connection to the
+	// target a 101 switched to (a WebSocket).
+	idle     *idleWatch
+	upgraded *idleConn
 	// bodyIn and out are what the data path counted: the request body's
 	// bytes and the whole answer's.
 	bodyIn, out int64
 	// cookies are the data path's stickiness cookies for the answer.
 	cookies []*http.Cookie
+	// rejected is set for a request answered before it could be routed
+	// (408, 400, 505): ALB logs -1 for its processing times.
+	rejected bool
+	// class is the request's desync classification.
+	class desyncClass
 }
 
-// countingBody counts the bytes of a request body read.
+// countingBody counts the bytes of a request body read; once forwarded,
+// each read keeps the idle timeout from firing.
 type countingBody struct {
 	io.ReadCloser
-	n int64
+	n    int64
+	idle *idleWatch
 }
 
 func (c *countingBody) Read(p []byte) (int, error) {
 	n, err := c.ReadCloser.Read(p)
 	c.n += int64(n)
+	if n > 0 {
+		c.idle.touch()
+	}
 	return n, err
 }
 
@@ -97,11 +111,16 @@ func logHTTP(r *http.Request, rec *statusRecorder, ex *exchange) *logRequest {
 	}
 	l := &logRequest{typ: typ, remote: r.RemoteAddr, method: r.Method, host: r.Host, uri: r.URL.RequestURI(), proto: r.Proto,
 		userAgent: r.UserAgent(), tls: r.TLS, code: rec.code, sent: int64(headerBytes(rec.Header())) + rec.bytes}
-	// The request line, the Host line (net/http keeps Host out of
-	// r.Header) and the other fields.
-	l.received = int64(len(r.Method) + len(l.uri) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host) + headerBytes(r.Header))
+	l.received = int64(requestHeaderBytes(r))
 	if ex.in != nil {
 		l.received += ex.in.n
+	}
+	if u := ex.upgraded; u != nil && l.code == 0 {
+		// A WebSocket: the 101 went out on the hijacked connection, and
+		// the session's bytes count both ways.
+		l.code = http.StatusSwitchingProtocols
+		l.received += u.in.Load()
+		l.sent += u.out.Load()
 	}
 	return l
 }
@@ -133,7 +152,7 @@ func (x *Listener) log(r *logRequest, ex *exchange) {
 		targetTime = ex.headers.Sub(ex.sent).Seconds()
 		respTime = done.Sub(ex.headers).Seconds()
 		targetStatus = strconv.Itoa(ex.targetStatus)
-	} else if ex.t == nil {
+	} else if ex.t == nil && !ex.rejected {
 		reqTime = 0 // answered by the load balancer itself
 		respTime = 0
 	}
@@ -173,7 +192,7 @@ func (x *Listener) log(r *logRequest, ex *exchange) {
 		status, targetStatus, r.received, r.sent,
 		quote(request), quote(r.userAgent), cipher, proto, tgARN, quote(ex.trace), quote(domain), `"-"`,
 		priority, isoTime(ex.received), quote(orDash(ex.action)), quote(orDash(ex.redirect)), quote(orDash(ex.errorReason)),
-		quote(targets), quote(statuses), `"-"`, `"-"`)
+		quote(targets), quote(statuses), quote(ex.class.Tier()), quote(ex.class.Reason()))
 	x.accessLog.write([]byte(line))
 }
 
@@ -214,6 +233,13 @@ func quote(s string) string {
 }
 
 var logEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+// requestHeaderBytes is the size of r's header on the wire: the request
+// line, the Host line (net/http keeps Host out of r.Header) and the
+// other fields.
+func requestHeaderBytes(r *http.Request) int {
+	return len(r.Method) + len(r.URL.RequestURI()) + len(r.Proto) + 4 + len("Host: \r\n") + len(r.Host) + headerBytes(r.Header)
+}
 
 // headerBytes is the size of a header block on the wire, for the
 // received_bytes and sent_bytes estimates.

@@ -178,8 +178,16 @@ type ctxKey struct{}
 // ServeHTTP routes one request.
 func (x *Listener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ex := &exchange{received: x.now()}
-	ex.trace = traceID(r.Header.Get("X-Amzn-Trace-Id"), ex.received)
+	ex.trace = traceID(r.Header.Get("X-Amzn-Trace-Id"), ex.received, requestHeaderBytes(r))
 	rec := &statusRecorder{ResponseWriter: w}
+	if class, ok := r.Context().Value(desyncKey{}).(desyncClass); ok {
+		ex.class = class
+		if class.tier >= ambiguous {
+			// Served, then the client's connection closes (and the
+			// target's, in rewrite).
+			rec.Header().Set("Connection", "close")
+		}
+	}
 	if r.Body != nil && r.Body != http.NoBody {
 		ex.in = &countingBody{ReadCloser: r.Body}
 		r.Body = ex.in
@@ -255,12 +263,22 @@ func (x *Listener) forward(w http.ResponseWriter, r *http.Request, ex *exchange,
 	ex.t = t
 	t.outstanding.Add(1)
 	defer g.done(t)
-	x.proxy.ServeHTTP(w, r)
+	ctx, idle, stop := watchIdle(r.Context(), x.idle)
+	defer stop()
+	ex.idle = idle
+	if ex.in != nil {
+		ex.in.idle = idle
+	}
+	x.proxy.ServeHTTP(w, r.WithContext(ctx))
 }
 
 // finish counts the request and writes its access-log line.
 func (x *Listener) finish(r *http.Request, rec *statusRecorder, ex *exchange) {
-	x.count(ex.priority, ex.tg, rec.code)
+	code := rec.code
+	if code == 0 && ex.upgraded != nil {
+		code = http.StatusSwitchingProtocols // written on the hijacked connection
+	}
+	x.count(ex.priority, ex.tg, code)
 	if x.accessLog != nil {
 		x.log(logHTTP(r, rec, ex), ex)
 	}
@@ -397,6 +415,7 @@ func (x *Listener) rewrite(pr *httputil.ProxyRequest) {
 	pr.Out.Header.Set("X-Forwarded-Proto", proto)
 	pr.Out.Header.Set("X-Forwarded-Port", strconv.Itoa(x.l.Port))
 	pr.Out.Header.Set("X-Amzn-Trace-Id", ex.trace)
+	pr.Out.Close = ex.class.tier >= ambiguous // no reuse of the target's connection after an ambiguous request
 }
 
 // responded records the target response time: request sent to response
@@ -404,33 +423,84 @@ func (x *Listener) rewrite(pr *httputil.ProxyRequest) {
 func (x *Listener) responded(resp *http.Response) error {
 	ex := resp.Request.Context().Value(ctxKey{}).(*exchange)
 	ex.headers, ex.targetStatus = x.now(), resp.StatusCode
+	ex.idle.touch()
+	if rwc, ok := resp.Body.(io.ReadWriteCloser); ok && resp.StatusCode == http.StatusSwitchingProtocols {
+		ex.upgraded = &idleConn{ReadWriteCloser: rwc, w: ex.idle}
+		resp.Body = ex.upgraded
+	} else if resp.Body != nil {
+		resp.Body = &idleBody{ReadCloser: resp.Body, w: ex.idle}
+	}
 	if x.metrics != nil {
 		x.responseTimer(ex.tg).Observe(ex.headers.Sub(ex.sent).Seconds())
 	}
 	return nil
 }
 
-// traceID keeps a client's Root and adds this hop as Self, or starts a
-// trace: Root=1-<epoch seconds, 8 hex>-<96 random bits, 24 hex>.
-// The ID need not be secret, only unique: math/rand/v2's generator is
-// seeded from the system's and far cheaper per request than crypto/rand.
-func traceID(in string, now time.Time) string {
+// traceID is the X-Amzn-Trace-Id ALB forwards, given the client's (in)
+// and the size of the request's header: with no Root field in, a new
+// Root, the client's own fields kept after it; with a Root, this hop's
+// Self inserted before it, or an existing Self's value updated in place,
+// every other field kept. Past 7 KB of header ALB rewrites the header
+// with a new Root alone. An ID is 1-<epoch seconds, 8 hex>-<96 random
+// bits, 24 hex>; it need not be secret, only unique: math/rand/v2's
+// generator is seeded from the system's and far cheaper per request than
+// crypto/rand.
+func traceID(in string, now time.Time, headerSize int) string {
 	var b [64]byte
-	out := b[:0]
-	if strings.Contains(in, "Root=") {
-		out = append(out, "Self=1-"...)
-	} else {
-		out = append(out, "Root=1-"...)
+	id := appendHex(append(b[:0], "1-"...), uint64(now.Unix()), 8)
+	id = append(id, '-')
+	id = appendHex(id, uint64(rand.Uint32()), 8)
+	id = appendHex(id, rand.Uint64(), 16)
+	if in == "" || headerSize > maxTracedHeader {
+		return "Root=" + string(id)
 	}
-	out = appendHex(out, uint64(now.Unix()), 8)
-	out = append(out, '-')
-	out = appendHex(out, uint64(rand.Uint32()), 8)
-	out = appendHex(out, rand.Uint64(), 16)
-	if out[0] == 'S' {
-		out = append(append(out, ';'), in...)
+	hasRoot, hasSelf := false, false
+	for f := range strings.SplitSeq(in, ";") {
+		switch k, _, _ := strings.Cut(f, "="); strings.TrimSpace(k) {
+		case "Root":
+			hasRoot = true
+		case "Self":
+			hasSelf = true
+		}
 	}
-	return string(out)
+	var out strings.Builder
+	out.Grow(len(in) + len(id) + 6)
+	switch {
+	case !hasRoot: // a new trace; the client's own fields stay, a stale Self does not
+		out.WriteString("Root=")
+		out.Write(id)
+		for f := range strings.SplitSeq(in, ";") {
+			if k, _, _ := strings.Cut(f, "="); strings.TrimSpace(f) != "" && strings.TrimSpace(k) != "Self" {
+				out.WriteByte(';')
+				out.WriteString(strings.TrimSpace(f))
+			}
+		}
+	case !hasSelf:
+		out.WriteString("Self=")
+		out.Write(id)
+		out.WriteByte(';')
+		out.WriteString(in)
+	default:
+		first := true
+		for f := range strings.SplitSeq(in, ";") {
+			if !first {
+				out.WriteByte(';')
+			}
+			first = false
+			if k, _, _ := strings.Cut(f, "="); strings.TrimSpace(k) == "Self" {
+				out.WriteString("Self=")
+				out.Write(id)
+				continue
+			}
+			out.WriteString(f)
+		}
+	}
+	return out.String()
 }
+
+// maxTracedHeader is the header size past which ALB rewrites
+// X-Amzn-Trace-Id with a Root field alone.
+const maxTracedHeader = 7 << 10
 
 // appendHex appends the low digits hex digits of v, zero-padded.
 func appendHex(b []byte, v uint64, digits int) []byte {
@@ -446,12 +516,13 @@ func appendHex(b []byte, v uint64, digits int) []byte {
 // response that is not HTTP).
 func (x *Listener) targetError(w http.ResponseWriter, r *http.Request, err error) {
 	ex := r.Context().Value(ctxKey{}).(*exchange)
-	if r.Context().Err() != nil {
+	timedOut := ex.idle.timedOut() // nothing moved for the idle timeout
+	if r.Context().Err() != nil && !timedOut {
 		ex.elbStatus = StatusClientClosed // the client left; ALB logs 460 and sends nothing
 		return
 	}
 	var ne net.Error
-	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+	if timedOut || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
 		ex.errorReason = "TargetResponseTimeout"
 		status(w, http.StatusGatewayTimeout)
 		return
@@ -541,11 +612,13 @@ func isGRPC(r *http.Request) bool {
 }
 
 // compatible reports whether a target group of protocol version v can
-// carry r, as ALB decides before answering 464.
+// carry r, as ALB's protocol-version table decides before answering 464:
+// a GRPC group takes gRPC and any other HTTP/2 POST, an HTTP2 group any
+// HTTP/2 request, an HTTP1 group anything but gRPC.
 func compatible(v string, r *http.Request) bool {
 	switch v {
 	case "GRPC":
-		return isGRPC(r)
+		return isGRPC(r) || r.ProtoMajor == 2 && r.Method == http.MethodPost
 	case "HTTP2":
 		return r.ProtoMajor == 2
 	}

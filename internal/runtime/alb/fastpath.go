@@ -38,6 +38,9 @@ type field struct {
 	name, value string
 	// drop marks a hop-by-hop header, or one the load balancer sets.
 	drop bool
+	// invalid marks a name drop_invalid_header_fields drops: other than
+	// letters, digits and hyphens.
+	invalid bool
 }
 
 // reqHead is a parsed request head; its strings share raw.
@@ -63,28 +66,31 @@ type reqHead struct {
 }
 
 // readHead reads the next request head into cc.head without consuming
-// it, waiting at most timeout for the rest of it. errNotFast means it is
-// not for the data path; other errors mean the connection failed or timed
-// out.
-func (cc *clientConn) readHead(timeout time.Duration) error {
-	buf, err := peekHead(cc.br, func() { cc.c.SetReadDeadline(time.Now().Add(timeout)) })
+// it, waiting at most idle for each further part of it (ALB's idle
+// timeout, which each byte resets). errNotFast means it is not for the
+// data path; other errors mean the connection failed or timed out.
+func (cc *clientConn) readHead(idle time.Duration) error {
+	cc.class = desyncClass{}
+	buf, err := peekHead(cc.br, func() { cc.c.SetReadDeadline(time.Now().Add(idle)) })
 	switch {
 	case errors.Is(err, errHeadFull):
 		return errNotFast // past the data path's buffer
 	case err != nil:
 		return err
 	}
-	return cc.head.parse(string(buf))
+	raw := string(buf)
+	cc.class = classifyHead(raw)
+	return cc.head.parse(raw)
 }
 
 // errHeadFull: a head that does not fit the reader's buffer.
 var errHeadFull = errors.New("alb: head larger than the buffer")
 
 // peekHead waits until br holds a whole head, through its blank line,
-// and returns it without consuming it. beforeWait, when set, runs once
-// before the first read that may block.
+// and returns it without consuming it. beforeWait, when set, runs before
+// each read that may block.
 func peekHead(br *bufio.Reader, beforeWait func()) ([]byte, error) {
-	for waited := false; ; waited = true {
+	for {
 		buf, _ := br.Peek(br.Buffered())
 		if end := headEnd(buf); end > 0 {
 			return buf[:end], nil
@@ -92,7 +98,7 @@ func peekHead(br *bufio.Reader, beforeWait func()) ([]byte, error) {
 		if len(buf) == br.Size() {
 			return nil, errHeadFull
 		}
-		if !waited && beforeWait != nil {
+		if beforeWait != nil {
 			beforeWait()
 		}
 		if _, err := br.Peek(len(buf) + 1); err != nil {
@@ -146,6 +152,28 @@ func nextField(s string) (name, value, rest string, end bool, err error) {
 	return name, value, rest, false, nil
 }
 
+// nextRequestField is nextField for a request, which may also carry a
+// name that is not an HTTP token (a space in it, say) as long as the line
+// can be read: ALB forwards such a field, or drops it with
+// drop_invalid_header_fields, where net/http would refuse the request.
+func nextRequestField(s string) (name, value, rest string, end bool, err error) {
+	line, rest, ok := nextLine(s)
+	switch {
+	case !ok:
+		return "", "", "", false, errNotFast
+	case line == "":
+		return "", "", rest, true, nil
+	case line[0] == ' ' || line[0] == '\t': // obsolete line folding
+		return "", "", "", false, errNotFast
+	}
+	name, value, ok = strings.Cut(line, ":")
+	value = strings.Trim(value, " \t")
+	if !ok || name == "" || hasCTL(name) || !isASCII(name) || !httpguts.ValidHeaderFieldValue(value) {
+		return "", "", "", false, errNotFast
+	}
+	return name, value, rest, false, nil
+}
+
 func (h *reqHead) parse(raw string) error {
 	*h = reqHead{raw: raw, fields: h.fields[:0], xff: h.xff[:0], contentLength: -1}
 	line, rest, ok := nextLine(raw)
@@ -168,7 +196,7 @@ func (h *reqHead) parse(raw string) error {
 	h.method, h.target = method, target
 	h.path, h.query, _ = strings.Cut(target, "?")
 	for {
-		name, value, next, end, err := nextField(rest)
+		name, value, next, end, err := nextRequestField(rest)
 		if err != nil {
 			return err
 		}
@@ -180,8 +208,14 @@ func (h *reqHead) parse(raw string) error {
 			return err
 		}
 	}
-	if !h.hostSeen || h.host == "" || !httpguts.ValidHostHeader(h.host) || h.chunked && (h.contentLength >= 0 || h.minor == 0) {
+	if !h.hostSeen || h.host == "" || !httpguts.ValidHostHeader(h.host) || h.chunked && h.minor == 0 {
 		return errNotFast
+	}
+	if h.chunked {
+		// Transfer-Encoding wins over a Content-Length beside it (an
+		// ambiguous request, which ALB serves on closing connections);
+		// the target gets the chunked body.
+		h.contentLength = -1
 	}
 	return nil
 }
@@ -249,10 +283,10 @@ func (h *reqHead) add(name, value string) error {
 	case 14:
 		if is("Content-Length") {
 			n, ok := parseLength(value)
-			if !ok || h.contentLength >= 0 {
+			if !ok || h.contentLength >= 0 && n != h.contentLength {
 				return errNotFast
 			}
-			drop, h.contentLength = true, n
+			drop, h.contentLength = true, n // a duplicate of the same length is one
 		}
 	case 15:
 		switch {
@@ -285,8 +319,9 @@ func (h *reqHead) add(name, value string) error {
 	case 19:
 		drop = is("Proxy-Authorization")
 	}
-	h.invalidName = h.invalidName || !albHeaderName(name)
-	h.fields = append(h.fields, field{name: name, value: value, drop: drop})
+	invalid := !albHeaderName(name)
+	h.invalidName = h.invalidName || invalid
+	h.fields = append(h.fields, field{name: name, value: value, drop: drop, invalid: invalid})
 	return nil
 }
 
@@ -343,12 +378,13 @@ func (h *reqHead) cookie(name string) string {
 	return ""
 }
 
-// headers maps every field but Host by name, as net/http's Request.Header
-// does, for http-header conditions.
-func (h *reqHead) headers() map[string][]string {
+// headers maps every field but Host (and the invalid ones when they are
+// dropped) by name, as net/http's Request.Header does, for http-header
+// conditions.
+func (h *reqHead) headers(dropInvalid bool) map[string][]string {
 	m := make(map[string][]string, len(h.fields))
 	for _, f := range h.fields {
-		if !strings.EqualFold(f.name, "Host") {
+		if !strings.EqualFold(f.name, "Host") && !(dropInvalid && f.invalid) {
 			k := http.CanonicalHeaderKey(f.name)
 			m[k] = append(m[k], f.value)
 		}
@@ -363,7 +399,7 @@ func (h *reqHead) headers() map[string][]string {
 // request.
 func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool) {
 	h := &cc.head
-	if h.xffCount >= maxForwardedFor || x.lb.DropInvalidHeaders && h.invalidName {
+	if h.xffCount >= maxForwardedFor {
 		return false, true
 	}
 	received := x.now()
@@ -372,7 +408,7 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		req.Query, _ = url.ParseQuery(h.query)
 	}
 	if x.headerRules {
-		req.Headers = h.headers()
+		req.Headers = h.headers(x.lb.DropInvalidHeaders)
 	}
 	action, priority := x.l.DefaultAction, 0
 	if rule := albrules.Evaluate(x.l, &req); rule != nil {
@@ -387,8 +423,9 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 	}
 	cc.br.Discard(len(h.raw))
 	ex := exchange{received: received, priority: priority, action: "forward", tg: g.tg.ID, version: g.tg.ProtocolVersion,
-		trace: traceID(h.trace, received)}
-	keep = h.keep() && !closing
+		trace: traceID(h.trace, received, len(h.raw)), class: cc.class}
+	// An ambiguous request is served, then both connections close.
+	keep = h.keep() && !closing && cc.class.tier < ambiguous
 	var code int
 	var t *target
 	sticky := g.tg.Stickiness == "lb_cookie"

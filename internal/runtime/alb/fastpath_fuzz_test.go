@@ -7,10 +7,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/net/http/httpguts"
 
 	"github.com/netwright/netwright/internal/design"
 )
@@ -37,6 +40,9 @@ func FuzzRequestHead(f *testing.F) {
 		var h reqHead
 		if h.parse(raw[:end]) != nil {
 			return
+		}
+		if slices.ContainsFunc(h.fields, func(f field) bool { return !httpguts.ValidHeaderFieldName(f.name) }) {
+			return // a name that is not a token: ALB forwards (or drops) it, net/http refuses it
 		}
 		req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw[:end])))
 		if err != nil {

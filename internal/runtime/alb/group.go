@@ -51,8 +51,10 @@ type group struct {
 }
 
 // Register adds a target (host:port) to a target group. It starts in the
-// initial state and receives traffic once it passes the healthy threshold,
-// or while no target of the group is healthy (fail-open).
+// initial state and receives traffic once it passes one health check, as
+// ALB's newly registered targets do (an unhealthy one needs the healthy
+// threshold of passes), or while no target of the group is healthy
+// (fail-open: then every target not draining, initial ones included).
 func (x *Listener) Register(targetGroup, id, addr string) error {
 	g, ok := x.groups[targetGroup]
 	if !ok {
@@ -300,49 +302,68 @@ func (c *Tally) Observe(state string, ok bool, healthyThreshold, unhealthyThresh
 	return state
 }
 
-// CheckHealth runs one health check of every target, concurrently, and
-// moves each through ALB's states: healthy after the healthy threshold of
-// consecutive passes, unhealthy after the unhealthy threshold of
-// consecutive failures.
+// CheckHealth runs one health check of every target of every group,
+// concurrently, and moves each through ALB's states (see checkGroup).
 func (x *Listener) CheckHealth(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, g := range x.groups {
-		g.mu.Lock()
-		targets := slices.Clone(g.targets)
-		// A target that turns healthy enters slow start only if the group
-		// had a healthy target before this round.
-		hadHealthy := slices.ContainsFunc(targets, func(t *target) bool { return t.state == Healthy })
-		g.mu.Unlock()
-		for _, t := range targets {
-			wg.Go(func() {
-				ok := x.probe(ctx, g.tg, t)
-				g.mu.Lock()
-				defer g.mu.Unlock()
-				if t.state == Draining {
-					return
-				}
-				next := t.tally.Observe(t.state, ok, g.tg.Health.HealthyThreshold, g.tg.Health.UnhealthyThreshold)
-				if next == Healthy && t.state != Healthy && g.slow > 0 && hadHealthy {
-					t.warming = x.now()
-				}
-				t.state = next
-			})
-		}
+		wg.Go(func() { x.checkGroup(ctx, g) })
 	}
 	wg.Wait()
 	x.observeHealth()
 }
 
-// RunHealthChecks checks every group at its designed interval until ctx
-// ends. Each target is checked once at start, as ALB does on registration.
-func (x *Listener) RunHealthChecks(ctx context.Context) {
-	interval := time.Duration(0)
-	for _, g := range x.groups {
-		if d := x.scaled(g.tg.Health.Interval); interval == 0 || d < interval {
-			interval = d
-		}
+// checkGroup runs one health check of each of g's targets, concurrently,
+// and moves each through ALB's states: a newly registered (initial)
+// target is healthy after one pass, an unhealthy one after the healthy
+// threshold of consecutive passes; any is unhealthy after the unhealthy
+// threshold of consecutive failures.
+func (x *Listener) checkGroup(ctx context.Context, g *group) {
+	g.mu.Lock()
+	targets := slices.Clone(g.targets)
+	// A target that turns healthy enters slow start only if the group
+	// had a healthy target before this round.
+	hadHealthy := slices.ContainsFunc(targets, func(t *target) bool { return t.state == Healthy })
+	g.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, t := range targets {
+		wg.Go(func() {
+			ok := x.probe(ctx, g.tg, t)
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			if t.state == Draining {
+				return
+			}
+			healthyThreshold := g.tg.Health.HealthyThreshold
+			if t.state == Initial {
+				healthyThreshold = 1 // a newly registered target must pass one check
+			}
+			next := t.tally.Observe(t.state, ok, healthyThreshold, g.tg.Health.UnhealthyThreshold)
+			if next == Healthy && t.state != Healthy && g.slow > 0 && hadHealthy {
+				t.warming = x.now()
+			}
+			t.state = next
+		})
 	}
-	Every(ctx, interval, func() { x.CheckHealth(ctx) })
+	wg.Wait()
+}
+
+// RunHealthChecks checks each target group at its own designed interval
+// (time-scaled) until ctx ends, so a target goes out of service and comes
+// back after the times `netwright plan` prints for its group. Each target
+// is checked once at start, as ALB does on registration.
+func (x *Listener) RunHealthChecks(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, id := range x.TargetGroups() {
+		g := x.groups[id]
+		wg.Go(func() {
+			Every(ctx, x.scaled(g.tg.Health.Interval), func() {
+				x.checkGroup(ctx, g)
+				x.observeGroup(id, g)
+			})
+		})
+	}
+	wg.Wait()
 }
 
 // Every runs f at once and then every interval (30 s when not positive)

@@ -111,22 +111,27 @@ func codeClass(code int) string {
 
 // observeHealth sets the healthy and unhealthy counts of every group.
 func (x *Listener) observeHealth() {
+	for id, g := range x.groups {
+		x.observeGroup(id, g)
+	}
+}
+
+// observeGroup sets the healthy and unhealthy counts of one group.
+func (x *Listener) observeGroup(id string, g *group) {
 	if x.metrics == nil {
 		return
 	}
-	for id, g := range x.groups {
-		g.mu.Lock()
-		var h, u int
-		for _, t := range g.targets {
-			switch t.state {
-			case Healthy:
-				h++
-			case Unhealthy:
-				u++
-			}
+	g.mu.Lock()
+	var h, u int
+	for _, t := range g.targets {
+		switch t.state {
+		case Healthy:
+			h++
+		case Unhealthy:
+			u++
 		}
-		g.mu.Unlock()
-		x.metrics.healthy.WithLabelValues(x.lb.Name, id).Set(float64(h))
-		x.metrics.unhealthy.WithLabelValues(x.lb.Name, id).Set(float64(u))
 	}
+	g.mu.Unlock()
+	x.metrics.healthy.WithLabelValues(x.lb.Name, id).Set(float64(h))
+	x.metrics.unhealthy.WithLabelValues(x.lb.Name, id).Set(float64(u))
 }

@@ -5,9 +5,11 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -30,8 +32,12 @@ type Server struct {
 	// Fallback serves handed-over connections. It must have no TLS
 	// configuration and serve nothing else; Server runs and stops it.
 	Fallback *http.Server
-	// HeaderTimeout bounds the wait for a request's header once its
-	// first byte came; IdleTimeout the wait for the next request.
+	// IdleTimeout is the load balancer's idle timeout (60 s when 0): the
+	// longest wait for the next request, and for each further part of a
+	// request's header or body, as ALB's idle timeout is reset by each
+	// byte. A client that stops partway through a header for that long
+	// gets ALB's 408. HeaderTimeout bounds a TLS handshake (the idle
+	// timeout when 0).
 	HeaderTimeout, IdleTimeout time.Duration
 	// OnConn, when set, is told of each client connection opened (+1)
 	// and closed (-1), also of connections handed to Fallback.
@@ -93,11 +99,11 @@ func (s *Server) init() {
 		if s.TLS != nil && s.tls.Load() == nil {
 			s.tls.Store(s.TLS)
 		}
-		if s.HeaderTimeout <= 0 {
-			s.HeaderTimeout = 10 * time.Second
-		}
 		if s.IdleTimeout <= 0 {
 			s.IdleTimeout = 60 * time.Second // ALB's default
+		}
+		if s.HeaderTimeout <= 0 {
+			s.HeaderTimeout = s.IdleTimeout
 		}
 		// An HTTP/2 connection is handed over as the *tls.Conn itself (the
 		// only kind net/http serves HTTP/2 on): it is counted out here.
@@ -119,14 +125,24 @@ func (s *Server) init() {
 			if priorCtx != nil {
 				ctx = priorCtx(ctx, c)
 			}
-			if hc, ok := c.(*handedConn); ok && hc.tls != nil {
-				ctx = context.WithValue(ctx, tlsStateKey{}, hc.tls)
+			if hc, ok := c.(*handedConn); ok {
+				if hc.tls != nil {
+					ctx = context.WithValue(ctx, tlsStateKey{}, hc.tls)
+				}
+				ctx = context.WithValue(ctx, handedKey{}, hc)
 			}
 			return ctx
 		}
 		s.Fallback.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if st, ok := r.Context().Value(tlsStateKey{}).(*tls.ConnectionState); ok && r.TLS == nil {
 				r.TLS = st
+			}
+			// The first request of a handed-over connection carries the
+			// data path's desync classification of it.
+			if hc, ok := r.Context().Value(handedKey{}).(*handedConn); ok {
+				if class, first := hc.firstClass(); first && class.tier > compliant {
+					r = r.WithContext(context.WithValue(r.Context(), desyncKey{}, class))
+				}
 			}
 			h.ServeHTTP(w, r)
 		})
@@ -135,6 +151,8 @@ func (s *Server) init() {
 }
 
 type tlsStateKey struct{}
+
+type handedKey struct{}
 
 func (s *Server) isClosing() bool {
 	s.mu.Lock()
@@ -247,8 +265,13 @@ type clientConn struct {
 	clientIP string
 	remote   string
 	// tls is the session of an HTTPS connection.
-	tls  *tls.ConnectionState
-	head reqHead
+	tls *tls.ConnectionState
+	// source is what br reads from: the connection, with the idle
+	// timeout on each read while a body is read.
+	source clientSource
+	head   reqHead
+	// class is the desync classification of the request in head.
+	class desyncClass
 	// scratch builds the upstream request head.
 	scratch []byte
 }
@@ -285,7 +308,8 @@ func (s *Server) serveConn(c net.Conn) {
 		c, state = tc, &st
 	}
 	cc := &clientConn{c: c, tls: state, br: clientReaders.Get().(*bufio.Reader), bw: clientWriters.Get().(*bufio.Writer)}
-	cc.br.Reset(c)
+	cc.source.c = c
+	cc.br.Reset(&cc.source)
 	cc.bw.Reset(c)
 	cc.remote = c.RemoteAddr().String()
 	if ap, err := netip.ParseAddrPort(cc.remote); err == nil {
@@ -320,15 +344,23 @@ func (s *Server) serveConn(c net.Conn) {
 		if !s.track(c, false) {
 			return
 		}
-		switch err := cc.readHead(s.HeaderTimeout); {
+		err := cc.readHead(s.IdleTimeout)
+		if cc.class.tier == severe && (err == nil || errors.Is(err, errNotFast)) {
+			// Desync mitigation blocks it: ALB's 400 (or 501), then the
+			// connection closes.
+			s.Current().blockSevere(cc)
+			return
+		}
+		switch {
 		case errors.Is(err, errNotFast):
 			handed = s.handOver(cc)
 			return
+		case err != nil && timedOut(err):
+			// Part of a header came, then nothing for the idle timeout.
+			s.Current().requestTimeout(cc)
+			return
 		case err != nil:
-			return // timed out or closed mid-header: nothing to answer
-		}
-		if cc.head.hasBody() {
-			c.SetReadDeadline(time.Time{}) // bodies are read without one, as net/http does
+			return // closed mid-header: nothing to answer
 		}
 		keep, fallback := s.Current().serveFast(cc, s.isClosing())
 		if fallback {
@@ -342,10 +374,54 @@ func (s *Server) serveConn(c net.Conn) {
 }
 
 // handOver gives the connection, with what its reader holds, to the
-// fallback server; it reports whether the fallback took it.
+// fallback server; it reports whether the fallback took it. What
+// net/http answers there itself (a request it refuses before any
+// handler) goes out as ALB's answer, logged.
 func (s *Server) handOver(cc *clientConn) bool {
-	return s.give(&handedConn{Conn: cc.c, r: cc.br, tls: cc.tls, done: func() { s.count(-1) }})
+	remote, local := cc.remote, cc.c.LocalAddr().String()
+	var r io.Reader = cc.br
+	if s.Current().lb.DropInvalidHeaders {
+		// drop_invalid_header_fields: the fields go before net/http, which
+		// would refuse a name that is not a token, sees the request.
+		if buf, err := peekHead(cc.br, nil); err == nil {
+			if kept := withoutInvalidFields(string(buf)); len(kept) != len(buf) {
+				cc.br.Discard(len(buf))
+				r = io.MultiReader(strings.NewReader(kept), cc.br)
+			}
+		}
+	}
+	hc := &handedConn{Conn: cc.c, r: r, tls: cc.tls, done: func() { s.count(-1) }, class: cc.class}
+	hc.reject = func(code int, head []byte, w func([]byte) (int, error)) {
+		x := s.Current()
+		sent := writeALBStatus(writerFunc(w), code, x.now())
+		class, _ := hc.firstClass() // the data path's verdict, if this is the first request
+		x.logRejected(remote, local, cc.tls, head, code, int64(sent), class)
+	}
+	return s.give(hc)
 }
+
+// withoutInvalidFields is a raw request head without the header lines
+// whose names drop_invalid_header_fields drops.
+func withoutInvalidFields(raw string) string {
+	line, rest, _ := strings.Cut(raw, "\n")
+	var b strings.Builder
+	b.WriteString(line)
+	b.WriteByte('\n')
+	for rest != "" {
+		line, rest, _ = strings.Cut(rest, "\n")
+		name, _, ok := strings.Cut(line, ":")
+		if ok && line[0] != ' ' && line[0] != '\t' && !albHeaderName(name) {
+			continue
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // give hands c to the fallback; it reports whether the fallback took it.
 func (s *Server) give(c net.Conn) bool {
@@ -360,16 +436,57 @@ func (s *Server) give(c net.Conn) bool {
 }
 
 // handedConn is a client connection the fallback serves: reads drain what
-// the data path had buffered first.
+// the data path had buffered first. An answer net/http's server writes
+// itself to a request it refuses goes to reject in its place, with the
+// head of that request as far as it was read.
 type handedConn struct {
 	net.Conn
-	r    *bufio.Reader
+	r    io.Reader
 	tls  *tls.ConnectionState // the session, when c is TLS
 	once sync.Once
 	done func()
+	// reject writes ALB's answer for code with w and logs it.
+	reject func(code int, head []byte, w func([]byte) (int, error))
+	// head holds what was read since the last answer, up to
+	// maxRejectedHead bytes, for the log line of a refused request.
+	head []byte
+	// class is the desync classification of the first request, which
+	// the data path read; firstTaken is set once a request took it.
+	class      desyncClass
+	firstTaken atomic.Bool
 }
 
-func (c *handedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+// firstClass returns the first request's classification, once.
+func (c *handedConn) firstClass() (desyncClass, bool) {
+	if c.firstTaken.Swap(true) {
+		return desyncClass{}, false
+	}
+	return c.class, true
+}
+
+type desyncKey struct{}
+
+// maxRejectedHead bounds what a handed-over connection keeps of a
+// request's head for the log.
+const maxRejectedHead = 16 << 10
+
+func (c *handedConn) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if room := maxRejectedHead - len(c.head); room > 0 && n > 0 {
+		c.head = append(c.head, p[:min(n, room)]...)
+	}
+	return n, err
+}
+
+func (c *handedConn) Write(p []byte) (int, error) {
+	if code := netHTTPError(p); code != 0 && c.reject != nil {
+		c.reject(albCodeFor(code), c.head, c.Conn.Write)
+		c.head = c.head[:0]
+		return len(p), nil
+	}
+	c.head = c.head[:0]
+	return c.Conn.Write(p)
+}
 
 func (c *handedConn) Close() error {
 	err := c.Conn.Close()

@@ -29,7 +29,10 @@ func NewTransports(conns int, idle time.Duration, dial func(ctx context.Context,
 	if dial == nil {
 		dial = (&net.Dialer{Timeout: 10 * time.Second}).DialContext // ALB's target connect timeout
 	}
+	// DisableCompression: ALB adds no Accept-Encoding, and a target's
+	// compressed answer goes to the client as it is.
 	h1 := &http.Transport{
+		DisableCompression:     true,
 		DialContext:            dial,
 		MaxResponseHeaderBytes: maxResponseHeader,
 		MaxIdleConns:           conns * 16,
@@ -38,6 +41,7 @@ func NewTransports(conns int, idle time.Duration, dial func(ctx context.Context,
 		ResponseHeaderTimeout:  idle, // a target silent past the idle timeout gets 504
 	}
 	h2 := &http.Transport{
+		DisableCompression:     true,
 		DialContext:            dial,
 		MaxResponseHeaderBytes: maxResponseHeader,
 		IdleConnTimeout:        idle,

@@ -211,6 +211,12 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 		u.close()
 		var ce clientError
 		switch {
+		case errors.As(err, &ce) && timedOut(ce.error):
+			// The client stopped partway through the body for the idle
+			// timeout: ALB's 408, and the connection ends.
+			cc.c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+			ex.out = int64(writeALBStatus(cc.c, http.StatusRequestTimeout, x.now()))
+			return http.StatusRequestTimeout, false
 		case errors.As(err, &ce), errors.Is(err, errClientGone):
 			return 0, false // the client left: logged as 460
 		case reused && !started && !h.hasBody() && attempt == 0 && !timedOut(err):
@@ -232,7 +238,10 @@ const targetConnectTimeout = 10 * time.Second
 // skipping informational responses. started reports whether any of the
 // response came.
 func (x *Listener) exchangeHead(u *upConn, cc *clientConn, head []byte, resp *respHead, ex *exchange) (started bool, err error) {
-	if ex.bodyIn, err = u.send(head, cc); err != nil {
+	cc.source.idle = x.idle // each part of the body within the idle timeout
+	ex.bodyIn, err = u.send(head, cc)
+	cc.source.idle = 0
+	if err != nil {
 		return false, err
 	}
 	if cc.br.Buffered() == 0 { // nothing of the client's pending: watch it
@@ -268,7 +277,7 @@ func (x *Listener) upstreamHead(cc *clientConn, trace string) []byte {
 	b = append(b, h.host...)
 	b = append(b, "\r\n"...)
 	for _, f := range h.fields {
-		if !f.drop {
+		if !f.drop && !(f.invalid && x.lb.DropInvalidHeaders) {
 			b = appendField(b, f.name, f.value)
 		}
 	}
@@ -503,7 +512,7 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 		u.close()
 		return r.code, false
 	}
-	reusable := !r.close
+	reusable := !r.close && ex.class.tier < ambiguous // after an ambiguous request the target's connection closes too
 	var err error
 	switch {
 	case r.noBody:

@@ -16,12 +16,20 @@ import (
 // resolvers cache NXDOMAIN and empty answers for that long.
 const negativeTTL = 300
 
+// nameServer is the name server every zone's SOA and NS name; nsTTL is
+// the TTL Route 53 gives a zone's NS record (two days).
+const (
+	nameServer = "ns-local.netwright."
+	nsTTL      = 172800
+)
+
 // ServeDNS answers one query with Cloud Map's semantics:
 //   - <service>.<namespace> A: the addresses of up to eight healthy tasks
 //     (MULTIVALUE) or one random healthy task (WEIGHTED), all tasks when
 //     none is healthy; SRV the same tasks as `1 1 <port>
 //     <task>.<service>.<namespace>` with their A records as additional data;
 //   - <task>.<service>.<namespace> A: that task's address;
+//   - <namespace> SOA and NS: the zone's, as Route 53 creates them;
 //   - a record type the service does not keep: no answer (NOERROR);
 //   - any other name in a namespace: NXDOMAIN; a name outside every
 //     namespace: REFUSED, as a private hosted zone's resolver never sees it.
@@ -62,11 +70,19 @@ func (r *Registry) answer(req *dns.Msg) *dns.Msg {
 	// The SOA goes in the authority section of negative answers only.
 	soa := func() []dns.RR {
 		return []dns.RR{&dns.SOA{Hdr: dns.RR_Header{Name: dns.Fqdn(zone), Rrtype: dns.TypeSOA, Class: dns.ClassINET, Ttl: negativeTTL},
-			Ns: "ns-local.netwright.", Mbox: "hostmaster.netwright.", Serial: 1, Refresh: 7200, Retry: 900, Expire: 1209600, Minttl: negativeTTL}}
+			Ns: nameServer, Mbox: "hostmaster.netwright.", Serial: 1, Refresh: 7200, Retry: 900, Expire: 1209600, Minttl: negativeTTL}}
 	}
 	switch len(labels) {
-	case 0: // the namespace's apex: it exists, with no records we serve
-		m.Ns = soa()
+	case 0: // the namespace's apex: its SOA and NS, as Route 53 keeps them
+		if q.Qtype == dns.TypeSOA || q.Qtype == dns.TypeANY {
+			m.Answer = append(m.Answer, soa()...)
+		}
+		if q.Qtype == dns.TypeNS || q.Qtype == dns.TypeANY {
+			m.Answer = append(m.Answer, &dns.NS{Hdr: dns.RR_Header{Name: dns.Fqdn(zone), Rrtype: dns.TypeNS, Class: dns.ClassINET, Ttl: nsTTL}, Ns: nameServer})
+		}
+		if len(m.Answer) == 0 {
+			m.Ns = soa()
+		}
 		return m
 	case 1:
 		svc, ins := r.lookup(labels[0], zone)

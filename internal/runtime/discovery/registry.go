@@ -35,6 +35,9 @@ type Service struct {
 	TTLs map[string]time.Duration
 
 	instances []cloudmap.Instance // in registration order
+	// revision is Cloud Map's InstancesRevision: it grows with every
+	// instance registered, replaced or deregistered, not with health.
+	revision int64
 }
 
 // Registry holds the namespaces, their services and the registered
@@ -98,7 +101,7 @@ func (r *Registry) Reconfigure(d *design.Design) {
 	defer r.mu.Unlock()
 	for k, svc := range next.services {
 		if old, ok := r.services[k]; ok {
-			svc.instances = old.instances
+			svc.instances, svc.revision = old.instances, old.revision
 		}
 	}
 	r.services, r.zones, r.spaces = next.services, next.zones, next.spaces
@@ -135,6 +138,7 @@ func (r *Registry) Register(namespace, service string, in cloudmap.Instance) err
 	if !in.Addr.IsValid() || in.ID == "" {
 		return fmt.Errorf("instance of %s.%s needs an ID and an address", service, namespace)
 	}
+	svc.revision++
 	if i := slices.IndexFunc(svc.instances, func(x cloudmap.Instance) bool { return x.ID == in.ID }); i >= 0 {
 		svc.instances[i] = in
 		return nil
@@ -148,7 +152,11 @@ func (r *Registry) Deregister(namespace, service, id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if svc, ok := r.services[key(service, namespace)]; ok {
+		n := len(svc.instances)
 		svc.instances = slices.DeleteFunc(svc.instances, func(x cloudmap.Instance) bool { return x.ID == id })
+		if len(svc.instances) != n {
+			svc.revision++
+		}
 	}
 }
 

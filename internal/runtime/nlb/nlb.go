@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/netwright/netwright/internal/design"
@@ -137,6 +138,14 @@ func (x *Listener) Register(id, addr string) error {
 	}
 	x.targets = append(x.targets, &target{id: id, addr: addr, state: alb.Initial})
 	return nil
+}
+
+// Deregister takes a target out of service: new flows no longer go to
+// it; flows in progress go on until they end.
+func (x *Listener) Deregister(id string) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.targets = slices.DeleteFunc(x.targets, func(t *target) bool { return t.id == id })
 }
 
 // Targets returns the targets in registration order, for status.
@@ -257,14 +266,23 @@ func (x *Listener) Handle(c net.Conn) {
 	dst, _ := netip.ParseAddrPort(c.LocalAddr().String())
 	t := x.pick(x.flowKey("tcp", src, dst))
 	if t == nil {
-		return // no targets: NLB resets the connection
+		reset(c) // no targets: NLB resets the connection
+		return
 	}
 	t.flows.Add(1)
 	defer t.flows.Add(-1)
 	up, err := x.dial(t.addr, x.source(src.Addr()))
 	if err != nil {
+		// The target refused or is unreachable: the client gets a reset,
+		// as it would get the target's own refusal through NLB.
+		reset(c)
 		return
 	}
+	if !x.track(up) {
+		up.Close()
+		return
+	}
+	defer x.untrack(up)
 	defer up.Close()
 	var client, target net.Conn = c, up
 	if x.l.Protocol == "TLS" {
@@ -278,6 +296,7 @@ func (x *Listener) Handle(c net.Conn) {
 		// NLB does not verify a target's certificate.
 		tc := tls.Client(up, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}) //nolint:gosec // as NLB does
 		if err := tc.Handshake(); err != nil {
+			reset(client)
 			return
 		}
 		target = tc
@@ -302,52 +321,142 @@ func (x *Listener) dial(addr string, src netip.Addr) (net.Conn, error) {
 // closeWriter is a connection that can end one direction.
 type closeWriter interface{ CloseWrite() error }
 
-// relay copies both ways until both directions end, passing each
-// direction's end on as a half close. With two *net.TCPConn, io.Copy
-// reaches (*net.TCPConn).ReadFrom, which splices on Linux. A flow with no
-// byte either way for idle is dropped, both ends reset, as NLB drops it
-// (a client or target that sends after the idle timeout gets a RST).
-// Activity is sampled at a quarter of idle, the read deadline each copy
-// runs under, so the splice is never given up.
+// relay copies both ways between the client a and the target b until
+// both directions end, passing each direction's end on as a half close
+// and a reset on either side to the other. With two *net.TCPConn,
+// io.Copy reaches (*net.TCPConn).ReadFrom, which splices on Linux.
+//
+// A flow with no data either way for idle is dropped, as NLB drops it:
+// nothing is sent to either end then; each end that sends afterwards (or
+// closes) gets a reset. The time since either end last sent comes from
+// the kernel (TCP_INFO) where it can, so the flow is dropped at idle, not
+// later; elsewhere it is sampled every quarter of idle, the read
+// deadline each copy runs under.
 func relay(a, b net.Conn, idle time.Duration) {
-	var last atomic.Int64 // when a byte last moved, in Unix nanoseconds
-	last.Store(time.Now().UnixNano())
-	var expired atomic.Bool
-	pump := func(dst, src net.Conn) {
-		for {
-			src.SetReadDeadline(time.Now().Add(max(idle/4, time.Millisecond)))
-			n, err := io.Copy(dst, src)
-			if n > 0 {
-				last.Store(time.Now().UnixNano())
-			}
-			var ne net.Error
-			if err == nil || !errors.As(err, &ne) || !ne.Timeout() {
-				break // the end of this direction, or a failure
-			}
-			if time.Since(time.Unix(0, last.Load())) >= idle {
-				if !expired.Swap(true) {
-					reset(a)
-					reset(b)
-				}
-				return
-			}
-		}
-		if expired.Load() {
-			return
-		}
-		if cw, ok := dst.(closeWriter); ok {
-			_ = cw.CloseWrite()
-		} else {
-			dst.Close()
-		}
-	}
+	f := &tcpFlow{a: a, b: b, idle: idle}
+	f.last.Store(time.Now().UnixNano())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		pump(b, a)
+		f.pump(b, a)
 	}()
-	pump(a, b)
+	f.pump(a, b)
 	<-done
+}
+
+// tcpFlow is one relayed TCP connection.
+type tcpFlow struct {
+	a, b net.Conn
+	idle time.Duration
+	// last is when a byte last moved, in Unix nanoseconds, for when the
+	// kernel cannot say.
+	last atomic.Int64
+	// expired is set once the flow idled out; broken once a reset from
+	// either end was passed on.
+	expired, broken atomic.Bool
+}
+
+// pump copies src to dst until src's direction ends.
+func (f *tcpFlow) pump(dst, src net.Conn) {
+	src.SetReadDeadline(time.Now().Add(f.untilIdle()))
+	for {
+		n, err := io.Copy(dst, src)
+		if n > 0 {
+			f.last.Store(time.Now().UnixNano())
+		}
+		switch {
+		case f.broken.Load():
+			return
+		case isReset(err):
+			// A reset from either end (or a write into one that is
+			// gone) goes on to the other as a reset.
+			if !f.broken.Swap(true) {
+				reset(f.a)
+				reset(f.b)
+			}
+			return
+		case err == nil || !isTimeout(err):
+			if f.expired.Load() {
+				f.idleOut(src)
+				return
+			}
+			// The end of this direction, or a failure: pass it on.
+			if cw, ok := dst.(closeWriter); ok {
+				_ = cw.CloseWrite()
+			} else {
+				dst.Close()
+			}
+			return
+		case f.expired.Load():
+			f.idleOut(src)
+			return
+		}
+		left := f.untilIdle()
+		if left <= 0 {
+			if !f.expired.Swap(true) {
+				// The other direction's copy stops at once and waits too.
+				other := f.a
+				if src == f.a {
+					other = f.b
+				}
+				other.SetReadDeadline(time.Now())
+			}
+			f.idleOut(src)
+			return
+		}
+		src.SetReadDeadline(time.Now().Add(left))
+	}
+}
+
+// untilIdle is how long the flow may stay quiet before it idles out:
+// the idle timeout less the time since either end last sent, as the
+// kernel counts it; without the kernel's word, a quarter of the timeout
+// at most (0 once the last byte is older than the timeout).
+func (f *tcpFlow) untilIdle() time.Duration {
+	if sa, ok := sinceData(f.a); ok {
+		if sb, ok := sinceData(f.b); ok {
+			return f.idle - min(sa, sb)
+		}
+	}
+	left := f.idle - time.Since(time.Unix(0, f.last.Load()))
+	if left <= 0 {
+		return 0
+	}
+	return min(left, max(f.idle/4, time.Millisecond))
+}
+
+// idleOut waits, after the flow idled out, for c's end to send or close,
+// and resets it then, as NLB answers a packet of a flow it no longer
+// has; nothing reaches the other end.
+func (f *tcpFlow) idleOut(c net.Conn) {
+	raw := c
+	if tc, ok := c.(*tls.Conn); ok {
+		raw = tc.NetConn()
+	}
+	var b [1]byte
+	for {
+		raw.SetReadDeadline(time.Time{})
+		_, err := raw.Read(b[:])
+		switch {
+		case errors.Is(err, net.ErrClosed):
+			return // the listener closed it
+		case isTimeout(err):
+			continue // the other direction stopping this one's copy, late: not the end's doing
+		}
+		reset(c) // the end sent, closed or reset
+		return
+	}
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// isReset reports an error that means an end reset the connection or is
+// gone.
+func isReset(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // reset closes c with a RST rather than a FIN.

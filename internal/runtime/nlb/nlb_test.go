@@ -15,7 +15,9 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -380,18 +382,36 @@ func TestCloseEndsConnections(t *testing.T) {
 	}
 }
 
-// TestTCPIdleTimeout: a flow that carries traffic outlives the idle
-// timeout many times over; one left idle past it is reset.
+// TestTCPIdleTimeout: a flow that carries traffic, in either direction,
+// outlives the idle timeout many times over. One left idle past it is
+// dropped as NLB drops it: neither end hears anything; an end that sends
+// afterwards gets a reset, and what it sent reaches no one.
 func TestTCPIdleTimeout(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	go acceptEach(ln, func(c net.Conn) { io.Copy(c, c) }) // an echo
+	type targetEnd struct {
+		c    net.Conn
+		done chan error // what ended the target's echo
+	}
+	ends := make(chan targetEnd, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		e := targetEnd{c: c, done: make(chan error, 1)}
+		ends <- e
+		_, err = io.Copy(c, c) // an echo
+		e.done <- err
+	}()
 	const idle = 500 * time.Millisecond
 	x := newListener(t, "TCP", design.TargetGroup{Protocol: "TCP"}, Options{TCPIdle: idle})
-	register(t, x, map[string]net.Listener{"echo": ln})
+	if err := x.Register("echo", ln.Addr().String()); err != nil {
+		t.Fatal(err)
+	}
 	c, err := net.Dial("tcp", serve(t, x))
 	if err != nil {
 		t.Fatal(err)
@@ -411,9 +431,127 @@ func TestTCPIdleTimeout(t *testing.T) {
 			t.Fatalf("an active flow failed after %v: %v", time.Since(start), err)
 		}
 	}
+	var target targetEnd
+	select {
+	case target = <-ends:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the target never got the connection")
+	}
+	defer target.c.Close()
+	// Twice the idle timeout of silence: dropped, and neither end told.
+	c.SetReadDeadline(time.Now().Add(2 * idle))
+	if n, err := c.Read(buf); n > 0 || !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("the client, silent past the idle timeout: read %d, %v; want nothing (NLB sends nothing when it drops a flow)", n, err)
+	}
+	select {
+	case err := <-target.done:
+		t.Fatalf("the target heard of the dropped flow (%v); want nothing until it sends", err)
+	default:
+	}
+	// The client sends: it gets a reset, and the target gets nothing.
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	c.Write([]byte("late\n"))
+	if _, err := io.ReadFull(c, buf); !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("the client sending on a dropped flow: %v; want a reset", err)
+	}
+	select {
+	case err := <-target.done:
+		t.Fatalf("the target heard of the client's late send (%v)", err)
+	case <-time.After(idle):
+	}
+	// The target sends: it gets a reset too.
+	target.c.Write([]byte("t"))
+	select {
+	case err := <-target.done:
+		if !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("the target sending on a dropped flow: %v; want a reset", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("the target sending on a dropped flow heard nothing in 10 s; want a reset")
+	}
+}
+
+// TestDeadTargetResetsTheClient: a target that refuses the connection, or
+// resets it mid-flow, gets the client a reset, as NLB passes it on, not a
+// clean end of stream.
+func TestDeadTargetResetsTheClient(t *testing.T) {
+	gone, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := gone.Addr().String()
+	gone.Close()
+	resetting, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resetting.Close()
+	go acceptEach(resetting, func(c net.Conn) {
+		c.Read(make([]byte, 1))
+		c.(*net.TCPConn).SetLinger(0)
+		c.Close()
+	})
+	for _, tt := range []struct{ name, addr string }{{"a refusing target", refused}, {"a target that resets", resetting.Addr().String()}} {
+		t.Run(tt.name, func(t *testing.T) {
+			x := newListener(t, "TCP", design.TargetGroup{Protocol: "TCP"}, Options{})
+			if err := x.Register("dead", tt.addr); err != nil {
+				t.Fatal(err)
+			}
+			c, err := net.Dial("tcp", serve(t, x))
+			if err == nil {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(10 * time.Second))
+				c.Write([]byte("hello"))
+				_, err = io.ReadAll(c)
+			}
+			// The reset may come before the client's connect returns.
+			if !errors.Is(err, syscall.ECONNRESET) {
+				t.Errorf("the client read %v; want a reset", err)
+			}
+		})
+	}
+}
+
+// TestIdleMeasuredByTheKernel: on Linux the time since either end last
+// sent comes from the kernel, so a flow idles out at the timeout itself
+// (not at the next sample, up to a quarter later): right after an end
+// sends, nearly the whole timeout is left; once both have been silent
+// longer than it, none is.
+func TestIdleMeasuredByTheKernel(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("TCP_INFO is Linux's")
+	}
+	pair := func() (net.Conn, net.Conn) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		out, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		in, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { out.Close(); in.Close() })
+		return out, in
+	}
+	client, a := pair() // a: the relay's side of the client's connection
+	_, b := pair()
+	const idle = 300 * time.Millisecond
+	f := &tcpFlow{a: a, b: b, idle: idle}
 	time.Sleep(2 * idle)
-	c.SetReadDeadline(time.Now().Add(2 * time.Second))
-	if _, err := c.Read(buf); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Errorf("a flow idle for twice the idle timeout: read %v; want it reset", err)
+	if left := f.untilIdle(); left > 0 {
+		t.Errorf("after %v of silence both ways: %v left of a %v idle timeout; want none", 2*idle, left, idle)
+	}
+	client.Write([]byte("x"))
+	deadline := time.Now().Add(5 * time.Second)
+	for f.untilIdle() <= 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if left := f.untilIdle(); left <= 0 || left > idle {
+		t.Errorf("after the client sent: %v left of a %v idle timeout; want the timeout counted from that send", left, idle)
 	}
 }

@@ -68,22 +68,34 @@ type Runtime struct {
 	nlbs      map[string]*servedNLB     // by listenerKey
 	logs      map[string]*alb.AccessLog // by load balancer name
 	files     []*os.File
-	// healthStop ends the current task health checks.
-	healthStop context.CancelFunc
+	// healthStops end each service's task health checks.
+	healthStops map[string]context.CancelFunc
+	// internal and byService are what the last apply connected tasks
+	// with, for a task ECS replaces in between; replaced counts each
+	// slot's replacements, for the new tasks' IDs.
+	internal  map[string]Entry
+	byService map[string][]Task
+	replaced  map[string]int
 	// retiring counts tasks and listeners still draining after a reload.
 	retiring sync.WaitGroup
 	procWG   sync.WaitGroup
 }
 
-// task is one running task and what stops it.
+// task is one running task and what stops it. The runtime keeps tasks
+// by slot, "<service>-<n>" for the n-th of its replicas, which is also
+// the first task's ID there; one ECS replaces gets a new ID in the same
+// slot.
 type task struct {
 	Task
 	spec string // the service's runtime identity when it started
-	w    *workload
-	srv  *http.Server
-	lns  []net.Listener
-	pc   net.PacketConn
-	proc *process
+	// designed is the private address the task's loopback one stands
+	// for; invalid when tasks share 127.0.0.1.
+	designed netip.Addr
+	w        *workload
+	srv      *http.Server
+	lns      []net.Listener
+	pc       net.PacketConn
+	proc     *process
 	// cancel stops a `run` command.
 	cancel context.CancelFunc
 }
@@ -148,12 +160,13 @@ func (rt *Runtime) serveALB(s *servedALB, ln net.Listener) server {
 		idle = 60 * time.Second
 	}
 	srv := &alb.Server{
-		TLS:           rt.albTLS(s.l),
-		Current:       s.x.Load,
-		Fallback:      &http.Server{Handler: s, ReadHeaderTimeout: rt.opt.ReadHeaderTimeout, IdleTimeout: idle},
-		HeaderTimeout: rt.opt.ReadHeaderTimeout,
-		IdleTimeout:   idle,
-		OnConn:        func(d int) { conns.Add(float64(d)) },
+		TLS:     rt.albTLS(s.l),
+		Current: s.x.Load,
+		// The fallback reads whole headers within the idle timeout (heads
+		// past the data path's 8 KB, and requests after a handover).
+		Fallback:    &http.Server{Handler: s, ReadHeaderTimeout: idle, IdleTimeout: idle},
+		IdleTimeout: idle,
+		OnConn:      func(d int) { conns.Add(float64(d)) },
 	}
 	go func() { _ = srv.Serve(ln) }() // Serve returns when Shutdown closes ln
 	return srv
@@ -188,9 +201,6 @@ var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "web
 func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err error) {
 	if opt.TimeScale <= 0 {
 		opt.TimeScale = 1
-	}
-	if opt.ReadHeaderTimeout <= 0 {
-		opt.ReadHeaderTimeout = 10 * time.Second
 	}
 	ctx, stop := context.WithCancel(ctx)
 	rt = &Runtime{opt: opt, ctx: ctx, stop: stop, design: &design.Design{}, tasks: map[string]*task{}, workloads: map[string]*workload{},
@@ -248,8 +258,8 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	rt.certs, rt.CAPEM = certs, caPEM
 	rt.roots = x509.NewCertPool()
 	rt.roots.AppendCertsFromPEM(caPEM)
-	ips, note := taskAddrs(d)
-	rt.perTask = ips != nil
+	places, note := placed(d)
+	rt.perTask = places != nil
 	rt.Notes = append(rt.Notes, note)
 	if _, err := rt.apply(d); err != nil {
 		return rt, err
@@ -312,9 +322,11 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	rt.mu.RUnlock()
 
 	// 1. Tasks: keep, or open new sockets.
-	var ips, designedIPs map[string][]netip.Addr
+	var places map[string][]place
+	var pool *addrPool
 	if rt.perTask {
-		ips, designedIPs, _ = placed(d)
+		places, _ = placed(d)
+		pool = newAddrPool(places, oldTasks)
 	}
 	tasks := map[string]*task{}
 	var fresh []*task
@@ -359,20 +371,28 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 		}
 	}
 	byService := map[string][]Task{}
+	keptIDs := map[string]bool{} // the IDs of tasks that keep running
 	for i := range d.Services {
 		s := &d.Services[i]
 		spec := identity(d, s)
 		for n := range max(s.Replicas, 1) {
-			id := fmt.Sprintf("%s-%d", s.Name, n+1)
+			id := fmt.Sprintf("%s-%d", s.Name, n+1) // the slot
 			if keep[s.Name] {
 				tasks[id] = oldTasks[id]
-				ch.Kept = append(ch.Kept, id)
+				keptIDs[tasks[id].ID] = true
+				ch.Kept = append(ch.Kept, tasks[id].ID)
 			} else {
-				host := "127.0.0.1"
-				if ips != nil {
-					host = ips[s.Name][n].String()
+				var t *task
+				var err error
+				if places != nil {
+					var pl place
+					t, pl, err = pool.openAt(s, id, spec, places[s.Name][n])
+					if t != nil {
+						t.designed = pl.designed
+					}
+				} else {
+					t, err = openTask(s, id, "127.0.0.1", 0, spec)
 				}
-				t, err := openTask(s, id, host, spec)
 				if err != nil {
 					return ch, err
 				}
@@ -386,11 +406,9 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	// Where the design inspects traffic, load balancers reach their
 	// targets through the appliances.
 	designed := map[string]netip.Addr{}
-	for name, ts := range byService {
-		for n, t := range ts {
-			if n < len(designedIPs[name]) {
-				designed[t.Addr] = designedIPs[name][n]
-			}
+	for _, t := range tasks {
+		if t.designed.IsValid() {
+			designed[t.Addr] = t.designed
 		}
 	}
 	gw := newGateway(d, byService, designed)
@@ -539,7 +557,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	for _, ns := range d.Namespaces {
 		for _, s := range ns.Services {
 			for _, t := range byService[s.Service] {
-				if _, ok := rt.reg.Healthy(ns.Name, s.Service, t.ID); ok && oldTasks[t.ID] == tasks[t.ID] {
+				if _, ok := rt.reg.Healthy(ns.Name, s.Service, t.ID); ok && keptIDs[t.ID] {
 					continue // kept, with its health
 				}
 				ap := netip.MustParseAddrPort(t.Addr)
@@ -553,9 +571,10 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	rt.mu.Lock()
 	for i := range d.Services {
 		s := &d.Services[i]
-		for n, t := range byService[s.Name] {
-			tk := tasks[t.ID]
-			if oldTasks[t.ID] == tk {
+		for n := range byService[s.Name] {
+			slot := fmt.Sprintf("%s-%d", s.Name, n+1)
+			tk := tasks[slot]
+			if oldTasks[slot] == tk {
 				if tk.w != nil {
 					deps := rt.dependencies(d, s, internal, byService)
 					tk.w.deps.Store(&deps)
@@ -662,25 +681,32 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	}
 	// Tasks the design no longer runs drain, then stop.
 	var gone []*task
-	for id, t := range oldTasks {
-		if tasks[id] != t {
+	running := map[string]bool{} // the IDs of the tasks now in service
+	for _, t := range tasks {
+		running[t.ID] = true
+	}
+	for slot, t := range oldTasks {
+		if tasks[slot] != t {
 			gone = append(gone, t)
-			ch.Stopped = append(ch.Stopped, id)
-			delete(rt.workloads, id)
+			ch.Stopped = append(ch.Stopped, t.ID)
+			if rt.workloads[t.ID] == t.w {
+				delete(rt.workloads, t.ID)
+			}
 		}
 	}
 	// A task replaced under the same ID was re-registered above.
 	for _, ns := range oldDesign.Namespaces {
 		for _, s := range ns.Services {
 			for _, t := range gone {
-				if t.Service == s.Service && tasks[t.ID] == nil {
+				if t.Service == s.Service && !running[t.ID] {
 					rt.reg.Deregister(ns.Name, s.Service, t.ID)
 				}
 			}
 		}
 	}
-	rt.retireTasks(oldDesign, gone, prior)
+	rt.retireTasks(oldDesign, gone, prior, nil)
 	rt.design, rt.tasks, rt.albs, rt.nlbs = d, tasks, albsNow, nlbsNow
+	rt.internal, rt.byService = internal, byService
 	rt.Entries, rt.Tasks = entries, nil
 	for i := range d.Services {
 		rt.Tasks = append(rt.Tasks, byService[d.Services[i].Name]...)
@@ -760,19 +786,20 @@ func (rt *Runtime) accessLog(lb *design.LoadBalancer) *alb.AccessLog {
 	return rt.logs[lb.Name]
 }
 
-// openTask makes a task's socket: UDP for a UDP service, else TCP, on a
-// free port of host.
-func openTask(s *design.Service, id, host, spec string) (*task, error) {
+// openTask makes a task's socket: UDP for a UDP service, else TCP, on
+// host at port (0: a free one).
+func openTask(s *design.Service, id, host string, port int, spec string) (*task, error) {
 	t := &task{Task: Task{Service: s.Name, ID: id}, spec: spec}
+	hostPort := net.JoinHostPort(host, strconv.Itoa(port))
 	if s.Protocol == "udp" && s.Kind != "appliance" { // appliances pass TCP on locally
-		pc, err := net.ListenPacket("udp", net.JoinHostPort(host, "0"))
+		pc, err := net.ListenPacket("udp", hostPort)
 		if err != nil {
 			return nil, fmt.Errorf("task %s: %w", id, err)
 		}
 		t.pc, t.Addr = pc, pc.LocalAddr().String()
 		return t, nil
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	ln, err := net.Listen("tcp", hostPort)
 	if err != nil {
 		return nil, fmt.Errorf("task %s on %s: %w", id, host, err)
 	}
@@ -883,7 +910,8 @@ func (rt *Runtime) retireListener(x *alb.Listener) {
 // to them at any load balancer, or their target groups' longest
 // deregistration delay has passed (time-scaled). No new request reaches
 // them: the listeners now in service do not have them.
-func (rt *Runtime) retireTasks(old *design.Design, gone []*task, prior []*alb.Listener) {
+// after, when set, runs once they stopped.
+func (rt *Runtime) retireTasks(old *design.Design, gone []*task, prior []*alb.Listener, after func()) {
 	if len(gone) == 0 {
 		return
 	}
@@ -909,6 +937,9 @@ func (rt *Runtime) retireTasks(old *design.Design, gone []*task, prior []*alb.Li
 			}
 			t.stop()
 		}
+		if after != nil {
+			after()
+		}
 	})
 }
 
@@ -928,24 +959,66 @@ func inFlightTo(xs []*alb.Listener, addrs map[string]bool) int64 {
 	return n
 }
 
-// restartTaskHealth runs the task health checks of d's services, each
-// task starting from the health Cloud Map has for it.
+// restartTaskHealth runs the task health checks of d's services anew,
+// each task starting from the health Cloud Map has for it.
 func (rt *Runtime) restartTaskHealth(d *design.Design, byService map[string][]Task) {
 	rt.mu.Lock()
-	if rt.healthStop != nil {
-		rt.healthStop()
+	for _, stop := range rt.healthStops {
+		stop()
 	}
-	ctx, cancel := context.WithCancel(rt.ctx)
-	rt.healthStop = cancel
+	rt.healthStops = map[string]context.CancelFunc{}
 	rt.mu.Unlock()
-	// ECS checks each task's container health and pushes it to Cloud Map.
+	for i := range d.Services {
+		rt.startTaskHealth(d, &d.Services[i], byService[d.Services[i].Name])
+	}
+}
+
+// startTaskHealth (re)starts the checks of one service's tasks, as ECS
+// checks each task's container health: it pushes each decision to Cloud
+// Map (ecsHealthLag later) and replaces a task of a service (not a data
+// store or appliance) once it is unhealthy.
+func (rt *Runtime) startTaskHealth(d *design.Design, s *design.Service, ts []Task) {
+	var namespaces []string
 	for _, ns := range d.Namespaces {
 		for _, ds := range ns.Services {
-			if s := d.Service(ds.Service); s != nil && s.Protocol != "udp" {
-				go taskHealth(ctx, rt.reg, ns.Name, s, byService[s.Name], rt.opt.TimeScale)
+			if ds.Service == s.Name {
+				namespaces = append(namespaces, ns.Name)
 			}
 		}
 	}
+	replace := s.Kind == "service"
+	if s.Protocol == "udp" || len(ts) == 0 || len(namespaces) == 0 && !replace {
+		return
+	}
+	ctx, cancel := context.WithCancel(rt.ctx)
+	rt.mu.Lock()
+	if stop := rt.healthStops[s.Name]; stop != nil {
+		stop()
+	}
+	rt.healthStops[s.Name] = cancel
+	rt.mu.Unlock()
+	initial := func(id string) bool {
+		for _, ns := range namespaces {
+			if healthy, ok := rt.reg.Healthy(ns, s.Name, id); ok {
+				return healthy
+			}
+		}
+		return true
+	}
+	lag := time.Duration(float64(ecsHealthLag) * rt.opt.TimeScale)
+	go taskHealth(ctx, s, ts, initial, rt.opt.TimeScale, func(t Task, healthy bool) {
+		// Decisions reach Cloud Map in order: each waits the same lag.
+		time.AfterFunc(lag, func() {
+			if rt.ctx.Err() == nil {
+				for _, ns := range namespaces {
+					_ = rt.reg.SetHealth(ns, s.Name, t.ID, healthy) // gone if it was replaced and stopped since
+				}
+			}
+		})
+		if !healthy && replace {
+			go rt.replaceTask(s.Name, t.ID)
+		}
+	})
 }
 
 // Shutdown stops the health checks, stops accepting at every load

@@ -3,6 +3,7 @@ package up
 import (
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,7 +19,14 @@ type result struct {
 
 // load sends GETs to url from workers clients until stop closes.
 func load(t *testing.T, rt *Runtime, url string, workers int, stop <-chan struct{}) <-chan []result {
+	out, _ := loadCounted(t, rt, url, workers, stop)
+	return out
+}
+
+// loadCounted is load that also counts the answers so far.
+func loadCounted(t *testing.T, rt *Runtime, url string, workers int, stop <-chan struct{}) (<-chan []result, *atomic.Int64) {
 	out := make(chan []result, 1)
+	var answered atomic.Int64
 	var mu sync.Mutex
 	var all []result
 	var wg sync.WaitGroup
@@ -41,11 +49,12 @@ func load(t *testing.T, rt *Runtime, url string, workers int, stop <-chan struct
 				mu.Lock()
 				all = append(all, r)
 				mu.Unlock()
+				answered.Add(1)
 			}
 		})
 	}
 	go func() { wg.Wait(); out <- all }()
-	return out
+	return out, &answered
 }
 
 // TestKilledTaskUnderLoad kills one of web's tasks while clients keep
@@ -77,8 +86,9 @@ func TestKilledTaskUnderLoad(t *testing.T) {
 	eventually(t, "web's targets healthy", allHealthy)
 
 	stop := make(chan struct{})
-	results := load(t, rt, "https://"+e.Addr+"/", 6, stop)
-	time.Sleep(300 * time.Millisecond)
+	results, answered := loadCounted(t, rt, "https://"+e.Addr+"/", 6, stop)
+	// Some answers before the kill, however slow the machine.
+	eventually(t, "the load's first answers", func() bool { return answered.Load() >= 12 })
 	killed := time.Now()
 	rt.workload("web-1").srv.Close() // the task dies
 	detection := time.Duration(float64(tg.Health.UnhealthyAfter)*scale) + time.Duration(float64(tg.Health.Interval)*scale)

@@ -219,7 +219,10 @@ func TestAccessLogFiles(t *testing.T) {
 // TestCloudMapHearsOfHealthLate: a task failing its checks leaves its
 // target group within the designed detection time, and Cloud Map's
 // answers only after ECS's lag, which here (checks every 5 s, run 100
-// times faster) is six times the check interval.
+// times faster) is six times the check interval. ECS replaces the task
+// at once, but a request in flight to it keeps it draining (and
+// registered) past that lag, so it is the health Cloud Map hears that
+// takes it out of the answers.
 func TestCloudMapHearsOfHealthLate(t *testing.T) {
 	d := plantest.Design(t, "lag.yaml", []byte(`version: 1
 app: lag
@@ -236,29 +239,61 @@ discovery:
   namespace: lag.local
 `))
 	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: 0.01})
-	answers := func() int {
+	// The tasks in Cloud Map's SRV answer (api-1 stays registered while
+	// it drains after ECS replaces it; it leaves the answers when Cloud
+	// Map hears it is unhealthy).
+	answers := func() map[string]bool {
 		m := new(dns.Msg)
-		m.SetQuestion("api.lag.local.", dns.TypeA)
+		m.SetQuestion("api.lag.local.", dns.TypeSRV)
 		in, _, err := (&dns.Client{Timeout: 5 * time.Second}).Exchange(m, rt.DNSAddr)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return len(in.Answer)
-	}
-	faulted := time.Now()
-	if code := admin(t, rt, http.MethodPut, "/faults/api-1", `{"fail_health": true}`); code != http.StatusNoContent {
-		t.Fatalf("PUT faults: %d", code)
+		out := map[string]bool{}
+		for _, rr := range in.Answer {
+			task, _, _ := strings.Cut(rr.(*dns.SRV).Target, ".")
+			out[task] = true
+		}
+		return out
 	}
 	tg := d.TargetGroups[0]
-	unhealthy := func() bool {
+	eventually(t, "api's tasks healthy", func() bool {
+		return targetState(rt, tg.ID, "api-1") == "healthy" && targetState(rt, tg.ID, "api-2") == "healthy"
+	})
+	// A slow request in flight at api-1 (round robin gives one of two to
+	// each), then api-1 fails its checks.
+	if code := admin(t, rt, http.MethodPut, "/faults/api-1", `{"latency_ms": 5000}`); code != http.StatusNoContent {
+		t.Fatalf("PUT faults: %d", code)
+	}
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	c := client(t, rt)
+	for range 2 {
+		go func() {
+			if resp, err := c.Get("https://" + e.Addr + "/"); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	inFlight := func() int64 {
 		for _, x := range rt.albListeners() {
 			for _, ts := range x.Targets(tg.ID) {
 				if ts.ID == "api-1" {
-					return ts.State == "unhealthy"
+					return ts.InFlight
 				}
 			}
 		}
-		return false
+		return 0
+	}
+	eventually(t, "a request in flight at api-1", func() bool { return inFlight() > 0 })
+	faulted := time.Now()
+	if code := admin(t, rt, http.MethodPut, "/faults/api-1", `{"fail_health": true, "latency_ms": 5000}`); code != http.StatusNoContent {
+		t.Fatalf("PUT faults: %d", code)
+	}
+	unhealthy := func() bool {
+		// Out of service: unhealthy, or already deregistered by ECS's
+		// replacement.
+		s := targetState(rt, tg.ID, "api-1")
+		return s == "unhealthy" || s == "draining" || s == ""
 	}
 	// Slack for a loaded machine; the designed times here are 0.1 to 0.4 s.
 	const slack = 2 * time.Second
@@ -266,7 +301,7 @@ discovery:
 	if took, most := time.Since(faulted), time.Duration(float64(tg.Health.UnhealthyAfter)*0.01)+slack; took > most {
 		t.Errorf("api-1 left the target group %v after failing; designed: %v", took, most-slack)
 	}
-	eventually(t, "api-1 leaving Cloud Map's answers", func() bool { return answers() == 1 })
+	eventually(t, "api-1 leaving Cloud Map's answers", func() bool { return !answers()["api-1"] })
 	// Two failed checks take 50 to 100 ms here; ECS's lag adds 300.
 	took := time.Since(faulted)
 	if least := time.Duration(float64(ecsHealthLag) * 0.01); took < least {

@@ -44,10 +44,6 @@ type Options struct {
 	// task's name; nil discards it. A *SyncWriter is used as is, so the
 	// caller can print to the same stream.
 	Output io.Writer
-	// ReadHeaderTimeout bounds how long a load balancer listener waits
-	// for a request's header (10 s when 0), so slow clients cannot hold
-	// connections.
-	ReadHeaderTimeout time.Duration
 	// AccessLogDir, when set, receives each load balancer's access log in
 	// ALB's format, as <load balancer name>.log (appended to).
 	AccessLogDir string
@@ -87,11 +83,12 @@ func envName(service string) string {
 // which takes about 30 s to take effect.
 const ecsHealthLag = 30 * time.Second
 
-// taskHealth checks a service's tasks with the service's health check
-// and tells Cloud Map, as ECS does: unhealthy after the unhealthy
+// taskHealth checks a service's tasks with the service's health check,
+// as ECS checks a task's container: unhealthy after the unhealthy
 // threshold of failures in a row, healthy again after the healthy
-// threshold of passes, in either case ecsHealthLag later.
-func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, s *design.Service, ts []Task, scale float64) {
+// threshold of passes. Each change goes to decided; initial gives each
+// task's health to start from.
+func taskHealth(ctx context.Context, s *design.Service, ts []Task, initial func(id string) bool, scale float64, decided func(t Task, healthy bool)) {
 	h := s.Health
 	interval := time.Duration(float64(h.Interval) * scale)
 	timeout := time.Duration(float64(h.Timeout) * scale)
@@ -103,8 +100,8 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 	}
 	tallies := make([]alb.Tally, len(ts))
 	healthy := make([]bool, len(ts))
-	for i := range healthy {
-		healthy[i] = true
+	for i, t := range ts {
+		healthy[i] = initial(t.ID)
 	}
 	version := protocolVersion(s.Protocol)
 	transports := alb.NewTransports(4, 2*interval, nil)
@@ -124,6 +121,9 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 		for i, t := range ts {
 			check.Addr = t.Addr
 			ok := alb.Probe(ctx, transports.For(version), check)
+			if ctx.Err() != nil {
+				return
+			}
 			state := alb.Unhealthy
 			if healthy[i] {
 				state = alb.Healthy
@@ -133,14 +133,7 @@ func taskHealth(ctx context.Context, reg *discovery.Registry, namespace string, 
 				continue
 			}
 			healthy[i] = next == alb.Healthy
-			// Decisions reach Cloud Map in order: each waits the same lag.
-			time.AfterFunc(time.Duration(float64(ecsHealthLag)*scale), func(id string, ok bool) func() {
-				return func() {
-					if ctx.Err() == nil {
-						_ = reg.SetHealth(namespace, s.Name, id, ok) // the task is registered
-					}
-				}
-			}(t.ID, healthy[i]))
+			decided(t, healthy[i])
 		}
 	}
 }

@@ -312,31 +312,17 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// TestUnhealthyTaskLeavesAndComesBack makes app-1 fail its health checks
-// (health checks run 100 times faster than designed) and checks it leaves
-// the internal ALB's target group and Cloud Map's answers, gets no
-// requests, and returns once it passes again.
-func TestUnhealthyTaskLeavesAndComesBack(t *testing.T) {
+// TestUnhealthyTaskIsReplaced makes app-1 fail its health checks (run 100
+// times faster than designed) and checks ECS's answer: app-1 leaves the
+// internal ALB's target group and gets no more requests; a new task takes
+// its slot at an address of its own, joins the target group and Cloud
+// Map's answers and serves; app-1 leaves Cloud Map and stops once it has
+// drained.
+func TestUnhealthyTaskIsReplaced(t *testing.T) {
 	d := plantest.File(t, "../../../examples/three-tier.yaml")
-	rt, err := Start(context.Background(), d, Options{Ephemeral: true, TimeScale: 0.01})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		rt.Shutdown(ctx)
-	}()
-	albState := func(task string) string {
-		for _, x := range rt.albListeners() {
-			for _, ts := range x.Targets("tg-webapp-app-9000") {
-				if ts.ID == task {
-					return ts.State
-				}
-			}
-		}
-		return ""
-	}
+	var out syncBuffer
+	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: 0.01, Output: &out})
+	const tg = "tg-webapp-app-9000"
 	inDNS := func(task string) bool {
 		m := new(dns.Msg)
 		m.SetQuestion("app.webapp.local.", dns.TypeSRV)
@@ -351,15 +337,22 @@ func TestUnhealthyTaskLeavesAndComesBack(t *testing.T) {
 		}
 		return false
 	}
-	eventually(t, "app-1 becoming healthy in the target group", func() bool { return albState("app-1") == "healthy" })
+	eventually(t, "app-1 healthy in the target group", func() bool { return targetState(rt, tg, "app-1") == "healthy" })
+	oldAddr := rt.tasksAddr("app-1")
 	if code := admin(t, rt, http.MethodPut, "/faults/app-1", `{"fail_health": true}`); code != http.StatusNoContent {
 		t.Fatalf("PUT faults: %d", code)
 	}
-	eventually(t, "app-1 turning unhealthy in the target group", func() bool { return albState("app-1") == "unhealthy" })
-	eventually(t, "app-1 leaving Cloud Map's answers", func() bool { return !inDNS("app-1") })
+	eventually(t, "a new task in app-1's slot, healthy in the target group", func() bool { return targetState(rt, tg, "app-1-r2") == "healthy" })
+	eventually(t, "app-1 out of the target group", func() bool { s := targetState(rt, tg, "app-1"); return s == "" || s == "draining" })
+	if got := rt.tasksAddr("app-1-r2"); got == "" || got == oldAddr {
+		t.Errorf("the new task is at %q; want an address of its own (app-1 was at %s)", got, oldAddr)
+	}
+	eventually(t, "app-1-r2 in Cloud Map's answers", func() bool { return inDNS("app-1-r2") })
+	eventually(t, "app-1 out of Cloud Map's answers", func() bool { return !inDNS("app-1") })
 	c := client(t, rt)
 	e := entry(t, rt, design.InternetFacing, "HTTPS")
-	for range 9 {
+	saw := map[string]bool{}
+	for range 12 {
 		resp, err := c.Get("https://" + e.Addr + "/")
 		if err != nil {
 			t.Fatal(err)
@@ -367,15 +360,23 @@ func TestUnhealthyTaskLeavesAndComesBack(t *testing.T) {
 		var tree Call
 		json.NewDecoder(resp.Body).Decode(&tree)
 		resp.Body.Close()
-		if len(tree.Calls) == 1 && tree.Calls[0].Task == "app-1" {
-			t.Fatal("an unhealthy target got a request")
+		if len(tree.Calls) == 1 {
+			saw[tree.Calls[0].Task] = true
 		}
 	}
-	if code := admin(t, rt, http.MethodDelete, "/faults/app-1", ""); code != http.StatusNoContent {
-		t.Fatalf("DELETE faults: %d", code)
+	if saw["app-1"] || !saw["app-1-r2"] {
+		t.Errorf("app's tasks that answered: %v; want app-1-r2 among them and app-1 not", saw)
 	}
-	eventually(t, "app-1 coming back to the target group", func() bool { return albState("app-1") == "healthy" })
-	eventually(t, "app-1 coming back to Cloud Map's answers", func() bool { return inDNS("app-1") })
+	eventually(t, "app-1 to stop", func() bool {
+		c, err := net.DialTimeout("tcp", oldAddr, time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	if !strings.Contains(out.String(), "[ecs] app-1 failed its health checks: app-1-r2 started in its place") {
+		t.Errorf("the output does not tell of the replacement:\n%s", out.String())
+	}
 }
 
 func TestFaultAPI(t *testing.T) {
@@ -523,6 +524,8 @@ func TestRunCommands(t *testing.T) {
 }
 
 func (rt *Runtime) tasksAddr(id string) string {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
 	for _, t := range rt.Tasks {
 		if t.ID == id {
 			return t.Addr

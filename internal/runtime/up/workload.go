@@ -83,6 +83,10 @@ type Faults struct {
 	LatencyMS int `json:"latency_ms"`
 	// FailHealth makes health checks fail: HTTP 503, gRPC UNAVAILABLE.
 	FailHealth bool `json:"fail_health"`
+	// HealthChecks makes LatencyMS and ErrorRate apply to health checks
+	// too (the load balancers' and the task's own), so a health check's
+	// timeout and thresholds can be tried; by default they spare them.
+	HealthChecks bool `json:"health_checks"`
 }
 
 // workload is the built-in task of a service speaking HTTP/1.1, HTTP/2
@@ -124,6 +128,14 @@ func (w *workload) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		if f != nil && f.FailHealth {
 			http.Error(rw, "failing health checks (fault injected)", http.StatusServiceUnavailable)
 			return
+		}
+		if f != nil && f.HealthChecks {
+			if err := w.fault(r.Context(), f); err != nil {
+				if !errors.Is(err, context.Canceled) {
+					http.Error(rw, err.Error(), http.StatusInternalServerError)
+				}
+				return
+			}
 		}
 		fmt.Fprintln(rw, "ok")
 		return
@@ -225,6 +237,11 @@ func (w *workload) serveGRPC(_ any, stream grpc.ServerStream) error {
 	if (w.health[method] || method == healthCheck) && len(depthMD) == 0 {
 		if f != nil && f.FailHealth {
 			return status.Error(codes.Unavailable, "failing health checks (fault injected)")
+		}
+		if f != nil && f.HealthChecks {
+			if err := w.fault(ctx, f); err != nil {
+				return status.Error(codes.Internal, err.Error())
+			}
 		}
 		if method != healthCheck {
 			return status.Errorf(codes.Unimplemented, "%s is a health check path, not a method", method)

@@ -1,0 +1,11 @@
+//go:build !linux
+
+package nlb
+
+import (
+	"net"
+	"time"
+)
+
+// sinceData cannot ask the kernel here: relay samples instead.
+func sinceData(net.Conn) (time.Duration, bool) { return 0, false }
