@@ -204,7 +204,7 @@ var checks = []Check{
 						if sub == nil {
 							continue
 						}
-						if r := longest(e.tables[sub.RouteTable].Routes, clientAddr); r != nil && r.TargetKind == design.TargetInternetGateway {
+						if r := e.tables[sub.RouteTable].RouteFor(clientAddr); r != nil && r.TargetKind == design.TargetInternetGateway {
 							fs = append(fs, finding(s.Name, "%s runs in %s, whose route table sends the internet to %s", s.Name, sid, r.Target))
 						}
 					}
@@ -504,7 +504,7 @@ var checks = []Check{
 			}
 			for _, s := range d.Services {
 				for _, p := range s.Placements {
-					if s.Replicas < len(p.Subnets) && s.Kind == "service" {
+					if s.Replicas < len(p.Subnets) && s.Kind == design.KindService {
 						fs = append(fs, finding(s.Name, "%s runs %d tasks over %d AZs in %s", s.Name, s.Replicas, len(p.Subnets), p.VPC))
 					}
 				}
@@ -521,7 +521,7 @@ var checks = []Check{
 					if s.Tier != design.TierData {
 						continue
 					}
-					if r := longest(e.tables[s.RouteTable].Routes, clientAddr); r != nil && (r.TargetKind == design.TargetNATGateway || r.TargetKind == design.TargetInternetGateway) {
+					if r := e.tables[s.RouteTable].RouteFor(clientAddr); r != nil && (r.TargetKind == design.TargetNATGateway || r.TargetKind == design.TargetInternetGateway) {
 						f := finding(s.ID, "data subnet %s routes the internet to %s", s.ID, r.Target)
 						f.Severity = SevError
 						fs = append(fs, f)

@@ -22,7 +22,7 @@ func (e *Engine) latticeFlow(f design.Flow) *design.LatticeService {
 		return nil
 	}
 	caller, callee := e.d.Service(f.From), e.d.Service(f.To)
-	if caller == nil || callee == nil || caller.Kind != "service" || f.Port != callee.Port {
+	if caller == nil || callee == nil || caller.Kind != design.KindService || f.Port != callee.Port {
 		return nil
 	}
 	for i := range m.Lattice.Services {
@@ -111,7 +111,7 @@ func (e *Engine) latticeEndpoint(vpc string) Endpoint {
 	if v := e.d.VPC(vpc); v != nil {
 		region = v.Region
 	}
-	return Endpoint{Kind: "lattice", Name: "VPC Lattice", VPC: vpc, Addr: latticeAddr, PrefixList: design.LatticePrefixList(region)}
+	return Endpoint{Kind: EndLattice, Name: "VPC Lattice", VPC: vpc, Addr: latticeAddr, PrefixList: design.LatticePrefixList(region)}
 }
 
 // latticeNACLs adds the hops of the NACLs between subnets and VPC
@@ -129,9 +129,9 @@ func (e *Engine) latticeNACLs(p *Path, subnets []*design.Subnet, toLattice bool,
 		if toLattice {
 			calls, answers, dir, back = n.Outbound, n.Inbound, " outbound", " inbound answers"
 		}
-		c := naclPorts(calls, "tcp", latticeAddr)
+		c := design.NACLPorts(calls, "tcp", latticeAddr)
 		add(p, n.ID+dir, c.Contains(port), "allows "+c.String()+" with "+latticeAddr.String())
-		a := naclPorts(answers, "tcp", latticeAddr)
+		a := design.NACLPorts(answers, "tcp", latticeAddr)
 		add(p, n.ID+back, a.ContainsSet(ephemeral), "allows "+a.String()+" with "+latticeAddr.String()+"; answers need 1024-65535")
 	}
 }

@@ -8,7 +8,6 @@ package analysis
 import (
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 
 	"github.com/netwright/netwright/internal/design"
@@ -22,10 +21,21 @@ var ephemeral = portset.Of(1024, 65535)
 // clientAddr stands for a client on the internet.
 var clientAddr = netip.MustParseAddr("198.51.100.10")
 
+// EndpointKind says what an end of a flow is.
+type EndpointKind string
+
+// Endpoint kinds.
+const (
+	EndService      EndpointKind = "service"       // a service's tasks
+	EndLoadBalancer EndpointKind = "load_balancer" // a load balancer's nodes
+	EndInternet     EndpointKind = "internet"      // an address on the internet
+	EndLattice      EndpointKind = "lattice"       // VPC Lattice's side of a call
+)
+
 // Endpoint is one end of a flow: a service's tasks, a load balancer's
-// nodes, or the internet.
+// nodes, the internet, or VPC Lattice.
 type Endpoint struct {
-	Kind    string // service, load_balancer, internet
+	Kind    EndpointKind
 	Name    string
 	VPC     string
 	Subnets []*design.Subnet
@@ -133,7 +143,7 @@ func (e *Engine) ServiceEndpoint(name, vpc string) (Endpoint, bool) {
 	}
 	for _, pl := range svc.Placements {
 		if pl.VPC == vpc || vpc == "" {
-			ep := Endpoint{Kind: "service", Name: name, VPC: pl.VPC, Groups: pl.SecurityGroups}
+			ep := Endpoint{Kind: EndService, Name: name, VPC: pl.VPC, Groups: pl.SecurityGroups}
 			for _, s := range pl.Subnets {
 				ep.Subnets = append(ep.Subnets, e.subnets[s])
 			}
@@ -145,7 +155,7 @@ func (e *Engine) ServiceEndpoint(name, vpc string) (Endpoint, bool) {
 
 // LBEndpoint returns a load balancer's nodes.
 func (e *Engine) LBEndpoint(lb *design.LoadBalancer) Endpoint {
-	ep := Endpoint{Kind: "load_balancer", Name: lb.ID, VPC: lb.VPC, Groups: lb.SecurityGroups}
+	ep := Endpoint{Kind: EndLoadBalancer, Name: lb.ID, VPC: lb.VPC, Groups: lb.SecurityGroups}
 	for _, s := range lb.Subnets {
 		ep.Subnets = append(ep.Subnets, e.subnets[s])
 	}
@@ -154,7 +164,7 @@ func (e *Engine) LBEndpoint(lb *design.LoadBalancer) Endpoint {
 
 // Internet is a client or server on the internet at addr.
 func Internet(addr netip.Addr) Endpoint {
-	return Endpoint{Kind: "internet", Name: "internet", Addr: addr}
+	return Endpoint{Kind: EndInternet, Name: "internet", Addr: addr}
 }
 
 // location is one place a packet is: a subnet, or the internet.
@@ -164,7 +174,7 @@ type location struct {
 }
 
 func (e *Engine) locations(ep Endpoint) []location {
-	if ep.Kind == "internet" {
+	if ep.Kind == EndInternet {
 		return []location{{addr: ep.Addr}}
 	}
 	out := make([]location, len(ep.Subnets))
@@ -215,10 +225,10 @@ func (e *Engine) groupsAdmit(src, dst Endpoint, proto string, want portset.Set) 
 	for _, a := range e.locations(src) {
 		for _, b := range e.locations(dst) {
 			ports := want
-			if src.Kind != "internet" {
+			if src.Kind != EndInternet {
 				ports = ports.Intersect(e.groupPortSet(src.Groups, true, proto, dst, b))
 			}
-			if dst.Kind != "internet" && !ports.IsEmpty() {
+			if dst.Kind != EndInternet && !ports.IsEmpty() {
 				ports = ports.Intersect(e.groupPortSet(dst.Groups, false, proto, src, a))
 			}
 			if !ports.IsEmpty() {
@@ -259,12 +269,12 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 	}
 
 	// Security groups: the source's egress, the destination's ingress.
-	if src.Kind != "internet" {
+	if src.Kind != EndInternet {
 		p, detail := e.groupPorts(src.Groups, true, proto, dst, b)
 		ports = ports.Intersect(p)
 		add("security groups of "+src.Name+" (egress)", !p.Intersect(want).IsEmpty(), detail)
 	}
-	if dst.Kind != "internet" {
+	if dst.Kind != EndInternet {
 		p, detail := e.groupPorts(dst.Groups, false, proto, src, a)
 		ports = ports.Intersect(p)
 		add("security groups of "+dst.Name+" (ingress)", !p.Intersect(want).IsEmpty(), detail)
@@ -298,10 +308,10 @@ func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInt
 		if n == nil {
 			return
 		}
-		out := naclPorts(n.Outbound, proto, dst)
+		out := design.NACLPorts(n.Outbound, proto, dst)
 		ports = ports.Intersect(out)
 		add(n.ID+" outbound", !out.Intersect(want).IsEmpty(), "allows "+out.String()+" to "+dst.String())
-		back := naclPorts(n.Inbound, proto, dst)
+		back := design.NACLPorts(n.Inbound, proto, dst)
 		add(n.ID+" inbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back from "+dst.String()+"; answers need 1024-65535")
 	}
 	enter := func(s *design.Subnet) {
@@ -309,10 +319,10 @@ func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInt
 		if n == nil {
 			return
 		}
-		in := naclPorts(n.Inbound, proto, src)
+		in := design.NACLPorts(n.Inbound, proto, src)
 		ports = ports.Intersect(in)
 		add(n.ID+" inbound", !in.Intersect(want).IsEmpty(), "allows "+in.String()+" from "+src.String())
-		back := naclPorts(n.Outbound, proto, src)
+		back := design.NACLPorts(n.Outbound, proto, src)
 		add(n.ID+" outbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back to "+src.String()+"; answers need 1024-65535")
 	}
 	if fromInternet && len(visited) > 0 {
@@ -331,30 +341,6 @@ func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInt
 	return ports
 }
 
-// naclPorts evaluates ordered NACL rules for one remote address: the
-// lowest-numbered matching rule decides each port; unmatched ports are
-// denied.
-func naclPorts(rules []design.NACLRule, proto string, remote netip.Addr) portset.Set {
-	sorted := slices.Clone(rules)
-	slices.SortFunc(sorted, func(a, b design.NACLRule) int { return a.Number - b.Number })
-	remaining, allowed := portset.All(), portset.Set{}
-	for _, r := range sorted {
-		if r.Protocol != "all" && r.Protocol != proto || !r.CIDR.Contains(remote) {
-			continue
-		}
-		ps := portset.All()
-		if r.Protocol != "all" {
-			ps = portset.Of(r.FromPort, r.ToPort)
-		}
-		ps = ps.Intersect(remaining)
-		if r.Allow {
-			allowed = allowed.Union(ps)
-		}
-		remaining = remaining.Subtract(ps)
-	}
-	return allowed
-}
-
 // groupPortSet is groupPorts without the explanation, for sweeps.
 func (e *Engine) groupPortSet(groups []string, egress bool, proto string, peer Endpoint, at location) portset.Set {
 	ports := portset.Set{}
@@ -368,10 +354,10 @@ func (e *Engine) groupPortSet(groups []string, egress bool, proto string, peer E
 			rules = g.Egress
 		}
 		for _, r := range rules {
-			if r.Protocol != proto && r.Protocol != "-1" && r.Protocol != "all" {
+			if !r.Carries(proto) {
 				continue
 			}
-			if ruleMatches(r, peer, at) {
+			if r.Names(peerAt(peer, at)) {
 				ports = ports.Union(portset.Of(r.FromPort, r.ToPort))
 			}
 		}
@@ -379,19 +365,9 @@ func (e *Engine) groupPortSet(groups []string, egress bool, proto string, peer E
 	return ports
 }
 
-// ruleMatches reports whether a security group rule names the peer: by
-// its group, a block holding its address, or the prefix list its
-// addresses are in.
-func ruleMatches(r design.SGRule, peer Endpoint, at location) bool {
-	switch {
-	case r.PeerGroup != "":
-		return slices.Contains(peer.Groups, r.PeerGroup)
-	case r.PeerPrefixList != "":
-		return r.PeerPrefixList == peer.PrefixList
-	case r.PeerCIDR.IsValid():
-		return r.PeerCIDR.Contains(at.addr)
-	}
-	return false
+// peerAt is an end of a connection as a security group rule sees it.
+func peerAt(ep Endpoint, at location) design.Peer {
+	return design.Peer{Groups: ep.Groups, Addr: at.addr, PrefixList: ep.PrefixList}
 }
 
 // groupPorts is the union of the ports the groups' rules in one direction
@@ -409,10 +385,10 @@ func (e *Engine) groupPorts(groups []string, egress bool, proto string, peer End
 			rules = g.Egress
 		}
 		for _, r := range rules {
-			if r.Protocol != proto && r.Protocol != "-1" && r.Protocol != "all" {
+			if !r.Carries(proto) {
 				continue
 			}
-			if !ruleMatches(r, peer, at) {
+			if !r.Names(peerAt(peer, at)) {
 				continue
 			}
 			ports = ports.Union(portset.Of(r.FromPort, r.ToPort))
@@ -438,6 +414,24 @@ type walkResult struct {
 	visited []*design.Subnet
 	ok      bool
 	why     string
+}
+
+// Route follows the route tables from a subnet toward an address and
+// returns the subnets the packet visits on the way (GWLB endpoint and
+// Transit Gateway attachment subnets included) and whether it arrives: the
+// path the local runtime's inspection follows too (runtime/up), asked of
+// the same design methods.
+func (e *Engine) Route(fromSubnet string, dst netip.Addr) ([]*design.Subnet, bool) {
+	from := e.subnets[fromSubnet]
+	if from == nil {
+		return nil, false
+	}
+	to := location{addr: dst}
+	if v := e.d.VPC(e.subnetOf[fromSubnet]); v != nil {
+		_, to.subnet = e.d.SubnetAt(dst)
+	}
+	visited, ok, _ := e.walk(location{subnet: from, addr: addrOf(from)}, to)
+	return visited, ok
 }
 
 // walk follows route tables from one location toward another and returns
@@ -472,7 +466,7 @@ func (e *Engine) walkUncached(from, to location) ([]*design.Subnet, bool, string
 		cur := to.subnet
 		for _, rt := range v.RouteTables {
 			if rt.EdgeGateway == v.InternetGateway {
-				if r := longest(rt.Routes, to.addr); r != nil && r.TargetKind == design.TargetGWLBEndpoint {
+				if r := rt.RouteFor(to.addr); r != nil && r.TargetKind == design.TargetGWLBEndpoint {
 					if s := e.subnets[e.gwlbe[r.Target]]; s != nil {
 						steps = append(steps, "edge table "+rt.ID+" sends it to "+r.Target)
 						visited = append(visited, s)
@@ -494,14 +488,17 @@ func (e *Engine) walkUncached(from, to location) ([]*design.Subnet, bool, string
 		if rt == nil {
 			return visited, false, fmt.Sprintf("subnet %s has no route table %q", cur.ID, cur.RouteTable)
 		}
-		r := longest(rt.Routes, to.addr)
+		r := rt.RouteFor(to.addr)
 		if r == nil {
 			return visited, false, fmt.Sprintf("%s has no route to %s", rt.ID, to.addr)
 		}
 		steps = append(steps, fmt.Sprintf("%s: %s via %s", rt.ID, r.Destination, targetName(r)))
 		switch r.TargetKind {
 		case design.TargetLocal:
-			next := e.subnetHolding(e.subnetOf[cur.ID], to.addr)
+			var next *design.Subnet
+			if v := e.d.VPC(e.subnetOf[cur.ID]); v != nil {
+				next = v.SubnetAt(to.addr)
+			}
 			if next == nil {
 				return visited, false, strings.Join(append(steps, "no subnet holds "+to.addr.String()), ", ")
 			}
@@ -566,69 +563,20 @@ func (e *Engine) natOnPath(visited []*design.Subnet) *design.Subnet {
 	return nil
 }
 
-// longest returns the most specific route for addr; routes to prefix
-// lists are for AWS services and never match a VPC or internet address
-// here.
-func longest(routes []design.Route, addr netip.Addr) *design.Route {
-	var best *design.Route
-	for i := range routes {
-		r := &routes[i]
-		if r.DestinationPrefixList != "" || !r.Destination.Contains(addr) {
-			continue
-		}
-		if best == nil || r.Destination.Bits() > best.Destination.Bits() {
-			best = r
-		}
-	}
-	return best
-}
-
-func (e *Engine) subnetHolding(vpc string, addr netip.Addr) *design.Subnet {
-	v := e.d.VPC(vpc)
-	if v == nil {
-		return nil
-	}
-	for i := range v.Subnets {
-		if v.Subnets[i].CIDR.Contains(addr) {
-			return &v.Subnets[i]
-		}
-	}
-	return nil
-}
-
 // transit follows a packet through Transit Gateways (and peerings) to the
 // VPC attachment its destination is routed to, and enters that VPC
 // through the attachment subnet in the same AZ position.
 func (e *Engine) transit(vpc string, az int, addr netip.Addr) (*design.Subnet, string) {
-	var attachment string
-	var tgw *design.TransitGateway
-	for i := range e.d.TransitGateways {
-		for _, a := range e.d.TransitGateways[i].Attachments {
-			if a.VPC == vpc {
-				attachment, tgw = a.ID, &e.d.TransitGateways[i]
-			}
-		}
-	}
+	tgw, a := e.d.AttachmentOf(vpc)
 	if tgw == nil {
 		return nil, "the VPC is attached to no transit gateway"
 	}
+	attachment := a.ID
 	var steps []string
 	for range 4 {
-		var table *design.TransitGatewayRouteTable
-		for i := range tgw.RouteTables {
-			if slices.Contains(tgw.RouteTables[i].Associations, attachment) {
-				table = &tgw.RouteTables[i]
-			}
-		}
+		table, best := tgw.RouteFor(attachment, addr)
 		if table == nil {
 			return nil, fmt.Sprintf("attachment %s has no route table on %s", attachment, tgw.ID)
-		}
-		var best *design.TransitGatewayRoute
-		for i := range table.Routes {
-			r := &table.Routes[i]
-			if r.Destination.Contains(addr) && (best == nil || r.Destination.Bits() > best.Destination.Bits()) {
-				best = r
-			}
 		}
 		if best == nil {
 			return nil, fmt.Sprintf("%s has no route to %s", table.ID, addr)

@@ -173,7 +173,7 @@ func reachCommand() *command {
 				if !hasPort {
 					port = svc.Port
 				}
-				if svc.Protocol == "udp" {
+				if svc.Protocol == design.ProtoUDP {
 					transport = "udp"
 				}
 			}

@@ -363,11 +363,14 @@ type HealthCheck struct {
 	Matcher            string   `json:"matcher,omitempty"`
 }
 
+// FlowKind says what declared a flow.
+type FlowKind string
+
 // Flow kinds.
 const (
-	FlowService = "service" // a depends_on call between services
-	FlowIngress = "ingress" // the internet to a public service
-	FlowEgress  = "egress"  // a service to an internet destination
+	FlowService FlowKind = "service" // a depends_on call between services
+	FlowIngress FlowKind = "ingress" // the internet to a public service
+	FlowEgress  FlowKind = "egress"  // a service to an internet destination
 )
 
 // Internet stands for any address outside the design in Flow endpoints.
@@ -376,8 +379,8 @@ const Internet = "internet"
 // Flow is one declared flow: who may open connections to whom, on which
 // port and transport.
 type Flow struct {
-	ID   string `json:"id"`
-	Kind string `json:"kind"`
+	ID   string   `json:"id"`
+	Kind FlowKind `json:"kind"`
 	// From and To are service names, or Internet.
 	From string `json:"from"`
 	To   string `json:"to"`

@@ -333,7 +333,7 @@ func (d *Design) Names() []Name {
 		for _, s := range d.Services {
 			// Services and appliances run as ECS services; data stores are
 			// managed services named elsewhere.
-			if s.Kind == "service" || s.Kind == "appliance" {
+			if s.Kind == KindService || s.Kind == KindAppliance {
 				add(NameECSService, s.Name, s.Name, "")
 			}
 		}

@@ -258,7 +258,7 @@ func (p *planner) targetGroup(v *vpcPlan, svc *spec.Service, lbType string) stri
 	switch lbType {
 	case design.ALB:
 		tg.Protocol = "HTTP"
-		tg.ProtocolVersion = map[string]string{spec.ProtoHTTP: "HTTP1", spec.ProtoWebSocket: "HTTP1", spec.ProtoHTTP2: "HTTP2", spec.ProtoGRPC: "GRPC"}[svc.Protocol]
+		tg.ProtocolVersion = design.ProtocolVersion(svc.Protocol)
 		tg.Health.Protocol = "HTTP"
 		tg.Health.Path = h.Path
 		tg.Health.Matcher = h.Matcher

@@ -215,7 +215,7 @@ func (p *planner) compileServiceConnect(m *design.Mesh, callers map[string][]str
 			scs.ClientAliases = []design.ClientAlias{{DNSName: strings.ToLower(n.Service + "." + p.spec.Discovery.Namespace), Port: n.Port}}
 			scs.PerRequest = m.VirtualRouters[i].Routes[len(m.VirtualRouters[i].Routes)-1].Timeout
 			scs.Idle = design.Duration(serviceConnectHTTPIdle)
-			if n.Protocol == "tcp" {
+			if n.Protocol == design.ProtoTCP {
 				scs.PerRequest = 0 // per-request timeouts are HTTP-only
 				scs.Idle = design.Duration(serviceConnectTCPIdle)
 			}
@@ -308,9 +308,9 @@ func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *d
 		}
 		proto := "HTTP"
 		switch {
-		case n.Protocol == "tcp" && p.spec.Service(n.Service).Protocol == spec.ProtoTLS:
+		case n.Protocol == design.ProtoTCP && p.spec.Service(n.Service).Protocol == spec.ProtoTLS:
 			proto = "TLS_PASSTHROUGH"
-		case n.Protocol == "tcp":
+		case n.Protocol == design.ProtoTCP:
 			p.warnAt(p.spec.At("services."+n.Service), fmt.Sprintf("services.%s (%s) cannot be a VPC Lattice service; callers reach it by Cloud Map DNS", n.Service, p.spec.Service(n.Service).Protocol),
 				"Lattice listeners carry HTTP, HTTPS and TLS passthrough only.")
 			continue
@@ -364,17 +364,14 @@ func (p *planner) latticeTargetGroup(svc *design.Service) design.LatticeTargetGr
 	}
 	h := svc.Health
 	tg.Protocol = "HTTP"
-	lh := &design.LatticeHealth{Protocol: "HTTP", ProtocolVersion: "HTTP1", Path: h.Path, Matcher: h.Matcher, Interval: h.Interval, Timeout: h.Timeout,
+	tg.ProtocolVersion = design.ProtocolVersion(svc.Protocol)
+	lh := &design.LatticeHealth{Protocol: "HTTP", ProtocolVersion: tg.ProtocolVersion, Path: h.Path, Matcher: h.Matcher, Interval: h.Interval, Timeout: h.Timeout,
 		HealthyThreshold: h.HealthyThreshold, UnhealthyThreshold: h.UnhealthyThreshold}
-	switch svc.Protocol {
-	case spec.ProtoHTTP2:
-		tg.ProtocolVersion, lh.ProtocolVersion = "HTTP2", "HTTP2"
-	case spec.ProtoGRPC:
-		tg.ProtocolVersion, lh.ProtocolVersion, lh.Matcher = "GRPC", "HTTP2", "200-499"
+	if svc.Protocol == spec.ProtoGRPC {
+		// Lattice has no gRPC check: an HTTP/2 GET, any status below 500.
+		lh.ProtocolVersion, lh.Matcher = design.VersionHTTP2, "200-499"
 		p.warnAt(p.spec.At("services."+svc.Name+".health", "services."+svc.Name), fmt.Sprintf("services.%s: VPC Lattice cannot health-check gRPC; it sends an HTTP/2 GET to %s and takes any status below 500", svc.Name, h.Path),
 			"Lattice health checks are HTTP or HTTPS only. The check finds tasks that stopped serving; one that serves but reports NOT_SERVING keeps its calls, so keep ECS's or Kubernetes' own health check on the gRPC health service.")
-	default:
-		tg.ProtocolVersion = "HTTP1"
 	}
 	tg.Health = lh
 	return tg

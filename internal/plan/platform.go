@@ -206,13 +206,11 @@ func (p *planner) deployment(balanced bool) design.Rollout {
 }
 
 // ecsAppProtocol is the port mapping's application protocol, which Service
-// Connect needs for HTTP metrics and timeouts: http, http2 or grpc.
+// Connect needs for HTTP metrics and timeouts: the mesh's protocol for
+// HTTP, HTTP/2 and gRPC, none for plain TCP.
 func ecsAppProtocol(protocol string) string {
-	switch protocol {
-	case spec.ProtoHTTP, spec.ProtoWebSocket:
-		return "http"
-	case spec.ProtoHTTP2, spec.ProtoGRPC:
-		return protocol
+	if p := meshProtocol(protocol); p != design.ProtoTCP {
+		return p
 	}
 	return ""
 }

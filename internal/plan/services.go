@@ -59,12 +59,7 @@ func (p *planner) services() {
 }
 
 // transport is the layer-4 protocol a service's port uses.
-func transport(protocol string) string {
-	if protocol == spec.ProtoUDP {
-		return "udp"
-	}
-	return "tcp"
-}
+func transport(protocol string) string { return design.Transport(protocol) }
 
 // flows records the declared intent: every dependency, the public entry
 // to each public service, and each egress destination.

@@ -142,7 +142,7 @@ func Build(d *design.Design) *Layout {
 				continue
 			}
 			kind := "service"
-			if s := d.Service(f.To); s != nil && s.Kind != "service" {
+			if s := d.Service(f.To); s != nil && s.Kind != design.KindService {
 				kind = "data"
 			}
 			l.Arrows = append(l.Arrows, Arrow{From: from, To: to, Kind: kind, Label: fmt.Sprint(f.Port)})
@@ -314,7 +314,7 @@ func chipsFor(d *design.Design, v *design.VPC, s *design.Subnet) []*Box {
 		for _, p := range svc.Placements {
 			if slices.Contains(p.Subnets, s.ID) {
 				class := "service"
-				if svc.Kind != "service" {
+				if svc.Kind != design.KindService {
 					class = "data"
 				}
 				label := fmt.Sprintf("%s :%d", svc.Name, svc.Port)

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"slices"
 	"sync"
 	"time"
 
@@ -57,96 +56,63 @@ func newGateway(d *design.Design, byService map[string][]Task, designed map[stri
 }
 
 // inspected reports whether the design sends traffic from subnet to dst
-// through a GWLB endpoint: the longest route of the subnet's route table
-// that matches dst targets one, or targets a Transit Gateway whose route
-// for dst (in the table associated with the subnet's VPC attachment)
-// leads to an attachment whose subnets route dst to one. That is the
-// hub-spoke east_west path: spoke, Transit Gateway, the hub's transit
-// subnets, the GWLB endpoint.
+// through a GWLB endpoint: the route its route table takes for dst targets
+// one, or targets a Transit Gateway whose route for dst (in the table
+// associated with the subnet's VPC attachment) leads to an attachment whose
+// subnets route dst to one. That is the hub-spoke east_west path: spoke,
+// Transit Gateway, the hub's transit subnets, the GWLB endpoint. The route
+// lookups are design's, the ones the verifier follows.
 func inspected(d *design.Design, subnet string, dst netip.Addr) bool {
-	vpc, table := subnetTable(d, subnet)
-	kind, target := longestRoute(d, table, dst)
-	if kind == design.TargetGWLBEndpoint {
-		return true
-	}
-	if kind != design.TargetTransitGateway {
+	vpc, s := d.Subnet(subnet)
+	if s == nil {
 		return false
 	}
-	for _, tgw := range d.TransitGateways {
-		if tgw.ID != target {
+	_, rt := d.RouteTable(s.RouteTable)
+	r := routeFor(rt, dst)
+	if r == nil {
+		return false
+	}
+	if r.TargetKind == design.TargetGWLBEndpoint {
+		return true
+	}
+	if r.TargetKind != design.TargetTransitGateway {
+		return false
+	}
+	tgw, from := d.AttachmentOf(vpc.ID)
+	if tgw == nil || tgw.ID != r.Target {
+		return false
+	}
+	_, next := tgw.RouteFor(from.ID, dst)
+	if next == nil {
+		return false
+	}
+	for _, a := range tgw.Attachments {
+		if a.ID != next.Attachment || a.VPC == vpc.ID || len(a.Subnets) == 0 {
 			continue
 		}
-		from := ""
-		for _, a := range tgw.Attachments {
-			if a.VPC == vpc {
-				from = a.ID
-			}
-		}
-		next, best := "", -1
-		for _, rt := range tgw.RouteTables {
-			if !slices.Contains(rt.Associations, from) {
-				continue
-			}
-			for _, r := range rt.Routes {
-				if r.Destination.Contains(dst) && r.Destination.Bits() > best {
-					next, best = r.Attachment, r.Destination.Bits()
-				}
-			}
-		}
-		for _, a := range tgw.Attachments {
-			if a.ID != next || a.VPC == vpc || len(a.Subnets) == 0 {
-				continue
-			}
-			_, t := subnetTable(d, a.Subnets[0])
-			if k, _ := longestRoute(d, t, dst); k == design.TargetGWLBEndpoint {
-				return true
-			}
+		_, entry := d.Subnet(a.Subnets[0])
+		_, t := d.RouteTable(entry.RouteTable)
+		if r := routeFor(t, dst); r != nil && r.TargetKind == design.TargetGWLBEndpoint {
+			return true
 		}
 	}
 	return false
 }
 
-// subnetTable returns a subnet's VPC and route table.
-func subnetTable(d *design.Design, subnet string) (vpc, table string) {
-	for _, v := range d.VPCs {
-		for _, s := range v.Subnets {
-			if s.ID == subnet {
-				return v.ID, s.RouteTable
-			}
-		}
+// routeFor is the route a table takes for dst, or nil without a table.
+func routeFor(rt *design.RouteTable, dst netip.Addr) *design.Route {
+	if rt == nil {
+		return nil
 	}
-	return "", ""
+	return rt.RouteFor(dst)
 }
 
 // subnetOf returns the subnet whose CIDR holds a designed address.
 func subnetOf(d *design.Design, a netip.Addr) string {
-	for _, v := range d.VPCs {
-		for _, s := range v.Subnets {
-			if s.CIDR.Contains(a) {
-				return s.ID
-			}
-		}
+	if _, s := d.SubnetAt(a); s != nil {
+		return s.ID
 	}
 	return ""
-}
-
-// longestRoute returns the kind and target of a route table's longest
-// route to dst.
-func longestRoute(d *design.Design, table string, dst netip.Addr) (kind, target string) {
-	best := -1
-	for _, v := range d.VPCs {
-		for _, rt := range v.RouteTables {
-			if rt.ID != table {
-				continue
-			}
-			for _, r := range rt.Routes {
-				if r.Destination.IsValid() && r.Destination.Contains(dst) && r.Destination.Bits() > best {
-					best, kind, target = r.Destination.Bits(), r.TargetKind, r.Target
-				}
-			}
-		}
-	}
-	return kind, target
 }
 
 // taskDialer is how a task calls its dependencies: from its own address,
@@ -170,22 +136,12 @@ func (rt *Runtime) taskDialer(taskAddr string) func(ctx context.Context, network
 // routing) sends the subnet's traffic to one. That is where the design
 // inspects the traffic of internet-facing load balancers.
 func edgeInspected(d *design.Design, subnet string) bool {
-	for _, v := range d.VPCs {
-		for _, s := range v.Subnets {
-			if s.ID != subnet || v.InternetGateway == "" {
-				continue
-			}
-			for _, rt := range v.RouteTables {
-				if rt.EdgeGateway != v.InternetGateway {
-					continue
-				}
-				if kind, _ := longestRoute(d, rt.ID, s.CIDR.Addr()); kind == design.TargetGWLBEndpoint {
-					return true
-				}
-			}
-		}
+	v, s := d.Subnet(subnet)
+	if s == nil {
+		return false
 	}
-	return false
+	r := routeFor(v.EdgeTable(), s.CIDR.Addr())
+	return r != nil && r.TargetKind == design.TargetGWLBEndpoint
 }
 
 // dialer returns how a load balancer in subnet reaches its targets:

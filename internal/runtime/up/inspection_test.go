@@ -7,11 +7,13 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/netwright/netwright/internal/analysis"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/plan/plantest"
 )
@@ -188,4 +190,54 @@ func (rt *Runtime) taskAtIP(addr string) string {
 		}
 	}
 	return ""
+}
+
+// TestInspectionAgreesWithTheVerifier: the runtime sends a flow through an
+// appliance exactly where the verifier's path from the same subnet to the
+// same address crosses a GWLB endpoint's subnet (issue 14: one model of AWS
+// paths, in design). Every subnet of every VPC against every task subnet's
+// address, in the inspected examples.
+func TestInspectionAgreesWithTheVerifier(t *testing.T) {
+	src, err := os.ReadFile("../../../examples/hub-spoke.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	designs := map[string]*design.Design{
+		"hub-spoke":           plantest.Design(t, "hub-spoke.yaml", src),
+		"hub-spoke-east-west": plantest.Design(t, "hub-spoke-ew.yaml", []byte(strings.Replace(string(src), "flows: [ingress, egress]", "flows: [ingress, egress, east_west]", 1))),
+	}
+	for name, d := range designs {
+		t.Run(name, func(t *testing.T) {
+			e := analysis.NewEngine(d)
+			firewall := map[string]bool{}
+			for _, g := range d.GatewayLoadBalancerEndpoints {
+				firewall[g.Subnet] = true
+			}
+			checked, inspectedPaths := 0, 0
+			for _, v := range d.VPCs {
+				for _, from := range v.Subnets {
+					for _, s := range d.Services {
+						for _, pl := range s.Placements {
+							for _, sid := range pl.Subnets {
+								_, to := d.Subnet(sid)
+								dst := to.CIDR.Addr().Next().Next().Next().Next()
+								visited, _ := e.Route(from.ID, dst)
+								crosses := len(visited) > 1 && slices.ContainsFunc(visited[1:], func(x *design.Subnet) bool { return firewall[x.ID] })
+								if got := inspected(d, from.ID, dst); got != crosses {
+									t.Errorf("%s to %s (%s): runtime inspects %v, the verifier's path crosses an endpoint %v", from.ID, dst, sid, got, crosses)
+								}
+								checked++
+								if crosses {
+									inspectedPaths++
+								}
+							}
+						}
+					}
+				}
+			}
+			if checked == 0 || inspectedPaths == 0 && name == "hub-spoke-east-west" {
+				t.Errorf("checked %d paths, %d inspected", checked, inspectedPaths)
+			}
+		})
+	}
 }
