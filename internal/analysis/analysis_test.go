@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"flag"
 	"net/netip"
 	"path/filepath"
 	"slices"
@@ -11,8 +10,6 @@ import (
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/plan/plantest"
 )
-
-var update = flag.Bool("update", false, "rewrite the check fixtures under testdata/checks")
 
 func buildFile(t testing.TB, path string) *design.Design {
 	t.Helper()

@@ -2,12 +2,12 @@ package analysis
 
 import (
 	"net/netip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/golden"
 )
 
 // breakers turn the clean base design into one that triggers each check.
@@ -112,26 +112,20 @@ func TestEveryCheckHasFixtures(t *testing.T) {
 	}
 	for _, c := range Checks() {
 		t.Run(c.ID, func(t *testing.T) {
+			// The breaker runs every time: the fixture is the base
+			// design broken its way, byte for byte.
 			path := filepath.Join("testdata", "checks", c.ID+".json")
-			if *update {
-				breakIt, ok := breakers[c.ID]
-				if !ok {
-					t.Fatalf("no breaker for %s", c.ID)
-				}
-				d := buildFile(t, "testdata/checks/base.yaml")
-				breakIt(d)
-				b, err := d.JSON()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, b, 0o644); err != nil {
-					t.Fatal(err)
-				}
+			breakIt, ok := breakers[c.ID]
+			if !ok {
+				t.Fatalf("no breaker for %s", c.ID)
 			}
-			b, err := os.ReadFile(path)
+			broken := buildFile(t, "testdata/checks/base.yaml")
+			breakIt(broken)
+			b, err := broken.JSON()
 			if err != nil {
-				t.Fatalf("%v (run go test ./internal/analysis -update)", err)
+				t.Fatal(err)
 			}
+			golden.Check(t, path, b)
 			d, err := design.Decode(b)
 			if err != nil {
 				t.Fatal(err)

@@ -2,9 +2,10 @@ package analysis
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/netwright/netwright/internal/golden"
 )
 
 // checksDoc is docs/checks.md, made from the checklist itself so the table
@@ -63,17 +64,5 @@ default) and the access-log bucket without server access logging
 `
 
 func TestChecksDocIsCurrent(t *testing.T) {
-	const path = "../../docs/checks.md"
-	if *update {
-		if err := os.WriteFile(path, []byte(checksDoc()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(b) != checksDoc() {
-		t.Error("docs/checks.md is out of date; run go test ./internal/analysis -update")
-	}
+	golden.Check(t, "../../docs/checks.md", []byte(checksDoc()))
 }

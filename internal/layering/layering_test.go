@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"internal/ipam":          {},
 	"internal/portset":       {},
 	"internal/layering":      {},
+	"internal/golden":        {},
 	"internal/spec":          foundation,
 	"internal/design":        foundation,
 	"internal/cloudmap":      foundation,

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"bytes"
-	"flag"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -15,11 +14,10 @@ import (
 
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/diag"
+	"github.com/netwright/netwright/internal/golden"
 	"github.com/netwright/netwright/internal/ipam"
 	"github.com/netwright/netwright/internal/spec"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // examples returns the example specs by name.
 func examples(t testing.TB) map[string][]byte {
@@ -62,21 +60,7 @@ func TestExamplesGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", "golden", name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test ./internal/plan -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("plan %s differs from %s (-want +got); rerun with -update if intended:\n%s", name, path, diff)
-			}
+			golden.Check(t, path, got)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package cloudformation
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/golden"
 	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
@@ -202,17 +202,7 @@ func TestReadmeGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := Readme(d, files)
-			path := filepath.Join("testdata", ReadmeName(d))
-			if *update {
-				os.WriteFile(path, got, 0o644)
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s differs (-want +got):\n%s", path, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", ReadmeName(d)), got)
 		})
 	}
 	d := plantest.File(t, "../../../examples/three-tier.yaml")

@@ -11,8 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
+	"github.com/netwright/netwright/internal/golden"
 	"github.com/netwright/netwright/internal/plan"
 	"github.com/netwright/netwright/internal/plan/plantest"
 	"github.com/netwright/netwright/internal/spec"
@@ -20,7 +19,6 @@ import (
 )
 
 var (
-	update  = flag.Bool("update", false, "rewrite golden templates under testdata/")
 	cfnspec = flag.String("cfnspec", "", "path to the full CloudFormation resource specification, to refresh testdata/cfn-spec.json (see scripts/refresh-cfn-spec.sh)")
 )
 
@@ -54,17 +52,7 @@ func TestGoldenTemplates(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			path := filepath.Join("testdata", name+".yaml")
-			if *update {
-				os.WriteFile(path, got, 0o644)
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update)", err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s differs (-want +got):\n%s", path, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", name+".yaml"), got)
 		})
 	}
 }

@@ -2,8 +2,6 @@ package report
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,10 +11,9 @@ import (
 
 	"github.com/netwright/netwright/internal/analysis"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/golden"
 	"github.com/netwright/netwright/internal/plan/plantest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden reports under testdata/")
 
 func example(t *testing.T, name string) (*design.Design, *analysis.Report) {
 	t.Helper()
@@ -31,18 +28,7 @@ func TestMarkdownGolden(t *testing.T) {
 		if err := Markdown(&b, d, r, d.App+".svg"); err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join("testdata", name+".md")
-		if *update {
-			os.MkdirAll("testdata", 0o755)
-			os.WriteFile(path, b.Bytes(), 0o644)
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run with -update)", err)
-		}
-		if diff := cmp.Diff(string(want), b.String()); diff != "" {
-			t.Errorf("%s differs (-want +got):\n%s", path, diff)
-		}
+		golden.Check(t, filepath.Join("testdata", name+".md"), b.Bytes())
 	}
 }
 

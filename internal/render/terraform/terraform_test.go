@@ -2,24 +2,20 @@ package terraform
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/golden"
 	"github.com/netwright/netwright/internal/plan/plantest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 func render(t *testing.T, example string) Files {
 	t.Helper()
@@ -142,18 +138,7 @@ func TestOutputParsesFormatsAndResolves(t *testing.T) {
 				t.Errorf("unresolved reference %s", m)
 			}
 			for name, src := range files {
-				path := filepath.Join("testdata", base, name)
-				if *update {
-					os.MkdirAll(filepath.Dir(path), 0o755)
-					os.WriteFile(path, src, 0o644)
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run with -update)", err)
-				}
-				if diff := cmp.Diff(string(want), string(src)); diff != "" {
-					t.Errorf("%s differs (-want +got):\n%s", path, diff)
-				}
+				golden.Check(t, filepath.Join("testdata", base, name), src)
 			}
 		})
 	}

@@ -1,0 +1,5 @@
+package ipam
+
+// Every package's tests take -update (go test ./... -update), the one
+// switch that rewrites golden files; it lives in internal/golden.
+import _ "github.com/netwright/netwright/internal/golden"
