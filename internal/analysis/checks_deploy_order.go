@@ -88,10 +88,7 @@ func deployOrder(d *design.Design) []Finding {
 			own[p.ID] = p.Requester == t.ID || p.Accepter == t.ID
 		}
 		for _, rt := range t.RouteTables {
-			var used []string
-			for _, a := range rt.Associations {
-				used = append(used, a)
-			}
+			used := append([]string(nil), rt.Associations...)
 			for _, r := range rt.Routes {
 				used = append(used, r.Attachment)
 			}

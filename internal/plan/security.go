@@ -63,12 +63,6 @@ func addRule(rules *[]design.SGRule, r design.SGRule) {
 	*rules = append(*rules, r)
 }
 
-// peer is one end of a rule: a group in the same VPC, or CIDR blocks.
-type peer struct {
-	group string
-	cidrs []netip.Prefix
-}
-
 func (p *planner) sgID(vpc *design.VPC, owner string) string {
 	return "sg-" + vpc.Name + "-" + owner
 }

@@ -40,9 +40,6 @@ type vpcPlan struct {
 	// ingressEndpoints says its internet traffic is inspected there, through
 	// GWLB endpoints of its own in front of the hub's appliances.
 	hostsPublicLBs, ingressEndpoints bool
-	// albPublic and nlbPublic say which public load balancers the public
-	// subnets must leave room for.
-	albPublic, nlbPublic bool
 	// natAZs are the AZ indexes with a NAT gateway.
 	natAZs []int
 	// interfaceEndpoints and gatewayEndpoints hosted in this VPC.

@@ -488,8 +488,7 @@ func TestRunCommands(t *testing.T) {
 	}
 	eventually(t, "web-1's output, prefixed with its name", func() bool { return strings.Contains(out.String(), "[web-1] listening on") })
 	// A task that dies is started again.
-	var p *process
-	p = rt.tasks["web-1"].proc
+	p := rt.tasks["web-1"].proc
 	first := p.pid.Load()
 	eventually(t, "web-1 exiting and starting again", func() bool {
 		if p.starts.Load() < 2 {
