@@ -5,34 +5,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/diag"
 )
 
-// Severity of a finding.
-type Severity string
-
-// Severities, most severe first.
-const (
-	SevError   Severity = "error"
-	SevWarning Severity = "warning"
-	SevNote    Severity = "note"
-)
-
-func (s Severity) rank() int {
-	switch s {
-	case SevError:
-		return 0
-	case SevWarning:
-		return 1
-	}
-	return 2
-}
-
 // Finding is one problem the analyzer found.
 type Finding struct {
-	Check    string   `json:"check"`
-	Severity Severity `json:"severity"`
-	Summary  string   `json:"summary"`
+	Check    string        `json:"check"`
+	Severity diag.Severity `json:"severity"`
+	Summary  string        `json:"summary"`
 	// Subject is the design object the finding is about.
 	Subject string `json:"subject,omitempty"`
 	// Origin is the spec line it comes from, when known.
@@ -40,6 +21,15 @@ type Finding struct {
 	// Path is the blocked path of a declared flow, or the witness path of
 	// an undeclared one.
 	Path *Path `json:"path,omitempty"`
+
+	// severitySet marks a finding whose severity differs from its check's.
+	severitySet bool
+}
+
+// as returns f with a severity other than its check's.
+func (f Finding) as(s diag.Severity) Finding {
+	f.Severity, f.severitySet = s, true
+	return f
 }
 
 // Report is everything one analysis found.
@@ -48,8 +38,29 @@ type Report struct {
 	Matrix   []Cell    `json:"matrix"`
 }
 
+// Analyze runs intent and every check on a design.
+func Analyze(d *design.Design) *Report {
+	e := NewEngine(d)
+	r := &Report{}
+	for _, c := range checklist() {
+		for _, f := range c.run(d, e) {
+			f.Check = c.ID
+			if !f.severitySet {
+				f.Severity = c.Severity
+			}
+			r.Findings = append(r.Findings, f)
+		}
+	}
+	_, r.Matrix = e.intent()
+	sortFindings(r.Findings)
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	return r
+}
+
 // Count returns the number of findings of a severity.
-func (r *Report) Count(s Severity) int {
+func (r *Report) Count(s diag.Severity) int {
 	n := 0
 	for _, f := range r.Findings {
 		if f.Severity == s {
@@ -61,7 +72,7 @@ func (r *Report) Count(s Severity) int {
 
 func sortFindings(fs []Finding) {
 	slices.SortStableFunc(fs, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(a.Severity.rank(), b.Severity.rank()), strings.Compare(a.Check, b.Check),
+		return cmp.Or(cmp.Compare(a.Severity, b.Severity), strings.Compare(a.Check, b.Check),
 			strings.Compare(a.Subject, b.Subject), strings.Compare(a.Summary, b.Summary))
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/diag"
 	"github.com/netwright/netwright/internal/plan/plantest"
 	"github.com/netwright/netwright/internal/specgen"
 )
@@ -19,7 +20,7 @@ func BenchmarkAnalyze1000(b *testing.B) {
 	d := generated(b, 1000, 3000)
 	b.ReportAllocs()
 	for b.Loop() {
-		if r := Analyze(d); r.Count(SevError) > 0 {
+		if r := Analyze(d); r.Count(diag.Error) > 0 {
 			b.Fatalf("generated design has errors: %v", r.Findings[0].Summary)
 		}
 	}

@@ -10,14 +10,15 @@ import (
 	"github.com/netwright/netwright/internal/albrules"
 	"github.com/netwright/netwright/internal/awsfacts"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/diag"
 	"github.com/netwright/netwright/internal/portset"
 )
 
 // Check is one item of the production checklist.
 type Check struct {
-	ID       string   `json:"id"`
-	Severity Severity `json:"severity"`
-	Title    string   `json:"title"`
+	ID       string        `json:"id"`
+	Severity diag.Severity `json:"severity"`
+	Title    string        `json:"title"`
 	// Rationale says why it matters; Fix how to mend it.
 	Rationale string `json:"rationale"`
 	Fix       string `json:"fix"`
@@ -58,27 +59,6 @@ func CheckByID(id string) (Check, bool) {
 	return Check{}, false
 }
 
-// Analyze runs intent and every check on a design.
-func Analyze(d *design.Design) *Report {
-	e := NewEngine(d)
-	r := &Report{}
-	for _, c := range checklist() {
-		for _, f := range c.run(d, e) {
-			f.Check = c.ID
-			if f.Severity == "" {
-				f.Severity = c.Severity
-			}
-			r.Findings = append(r.Findings, f)
-		}
-	}
-	_, r.Matrix = e.intent()
-	sortFindings(r.Findings)
-	if r.Findings == nil {
-		r.Findings = []Finding{}
-	}
-	return r
-}
-
 func finding(subject, format string, args ...any) Finding {
 	return Finding{Subject: subject, Summary: fmt.Sprintf(format, args...)}
 }
@@ -103,21 +83,21 @@ func lbByID(d *design.Design, id string) *design.LoadBalancer {
 }
 
 var checks = []Check{
-	{ID: "NW101", Severity: SevError, Title: "Declared flow is blocked",
+	{ID: "NW101", Severity: diag.Error, Title: "Declared flow is blocked",
 		Rationale: "Every dependency, public entry and egress the spec declares must pass routes, security groups, NACLs and load balancer hops in every AZ, or the application fails in production.",
 		Fix:       "Read the blocked path: each hop that blocks names the setting to change.",
 		run: func(d *design.Design, e *Engine) []Finding {
 			fs, _ := e.intent()
 			return slices.DeleteFunc(slices.Clone(fs), func(f Finding) bool { return f.Check != "NW101" })
 		}},
-	{ID: "NW102", Severity: SevError, Title: "Undeclared flow is allowed",
+	{ID: "NW102", Severity: diag.Error, Title: "Undeclared flow is allowed",
 		Rationale: "Least privilege: a service may reach only what it declares. An extra path is what an attacker or a bug uses.",
 		Fix:       "Remove the rule named in the witness path, or declare the dependency in the spec.",
 		run: func(d *design.Design, e *Engine) []Finding {
 			fs, _ := e.intent()
 			return slices.DeleteFunc(slices.Clone(fs), func(f Finding) bool { return f.Check != "NW102" })
 		}},
-	{ID: "NW103", Severity: SevError, Title: "Security group admits the internet outside a public load balancer",
+	{ID: "NW103", Severity: diag.Error, Title: "Security group admits the internet outside a public load balancer",
 		Rationale: "Only an internet-facing load balancer's listeners should face the internet; tasks, data stores and endpoints must not.",
 		Fix:       "Admit the load balancer's group instead of a public CIDR.", Peers: "CKV_AWS_24, CKV_AWS_25, CKV_AWS_260; AVD-AWS-0107",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -136,7 +116,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW104", Severity: SevWarning, Title: "Open egress",
+	{ID: "NW104", Severity: diag.Warning, Title: "Open egress",
 		Rationale: "Egress to the whole internet on every port lets a compromised task exfiltrate anywhere; declared egress names ports.",
 		Fix:       "Limit egress to the declared destinations and ports.", Peers: "CKV_AWS_382; AVD-AWS-0104",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -150,7 +130,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW105", Severity: SevWarning, Title: "Security group rule without a description",
+	{ID: "NW105", Severity: diag.Warning, Title: "Security group rule without a description",
 		Rationale: "A rule nobody can explain is a rule nobody dares remove.",
 		Fix:       "Describe which dependency or entry made the rule.", Peers: "CKV_AWS_23; AVD-AWS-0124",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -164,7 +144,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW106", Severity: SevError, Title: "Default security group has rules",
+	{ID: "NW106", Severity: diag.Error, Title: "Default security group has rules",
 		Rationale: "Anything launched without a group lands in the VPC's default group; with rules, it is reachable.",
 		Fix:       "Remove every rule from the default group.", Peers: "CKV2_AWS_12",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -176,7 +156,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW107", Severity: SevError, Title: "NACL return range breaks NAT and load balancer answers",
+	{ID: "NW107", Severity: diag.Error, Title: "NACL return range breaks NAT and load balancer answers",
 		Rationale: "NAT gateways and load balancers answer on ports 1024-65535; the common 32768-65535 example drops part of their returns.",
 		Fix:       "Open return traffic on 1024-65535.",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -192,7 +172,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW108", Severity: SevError, Title: "Tasks in public subnets",
+	{ID: "NW108", Severity: diag.Error, Title: "Tasks in public subnets",
 		Rationale: "Tasks in a subnet routed to an internet gateway can be given public addresses and skip every load balancer.",
 		Fix:       "Place services in private subnets; only load balancers and NAT belong in public ones.",
 		run: func(d *design.Design, e *Engine) []Finding {
@@ -212,7 +192,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW109", Severity: SevError, Title: "HTTP listener without a redirect to HTTPS",
+	{ID: "NW109", Severity: diag.Error, Title: "HTTP listener without a redirect to HTTPS",
 		Rationale: "Plain HTTP sends credentials and cookies in clear text.",
 		Fix:       "Make port 80 redirect to HTTPS 443.", Peers: "CKV_AWS_2, CKV_AWS_103; AVD-AWS-0054",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -226,7 +206,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW110", Severity: SevError, Title: "TLS policy allows versions below 1.2",
+	{ID: "NW110", Severity: diag.Error, Title: "TLS policy allows versions below 1.2",
 		Rationale: "TLS 1.0 and 1.1 are deprecated and fail compliance scans.",
 		Fix:       "Use ELBSecurityPolicy-TLS13-1-2-2021-06 or newer.", Peers: "CKV_AWS_103; AVD-AWS-0047",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -240,7 +220,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW111", Severity: SevWarning, Title: "ALB keeps invalid header fields",
+	{ID: "NW111", Severity: diag.Warning, Title: "ALB keeps invalid header fields",
 		Rationale: "Dropping invalid headers closes HTTP desync and smuggling tricks.",
 		Fix:       "Turn on routing.http.drop_invalid_header_fields.", Peers: "CKV_AWS_131; AVD-AWS-0052",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -252,7 +232,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW112", Severity: SevWarning, Title: "Deletion protection off in production",
+	{ID: "NW112", Severity: diag.Warning, Title: "Deletion protection off in production",
 		Rationale: "A load balancer deleted by mistake takes the entry point and its DNS name with it.",
 		Fix:       "Turn on deletion protection.", Peers: "CKV_AWS_150",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -264,7 +244,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW113", Severity: SevNote, Title: "Redundant security group rule",
+	{ID: "NW113", Severity: diag.Note, Title: "Redundant security group rule",
 		Rationale: "Security groups are a union of allow rules, so a rule another covers changes nothing; it is redundant, not shadowed, and hides the real policy.",
 		Fix:       "Remove the narrower rule.",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -283,7 +263,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW114", Severity: SevWarning, Title: "Shadowed NACL rule",
+	{ID: "NW114", Severity: diag.Warning, Title: "Shadowed NACL rule",
 		Rationale: "NACLs stop at the first matching rule; a rule every packet of which an earlier rule decides never applies.",
 		Fix:       "Reorder or remove the rule.",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -304,7 +284,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW115", Severity: SevError, Title: "Listener rule can never match",
+	{ID: "NW115", Severity: diag.Error, Title: "Listener rule can never match",
 		Rationale: "ALB tries rules by priority; a rule an earlier one covers never receives traffic, so a route the team believes in does not exist.",
 		Fix:       "Narrow the earlier rule or change the priorities.",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -325,7 +305,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW116", Severity: SevError, Title: "Quota exceeded",
+	{ID: "NW116", Severity: diag.Error, Title: "Quota exceeded",
 		Rationale: "AWS rejects resources past a quota at deploy time: 60 rules per security group and direction, 5 groups per ENI, 100 rules per ALB, 1,000 Cloud Map instances per service; a NACL direction past 20 entries (the default deny among them) needs an increase, up to 40 (past that, NW133).",
 		Fix:       "Use the fallback netwright proposes, or request a quota increase before deploying.",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -364,13 +344,13 @@ var checks = []Check{
 				if max(in, out) > awsfacts.NACLRulesPerDirection && max(in, out) <= awsfacts.NACLRulesPerDirectionMax {
 					f := finding(n.ID, "%s has %d inbound and %d outbound entries with the default deny; the default quota is %d each (raise \"Rules per network ACL\" to %d)",
 						n.ID, in, out, awsfacts.NACLRulesPerDirection, max(in, out))
-					f.Severity = SevWarning
+					f = f.as(diag.Warning)
 					fs = append(fs, f)
 				}
 			}
 			return fs
 		}},
-	{ID: "NW117", Severity: SevError, Title: "Subnet too small for its tasks",
+	{ID: "NW117", Severity: diag.Error, Title: "Subnet too small for its tasks",
 		Rationale: "ECS places one ENI per task and a rolling deploy runs up to twice the tasks: a full subnet fails deploys and scale-outs.",
 		Fix:       "Use a larger subnet, or lower max_replicas.",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -382,14 +362,14 @@ var checks = []Check{
 						fs = append(fs, finding(s.ID, "%s needs %d addresses at peak but holds %d", s.ID, s.PeakIPs, s.Capacity))
 					case s.PeakIPs+s.HeadroomIPs > s.Capacity:
 						f := finding(s.ID, "%s holds its peak of %d addresses but not the %d of headroom", s.ID, s.PeakIPs, s.HeadroomIPs)
-						f.Severity = SevWarning
+						f = f.as(diag.Warning)
 						fs = append(fs, f)
 					}
 				}
 			}
 			return fs
 		}},
-	{ID: "NW118", Severity: SevWarning, Title: "Subnet too fragmented for EKS prefix delegation",
+	{ID: "NW118", Severity: diag.Warning, Title: "Subnet too fragmented for EKS prefix delegation",
 		Rationale: "Prefix delegation needs free, aligned /28 blocks; the blocks holding AWS's reserved addresses are never free, and a subnet can fail with InsufficientCidrBlocks while showing free addresses.",
 		Fix:       "Give the subnet room for the prefixes plus two spare /28 blocks, or reserve a CIDR for prefixes.",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -408,7 +388,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW119", Severity: SevWarning, Title: "Timing does not cohere",
+	{ID: "NW119", Severity: diag.Warning, Title: "Timing does not cohere",
 		Rationale: "A stopped task must leave DNS answers and target groups before it stops answering, and retries must fit in the route timeout.",
 		Fix:       "Make the deregistration delay longer than the time a dead task stays in DNS answers, and attempts x per-try timeout no longer than the route timeout.",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -448,7 +428,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW120", Severity: SevWarning, Title: "Image pulls go through NAT",
+	{ID: "NW120", Severity: diag.Warning, Title: "Image pulls go through NAT",
 		Rationale: "Without ECR and S3 endpoints, every image layer is NAT data processing (aws/copilot-cli #5167: 122 GB in a day).",
 		Fix:       "Add the s3 gateway and ecr.api, ecr.dkr interface endpoints.",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -470,7 +450,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW121", Severity: SevWarning, Title: "VPC flow logs off",
+	{ID: "NW121", Severity: diag.Warning, Title: "VPC flow logs off",
 		Rationale: "Without flow logs, accepted and rejected traffic leaves no trace to investigate.",
 		Fix:       "Turn on flow logs for ALL traffic.", Peers: "CKV2_AWS_11; AVD-AWS-0178",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -482,7 +462,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW122", Severity: SevWarning, Title: "Load balancer access logs off",
+	{ID: "NW122", Severity: diag.Warning, Title: "Load balancer access logs off",
 		Rationale: "Access logs are the record of who called what through the entry point.",
 		Fix:       "Send access logs to an S3 bucket.", Peers: "CKV_AWS_91",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -494,7 +474,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW123", Severity: SevWarning, Title: "Service not in every AZ",
+	{ID: "NW123", Severity: diag.Warning, Title: "Service not in every AZ",
 		Rationale: "With fewer tasks than AZs, some AZ runs none; losing the others leaves the service down.",
 		Fix:       "Run at least one task per AZ in production.",
 		run: func(d *design.Design, _ *Engine) []Finding {
@@ -511,7 +491,7 @@ var checks = []Check{
 			}
 			return fs
 		}},
-	{ID: "NW124", Severity: SevWarning, Title: "Data subnet routes to the internet",
+	{ID: "NW124", Severity: diag.Warning, Title: "Data subnet routes to the internet",
 		Rationale: "Data stores need no internet path; a default route lets a compromised store reach out.",
 		Fix:       "Remove the default route from the data tier's route table.",
 		run: func(d *design.Design, e *Engine) []Finding {
@@ -523,14 +503,14 @@ var checks = []Check{
 					}
 					if r := e.tables[s.RouteTable].RouteFor(clientAddr); r != nil && (r.TargetKind == design.TargetNATGateway || r.TargetKind == design.TargetInternetGateway) {
 						f := finding(s.ID, "data subnet %s routes the internet to %s", s.ID, r.Target)
-						f.Severity = SevError
+						f = f.as(diag.Error)
 						fs = append(fs, f)
 					}
 				}
 			}
 			return fs
 		}},
-	{ID: "NW125", Severity: SevWarning, Title: "No outlier detection or circuit breaking between services",
+	{ID: "NW125", Severity: diag.Warning, Title: "No outlier detection or circuit breaking between services",
 		Rationale: "A failing task keeps its share of calls until its health check fails unless a proxy ejects it after a few errors. ECS Service Connect's Envoy does outlier detection on its own; VPC Lattice and calls without a mesh do not.",
 		Fix:       "Use mesh.target service_connect on ECS, or keep health check intervals short and retry in the clients.",
 		run: func(d *design.Design, _ *Engine) []Finding {

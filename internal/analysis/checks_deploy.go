@@ -6,33 +6,34 @@ import (
 
 	"github.com/netwright/netwright/internal/awsfacts"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/diag"
 )
 
 // The deploy-semantics checks (issue 13): what AWS refuses or silently
 // breaks although every template is valid. Each follows the AWS page its
 // rationale names.
 var _ = register(
-	Check{ID: "NW126", Severity: SevError, Title: "Resource refers to one no stack creates",
+	Check{ID: "NW126", Severity: diag.Error, Title: "Resource refers to one no stack creates",
 		Rationale: "A template that names a role, target group, Cloud Map service, endpoint or load balancer no stack creates is refused when it deploys (an EKS design once named ECS task roles that were never made).",
 		Fix:       "Create what is referred to (an identity per service, a target group per registration), or refer to what exists.",
 		Peers:     "none; cfn-lint E3005/E6101 see one template, not the design",
 		run:       danglingReferences},
-	Check{ID: "NW128", Severity: SevError, Title: "Target group whose targets cannot be registered or checked",
+	Check{ID: "NW128", Severity: diag.Error, Title: "Target group whose targets cannot be registered or checked",
 		Rationale: "ECS registers a task only in a target group of its own VPC, with target type ip, on a port its container maps (ECS developer guide, load balancer considerations); no load balancer health-checks UDP or GENEVE, so a check must go to a TCP or HTTP port the task answers and its groups admit (ELB API reference, CreateTargetGroup HealthCheckProtocol). A group no task can join, or whose check never passes, deploys and drops every request.",
 		Fix:       "Register the service's tasks from the target group's VPC, map the traffic and health ports in the container, admit the health port from the load balancer, and check UDP services over TCP (services.X.health.port).",
 		Peers:     "none; a scanner sees the target group, never the tasks",
 		run:       unregistrable},
-	Check{ID: "NW129", Severity: SevError, Title: "Route target with nothing behind it",
+	Check{ID: "NW129", Severity: diag.Error, Title: "Route target with nothing behind it",
 		Rationale: "A route to a GWLB endpoint whose load balancer has no appliance registered (GWLB fails closed: no healthy target, no traffic), or to an endpoint or gateway that does not exist, drops everything it carries: the stack deploys, the traffic stops.",
 		Fix:       "Register the appliance service in the GWLB's target group (ECS service load balancers), or route around the endpoint.",
 		Peers:     "none",
 		run:       emptyRouteTargets},
-	Check{ID: "NW131", Severity: SevError, Title: "Interface endpoint a VPC cannot resolve",
+	Check{ID: "NW131", Severity: diag.Error, Title: "Interface endpoint a VPC cannot resolve",
 		Rationale: "An interface endpoint's private DNS answers only in its own VPC. Tasks in another VPC resolve the service's public address, which their groups block: image pulls and AWS calls fail (AWS whitepaper, building a scalable and secure multi-VPC network: centralized access to VPC private endpoints).",
 		Fix:       "Give the endpoint VPC's endpoints private DNS off and a private hosted zone per service name associated with every VPC that uses them (netwright does for hub_spoke), or an endpoint in each VPC.",
 		Peers:     "none",
 		run:       unresolvableEndpoints},
-	Check{ID: "NW132", Severity: SevError, Title: "VPC Lattice path denied by auth or groups",
+	Check{ID: "NW132", Severity: diag.Error, Title: "VPC Lattice path denied by auth or groups",
 		Rationale: "With AWS_IAM, the service network's auth policy, the service's auth policy and the caller's own IAM policy must all allow vpc-lattice-svcs:Invoke (a network with no policy denies everything), and targets' security groups must admit the VPC Lattice prefix list, health checks included (VPC Lattice user guide: auth policies; security groups). Otherwise every call is 403 or times out.",
 		Fix:       "Give the network an auth policy, name the callers in each service's policy and give their identities vpc-lattice-svcs:Invoke on it, and admit com.amazonaws.<region>.vpc-lattice on the targets' port.",
 		Peers:     "none",

@@ -6,9 +6,10 @@ import (
 	"strings"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/diag"
 )
 
-var _ = register(Check{ID: "NW127", Severity: SevError, Title: "Deployment order with a cross-stack cycle or a value no stack creates",
+var _ = register(Check{ID: "NW127", Severity: diag.Error, Title: "Deployment order with a cross-stack cycle or a value no stack creates",
 	Rationale: "Stacks are created one after another, each from IDs that stacks before it output. A stack that needs a value only a later stack yields, or one that needs it back (a cycle across stacks or Regions), never finishes; neither does one that uses something no stack creates. A Transit Gateway peering attachment is created pendingAcceptance and takes no association or route until the accepter's Region accepts it, which no CloudFormation resource does (docs.aws.amazon.com/vpc/latest/tgw/tgw-peering-accept-reject.html).",
 	Fix:       "Deploy in stages: each Region's base stack; then the peering attachments, in the requester's Region; then their acceptance in the accepter's Region; then the associations and static routes through them on both sides. netwright plan orders peering this way (the design's deployment).",
 	run:       func(d *design.Design, _ *Engine) []Finding { return deployOrder(d) }})

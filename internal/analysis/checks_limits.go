@@ -6,6 +6,7 @@ import (
 
 	"github.com/netwright/netwright/internal/awsfacts"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/diag"
 )
 
 // naclEntries is what AWS counts against "Rules per network ACL" in one
@@ -17,7 +18,7 @@ func naclEntries(rules []design.NACLRule) int { return len(rules) + awsfacts.NAC
 // "Rules per network ACL" counts one direction, its default deny among
 // them, and can be raised to 40 at most; rule numbers run 1 to 32766
 // (32767 is the default deny's), one rule to a number in each direction.
-var _ = register(Check{ID: "NW133", Severity: SevError, Title: "NACL over AWS's limits",
+var _ = register(Check{ID: "NW133", Severity: diag.Error, Title: "NACL over AWS's limits",
 	Rationale: fmt.Sprintf("AWS allows a network ACL %d entries in each direction at most, the default deny among them, whatever quota is requested, and rule numbers %d-%d, each once per direction; past them the stack fails to deploy.",
 		awsfacts.NACLRulesPerDirectionMax, awsfacts.NACLRuleNumberMin, awsfacts.NACLRuleNumberMax),
 	Fix: "Merge rules (port ranges, blocks widened to the tier or the VPC, while the security groups keep least privilege) or split the subnets the NACL guards, and number rules within the range.",

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/diag"
 	"github.com/netwright/netwright/internal/portset"
 )
 
@@ -88,7 +89,7 @@ func Intent(d *design.Design, e *Engine) ([]Finding, []Cell) {
 			if p.Ports.Contains(f.Port) {
 				continue
 			}
-			fs = append(fs, Finding{Check: "NW101", Severity: SevError, Subject: f.ID, Origin: f.Origin, Path: &p,
+			fs = append(fs, Finding{Check: "NW101", Severity: diag.Error, Subject: f.ID, Origin: f.Origin, Path: &p,
 				Summary: fmt.Sprintf("declared flow %s is blocked between %s and %s: %s", f.ID, p.From, p.To, blockers(p))})
 			break
 		}
@@ -184,7 +185,7 @@ func Intent(d *design.Design, e *Engine) ([]Finding, []Cell) {
 					}
 					if !extra.IsEmpty() {
 						witness := e.Query(src, dst, tr, extra)
-						fs = append(fs, Finding{Check: "NW102", Severity: SevError, Subject: from.Name + "->" + to.Name, Path: &witness,
+						fs = append(fs, Finding{Check: "NW102", Severity: diag.Error, Subject: from.Name + "->" + to.Name, Path: &witness,
 							Summary: fmt.Sprintf("%s can reach %s on %s %s, which no declared flow asks for: %s", from.Name, to.Name, tr, extra, admitters(witness))})
 					}
 				}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/netwright/netwright/internal/analysis"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/diag"
 	"github.com/netwright/netwright/internal/render/findings"
 )
 
@@ -91,7 +92,7 @@ func checkCommand() *command {
 			switch {
 			case *failOn == "never":
 				return ExitOK
-			case r.Count(analysis.SevError) > 0, *failOn == "warning" && r.Count(analysis.SevWarning) > 0:
+			case r.Count(diag.Error) > 0, *failOn == "warning" && r.Count(diag.Warning) > 0:
 				return ExitSpec
 			}
 			return ExitOK

@@ -62,3 +62,26 @@ func TestSortAndErrors(t *testing.T) {
 		t.Error("warnings alone count as errors")
 	}
 }
+
+func TestSeverityText(t *testing.T) {
+	for _, s := range []Severity{Error, Warning, Note} {
+		b, err := s.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Severity
+		if err := back.UnmarshalText(b); err != nil || back != s {
+			t.Errorf("%v: round trip gave %v, %v", s, back, err)
+		}
+	}
+	if got := []string{Error.String(), Warning.String(), Note.String()}; got[0] != "error" || got[1] != "warning" || got[2] != "note" {
+		t.Errorf("names = %v", got)
+	}
+	if !(Error < Warning && Warning < Note) {
+		t.Error("severities must order most severe first; findings sort on it")
+	}
+	var s Severity
+	if err := s.UnmarshalText([]byte("fatal")); err == nil {
+		t.Error("unknown severity accepted")
+	}
+}

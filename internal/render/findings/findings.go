@@ -32,12 +32,12 @@ type Options struct {
 // then the all-pairs matrix with what differs from the declared intent.
 func Text(w io.Writer, r *analysis.Report, o Options) error {
 	var b strings.Builder
-	for _, sev := range []analysis.Severity{analysis.SevError, analysis.SevWarning, analysis.SevNote} {
+	for _, sev := range []diag.Severity{diag.Error, diag.Warning, diag.Note} {
 		n := r.Count(sev)
 		if n == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "%s (%d)\n", strings.ToUpper(string(sev))+"S", n)
+		fmt.Fprintf(&b, "%s (%d)\n", strings.ToUpper(sev.String())+"S", n)
 		for _, f := range r.Findings {
 			if f.Severity != sev {
 				continue
@@ -80,7 +80,7 @@ func Text(w io.Writer, r *analysis.Report, o Options) error {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s%s\t%s\n", c.From, c.To, c.TCP, c.UDP, c.Declared, mark, c.Via)
 	}
 	tw.Flush()
-	fmt.Fprintf(&b, "\n%d error(s), %d warning(s), %d note(s)\n", r.Count(analysis.SevError), r.Count(analysis.SevWarning), r.Count(analysis.SevNote))
+	fmt.Fprintf(&b, "\n%d error(s), %d warning(s), %d note(s)\n", r.Count(diag.Error), r.Count(diag.Warning), r.Count(diag.Note))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -155,7 +155,7 @@ func SARIF(w io.Writer, r *analysis.Report, o Options) error {
 	var rules []rule
 	for _, c := range analysis.Checks() {
 		rl := rule{ID: c.ID, Name: strings.ReplaceAll(c.Title, " ", ""), ShortDescription: text{c.Title}, FullDescription: text{c.Rationale},
-			Help: text{c.Fix}, DefaultConfiguration: map[string]string{"level": string(c.Severity)}}
+			Help: text{c.Fix}, DefaultConfiguration: map[string]string{"level": c.Severity.String()}}
 		if c.Peers != "" {
 			rl.Properties = map[string]string{"equivalents": c.Peers}
 		}
@@ -173,7 +173,7 @@ func SARIF(w io.Writer, r *analysis.Report, o Options) error {
 		if f.Subject != "" {
 			loc.LogicalLocations = []logical{{Name: f.Subject, Kind: "resource"}}
 		}
-		results = append(results, result{RuleID: f.Check, Level: string(f.Severity), Message: text{f.Summary}, Locations: []location{loc}})
+		results = append(results, result{RuleID: f.Check, Level: f.Severity.String(), Message: text{f.Summary}, Locations: []location{loc}})
 	}
 	version := o.Version
 	if version == "" {
@@ -221,8 +221,8 @@ func JUnit(w io.Writer, r *analysis.Report) error {
 	for _, c := range analysis.Checks() {
 		tc := testcase{Name: c.ID + " " + c.Title, Classname: "netwright." + c.ID}
 		for _, f := range r.Findings {
-			if f.Check == c.ID && f.Severity != analysis.SevNote {
-				tc.Failures = append(tc.Failures, failure{Message: f.Summary, Type: string(f.Severity), Text: c.Fix})
+			if f.Check == c.ID && f.Severity != diag.Note {
+				tc.Failures = append(tc.Failures, failure{Message: f.Summary, Type: f.Severity.String(), Text: c.Fix})
 			}
 		}
 		if len(tc.Failures) > 0 {

@@ -121,7 +121,7 @@ func sections(d *design.Design, r *analysis.Report) []section {
 
 	findings := section{Title: "Findings", Headers: []string{"Check", "Severity", "Finding"}}
 	for _, f := range r.Findings {
-		findings.Rows = append(findings.Rows, []string{f.Check, string(f.Severity), f.Summary})
+		findings.Rows = append(findings.Rows, []string{f.Check, f.Severity.String(), f.Summary})
 	}
 	if len(r.Findings) == 0 {
 		findings.Text = []string{"No findings: every declared flow passes, nothing else does, and the checklist is clean."}
