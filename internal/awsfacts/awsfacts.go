@@ -1,7 +1,7 @@
 // Package awsfacts holds the AWS behaviour, limits and defaults that netwright
 // designs against: regions and their Availability Zones, VPC endpoint
-// services, ELB TLS policies and the default quotas. Each value follows
-// ../shared/AWS-FACTS.md or the AWS documentation named beside it.
+// services, ELB TLS policies and the default quotas. Each value follows the
+// AWS documentation named beside it.
 //
 // It owns facts only; deciding what a design does with them belongs to plan
 // and analysis.

@@ -14,12 +14,14 @@ import (
 
 const module = "github.com/netwright/netwright/"
 
-// layers lists, for each package (by path under the module, a trailing /
-// meaning every package below), the internal packages its non-test code
-// may import. Foundation packages may be imported by anyone. Tests are free
-// to build fixtures with any stage.
+// foundation lists the packages anyone may import: they hold data and facts
+// and decide nothing.
 var foundation = []string{"internal/diag", "internal/didyoumean", "internal/awsfacts", "internal/ipam", "internal/portset"}
 
+// allowed lists, for each package (by path under the module, a trailing /
+// meaning every package below), the internal packages its non-test code
+// may import besides the foundation. Tests are free to build fixtures with
+// any stage.
 var allowed = map[string][]string{
 	"internal/diag":          {},
 	"internal/didyoumean":    {},

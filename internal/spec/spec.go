@@ -1,5 +1,5 @@
 // Package spec reads netwright's input: the version 1 YAML spec of an
-// application (../shared/SPEC-v1.md). Parse decodes strictly, validates every
+// application (docs/spec.md in this repository). Parse decodes strictly, validates every
 // key and every reference, fills in the documented defaults, and reports all
 // problems at once with their positions.
 //

@@ -23,8 +23,9 @@ var protocols = []string{"http", "grpc", "http2", "tcp", "websocket"}
 
 // Spec returns the YAML of a spec with the given size. The same options
 // always give the same bytes. Every tenth service is a data store (postgres
-// or redis); services call only services with a higher index, so the graph
-// has no cycles, and the edges are spread evenly over the callers.
+// or redis); each caller calls the services 7, 14, 21... places after it
+// (wrapping round), so the edges are spread evenly over the callers and the
+// graph may have cycles, as real applications' call graphs do.
 func Spec(o Options) []byte {
 	if o.Pattern == "" {
 		o.Pattern = "three_tier"
