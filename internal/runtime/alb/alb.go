@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/netwright/netwright/internal/albrules"
+	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/design"
 )
 
@@ -43,7 +44,7 @@ type Listener struct {
 	tls        bool
 	mapPort    func(int) int
 	metrics    *Metrics
-	scale      float64
+	clock      clock.Clock
 	transports Transports
 	accessLog  *AccessLog
 	region     string
@@ -81,9 +82,10 @@ type Options struct {
 	MapPort func(port int) int
 	// Metrics, when set, receives the listener's numbers.
 	Metrics *Metrics
-	// TimeScale multiplies health-check intervals and timeouts (0 or 1:
-	// as designed); tests and demos shrink them.
-	TimeScale float64
+	// Clock runs the health checks' rhythm and timeouts, deregistration
+	// delays and slow start, and dates requests; the system's clock when
+	// nil.
+	Clock clock.Clock
 	// AccessLog, when set, receives a line per request in ALB's format.
 	AccessLog *AccessLog
 	// Region is the load balancer's, for the ARNs in the access log.
@@ -104,10 +106,8 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	for i := range tgs {
 		byID[tgs[i].ID] = &tgs[i]
 	}
-	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, metrics: opt.Metrics, scale: opt.TimeScale, now: time.Now, accessLog: opt.AccessLog, region: opt.Region}
-	if x.scale <= 0 {
-		x.scale = 1
-	}
+	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, metrics: opt.Metrics, clock: clock.Or(opt.Clock), accessLog: opt.AccessLog, region: opt.Region}
+	x.now = x.clock.Now
 	if x.mapPort == nil {
 		x.mapPort = func(p int) int { return p }
 	}
@@ -128,7 +128,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 				return nil, fmt.Errorf("listener %s forwards to %s, which the design does not have", l.ID, f.TargetGroup)
 			}
 			if _, seen := x.groups[tg.ID]; !seen {
-				x.groups[tg.ID] = &group{tg: tg, slow: x.scaled(tg.SlowStart)}
+				x.groups[tg.ID] = &group{tg: tg, slow: time.Duration(tg.SlowStart)}
 			}
 		}
 	}

@@ -42,9 +42,9 @@ func plainListener(t *testing.T, idle time.Duration, opt Options) *Listener {
 			{Priority: 30, Conditions: design.Conditions{Headers: []design.KeyValue{{Key: "x-route", Value: "b"}}}, Action: fwd("tg-b")},
 		}}
 	tgs := []design.TargetGroup{
-		{ID: "tg", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: health("/health")},
-		{ID: "tg-b", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: health("/health")},
-		{ID: "tg-sticky", Port: 8080, Protocol: "HTTP", Stickiness: "lb_cookie", Health: health("/health")},
+		{ID: "tg", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: targetHealth("/health")},
+		{ID: "tg-b", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: targetHealth("/health")},
+		{ID: "tg-sticky", Port: 8080, Protocol: "HTTP", Stickiness: "lb_cookie", Health: targetHealth("/health")},
 	}
 	x, err := New(lb, l, tgs, opt)
 	if err != nil {

@@ -36,9 +36,9 @@ func versionsListener(t *testing.T, idle time.Duration, opt Options) *Listener {
 			{Priority: 3, Conditions: design.Conditions{Path: "/grpc/*"}, Action: fwd("tg-grpc")},
 		}}
 	tgs := []design.TargetGroup{
-		{ID: "tg-h1", Port: 8080, Protocol: "HTTP", ProtocolVersion: "HTTP1", Health: health("/health")},
-		{ID: "tg-h2", Port: 8080, Protocol: "HTTP", ProtocolVersion: "HTTP2", Health: health("/health")},
-		{ID: "tg-grpc", Port: 8080, Protocol: "HTTP", ProtocolVersion: "GRPC", Health: health("/health")},
+		{ID: "tg-h1", Port: 8080, Protocol: "HTTP", ProtocolVersion: "HTTP1", Health: targetHealth("/health")},
+		{ID: "tg-h2", Port: 8080, Protocol: "HTTP", ProtocolVersion: "HTTP2", Health: targetHealth("/health")},
+		{ID: "tg-grpc", Port: 8080, Protocol: "HTTP", ProtocolVersion: "GRPC", Health: targetHealth("/health")},
 	}
 	opt.TLS = true
 	x, err := New(lb, l, tgs, opt)

@@ -17,6 +17,7 @@ import (
 	"hash/fnv"
 	"io"
 	"net"
+	"net/http"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -25,8 +26,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/runtime/alb"
+	"github.com/netwright/netwright/internal/runtime/accept"
+	"github.com/netwright/netwright/internal/runtime/health"
 )
 
 // UDPIdleTimeout is how long NLB keeps a UDP flow without traffic;
@@ -45,9 +48,9 @@ type Options struct {
 	// when the target group does not preserve the client's address; the
 	// system picks one when it is not valid.
 	Node netip.Addr
-	// TimeScale multiplies health-check intervals and timeouts (0 or 1:
-	// as designed).
-	TimeScale float64
+	// Clock runs the health checks' rhythm and timeouts; the system's
+	// clock when nil.
+	Clock clock.Clock
 	// UDPIdle and TCPIdle replace UDPIdleTimeout and TCPIdleTimeout, for
 	// tests.
 	UDPIdle, TCPIdle time.Duration
@@ -60,7 +63,7 @@ type Options struct {
 type target struct {
 	id, addr string
 	state    string
-	tally    alb.Tally
+	tally    health.Tally
 	flows    atomic.Int64
 }
 
@@ -76,12 +79,18 @@ type Listener struct {
 	targets []*target
 
 	// open are the client connections and UDP flows in progress, closed
-	// by Close.
+	// by Close, which ends ctx: dials to targets in progress stop.
 	openMu sync.Mutex
 	open   map[io.Closer]struct{}
 	closed bool
+	ctx    context.Context
+	cancel context.CancelFunc
+	// flowsRunning counts the UDP flows' goroutines, which Close waits
+	// for.
+	flowsRunning sync.WaitGroup
 
-	transports alb.Transports
+	// checker is the client of HTTP health checks.
+	checker *http.Transport
 }
 
 // New prepares listener l of lb, which forwards to one of tgs.
@@ -93,6 +102,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 		return nil, fmt.Errorf("listener %s: an NLB listener forwards to one target group", l.ID)
 	}
 	x := &Listener{lb: lb, l: l, opt: opt, open: map[io.Closer]struct{}{}}
+	x.ctx, x.cancel = context.WithCancel(context.Background())
 	for i := range tgs {
 		if tgs[i].ID == l.DefaultAction.Forward[0].TargetGroup {
 			x.tg = &tgs[i]
@@ -110,16 +120,17 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	default:
 		return nil, fmt.Errorf("listener %s: protocol %s is not served locally", l.ID, l.Protocol)
 	}
-	if x.opt.TimeScale <= 0 {
-		x.opt.TimeScale = 1
-	}
+	x.opt.Clock = clock.Or(x.opt.Clock)
 	if x.opt.TCPIdle <= 0 {
 		x.opt.TCPIdle = TCPIdleTimeout
 	}
 	if x.opt.UDPIdle <= 0 {
 		x.opt.UDPIdle = UDPIdleTimeout
 	}
-	x.transports = alb.NewTransports(4, time.Minute, nil)
+	// As ELB's checker: no compression asked for, ALB's 32 KB limit on a
+	// response header, a few idle connections per target.
+	x.checker = &http.Transport{DisableCompression: true, DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
+		MaxResponseHeaderBytes: 32 << 10, MaxIdleConns: 64, MaxIdleConnsPerHost: 4, IdleConnTimeout: time.Minute, ResponseHeaderTimeout: time.Minute}
 	return x, nil
 }
 
@@ -136,7 +147,7 @@ func (x *Listener) Register(id, addr string) error {
 	if slices.ContainsFunc(x.targets, func(t *target) bool { return t.id == id }) {
 		return fmt.Errorf("target %s is already registered in %s", id, x.tg.ID)
 	}
-	x.targets = append(x.targets, &target{id: id, addr: addr, state: alb.Initial})
+	x.targets = append(x.targets, &target{id: id, addr: addr, state: health.Initial})
 	return nil
 }
 
@@ -149,12 +160,12 @@ func (x *Listener) Deregister(id string) {
 }
 
 // Targets returns the targets in registration order, for status.
-func (x *Listener) Targets() []alb.TargetStatus {
+func (x *Listener) Targets() []health.TargetStatus {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	out := make([]alb.TargetStatus, 0, len(x.targets))
+	out := make([]health.TargetStatus, 0, len(x.targets))
 	for _, t := range x.targets {
-		out = append(out, alb.TargetStatus{ID: t.id, Addr: t.addr, State: t.state, InFlight: t.flows.Load()})
+		out = append(out, health.TargetStatus{ID: t.id, Addr: t.addr, State: t.state, InFlight: t.flows.Load()})
 	}
 	return out
 }
@@ -167,7 +178,7 @@ func (x *Listener) pick(key uint64) *target {
 	defer x.mu.Unlock()
 	pool := make([]*target, 0, len(x.targets))
 	for _, t := range x.targets {
-		if t.state == alb.Healthy {
+		if t.state == health.Healthy {
 			pool = append(pool, t)
 		}
 	}
@@ -219,39 +230,47 @@ func (x *Listener) track(c io.Closer) bool {
 	return true
 }
 
+// trackFlow is track for a UDP flow, whose goroutine run is then started
+// and counted (before Close can wait); false when the listener is
+// already closed.
+func (x *Listener) trackFlow(f *flow, run func()) bool {
+	x.openMu.Lock()
+	defer x.openMu.Unlock()
+	if x.closed {
+		return false
+	}
+	x.open[f] = struct{}{}
+	x.flowsRunning.Go(run)
+	return true
+}
+
 func (x *Listener) untrack(c io.Closer) {
 	x.openMu.Lock()
 	defer x.openMu.Unlock()
 	delete(x.open, c)
 }
 
-// Close ends every connection and flow in progress. Closing the
-// listening sockets is the caller's.
+// Close ends every connection and flow in progress and waits for the
+// goroutines the listener started. Closing the listening sockets is the
+// caller's.
 func (x *Listener) Close() {
 	x.openMu.Lock()
 	x.closed = true
 	open := x.open
 	x.open = map[io.Closer]struct{}{}
 	x.openMu.Unlock()
+	x.cancel()
 	for c := range open {
 		c.Close()
 	}
-	x.transports.CloseIdleConnections()
+	x.flowsRunning.Wait()
+	x.checker.CloseIdleConnections()
 }
 
 // ServeTCP accepts connections on ln until it is closed: TCP passes
 // through, a TLS listener terminates TLS first.
 func (x *Listener) ServeTCP(ln net.Listener) error {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return nil
-			}
-			continue
-		}
-		go x.Handle(c)
-	}
+	return accept.Loop{Handle: x.Handle}.Serve(ln)
 }
 
 // Handle serves one accepted connection until both ends close.
@@ -306,7 +325,7 @@ func (x *Listener) Handle(c net.Conn) {
 
 // dial connects to a target from src (any address when invalid).
 func (x *Listener) dial(addr string, src netip.Addr) (net.Conn, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(x.ctx, 10*time.Second)
 	defer cancel()
 	if x.opt.Dial != nil {
 		return x.opt.Dial(ctx, "tcp", addr, src)
@@ -495,7 +514,7 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 	targets := slices.Clone(x.targets)
 	x.mu.Unlock()
 	h := x.tg.Health
-	timeout := time.Duration(float64(h.Timeout) * x.opt.TimeScale)
+	timeout := time.Duration(h.Timeout)
 	if timeout <= 0 {
 		timeout = 10 * time.Second // NLB's default for TCP checks
 	}
@@ -507,14 +526,14 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 				host, _, _ := net.SplitHostPort(addr)
 				addr = net.JoinHostPort(host, strconv.Itoa(h.Port))
 			}
-			c := alb.Check{Addr: addr, Matcher: h.Matcher, UserAgent: "ELB-HealthChecker/2.0", Timeout: timeout}
+			c := health.Check{Addr: addr, Matcher: h.Matcher, UserAgent: "ELB-HealthChecker/2.0", Timeout: timeout}
 			if h.Protocol == "HTTP" || h.Protocol == "HTTPS" {
 				c.Path = h.Path
 				if c.Path == "" {
 					c.Path = "/"
 				}
 			}
-			ok := alb.Probe(ctx, x.transports.HTTP1, c)
+			ok := health.Probe(ctx, x.opt.Clock, x.checker, c)
 			x.mu.Lock()
 			defer x.mu.Unlock()
 			t.state = t.tally.Observe(t.state, ok, h.HealthyThreshold, h.UnhealthyThreshold)
@@ -526,7 +545,7 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 // RunHealthChecks checks at the designed interval until ctx ends, the
 // first round at once.
 func (x *Listener) RunHealthChecks(ctx context.Context) {
-	alb.Every(ctx, time.Duration(float64(x.tg.Health.Interval)*x.opt.TimeScale), func() { x.CheckHealth(ctx) })
+	health.Every(ctx, x.opt.Clock, time.Duration(x.tg.Health.Interval), func() { x.CheckHealth(ctx) })
 }
 
 // LoadBalancer is the designed load balancer the listener belongs to.

@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/runtime/alb"
+	"github.com/netwright/netwright/internal/runtime/health"
 )
 
 func tcpHealth() design.TargetHealth {
@@ -186,11 +186,11 @@ func TestHealthAndFailOpen(t *testing.T) {
 	register(t, x, map[string]net.Listener{"a": a, "b": b})
 	b.Close()
 	x.CheckHealth(context.Background())
-	if st := state(x, "b"); st != alb.Healthy {
+	if st := state(x, "b"); st != health.Healthy {
 		t.Errorf("one failed check: b is %s; the threshold is 2", st)
 	}
 	x.CheckHealth(context.Background())
-	if st := state(x, "b"); st != alb.Unhealthy {
+	if st := state(x, "b"); st != health.Unhealthy {
 		t.Fatalf("two failed checks: b is %s", st)
 	}
 	addr := serve(t, x)

@@ -96,12 +96,8 @@ func (x *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone func
 		return nil
 	}
 	f := &flow{up: up, t: t, lastSeen: time.Now()}
-	if !x.track(f) {
-		up.Close()
-		return nil
-	}
 	t.flows.Add(1)
-	go func() {
+	relayed := x.trackFlow(f, func() {
 		defer gone()
 		defer x.untrack(f)
 		defer t.flows.Add(-1)
@@ -120,6 +116,11 @@ func (x *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone func
 			f.touch()
 			_, _ = pc.WriteToUDPAddrPort(buf[:n], from)
 		}
-	}()
+	})
+	if !relayed {
+		t.flows.Add(-1)
+		up.Close()
+		return nil
+	}
 	return f
 }

@@ -476,7 +476,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 			l := &lb.Listeners[j]
 			key := listenerKey(lb, l)
 			if lb.Type == design.NLB {
-				o := nlb.Options{Node: nodeAddr(d, lb, rt.perTask), TimeScale: rt.opt.TimeScale, Dial: gw.dialerFrom(lb.Subnets[0])}
+				o := nlb.Options{Node: nodeAddr(d, lb, rt.perTask), Dial: gw.dialerFrom(lb.Subnets[0])}
 				if l.Protocol == "TLS" {
 					o.TLS = &tls.Config{Certificates: rt.certs, MinVersion: tls.VersionTLS12}
 				}
@@ -503,7 +503,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 				continue
 			}
 			https := l.Protocol == "HTTPS"
-			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: https, Metrics: rt.lbMetrics, TimeScale: rt.opt.TimeScale,
+			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: https, Metrics: rt.lbMetrics,
 				AccessLog: rt.accessLog(lb), Region: region, Dial: gw.dialer(lb.Subnets[0]), MapPort: func(p int) int {
 					if lp, ok := local[p]; ok {
 						return lp

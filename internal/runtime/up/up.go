@@ -22,9 +22,11 @@ import (
 
 	"github.com/miekg/dns"
 
+	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/alb"
 	"github.com/netwright/netwright/internal/runtime/discovery"
+	"github.com/netwright/netwright/internal/runtime/health"
 )
 
 // Options says where the runtime listens.
@@ -98,7 +100,7 @@ func taskHealth(ctx context.Context, s *design.Service, ts []Task, initial func(
 	if timeout <= 0 || timeout > interval {
 		timeout = interval
 	}
-	tallies := make([]alb.Tally, len(ts))
+	tallies := make([]health.Tally, len(ts))
 	healthy := make([]bool, len(ts))
 	for i, t := range ts {
 		healthy[i] = initial(t.ID)
@@ -106,7 +108,7 @@ func taskHealth(ctx context.Context, s *design.Service, ts []Task, initial func(
 	version := protocolVersion(s.Protocol)
 	transports := alb.NewTransports(4, 2*interval, nil)
 	defer transports.CloseIdleConnections()
-	check := alb.Check{Path: h.Path, Matcher: h.Matcher, GRPC: version == "GRPC", UserAgent: taskHealthAgent, Timeout: timeout}
+	check := health.Check{Path: h.Path, Matcher: h.Matcher, GRPC: version == "GRPC", UserAgent: taskHealthAgent, Timeout: timeout}
 	if check.Matcher == "" && !check.GRPC {
 		check.Matcher = "200-299" // a container check passes on any success
 	}
@@ -120,19 +122,19 @@ func taskHealth(ctx context.Context, s *design.Service, ts []Task, initial func(
 		}
 		for i, t := range ts {
 			check.Addr = t.Addr
-			ok := alb.Probe(ctx, transports.For(version), check)
+			ok := health.Probe(ctx, clock.Real{}, transports.For(version), check)
 			if ctx.Err() != nil {
 				return
 			}
-			state := alb.Unhealthy
+			state := health.Unhealthy
 			if healthy[i] {
-				state = alb.Healthy
+				state = health.Healthy
 			}
 			next := tallies[i].Observe(state, ok, max(h.HealthyThreshold, 1), max(h.UnhealthyThreshold, 1))
 			if next == state {
 				continue
 			}
-			healthy[i] = next == alb.Healthy
+			healthy[i] = next == health.Healthy
 			decided(t, healthy[i])
 		}
 	}
@@ -293,7 +295,7 @@ type RuleStatus struct {
 
 // TargetGroupStatus is a target group and its targets.
 type TargetGroupStatus struct {
-	ID        string             `json:"id"`
-	Algorithm string             `json:"algorithm"`
-	Targets   []alb.TargetStatus `json:"targets"`
+	ID        string                `json:"id"`
+	Algorithm string                `json:"algorithm"`
+	Targets   []health.TargetStatus `json:"targets"`
 }
