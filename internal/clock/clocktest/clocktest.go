@@ -222,6 +222,15 @@ func (c *Clock) BlockUntil(n int) {
 	c.wait("timers to be set", func() bool { return len(c.pending) >= n })
 }
 
+// BlockUntilDue waits until a timer is pending that fires exactly d from
+// now: until the code under test waits on the clock for d.
+func (c *Clock) BlockUntilDue(d time.Duration) {
+	c.tb.Helper()
+	c.wait("a timer due in "+d.String(), func() bool {
+		return slices.ContainsFunc(c.pending, func(t *timer) bool { return t.when.Sub(c.now) == d })
+	})
+}
+
 // Pending counts the timers set and not yet fired or stopped.
 func (c *Clock) Pending() int {
 	c.mu.Lock()

@@ -60,6 +60,8 @@ type Listener struct {
 	// watchAfter is how long the data path waits on a target before it
 	// watches the client for leaving.
 	watchAfter time.Duration
+	// ended tells of requests that end, to WaitIdle.
+	ended ends
 	// counters caches request counters by counterKey.
 	counters sync.Map
 	proxy    *httputil.ReverseProxy
@@ -82,9 +84,10 @@ type Options struct {
 	MapPort func(port int) int
 	// Metrics, when set, receives the listener's numbers.
 	Metrics *Metrics
-	// Clock runs the health checks' rhythm and timeouts, deregistration
-	// delays and slow start, and dates requests; the system's clock when
-	// nil.
+	// Clock runs the health checks' rhythm and timeouts and the
+	// deregistration delay; the system's clock when nil. The data path
+	// (idle timeouts, slow start, dates) keeps the system's clock: its
+	// times are deadlines on sockets.
 	Clock clock.Clock
 	// AccessLog, when set, receives a line per request in ALB's format.
 	AccessLog *AccessLog
@@ -107,7 +110,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 		byID[tgs[i].ID] = &tgs[i]
 	}
 	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, metrics: opt.Metrics, clock: clock.Or(opt.Clock), accessLog: opt.AccessLog, region: opt.Region}
-	x.now = x.clock.Now
+	x.now = time.Now
 	if x.mapPort == nil {
 		x.mapPort = func(p int) int { return p }
 	}
@@ -128,7 +131,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 				return nil, fmt.Errorf("listener %s forwards to %s, which the design does not have", l.ID, f.TargetGroup)
 			}
 			if _, seen := x.groups[tg.ID]; !seen {
-				x.groups[tg.ID] = &group{tg: tg, slow: time.Duration(tg.SlowStart)}
+				x.groups[tg.ID] = &group{tg: tg, slow: time.Duration(tg.SlowStart), ended: &x.ended}
 			}
 		}
 	}

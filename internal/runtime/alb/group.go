@@ -31,6 +31,8 @@ type target struct {
 
 type group struct {
 	tg *design.TargetGroup
+	// ended tells of requests that end, to WaitIdle.
+	ended *ends
 	// slow is the group's slow-start duration; zero for none.
 	slow    time.Duration
 	mu      sync.Mutex
@@ -98,6 +100,7 @@ func (g *group) remove(t *target) {
 
 // done ends a request on t; a draining target with none left goes.
 func (g *group) done(t *target) {
+	defer g.ended.signal()
 	if t.outstanding.Add(-1) == 0 {
 		g.mu.Lock()
 		draining := t.state == health.Draining
@@ -352,8 +355,14 @@ func (x *Listener) probe(ctx context.Context, tg *design.TargetGroup, t *target)
 // Adopt carries health over from old, the listener this one replaces on
 // a reload: a target of a group both forward to, with the same ID and
 // address, keeps its state, its run of check results and its slow start.
+// Either way the groups' healthy and unhealthy counts are published, so
+// a listener put in service (old is nil for a new one) has them before
+// its first round of checks.
 func (x *Listener) Adopt(old *Listener) {
 	for id, g := range x.groups {
+		if old == nil {
+			break
+		}
 		og, ok := old.groups[id]
 		if !ok {
 			continue
@@ -383,15 +392,78 @@ func (x *Listener) LoadBalancer() *design.LoadBalancer { return x.lb }
 // DesignListener is the designed listener served.
 func (x *Listener) DesignListener() *design.Listener { return x.l }
 
-// InFlight counts the requests in flight to every target.
-func (x *Listener) InFlight() int64 {
+// WaitIdle waits until no request is in flight to a target whose
+// address is in addrs (to any target when addrs is nil), or ctx ends; it
+// reports whether none is. A listener no longer in service gets no new
+// requests, so its count only falls.
+func (x *Listener) WaitIdle(ctx context.Context, addrs map[string]bool) bool {
+	for {
+		ended := x.ended.next()
+		n := x.inFlightTo(addrs)
+		if n == 0 {
+			x.ended.stop()
+			return true
+		}
+		select {
+		case <-ended:
+		case <-ctx.Done():
+			x.ended.stop()
+			return x.inFlightTo(addrs) == 0
+		}
+		x.ended.stop()
+	}
+}
+
+// inFlightTo counts the requests in flight to the targets at addrs (all
+// when nil).
+func (x *Listener) inFlightTo(addrs map[string]bool) int64 {
 	var n int64
 	for _, g := range x.groups {
 		g.mu.Lock()
 		for _, t := range g.targets {
-			n += t.outstanding.Load()
+			if addrs == nil || addrs[t.addr] {
+				n += t.outstanding.Load()
+			}
 		}
 		g.mu.Unlock()
 	}
 	return n
 }
+
+// ends tells those waiting for requests to end (WaitIdle) that one did.
+// A request that ends costs an atomic load while no one waits.
+type ends struct {
+	waiting atomic.Int32
+	mu      sync.Mutex
+	ch      chan struct{} // closed at the next end
+}
+
+// next registers a waiter and returns the channel the next end closes;
+// stop unregisters it.
+func (e *ends) next() <-chan struct{} {
+	e.waiting.Add(1)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ch == nil {
+		e.ch = make(chan struct{})
+	}
+	return e.ch
+}
+
+func (e *ends) stop() { e.waiting.Add(-1) }
+
+// signal wakes the waiters, if any.
+func (e *ends) signal() {
+	if e == nil || e.waiting.Load() == 0 {
+		return
+	}
+	e.mu.Lock()
+	if e.ch != nil {
+		close(e.ch)
+		e.ch = nil
+	}
+	e.mu.Unlock()
+}
+
+// InFlight counts the requests in flight to every target.
+func (x *Listener) InFlight() int64 { return x.inFlightTo(nil) }

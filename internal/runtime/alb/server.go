@@ -385,6 +385,7 @@ func (s *Server) handOver(cc *clientConn) bool {
 	hc := &handedConn{Conn: cc.c, r: r, tls: cc.tls, done: func() { s.count(-1) }, class: cc.class}
 	hc.reject = func(code int, head []byte, w func([]byte) (int, error)) {
 		x := s.Current()
+		x.count(0, "", code)
 		sent := writeALBStatus(writerFunc(w), code, x.now())
 		class, _ := hc.firstClass() // the data path's verdict, if this is the first request
 		x.logRejected(remote, local, cc.tls, head, code, int64(sent), class)

@@ -18,6 +18,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/runtimetest"
 )
 
 // versionsListener is an HTTPS listener in front of a target group of
@@ -178,7 +179,7 @@ func TestIdleTimeoutEveryProtocolVersion(t *testing.T) {
 // is logged with 101, also when the client ends it.
 func TestIdleWebSocketIsClosed(t *testing.T) {
 	const idle = 400 * time.Millisecond
-	var logged lockedBuilder
+	var logged runtimetest.Buffer
 	x := versionsListener(t, idle, Options{AccessLog: NewAccessLog(&logged)})
 	target := h2cTarget(t, func(w http.ResponseWriter, r *http.Request) {
 		c, err := websocket.Accept(w, r, nil)

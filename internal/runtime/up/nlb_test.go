@@ -55,7 +55,7 @@ func nlbEntry(t *testing.T, rt *Runtime, port int) Entry {
 // service; status lists its listeners with healthy targets.
 func TestNetworkLoadBalancer(t *testing.T) {
 	d := plantest.Design(t, "arcade.yaml", []byte(arcade))
-	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: 0.01})
+	rt, clk := startOnClock(t, d, Options{})
 
 	resp, err := client(t, rt).Get("https://" + nlbEntry(t, rt, 443).Addr + "/")
 	if err != nil {
@@ -108,7 +108,10 @@ func TestNetworkLoadBalancer(t *testing.T) {
 		t.Errorf("UDP through the NLB: %q %v; want a game task", buf[:n], err)
 	}
 
-	eventually(t, "every NLB target healthy", func() bool {
+	// NLB's targets start in the initial state and need the healthy
+	// threshold of passes: the first at once, the others an interval
+	// apart.
+	nlbHealthy := func() bool {
 		st := getStatus(t, rt)
 		n := 0
 		for _, l := range st.Listeners {
@@ -125,7 +128,17 @@ func TestNetworkLoadBalancer(t *testing.T) {
 			}
 		}
 		return n > 0
-	})
+	}
+	h := d.TargetGroups[0].Health
+	for i := 1; i < h.HealthyThreshold; i++ {
+		if nlbHealthy() {
+			t.Fatalf("the NLB's targets healthy after %d checks; the threshold is %d", i, h.HealthyThreshold)
+		}
+		clk.AdvanceAndWait(time.Duration(h.Interval))
+	}
+	if !nlbHealthy() {
+		t.Errorf("the NLB's targets are not all healthy after %d checks: %+v", h.HealthyThreshold, getStatus(t, rt).Listeners)
+	}
 	if d.LoadBalancers[0].Type != design.NLB {
 		t.Fatalf("arcade's load balancer is %s", d.LoadBalancers[0].Type)
 	}
