@@ -374,7 +374,11 @@ func TestCloseEndsConnections(t *testing.T) {
 	}
 	defer c.Close()
 	c.Write([]byte("x"))
-	time.Sleep(50 * time.Millisecond)
+	for deadline := time.Now().Add(5 * time.Second); flows(x) == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the connection never reached the listener")
+		}
+	}
 	x.Close()
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := c.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {

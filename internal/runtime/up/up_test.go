@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/netwright/netwright/internal/clock/clocktest"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/plan/plantest"
 	"github.com/netwright/netwright/internal/runtime/alb"
@@ -463,7 +464,8 @@ func TestRunCommands(t *testing.T) {
 		}
 	}
 	var out runtimetest.Buffer
-	rt, err := Start(context.Background(), d, Options{Ephemeral: true, Output: &out})
+	clk := clocktest.New(t)
+	rt, err := Start(context.Background(), d, Options{Ephemeral: true, Output: &out, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -500,11 +502,12 @@ func TestRunCommands(t *testing.T) {
 		t.Errorf("the command answered %q; want its task and APP_ADDR, the internal ALB at %s", got.Task, internalApp)
 	}
 	eventually(t, "web-1's output, prefixed with its name", func() bool { return strings.Contains(out.String(), "[web-1] listening on") })
-	// A task that dies is started again.
+	// A task that dies is started again, after its back-off on the
+	// runtime's clock.
 	var p *process
 	p = rt.tasks["web-1"].proc
 	first := p.pid.Load()
-	eventually(t, "web-1 exiting and starting again", func() bool {
+	advanceUntil(t, clk, firstBackoff, time.Minute, "web-1 exiting and starting again", func() bool {
 		if p.starts.Load() < 2 {
 			if resp, err := http.Get("http://" + rt.tasksAddr("web-1") + "/exit"); err == nil {
 				resp.Body.Close()
