@@ -78,30 +78,27 @@ func TestHealthTimesMatchThePlan(t *testing.T) {
 	if code := admin(t, rt, http.MethodPut, "/faults/tracking-1", `{"fail_health": true}`); code != http.StatusNoContent {
 		t.Fatalf("PUT faults: %d", code)
 	}
-	out := time.Duration(h.UnhealthyThreshold) * interval
-	for passed := step; passed <= out; passed += step {
-		clk.AdvanceAndWait(step)
-		want := "healthy"
-		if passed >= out {
-			want = "unhealthy"
-		}
-		if got := targetState(rt, tg.ID, "tracking-1"); got != want {
-			t.Fatalf("tracking-1 %v after failing (checks every %v, %d failures): %s; want %s", passed, interval, h.UnhealthyThreshold, got, want)
-		}
-	}
-
+	stepUntil(t, rt, clk, tg.ID, step, time.Duration(h.UnhealthyThreshold)*interval, "healthy", "unhealthy",
+		"after failing (checks every "+interval.String()+", "+strconv.Itoa(h.UnhealthyThreshold)+" failures)")
 	if code := admin(t, rt, http.MethodDelete, "/faults/tracking-1", ""); code != http.StatusNoContent {
 		t.Fatalf("DELETE faults: %d", code)
 	}
-	back := time.Duration(h.HealthyAfter)
-	for passed := step; passed <= back; passed += step {
+	stepUntil(t, rt, clk, tg.ID, step, time.Duration(h.HealthyAfter), "unhealthy", "healthy",
+		"after recovering (plan: back after "+time.Duration(h.HealthyAfter).String()+")")
+}
+
+// stepUntil steps clk by step, round by round, to at: tracking-1 must be
+// in state before at every step short of at, and in state after at at.
+func stepUntil(t *testing.T, rt *Runtime, clk *clocktest.Clock, tg string, step, at time.Duration, before, after, what string) {
+	t.Helper()
+	for passed := step; passed <= at; passed += step {
 		clk.AdvanceAndWait(step)
-		want := "unhealthy"
-		if passed >= back {
-			want = "healthy"
+		want := before
+		if passed >= at {
+			want = after
 		}
-		if got := targetState(rt, tg.ID, "tracking-1"); got != want {
-			t.Fatalf("tracking-1 %v after recovering (plan: back after %v): %s; want %s", passed, back, got, want)
+		if got := targetState(rt, tg, "tracking-1"); got != want {
+			t.Fatalf("tracking-1 %v %s: %s; want %s", passed, what, got, want)
 		}
 	}
 }

@@ -132,14 +132,7 @@ func useArcade(t *testing.T, rt *Runtime, _ *clocktest.Clock) {
 		}
 		c.Close()
 	}
-	uc, err := net.Dial("udp", nlbEntry(t, rt, 7777).Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer uc.Close()
-	uc.SetDeadline(time.Now().Add(10 * time.Second))
-	uc.Write([]byte("ping"))
-	if _, err := uc.Read(make([]byte, 100)); err != nil {
+	if _, err := udpAnswer(t, nlbEntry(t, rt, 7777).Addr); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -96,16 +96,8 @@ func TestNetworkLoadBalancer(t *testing.T) {
 	if got := read(tc); !strings.HasPrefix(got, "vault-") {
 		t.Errorf("TLS through the NLB answered %q; want a vault task", got)
 	}
-	uc, err := net.Dial("udp", nlbEntry(t, rt, 7777).Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer uc.Close()
-	uc.SetDeadline(time.Now().Add(10 * time.Second))
-	uc.Write([]byte("ping"))
-	buf := make([]byte, 100)
-	if n, err := uc.Read(buf); err != nil || !strings.HasPrefix(string(buf[:n]), "game-") {
-		t.Errorf("UDP through the NLB: %q %v; want a game task", buf[:n], err)
+	if got, err := udpAnswer(t, nlbEntry(t, rt, 7777).Addr); err != nil || !strings.HasPrefix(got, "game-") {
+		t.Errorf("UDP through the NLB: %q %v; want a game task", got, err)
 	}
 
 	// NLB's targets start in the initial state and need the healthy
@@ -142,4 +134,19 @@ func TestNetworkLoadBalancer(t *testing.T) {
 	if d.LoadBalancers[0].Type != design.NLB {
 		t.Fatalf("arcade's load balancer is %s", d.LoadBalancers[0].Type)
 	}
+}
+
+// udpAnswer sends a datagram to addr and returns the answer.
+func udpAnswer(t *testing.T, addr string) (string, error) {
+	t.Helper()
+	uc, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uc.Close()
+	uc.SetDeadline(time.Now().Add(10 * time.Second))
+	uc.Write([]byte("ping"))
+	buf := make([]byte, 100)
+	n, err := uc.Read(buf)
+	return string(buf[:n]), err
 }
