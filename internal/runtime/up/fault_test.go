@@ -1,6 +1,7 @@
 package up
 
 import (
+	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -91,7 +92,7 @@ func TestKilledTaskUnderLoad(t *testing.T) {
 	// Some answers before the kill, however slow the machine.
 	eventually(t, "the load's first answers", func() bool { return answered.Load() >= 12 })
 	killed := time.Now()
-	rt.workload("web-1").srv.Close() // the task dies
+	kill(t, rt, "web-1")
 	// Out of service: unhealthy, or deregistered by ECS's replacement,
 	// which its own container check (the same pace here) decides.
 	out := func() bool { s := targetState(rt, tg.ID, "web-1"); return s != "healthy" && s != "initial" }
@@ -163,4 +164,29 @@ func TestFaultyTasksUnderLoad(t *testing.T) {
 	if counts[0] > 0 || counts[http.StatusInternalServerError] == 0 || counts[http.StatusOK] == 0 || len(counts) != 2 {
 		t.Errorf("statuses %v; want only 200 and web-1's own 500s, every request answered", counts)
 	}
+}
+
+// kill makes a built-in task die: its server closes, and its address
+// resets every connection from then on. The address stays held, so no
+// other runtime on this machine (a test running beside this one) takes
+// it while the test still checks it.
+func kill(t *testing.T, rt *Runtime, id string) {
+	t.Helper()
+	addr := rt.tasksAddr(id)
+	rt.workload(id).srv.Close()
+	dead, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("holding %s's address %s after it died: %v", id, addr, err)
+	}
+	t.Cleanup(func() { dead.Close() })
+	go func() {
+		for {
+			c, err := dead.Accept()
+			if err != nil {
+				return
+			}
+			c.(*net.TCPConn).SetLinger(0)
+			c.Close()
+		}
+	}()
 }
