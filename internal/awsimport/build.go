@@ -1189,7 +1189,9 @@ var calls = []struct {
 	{"SecurityGroups", "describe-security-groups", "no security group rule is known, so every interface admits nothing", func(a *answers) bool { return true }},
 	{"NetworkAcls", "describe-network-acls", "network ACLs are unknown and are left out of every answer (as if they allowed all)", func(a *answers) bool { return true }},
 	{"NetworkInterfaces", "describe-network-interfaces", "addresses, load balancer nodes and task interfaces are unknown beyond the instances' own", func(a *answers) bool { return true }},
-	{"InternetGateways", "describe-internet-gateways", "internet gateways are assumed attached to the VPCs whose routes name them", func(a *answers) bool { return hasRouteTo(a, func(r route) bool { return strings.HasPrefix(r.GatewayId, "igw-") }) }},
+	{"InternetGateways", "describe-internet-gateways", "internet gateways are assumed attached to the VPCs whose routes name them", func(a *answers) bool {
+		return hasRouteTo(a, func(r route) bool { return strings.HasPrefix(r.GatewayId, "igw-") })
+	}},
 	{"NatGateways", "describe-nat-gateways", "paths through NAT gateways cannot be followed", func(a *answers) bool { return hasRouteTo(a, func(r route) bool { return r.NatGatewayId != "" }) }},
 	{"VpcPeeringConnections", "describe-vpc-peering-connections", "paths across VPC peering cannot be followed", func(a *answers) bool {
 		return hasRouteTo(a, func(r route) bool { return r.VpcPeeringConnectionId != "" })

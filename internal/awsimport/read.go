@@ -104,18 +104,18 @@ type answers struct {
 // parent key a per-parent call's answer is wrapped with, when the answer
 // does not name its parent.
 var readers = map[string]func(a *answers, raw json.RawMessage, parent string) error{
-	"Vpcs":                     func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.vpcs, r) },
-	"Subnets":                  func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.subnets, r) },
-	"RouteTables":              func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.routeTables, r) },
-	"SecurityGroups":           func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.groups, r) },
-	"NetworkAcls":              func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.acls, r) },
-	"NetworkInterfaces":        func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.interfaces, r) },
-	"Reservations":             func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.reservations, r) },
-	"NatGateways":              func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.nats, r) },
-	"InternetGateways":         func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.igws, r) },
-	"VpcEndpoints":             func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.endpoints, r) },
-	"VpcPeeringConnections":    func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.peerings, r) },
-	"TransitGateways":          func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.tgws, r) },
+	"Vpcs":                  func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.vpcs, r) },
+	"Subnets":               func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.subnets, r) },
+	"RouteTables":           func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.routeTables, r) },
+	"SecurityGroups":        func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.groups, r) },
+	"NetworkAcls":           func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.acls, r) },
+	"NetworkInterfaces":     func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.interfaces, r) },
+	"Reservations":          func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.reservations, r) },
+	"NatGateways":           func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.nats, r) },
+	"InternetGateways":      func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.igws, r) },
+	"VpcEndpoints":          func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.endpoints, r) },
+	"VpcPeeringConnections": func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.peerings, r) },
+	"TransitGateways":       func(a *answers, r json.RawMessage, _ string) error { return appendJSON(&a.tgws, r) },
 	"TransitGatewayAttachments": func(a *answers, r json.RawMessage, _ string) error {
 		return appendJSON(&a.tgwAttach, r)
 	},
