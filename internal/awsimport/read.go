@@ -260,13 +260,11 @@ func Import(files []File) (*design.Design, diag.Diagnostics) {
 func (a *answers) readFile(f File) diag.Diagnostics {
 	var ds diag.Diagnostics
 	dec := json.NewDecoder(bytes.NewReader(f.Data))
-	for n := 0; ; n++ {
+	for {
 		var doc map[string]json.RawMessage
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			if n == 0 {
-				ds = append(ds, warn(f.Name, "empty file"))
-			}
+			// An empty file is a per-parent call with no parents.
 			return ds
 		}
 		if err != nil {

@@ -34,6 +34,7 @@ var allowed = map[string][]string{
 	"internal/albrules":      append([]string{"internal/design"}, foundation...),
 	"internal/plan":          append([]string{"internal/spec", "internal/design", "internal/albrules"}, foundation...),
 	"internal/plan/plantest": {"internal/spec", "internal/design", "internal/plan"},
+	"internal/awsimport":     append([]string{"internal/design"}, foundation...),
 	"internal/analysis/":     append([]string{"internal/design", "internal/analysis/", "internal/albrules"}, foundation...),
 	"internal/render/":       append([]string{"internal/design", "internal/analysis/", "internal/portset", "internal/render/"}, foundation...),
 	"internal/runtime/":      append([]string{"internal/design", "internal/runtime/", "internal/cloudmap", "internal/albrules"}, foundation...),
