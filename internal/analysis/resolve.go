@@ -229,7 +229,7 @@ func (e *Engine) ReachAWS(src, dst string, port int, proto string) (Answer, erro
 		a.Legs = []Path{p}
 		a.Reachable = p.Ports.Contains(port)
 		a.Path = p.Components
-		a.Explanations = explain(p)
+		a.Explanations = Explain(p)
 	}
 	if a.Explanations == nil {
 		a.Explanations = []Explanation{}
@@ -243,8 +243,8 @@ func (e *Engine) ReachAWS(src, dst string, port int, proto string) (Answer, erro
 	return a, nil
 }
 
-// explain lists a path's blocking hops as explanations, each once.
-func explain(p Path) []Explanation {
+// Explain lists a path's blocking hops as explanations, each once.
+func Explain(p Path) []Explanation {
 	var out []Explanation
 	for _, h := range p.Hops {
 		if h.Allowed || h.Code == "" {
@@ -292,7 +292,7 @@ func (e *Engine) reachLB(src Endpoint, lb *design.LoadBalancer, port int, proto 
 	a.Legs = []Path{in}
 	a.Path = append(slices.Clone(in.Components), ln.ID)
 	if !in.Ports.Contains(port) {
-		a.Explanations = explain(in)
+		a.Explanations = Explain(in)
 		return a
 	}
 	tgs := e.targetGroupsOf(*ln)
@@ -351,7 +351,7 @@ func (e *Engine) reachLB(src Endpoint, lb *design.LoadBalancer, port int, proto 
 		a.Explanations = []Explanation{{Code: CodeELBv2NoTargetsInAZ, Component: lb.ID, Detail: "every target is in an Availability Zone the load balancer is not enabled in, so none receives traffic"}}
 	case blocked != nil:
 		a.Legs = append(a.Legs, *blocked)
-		a.Explanations = explain(*blocked)
+		a.Explanations = Explain(*blocked)
 	}
 	return a
 }
