@@ -138,8 +138,8 @@ func reachCommand() *command {
 		name: "reach", args: "FILE SRC DST[:PORT]", argFiles: specFiles,
 		summary: "show the hop-by-hop path of one flow and what admits or blocks it",
 		about: "Say whether SRC can open connections to DST on PORT, with every hop of the path and the rule that admits or blocks it at each; " +
-			"SRC and DST are service names or internet, and PORT defaults to DST's. On a design (--design, such as one netwright import wrote) "+
-			"they may also be AWS IDs (interfaces, instances, ECS tasks, load balancers by ARN, name or DNS name, NAT gateways) or addresses, private or public; "+
+			"SRC and DST are service names or internet, and PORT defaults to DST's. On a design (--design, such as one netwright import wrote) " +
+			"they may also be AWS IDs (interfaces, instances, ECS tasks, load balancers by ARN, name or DNS name, NAT gateways) or addresses, private or public; " +
 			"the answer names the AWS resources on the path and, when blocked, Reachability Analyzer's explanation codes. Exit 1 when the flow is blocked.",
 	}
 	c.define = func(fs *flagSet) func(Env, []string) int {
