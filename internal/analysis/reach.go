@@ -105,6 +105,9 @@ type Engine struct {
 	attach   map[string]string // attachment ID -> VPC
 
 	walks map[walkKey]walkResult
+	// from is the range exposure (NW150) asks about: the internet unless
+	// AnalyzeFrom says otherwise.
+	from netip.Prefix
 
 	intentDone     bool
 	intentFindings []Finding
@@ -115,7 +118,7 @@ type Engine struct {
 func NewEngine(d *design.Design) *Engine {
 	e := &Engine{d: d, subnets: map[string]*design.Subnet{}, subnetOf: map[string]string{}, nacls: map[string]*design.NetworkACL{},
 		tables: map[string]*design.RouteTable{}, groups: map[string]*design.SecurityGroup{}, nats: map[string]string{}, gwlbe: map[string]string{}, attach: map[string]string{},
-		walks: map[walkKey]walkResult{}}
+		walks: map[walkKey]walkResult{}, from: everywhere}
 	for vi := range d.VPCs {
 		v := &d.VPCs[vi]
 		for si := range v.Subnets {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -54,6 +55,8 @@ func checkCommand() *command {
 		fs.Alias("format", "output", "use -o/--output")
 		failOn := fs.String(flagSpec{long: "fail-on", value: "SEVERITY", choices: []string{"error", "warning", "never"},
 			usage: "exit 1 when a finding is at least this severe: error, warning or never"}, "error")
+		from := fs.String(flagSpec{long: "from", value: "CIDR",
+			usage: "on an imported design, list what this range reaches (NW150) instead of what the internet reaches"}, "")
 		return func(env Env, pos []string) int {
 			if *designPath == "" && len(pos) != 1 || *designPath != "" && len(pos) != 0 {
 				fmt.Fprintln(env.Stderr, "netwright check: give a spec FILE, or --design FILE alone")
@@ -74,6 +77,14 @@ func checkCommand() *command {
 				return ExitSpec
 			}
 			r := analysis.Analyze(d)
+			if *from != "" {
+				p, err := netip.ParsePrefix(*from)
+				if err != nil || !p.Addr().Is4() {
+					fmt.Fprintf(env.Stderr, "netwright check: --from %q is not an IPv4 CIDR block\n", *from)
+					return ExitUsage
+				}
+				r = analysis.AnalyzeFrom(d, p.Masked())
+			}
 			o := findings.Options{SpecFile: specPath, Sources: sources, Version: version()}
 			var err error
 			switch *output {
