@@ -2,8 +2,8 @@ package analysis
 
 import (
 	"fmt"
-	"slices"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/netwright/netwright/internal/design"
