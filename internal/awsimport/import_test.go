@@ -122,3 +122,20 @@ func TestImportConcatenatedAndWrapped(t *testing.T) {
 		}
 	}
 }
+
+// TestClientIPPreservationDefaults pins NLB's defaults (AWS-FACTS.md,
+// "Imported networks"): on for instance targets and UDP or TCP_UDP
+// groups, off for IP targets of TCP and TLS groups, never for ALB.
+func TestClientIPPreservationDefaults(t *testing.T) {
+	for _, tt := range []struct {
+		protocol, targetType string
+		want                 bool
+	}{
+		{"TCP", "instance", true}, {"TCP", "ip", false}, {"TLS", "ip", false}, {"TLS", "instance", true},
+		{"UDP", "ip", true}, {"TCP_UDP", "ip", true}, {"HTTP", "instance", false}, {"HTTPS", "ip", false},
+	} {
+		if got := preserveDefault(targetGroup{Protocol: tt.protocol, TargetType: tt.targetType}); got != tt.want {
+			t.Errorf("preserveDefault(%s, %s) = %v; want %v", tt.protocol, tt.targetType, got, tt.want)
+		}
+	}
+}
