@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -40,9 +41,25 @@ type Report struct {
 
 // Analyze runs intent and every check on a design.
 func Analyze(d *design.Design) *Report {
+	return AnalyzeFrom(d, everywhere)
+}
+
+// onImported are the checks that mean something on a network netwright
+// did not design; the rest judge what the planner made.
+var onImported = map[string]bool{"NW106": true, "NW114": true, "NW150": true}
+
+// AnalyzeFrom is Analyze with exposure (NW150) asked about the range from
+// instead of the whole internet. On an imported network it runs the
+// checks that apply to one (onImported) and no intent: nothing was
+// declared.
+func AnalyzeFrom(d *design.Design, from netip.Prefix) *Report {
 	e := NewEngine(d)
+	e.from = from
 	r := &Report{}
 	for _, c := range checklist() {
+		if d.Imported() && !onImported[c.ID] {
+			continue
+		}
 		for _, f := range c.run(d, e) {
 			f.Check = c.ID
 			if !f.severitySet {
@@ -51,7 +68,9 @@ func Analyze(d *design.Design) *Report {
 			r.Findings = append(r.Findings, f)
 		}
 	}
-	_, r.Matrix = e.intent()
+	if !d.Imported() {
+		_, r.Matrix = e.intent()
+	}
 	sortFindings(r.Findings)
 	if r.Findings == nil {
 		r.Findings = []Finding{}

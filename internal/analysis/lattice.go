@@ -70,7 +70,7 @@ func (e *Engine) latticePaths(f design.Flow, ls *design.LatticeService, src Endp
 	}
 	add(&in, "service network "+lat.ServiceNetwork, slices.Contains(lat.VPCs, src.VPC),
 		fmt.Sprintf("associated with %s: %t", src.VPC, slices.Contains(lat.VPCs, src.VPC)))
-	egress, detail := e.groupPorts(src.Groups, true, "tcp", e.latticeEndpoint(src.VPC), location{addr: latticeAddr})
+	egress, detail, _ := e.groupPorts(src.Groups, true, "tcp", e.latticeEndpoint(src.VPC), location{addr: latticeAddr}, groupRefs{egress: true, ingress: true})
 	add(&in, "security groups of "+f.From+" (egress)", egress.Contains(ls.Port), detail)
 	e.latticeNACLs(&in, src.Subnets, true, ls.Port, add)
 	in.PortsText = in.Ports.String()
@@ -95,7 +95,7 @@ func (e *Engine) latticePaths(f design.Flow, ls *design.LatticeService, src Endp
 			continue
 		}
 		fwd := Path{From: name, To: target, Proto: "tcp", Ports: portset.Of(f.Port, f.Port)}
-		ingress, detail := e.groupPorts(dst.Groups, false, "tcp", e.latticeEndpoint(dst.VPC), location{addr: latticeAddr})
+		ingress, detail, _ := e.groupPorts(dst.Groups, false, "tcp", e.latticeEndpoint(dst.VPC), location{addr: latticeAddr}, groupRefs{egress: true, ingress: true})
 		add(&fwd, "security groups of "+target+" (ingress)", ingress.Contains(svc.Port), detail)
 		e.latticeNACLs(&fwd, dst.Subnets, false, svc.Port, add)
 		fwd.PortsText = fwd.Ports.String()

@@ -6,8 +6,10 @@
 package analysis
 
 import (
+	"cmp"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/netwright/netwright/internal/design"
@@ -45,13 +47,31 @@ type Endpoint struct {
 	// PrefixList is the AWS-managed prefix list the end's addresses are
 	// in (VPC Lattice's side of a call), which rules may name.
 	PrefixList string
+	// Addrs are the end's real addresses, one per subnet, and IDs the
+	// AWS resources (interfaces) holding them: an end in an imported
+	// network. Without them each subnet's first address stands for the
+	// end.
+	Addrs []netip.Addr
+	IDs   []string
+	// Real marks an end of a real network: gateways check its addresses
+	// as AWS does (an internet gateway needs a public address paired with
+	// a private one, PublicIP).
+	Real     bool
+	PublicIP netip.Addr
+	// NoGroups is an end no security group filters (a Network Load
+	// Balancer without groups).
+	NoGroups bool
 }
 
-// Hop is one setting a packet meets on a path, and its verdict.
+// Hop is one setting a packet meets on a path, and its verdict. A hop
+// that blocks says why with Reachability Analyzer's explanation code
+// (codes.go) and the AWS resource that blocks.
 type Hop struct {
-	Where   string `json:"where"`
-	Allowed bool   `json:"allowed"`
-	Detail  string `json:"detail"`
+	Where     string `json:"where"`
+	Allowed   bool   `json:"allowed"`
+	Detail    string `json:"detail"`
+	Code      string `json:"code,omitempty"`
+	Component string `json:"component,omitempty"`
 }
 
 // Path is what one query found: the ports that pass, and the hops with the
@@ -64,6 +84,9 @@ type Path struct {
 	// PortsText is Ports written out, for JSON.
 	PortsText string `json:"ports"`
 	Hops      []Hop  `json:"hops"`
+	// Components are the AWS resources the path crosses, in order, for
+	// the pair of ends whose hops are kept.
+	Components []string `json:"components,omitempty"`
 }
 
 // Blocked reports whether no port passes.
@@ -82,6 +105,9 @@ type Engine struct {
 	attach   map[string]string // attachment ID -> VPC
 
 	walks map[walkKey]walkResult
+	// from is the range exposure (NW150) asks about: the internet unless
+	// AnalyzeFrom says otherwise.
+	from netip.Prefix
 
 	intentDone     bool
 	intentFindings []Finding
@@ -92,7 +118,7 @@ type Engine struct {
 func NewEngine(d *design.Design) *Engine {
 	e := &Engine{d: d, subnets: map[string]*design.Subnet{}, subnetOf: map[string]string{}, nacls: map[string]*design.NetworkACL{},
 		tables: map[string]*design.RouteTable{}, groups: map[string]*design.SecurityGroup{}, nats: map[string]string{}, gwlbe: map[string]string{}, attach: map[string]string{},
-		walks: map[walkKey]walkResult{}}
+		walks: map[walkKey]walkResult{}, from: everywhere}
 	for vi := range d.VPCs {
 		v := &d.VPCs[vi]
 		for si := range v.Subnets {
@@ -171,15 +197,27 @@ func Internet(addr netip.Addr) Endpoint {
 type location struct {
 	subnet *design.Subnet
 	addr   netip.Addr
+	// id is the interface at addr, when known.
+	id string
 }
 
 func (e *Engine) locations(ep Endpoint) []location {
 	if ep.Kind == EndInternet {
 		return []location{{addr: ep.Addr}}
 	}
-	out := make([]location, len(ep.Subnets))
+	out := make([]location, 0, len(ep.Subnets))
 	for i, s := range ep.Subnets {
-		out[i] = location{subnet: s, addr: addrOf(s)}
+		if s == nil {
+			continue
+		}
+		l := location{subnet: s, addr: addrOf(s)}
+		if i < len(ep.Addrs) && ep.Addrs[i].IsValid() {
+			l.addr = ep.Addrs[i]
+		}
+		if i < len(ep.IDs) {
+			l.id = ep.IDs[i]
+		}
+		out = append(out, l)
 	}
 	return out
 }
@@ -207,9 +245,9 @@ func (e *Engine) query(src, dst Endpoint, proto string, want portset.Set, full b
 	first := true
 	for _, a := range e.locations(src) {
 		for _, b := range e.locations(dst) {
-			ports, hops := e.pair(src, dst, a, b, proto, want)
+			ports, hops, comps := e.pair(src, dst, a, b, proto, want)
 			if first || ports.IsEmpty() && !out.Ports.IsEmpty() {
-				out.Hops = hops
+				out.Hops, out.Components = hops, comps
 			}
 			first = false
 			out.Ports = out.Ports.Intersect(ports)
@@ -225,10 +263,10 @@ func (e *Engine) groupsAdmit(src, dst Endpoint, proto string, want portset.Set) 
 	for _, a := range e.locations(src) {
 		for _, b := range e.locations(dst) {
 			ports := want
-			if src.Kind != EndInternet {
+			if src.Kind != EndInternet && !src.NoGroups {
 				ports = ports.Intersect(e.groupPortSet(src.Groups, true, proto, dst, b))
 			}
-			if dst.Kind != EndInternet && !ports.IsEmpty() {
+			if dst.Kind != EndInternet && !dst.NoGroups && !ports.IsEmpty() {
 				ports = ports.Intersect(e.groupPortSet(dst.Groups, false, proto, src, a))
 			}
 			if !ports.IsEmpty() {
@@ -240,53 +278,128 @@ func (e *Engine) groupsAdmit(src, dst Endpoint, proto string, want portset.Set) 
 }
 
 // pair checks one subnet pair: routes both ways, the groups, and the NACLs
-// at every subnet the packets cross, with returns on ephemeral ports.
-func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want portset.Set) (portset.Set, []Hop) {
+// at every subnet the packets cross, with returns on ephemeral ports. It
+// returns the ports that pass, the hops, and the AWS resources crossed.
+func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want portset.Set) (portset.Set, []Hop, []string) {
 	ports := want
 	var hops []Hop
 	blocked := false
-	add := func(where string, ok bool, detail string) {
-		hops = append(hops, Hop{Where: where, Allowed: ok, Detail: detail})
+	add := func(where string, ok bool, detail, code, component string) {
+		h := Hop{Where: where, Allowed: ok, Detail: detail}
+		if !ok {
+			h.Code, h.Component = code, component
+		}
+		hops = append(hops, h)
 		blocked = blocked || !ok
 	}
 	// Routes there and back. Answers from the internet come back through
 	// the NAT gateway that translated the request, so the way back starts
-	// at its subnet.
-	there, okThere, why := e.walk(a, b)
-	back := b
-	if b.subnet == nil && okThere {
-		nat := e.natOnPath(there)
-		if nat == nil {
-			okThere, why = false, why+"; no NAT gateway on the path, and a private address cannot reach the internet"
-		} else {
-			back = location{subnet: nat, addr: addrOf(nat)}
+	// at its subnet; an interface with a public address gets them
+	// through the internet gateway.
+	there := e.walk(a, b)
+	if a.subnet == nil && there.ok && dst.Real && dst.Kind != EndLoadBalancer && !dst.PublicIP.IsValid() {
+		there.ok, there.code, there.component = false, CodeIGWPrivateIPIngress, cmp.Or(b.id, dst.Name)
+		there.why += "; " + b.addr.String() + " has no public address, and an internet gateway delivers only to the public address of an interface"
+	}
+	back, backFromInternet := b, false
+	if b.subnet == nil && there.ok && there.exit == exitInternet {
+		switch {
+		case there.nat != nil:
+			back = location{subnet: there.nat, addr: addrOf(there.nat)}
+		case src.Real && src.PublicIP.IsValid():
+			backFromInternet = true
+		case src.Real:
+			there.ok, there.code, there.component = false, CodeIGWPublicIPEgress, there.igw
+			there.why += "; " + a.addr.String() + " has no public address and the path crosses no NAT gateway"
+		default:
+			there.ok, there.code, there.component = false, CodeIGWPublicIPEgress, there.igw
+			there.why += "; no NAT gateway on the path, and a private address cannot reach the internet"
 		}
 	}
-	add("route "+placeName(a)+" to "+placeName(b), okThere, why)
-	if okThere {
-		_, okBack, whyBack := e.walk(back, a)
-		add("route back "+placeName(back)+" to "+placeName(a), okBack, whyBack)
+	add("route "+placeName(a)+" to "+placeName(b), there.ok, there.why, there.code, there.component)
+	if there.ok {
+		switch {
+		case b.subnet == nil && there.exit == exitOnPremises:
+			add("route back from "+b.addr.String(), true, "answers come back through "+there.gateway, "", "")
+		case backFromInternet:
+			r := e.walk(location{addr: b.addr}, a)
+			add("route back "+placeName(b)+" to "+placeName(a), r.ok, r.why, r.code, r.component)
+		default:
+			r := e.walk(back, a)
+			if r.ok && a.subnet == nil && r.nat != nil && dst.Real {
+				// The request came in through the internet gateway; an
+				// answer that leaves through a NAT gateway has another
+				// source address, and the client drops it.
+				r.ok, r.code, r.component = false, CodeNGWSourceReassign, r.natID
+				r.why += "; the answer leaves through a NAT gateway, which rewrites its source address, so the client never matches it to its request"
+			}
+			add("route back "+placeName(back)+" to "+placeName(a), r.ok, r.why, r.code, r.component)
+		}
 	}
 
 	// Security groups: the source's egress, the destination's ingress.
-	if src.Kind != EndInternet {
-		p, detail := e.groupPorts(src.Groups, true, proto, dst, b)
+	refs := e.groupRefs(src, dst, there)
+	if src.Kind != EndInternet && !src.NoGroups {
+		p, detail, code := e.groupPorts(src.Groups, true, proto, dst, b, refs)
 		ports = ports.Intersect(p)
-		add("security groups of "+src.Name+" (egress)", !p.Intersect(want).IsEmpty(), detail)
+		add("security groups of "+src.Name+" (egress)", !p.Intersect(want).IsEmpty(), detail, code, first(src.Groups))
 	}
-	if dst.Kind != EndInternet {
-		p, detail := e.groupPorts(dst.Groups, false, proto, src, a)
+	if dst.Kind != EndInternet && !dst.NoGroups {
+		p, detail, code := e.groupPorts(dst.Groups, false, proto, src, a, refs)
 		ports = ports.Intersect(p)
-		add("security groups of "+dst.Name+" (ingress)", !p.Intersect(want).IsEmpty(), detail)
+		add("security groups of "+dst.Name+" (ingress)", !p.Intersect(want).IsEmpty(), detail, code, first(dst.Groups))
 	}
 	// NACLs at each subnet boundary the packets cross.
-	if okThere {
-		ports = e.naclPath(there, a.addr, b.addr, a.subnet == nil, b.subnet == nil, proto, want, ports, add)
+	if there.ok {
+		ports = e.naclPath(there.visited, a.addr, b.addr, a.subnet == nil, b.subnet == nil, proto, want, ports, add)
 	}
 	if blocked {
 		ports = portset.Set{}
 	}
-	return ports, hops
+	var comps []string
+	addComp := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" && (len(comps) == 0 || comps[len(comps)-1] != id) {
+				comps = append(comps, id)
+			}
+		}
+	}
+	if a.subnet == nil {
+		addComp("internet")
+	} else {
+		addComp(a.id)
+	}
+	if !src.NoGroups {
+		addComp(src.Groups...)
+	}
+	if a.subnet != nil {
+		addComp(e.naclID(a.subnet))
+	}
+	addComp(there.path...)
+	if !dst.NoGroups {
+		addComp(dst.Groups...)
+	}
+	if b.subnet == nil {
+		addComp(cmp.Or(there.gateway, "internet"))
+	} else {
+		addComp(b.id)
+	}
+	return ports, hops, comps
+}
+
+func first(xs []string) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	return xs[0]
+}
+
+// naclID returns the ID of the NACL guarding a subnet, or "".
+func (e *Engine) naclID(s *design.Subnet) string {
+	if n := e.nacls[s.ID]; n != nil {
+		return n.ID
+	}
+	return ""
 }
 
 func placeName(l location) string {
@@ -302,7 +415,7 @@ func placeName(l location) string {
 // ephemeral range 1024-65535. NACLs do not filter inside one subnet. A
 // path from the internet enters its first subnet from outside; a path to
 // the internet leaves its last one.
-func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInternet, toInternet bool, proto string, want, ports portset.Set, add func(string, bool, string)) portset.Set {
+func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInternet, toInternet bool, proto string, want, ports portset.Set, add func(string, bool, string, string, string)) portset.Set {
 	leave := func(s *design.Subnet) {
 		n := e.nacls[s.ID]
 		if n == nil {
@@ -310,9 +423,9 @@ func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInt
 		}
 		out := design.NACLPorts(n.Outbound, proto, dst)
 		ports = ports.Intersect(out)
-		add(n.ID+" outbound", !out.Intersect(want).IsEmpty(), "allows "+out.String()+" to "+dst.String())
+		add(n.ID+" outbound", !out.Intersect(want).IsEmpty(), "allows "+out.String()+" to "+dst.String(), CodeSubnetACL, n.ID)
 		back := design.NACLPorts(n.Inbound, proto, dst)
-		add(n.ID+" inbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back from "+dst.String()+"; answers need 1024-65535")
+		add(n.ID+" inbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back from "+dst.String()+"; answers need 1024-65535", CodeSubnetACL, n.ID)
 	}
 	enter := func(s *design.Subnet) {
 		n := e.nacls[s.ID]
@@ -321,9 +434,9 @@ func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInt
 		}
 		in := design.NACLPorts(n.Inbound, proto, src)
 		ports = ports.Intersect(in)
-		add(n.ID+" inbound", !in.Intersect(want).IsEmpty(), "allows "+in.String()+" from "+src.String())
+		add(n.ID+" inbound", !in.Intersect(want).IsEmpty(), "allows "+in.String()+" from "+src.String(), CodeSubnetACL, n.ID)
 		back := design.NACLPorts(n.Outbound, proto, src)
-		add(n.ID+" outbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back to "+src.String()+"; answers need 1024-65535")
+		add(n.ID+" outbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back to "+src.String()+"; answers need 1024-65535", CodeSubnetACL, n.ID)
 	}
 	if fromInternet && len(visited) > 0 {
 		enter(visited[0])
@@ -370,25 +483,58 @@ func peerAt(ep Endpoint, at location) design.Peer {
 	return design.Peer{Groups: ep.Groups, Addr: at.addr, PrefixList: ep.PrefixList}
 }
 
+// groupRefs says how rules naming a group of the other end apply on a
+// path: within a VPC they do; across a VPC peering in one Region they do
+// when both VPCs are known; across a Transit Gateway only inbound rules
+// do, and only with security group referencing on (AWS-FACTS.md).
+type groupRefs struct {
+	egress, ingress bool
+	// code is why they do not, as Reachability Analyzer says it.
+	code string
+}
+
+func (e *Engine) groupRefs(src, dst Endpoint, there walkResult) groupRefs {
+	if src.VPC == dst.VPC || src.VPC == "" || dst.VPC == "" {
+		return groupRefs{egress: true, ingress: true}
+	}
+	if there.peering {
+		if e.d.VPC(src.VPC) == nil || e.d.VPC(dst.VPC) == nil {
+			return groupRefs{code: CodeUnknownPeeredSGs}
+		}
+		return groupRefs{egress: true, ingress: true}
+	}
+	if e.d.SharesTransitGateway(src.VPC, dst.VPC) {
+		return groupRefs{ingress: true, code: CodeSGReferencingSupport}
+	}
+	return groupRefs{code: CodeSGReferencingSupport}
+}
+
 // groupPorts is the union of the ports the groups' rules in one direction
-// admit for the peer, and the rules that admit them.
-func (e *Engine) groupPorts(groups []string, egress bool, proto string, peer Endpoint, at location) (portset.Set, string) {
+// admit for the peer, the rules that admit them, and when none does, the
+// explanation code.
+func (e *Engine) groupPorts(groups []string, egress bool, proto string, peer Endpoint, at location, refs groupRefs) (portset.Set, string, string) {
 	ports := portset.Set{}
 	var admitted []string
+	rules, skippedRef := 0, false
 	for _, gid := range groups {
 		g := e.groups[gid]
 		if g == nil {
 			continue
 		}
-		rules := g.Ingress
+		rs := g.Ingress
 		if egress {
-			rules = g.Egress
+			rs = g.Egress
 		}
-		for _, r := range rules {
+		rules += len(rs)
+		for _, r := range rs {
 			if !r.Carries(proto) {
 				continue
 			}
 			if !r.Names(peerAt(peer, at)) {
+				continue
+			}
+			if r.PeerGroup != "" && (egress && !refs.egress || !egress && !refs.ingress) {
+				skippedRef = true
 				continue
 			}
 			ports = ports.Union(portset.Of(r.FromPort, r.ToPort))
@@ -400,9 +546,18 @@ func (e *Engine) groupPorts(groups []string, egress bool, proto string, peer End
 		if egress {
 			dir = "egress to"
 		}
-		return ports, fmt.Sprintf("no rule in %s admits %s %s", strings.Join(groups, ", "), dir, peer.Name)
+		code := CodeENISGRulesMismatch
+		detail := fmt.Sprintf("no rule in %s admits %s %s", strings.Join(groups, ", "), dir, peer.Name)
+		switch {
+		case skippedRef:
+			code = refs.code
+			detail += "; a rule names the other end's group, which does not apply across this path"
+		case rules == 0:
+			code = CodeSGHasNoRules
+		}
+		return ports, detail, code
 	}
-	return ports, "admitted by " + strings.Join(admitted, "; ")
+	return ports, "admitted by " + strings.Join(admitted, "; "), ""
 }
 
 type walkKey struct {
@@ -410,10 +565,34 @@ type walkKey struct {
 	to   netip.Addr
 }
 
+// Where a walk toward an address outside every known subnet leaves AWS.
+const (
+	exitNone       = iota
+	exitInternet   // through an internet gateway
+	exitOnPremises // through a virtual private gateway or a VPN or Direct Connect attachment
+	exitElsewhere  // into a network netwright was not shown (another account's VPC)
+)
+
+// walkResult is what following the route tables found.
 type walkResult struct {
 	visited []*design.Subnet
 	ok      bool
 	why     string
+	// code and component say why the walk stops, as Reachability
+	// Analyzer says it; empty when it arrives.
+	code, component string
+	// path is the route tables, gateways and NACLs crossed, in order.
+	path []string
+	// exit is where a walk to an address outside the network leaves,
+	// through gateway (the internet gateway igw).
+	exit    int
+	gateway string
+	igw     string
+	// nat is the subnet of the first NAT gateway crossed, natID its ID.
+	nat   *design.Subnet
+	natID string
+	// peering is set when the walk crosses a VPC peering connection.
+	peering bool
 }
 
 // Route follows the route tables from a subnet toward an address and
@@ -430,14 +609,14 @@ func (e *Engine) Route(fromSubnet string, dst netip.Addr) ([]*design.Subnet, boo
 	if v := e.d.VPC(e.subnetOf[fromSubnet]); v != nil {
 		_, to.subnet = e.d.SubnetAt(dst)
 	}
-	visited, ok, _ := e.walk(location{subnet: from, addr: addrOf(from)}, to)
-	return visited, ok
+	r := e.walk(location{subnet: from, addr: addrOf(from)}, to)
+	return r.visited, r.ok
 }
 
 // walk follows route tables from one location toward another and returns
 // the subnets the packet visits, whether it arrives, and the routes taken.
 // Results are cached: an all-pairs sweep asks the same few questions often.
-func (e *Engine) walk(from, to location) ([]*design.Subnet, bool, string) {
+func (e *Engine) walk(from, to location) walkResult {
 	k := walkKey{to: to.addr}
 	if from.subnet != nil {
 		k.from = from.subnet.ID
@@ -445,103 +624,279 @@ func (e *Engine) walk(from, to location) ([]*design.Subnet, bool, string) {
 		k.from = "internet"
 	}
 	if r, ok := e.walks[k]; ok {
-		return r.visited, r.ok, r.why
+		return r
 	}
-	visited, ok, why := e.walkUncached(from, to)
-	e.walks[k] = walkResult{visited, ok, why}
-	return visited, ok, why
+	r := e.walkUncached(from, to)
+	e.walks[k] = r
+	return r
 }
 
-func (e *Engine) walkUncached(from, to location) ([]*design.Subnet, bool, string) {
-	var visited []*design.Subnet
+// isPrivate reports whether an address is in RFC 1918's private ranges
+// or RFC 6598's shared range, which internet gateways neither send to nor
+// accept from; the code says which.
+func isPrivate(a netip.Addr) (bool, string) {
+	for _, p := range rfc1918 {
+		if p.Contains(a) {
+			return true, "RFC1918"
+		}
+	}
+	if rfc6598.Contains(a) {
+		return true, "RFC6598"
+	}
+	return false, ""
+}
+
+var (
+	rfc1918 = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("172.16.0.0/12"), netip.MustParsePrefix("192.168.0.0/16")}
+	rfc6598 = netip.MustParsePrefix("100.64.0.0/10")
+)
+
+func (e *Engine) walkUncached(from, to location) walkResult {
+	w := walkResult{}
 	var steps []string
+	stop := func(code, component, why string) walkResult {
+		w.ok, w.code, w.component = false, code, component
+		w.why = strings.Join(append(steps, why), ", ")
+		return w
+	}
+	done := func() walkResult {
+		w.ok, w.why = true, strings.Join(steps, ", ")
+		return w
+	}
 	if from.subnet == nil {
 		// From the internet: through the internet gateway, and its edge
 		// route table when there is one.
+		if to.subnet == nil {
+			return stop(CodeNoPath, "", "neither end is in the network")
+		}
 		vpc := e.subnetOf[to.subnet.ID]
 		v := e.d.VPC(vpc)
 		if v == nil || v.InternetGateway == "" {
-			return nil, false, "the VPC has no internet gateway"
+			return stop(CodeNoPath, vpc, "the VPC has no internet gateway")
 		}
+		if private, rfc := isPrivate(from.addr); private && e.d.Imported() {
+			return stop("IGW_SOURCE_ADDRESS_NOT_IN_"+rfc+"_INGRESS", v.InternetGateway, "an internet gateway drops packets from "+from.addr.String()+", a private address")
+		}
+		w.path = append(w.path, v.InternetGateway)
 		cur := to.subnet
 		for _, rt := range v.RouteTables {
 			if rt.EdgeGateway == v.InternetGateway {
 				if r := rt.RouteFor(to.addr); r != nil && r.TargetKind == design.TargetGWLBEndpoint {
 					if s := e.subnets[e.gwlbe[r.Target]]; s != nil {
 						steps = append(steps, "edge table "+rt.ID+" sends it to "+r.Target)
-						visited = append(visited, s)
+						w.path = append(w.path, rt.ID, r.Target)
+						w.visited = append(w.visited, s)
 					}
 				}
 			}
 		}
-		visited = append(visited, cur)
+		w.visited = append(w.visited, cur)
+		w.path = append(w.path, e.naclID(cur))
 		steps = append(steps, "internet gateway "+v.InternetGateway)
-		return visited, true, strings.Join(steps, ", ")
+		return done()
 	}
 	cur := from.subnet
-	visited = append(visited, cur)
+	w.visited = append(w.visited, cur)
 	for range 16 {
 		if to.subnet != nil && cur.ID == to.subnet.ID {
-			return visited, true, strings.Join(append(steps, "arrives in "+cur.ID), ", ")
+			steps = append(steps, "arrives in "+cur.ID)
+			return done()
 		}
 		rt := e.tables[cur.RouteTable]
 		if rt == nil {
-			return visited, false, fmt.Sprintf("subnet %s has no route table %q", cur.ID, cur.RouteTable)
+			return stop(CodeNoRoute, cur.ID, fmt.Sprintf("subnet %s has no route table %q", cur.ID, cur.RouteTable))
 		}
+		w.path = append(w.path, rt.ID)
 		r := rt.RouteFor(to.addr)
 		if r == nil {
-			return visited, false, fmt.Sprintf("%s has no route to %s", rt.ID, to.addr)
+			return stop(CodeNoRoute, rt.ID, fmt.Sprintf("%s has no route to %s", rt.ID, to.addr))
 		}
 		steps = append(steps, fmt.Sprintf("%s: %s via %s", rt.ID, r.Destination, targetName(r)))
+		if r.State == design.RouteBlackhole {
+			return stop(CodeBadStateRoute, rt.ID, "the route is a blackhole: "+r.Target+" no longer exists")
+		}
+		if r.TargetKind != design.TargetLocal {
+			w.path = append(w.path, r.Target)
+		}
+		v := e.d.VPC(e.subnetOf[cur.ID])
 		switch r.TargetKind {
 		case design.TargetLocal:
 			var next *design.Subnet
-			if v := e.d.VPC(e.subnetOf[cur.ID]); v != nil {
+			if v != nil {
 				next = v.SubnetAt(to.addr)
 			}
 			if next == nil {
-				return visited, false, strings.Join(append(steps, "no subnet holds "+to.addr.String()), ", ")
+				return stop(CodeNoPossibleDestination, rt.ID, "no subnet holds "+to.addr.String())
 			}
-			cur = next
-			visited = append(visited, cur)
+			cur = e.enter(&w, next)
 		case design.TargetNATGateway:
+			_, nat := e.d.NATGateway(r.Target)
 			s := e.subnets[e.nats[r.Target]]
-			if s == nil {
-				return visited, false, strings.Join(append(steps, "NAT gateway "+r.Target+" does not exist"), ", ")
+			if nat == nil || s == nil {
+				return stop(CodeNoPossibleDestination, r.Target, "NAT gateway "+r.Target+" does not exist")
 			}
-			if to.subnet != nil {
-				return visited, false, strings.Join(append(steps, "a NAT gateway cannot reach a private address"), ", ")
+			if nat.State != "" && nat.State != "available" {
+				return stop(CodeBadState, r.Target, "NAT gateway "+r.Target+" is "+nat.State)
 			}
-			cur = s
-			visited = append(visited, cur)
+			if nat.Private && to.subnet == nil {
+				if private, _ := isPrivate(to.addr); !private {
+					return stop(CodeIGWPublicIPEgress, r.Target, "NAT gateway "+r.Target+" is private: it has no public address to reach the internet with")
+				}
+			}
+			if to.subnet != nil && !e.d.Imported() {
+				// A planned design sends nothing for its own subnets to a
+				// NAT gateway: such a path means a local route is missing.
+				return stop(CodeNoRoute, rt.ID, "a NAT gateway cannot reach a private address")
+			}
+			if w.nat == nil {
+				w.nat, w.natID = s, nat.ID
+			}
+			if s.ID == cur.ID {
+				return stop(CodeNoPossibleDestination, r.Target, "the NAT gateway's own subnet routes back to it")
+			}
+			cur = e.enter(&w, s)
 		case design.TargetGWLBEndpoint:
 			s := e.subnets[e.gwlbe[r.Target]]
 			if s == nil {
-				return visited, false, strings.Join(append(steps, "GWLB endpoint "+r.Target+" does not exist"), ", ")
+				return stop(CodeNoPossibleDestination, r.Target, "GWLB endpoint "+r.Target+" does not exist")
 			}
 			if s.ID == cur.ID {
-				return visited, false, strings.Join(append(steps, "loops back to its own endpoint"), ", ")
+				return stop(CodeNoPossibleDestination, r.Target, "loops back to its own endpoint")
 			}
-			cur = s
-			visited = append(visited, cur)
+			cur = e.enter(&w, s)
 		case design.TargetInternetGateway:
-			if to.subnet != nil {
-				return visited, false, strings.Join(append(steps, "an internet gateway cannot reach a private address"), ", ")
+			if v == nil || r.Target != v.InternetGateway {
+				return stop(CodeBadStateAttachment, r.Target, "internet gateway "+r.Target+" is not attached to the VPC")
 			}
-			return visited, true, strings.Join(steps, ", ")
+			if to.subnet != nil {
+				return stop("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS", r.Target, "an internet gateway cannot reach a private address")
+			}
+			if private, rfc := isPrivate(to.addr); private {
+				return stop("IGW_DESTINATION_ADDRESS_NOT_IN_"+rfc+"_EGRESS", r.Target, "an internet gateway cannot reach "+to.addr.String()+", a private address")
+			}
+			w.exit, w.gateway, w.igw = exitInternet, r.Target, r.Target
+			return done()
 		case design.TargetTransitGateway:
-			next, why := e.transit(e.subnetOf[cur.ID], cur.AZIndex, to.addr)
+			next, res := e.transit(e.subnetOf[cur.ID], cur, to.addr)
+			steps = append(steps, res.why)
+			w.path = append(w.path, res.path...)
+			if res.code != "" {
+				return stop(res.code, res.component, "")
+			}
 			if next == nil {
-				return visited, false, strings.Join(append(steps, why), ", ")
+				if to.subnet != nil {
+					return stop(CodeNoPossibleDestination, res.gateway, to.addr.String()+" is in a known subnet, but the gateway sends it elsewhere")
+				}
+				w.exit, w.gateway = res.exit, res.gateway
+				return done()
+			}
+			cur = e.enter(&w, next)
+		case design.TargetVPCPeering:
+			next, code, why := e.peer(v, r.Target, to)
+			if code != "" {
+				return stop(code, r.Target, why)
 			}
 			steps = append(steps, why)
-			cur = next
-			visited = append(visited, cur)
+			w.peering = true
+			if next == nil {
+				w.exit, w.gateway = exitElsewhere, r.Target
+				return done()
+			}
+			cur = e.enter(&w, next)
+		case design.TargetVPNGateway:
+			g := e.d.VPNGatewayByID(r.Target)
+			if g == nil || v == nil || g.VPC != v.ID {
+				return stop(CodeBadStateAttachment, r.Target, "virtual private gateway "+r.Target+" is not attached to the VPC")
+			}
+			if to.subnet != nil {
+				return stop(CodeNoPossibleDestination, r.Target, to.addr.String()+" is in a known subnet; netwright does not follow it through the VPN")
+			}
+			up := ""
+			for _, c := range g.Connections {
+				if c.State == "available" && c.TunnelsUp > 0 && up == "" {
+					up = c.ID
+				}
+			}
+			if up == "" {
+				comp := r.Target
+				if len(g.Connections) > 0 {
+					comp = g.Connections[0].ID
+				}
+				return stop(CodeBadStateVPN, comp, "no VPN connection of "+r.Target+" is available with a tunnel up")
+			}
+			w.path = append(w.path, up)
+			w.exit, w.gateway = exitOnPremises, r.Target
+			return done()
+		case design.TargetNetworkInterface:
+			n := e.d.Interface(r.Target)
+			if n == nil {
+				for _, in := range e.d.Instances {
+					if in.ID == r.Target && len(in.Interfaces) > 0 {
+						n = e.d.Interface(in.Interfaces[0])
+					}
+				}
+			}
+			if n == nil || e.subnets[n.Subnet] == nil {
+				return stop(CodeNoPossibleDestination, r.Target, "interface "+r.Target+" is not in the network")
+			}
+			if n.SourceDestCheck {
+				return stop(CodeENISourceDestCheck, n.ID, n.ID+" has source/destination checking on, so it drops packets addressed to others")
+			}
+			steps = append(steps, "forwarded by "+n.ID)
+			s := e.subnets[n.Subnet]
+			if s.ID == cur.ID {
+				// The appliance forwards with its own subnet's routes.
+				w.path = append(w.path, n.ID)
+			}
+			cur = e.enter(&w, s)
 		default:
-			return visited, false, strings.Join(append(steps, "unknown route target "+r.TargetKind), ", ")
+			return stop(CodeNoPossibleDestination, r.Target, "netwright does not follow routes to "+cmp.Or(r.Target, r.TargetKind))
 		}
 	}
-	return visited, false, strings.Join(append(steps, "routing loop"), ", ")
+	return stop(CodeNoPossibleDestination, "", "routing loop")
+}
+
+// enter records the packet arriving in a subnet, through its NACL.
+func (e *Engine) enter(w *walkResult, s *design.Subnet) *design.Subnet {
+	w.visited = append(w.visited, s)
+	w.path = append(w.path, e.naclID(s))
+	return s
+}
+
+// peer follows a route across a VPC peering connection: the packet is
+// delivered in the peer VPC only when its destination is in one of the
+// blocks the peering carries to it.
+func (e *Engine) peer(v *design.VPC, id string, to location) (*design.Subnet, string, string) {
+	p := e.d.VPCPeering(id)
+	if p == nil {
+		return nil, CodeNoPossibleDestination, "VPC peering connection " + id + " is not in the network"
+	}
+	if p.Status != "active" {
+		return nil, CodeBadState, "VPC peering connection " + id + " is " + p.Status
+	}
+	if v == nil {
+		return nil, CodeNoPossibleDestination, "no VPC"
+	}
+	other, blocks := p.Other(v.ID)
+	if other == "" {
+		return nil, CodeBadState, id + " does not join " + v.ID
+	}
+	in := false
+	for _, b := range blocks {
+		in = in || b.Contains(to.addr)
+	}
+	if !in {
+		return nil, CodePCXAddressInVPC, to.addr.String() + " is not in " + other + "'s blocks; peering is not transitive"
+	}
+	ov := e.d.VPC(other)
+	if ov == nil {
+		return nil, "", "across " + id + " to " + other + ", which the network does not include"
+	}
+	next := ov.SubnetAt(to.addr)
+	if next == nil {
+		return nil, CodeNoPossibleDestination, "no subnet of " + other + " holds " + to.addr.String()
+	}
+	return next, "", "across " + id + " to " + other
 }
 
 func targetName(r *design.Route) string {
@@ -551,50 +906,83 @@ func targetName(r *design.Route) string {
 	return r.Target
 }
 
-// natOnPath returns the subnet of the first NAT gateway a path crosses.
-func (e *Engine) natOnPath(visited []*design.Subnet) *design.Subnet {
-	for _, s := range visited {
-		for _, sub := range e.nats {
-			if sub == s.ID {
-				return s
-			}
-		}
-	}
-	return nil
+// transitResult is what a Transit Gateway did with a packet.
+type transitResult struct {
+	why, code, component string
+	path                 []string
+	exit                 int
+	gateway              string
 }
 
 // transit follows a packet through Transit Gateways (and peerings) to the
 // VPC attachment its destination is routed to, and enters that VPC
-// through the attachment subnet in the same AZ position.
-func (e *Engine) transit(vpc string, az int, addr netip.Addr) (*design.Subnet, string) {
+// through the attachment's subnet in the same AZ (or one of the
+// attachment subnets when the zone has none); a VPN or Direct Connect
+// attachment takes it on premises.
+func (e *Engine) transit(vpc string, from *design.Subnet, addr netip.Addr) (*design.Subnet, transitResult) {
+	var res transitResult
+	var steps []string
+	fail := func(code, component, why string) (*design.Subnet, transitResult) {
+		res.code, res.component, res.why = code, component, strings.Join(append(steps, why), ", ")
+		return nil, res
+	}
 	tgw, a := e.d.AttachmentOf(vpc)
 	if tgw == nil {
-		return nil, "the VPC is attached to no transit gateway"
+		return fail(CodeBadStateAttachment, vpc, "the VPC is attached to no transit gateway")
 	}
+	if a.State != "" && a.State != "available" {
+		return fail(CodeBadStateAttachment, a.ID, "attachment "+a.ID+" is "+a.State)
+	}
+	if e.d.Imported() && len(a.Subnets) > 0 && !slices.ContainsFunc(a.Subnets, func(id string) bool {
+		s := e.subnets[id]
+		return s != nil && s.AZ == from.AZ
+	}) {
+		return fail(CodeTGWRouteAZ, a.ID, "attachment "+a.ID+" has no subnet in "+from.AZ+", so the gateway takes no traffic from there")
+	}
+	res.path = append(res.path, a.ID)
 	attachment := a.ID
-	var steps []string
 	for range 4 {
 		table, best := tgw.RouteFor(attachment, addr)
 		if table == nil {
-			return nil, fmt.Sprintf("attachment %s has no route table on %s", attachment, tgw.ID)
+			return fail(CodeTGWAttachNoRTB, attachment, fmt.Sprintf("attachment %s has no route table on %s", attachment, tgw.ID))
 		}
+		res.path = append(res.path, table.ID)
 		if best == nil {
-			return nil, fmt.Sprintf("%s has no route to %s", table.ID, addr)
+			return fail(CodeNoRoute, table.ID, fmt.Sprintf("%s has no route to %s", table.ID, addr))
 		}
-		steps = append(steps, fmt.Sprintf("%s: %s via %s", table.ID, best.Destination, best.Attachment))
+		steps = append(steps, fmt.Sprintf("%s: %s via %s", table.ID, best.Destination, cmp.Or(best.Attachment, "blackhole")))
+		if best.State == design.RouteBlackhole || best.Attachment == "" {
+			return fail(CodeTGWRTBBadStateRoute, table.ID, "the route to "+best.Destination.String()+" is a blackhole")
+		}
+		res.path = append(res.path, best.Attachment)
+		var dstAt *design.TransitGatewayAttachment
+		for i := range tgw.Attachments {
+			if tgw.Attachments[i].ID == best.Attachment {
+				dstAt = &tgw.Attachments[i]
+			}
+		}
+		if dstAt != nil && dstAt.State != "" && dstAt.State != "available" {
+			if dstAt.ResourceType == "vpn" {
+				return fail(CodeTGWBadStateVPN, dstAt.Resource, "VPN attachment "+dstAt.ID+" is "+dstAt.State)
+			}
+			return fail(CodeBadStateAttachment, dstAt.ID, "attachment "+dstAt.ID+" is "+dstAt.State)
+		}
+		if dstAt != nil && (dstAt.ResourceType == "vpn" || dstAt.ResourceType == "direct-connect-gateway" || dstAt.ResourceType == "connect") {
+			res.exit, res.gateway, res.why = exitOnPremises, dstAt.ID, strings.Join(steps, ", ")
+			return nil, res
+		}
 		if dst, ok := e.attach[best.Attachment]; ok {
 			v := e.d.VPC(dst)
-			var entry *design.Subnet
-			for i := range v.Subnets {
-				s := &v.Subnets[i]
-				if s.Tier == design.TierTransit && (entry == nil || s.AZIndex == az) {
-					entry = s
-				}
+			if v == nil {
+				res.exit, res.gateway, res.why = exitElsewhere, best.Attachment, strings.Join(append(steps, dst+" is not in the network"), ", ")
+				return nil, res
 			}
+			entry := e.attachmentEntry(v, dstAt, from.AZIndex)
 			if entry == nil {
-				return nil, strings.Join(append(steps, dst+" has no attachment subnet"), ", ")
+				return fail(CodeNoPossibleDestination, best.Attachment, dst+" has no attachment subnet")
 			}
-			return entry, strings.Join(steps, ", ")
+			res.why = strings.Join(steps, ", ")
+			return entry, res
 		}
 		// A peering: continue on the peer's gateway.
 		found := false
@@ -613,8 +1001,33 @@ func (e *Engine) transit(vpc string, az int, addr netip.Addr) (*design.Subnet, s
 			}
 		}
 		if !found {
-			return nil, strings.Join(append(steps, "attachment "+best.Attachment+" does not exist"), ", ")
+			return fail(CodeNoPossibleDestination, best.Attachment, "attachment "+best.Attachment+" does not exist")
 		}
 	}
-	return nil, strings.Join(append(steps, "transit routing loop"), ", ")
+	return fail(CodeNoPossibleDestination, tgw.ID, "transit routing loop")
+}
+
+// attachmentEntry is the subnet a Transit Gateway enters a VPC through:
+// the attachment's subnet in the AZ at the source's position, else its
+// first; a design without attachment subnets uses its transit tier.
+func (e *Engine) attachmentEntry(v *design.VPC, at *design.TransitGatewayAttachment, az int) *design.Subnet {
+	var entry *design.Subnet
+	if at != nil {
+		for _, id := range at.Subnets {
+			s := e.subnets[id]
+			if s != nil && (entry == nil || s.AZIndex == az) {
+				entry = s
+			}
+		}
+	}
+	if entry != nil {
+		return entry
+	}
+	for i := range v.Subnets {
+		s := &v.Subnets[i]
+		if s.Tier == design.TierTransit && (entry == nil || s.AZIndex == az) {
+			entry = s
+		}
+	}
+	return entry
 }

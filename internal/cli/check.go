@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -54,6 +55,8 @@ func checkCommand() *command {
 		fs.Alias("format", "output", "use -o/--output")
 		failOn := fs.String(flagSpec{long: "fail-on", value: "SEVERITY", choices: []string{"error", "warning", "never"},
 			usage: "exit 1 when a finding is at least this severe: error, warning or never"}, "error")
+		from := fs.String(flagSpec{long: "from", value: "CIDR",
+			usage: "on an imported design, list what this range reaches (NW150) instead of what the internet reaches"}, "")
 		return func(env Env, pos []string) int {
 			if *designPath == "" && len(pos) != 1 || *designPath != "" && len(pos) != 0 {
 				fmt.Fprintln(env.Stderr, "netwright check: give a spec FILE, or --design FILE alone")
@@ -74,6 +77,14 @@ func checkCommand() *command {
 				return ExitSpec
 			}
 			r := analysis.Analyze(d)
+			if *from != "" {
+				p, err := netip.ParsePrefix(*from)
+				if err != nil || !p.Addr().Is4() {
+					fmt.Fprintf(env.Stderr, "netwright check: --from %q is not an IPv4 CIDR block\n", *from)
+					return ExitUsage
+				}
+				r = analysis.AnalyzeFrom(d, p.Masked())
+			}
 			o := findings.Options{SpecFile: specPath, Sources: sources, Version: version()}
 			var err error
 			switch *output {
@@ -124,6 +135,10 @@ type reachAnswer struct {
 	Protocol  string `json:"protocol"`
 	Port      int    `json:"port"`
 	Reachable bool   `json:"reachable"`
+	// Path is the AWS resources the flow crosses, in order, and
+	// Explanations why it is blocked, with Reachability Analyzer's codes.
+	Path         []string               `json:"path"`
+	Explanations []analysis.Explanation `json:"explanations"`
 	// Paths are the legs of the flow (a call through a load balancer has
 	// two), each with its hops.
 	Paths []analysis.Path `json:"paths"`
@@ -134,7 +149,9 @@ func reachCommand() *command {
 		name: "reach", args: "FILE SRC DST[:PORT]", argFiles: specFiles,
 		summary: "show the hop-by-hop path of one flow and what admits or blocks it",
 		about: "Say whether SRC can open connections to DST on PORT, with every hop of the path and the rule that admits or blocks it at each; " +
-			"SRC and DST are service names or internet, and PORT defaults to DST's. Exit 1 when the flow is blocked.",
+			"SRC and DST are service names or internet, and PORT defaults to DST's. On a design (--design, such as one netwright import wrote) " +
+			"they may also be AWS IDs (interfaces, instances, ECS tasks, load balancers by ARN, name or DNS name, NAT gateways) or addresses, private or public; " +
+			"the answer names the AWS resources on the path and, when blocked, Reachability Analyzer's explanation codes. Exit 1 when the flow is blocked.",
 	}
 	c.define = func(fs *flagSet) func(Env, []string) int {
 		designPath := designFlag(fs, "use a saved design (plan -o json output) instead of a spec; then give only SRC and DST")
@@ -184,20 +201,38 @@ func reachCommand() *command {
 			if *proto != "" {
 				transport = *proto
 			}
-			paths, err := analysis.NewEngine(d).Reach(src, dst, port, transport)
-			if err != nil {
-				fmt.Fprintf(env.Stderr, "netwright reach: %v\n", err)
-				return ExitUsage
-			}
-			a := reachAnswer{From: src, To: dst, Protocol: transport, Port: port, Reachable: true, Paths: paths}
-			for _, p := range paths {
-				if !p.Ports.Contains(port) {
-					a.Reachable = false
+			e := analysis.NewEngine(d)
+			var a reachAnswer
+			if byName(d, src) && byName(d, dst) && !d.Imported() {
+				paths, err := e.Reach(src, dst, port, transport)
+				if err != nil {
+					fmt.Fprintf(env.Stderr, "netwright reach: %v\n", err)
+					return ExitUsage
 				}
+				a = reachAnswer{From: src, To: dst, Protocol: transport, Port: port, Reachable: true, Paths: paths, Explanations: []analysis.Explanation{}, Path: []string{}}
+				for _, p := range paths {
+					if !p.Ports.Contains(port) {
+						a.Reachable = false
+					}
+					a.Path = append(a.Path, p.Components...)
+					a.Explanations = append(a.Explanations, analysis.Explain(p)...)
+				}
+			} else {
+				if !hasPort {
+					fmt.Fprintf(env.Stderr, "netwright reach: give the port: %s:PORT\n", dst)
+					return ExitUsage
+				}
+				ans, err := e.ReachAWS(src, dst, port, transport)
+				if err != nil {
+					fmt.Fprintf(env.Stderr, "netwright reach: %v\n", err)
+					return ExitUsage
+				}
+				a = reachAnswer{From: src, To: dst, Protocol: transport, Port: port, Reachable: ans.Reachable, Paths: ans.Legs, Path: ans.Path, Explanations: ans.Explanations}
 			}
 			if a.Paths == nil {
 				a.Paths = []analysis.Path{}
 			}
+			var err error
 			if *output == "json" {
 				err = writeJSON(env.Stdout, a)
 			} else {
@@ -215,6 +250,12 @@ func reachCommand() *command {
 	return c
 }
 
+// byName reports whether a reach end is a service of the design or the
+// internet, which the planned design's flows answer for.
+func byName(d *design.Design, name string) bool {
+	return name == design.Internet || d.Service(name) != nil
+}
+
 func reachText(a reachAnswer) string {
 	var b strings.Builder
 	verdict := "reachable"
@@ -222,6 +263,12 @@ func reachText(a reachAnswer) string {
 		verdict = "BLOCKED"
 	}
 	fmt.Fprintf(&b, "%s -> %s %s %d: %s\n", a.From, a.To, a.Protocol, a.Port, verdict)
+	if len(a.Path) > 0 {
+		fmt.Fprintf(&b, "path: %s\n", strings.Join(a.Path, " -> "))
+	}
+	for _, x := range a.Explanations {
+		fmt.Fprintf(&b, "%s at %s: %s\n", x.Code, x.Component, x.Detail)
+	}
 	for _, p := range a.Paths {
 		fmt.Fprintf(&b, "\n%s -> %s (%s: %s pass)\n", p.From, p.To, p.Proto, p.PortsText)
 		for _, h := range p.Hops {

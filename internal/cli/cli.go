@@ -91,6 +91,7 @@ func commands() []*command {
 		planCommand(),
 		checkCommand(),
 		reachCommand(),
+		importCommand(),
 		exportCommand(),
 		upCommand(),
 		statusCommand(),

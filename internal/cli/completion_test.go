@@ -27,7 +27,7 @@ func completionCases() []completionCase {
 		{[]string{"plan", "-o", ""}, []string{"text", "json", "yaml"}},
 		{[]string{"plan", "--output", "y"}, []string{"yaml"}},
 		{[]string{"check", "-o", ""}, []string{"text", "json", "sarif", "junit"}},
-		{[]string{"check", "--f"}, []string{"--fail-on"}}, // not the deprecated --format
+		{[]string{"check", "--f"}, []string{"--fail-on", "--from"}}, // not the deprecated --format
 		{[]string{"check", "--fail-on", ""}, []string{"error", "warning", "never"}},
 		{[]string{"reach", "--protocol", ""}, []string{"tcp", "udp"}},
 		{[]string{"reach", "-o", ""}, []string{"text", "json"}},

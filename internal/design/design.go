@@ -78,6 +78,16 @@ type Design struct {
 	Flows []Flow `json:"flows"`
 	// Notes explain the architects' choices, in the order made.
 	Notes []Note `json:"notes,omitempty"`
+
+	// Source is set on a design read from a real network (imported.go),
+	// with what only real networks have below it; nil for a planned one.
+	Source      *Source            `json:"source,omitempty"`
+	Interfaces  []NetworkInterface `json:"interfaces,omitempty"`
+	Instances   []Instance         `json:"instances,omitempty"`
+	Tasks       []Task             `json:"tasks,omitempty"`
+	VPCPeerings []VPCPeering       `json:"vpc_peerings,omitempty"`
+	VPNGateways []VPNGateway       `json:"vpn_gateways,omitempty"`
+	PrefixLists []PrefixList       `json:"prefix_lists,omitempty"`
 }
 
 // VPC roles.
@@ -204,6 +214,9 @@ type Route struct {
 	// Target is the ID of the gateway, endpoint or Transit Gateway; empty
 	// for local.
 	Target string `json:"target,omitempty"`
+	// State is "blackhole" for a route whose target is gone (imported
+	// networks); empty for an active route.
+	State string `json:"state,omitempty"`
 }
 
 // DestinationString returns the CIDR or prefix list the route matches.
@@ -219,6 +232,12 @@ type NATGateway struct {
 	ID     string `json:"id"`
 	AZ     string `json:"az"`
 	Subnet string `json:"subnet"`
+	// State, PublicIP and Private are known for imported networks: a
+	// NAT gateway not "available" forwards nothing, and a private one
+	// (connectivity type private) cannot reach the internet.
+	State    string     `json:"state,omitempty"`
+	PublicIP netip.Addr `json:"public_ip,omitzero"`
+	Private  bool       `json:"private,omitempty"`
 }
 
 // Endpoint kinds.
@@ -289,6 +308,12 @@ type TransitGatewayAttachment struct {
 	// ApplianceMode keeps both directions of a flow in one AZ, which
 	// stateful appliances need.
 	ApplianceMode bool `json:"appliance_mode,omitempty"`
+	// ResourceType is vpc (or empty), vpn, peering, connect or
+	// direct-connect-gateway; Resource the VPN connection or gateway it
+	// attaches, and State its state (imported networks).
+	ResourceType string `json:"resource_type,omitempty"`
+	Resource     string `json:"resource,omitempty"`
+	State        string `json:"state,omitempty"`
 }
 
 // TransitGatewayRouteTable is a Transit Gateway route table with the
@@ -307,6 +332,9 @@ type TransitGatewayRoute struct {
 	Attachment string `json:"attachment"`
 	// Reason says which part of the spec asked for the route.
 	Reason string `json:"reason"`
+	// State is "blackhole" for a route that drops what it matches
+	// (imported networks); empty for an active route.
+	State string `json:"state,omitempty"`
 }
 
 // TransitGatewayPeering joins two Transit Gateways in different Regions.

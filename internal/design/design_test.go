@@ -147,7 +147,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Decode(JSON()) = %v", err)
 	}
-	if diff := cmp.Diff(d, back, cmpopts.EquateComparable(netip.Prefix{})); diff != "" {
+	if diff := cmp.Diff(d, back, cmpopts.EquateComparable(netip.Prefix{}, netip.Addr{})); diff != "" {
 		t.Errorf("round trip changed the design (-want +got):\n%s", diff)
 	}
 	if !strings.Contains(string(b), `"stickiness": "7d"`) || !strings.Contains(string(b), `"cidr": "10.0.0.0/16"`) {

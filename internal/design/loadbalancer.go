@@ -40,6 +40,9 @@ type LoadBalancer struct {
 	// Waiver explains a scanner's finding on the load balancer (an
 	// internet-facing one is meant to face the internet), or nil.
 	Waiver *Waiver `json:"waiver,omitempty"`
+	// DNSName and State are known for imported load balancers.
+	DNSName string `json:"dns_name,omitempty"`
+	State   string `json:"state,omitempty"`
 }
 
 // AccessLogs sends a load balancer's access logs to S3.
@@ -217,6 +220,9 @@ type TargetGroup struct {
 	SlowStart           Duration     `json:"slow_start,omitzero"`
 	PreserveClientIP    bool         `json:"preserve_client_ip,omitempty"`
 	Health              TargetHealth `json:"health"`
+	// Targets are the registered targets of an imported target group;
+	// a planned one registers its service's tasks.
+	Targets []Target `json:"targets,omitempty"`
 }
 
 // TargetHealth is a target group's health check and what its settings

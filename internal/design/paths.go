@@ -141,7 +141,15 @@ func (r SGRule) Names(p Peer) bool {
 	case r.PeerGroup != "":
 		return slices.Contains(p.Groups, r.PeerGroup)
 	case r.PeerPrefixList != "":
-		return r.PeerPrefixList == p.PrefixList
+		if r.PeerPrefixList == p.PrefixList {
+			return true
+		}
+		for _, c := range r.PrefixListCIDRs {
+			if c.Contains(p.Addr) {
+				return true
+			}
+		}
+		return false
 	case r.PeerCIDR.IsValid():
 		return r.PeerCIDR.Contains(p.Addr)
 	}

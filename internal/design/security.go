@@ -46,6 +46,9 @@ type SGRule struct {
 	// PeerPrefixList is an AWS-managed prefix list, such as
 	// com.amazonaws.us-east-1.s3.
 	PeerPrefixList string `json:"peer_prefix_list,omitempty"`
+	// PrefixListCIDRs are the entries of a customer-managed prefix list
+	// the rule names, when known (imported networks).
+	PrefixListCIDRs []netip.Prefix `json:"prefix_list_cidrs,omitempty"`
 	// Description says which part of the spec made the rule.
 	Description string `json:"description"`
 	// Flows are the IDs of the declared flows the rule serves, if any.

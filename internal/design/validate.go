@@ -20,7 +20,14 @@ import (
 // (and group) the VPC has; and every subnet's capacity covers its demand.
 // It returns every violation, sorted, or nil. A design from plan always
 // passes; a hand-edited one may not.
+//
+// An imported design (Imported) is what a real account holds, not what
+// netwright would build: only the invariants the analyzer relies on are
+// checked (validateImported).
 func (d *Design) Validate() []error {
+	if d.Imported() {
+		return d.validateImported()
+	}
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
@@ -485,4 +492,86 @@ func blockList(ps []netip.Prefix) string {
 		s[i] = p.String()
 	}
 	return strings.Join(s, ", ")
+}
+
+// validateImported checks what the analyzer relies on in a network read
+// from AWS: unique IDs, subnets inside their VPC's blocks, and every
+// reference from subnets, interfaces, groups, NACLs and load balancers
+// resolving. Whatever else real accounts hold is theirs to hold.
+func (d *Design) validateImported() []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	ids := map[string]bool{}
+	claim := func(id, what string) {
+		if id == "" {
+			bad("%s has no id", what)
+		} else if ids[id] {
+			bad("id %q is used twice (%s)", id, what)
+		}
+		ids[id] = true
+	}
+	subnetVPC := map[string]string{}
+	for _, v := range d.VPCs {
+		claim(v.ID, "vpc")
+		rts := map[string]bool{}
+		for _, rt := range v.RouteTables {
+			claim(rt.ID, "route table")
+			rts[rt.ID] = true
+		}
+		for _, s := range v.Subnets {
+			claim(s.ID, "subnet")
+			subnetVPC[s.ID] = v.ID
+			if _, ok := v.BlockHolding(s.CIDR); !ok {
+				bad("subnet %s: %s is outside vpc %s (%s)", s.ID, s.CIDR, v.ID, blockList(v.Blocks()))
+			}
+			if !rts[s.RouteTable] {
+				bad("subnet %s: route table %q does not exist in vpc %s", s.ID, s.RouteTable, v.ID)
+			}
+		}
+	}
+	groups := map[string]bool{}
+	for _, g := range d.SecurityGroups {
+		claim(g.ID, "security group")
+		groups[g.ID] = true
+		if d.VPC(g.VPC) == nil {
+			bad("security group %s: vpc %q does not exist", g.ID, g.VPC)
+		}
+	}
+	for _, n := range d.NetworkACLs {
+		claim(n.ID, "network acl")
+		for _, s := range n.Subnets {
+			if subnetVPC[s] != n.VPC {
+				bad("network acl %s: subnet %q is not in vpc %s", n.ID, s, n.VPC)
+			}
+		}
+	}
+	for _, n := range d.Interfaces {
+		claim(n.ID, "network interface")
+		if subnetVPC[n.Subnet] != n.VPC {
+			bad("network interface %s: subnet %q is not in vpc %s", n.ID, n.Subnet, n.VPC)
+		}
+		for _, g := range n.SecurityGroups {
+			if !groups[g] {
+				bad("network interface %s: security group %q does not exist", n.ID, g)
+			}
+		}
+	}
+	for _, lb := range d.LoadBalancers {
+		for _, s := range lb.Subnets {
+			if subnetVPC[s] != lb.VPC {
+				bad("load balancer %s: subnet %q is not in vpc %s", lb.ID, s, lb.VPC)
+			}
+		}
+	}
+	for _, s := range d.Services {
+		for _, p := range s.Placements {
+			for _, sn := range p.Subnets {
+				if subnetVPC[sn] != p.VPC {
+					bad("service %s: subnet %q is not in vpc %s", s.Name, sn, p.VPC)
+				}
+			}
+		}
+	}
+	slices.SortFunc(errs, func(a, b error) int { return cmp.Compare(a.Error(), b.Error()) })
+	return errs
 }

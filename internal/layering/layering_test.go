@@ -42,6 +42,7 @@ var allowed = map[string][]string{
 	"internal/albrules":        append([]string{"internal/design"}, foundation...),
 	"internal/plan":            append([]string{"internal/spec", "internal/design", "internal/albrules"}, foundation...),
 	"internal/plan/plantest":   {"internal/spec", "internal/design", "internal/plan"},
+	"internal/awsimport":       append([]string{"internal/design"}, foundation...),
 	"internal/analysis/":       append([]string{"internal/design", "internal/analysis/", "internal/albrules"}, foundation...),
 	"internal/render/":         append([]string{"internal/design", "internal/analysis/", "internal/portset", "internal/render/"}, foundation...),
 	// The runtime's packages, from the bottom: health and the accept loop
