@@ -93,6 +93,7 @@ func commands() []*command {
 		reachCommand(),
 		exportCommand(),
 		upCommand(),
+		serveCommand(),
 		statusCommand(),
 		optimizeCommand(),
 		routeCommand(),
