@@ -31,7 +31,7 @@ func serveSpec(t *testing.T, src []byte) *served {
 	if err := os.WriteFile(path, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := New(Options{Filename: path})
+	c := New(Options{Filename: filepath.Base(path)})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
