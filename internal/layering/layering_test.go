@@ -41,6 +41,7 @@ var allowed = map[string][]string{
 	"internal/runtime/":            append([]string{"internal/design", "internal/runtime/", "internal/cloudmap", "internal/albrules"}, foundation...),
 	"internal/console":             append([]string{"internal/design", "internal/analysis/", "internal/render/", "internal/albrules"}, foundation...),
 	"internal/console/browsertest": {},
+	"internal/console/uplive":      append([]string{"internal/console", "internal/design", "internal/runtime/"}, foundation...),
 	"internal/cli":                 {"internal/"},
 	"cmd/netwright":                {"internal/cli"},
 	"internal/specgen":             {},
