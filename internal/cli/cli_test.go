@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/plan/plantest"
+	"github.com/netwright/netwright/internal/runtime/runtimetest"
 	"github.com/netwright/netwright/internal/runtime/up"
 )
 
@@ -403,24 +403,6 @@ func TestStatus(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe to read while `up` writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestUpReloadsOnChange: `up` watches its spec; a spec with errors prints
 // its diagnostics and keeps the running design; a valid change reloads.
 func TestUpReloadsOnChange(t *testing.T) {
@@ -433,7 +415,7 @@ func TestUpReloadsOnChange(t *testing.T) {
 	if err := os.WriteFile(spec, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var out, errb lockedBuffer
+	var out, errb runtimetest.Buffer
 	ctx, cancel := context.WithCancel(context.Background())
 	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, ReadFile: os.ReadFile,
 		IsTerminal: func(io.Writer) bool { return false }, Interrupted: func() (context.Context, context.CancelFunc) { return ctx, func() {} }}
@@ -443,7 +425,7 @@ func TestUpReloadsOnChange(t *testing.T) {
 		done <- Run(env, []string{"up", "--port-offset", fmt.Sprint(off), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0",
 			"--state-dir", dir, "--access-logs=false", spec})
 	}()
-	waitFor := func(b *lockedBuffer, what string) {
+	waitFor := func(b *runtimetest.Buffer, what string) {
 		t.Helper()
 		deadline := time.Now().Add(20 * time.Second)
 		for !strings.Contains(b.String(), what) {

@@ -50,10 +50,10 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr 
 		return ExitUsage
 	}
 	// The watcher and `run` commands print while the main goroutine waits.
-	env.Stdout, env.Stderr = &up.SyncWriter{W: env.Stdout}, &up.SyncWriter{W: env.Stderr}
+	env.Stdout, env.Stderr = &syncWriter{W: env.Stdout}, &syncWriter{W: env.Stderr}
 	if isTerm := env.IsTerminal; isTerm != nil {
 		env.IsTerminal = func(w io.Writer) bool {
-			if s, ok := w.(*up.SyncWriter); ok {
+			if s, ok := w.(*syncWriter); ok {
 				w = s.W
 			}
 			return isTerm(w)

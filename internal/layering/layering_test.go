@@ -16,29 +16,44 @@ const module = "github.com/netwright/netwright/"
 
 // foundation lists the packages anyone may import: they hold data and facts
 // and decide nothing.
-var foundation = []string{"internal/diag", "internal/didyoumean", "internal/awsfacts", "internal/ipam", "internal/portset"}
+var foundation = []string{"internal/diag", "internal/didyoumean", "internal/awsfacts", "internal/ipam", "internal/portset", "internal/clock"}
+
+// runtimeBase is what every runtime package may import.
+var runtimeBase = append([]string{"internal/design", "internal/cloudmap", "internal/albrules"}, foundation...)
 
 // allowed lists, for each package (by path under the module, a trailing /
 // meaning every package below), the internal packages its non-test code
 // may import besides the foundation. Tests are free to build fixtures with
 // any stage.
 var allowed = map[string][]string{
-	"internal/diag":                {},
-	"internal/didyoumean":          {},
-	"internal/awsfacts":            {},
-	"internal/ipam":                {},
-	"internal/portset":             {},
-	"internal/layering":            {},
-	"internal/golden":              {},
-	"internal/spec":                foundation,
-	"internal/design":              foundation,
-	"internal/cloudmap":            foundation,
-	"internal/albrules":            append([]string{"internal/design"}, foundation...),
-	"internal/plan":                append([]string{"internal/spec", "internal/design", "internal/albrules"}, foundation...),
-	"internal/plan/plantest":       {"internal/spec", "internal/design", "internal/plan"},
-	"internal/analysis/":           append([]string{"internal/design", "internal/analysis/", "internal/albrules"}, foundation...),
-	"internal/render/":             append([]string{"internal/design", "internal/analysis/", "internal/portset", "internal/render/"}, foundation...),
-	"internal/runtime/":            append([]string{"internal/design", "internal/runtime/", "internal/cloudmap", "internal/albrules"}, foundation...),
+	"internal/diag":       {},
+	"internal/didyoumean": {},
+	"internal/awsfacts":   {},
+	"internal/ipam":       {},
+	"internal/portset":    {},
+	"internal/clock":      {},
+	// A test's clock: tests only.
+	"internal/clock/clocktest": {"internal/clock"},
+	"internal/layering":        {},
+	"internal/golden":          {},
+	"internal/spec":            foundation,
+	"internal/design":          foundation,
+	"internal/cloudmap":        foundation,
+	"internal/albrules":        append([]string{"internal/design"}, foundation...),
+	"internal/plan":            append([]string{"internal/spec", "internal/design", "internal/albrules"}, foundation...),
+	"internal/plan/plantest":   {"internal/spec", "internal/design", "internal/plan"},
+	"internal/analysis/":       append([]string{"internal/design", "internal/analysis/", "internal/albrules"}, foundation...),
+	"internal/render/":         append([]string{"internal/design", "internal/analysis/", "internal/portset", "internal/render/"}, foundation...),
+	// The runtime's packages, from the bottom: health and the accept loop
+	// serve both load balancers, and nlb does not borrow from alb; up
+	// runs them all.
+	"internal/runtime/health":      foundation,
+	"internal/runtime/accept":      foundation,
+	"internal/runtime/discovery":   runtimeBase,
+	"internal/runtime/alb":         append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	"internal/runtime/nlb":         append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	"internal/runtime/up":          append([]string{"internal/runtime/"}, runtimeBase...),
+	"internal/runtime/runtimetest": {},
 	"internal/console":             append([]string{"internal/design", "internal/analysis/", "internal/render/", "internal/albrules"}, foundation...),
 	"internal/console/browsertest": {},
 	"internal/console/uplive":      append([]string{"internal/console", "internal/design", "internal/runtime/"}, foundation...),
@@ -167,6 +182,18 @@ func TestOnlyCLIWritesOutput(t *testing.T) {
 					t.Errorf("%s uses %s; only internal/cli writes output or exits", f, banned)
 				}
 			}
+		}
+	}
+}
+
+// TestNLBDoesNotBorrowFromALB: the two load balancers share health
+// checks and the accept loop through packages of their own
+// (internal/runtime/health, internal/runtime/accept), not one another.
+func TestNLBDoesNotBorrowFromALB(t *testing.T) {
+	for _, pair := range [][2]string{{"internal/runtime/nlb", "internal/runtime/alb"}, {"internal/runtime/alb", "internal/runtime/nlb"}, {"internal/runtime/health", "internal/runtime/alb"}} {
+		allow, _ := rule(pair[0])
+		if matches(pair[1], allow) {
+			t.Errorf("the layering lets %s import %s", pair[0], pair[1])
 		}
 	}
 }

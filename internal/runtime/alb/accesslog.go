@@ -65,6 +65,9 @@ type exchange struct {
 	rejected bool
 	// class is the request's desync classification.
 	class desyncClass
+	// counted is set once the data path counted the request, which it
+	// does before the answer's last bytes leave (countOnce).
+	counted bool
 }
 
 // countingBody counts the bytes of a request body read; once forwarded,

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/netwright/netwright/internal/albrules"
+	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/design"
 )
 
@@ -43,7 +44,7 @@ type Listener struct {
 	tls        bool
 	mapPort    func(int) int
 	metrics    *Metrics
-	scale      float64
+	clock      clock.Clock
 	transports Transports
 	accessLog  *AccessLog
 	region     string
@@ -59,6 +60,8 @@ type Listener struct {
 	// watchAfter is how long the data path waits on a target before it
 	// watches the client for leaving.
 	watchAfter time.Duration
+	// ended tells of requests that end, to WaitIdle.
+	ended ends
 	// counters caches request counters by counterKey.
 	counters sync.Map
 	proxy    *httputil.ReverseProxy
@@ -81,9 +84,11 @@ type Options struct {
 	MapPort func(port int) int
 	// Metrics, when set, receives the listener's numbers.
 	Metrics *Metrics
-	// TimeScale multiplies health-check intervals and timeouts (0 or 1:
-	// as designed); tests and demos shrink them.
-	TimeScale float64
+	// Clock runs the health checks' rhythm and timeouts and the
+	// deregistration delay; the system's clock when nil. The data path
+	// (idle timeouts, slow start, dates) keeps the system's clock: its
+	// times are deadlines on sockets.
+	Clock clock.Clock
 	// AccessLog, when set, receives a line per request in ALB's format.
 	AccessLog *AccessLog
 	// Region is the load balancer's, for the ARNs in the access log.
@@ -104,10 +109,8 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	for i := range tgs {
 		byID[tgs[i].ID] = &tgs[i]
 	}
-	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, metrics: opt.Metrics, scale: opt.TimeScale, now: time.Now, accessLog: opt.AccessLog, region: opt.Region}
-	if x.scale <= 0 {
-		x.scale = 1
-	}
+	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, metrics: opt.Metrics, clock: clock.Or(opt.Clock), accessLog: opt.AccessLog, region: opt.Region}
+	x.now = time.Now
 	if x.mapPort == nil {
 		x.mapPort = func(p int) int { return p }
 	}
@@ -128,7 +131,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 				return nil, fmt.Errorf("listener %s forwards to %s, which the design does not have", l.ID, f.TargetGroup)
 			}
 			if _, seen := x.groups[tg.ID]; !seen {
-				x.groups[tg.ID] = &group{tg: tg, slow: x.scaled(tg.SlowStart)}
+				x.groups[tg.ID] = &group{tg: tg, slow: time.Duration(tg.SlowStart), ended: &x.ended}
 			}
 		}
 	}
@@ -617,9 +620,9 @@ func isGRPC(r *http.Request) bool {
 // HTTP/2 request, an HTTP1 group anything but gRPC.
 func compatible(v string, r *http.Request) bool {
 	switch v {
-	case "GRPC":
+	case design.VersionGRPC:
 		return isGRPC(r) || r.ProtoMajor == 2 && r.Method == http.MethodPost
-	case "HTTP2":
+	case design.VersionHTTP2:
 		return r.ProtoMajor == 2
 	}
 	return !isGRPC(r)

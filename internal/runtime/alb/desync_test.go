@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netwright/netwright/internal/runtime/runtimetest"
 )
 
 // rawTarget answers each request with the head (and the body of a
@@ -107,7 +109,7 @@ func rawExchange(t *testing.T, addr, raw string, expectClosed bool) (resp *http.
 // classification and reason, on the data path and on a request handed
 // to the full path alike.
 func TestDesyncMitigation(t *testing.T) {
-	var logged lockedBuilder
+	var logged runtimetest.Buffer
 	x := plainListener(t, 5*time.Second, Options{AccessLog: NewAccessLog(&logged)})
 	x.Register("tg", "raw", rawTarget(t))
 	_, addr := serveFastPath(t, x, 5*time.Second)

@@ -418,7 +418,7 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		return false, true
 	}
 	g := x.pickGroup(action.Forward)
-	if v := g.tg.ProtocolVersion; v == "HTTP2" || v == "GRPC" {
+	if v := g.tg.ProtocolVersion; v == design.VersionHTTP2 || v == design.VersionGRPC {
 		return false, true
 	}
 	cc.br.Discard(len(h.raw))
@@ -450,7 +450,7 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		code, keep = http.StatusServiceUnavailable, keep && !h.hasBody()
 		keep = cc.writeStatus(code, keep, &ex, x) && keep
 	}
-	x.count(priority, ex.tg, code)
+	x.countOnce(&ex, code) // counted already, unless the client left before an answer
 	if x.accessLog != nil {
 		if code == 0 {
 			ex.elbStatus = StatusClientClosed
@@ -482,12 +482,23 @@ func (cc *clientConn) writeStatus(code int, keep bool, ex *exchange, x *Listener
 	b = append(b, "\r\n"...)
 	b = append(b, page...)
 	cc.scratch = b
+	x.countOnce(ex, code)
 	_, err := cc.bw.Write(b)
 	if err == nil {
 		err = cc.bw.Flush()
 	}
 	ex.out = int64(len(b))
 	return err == nil
+}
+
+// countOnce counts a request the data path answers with code, once, and
+// before the answer leaves: a client that has its answer finds it
+// counted in /metrics. Later calls for the same request do nothing.
+func (x *Listener) countOnce(ex *exchange, code int) {
+	if !ex.counted {
+		ex.counted = true
+		x.count(ex.priority, ex.tg, code)
+	}
 }
 
 // appendStatusLine appends an HTTP/1.1 status line as net/http's server

@@ -122,7 +122,7 @@ func FuzzServeConn(f *testing.F) {
 	l := &design.Listener{ID: "lst", Port: 80, Protocol: "HTTP",
 		DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: "tg", Weight: 1}}},
 		Rules:         []design.ListenerRule{{Priority: 1, Conditions: design.Conditions{Path: "/fixed"}, Action: design.Action{Type: design.ActionFixed, StatusCode: 200, Body: "fixed"}}}}
-	x, err := New(lb, l, []design.TargetGroup{{ID: "tg", Port: 80, Protocol: "HTTP", Health: health("/health")}}, Options{})
+	x, err := New(lb, l, []design.TargetGroup{{ID: "tg", Port: 80, Protocol: "HTTP", Health: targetHealth("/health")}}, Options{})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/runtimetest"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
@@ -42,9 +43,9 @@ func plainListener(t *testing.T, idle time.Duration, opt Options) *Listener {
 			{Priority: 30, Conditions: design.Conditions{Headers: []design.KeyValue{{Key: "x-route", Value: "b"}}}, Action: fwd("tg-b")},
 		}}
 	tgs := []design.TargetGroup{
-		{ID: "tg", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: health("/health")},
-		{ID: "tg-b", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: health("/health")},
-		{ID: "tg-sticky", Port: 8080, Protocol: "HTTP", Stickiness: "lb_cookie", Health: health("/health")},
+		{ID: "tg", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: targetHealth("/health")},
+		{ID: "tg-b", Port: 8080, Protocol: "HTTP", Algorithm: "round_robin", Health: targetHealth("/health")},
+		{ID: "tg-sticky", Port: 8080, Protocol: "HTTP", Stickiness: "lb_cookie", Health: targetHealth("/health")},
 	}
 	x, err := New(lb, l, tgs, opt)
 	if err != nil {
@@ -544,9 +545,9 @@ func counterValue(t *testing.T, m *Metrics, rule, tg, class string) float64 {
 // writes for the same request.
 func TestDataPathAccessLog(t *testing.T) {
 	e := newEchoTarget(t)
-	var fullLog, fastLog lockedBuilder
+	var fullLog, fastLog runtimetest.Buffer
 	var lines [2][]map[string]string
-	for i, w := range []*lockedBuilder{&fullLog, &fastLog} {
+	for i, w := range []*runtimetest.Buffer{&fullLog, &fastLog} {
 		x := plainListener(t, 5*time.Second, Options{AccessLog: NewAccessLog(w), Region: "eu-west-1"})
 		x.Register("tg", "echo", e.addr())
 		base := ""
@@ -600,24 +601,6 @@ func TestDataPathAccessLog(t *testing.T) {
 	if got := lines[1][2]["elb_status_code"] + " " + lines[1][2]["error_reason"]; got != "503 NoHealthyTargets" {
 		t.Errorf("no targets logged %q", got)
 	}
-}
-
-// lockedBuilder is a strings.Builder safe for concurrent use.
-type lockedBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuilder) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuilder) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // BenchmarkListener measures one keep-alive request over loopback, client
@@ -676,7 +659,7 @@ func BenchmarkListener(b *testing.B) {
 // over HTTP/2.
 func TestDataPathTLS(t *testing.T) {
 	e := newEchoTarget(t)
-	var logged lockedBuilder
+	var logged runtimetest.Buffer
 	x := plainListener(t, 5*time.Second, Options{TLS: true, AccessLog: NewAccessLog(&logged)})
 	x.Register("tg", "echo", e.addr())
 	full := httptest.NewUnstartedServer(x)
@@ -899,7 +882,7 @@ func TestDataPathClientLeaves(t *testing.T) {
 	}))
 	defer target.Close()
 	m := newTestMetrics(t)
-	var logged lockedBuilder
+	var logged runtimetest.Buffer
 	x := plainListener(t, 10*time.Second, Options{Metrics: m, AccessLog: NewAccessLog(&logged)})
 	x.watchAfter = 50 * time.Millisecond
 	x.Register("tg", "t", target.Listener.Addr().String())

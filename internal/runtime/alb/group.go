@@ -7,30 +7,22 @@ import (
 	"net"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/health"
 )
 
 func randIntn(n int) int { return rand.IntN(n) }
-
-// Target health states, as ALB reports them.
-const (
-	Initial   = "initial"
-	Healthy   = "healthy"
-	Unhealthy = "unhealthy"
-	Draining  = "draining"
-)
 
 type target struct {
 	id, addr    string
 	outstanding atomic.Int64
 	// Guarded by the group's mutex.
 	state string
-	tally Tally
+	tally health.Tally
 	// warming is when the target entered slow start; zero when not in it.
 	warming time.Time
 	// pool holds the data path's idle connections to the target.
@@ -39,7 +31,9 @@ type target struct {
 
 type group struct {
 	tg *design.TargetGroup
-	// slow is the group's slow-start duration, time-scaled; zero for none.
+	// ended tells of requests that end, to WaitIdle.
+	ended *ends
+	// slow is the group's slow-start duration; zero for none.
 	slow    time.Duration
 	mu      sync.Mutex
 	targets []*target
@@ -68,7 +62,7 @@ func (x *Listener) Register(targetGroup, id, addr string) error {
 	if slices.ContainsFunc(g.targets, func(t *target) bool { return t.id == id }) {
 		return fmt.Errorf("target %s is already registered in %s", id, targetGroup)
 	}
-	g.targets = append(g.targets, &target{id: id, addr: addr, state: Initial})
+	g.targets = append(g.targets, &target{id: id, addr: addr, state: health.Initial})
 	return nil
 }
 
@@ -83,7 +77,7 @@ func (x *Listener) Deregister(targetGroup, id string) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	i := slices.IndexFunc(g.targets, func(t *target) bool { return t.id == id })
-	if i < 0 || g.targets[i].state == Draining {
+	if i < 0 || g.targets[i].state == health.Draining {
 		return
 	}
 	t := g.targets[i]
@@ -92,8 +86,8 @@ func (x *Listener) Deregister(targetGroup, id string) {
 		t.pool.close()
 		return
 	}
-	t.state = Draining
-	time.AfterFunc(time.Duration(g.tg.DeregistrationDelay), func() { g.remove(t) })
+	t.state = health.Draining
+	x.clock.AfterFunc(time.Duration(g.tg.DeregistrationDelay), func() { g.remove(t) })
 }
 
 // remove drops a target, if it is still there.
@@ -106,9 +100,10 @@ func (g *group) remove(t *target) {
 
 // done ends a request on t; a draining target with none left goes.
 func (g *group) done(t *target) {
+	defer g.ended.signal()
 	if t.outstanding.Add(-1) == 0 {
 		g.mu.Lock()
-		draining := t.state == Draining
+		draining := t.state == health.Draining
 		g.mu.Unlock()
 		if draining {
 			g.remove(t)
@@ -116,25 +111,17 @@ func (g *group) done(t *target) {
 	}
 }
 
-// TargetStatus is one target as `netwright status` shows it.
-type TargetStatus struct {
-	ID       string `json:"id"`
-	Addr     string `json:"addr"`
-	State    string `json:"state"`
-	InFlight int64  `json:"in_flight"`
-}
-
 // Targets returns a target group's targets in registration order.
-func (x *Listener) Targets(targetGroup string) []TargetStatus {
+func (x *Listener) Targets(targetGroup string) []health.TargetStatus {
 	g, ok := x.groups[targetGroup]
 	if !ok {
 		return nil
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	out := make([]TargetStatus, 0, len(g.targets))
+	out := make([]health.TargetStatus, 0, len(g.targets))
 	for _, t := range g.targets {
-		out = append(out, TargetStatus{ID: t.id, Addr: t.addr, State: t.state, InFlight: t.outstanding.Load()})
+		out = append(out, health.TargetStatus{ID: t.id, Addr: t.addr, State: t.state, InFlight: t.outstanding.Load()})
 	}
 	return out
 }
@@ -158,13 +145,13 @@ func (x *Listener) Health(targetGroup string) map[string]string {
 func (g *group) routable() []*target {
 	pool := g.pool[:0]
 	for _, t := range g.targets {
-		if t.state == Healthy {
+		if t.state == health.Healthy {
 			pool = append(pool, t)
 		}
 	}
 	if len(pool) == 0 {
 		for _, t := range g.targets {
-			if t.state != Draining {
+			if t.state != health.Draining {
 				pool = append(pool, t)
 			}
 		}
@@ -280,28 +267,6 @@ func (g *group) pickWarming(pool []*target, intn func(int) int, now time.Time) *
 	return nil
 }
 
-// Tally is a target's current run of health-check results.
-type Tally struct{ passes, fails int }
-
-// Observe adds one check result and returns the target's next state, as
-// ELB moves it: healthy after the healthy threshold of passes in a row,
-// unhealthy after the unhealthy threshold of failures in a row, else
-// unchanged.
-func (c *Tally) Observe(state string, ok bool, healthyThreshold, unhealthyThreshold int) string {
-	if ok {
-		c.passes, c.fails = c.passes+1, 0
-		if c.passes >= healthyThreshold {
-			return Healthy
-		}
-	} else {
-		c.passes, c.fails = 0, c.fails+1
-		if c.fails >= unhealthyThreshold {
-			return Unhealthy
-		}
-	}
-	return state
-}
-
 // CheckHealth runs one health check of every target of every group,
 // concurrently, and moves each through ALB's states (see checkGroup).
 func (x *Listener) CheckHealth(ctx context.Context) {
@@ -323,7 +288,7 @@ func (x *Listener) checkGroup(ctx context.Context, g *group) {
 	targets := slices.Clone(g.targets)
 	// A target that turns healthy enters slow start only if the group
 	// had a healthy target before this round.
-	hadHealthy := slices.ContainsFunc(targets, func(t *target) bool { return t.state == Healthy })
+	hadHealthy := slices.ContainsFunc(targets, func(t *target) bool { return t.state == health.Healthy })
 	g.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, t := range targets {
@@ -331,15 +296,15 @@ func (x *Listener) checkGroup(ctx context.Context, g *group) {
 			ok := x.probe(ctx, g.tg, t)
 			g.mu.Lock()
 			defer g.mu.Unlock()
-			if t.state == Draining {
+			if t.state == health.Draining {
 				return
 			}
 			healthyThreshold := g.tg.Health.HealthyThreshold
-			if t.state == Initial {
+			if t.state == health.Initial {
 				healthyThreshold = 1 // a newly registered target must pass one check
 			}
 			next := t.tally.Observe(t.state, ok, healthyThreshold, g.tg.Health.UnhealthyThreshold)
-			if next == Healthy && t.state != Healthy && g.slow > 0 && hadHealthy {
+			if next == health.Healthy && t.state != health.Healthy && g.slow > 0 && hadHealthy {
 				t.warming = x.now()
 			}
 			t.state = next
@@ -349,7 +314,7 @@ func (x *Listener) checkGroup(ctx context.Context, g *group) {
 }
 
 // RunHealthChecks checks each target group at its own designed interval
-// (time-scaled) until ctx ends, so a target goes out of service and comes
+// on the listener's clock until ctx ends, so a target goes out of service and comes
 // back after the times `netwright plan` prints for its group. Each target
 // is checked once at start, as ALB does on registration.
 func (x *Listener) RunHealthChecks(ctx context.Context) {
@@ -357,7 +322,7 @@ func (x *Listener) RunHealthChecks(ctx context.Context) {
 	for _, id := range x.TargetGroups() {
 		g := x.groups[id]
 		wg.Go(func() {
-			Every(ctx, x.scaled(g.tg.Health.Interval), func() {
+			health.Every(ctx, x.clock, time.Duration(g.tg.Health.Interval), func() {
 				x.checkGroup(ctx, g)
 				x.observeGroup(id, g)
 			})
@@ -366,28 +331,10 @@ func (x *Listener) RunHealthChecks(ctx context.Context) {
 	wg.Wait()
 }
 
-// Every runs f at once and then every interval (30 s when not positive)
-// until ctx ends: the rhythm of a health checker.
-func Every(ctx context.Context, interval time.Duration, f func()) {
-	if interval <= 0 {
-		interval = 30 * time.Second
-	}
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		f()
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
-}
-
 // probe runs one health check of a target as the group designs it.
 func (x *Listener) probe(ctx context.Context, tg *design.TargetGroup, t *target) bool {
 	h := tg.Health
-	timeout := x.scaled(h.Timeout)
+	timeout := time.Duration(h.Timeout)
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
@@ -396,45 +343,26 @@ func (x *Listener) probe(ctx context.Context, tg *design.TargetGroup, t *target)
 	if h.Port != 0 && h.Port != tg.Port {
 		addr = net.JoinHostPort(host, strconv.Itoa(h.Port))
 	}
-	c := Check{Addr: addr, Path: h.Path, Matcher: h.Matcher, Timeout: timeout, UserAgent: "ELB-HealthChecker/2.0", GRPC: tg.ProtocolVersion == "GRPC"}
+	c := health.Check{Addr: addr, Path: h.Path, Matcher: h.Matcher, Timeout: timeout, UserAgent: "ELB-HealthChecker/2.0", GRPC: tg.ProtocolVersion == design.VersionGRPC}
 	if h.Protocol == "TCP" {
 		c.Path = ""
 	} else if c.Path == "" {
 		c.Path = "/"
 	}
-	return Probe(ctx, x.transports.For(tg.ProtocolVersion), c)
-}
-
-// scaled applies the listener's time scale to a designed duration.
-func (x *Listener) scaled(d design.Duration) time.Duration {
-	return time.Duration(float64(d) * x.scale)
-}
-
-// matches reports whether code satisfies an ALB matcher: "200",
-// "200,202" or "200-299" (def when empty).
-func matches(matcher string, code int, def string) bool {
-	if matcher == "" {
-		matcher = def
-	}
-	for _, part := range strings.Split(matcher, ",") {
-		lo, hi, isRange := strings.Cut(strings.TrimSpace(part), "-")
-		l, err1 := strconv.Atoi(lo)
-		h, err2 := l, error(nil)
-		if isRange {
-			h, err2 = strconv.Atoi(hi)
-		}
-		if err1 == nil && err2 == nil && code >= l && code <= h {
-			return true
-		}
-	}
-	return false
+	return health.Probe(ctx, x.clock, x.transports.For(tg.ProtocolVersion), c)
 }
 
 // Adopt carries health over from old, the listener this one replaces on
 // a reload: a target of a group both forward to, with the same ID and
 // address, keeps its state, its run of check results and its slow start.
+// Either way the groups' healthy and unhealthy counts are published, so
+// a listener put in service (old is nil for a new one) has them before
+// its first round of checks.
 func (x *Listener) Adopt(old *Listener) {
 	for id, g := range x.groups {
+		if old == nil {
+			break
+		}
 		og, ok := old.groups[id]
 		if !ok {
 			continue
@@ -442,7 +370,7 @@ func (x *Listener) Adopt(old *Listener) {
 		og.mu.Lock()
 		prior := map[[2]string]*target{}
 		for _, t := range og.targets {
-			if t.state != Draining {
+			if t.state != health.Draining {
 				prior[[2]string{t.id, t.addr}] = t
 			}
 		}
@@ -464,15 +392,78 @@ func (x *Listener) LoadBalancer() *design.LoadBalancer { return x.lb }
 // DesignListener is the designed listener served.
 func (x *Listener) DesignListener() *design.Listener { return x.l }
 
-// InFlight counts the requests in flight to every target.
-func (x *Listener) InFlight() int64 {
+// WaitIdle waits until no request is in flight to a target whose
+// address is in addrs (to any target when addrs is nil), or ctx ends; it
+// reports whether none is. A listener no longer in service gets no new
+// requests, so its count only falls.
+func (x *Listener) WaitIdle(ctx context.Context, addrs map[string]bool) bool {
+	for {
+		ended := x.ended.next()
+		n := x.inFlightTo(addrs)
+		if n == 0 {
+			x.ended.stop()
+			return true
+		}
+		select {
+		case <-ended:
+		case <-ctx.Done():
+			x.ended.stop()
+			return x.inFlightTo(addrs) == 0
+		}
+		x.ended.stop()
+	}
+}
+
+// inFlightTo counts the requests in flight to the targets at addrs (all
+// when nil).
+func (x *Listener) inFlightTo(addrs map[string]bool) int64 {
 	var n int64
 	for _, g := range x.groups {
 		g.mu.Lock()
 		for _, t := range g.targets {
-			n += t.outstanding.Load()
+			if addrs == nil || addrs[t.addr] {
+				n += t.outstanding.Load()
+			}
 		}
 		g.mu.Unlock()
 	}
 	return n
 }
+
+// ends tells those waiting for requests to end (WaitIdle) that one did.
+// A request that ends costs an atomic load while no one waits.
+type ends struct {
+	waiting atomic.Int32
+	mu      sync.Mutex
+	ch      chan struct{} // closed at the next end
+}
+
+// next registers a waiter and returns the channel the next end closes;
+// stop unregisters it.
+func (e *ends) next() <-chan struct{} {
+	e.waiting.Add(1)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ch == nil {
+		e.ch = make(chan struct{})
+	}
+	return e.ch
+}
+
+func (e *ends) stop() { e.waiting.Add(-1) }
+
+// signal wakes the waiters, if any.
+func (e *ends) signal() {
+	if e == nil || e.waiting.Load() == 0 {
+		return
+	}
+	e.mu.Lock()
+	if e.ch != nil {
+		close(e.ch)
+		e.ch = nil
+	}
+	e.mu.Unlock()
+}
+
+// InFlight counts the requests in flight to every target.
+func (x *Listener) InFlight() int64 { return x.inFlightTo(nil) }

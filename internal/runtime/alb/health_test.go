@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netwright/netwright/internal/clock/clocktest"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/health"
 )
 
 // countingTarget answers every request 200 and counts the health checks.
@@ -25,13 +27,10 @@ func countingTarget(t *testing.T) (*httptest.Server, *atomic.Int64) {
 }
 
 // TestHealthChecksAtEachGroupsInterval: two target groups behind one
-// listener, checked every 5 s and every 30 s (100 times faster here):
-// each is checked at its own interval, not the listener's shortest. A
-// ticker never fires more often than its interval, so the slow group's
-// count is bounded by the time the checks ran, however loaded the
-// machine.
+// listener, checked every 5 s and every 30 s: each is checked at once and
+// then at its own interval, not the listener's shortest, round by round
+// on the listener's clock.
 func TestHealthChecksAtEachGroupsInterval(t *testing.T) {
-	const scale = 0.01
 	h := func(interval time.Duration) design.TargetHealth {
 		return design.TargetHealth{Protocol: "HTTP", Path: "/health", Interval: design.Duration(interval), Timeout: design.Duration(2 * time.Second),
 			HealthyThreshold: 5, UnhealthyThreshold: 2}
@@ -45,7 +44,8 @@ func TestHealthChecksAtEachGroupsInterval(t *testing.T) {
 		{ID: "tg-fast", Port: 8080, Protocol: "HTTP", Health: h(5 * time.Second)},
 		{ID: "tg-slow", Port: 8080, Protocol: "HTTP", Health: h(30 * time.Second)},
 	}
-	x, err := New(lb, l, tgs, Options{TimeScale: scale})
+	clk := clocktest.New(t)
+	x, err := New(lb, l, tgs, Options{Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,25 +60,23 @@ func TestHealthChecksAtEachGroupsInterval(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	began := time.Now()
 	go func() { defer close(done); x.RunHealthChecks(ctx) }()
-	deadline := time.Now().Add(20 * time.Second)
-	for fastChecks.Load() < 25 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	defer func() { cancel(); <-done }()
+	// Each group is checked at once.
+	for deadline := time.Now().Add(10 * time.Second); fastChecks.Load() < 1 || slowChecks.Load() < 1; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the groups' first checks did not come")
+		}
 	}
-	cancel()
-	<-done
-	ran := time.Since(began)
-	nFast, nSlow := fastChecks.Load(), slowChecks.Load()
-	if nFast < 25 {
-		t.Fatalf("the 50 ms group was checked %d times in %v", nFast, ran)
-	}
-	slowEvery := time.Duration(float64(30*time.Second) * scale)
-	if most := 2 + int64(ran/slowEvery); nSlow > most {
-		t.Errorf("the group checked every %v got %d checks in %v; at its own interval at most %d", slowEvery, nSlow, ran, most)
-	}
-	if nFast < nSlow+3 {
-		t.Errorf("checks: %d of the 50 ms group, %d of the 300 ms group; want the first checked at its own, shorter interval", nFast, nSlow)
+	for step := range 13 {
+		if step > 0 {
+			clk.AdvanceAndWait(5 * time.Second)
+		}
+		elapsed := time.Duration(step) * 5 * time.Second
+		wantFast, wantSlow := 1+int64(elapsed/(5*time.Second)), 1+int64(elapsed/(30*time.Second))
+		if nFast, nSlow := fastChecks.Load(), slowChecks.Load(); nFast != wantFast || nSlow != wantSlow {
+			t.Fatalf("after %v: %d checks of the 5 s group, %d of the 30 s group; want %d and %d", elapsed, nFast, nSlow, wantFast, wantSlow)
+		}
 	}
 }
 
@@ -90,25 +88,25 @@ func TestNewTargetNeedsOnePass(t *testing.T) {
 	x.groups["tg-rr"].tg.Health.HealthyThreshold = 3
 	a := newBackend(t, "a")
 	register(t, x, "tg-rr", a)
-	if got := x.Health("tg-rr")["a"]; got != Initial {
+	if got := x.Health("tg-rr")["a"]; got != health.Initial {
 		t.Fatalf("a registered target is %s before any check; want initial", got)
 	}
 	x.CheckHealth(context.Background())
-	if got := x.Health("tg-rr")["a"]; got != Healthy {
+	if got := x.Health("tg-rr")["a"]; got != health.Healthy {
 		t.Fatalf("a new target after one passing check: %s; want healthy", got)
 	}
 	a.sick.Store(true)
 	x.CheckHealth(context.Background())
 	x.CheckHealth(context.Background())
-	if got := x.Health("tg-rr")["a"]; got != Unhealthy {
+	if got := x.Health("tg-rr")["a"]; got != health.Unhealthy {
 		t.Fatalf("after two failed checks: %s; want unhealthy", got)
 	}
 	a.sick.Store(false)
 	for i := 1; i <= 3; i++ {
 		x.CheckHealth(context.Background())
-		want := Unhealthy
+		want := health.Unhealthy
 		if i == 3 {
-			want = Healthy
+			want = health.Healthy
 		}
 		if got := x.Health("tg-rr")["a"]; got != want {
 			t.Errorf("an unhealthy target after %d passing checks of a threshold of 3: %s; want %s", i, got, want)

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/netwright/netwright/internal/runtime/health"
 )
 
 // Metrics are the numbers CloudWatch gives for an ALB, as Prometheus
@@ -125,9 +127,9 @@ func (x *Listener) observeGroup(id string, g *group) {
 	var h, u int
 	for _, t := range g.targets {
 		switch t.state {
-		case Healthy:
+		case health.Healthy:
 			h++
-		case Unhealthy:
+		case health.Unhealthy:
 			u++
 		}
 	}

@@ -36,6 +36,7 @@ func (x *Listener) requestTimeout(cc *clientConn) {
 	buffered, _ := cc.br.Peek(cc.br.Buffered())
 	head := append([]byte(nil), buffered...)
 	cc.c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+	x.count(0, "", http.StatusRequestTimeout)
 	sent := writeALBStatus(cc.c, http.StatusRequestTimeout, x.now())
 	x.logRejected(cc.remote, cc.c.LocalAddr().String(), cc.tls, head, http.StatusRequestTimeout, int64(sent), desyncClass{})
 }
@@ -51,6 +52,7 @@ func (x *Listener) blockSevere(cc *clientConn) {
 	}
 	cc.c.SetWriteDeadline(time.Now().Add(5 * time.Second))
 	code := cc.class.status()
+	x.count(0, "", code)
 	sent := writeALBStatus(cc.c, code, x.now())
 	x.logRejected(cc.remote, cc.c.LocalAddr().String(), cc.tls, head, code, int64(sent), cc.class)
 }
@@ -109,9 +111,8 @@ func albCodeFor(code int) int {
 // it could be routed, from what came of its head: the request line and
 // Host when they can be read ("-" for the method and version when not),
 // no target, and -1 for the processing times, as ALB logs a request it
-// cannot dispatch.
+// cannot dispatch. The caller counted it before answering.
 func (x *Listener) logRejected(remote, local string, st *tls.ConnectionState, head []byte, code int, sent int64, class desyncClass) {
-	x.count(0, "", code)
 	if x.accessLog == nil {
 		return
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netwright/netwright/internal/runtime/runtimetest"
 )
 
 // TestSlowBodyGets408: on the data path a client that stops partway
@@ -17,7 +19,7 @@ import (
 func TestSlowBodyGets408(t *testing.T) {
 	const idle = 300 * time.Millisecond
 	e := newEchoTarget(t)
-	var logged lockedBuilder
+	var logged runtimetest.Buffer
 	x := plainListener(t, idle, Options{AccessLog: NewAccessLog(&logged)})
 	x.Register("tg", "echo", e.addr())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -12,11 +12,10 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
-)
 
-var errTooManyFiles = syscall.EMFILE
+	"github.com/netwright/netwright/internal/runtime/accept"
+)
 
 // Server serves a listener's connections with the listener's own
 // HTTP/1.1 data path (fastpath.go), which costs half of what net/http's
@@ -50,6 +49,9 @@ type Server struct {
 	start   sync.Once
 	handoff *connQueue
 	handed  atomic.Int64
+	// goroutines counts the accept loops, the connections' goroutines and
+	// the fallback's accept loop, which a clean Shutdown waits for.
+	goroutines sync.WaitGroup
 
 	mu      sync.Mutex
 	closing bool
@@ -69,27 +71,14 @@ func (s *Server) Serve(ln net.Listener) error {
 		return http.ErrServerClosed
 	}
 	s.lns = append(s.lns, ln)
+	s.goroutines.Add(1) // before Shutdown can wait: it sets closing under s.mu
 	s.mu.Unlock()
-	var delay time.Duration
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if s.isClosing() {
-				return http.ErrServerClosed
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, errTooManyFiles) {
-				// Out of descriptors or a transient failure: back off as
-				// net/http does rather than spin.
-				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-				time.Sleep(delay)
-				continue
-			}
-			return err
-		}
-		delay = 0
-		go s.serveConn(c)
+	defer s.goroutines.Done()
+	err := accept.Loop{Handle: s.serveConn, Conns: &s.goroutines}.Serve(ln)
+	if s.isClosing() {
+		return http.ErrServerClosed
 	}
+	return err
 }
 
 func (s *Server) init() {
@@ -146,7 +135,7 @@ func (s *Server) init() {
 			}
 			h.ServeHTTP(w, r)
 		})
-		go func() { _ = s.Fallback.Serve(s.handoff) }()
+		s.goroutines.Go(func() { _ = s.Fallback.Serve(s.handoff) })
 	})
 }
 
@@ -162,7 +151,8 @@ func (s *Server) isClosing() bool {
 
 // Shutdown stops accepting, closes idle connections, and waits for the
 // requests in flight (here and at Fallback) until ctx ends, when it
-// closes what is left.
+// closes what is left. Once every connection ended in time, the
+// server's goroutines have too.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.init()
 	s.mu.Lock()
@@ -191,7 +181,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.mu.Unlock()
 		if n == 0 {
 			s.handoff.Close()
-			return <-fallback
+			err := <-fallback
+			s.goroutines.Wait()
+			return err
 		}
 		select {
 		case <-ctx.Done():
@@ -393,6 +385,7 @@ func (s *Server) handOver(cc *clientConn) bool {
 	hc := &handedConn{Conn: cc.c, r: r, tls: cc.tls, done: func() { s.count(-1) }, class: cc.class}
 	hc.reject = func(code int, head []byte, w func([]byte) (int, error)) {
 		x := s.Current()
+		x.count(0, "", code)
 		sent := writeALBStatus(writerFunc(w), code, x.now())
 		class, _ := hc.firstClass() // the data path's verdict, if this is the first request
 		x.logRejected(remote, local, cc.tls, head, code, int64(sent), class)

@@ -79,7 +79,7 @@ func TestQueryStringEscapesRoute(t *testing.T) {
 	}
 	l := &design.Listener{ID: "lst", Port: 80, Protocol: "HTTP", DefaultAction: fwd("tg-default"),
 		Rules: []design.ListenerRule{{Priority: 1, Conditions: design.Conditions{Query: []design.KeyValue{{Key: "q", Value: `2\*3`}}}, Action: fwd("tg-star")}}}
-	tgs := []design.TargetGroup{{ID: "tg-default", Port: 8080, Protocol: "HTTP", Health: health("/health")}, {ID: "tg-star", Port: 8080, Protocol: "HTTP", Health: health("/health")}}
+	tgs := []design.TargetGroup{{ID: "tg-default", Port: 8080, Protocol: "HTTP", Health: targetHealth("/health")}, {ID: "tg-star", Port: 8080, Protocol: "HTTP", Health: targetHealth("/health")}}
 	x, err := New(lb, l, tgs, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -206,6 +206,7 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 			if x.metrics != nil {
 				x.responseTimer(ex.tg).Observe(ex.headers.Sub(ex.sent).Seconds())
 			}
+			x.countOnce(ex, resp.code) // relay answers with the target's status, whatever comes
 			return x.relay(cc, u, t, &resp, keep, ex)
 		}
 		u.close()
@@ -215,6 +216,7 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 			// The client stopped partway through the body for the idle
 			// timeout: ALB's 408, and the connection ends.
 			cc.c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+			x.countOnce(ex, http.StatusRequestTimeout)
 			ex.out = int64(writeALBStatus(cc.c, http.StatusRequestTimeout, x.now()))
 			return http.StatusRequestTimeout, false
 		case errors.As(err, &ce), errors.Is(err, errClientGone):

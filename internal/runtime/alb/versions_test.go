@@ -18,6 +18,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/runtimetest"
 )
 
 // versionsListener is an HTTPS listener in front of a target group of
@@ -36,9 +37,9 @@ func versionsListener(t *testing.T, idle time.Duration, opt Options) *Listener {
 			{Priority: 3, Conditions: design.Conditions{Path: "/grpc/*"}, Action: fwd("tg-grpc")},
 		}}
 	tgs := []design.TargetGroup{
-		{ID: "tg-h1", Port: 8080, Protocol: "HTTP", ProtocolVersion: "HTTP1", Health: health("/health")},
-		{ID: "tg-h2", Port: 8080, Protocol: "HTTP", ProtocolVersion: "HTTP2", Health: health("/health")},
-		{ID: "tg-grpc", Port: 8080, Protocol: "HTTP", ProtocolVersion: "GRPC", Health: health("/health")},
+		{ID: "tg-h1", Port: 8080, Protocol: "HTTP", ProtocolVersion: "HTTP1", Health: targetHealth("/health")},
+		{ID: "tg-h2", Port: 8080, Protocol: "HTTP", ProtocolVersion: "HTTP2", Health: targetHealth("/health")},
+		{ID: "tg-grpc", Port: 8080, Protocol: "HTTP", ProtocolVersion: "GRPC", Health: targetHealth("/health")},
 	}
 	opt.TLS = true
 	x, err := New(lb, l, tgs, opt)
@@ -178,7 +179,7 @@ func TestIdleTimeoutEveryProtocolVersion(t *testing.T) {
 // is logged with 101, also when the client ends it.
 func TestIdleWebSocketIsClosed(t *testing.T) {
 	const idle = 400 * time.Millisecond
-	var logged lockedBuilder
+	var logged runtimetest.Buffer
 	x := versionsListener(t, idle, Options{AccessLog: NewAccessLog(&logged)})
 	target := h2cTarget(t, func(w http.ResponseWriter, r *http.Request) {
 		c, err := websocket.Accept(w, r, nil)

@@ -17,6 +17,7 @@ import (
 	"hash/fnv"
 	"io"
 	"net"
+	"net/http"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -25,8 +26,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/runtime/alb"
+	"github.com/netwright/netwright/internal/runtime/accept"
+	"github.com/netwright/netwright/internal/runtime/health"
 )
 
 // UDPIdleTimeout is how long NLB keeps a UDP flow without traffic;
@@ -45,9 +48,9 @@ type Options struct {
 	// when the target group does not preserve the client's address; the
 	// system picks one when it is not valid.
 	Node netip.Addr
-	// TimeScale multiplies health-check intervals and timeouts (0 or 1:
-	// as designed).
-	TimeScale float64
+	// Clock runs the health checks' rhythm and timeouts; the system's
+	// clock when nil.
+	Clock clock.Clock
 	// UDPIdle and TCPIdle replace UDPIdleTimeout and TCPIdleTimeout, for
 	// tests.
 	UDPIdle, TCPIdle time.Duration
@@ -60,28 +63,34 @@ type Options struct {
 type target struct {
 	id, addr string
 	state    string
-	tally    alb.Tally
+	tally    health.Tally
 	flows    atomic.Int64
 }
 
 // Listener serves one designed NLB listener; create it with New and
 // register its targets with Register. Safe for concurrent use.
 type Listener struct {
-	lb  *design.LoadBalancer
-	l   *design.Listener
-	tg  *design.TargetGroup
-	opt Options
+	lb   *design.LoadBalancer
+	conf *design.Listener
+	tg   *design.TargetGroup
+	opt  Options
 
 	mu      sync.Mutex
 	targets []*target
 
 	// open are the client connections and UDP flows in progress, closed
-	// by Close.
+	// by Close, which ends ctx: dials to targets in progress stop.
 	openMu sync.Mutex
 	open   map[io.Closer]struct{}
 	closed bool
+	ctx    context.Context
+	cancel context.CancelFunc
+	// flowsRunning counts the UDP flows' goroutines, which Close waits
+	// for.
+	flowsRunning sync.WaitGroup
 
-	transports alb.Transports
+	// checker is the client of HTTP health checks.
+	checker *http.Transport
 }
 
 // New prepares listener l of lb, which forwards to one of tgs.
@@ -92,13 +101,14 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	if l.DefaultAction.Type != design.ActionForward || len(l.DefaultAction.Forward) != 1 {
 		return nil, fmt.Errorf("listener %s: an NLB listener forwards to one target group", l.ID)
 	}
-	x := &Listener{lb: lb, l: l, opt: opt, open: map[io.Closer]struct{}{}}
+	lis := &Listener{lb: lb, conf: l, opt: opt, open: map[io.Closer]struct{}{}}
+	lis.ctx, lis.cancel = context.WithCancel(context.Background())
 	for i := range tgs {
 		if tgs[i].ID == l.DefaultAction.Forward[0].TargetGroup {
-			x.tg = &tgs[i]
+			lis.tg = &tgs[i]
 		}
 	}
-	if x.tg == nil {
+	if lis.tg == nil {
 		return nil, fmt.Errorf("listener %s forwards to %s, which the design does not have", l.ID, l.DefaultAction.Forward[0].TargetGroup)
 	}
 	switch l.Protocol {
@@ -110,51 +120,52 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	default:
 		return nil, fmt.Errorf("listener %s: protocol %s is not served locally", l.ID, l.Protocol)
 	}
-	if x.opt.TimeScale <= 0 {
-		x.opt.TimeScale = 1
+	lis.opt.Clock = clock.Or(lis.opt.Clock)
+	if lis.opt.TCPIdle <= 0 {
+		lis.opt.TCPIdle = TCPIdleTimeout
 	}
-	if x.opt.TCPIdle <= 0 {
-		x.opt.TCPIdle = TCPIdleTimeout
+	if lis.opt.UDPIdle <= 0 {
+		lis.opt.UDPIdle = UDPIdleTimeout
 	}
-	if x.opt.UDPIdle <= 0 {
-		x.opt.UDPIdle = UDPIdleTimeout
-	}
-	x.transports = alb.NewTransports(4, time.Minute, nil)
-	return x, nil
+	// As ELB's checker: no compression asked for, ALB's 32 KB limit on a
+	// response header, a few idle connections per target.
+	lis.checker = &http.Transport{DisableCompression: true, DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
+		MaxResponseHeaderBytes: 32 << 10, MaxIdleConns: 64, MaxIdleConnsPerHost: 4, IdleConnTimeout: time.Minute, ResponseHeaderTimeout: time.Minute}
+	return lis, nil
 }
 
 // TargetGroup is the ID of the group the listener forwards to.
-func (x *Listener) TargetGroup() string { return x.tg.ID }
+func (lis *Listener) TargetGroup() string { return lis.tg.ID }
 
 // Register adds a target (host:port) in the initial state.
-func (x *Listener) Register(id, addr string) error {
+func (lis *Listener) Register(id, addr string) error {
 	if _, _, err := net.SplitHostPort(addr); err != nil {
 		return fmt.Errorf("target %s: %w", id, err)
 	}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if slices.ContainsFunc(x.targets, func(t *target) bool { return t.id == id }) {
-		return fmt.Errorf("target %s is already registered in %s", id, x.tg.ID)
+	lis.mu.Lock()
+	defer lis.mu.Unlock()
+	if slices.ContainsFunc(lis.targets, func(t *target) bool { return t.id == id }) {
+		return fmt.Errorf("target %s is already registered in %s", id, lis.tg.ID)
 	}
-	x.targets = append(x.targets, &target{id: id, addr: addr, state: alb.Initial})
+	lis.targets = append(lis.targets, &target{id: id, addr: addr, state: health.Initial})
 	return nil
 }
 
 // Deregister takes a target out of service: new flows no longer go to
 // it; flows in progress go on until they end.
-func (x *Listener) Deregister(id string) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	x.targets = slices.DeleteFunc(x.targets, func(t *target) bool { return t.id == id })
+func (lis *Listener) Deregister(id string) {
+	lis.mu.Lock()
+	defer lis.mu.Unlock()
+	lis.targets = slices.DeleteFunc(lis.targets, func(t *target) bool { return t.id == id })
 }
 
 // Targets returns the targets in registration order, for status.
-func (x *Listener) Targets() []alb.TargetStatus {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	out := make([]alb.TargetStatus, 0, len(x.targets))
-	for _, t := range x.targets {
-		out = append(out, alb.TargetStatus{ID: t.id, Addr: t.addr, State: t.state, InFlight: t.flows.Load()})
+func (lis *Listener) Targets() []health.TargetStatus {
+	lis.mu.Lock()
+	defer lis.mu.Unlock()
+	out := make([]health.TargetStatus, 0, len(lis.targets))
+	for _, t := range lis.targets {
+		out = append(out, health.TargetStatus{ID: t.id, Addr: t.addr, State: t.state, InFlight: t.flows.Load()})
 	}
 	return out
 }
@@ -162,17 +173,17 @@ func (x *Listener) Targets() []alb.TargetStatus {
 // pick chooses the target of a flow: the flow's hash over the healthy
 // targets, or over all of them when none is healthy (NLB fails open too).
 // nil when the group is empty.
-func (x *Listener) pick(key uint64) *target {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	pool := make([]*target, 0, len(x.targets))
-	for _, t := range x.targets {
-		if t.state == alb.Healthy {
+func (lis *Listener) pick(key uint64) *target {
+	lis.mu.Lock()
+	defer lis.mu.Unlock()
+	pool := make([]*target, 0, len(lis.targets))
+	for _, t := range lis.targets {
+		if t.state == health.Healthy {
 			pool = append(pool, t)
 		}
 	}
 	if len(pool) == 0 {
-		pool = append(pool, x.targets...)
+		pool = append(pool, lis.targets...)
 	}
 	if len(pool) == 0 {
 		return nil
@@ -182,11 +193,11 @@ func (x *Listener) pick(key uint64) *target {
 
 // flowKey hashes a flow as NLB does: protocol, source and destination
 // address and port; the source address alone with source_ip stickiness.
-func (x *Listener) flowKey(proto string, src, dst netip.AddrPort) uint64 {
+func (lis *Listener) flowKey(proto string, src, dst netip.AddrPort) uint64 {
 	h := fnv.New64a()
 	b := src.Addr().Unmap().As16()
 	h.Write(b[:])
-	if x.tg.Stickiness != "source_ip" {
+	if lis.tg.Stickiness != "source_ip" {
 		h.Write([]byte(proto))
 		h.Write([]byte(strconv.Itoa(int(src.Port()))))
 		d := dst.Addr().Unmap().As16()
@@ -200,99 +211,107 @@ func (x *Listener) flowKey(proto string, src, dst netip.AddrPort) uint64 {
 // client's when the group preserves it (all of 127.0.0.0/8 is this
 // machine's, so the client's loopback address can be used), else the
 // node's.
-func (x *Listener) source(client netip.Addr) netip.Addr {
-	if x.tg.PreserveClientIP {
+func (lis *Listener) source(client netip.Addr) netip.Addr {
+	if lis.tg.PreserveClientIP {
 		return client.Unmap()
 	}
-	return x.opt.Node
+	return lis.opt.Node
 }
 
 // track registers a connection or flow to close on Close; false when the
 // listener is already closed.
-func (x *Listener) track(c io.Closer) bool {
-	x.openMu.Lock()
-	defer x.openMu.Unlock()
-	if x.closed {
+func (lis *Listener) track(c io.Closer) bool {
+	lis.openMu.Lock()
+	defer lis.openMu.Unlock()
+	if lis.closed {
 		return false
 	}
-	x.open[c] = struct{}{}
+	lis.open[c] = struct{}{}
 	return true
 }
 
-func (x *Listener) untrack(c io.Closer) {
-	x.openMu.Lock()
-	defer x.openMu.Unlock()
-	delete(x.open, c)
+// trackFlow is track for a UDP flow, whose goroutine run is then started
+// and counted (before Close can wait); false when the listener is
+// already closed.
+func (lis *Listener) trackFlow(f *flow, run func()) bool {
+	lis.openMu.Lock()
+	defer lis.openMu.Unlock()
+	if lis.closed {
+		return false
+	}
+	lis.open[f] = struct{}{}
+	lis.flowsRunning.Go(run)
+	return true
 }
 
-// Close ends every connection and flow in progress. Closing the
-// listening sockets is the caller's.
-func (x *Listener) Close() {
-	x.openMu.Lock()
-	x.closed = true
-	open := x.open
-	x.open = map[io.Closer]struct{}{}
-	x.openMu.Unlock()
+func (lis *Listener) untrack(c io.Closer) {
+	lis.openMu.Lock()
+	defer lis.openMu.Unlock()
+	delete(lis.open, c)
+}
+
+// Close ends every connection and flow in progress and waits for the
+// goroutines the listener started. Closing the listening sockets is the
+// caller's.
+func (lis *Listener) Close() {
+	lis.openMu.Lock()
+	lis.closed = true
+	open := lis.open
+	lis.open = map[io.Closer]struct{}{}
+	lis.openMu.Unlock()
+	lis.cancel()
 	for c := range open {
 		c.Close()
 	}
-	x.transports.CloseIdleConnections()
+	lis.flowsRunning.Wait()
+	lis.checker.CloseIdleConnections()
 }
 
 // ServeTCP accepts connections on ln until it is closed: TCP passes
 // through, a TLS listener terminates TLS first.
-func (x *Listener) ServeTCP(ln net.Listener) error {
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return nil
-			}
-			continue
-		}
-		go x.Handle(c)
-	}
+func (lis *Listener) ServeTCP(ln net.Listener) error {
+	return accept.Loop{Handle: lis.Handle}.Serve(ln)
 }
 
 // Handle serves one accepted connection until both ends close.
-func (x *Listener) Handle(c net.Conn) {
-	if !x.track(c) {
+func (lis *Listener) Handle(c net.Conn) {
+	if !lis.track(c) {
 		c.Close()
 		return
 	}
-	defer x.untrack(c)
+	defer lis.untrack(c)
 	defer c.Close()
 	src, _ := netip.ParseAddrPort(c.RemoteAddr().String())
 	dst, _ := netip.ParseAddrPort(c.LocalAddr().String())
-	t := x.pick(x.flowKey("tcp", src, dst))
+	t := lis.pick(lis.flowKey("tcp", src, dst))
 	if t == nil {
 		reset(c) // no targets: NLB resets the connection
 		return
 	}
 	t.flows.Add(1)
 	defer t.flows.Add(-1)
-	up, err := x.dial(t.addr, x.source(src.Addr()))
+	up, err := lis.dial(t.addr, lis.source(src.Addr()))
 	if err != nil {
 		// The target refused or is unreachable: the client gets a reset,
 		// as it would get the target's own refusal through NLB.
 		reset(c)
 		return
 	}
-	if !x.track(up) {
+	if !lis.track(up) {
 		up.Close()
 		return
 	}
-	defer x.untrack(up)
+	defer lis.untrack(up)
 	defer up.Close()
 	var client, target net.Conn = c, up
-	if x.l.Protocol == "TLS" {
-		tc := tls.Server(c, x.opt.TLS)
+	if lis.conf.Protocol == "TLS" {
+		tc := tls.Server(c, lis.opt.TLS)
 		if err := tc.Handshake(); err != nil {
 			return
 		}
 		client = tc
 	}
-	if x.tg.Protocol == "TLS" {
+	if lis.tg.Protocol == "TLS" {
 		// NLB does not verify a target's certificate.
 		tc := tls.Client(up, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12}) //nolint:gosec // as NLB does
 		if err := tc.Handshake(); err != nil {
@@ -301,15 +320,15 @@ func (x *Listener) Handle(c net.Conn) {
 		}
 		target = tc
 	}
-	relay(client, target, x.opt.TCPIdle)
+	relay(client, target, lis.opt.TCPIdle)
 }
 
 // dial connects to a target from src (any address when invalid).
-func (x *Listener) dial(addr string, src netip.Addr) (net.Conn, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+func (lis *Listener) dial(addr string, src netip.Addr) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(lis.ctx, 10*time.Second)
 	defer cancel()
-	if x.opt.Dial != nil {
-		return x.opt.Dial(ctx, "tcp", addr, src)
+	if lis.opt.Dial != nil {
+		return lis.opt.Dial(ctx, "tcp", addr, src)
 	}
 	d := net.Dialer{}
 	if src.IsValid() {
@@ -472,16 +491,16 @@ func reset(c net.Conn) {
 
 // Adopt carries health over from old, the listener this one replaces on
 // a reload: a target with the same ID and address keeps its state.
-func (x *Listener) Adopt(old *Listener) {
+func (lis *Listener) Adopt(old *Listener) {
 	old.mu.Lock()
 	prior := map[[2]string]*target{}
 	for _, t := range old.targets {
 		prior[[2]string{t.id, t.addr}] = t
 	}
 	old.mu.Unlock()
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	for _, t := range x.targets {
+	lis.mu.Lock()
+	defer lis.mu.Unlock()
+	for _, t := range lis.targets {
 		if p, ok := prior[[2]string{t.id, t.addr}]; ok {
 			t.state, t.tally = p.state, p.tally
 		}
@@ -490,12 +509,12 @@ func (x *Listener) Adopt(old *Listener) {
 
 // CheckHealth checks every target once, concurrently: TCP connect, or
 // HTTP(S) GET of the path, as the group designs it.
-func (x *Listener) CheckHealth(ctx context.Context) {
-	x.mu.Lock()
-	targets := slices.Clone(x.targets)
-	x.mu.Unlock()
-	h := x.tg.Health
-	timeout := time.Duration(float64(h.Timeout) * x.opt.TimeScale)
+func (lis *Listener) CheckHealth(ctx context.Context) {
+	lis.mu.Lock()
+	targets := slices.Clone(lis.targets)
+	lis.mu.Unlock()
+	h := lis.tg.Health
+	timeout := time.Duration(h.Timeout)
 	if timeout <= 0 {
 		timeout = 10 * time.Second // NLB's default for TCP checks
 	}
@@ -503,20 +522,20 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 	for _, t := range targets {
 		wg.Go(func() {
 			addr := t.addr
-			if h.Port != 0 && h.Port != x.tg.Port {
+			if h.Port != 0 && h.Port != lis.tg.Port {
 				host, _, _ := net.SplitHostPort(addr)
 				addr = net.JoinHostPort(host, strconv.Itoa(h.Port))
 			}
-			c := alb.Check{Addr: addr, Matcher: h.Matcher, UserAgent: "ELB-HealthChecker/2.0", Timeout: timeout}
+			c := health.Check{Addr: addr, Matcher: h.Matcher, UserAgent: "ELB-HealthChecker/2.0", Timeout: timeout}
 			if h.Protocol == "HTTP" || h.Protocol == "HTTPS" {
 				c.Path = h.Path
 				if c.Path == "" {
 					c.Path = "/"
 				}
 			}
-			ok := alb.Probe(ctx, x.transports.HTTP1, c)
-			x.mu.Lock()
-			defer x.mu.Unlock()
+			ok := health.Probe(ctx, lis.opt.Clock, lis.checker, c)
+			lis.mu.Lock()
+			defer lis.mu.Unlock()
 			t.state = t.tally.Observe(t.state, ok, h.HealthyThreshold, h.UnhealthyThreshold)
 		})
 	}
@@ -525,12 +544,12 @@ func (x *Listener) CheckHealth(ctx context.Context) {
 
 // RunHealthChecks checks at the designed interval until ctx ends, the
 // first round at once.
-func (x *Listener) RunHealthChecks(ctx context.Context) {
-	alb.Every(ctx, time.Duration(float64(x.tg.Health.Interval)*x.opt.TimeScale), func() { x.CheckHealth(ctx) })
+func (lis *Listener) RunHealthChecks(ctx context.Context) {
+	health.Every(ctx, lis.opt.Clock, time.Duration(lis.tg.Health.Interval), func() { lis.CheckHealth(ctx) })
 }
 
 // LoadBalancer is the designed load balancer the listener belongs to.
-func (x *Listener) LoadBalancer() *design.LoadBalancer { return x.lb }
+func (lis *Listener) LoadBalancer() *design.LoadBalancer { return lis.lb }
 
 // DesignListener is the designed listener served.
-func (x *Listener) DesignListener() *design.Listener { return x.l }
+func (lis *Listener) DesignListener() *design.Listener { return lis.conf }

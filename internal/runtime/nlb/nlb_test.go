@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/runtime/alb"
+	"github.com/netwright/netwright/internal/runtime/health"
 )
 
 func tcpHealth() design.TargetHealth {
@@ -186,11 +186,11 @@ func TestHealthAndFailOpen(t *testing.T) {
 	register(t, x, map[string]net.Listener{"a": a, "b": b})
 	b.Close()
 	x.CheckHealth(context.Background())
-	if st := state(x, "b"); st != alb.Healthy {
+	if st := state(x, "b"); st != health.Healthy {
 		t.Errorf("one failed check: b is %s; the threshold is 2", st)
 	}
 	x.CheckHealth(context.Background())
-	if st := state(x, "b"); st != alb.Unhealthy {
+	if st := state(x, "b"); st != health.Unhealthy {
 		t.Fatalf("two failed checks: b is %s", st)
 	}
 	addr := serve(t, x)
@@ -374,7 +374,11 @@ func TestCloseEndsConnections(t *testing.T) {
 	}
 	defer c.Close()
 	c.Write([]byte("x"))
-	time.Sleep(50 * time.Millisecond)
+	for deadline := time.Now().Add(5 * time.Second); flows(x) == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the connection never reached the listener")
+		}
+	}
 	x.Close()
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := c.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {

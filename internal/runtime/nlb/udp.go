@@ -36,7 +36,7 @@ func (f *flow) Close() error { return f.up.Close() }
 // address and port is a flow that sticks to one target until it has been
 // idle for the UDP idle timeout; the target's answers go back to the
 // client from the listener's address.
-func (x *Listener) ServeUDP(pc *net.UDPConn) error {
+func (lis *Listener) ServeUDP(pc *net.UDPConn) error {
 	var mu sync.Mutex
 	flows := map[netip.AddrPort]*flow{}
 	dst, _ := netip.ParseAddrPort(pc.LocalAddr().String())
@@ -57,7 +57,7 @@ func (x *Listener) ServeUDP(pc *net.UDPConn) error {
 		mu.Lock()
 		f := flows[from]
 		if f == nil {
-			f = x.openFlow(pc, from, dst, func() {
+			f = lis.openFlow(pc, from, dst, func() {
 				mu.Lock()
 				delete(flows, from)
 				mu.Unlock()
@@ -78,8 +78,8 @@ func (x *Listener) ServeUDP(pc *net.UDPConn) error {
 // openFlow picks the flow's target, opens its socket (from the client's
 // address when the group preserves it) and relays the target's answers
 // until the flow idles out; gone is called when it ends.
-func (x *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone func()) *flow {
-	t := x.pick(x.flowKey("udp", from, dst))
+func (lis *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone func()) *flow {
+	t := lis.pick(lis.flowKey("udp", from, dst))
 	if t == nil {
 		return nil
 	}
@@ -88,7 +88,7 @@ func (x *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone func
 		return nil
 	}
 	var laddr *net.UDPAddr
-	if a := x.source(from.Addr()); a.IsValid() {
+	if a := lis.source(from.Addr()); a.IsValid() {
 		laddr = &net.UDPAddr{IP: a.AsSlice()}
 	}
 	up, err := net.DialUDP("udp", laddr, raddr)
@@ -96,23 +96,19 @@ func (x *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone func
 		return nil
 	}
 	f := &flow{up: up, t: t, lastSeen: time.Now()}
-	if !x.track(f) {
-		up.Close()
-		return nil
-	}
 	t.flows.Add(1)
-	go func() {
+	relayed := lis.trackFlow(f, func() {
 		defer gone()
-		defer x.untrack(f)
+		defer lis.untrack(f)
 		defer t.flows.Add(-1)
 		defer up.Close()
 		buf := make([]byte, 64<<10)
 		for {
-			up.SetReadDeadline(time.Now().Add(x.opt.UDPIdle - f.idleFor()))
+			up.SetReadDeadline(time.Now().Add(lis.opt.UDPIdle - f.idleFor()))
 			n, err := up.Read(buf)
 			if err != nil {
 				var ne net.Error
-				if errors.As(err, &ne) && ne.Timeout() && f.idleFor() < x.opt.UDPIdle {
+				if errors.As(err, &ne) && ne.Timeout() && f.idleFor() < lis.opt.UDPIdle {
 					continue // traffic from the client kept it alive
 				}
 				return
@@ -120,6 +116,11 @@ func (x *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone func
 			f.touch()
 			_, _ = pc.WriteToUDPAddrPort(buf[:n], from)
 		}
-	}()
+	})
+	if !relayed {
+		t.flows.Add(-1)
+		up.Close()
+		return nil
+	}
 	return f
 }

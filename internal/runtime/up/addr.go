@@ -83,7 +83,7 @@ type addrPool struct {
 	planned, held map[netip.Addr]bool
 }
 
-func newAddrPool(places map[string][]place, running map[string]*task) *addrPool {
+func newAddrPool(places map[string][]place, running map[string]*runningTask) *addrPool {
 	p := &addrPool{planned: map[netip.Addr]bool{}, held: map[netip.Addr]bool{}}
 	for _, ps := range places {
 		for _, pl := range ps {
@@ -105,7 +105,7 @@ func newAddrPool(places map[string][]place, running map[string]*task) *addrPool 
 // task is planned on or holds, as a new ECS task gets a new address in
 // its subnet. If none can be had, it listens on a free port of its
 // planned address.
-func (p *addrPool) openAt(s *design.Service, id, spec string, pl place) (*task, place, error) {
+func (p *addrPool) openAt(s *design.Service, id, spec string, pl place) (*runningTask, place, error) {
 	last := lastUsable(pl.subnet)
 	a := pl.designed
 	for try := 0; try < 256 && s.Port > 0 && pl.subnet.Contains(a) && a.Less(last); try, a = try+1, a.Next() {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netwright/netwright/internal/clock/clocktest"
+	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
@@ -22,61 +24,92 @@ func targetState(rt *Runtime, tg, id string) string {
 	return ""
 }
 
+// startOnClock starts d on a fake clock, and stops it when the test ends.
+func startOnClock(t *testing.T, d *design.Design, opt Options) (*Runtime, *clocktest.Clock) {
+	t.Helper()
+	clk := clocktest.New(t)
+	opt.Ephemeral, opt.Clock = true, clk
+	return startDesign(t, d, opt), clk
+}
+
+// advanceUntil moves clk forward a step at a time (waiting for the
+// rounds each step starts) until cond holds, which may take a moment of
+// work that is not the clock's (a replacement, a reload); it fails after
+// limit on the clock.
+func advanceUntil(t *testing.T, clk *clocktest.Clock, step, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for passed := time.Duration(0); !waitBriefly(cond); passed += step {
+		if passed >= limit {
+			t.Fatalf("%s did not happen within %v on the runtime's clock", what, limit)
+		}
+		clk.AdvanceAndWait(step)
+	}
+}
+
 // TestHealthTimesMatchThePlan: in shop, tracking's target group is checked
 // every 30 s and needs 5 passes (plan: back in after 2m30s) behind the
-// same listener as storefront's, checked every 10 s. Run 100 times
-// faster, a tracking task that fails its checks goes out no sooner than
-// its own group's checks allow, and comes back no sooner than its own
-// healthy threshold allows: lower bounds, which a busy machine only makes
-// easier to meet. (tracking's own container check is off, so ECS keeps
-// the task while the target group decides.)
+// same listener as storefront's, checked every 10 s. Stepped 10 s at a
+// time on the runtime's clock, a tracking task that fails its checks
+// goes out exactly when its own group's second failed check says so, and
+// comes back exactly after its own healthy threshold. (tracking's own
+// container check is off, so ECS keeps the task while the target group
+// decides.)
 func TestHealthTimesMatchThePlan(t *testing.T) {
-	const scale = 0.01
 	d := plantest.File(t, "../../../examples/shop.yaml")
 	for i := range d.Services {
 		if d.Services[i].Name == "tracking" {
 			d.Services[i].Health.Interval = 0
 		}
 	}
-	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: scale})
+	rt, clk := startOnClock(t, d, Options{})
 	tg := targetGroup(d, "tg-shop-tracking-8081")
 	if tg == nil || targetGroup(d, "tg-shop-storefront-3000") == nil {
 		t.Fatal("shop's tracking and storefront target groups are not in the design")
 	}
 	h := tg.Health
-	interval := time.Duration(float64(h.Interval) * scale)
-	if got := time.Duration(h.HealthyAfter); got != time.Duration(h.HealthyThreshold)*time.Duration(h.Interval) {
+	interval, step := time.Duration(h.Interval), time.Duration(targetGroup(d, "tg-shop-storefront-3000").Health.Interval)
+	if got := time.Duration(h.HealthyAfter); got != time.Duration(h.HealthyThreshold)*interval {
 		t.Fatalf("plan's healthy_after %v is not the healthy threshold times the interval", got)
 	}
 	eventually(t, "tracking-1 healthy", func() bool { return targetState(rt, tg.ID, "tracking-1") == "healthy" })
 
-	faulted := time.Now()
+	// The fault comes right after the first check (at 0); the group's
+	// next checks come every interval from then.
 	if code := admin(t, rt, http.MethodPut, "/faults/tracking-1", `{"fail_health": true}`); code != http.StatusNoContent {
 		t.Fatalf("PUT faults: %d", code)
 	}
-	eventually(t, "tracking-1 unhealthy", func() bool { return targetState(rt, tg.ID, "tracking-1") == "unhealthy" })
-	// The first failed check may come at once; the last one an interval
-	// per further failure later.
-	if took, least := time.Since(faulted), time.Duration(h.UnhealthyThreshold-1)*interval; took < least {
-		t.Errorf("tracking-1 went out %v after failing; its group's checks (every %v, %d failures) take at least %v", took, interval, h.UnhealthyThreshold, least)
-	}
-
-	recovered := time.Now()
+	stepUntil(t, rt, clk, tg.ID, step, time.Duration(h.UnhealthyThreshold)*interval, "healthy", "unhealthy",
+		"after failing (checks every "+interval.String()+", "+strconv.Itoa(h.UnhealthyThreshold)+" failures)")
 	if code := admin(t, rt, http.MethodDelete, "/faults/tracking-1", ""); code != http.StatusNoContent {
 		t.Fatalf("DELETE faults: %d", code)
 	}
-	eventually(t, "tracking-1 healthy again", func() bool { return targetState(rt, tg.ID, "tracking-1") == "healthy" })
-	if took, least := time.Since(recovered), time.Duration(float64(h.HealthyAfter)*scale)-interval; took < least {
-		t.Errorf("tracking-1 came back %v after recovering; plan says %v (%v here), at least %v", took, time.Duration(h.HealthyAfter), time.Duration(float64(h.HealthyAfter)*scale), least)
+	stepUntil(t, rt, clk, tg.ID, step, time.Duration(h.HealthyAfter), "unhealthy", "healthy",
+		"after recovering (plan: back after "+time.Duration(h.HealthyAfter).String()+")")
+}
+
+// stepUntil steps clk by step, round by round, to at: tracking-1 must be
+// in state before at every step short of at, and in state after at at.
+func stepUntil(t *testing.T, rt *Runtime, clk *clocktest.Clock, tg string, step, at time.Duration, before, after, what string) {
+	t.Helper()
+	for passed := step; passed <= at; passed += step {
+		clk.AdvanceAndWait(step)
+		want := before
+		if passed >= at {
+			want = after
+		}
+		if got := targetState(rt, tg, "tracking-1"); got != want {
+			t.Fatalf("tracking-1 %v %s: %s; want %s", passed, what, got, want)
+		}
 	}
 }
 
 // TestNewTargetsComeInAfterOneCheck: at the designed pace (shop's tracking
 // group checks every 30 s and needs 5 passes to bring a target back),
 // every newly registered target is healthy after its first check, which
-// ALB runs at registration: well within 30 s, not 2m30s.
+// ALB runs at registration: with no time passing on the runtime's clock.
 func TestNewTargetsComeInAfterOneCheck(t *testing.T) {
-	d, rt := start(t, "shop")
+	d := plantest.File(t, "../../../examples/shop.yaml")
+	rt, _ := startOnClock(t, d, Options{})
 	eventually(t, "every target of every group healthy", func() bool {
 		for _, x := range rt.albListeners() {
 			for _, tg := range x.TargetGroups() {
@@ -99,28 +132,47 @@ func TestNewTargetsComeInAfterOneCheck(t *testing.T) {
 // timeout fails the target group's checks and takes the task out of
 // service (and ECS then replaces it).
 func TestFaultsReachHealthChecksOnRequest(t *testing.T) {
-	const scale = 0.01
 	d := plantest.File(t, "../../../examples/three-tier.yaml")
-	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: scale})
+	rt, clk := startOnClock(t, d, Options{})
 	const tg = "tg-webapp-app-9000"
 	h := targetGroup(d, tg).Health
-	interval := time.Duration(float64(h.Interval) * scale)
+	interval := time.Duration(h.Interval)
 	eventually(t, "app-1 healthy", func() bool { return targetState(rt, tg, "app-1") == "healthy" })
-	// Four times the check timeout (at least the probes' 500 ms floor).
-	latency := 4 * max(time.Duration(float64(h.Timeout)*scale), 500*time.Millisecond)
+	// Four times the check timeout.
+	latency := 4 * time.Duration(h.Timeout)
 	body := `{"latency_ms": ` + strconv.Itoa(int(latency/time.Millisecond)) + `}`
 	if code := admin(t, rt, http.MethodPut, "/faults/app-1", body); code != http.StatusNoContent {
 		t.Fatalf("PUT %s: %d", body, code)
 	}
 	// Checks every interval for several: the latency spares them.
-	for deadline := time.Now().Add(time.Duration(h.UnhealthyThreshold+2) * interval); time.Now().Before(deadline); time.Sleep(interval / 4) {
+	for i := range h.UnhealthyThreshold + 2 {
+		clk.AdvanceAndWait(interval)
 		if s := targetState(rt, tg, "app-1"); s != "healthy" {
-			t.Fatalf("app-1 with latency_ms but not health_checks is %s; the latency should spare its checks", s)
+			t.Fatalf("app-1 with latency_ms but not health_checks is %s after %d checks; the latency should spare its checks", s, i+1)
 		}
 	}
 	body = `{"latency_ms": ` + strconv.Itoa(int(latency/time.Millisecond)) + `, "health_checks": true}`
 	if code := admin(t, rt, http.MethodPut, "/faults/app-1", body); code != http.StatusNoContent {
 		t.Fatalf("PUT %s: %d", body, code)
 	}
-	eventually(t, "app-1 out of service once its checks time out", func() bool { return targetState(rt, tg, "app-1") != "healthy" })
+	// A check now waits on the latency until its timeout: the clock
+	// moves on a timeout at a time without waiting for the rounds.
+	timeout := time.Duration(h.Timeout)
+	for passed := time.Duration(0); !waitBriefly(func() bool { return targetState(rt, tg, "app-1") != "healthy" }); passed += timeout {
+		if passed > time.Duration(h.UnhealthyThreshold+1)*interval {
+			t.Fatalf("app-1 still healthy %v after its checks began to time out", passed)
+		}
+		clk.Advance(timeout)
+	}
+}
+
+// waitBriefly polls cond for a moment of work the clock does not see (a
+// check's answer on a socket); it reports whether cond held.
+func waitBriefly(cond func() bool) bool {
+	for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if cond() {
+			return true
+		}
+	}
+	return cond()
 }

@@ -1,19 +1,14 @@
 package up
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"net"
 	"net/netip"
-	"sync"
 	"time"
 
 	proxyproto "github.com/pires/go-proxyproto"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/netwright/netwright/internal/design"
 )
@@ -207,70 +202,4 @@ func (g *gateway) pick(flow string) string {
 	h := fnv.New64a()
 	h.Write([]byte(flow))
 	return g.appliances[h.Sum64()%uint64(len(g.appliances))].Addr
-}
-
-// applianceFlows counts the flows the built-in appliances passed on.
-type applianceFlows struct {
-	c *prometheus.CounterVec
-}
-
-func newApplianceFlows(reg prometheus.Registerer) (*applianceFlows, error) {
-	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "netwright_appliance_flows_total",
-		Help: "Flows a built-in appliance task inspected and passed on, by task, original source address and original destination."},
-		[]string{"task", "source", "destination"})
-	if err := reg.Register(c); err != nil {
-		return nil, err
-	}
-	return &applianceFlows{c: c}, nil
-}
-
-// serveAppliance is the built-in pass-through appliance: each connection
-// starts with a PROXY v2 header naming the original source and
-// destination; the flow is counted and relayed to the destination from
-// the source's address.
-func serveAppliance(ln net.Listener, task string, flows *applianceFlows) {
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
-		wg.Go(func() {
-			defer c.Close()
-			c.SetReadDeadline(time.Now().Add(10 * time.Second))
-			br := bufio.NewReader(c)
-			h, err := proxyproto.Read(br)
-			if err != nil {
-				return // not a flow from the gateway
-			}
-			c.SetReadDeadline(time.Time{})
-			src, _ := h.SourceAddr.(*net.TCPAddr)
-			dst := h.DestinationAddr.String()
-			if flows != nil && src != nil {
-				flows.c.WithLabelValues(task, src.IP.String(), dst).Inc()
-			}
-			d := net.Dialer{Timeout: 10 * time.Second}
-			if src != nil {
-				d.LocalAddr = &net.TCPAddr{IP: src.IP} // transparent: the target sees the original source
-			}
-			up, err := d.Dial("tcp", dst)
-			if err != nil {
-				return
-			}
-			defer up.Close()
-			done := make(chan struct{})
-			go func() {
-				io.Copy(up, br) // what the header left buffered, then the rest
-				up.(*net.TCPConn).CloseWrite()
-				close(done)
-			}()
-			io.Copy(c, up)
-			c.(*net.TCPConn).CloseWrite()
-			<-done
-		})
-	}
 }

@@ -55,7 +55,7 @@ func nlbEntry(t *testing.T, rt *Runtime, port int) Entry {
 // service; status lists its listeners with healthy targets.
 func TestNetworkLoadBalancer(t *testing.T) {
 	d := plantest.Design(t, "arcade.yaml", []byte(arcade))
-	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: 0.01})
+	rt, clk := startOnClock(t, d, Options{})
 
 	resp, err := client(t, rt).Get("https://" + nlbEntry(t, rt, 443).Addr + "/")
 	if err != nil {
@@ -96,19 +96,14 @@ func TestNetworkLoadBalancer(t *testing.T) {
 	if got := read(tc); !strings.HasPrefix(got, "vault-") {
 		t.Errorf("TLS through the NLB answered %q; want a vault task", got)
 	}
-	uc, err := net.Dial("udp", nlbEntry(t, rt, 7777).Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer uc.Close()
-	uc.SetDeadline(time.Now().Add(10 * time.Second))
-	uc.Write([]byte("ping"))
-	buf := make([]byte, 100)
-	if n, err := uc.Read(buf); err != nil || !strings.HasPrefix(string(buf[:n]), "game-") {
-		t.Errorf("UDP through the NLB: %q %v; want a game task", buf[:n], err)
+	if got, err := udpAnswer(t, nlbEntry(t, rt, 7777).Addr); err != nil || !strings.HasPrefix(got, "game-") {
+		t.Errorf("UDP through the NLB: %q %v; want a game task", got, err)
 	}
 
-	eventually(t, "every NLB target healthy", func() bool {
+	// NLB's targets start in the initial state and need the healthy
+	// threshold of passes: the first at once, the others an interval
+	// apart.
+	nlbHealthy := func() bool {
 		st := getStatus(t, rt)
 		n := 0
 		for _, l := range st.Listeners {
@@ -125,8 +120,33 @@ func TestNetworkLoadBalancer(t *testing.T) {
 			}
 		}
 		return n > 0
-	})
+	}
+	h := d.TargetGroups[0].Health
+	for i := 1; i < h.HealthyThreshold; i++ {
+		if nlbHealthy() {
+			t.Fatalf("the NLB's targets healthy after %d checks; the threshold is %d", i, h.HealthyThreshold)
+		}
+		clk.AdvanceAndWait(time.Duration(h.Interval))
+	}
+	if !nlbHealthy() {
+		t.Errorf("the NLB's targets are not all healthy after %d checks: %+v", h.HealthyThreshold, getStatus(t, rt).Listeners)
+	}
 	if d.LoadBalancers[0].Type != design.NLB {
 		t.Fatalf("arcade's load balancer is %s", d.LoadBalancers[0].Type)
 	}
+}
+
+// udpAnswer sends a datagram to addr and returns the answer.
+func udpAnswer(t *testing.T, addr string) (string, error) {
+	t.Helper()
+	uc, err := net.Dial("udp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uc.Close()
+	uc.SetDeadline(time.Now().Add(10 * time.Second))
+	uc.Write([]byte("ping"))
+	buf := make([]byte, 100)
+	n, err := uc.Read(buf)
+	return string(buf[:n]), err
 }

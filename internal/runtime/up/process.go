@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/netwright/netwright/internal/clock"
 )
 
 // process runs a service's `run` command as one task, restarting it
@@ -17,7 +19,8 @@ import (
 type process struct {
 	task, command string
 	env           []string
-	out           *SyncWriter
+	out           io.Writer // a line at a time
+	clock         clock.Clock
 	pid           atomic.Int64 // of the running command, 0 between runs
 	// starts counts how many times the command was started.
 	starts atomic.Int64
@@ -35,19 +38,17 @@ const (
 func (p *process) run(ctx context.Context) {
 	backoff := firstBackoff
 	for ctx.Err() == nil {
-		start := time.Now()
+		start := p.clock.Now()
 		err := p.once(ctx)
 		if ctx.Err() != nil {
 			return
 		}
-		if time.Since(start) > stableRun {
+		if clock.Since(p.clock, start) > stableRun {
 			backoff = firstBackoff
 		}
 		fmt.Fprintf(p.out, "[%s] exited (%v); restarting in %s\n", p.task, err, backoff)
-		select {
-		case <-ctx.Done():
+		if !clock.Sleep(ctx, p.clock, backoff) {
 			return
-		case <-time.After(backoff):
 		}
 		backoff = min(backoff*2, lastBackoff)
 	}
@@ -97,17 +98,4 @@ func prefixLines(w io.Writer, task string, r io.Reader) {
 		fmt.Fprintf(w, "[%s] %s\n", task, s.Text())
 	}
 	_, _ = io.Copy(io.Discard, r) // a line past 1 MB: drain the rest
-}
-
-// SyncWriter serialises writes to W from many goroutines: the tasks'
-// output, and whatever else the caller prints to the same stream.
-type SyncWriter struct {
-	mu sync.Mutex
-	W  io.Writer
-}
-
-func (l *SyncWriter) Write(b []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.W.Write(b)
 }

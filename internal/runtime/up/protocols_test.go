@@ -217,12 +217,11 @@ func TestAccessLogFiles(t *testing.T) {
 }
 
 // TestCloudMapHearsOfHealthLate: a task failing its checks leaves its
-// target group within the designed detection time, and Cloud Map's
-// answers only after ECS's lag, which here (checks every 5 s, run 100
-// times faster) is six times the check interval. ECS replaces the task
-// at once, but a request in flight to it keeps it draining (and
-// registered) past that lag, so it is the health Cloud Map hears that
-// takes it out of the answers.
+// target group at the designed detection time, and Cloud Map's answers
+// only after ECS's lag (30 s past ECS's own decision), stepped on the
+// runtime's clock. ECS replaces the task at once, but a request in flight
+// to it keeps it draining (and registered) past that lag, so it is the
+// health Cloud Map hears that takes it out of the answers.
 func TestCloudMapHearsOfHealthLate(t *testing.T) {
 	d := plantest.Design(t, "lag.yaml", []byte(`version: 1
 app: lag
@@ -238,7 +237,7 @@ tls:
 discovery:
   namespace: lag.local
 `))
-	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: 0.01})
+	rt, clk := startOnClock(t, d, Options{})
 	// The tasks in Cloud Map's SRV answer (api-1 stays registered while
 	// it drains after ECS replaces it; it leaves the answers when Cloud
 	// Map hears it is unhealthy).
@@ -261,8 +260,10 @@ discovery:
 		return targetState(rt, tg.ID, "api-1") == "healthy" && targetState(rt, tg.ID, "api-2") == "healthy"
 	})
 	// A slow request in flight at api-1 (round robin gives one of two to
-	// each), then api-1 fails its checks.
-	if code := admin(t, rt, http.MethodPut, "/faults/api-1", `{"latency_ms": 5000}`); code != http.StatusNoContent {
+	// each), slower than detection and ECS's lag together; then api-1
+	// fails its checks.
+	const latency = "120000"
+	if code := admin(t, rt, http.MethodPut, "/faults/api-1", `{"latency_ms": `+latency+`}`); code != http.StatusNoContent {
 		t.Fatalf("PUT faults: %d", code)
 	}
 	e := entry(t, rt, design.InternetFacing, "HTTPS")
@@ -285,30 +286,37 @@ discovery:
 		return 0
 	}
 	eventually(t, "a request in flight at api-1", func() bool { return inFlight() > 0 })
-	faulted := time.Now()
-	if code := admin(t, rt, http.MethodPut, "/faults/api-1", `{"fail_health": true, "latency_ms": 5000}`); code != http.StatusNoContent {
+	clk.BlockUntilDue(120 * time.Second) // api-1 holds it
+	if code := admin(t, rt, http.MethodPut, "/faults/api-1", `{"fail_health": true, "latency_ms": `+latency+`}`); code != http.StatusNoContent {
 		t.Fatalf("PUT faults: %d", code)
 	}
+	// Out of service: unhealthy, or already deregistered by ECS's
+	// replacement (the same checks at the same pace decide both).
 	unhealthy := func() bool {
-		// Out of service: unhealthy, or already deregistered by ECS's
-		// replacement.
 		s := targetState(rt, tg.ID, "api-1")
 		return s == "unhealthy" || s == "draining" || s == ""
 	}
-	// Slack for a loaded machine; the designed times here are 0.1 to 0.4 s.
-	const slack = 2 * time.Second
-	eventually(t, "api-1 turning unhealthy in the target group", unhealthy)
-	if took, most := time.Since(faulted), time.Duration(float64(tg.Health.UnhealthyAfter)*0.01)+slack; took > most {
-		t.Errorf("api-1 left the target group %v after failing; designed: %v", took, most-slack)
-	}
-	eventually(t, "api-1 leaving Cloud Map's answers", func() bool { return !answers()["api-1"] })
-	// Two failed checks take 50 to 100 ms here; ECS's lag adds 300.
-	took := time.Since(faulted)
-	if least := time.Duration(float64(ecsHealthLag) * 0.01); took < least {
-		t.Errorf("api-1 left Cloud Map's answers %v after failing; ECS's lag alone is %v", took, least)
-	}
 	h := d.Service("api").Health
-	if most := time.Duration(float64(time.Duration(h.UnhealthyThreshold)*time.Duration(h.Interval)+time.Duration(h.Timeout)+ecsHealthLag)*0.01) + slack; took > most {
-		t.Errorf("api-1 left Cloud Map's answers %v after failing; designed: %v", took, most-slack)
+	interval := time.Duration(tg.Health.Interval)
+	detection := time.Duration(tg.Health.UnhealthyThreshold) * interval
+	for passed := interval; passed <= detection; passed += interval {
+		clk.AdvanceAndWait(interval)
+		if got := unhealthy(); got != (passed >= detection) {
+			t.Fatalf("api-1 out of service %v after failing: %v; the group's %d checks every %v take it out at %v", passed, got, tg.Health.UnhealthyThreshold, interval, detection)
+		}
+	}
+	// ECS decided with the same checks; Cloud Map hears of it its lag
+	// later, not sooner.
+	if ecs := time.Duration(h.UnhealthyThreshold) * time.Duration(h.Interval); ecs != detection {
+		t.Fatalf("api's container checks decide after %v, its target group's after %v; this test wants them together", ecs, detection)
+	}
+	eventually(t, "ECS's replacement of api-1 in Cloud Map's answers", func() bool { return answers()["api-1-r2"] })
+	clk.AdvanceAndWait(ecsHealthLag - time.Nanosecond)
+	if !answers()["api-1"] {
+		t.Errorf("api-1 left Cloud Map's answers before ECS's %v lag passed", ecsHealthLag)
+	}
+	clk.AdvanceAndWait(time.Nanosecond)
+	if answers()["api-1"] {
+		t.Errorf("api-1 is in Cloud Map's answers %v after ECS found it unhealthy; ECS's lag is %v", ecsHealthLag, ecsHealthLag)
 	}
 }

@@ -43,8 +43,7 @@ func threeTier(t *testing.T, edits ...string) *design.Design {
 // running and keep their health; app's old tasks drain and stop; Cloud
 // Map answers with the new tasks; the new rule routes.
 func TestReloadUnderLoad(t *testing.T) {
-	const scale = 0.01
-	rt := startDesign(t, threeTier(t), Options{Ephemeral: true, TimeScale: scale})
+	rt, _ := startOnClock(t, threeTier(t), Options{})
 	healthy := func(prefix string) bool {
 		n := 0
 		for _, x := range rt.albListeners() {
@@ -67,8 +66,8 @@ func TestReloadUnderLoad(t *testing.T) {
 	oldApp := rt.tasksAddr("app-1")
 
 	stop := make(chan struct{})
-	results := load(t, rt, "https://"+e.Addr+"/", 6, stop)
-	time.Sleep(300 * time.Millisecond)
+	results, answered := loadCounted(t, rt, "https://"+e.Addr+"/", 6, stop)
+	eventually(t, "the load's first answers", func() bool { return answered.Load() >= 12 })
 	next := threeTier(t, "    replicas: 3\n    max_replicas: 20", "    replicas: 4\n    max_replicas: 20",
 		"tls:\n", "ingress:\n  - path: /maintenance\n    to: web\n  - to: web\ntls:\n")
 	ch, err := rt.Reload(next)
@@ -79,7 +78,8 @@ func TestReloadUnderLoad(t *testing.T) {
 	if !healthy("web-") {
 		t.Error("web's targets are not healthy right after the reload; their health should carry over")
 	}
-	time.Sleep(1500 * time.Millisecond)
+	seen := answered.Load()
+	eventually(t, "the load's answers after the reload", func() bool { return answered.Load() >= seen+36 })
 	close(stop)
 	counts := map[int]int{}
 	for _, r := range <-results {
@@ -190,13 +190,15 @@ func TestReloadThatFailsChangesNothing(t *testing.T) {
 // TestReloadFinishesRequestsInFlight: a request already with one of
 // app's tasks when a reload replaces them still gets its answer.
 func TestReloadFinishesRequestsInFlight(t *testing.T) {
-	rt := startDesign(t, threeTier(t), Options{Ephemeral: true, TimeScale: 0.01})
+	rt, clk := startOnClock(t, threeTier(t), Options{})
+	const latency = 700 * time.Millisecond
 	for _, id := range []string{"app-1", "app-2", "app-3"} {
 		if code := admin(t, rt, http.MethodPut, "/faults/"+id, `{"latency_ms": 700}`); code != http.StatusNoContent {
 			t.Fatalf("PUT faults: %d", code)
 		}
 	}
 	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	eventually(t, "app's tasks healthy", func() bool { return targetState(rt, "tg-webapp-app-9000", "app-1") == "healthy" })
 	type answer struct {
 		tree Call
 		err  error
@@ -213,10 +215,16 @@ func TestReloadFinishesRequestsInFlight(t *testing.T) {
 		a.err = json.NewDecoder(resp.Body).Decode(&a.tree)
 		got <- a
 	}()
-	time.Sleep(200 * time.Millisecond) // the request is with an app task now
+	clk.BlockUntilDue(latency) // the request is with an app task, waiting out its latency
 	if _, err := rt.Reload(threeTier(t, "    replicas: 3\n    max_replicas: 20", "    replicas: 2\n    max_replicas: 20")); err != nil {
 		t.Fatal(err)
 	}
+	select {
+	case a := <-got:
+		t.Fatalf("the request was answered (%+v %v) before app's latency passed", a.tree, a.err)
+	default:
+	}
+	clk.Advance(latency)
 	a := <-got
 	if a.err != nil || len(a.tree.Calls) != 1 || a.tree.Calls[0].Error != "" || !strings.HasPrefix(a.tree.Calls[0].Task, "app-") {
 		t.Errorf("the request in flight across the reload: %+v %v; want app's answer", a.tree, a.err)
@@ -227,7 +235,7 @@ func TestReloadFinishesRequestsInFlight(t *testing.T) {
 // service opens its NLB listener, which answers; reloading the old design
 // closes it again.
 func TestReloadOpensAndClosesListeners(t *testing.T) {
-	rt := startDesign(t, threeTier(t), Options{Ephemeral: true, TimeScale: 0.01})
+	rt, _ := startOnClock(t, threeTier(t), Options{})
 	withBroker := threeTier(t, "\ntls:\n", "\n  broker:\n    port: 1883\n    protocol: tcp\n    public: true\n\ntls:\n")
 	ch, err := rt.Reload(withBroker)
 	if err != nil {
@@ -310,7 +318,7 @@ func TestReloadChangesProtocolInPlace(t *testing.T) {
 	broker := func(proto string) *design.Design {
 		return threeTier(t, "\ntls:\n", "\n  broker:\n    port: 1883\n    protocol: "+proto+"\n    public: true\n\ntls:\n")
 	}
-	rt := startDesign(t, broker("tcp"), Options{Ephemeral: true, TimeScale: 0.01})
+	rt, _ := startOnClock(t, broker("tcp"), Options{})
 	if got := tcpAnswer(t, rt, 1883); !strings.HasPrefix(got, "broker-") {
 		t.Fatalf("over TCP: %q", got)
 	}

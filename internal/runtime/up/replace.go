@@ -26,7 +26,7 @@ func (rt *Runtime) replaceTask(service, id string) {
 	rt.mu.RLock()
 	d := rt.design
 	slot, n := "", -1
-	var old *task
+	var old *runningTask
 	for k, t := range rt.tasks {
 		if t.ID == id && t.Service == service {
 			slot, old = k, t
@@ -49,7 +49,7 @@ func (rt *Runtime) replaceTask(service, id string) {
 	}
 	rt.replaced[slot]++
 	newID := slot + "-r" + strconv.Itoa(rt.replaced[slot]+1)
-	var t *task
+	var t *runningTask
 	var err error
 	if rt.perTask {
 		places, _ := placed(d)
@@ -131,7 +131,7 @@ func (rt *Runtime) replaceTask(service, id string) {
 		_ = rt.reg.Register(ns, service, cloudmap.Instance{ID: newID, Addr: ap.Addr(), Port: int(ap.Port()), Healthy: true}) // the design's own service
 	}
 	fmt.Fprintf(rt.out, "[ecs] %s failed its health checks: %s started in its place; %s drains, then stops\n", id, newID, id)
-	rt.retireTasks(d, []*task{old}, prior, func() {
+	rt.retireTasks(d, []*runningTask{old}, prior, func() {
 		for _, ns := range namespaces {
 			rt.reg.Deregister(ns, service, old.ID)
 		}

@@ -1,7 +1,6 @@
 package up
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -15,7 +14,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,9 +22,11 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/netwright/netwright/internal/clock/clocktest"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/plan/plantest"
 	"github.com/netwright/netwright/internal/runtime/alb"
+	"github.com/netwright/netwright/internal/runtime/runtimetest"
 )
 
 func start(t *testing.T, example string) (*design.Design, *Runtime) {
@@ -104,7 +104,7 @@ func checkTree(t *testing.T, d *design.Design, c Call, seen map[string]bool) {
 	}
 	var want, got []string
 	for _, f := range d.Flows {
-		if f.Kind == "service" && f.From == c.Service {
+		if f.Kind == design.FlowService && f.From == c.Service {
 			want = append(want, f.To)
 		}
 	}
@@ -120,7 +120,7 @@ func checkTree(t *testing.T, d *design.Design, c Call, seen map[string]bool) {
 		}
 		checkTree(t, d, sub, seen)
 	}
-	if svc != nil && svc.Kind == "service" && httpFamily[svc.Protocol] {
+	if svc != nil && svc.Kind == design.KindService && httpFamily[svc.Protocol] {
 		slices.Sort(want)
 		slices.Sort(got)
 		if !slices.Equal(want, got) {
@@ -312,16 +312,16 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// TestUnhealthyTaskIsReplaced makes app-1 fail its health checks (run 100
-// times faster than designed) and checks ECS's answer: app-1 leaves the
-// internal ALB's target group and gets no more requests; a new task takes
-// its slot at an address of its own, joins the target group and Cloud
-// Map's answers and serves; app-1 leaves Cloud Map and stops once it has
-// drained.
+// TestUnhealthyTaskIsReplaced makes app-1 fail its health checks and
+// checks ECS's answer, stepping the runtime's clock a check interval at a
+// time: app-1 leaves the internal ALB's target group and gets no more
+// requests; a new task takes its slot at an address of its own, joins
+// the target group and Cloud Map's answers and serves; app-1 leaves Cloud
+// Map and stops once it has drained.
 func TestUnhealthyTaskIsReplaced(t *testing.T) {
 	d := plantest.File(t, "../../../examples/three-tier.yaml")
-	var out syncBuffer
-	rt := startDesign(t, d, Options{Ephemeral: true, TimeScale: 0.01, Output: &out})
+	var out runtimetest.Buffer
+	rt, clk := startOnClock(t, d, Options{Output: &out})
 	const tg = "tg-webapp-app-9000"
 	inDNS := func(task string) bool {
 		m := new(dns.Msg)
@@ -342,13 +342,14 @@ func TestUnhealthyTaskIsReplaced(t *testing.T) {
 	if code := admin(t, rt, http.MethodPut, "/faults/app-1", `{"fail_health": true}`); code != http.StatusNoContent {
 		t.Fatalf("PUT faults: %d", code)
 	}
-	eventually(t, "a new task in app-1's slot, healthy in the target group", func() bool { return targetState(rt, tg, "app-1-r2") == "healthy" })
-	eventually(t, "app-1 out of the target group", func() bool { s := targetState(rt, tg, "app-1"); return s == "" || s == "draining" })
+	step, limit := time.Duration(d.Service("app").Health.Interval), 10*time.Minute
+	advanceUntil(t, clk, step, limit, "a new task in app-1's slot, healthy in the target group", func() bool { return targetState(rt, tg, "app-1-r2") == "healthy" })
+	advanceUntil(t, clk, step, limit, "app-1 out of the target group", func() bool { s := targetState(rt, tg, "app-1"); return s == "" || s == "draining" })
 	if got := rt.tasksAddr("app-1-r2"); got == "" || got == oldAddr {
 		t.Errorf("the new task is at %q; want an address of its own (app-1 was at %s)", got, oldAddr)
 	}
-	eventually(t, "app-1-r2 in Cloud Map's answers", func() bool { return inDNS("app-1-r2") })
-	eventually(t, "app-1 out of Cloud Map's answers", func() bool { return !inDNS("app-1") })
+	advanceUntil(t, clk, step, limit, "app-1-r2 in Cloud Map's answers", func() bool { return inDNS("app-1-r2") })
+	advanceUntil(t, clk, step, limit, "app-1 out of Cloud Map's answers", func() bool { return !inDNS("app-1") })
 	c := client(t, rt)
 	e := entry(t, rt, design.InternetFacing, "HTTPS")
 	saw := map[string]bool{}
@@ -367,7 +368,7 @@ func TestUnhealthyTaskIsReplaced(t *testing.T) {
 	if saw["app-1"] || !saw["app-1-r2"] {
 		t.Errorf("app's tasks that answered: %v; want app-1-r2 among them and app-1 not", saw)
 	}
-	eventually(t, "app-1 to stop", func() bool {
+	advanceUntil(t, clk, step, limit, "app-1 to stop", func() bool {
 		c, err := net.DialTimeout("tcp", oldAddr, time.Second)
 		if err == nil {
 			c.Close()
@@ -380,7 +381,7 @@ func TestUnhealthyTaskIsReplaced(t *testing.T) {
 }
 
 func TestFaultAPI(t *testing.T) {
-	_, rt := start(t, "three-tier")
+	rt, clk := startOnClock(t, plantest.File(t, "../../../examples/three-tier.yaml"), Options{})
 	for _, tt := range []struct {
 		method, path, body string
 		code               int
@@ -395,18 +396,31 @@ func TestFaultAPI(t *testing.T) {
 			t.Errorf("%s %s %s: %d; want %d", tt.method, tt.path, tt.body, code, tt.code)
 		}
 	}
-	// app-1 waits 200 ms before each answer.
+	// app-1 waits 200 ms before each answer, on the runtime's clock.
 	if code := admin(t, rt, http.MethodPut, "/faults/app-1", `{"latency_ms": 200}`); code != http.StatusNoContent {
 		t.Fatalf("PUT latency: %d", code)
 	}
-	start := time.Now()
-	if resp, err := http.Get("http://" + rt.tasksAddr("app-1") + "/"); err != nil {
-		t.Fatal(err)
-	} else {
-		resp.Body.Close()
+	answered := make(chan error, 1)
+	go func() {
+		resp, err := http.Get("http://" + rt.tasksAddr("app-1") + "/")
+		if err == nil {
+			resp.Body.Close()
+		}
+		answered <- err
+	}()
+	clk.BlockUntilDue(200 * time.Millisecond) // app-1 waits out its latency
+	clk.Advance(200*time.Millisecond - time.Nanosecond)
+	select {
+	case err := <-answered:
+		t.Fatalf("app-1 with 200 ms of added latency answered (%v) before 200 ms passed", err)
+	default:
 	}
-	if took := time.Since(start); took < 200*time.Millisecond {
-		t.Errorf("app-1 with 200 ms of added latency answered in %v", took)
+	clk.Advance(time.Nanosecond)
+	if err := <-answered; err != nil {
+		t.Fatal(err)
+	}
+	if code := admin(t, rt, http.MethodDelete, "/faults/app-1", ""); code != http.StatusNoContent {
+		t.Fatalf("DELETE latency: %d", code)
 	}
 	// web-1 now answers every request 500; ALB passes a target's 500 on.
 	c := client(t, rt)
@@ -449,8 +463,9 @@ func TestRunCommands(t *testing.T) {
 			d.Services[i].Run = os.Args[0] + " -test.run=^TestHelperTask$"
 		}
 	}
-	var out syncBuffer
-	rt, err := Start(context.Background(), d, Options{Ephemeral: true, Output: &out})
+	var out runtimetest.Buffer
+	clk := clocktest.New(t)
+	rt, err := Start(context.Background(), d, Options{Ephemeral: true, Output: &out, Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -487,10 +502,11 @@ func TestRunCommands(t *testing.T) {
 		t.Errorf("the command answered %q; want its task and APP_ADDR, the internal ALB at %s", got.Task, internalApp)
 	}
 	eventually(t, "web-1's output, prefixed with its name", func() bool { return strings.Contains(out.String(), "[web-1] listening on") })
-	// A task that dies is started again.
+	// A task that dies is started again, after its back-off on the
+	// runtime's clock.
 	p := rt.tasks["web-1"].proc
 	first := p.pid.Load()
-	eventually(t, "web-1 exiting and starting again", func() bool {
+	advanceUntil(t, clk, firstBackoff, time.Minute, "web-1 exiting and starting again", func() bool {
 		if p.starts.Load() < 2 {
 			if resp, err := http.Get("http://" + rt.tasksAddr("web-1") + "/exit"); err == nil {
 				resp.Body.Close()
@@ -531,24 +547,6 @@ func (rt *Runtime) tasksAddr(id string) string {
 		}
 	}
 	return ""
-}
-
-// syncBuffer is a bytes.Buffer safe for the tasks' concurrent output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // TestFailedStartLeavesNothingOpen takes three-tier's HTTPS listener port

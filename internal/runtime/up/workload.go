@@ -28,6 +28,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/netwright/netwright/internal/clock"
 )
 
 // Call is one node of the call tree the built-in workload returns: the
@@ -74,21 +76,6 @@ type dependency struct {
 	dial func(ctx context.Context) (string, error)
 }
 
-// Faults are what the admin API can make a built-in task do wrong.
-type Faults struct {
-	// ErrorRate is the share of requests (0 to 1) answered 500 (gRPC:
-	// INTERNAL).
-	ErrorRate float64 `json:"error_rate"`
-	// LatencyMS is added before answering each request.
-	LatencyMS int `json:"latency_ms"`
-	// FailHealth makes health checks fail: HTTP 503, gRPC UNAVAILABLE.
-	FailHealth bool `json:"fail_health"`
-	// HealthChecks makes LatencyMS and ErrorRate apply to health checks
-	// too (the load balancers' and the task's own), so a health check's
-	// timeout and thresholds can be tried; by default they spare them.
-	HealthChecks bool `json:"health_checks"`
-}
-
 // workload is the built-in task of a service speaking HTTP/1.1, HTTP/2
 // (cleartext, by prior knowledge, as ALB and Service Connect send it),
 // gRPC or WebSocket on one port: it answers health checks and, on any
@@ -104,10 +91,12 @@ type workload struct {
 	srv     *http.Server // the task's server, closed to kill it
 	// ctx ends when the runtime stops, closing WebSocket sessions.
 	ctx context.Context
+	// clock times injected latency.
+	clock clock.Clock
 }
 
-func newWorkload(ctx context.Context, service, task string, c *clients) *workload {
-	w := &workload{ctx: ctx, service: service, task: task, health: map[string]bool{}, clients: c}
+func newWorkload(ctx context.Context, clk clock.Clock, service, task string, c *clients) *workload {
+	w := &workload{ctx: ctx, clock: clk, service: service, task: task, health: map[string]bool{}, clients: c}
 	w.grpc = grpc.NewServer(grpc.UnknownServiceHandler(w.serveGRPC))
 	return w
 }
@@ -169,17 +158,14 @@ func (w *workload) isHealthCheck(r *http.Request) bool {
 	return r.URL.Path != "/" || strings.HasPrefix(ua, "ELB-HealthChecker/") || ua == taskHealthAgent
 }
 
-// fault applies the injected latency and error rate: nil to answer.
+// fault applies the injected latency (on the runtime's clock) and error
+// rate: nil to answer.
 func (w *workload) fault(ctx context.Context, f *Faults) error {
 	if f == nil {
 		return nil
 	}
-	if f.LatencyMS > 0 {
-		select {
-		case <-time.After(time.Duration(f.LatencyMS) * time.Millisecond):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+	if f.LatencyMS > 0 && !clock.Sleep(ctx, w.clock, time.Duration(f.LatencyMS)*time.Millisecond) {
+		return ctx.Err()
 	}
 	if f.ErrorRate > 0 && rand.Float64() < f.ErrorRate {
 		return errors.New("error (fault injected)")
@@ -500,25 +486,6 @@ func clientOf(xff, remote string) string {
 	}
 	host, _, _ := net.SplitHostPort(remote)
 	return host
-}
-
-// serveTCP is a data store's or TCP service's built-in task: it writes its
-// task ID to each connection and closes it.
-func serveTCP(ln net.Listener, task string) {
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			continue
-		}
-		go func() {
-			defer conn.Close()
-			conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
-			fmt.Fprintln(conn, task)
-		}()
-	}
 }
 
 // serveUDP is a UDP service's built-in task: it answers each datagram

@@ -1,0 +1,276 @@
+// Package up runs a design on this machine, in one process, for
+// `netwright up`: each service's tasks (netwright's built-in workload),
+// the Cloud Map DNS server and DiscoverInstances API, and every ALB
+// listener with its rules, target groups and health checks, with HTTPS
+// from a local certificate authority. Requests sent to a public listener
+// flow through the designed graph: each task calls its dependencies the
+// way the design connects them (an internal load balancer, Cloud Map DNS,
+// or a data store's address) and answers with the call tree.
+package up
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/netwright/netwright/internal/clock"
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/alb"
+	"github.com/netwright/netwright/internal/runtime/discovery"
+)
+
+// Options says where the runtime listens.
+type Options struct {
+	// PortOffset is added to each designed listener port (443 serves on
+	// 8443 with the default 8000), so no listener needs root.
+	PortOffset int
+	// Ephemeral listens on free ports instead, for tests.
+	Ephemeral bool
+	// DNSAddr and AdminAddr are host:port for the DNS server and the
+	// admin API (DiscoverInstances).
+	DNSAddr, AdminAddr string
+	// Clock runs every designed time: the health checks' intervals and
+	// timeouts, ECS's lag, deregistration delays and draining, restart
+	// back-offs and injected latency. The system's clock when nil; tests
+	// advance a fake one. The data path's idle timeouts are deadlines on
+	// its sockets, on the system's clock.
+	Clock clock.Clock
+	// Output receives the output of `run` commands, each line after its
+	// task's name, and ECS's replacements; nil discards it. It is written
+	// from many goroutines, a line at a time: the caller serialises
+	// writes to a stream it also prints to.
+	Output io.Writer
+	// AccessLogDir, when set, receives each load balancer's access log in
+	// ALB's format, as <load balancer name>.log (appended to).
+	AccessLogDir string
+}
+
+// Entry is one load balancer listener served locally.
+type Entry struct {
+	LoadBalancer, Scheme, Protocol string
+	Port                           int    // designed
+	Addr                           string // local host:port
+	// Key names the listener as Changes does:
+	// "<type>/<load balancer>:<port>/<sockets>".
+	Key string
+}
+
+// Task is one running task.
+type Task struct {
+	Service, ID, Addr string
+}
+
+// Runtime is a running design. Reload changes it; Shutdown stops it.
+type Runtime struct {
+	// Entries and Tasks are what Start (or the last Reload) brought up;
+	// read them before the next Reload.
+	Entries   []Entry
+	Tasks     []Task
+	DNSAddr   string
+	AdminAddr string
+	// CAPEM is the local CA's certificate, which clients trust for the
+	// HTTPS listeners; it is made anew on each start.
+	CAPEM []byte
+	// Notes say what is not run the way AWS would run it.
+	Notes []string
+
+	opt       Options
+	clock     clock.Clock
+	ctx       context.Context
+	stop      context.CancelFunc
+	reg       *discovery.Registry
+	dns       *discovery.DNSServer
+	admin     *http.Server
+	lbMetrics *alb.Metrics
+	certs     []tls.Certificate
+	roots     *x509.CertPool
+	out       io.Writer
+	perTask   bool // tasks have addresses of their own (Linux)
+	flows     *applianceFlows
+	// goroutines counts every goroutine the runtime starts (servers,
+	// accept loops and their connections, health checks, retiring,
+	// `run` commands), which Shutdown waits for.
+	goroutines sync.WaitGroup
+
+	// reloading serialises Reload and guards stopped, set by Shutdown;
+	// mu guards what the admin API reads.
+	reloading sync.Mutex
+	stopped   bool
+	mu        sync.RWMutex
+	design    *design.Design
+	tasks     map[string]*runningTask   // by slot
+	workloads map[string]*workload      // the built-in tasks, for the fault API
+	albs      map[string]*servedALB     // by listenerKey
+	gateway   atomic.Pointer[gateway]   // the design's GWLB, for tasks' calls
+	nlbs      map[string]*servedNLB     // by listenerKey
+	logs      map[string]*alb.AccessLog // by load balancer name
+	files     []*os.File
+	// healthStops end each service's task health checks.
+	healthStops map[string]context.CancelFunc
+	// internal and byService are what the last apply connected tasks
+	// with, for a task ECS replaces in between; replaced counts each
+	// slot's replacements, for the new tasks' IDs.
+	internal  map[string]Entry
+	byService map[string][]Task
+	replaced  map[string]int
+}
+
+// Start brings the design up. On error everything started is stopped.
+func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err error) {
+	ctx, stop := context.WithCancel(ctx)
+	rt = &Runtime{opt: opt, clock: clock.Or(opt.Clock), ctx: ctx, stop: stop, design: &design.Design{}, tasks: map[string]*runningTask{}, workloads: map[string]*workload{},
+		albs: map[string]*servedALB{}, nlbs: map[string]*servedNLB{}, logs: map[string]*alb.AccessLog{}, out: opt.Output}
+	if rt.out == nil {
+		rt.out = io.Discard
+	}
+	defer func() {
+		if err != nil {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = rt.Shutdown(sctx)
+			rt = nil
+		}
+	}()
+	rt.reg = discovery.NewRegistry(d)
+	if rt.dns, err = rt.reg.ListenDNS(rt.ephemeral(opt.DNSAddr)); err != nil {
+		return rt, fmt.Errorf("%w (change it with --dns)", err)
+	}
+	rt.DNSAddr = rt.dns.Addr
+	metrics := prometheus.NewRegistry()
+	if err := rt.reg.Instrument(metrics); err != nil {
+		return rt, err
+	}
+	if rt.lbMetrics, err = alb.NewMetrics(metrics); err != nil {
+		return rt, err
+	}
+	if rt.flows, err = newApplianceFlows(metrics); err != nil {
+		return rt, err
+	}
+	adminLn, err := net.Listen("tcp", rt.ephemeral(opt.AdminAddr))
+	if err != nil {
+		return rt, fmt.Errorf("the admin API on %s: %w (change it with --admin)", opt.AdminAddr, err)
+	}
+	rt.AdminAddr = adminLn.Addr().String()
+	rt.admin = rt.serveAdmin(adminLn, metrics)
+
+	certs, caPEM, err := localCA(time.Now()) // the wall clock's: clients check it
+	if err != nil {
+		return rt, err
+	}
+	rt.certs, rt.CAPEM = certs, caPEM
+	rt.roots = x509.NewCertPool()
+	rt.roots.AppendCertsFromPEM(caPEM)
+	places, note := placed(d)
+	rt.perTask = places != nil
+	rt.Notes = append(rt.Notes, note)
+	if _, err := rt.apply(d); err != nil {
+		return rt, err
+	}
+	return rt, nil
+}
+
+func (rt *Runtime) ephemeral(addr string) string {
+	if rt.opt.Ephemeral {
+		return "127.0.0.1:0"
+	}
+	return addr
+}
+
+// listenAddr is where a designed listener port is served.
+func (rt *Runtime) listenAddr(port int) string {
+	if rt.opt.Ephemeral {
+		return "127.0.0.1:0"
+	}
+	return "127.0.0.1:" + strconv.Itoa(port+rt.opt.PortOffset)
+}
+
+// Changes says what a Reload did.
+type Changes struct {
+	// Started, Kept and Stopped are task IDs.
+	Started, Kept, Stopped []string
+	// Opened, Replaced and Closed are listeners by Entry.Key,
+	// "<type>/<load balancer>:<port>/<sockets>".
+	Opened, Replaced, Closed []string
+}
+
+// Reload runs d in place of the running design. It builds every
+// listener and opens every new socket first; if any of that fails the
+// running design is untouched. Then it swaps: tasks of services whose
+// runtime definition is unchanged keep running; new listeners take new
+// connections while requests in flight finish on the old ones; targets
+// that stay keep their health; tasks that go drain from their target
+// groups before they stop; Cloud Map's records follow.
+func (rt *Runtime) Reload(d *design.Design) (Changes, error) {
+	return rt.apply(d)
+}
+
+// errStopped answers a Reload after Shutdown.
+var errStopped = errors.New("the runtime is stopped")
+
+// Shutdown stops the health checks, stops accepting at every load
+// balancer, lets requests in flight finish until ctx ends (a request
+// holds the tasks it passes through, so the graph drains with it), then
+// stops the tasks and DNS, and waits (until ctx ends) for every
+// goroutine the runtime started to end.
+func (rt *Runtime) Shutdown(ctx context.Context) error {
+	rt.reloading.Lock()
+	rt.stopped = true
+	rt.stop() // health checks, retiring, `run` commands (SIGTERM), WebSocket sessions
+	var errs []error
+	rt.mu.RLock()
+	var servers []server
+	for _, s := range rt.albs {
+		if s.srv != nil {
+			servers = append(servers, s.srv)
+		}
+	}
+	if rt.admin != nil {
+		servers = append(servers, rt.admin)
+	}
+	for _, s := range servers {
+		if err := s.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, s := range rt.nlbs {
+		s.closeSockets()
+		s.x.Load().Close()
+	}
+	// Nothing reaches the tasks now but connections a cancelled health
+	// check may have left half-open: close, do not wait for them.
+	for _, t := range rt.tasks {
+		t.stop()
+	}
+	for _, s := range rt.albs {
+		s.x.Load().Close()
+	}
+	rt.mu.RUnlock()
+	// A replacement waiting for the lock finds the runtime stopped.
+	rt.reloading.Unlock()
+	waited := make(chan struct{})
+	go func() { rt.goroutines.Wait(); close(waited) }()
+	select {
+	case <-waited:
+	case <-ctx.Done():
+		errs = append(errs, fmt.Errorf("run commands and connections still stopping: %w", ctx.Err()))
+	}
+	if rt.dns != nil {
+		errs = append(errs, rt.dns.Shutdown(ctx))
+	}
+	for _, f := range rt.files {
+		errs = append(errs, f.Close())
+	}
+	return errors.Join(errs...)
+}
