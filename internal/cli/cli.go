@@ -94,6 +94,7 @@ func commands() []*command {
 		importCommand(),
 		exportCommand(),
 		upCommand(),
+		serveCommand(),
 		statusCommand(),
 		optimizeCommand(),
 		routeCommand(),
