@@ -104,7 +104,7 @@ func (p *planner) platforms() {
 	}
 	switch compute {
 	case spec.ComputeEKS:
-		p.note("platform", "Each service's pods act as their own IAM role through EKS Pod Identity (service account <service> in the namespace %s), and carry their service's security group through Security Groups for Pods (the VPC CNI with ENABLE_POD_ENI=true and a SecurityGroupPolicy per service); a rolling update surges %d%%.", p.eksNamespace(), awsfacts.KubernetesMaxSurgePercent)
+		p.note("platform", "Each service's pods act as their own IAM role through EKS Pod Identity (service account <service> in the namespace %s); a rolling update surges %d%%.", p.eksNamespace(), awsfacts.KubernetesMaxSurgePercent)
 	default:
 		p.note("platform", "Each ECS service has its own task role, a rolling deploy of %d%% maximum and %d%% minimum healthy with the deployment circuit breaker and rollback on, so a version that never becomes healthy rolls back instead of leaving the deploy waiting.", awsfacts.DeploySurgePercent, awsfacts.ECSMinHealthyPercent)
 	}
@@ -136,6 +136,10 @@ func (p *planner) dependencyAddresses(svc *design.Service) []design.DependencyAd
 			a.Via, a.LatticeService, a.Port = design.ViaLattice, ls.ID, ls.Port
 		case p.scAlias(f.To, f.Port) != "":
 			a.Via, a.Host = design.ViaServiceConnect, p.scAlias(f.To, f.Port)
+		case p.spec.Network.Compute == spec.ComputeEKS:
+			// Nothing registers EKS pods in Cloud Map; cluster DNS answers
+			// for the callee's Kubernetes Service (plan/kubernetes.go).
+			a.Via, a.Host = design.ViaClusterDNS, f.To+"."+p.eksNamespace()+".svc.cluster.local"
 		default:
 			a.Via, a.Host = design.ViaCloudMap, f.To+"."+p.spec.Discovery.Namespace
 		}
