@@ -97,3 +97,102 @@ func (k *Kubernetes) Workload(service string) *PodWorkload {
 	}
 	return nil
 }
+
+// StackOutput is a value the Kubernetes manifests take from the network's
+// stack (an ARN or ID AWS assigns at creation): the CloudFormation export
+// and the Terraform export both output it, under CloudFormationName and
+// TerraformName, and the Kubernetes export fills it in from the one the
+// user deploys.
+type StackOutput struct {
+	// Object is the design ID of what AWS names: a target group, security
+	// group, identity or VPC Lattice service network.
+	Object string `json:"object"`
+	// Attribute is "arn" or "id".
+	Attribute string `json:"attribute"`
+	// Description says what the value is and who needs it.
+	Description string `json:"description"`
+}
+
+// Stack output attributes.
+const (
+	OutputARN = "arn"
+	OutputID  = "id"
+)
+
+// CloudFormationName is the output's name in a CloudFormation template:
+// the object's ID and the attribute in upper camel case (TgKubeWeb8080Arn).
+func (o StackOutput) CloudFormationName() string {
+	var b []byte
+	upper := true
+	for _, c := range []byte(o.Object + "-" + o.Attribute) {
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
+			if upper && c >= 'a' && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			b = append(b, c)
+			upper = false
+		default:
+			upper = true
+		}
+	}
+	return string(b)
+}
+
+// TerraformName is the output's name in a Terraform configuration: the
+// object's ID and the attribute in snake case (tg_kube_web_8080_arn).
+func (o StackOutput) TerraformName() string {
+	b := []byte(o.Object + "_" + o.Attribute)
+	for i, c := range b {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+		default:
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+// ClusterOutputs are the values the Kubernetes manifests of an EKS design
+// need from its stack, in a fixed order: each workload's target group
+// ARNs (TargetGroupBinding), its pods' security group IDs
+// (SecurityGroupPolicy), and the role ARNs of the callers VPC Lattice auth
+// policies admit (IAMAuthPolicy). None for a design without Kubernetes.
+func (d *Design) ClusterOutputs() []StackOutput {
+	if d.Kubernetes == nil {
+		return nil
+	}
+	var out []StackOutput
+	seen := map[StackOutput]bool{}
+	add := func(o StackOutput) {
+		k := StackOutput{Object: o.Object, Attribute: o.Attribute}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, o)
+		}
+	}
+	for _, w := range d.Kubernetes.Workloads {
+		s := d.Service(w.Service)
+		if s == nil || s.Platform == nil {
+			continue
+		}
+		for _, r := range s.Platform.Registrations {
+			add(StackOutput{Object: r.TargetGroup, Attribute: OutputARN, Description: "ARN of the target group " + r.TargetGroup + ": the TargetGroupBinding of " + w.Name + " registers its pods in it"})
+		}
+		for _, g := range w.SecurityGroups {
+			add(StackOutput{Object: g, Attribute: OutputID, Description: "ID of the security group " + g + ": the SecurityGroupPolicy of " + w.Name + " gives it to its pods"})
+		}
+	}
+	if d.Mesh != nil && d.Mesh.Lattice != nil && d.Mesh.Lattice.AuthType == "AWS_IAM" {
+		for _, ls := range d.Mesh.Lattice.Services {
+			for _, c := range ls.AllowedCallers {
+				if s := d.Service(c); s != nil && s.Platform != nil {
+					add(StackOutput{Object: s.Platform.Identity, Attribute: OutputARN, Description: "ARN of the role of " + c + "'s pods: VPC Lattice auth policies name it"})
+				}
+			}
+		}
+	}
+	return out
+}
