@@ -28,6 +28,7 @@ var allowed = map[string][]string{
 	"internal/portset":       {},
 	"internal/layering":      {},
 	"internal/golden":        {},
+	"internal/netpol":        {},
 	"internal/spec":          foundation,
 	"internal/design":        foundation,
 	"internal/cloudmap":      foundation,
