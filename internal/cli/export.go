@@ -31,7 +31,7 @@ type exported struct {
 // written in that format (a limit passed): a problem of the design, exit 1.
 type exporter struct {
 	name   string
-	render func(d *design.Design) (exported, error)
+	render func(d *design.Design, o exportOptions) (exported, error)
 }
 
 // exporters are the export formats, the default first. Tests replace one
@@ -41,7 +41,13 @@ var exporters = []exporter{
 	{"terraform", exportTerraform},
 	{"svg", exportSVG},
 	{"report", exportReport},
-	{"kubernetes", func(d *design.Design) (exported, error) { return exportKubernetes(d, kubernetes.Options{}) }},
+	{"kubernetes", exportKubernetes},
+}
+
+// exportOptions are the flags only some formats read.
+type exportOptions struct {
+	// workloads adds Deployment skeletons to the Kubernetes manifests.
+	workloads bool
 }
 
 func exportFormats() []string {
@@ -86,10 +92,7 @@ func exportCommand() *command {
 					x = e
 				}
 			}
-			out, err := x.render(d)
-			if x.name == "kubernetes" {
-				out, err = exportKubernetes(d, kubernetes.Options{Workloads: *workloads})
-			}
+			out, err := x.render(d, exportOptions{workloads: *workloads})
 			if err != nil {
 				fmt.Fprintf(env.Stderr, "netwright export: the design cannot be written as %s: %v\n", x.name, err)
 				return ExitSpec
@@ -110,7 +113,7 @@ func exportCommand() *command {
 	return c
 }
 
-func exportCloudFormation(d *design.Design) (exported, error) {
+func exportCloudFormation(d *design.Design, _ exportOptions) (exported, error) {
 	files, notes, err := cloudformation.Build(d)
 	if err != nil {
 		return exported{}, err
@@ -152,7 +155,7 @@ func exportCloudFormation(d *design.Design) (exported, error) {
 	return out, nil
 }
 
-func exportTerraform(d *design.Design) (exported, error) {
+func exportTerraform(d *design.Design, _ exportOptions) (exported, error) {
 	files, notes, err := terraform.Render(d)
 	if err != nil {
 		return exported{}, err
@@ -162,7 +165,7 @@ func exportTerraform(d *design.Design) (exported, error) {
 	}}, nil
 }
 
-func exportSVG(d *design.Design) (exported, error) {
+func exportSVG(d *design.Design, _ exportOptions) (exported, error) {
 	var svg bytes.Buffer
 	if err := diagram.SVG(&svg, d); err != nil {
 		return exported{}, err
@@ -170,7 +173,7 @@ func exportSVG(d *design.Design) (exported, error) {
 	return listed("svg", map[string][]byte{d.App + ".svg": svg.Bytes()}), nil
 }
 
-func exportReport(d *design.Design) (exported, error) {
+func exportReport(d *design.Design, _ exportOptions) (exported, error) {
 	var svg, md, page bytes.Buffer
 	if err := diagram.SVG(&svg, d); err != nil {
 		return exported{}, err
@@ -185,8 +188,8 @@ func exportReport(d *design.Design) (exported, error) {
 	return listed("report", map[string][]byte{d.App + ".svg": svg.Bytes(), d.App + "-report.md": md.Bytes(), d.App + "-report.html": page.Bytes()}), nil
 }
 
-func exportKubernetes(d *design.Design, o kubernetes.Options) (exported, error) {
-	files, notes, err := kubernetes.Render(d, o)
+func exportKubernetes(d *design.Design, o exportOptions) (exported, error) {
+	files, notes, err := kubernetes.Render(d, kubernetes.Options{Workloads: o.workloads})
 	if err != nil {
 		return exported{}, err
 	}

@@ -124,7 +124,10 @@ func (p *planner) dependencyAddresses(svc *design.Service) []design.DependencyAd
 			continue // data stores are not exported; their endpoints are the user's
 		}
 		a := design.DependencyAddress{Service: f.To, Env: design.EnvName(f.To) + "_ADDR", Port: f.Port}
-		if len(svc.Placements) > 0 {
+		// A call VPC Lattice carries goes through Lattice, as the security
+		// groups, NACLs and the analyzer have it, even when the callee also
+		// has an internal load balancer.
+		if ls := p.latticeFlow(f); ls == nil && len(svc.Placements) > 0 {
 			if lb, port := p.internalFront(f.To, homePlacement(callee, svc.Placements[0].VPC).VPC); lb != nil {
 				a.Via, a.LoadBalancer, a.Port = design.ViaLoadBalancer, lb.ID, port
 				out = append(out, a)
