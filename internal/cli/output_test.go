@@ -300,7 +300,7 @@ func TestExportExitCodes(t *testing.T) {
 		t.Run(x.name, func(t *testing.T) {
 			example := "../../examples/three-tier.yaml"
 			if x.name == "kubernetes" {
-				example = "../../examples/eks.yaml"
+				example = "../../examples/eks-storefront.yaml"
 			}
 			r := run(t, false, nil, "export", "--format", x.name, "-o", filepath.Join(blocker, "out"), example)
 			if r.code != ExitUsage || !strings.Contains(r.stderr, "a-file") {

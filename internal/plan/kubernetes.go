@@ -65,6 +65,8 @@ func (p *planner) kubernetes() {
 		p.note("kubernetes", "Each service's pods carry its own security group through a SecurityGroupPolicy (the VPC CNI with ENABLE_POD_ENI=true, and DISABLE_TCP_EARLY_DEMUX=true so the kubelet's probes reach pods on branch ENIs), and NetworkPolicies in the namespace %s admit the same flows inside the cluster (the VPC CNI's network policy agent, ENABLE_NETWORK_POLICY=true).", k.Namespace)
 	} else {
 		p.note("kubernetes", "network.pod_security_groups is false: pods share their nodes' ENIs and the nodes' security group, and the NetworkPolicies in the namespace %s (the VPC CNI's network policy agent, ENABLE_NETWORK_POLICY=true) alone keep the services apart.", k.Namespace)
+		p.warnAt(p.spec.At("network.pod_security_groups", "network.compute"), "network.pod_security_groups is false: the services' security groups are not on their pods",
+			"Without Security Groups for Pods the pods carry the nodes' security group, which this design does not yet open to the load balancers, VPC Lattice or the data stores: netwright check verifies the per-service groups, and the exported NetworkPolicies enforce the same flows inside the cluster, but at the VPC the nodes' group must also admit them. Set network.pod_security_groups: true to deploy the design as verified.")
 	}
 	p.note("kubernetes", "Pods find the services they call through cluster DNS (<service>.%s.svc.cluster.local), not Cloud Map: nothing registers EKS pods in a Cloud Map namespace unless the AWS Cloud Map MCS controller exports them, which only calls from outside the cluster need.", k.Namespace)
 }

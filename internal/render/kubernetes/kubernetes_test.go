@@ -25,11 +25,11 @@ import (
 // fixture with a gRPC service, and both without Security Groups for Pods.
 func designs(t *testing.T) map[string]*design.Design {
 	t.Helper()
-	eks := plantest.File(t, filepath.Join("..", "..", "..", "examples", "eks.yaml"))
+	eks := plantest.File(t, filepath.Join("..", "..", "..", "examples", "eks-storefront.yaml"))
 	return map[string]*design.Design{
-		"eks":        eks,
-		"kube":       plantest.Design(t, "kube.yaml", []byte(plantest.EKSSpec)),
-		"kube-dense": plantest.Design(t, "kube-dense.yaml", []byte(strings.Replace(plantest.EKSSpec, "{compute: eks}", "{compute: eks, pod_security_groups: false}", 1))),
+		"eks-storefront": eks,
+		"kube":           plantest.Design(t, "kube.yaml", []byte(plantest.EKSSpec)),
+		"kube-dense":     plantest.Design(t, "kube-dense.yaml", []byte(strings.Replace(plantest.EKSSpec, "{compute: eks}", "{compute: eks, pod_security_groups: false}", 1))),
 	}
 }
 
@@ -467,8 +467,10 @@ func stackOutputs(t *testing.T, d *design.Design) {
 		if !found {
 			t.Errorf("no CloudFormation template outputs %s", o.CloudFormationName())
 		}
-		tfName := design.StackOutput{Object: o.Object}.TerraformName()
-		tfName = strings.TrimSuffix(tfName, "_")
+		tfName := strings.TrimSuffix(design.StackOutput{Object: o.Object}.TerraformName(), "_")
+		if id := d.Identity(o.Object); id != nil {
+			tfName += "_" + strings.ReplaceAll(d.Regions[0], "-", "_") // a role per Region
+		}
 		want := fmt.Sprintf("output %q {\n  description = %q\n  value       = %s.%s.%s\n}", o.TerraformName(), o.Description, tfType, tfName, attr)
 		if !strings.Contains(outputsTF, want) {
 			t.Errorf("outputs.tf lacks\n%s", want)

@@ -395,7 +395,9 @@ func (w *writer) outputs() {
 		case w.d.TargetGroup(o.Object) != nil:
 			out(o.TerraformName(), o.Description, ref("aws_lb_target_group", name(o.Object), "arn"))
 		case w.d.Identity(o.Object) != nil:
-			out(o.TerraformName(), o.Description, ref("aws_iam_role", name(o.Object), "arn"))
+			// Roles are made per Region the service runs in: the first.
+			s := w.d.Service(w.d.Identity(o.Object).Service)
+			out(o.TerraformName(), o.Description, ref("aws_iam_role", name(o.Object+"-"+w.regionOf(s.Placements[0].VPC)), "arn"))
 		default:
 			out(o.TerraformName(), o.Description, ref("aws_security_group", name(o.Object), "id"))
 		}

@@ -30,7 +30,7 @@ output "sg_kube_web_id" {
 
 output "role_web_arn" {
   description = "ARN of the role of web's pods: VPC Lattice auth policies name it"
-  value       = aws_iam_role.role_web.arn
+  value       = aws_iam_role.role_web_us_east_1.arn
 }
 
 output "ns_kube_id" {
