@@ -31,7 +31,7 @@ func completionCases() []completionCase {
 		{[]string{"check", "--fail-on", ""}, []string{"error", "warning", "never"}},
 		{[]string{"reach", "--protocol", ""}, []string{"tcp", "udp"}},
 		{[]string{"reach", "-o", ""}, []string{"text", "json"}},
-		{[]string{"export", "--format", ""}, []string{"cloudformation", "terraform", "svg", "report"}},
+		{[]string{"export", "--format", ""}, []string{"cloudformation", "terraform", "svg", "report", "kubernetes"}},
 		{[]string{"route", "--method", "P"}, []string{"POST", "PUT", "PATCH"}},
 		{[]string{"status", "--"}, []string{"--admin", "--watch", "--output", "--help"}},
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish"}},

@@ -73,6 +73,9 @@ type Design struct {
 	InsightsWaiver    *Waiver `json:"insights_waiver,omitempty"`
 	// Identities are the IAM identities the services' tasks or pods use.
 	Identities []Identity `json:"identities,omitempty"`
+	// Kubernetes is how an EKS design's services run in the cluster; nil
+	// on ECS.
+	Kubernetes *Kubernetes `json:"kubernetes,omitempty"`
 	// Flows are what the application declares may happen: dependencies,
 	// public entry and internet egress. Everything else must be blocked.
 	Flows []Flow `json:"flows"`

@@ -36,6 +36,7 @@ var allowed = map[string][]string{
 	"internal/clock/clocktest": {"internal/clock"},
 	"internal/layering":        {},
 	"internal/golden":          {},
+	"internal/netpol":          {},
 	"internal/spec":            foundation,
 	"internal/design":          foundation,
 	"internal/cloudmap":        foundation,

@@ -72,6 +72,7 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.networkACLs()
 	p.discovery()
 	p.platforms()
+	p.kubernetes()
 	p.waivers()
 	p.globalRouting()
 	p.optimize()

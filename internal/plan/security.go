@@ -372,6 +372,9 @@ func (p *planner) security() {
 			Description: what + " of " + v.Name + ": image pulls, logs and AWS calls of the host agents"})
 		apis(g, what, v, nodeSubnets[id], true)
 	}
+	if p.spec.Network.Compute == spec.ComputeEKS && p.spec.Network.PodSecurityGroups {
+		p.podGroupNeeds(set, groupOf)
+	}
 	if len(nodeVPCs) > 0 {
 		p.note("security", "On %s the hosts pull images, ship logs and run the agents through their own ENIs, not the tasks': the nodes group (sg-<vpc>-nodes) carries those calls; give it to the %s. Tasks keep only their declared flows and their own AWS API calls.", p.spec.Network.Compute, what)
 	}

@@ -389,7 +389,7 @@ func (p *planner) workloadSubnet(tier, group string, az int, services []*spec.Se
 			tasks += dm.IPs
 		}
 	}
-	if over, ok := computeOverhead(p.spec.Network.Compute, p.spec.Network.PrefixDelegation, tasks); ok {
+	if over, ok := computeOverhead(p.spec.Network.Compute, p.spec.Network.PrefixDelegation, p.spec.Network.PodSecurityGroups, tasks); ok {
 		sp.demand = append(sp.demand, over)
 	}
 	sp.demand = append(sp.demand, extra...)

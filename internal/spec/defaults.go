@@ -85,6 +85,9 @@ func (d *decoder) applyDefaults(s *Spec) {
 	if d.set["network.flow_logs"] == nil {
 		nw.FlowLogs = true
 	}
+	if d.set["network.pod_security_groups"] == nil && nw.Compute == ComputeEKS {
+		nw.PodSecurityGroups = prod
+	}
 
 	for i := range s.Services {
 		svc := &s.Services[i]

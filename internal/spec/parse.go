@@ -258,6 +258,9 @@ func (d *decoder) network(n *yaml.Node, nw *Network) {
 		"prefix_delegation": func(_, v *yaml.Node) {
 			nw.PrefixDelegation, _ = d.boolean(v, "network.prefix_delegation")
 		},
+		"pod_security_groups": func(_, v *yaml.Node) {
+			nw.PodSecurityGroups, _ = d.boolean(v, "network.pod_security_groups")
+		},
 	})
 }
 

@@ -116,6 +116,12 @@ type Network struct {
 	// PrefixDelegation makes the EKS VPC CNI hand out /28 prefixes instead
 	// of single addresses (eks only; netwright addition). Default false.
 	PrefixDelegation bool
+	// PodSecurityGroups gives each EKS service's pods the service's own
+	// security group through Security Groups for Pods (a branch ENI per
+	// pod, so fewer pods per node); false packs pods densely on the nodes'
+	// ENIs and leaves NetworkPolicy alone to separate services (eks only;
+	// netwright addition). Default true in production, else false.
+	PodSecurityGroups bool
 }
 
 // Service kinds.

@@ -58,6 +58,10 @@ func (d *decoder) validateNetwork(s *Spec) {
 		d.errorRange(d.at("network.prefix_delegation"), "network.prefix_delegation needs network.compute eks",
 			"Prefix delegation is a setting of the EKS VPC CNI; ECS tasks get one address each.")
 	}
+	if nw.PodSecurityGroups && nw.Compute != ComputeEKS {
+		d.errorRange(d.at("network.pod_security_groups"), "network.pod_security_groups needs network.compute eks",
+			"Security Groups for Pods is a setting of the EKS VPC CNI; every ECS task has its own ENI and security group already.")
+	}
 	if nw.NAT == NATNone {
 		for _, svc := range s.Services {
 			for _, e := range svc.Egress {

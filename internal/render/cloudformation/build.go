@@ -117,6 +117,7 @@ func Build(d *design.Design) ([]File, []string, error) {
 		b.discovery()
 		b.lattice()
 		b.ecs()
+		b.clusterOutputs()
 		b.global()
 		b.outputsTaken()
 		if b.err != nil {
@@ -460,3 +461,19 @@ func (b *builder) outputsTaken() {
 func itoa(n int) string { return fmt.Sprint(n) }
 
 func seconds(d design.Duration) int { return int(time.Duration(d) / time.Second) }
+
+// clusterOutputs outputs what the Kubernetes export's manifests take from
+// the stack (design.ClusterOutputs), for the resources of this template.
+func (b *builder) clusterOutputs() {
+	for _, o := range b.d.ClusterOutputs() {
+		id := logicalID(o.Object)
+		if _, ok := b.t.Resources[id]; !ok {
+			continue
+		}
+		var value any = ref(id) // a target group's ARN, a security group's ID
+		if b.d.Identity(o.Object) != nil {
+			value = getAtt(id, "Arn")
+		}
+		b.output(o.CloudFormationName(), o.Description, value)
+	}
+}

@@ -389,6 +389,19 @@ func (w *writer) outputs() {
 			out(name(g.ID)+"_id", g.Description+": give it to the instances or node group", ref("aws_security_group", name(g.ID), "id"))
 		}
 	}
+	// What the Kubernetes export's manifests take from the stack.
+	for _, o := range w.d.ClusterOutputs() {
+		switch {
+		case w.d.TargetGroup(o.Object) != nil:
+			out(o.TerraformName(), o.Description, ref("aws_lb_target_group", name(o.Object), "arn"))
+		case w.d.Identity(o.Object) != nil:
+			// Roles are made per Region the service runs in: the first.
+			s := w.d.Service(w.d.Identity(o.Object).Service)
+			out(o.TerraformName(), o.Description, ref("aws_iam_role", name(o.Object+"-"+w.regionOf(s.Placements[0].VPC)), "arn"))
+		default:
+			out(o.TerraformName(), o.Description, ref("aws_security_group", name(o.Object), "id"))
+		}
+	}
 	for _, ns := range w.d.Namespaces {
 		typ := "aws_service_discovery_private_dns_namespace"
 		if ns.Type == design.NamespaceHTTP {
