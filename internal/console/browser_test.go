@@ -179,7 +179,8 @@ func TestServeInChromium(t *testing.T) {
 
 	t.Run("it follows the spec as saved", func(t *testing.T) {
 		p := b.Page(t, s.url)
-		p.Wait("the diagram", `document.querySelector("#diagram svg") !== null`, 10*time.Second)
+		// The page marks its version once everything is drawn.
+		p.Wait("the diagram", `document.querySelector("#diagram svg") !== null && document.body.dataset.version !== undefined`, 10*time.Second)
 		v := browsertest.Eval[string](p, `document.body.dataset.version`)
 		added := strings.Replace(string(src), "  inventory:\n", "  audit:\n    port: 9100\n    protocol: http\n    replicas: 2\n  inventory:\n", 1)
 		save(t, s.spec, added)
