@@ -27,6 +27,7 @@ func (d *decoder) validate(s *Spec) {
 	d.validateTraffic(s, names)
 	d.validateGlobal(s)
 	d.validateInspection(s, names)
+	d.validateHybrid(s)
 }
 
 func (d *decoder) validateNetwork(s *Spec) {
