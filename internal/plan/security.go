@@ -244,6 +244,8 @@ func (p *planner) security() {
 				p.allow(set, groupOf[[2]string{f.From, pl.VPC}], groupOf[[2]string{f.To, cpl.VPC}],
 					p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(cpl.Subnets), f.Transport, f.Port, desc, []string{f.ID})
 			}
+		case design.FlowOnprem:
+			p.siteSecurity(set, f, groupOf, lbGroup)
 		case design.FlowEgress:
 			svc := p.d.Service(f.From)
 			dst := anyIPv4
@@ -393,6 +395,7 @@ func (p *planner) security() {
 		}
 	}
 
+	p.resolverSecurity(set)
 	for _, g := range set.groups {
 		g.Ingress = dropCovered(g.Ingress)
 		g.Egress = dropCovered(g.Egress)

@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/netwright/netwright/internal/awsfacts"
 	"github.com/netwright/netwright/internal/diag"
 )
 
@@ -40,10 +41,6 @@ const (
 	// distribution.
 	MaxStaticPaths = 75
 )
-
-// reservedCustomerASNs are ASNs a customer gateway may not use in a
-// Region (the EC2 API reference of CreateCustomerGateway).
-var reservedCustomerASNs = map[string]int64{"us-east-1": 7224, "eu-west-1": 9059}
 
 // Site is one on-premises network joined to the design through the
 // Transit Gateway (netwright's addition to the contract).
@@ -317,7 +314,7 @@ func (d *decoder) validateHybrid(s *Spec) {
 				}
 			}
 		}
-		if r, ok := reservedCustomerASNs[home]; ok && st.ASN == r {
+		if r := awsfacts.ReservedCustomerASN(home); r != 0 && st.ASN == r {
 			d.errorRange(d.at(p+".asn"), fmt.Sprintf("%s.asn: %d is reserved by AWS in %s", p, st.ASN, home),
 				"Use your own ASN, or a private one from 64512-65534.")
 		}
