@@ -337,6 +337,8 @@ const (
 	// one rule naming com.amazonaws.global.cloudfront.origin-facing
 	// counts for (a managed prefix list counts as its weight).
 	CloudFrontPrefixListWeight = 55
+	// ALBConditionValues is the most condition values an ALB rule has.
+	ALBConditionValues = 5
 	// VPNTunnelsPerConnection is the tunnels a Site-to-Site VPN has.
 	VPNTunnelsPerConnection = 2
 )

@@ -472,6 +472,12 @@ func (p *planner) loadBalancers() {
 			redirect := design.Listener{ID: lb.ID + "-http", Port: 80, Protocol: "HTTP",
 				DefaultAction: design.Action{Type: design.ActionRedirect, RedirectProtocol: "HTTPS", RedirectPort: 443, StatusCode: 301}}
 			lb.Listeners = []design.Listener{https, redirect}
+			if p.cloudFront() {
+				// CloudFront redirects viewers to HTTPS itself and reaches
+				// the ALB on 443 only, with the origin header.
+				p.verifyOrigin(&https)
+				lb.Listeners = []design.Listener{https}
+			}
 			p.d.LoadBalancers = append(p.d.LoadBalancers, lb)
 		}
 		if len(publicL4) > 0 {

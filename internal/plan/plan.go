@@ -73,6 +73,7 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.resolver()
 	p.security()
 	p.networkACLs()
+	p.distribution()
 	p.discovery()
 	p.platforms()
 	p.waivers()

@@ -386,6 +386,10 @@ func (d *decoder) validateHybrid(s *Spec) {
 		}
 		return
 	}
+	if s.Global != nil {
+		d.errorRange(d.at("edge.cloudfront"), "edge.cloudfront and global both route clients to the Regions",
+			"With CloudFront in front, the domain points at the distribution and CloudFront fails over between the Regions' ALBs, which admit only CloudFront (Route 53's health checks could not reach them): remove global, or edge.")
+	}
 	publicHTTP := slices.ContainsFunc(s.Services, func(svc Service) bool { return svc.Public && IsHTTPLike(svc.Protocol) && !svc.StaticIP })
 	if !publicHTTP {
 		d.errorRange(d.at("edge.cloudfront"), "edge.cloudfront needs a public HTTP service",
