@@ -295,7 +295,9 @@ edge: {cloudfront: true}
 		t.Fatal(ds)
 	}
 	_, ds = Build(s)
-	if !slices.ContainsFunc(ds, func(x diag.Diagnostic) bool { return strings.Contains(x.Summary, "condition values with CloudFront's origin header") }) {
+	if !slices.ContainsFunc(ds, func(x diag.Diagnostic) bool {
+		return strings.Contains(x.Summary, "condition values with CloudFront's origin header")
+	}) {
 		t.Errorf("no error for a rule past five values: %v", ds)
 	}
 }
