@@ -30,6 +30,7 @@ const (
 	EndLoadBalancer EndpointKind = "load_balancer" // a load balancer's nodes
 	EndInternet     EndpointKind = "internet"      // an address on the internet
 	EndLattice      EndpointKind = "lattice"       // VPC Lattice's side of a call
+	EndSite         EndpointKind = "onprem"        // an on-premises site's networks
 )
 
 // Endpoint is one end of a flow: a service's tasks, a load balancer's
@@ -42,6 +43,9 @@ type Endpoint struct {
 	Groups  []string
 	// Addr is the internet address, for Kind internet.
 	Addr netip.Addr
+	// Addrs are a site's addresses, one in each of its blocks, for Kind
+	// onprem.
+	Addrs []netip.Addr
 	// PrefixList is the AWS-managed prefix list the end's addresses are
 	// in (VPC Lattice's side of a call), which rules may name.
 	PrefixList string
@@ -167,15 +171,49 @@ func Internet(addr netip.Addr) Endpoint {
 	return Endpoint{Kind: EndInternet, Name: "internet", Addr: addr}
 }
 
-// location is one place a packet is: a subnet, or the internet.
+// SiteEndpoint returns an on-premises site: an address in each of its
+// blocks (the tenth, or the first for blocks smaller than a /28).
+func (e *Engine) SiteEndpoint(name string) (Endpoint, bool) {
+	st := e.d.Site(name)
+	if st == nil {
+		return Endpoint{}, false
+	}
+	ep := Endpoint{Kind: EndSite, Name: design.SiteRef(name)}
+	for _, c := range st.CIDRs {
+		a := c.Addr().Next()
+		if c.Bits() <= 28 {
+			for range 9 {
+				a = a.Next()
+			}
+		}
+		ep.Addrs = append(ep.Addrs, a)
+	}
+	return ep, true
+}
+
+// outside reports whether an end is outside every VPC (the internet, a
+// site): it has no security groups, and NACLs meet it at the first
+// subnet it enters or the last it leaves.
+func (ep Endpoint) outside() bool { return ep.Kind == EndInternet || ep.Kind == EndSite }
+
+// location is one place a packet is: a subnet, the internet, or a site.
 type location struct {
 	subnet *design.Subnet
 	addr   netip.Addr
+	// site is the site the address is in, or "".
+	site string
 }
 
 func (e *Engine) locations(ep Endpoint) []location {
 	if ep.Kind == EndInternet {
 		return []location{{addr: ep.Addr}}
+	}
+	if ep.Kind == EndSite {
+		out := make([]location, len(ep.Addrs))
+		for i, a := range ep.Addrs {
+			out[i] = location{addr: a, site: design.SiteName(ep.Name)}
+		}
+		return out
 	}
 	out := make([]location, len(ep.Subnets))
 	for i, s := range ep.Subnets {
@@ -225,10 +263,10 @@ func (e *Engine) groupsAdmit(src, dst Endpoint, proto string, want portset.Set) 
 	for _, a := range e.locations(src) {
 		for _, b := range e.locations(dst) {
 			ports := want
-			if src.Kind != EndInternet {
+			if !src.outside() {
 				ports = ports.Intersect(e.groupPortSet(src.Groups, true, proto, dst, b))
 			}
-			if dst.Kind != EndInternet && !ports.IsEmpty() {
+			if !dst.outside() && !ports.IsEmpty() {
 				ports = ports.Intersect(e.groupPortSet(dst.Groups, false, proto, src, a))
 			}
 			if !ports.IsEmpty() {
@@ -254,7 +292,7 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 	// at its subnet.
 	there, okThere, why := e.walk(a, b)
 	back := b
-	if b.subnet == nil && okThere {
+	if b.subnet == nil && b.site == "" && okThere {
 		nat := e.natOnPath(there)
 		if nat == nil {
 			okThere, why = false, why+"; no NAT gateway on the path, and a private address cannot reach the internet"
@@ -269,12 +307,12 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 	}
 
 	// Security groups: the source's egress, the destination's ingress.
-	if src.Kind != EndInternet {
+	if !src.outside() {
 		p, detail := e.groupPorts(src.Groups, true, proto, dst, b)
 		ports = ports.Intersect(p)
 		add("security groups of "+src.Name+" (egress)", !p.Intersect(want).IsEmpty(), detail)
 	}
-	if dst.Kind != EndInternet {
+	if !dst.outside() {
 		p, detail := e.groupPorts(dst.Groups, false, proto, src, a)
 		ports = ports.Intersect(p)
 		add("security groups of "+dst.Name+" (ingress)", !p.Intersect(want).IsEmpty(), detail)
@@ -290,6 +328,9 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 }
 
 func placeName(l location) string {
+	if l.site != "" {
+		return design.SiteRef(l.site) + " " + l.addr.String()
+	}
 	if l.subnet == nil {
 		return "internet " + l.addr.String()
 	}
@@ -439,9 +480,12 @@ func (e *Engine) Route(fromSubnet string, dst netip.Addr) ([]*design.Subnet, boo
 // Results are cached: an all-pairs sweep asks the same few questions often.
 func (e *Engine) walk(from, to location) ([]*design.Subnet, bool, string) {
 	k := walkKey{to: to.addr}
-	if from.subnet != nil {
+	switch {
+	case from.subnet != nil:
 		k.from = from.subnet.ID
-	} else {
+	case from.site != "":
+		k.from = design.SiteRef(from.site)
+	default:
 		k.from = "internet"
 	}
 	if r, ok := e.walks[k]; ok {
@@ -455,7 +499,27 @@ func (e *Engine) walk(from, to location) ([]*design.Subnet, bool, string) {
 func (e *Engine) walkUncached(from, to location) ([]*design.Subnet, bool, string) {
 	var visited []*design.Subnet
 	var steps []string
-	if from.subnet == nil {
+	cur := from.subnet
+	if from.site != "" {
+		// From a site: into its Transit Gateway over the attachment its
+		// traffic arrives on (Direct Connect's when it has one), and on to
+		// the VPC the gateway routes the address to.
+		st := e.d.Site(from.site)
+		tgw := e.d.TransitGateway(st.TransitGateway)
+		if tgw == nil {
+			return nil, false, design.SiteRef(st.Name) + " is attached to no transit gateway"
+		}
+		steps = append(steps, design.SiteRef(st.Name)+" over "+st.EntryAttachment())
+		next, site, why := e.transitVia(tgw, st.EntryAttachment(), 0, to.addr)
+		steps = append(steps, why)
+		switch {
+		case site != "":
+			return nil, false, strings.Join(append(steps, "routes back to "+design.SiteRef(site)), ", ")
+		case next == nil:
+			return nil, false, strings.Join(steps, ", ")
+		}
+		cur = next
+	} else if from.subnet == nil {
 		// From the internet: through the internet gateway, and its edge
 		// route table when there is one.
 		vpc := e.subnetOf[to.subnet.ID]
@@ -478,7 +542,6 @@ func (e *Engine) walkUncached(from, to location) ([]*design.Subnet, bool, string
 		steps = append(steps, "internet gateway "+v.InternetGateway)
 		return visited, true, strings.Join(steps, ", ")
 	}
-	cur := from.subnet
 	visited = append(visited, cur)
 	for range 16 {
 		if to.subnet != nil && cur.ID == to.subnet.ID {
@@ -530,7 +593,14 @@ func (e *Engine) walkUncached(from, to location) ([]*design.Subnet, bool, string
 			}
 			return visited, true, strings.Join(steps, ", ")
 		case design.TargetTransitGateway:
-			next, why := e.transit(e.subnetOf[cur.ID], cur.AZIndex, to.addr)
+			next, site, why := e.transit(e.subnetOf[cur.ID], cur.AZIndex, to.addr)
+			if site != "" {
+				steps = append(steps, why)
+				if to.site == site {
+					return visited, true, strings.Join(append(steps, "arrives at "+design.SiteRef(site)), ", ")
+				}
+				return visited, false, strings.Join(append(steps, "goes to "+design.SiteRef(site)+", not "+to.addr.String()), ", ")
+			}
 			if next == nil {
 				return visited, false, strings.Join(append(steps, why), ", ")
 			}
@@ -563,25 +633,33 @@ func (e *Engine) natOnPath(visited []*design.Subnet) *design.Subnet {
 	return nil
 }
 
-// transit follows a packet through Transit Gateways (and peerings) to the
-// VPC attachment its destination is routed to, and enters that VPC
-// through the attachment subnet in the same AZ position.
-func (e *Engine) transit(vpc string, az int, addr netip.Addr) (*design.Subnet, string) {
+// transit follows a packet from a VPC through Transit Gateways (and
+// peerings) to the VPC attachment its destination is routed to, and
+// enters that VPC through the attachment subnet in the same AZ position;
+// or to the site attachment it leaves AWS by, whose site it returns.
+func (e *Engine) transit(vpc string, az int, addr netip.Addr) (*design.Subnet, string, string) {
 	tgw, a := e.d.AttachmentOf(vpc)
 	if tgw == nil {
-		return nil, "the VPC is attached to no transit gateway"
+		return nil, "", "the VPC is attached to no transit gateway"
 	}
-	attachment := a.ID
+	return e.transitVia(tgw, a.ID, az, addr)
+}
+
+// transitVia is transit for a packet arriving at tgw on attachment.
+func (e *Engine) transitVia(tgw *design.TransitGateway, attachment string, az int, addr netip.Addr) (*design.Subnet, string, string) {
 	var steps []string
 	for range 4 {
 		table, best := tgw.RouteFor(attachment, addr)
 		if table == nil {
-			return nil, fmt.Sprintf("attachment %s has no route table on %s", attachment, tgw.ID)
+			return nil, "", fmt.Sprintf("attachment %s has no route table on %s", attachment, tgw.ID)
 		}
 		if best == nil {
-			return nil, fmt.Sprintf("%s has no route to %s", table.ID, addr)
+			return nil, "", fmt.Sprintf("%s has no route to %s", table.ID, addr)
 		}
 		steps = append(steps, fmt.Sprintf("%s: %s via %s", table.ID, best.Destination, best.Attachment))
+		if _, sa := e.d.SiteAttachment(best.Attachment); sa != nil {
+			return nil, sa.Site, strings.Join(steps, ", ")
+		}
 		if dst, ok := e.attach[best.Attachment]; ok {
 			v := e.d.VPC(dst)
 			var entry *design.Subnet
@@ -592,9 +670,9 @@ func (e *Engine) transit(vpc string, az int, addr netip.Addr) (*design.Subnet, s
 				}
 			}
 			if entry == nil {
-				return nil, strings.Join(append(steps, dst+" has no attachment subnet"), ", ")
+				return nil, "", strings.Join(append(steps, dst+" has no attachment subnet"), ", ")
 			}
-			return entry, strings.Join(steps, ", ")
+			return entry, "", strings.Join(steps, ", ")
 		}
 		// A peering: continue on the peer's gateway.
 		found := false
@@ -613,8 +691,8 @@ func (e *Engine) transit(vpc string, az int, addr netip.Addr) (*design.Subnet, s
 			}
 		}
 		if !found {
-			return nil, strings.Join(append(steps, "attachment "+best.Attachment+" does not exist"), ", ")
+			return nil, "", strings.Join(append(steps, "attachment "+best.Attachment+" does not exist"), ", ")
 		}
 	}
-	return nil, strings.Join(append(steps, "transit routing loop"), ", ")
+	return nil, "", strings.Join(append(steps, "transit routing loop"), ", ")
 }
