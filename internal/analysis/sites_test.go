@@ -63,7 +63,7 @@ func TestSiteBreakers(t *testing.T) {
 	corp := netip.MustParsePrefix("10.200.0.0/16")
 	for _, tt := range []struct {
 		name, check, subject string
-		breakIt               func(d *design.Design)
+		breakIt              func(d *design.Design)
 	}{
 		// The app NACL admits DNS from the site (the Resolver's inbound
 		// endpoint shares the tier), so only orders' group stops it.
