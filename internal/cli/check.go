@@ -134,7 +134,7 @@ func reachCommand() *command {
 		name: "reach", args: "FILE SRC DST[:PORT]", argFiles: specFiles,
 		summary: "show the hop-by-hop path of one flow and what admits or blocks it",
 		about: "Say whether SRC can open connections to DST on PORT, with every hop of the path and the rule that admits or blocks it at each; " +
-			"SRC and DST are service names or internet, and PORT defaults to DST's. Exit 1 when the flow is blocked.",
+			"SRC and DST are service names, internet, or an on-premises site (onprem:SITE), and PORT defaults to DST's (a site has none). Exit 1 when the flow is blocked.",
 	}
 	c.define = func(fs *flagSet) func(Env, []string) int {
 		designPath := designFlag(fs, "use a saved design (plan -o json output) instead of a spec; then give only SRC and DST")
@@ -155,7 +155,11 @@ func reachCommand() *command {
 				specPath, pos = pos[0], pos[1:]
 			}
 			src := pos[0]
-			dst, portText, hasPort := strings.Cut(pos[1], ":")
+			rest, site := strings.CutPrefix(pos[1], design.OnpremPrefix)
+			dst, portText, hasPort := strings.Cut(rest, ":")
+			if site {
+				dst = design.OnpremPrefix + dst
+			}
 			port := 0
 			if hasPort {
 				p, err := strconv.Atoi(portText)
@@ -180,6 +184,10 @@ func reachCommand() *command {
 			}
 			if !hasPort && (src == design.Internet || dst == design.Internet) {
 				port = 443
+			}
+			if port == 0 {
+				fmt.Fprintf(env.Stderr, "netwright reach: give the port, as %s:PORT\n", dst)
+				return ExitUsage
 			}
 			if *proto != "" {
 				transport = *proto
