@@ -38,6 +38,8 @@ type Distribution struct {
 	PriceClass string `json:"price_class"`
 	// MinimumProtocol is the oldest TLS viewers may use.
 	MinimumProtocol string `json:"minimum_protocol"`
+	// Waiver explains a scanner's finding on the distribution, or nil.
+	Waiver *Waiver `json:"waiver,omitempty"`
 }
 
 // CloudFrontOrigin is one origin: a public ALB reached over HTTPS with

@@ -57,6 +57,8 @@ type Site struct {
 	// DirectConnect is the Direct Connect gateway associated with the
 	// Transit Gateway, reached over a transit virtual interface.
 	DirectConnect *DirectConnectGateway `json:"direct_connect,omitempty"`
+	// ASN is the site's BGP ASN, on its VPN and Direct Connect sessions.
+	ASN int64 `json:"asn"`
 	// DNS is the site's DNS the VPCs forward to, or nil.
 	DNS    *SiteDNS    `json:"dns,omitempty"`
 	Origin *diag.Range `json:"origin,omitempty"`

@@ -148,7 +148,7 @@ func (p *planner) sites() {
 		return nil
 	}
 	for i, st := range p.spec.Sites {
-		site := design.Site{Name: st.Name, CIDRs: slices.Clone(st.CIDRs), Connect: st.Connect, Region: tgw.Region, TransitGateway: tgw.ID, Origin: st.At}
+		site := design.Site{Name: st.Name, CIDRs: slices.Clone(st.CIDRs), Connect: st.Connect, ASN: st.ASN, Region: tgw.Region, TransitGateway: tgw.ID, Origin: st.At}
 		if st.DNS != nil {
 			site.DNS = &design.SiteDNS{Domains: slices.Clone(st.DNS.Domains), Servers: slices.Clone(st.DNS.Servers)}
 		}
