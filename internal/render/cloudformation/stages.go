@@ -70,12 +70,12 @@ func Readme(d *design.Design, files []File) []byte {
 			"describe-transit-gateway-attachments` (an attachment exists once its connection does).\n\n")
 	} else {
 		b.WriteString("Written by `netwright export`. The Transit Gateways of this design peer across Regions, and\n" +
-		"one stack per Region cannot make that: a peering attachment is created from both gateways' IDs\n" +
-		"and waits in `pendingAcceptance` until it is accepted from the accepter's Region (an API call; no\n" +
-		"CloudFormation resource accepts one), and only an accepted attachment can be associated with a\n" +
-		"Transit Gateway route table or carry static routes. So the stacks deploy in this order, each\n" +
-		"taking the IDs it needs from the outputs of stacks before it, with the acceptance between them.\n" +
-		"Every Region deploys in one account, the one your credentials are for.\n\n")
+			"one stack per Region cannot make that: a peering attachment is created from both gateways' IDs\n" +
+			"and waits in `pendingAcceptance` until it is accepted from the accepter's Region (an API call; no\n" +
+			"CloudFormation resource accepts one), and only an accepted attachment can be associated with a\n" +
+			"Transit Gateway route table or carry static routes. So the stacks deploy in this order, each\n" +
+			"taking the IDs it needs from the outputs of stacks before it, with the acceptance between them.\n" +
+			"Every Region deploys in one account, the one your credentials are for.\n\n")
 	}
 	b.WriteString("Run the steps in order from this directory. They read stack outputs with this shell function:\n\n")
 	b.WriteString("```sh\noutput() { aws cloudformation describe-stacks --region \"$1\" --stack-name \"$2\" --query \"Stacks[0].Outputs[?OutputKey=='$3'].OutputValue\" --output text; }\n```\n")
