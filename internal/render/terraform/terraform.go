@@ -24,13 +24,13 @@ type Files map[string][]byte
 
 // writer builds the configuration's files.
 type writer struct {
-	d       *design.Design
-	files   map[string]*hclwrite.File
-	vars    map[string]string // name -> description
+	d     *design.Design
+	files map[string]*hclwrite.File
+	vars  map[string]string // name -> description
 	// sensitive are the variables that hold secrets.
 	sensitive map[string]bool
-	notes   []string
-	aliases map[string]string // Region -> provider alias
+	notes     []string
+	aliases   map[string]string // Region -> provider alias
 	// regions has a provider each: the design's, and us-west-2 for
 	// Global Accelerator's control plane.
 	regions []string
