@@ -301,3 +301,39 @@ edge: {cloudfront: true}
 		t.Errorf("no error for a rule past five values: %v", ds)
 	}
 }
+
+// TestHybridCost checks the estimate prices what the sites and the edge
+// add, from the design's own counts: a VPN connection and a Direct
+// Connect port per site (the port speed a stated assumption), an ENI-hour
+// per Resolver endpoint address, and CloudFront's requests.
+func TestHybridCost(t *testing.T) {
+	d := mustBuild(t, "hybrid", examples(t)["hybrid"])
+	items := map[string]design.CostItem{}
+	for _, it := range d.Cost.Items {
+		items[strings.SplitN(it.What, " (", 2)[0]] = it
+	}
+	enis := 0
+	for _, ep := range d.ResolverEndpoints {
+		enis += len(ep.Subnets)
+	}
+	hour := func(key string, n int) float64 {
+		return round(float64(n*awsfacts.HoursPerMonth) * awsfacts.LookupPrice(key).USD)
+	}
+	for what, want := range map[string]float64{
+		"Site-to-Site VPN connections":    hour("vpn_connection_hour", 1),
+		"Direct Connect ports":            hour("dx_port_1g_hour", 1),
+		"Route 53 Resolver endpoint ENIs": hour("resolver_endpoint_eni_hour", enis),
+		"Transit Gateway attachments":     hour("tgw_attachment_hour", 3),
+		"CloudFront HTTPS requests":       round(300 * 3600 * awsfacts.HoursPerMonth / 10000 * awsfacts.LookupPrice("cloudfront_https_10k").USD),
+	} {
+		if got := items[what].USD; got != want {
+			t.Errorf("%s = $%.2f; want $%.2f", what, got, want)
+		}
+	}
+	if !strings.Contains(items["Direct Connect ports"].What, "assumed") {
+		t.Errorf("the Direct Connect port does not say its speed is assumed: %q", items["Direct Connect ports"].What)
+	}
+	if _, ok := items["responses to the internet"]; ok {
+		t.Error("responses are priced as the ALB's internet egress; CloudFront answers the internet")
+	}
+}
