@@ -16,6 +16,10 @@ const OriginHeader = "X-Origin-Verify"
 // runtime with a random value of its own, so no design holds it.
 const OriginSecret = "{{origin-secret}}"
 
+// CachingDisabledPolicy is the ID of CloudFront's managed CachingDisabled
+// cache policy.
+const CachingDisabledPolicy = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+
 // Distribution is a CloudFront distribution in front of the public ALBs.
 type Distribution struct {
 	ID string `json:"id"`

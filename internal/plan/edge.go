@@ -20,7 +20,7 @@ import (
 // cache policies" and "Use managed origin request policies").
 const (
 	cachingOptimized = "658327ea-f89d-4fab-a63d-7e88639e58f6" // CachingOptimized
-	cachingDisabled  = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" // CachingDisabled
+	cachingDisabled  = design.CachingDisabledPolicy
 	// allViewer passes every viewer header (Host among them), cookie and
 	// query string on: the ALB's rules and its certificate's name need the
 	// viewer's Host.

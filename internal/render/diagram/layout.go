@@ -123,6 +123,13 @@ func Build(d *design.Design) *Layout {
 		y += b.H + 2*pad
 		maxW = max(maxW, b.X+b.W)
 	}
+	for _, label := range hybridBands(d) {
+		b := &Box{Kind: "band", Label: label, X: pad, Y: y}
+		b.W, b.H = TextWidth(b.Label)+2*pad, lineH+pad
+		l.Root = append(l.Root, b)
+		y += b.H + 2*pad
+		maxW = max(maxW, b.X+b.W)
+	}
 	l.W, l.H = max(maxW+pad, internet.X+internet.W+2*pad+legendW+pad), y
 	l.Legend = &Box{Kind: "legend", X: l.W - legendW - pad, Y: pad, W: legendW, H: 3*lineH + pad}
 	for _, f := range d.Flows {
