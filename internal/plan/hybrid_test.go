@@ -337,3 +337,68 @@ func TestHybridCost(t *testing.T) {
 		t.Error("responses are priced as the ALB's internet egress; CloudFront answers the internet")
 	}
 }
+
+// TestCloudFrontFailsOverStaticPaths checks a two-Region distribution:
+// an origin per Region's ALB, the group failing over from the home
+// Region's, static paths (GET, HEAD and OPTIONS only, the methods
+// CloudFront fails over) through the group, and the default behavior,
+// which takes every method, on the home origin alone.
+func TestCloudFrontFailsOverStaticPaths(t *testing.T) {
+	src := `version: 1
+app: cf
+regions: [us-east-1, eu-west-1]
+services:
+  web: {port: 8080, public: true}
+tls: {domain: cf.example.com}
+edge: {cloudfront: true, static_paths: [/assets/*]}
+`
+	d := buildSrc(t, src)
+	dist := d.Distribution
+	if len(dist.Origins) != 2 || dist.Origins[0].Region != "us-east-1" || dist.OriginGroup == nil {
+		t.Fatalf("distribution = %+v; want two origins, us-east-1 first, and a group", dist)
+	}
+	if got := dist.OriginGroup.Members; !slices.Equal(got, []string{dist.Origins[0].ID, dist.Origins[1].ID}) {
+		t.Errorf("group members = %v", got)
+	}
+	for _, c := range dist.Behaviors {
+		if c.Target != dist.OriginGroup.ID || !slices.Equal(c.Methods, []string{"GET", "HEAD", "OPTIONS"}) {
+			t.Errorf("static behavior %s = %+v; want the group, GET/HEAD/OPTIONS", c.PathPattern, c)
+		}
+	}
+	if dist.DefaultBehavior.Target != dist.Origins[0].ID {
+		t.Errorf("the default behavior goes to %s; want the home origin %s (it takes POST, which CloudFront does not fail over)", dist.DefaultBehavior.Target, dist.Origins[0].ID)
+	}
+	// Every Region's ALB admits CloudFront alone and checks the header.
+	for _, lb := range d.LoadBalancers {
+		if lb.Scheme != design.InternetFacing {
+			continue
+		}
+		if lb.Listeners[0].DefaultAction.StatusCode != 403 {
+			t.Errorf("%s answers %+v by default; want 403", lb.ID, lb.Listeners[0].DefaultAction)
+		}
+	}
+}
+
+// TestCloudFrontGroupWeight pins the prefix list's weight: the ALB's
+// group admits CloudFront with one rule that counts as 55 of the 60 a
+// group holds.
+func TestCloudFrontGroupWeight(t *testing.T) {
+	d := mustBuild(t, "hybrid", examples(t)["hybrid"])
+	lb, _ := d.PublicHTTPSListener()
+	for _, g := range d.SecurityGroups {
+		if g.Owner != lb.ID {
+			continue
+		}
+		n := 0
+		for _, r := range g.Ingress {
+			if r.PeerPrefixList != "" {
+				n += awsfacts.PrefixListWeight(r.PeerPrefixList)
+			} else {
+				n++
+			}
+		}
+		if n != awsfacts.CloudFrontPrefixListWeight || n > awsfacts.RulesPerSecurityGroup {
+			t.Errorf("%s's ingress weighs %d; want %d, within %d", g.ID, n, awsfacts.CloudFrontPrefixListWeight, awsfacts.RulesPerSecurityGroup)
+		}
+	}
+}

@@ -370,7 +370,8 @@ func (b *builder) secretValue(v string) any {
 }
 
 // distribution writes the CloudFront distribution in the stack of its
-// first origin's Region; the other Regions' ALBs are given by DNS name.
+// last origin's Region, which deploys after the others: their ALBs' DNS
+// names are outputs of their Regions' stacks, given as parameters.
 func (b *builder) distribution() {
 	dist := b.d.Distribution
 	if dist == nil || len(dist.Origins) == 0 {
@@ -379,15 +380,16 @@ func (b *builder) distribution() {
 	if b.t.Parameters == nil {
 		b.t.Parameters = map[string]Parameter{}
 	}
-	for _, o := range dist.Origins[1:] {
-		if o.Region == b.region {
+	last := dist.Origins[len(dist.Origins)-1].Region
+	for _, o := range dist.Origins {
+		if o.Region == b.region && o.Region != last {
 			// The ALB's rules compare the header; the distribution in
-			// the first origin's Region takes its name.
+			// the last origin's Region takes its name.
 			b.originSecret()
 			b.output(logicalID(o.LoadBalancer)+"DNSName", "DNS name of "+o.LoadBalancer+", CloudFront's origin "+o.ID, getAtt(logicalID(o.LoadBalancer), "DNSName"))
 		}
 	}
-	if dist.Origins[0].Region != b.region {
+	if last != b.region {
 		return
 	}
 	cfg := cfDistributionConfig{Enabled: true, Comment: fmt.Sprintf("%s (%s): CloudFront in front of the public ALB", b.d.App, b.d.Environment),
@@ -421,11 +423,17 @@ func (b *builder) distribution() {
 		cfg.CacheBehaviors = append(cfg.CacheBehaviors, behavior(c))
 	}
 	var cert any = dist.Certificate
-	if dist.Certificate == "auto" {
+	switch {
+	case dist.Certificate == "auto" && b.region == "us-east-1":
+		// The listeners' certificate: CloudFront takes it, being in
+		// us-east-1.
 		if _, ok := b.t.Parameters["CertificateArn"]; !ok {
 			b.param("CertificateArn", "String", "ACM certificate for the public domain (netwright's auto: request it in ACM with DNS validation, then pass its ARN)", "")
 		}
 		cert = ref("CertificateArn")
+	case dist.Certificate == "auto":
+		b.param("CloudFrontCertificateArn", "String", "ACM certificate for "+strings.Join(dist.Aliases, ", ")+" in us-east-1, which CloudFront requires (the stack of us-east-1 takes the same as CertificateArn)", "")
+		cert = ref("CloudFrontCertificateArn")
 	}
 	cfg.ViewerCertificate = cfViewerCertificate{AcmCertificateArn: cert, SslSupportMethod: "sni-only", MinimumProtocolVersion: dist.MinimumProtocol}
 	id := logicalID(dist.ID)
