@@ -471,12 +471,3 @@ func (p *planner) frontTargetGroup(lb *design.LoadBalancer, service string) *des
 	}
 	return nil
 }
-
-// checkSiteQuotas warns where the sites pass a default quota.
-func (p *planner) checkSiteQuotas() {
-	for _, ep := range p.d.ResolverEndpoints {
-		if len(ep.Subnets) < awsfacts.ResolverEndpointMinIPs {
-			p.errorAt(p.spec.At("onprem"), fmt.Sprintf("Resolver endpoint %s has %d addresses; Route 53 Resolver needs %d in different AZs", ep.ID, len(ep.Subnets), awsfacts.ResolverEndpointMinIPs), "Span at least two AZs (network.azs).")
-		}
-	}
-}

@@ -357,18 +357,6 @@ func (b *builder) originSecret() any {
 	return ref(OriginSecretParameter)
 }
 
-// secretValue turns the design's placeholder for the origin header's
-// value into the parameter.
-func (b *builder) secretValue(v string) any {
-	if v == design.OriginSecret {
-		if b.t.Parameters == nil {
-			b.t.Parameters = map[string]Parameter{}
-		}
-		return b.originSecret()
-	}
-	return v
-}
-
 // distribution writes the CloudFront distribution in the stack of its
 // last origin's Region, which deploys after the others: their ALBs' DNS
 // names are outputs of their Regions' stacks, given as parameters.
