@@ -204,6 +204,10 @@ func TestCheckAndReach(t *testing.T) {
 		{"reach with port", []string{"reach", "../../examples/three-tier.yaml", "app", "db:5432"}, ExitOK, "app -> db tcp 5432: reachable"},
 		{"reach on a design", []string{"reach", "--design", "../analysis/testdata/checks/NW101.json", "app", "db"}, ExitSpec, "BLOCKED"},
 		{"reach unknown service", []string{"reach", "../../examples/three-tier.yaml", "web", "ghost"}, ExitUsage, ""},
+		{"reach from a site", []string{"reach", "../../examples/hybrid.yaml", "onprem:corp", "inventory"}, ExitOK, "onprem:corp -> inventory tcp 7000: reachable"},
+		{"reach a site", []string{"reach", "../../examples/hybrid.yaml", "orders", "onprem:corp:5432"}, ExitOK, "arrives at onprem:corp"},
+		{"reach from a site, undeclared", []string{"reach", "../../examples/hybrid.yaml", "onprem:corp", "orders"}, ExitSpec, "BLOCKED"},
+		{"reach a site without a port", []string{"reach", "../../examples/hybrid.yaml", "orders", "onprem:corp"}, ExitUsage, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -149,6 +149,8 @@ func (p *planner) networkACLs() {
 				set.connection(pl.Subnets, cpl.Subnets, p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(cpl.Subnets), f.Transport, f.Port,
 					fmt.Sprintf("%s calls %s on %d", f.From, f.To, f.Port))
 			}
+		case design.FlowOnprem:
+			p.siteNACLs(set, f)
 		case design.FlowEgress:
 			dst := anyIPv4
 			if pre, err := netip.ParsePrefix(f.Destination); err == nil {
@@ -252,6 +254,7 @@ func (p *planner) networkACLs() {
 		}
 	}
 
+	p.resolverNACLs(set)
 	for _, d := range set.drafts {
 		d.acl.Inbound = p.numberNACL(d.acl, compactNACL(d.in), "inbound")
 		d.acl.Outbound = p.numberNACL(d.acl, compactNACL(d.out), "outbound")

@@ -62,14 +62,18 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 		return nil, p.diags
 	}
 	p.transit()
+	p.singleVPCTransit()
+	p.sites()
 	p.routing()
 	p.loadBalancers()
 	p.steerInspection()
 	p.services()
 	p.flows()
 	p.mesh()
+	p.resolver()
 	p.security()
 	p.networkACLs()
+	p.distribution()
 	p.discovery()
 	p.platforms()
 	p.kubernetes()

@@ -131,6 +131,18 @@ func TestSecurityGroupsFollowIntent(t *testing.T) {
 				}
 				for _, r := range g.Ingress {
 					peer := groups[r.PeerGroup]
+					if r.PeerCIDR.IsValid() && len(r.Flows) > 0 {
+						// A site's blocks: only for a flow from that site.
+						for _, id := range r.Flows {
+							if !slices.ContainsFunc(d.Flows, func(f design.Flow) bool {
+								st := d.Site(design.SiteName(f.From))
+								return f.ID == id && st != nil && slices.Contains(st.CIDRs, r.PeerCIDR)
+							}) {
+								t.Errorf("internal %s admits %s for flow %s, which is not from a site holding it", g.ID, r.Peer(), id)
+							}
+						}
+						continue
+					}
 					if peer == nil || len(r.Flows) == 0 {
 						t.Errorf("internal %s admits %s without a declared flow", g.ID, r.Peer())
 						continue

@@ -168,6 +168,16 @@ func (d *decoder) applyDefaults(s *Spec) {
 		}
 	}
 
+	for i := range s.Sites {
+		st := &s.Sites[i]
+		if st.Connect == "" {
+			st.Connect = ConnectVPN
+		}
+		if st.ASN == 0 {
+			st.ASN = DefaultCustomerASN
+		}
+	}
+
 	if s.TLS.Certificate == "" {
 		s.TLS.Certificate = "auto"
 	}

@@ -112,8 +112,11 @@ func Build(d *design.Design) ([]File, []string, error) {
 		b.network()
 		b.privateZones()
 		b.transit()
+		b.sites()
 		b.security()
+		b.resolver()
 		b.loadBalancing()
+		b.distribution()
 		b.discovery()
 		b.lattice()
 		b.ecs()
@@ -143,6 +146,16 @@ func Build(d *design.Design) ([]File, []string, error) {
 		}
 		notes = append(notes, fmt.Sprintf("The %s template passed CloudFormation's limits (%d resources), so it is split into a parent stack and nested stacks per layer: upload the *-network, *-security, *-loadbalancing and *-services templates to S3 and give their URL prefix as TemplateBaseURL.", region, len(b.t.Resources)))
 		files = append(files, parts...)
+	}
+	for _, r := range d.Regions {
+		f, err := sitesTemplate(d, r, &notes)
+		if err != nil {
+			return nil, nil, err
+		}
+		if f != nil {
+			files = append(files, *f)
+			notes = append(notes, fmt.Sprintf("Deploy %s after %s: it associates the sites' Transit Gateway attachments, which CloudFormation does not return, so each is a parameter the command in its description looks up (%s says the order).", f.Name, StackName(d, design.Stage{Kind: design.StageBase, Region: r}), ReadmeName(d)))
+		}
 	}
 	if d.Global != nil && d.Global.Accelerator != nil {
 		f, err := accelerator(d)
@@ -402,11 +415,22 @@ func (b *builder) transit() {
 		for _, rt := range t.RouteTables {
 			rid := logicalID(rt.ID)
 			for _, a := range rt.Associations {
+				if b.isSiteAttachment(a) {
+					continue // the sites stack's (sitesTemplate)
+				}
 				if b.d.AttachmentUseStage(t.Region, a) == b.stage.ID {
 					b.add(rid+logicalID(a)+"Association", "AWS::EC2::TransitGatewayRouteTableAssociation", tgwRouteTableAssociation{TransitGatewayAttachmentId: b.ref(a), TransitGatewayRouteTableId: b.ref(rt.ID)})
 				}
 			}
+			for _, a := range rt.Propagations {
+				if !b.isSiteAttachment(a) && b.d.AttachmentUseStage(t.Region, a) == b.stage.ID {
+					b.add(rid+logicalID(a)+"Propagation", "AWS::EC2::TransitGatewayRouteTablePropagation", tgwPropagation{TransitGatewayAttachmentId: b.ref(a), TransitGatewayRouteTableId: b.ref(rt.ID)})
+				}
+			}
 			for k, r := range rt.Routes {
+				if r.Propagated != "" {
+					continue // learned, not written: the propagations above
+				}
 				if b.d.AttachmentUseStage(t.Region, r.Attachment) == b.stage.ID {
 					b.add(fmt.Sprintf("%sRoute%d", rid, k), "AWS::EC2::TransitGatewayRoute", tgwRoute{TransitGatewayRouteTableId: b.ref(rt.ID), DestinationCidrBlock: r.Destination.String(), TransitGatewayAttachmentId: b.ref(r.Attachment)})
 				}

@@ -69,6 +69,11 @@ func arrows(d *design.Design, idx *index) []Arrow {
 			}
 		}
 	}
+	for _, f := range d.Flows {
+		if f.Kind == design.FlowOnprem {
+			out = append(out, p.siteFlow(f)...)
+		}
+	}
 	out = append(out, inspectionLinks(d, idx)...)
 	for _, pr := range d.TransitGatewayPeerings {
 		if a, b := idx.tgws[pr.Requester], idx.tgws[pr.Accepter]; a != nil && b != nil {
@@ -317,4 +322,51 @@ func loadBalancer(d *design.Design, id string) *design.LoadBalancer {
 		}
 	}
 	return nil
+}
+
+// siteFlow draws a flow between an on-premises site and a service: from
+// the site through its Transit Gateway and the VPC's attachment (and the
+// internal load balancer a caller from the site goes through) to the
+// service, or from the service along its route to the site.
+func (p *paths) siteFlow(f design.Flow) []Arrow {
+	label := fmt.Sprintf(":%d", f.Port)
+	if name, ok := strings.CutPrefix(f.From, design.OnpremPrefix); ok {
+		site, st := p.idx.sites[name], p.d.Site(name)
+		to := first(p.idx.chips[f.To])
+		if site == nil || st == nil || to == nil {
+			return nil
+		}
+		vpc := p.vpcOf(to)
+		var via []*Box
+		if b := p.idx.tgws[st.TransitGateway]; b != nil {
+			via = append(via, b)
+		}
+		if t, a := p.d.AttachmentOf(vpc); t != nil && len(a.Subnets) > 0 {
+			if c := chipWithRef(p.idx.subnetChips[a.Subnets[0]], "attachment:"+a.ID); c != nil {
+				via = append(via, c)
+			}
+		}
+		if lb := p.internalLB(f.To, vpc); lb != nil {
+			via = append(via, lb)
+		}
+		return []Arrow{{Flow: f.ID, Kind: "onprem", From: site, To: to, Via: dedupe(via), Label: label}}
+	}
+	name, _ := strings.CutPrefix(f.To, design.OnpremPrefix)
+	site, st := p.idx.sites[name], p.d.Site(name)
+	if site == nil || st == nil || len(st.CIDRs) == 0 {
+		return nil
+	}
+	var out []Arrow
+	for _, from := range p.idx.chips[f.From] {
+		visited, ok := p.engine.Route(from.Subnet, st.CIDRs[0].Addr().Next())
+		if !ok || len(visited) == 0 {
+			continue
+		}
+		via := p.hops(visited, true)
+		if b := p.idx.tgws[st.TransitGateway]; b != nil {
+			via = append(via, b)
+		}
+		out = append(out, Arrow{Flow: f.ID, Kind: "onprem", From: from, To: site, Via: dedupe(via), Label: label})
+	}
+	return out
 }

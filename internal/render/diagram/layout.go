@@ -95,15 +95,20 @@ type Layout struct {
 	W, H   float64
 	Root   []*Box
 	Arrows []Arrow
-	// Legend is the key to the arrows' colours, top right.
+	// Legend is the key to the arrows' colours, top right, and Kinds
+	// the arrow kinds it explains.
 	Legend *Box
+	Kinds  []legendKind
 }
 
 // legendW is the legend's width: its longest line and a sample arrow.
 const legendW = 350.0
 
-// legendKinds are the arrow kinds in the legend, with their meaning.
-var legendKinds = []struct{ kind, text string }{
+// legendKind is an arrow kind and its meaning.
+type legendKind struct{ kind, text string }
+
+// legendKinds are the arrow kinds in every legend; sites add siteKind.
+var legendKinds = []legendKind{
 	{"ingress", "internet to load balancer to service"},
 	{"service", "service to service (depends_on)"},
 	{"data", "service to data store"},
@@ -111,6 +116,8 @@ var legendKinds = []struct{ kind, text string }{
 	{"inspection", "GWLB endpoint to appliance"},
 	{"peering", "Transit Gateway peering"},
 }
+
+var siteKind = legendKind{"onprem", "on-premises site to or from a service"}
 
 var tierOrder = []string{design.TierPublic, design.TierTransit, design.TierFirewall, design.TierInspection, design.TierEndpoints, design.TierApp, design.TierData}
 
@@ -120,10 +127,14 @@ func Build(d *design.Design) *Layout {
 	internet := &Box{Kind: "internet", Label: "Internet", Ref: "internet", X: gap, Y: pad, H: chipH + 2*pad}
 	internet.W = TextWidth(internet.Label) + 4*pad
 	l.Root = append(l.Root, internet)
-	legendH := float64(len(legendKinds))*lineH + pad
+	l.Kinds = legendKinds
+	if len(d.Sites) > 0 {
+		l.Kinds = append(slices.Clip(l.Kinds), siteKind)
+	}
+	legendH := float64(len(l.Kinds))*lineH + pad
 	y := max(internet.Y+internet.H, pad+legendH) + 2*gap
 	maxW := internet.X + internet.W
-	idx := &index{chips: map[string][]*Box{}, lbs: map[string]*Box{}, subnetChips: map[string][]*Box{}, tgws: map[string]*Box{}, igws: map[string]*Box{}, internet: internet}
+	idx := &index{chips: map[string][]*Box{}, lbs: map[string]*Box{}, subnetChips: map[string][]*Box{}, tgws: map[string]*Box{}, igws: map[string]*Box{}, sites: map[string]*Box{}, internet: internet}
 	for _, region := range d.Regions {
 		rb := &Box{Kind: "region", Label: "Region " + region, X: gap, Y: y}
 		x := rb.X + gap
@@ -171,6 +182,24 @@ func Build(d *design.Design) *Layout {
 		y += b.H + gap
 		maxW = max(maxW, b.X+b.W)
 	}
+	sx := gap
+	for i := range d.Sites {
+		b := siteBox(&d.Sites[i], sx, y)
+		l.Root = append(l.Root, b)
+		idx.sites[d.Sites[i].Name] = b
+		sx += b.W + gap
+		maxW = max(maxW, b.X+b.W)
+		if i == len(d.Sites)-1 {
+			y += b.H + gap
+		}
+	}
+	for _, label := range hybridBands(d) {
+		b := &Box{Kind: "band", Label: label, X: gap, Y: y}
+		b.W, b.H = TextWidth(b.Label)+2*pad, lineH+pad
+		l.Root = append(l.Root, b)
+		y += b.H + gap
+		maxW = max(maxW, b.X+b.W)
+	}
 	l.W, l.H = max(maxW+gap, internet.X+internet.W+2*gap+legendW+gap), y
 	l.Legend = &Box{Kind: "legend", X: l.W - legendW - gap, Y: pad, W: legendW, H: legendH}
 	l.Arrows = arrows(d, idx)
@@ -189,6 +218,7 @@ type index struct {
 	subnetChips map[string][]*Box
 	tgws        map[string]*Box
 	igws        map[string]*Box // by VPC ID
+	sites       map[string]*Box // by site name
 	internet    *Box
 }
 

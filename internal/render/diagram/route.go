@@ -107,7 +107,7 @@ func newRouter(obs []obstacle, ends []*Box, w, h float64) *router {
 		if o.box != nil && o.box.Kind == "chip" || o.box == nil {
 			continue
 		}
-		if o.container || o.box.Kind == "tgw" || o.box.Kind == "internet" || o.box.Kind == "band" || o.box.Kind == "legend" {
+		if o.container || o.box.Kind == "tgw" || o.box.Kind == "internet" || o.box.Kind == "site" || o.box.Kind == "band" || o.box.Kind == "legend" {
 			for _, d := range []float64{6, 12, 18} {
 				add(&xs, r.X-d)
 				add(&xs, r.X+r.W+d)

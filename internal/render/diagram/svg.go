@@ -4,22 +4,23 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/netwright/netwright/internal/design"
 )
 
 var fills = map[string]string{
-	"region": "#f7f7f7", "vpc": "#ffffff", "az": "#eef3f8", "tgw": "#fff4e5", "band": "#f2f2f2", "internet": "#e8f0fe", "tierlabel": "none",
+	"region": "#f7f7f7", "vpc": "#ffffff", "az": "#eef3f8", "tgw": "#fff4e5", "band": "#f2f2f2", "internet": "#e8f0fe", "site": "#e0f2f1", "tierlabel": "none",
 	"public": "#e6f4ea", "transit": "#fff4e5", "firewall": "#fde7e9", "inspection": "#fde7e9", "endpoints": "#f3e8fd", "app": "#e8f0fe", "data": "#fef7e0",
 	"service": "#d2e3fc", "data-chip": "#fce8b2", "appliance": "#f9d1d5", "lb": "#ceead6", "nat": "#feefc3", "igw": "#d7f0dd", "attachment": "#ffe0b2", "gwlbe": "#f6c6cc",
 }
 
-var strokes = map[string]string{"region": "#5f6368", "vpc": "#1a73e8", "subnet": "#80868b", "tgw": "#e37400", "internet": "#1a73e8"}
+var strokes = map[string]string{"region": "#5f6368", "vpc": "#1a73e8", "subnet": "#80868b", "tgw": "#e37400", "internet": "#1a73e8", "site": "#00796b"}
 
 // arrowColours are the flows' colours; each has at least 3:1 contrast on
 // white, so a line reads on every fill.
-var arrowColours = map[string]string{"ingress": "#1a73e8", "service": "#188038", "data": "#c5221f", "egress": "#b06000", "inspection": "#8430ce", "peering": "#e37400"}
+var arrowColours = map[string]string{"ingress": "#1a73e8", "service": "#188038", "data": "#c5221f", "egress": "#b06000", "inspection": "#8430ce", "peering": "#e37400", "onprem": "#00796b"}
 
 // chipFill is a chip's fill.
 func chipFill(b *Box) string {
@@ -35,7 +36,11 @@ func (l *Layout) Write(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="DejaVu Sans Mono, monospace" font-size="11" role="img" aria-label="architecture diagram">`+"\n", l.W, l.H, l.W, l.H)
 	b.WriteString(`<defs>`)
-	for _, kind := range []string{"data", "egress", "ingress", "inspection", "peering", "service"} {
+	kinds := []string{"data", "egress", "ingress", "inspection", "peering", "service"}
+	if slices.Contains(l.Kinds, siteKind) {
+		kinds = []string{"data", "egress", "ingress", "inspection", "onprem", "peering", "service"}
+	}
+	for _, kind := range kinds {
 		fmt.Fprintf(&b, `<marker id="arrow-%s" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="%s"/></marker>`, kind, arrowColours[kind])
 	}
 	b.WriteString("</defs>\n")
@@ -54,7 +59,7 @@ func (l *Layout) Write(w io.Writer) error {
 	}
 	lx, ly := l.Legend.X, l.Legend.Y
 	fmt.Fprintf(&b, `<g class="legend"><rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#ffffff" stroke="#dadce0"/>`, lx, ly, l.Legend.W, l.Legend.H)
-	for i, k := range legendKinds {
+	for i, k := range l.Kinds {
 		yy := ly + pad/2 + float64(i)*lineH + lineH/2
 		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s marker-end="url(#arrow-%s)"/>`, lx+pad, yy, lx+pad+40, yy, arrowColours[k.kind], dashes(k.kind), k.kind)
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f">%s</text>`, lx+2*pad+40, yy+4, html.EscapeString(k.text))
@@ -102,7 +107,7 @@ func drawBox(b *strings.Builder, box *Box) {
 		ty = box.Y + chipH - 5
 	}
 	weight := ""
-	if box.Kind == "region" || box.Kind == "vpc" || box.Kind == "internet" {
+	if box.Kind == "region" || box.Kind == "vpc" || box.Kind == "internet" || box.Kind == "site" {
 		weight = ` font-weight="bold"`
 	}
 	if box.Kind == "internet" {

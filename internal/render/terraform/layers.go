@@ -240,6 +240,12 @@ func (w *writer) transit() {
 		for _, rt := range t.RouteTables {
 			b := w.resource("network.tf", "aws_ec2_transit_gateway_route_table", rt.ID, t.Region)
 			b.SetAttributeRaw("transit_gateway_id", ref("aws_ec2_transit_gateway", name(t.ID), "id"))
+			for _, a := range rt.Propagations {
+				pb := w.resource("network.tf", "aws_ec2_transit_gateway_route_table_propagation", rt.ID+"-"+a, t.Region)
+				id, _ := w.attachment(t.ID, a)
+				pb.SetAttributeRaw("transit_gateway_attachment_id", id)
+				pb.SetAttributeRaw("transit_gateway_route_table_id", ref("aws_ec2_transit_gateway_route_table", name(rt.ID), "id"))
+			}
 			for _, a := range rt.Associations {
 				as := w.resource("network.tf", "aws_ec2_transit_gateway_route_table_association", rt.ID+"-"+a, t.Region)
 				id, after := w.attachment(t.ID, a)
@@ -250,6 +256,9 @@ func (w *writer) transit() {
 				}
 			}
 			for k, rr := range rt.Routes {
+				if rr.Propagated != "" {
+					continue // learned through the propagations above
+				}
 				b := w.resource("network.tf", "aws_ec2_transit_gateway_route", fmt.Sprintf("%s-%d", rt.ID, k), t.Region)
 				b.SetAttributeValue("destination_cidr_block", str(rr.Destination.String()))
 				id, after := w.attachment(t.ID, rr.Attachment)
@@ -287,6 +296,9 @@ func (w *writer) transit() {
 // follows its accept stage): on the accepter's side through the accepter
 // resource's ID, on the requester's side with depends_on the accepter.
 func (w *writer) attachment(tgw, a string) (id, dependsOn hclwrite.Tokens) {
+	if id := w.siteAttachment(a); id != nil {
+		return id, nil
+	}
 	p := w.d.Peering(a)
 	if p == nil {
 		return ref("aws_ec2_transit_gateway_vpc_attachment", name(a), "id"), nil
