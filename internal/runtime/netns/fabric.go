@@ -54,10 +54,14 @@ type Fabric struct {
 	// groups' chains; logged holds the interfaces that count flows.
 	eniOut, eniIn, logged, flows *nftables.Set
 	groupSets                    map[string]int // sorted SG IDs -> chain number
+	tables                       int            // the rules' generation, in the table's name
 
 	subnets map[string]*subnet
 	vpcs    map[string]*vpc
 	enis    map[string]*ENI // by name
+	// byIndex keeps every interface the run attached by its router end's
+	// index, for the flow logs (a detached one's records still name it).
+	byIndex map[uint32]*ENI
 	links   atomic.Int64    // router-end interface names
 	closed  bool
 }
@@ -120,7 +124,7 @@ func New(d *design.Design, seq int) (f *Fabric, err error) {
 		return nil, err
 	}
 	f = &Fabric{d: d, run: runName(os.Getpid(), seq), sets: map[string]*nftables.Set{}, groups: map[string]*design.SecurityGroup{},
-		groupSets: map[string]int{}, subnets: map[string]*subnet{}, vpcs: map[string]*vpc{}, enis: map[string]*ENI{}}
+		groupSets: map[string]int{}, subnets: map[string]*subnet{}, vpcs: map[string]*vpc{}, enis: map[string]*ENI{}, byIndex: map[uint32]*ENI{}}
 	defer func() {
 		if err != nil {
 			f.Close()
@@ -236,6 +240,11 @@ func plus(a netip.Addr, n uint32) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
 }
 
+// TasksBelow is the first address of a subnet tasks do not take: the
+// top three usable ones are a load balancer node's, a NAT gateway's and
+// a GWLB endpoint's.
+func TasksBelow(p netip.Prefix) netip.Addr { return plus(LastUsable(p), ^uint32(1)) }
+
 // LastUsable is a subnet's last address before its broadcast address.
 func LastUsable(p netip.Prefix) netip.Addr {
 	return plus(p.Masked().Addr(), uint32(1)<<(32-p.Bits())-2)
@@ -285,12 +294,18 @@ func prefixNet(p netip.Prefix) *net.IPNet {
 // buildRules makes the router's nftables table (rules.go): the sets, the
 // chains of every subnet's NACL, and the forward chain.
 func (f *Fabric) buildRules() error {
-	c, err := nftables.New(nftables.WithNetNSFd(int(f.router.h)), nftables.AsLasting())
-	if err != nil {
-		return fmt.Errorf("nftables in the router: %w", err)
+	if f.nft == nil {
+		c, err := nftables.New(nftables.WithNetNSFd(int(f.router.h)), nftables.AsLasting())
+		if err != nil {
+			return fmt.Errorf("nftables in the router: %w", err)
+		}
+		f.nft = c
 	}
-	f.nft = c
-	f.table = c.AddTable(&nftables.Table{Family: nftables.TableFamilyIPv4, Name: "netwright"})
+	c := f.nft
+	var err error
+	f.sets, f.groupSets = map[string]*nftables.Set{}, map[string]int{}
+	f.tables++
+	f.table = c.AddTable(&nftables.Table{Family: nftables.TableFamilyIPv4, Name: "netwright" + strconv.Itoa(f.tables)})
 	addSet := func(s *nftables.Set) *nftables.Set {
 		s.Table = f.table
 		if err == nil {
@@ -349,6 +364,11 @@ func (f *Fabric) buildRules() error {
 			}
 			chain(chainName("leave", g), out)
 			chain(chainName("enter", g), in)
+			// A batch's answers must fit the socket's buffer: send each
+			// subnet's chains on their own.
+			if err := c.Flush(); err != nil {
+				return fmt.Errorf("nftables NACL rules of %s: %w", s.ID, err)
+			}
 			leaveElems = append(leaveElems, nftables.SetElement{Key: ne32(sn.group), VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: chainName("leave", g)}})
 			enterElems = append(enterElems, nftables.SetElement{Key: ne32(sn.group), VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: chainName("enter", g)}})
 		}
@@ -358,6 +378,9 @@ func (f *Fabric) buildRules() error {
 	}
 	if err := c.SetAddElements(enter, enterElems); err != nil {
 		return err
+	}
+	if f.tables > 1 {
+		return c.Flush() // the route rules are there from the first table
 	}
 	// Routing by subnet: the kernel picks a subnet's table by the mark,
 	// which is the device group of the interface a packet came in on.
@@ -407,6 +430,61 @@ func (f *Fabric) buildRules() error {
 				return fmt.Errorf("route rule for %s: %w", sn.s.ID, err)
 			}
 		}
+	}
+	return nil
+}
+
+// Update compiles a reloaded design's security groups and NACLs into a
+// new table, puts every attached interface under it, then removes the
+// old one: while both are there a packet must pass both. The VPCs'
+// layout (blocks, subnets, route tables, gateways and endpoints) cannot
+// change under running namespaces: a design that changes it is refused.
+func (f *Fabric) Update(d *design.Design) error {
+	if err := sameLayout(f.d, d); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return errors.New("the fabric is closed")
+	}
+	old := f.table
+	f.d = d
+	f.groups = map[string]*design.SecurityGroup{}
+	for i := range d.SecurityGroups {
+		f.groups[d.SecurityGroups[i].ID] = &d.SecurityGroups[i]
+	}
+	if err := f.buildRules(); err != nil {
+		return err
+	}
+	for _, e := range f.enis {
+		if err := f.addToRules(e); err != nil {
+			return err
+		}
+	}
+	f.nft.DelTable(old)
+	return f.nft.Flush()
+}
+
+// sameLayout refuses a design whose VPCs' layout differs from the
+// running one's.
+func sameLayout(a, b *design.Design) error {
+	layout := func(d *design.Design) string {
+		var sb strings.Builder
+		for _, v := range d.VPCs {
+			fmt.Fprintln(&sb, v.ID, v.Blocks(), v.InternetGateway, v.NATGateways)
+			for _, s := range v.Subnets {
+				fmt.Fprintln(&sb, s.ID, s.CIDR, s.RouteTable)
+			}
+			for _, rt := range v.RouteTables {
+				fmt.Fprintln(&sb, rt.ID, rt.EdgeGateway, rt.Routes)
+			}
+		}
+		fmt.Fprintln(&sb, d.GatewayLoadBalancerEndpoints, d.TransitGateways)
+		return sb.String()
+	}
+	if layout(a) != layout(b) {
+		return errors.New("the VPCs' layout changed (blocks, subnets, routes or gateways): restart netwright up to run it with --isolation netns")
 	}
 	return nil
 }
@@ -764,6 +842,7 @@ func edgeLocal(edge *design.RouteTable, a netip.Addr) bool {
 // of the groups it carries, and among the interfaces that count flows.
 // The caller holds f.mu.
 func (f *Fabric) addToRules(e *ENI) error {
+	f.byIndex[uint32(e.link.Attrs().Index)] = e
 	idx := ne32(uint32(e.link.Attrs().Index))
 	if len(e.Groups) > 0 {
 		n, err := f.groupChains(e.Groups)
