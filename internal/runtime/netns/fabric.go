@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/google/nftables"
 	"github.com/google/nftables/expr"
@@ -62,7 +63,7 @@ type Fabric struct {
 	// byIndex keeps every interface the run attached by its router end's
 	// index, for the flow logs (a detached one's records still name it).
 	byIndex map[uint32]*ENI
-	links   atomic.Int64    // router-end interface names
+	links   atomic.Int64 // router-end interface names
 	closed  bool
 }
 
@@ -783,9 +784,36 @@ func (f *Fabric) attach(a Attachment, forwards bool) (e *ENI, err error) {
 	if err := f.hostRoutes(e, sn); err != nil {
 		return e, err
 	}
+	if err := waitUp(f.router.nl, e.link); err != nil {
+		return e, fmt.Errorf("%s: %w", a.Owner, err)
+	}
+	if err := waitUp(e.NS.nl, eth); err != nil {
+		return e, fmt.Errorf("%s: %w", a.Owner, err)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return e, f.addToRules(e)
+}
+
+// waitUp waits until the kernel has put a link in service: until then
+// (the link watcher's work, run apart from the call that set it up) its
+// queue drops what is sent, and a connection's first packet would be
+// lost to a retransmission a second later.
+func waitUp(h *netlink.Handle, l netlink.Link) error {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		got, err := h.LinkByIndex(l.Attrs().Index)
+		if err != nil {
+			return err
+		}
+		if got.Attrs().OperState == netlink.OperUp {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("link %s is %s, not up", got.Attrs().Name, got.Attrs().OperState)
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
 }
 
 // nsSafe makes an owner's name fit a namespace's file name.

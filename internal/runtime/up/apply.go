@@ -395,7 +395,9 @@ func (rt *Runtime) buildNLB(d *design.Design, lb *design.LoadBalancer, l *design
 		// address sees the node's instead (see the package doc).
 		dial := nodeDialer(node)
 		o.Node = node.Addr
-		o.Dial = func(ctx context.Context, network, addr string, _ netip.Addr) (net.Conn, error) { return dial(ctx, network, addr) }
+		o.Dial = func(ctx context.Context, network, addr string, _ netip.Addr) (net.Conn, error) {
+			return dial(ctx, network, addr)
+		}
 	}
 	if l.Protocol == "TLS" {
 		o.TLS = &tls.Config{Certificates: rt.certs, MinVersion: tls.VersionTLS12}

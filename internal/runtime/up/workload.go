@@ -296,8 +296,8 @@ func (w *workload) call(ctx context.Context, d dependency, depth int) (c Call) {
 type clients struct {
 	// dial connects from the task's address (through an appliance where
 	// the design inspects the path); src is that address.
-	dial  func(ctx context.Context, network, addr string) (net.Conn, error)
-	src   net.IP
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	src  net.IP
 	// dialUDP, when set, makes UDP calls' sockets (in the task's
 	// namespace); else they are bound to src.
 	dialUDP func(ctx context.Context, network, addr string) (net.Conn, error)
