@@ -1,8 +1,11 @@
 package netns
 
 import (
+	"fmt"
 	"net/netip"
 	"os"
+	"os/exec"
+	"strings"
 	"slices"
 	"testing"
 	"time"
@@ -250,4 +253,39 @@ func natOwner(f *Fabric, a netip.Addr) string {
 		}
 	}
 	return ""
+}
+
+// TestExec runs commands in a task's namespace as `netwright exec`
+// does: the VPC's resolver is its nameserver, a declared call connects,
+// an undeclared one times out.
+func TestExec(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("no bash")
+	}
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	f := fabric(t, d)
+	tasks, _ := agree(t, f, d)
+	web, app, db := taskOf(t, tasks, "web"), taskOf(t, tasks, "app"), taskOf(t, tasks, "db")
+	run := func(e *ENI, script string) (int, string) {
+		var out strings.Builder
+		code, err := Exec(e.NS.Path(), f.Resolver(e.VPC), []string{"bash", "-c", script}, os.Environ(), nil, &out, &out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return code, out.String()
+	}
+	if code, out := run(app.eni, "cat /etc/resolv.conf"); code != 0 || !strings.Contains(out, "nameserver "+f.Resolver(app.eni.VPC).String()) {
+		t.Errorf("resolv.conf in the task: %d %q", code, out)
+	}
+	connect := fmt.Sprintf("timeout 1 bash -c 'exec 3<>/dev/tcp/%s/5432'", db.eni.Addr)
+	if code, out := run(app.eni, connect); code != 0 {
+		t.Errorf("app -> db from exec: exit %d %q", code, out)
+	}
+	if code, _ := run(web.eni, connect); code != 124 {
+		t.Errorf("web -> db from exec: exit %d; want 124, timed out", code)
+	}
+	host, err := os.ReadFile("/etc/resolv.conf")
+	if err != nil || strings.Contains(string(host), "netwright") {
+		t.Errorf("the host's resolv.conf changed: %q %v", host, err)
+	}
 }
