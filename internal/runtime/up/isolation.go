@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/runtime/discovery"
 	"github.com/netwright/netwright/internal/runtime/health"
 	"github.com/netwright/netwright/internal/runtime/netns"
 )
@@ -380,4 +379,3 @@ func (t *runningTask) startIn() func(*exec.Cmd) error {
 	return nil
 }
 
-var _ = discovery.NewRegistry
