@@ -94,6 +94,8 @@ func commands() []*command {
 		exportCommand(),
 		upCommand(),
 		statusCommand(),
+		execCommand(),
+		downCommand(),
 		optimizeCommand(),
 		routeCommand(),
 		schemaCommand(),
