@@ -22,7 +22,7 @@ type ENI struct {
 	NS *Namespace
 
 	link    link // the router's end
-	exposed bool         // reachable from the internet gateway
+	exposed bool // reachable from the internet gateway
 }
 
 // Attachment is an interface to attach: who holds it, where, and its
@@ -68,4 +68,3 @@ func TasksBelow(p netip.Prefix) netip.Addr { return plus(LastUsable(p), ^uint32(
 func LastUsable(p netip.Prefix) netip.Addr {
 	return plus(p.Masked().Addr(), uint32(1)<<(32-p.Bits())-2)
 }
-

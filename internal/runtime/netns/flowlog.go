@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/google/nftables"
-
 )
 
 // VPC Flow Logs. The router counts every packet it passes or drops at
@@ -181,4 +180,3 @@ func (f *Fabric) record(id flowID, start, end time.Time) *FlowRecord {
 	f.mu.Unlock()
 	return r
 }
-

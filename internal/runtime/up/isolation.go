@@ -378,4 +378,3 @@ func (t *runningTask) startIn() func(*exec.Cmd) error {
 	}
 	return nil
 }
-
