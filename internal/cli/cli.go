@@ -96,6 +96,8 @@ func commands() []*command {
 		upCommand(),
 		serveCommand(),
 		statusCommand(),
+		execCommand(),
+		downCommand(),
 		optimizeCommand(),
 		routeCommand(),
 		schemaCommand(),

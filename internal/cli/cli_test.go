@@ -427,7 +427,7 @@ func TestUpReloadsOnChange(t *testing.T) {
 	off := freeOffset(t, 9100)
 	go func() {
 		done <- Run(env, []string{"up", "--port-offset", fmt.Sprint(off), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-			"--state-dir", dir, "--access-logs=false", spec})
+			"--state-dir", dir, "--access-logs=false", "--isolation", "loopback", spec})
 	}()
 	waitFor := func(b *runtimetest.Buffer, what string) {
 		t.Helper()

@@ -35,7 +35,7 @@ func completionCases() []completionCase {
 		{[]string{"route", "--method", "P"}, []string{"POST", "PUT", "PATCH"}},
 		{[]string{"status", "--"}, []string{"--admin", "--watch", "--output", "--help"}},
 		{[]string{"completion", ""}, []string{"bash", "zsh", "fish"}},
-		{[]string{"help", "ex"}, []string{"export"}},
+		{[]string{"help", "exp"}, []string{"export"}},
 		{[]string{"plan", "s"}, []string{"spec.yaml", "sub"}},
 		{[]string{"validate", ""}, []string{"spec.yaml", "sub"}},
 		{[]string{"check", "--design", ""}, []string{"design.json", "sub"}},

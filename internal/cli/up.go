@@ -34,17 +34,19 @@ func upCommand() *command {
 		watch := fs.Bool(flagSpec{long: "watch", usage: "reload the design when FILE changes (checked every half second); --watch=false turns it off"}, true)
 		accessLogs := fs.Bool(flagSpec{long: "access-logs", usage: "write each load balancer's access log, in ALB's format, to STATE-DIR/access-logs/NAME.log; --access-logs=false turns them off"}, true)
 		consoleAddr := fs.String(flagSpec{long: "console", value: "ADDR", usage: "address of the web console (its URL, with the token, is printed at start); empty turns it off"}, "127.0.0.1:9903")
+		isolation := fs.String(flagSpec{long: "isolation", value: "MODE", choices: []string{up.IsolationAuto, up.IsolationNetns, up.IsolationLoopback},
+			usage: "netns: every task in a network namespace at its designed address, with the design's routes, security groups and NACLs on every packet and VPC Flow Logs in STATE-DIR/flow-logs (needs root); loopback: tasks on loopback addresses, nothing between them; auto: netns where it can"}, up.IsolationAuto)
 		return func(env Env, pos []string) int {
 			if !c.wantArgs(env, pos, 1) {
 				return ExitUsage
 			}
-			return runUp(env, pos[0], *offset, *dnsAddr, *admin, *state, *consoleAddr, *watch, *accessLogs)
+			return runUp(env, pos[0], *offset, *dnsAddr, *admin, *state, *consoleAddr, *isolation, *watch, *accessLogs)
 		}
 	}
 	return c
 }
 
-func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr string, watch, accessLogs bool) int {
+func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr, isolation string, watch, accessLogs bool) int {
 	if offset < 0 || offset > 65000 {
 		fmt.Fprintf(env.Stderr, "netwright up: --port-offset must be 0 to 65000, not %d\n", offset)
 		return ExitUsage
@@ -70,7 +72,8 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr 
 	}
 	ctx, stop := interrupted(env)
 	defer stop()
-	opt := up.Options{PortOffset: offset, DNSAddr: dnsAddr, AdminAddr: admin, Output: env.Stdout}
+	opt := up.Options{PortOffset: offset, DNSAddr: dnsAddr, AdminAddr: admin, Output: env.Stdout, Isolation: isolation,
+		FlowLogDir: filepath.Join(state, "flow-logs")}
 	if accessLogs {
 		opt.AccessLogDir = filepath.Join(state, "access-logs")
 	}
@@ -87,13 +90,16 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr 
 	if werr != nil {
 		fmt.Fprintf(env.Stderr, "netwright up: the CA certificate: %v\n", werr)
 	}
-	fmt.Fprintf(env.Stdout, "%s is up: %d tasks\n", d.App, len(rt.Tasks))
+	fmt.Fprintf(env.Stdout, "%s is up: %d tasks, isolation %s\n", d.App, len(rt.Tasks), rt.Isolation)
 	for _, e := range rt.Entries {
 		printEntry(env.Stdout, e)
 	}
 	fmt.Fprintf(env.Stdout, "  Cloud Map DNS        %s (udp, tcp)\n  DiscoverInstances    http://%s/\n  CA certificate       %s (curl --cacert %s https://localhost:PORT/)\n", rt.DNSAddr, rt.AdminAddr, caFile, caFile)
 	if opt.AccessLogDir != "" {
 		fmt.Fprintf(env.Stdout, "  access logs          %s\n", opt.AccessLogDir)
+	}
+	if rt.Isolation == up.IsolationNetns {
+		fmt.Fprintf(env.Stdout, "  flow logs            %s\n  a task's namespace   netwright exec TASK -- COMMAND\n", opt.FlowLogDir)
 	}
 	for _, n := range rt.Notes {
 		fmt.Fprintf(env.Stderr, "note: %s\n", n)

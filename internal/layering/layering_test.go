@@ -49,11 +49,13 @@ var allowed = map[string][]string{
 	// The runtime's packages, from the bottom: health and the accept loop
 	// serve both load balancers, and nlb does not borrow from alb; up
 	// runs them all.
-	"internal/runtime/health":      foundation,
-	"internal/runtime/accept":      foundation,
-	"internal/runtime/discovery":   runtimeBase,
-	"internal/runtime/alb":         append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
-	"internal/runtime/nlb":         append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	"internal/runtime/health":    foundation,
+	"internal/runtime/accept":    foundation,
+	"internal/runtime/discovery": runtimeBase,
+	"internal/runtime/alb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	"internal/runtime/nlb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	// The design's network in Linux namespaces, under up.
+	"internal/runtime/netns":       runtimeBase,
 	"internal/runtime/up":          append([]string{"internal/runtime/"}, runtimeBase...),
 	"internal/runtime/runtimetest": {},
 	"internal/console":             append([]string{"internal/design", "internal/analysis/", "internal/render/", "internal/albrules"}, foundation...),
