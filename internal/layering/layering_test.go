@@ -47,11 +47,14 @@ var allowed = map[string][]string{
 	// The runtime's packages, from the bottom: health and the accept loop
 	// serve both load balancers, and nlb does not borrow from alb; up
 	// runs them all.
-	"internal/runtime/health":      foundation,
-	"internal/runtime/accept":      foundation,
-	"internal/runtime/discovery":   runtimeBase,
-	"internal/runtime/alb":         append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
-	"internal/runtime/nlb":         append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	"internal/runtime/health":    foundation,
+	"internal/runtime/accept":    foundation,
+	"internal/runtime/discovery": runtimeBase,
+	"internal/runtime/alb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	"internal/runtime/nlb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	// The mesh's proxies check Lattice's targets with health's probe and
+	// accept with the one loop; up runs the mesh.
+	"internal/runtime/mesh":        append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
 	"internal/runtime/up":          append([]string{"internal/runtime/"}, runtimeBase...),
 	"internal/runtime/runtimetest": {},
 	"internal/cli":                 {"internal/"},

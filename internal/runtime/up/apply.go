@@ -30,6 +30,10 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	rt.mu.RLock()
 	oldDesign, oldTasks := rt.design, rt.tasks
 	rt.mu.RUnlock()
+	meshCfg, err := rt.meshConfig(d)
+	if err != nil {
+		return ch, err
+	}
 
 	next, err := rt.keepTasks(d, oldDesign, oldTasks, &ch)
 	defer func() {
@@ -62,6 +66,14 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	next.fresh = nil
 	rt.gateway.Store(gw)
 	rt.mu.Lock()
+	rt.mesh.SetConfig(meshCfg)
+	for slot, t := range next.tasks {
+		if oldTasks[slot] != t {
+			rt.startProxy(d, t)
+		}
+	}
+	rt.setEndpoints(next.tasks)
+	rt.gateway.Store(newGateway(d, next.byService, designedAddrs(next.tasks))) // with the proxies' addresses
 	rt.startTasks(d, oldTasks, next, lbs.internal)
 	prior := rt.servedALBs() // requests in flight there may still be with tasks that go
 	albsNow, nlbsNow, entries := rt.swapListeners(lbs, &ch)
@@ -225,6 +237,9 @@ func designedAddrs(tasks map[string]*runningTask) map[string]netip.Addr {
 	for _, t := range tasks {
 		if t.designed.IsValid() {
 			designed[t.Addr] = t.designed
+			if t.proxy != nil && t.proxy.Ingress() != "" {
+				designed[t.proxy.Ingress()] = t.designed // the task's proxy, on its address
+			}
 		}
 	}
 	return designed
@@ -424,7 +439,7 @@ func (rt *Runtime) startTasks(d *design.Design, oldTasks map[string]*runningTask
 			tk := next.tasks[slot]
 			if oldTasks[slot] == tk {
 				if tk.w != nil {
-					deps := rt.dependencies(d, s, internal, next.byService)
+					deps := rt.dependencies(d, tk, internal, next.byService)
 					tk.w.deps.Store(&deps)
 				}
 				continue

@@ -19,6 +19,7 @@ import (
 	"github.com/netwright/netwright/internal/runtime/accept"
 	"github.com/netwright/netwright/internal/runtime/alb"
 	"github.com/netwright/netwright/internal/runtime/discovery"
+	"github.com/netwright/netwright/internal/runtime/mesh"
 )
 
 // runningTask is one running task and what stops it. The runtime keeps tasks
@@ -36,6 +37,8 @@ type runningTask struct {
 	lns      []net.Listener
 	pc       net.PacketConn
 	proc     *process
+	// proxy is the task's mesh proxy, or nil.
+	proxy *mesh.Proxy
 	// cancel stops a `run` command.
 	cancel context.CancelFunc
 }
@@ -56,6 +59,9 @@ func (t *runningTask) stop() {
 	}
 	if t.cancel != nil {
 		t.cancel()
+	}
+	if t.proxy != nil {
+		t.proxy.Close()
 	}
 }
 
@@ -117,7 +123,7 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *runn
 		if s.Health.Path != "" {
 			w.health[s.Health.Path] = true
 		}
-		deps := rt.dependencies(d, s, internal, byService)
+		deps := rt.dependencies(d, t, internal, byService)
 		w.deps.Store(&deps)
 		t.w = w
 		t.srv = rt.serveTask(t.lns[0], w)
@@ -146,10 +152,20 @@ func (rt *Runtime) serveTCP(ln net.Listener, task string) {
 	}}.Serve(ln) // it returns when the task stops
 }
 
-func (rt *Runtime) dependencies(d *design.Design, s *design.Service, internal map[string]Entry, byService map[string][]Task) []dependency {
+// dependencies are how task t reaches each service it depends on: its
+// mesh proxy where the mesh carries the call, else as resolveDependency
+// decides.
+func (rt *Runtime) dependencies(d *design.Design, t *runningTask, internal map[string]Entry, byService map[string][]Task) []dependency {
 	var deps []dependency
 	for _, f := range d.Flows {
-		if f.Kind == design.FlowService && f.From == s.Name {
+		if f.Kind == design.FlowService && f.From == t.Service {
+			if addr, ok := rt.meshDependency(t, f.To); ok {
+				dep := rt.resolveDependency(d, f.To, internal, rt.reg, byService)
+				dep.via, dep.tls = rt.meshVia(), false
+				dep.dial = func(context.Context) (string, error) { return addr, nil }
+				deps = append(deps, dep)
+				continue
+			}
 			deps = append(deps, rt.resolveDependency(d, f.To, internal, rt.reg, byService))
 		}
 	}
@@ -242,7 +258,9 @@ func (rt *Runtime) startProcess(d *design.Design, s *design.Service, n int, t *r
 			continue
 		}
 		addr := ""
-		if e, ok := internal[f.To]; ok {
+		if a, ok := rt.meshDependency(t, f.To); ok {
+			addr = a
+		} else if e, ok := internal[f.To]; ok {
 			addr = e.Addr
 		} else if ts := byService[f.To]; len(ts) > 0 {
 			addr = ts[n%len(ts)].Addr // spread the tasks over the dependency's
@@ -292,6 +310,9 @@ func (rt *Runtime) retireTasks(old *design.Design, gone []*runningTask, prior []
 		ctx, cancel := clock.WithTimeout(rt.ctx, rt.clock, max(deadline.Sub(rt.clock.Now()), 0)+time.Second)
 		defer cancel()
 		for _, t := range gone {
+			if t.proxy != nil {
+				t.proxy.Shutdown(ctx) // drains, as Service Connect's agent does
+			}
 			if t.srv != nil {
 				_ = t.srv.Shutdown(ctx)
 			}
