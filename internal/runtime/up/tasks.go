@@ -114,7 +114,7 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *runn
 		}
 		rt.goroutines.Go(func() { rt.serveTCP(ln, t.ID) })
 	default:
-		w := newWorkload(rt.ctx, rt.clock, s.Name, t.ID, newClients(t.Addr, rt.roots, rt.taskDialer(t.Addr)))
+		w := newWorkload(rt.ctx, rt.clock, s.Name, t.ID, newClients(t.Addr, rt.roots, rt.taskDialer(t.Addr)), rt.tracing.For(s.Name))
 		for _, tg := range d.TargetGroups {
 			if tg.Service == s.Name && tg.Health.Path != "" {
 				w.health[tg.Health.Path] = true
