@@ -22,8 +22,10 @@ import (
 // (spiffe://<trust domain>/<service>, one URI SAN, digitalSignature,
 // serverAuth and clientAuth: SPIFFE's X509-SVID rules, MESH-FACTS 5),
 // valid for an hour on the runtime's clock and renewed once half of it
-// has passed, as SPIRE's agent renews. Certificates are checked on the
-// runtime's clock too, so a test that moves it sees them rotate.
+// has passed, as SPIRE's agent renews. Certificates are dated and
+// checked on the runtime's clock, counted from the wall-clock time the
+// mesh started (the local CA's own validity is on the wall clock), so a
+// test that moves its clock sees them rotate and expire.
 
 const defaultIdentityTTL = time.Hour
 
@@ -34,6 +36,9 @@ type identities struct {
 	ttl     time.Duration
 	metrics *metrics
 	pool    *x509.CertPool
+
+	// wallStart and clockStart tie the runtime's clock to the wall's.
+	wallStart, clockStart time.Time
 
 	mu     sync.Mutex
 	domain string
@@ -52,7 +57,14 @@ func newIdentities(ca *x509.Certificate, key crypto.Signer, c clock.Clock, ttl t
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(ca)
-	return &identities{ca: ca, key: key, clock: c, ttl: ttl, metrics: m, pool: pool, certs: map[string]*svid{}, domain: "local"}
+	return &identities{ca: ca, key: key, clock: c, ttl: ttl, metrics: m, pool: pool, certs: map[string]*svid{}, domain: "local",
+		wallStart: time.Now(), clockStart: c.Now()}
+}
+
+// now is the runtime's clock's time, counted from the wall clock's when
+// the mesh started.
+func (ids *identities) now() time.Time {
+	return ids.wallStart.Add(ids.clock.Now().Sub(ids.clockStart))
 }
 
 func (ids *identities) setTrustDomain(d string) {
@@ -74,7 +86,7 @@ func (ids *identities) ID(service string) string {
 // cert returns service's current certificate, issuing a new one when
 // half the last one's life has passed.
 func (ids *identities) cert(service string) (*tls.Certificate, error) {
-	now := ids.clock.Now()
+	now := ids.now()
 	ids.mu.Lock()
 	defer ids.mu.Unlock()
 	if s := ids.certs[service]; s != nil && now.Before(s.renewAfter) && !now.Before(s.notBefore) {
@@ -122,7 +134,7 @@ func (ids *identities) verify(certs []*x509.Certificate) (string, error) {
 	for _, c := range certs[1:] {
 		inter.AddCert(c)
 	}
-	if _, err := leaf.Verify(x509.VerifyOptions{Roots: ids.pool, Intermediates: inter, CurrentTime: ids.clock.Now(), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
+	if _, err := leaf.Verify(x509.VerifyOptions{Roots: ids.pool, Intermediates: inter, CurrentTime: ids.now(), KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}}); err != nil {
 		return "", err
 	}
 	if leaf.IsCA || len(leaf.URIs) != 1 {
@@ -148,7 +160,7 @@ func (ids *identities) serverTLS(service string, mode TLSMode) *tls.Config {
 		GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 			return ids.cert(service)
 		},
-		Time: ids.clock.Now,
+		Time: ids.now,
 	}
 	if mode == TLSMutualStrict || mode == TLSMutualPermissive {
 		cfg.ClientAuth = tls.RequireAnyClientCert
@@ -178,7 +190,7 @@ func (ids *identities) clientTLS(caller, target string, mode TLSMode, alpn []str
 		MinVersion:         tls.VersionTLS13,
 		NextProtos:         alpn,
 		InsecureSkipVerify: true, // verified below, as a SPIFFE ID rather than a host name
-		Time:               ids.clock.Now,
+		Time:               ids.now,
 		VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
 			certs, err := parseAll(raw)
 			if err != nil {

@@ -1,8 +1,12 @@
 package up
 
 import (
+	"compress/gzip"
+	"crypto/tls"
+	"encoding/hex"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -11,6 +15,9 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
+	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/netwright/netwright/internal/clock/clocktest"
 	"github.com/netwright/netwright/internal/design"
@@ -323,4 +330,322 @@ func advanceUntilAnswer[T any](t *testing.T, clk *clocktest.Clock, got <-chan T,
 	}
 	var zero T
 	return zero
+}
+
+// latticeSpec routes api's calls 90/10 to api and api-v2 through VPC
+// Lattice with AWS_IAM auth.
+const latticeSpec = `version: 1
+app: lat
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090, replicas: 2}
+  api-v2: {port: 9090, replicas: 1}
+traffic:
+  api:
+    routes:
+      - match: {headers: {x-canary: "true"}}
+        to: {api-v2: 100}
+      - to: {api: 90, api-v2: 10}
+mesh: {target: vpc_lattice}
+tls: {domain: lat.example.com}
+`
+
+// TestLatticeWeightsAndAuth: through VPC Lattice's semantics web's calls
+// to api split 90/10 between api and api-v2 (1000 calls: the canary's
+// count is binomial, mean 100, sd 9.5; 55 to 145 is beyond 4.7 sd, and
+// the seed makes the run repeat), and a caller the auth policy does not
+// name gets Lattice's 403 AccessDeniedException.
+func TestLatticeWeightsAndAuth(t *testing.T) {
+	d := plantest.Design(t, "lat.yaml", []byte(latticeSpec))
+	rt := startDesign(t, d, Options{Ephemeral: true, MeshSeed: 7})
+	if st := getStatus(t, rt); st.Mesh == nil || st.Mesh.Semantics != "vpc_lattice" {
+		t.Fatalf("status's mesh: %+v; want vpc_lattice", st.Mesh)
+	}
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	c := client(t, rt)
+	counts := map[string]int{}
+	for range 1000 {
+		code, tree, err := callEntry(c, e)
+		if err != nil || code != http.StatusOK || len(tree.Calls) != 1 || tree.Calls[0].Error != "" {
+			t.Fatalf("GET: %d %v %+v", code, err, tree.Calls)
+		}
+		svc, _, _ := cutLast(tree.Calls[0].Task, "-")
+		counts[svc]++
+	}
+	if counts["api-v2"] < 55 || counts["api-v2"] > 145 || counts["api"]+counts["api-v2"] != 1000 {
+		t.Errorf("calls by service %v; want 90/10 (api-v2 55 to 145 of 1000)", counts)
+	}
+
+	// The header rule sends a call to the canary whatever the weights.
+	web := rt.mesh.Status().Proxies
+	egress := ""
+	for _, p := range web {
+		if p.Service == "web" && len(p.Egress) == 1 {
+			egress = p.Egress[0].Addr
+		}
+	}
+	if egress == "" {
+		t.Fatal("no web proxy with an egress to api in status")
+	}
+	for range 20 {
+		req, _ := http.NewRequest(http.MethodGet, "http://"+egress+"/", nil)
+		req.Header.Set("X-Canary", "true")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tree Call
+		_ = json.NewDecoder(resp.Body).Decode(&tree)
+		resp.Body.Close()
+		if tree.Service != "api-v2" {
+			t.Fatalf("x-canary: true went to %q; the rule sends it to api-v2", tree.Service)
+		}
+	}
+
+	// An auth policy that leaves web out: Lattice refuses web's calls.
+	for i := range d.Mesh.Lattice.Services {
+		d.Mesh.Lattice.Services[i].AllowedCallers = nil
+	}
+	if _, err := rt.Reload(d); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get("http://" + egress + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "AccessDeniedException") || !strings.Contains(string(body), "vpc-lattice-svcs:Invoke") {
+		t.Errorf("a call no policy allows: %d %s; want 403 AccessDeniedException", resp.StatusCode, body)
+	}
+	if n := counter(metrics(t, rt), "netwright_mesh_denied_total", map[string]string{"Caller": "web"}); n != 1 {
+		t.Errorf("denials counted %v; want 1", n)
+	}
+}
+
+// ingressOf returns a task's proxy's ingress address from status.
+func ingressOf(t *testing.T, rt *Runtime, task string) string {
+	t.Helper()
+	for _, p := range rt.mesh.Status().Proxies {
+		if p.Task == task && p.Ingress != "" {
+			return p.Ingress
+		}
+	}
+	t.Fatalf("no proxy of %s with an ingress", task)
+	return ""
+}
+
+// TestStrictMutualTLSDeniesByDefault: under the model's strict mutual
+// TLS the declared callers' calls go through; a task of a service that
+// is not a declared caller gets 403 over HTTP and a reset over TCP; a
+// caller with no certificate, or speaking plaintext, gets no further
+// than the handshake. Each denial is counted.
+func TestStrictMutualTLSDeniesByDefault(t *testing.T) {
+	d := meshDesign(t, "mtls: off", "mtls: strict", "replicas: 2}\nmesh", "replicas: 2}\n  spy: {port: 6000, replicas: 1}\nmesh")
+	rt, clk := startOnClock(t, d, Options{Mesh: MeshModel})
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	code, tree, err := callEntry(client(t, rt), e)
+	if err != nil || code != http.StatusOK || len(tree.Calls) != 2 {
+		t.Fatalf("GET: %d %v %+v", code, err, tree)
+	}
+	for _, c := range tree.Calls {
+		if c.Error != "" || c.Via != "mesh proxy (model)" {
+			t.Errorf("web's call to %s under strict mTLS: via %q, error %q", c.Service, c.Via, c.Error)
+		}
+	}
+	api, ledger := ingressOf(t, rt, "api-1"), ingressOf(t, rt, "ledger-1")
+
+	// spy is in the mesh with an identity of its own, but calls nobody.
+	spy := &http.Client{Transport: &http.Transport{TLSClientConfig: rt.mesh.ClientTLS("spy", "api", "http/1.1")}}
+	resp, err := spy.Get("https://" + api + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "RBAC: access denied") {
+		t.Errorf("spy's call to api: %d %q; want 403 RBAC: access denied", resp.StatusCode, body)
+	}
+	// web is a declared caller: the same call with its identity passes.
+	webc := &http.Client{Transport: &http.Transport{TLSClientConfig: rt.mesh.ClientTLS("web", "api", "http/1.1")}}
+	if resp, err := webc.Get("https://" + api + "/"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("web's own call to api's proxy: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	// TCP: spy's connection to ledger is reset, nothing read.
+	conn, err := tls.Dial("tcp", ledger, rt.mesh.ClientTLS("spy", "ledger"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	n, err := conn.Read(make([]byte, 64))
+	conn.Close()
+	if n != 0 || err == nil || isTimeout(err) {
+		t.Errorf("spy's TCP connection to ledger read %d bytes, %v; want a reset", n, err)
+	}
+	// No certificate, or no TLS at all: refused.
+	noCert := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS13}}}
+	if resp, err := noCert.Get("https://" + api + "/"); err == nil {
+		resp.Body.Close()
+		t.Errorf("a caller with no certificate got %s", resp.Status)
+	}
+	if resp, err := http.Get("http://" + api + "/"); err == nil {
+		resp.Body.Close()
+		t.Errorf("a plaintext caller got %s", resp.Status)
+	}
+	fams := metrics(t, rt)
+	if n := counter(fams, "netwright_mesh_denied_total", map[string]string{"Caller": "spy"}); n != 2 {
+		t.Errorf("spy's denials counted %v; want 2 (HTTP and TCP)", n)
+	}
+	if n := counter(fams, "ClientTLSNegotiationErrorCount", map[string]string{"DiscoveryName": "api"}); n < 2 {
+		t.Errorf("api's failed handshakes %v; want the caller with no certificate and the plaintext one", n)
+	}
+
+	// Identities: one URI SAN, spiffe://<namespace>/<service>, renewed
+	// at half their hour on the runtime's clock.
+	id, cert, err := rt.mesh.Identity("api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cert.URIs) != 1 || cert.URIs[0].String() != id || !strings.HasPrefix(id, "spiffe://") || !strings.HasSuffix(id, "/api") || len(cert.DNSNames) != 0 {
+		t.Errorf("api's identity %s: URIs %v; want one SPIFFE URI SAN", id, cert.URIs)
+	}
+	clk.Advance(29 * time.Minute)
+	if _, again, _ := rt.mesh.Identity("api"); again.SerialNumber.Cmp(cert.SerialNumber) != 0 {
+		t.Errorf("api's identity renewed before half its life")
+	}
+	clk.Advance(2 * time.Minute)
+	_, renewed, _ := rt.mesh.Identity("api")
+	if renewed.SerialNumber.Cmp(cert.SerialNumber) == 0 || renewed.NotAfter.Sub(cert.NotAfter) != 31*time.Minute {
+		t.Errorf("api's identity not renewed past half its life: %v until %v", renewed.SerialNumber, renewed.NotAfter)
+	}
+	// Calls go on with the new identities.
+	if code, tree, err := callEntry(client(t, rt), e); err != nil || code != http.StatusOK || tree.Calls[0].Error != "" {
+		t.Errorf("GET after the rotation: %d %v %+v", code, err, tree.Calls)
+	}
+}
+
+// otlpReceiver is an OTLP/HTTP traces endpoint that decodes what it gets.
+type otlpReceiver struct {
+	mu    sync.Mutex
+	spans []*tracepb.Span
+	// services maps a span ID to its resource's service.name.
+	services map[string]string
+}
+
+func (o *otlpReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/v1/traces" || r.Header.Get("Content-Type") != "application/x-protobuf" {
+		http.Error(w, "want protobuf at /v1/traces", http.StatusBadRequest)
+		return
+	}
+	var body io.Reader = r.Body
+	if r.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		body = zr
+	}
+	b, _ := io.ReadAll(body)
+	var req coltracepb.ExportTraceServiceRequest
+	if err := proto.Unmarshal(b, &req); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	o.mu.Lock()
+	for _, rs := range req.GetResourceSpans() {
+		svc := ""
+		for _, a := range rs.GetResource().GetAttributes() {
+			if a.GetKey() == "service.name" {
+				svc = a.GetValue().GetStringValue()
+			}
+		}
+		for _, ss := range rs.GetScopeSpans() {
+			for _, s := range ss.GetSpans() {
+				o.spans = append(o.spans, s)
+				o.services[hex.EncodeToString(s.GetSpanId())] = svc
+			}
+		}
+	}
+	o.mu.Unlock()
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	out, _ := proto.Marshal(&coltracepb.ExportTraceServiceResponse{})
+	w.Write(out)
+}
+
+// TestTracesReachAnOTLPReceiver: with OTEL_EXPORTER_OTLP_ENDPOINT set,
+// the proxies' and the built-in workload's spans go over OTLP/HTTP; one
+// call's spans share the trace ID its call tree carries, each hop the
+// child of the one before (web's workload, web's proxy, api's proxy,
+// api's workload); a partitioned call's span at the caller says it
+// timed out.
+func TestTracesReachAnOTLPReceiver(t *testing.T) {
+	recv := &otlpReceiver{services: map[string]string{}}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: recv}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://"+ln.Addr().String())
+	t.Setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "")
+	rt, clk := startOnClock(t, meshDesign(t, "mesh:", "traffic: {api: {timeout: 12s}}\nmesh:"), Options{ExportTraces: true})
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	code, tree, err := callEntry(client(t, rt), e)
+	if err != nil || code != http.StatusOK || tree.TraceID == "" {
+		t.Fatalf("GET: %d %v, trace %q", code, err, tree.TraceID)
+	}
+	for _, c := range tree.Calls {
+		if c.Protocol != "tcp" && c.TraceID != tree.TraceID { // TCP carries no trace context
+			t.Errorf("%s's part of the call tree is in trace %q; want %q", c.Service, c.TraceID, tree.TraceID)
+		}
+	}
+	addFault(t, rt, `{"target": "web->api", "kind": "partition"}`)
+	got := make(chan Call, 1)
+	go func() { _, tr, _ := callEntry(client(t, rt), e); got <- tr }()
+	partitioned := advanceUntilAnswer(t, clk, got, 12*time.Second)
+	// A span ends as its answer leaves: wait for the partitioned call's.
+	timedOut := func() bool {
+		if err := rt.tracing.Flush(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		recv.mu.Lock()
+		defer recv.mu.Unlock()
+		for _, s := range recv.spans {
+			if hex.EncodeToString(s.GetTraceId()) == partitioned.TraceID && s.GetName() == "egress api" &&
+				s.GetStatus().GetCode() == tracepb.Status_STATUS_CODE_ERROR && s.GetStatus().GetMessage() == "upstream request timeout" {
+				return true
+			}
+		}
+		return false
+	}
+	eventually(t, "the partitioned call's egress span, timed out, at the receiver", timedOut)
+
+	recv.mu.Lock()
+	defer recv.mu.Unlock()
+	byID := map[string]*tracepb.Span{}
+	for _, s := range recv.spans {
+		byID[hex.EncodeToString(s.GetSpanId())] = s
+	}
+	// The chain from api's workload up to web's.
+	var apiWork *tracepb.Span
+	for _, s := range recv.spans {
+		if hex.EncodeToString(s.GetTraceId()) == tree.TraceID && s.GetName() == "workload api" {
+			apiWork = s
+		}
+	}
+	if apiWork == nil {
+		t.Fatalf("no span of api's workload in trace %s among %d spans", tree.TraceID, len(recv.spans))
+	}
+	var chain []string
+	for s := apiWork; s != nil; s = byID[hex.EncodeToString(s.GetParentSpanId())] {
+		chain = append(chain, recv.services[hex.EncodeToString(s.GetSpanId())]+":"+s.GetName())
+	}
+	want := []string{"api:workload api", "api:ingress api", "web:egress api", "web:workload web"}
+	if strings.Join(chain, " < ") != strings.Join(want, " < ") {
+		t.Errorf("the call's spans: %v; want %v", chain, want)
+	}
 }
