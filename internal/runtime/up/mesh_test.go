@@ -649,3 +649,91 @@ func TestTracesReachAnOTLPReceiver(t *testing.T) {
 		t.Errorf("the call's spans: %v; want %v", chain, want)
 	}
 }
+
+// egressOf returns a task's proxy's egress address for dep.
+func egressOf(t *testing.T, rt *Runtime, task, dep string) string {
+	t.Helper()
+	for _, p := range rt.mesh.Status().Proxies {
+		for _, u := range p.Egress {
+			if p.Task == task && u.Service == dep {
+				return u.Addr
+			}
+		}
+	}
+	t.Fatalf("no egress of %s to %s", task, dep)
+	return ""
+}
+
+// TestModelRetriesAndCircuitBreaker: the spec's own model (up --mesh
+// model). A try stalled past its per-try timeout (1 s) is retried, after
+// Envoy's jittered back-off, on another task; with max_requests 1 a
+// second call while one is in flight gets 503 with x-envoy-overloaded at
+// once. On the runtime's clock.
+func TestModelRetriesAndCircuitBreaker(t *testing.T) {
+	d := meshDesign(t, "mesh:", "traffic: {api: {timeout: 10s, retries: {attempts: 2, on: [5xx], per_try_timeout: 1s}, circuit_breaker: {max_requests: 1}}}\nmesh:")
+	rt, clk := startOnClock(t, d, Options{Mesh: MeshModel})
+	if st := getStatus(t, rt); st.Mesh == nil || st.Mesh.Semantics != "model" {
+		t.Fatalf("status's mesh: %+v; want model", st.Mesh)
+	}
+	egress := "http://" + egressOf(t, rt, "web-1", "api") + "/"
+	// web-1's proxy tries api-1 first (round robin from the first task).
+	addFault(t, rt, `{"target": "api-1", "kind": "stall"}`)
+	type answer struct {
+		resp *http.Response
+		err  error
+	}
+	get := func() <-chan answer {
+		ch := make(chan answer, 1)
+		go func() { r, err := http.Get(egress); ch <- answer{r, err} }()
+		return ch
+	}
+	got := get()
+	var a answer
+	stepped := time.Duration(0)
+	for a.resp == nil && a.err == nil {
+		select {
+		case a = <-got:
+		case <-time.After(3 * time.Millisecond):
+			if stepped > 2*time.Second {
+				t.Fatal("no answer 2 s after the stall on the clock")
+			}
+			clk.Advance(5 * time.Millisecond)
+			stepped += 5 * time.Millisecond
+		}
+	}
+	if a.err != nil || a.resp.StatusCode != http.StatusOK {
+		t.Fatalf("a call whose first try stalled: %v %v; want the retry's 200", a.resp, a.err)
+	}
+	a.resp.Body.Close()
+	if stepped < time.Second || stepped > time.Second+300*time.Millisecond {
+		t.Errorf("answered %v into the stall on the clock; want the 1 s per-try timeout plus at most 25 ms of back-off", stepped)
+	}
+	fams := metrics(t, rt)
+	if n := counter(fams, "netwright_mesh_upstream_rq_retry_total", map[string]string{"TargetDiscoveryName": "api", "ServiceName": "web"}); n != 1 {
+		t.Errorf("retries %v; want 1", n)
+	}
+
+	// Stall every api task: one call holds the only request the breaker
+	// allows; the next overflows.
+	addFault(t, rt, `{"target": "api", "kind": "stall"}`)
+	held := get()
+	eventually(t, "the first call in flight", func() bool {
+		return counter(metrics(t, rt), "netwright_mesh_faults_total", map[string]string{"Target": "api"}) >= 1
+	})
+	resp, err := http.Get(egress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("X-Envoy-Overloaded") != "true" {
+		t.Errorf("a call past max_requests: %s, x-envoy-overloaded %q; want 503 and true", resp.Status, resp.Header.Get("X-Envoy-Overloaded"))
+	}
+	if code := admin(t, rt, http.MethodDelete, "/faults", ""); code != http.StatusOK {
+		t.Fatalf("DELETE /faults: %d", code)
+	}
+	if a := <-held; a.err != nil || a.resp.StatusCode != http.StatusOK {
+		t.Errorf("the held call once the stall cleared: %v %v", a.resp, a.err)
+	} else {
+		a.resp.Body.Close()
+	}
+}
