@@ -94,6 +94,7 @@ func commands() []*command {
 		exportCommand(),
 		upCommand(),
 		statusCommand(),
+		faultCommand(),
 		optimizeCommand(),
 		routeCommand(),
 		schemaCommand(),

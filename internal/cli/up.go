@@ -32,17 +32,18 @@ func upCommand() *command {
 		state := fs.String(flagSpec{long: "state-dir", value: "DIR", files: "dir", usage: "directory the local CA's certificate (ca.pem) and the access logs are written to"}, ".netwright")
 		watch := fs.Bool(flagSpec{long: "watch", usage: "reload the design when FILE changes (checked every half second); --watch=false turns it off"}, true)
 		accessLogs := fs.Bool(flagSpec{long: "access-logs", usage: "write each load balancer's access log, in ALB's format, to STATE-DIR/access-logs/NAME.log; --access-logs=false turns them off"}, true)
+		meshMode := fs.String(flagSpec{long: "mesh", value: "MODE", choices: []string{"auto", "model", "off"}, usage: "the tasks' mesh proxies: auto runs the design's target (Service Connect, VPC Lattice or none), model the spec's own mesh model (local-only), off none"}, "auto")
 		return func(env Env, pos []string) int {
 			if !c.wantArgs(env, pos, 1) {
 				return ExitUsage
 			}
-			return runUp(env, pos[0], *offset, *dnsAddr, *admin, *state, *watch, *accessLogs)
+			return runUp(env, pos[0], *offset, *dnsAddr, *admin, *state, *watch, *accessLogs, *meshMode)
 		}
 	}
 	return c
 }
 
-func runUp(env Env, path string, offset int, dnsAddr, admin, state string, watch, accessLogs bool) int {
+func runUp(env Env, path string, offset int, dnsAddr, admin, state string, watch, accessLogs bool, meshMode string) int {
 	if offset < 0 || offset > 65000 {
 		fmt.Fprintf(env.Stderr, "netwright up: --port-offset must be 0 to 65000, not %d\n", offset)
 		return ExitUsage
@@ -68,7 +69,12 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state string, watch
 	}
 	ctx, stop := interrupted(env)
 	defer stop()
-	opt := up.Options{PortOffset: offset, DNSAddr: dnsAddr, AdminAddr: admin, Output: env.Stdout}
+	opt := up.Options{PortOffset: offset, DNSAddr: dnsAddr, AdminAddr: admin, Output: env.Stdout,
+		// OpenTelemetry's SDK variables say where spans go; set, they go.
+		ExportTraces: env.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || env.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""}
+	if meshMode != "auto" {
+		opt.Mesh = meshMode
+	}
 	if accessLogs {
 		opt.AccessLogDir = filepath.Join(state, "access-logs")
 	}
