@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/netwright/netwright/internal/clock"
+	"github.com/netwright/netwright/internal/design"
 )
 
 var t0 = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -116,8 +119,8 @@ func TestEnvoyEjection(t *testing.T) {
 	for range 3 {
 		ej, until = c.report(now, "a", true, od, 4)
 	}
-	if until.Sub(now) != 30*time.Second {
-		t.Errorf("ejection after two healthy intervals: %v; want the base, 30 s", until.Sub(now))
+	if !ej || until.Sub(now) != 30*time.Second {
+		t.Errorf("ejection after two healthy intervals: %v for %v; want the base, 30 s", ej, until.Sub(now))
 	}
 }
 
@@ -200,3 +203,35 @@ func TestRetriable(t *testing.T) {
 		}
 	}
 }
+
+// TestNoAllocs: the proxy's per-request decisions (the route, the task,
+// the faults when none is set, whether to retry) allocate nothing.
+func TestNoAllocs(t *testing.T) {
+	up := &Upstream{Routes: []Route{
+		{Match: canonical(design.MeshMatch{PathPrefix: "/v2", Headers: []design.KeyValue{{Key: "x-canary", Value: "true"}}}), Targets: []Target{{Service: "api-v2", Weight: 1}}},
+		{Targets: []Target{{Service: "api", Weight: 1}}},
+	}}
+	h := http.Header{"X-Canary": {"false"}}
+	c := newCluster("api")
+	list := eps(3)
+	od := &Outlier{Window: scFailureWindow, Failures: scFailures, Base: scEjectBase, Max: scEjectMax, MaxPercent: 100}
+	f := newFaults(nil, &lockedRand{r: rand.New(rand.NewPCG(1, 2))})
+	f.clock = fixedClock{}
+	on := map[string]bool{"503": true, "connect-failure": true}
+	tried := make([]string, 0, 3)
+	allocs := testing.AllocsPerRun(1000, func() {
+		r := up.route(http.MethodGet, "/v2/orders", h.Get)
+		e, _ := c.pick(t0, list, tried[:0], od, nil)
+		c.report(t0, e.Task, false, od, 3)
+		_ = f.atIngress("api-1", "api")
+		_ = f.onPath("web-1", "web", "api-1", r.Targets[0].Service)
+		_ = retriable(on, tryAnswered, 200, -1)
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per request's decisions; want 0", allocs)
+	}
+}
+
+type fixedClock struct{ clock.Clock }
+
+func (fixedClock) Now() time.Time { return t0 }

@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -296,7 +297,7 @@ func (c *Config) lattice(d *design.Design) error {
 		rules := slices.Clone(ls.Rules)
 		slices.SortStableFunc(rules, func(a, b design.LatticeRule) int { return a.Priority - b.Priority })
 		for _, r := range rules {
-			up.Routes = append(up.Routes, Route{Match: r.Match, Targets: targets(r.Targets), Source: r.Source})
+			up.Routes = append(up.Routes, Route{Match: canonical(r.Match), Targets: targets(r.Targets), Source: r.Source})
 		}
 		if len(ls.DefaultTarget) > 0 {
 			up.Routes = append(up.Routes, Route{Targets: targets(ls.DefaultTarget), Source: "default"})
@@ -320,6 +321,21 @@ func (c *Config) lattice(d *design.Design) error {
 		"VPC Lattice semantics: listener rules by priority (path, header and method matches), weighted target groups, no retries, 60 s idle timeout and a 10-minute cap per connection, target-group health checks; with AWS_IAM auth a caller the service's auth policy does not name gets 403 AccessDeniedException.",
 		"Lattice's SigV4 caller identity is the calling task's X.509 identity here: the caller's proxy stands for Lattice's data plane, which has no sidecar on AWS.")
 	return nil
+}
+
+// canonical is a match with its header names in canonical form, so a
+// request's header is found without a conversion per request (names
+// match without regard to case).
+func canonical(m design.MeshMatch) design.MeshMatch {
+	if len(m.Headers) == 0 {
+		return m
+	}
+	hs := make([]design.KeyValue, len(m.Headers))
+	for i, h := range m.Headers {
+		hs[i] = design.KeyValue{Key: http.CanonicalHeaderKey(h.Key), Value: h.Value}
+	}
+	m.Headers = hs
+	return m
 }
 
 func targets(ws []design.WeightedNode) []Target {
@@ -363,7 +379,7 @@ func (c *Config) model(d *design.Design) error {
 		}
 		up := &Upstream{Service: r.Service, Protocol: meshProtocol(svc.Protocol), Outlier: map[string]*Outlier{}, Breaker: map[string]*design.ConnectionPool{}, TLS: mode(nodes[r.Service].TLS)}
 		for _, rt := range r.Routes {
-			route := Route{Match: rt.Match, Targets: targets(rt.Targets), Timeout: time.Duration(rt.Timeout), Source: rt.Source}
+			route := Route{Match: canonical(rt.Match), Targets: targets(rt.Targets), Timeout: time.Duration(rt.Timeout), Source: rt.Source}
 			if rt.Retry != nil && rt.Retry.MaxRetries > 0 {
 				route.Retry = &Retry{Max: rt.Retry.MaxRetries, On: map[string]bool{}, PerTry: time.Duration(rt.Retry.PerTryTimeout), Backoff: true}
 				for _, e := range rt.Retry.Events {

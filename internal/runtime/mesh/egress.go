@@ -178,6 +178,9 @@ type connectError struct {
 func (e *connectError) Error() string { return e.err.Error() }
 func (e *connectError) Unwrap() error { return e.err }
 
+// grpcEvents are the gRPC statuses retry policies name.
+var grpcEvents = map[int]string{1: "cancelled", 4: "deadline-exceeded", 8: "resource-exhausted", 13: "internal", 14: "unavailable"}
+
 // retriable reports whether a try's outcome is one of the retry
 // policy's events (Envoy's retry_on, App Mesh's retry events).
 func retriable(on map[string]bool, o outcome, status, grpcStatus int) bool {
@@ -209,7 +212,6 @@ func retriable(on map[string]bool, o outcome, status, grpcStatus int) bool {
 		case status >= 500 && status <= 511 && status != 509 && any("server-error"):
 			return true
 		}
-		grpcEvents := map[int]string{1: "cancelled", 4: "deadline-exceeded", 8: "resource-exhausted", 13: "internal", 14: "unavailable"}
 		if ev, ok := grpcEvents[grpcStatus]; ok && on[ev] {
 			return true
 		}
