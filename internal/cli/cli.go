@@ -98,6 +98,7 @@ func commands() []*command {
 		statusCommand(),
 		execCommand(),
 		downCommand(),
+		faultCommand(),
 		optimizeCommand(),
 		routeCommand(),
 		schemaCommand(),

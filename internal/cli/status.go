@@ -114,5 +114,27 @@ func printStatus(w io.Writer, st up.Status) error {
 			fmt.Fprintf(tw, "  %s\t%s\t%s -> %s:%d/%d\t%d accepted\t%d rejected\n", f.Interface, f.Direction, f.Src, f.Dst, f.DstPort, f.Protocol, f.Accepted, f.Rejected)
 		}
 	}
+	if m := st.Mesh; m != nil {
+		fmt.Fprintf(tw, "mesh: %s semantics\n", m.Semantics)
+		for _, n := range m.Notes {
+			fmt.Fprintf(tw, "  note: %s\n", n)
+		}
+		for _, p := range m.Proxies {
+			fmt.Fprintf(tw, "  proxy %s\t%s\t%s\t%s\n", p.Task, p.Ingress, p.Identity, p.TLS)
+			for _, u := range p.Egress {
+				fmt.Fprintf(tw, "    -> %s at %s\n", u.Service, u.Addr)
+				for _, t := range u.Targets {
+					state := t.State
+					if !t.EjectedUntil.IsZero() {
+						state += " until " + t.EjectedUntil.Format(time.RFC3339)
+					}
+					fmt.Fprintf(tw, "      %s\t%s\t%s\t%d in flight\n", t.Task, t.Addr, state, t.InFlight)
+				}
+			}
+		}
+		for _, f := range m.Faults {
+			fmt.Fprintf(tw, "  fault %d\t%s\n", f.ID, describeFault(f))
+		}
+	}
 	return tw.Flush()
 }

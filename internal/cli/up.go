@@ -36,17 +36,18 @@ func upCommand() *command {
 		consoleAddr := fs.String(flagSpec{long: "console", value: "ADDR", usage: "address of the web console (its URL, with the token, is printed at start); empty turns it off"}, "127.0.0.1:9903")
 		isolation := fs.String(flagSpec{long: "isolation", value: "MODE", choices: []string{up.IsolationAuto, up.IsolationNetns, up.IsolationLoopback},
 			usage: "netns: every task in a network namespace at its designed address, with the design's routes, security groups and NACLs on every packet and VPC Flow Logs in STATE-DIR/flow-logs (needs root); loopback: tasks on loopback addresses, nothing between them; auto: netns where it can"}, up.IsolationAuto)
+		meshMode := fs.String(flagSpec{long: "mesh", value: "MODE", choices: []string{"auto", "model", "off"}, usage: "the tasks' mesh proxies: auto runs the design's target (Service Connect, VPC Lattice or none), model the spec's own mesh model (local-only), off none"}, "auto")
 		return func(env Env, pos []string) int {
 			if !c.wantArgs(env, pos, 1) {
 				return ExitUsage
 			}
-			return runUp(env, pos[0], *offset, *dnsAddr, *admin, *state, *consoleAddr, *isolation, *watch, *accessLogs)
+			return runUp(env, pos[0], *offset, *dnsAddr, *admin, *state, *consoleAddr, *isolation, *watch, *accessLogs, *meshMode)
 		}
 	}
 	return c
 }
 
-func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr, isolation string, watch, accessLogs bool) int {
+func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr, isolation string, watch, accessLogs bool, meshMode string) int {
 	if offset < 0 || offset > 65000 {
 		fmt.Fprintf(env.Stderr, "netwright up: --port-offset must be 0 to 65000, not %d\n", offset)
 		return ExitUsage
@@ -73,7 +74,12 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr,
 	ctx, stop := interrupted(env)
 	defer stop()
 	opt := up.Options{PortOffset: offset, DNSAddr: dnsAddr, AdminAddr: admin, Output: env.Stdout, Isolation: isolation,
-		FlowLogDir: filepath.Join(state, "flow-logs")}
+		FlowLogDir: filepath.Join(state, "flow-logs"),
+		// OpenTelemetry's SDK variables say where spans go; set, they go.
+		ExportTraces: env.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || env.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""}
+	if meshMode != "auto" {
+		opt.Mesh = meshMode
+	}
 	if accessLogs {
 		opt.AccessLogDir = filepath.Join(state, "access-logs")
 	}

@@ -55,7 +55,10 @@ var allowed = map[string][]string{
 	"internal/runtime/alb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
 	"internal/runtime/nlb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
 	// The design's network in Linux namespaces, under up.
-	"internal/runtime/netns":       runtimeBase,
+	"internal/runtime/netns": runtimeBase,
+	// The mesh's proxies check Lattice's targets with health's probe and
+	// accept with the one loop; up runs the mesh.
+	"internal/runtime/mesh":        append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
 	"internal/runtime/up":          append([]string{"internal/runtime/"}, runtimeBase...),
 	"internal/runtime/runtimetest": {},
 	"internal/console":             append([]string{"internal/design", "internal/analysis/", "internal/render/", "internal/albrules"}, foundation...),

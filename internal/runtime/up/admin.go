@@ -2,18 +2,21 @@ package up
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/netwright/netwright/internal/runtime/health"
+	"github.com/netwright/netwright/internal/runtime/mesh"
 )
 
 // The admin API: Cloud Map's DiscoverInstances (the registry's own
@@ -43,6 +46,15 @@ type Status struct {
 	// packets each interface accepted and rejected, per peer and port.
 	Isolation string     `json:"isolation,omitempty"`
 	Flows     []FlowStat `json:"flows,omitempty"`
+	// Mesh is the tasks' proxies, when the design runs a mesh.
+	Mesh *mesh.Status `json:"mesh,omitempty"`
+}
+
+// FaultList is what GET /faults returns: the mesh's faults and the
+// built-in tasks' own.
+type FaultList struct {
+	Mesh  []mesh.Fault      `json:"mesh"`
+	Tasks map[string]Faults `json:"tasks"`
 }
 
 // ListenerStatus is one served listener.
@@ -94,6 +106,10 @@ func (rt *Runtime) serveAdmin(ln net.Listener, metrics *prometheus.Registry) *ht
 	})
 	mux.HandleFunc("PUT /faults/{task}", rt.setFaults)
 	mux.HandleFunc("DELETE /faults/{task}", rt.setFaults)
+	// The mesh's faults, at the proxies: `netwright fault`.
+	mux.HandleFunc("POST /faults", rt.addFault)
+	mux.HandleFunc("GET /faults", rt.listFaults)
+	mux.HandleFunc("DELETE /faults", rt.clearFaults)
 	mux.Handle("/", rt.reg)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
 	rt.goroutines.Go(func() { _ = srv.Serve(ln) }) // Serve returns when Shutdown closes ln
@@ -153,8 +169,96 @@ func (rt *Runtime) status(w http.ResponseWriter, _ *http.Request) {
 	if rt.fabric != nil {
 		out.Flows = rt.FlowStats()
 	}
+	if rt.mesh != nil && rt.mesh.Config() != nil {
+		st := rt.mesh.Status()
+		out.Mesh = &st
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out) // a client that left needs no answer
+}
+
+// addFault adds a mesh fault (POST, a JSON mesh.Fault) and answers it
+// with its ID and end.
+func (rt *Runtime) addFault(w http.ResponseWriter, r *http.Request) {
+	var f mesh.Fault
+	dec := json.NewDecoder(io.LimitReader(r.Body, 4096))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		http.Error(w, "the body is not a fault: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if rt.mesh == nil || rt.mesh.Config() == nil {
+		http.Error(w, "no mesh runs: the design's mesh.target is none (try up --mesh model)", http.StatusConflict)
+		return
+	}
+	if err := rt.knownTarget(f.Target); err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	added, err := rt.mesh.Faults().Add(f)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(added)
+}
+
+// knownTarget checks that each end of a fault's target names a task or
+// a service of the design.
+func (rt *Runtime) knownTarget(target string) error {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	ends := []string{target}
+	if a, b, ok := strings.Cut(target, "->"); ok {
+		ends = []string{strings.TrimSpace(a), strings.TrimSpace(b)}
+	}
+	for _, e := range ends {
+		found := rt.design.Service(e) != nil
+		for _, t := range rt.Tasks {
+			found = found || t.ID == e
+		}
+		if !found {
+			return fmt.Errorf("no task or service %q", e)
+		}
+	}
+	return nil
+}
+
+func (rt *Runtime) listFaults(w http.ResponseWriter, _ *http.Request) {
+	out := FaultList{Mesh: []mesh.Fault{}, Tasks: map[string]Faults{}}
+	if rt.mesh != nil {
+		out.Mesh = rt.mesh.Faults().List()
+	}
+	rt.mu.RLock()
+	for id, wl := range rt.workloads {
+		if f := wl.faults.Load(); f != nil {
+			out.Tasks[id] = *f
+		}
+	}
+	rt.mu.RUnlock()
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+// clearFaults removes the mesh's faults on ?target= (a target as given,
+// or a fault's ID), or all of them, with the built-in tasks' own.
+func (rt *Runtime) clearFaults(w http.ResponseWriter, r *http.Request) {
+	target := r.URL.Query().Get("target")
+	n := 0
+	if rt.mesh != nil {
+		n = rt.mesh.Faults().Clear(target)
+	}
+	rt.mu.RLock()
+	for id, wl := range rt.workloads {
+		if (target == "" || target == id) && wl.faults.Swap(nil) != nil {
+			n++
+		}
+	}
+	rt.mu.RUnlock()
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, "{\"cleared\":%d}\n", n)
 }
 
 // setFaults sets (PUT, a JSON Faults) or clears (DELETE) a built-in

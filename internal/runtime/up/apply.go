@@ -32,6 +32,10 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	rt.mu.RLock()
 	oldDesign, oldTasks := rt.design, rt.tasks
 	rt.mu.RUnlock()
+	meshCfg, err := rt.meshConfig(d)
+	if err != nil {
+		return ch, err
+	}
 	if len(oldDesign.VPCs) > 0 {
 		if err := rt.reloadFabric(d); err != nil {
 			return ch, err
@@ -72,6 +76,14 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	next.fresh = nil
 	rt.gateway.Store(gw)
 	rt.mu.Lock()
+	rt.mesh.SetConfig(meshCfg)
+	for slot, t := range next.tasks {
+		if oldTasks[slot] != t {
+			rt.startProxy(d, t)
+		}
+	}
+	rt.setEndpoints(next.tasks)
+	rt.gateway.Store(newGateway(d, next.byService, designedAddrs(next.tasks))) // with the proxies' addresses
 	rt.startTasks(d, oldTasks, next, lbs.internal)
 	prior := rt.servedALBs() // requests in flight there may still be with tasks that go
 	albsNow, nlbsNow, entries := rt.swapListeners(lbs, &ch)
@@ -242,6 +254,9 @@ func designedAddrs(tasks map[string]*runningTask) map[string]netip.Addr {
 	for _, t := range tasks {
 		if t.designed.IsValid() {
 			designed[t.Addr] = t.designed
+			if t.proxy != nil && t.proxy.Ingress() != "" {
+				designed[t.proxy.Ingress()] = t.designed // the task's proxy, on its address
+			}
 		}
 	}
 	return designed
@@ -472,7 +487,7 @@ func (rt *Runtime) startTasks(d *design.Design, oldTasks map[string]*runningTask
 			tk := next.tasks[slot]
 			if oldTasks[slot] == tk {
 				if tk.w != nil {
-					deps := rt.dependencies(d, s, tk, internal, next.byService)
+					deps := rt.dependencies(d, tk, internal, next.byService)
 					tk.w.deps.Store(&deps)
 				}
 				continue

@@ -14,13 +14,14 @@ import (
 )
 
 // localCA makes a certificate authority for this run and a certificate it
-// signs for localhost and 127.0.0.1, which the HTTPS listeners serve.
+// signs for localhost and 127.0.0.1, which the HTTPS listeners serve; it
+// returns the CA and its key too, which sign the mesh's task identities.
 // Clients trust the CA's PEM, which `netwright up` writes out; the keys
 // never leave the process.
-func localCA(now time.Time) ([]tls.Certificate, []byte, error) {
+func localCA(now time.Time) ([]tls.Certificate, []byte, *x509.Certificate, *ecdsa.PrivateKey, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	ca := &x509.Certificate{
 		SerialNumber:          serial(),
@@ -34,12 +35,12 @@ func localCA(now time.Time) ([]tls.Certificate, []byte, error) {
 	}
 	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	ca, _ = x509.ParseCertificate(caDER)
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	leaf := &x509.Certificate{
 		SerialNumber: serial(),
@@ -53,10 +54,10 @@ func localCA(now time.Time) ([]tls.Certificate, []byte, error) {
 	}
 	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, ca, &key.PublicKey, caKey)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	cert := tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: key}
-	return []tls.Certificate{cert}, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), nil
+	return []tls.Certificate{cert}, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), ca, caKey, nil
 }
 
 func serial() *big.Int {

@@ -165,7 +165,8 @@ func TestInspectionEastWest(t *testing.T) {
 			for _, l := range m.Label {
 				labels[l.GetName()] = l.GetValue()
 			}
-			if strings.HasPrefix(rt.taskAt(labels["destination"]), "identity-") {
+			// The destination is an identity task, or its mesh proxy on its address.
+			if strings.HasPrefix(rt.taskAtIP(labels["destination"]), "identity-") {
 				seen = true
 				if from := rt.taskAtIP(labels["source"]); !strings.HasPrefix(from, "portal-") {
 					t.Errorf("a flow to identity from %q (%s); want a portal task", from, labels["source"])

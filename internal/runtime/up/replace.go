@@ -73,8 +73,10 @@ func (rt *Runtime) replaceTask(service, id string) {
 		byService[k] = append([]Task(nil), ts...)
 	}
 	byService[service][n] = t.Task
+	rt.startProxy(d, t)
 	rt.startTask(d, s, n, t, rt.internal, byService)
 	rt.tasks[slot] = t
+	rt.setEndpoints(rt.tasks)
 	if rt.workloads[old.ID] == old.w {
 		delete(rt.workloads, old.ID)
 	}
@@ -89,9 +91,12 @@ func (rt *Runtime) replaceTask(service, id string) {
 	for _, tk := range rt.tasks {
 		if tk.designed.IsValid() {
 			designed[tk.Addr] = tk.designed
+			if tk.proxy != nil && tk.proxy.Ingress() != "" {
+				designed[tk.proxy.Ingress()] = tk.designed
+			}
 		}
 		if tk.w != nil {
-			deps := rt.dependencies(d, d.Service(tk.Service), tk, rt.internal, byService)
+			deps := rt.dependencies(d, tk, rt.internal, byService)
 			tk.w.deps.Store(&deps)
 		}
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/alb"
 	"github.com/netwright/netwright/internal/runtime/discovery"
+	"github.com/netwright/netwright/internal/runtime/mesh"
 	"github.com/netwright/netwright/internal/runtime/netns"
 )
 
@@ -64,6 +65,17 @@ type Options struct {
 	// FlowLogDir, when set, receives each VPC's flow log in netns mode,
 	// as <vpc-id>.log (appended to).
 	FlowLogDir string
+	// Mesh is whose semantics the tasks' proxies run: MeshAuto (the
+	// design's mesh target: Service Connect, VPC Lattice, or no proxies
+	// for none), MeshModel (the spec's own mesh model) or MeshOff.
+	Mesh string
+	// ExportTraces sends the spans of the proxies and the built-in
+	// workload over OTLP/HTTP, to where OpenTelemetry's standard
+	// variables (OTEL_EXPORTER_OTLP_ENDPOINT, ...) say.
+	ExportTraces bool
+	// MeshSeed, when not zero, seeds the mesh's weighted picks and fault
+	// shares (tests).
+	MeshSeed uint64
 }
 
 // Entry is one load balancer listener served locally.
@@ -131,6 +143,8 @@ type Runtime struct {
 	flowFiles map[string]*os.File
 	flowStats map[FlowStat]*FlowStat
 	flows     *applianceFlows
+	mesh      *mesh.Mesh
+	tracing   *mesh.Tracing
 	// goroutines counts every goroutine the runtime starts (servers,
 	// accept loops and their connections, health checks, retiring,
 	// `run` commands), which Shutdown waits for.
@@ -197,8 +211,15 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	rt.AdminAddr = adminLn.Addr().String()
 	rt.admin = rt.serveAdmin(adminLn, metrics)
 
-	certs, caPEM, err := localCA(time.Now()) // the wall clock's: clients check it
+	certs, caPEM, ca, caKey, err := localCA(time.Now()) // the wall clock's: clients check it
 	if err != nil {
+		return rt, err
+	}
+	rt.tracing = &mesh.Tracing{Export: opt.ExportTraces}
+	if err := rt.tracing.Start(ctx); err != nil {
+		return rt, fmt.Errorf("traces: %w", err)
+	}
+	if rt.mesh, err = mesh.New(mesh.Options{Clock: rt.clock, Metrics: metrics, CA: ca, CAKey: caKey, Tracing: rt.tracing, Log: rt.out, Cluster: d.App, Seed: opt.MeshSeed}); err != nil {
 		return rt, err
 	}
 	rt.certs, rt.CAPEM = certs, caPEM
@@ -296,12 +317,18 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	rt.mu.RUnlock()
 	// A replacement waiting for the lock finds the runtime stopped.
 	rt.reloading.Unlock()
+	if rt.mesh != nil {
+		errs = append(errs, rt.mesh.Close(ctx))
+	}
 	waited := make(chan struct{})
 	go func() { rt.goroutines.Wait(); close(waited) }()
 	select {
 	case <-waited:
 	case <-ctx.Done():
 		errs = append(errs, fmt.Errorf("run commands and connections still stopping: %w", ctx.Err()))
+	}
+	if rt.tracing != nil {
+		errs = append(errs, rt.tracing.Shutdown(ctx))
 	}
 	if rt.dns != nil {
 		errs = append(errs, rt.dns.Shutdown(ctx))

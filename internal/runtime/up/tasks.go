@@ -19,6 +19,7 @@ import (
 	"github.com/netwright/netwright/internal/runtime/accept"
 	"github.com/netwright/netwright/internal/runtime/alb"
 	"github.com/netwright/netwright/internal/runtime/discovery"
+	"github.com/netwright/netwright/internal/runtime/mesh"
 	"github.com/netwright/netwright/internal/runtime/netns"
 )
 
@@ -37,6 +38,8 @@ type runningTask struct {
 	lns      []net.Listener
 	pc       net.PacketConn
 	proc     *process
+	// proxy is the task's mesh proxy, or nil.
+	proxy *mesh.Proxy
 	// cancel stops a `run` command.
 	cancel context.CancelFunc
 	// eni is the task's interface in netns mode, detached when it stops.
@@ -63,6 +66,9 @@ func (t *runningTask) stop() {
 	}
 	if t.eni != nil {
 		t.fabric.Detach(t.eni) // its address goes with it
+	}
+	if t.proxy != nil {
+		t.proxy.Close()
 	}
 }
 
@@ -124,7 +130,7 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *runn
 			c = newClients(t.Addr, rt.roots, t.Task.dial())
 			c.dialUDP = c.dial
 		}
-		w := newWorkload(rt.ctx, rt.clock, s.Name, t.ID, c)
+		w := newWorkload(rt.ctx, rt.clock, s.Name, t.ID, c, rt.tracing.For(s.Name))
 		for _, tg := range d.TargetGroups {
 			if tg.Service == s.Name && tg.Health.Path != "" {
 				w.health[tg.Health.Path] = true
@@ -133,7 +139,7 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *runn
 		if s.Health.Path != "" {
 			w.health[s.Health.Path] = true
 		}
-		deps := rt.dependencies(d, s, t, internal, byService)
+		deps := rt.dependencies(d, t, internal, byService)
 		w.deps.Store(&deps)
 		t.w = w
 		t.srv = rt.serveTask(t.lns[0], w)
@@ -162,10 +168,20 @@ func (rt *Runtime) serveTCP(ln net.Listener, task string) {
 	}}.Serve(ln) // it returns when the task stops
 }
 
-func (rt *Runtime) dependencies(d *design.Design, s *design.Service, t *runningTask, internal map[string]Entry, byService map[string][]Task) []dependency {
+// dependencies are how task t reaches each service it depends on: its
+// mesh proxy where the mesh carries the call, else as resolveDependency
+// decides.
+func (rt *Runtime) dependencies(d *design.Design, t *runningTask, internal map[string]Entry, byService map[string][]Task) []dependency {
 	var deps []dependency
 	for _, f := range d.Flows {
-		if f.Kind == design.FlowService && f.From == s.Name {
+		if f.Kind == design.FlowService && f.From == t.Service {
+			if addr, ok := rt.meshDependency(t, f.To); ok {
+				dep := rt.resolveDependency(d, f.To, t, internal, rt.reg, byService)
+				dep.via, dep.tls = rt.meshVia(), false
+				dep.dial = func(context.Context) (string, error) { return addr, nil }
+				deps = append(deps, dep)
+				continue
+			}
 			deps = append(deps, rt.resolveDependency(d, f.To, t, internal, rt.reg, byService))
 		}
 	}
@@ -283,7 +299,9 @@ func (rt *Runtime) startProcess(d *design.Design, s *design.Service, n int, t *r
 			continue
 		}
 		addr := ""
-		if e, ok := internal[f.To]; ok {
+		if a, ok := rt.meshDependency(t, f.To); ok {
+			addr = a
+		} else if e, ok := internal[f.To]; ok {
 			addr = e.Addr
 		} else if ts := byService[f.To]; len(ts) > 0 {
 			addr = ts[n%len(ts)].Addr // spread the tasks over the dependency's
@@ -333,6 +351,9 @@ func (rt *Runtime) retireTasks(old *design.Design, gone []*runningTask, prior []
 		ctx, cancel := clock.WithTimeout(rt.ctx, rt.clock, max(deadline.Sub(rt.clock.Now()), 0)+time.Second)
 		defer cancel()
 		for _, t := range gone {
+			if t.proxy != nil {
+				t.proxy.Shutdown(ctx) // drains, as Service Connect's agent does
+			}
 			if t.srv != nil {
 				_ = t.srv.Shutdown(ctx)
 			}

@@ -29,7 +29,11 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/netwright/netwright/internal/clock"
+	"github.com/netwright/netwright/internal/runtime/mesh"
 )
 
 // Call is one node of the call tree the built-in workload returns: the
@@ -47,7 +51,10 @@ type Call struct {
 	Client    string  `json:"client,omitempty"`
 	LatencyMS float64 `json:"latency_ms,omitempty"`
 	Error     string  `json:"error,omitempty"`
-	Calls     []Call  `json:"calls,omitempty"`
+	// TraceID is the W3C trace the call was part of: the caller's
+	// traceparent's, or a new one's.
+	TraceID string `json:"trace_id,omitempty"`
+	Calls   []Call `json:"calls,omitempty"`
 }
 
 // maxDepth bounds a call tree, in case a hand-edited design has a cycle.
@@ -93,10 +100,13 @@ type workload struct {
 	ctx context.Context
 	// clock times injected latency.
 	clock clock.Clock
+	// tracer makes the task's spans: one per request, child of the
+	// caller's traceparent, whose context its calls carry on.
+	tracer trace.Tracer
 }
 
-func newWorkload(ctx context.Context, clk clock.Clock, service, task string, c *clients) *workload {
-	w := &workload{ctx: ctx, clock: clk, service: service, task: task, health: map[string]bool{}, clients: c}
+func newWorkload(ctx context.Context, clk clock.Clock, service, task string, c *clients, tracer trace.Tracer) *workload {
+	w := &workload{ctx: ctx, clock: clk, service: service, task: task, health: map[string]bool{}, clients: c, tracer: tracer}
 	w.grpc = grpc.NewServer(grpc.UnknownServiceHandler(w.serveGRPC))
 	return w
 }
@@ -136,7 +146,10 @@ func (w *workload) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	depth, _ := strconv.Atoi(r.Header.Get(depthHeader))
-	tree := w.tree(r.Context(), depth, clientOf(r.Header.Get("X-Forwarded-For"), r.RemoteAddr))
+	ctx, span := w.tracer.Start(mesh.Extract(r.Context(), r.Header), "workload "+w.service, trace.WithSpanKind(trace.SpanKindServer),
+		trace.WithAttributes(attribute.String("netwright.task", w.task)))
+	defer span.End()
+	tree := w.tree(ctx, depth, clientOf(r.Header.Get("X-Forwarded-For"), r.RemoteAddr))
 	if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 		w.serveWebSocket(rw, r, tree)
 		return
@@ -176,6 +189,9 @@ func (w *workload) fault(ctx context.Context, f *Faults) error {
 // tree calls every dependency and returns what this task saw.
 func (w *workload) tree(ctx context.Context, depth int, client string) Call {
 	out := Call{Service: w.service, Task: w.task, Client: client}
+	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
+		out.TraceID = sc.TraceID().String()
+	}
 	if deps := w.deps.Load(); depth < maxDepth && deps != nil {
 		for _, d := range *deps {
 			out.Calls = append(out.Calls, w.call(ctx, d, depth+1))
@@ -253,6 +269,15 @@ func (w *workload) serveGRPC(_ any, stream grpc.ServerStream) error {
 	if v := md.Get("x-forwarded-for"); len(v) > 0 {
 		xff = v[0]
 	}
+	h := http.Header{}
+	for _, k := range []string{"traceparent", "tracestate"} {
+		if v := md.Get(k); len(v) > 0 {
+			h.Set(k, v[0])
+		}
+	}
+	ctx, span := w.tracer.Start(mesh.Extract(ctx, h), "workload "+w.service, trace.WithSpanKind(trace.SpanKindServer),
+		trace.WithAttributes(attribute.String("netwright.task", w.task)))
+	defer span.End()
 	b, _ := json.Marshal(w.tree(ctx, depth, clientOf(xff, remote)))
 	return stream.SendMsg(wrapperspb.String(string(b)))
 }
@@ -287,7 +312,7 @@ func (w *workload) call(ctx context.Context, d dependency, depth int) (c Call) {
 		c.Error = err.Error()
 		return c
 	}
-	c.Task, c.Client, c.Calls = got.Task, got.Client, got.Calls
+	c.Task, c.Client, c.Calls, c.TraceID = got.Task, got.Client, got.Calls, got.TraceID
 	return c
 }
 
@@ -347,6 +372,7 @@ func (c *clients) callHTTP(ctx context.Context, d dependency, addr string, depth
 	}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, scheme(d.tls, "http", "https")+"://"+addr+"/", nil)
 	req.Header.Set(depthHeader, strconv.Itoa(depth))
+	mesh.Inject(ctx, req.Header)
 	resp, err := client.Do(req)
 	if err != nil {
 		return Call{}, err
@@ -375,6 +401,11 @@ func (c *clients) callGRPC(ctx context.Context, d dependency, addr string, depth
 		return Call{}, err
 	}
 	ctx = metadata.AppendToOutgoingContext(ctx, strings.ToLower(depthHeader), strconv.Itoa(depth))
+	h := http.Header{}
+	mesh.Inject(ctx, h)
+	for k, v := range h {
+		ctx = metadata.AppendToOutgoingContext(ctx, strings.ToLower(k), v[0])
+	}
 	var out wrapperspb.StringValue
 	if err := conn.Invoke(ctx, CallMethod, &emptypb.Empty{}, &out); err != nil {
 		return Call{}, err
@@ -408,7 +439,7 @@ func (c *clients) grpcConn(addr string, secure bool) (*grpc.ClientConn, error) {
 func (c *clients) callWebSocket(ctx context.Context, d dependency, addr string, depth int) (Call, error) {
 	ws, _, err := websocket.Dial(ctx, scheme(d.tls, "ws", "wss")+"://"+addr+"/", &websocket.DialOptions{
 		HTTPClient: c.http1,
-		HTTPHeader: http.Header{depthHeader: {strconv.Itoa(depth)}},
+		HTTPHeader: wsHeader(ctx, depth),
 	})
 	if err != nil {
 		return Call{}, err
@@ -420,6 +451,12 @@ func (c *clients) callWebSocket(ctx context.Context, d dependency, addr string, 
 	}
 	ws.Close(websocket.StatusNormalClosure, "")
 	return decodeTree(strings.NewReader(string(msg)))
+}
+
+func wsHeader(ctx context.Context, depth int) http.Header {
+	h := http.Header{depthHeader: {strconv.Itoa(depth)}}
+	mesh.Inject(ctx, h)
+	return h
 }
 
 // callTCP connects; a data store's or TCP service's task writes its ID.
