@@ -68,7 +68,6 @@ func (p *planner) kubernetes() {
 		p.warnAt(p.spec.At("network.pod_security_groups", "network.compute"), "network.pod_security_groups is false: the services' security groups are not on their pods",
 			"Without Security Groups for Pods the pods carry the nodes' security group, which this design does not yet open to the load balancers, VPC Lattice or the data stores: netwright check verifies the per-service groups, and the exported NetworkPolicies enforce the same flows inside the cluster, but at the VPC the nodes' group must also admit them. Set network.pod_security_groups: true to deploy the design as verified.")
 	}
-	p.note("kubernetes", "Pods find the services they call through cluster DNS (<service>.%s.svc.cluster.local), not Cloud Map: nothing registers EKS pods in a Cloud Map namespace unless the AWS Cloud Map MCS controller exports them, which only calls from outside the cluster need.", k.Namespace)
 }
 
 // podGroupNeeds adds what pods with security groups of their own need

@@ -50,6 +50,9 @@ func TestKubernetesWorkloads(t *testing.T) {
 			if k.Namespace != "kube" || k.PodSecurityGroups != tc.podGroups || k.Discovery != design.DiscoveryClusterDNS {
 				t.Fatalf("Kubernetes = %+v; want namespace kube, pod security groups %v, cluster DNS", k, tc.podGroups)
 			}
+			if len(d.Namespaces) != 0 {
+				t.Errorf("Cloud Map namespaces %v planned on EKS, where nothing registers pods in them", d.Namespaces)
+			}
 			var names []string
 			for _, w := range k.Workloads {
 				names = append(names, w.Service)

@@ -1,8 +1,3 @@
-resource "aws_service_discovery_private_dns_namespace" "ns_kube" {
-  name = "kube.local"
-  vpc  = aws_vpc.vpc_kube.id
-}
-
 resource "aws_iam_role" "role_api_us_east_1" {
   name_prefix        = "kube-api-"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
