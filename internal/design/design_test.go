@@ -168,3 +168,29 @@ func TestDecodeRejects(t *testing.T) {
 		}
 	}
 }
+
+// TestGRPCMethod checks which path matches a gRPC method match can state.
+func TestGRPCMethod(t *testing.T) {
+	for _, tc := range []struct {
+		m               MeshMatch
+		service, method string
+		ok              bool
+	}{
+		{MeshMatch{}, "", "", true},
+		{MeshMatch{PathPrefix: "/"}, "", "", true},
+		{MeshMatch{PathExact: "/shop.v1.Orders/Get"}, "shop.v1.Orders", "Get", true},
+		{MeshMatch{PathPrefix: "/shop.v1.Orders/"}, "shop.v1.Orders", "", true},
+		{MeshMatch{PathPrefix: "/shop."}, "", "", false},
+		{MeshMatch{PathPrefix: "/v1/"}, "v1", "", true},
+		{MeshMatch{PathPrefix: "/v1/orders/"}, "", "", false},
+		{MeshMatch{PathExact: "/shop.v1.Orders"}, "", "", false},
+		{MeshMatch{PathExact: "/shop.v1.Orders/Get/x"}, "", "", false},
+		{MeshMatch{PathExact: "/shop.v1.Orders/G?t"}, "", "", false},
+		{MeshMatch{PathPrefix: "/shop.*/"}, "", "", false},
+	} {
+		s, m, ok := tc.m.GRPCMethod()
+		if s != tc.service || m != tc.method || ok != tc.ok {
+			t.Errorf("%v.GRPCMethod() = %q, %q, %v; want %q, %q, %v", tc.m, s, m, ok, tc.service, tc.method, tc.ok)
+		}
+	}
+}

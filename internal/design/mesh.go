@@ -114,6 +114,45 @@ func (m MeshMatch) String() string {
 	return strings.Join(parts, ", ")
 }
 
+// GRPCMethod is the gRPC method match a path match stands for. A gRPC
+// call's path is /<package.Service>/<Method> (gRPC over HTTP/2, "Path"),
+// so an exact path of that form names one method of one service, the
+// prefix /<package.Service>/ every method of the service, and no path or
+// the prefix / every call (service and method empty). ok is false for any
+// other path, which a match by service and method cannot state: a
+// partial name (/shop.), a wildcard inside a segment, or more segments.
+func (m MeshMatch) GRPCMethod() (service, method string, ok bool) {
+	switch {
+	case m.PathExact == "" && (m.PathPrefix == "" || m.PathPrefix == "/"):
+		return "", "", true
+	case m.PathExact != "":
+		s, meth, found := strings.Cut(strings.TrimPrefix(m.PathExact, "/"), "/")
+		if !strings.HasPrefix(m.PathExact, "/") || !found || !grpcName(s) || !grpcName(meth) || strings.Contains(meth, ".") {
+			return "", "", false
+		}
+		return s, meth, true
+	}
+	s, found := strings.CutSuffix(strings.TrimPrefix(m.PathPrefix, "/"), "/")
+	if !strings.HasPrefix(m.PathPrefix, "/") || !found || !grpcName(s) {
+		return "", "", false
+	}
+	return s, "", true
+}
+
+// grpcName reports whether s can be a gRPC service or method name as a
+// path segment: letters, digits, underscores and dots, no wildcard.
+func grpcName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
 // WeightedNode is a route target.
 type WeightedNode struct {
 	Node   string `json:"node"`

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/netwright/netwright/internal/analysis"
 	"github.com/netwright/netwright/internal/design"
@@ -492,5 +493,69 @@ func stackOutputs(t *testing.T, d *design.Design) {
 		if !strings.Contains(string(tf["services.tf"]), fmt.Sprintf("_mesh_us_east_1\" {\n  name      = %q", d.Mesh.Lattice.ServiceNetwork)) {
 			t.Errorf("no Terraform service network named %s for the Gateway to adopt", d.Mesh.Lattice.ServiceNetwork)
 		}
+	}
+}
+
+// TestGRPCRouteMethods checks a gRPC Lattice service's routes become
+// GRPCRoute method matches: an exact /pkg.Service/Method one method, a
+// /pkg.Service/* prefix the service, headers kept, and a path a method
+// match cannot state left out with a note, the default rule last.
+func TestGRPCRouteMethods(t *testing.T) {
+	d := plantest.Design(t, "grpc.yaml", []byte(`version: 1
+app: rpc
+network: {compute: eks}
+services:
+  web: {port: 8080, public: true, depends_on: [orders]}
+  orders: {port: 9090, protocol: grpc}
+  orders-v2: {port: 9090, protocol: grpc}
+traffic:
+  orders:
+    routes:
+      - match: {path: /shop.v1.Orders/Cancel}
+        to: {orders-v2: 100}
+      - match: {path: /shop.v1.Orders/*, headers: {x-canary: "true"}}
+        to: {orders-v2: 100}
+      - match: {path: /shop.*}
+        to: {orders-v2: 100}
+tls: {domain: rpc.example.com}
+`))
+	files, notes := render(t, d, Options{})
+	var route *gwv1.GRPCRoute
+	for _, o := range decodeAll(t, files) {
+		if o.kind == "GRPCRoute" && o.name == "orders" {
+			route = o.typed.(*gwv1.GRPCRoute)
+		}
+	}
+	if route == nil {
+		t.Fatal("no GRPCRoute for orders")
+	}
+	type match struct{ service, method, header string }
+	var got []match
+	for _, rl := range route.Spec.Rules {
+		var m match
+		if len(rl.Matches) > 0 {
+			if mm := rl.Matches[0].Method; mm != nil {
+				if mm.Type == nil || *mm.Type != gwv1.GRPCMethodMatchExact {
+					t.Errorf("method match %+v is not Exact", mm)
+				}
+				m.service = *mm.Service
+				if mm.Method != nil {
+					m.method = *mm.Method
+				}
+			}
+			for _, h := range rl.Matches[0].Headers {
+				m.header += string(h.Name) + "=" + h.Value
+			}
+		}
+		got = append(got, m)
+	}
+	want := []match{{"shop.v1.Orders", "Cancel", ""}, {"shop.v1.Orders", "", "x-canary=true"}, {}}
+	if !slices.Equal(got, want) {
+		t.Errorf("GRPCRoute rules %+v; want %+v", got, want)
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool {
+		return strings.Contains(n, "prefix /shop.") && strings.Contains(n, "cannot state")
+	}) {
+		t.Errorf("no note says the route on /shop.* cannot be a GRPCRoute match: %q", notes)
 	}
 }
