@@ -80,7 +80,7 @@ func (e *Engine) latticePaths(f design.Flow, ls *design.LatticeService, src Endp
 		add(&auth, "auth policy of service network "+lat.ServiceNetwork, lat.NetworkAuth != "",
 			map[bool]string{true: "admits the account's authenticated principals", false: "none: a network with AWS_IAM and no auth policy denies every request"}[lat.NetworkAuth != ""])
 		add(&auth, "auth policy of "+ls.Name, slices.Contains(ls.AllowedCallers, f.From), "admits "+listOr(ls.AllowedCallers, "nobody"))
-		add(&auth, "IAM policy of "+f.From, e.mayInvoke(f.From, ls.ID), "vpc-lattice-svcs:Invoke on "+ls.ID+": "+map[bool]string{true: "allowed", false: "not allowed"}[e.mayInvoke(f.From, ls.ID)])
+		add(&auth, "IAM policy of "+f.From, e.mayInvoke(f.From, ls.ID), "vpc-lattice-svcs:Invoke on "+ls.ID+" (a service of "+lat.ServiceNetwork+"): "+map[bool]string{true: "allowed", false: "not allowed"}[e.mayInvoke(f.From, ls.ID)])
 	}
 	auth.PortsText = auth.Ports.String()
 	out := []Path{in, auth}
@@ -148,7 +148,12 @@ func (e *Engine) mayInvoke(service, latticeService string) bool {
 		return false
 	}
 	for _, p := range id.Permissions {
-		if slices.Contains(p.Actions, "vpc-lattice-svcs:Invoke") && slices.Contains(p.LatticeServices, latticeService) {
+		if !slices.Contains(p.Actions, "vpc-lattice-svcs:Invoke") {
+			continue
+		}
+		// Every service of a network is associated with it: a grant on
+		// the network's services covers each.
+		if slices.Contains(p.LatticeServices, latticeService) || p.LatticeServiceNetwork != "" && p.LatticeServiceNetwork == e.d.Mesh.Lattice.ServiceNetwork {
 			return true
 		}
 	}

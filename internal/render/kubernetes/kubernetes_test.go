@@ -559,3 +559,86 @@ tls: {domain: rpc.example.com}
 		t.Errorf("no note says the route on /shop.* cannot be a GRPCRoute match: %q", notes)
 	}
 }
+
+// TestLatticeHasOneOwner checks every VPC Lattice object of an EKS design
+// is made once: the CloudFormation template and the Terraform
+// configuration create the service network, its VPC association and auth
+// policy and no service, listener, rule, target group or service auth
+// policy; the manifests hold a route, TargetGroupPolicy and IAMAuthPolicy
+// for every Lattice service and target group instead; and the callers'
+// roles may invoke the network's services, by the
+// vpc-lattice-svcs:ServiceNetworkArn condition, since their ARNs come
+// after the stack.
+func TestLatticeHasOneOwner(t *testing.T) {
+	stackOnly := []string{"AWS::VpcLattice::ServiceNetwork", "AWS::VpcLattice::ServiceNetworkVpcAssociation"}
+	controllers := []string{"AWS::VpcLattice::Service", "AWS::VpcLattice::Listener", "AWS::VpcLattice::Rule", "AWS::VpcLattice::TargetGroup", "AWS::VpcLattice::ServiceNetworkServiceAssociation"}
+	for name, d := range designs(t) {
+		t.Run(name, func(t *testing.T) {
+			lat := d.Mesh.Lattice
+			if lat == nil || len(lat.Services) == 0 {
+				t.Fatal("no VPC Lattice services to own")
+			}
+			templates, _, err := cloudformation.Build(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			count := map[string]int{}
+			conditions := 0
+			for _, f := range templates {
+				for _, r := range f.Template.Resources {
+					count[r.Type]++
+					p, _ := json.Marshal(r.Properties)
+					if r.Type == "AWS::IAM::Role" && strings.Contains(string(p), `"vpc-lattice-svcs:ServiceNetworkArn":{"Fn::GetAtt":["Lattice`) {
+						conditions++
+					}
+				}
+			}
+			for _, typ := range stackOnly {
+				if count[typ] == 0 {
+					t.Errorf("CloudFormation creates no %s", typ)
+				}
+			}
+			for _, typ := range controllers {
+				if count[typ] != 0 {
+					t.Errorf("CloudFormation creates %d %s, which the AWS Gateway API Controller makes", count[typ], typ)
+				}
+			}
+			if count["AWS::VpcLattice::AuthPolicy"] != 1 {
+				t.Errorf("CloudFormation creates %d auth policies; want the service network's only", count["AWS::VpcLattice::AuthPolicy"])
+			}
+			callers := 0
+			for _, id := range d.Identities {
+				if len(id.Permissions) > 0 {
+					callers++
+				}
+			}
+			if conditions != callers || callers == 0 {
+				t.Errorf("%d roles invoke by the service network's ARN; want the %d callers'", conditions, callers)
+			}
+			tf, _, err := terraform.Render(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			services := string(tf["services.tf"])
+			for _, typ := range []string{"aws_vpclattice_service", "aws_vpclattice_listener", "aws_vpclattice_listener_rule", "aws_vpclattice_target_group", "aws_vpclattice_service_network_service_association"} {
+				if strings.Contains(services, "resource \""+typ+"\"") {
+					t.Errorf("Terraform creates %s, which the AWS Gateway API Controller makes", typ)
+				}
+			}
+			if strings.Count(services, "resource \"aws_vpclattice_auth_policy\"") != 1 || !strings.Contains(services, "resource \"aws_vpclattice_service_network_vpc_association\"") {
+				t.Error("Terraform lacks the service network's VPC association or auth policy")
+			}
+			if strings.Count(services, `"vpc-lattice-svcs:ServiceNetworkArn" = aws_vpclattice_service_network.`) != callers {
+				t.Errorf("Terraform roles do not invoke by the service network's ARN")
+			}
+			files, _ := render(t, d, Options{})
+			kinds := map[string]int{}
+			for _, o := range decodeAll(t, files) {
+				kinds[o.kind]++
+			}
+			if kinds["HTTPRoute"]+kinds["GRPCRoute"] != len(lat.Services) || kinds["TargetGroupPolicy"] != len(lat.TargetGroups) || kinds["IAMAuthPolicy"] != len(lat.Services) {
+				t.Errorf("manifests hold %v; want a route and IAMAuthPolicy per Lattice service (%d) and a TargetGroupPolicy per target group (%d)", kinds, len(lat.Services), len(lat.TargetGroups))
+			}
+		})
+	}
+}

@@ -15,6 +15,9 @@ import (
 const (
 	latticeGatewayClass = "amazon-vpc-lattice"
 	gatewayGroup        = "gateway.networking.k8s.io"
+	// annotationServiceName names a route's Lattice service; it is read
+	// only when the route is created.
+	annotationServiceName = "application-networking.k8s.aws/service-name-override"
 )
 
 // listenerName names a Gateway listener for a Lattice protocol and port.
@@ -40,6 +43,10 @@ func (r *renderer) lattice() {
 		return
 	}
 	lat := r.d.Mesh.Lattice
+	if lat.StackOwnsServices() {
+		r.errs = append(r.errs, fmt.Errorf("the design gives the VPC Lattice services %s to the stack, which registers no pods in their target groups; plan the spec again: EKS designs give them to the AWS Gateway API Controller", lat.ServiceNetwork))
+		return
+	}
 	gw := gwv1.Gateway{TypeMeta: typeMeta("gateway.networking.k8s.io/v1", "Gateway"), ObjectMeta: r.meta(lat.ServiceNetwork, nil),
 		Spec: gwv1.GatewaySpec{GatewayClassName: latticeGatewayClass}}
 	for _, ls := range lat.Services {
@@ -55,7 +62,7 @@ func (r *renderer) lattice() {
 		return
 	}
 	r.add(SharedFile, gw)
-	r.note("The AWS Gateway API Controller gives VPC Lattice listener rules their priorities in the order of an HTTPRoute's rules, which the routes keep; it names each Lattice service <route>-<namespace>.")
+	r.note(fmt.Sprintf("The AWS Gateway API Controller makes each VPC Lattice service (named <route>-<namespace>), its listener, rules in the order of the route's rules, target groups and auth policy from these routes and policies, and registers the pods; the stack makes the service network %s, which the Gateway finds by name, its VPC associations and auth policy.", lat.ServiceNetwork))
 	forwards := map[string]bool{}
 	for _, ls := range lat.Services {
 		if ls.Protocol == "TLS_PASSTHROUGH" {
@@ -119,6 +126,11 @@ func (r *renderer) route(ls design.LatticeService, lat *design.Lattice) {
 	section := gwv1.SectionName(listenerName(ls.Protocol, ls.Port))
 	parent := gwv1.ParentReference{Name: gwv1.ObjectName(lat.ServiceNetwork), SectionName: &section}
 	meta := r.meta(owner.Name, labels(owner.Labels))
+	if ls.Name != design.GatewayControllerServiceName(owner.Name, r.k.Namespace) {
+		// The controller's name for the route would not be the designed one
+		// (AWS would refuse it): name the service outright.
+		meta.Annotations = map[string]string{annotationServiceName: ls.Name}
+	}
 	svc := r.d.Service(ls.Service)
 	kind := "HTTPRoute"
 	rules := append(slices.Clone(ls.Rules), design.LatticeRule{Targets: ls.DefaultTarget, Source: "default"})
