@@ -72,6 +72,10 @@ func (e *Engine) latticePaths(f design.Flow, ls *design.LatticeService, src Endp
 		fmt.Sprintf("associated with %s: %t", src.VPC, slices.Contains(lat.VPCs, src.VPC)))
 	egress, detail, _ := e.groupPorts(src.Groups, true, "tcp", e.latticeEndpoint(src.VPC), location{addr: latticeAddr}, groupRefs{egress: true, ingress: true})
 	add(&in, "security groups of "+f.From+" (egress)", egress.Contains(ls.Port), detail)
+	if pol := e.podPolicy(src); pol != nil {
+		p, why := pol.Admits(true, "tcp", design.PolicyPeer{Addr: latticeAddr})
+		add(&in, "network policy of "+f.From+" (egress)", p.Contains(ls.Port), policyDetail(p, why))
+	}
 	e.latticeNACLs(&in, src.Subnets, true, ls.Port, add)
 	in.PortsText = in.Ports.String()
 
@@ -97,6 +101,10 @@ func (e *Engine) latticePaths(f design.Flow, ls *design.LatticeService, src Endp
 		fwd := Path{From: name, To: target, Proto: "tcp", Ports: portset.Of(f.Port, f.Port)}
 		ingress, detail, _ := e.groupPorts(dst.Groups, false, "tcp", e.latticeEndpoint(dst.VPC), location{addr: latticeAddr}, groupRefs{egress: true, ingress: true})
 		add(&fwd, "security groups of "+target+" (ingress)", ingress.Contains(svc.Port), detail)
+		if pol := e.podPolicy(dst); pol != nil {
+			p, why := pol.Admits(false, "tcp", design.PolicyPeer{Addr: latticeAddr})
+			add(&fwd, "network policy of "+target+" (ingress)", p.Contains(svc.Port), policyDetail(p, why))
+		}
 		e.latticeNACLs(&fwd, dst.Subnets, false, svc.Port, add)
 		fwd.PortsText = fwd.Ports.String()
 		out = append(out, fwd)

@@ -85,6 +85,11 @@ func Render(d *design.Design, o Options) (map[string][]byte, []string, error) {
 		return nil, nil, ErrNotKubernetes
 	}
 	r := &renderer{d: d, k: d.Kubernetes, o: o, files: map[string][]any{}}
+	for _, n := range d.Notes {
+		if n.Topic == "kubernetes" {
+			r.note(n.Text) // the planner's word on the cluster's half
+		}
+	}
 	r.shared()
 	for _, w := range r.k.Workloads {
 		r.workload(w)
