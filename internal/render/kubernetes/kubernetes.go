@@ -52,6 +52,28 @@ const (
 // ErrNotKubernetes is returned for a design that does not run on EKS.
 var ErrNotKubernetes = errors.New("the design has no Kubernetes side: set network.compute to eks")
 
+// ErrSeveralClusters is returned for a design whose pods run in more than
+// one Region: the export writes one cluster's manifests.
+var ErrSeveralClusters = errors.New("the Kubernetes export writes one cluster's manifests")
+
+// workloadRegions are the Regions the workloads' pods run in, sorted.
+func workloadRegions(d *design.Design) []string {
+	var out []string
+	for _, w := range d.Kubernetes.Workloads {
+		s := d.Service(w.Service)
+		if s == nil {
+			continue
+		}
+		for _, pl := range s.Placements {
+			if v := d.VPC(pl.VPC); v != nil && !slices.Contains(out, v.Region) {
+				out = append(out, v.Region)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // placeholder is how a manifest names a stack output until kustomize
 // replaces it (envsubst reads the same form).
 func placeholder(o design.StackOutput) string { return "${" + o.CloudFormationName() + "}" }
@@ -83,6 +105,9 @@ type renderer struct {
 func Render(d *design.Design, o Options) (map[string][]byte, []string, error) {
 	if d.Kubernetes == nil {
 		return nil, nil, ErrNotKubernetes
+	}
+	if regions := workloadRegions(d); len(regions) > 1 {
+		return nil, nil, fmt.Errorf("%w: the pods run in %s, a cluster in each, and each cluster's manifests need its own Region's target groups, security groups and roles", ErrSeveralClusters, strings.Join(regions, " and "))
 	}
 	r := &renderer{d: d, k: d.Kubernetes, o: o, files: map[string][]any{}}
 	for _, n := range d.Notes {

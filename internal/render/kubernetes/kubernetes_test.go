@@ -2,6 +2,7 @@ package kubernetes
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"path/filepath"
@@ -640,5 +641,38 @@ func TestLatticeHasOneOwner(t *testing.T) {
 				t.Errorf("manifests hold %v; want a route and IAMAuthPolicy per Lattice service (%d) and a TargetGroupPolicy per target group (%d)", kinds, len(lat.Services), len(lat.TargetGroups))
 			}
 		})
+	}
+}
+
+// TestSeveralRegions checks a design whose pods run in two Regions: the
+// Kubernetes export refuses to mix both clusters' target groups, groups
+// and roles in one set of manifests, and the Terraform configuration
+// outputs each Region's role under a name of its own.
+func TestSeveralRegions(t *testing.T) {
+	d := plantest.Design(t, "two.yaml", []byte(`version: 1
+app: edge
+regions: [us-east-1, eu-west-1]
+network: {pattern: multi_region, compute: eks}
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090}
+tls: {domain: edge.example.com}
+`))
+	if _, _, err := Render(d, Options{}); !errors.Is(err, ErrSeveralClusters) || !strings.Contains(err.Error(), "eu-west-1 and us-east-1") {
+		t.Errorf("Render = %v; want %v naming both Regions", err, ErrSeveralClusters)
+	}
+	tf, _, err := terraform.Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{"us_east_1", "eu_west_1"} {
+		want := fmt.Sprintf("output \"role_web_arn_%s\" {\n  description = %q\n  value       = aws_iam_role.role_web_%s.arn", r,
+			"ARN of the role of web's pods: VPC Lattice auth policies name it (in "+strings.ReplaceAll(r, "_", "-")+")", r)
+		if !strings.Contains(string(tf["outputs.tf"]), want) {
+			t.Errorf("outputs.tf lacks\n%s", want)
+		}
+	}
+	if strings.Contains(string(tf["outputs.tf"]), "output \"role_web_arn\"") {
+		t.Error("outputs.tf names one Region's role as if it were every Region's")
 	}
 }
