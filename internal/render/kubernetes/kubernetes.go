@@ -295,7 +295,8 @@ func (r *renderer) outputsEnv() []byte {
 	b.WriteString("# From CloudFormation: aws cloudformation describe-stacks --stack-name STACK \\\n")
 	b.WriteString("#   --query 'Stacks[0].Outputs[].[OutputKey,OutputValue]' --output text | tr '\\t' '='\n")
 	b.WriteString("# From Terraform: terraform output -raw <the name in brackets>.\n")
-	b.WriteString("# kustomize build . fails until every value is set.\n")
+	b.WriteString("# Set every value: kustomize build does not check them, and one left empty\n")
+	b.WriteString("# becomes an empty ARN or ID the controllers refuse.\n")
 	seen := map[string]bool{}
 	for _, o := range r.d.ClusterOutputs() {
 		if !r.used(o) || seen[o.CloudFormationName()] {
