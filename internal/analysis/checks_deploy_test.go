@@ -82,7 +82,7 @@ func TestDeployChecksFire(t *testing.T) {
 	t.Run("EKS roles no stack creates", func(t *testing.T) {
 		d := plantest.Design(t, "eks.yaml", []byte(plantest.EKSSpec))
 		d.Identities = d.Identities[:0]
-		hasFinding(t, d, "NW126", "the auth policy of kube-api names web's identity, which no stack creates")
+		hasFinding(t, d, "NW126", "the auth policy of api-kube names web's identity, which no stack creates")
 		hasFinding(t, d, "NW126", "web's tasks act as role-web, which no stack creates")
 	})
 	t.Run("hub ALB target group with the tasks in a spoke", func(t *testing.T) {
@@ -130,6 +130,18 @@ func TestDeployChecksFire(t *testing.T) {
 		d := plantest.Design(t, "lattice.yaml", []byte(plantest.LatticeSpec))
 		d.Identity("role-web").Permissions = nil
 		hasFinding(t, d, "NW132", "web's identity may not invoke lat-api")
+	})
+	t.Run("EKS caller whose Invoke covers another service network", func(t *testing.T) {
+		// On EKS the controller makes the services after the stack: a
+		// caller's Invoke covers its network's services, not another's.
+		d := plantest.Design(t, "eks.yaml", []byte(plantest.EKSSpec))
+		perm := &d.Identity("role-web").Permissions[0]
+		if perm.LatticeServiceNetwork != d.Mesh.Lattice.ServiceNetwork || len(perm.LatticeServices) != 0 {
+			t.Fatalf("web's Invoke covers %v of %q; want the services of %s", perm.LatticeServices, perm.LatticeServiceNetwork, d.Mesh.Lattice.ServiceNetwork)
+		}
+		quiet(t, d, "NW132")
+		perm.LatticeServiceNetwork = "other-mesh"
+		hasFinding(t, d, "NW132", "web's identity may not invoke api-kube")
 	})
 	t.Run("Lattice targets not admitting the prefix list", func(t *testing.T) {
 		d := plantest.Design(t, "lattice.yaml", []byte(plantest.LatticeSpec))

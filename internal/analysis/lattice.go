@@ -72,6 +72,10 @@ func (e *Engine) latticePaths(f design.Flow, ls *design.LatticeService, src Endp
 		fmt.Sprintf("associated with %s: %t", src.VPC, slices.Contains(lat.VPCs, src.VPC)))
 	egress, detail, _ := e.groupPorts(src.Groups, true, "tcp", e.latticeEndpoint(src.VPC), location{addr: latticeAddr}, groupRefs{egress: true, ingress: true})
 	add(&in, "security groups of "+f.From+" (egress)", egress.Contains(ls.Port), detail)
+	if pol := e.podPolicy(src); pol != nil {
+		p, why := pol.Admits(true, "tcp", design.PolicyPeer{Addr: latticeAddr})
+		add(&in, "network policy of "+f.From+" (egress)", p.Contains(ls.Port), policyDetail(p, why))
+	}
 	e.latticeNACLs(&in, src.Subnets, true, ls.Port, add)
 	in.PortsText = in.Ports.String()
 
@@ -80,7 +84,7 @@ func (e *Engine) latticePaths(f design.Flow, ls *design.LatticeService, src Endp
 		add(&auth, "auth policy of service network "+lat.ServiceNetwork, lat.NetworkAuth != "",
 			map[bool]string{true: "admits the account's authenticated principals", false: "none: a network with AWS_IAM and no auth policy denies every request"}[lat.NetworkAuth != ""])
 		add(&auth, "auth policy of "+ls.Name, slices.Contains(ls.AllowedCallers, f.From), "admits "+listOr(ls.AllowedCallers, "nobody"))
-		add(&auth, "IAM policy of "+f.From, e.mayInvoke(f.From, ls.ID), "vpc-lattice-svcs:Invoke on "+ls.ID+": "+map[bool]string{true: "allowed", false: "not allowed"}[e.mayInvoke(f.From, ls.ID)])
+		add(&auth, "IAM policy of "+f.From, e.mayInvoke(f.From, ls.ID), "vpc-lattice-svcs:Invoke on "+ls.ID+" (a service of "+lat.ServiceNetwork+"): "+map[bool]string{true: "allowed", false: "not allowed"}[e.mayInvoke(f.From, ls.ID)])
 	}
 	auth.PortsText = auth.Ports.String()
 	out := []Path{in, auth}
@@ -97,6 +101,10 @@ func (e *Engine) latticePaths(f design.Flow, ls *design.LatticeService, src Endp
 		fwd := Path{From: name, To: target, Proto: "tcp", Ports: portset.Of(f.Port, f.Port)}
 		ingress, detail, _ := e.groupPorts(dst.Groups, false, "tcp", e.latticeEndpoint(dst.VPC), location{addr: latticeAddr}, groupRefs{egress: true, ingress: true})
 		add(&fwd, "security groups of "+target+" (ingress)", ingress.Contains(svc.Port), detail)
+		if pol := e.podPolicy(dst); pol != nil {
+			p, why := pol.Admits(false, "tcp", design.PolicyPeer{Addr: latticeAddr})
+			add(&fwd, "network policy of "+target+" (ingress)", p.Contains(svc.Port), policyDetail(p, why))
+		}
 		e.latticeNACLs(&fwd, dst.Subnets, false, svc.Port, add)
 		fwd.PortsText = fwd.Ports.String()
 		out = append(out, fwd)
@@ -148,7 +156,12 @@ func (e *Engine) mayInvoke(service, latticeService string) bool {
 		return false
 	}
 	for _, p := range id.Permissions {
-		if slices.Contains(p.Actions, "vpc-lattice-svcs:Invoke") && slices.Contains(p.LatticeServices, latticeService) {
+		if !slices.Contains(p.Actions, "vpc-lattice-svcs:Invoke") {
+			continue
+		}
+		// Every service of a network is associated with it: a grant on
+		// the network's services covers each.
+		if slices.Contains(p.LatticeServices, latticeService) || p.LatticeServiceNetwork != "" && p.LatticeServiceNetwork == e.d.Mesh.Lattice.ServiceNetwork {
 			return true
 		}
 	}

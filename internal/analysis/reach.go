@@ -305,6 +305,14 @@ func (e *Engine) groupsAdmit(src, dst Endpoint, proto string, want portset.Set) 
 			if !dst.outside() && !dst.NoGroups && !ports.IsEmpty() {
 				ports = ports.Intersect(e.groupPortSet(dst.Groups, false, proto, src, a))
 			}
+			if pol := e.podPolicy(src); pol != nil && !ports.IsEmpty() {
+				p, _ := pol.Admits(true, proto, e.policyPeer(dst, b))
+				ports = ports.Intersect(p)
+			}
+			if pol := e.podPolicy(dst); pol != nil && !ports.IsEmpty() {
+				p, _ := pol.Admits(false, proto, e.policyPeer(src, a))
+				ports = ports.Intersect(p)
+			}
 			if !ports.IsEmpty() {
 				return true
 			}
@@ -384,6 +392,17 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 		p, detail, code := e.groupPorts(dst.Groups, false, proto, src, a, refs)
 		ports = ports.Intersect(p)
 		add("security groups of "+dst.Name+" (ingress)", !p.Intersect(want).IsEmpty(), detail, code, first(dst.Groups))
+	}
+	// NetworkPolicy at the pods of either end (EKS).
+	if pol := e.podPolicy(src); pol != nil {
+		p, why := pol.Admits(true, proto, e.policyPeer(dst, b))
+		ports = ports.Intersect(p)
+		add("network policy of "+src.Name+" (egress)", !p.Intersect(want).IsEmpty(), policyDetail(p, why), "", "")
+	}
+	if pol := e.podPolicy(dst); pol != nil {
+		p, why := pol.Admits(false, proto, e.policyPeer(src, a))
+		ports = ports.Intersect(p)
+		add("network policy of "+dst.Name+" (ingress)", !p.Intersect(want).IsEmpty(), policyDetail(p, why), "", "")
 	}
 	// NACLs at each subnet boundary the packets cross.
 	if there.ok {
@@ -1133,4 +1152,33 @@ func (e *Engine) attachmentEntry(v *design.VPC, at *design.TransitGatewayAttachm
 		}
 	}
 	return entry
+}
+
+// podPolicy returns the NetworkPolicy of an end's pods, or nil for an end
+// that is no pod of an EKS workload.
+func (e *Engine) podPolicy(end Endpoint) *design.PodPolicy {
+	if end.Kind != EndService || e.d.Kubernetes == nil {
+		return nil
+	}
+	if w := e.d.Kubernetes.Workload(end.Name); w != nil {
+		return &w.Policy
+	}
+	return nil
+}
+
+// policyPeer is the other end of a connection as a NetworkPolicy sees it:
+// a workload's pod, or the address it comes from or goes to.
+func (e *Engine) policyPeer(other Endpoint, at location) design.PolicyPeer {
+	pp := design.PolicyPeer{Addr: at.addr}
+	if other.Kind == EndService && e.d.Kubernetes != nil && e.d.Kubernetes.Workload(other.Name) != nil {
+		pp.Workload = other.Name
+	}
+	return pp
+}
+
+func policyDetail(p portset.Set, why []string) string {
+	if len(why) == 0 {
+		return "no rule admits it (the namespace denies by default)"
+	}
+	return "allows " + p.String() + ": " + strings.Join(why, "; ")
 }

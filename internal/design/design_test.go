@@ -2,6 +2,7 @@ package design
 
 import (
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,5 +167,62 @@ func TestDecodeRejects(t *testing.T) {
 		if _, err := Decode([]byte(in)); err == nil {
 			t.Errorf("Decode(%s) succeeded; want an error", name)
 		}
+	}
+}
+
+// TestGRPCMethod checks which path matches a gRPC method match can state.
+func TestGRPCMethod(t *testing.T) {
+	for _, tc := range []struct {
+		m               MeshMatch
+		service, method string
+		ok              bool
+	}{
+		{MeshMatch{}, "", "", true},
+		{MeshMatch{PathPrefix: "/"}, "", "", true},
+		{MeshMatch{PathExact: "/shop.v1.Orders/Get"}, "shop.v1.Orders", "Get", true},
+		{MeshMatch{PathPrefix: "/shop.v1.Orders/"}, "shop.v1.Orders", "", true},
+		{MeshMatch{PathPrefix: "/shop."}, "", "", false},
+		{MeshMatch{PathPrefix: "/v1/"}, "v1", "", true},
+		{MeshMatch{PathPrefix: "/v1/orders/"}, "", "", false},
+		{MeshMatch{PathExact: "/shop.v1.Orders"}, "", "", false},
+		{MeshMatch{PathExact: "/shop.v1.Orders/Get/x"}, "", "", false},
+		{MeshMatch{PathExact: "/shop.v1.Orders/G?t"}, "", "", false},
+		{MeshMatch{PathPrefix: "/shop.*/"}, "", "", false},
+	} {
+		s, m, ok := tc.m.GRPCMethod()
+		if s != tc.service || m != tc.method || ok != tc.ok {
+			t.Errorf("%v.GRPCMethod() = %q, %q, %v; want %q, %q, %v", tc.m, s, m, ok, tc.service, tc.method, tc.ok)
+		}
+	}
+}
+
+// TestLatticeOwners checks the owners a design may give VPC Lattice
+// objects: the network's are always the stack's, target groups and
+// service auth policies follow the services, and the AWS Gateway API
+// Controller makes services only on EKS, naming its own target groups.
+func TestLatticeOwners(t *testing.T) {
+	eks := LatticeOwners{ServiceNetwork: OwnerStack, VPCAssociations: OwnerStack, NetworkAuthPolicy: OwnerStack,
+		Services: OwnerGatewayAPIController, TargetGroups: OwnerGatewayAPIController, ServiceAuthPolicies: OwnerGatewayAPIController}
+	for _, tc := range []struct {
+		name    string
+		compute string
+		edit    func(*Lattice)
+		want    string
+	}{
+		{"eks", ComputeEKS, func(*Lattice) {}, ""},
+		{"unrecorded is the stack", ComputeFargate, func(l *Lattice) { l.Owners = LatticeOwners{}; l.TargetGroups[0].Name = "shop-api" }, ""},
+		{"controller on ECS", ComputeFargate, func(*Lattice) {}, "needs compute eks"},
+		{"network by the controller", ComputeEKS, func(l *Lattice) { l.Owners.ServiceNetwork = OwnerGatewayAPIController }, "only the stack makes it"},
+		{"target groups apart from services", ComputeEKS, func(l *Lattice) { l.Owners.TargetGroups = OwnerStack; l.TargetGroups[0].Name = "shop-api" }, "a service forwards to and is guarded by objects of its own owner"},
+		{"controller group with a name", ComputeEKS, func(l *Lattice) { l.TargetGroups[0].Name = "shop-api" }, "the controller its own"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := &Lattice{Owners: eks, TargetGroups: []LatticeTargetGroup{{ID: "lattice-tg-api"}}}
+			tc.edit(l)
+			errs := l.validateOwners(tc.compute)
+			if tc.want == "" && len(errs) > 0 || tc.want != "" && !slices.ContainsFunc(errs, func(e error) bool { return strings.Contains(e.Error(), tc.want) }) {
+				t.Errorf("validateOwners = %v; want %q", errs, tc.want)
+			}
+		})
 	}
 }

@@ -1,6 +1,11 @@
 package design
 
-import "net/netip"
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/netwright/netwright/internal/portset"
+)
 
 // Kubernetes is how an EKS design's services live in the cluster: the
 // namespace and the labels every object and selector uses, which pods
@@ -15,8 +20,9 @@ type Kubernetes struct {
 	// PodSecurityGroups is true when each service's pods carry the
 	// service's own security group through Security Groups for Pods (a
 	// SecurityGroupPolicy per workload, a branch ENI per pod); false when
-	// pods share their nodes' ENIs and groups, and NetworkPolicy alone
-	// keeps the services apart.
+	// pods share their nodes' ENIs and the nodes' group (the services'
+	// placements name it), which admits what every service's flows need,
+	// and each workload's Policy alone keeps the services apart.
 	PodSecurityGroups bool `json:"pod_security_groups"`
 	// Discovery is how pods find the services they call: by cluster DNS
 	// (<service>.<namespace>.svc.cluster.local), or through the AWS Cloud
@@ -65,6 +71,80 @@ type PodWorkload struct {
 	DNSName string `json:"dns_name"`
 	// Readiness is the kubelet's check before a pod takes traffic, or nil.
 	Readiness *Probe `json:"readiness,omitempty"`
+	// Policy is what the workload's NetworkPolicy admits, enforced by the
+	// VPC CNI's network policy agent at each pod whichever groups it
+	// carries; with the namespace's default deny, nothing else passes.
+	Policy PodPolicy `json:"policy"`
+}
+
+// PodPolicy is a workload's NetworkPolicy in the design's terms: its pods
+// are isolated both ways, and take the union of the rules (standard
+// networking.k8s.io/v1 semantics). The analyzer evaluates it as a layer of
+// every path to or from the pods; the Kubernetes export writes it.
+type PodPolicy struct {
+	Ingress []PodRule `json:"ingress"`
+	Egress  []PodRule `json:"egress"`
+}
+
+// PodRule admits peers on a protocol's port range.
+type PodRule struct {
+	Peers []PodPeer `json:"peers"`
+	// Protocol is tcp or udp.
+	Protocol string `json:"protocol"`
+	FromPort int    `json:"from_port"`
+	ToPort   int    `json:"to_port"`
+	// Description says which flow or need made the rule.
+	Description string `json:"description"`
+}
+
+// PodPeer is one peer of a rule: the pods of a workload of the namespace,
+// the cluster's DNS resolver, or a block of addresses other than the
+// pods' (load balancer, endpoint and data-store subnets, VPC Lattice's
+// link-local block, the internet with the VPCs excepted).
+type PodPeer struct {
+	Workload   string         `json:"workload,omitempty"`
+	ClusterDNS bool           `json:"cluster_dns,omitempty"`
+	CIDR       netip.Prefix   `json:"cidr,omitzero"`
+	Except     []netip.Prefix `json:"except,omitempty"`
+}
+
+// PolicyPeer is the other end of a connection a policy is asked about: a
+// workload's pod, or an address.
+type PolicyPeer struct {
+	Workload string
+	Addr     netip.Addr
+}
+
+// matches reports whether a rule's peer stands for the connection's
+// other end: the same workload, or an address in the block and not in
+// its exceptions (an ipBlock matches any address, a pod's too).
+func (pp PodPeer) matches(o PolicyPeer) bool {
+	switch {
+	case pp.Workload != "":
+		return pp.Workload == o.Workload
+	case pp.CIDR.IsValid():
+		return o.Addr.IsValid() && pp.CIDR.Contains(o.Addr) && !slices.ContainsFunc(pp.Except, func(e netip.Prefix) bool { return e.Contains(o.Addr) })
+	}
+	return false
+}
+
+// Admits returns the ports of proto the policy admits with a peer in one
+// direction (egress: the workload's pods open the connection), and the
+// descriptions of the rules that admit them.
+func (p *PodPolicy) Admits(egress bool, proto string, peer PolicyPeer) (portset.Set, []string) {
+	rules := p.Ingress
+	if egress {
+		rules = p.Egress
+	}
+	var out portset.Set
+	var why []string
+	for _, r := range rules {
+		if r.Protocol == proto && slices.ContainsFunc(r.Peers, func(pp PodPeer) bool { return pp.matches(peer) }) {
+			out = out.Union(portset.Of(r.FromPort, r.ToPort))
+			why = append(why, r.Description)
+		}
+	}
+	return out, why
 }
 
 // Probe kinds.

@@ -114,6 +114,45 @@ func (m MeshMatch) String() string {
 	return strings.Join(parts, ", ")
 }
 
+// GRPCMethod is the gRPC method match a path match stands for. A gRPC
+// call's path is /<package.Service>/<Method> (gRPC over HTTP/2, "Path"),
+// so an exact path of that form names one method of one service, the
+// prefix /<package.Service>/ every method of the service, and no path or
+// the prefix / every call (service and method empty). ok is false for any
+// other path, which a match by service and method cannot state: a
+// partial name (/shop.), a wildcard inside a segment, or more segments.
+func (m MeshMatch) GRPCMethod() (service, method string, ok bool) {
+	switch {
+	case m.PathExact == "" && (m.PathPrefix == "" || m.PathPrefix == "/"):
+		return "", "", true
+	case m.PathExact != "":
+		s, meth, found := strings.Cut(strings.TrimPrefix(m.PathExact, "/"), "/")
+		if !strings.HasPrefix(m.PathExact, "/") || !found || !grpcName(s) || !grpcName(meth) || strings.Contains(meth, ".") {
+			return "", "", false
+		}
+		return s, meth, true
+	}
+	s, found := strings.CutSuffix(strings.TrimPrefix(m.PathPrefix, "/"), "/")
+	if !strings.HasPrefix(m.PathPrefix, "/") || !found || !grpcName(s) {
+		return "", "", false
+	}
+	return s, "", true
+}
+
+// grpcName reports whether s can be a gRPC service or method name as a
+// path segment: letters, digits, underscores and dots, no wildcard.
+func grpcName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
 // WeightedNode is a route target.
 type WeightedNode struct {
 	Node   string `json:"node"`
@@ -188,9 +227,64 @@ type Lattice struct {
 	// when AuthType is AWS_IAM (a network with AWS_IAM and no policy denies
 	// everything): LatticeNetworkAccount, the authenticated principals of
 	// the account, leaving each service's policy to name its callers.
-	NetworkAuth  string               `json:"network_auth,omitempty"`
+	NetworkAuth string `json:"network_auth,omitempty"`
+	// Owners say who creates each kind of Lattice object: one owner
+	// each, so no object is made twice and nothing is left unmade. Empty
+	// (a design written before owners were recorded) is the stack.
+	Owners       LatticeOwners        `json:"owners,omitzero"`
 	Services     []LatticeService     `json:"services"`
 	TargetGroups []LatticeTargetGroup `json:"target_groups"`
+}
+
+// LatticeOwners say who creates each kind of VPC Lattice object: the
+// network's stack (the CloudFormation or Terraform export) or the AWS
+// Gateway API Controller in an EKS cluster, from the Gateway, routes and
+// policies the Kubernetes export writes. On ECS the stack makes all of
+// it. On EKS the controller makes what it derives from routes (services
+// with their listeners, rules and network associations, their target
+// groups, which it keeps registering pods in, and their auth policies),
+// and finds the service network by the Gateway's name; the stack makes
+// the network, its VPC associations and its auth policy, which the
+// controller does not, and the callers' roles, whose Invoke covers the
+// network's services (Permission.LatticeServiceNetwork) because their
+// ARNs exist only once the controller has made them.
+type LatticeOwners struct {
+	ServiceNetwork      string `json:"service_network"`
+	VPCAssociations     string `json:"vpc_associations"`
+	NetworkAuthPolicy   string `json:"network_auth_policy"`
+	Services            string `json:"services"`
+	TargetGroups        string `json:"target_groups"`
+	ServiceAuthPolicies string `json:"service_auth_policies"`
+}
+
+// Owners of VPC Lattice objects (LatticeOwners).
+const (
+	OwnerStack                = "stack"
+	OwnerGatewayAPIController = "aws_gateway_api_controller"
+)
+
+// StackMakes reports whether an owner (a LatticeOwners field) is the
+// stack; empty is the stack.
+func StackMakes(owner string) bool { return owner == "" || owner == OwnerStack }
+
+// StackOwnsServices reports whether the stack creates the Lattice
+// services, listeners and rules.
+func (l *Lattice) StackOwnsServices() bool { return StackMakes(l.Owners.Services) }
+
+// GatewayControllerServiceName is the name the AWS Gateway API Controller
+// gives the Lattice service it makes for a route: the route's name cut to
+// 20 characters, a hyphen, and its namespace cut to 18, each without
+// leading or trailing hyphens (aws-application-networking-k8s
+// pkg/utils LatticeServiceName). A route whose name this would not be
+// carries the service-name-override annotation.
+func GatewayControllerServiceName(route, namespace string) string {
+	cut := func(s string, n int) string {
+		if len(s) > n {
+			s = s[:n]
+		}
+		return strings.Trim(s, "-")
+	}
+	return cut(route, 20) + "-" + cut(namespace, 18)
 }
 
 // LatticeNetworkAccount: the service network admits the account's
@@ -211,8 +305,10 @@ func LatticePrefixList(region string) string {
 // LatticeTargetGroup is the group of a service's tasks that Lattice
 // forwards to, with the health check Lattice can make of them.
 type LatticeTargetGroup struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
+	ID string `json:"id"`
+	// Name is empty when the AWS Gateway API Controller makes the group
+	// and names it (k8s-<namespace>-<service>-<random letters>).
+	Name    string `json:"name,omitempty"`
 	Service string `json:"service"`
 	// Protocol is HTTP or TCP; ProtocolVersion HTTP1, HTTP2 or GRPC.
 	Protocol        string `json:"protocol"`

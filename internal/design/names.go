@@ -366,7 +366,9 @@ func (d *Design) Names() []Name {
 			add(NameLatticeService, s.Name, s.Service, "the account")
 		}
 		for _, tg := range lat.TargetGroups {
-			add(NameLatticeTargetGroup, tg.Name, tg.Service, "the account")
+			if tg.Name != "" { // the controller names its own
+				add(NameLatticeTargetGroup, tg.Name, tg.Service, "the account")
+			}
 		}
 	}
 	if d.Global != nil && d.Global.Accelerator != nil {

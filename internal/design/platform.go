@@ -217,6 +217,13 @@ type Permission struct {
 	// LatticeServices are the IDs of the VPC Lattice services the
 	// statement covers (the only resources identities are given today).
 	LatticeServices []string `json:"lattice_services,omitempty"`
+	// LatticeServiceNetwork, when set, makes the statement cover every
+	// service of that service network (the condition
+	// vpc-lattice-svcs:ServiceNetworkArn on the Region's services) rather
+	// than the LatticeServices by ARN: the stack cannot name services a
+	// controller makes after it. Each service's auth policy still admits
+	// only its declared callers.
+	LatticeServiceNetwork string `json:"lattice_service_network,omitempty"`
 	// Reason says which part of the spec asked for it.
 	Reason string `json:"reason"`
 }

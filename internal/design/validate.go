@@ -301,6 +301,9 @@ func (d *Design) Validate() []error {
 	}
 	errs = append(errs, d.validateSecurity(subnetVPC)...)
 	errs = append(errs, d.validateDeployment()...)
+	if d.Mesh != nil && d.Mesh.Lattice != nil {
+		errs = append(errs, d.Mesh.Lattice.validateOwners(d.Compute)...)
+	}
 
 	services := make(map[string]bool, len(d.Services))
 	for _, s := range d.Services {
@@ -595,5 +598,39 @@ func (d *Design) validateImported() []error {
 		}
 	}
 	slices.SortFunc(errs, func(a, b error) int { return cmp.Compare(a.Error(), b.Error()) })
+	return errs
+}
+
+// validateOwners checks every kind of VPC Lattice object has one owner
+// that can make it: the stack, or on EKS the AWS Gateway API Controller
+// for what it makes from routes. A controller's service forwards to the
+// controller's target groups and takes its auth policy from a route, so
+// the three go together; the service network, its VPC associations and
+// its auth policy are never the controller's (it finds the network by
+// name and makes none of them here).
+func (l *Lattice) validateOwners(compute string) []error {
+	var errs []error
+	o := l.Owners
+	for _, k := range []struct{ what, owner string }{{"service network", o.ServiceNetwork}, {"VPC associations", o.VPCAssociations}, {"network auth policy", o.NetworkAuthPolicy}} {
+		if !StackMakes(k.owner) {
+			errs = append(errs, fmt.Errorf("vpc lattice %s: owner %q; only the stack makes it", k.what, k.owner))
+		}
+	}
+	for _, k := range []struct{ what, owner string }{{"target groups", o.TargetGroups}, {"service auth policies", o.ServiceAuthPolicies}} {
+		if StackMakes(k.owner) != StackMakes(o.Services) {
+			errs = append(errs, fmt.Errorf("vpc lattice %s: owner %q, but the services' is %q; a service forwards to and is guarded by objects of its own owner", k.what, k.owner, o.Services))
+		}
+	}
+	switch {
+	case o.Services == OwnerGatewayAPIController && compute != ComputeEKS:
+		errs = append(errs, fmt.Errorf("vpc lattice services: owner %s needs compute eks", o.Services))
+	case !StackMakes(o.Services) && o.Services != OwnerGatewayAPIController:
+		errs = append(errs, fmt.Errorf("vpc lattice services: unknown owner %q", o.Services))
+	}
+	for _, tg := range l.TargetGroups {
+		if (tg.Name == "") == StackMakes(o.TargetGroups) {
+			errs = append(errs, fmt.Errorf("vpc lattice target group %s: name %q; the stack names its groups, the controller its own", tg.ID, tg.Name))
+		}
+	}
 	return errs
 }

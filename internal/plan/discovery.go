@@ -18,8 +18,26 @@ const ecsCloudMapLag = 30 * time.Second
 // discovery registers every service in a Cloud Map namespace: one per VPC
 // with services (multi_region), or one shared by the spokes (hub_spoke,
 // its private hosted zone associated with every spoke), or the one VPC's.
+//
+// On EKS it plans no namespace: pods find the services they call through
+// cluster DNS (plan/kubernetes.go), and nothing would register them in
+// Cloud Map but the AWS Cloud Map MCS controller, which only callers
+// outside the cluster need. Every caller a design has is in the cluster
+// (its services) or reaches pods through target groups of its own (the
+// load balancers, VPC Lattice), so a namespace would be planned, exported
+// and paid for with nothing in it.
 func (p *planner) discovery() {
 	ds := p.spec.Discovery
+	if p.spec.Network.Compute == spec.ComputeEKS {
+		p.note("discovery", "No Cloud Map namespace: on EKS pods find the services they call through cluster DNS (<service>.%s.svc.cluster.local). Every caller in the design runs in the cluster or reaches pods through target groups of its own (the load balancers, VPC Lattice), so nothing needs the AWS Cloud Map MCS controller's ServiceExport.", p.eksNamespace())
+		for _, key := range []string{"discovery.namespace", "discovery.type", "discovery.routing", "discovery.ttl"} {
+			if p.spec.Written(key) {
+				p.warnAt(p.spec.At(key), key+" has no effect with network.compute eks",
+					"EKS designs plan no Cloud Map namespace: pods find one another through cluster DNS. Remove the key.")
+			}
+		}
+		return
+	}
 	typ := design.NamespaceDNSPrivate
 	if ds.Type == "http" {
 		typ = design.NamespaceHTTP

@@ -2,8 +2,10 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
+	"strings"
 
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/spec"
@@ -49,6 +51,7 @@ func (p *planner) kubernetes() {
 		if id := p.d.Identity(svc.Platform.Identity); id != nil && id.ServiceAccount != "" {
 			w.ServiceAccount = id.ServiceAccount
 		}
+		w.Policy = p.workloadPolicy(&svc, k)
 		if k.PodSecurityGroups {
 			for _, pl := range svc.Placements {
 				for _, g := range pl.SecurityGroups {
@@ -64,11 +67,8 @@ func (p *planner) kubernetes() {
 	if k.PodSecurityGroups {
 		p.note("kubernetes", "Each service's pods carry its own security group through a SecurityGroupPolicy (the VPC CNI with ENABLE_POD_ENI=true, and DISABLE_TCP_EARLY_DEMUX=true so the kubelet's probes reach pods on branch ENIs), and NetworkPolicies in the namespace %s admit the same flows inside the cluster (the VPC CNI's network policy agent, ENABLE_NETWORK_POLICY=true).", k.Namespace)
 	} else {
-		p.note("kubernetes", "network.pod_security_groups is false: pods share their nodes' ENIs and the nodes' security group, and the NetworkPolicies in the namespace %s (the VPC CNI's network policy agent, ENABLE_NETWORK_POLICY=true) alone keep the services apart.", k.Namespace)
-		p.warnAt(p.spec.At("network.pod_security_groups", "network.compute"), "network.pod_security_groups is false: the services' security groups are not on their pods",
-			"Without Security Groups for Pods the pods carry the nodes' security group, which this design does not yet open to the load balancers, VPC Lattice or the data stores: netwright check verifies the per-service groups, and the exported NetworkPolicies enforce the same flows inside the cluster, but at the VPC the nodes' group must also admit them. Set network.pod_security_groups: true to deploy the design as verified.")
+		p.note("kubernetes", "network.pod_security_groups is false: pods share their nodes' ENIs and carry the nodes' security group, which admits what every service's declared flows need (the load balancers, VPC Lattice, the data stores and the services among themselves); each workload's NetworkPolicy in the namespace %s (the VPC CNI's network policy agent, ENABLE_NETWORK_POLICY=true) keeps it to its own flows, and netwright check verifies both layers.", k.Namespace)
 	}
-	p.note("kubernetes", "Pods find the services they call through cluster DNS (<service>.%s.svc.cluster.local), not Cloud Map: nothing registers EKS pods in a Cloud Map namespace unless the AWS Cloud Map MCS controller exports them, which only calls from outside the cluster need.", k.Namespace)
 }
 
 // podGroupNeeds adds what pods with security groups of their own need
@@ -126,4 +126,216 @@ func (p *planner) readinessProbe(svc *design.Service) *design.Probe {
 		return nil
 	}
 	return pr
+}
+
+// makePodPolicies makes each service's NetworkPolicy from the rules of
+// its own security group, which the flows, load balancers, VPC Lattice,
+// endpoints and declared egress made: the same peers as NetworkPolicy
+// peers (pods by workload, the subnets of load balancers, endpoints and
+// data stores, VPC Lattice's block, blocks outside the VPCs). The nodes'
+// group is no peer: the kubelet's probes come from the pod's own node,
+// which NetworkPolicy always admits, and the cluster DNS gets a rule of
+// its own. It runs before the groups are folded into the nodes' (without
+// Security Groups for Pods) or fitted to quotas, whose merged rules are
+// coarser than the flows.
+func (p *planner) makePodPolicies(set *sgSet, groupOf map[[2]string]*design.SecurityGroup) {
+	p.podPolicies = map[string]*design.PodPolicy{}
+	for _, svc := range p.d.Services {
+		if spec.IsDataStoreKind(svc.Kind) {
+			continue
+		}
+		pol := &design.PodPolicy{Ingress: []design.PodRule{}, Egress: []design.PodRule{}}
+		seen := map[string]bool{}
+		for _, pl := range svc.Placements {
+			g := groupOf[[2]string{svc.Name, pl.VPC}]
+			if g == nil || seen[g.ID] {
+				continue
+			}
+			seen[g.ID] = true
+			for _, r := range g.Ingress {
+				if rule, ok := p.podRule(set, r); ok {
+					pol.Ingress = append(pol.Ingress, rule)
+				}
+			}
+			for _, r := range g.Egress {
+				if rule, ok := p.podRule(set, r); ok {
+					pol.Egress = append(pol.Egress, rule)
+				}
+			}
+		}
+		p.podPolicies[svc.Name] = pol
+	}
+}
+
+// podRule is a security group rule as a NetworkPolicy rule; false for a
+// protocol NetworkPolicy cannot name or a peer it leaves to the node.
+func (p *planner) podRule(set *sgSet, r design.SGRule) (design.PodRule, bool) {
+	if r.Protocol != "tcp" && r.Protocol != "udp" {
+		return design.PodRule{}, false
+	}
+	peers := p.podPeers(set, r)
+	return design.PodRule{Peers: peers, Protocol: r.Protocol, FromPort: r.FromPort, ToPort: r.ToPort, Description: r.Description}, len(peers) > 0
+}
+
+// podPeers are the NetworkPolicy peers a security group rule's peer
+// stands for.
+func (p *planner) podPeers(set *sgSet, r design.SGRule) []design.PodPeer {
+	switch {
+	case r.PeerGroup != "":
+		g := set.byID[r.PeerGroup]
+		if g == nil {
+			return nil
+		}
+		switch g.Kind {
+		case design.SGNodes, design.SGDefault:
+			return nil
+		case design.SGLoadBalancer:
+			for _, lb := range p.d.LoadBalancers {
+				if slices.Contains(lb.SecurityGroups, g.ID) {
+					return p.podBlocks(p.subnetCIDRs(lb.Subnets))
+				}
+			}
+			return nil
+		case design.SGEndpoints:
+			for _, e := range p.d.VPC(g.VPC).Endpoints {
+				if e.Kind == design.EndpointInterface {
+					return p.podBlocks(p.subnetCIDRs(e.Subnets))
+				}
+			}
+			return nil
+		}
+		var out []design.PodPeer
+		for _, s := range p.d.Services {
+			for _, pl := range s.Placements {
+				switch {
+				case !slices.Contains(pl.SecurityGroups, g.ID):
+				case spec.IsDataStoreKind(s.Kind):
+					out = append(out, p.podBlocks(p.subnetCIDRs(pl.Subnets))...)
+				default:
+					out = append(out, design.PodPeer{Workload: s.Name})
+				}
+			}
+		}
+		return out
+	case r.PeerPrefixList != "":
+		if strings.HasSuffix(r.PeerPrefixList, ".vpc-lattice") {
+			return p.podBlocks([]netip.Prefix{design.LatticeCIDR})
+		}
+		// A gateway endpoint's service answers from public addresses, which
+		// NetworkPolicy cannot name by prefix list.
+		text := fmt.Sprintf("NetworkPolicy cannot name the prefix list %s: pods may reach any address outside the VPCs on %s %s, and the security groups they carry keep it to the list.", r.PeerPrefixList, r.Protocol, r.Ports())
+		if !slices.ContainsFunc(p.d.Notes, func(n design.Note) bool { return n.Text == text }) {
+			p.note("kubernetes", "%s", text)
+		}
+		return p.podBlocks([]netip.Prefix{anyIPv4})
+	case r.PeerCIDR.IsValid():
+		return p.podBlocks([]netip.Prefix{r.PeerCIDR})
+	}
+	return nil
+}
+
+// podBlocks are ipBlock peers; a block that holds a VPC's blocks excepts
+// them, so a rule for the internet never admits the cluster's own pods.
+func (p *planner) podBlocks(ps []netip.Prefix) []design.PodPeer {
+	var out []design.PodPeer
+	for _, c := range ps {
+		pp := design.PodPeer{CIDR: c}
+		for _, v := range p.d.VPCs {
+			for _, vb := range v.Blocks() {
+				if c.Bits() < vb.Bits() && c.Contains(vb.Addr()) {
+					pp.Except = append(pp.Except, vb)
+				}
+			}
+		}
+		out = append(out, pp)
+	}
+	return out
+}
+
+// foldIntoNodes gives pods the nodes' group when they share their nodes'
+// ENIs (no Security Groups for Pods): each service's group is merged into
+// its VPC's nodes group, every rule that named it names the nodes' group
+// (a rule between two services becomes one of the group with itself),
+// and the services' placements carry the nodes' group. Pods resolve
+// names through CoreDNS on other nodes, so the group also admits itself
+// on 53. The workloads' NetworkPolicies keep each service to its own
+// flows.
+func (p *planner) foldIntoNodes(set *sgSet) {
+	into := map[string]*design.SecurityGroup{} // service group ID -> nodes group
+	for si := range p.d.Services {
+		svc := &p.d.Services[si]
+		if spec.IsDataStoreKind(svc.Kind) {
+			continue
+		}
+		for pi := range svc.Placements {
+			pl := &svc.Placements[pi]
+			nodes := set.byID[p.sgID(p.d.VPC(pl.VPC), "nodes")]
+			if nodes == nil {
+				continue
+			}
+			for _, g := range pl.SecurityGroups {
+				into[g] = nodes
+			}
+			pl.SecurityGroups = []string{nodes.ID}
+		}
+	}
+	rename := func(rules []design.SGRule) []design.SGRule {
+		for i := range rules {
+			if n := into[rules[i].PeerGroup]; n != nil {
+				rules[i].PeerGroup = n.ID
+			}
+		}
+		return rules
+	}
+	var kept []*design.SecurityGroup
+	for _, g := range set.groups {
+		g.Ingress, g.Egress = rename(g.Ingress), rename(g.Egress)
+		if into[g.ID] == nil {
+			kept = append(kept, g)
+		}
+	}
+	for _, g := range set.groups {
+		n := into[g.ID]
+		if n == nil {
+			continue
+		}
+		for _, r := range g.Ingress {
+			addRule(&n.Ingress, r)
+		}
+		for _, r := range g.Egress {
+			addRule(&n.Egress, r)
+		}
+		delete(set.byID, g.ID)
+	}
+	set.groups = kept
+	for _, n := range kept {
+		if !slices.Contains(slices.Collect(maps.Values(into)), n) {
+			continue
+		}
+		for _, tr := range []string{"udp", "tcp"} {
+			addRule(&n.Ingress, design.SGRule{Protocol: tr, FromPort: clusterDNS.Port, ToPort: clusterDNS.Port, PeerGroup: n.ID,
+				Description: fmt.Sprintf("CoreDNS on the nodes answers pods on other nodes on %s %d", tr, clusterDNS.Port)})
+			addRule(&n.Egress, design.SGRule{Protocol: tr, FromPort: clusterDNS.Port, ToPort: clusterDNS.Port, PeerGroup: n.ID,
+				Description: fmt.Sprintf("pods resolve names through the cluster DNS (CoreDNS on the nodes) on %s %d", tr, clusterDNS.Port)})
+		}
+	}
+}
+
+// workloadPolicy is a workload's NetworkPolicy: the rules made from its
+// group (makePodPolicies), the cluster DNS and the EKS Pod Identity agent
+// on its node, which security groups do not filter.
+func (p *planner) workloadPolicy(svc *design.Service, k *design.Kubernetes) design.PodPolicy {
+	pol := design.PodPolicy{Ingress: []design.PodRule{}, Egress: []design.PodRule{}}
+	if made := p.podPolicies[svc.Name]; made != nil {
+		pol.Ingress, pol.Egress = slices.Clone(made.Ingress), slices.Clone(made.Egress)
+	}
+	for _, tr := range []string{"udp", "tcp"} {
+		pol.Egress = append(pol.Egress, design.PodRule{Peers: []design.PodPeer{{ClusterDNS: true}}, Protocol: tr, FromPort: k.DNS.Port, ToPort: k.DNS.Port,
+			Description: fmt.Sprintf("the cluster DNS (CoreDNS in %s) on %s %d", k.DNS.Namespace, tr, k.DNS.Port)})
+	}
+	if a := k.PodIdentityAgent; a.IsValid() && svc.Platform != nil && svc.Platform.Identity != "" {
+		pol.Egress = append(pol.Egress, design.PodRule{Peers: []design.PodPeer{{CIDR: netip.PrefixFrom(a, a.BitLen())}}, Protocol: "tcp", FromPort: 80, ToPort: 80,
+			Description: "the EKS Pod Identity agent on its node, for the credentials of " + svc.Platform.Identity})
+	}
+	return pol
 }

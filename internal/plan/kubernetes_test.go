@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -49,6 +50,9 @@ func TestKubernetesWorkloads(t *testing.T) {
 			}
 			if k.Namespace != "kube" || k.PodSecurityGroups != tc.podGroups || k.Discovery != design.DiscoveryClusterDNS {
 				t.Fatalf("Kubernetes = %+v; want namespace kube, pod security groups %v, cluster DNS", k, tc.podGroups)
+			}
+			if len(d.Namespaces) != 0 {
+				t.Errorf("Cloud Map namespaces %v planned on EKS, where nothing registers pods in them", d.Namespaces)
 			}
 			var names []string
 			for _, w := range k.Workloads {
@@ -135,8 +139,70 @@ func TestPodGroupNeeds(t *testing.T) {
 			t.Errorf("%s: the nodes group cannot probe tcp %d", svc, port)
 		}
 	}
-	dense := groupsByID(eksDesign(t, "production", ", pod_security_groups: false"))
-	if has(dense["sg-kube-web"].Egress, "udp", 53, "sg-kube-nodes") {
-		t.Error("without pod security groups the pods carry the nodes group; no DNS rule is added to theirs")
+}
+
+// TestDensePodsCarryNodesGroup checks the design without Security Groups
+// for Pods: the services' pods carry their nodes' group, no group of
+// their own is left, the nodes' group admits what the flows need (the
+// ALB to web, VPC Lattice to api, the nodes' own pods on 53, web's egress
+// to Lattice, api's to the database, whose group admits the nodes'), and
+// each workload's policy keeps it to its own flows.
+func TestDensePodsCarryNodesGroup(t *testing.T) {
+	has := func(rules []design.SGRule, proto string, port int, peer func(design.SGRule) bool) bool {
+		return slices.ContainsFunc(rules, func(r design.SGRule) bool {
+			return r.Protocol == proto && r.FromPort <= port && port <= r.ToPort && peer(r)
+		})
+	}
+	group := func(id string) func(design.SGRule) bool {
+		return func(r design.SGRule) bool { return r.PeerGroup == id }
+	}
+	lattice := func(r design.SGRule) bool { return strings.HasSuffix(r.PeerPrefixList, ".vpc-lattice") }
+	d := eksDesign(t, "production", ", pod_security_groups: false")
+	g := groupsByID(d)
+	for _, svc := range []string{"web", "api", "feed"} {
+		if got := d.Service(svc).Placements[0].SecurityGroups; !slices.Equal(got, []string{"sg-kube-nodes"}) {
+			t.Errorf("%s's pods carry %v; want the nodes group", svc, got)
+		}
+		if g["sg-kube-"+svc] != nil {
+			t.Errorf("a group sg-kube-%s no pod carries", svc)
+		}
+	}
+	nodes := g["sg-kube-nodes"]
+	var alb string
+	for _, lb := range d.LoadBalancers {
+		if lb.Scheme == design.InternetFacing {
+			alb = lb.SecurityGroups[0]
+		}
+	}
+	for _, c := range []struct {
+		what string
+		ok   bool
+	}{
+		{"the ALB forwards to web", has(nodes.Ingress, "tcp", 8080, group(alb))},
+		{"Lattice forwards to api", has(nodes.Ingress, "tcp", 9090, lattice)},
+		{"web calls Lattice", has(nodes.Egress, "tcp", 443, lattice)},
+		{"api calls the database", has(nodes.Egress, "tcp", 5432, group("sg-kube-db")) && has(g["sg-kube-db"].Ingress, "tcp", 5432, group("sg-kube-nodes"))},
+		{"pods resolve names on other nodes", has(nodes.Ingress, "udp", 53, group("sg-kube-nodes")) && has(nodes.Egress, "udp", 53, group("sg-kube-nodes"))},
+	} {
+		if !c.ok {
+			t.Errorf("the nodes group does not admit it: %s", c.what)
+		}
+	}
+	web := d.Kubernetes.Workload("web").Policy
+	if p, _ := web.Admits(true, "tcp", design.PolicyPeer{Addr: design.LatticeCIDR.Addr().Next()}); !p.Contains(443) {
+		t.Errorf("web's policy does not let it call VPC Lattice on 443: %v", p)
+	}
+	db := d.Service("db").Placements[0].Subnets
+	var dbAddr netip.Addr
+	for _, s := range d.VPCs[0].Subnets {
+		if s.ID == db[0] {
+			dbAddr = s.CIDR.Addr().Next().Next().Next().Next()
+		}
+	}
+	if p, _ := web.Admits(true, "tcp", design.PolicyPeer{Addr: dbAddr}); !p.IsEmpty() {
+		t.Errorf("web's policy lets it reach the database on %v; only api calls it", p)
+	}
+	if p, _ := d.Kubernetes.Workload("api").Policy.Admits(true, "tcp", design.PolicyPeer{Addr: dbAddr}); !p.Contains(5432) {
+		t.Errorf("api's policy does not let it call the database: %v", p)
 	}
 }

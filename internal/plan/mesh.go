@@ -277,6 +277,8 @@ func (p *planner) checkClientAliases(sc *design.ServiceConnect) {
 // declared callers.
 func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *design.Lattice {
 	lat := &design.Lattice{ServiceNetwork: p.awsName(design.NameLatticeServiceNetwork, "", p.spec.App+"-mesh"), AuthType: "NONE", TargetGroups: []design.LatticeTargetGroup{}}
+	eks := p.spec.Network.Compute == spec.ComputeEKS
+	lat.Owners = latticeOwners(eks)
 	if m.MTLS != "off" {
 		// A network with AWS_IAM and no policy of its own denies every
 		// request: it admits the account's principals, and each service's
@@ -317,8 +319,17 @@ func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *d
 		case m.MTLS != "off":
 			proto = "HTTPS"
 		}
-		// Within 32 characters, as Lattice service names always were.
-		ls := design.LatticeService{ID: "lattice-svc-" + n.Service, Name: p.awsNameWithin(design.NameLatticeService, "", 32, p.spec.App+"-"+n.Service), Service: n.Service, Protocol: proto, Port: n.Port, AllowedCallers: callers[n.Service]}
+		// Within 32 characters, as Lattice service names always were; on
+		// EKS the controller's name for the route, unless AWS would refuse
+		// it (the route then carries a service-name-override).
+		name := p.awsNameWithin(design.NameLatticeService, "", 32, p.spec.App+"-"+n.Service)
+		if eks {
+			name = design.GatewayControllerServiceName(n.Service, p.eksNamespace())
+			if design.ValidName(design.NameLatticeService, name) != nil {
+				name = p.awsName(design.NameLatticeService, "", name)
+			}
+		}
+		ls := design.LatticeService{ID: "lattice-svc-" + n.Service, Name: name, Service: n.Service, Protocol: proto, Port: n.Port, AllowedCallers: callers[n.Service]}
 		if proto == "HTTPS" {
 			ls.Port = 443
 		}
@@ -344,12 +355,33 @@ func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *d
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(targets)) {
-		lat.TargetGroups = append(lat.TargetGroups, p.latticeTargetGroup(p.d.Service(name)))
+		tg := p.latticeTargetGroup(p.d.Service(name))
+		if !design.StackMakes(lat.Owners.TargetGroups) {
+			tg.Name = "" // the controller names its groups
+		}
+		lat.TargetGroups = append(lat.TargetGroups, tg)
+	}
+	if eks && len(lat.Services) > 0 {
+		p.note("mesh", "VPC Lattice has one owner per object: the stack creates the service network %s, its VPC associations and its auth policy, and the callers' roles, whose vpc-lattice-svcs:Invoke covers the services of that network; the AWS Gateway API Controller creates each Lattice service (named <route>-<namespace>), its listener, rules, target group and auth policy from the HTTPRoutes, GRPCRoutes, TargetGroupPolicies and IAMAuthPolicies of export --format kubernetes, and registers the pods, finding the network by the Gateway's name.", lat.ServiceNetwork)
 	}
 	if len(lat.Services) > 0 {
 		p.note("mesh", "VPC Lattice services are not registered in Cloud Map: a caller that found one there would go around Lattice's rules, weights and auth, so callers get the Lattice service's DNS name as <SERVICE>_ADDR, and the services' security groups admit only Lattice's prefix list.")
 	}
 	return lat
+}
+
+// latticeOwners says who creates each kind of Lattice object: on ECS the
+// stack, all of it; on EKS the AWS Gateway API Controller what it makes
+// from routes (services, listeners, rules, target groups and their auth
+// policies), since nothing else registers pods in a Lattice target group,
+// and the stack the rest, which the controller does not make.
+func latticeOwners(eks bool) design.LatticeOwners {
+	o := design.LatticeOwners{ServiceNetwork: design.OwnerStack, VPCAssociations: design.OwnerStack, NetworkAuthPolicy: design.OwnerStack,
+		Services: design.OwnerStack, TargetGroups: design.OwnerStack, ServiceAuthPolicies: design.OwnerStack}
+	if eks {
+		o.Services, o.TargetGroups, o.ServiceAuthPolicies = design.OwnerGatewayAPIController, design.OwnerGatewayAPIController, design.OwnerGatewayAPIController
+	}
+	return o
 }
 
 // latticeTargetGroup is the Lattice target group of a service's tasks,

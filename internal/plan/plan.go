@@ -36,6 +36,10 @@ type planner struct {
 	crossFlows map[[2]string]string
 	// names are the names given to AWS resources (names.go).
 	names nameBook
+	// podPolicies are the EKS workloads' NetworkPolicies by service, made
+	// from their groups' rules before the groups are folded into the
+	// nodes' or fitted to quotas (kubernetes.go).
+	podPolicies map[string]*design.PodPolicy
 }
 
 // Build designs the network for a validated spec. The design is nil when

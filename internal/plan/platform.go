@@ -97,8 +97,16 @@ func (p *planner) platforms() {
 		}
 		if len(invoke) > 0 && p.d.Mesh.Lattice.AuthType == "AWS_IAM" {
 			slices.Sort(invoke)
-			id.Permissions = append(id.Permissions, design.Permission{Actions: []string{"vpc-lattice-svcs:Invoke"}, LatticeServices: invoke,
-				Reason: fmt.Sprintf("services.%s.depends_on: VPC Lattice with AWS_IAM needs the caller's own policy to allow the call as well as the service's auth policy", svc.Name)})
+			perm := design.Permission{Actions: []string{"vpc-lattice-svcs:Invoke"}, LatticeServices: invoke,
+				Reason: fmt.Sprintf("services.%s.depends_on: VPC Lattice with AWS_IAM needs the caller's own policy to allow the call as well as the service's auth policy", svc.Name)}
+			if lat := p.d.Mesh.Lattice; !lat.StackOwnsServices() {
+				// The controller makes the services after the stack, which
+				// cannot name them: the services of the network, each
+				// guarded by its auth policy naming its declared callers.
+				perm.LatticeServices, perm.LatticeServiceNetwork = nil, lat.ServiceNetwork
+				perm.Reason += "; the AWS Gateway API Controller makes the services after the stack, so the policy covers those of the service network " + lat.ServiceNetwork + ", and each service's auth policy admits only its declared callers"
+			}
+			id.Permissions = append(id.Permissions, perm)
 		}
 		p.d.Identities = append(p.d.Identities, id)
 	}

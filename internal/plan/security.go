@@ -407,6 +407,12 @@ func (p *planner) security() {
 	}
 
 	p.resolverSecurity(set)
+	if p.spec.Network.Compute == spec.ComputeEKS {
+		p.makePodPolicies(set, groupOf)
+		if !p.spec.Network.PodSecurityGroups {
+			p.foldIntoNodes(set)
+		}
+	}
 	for _, g := range set.groups {
 		g.Ingress = dropCovered(g.Ingress)
 		g.Egress = dropCovered(g.Egress)

@@ -23,6 +23,15 @@ func (b *builder) identities() {
 			role.AssumeRolePolicyDocument = policy("Allow", map[string]any{"Service": id.Principal}, []string{"sts:AssumeRole", "sts:TagSession"}, nil)
 		}
 		for k, perm := range id.Permissions {
+			if perm.LatticeServiceNetwork != "" && b.latticeHere() {
+				// The network's services, which a controller makes after
+				// this stack: by the network they are associated with.
+				doc := policy("Allow", nil, perm.Actions, sub("arn:${AWS::Partition}:vpc-lattice:${AWS::Region}:${AWS::AccountId}:service/*"))
+				doc.(map[string]any)["Statement"].([]any)[0].(map[string]any)["Condition"] = map[string]any{
+					"ArnEquals": map[string]any{"vpc-lattice-svcs:ServiceNetworkArn": getAtt(logicalID("lattice-"+perm.LatticeServiceNetwork), "Arn")}}
+				role.Policies = append(role.Policies, iamPolicy{PolicyName: fmt.Sprintf("%s-%d", id.ID, k), PolicyDocument: doc})
+				continue
+			}
 			var resources []any
 			for _, ls := range perm.LatticeServices {
 				if b.latticeHere() {

@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/netwright/netwright/internal/design"
@@ -11,7 +12,11 @@ func latticeTG(service string) string { return logicalID("lattice-tg-" + service
 // lattice writes the mesh compiled to VPC Lattice: the service network
 // associated with this Region's VPCs, and per service a Lattice service,
 // its target group, listener, rules in route order with their weights, and
-// the auth policy admitting exactly the declared callers' task roles.
+// the auth policy admitting exactly the declared callers' task roles. It
+// writes only what the design gives the stack to own
+// (design.LatticeOwners): on EKS the AWS Gateway API Controller makes the
+// services, their target groups and auth policies from the Kubernetes
+// export, and the stack the network, its VPC associations and auth policy.
 func (b *builder) lattice() {
 	m := b.d.Mesh
 	if m == nil || m.Lattice == nil {
@@ -29,7 +34,14 @@ func (b *builder) lattice() {
 	}
 	sn := logicalID("lattice-" + lat.ServiceNetwork)
 	b.add(sn, "AWS::VpcLattice::ServiceNetwork", latticeServiceNetwork{Name: lat.ServiceNetwork, AuthType: lat.AuthType})
+	own := lat.Owners
+	if !lat.StackOwnsServices() {
+		*b.notes = append(*b.notes, fmt.Sprintf("VPC Lattice: the stack creates the service network %s, its VPC associations and auth policy; the AWS Gateway API Controller creates the services, listeners, rules, target groups and service auth policies from the routes and policies of export --format kubernetes, finding the network by the Gateway's name.", lat.ServiceNetwork))
+	}
 	for _, v := range vpcs {
+		if !design.StackMakes(own.VPCAssociations) {
+			break
+		}
 		b.add(sn+logicalID(v)+"Association", "AWS::VpcLattice::ServiceNetworkVpcAssociation", latticeSNVpcAssociation{ServiceNetworkIdentifier: ref(sn), VpcIdentifier: ref(logicalID(v))})
 	}
 	tgFor := map[string]bool{}
@@ -43,6 +55,9 @@ func (b *builder) lattice() {
 		return f
 	}
 	for _, ls := range lat.Services {
+		if !lat.StackOwnsServices() {
+			break
+		}
 		id := logicalID(ls.ID)
 		b.add(id, "AWS::VpcLattice::Service", latticeService{Name: ls.Name, AuthType: lat.AuthType})
 		b.add(id+"Association", "AWS::VpcLattice::ServiceNetworkServiceAssociation", latticeSNServiceAssociation{ServiceNetworkIdentifier: ref(sn), ServiceIdentifier: ref(id)})
@@ -62,7 +77,7 @@ func (b *builder) lattice() {
 			b.add(id+"Rule"+itoa(r.Priority), "AWS::VpcLattice::Rule", latticeRule{ListenerIdentifier: ref(id + "Listener"), ServiceIdentifier: ref(id), Priority: r.Priority,
 				Match: latticeMatch{HttpMatch: match}, Action: latticeRuleAction{Forward: forward(r.Targets)}})
 		}
-		if lat.AuthType == "AWS_IAM" {
+		if lat.AuthType == "AWS_IAM" && design.StackMakes(own.ServiceAuthPolicies) {
 			var principals []any
 			for _, c := range ls.AllowedCallers {
 				if s := b.d.Service(c); s != nil && s.Platform != nil && b.placedHere(s) {
@@ -78,14 +93,14 @@ func (b *builder) lattice() {
 			b.add(id+"AuthPolicy", "AWS::VpcLattice::AuthPolicy", latticeAuthPolicy{ResourceIdentifier: ref(id), Policy: map[string]any{"Version": "2012-10-17", "Statement": []any{statement}}})
 		}
 	}
-	if lat.AuthType == "AWS_IAM" && lat.NetworkAuth == design.LatticeNetworkAccount {
+	if lat.AuthType == "AWS_IAM" && lat.NetworkAuth == design.LatticeNetworkAccount && design.StackMakes(own.NetworkAuthPolicy) {
 		// Without a policy of its own an AWS_IAM network denies everything.
 		b.add(sn+"AuthPolicy", "AWS::VpcLattice::AuthPolicy", latticeAuthPolicy{ResourceIdentifier: ref(sn), Policy: map[string]any{"Version": "2012-10-17", "Statement": []any{
 			map[string]any{"Effect": "Allow", "Action": "vpc-lattice-svcs:Invoke", "Resource": "*", "Principal": map[string]any{"AWS": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")}},
 		}}})
 	}
 	for _, tg := range lat.TargetGroups {
-		if !tgFor[tg.Service] {
+		if !tgFor[tg.Service] || !design.StackMakes(own.TargetGroups) {
 			continue
 		}
 		var vpc string
@@ -105,6 +120,9 @@ func (b *builder) lattice() {
 		b.output(latticeTG(tg.Service)+"Arn", "VPC Lattice target group of "+tg.Service, getAtt(latticeTG(tg.Service), "Arn"))
 	}
 	for _, ls := range lat.Services {
+		if !lat.StackOwnsServices() {
+			break // the controller annotates each route with its service's DNS name
+		}
 		id := logicalID(ls.ID)
 		b.output(id+"DnsName", "DNS name callers use for "+ls.Service+" through VPC Lattice", getAtt(id, "DnsEntry.DomainName"))
 	}

@@ -52,6 +52,28 @@ const (
 // ErrNotKubernetes is returned for a design that does not run on EKS.
 var ErrNotKubernetes = errors.New("the design has no Kubernetes side: set network.compute to eks")
 
+// ErrSeveralClusters is returned for a design whose pods run in more than
+// one Region: the export writes one cluster's manifests.
+var ErrSeveralClusters = errors.New("the Kubernetes export writes one cluster's manifests")
+
+// workloadRegions are the Regions the workloads' pods run in, sorted.
+func workloadRegions(d *design.Design) []string {
+	var out []string
+	for _, w := range d.Kubernetes.Workloads {
+		s := d.Service(w.Service)
+		if s == nil {
+			continue
+		}
+		for _, pl := range s.Placements {
+			if v := d.VPC(pl.VPC); v != nil && !slices.Contains(out, v.Region) {
+				out = append(out, v.Region)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // placeholder is how a manifest names a stack output until kustomize
 // replaces it (envsubst reads the same form).
 func placeholder(o design.StackOutput) string { return "${" + o.CloudFormationName() + "}" }
@@ -84,7 +106,15 @@ func Render(d *design.Design, o Options) (map[string][]byte, []string, error) {
 	if d.Kubernetes == nil {
 		return nil, nil, ErrNotKubernetes
 	}
+	if regions := workloadRegions(d); len(regions) > 1 {
+		return nil, nil, fmt.Errorf("%w: the pods run in %s, a cluster in each, and each cluster's manifests need its own Region's target groups, security groups and roles", ErrSeveralClusters, strings.Join(regions, " and "))
+	}
 	r := &renderer{d: d, k: d.Kubernetes, o: o, files: map[string][]any{}}
+	for _, n := range d.Notes {
+		if n.Topic == "kubernetes" {
+			r.note(n.Text) // the planner's word on the cluster's half
+		}
+	}
 	r.shared()
 	for _, w := range r.k.Workloads {
 		r.workload(w)
@@ -265,7 +295,8 @@ func (r *renderer) outputsEnv() []byte {
 	b.WriteString("# From CloudFormation: aws cloudformation describe-stacks --stack-name STACK \\\n")
 	b.WriteString("#   --query 'Stacks[0].Outputs[].[OutputKey,OutputValue]' --output text | tr '\\t' '='\n")
 	b.WriteString("# From Terraform: terraform output -raw <the name in brackets>.\n")
-	b.WriteString("# kustomize build . fails until every value is set.\n")
+	b.WriteString("# Set every value: kustomize build does not check them, and one left empty\n")
+	b.WriteString("# becomes an empty ARN or ID the controllers refuse.\n")
 	seen := map[string]bool{}
 	for _, o := range r.d.ClusterOutputs() {
 		if !r.used(o) || seen[o.CloudFormationName()] {

@@ -2,6 +2,7 @@ package kubernetes
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/netip"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	networkingv1 "k8s.io/api/networking/v1"
+	gwv1 "sigs.k8s.io/gateway-api/apis/v1"
 
 	"github.com/netwright/netwright/internal/analysis"
 	"github.com/netwright/netwright/internal/design"
@@ -492,5 +494,185 @@ func stackOutputs(t *testing.T, d *design.Design) {
 		if !strings.Contains(string(tf["services.tf"]), fmt.Sprintf("_mesh_us_east_1\" {\n  name      = %q", d.Mesh.Lattice.ServiceNetwork)) {
 			t.Errorf("no Terraform service network named %s for the Gateway to adopt", d.Mesh.Lattice.ServiceNetwork)
 		}
+	}
+}
+
+// TestGRPCRouteMethods checks a gRPC Lattice service's routes become
+// GRPCRoute method matches: an exact /pkg.Service/Method one method, a
+// /pkg.Service/* prefix the service, headers kept, and a path a method
+// match cannot state left out with a note, the default rule last.
+func TestGRPCRouteMethods(t *testing.T) {
+	d := plantest.Design(t, "grpc.yaml", []byte(`version: 1
+app: rpc
+network: {compute: eks}
+services:
+  web: {port: 8080, public: true, depends_on: [orders]}
+  orders: {port: 9090, protocol: grpc}
+  orders-v2: {port: 9090, protocol: grpc}
+traffic:
+  orders:
+    routes:
+      - match: {path: /shop.v1.Orders/Cancel}
+        to: {orders-v2: 100}
+      - match: {path: /shop.v1.Orders/*, headers: {x-canary: "true"}}
+        to: {orders-v2: 100}
+      - match: {path: /shop.*}
+        to: {orders-v2: 100}
+tls: {domain: rpc.example.com}
+`))
+	files, notes := render(t, d, Options{})
+	var route *gwv1.GRPCRoute
+	for _, o := range decodeAll(t, files) {
+		if o.kind == "GRPCRoute" && o.name == "orders" {
+			route = o.typed.(*gwv1.GRPCRoute)
+		}
+	}
+	if route == nil {
+		t.Fatal("no GRPCRoute for orders")
+	}
+	type match struct{ service, method, header string }
+	var got []match
+	for _, rl := range route.Spec.Rules {
+		var m match
+		if len(rl.Matches) > 0 {
+			if mm := rl.Matches[0].Method; mm != nil {
+				if mm.Type == nil || *mm.Type != gwv1.GRPCMethodMatchExact {
+					t.Errorf("method match %+v is not Exact", mm)
+				}
+				m.service = *mm.Service
+				if mm.Method != nil {
+					m.method = *mm.Method
+				}
+			}
+			for _, h := range rl.Matches[0].Headers {
+				m.header += string(h.Name) + "=" + h.Value
+			}
+		}
+		got = append(got, m)
+	}
+	want := []match{{"shop.v1.Orders", "Cancel", ""}, {"shop.v1.Orders", "", "x-canary=true"}, {}}
+	if !slices.Equal(got, want) {
+		t.Errorf("GRPCRoute rules %+v; want %+v", got, want)
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool {
+		return strings.Contains(n, "prefix /shop.") && strings.Contains(n, "cannot state")
+	}) {
+		t.Errorf("no note says the route on /shop.* cannot be a GRPCRoute match: %q", notes)
+	}
+}
+
+// TestLatticeHasOneOwner checks every VPC Lattice object of an EKS design
+// is made once: the CloudFormation template and the Terraform
+// configuration create the service network, its VPC association and auth
+// policy and no service, listener, rule, target group or service auth
+// policy; the manifests hold a route, TargetGroupPolicy and IAMAuthPolicy
+// for every Lattice service and target group instead; and the callers'
+// roles may invoke the network's services, by the
+// vpc-lattice-svcs:ServiceNetworkArn condition, since their ARNs come
+// after the stack.
+func TestLatticeHasOneOwner(t *testing.T) {
+	stackOnly := []string{"AWS::VpcLattice::ServiceNetwork", "AWS::VpcLattice::ServiceNetworkVpcAssociation"}
+	controllers := []string{"AWS::VpcLattice::Service", "AWS::VpcLattice::Listener", "AWS::VpcLattice::Rule", "AWS::VpcLattice::TargetGroup", "AWS::VpcLattice::ServiceNetworkServiceAssociation"}
+	for name, d := range designs(t) {
+		t.Run(name, func(t *testing.T) {
+			lat := d.Mesh.Lattice
+			if lat == nil || len(lat.Services) == 0 {
+				t.Fatal("no VPC Lattice services to own")
+			}
+			templates, _, err := cloudformation.Build(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			count := map[string]int{}
+			conditions := 0
+			for _, f := range templates {
+				for _, r := range f.Template.Resources {
+					count[r.Type]++
+					p, _ := json.Marshal(r.Properties)
+					if r.Type == "AWS::IAM::Role" && strings.Contains(string(p), `"vpc-lattice-svcs:ServiceNetworkArn":{"Fn::GetAtt":["Lattice`) {
+						conditions++
+					}
+				}
+			}
+			for _, typ := range stackOnly {
+				if count[typ] == 0 {
+					t.Errorf("CloudFormation creates no %s", typ)
+				}
+			}
+			for _, typ := range controllers {
+				if count[typ] != 0 {
+					t.Errorf("CloudFormation creates %d %s, which the AWS Gateway API Controller makes", count[typ], typ)
+				}
+			}
+			if count["AWS::VpcLattice::AuthPolicy"] != 1 {
+				t.Errorf("CloudFormation creates %d auth policies; want the service network's only", count["AWS::VpcLattice::AuthPolicy"])
+			}
+			callers := 0
+			for _, id := range d.Identities {
+				if len(id.Permissions) > 0 {
+					callers++
+				}
+			}
+			if conditions != callers || callers == 0 {
+				t.Errorf("%d roles invoke by the service network's ARN; want the %d callers'", conditions, callers)
+			}
+			tf, _, err := terraform.Render(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			services := string(tf["services.tf"])
+			for _, typ := range []string{"aws_vpclattice_service", "aws_vpclattice_listener", "aws_vpclattice_listener_rule", "aws_vpclattice_target_group", "aws_vpclattice_service_network_service_association"} {
+				if strings.Contains(services, "resource \""+typ+"\"") {
+					t.Errorf("Terraform creates %s, which the AWS Gateway API Controller makes", typ)
+				}
+			}
+			if strings.Count(services, "resource \"aws_vpclattice_auth_policy\"") != 1 || !strings.Contains(services, "resource \"aws_vpclattice_service_network_vpc_association\"") {
+				t.Error("Terraform lacks the service network's VPC association or auth policy")
+			}
+			if strings.Count(services, `"vpc-lattice-svcs:ServiceNetworkArn" = aws_vpclattice_service_network.`) != callers {
+				t.Errorf("Terraform roles do not invoke by the service network's ARN")
+			}
+			files, _ := render(t, d, Options{})
+			kinds := map[string]int{}
+			for _, o := range decodeAll(t, files) {
+				kinds[o.kind]++
+			}
+			if kinds["HTTPRoute"]+kinds["GRPCRoute"] != len(lat.Services) || kinds["TargetGroupPolicy"] != len(lat.TargetGroups) || kinds["IAMAuthPolicy"] != len(lat.Services) {
+				t.Errorf("manifests hold %v; want a route and IAMAuthPolicy per Lattice service (%d) and a TargetGroupPolicy per target group (%d)", kinds, len(lat.Services), len(lat.TargetGroups))
+			}
+		})
+	}
+}
+
+// TestSeveralRegions checks a design whose pods run in two Regions: the
+// Kubernetes export refuses to mix both clusters' target groups, groups
+// and roles in one set of manifests, and the Terraform configuration
+// outputs each Region's role under a name of its own.
+func TestSeveralRegions(t *testing.T) {
+	d := plantest.Design(t, "two.yaml", []byte(`version: 1
+app: edge
+regions: [us-east-1, eu-west-1]
+network: {pattern: multi_region, compute: eks}
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090}
+tls: {domain: edge.example.com}
+`))
+	if _, _, err := Render(d, Options{}); !errors.Is(err, ErrSeveralClusters) || !strings.Contains(err.Error(), "eu-west-1 and us-east-1") {
+		t.Errorf("Render = %v; want %v naming both Regions", err, ErrSeveralClusters)
+	}
+	tf, _, err := terraform.Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{"us_east_1", "eu_west_1"} {
+		want := fmt.Sprintf("output \"role_web_arn_%s\" {\n  description = %q\n  value       = aws_iam_role.role_web_%s.arn", r,
+			"ARN of the role of web's pods: VPC Lattice auth policies name it (in "+strings.ReplaceAll(r, "_", "-")+")", r)
+		if !strings.Contains(string(tf["outputs.tf"]), want) {
+			t.Errorf("outputs.tf lacks\n%s", want)
+		}
+	}
+	if strings.Contains(string(tf["outputs.tf"]), "output \"role_web_arn\"") {
+		t.Error("outputs.tf names one Region's role as if it were every Region's")
 	}
 }

@@ -15,6 +15,9 @@ import (
 const (
 	latticeGatewayClass = "amazon-vpc-lattice"
 	gatewayGroup        = "gateway.networking.k8s.io"
+	// annotationServiceName names a route's Lattice service; it is read
+	// only when the route is created.
+	annotationServiceName = "application-networking.k8s.aws/service-name-override"
 )
 
 // listenerName names a Gateway listener for a Lattice protocol and port.
@@ -40,6 +43,10 @@ func (r *renderer) lattice() {
 		return
 	}
 	lat := r.d.Mesh.Lattice
+	if lat.StackOwnsServices() {
+		r.errs = append(r.errs, fmt.Errorf("the design gives the VPC Lattice services %s to the stack, which registers no pods in their target groups; plan the spec again: EKS designs give them to the AWS Gateway API Controller", lat.ServiceNetwork))
+		return
+	}
 	gw := gwv1.Gateway{TypeMeta: typeMeta("gateway.networking.k8s.io/v1", "Gateway"), ObjectMeta: r.meta(lat.ServiceNetwork, nil),
 		Spec: gwv1.GatewaySpec{GatewayClassName: latticeGatewayClass}}
 	for _, ls := range lat.Services {
@@ -55,7 +62,7 @@ func (r *renderer) lattice() {
 		return
 	}
 	r.add(SharedFile, gw)
-	r.note("The AWS Gateway API Controller gives VPC Lattice listener rules their priorities in the order of an HTTPRoute's rules, which the routes keep; it names each Lattice service <route>-<namespace>.")
+	r.note(fmt.Sprintf("The AWS Gateway API Controller makes each VPC Lattice service (named <route>-<namespace>), its listener, rules in the order of the route's rules, target groups and auth policy from these routes and policies, and registers the pods; the stack makes the service network %s, which the Gateway finds by name, its VPC associations and auth policy.", lat.ServiceNetwork))
 	forwards := map[string]bool{}
 	for _, ls := range lat.Services {
 		if ls.Protocol == "TLS_PASSTHROUGH" {
@@ -119,6 +126,11 @@ func (r *renderer) route(ls design.LatticeService, lat *design.Lattice) {
 	section := gwv1.SectionName(listenerName(ls.Protocol, ls.Port))
 	parent := gwv1.ParentReference{Name: gwv1.ObjectName(lat.ServiceNetwork), SectionName: &section}
 	meta := r.meta(owner.Name, labels(owner.Labels))
+	if ls.Name != design.GatewayControllerServiceName(owner.Name, r.k.Namespace) {
+		// The controller's name for the route would not be the designed one
+		// (AWS would refuse it): name the service outright.
+		meta.Annotations = map[string]string{annotationServiceName: ls.Name}
+	}
 	svc := r.d.Service(ls.Service)
 	kind := "HTTPRoute"
 	rules := append(slices.Clone(ls.Rules), design.LatticeRule{Targets: ls.DefaultTarget, Source: "default"})
@@ -127,20 +139,16 @@ func (r *renderer) route(ls design.LatticeService, lat *design.Lattice) {
 		route := gwv1.GRPCRoute{TypeMeta: typeMeta("gateway.networking.k8s.io/v1", kind), ObjectMeta: meta,
 			Spec: gwv1.GRPCRouteSpec{CommonRouteSpec: gwv1.CommonRouteSpec{ParentRefs: []gwv1.ParentReference{parent}}}}
 		for _, rl := range rules {
+			m, ok := r.grpcMatch(ls, rl)
+			if !ok {
+				continue
+			}
 			rule := gwv1.GRPCRouteRule{}
 			for _, b := range r.backends(rl.Targets) {
 				rule.BackendRefs = append(rule.BackendRefs, gwv1.GRPCBackendRef{BackendRef: b})
 			}
-			if !rl.Match.IsEmpty() {
-				m := gwv1.GRPCRouteMatch{}
-				for _, h := range rl.Match.Headers {
-					exact := gwv1.GRPCHeaderMatchExact
-					m.Headers = append(m.Headers, gwv1.GRPCHeaderMatch{Type: &exact, Name: gwv1.GRPCHeaderName(h.Key), Value: h.Value})
-				}
-				if rl.Match.PathPrefix != "" || rl.Match.PathExact != "" || rl.Match.Method != "" {
-					r.note(fmt.Sprintf("%s: a GRPCRoute matches gRPC methods and headers, not paths or HTTP methods; route %s keeps only its header matches (%s).", ls.Service, rl.Source, rl.Match))
-				}
-				rule.Matches = []gwv1.GRPCRouteMatch{m}
+			if m != nil {
+				rule.Matches = []gwv1.GRPCRouteMatch{*m}
 			}
 			route.Spec.Rules = append(route.Spec.Rules, rule)
 		}
@@ -181,6 +189,43 @@ func (r *renderer) route(ls design.LatticeService, lat *design.Lattice) {
 		return
 	}
 	r.authPolicy(file, owner, kind, ls)
+}
+
+// grpcMatch is a Lattice rule's match as a GRPCRoute match: its path as
+// a method match (design.MeshMatch.GRPCMethod: /pkg.Service/Method one
+// method, /pkg.Service/* every method of the service) and its headers,
+// or nil when it matches every call. false leaves the rule out, with a
+// note: a path no method match states, or an HTTP method other than
+// POST, which every gRPC call uses, so the rule never takes a call.
+func (r *renderer) grpcMatch(ls design.LatticeService, rl design.LatticeRule) (*gwv1.GRPCRouteMatch, bool) {
+	if rl.Match.IsEmpty() {
+		return nil, true
+	}
+	if rl.Match.Method != "" && rl.Match.Method != "POST" {
+		r.note(fmt.Sprintf("%s: route %s matches HTTP method %s, which no gRPC call uses (every call is a POST); the GRPCRoute leaves it out, as VPC Lattice would never match it.", ls.Service, rl.Source, rl.Match.Method))
+		return nil, false
+	}
+	service, method, ok := rl.Match.GRPCMethod()
+	if !ok {
+		r.note(fmt.Sprintf("%s: route %s matches %s, which a GRPCRoute cannot state: it matches a gRPC service (/<package.Service>/*) or one method (/<package.Service>/<Method>), not part of a name or more path segments. The GRPCRoute leaves the route out, so the calls it would take go to the next route; route by the full service name or a header to keep it.", ls.Service, rl.Source, rl.Match))
+		return nil, false
+	}
+	m := &gwv1.GRPCRouteMatch{}
+	if service != "" {
+		exact := gwv1.GRPCMethodMatchExact
+		m.Method = &gwv1.GRPCMethodMatch{Type: &exact, Service: &service}
+		if method != "" {
+			m.Method.Method = &method
+		}
+	}
+	for _, h := range rl.Match.Headers {
+		exact := gwv1.GRPCHeaderMatchExact
+		m.Headers = append(m.Headers, gwv1.GRPCHeaderMatch{Type: &exact, Name: gwv1.GRPCHeaderName(h.Key), Value: h.Value})
+	}
+	if service != "" {
+		r.note(fmt.Sprintf("%s: the AWS Gateway API Controller matches gRPC service and method names case-insensitively; VPC Lattice's own rules match paths case-sensitively.", ls.Service))
+	}
+	return m, true
 }
 
 // authPolicy admits exactly the declared callers' roles (their ARNs from

@@ -13,7 +13,10 @@ import (
 // lattice writes the mesh compiled to VPC Lattice, Region by Region: the
 // service network and its VPC associations, and per service a Lattice
 // service, target group, listener, rules in route order with weights, and
-// the auth policy admitting exactly the declared callers' task roles.
+// the auth policy admitting exactly the declared callers' task roles. It
+// writes only what the design gives the stack to own
+// (design.LatticeOwners): on EKS the AWS Gateway API Controller makes the
+// services, their target groups and auth policies.
 func (w *writer) lattice() {
 	m := w.d.Mesh
 	if m == nil || m.Lattice == nil {
@@ -34,14 +37,20 @@ func (w *writer) lattice() {
 		b := w.resource("services.tf", "aws_vpclattice_service_network", sn, region)
 		b.SetAttributeValue("name", str(lat.ServiceNetwork))
 		b.SetAttributeValue("auth_type", str(lat.AuthType))
+		own := lat.Owners
 		for _, v := range vpcs {
+			if !design.StackMakes(own.VPCAssociations) {
+				break
+			}
 			a := w.resource("services.tf", "aws_vpclattice_service_network_vpc_association", sn+"-"+v, region)
 			a.SetAttributeRaw("service_network_identifier", ref("aws_vpclattice_service_network", name(sn), "id"))
 			a.SetAttributeRaw("vpc_identifier", ref("aws_vpc", name(v), "id"))
 		}
 		tg := func(svc string) string { return "lattice-tg-" + svc + "-" + region }
 		for _, g := range lat.TargetGroups {
-			w.latticeTargetGroup(tg(g.Service), g, region)
+			if design.StackMakes(own.TargetGroups) {
+				w.latticeTargetGroup(tg(g.Service), g, region)
+			}
 		}
 		forward := func(body *hclwrite.Body, targets []design.WeightedNode) {
 			fw := body.AppendNewBlock("forward", nil).Body()
@@ -52,13 +61,16 @@ func (w *writer) lattice() {
 				g.SetAttributeValue("weight", num(t.Weight))
 			}
 		}
-		if lat.AuthType == "AWS_IAM" && lat.NetworkAuth == design.LatticeNetworkAccount {
+		if lat.AuthType == "AWS_IAM" && lat.NetworkAuth == design.LatticeNetworkAccount && design.StackMakes(own.NetworkAuthPolicy) {
 			// Without a policy of its own an AWS_IAM network denies everything.
 			ap := w.resource("services.tf", "aws_vpclattice_auth_policy", sn, region)
 			ap.SetAttributeRaw("resource_identifier", ref("aws_vpclattice_service_network", name(sn), "arn"))
 			ap.SetAttributeRaw("policy", jsonencode(fmt.Sprintf(`{ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { AWS = %q }, Action = "vpc-lattice-svcs:Invoke", Resource = "*" }] }`, w.accountData(region))))
 		}
 		for _, ls := range lat.Services {
+			if !lat.StackOwnsServices() {
+				break // the AWS Gateway API Controller's, from the Kubernetes export
+			}
 			id := ls.ID + "-" + region
 			s := w.resource("services.tf", "aws_vpclattice_service", id, region)
 			s.SetAttributeValue("name", str(ls.Name))
@@ -100,7 +112,7 @@ func (w *writer) lattice() {
 				}
 				forward(rb.AppendNewBlock("action", nil).Body(), r.Targets)
 			}
-			if lat.AuthType == "AWS_IAM" {
+			if lat.AuthType == "AWS_IAM" && design.StackMakes(own.ServiceAuthPolicies) {
 				var principals []string
 				for _, c := range ls.AllowedCallers {
 					if s := w.d.Service(c); s != nil && s.Platform != nil {

@@ -3,6 +3,7 @@ package terraform
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -407,9 +408,23 @@ func (w *writer) outputs() {
 		case w.d.TargetGroup(o.Object) != nil:
 			out(o.TerraformName(), o.Description, ref("aws_lb_target_group", name(o.Object), "arn"))
 		case w.d.Identity(o.Object) != nil:
-			// Roles are made per Region the service runs in: the first.
+			// A role is made in each Region the service runs in: one
+			// output, or one per Region named for it, never the first's
+			// under a name that stands for all.
 			s := w.d.Service(w.d.Identity(o.Object).Service)
-			out(o.TerraformName(), o.Description, ref("aws_iam_role", name(o.Object+"-"+w.regionOf(s.Placements[0].VPC)), "arn"))
+			var regions []string
+			for _, pl := range s.Placements {
+				if r := w.regionOf(pl.VPC); !slices.Contains(regions, r) {
+					regions = append(regions, r)
+				}
+			}
+			for _, r := range regions {
+				n, desc := o.TerraformName(), o.Description
+				if len(regions) > 1 {
+					n, desc = n+"_"+name(r), desc+" (in "+r+")"
+				}
+				out(n, desc, ref("aws_iam_role", name(o.Object+"-"+r), "arn"))
+			}
 		default:
 			out(o.TerraformName(), o.Description, ref("aws_security_group", name(o.Object), "id"))
 		}

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -378,6 +379,23 @@ func (w *writer) identities() {
 			}
 			role.SetAttributeRaw("assume_role_policy", jsonencode(fmt.Sprintf(`{Version = "2012-10-17", Statement = [{Effect = "Allow", Principal = {Service = %q}, Action = %s}]}`, id.Principal, actions)))
 			for k, perm := range id.Permissions {
+				if perm.LatticeServiceNetwork != "" && w.latticeIn(region) {
+					// The network's services, which a controller makes after
+					// this configuration: by the network they are associated with.
+					pol := w.resource("services.tf", "aws_iam_role_policy", fmt.Sprintf("%s-%d", rid, k), region)
+					pol.SetAttributeRaw("role", ref("aws_iam_role", name(rid), "id"))
+					var acts []string
+					for _, a := range perm.Actions {
+						acts = append(acts, fmt.Sprintf("%q", a))
+					}
+					sn := name("lattice-" + perm.LatticeServiceNetwork + "-" + region)
+					w.accountData(region) // declares the partition and caller identity data sources
+					n := cmp.Or(w.aliases[region], "current")
+					services := fmt.Sprintf("arn:${data.aws_partition.%s.partition}:vpc-lattice:%s:${data.aws_caller_identity.%s.account_id}:service/*", n, region, n)
+					pol.SetAttributeRaw("policy", jsonencode(fmt.Sprintf(`{Version = "2012-10-17", Statement = [{Effect = "Allow", Action = [%s], Resource = [%q], Condition = {ArnEquals = {"vpc-lattice-svcs:ServiceNetworkArn" = aws_vpclattice_service_network.%s.arn}}}]}`,
+						strings.Join(acts, ", "), services, sn)))
+					continue
+				}
 				var resources []string
 				for _, ls := range perm.LatticeServices {
 					if w.latticeIn(region) {

@@ -67,8 +67,3 @@ output "role_orders_v2_arn" {
   description = "ARN of the role of orders-v2's pods: VPC Lattice auth policies name it"
   value       = aws_iam_role.role_orders_v2_us_east_1.arn
 }
-
-output "ns_storefront_id" {
-  description = "Cloud Map namespace storefront.local"
-  value       = aws_service_discovery_private_dns_namespace.ns_storefront.id
-}

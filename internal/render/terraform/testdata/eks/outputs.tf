@@ -32,8 +32,3 @@ output "role_web_arn" {
   description = "ARN of the role of web's pods: VPC Lattice auth policies name it"
   value       = aws_iam_role.role_web_us_east_1.arn
 }
-
-output "ns_kube_id" {
-  description = "Cloud Map namespace kube.local"
-  value       = aws_service_discovery_private_dns_namespace.ns_kube.id
-}
