@@ -16,7 +16,7 @@ const module = "github.com/netwright/netwright/"
 
 // foundation lists the packages anyone may import: they hold data and facts
 // and decide nothing.
-var foundation = []string{"internal/diag", "internal/didyoumean", "internal/awsfacts", "internal/ipam", "internal/portset", "internal/clock"}
+var foundation = []string{"internal/diag", "internal/didyoumean", "internal/awsfacts", "internal/ipam", "internal/portset", "internal/clock", "internal/flowlog"}
 
 // runtimeBase is what every runtime package may import.
 var runtimeBase = append([]string{"internal/design", "internal/cloudmap", "internal/albrules"}, foundation...)
@@ -32,6 +32,7 @@ var allowed = map[string][]string{
 	"internal/ipam":       {},
 	"internal/portset":    {},
 	"internal/clock":      {},
+	"internal/flowlog":    {},
 	// A test's clock: tests only.
 	"internal/clock/clocktest": {"internal/clock"},
 	"internal/layering":        {},
