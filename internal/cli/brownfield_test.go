@@ -73,7 +73,7 @@ func TestDiffCommand(t *testing.T) {
 	}
 	r = run(t, false, nil, "diff", driftSpec, "--design", file, "-o", "json")
 	var doc struct {
-		Bindings []struct{ Service, How string } `json:"bindings"`
+		Bindings []struct{ Service, How string }   `json:"bindings"`
 		Findings []struct{ Check, Subject string } `json:"findings"`
 	}
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || len(doc.Bindings) != 3 {
