@@ -190,3 +190,22 @@ func TestFlowsCommand(t *testing.T) {
 		t.Errorf("flows --format with a bad field = %d; want a usage error", r.code)
 	}
 }
+
+// TestReachICMPAndOtherProtocols: reach --protocol icmp pings (PORT is
+// the ICMP type, 8 when left out); another protocol's number crosses a
+// NAT gateway only if TCP, UDP or ICMP; an unknown protocol is a usage
+// error.
+func TestReachICMPAndOtherProtocols(t *testing.T) {
+	file := importedDesign(t)
+	r := run(t, false, nil, "reach", "--design", file, "--protocol", "icmp", "i-0a00000000000app1", "8.8.8.8")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "i-0a00000000000app1 -> 8.8.8.8 icmp 8: reachable") {
+		t.Errorf("reach --protocol icmp = %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = run(t, false, nil, "reach", "--design", file, "--protocol", "47", "i-0a00000000000app1", "198.51.100.20")
+	if r.code != ExitSpec || !strings.Contains(r.stdout, "PROTOCOL_RESTRICTION at nat-0a000000000000001") {
+		t.Errorf("reach --protocol 47 through NAT = %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := run(t, false, nil, "reach", "--design", file, "--protocol", "sctp", "i-0a00000000000app1", "8.8.8.8"); r.code != ExitUsage {
+		t.Errorf("reach --protocol sctp = %d; want a usage error", r.code)
+	}
+}
