@@ -209,3 +209,34 @@ func TestReachICMPAndOtherProtocols(t *testing.T) {
 		t.Errorf("reach --protocol sctp = %d; want a usage error", r.code)
 	}
 }
+
+// TestExportImportedDesign: export --design writes the diagram and the
+// review of a real network; CloudFormation and Terraform of a network
+// that exists are refused; a design and a spec together are a usage
+// error.
+func TestExportImportedDesign(t *testing.T) {
+	file := importedDesign(t)
+	dir := t.TempDir()
+	for _, format := range []string{"svg", "report"} {
+		r := run(t, false, nil, "export", "--design", file, "--format", format, "-o", dir)
+		if r.code != ExitOK {
+			t.Fatalf("export --design --format %s = %d %s", format, r.code, r.stderr)
+		}
+	}
+	svg, err := os.ReadFile(filepath.Join(dir, "123456789012.svg"))
+	if err != nil || !strings.Contains(string(svg), "EC2 worker") {
+		t.Errorf("the diagram of the imported network: %v", err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "123456789012-report.md"))
+	if err != nil || !strings.Contains(string(md), "A network that exists, read by netwright import") {
+		t.Errorf("the review of the imported network: %v", err)
+	}
+	for _, format := range []string{"cloudformation", "terraform"} {
+		if r := run(t, false, nil, "export", "--design", file, "--format", format, "-o", dir); r.code != ExitUsage || !strings.Contains(r.stderr, "exports as svg or report") {
+			t.Errorf("export --design --format %s of a real network = %d %s; want a usage error", format, r.code, r.stderr)
+		}
+	}
+	if r := run(t, false, nil, "export", "--design", file, driftSpec); r.code != ExitUsage {
+		t.Errorf("export with --design and a spec = %d; want a usage error", r.code)
+	}
+}
