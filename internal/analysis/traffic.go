@@ -529,7 +529,7 @@ var trafficChecks = []Check{
 		Rationale: "Records of a flow the spec declares were rejected, so the application fails some of its calls.",
 		Fix:       "Read the cause: the NACL rule or security groups named; a rejected answer means a NACL does not admit the ephemeral ports 1024-65535."},
 	{ID: "NW173", Severity: diag.Note, Title: "Traffic rejected",
-		Rationale: "What the network rejected, by cause: VPC Block Public Access or encryption controls (reject-reason), a NACL (an answer rejected after its request was accepted: security groups are stateful and would have let it out), or the rule the design names.",
+		Rationale: "What the network rejected, by cause: VPC Block Public Access (reject-reason BPA) or another reason AWS logs, a NACL (an answer rejected after its request was accepted: security groups are stateful and would have let it out), or the rule the design names.",
 		Fix:       "Nothing, when the traffic is unwanted (scans from the internet); else the cause names the setting."},
 }
 
@@ -657,8 +657,6 @@ func (t *Traffic) causeName(cause string, k convKey) string {
 	switch {
 	case strings.HasPrefix(cause, "reject-reason BPA"):
 		return "VPC Block Public Access (reject-reason BPA)"
-	case strings.HasPrefix(cause, "reject-reason EC"):
-		return "VPC encryption controls (reject-reason EC)"
 	case strings.HasPrefix(cause, "reject-reason "):
 		return cause
 	case cause == "" && t.stateless[k]:

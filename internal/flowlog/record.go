@@ -143,9 +143,9 @@ type Record struct {
 	ECSTaskDefinitionARN    []byte
 	ECSTaskARN              []byte
 	ECSTaskID               []byte
-	// RejectReason says why traffic was rejected, when AWS knows a reason
-	// beyond the groups and NACLs: BPA (VPC Block Public Access), EC
-	// (encryption controls); nil for any other rejection.
+	// RejectReason says why traffic was rejected, when AWS logs a reason
+	// beyond the groups and NACLs, such as BPA (VPC Block Public Access);
+	// nil ("-") for any other rejection.
 	RejectReason []byte
 }
 
