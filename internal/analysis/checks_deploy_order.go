@@ -85,6 +85,9 @@ func deployOrder(d *design.Design) []Finding {
 		for _, a := range t.Attachments {
 			own[a.ID] = true
 		}
+		for _, a := range t.SiteAttachments {
+			own[a.ID] = true
+		}
 		for _, p := range d.TransitGatewayPeerings {
 			own[p.ID] = p.Requester == t.ID || p.Accepter == t.ID
 		}

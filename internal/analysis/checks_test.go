@@ -103,6 +103,13 @@ var breakers = map[string]func(d *design.Design){
 	// Read as an imported network, its public load balancer is what the
 	// internet reaches.
 	"NW150": func(d *design.Design) { d.Source = &design.Source{Kind: "aws"} },
+	// CloudFront in front of an ALB that still admits the internet and
+	// forwards without the origin header.
+	"NW134": func(d *design.Design) {
+		d.Distribution = &design.Distribution{ID: "cf-fx", Certificate: "auto", PriceClass: "PriceClass_All", MinimumProtocol: "TLSv1.2_2021",
+			Origins:         []design.CloudFrontOrigin{{ID: "origin-us-east-1", LoadBalancer: "alb-fx-public", Region: "us-east-1", Header: design.OriginHeader, ProtocolPolicy: "https-only"}},
+			DefaultBehavior: design.CacheBehavior{Target: "origin-us-east-1", Methods: []string{"GET", "HEAD"}, CachePolicy: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", ViewerProtocol: "redirect-to-https"}}
+	},
 }
 
 // TestEveryCheckHasFixtures checks that each check has a fixture design

@@ -56,6 +56,7 @@ anything at HIGH or CRITICAL left unexplained.
 | AVD-AWS-0054, CKV_AWS_2 | critical | load balancer listener without TLS | an internal ALB listener inside the VPC, reached only by the declared callers' groups; HTTPS there needs a certificate for an internal name from a private CA |
 | AVD-AWS-0132, CKV_AWS_145 | high | bucket without a customer-managed KMS key | Elastic Load Balancing writes access logs only to a bucket encrypted with S3-managed keys (SSE-S3) |
 | AVD-AWS-0034, CKV_AWS_65 | low | ECS cluster without Container Insights | outside production only (it is billed per metric) |
+| AVD-AWS-0011, CKV_AWS_68 | high | CloudFront distribution without a WAF web ACL | ` + "`edge.cloudfront`" + ` designs no AWS WAF rules (the spec declares none); the ALB behind admits only CloudFront's origin-facing servers with the secret origin header. Attach a web ACL (scope CLOUDFRONT, in us-east-1) by its ARN as the distribution's WebACLId |
 
 Left as scanners report them, all low: CloudWatch log groups without a
 customer-managed key (AVD-AWS-0017; CloudWatch Logs encrypts at rest by

@@ -199,6 +199,8 @@ func Intent(d *design.Design, e *Engine) ([]Finding, []Cell) {
 			}
 		}
 	}
+	siteFindings, siteCells := e.siteSweep()
+	fs, cells = append(fs, siteFindings...), append(cells, siteCells...)
 	slices.SortFunc(cells, func(a, b Cell) int {
 		return strings.Compare(a.From+"\x00"+a.To+"\x00"+a.VPC, b.From+"\x00"+b.To+"\x00"+b.VPC)
 	})
@@ -259,7 +261,7 @@ func (e *Engine) flowPaths(f design.Flow) []Path {
 					if tg.Service != f.To {
 						continue
 					}
-					client := Internet(clientAddr)
+					client := e.clientOf(lb)
 					in := e.Query(client, e.LBEndpoint(lb), f.Transport, portset.Of(l.Port, l.Port))
 					in.Ports = remap(in.Ports, l.Port, f.Port)
 					out = append(out, in)
@@ -278,6 +280,8 @@ func (e *Engine) flowPaths(f design.Flow) []Path {
 			}
 		}
 		return out
+	case design.FlowOnprem:
+		return e.sitePaths(f)
 	case design.FlowEgress:
 		addr := netipFor(f.Destination)
 		var out []Path
@@ -345,6 +349,9 @@ func admitters(p Path) string {
 // balancer, also two).
 func (e *Engine) Reach(from, to string, port int, proto string) ([]Path, error) {
 	f := design.Flow{From: from, To: to, Port: port, Transport: proto}
+	if design.SiteName(from) != "" || design.SiteName(to) != "" {
+		return e.reachSite(f)
+	}
 	switch {
 	case from == design.Internet && to == design.Internet:
 		return nil, fmt.Errorf("from and to are both the internet")

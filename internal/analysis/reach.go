@@ -32,6 +32,7 @@ const (
 	EndLoadBalancer EndpointKind = "load_balancer" // a load balancer's nodes
 	EndInternet     EndpointKind = "internet"      // an address on the internet
 	EndLattice      EndpointKind = "lattice"       // VPC Lattice's side of a call
+	EndSite         EndpointKind = "onprem"        // an on-premises site's networks
 )
 
 // Endpoint is one end of a flow: a service's tasks, a load balancer's
@@ -50,7 +51,8 @@ type Endpoint struct {
 	// Addrs are the end's real addresses, one per subnet, and IDs the
 	// AWS resources (interfaces) holding them: an end in an imported
 	// network. Without them each subnet's first address stands for the
-	// end.
+	// end. For a site (Kind onprem) they are its addresses, one in each
+	// of its blocks, with no subnets.
 	Addrs []netip.Addr
 	IDs   []string
 	// Real marks an end of a real network: gateways check its addresses
@@ -193,17 +195,51 @@ func Internet(addr netip.Addr) Endpoint {
 	return Endpoint{Kind: EndInternet, Name: "internet", Addr: addr}
 }
 
-// location is one place a packet is: a subnet, or the internet.
+// SiteEndpoint returns an on-premises site: an address in each of its
+// blocks (the tenth, or the first for blocks smaller than a /28).
+func (e *Engine) SiteEndpoint(name string) (Endpoint, bool) {
+	st := e.d.Site(name)
+	if st == nil {
+		return Endpoint{}, false
+	}
+	ep := Endpoint{Kind: EndSite, Name: design.SiteRef(name)}
+	for _, c := range st.CIDRs {
+		a := c.Addr().Next()
+		if c.Bits() <= 28 {
+			for range 9 {
+				a = a.Next()
+			}
+		}
+		ep.Addrs = append(ep.Addrs, a)
+	}
+	return ep, true
+}
+
+// outside reports whether an end is outside every VPC (the internet, a
+// site): it has no security groups, and NACLs meet it at the first
+// subnet it enters or the last it leaves.
+func (ep Endpoint) outside() bool { return ep.Kind == EndInternet || ep.Kind == EndSite }
+
+// location is one place a packet is: a subnet, the internet, or a site.
 type location struct {
 	subnet *design.Subnet
 	addr   netip.Addr
 	// id is the interface at addr, when known.
 	id string
+	// site is the site the address is in, or "".
+	site string
 }
 
 func (e *Engine) locations(ep Endpoint) []location {
 	if ep.Kind == EndInternet {
 		return []location{{addr: ep.Addr}}
+	}
+	if ep.Kind == EndSite {
+		out := make([]location, len(ep.Addrs))
+		for i, a := range ep.Addrs {
+			out[i] = location{addr: a, site: design.SiteName(ep.Name)}
+		}
+		return out
 	}
 	out := make([]location, 0, len(ep.Subnets))
 	for i, s := range ep.Subnets {
@@ -263,10 +299,10 @@ func (e *Engine) groupsAdmit(src, dst Endpoint, proto string, want portset.Set) 
 	for _, a := range e.locations(src) {
 		for _, b := range e.locations(dst) {
 			ports := want
-			if src.Kind != EndInternet && !src.NoGroups {
+			if !src.outside() && !src.NoGroups {
 				ports = ports.Intersect(e.groupPortSet(src.Groups, true, proto, dst, b))
 			}
-			if dst.Kind != EndInternet && !dst.NoGroups && !ports.IsEmpty() {
+			if !dst.outside() && !dst.NoGroups && !ports.IsEmpty() {
 				ports = ports.Intersect(e.groupPortSet(dst.Groups, false, proto, src, a))
 			}
 			if !ports.IsEmpty() {
@@ -297,7 +333,7 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 	// at its subnet; an interface with a public address gets them
 	// through the internet gateway.
 	there := e.walk(a, b)
-	if a.subnet == nil && there.ok && dst.Real && dst.Kind != EndLoadBalancer && !dst.PublicIP.IsValid() {
+	if a.subnet == nil && a.site == "" && there.ok && dst.Real && dst.Kind != EndLoadBalancer && !dst.PublicIP.IsValid() {
 		there.ok, there.code, there.component = false, CodeIGWPrivateIPIngress, cmp.Or(b.id, dst.Name)
 		there.why += "; " + b.addr.String() + " has no public address, and an internet gateway delivers only to the public address of an interface"
 	}
@@ -323,7 +359,7 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 	add("route "+placeName(a)+" to "+placeName(b), there.ok, there.why, there.code, there.component)
 	if there.ok {
 		switch {
-		case b.subnet == nil && (there.exit == exitOnPremises || there.exit == exitElsewhere):
+		case b.site == "" && b.subnet == nil && (there.exit == exitOnPremises || there.exit == exitElsewhere):
 			// A network netwright was not shown (on premises, another
 			// account's VPC): answers come back the way the packet left.
 			add("route back from "+b.addr.String(), true, "answers come back through "+there.gateway, "", "")
@@ -345,12 +381,12 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 
 	// Security groups: the source's egress, the destination's ingress.
 	refs := e.groupRefs(src, dst, there)
-	if src.Kind != EndInternet && !src.NoGroups {
+	if !src.outside() && !src.NoGroups {
 		p, detail, code := e.groupPorts(src.Groups, true, proto, dst, b, refs)
 		ports = ports.Intersect(p)
 		add("security groups of "+src.Name+" (egress)", !p.Intersect(want).IsEmpty(), detail, code, first(src.Groups))
 	}
-	if dst.Kind != EndInternet && !dst.NoGroups {
+	if !dst.outside() && !dst.NoGroups {
 		p, detail, code := e.groupPorts(dst.Groups, false, proto, src, a, refs)
 		ports = ports.Intersect(p)
 		add("security groups of "+dst.Name+" (ingress)", !p.Intersect(want).IsEmpty(), detail, code, first(dst.Groups))
@@ -409,6 +445,9 @@ func (e *Engine) naclID(s *design.Subnet) string {
 }
 
 func placeName(l location) string {
+	if l.site != "" {
+		return design.SiteRef(l.site) + " " + l.addr.String()
+	}
 	if l.subnet == nil {
 		return "internet " + l.addr.String()
 	}
@@ -646,6 +685,9 @@ func (e *Engine) Route(fromSubnet string, dst netip.Addr) ([]*design.Subnet, boo
 	if v := e.d.VPC(e.subnetOf[fromSubnet]); v != nil {
 		_, to.subnet = e.d.SubnetAt(dst)
 	}
+	if s := e.d.SiteAt(dst); s != nil && to.subnet == nil {
+		to.site = s.Name
+	}
 	r := e.walk(location{subnet: from, addr: addrOf(from)}, to)
 	return r.visited, r.ok
 }
@@ -655,9 +697,12 @@ func (e *Engine) Route(fromSubnet string, dst netip.Addr) ([]*design.Subnet, boo
 // Results are cached: an all-pairs sweep asks the same few questions often.
 func (e *Engine) walk(from, to location) walkResult {
 	k := walkKey{to: to.addr}
-	if from.subnet != nil {
+	switch {
+	case from.subnet != nil:
 		k.from = from.subnet.ID
-	} else {
+	case from.site != "":
+		k.from = design.SiteRef(from.site)
+	default:
 		k.from = "internet"
 	}
 	if r, ok := e.walks[k]; ok {
@@ -693,14 +738,44 @@ func (e *Engine) walkUncached(from, to location) walkResult {
 	var steps []string
 	stop := func(code, component, why string) walkResult {
 		w.ok, w.code, w.component = false, code, component
-		w.why = strings.Join(append(steps, why), ", ")
+		if why != "" {
+			steps = append(steps, why)
+		}
+		w.why = strings.Join(steps, ", ")
 		return w
 	}
 	done := func() walkResult {
 		w.ok, w.why = true, strings.Join(steps, ", ")
 		return w
 	}
-	if from.subnet == nil {
+	var cur *design.Subnet
+	if from.site != "" {
+		// From a site: into its Transit Gateway over the attachment its
+		// traffic arrives on (Direct Connect's when it has one), and on to
+		// the VPC the gateway routes the address to.
+		st := e.d.Site(from.site)
+		ref := design.SiteRef(from.site)
+		tgw := (*design.TransitGateway)(nil)
+		if st != nil {
+			tgw = e.d.TransitGateway(st.TransitGateway)
+		}
+		if tgw == nil {
+			return stop(CodeNoPath, ref, ref+" is attached to no transit gateway")
+		}
+		steps = append(steps, ref+" over "+st.EntryAttachment())
+		next, res := e.transitVia(tgw, st.EntryAttachment(), nil, to.addr)
+		steps = append(steps, res.why)
+		w.path = append(w.path, res.path...)
+		switch {
+		case res.code != "":
+			return stop(res.code, res.component, "")
+		case res.site != "":
+			return stop(CodeNoPossibleDestination, res.gateway, "routes back to "+design.SiteRef(res.site))
+		case next == nil:
+			return stop(CodeNoPossibleDestination, res.gateway, to.addr.String()+" is in no VPC the gateway reaches")
+		}
+		cur = e.enter(&w, next)
+	} else if from.subnet == nil {
 		// From the internet: through the internet gateway, and its edge
 		// route table when there is one.
 		if to.subnet == nil {
@@ -732,8 +807,10 @@ func (e *Engine) walkUncached(from, to location) walkResult {
 		steps = append(steps, "internet gateway "+v.InternetGateway)
 		return done()
 	}
-	cur := from.subnet
-	w.visited = append(w.visited, cur)
+	if cur == nil {
+		cur = from.subnet
+		w.visited = append(w.visited, cur)
+	}
 	for range 16 {
 		if to.subnet != nil && cur.ID == to.subnet.ID {
 			steps = append(steps, "arrives in "+cur.ID)
@@ -821,6 +898,16 @@ func (e *Engine) walkUncached(from, to location) walkResult {
 				return stop(res.code, res.component, "")
 			}
 			if next == nil {
+				if res.site != "" {
+					if to.site == res.site {
+						steps = append(steps, "arrives at "+design.SiteRef(res.site))
+						w.exit, w.gateway = exitOnPremises, res.gateway
+						return done()
+					}
+					if to.site != "" || !e.d.Imported() {
+						return stop(CodeNoPossibleDestination, res.gateway, "goes to "+design.SiteRef(res.site)+", not "+to.addr.String())
+					}
+				}
 				if to.subnet != nil {
 					return stop(CodeNoPossibleDestination, res.gateway, to.addr.String()+" is in a known subnet, but the gateway sends it elsewhere")
 				}
@@ -949,35 +1036,47 @@ type transitResult struct {
 	path                 []string
 	exit                 int
 	gateway              string
+	// site is the designed site whose attachment the packet leaves by.
+	site string
 }
 
 // transit follows a packet through Transit Gateways (and peerings) to the
 // VPC attachment its destination is routed to, and enters that VPC
 // through the attachment's subnet in the same AZ (or one of the
 // attachment subnets when the zone has none); a VPN or Direct Connect
-// attachment takes it on premises.
+// attachment takes it on premises, and a designed site's attachment to
+// that site.
 func (e *Engine) transit(vpc string, from *design.Subnet, addr netip.Addr) (*design.Subnet, transitResult) {
+	tgw, a := e.d.AttachmentOf(vpc)
+	if tgw == nil {
+		return nil, transitResult{code: CodeBadStateAttachment, component: vpc, why: "the VPC is attached to no transit gateway"}
+	}
+	if a.State != "" && a.State != "available" {
+		return nil, transitResult{code: CodeBadStateAttachment, component: a.ID, why: "attachment " + a.ID + " is " + a.State}
+	}
+	if e.d.Imported() && len(a.Subnets) > 0 && !slices.ContainsFunc(a.Subnets, func(id string) bool {
+		s := e.subnets[id]
+		return s != nil && s.AZ == from.AZ
+	}) {
+		return nil, transitResult{code: CodeTGWRouteAZ, component: a.ID, why: "attachment " + a.ID + " has no subnet in " + from.AZ + ", so the gateway takes no traffic from there"}
+	}
+	return e.transitVia(tgw, a.ID, from, addr)
+}
+
+// transitVia is transit for a packet arriving at tgw on attachment, from
+// subnet from (nil for a packet from a site).
+func (e *Engine) transitVia(tgw *design.TransitGateway, attachment string, from *design.Subnet, addr netip.Addr) (*design.Subnet, transitResult) {
 	var res transitResult
 	var steps []string
 	fail := func(code, component, why string) (*design.Subnet, transitResult) {
 		res.code, res.component, res.why = code, component, strings.Join(append(steps, why), ", ")
 		return nil, res
 	}
-	tgw, a := e.d.AttachmentOf(vpc)
-	if tgw == nil {
-		return fail(CodeBadStateAttachment, vpc, "the VPC is attached to no transit gateway")
+	res.path = append(res.path, attachment)
+	az := 0
+	if from != nil {
+		az = from.AZIndex
 	}
-	if a.State != "" && a.State != "available" {
-		return fail(CodeBadStateAttachment, a.ID, "attachment "+a.ID+" is "+a.State)
-	}
-	if e.d.Imported() && len(a.Subnets) > 0 && !slices.ContainsFunc(a.Subnets, func(id string) bool {
-		s := e.subnets[id]
-		return s != nil && s.AZ == from.AZ
-	}) {
-		return fail(CodeTGWRouteAZ, a.ID, "attachment "+a.ID+" has no subnet in "+from.AZ+", so the gateway takes no traffic from there")
-	}
-	res.path = append(res.path, a.ID)
-	attachment := a.ID
 	for range 4 {
 		table, best := tgw.RouteFor(attachment, addr)
 		if table == nil {
@@ -992,6 +1091,10 @@ func (e *Engine) transit(vpc string, from *design.Subnet, addr netip.Addr) (*des
 			return fail(CodeTGWRTBBadStateRoute, table.ID, "the route to "+best.Destination.String()+" is a blackhole")
 		}
 		res.path = append(res.path, best.Attachment)
+		if _, sa := e.d.SiteAttachment(best.Attachment); sa != nil {
+			res.exit, res.gateway, res.site, res.why = exitOnPremises, best.Attachment, sa.Site, strings.Join(steps, ", ")
+			return nil, res
+		}
 		var dstAt *design.TransitGatewayAttachment
 		for i := range tgw.Attachments {
 			if tgw.Attachments[i].ID == best.Attachment {
@@ -1014,7 +1117,7 @@ func (e *Engine) transit(vpc string, from *design.Subnet, addr netip.Addr) (*des
 				res.exit, res.gateway, res.why = exitElsewhere, best.Attachment, strings.Join(append(steps, dst+" is not in the network"), ", ")
 				return nil, res
 			}
-			entry := e.attachmentEntry(v, dstAt, from.AZIndex)
+			entry := e.attachmentEntry(v, dstAt, az)
 			if entry == nil {
 				return fail(CodeNoPossibleDestination, best.Attachment, dst+" has no attachment subnet")
 			}

@@ -10,6 +10,7 @@ package awsfacts
 import (
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Addressing facts (VPC user guide, "Subnet CIDR blocks").
@@ -320,4 +321,51 @@ func TLSPolicyNames() []string {
 		names[i] = p.Name
 	}
 	return names
+}
+
+// Hybrid and edge (AWS-FACTS.md, "Hybrid and edge: Site-to-Site VPN,
+// Direct Connect, Route 53 Resolver, CloudFront").
+const (
+	// DirectConnectAllowedPrefixes is the most prefixes a Transit Gateway
+	// advertises to on premises over a transit virtual interface (the
+	// association's allowed prefixes); it cannot be raised.
+	DirectConnectAllowedPrefixes = 20
+	// ResolverEndpointMinIPs is the fewest addresses (ENIs) a Resolver
+	// endpoint takes; AWS asks for two in different AZs.
+	ResolverEndpointMinIPs = 2
+	// CloudFrontPrefixListWeight is how many rules of a security group
+	// one rule naming com.amazonaws.global.cloudfront.origin-facing
+	// counts for (a managed prefix list counts as its weight).
+	CloudFrontPrefixListWeight = 55
+	// ALBConditionValues is the most condition values an ALB rule has.
+	ALBConditionValues = 5
+	// VPNTunnelsPerConnection is the tunnels a Site-to-Site VPN has.
+	VPNTunnelsPerConnection = 2
+)
+
+// VPNReservedInsideCIDRs are the /30s of 169.254.0.0/16 a VPN tunnel's
+// inside CIDR may not use (the VPN user guide's tunnel options).
+var VPNReservedInsideCIDRs = []string{
+	"169.254.0.0/30", "169.254.1.0/30", "169.254.2.0/30", "169.254.3.0/30",
+	"169.254.4.0/30", "169.254.5.0/30", "169.254.169.252/30",
+}
+
+// PrefixListWeight is how many security group rules one rule naming an
+// AWS-managed prefix list counts for: its weight, 1 for a list AWS does
+// not document a weight for.
+func PrefixListWeight(name string) int {
+	switch {
+	case name == "com.amazonaws.global.cloudfront.origin-facing":
+		return CloudFrontPrefixListWeight
+	case strings.HasSuffix(name, ".vpc-lattice"):
+		return 10
+	}
+	return 1
+}
+
+// ReservedCustomerASN returns the ASN a Region reserves from customer
+// gateways, or 0 (CreateCustomerGateway: 7224 in us-east-1, 9059 in
+// eu-west-1).
+func ReservedCustomerASN(region string) int64 {
+	return map[string]int64{"us-east-1": 7224, "eu-west-1": 9059}[region]
 }

@@ -149,7 +149,7 @@ func reachCommand() *command {
 		name: "reach", args: "FILE SRC DST[:PORT]", argFiles: specFiles,
 		summary: "show the hop-by-hop path of one flow and what admits or blocks it",
 		about: "Say whether SRC can open connections to DST on PORT, with every hop of the path and the rule that admits or blocks it at each; " +
-			"SRC and DST are service names or internet, and PORT defaults to DST's. On a design (--design, such as one netwright import wrote) " +
+			"SRC and DST are service names, internet, or an on-premises site (onprem:SITE), and PORT defaults to DST's (a site has none). On a design (--design, such as one netwright import wrote) " +
 			"they may also be AWS IDs (interfaces, instances, ECS tasks, load balancers by ARN, name or DNS name, NAT gateways) or addresses, private or public; " +
 			"the answer names the AWS resources on the path and, when blocked, Reachability Analyzer's explanation codes. Exit 1 when the flow is blocked.",
 	}
@@ -172,7 +172,11 @@ func reachCommand() *command {
 				specPath, pos = pos[0], pos[1:]
 			}
 			src := pos[0]
-			dst, portText, hasPort := strings.Cut(pos[1], ":")
+			rest, site := strings.CutPrefix(pos[1], design.OnpremPrefix)
+			dst, portText, hasPort := strings.Cut(rest, ":")
+			if site {
+				dst = design.OnpremPrefix + dst
+			}
 			port := 0
 			if hasPort {
 				p, err := strconv.Atoi(portText)
@@ -209,6 +213,10 @@ func reachCommand() *command {
 					// ICMP's echo request, or a protocol without ports.
 					port, hasPort = map[bool]int{true: 8, false: 0}[p == "icmp"], true
 				}
+			}
+			if port == 0 && (transport == "tcp" || transport == "udp") {
+				fmt.Fprintf(env.Stderr, "netwright reach: give the port, as %s:PORT\n", dst)
+				return ExitUsage
 			}
 			e := analysis.NewEngine(d)
 			var a reachAnswer
@@ -277,9 +285,13 @@ func protocolName(p string) (string, bool) {
 	return strconv.Itoa(n), true
 }
 
-// byName reports whether a reach end is a service of the design or the
-// internet, which the planned design's flows answer for.
+// byName reports whether a reach end is a service of the design, the
+// internet or an on-premises site (onprem:SITE), which the planned
+// design's flows answer for.
 func byName(d *design.Design, name string) bool {
+	if site, ok := strings.CutPrefix(name, design.OnpremPrefix); ok {
+		return d.Site(site) != nil
+	}
 	return name == design.Internet || d.Service(name) != nil
 }
 

@@ -204,6 +204,10 @@ func TestCheckAndReach(t *testing.T) {
 		{"reach with port", []string{"reach", "../../examples/three-tier.yaml", "app", "db:5432"}, ExitOK, "app -> db tcp 5432: reachable"},
 		{"reach on a design", []string{"reach", "--design", "../analysis/testdata/checks/NW101.json", "app", "db"}, ExitSpec, "BLOCKED"},
 		{"reach unknown service", []string{"reach", "../../examples/three-tier.yaml", "web", "ghost"}, ExitUsage, ""},
+		{"reach from a site", []string{"reach", "../../examples/hybrid.yaml", "onprem:corp", "inventory"}, ExitOK, "onprem:corp -> inventory tcp 7000: reachable"},
+		{"reach a site", []string{"reach", "../../examples/hybrid.yaml", "orders", "onprem:corp:5432"}, ExitOK, "arrives at onprem:corp"},
+		{"reach from a site, undeclared", []string{"reach", "../../examples/hybrid.yaml", "onprem:corp", "orders"}, ExitSpec, "BLOCKED"},
+		{"reach a site without a port", []string{"reach", "../../examples/hybrid.yaml", "orders", "onprem:corp"}, ExitUsage, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -305,11 +309,11 @@ func TestUp(t *testing.T) {
 	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, ReadFile: os.ReadFile,
 		IsTerminal: func(io.Writer) bool { return false }, Interrupted: func() (context.Context, context.CancelFunc) { return ctx, func() {} }}
 	off := freeOffset(t)
-	code := Run(env, []string{"up", "--port-offset", fmt.Sprint(off), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--state-dir", state, "../../examples/three-tier.yaml"})
+	code := Run(env, []string{"up", "--port-offset", fmt.Sprint(off), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--console", "127.0.0.1:0", "--state-dir", state, "../../examples/three-tier.yaml"})
 	if code != ExitOK {
 		t.Fatalf("up = %d: %s", code, errb.String())
 	}
-	for _, want := range []string{"webapp is up: 8 tasks", fmt.Sprintf("https://127.0.0.1:%d", 443+off), "Cloud Map DNS", "stopped"} {
+	for _, want := range []string{"webapp is up: 8 tasks", fmt.Sprintf("https://127.0.0.1:%d", 443+off), "Cloud Map DNS", "console              http://127.0.0.1:", "/?token=", "stopped"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out.String())
 		}
@@ -423,7 +427,7 @@ func TestUpReloadsOnChange(t *testing.T) {
 	off := freeOffset(t, 9100)
 	go func() {
 		done <- Run(env, []string{"up", "--port-offset", fmt.Sprint(off), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-			"--state-dir", dir, "--access-logs=false", spec})
+			"--state-dir", dir, "--access-logs=false", "--isolation", "loopback", spec})
 	}()
 	waitFor := func(b *runtimetest.Buffer, what string) {
 		t.Helper()

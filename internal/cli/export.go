@@ -13,6 +13,7 @@ import (
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/render/cloudformation"
 	"github.com/netwright/netwright/internal/render/diagram"
+	"github.com/netwright/netwright/internal/render/kubernetes"
 	"github.com/netwright/netwright/internal/render/report"
 	"github.com/netwright/netwright/internal/render/terraform"
 )
@@ -30,7 +31,7 @@ type exported struct {
 // written in that format (a limit passed): a problem of the design, exit 1.
 type exporter struct {
 	name   string
-	render func(d *design.Design) (exported, error)
+	render func(d *design.Design, o exportOptions) (exported, error)
 }
 
 // exporters are the export formats, the default first. Tests replace one
@@ -40,6 +41,13 @@ var exporters = []exporter{
 	{"terraform", exportTerraform},
 	{"svg", exportSVG},
 	{"report", exportReport},
+	{"kubernetes", exportKubernetes},
+}
+
+// exportOptions are the flags only some formats read.
+type exportOptions struct {
+	// workloads adds Deployment skeletons to the Kubernetes manifests.
+	workloads bool
 }
 
 func exportFormats() []string {
@@ -53,26 +61,31 @@ func exportFormats() []string {
 func exportCommand() *command {
 	c := &command{
 		name: "export", args: "FILE | --design FILE", argFiles: specFiles,
-		summary: "write the design as CloudFormation, Terraform, an SVG diagram or a review report",
+		summary: "write the design as CloudFormation, Terraform, an SVG diagram, a review report or Kubernetes manifests",
 		about: "Design the network and write it into a directory as CloudFormation templates (one per Region, JSON and YAML), a Terraform configuration, " +
-			"an SVG architecture diagram or an HTML and Markdown review report. Here -o/--output names the directory the files go to (the other commands " +
+			"an SVG architecture diagram, an HTML and Markdown review report, or for compute eks the cluster's half as Kubernetes manifests (kustomize-ready). Here -o/--output names the directory the files go to (the other commands " +
 			"print to stdout, and their -o is its format); --format chooses what is written. Exit 1 when the design cannot be written in the format " +
 			"(a CloudFormation limit), 2 when the files cannot be written. With --design it exports a saved design; a real network netwright import read " +
 			"exports as svg or report only.",
 	}
 	c.define = func(fs *flagSet) func(Env, []string) int {
 		format := fs.String(flagSpec{long: "format", value: "FORMAT", choices: exportFormats(), brief: "what to write",
-			usage: "what to write: cloudformation (a template per Region, JSON and YAML), terraform (a configuration), svg (the architecture diagram) or report (HTML and Markdown design review with the diagram)"},
+			usage: "what to write: cloudformation (a template per Region, JSON and YAML), terraform (a configuration), svg (the architecture diagram), report (HTML and Markdown design review with the diagram) or kubernetes (an EKS design's manifests: a file per service, one of shared objects, kustomization.yaml and stack-outputs.env)"},
 			exporters[0].name)
 		dir := fs.String(flagSpec{long: "output", short: "o", value: "DIR", files: "dir", def: "the current directory",
 			usage: "directory to write into; created if missing. Files of the same name are replaced, others are left alone"}, ".")
 		designPath := designFlag(fs, "export a saved design (plan -o json output, or a real network netwright import wrote: svg and report only) instead of a spec")
+		workloads := fs.Bool(flagSpec{long: "workloads", usage: "kubernetes only: add a Deployment skeleton per service (replicas, rolling update, zone spread, readiness check, dependency addresses)"}, false)
 		return func(env Env, pos []string) int {
 			if *designPath == "" && !c.wantArgs(env, pos, 1) {
 				return ExitUsage
 			}
 			if *designPath != "" && len(pos) != 0 {
 				fmt.Fprintln(env.Stderr, "netwright export: give a spec FILE, or --design FILE alone")
+				return ExitUsage
+			}
+			if *workloads && *format != "kubernetes" {
+				fmt.Fprintf(env.Stderr, "netwright export: --workloads needs --format kubernetes\n")
 				return ExitUsage
 			}
 			specPath := ""
@@ -93,7 +106,7 @@ func exportCommand() *command {
 					x = e
 				}
 			}
-			out, err := x.render(d)
+			out, err := x.render(d, exportOptions{workloads: *workloads})
 			if err != nil {
 				fmt.Fprintf(env.Stderr, "netwright export: the design cannot be written as %s: %v\n", x.name, err)
 				return ExitSpec
@@ -114,7 +127,7 @@ func exportCommand() *command {
 	return c
 }
 
-func exportCloudFormation(d *design.Design) (exported, error) {
+func exportCloudFormation(d *design.Design, _ exportOptions) (exported, error) {
 	files, notes, err := cloudformation.Build(d)
 	if err != nil {
 		return exported{}, err
@@ -156,7 +169,7 @@ func exportCloudFormation(d *design.Design) (exported, error) {
 	return out, nil
 }
 
-func exportTerraform(d *design.Design) (exported, error) {
+func exportTerraform(d *design.Design, _ exportOptions) (exported, error) {
 	files, notes, err := terraform.Render(d)
 	if err != nil {
 		return exported{}, err
@@ -166,7 +179,7 @@ func exportTerraform(d *design.Design) (exported, error) {
 	}}, nil
 }
 
-func exportSVG(d *design.Design) (exported, error) {
+func exportSVG(d *design.Design, _ exportOptions) (exported, error) {
 	var svg bytes.Buffer
 	if err := diagram.SVG(&svg, d); err != nil {
 		return exported{}, err
@@ -174,7 +187,7 @@ func exportSVG(d *design.Design) (exported, error) {
 	return listed("svg", map[string][]byte{d.App + ".svg": svg.Bytes()}), nil
 }
 
-func exportReport(d *design.Design) (exported, error) {
+func exportReport(d *design.Design, _ exportOptions) (exported, error) {
 	var svg, md, page bytes.Buffer
 	if err := diagram.SVG(&svg, d); err != nil {
 		return exported{}, err
@@ -187,6 +200,16 @@ func exportReport(d *design.Design) (exported, error) {
 		return exported{}, err
 	}
 	return listed("report", map[string][]byte{d.App + ".svg": svg.Bytes(), d.App + "-report.md": md.Bytes(), d.App + "-report.html": page.Bytes()}), nil
+}
+
+func exportKubernetes(d *design.Design, o exportOptions) (exported, error) {
+	files, notes, err := kubernetes.Render(d, kubernetes.Options{Workloads: o.workloads})
+	if err != nil {
+		return exported{}, err
+	}
+	out := listed("kubernetes", files)
+	out.notes = notes
+	return out, nil
 }
 
 // listed describes files a line each: "svg: DIR/app.svg".

@@ -272,7 +272,7 @@ func TestFlagErrors(t *testing.T) {
 		{[]string{"status", "--watch", "soon"}, `invalid value "soon" for --watch: must be a duration`},
 		{[]string{"up", "--port-offset", "x", "x.yaml"}, `invalid value "x" for --port-offset`},
 		{[]string{"reach", "-o"}, "flag needs an argument: -o"},
-		{[]string{"export", "--format", "pdf", "x.yaml"}, "must be cloudformation, terraform, svg or report"},
+		{[]string{"export", "--format", "pdf", "x.yaml"}, "must be cloudformation, terraform, svg, report or kubernetes"},
 		{[]string{"chek"}, `unknown command "chek" (did you mean "check"?)`},
 	}
 	for _, tt := range tests {
@@ -298,16 +298,20 @@ func TestExportExitCodes(t *testing.T) {
 	}
 	for i, x := range exporters {
 		t.Run(x.name, func(t *testing.T) {
-			r := run(t, false, nil, "export", "--format", x.name, "-o", filepath.Join(blocker, "out"), "../../examples/three-tier.yaml")
+			example := "../../examples/three-tier.yaml"
+			if x.name == "kubernetes" {
+				example = "../../examples/eks-storefront.yaml"
+			}
+			r := run(t, false, nil, "export", "--format", x.name, "-o", filepath.Join(blocker, "out"), example)
 			if r.code != ExitUsage || !strings.Contains(r.stderr, "a-file") {
 				t.Errorf("export into a path under a file = %d, %q; want exit 2 naming the path", r.code, r.stderr)
 			}
 			saved := exporters[i]
 			defer func() { exporters[i] = saved }()
-			exporters[i].render = func(*design.Design) (exported, error) {
+			exporters[i].render = func(*design.Design, exportOptions) (exported, error) {
 				return exported{}, errors.New("the design passes a limit of the format")
 			}
-			r = run(t, false, nil, "export", "--format", x.name, "-o", t.TempDir(), "../../examples/three-tier.yaml")
+			r = run(t, false, nil, "export", "--format", x.name, "-o", t.TempDir(), example)
 			if r.code != ExitSpec || !strings.Contains(r.stderr, "cannot be written as "+x.name+": the design passes a limit") {
 				t.Errorf("a renderer's failure = %d, %q; want exit 1 with the reason", r.code, r.stderr)
 			}

@@ -93,6 +93,9 @@ func getJSON(ctx context.Context, c *http.Client, url string, v any) error {
 
 func printStatus(w io.Writer, st up.Status) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	if st.Isolation != "" {
+		fmt.Fprintf(tw, "isolation %s\n", st.Isolation)
+	}
 	for _, l := range st.Listeners {
 		fmt.Fprintf(tw, "%s (%s) %s %d at %s\n", l.LoadBalancer, l.Scheme, l.Protocol, l.Port, l.Addr)
 		for _, r := range l.Rules {
@@ -103,6 +106,12 @@ func printStatus(w io.Writer, st up.Status) error {
 			for _, t := range g.Targets {
 				fmt.Fprintf(tw, "    %s\t%s\t%s\t%d in flight\n", t.ID, t.Addr, t.State, t.InFlight)
 			}
+		}
+	}
+	if len(st.Flows) > 0 {
+		fmt.Fprintf(tw, "flows (packets per interface, direction, peer and port)\n")
+		for _, f := range st.Flows {
+			fmt.Fprintf(tw, "  %s\t%s\t%s -> %s:%d/%d\t%d accepted\t%d rejected\n", f.Interface, f.Direction, f.Src, f.Dst, f.DstPort, f.Protocol, f.Accepted, f.Rejected)
 		}
 	}
 	return tw.Flush()

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/netwright/netwright/internal/plan"
 	"github.com/netwright/netwright/internal/runtime/up"
 )
 
@@ -32,17 +33,20 @@ func upCommand() *command {
 		state := fs.String(flagSpec{long: "state-dir", value: "DIR", files: "dir", usage: "directory the local CA's certificate (ca.pem) and the access logs are written to"}, ".netwright")
 		watch := fs.Bool(flagSpec{long: "watch", usage: "reload the design when FILE changes (checked every half second); --watch=false turns it off"}, true)
 		accessLogs := fs.Bool(flagSpec{long: "access-logs", usage: "write each load balancer's access log, in ALB's format, to STATE-DIR/access-logs/NAME.log; --access-logs=false turns them off"}, true)
+		consoleAddr := fs.String(flagSpec{long: "console", value: "ADDR", usage: "address of the web console (its URL, with the token, is printed at start); empty turns it off"}, "127.0.0.1:9903")
+		isolation := fs.String(flagSpec{long: "isolation", value: "MODE", choices: []string{up.IsolationAuto, up.IsolationNetns, up.IsolationLoopback},
+			usage: "netns: every task in a network namespace at its designed address, with the design's routes, security groups and NACLs on every packet and VPC Flow Logs in STATE-DIR/flow-logs (needs root); loopback: tasks on loopback addresses, nothing between them; auto: netns where it can"}, up.IsolationAuto)
 		return func(env Env, pos []string) int {
 			if !c.wantArgs(env, pos, 1) {
 				return ExitUsage
 			}
-			return runUp(env, pos[0], *offset, *dnsAddr, *admin, *state, *watch, *accessLogs)
+			return runUp(env, pos[0], *offset, *dnsAddr, *admin, *state, *consoleAddr, *isolation, *watch, *accessLogs)
 		}
 	}
 	return c
 }
 
-func runUp(env Env, path string, offset int, dnsAddr, admin, state string, watch, accessLogs bool) int {
+func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr, isolation string, watch, accessLogs bool) int {
 	if offset < 0 || offset > 65000 {
 		fmt.Fprintf(env.Stderr, "netwright up: --port-offset must be 0 to 65000, not %d\n", offset)
 		return ExitUsage
@@ -68,7 +72,8 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state string, watch
 	}
 	ctx, stop := interrupted(env)
 	defer stop()
-	opt := up.Options{PortOffset: offset, DNSAddr: dnsAddr, AdminAddr: admin, Output: env.Stdout}
+	opt := up.Options{PortOffset: offset, DNSAddr: dnsAddr, AdminAddr: admin, Output: env.Stdout, Isolation: isolation,
+		FlowLogDir: filepath.Join(state, "flow-logs")}
 	if accessLogs {
 		opt.AccessLogDir = filepath.Join(state, "access-logs")
 	}
@@ -85,7 +90,7 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state string, watch
 	if werr != nil {
 		fmt.Fprintf(env.Stderr, "netwright up: the CA certificate: %v\n", werr)
 	}
-	fmt.Fprintf(env.Stdout, "%s is up: %d tasks\n", d.App, len(rt.Tasks))
+	fmt.Fprintf(env.Stdout, "%s is up: %d tasks, isolation %s\n", d.App, len(rt.Tasks), rt.Isolation)
 	for _, e := range rt.Entries {
 		printEntry(env.Stdout, e)
 	}
@@ -93,12 +98,16 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state string, watch
 	if opt.AccessLogDir != "" {
 		fmt.Fprintf(env.Stdout, "  access logs          %s\n", opt.AccessLogDir)
 	}
+	if rt.Isolation == up.IsolationNetns {
+		fmt.Fprintf(env.Stdout, "  flow logs            %s\n  a task's namespace   netwright exec TASK -- COMMAND\n", opt.FlowLogDir)
+	}
 	for _, n := range rt.Notes {
 		fmt.Fprintf(env.Stderr, "note: %s\n", n)
 	}
+	web := startUpConsole(ctx, env, consoleAddr, path, src, d, rt, opt.AccessLogDir)
 	if watch {
 		fmt.Fprintf(env.Stdout, "Watching %s: a saved change reloads the design.\n", path)
-		go watchSpec(ctx, env, path, src, rt)
+		go watchSpec(ctx, env, path, src, rt, web)
 	}
 	fmt.Fprintln(env.Stdout, "Ctrl-C stops it.")
 	<-ctx.Done()
@@ -134,7 +143,7 @@ const watchInterval = 500 * time.Millisecond
 // watchSpec reloads the runtime when the spec's content changes. A spec
 // with errors, or a design the runtime cannot serve, leaves the running
 // design as it is; the diagnostics say why.
-func watchSpec(ctx context.Context, env Env, path string, last []byte, rt *up.Runtime) {
+func watchSpec(ctx context.Context, env Env, path string, last []byte, rt *up.Runtime, web *upConsole) {
 	tick := time.NewTicker(watchInterval)
 	defer tick.Stop()
 	for {
@@ -148,16 +157,21 @@ func watchSpec(ctx context.Context, env Env, path string, last []byte, rt *up.Ru
 			continue // a file being replaced may be missing for a moment
 		}
 		last = src
-		d, _, _ := build(env, path)
+		d, ds := plan.File(path, src)
+		printDiags(env, ds, path, src)
 		if d == nil {
 			fmt.Fprintf(env.Stderr, "netwright up: %s has errors; the running design is unchanged\n", path)
+			web.failed(src, ds, "the spec has errors; the running design is unchanged")
 			continue
 		}
 		ch, err := rt.Reload(d)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "netwright up: reloading %s: %v; the running design is unchanged\n", path, err)
+			web.failed(src, ds, "reloading: "+err.Error()+"; the running design is unchanged")
 			continue
 		}
+		web.reloaded(src, d, ds, fmt.Sprintf("reloaded: %d tasks started, %d kept, %d stopped; listeners: %d opened, %d replaced, %d closed",
+			len(ch.Started), len(ch.Kept), len(ch.Stopped), len(ch.Opened), len(ch.Replaced), len(ch.Closed)))
 		fmt.Fprintf(env.Stdout, "reloaded %s: %d tasks started, %d kept, %d stopped after draining; listeners: %d opened, %d replaced, %d closed\n",
 			path, len(ch.Started), len(ch.Kept), len(ch.Stopped), len(ch.Opened), len(ch.Replaced), len(ch.Closed))
 		for _, e := range rt.Entries {

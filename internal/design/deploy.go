@@ -207,6 +207,11 @@ func (d *Design) CreatorStage(object string) string {
 				return d.baseStage(t.Region)
 			}
 		}
+		for _, a := range t.SiteAttachments {
+			if a.ID == object {
+				return d.baseStage(t.Region)
+			}
+		}
 	}
 	return ""
 }

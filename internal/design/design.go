@@ -61,6 +61,16 @@ type Design struct {
 	Mesh *Mesh `json:"mesh,omitempty"`
 	// Global routes clients to Regions (2+ Regions with a global section).
 	Global *GlobalRouting `json:"global,omitempty"`
+	// Sites are the on-premises networks joined through Transit Gateways.
+	Sites []Site `json:"sites,omitempty"`
+	// ResolverEndpoints and ResolverRules are the hybrid DNS: the sites'
+	// domains forwarded to their servers, the VPCs' names answered to
+	// the sites.
+	ResolverEndpoints []ResolverEndpoint `json:"resolver_endpoints,omitempty"`
+	ResolverRules     []ResolverRule     `json:"resolver_rules,omitempty"`
+	// Distribution is the CloudFront distribution in front of the public
+	// ALBs, or nil.
+	Distribution *Distribution `json:"distribution,omitempty"`
 
 	Workload        Workload         `json:"workload,omitzero"`
 	Recommendations []Recommendation `json:"recommendations,omitempty"`
@@ -73,6 +83,9 @@ type Design struct {
 	InsightsWaiver    *Waiver `json:"insights_waiver,omitempty"`
 	// Identities are the IAM identities the services' tasks or pods use.
 	Identities []Identity `json:"identities,omitempty"`
+	// Kubernetes is how an EKS design's services run in the cluster; nil
+	// on ECS.
+	Kubernetes *Kubernetes `json:"kubernetes,omitempty"`
 	// Flows are what the application declares may happen: dependencies,
 	// public entry and internet egress. Everything else must be blocked.
 	Flows []Flow `json:"flows"`
@@ -297,7 +310,9 @@ type TransitGateway struct {
 	// attached VPC name groups of another attached VPC in the Region.
 	SecurityGroupReferencing bool                       `json:"security_group_referencing,omitempty"`
 	Attachments              []TransitGatewayAttachment `json:"attachments"`
-	RouteTables              []TransitGatewayRouteTable `json:"route_tables"`
+	// SiteAttachments attach on-premises sites (VPN and Direct Connect).
+	SiteAttachments []SiteAttachment           `json:"site_attachments,omitempty"`
+	RouteTables     []TransitGatewayRouteTable `json:"route_tables"`
 }
 
 // TransitGatewayAttachment attaches a VPC through one subnet per AZ.
@@ -319,22 +334,31 @@ type TransitGatewayAttachment struct {
 // TransitGatewayRouteTable is a Transit Gateway route table with the
 // attachments associated with it.
 type TransitGatewayRouteTable struct {
-	ID           string                `json:"id"`
-	Name         string                `json:"name"`
-	Associations []string              `json:"associations"`
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Associations []string `json:"associations"`
+	// Propagations are the attachments whose routes propagate into the
+	// table: a VPC's blocks, a site's BGP-advertised blocks. Routes holds
+	// what they propagate too, marked Propagated.
+	Propagations []string              `json:"propagations,omitempty"`
 	Routes       []TransitGatewayRoute `json:"routes"`
 }
 
-// TransitGatewayRoute is a static route to an attachment or peering.
+// TransitGatewayRoute is a route to an attachment or peering: static, or
+// propagated from an attachment with route propagation on.
 type TransitGatewayRoute struct {
 	Destination netip.Prefix `json:"destination"`
-	// Attachment is a VPC attachment or peering ID.
+	// Attachment is a VPC, site or peering attachment ID.
 	Attachment string `json:"attachment"`
 	// Reason says which part of the spec asked for the route.
 	Reason string `json:"reason"`
 	// State is "blackhole" for a route that drops what it matches
 	// (imported networks); empty for an active route.
 	State string `json:"state,omitempty"`
+	// Propagated is the kind of attachment that propagates the route
+	// (vpc, vpn, direct_connect_gateway); empty for a static route, which
+	// the exporters write as one.
+	Propagated string `json:"propagated,omitempty"`
 }
 
 // TransitGatewayPeering joins two Transit Gateways in different Regions.
@@ -399,6 +423,10 @@ const (
 	FlowService FlowKind = "service" // a depends_on call between services
 	FlowIngress FlowKind = "ingress" // the internet to a public service
 	FlowEgress  FlowKind = "egress"  // a service to an internet destination
+	// FlowOnprem is a call between a service and an on-premises site
+	// (onprem:NAME), either way: depends_on onprem:SITE:PORT, or
+	// callers_from through the service's internal load balancer.
+	FlowOnprem FlowKind = "onprem"
 )
 
 // Internet stands for any address outside the design in Flow endpoints.
@@ -409,7 +437,7 @@ const Internet = "internet"
 type Flow struct {
 	ID   string   `json:"id"`
 	Kind FlowKind `json:"kind"`
-	// From and To are service names, or Internet.
+	// From and To are service names, Internet, or a site (onprem:NAME).
 	From string `json:"from"`
 	To   string `json:"to"`
 	// Destination is the egress host or CIDR, when To is Internet.

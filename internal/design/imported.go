@@ -126,19 +126,6 @@ type VPNGateway struct {
 	Connections []VPNConnection `json:"connections,omitempty"`
 }
 
-// VPNConnection is one Site-to-Site VPN connection.
-type VPNConnection struct {
-	ID    string `json:"id"`
-	State string `json:"state"`
-	// TunnelsUp is how many of its tunnels report UP.
-	TunnelsUp int `json:"tunnels_up"`
-	// Routes are its static routes (the on-premises blocks), if any.
-	Routes []netip.Prefix `json:"routes,omitempty"`
-	// TransitGateway is set for a connection that ends on a Transit
-	// Gateway rather than a virtual private gateway.
-	TransitGateway string `json:"transit_gateway,omitempty"`
-}
-
 // PrefixList is a managed prefix list and its entries.
 type PrefixList struct {
 	ID    string         `json:"id"`

@@ -104,8 +104,10 @@ func (d *Design) AttachmentOf(vpc string) (*TransitGateway, *TransitGatewayAttac
 
 // RouteFor returns the route a Transit Gateway takes for dst arriving on
 // an attachment: the longest match in the route table associated with
-// that attachment (static routes; netwright propagates none), with the
-// table, or nils.
+// that attachment, a static route before a propagated one to the same
+// prefix, and among propagated ones a VPC's, then a Direct Connect
+// gateway's, then a VPN's (AWS's route evaluation order), with the table,
+// or nils.
 func (t *TransitGateway) RouteFor(attachment string, dst netip.Addr) (*TransitGatewayRouteTable, *TransitGatewayRoute) {
 	for i := range t.RouteTables {
 		rt := &t.RouteTables[i]
@@ -115,7 +117,11 @@ func (t *TransitGateway) RouteFor(attachment string, dst netip.Addr) (*TransitGa
 		var best *TransitGatewayRoute
 		for j := range rt.Routes {
 			r := &rt.Routes[j]
-			if r.Destination.Contains(dst) && (best == nil || r.Destination.Bits() > best.Destination.Bits()) {
+			if !r.Destination.Contains(dst) {
+				continue
+			}
+			if best == nil || r.Destination.Bits() > best.Destination.Bits() ||
+				r.Destination.Bits() == best.Destination.Bits() && routeRank(r) < routeRank(best) {
 				best = r
 			}
 		}

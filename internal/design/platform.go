@@ -113,6 +113,7 @@ const (
 	ViaLoadBalancer   = "load_balancer"   // the internal load balancer in front of it
 	ViaLattice        = "vpc_lattice"     // its VPC Lattice service
 	ViaCloudMap       = "cloud_map"       // its Cloud Map DNS name
+	ViaClusterDNS     = "cluster_dns"     // its Kubernetes Service's cluster DNS name (EKS)
 )
 
 // DependencyAddress is where a service's tasks call one dependency.

@@ -17,6 +17,7 @@ const (
 	SGClients      = "clients"       // "clients of X": the quota fallback
 	SGNodes        = "nodes"         // ECS container instances or EKS nodes
 	SGDefault      = "default"       // the VPC's default group, emptied
+	SGResolver     = "resolver"      // a Route 53 Resolver endpoint's ENIs
 )
 
 // SecurityGroup is a stateful, allow-only set of rules attached to ENIs.

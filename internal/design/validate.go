@@ -205,7 +205,15 @@ func (d *Design) Validate() []error {
 				}
 			}
 		}
+		for _, a := range tgw.SiteAttachments {
+			claim(a.ID, "transit gateway attachment of site "+a.Site)
+			attachments[a.ID] = true
+			if d.Site(a.Site) == nil {
+				bad("attachment %s: site %q does not exist", a.ID, a.Site)
+			}
+		}
 	}
+	errs = append(errs, d.validateSites()...)
 	for _, tgw := range d.TransitGateways {
 		for _, rt := range tgw.RouteTables {
 			claim(rt.ID, "transit gateway route table "+rt.Name)
@@ -214,7 +222,15 @@ func (d *Design) Validate() []error {
 					bad("transit gateway route table %s: association %q does not exist", rt.ID, a)
 				}
 			}
+			for _, a := range rt.Propagations {
+				if !attachments[a] {
+					bad("transit gateway route table %s: propagation from %q, which does not exist", rt.ID, a)
+				}
+			}
 			for _, r := range rt.Routes {
+				if r.Propagated != "" && !slices.Contains(rt.Propagations, r.Attachment) {
+					bad("transit gateway route table %s: route to %s is propagated from %q, which does not propagate into it", rt.ID, r.Destination, r.Attachment)
+				}
 				if !attachments[r.Attachment] {
 					bad("transit gateway route table %s: route to %s uses %q, which does not exist", rt.ID, r.Destination, r.Attachment)
 				}
@@ -292,6 +308,12 @@ func (d *Design) Validate() []error {
 	}
 	for _, f := range d.Flows {
 		for _, end := range []string{f.From, f.To} {
+			if site := SiteName(end); site != "" {
+				if d.Site(site) == nil {
+					bad("flow %s: site %q does not exist", f.ID, site)
+				}
+				continue
+			}
 			if end != Internet && !services[end] {
 				bad("flow %s: service %q does not exist", f.ID, end)
 			}

@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	"internal/clock/clocktest": {"internal/clock"},
 	"internal/layering":        {},
 	"internal/golden":          {},
+	"internal/netpol":          {},
 	"internal/spec":            foundation,
 	"internal/design":          foundation,
 	"internal/cloudmap":        foundation,
@@ -52,13 +53,18 @@ var allowed = map[string][]string{
 	// The runtime's packages, from the bottom: health and the accept loop
 	// serve both load balancers, and nlb does not borrow from alb; up
 	// runs them all.
-	"internal/runtime/health":      foundation,
-	"internal/runtime/accept":      foundation,
-	"internal/runtime/discovery":   runtimeBase,
-	"internal/runtime/alb":         append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
-	"internal/runtime/nlb":         append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	"internal/runtime/health":    foundation,
+	"internal/runtime/accept":    foundation,
+	"internal/runtime/discovery": runtimeBase,
+	"internal/runtime/alb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	"internal/runtime/nlb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	// The design's network in Linux namespaces, under up.
+	"internal/runtime/netns":       runtimeBase,
 	"internal/runtime/up":          append([]string{"internal/runtime/"}, runtimeBase...),
 	"internal/runtime/runtimetest": {},
+	"internal/console":             append([]string{"internal/design", "internal/analysis/", "internal/render/", "internal/albrules"}, foundation...),
+	"internal/console/browsertest": {},
+	"internal/console/uplive":      append([]string{"internal/console", "internal/design", "internal/runtime/"}, foundation...),
 	"internal/cli":                 {"internal/"},
 	"cmd/netwright":                {"internal/cli"},
 	"internal/specgen":             {},

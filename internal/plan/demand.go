@@ -19,6 +19,11 @@ const headroomPercent = 25
 // host-network daemon sets).
 const eksPodsPerNode = min(awsfacts.EKSBranchENIsM5Large, awsfacts.EKSMaxPodsM5Large-2)
 
+// eksDensePodsPerNode is how many application pods an m5.large holds when
+// they share the node's ENIs (network.pod_security_groups false): its VPC
+// CNI maxPods, 29, less the two host-network daemon sets.
+const eksDensePodsPerNode = awsfacts.EKSMaxPodsM5Large - 2
+
 // eksPrefixSize is the block the VPC CNI hands a node per prefix when
 // prefix delegation is on: an aligned /28.
 const eksPrefixSize = 16
@@ -79,7 +84,13 @@ func serviceDemand(svc *spec.Service, azs int, compute string) design.Demand {
 // takes a branch ENI (its address counted with the pods), an m5.large holds
 // 9 of them, and the node keeps its primary ENI's addresses (the VPC CNI's
 // warm pool, or one warm /28 with prefix delegation) and its trunk ENI's.
-func computeOverhead(compute string, prefixDelegation bool, tasks int) (design.Demand, bool) {
+//
+// Without Security Groups for Pods the pods take addresses of the node's
+// own ENIs (counted with the pods), 27 to an m5.large, and the node adds
+// its primary address and the VPC CNI's warm pool: one spare ENI of 10
+// (WARM_ENI_TARGET=1), or one warm /28 with prefix delegation; there is no
+// trunk ENI.
+func computeOverhead(compute string, prefixDelegation, podSecurityGroups bool, tasks int) (design.Demand, bool) {
 	if tasks == 0 {
 		return design.Demand{}, false
 	}
@@ -91,6 +102,17 @@ func computeOverhead(compute string, prefixDelegation bool, tasks int) (design.D
 			IPs:  instances * awsfacts.ECSTrunkedInstanceIPs,
 		}, true
 	case spec.ComputeEKS:
+		if !podSecurityGroups {
+			nodes := ceilDiv(tasks, eksDensePodsPerNode)
+			perNode, how := 1+awsfacts.EKSIPv4PerENIM5Large, "VPC CNI with WARM_ENI_TARGET=1"
+			if prefixDelegation {
+				perNode, how = 1+eksPrefixSize, "VPC CNI prefix delegation with WARM_PREFIX_TARGET=1"
+			}
+			return design.Demand{
+				What: fmt.Sprintf("EKS nodes: %d (m5.large, %d pods each sharing the node's ENIs; %s): the node's address and the warm pool", nodes, eksDensePodsPerNode, how),
+				IPs:  nodes * perNode,
+			}, true
+		}
 		nodes := ceilDiv(tasks, eksPodsPerNode)
 		// The primary ENI: its own address and the warm pool the VPC CNI
 		// keeps (WARM_ENI_TARGET=1: the ENI's other 9 addresses), or with

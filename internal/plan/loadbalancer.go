@@ -326,7 +326,7 @@ func (p *planner) forward(v *vpcPlan, to []spec.Weighted) design.Action {
 // or Cloud Map.
 func needsInternalLB(svc *spec.Service) bool {
 	return !svc.Public && svc.Kind == spec.KindService &&
-		(svc.Stickiness > 0 || svc.SlowStart > 0 || svc.LoadBalancing != "round_robin")
+		(svc.Stickiness > 0 || svc.SlowStart > 0 || svc.LoadBalancing != "round_robin" || len(svc.CallersFrom) > 0)
 }
 
 // internalLoadBalancers says whether services need an internal ALB (HTTP
@@ -416,7 +416,11 @@ func (p *planner) internalLB(v *vpcPlan) {
 		for _, svc := range svcs {
 			names = append(names, svc.Name)
 		}
-		p.note("load_balancing", "%s is reached through the internal load balancer %s, because it asks for stickiness, slow start or an algorithm only a load balancer provides.", strings.Join(names, ", "), lb.ID)
+		why := "because it asks for stickiness, slow start or an algorithm only a load balancer provides"
+		if slices.ContainsFunc(svcs, func(s *spec.Service) bool { return len(s.CallersFrom) > 0 }) {
+			why = "because it asks for what only a load balancer provides, or on-premises sites call it (callers_from): a site reaches one stable address, never the tasks"
+		}
+		p.note("load_balancing", "%s is reached through the internal load balancer %s, %s.", strings.Join(names, ", "), lb.ID, why)
 	}
 }
 
@@ -468,6 +472,12 @@ func (p *planner) loadBalancers() {
 			redirect := design.Listener{ID: lb.ID + "-http", Port: 80, Protocol: "HTTP",
 				DefaultAction: design.Action{Type: design.ActionRedirect, RedirectProtocol: "HTTPS", RedirectPort: 443, StatusCode: 301}}
 			lb.Listeners = []design.Listener{https, redirect}
+			if p.cloudFront() {
+				// CloudFront redirects viewers to HTTPS itself and reaches
+				// the ALB on 443 only, with the origin header.
+				p.verifyOrigin(&https)
+				lb.Listeners = []design.Listener{https}
+			}
 			p.d.LoadBalancers = append(p.d.LoadBalancers, lb)
 		}
 		if len(publicL4) > 0 {

@@ -149,6 +149,8 @@ func (p *planner) networkACLs() {
 				set.connection(pl.Subnets, cpl.Subnets, p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(cpl.Subnets), f.Transport, f.Port,
 					fmt.Sprintf("%s calls %s on %d", f.From, f.To, f.Port))
 			}
+		case design.FlowOnprem:
+			p.siteNACLs(set, f)
 		case design.FlowEgress:
 			dst := anyIPv4
 			if pre, err := netip.ParsePrefix(f.Destination); err == nil {
@@ -229,6 +231,30 @@ func (p *planner) networkACLs() {
 		}
 	}
 
+	if p.spec.Network.Compute == spec.ComputeEKS {
+		// Pods ask the cluster DNS, CoreDNS pods on any node of the VPC.
+		nodes := map[string][]string{}
+		for _, svc := range p.d.Services {
+			if !spec.IsDataStoreKind(svc.Kind) {
+				for _, pl := range svc.Placements {
+					nodes[pl.VPC] = append(nodes[pl.VPC], pl.Subnets...)
+				}
+			}
+		}
+		for _, svc := range p.d.Services {
+			if spec.IsDataStoreKind(svc.Kind) {
+				continue
+			}
+			for _, pl := range svc.Placements {
+				for _, tr := range []string{"udp", "tcp"} {
+					set.connection(pl.Subnets, nodes[pl.VPC], p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(nodes[pl.VPC]), tr, clusterDNS.Port,
+						svc.Name+" resolves names through the cluster DNS (CoreDNS on the nodes)")
+				}
+			}
+		}
+	}
+
+	p.resolverNACLs(set)
 	for _, d := range set.drafts {
 		d.acl.Inbound = p.numberNACL(d.acl, compactNACL(d.in), "inbound")
 		d.acl.Outbound = p.numberNACL(d.acl, compactNACL(d.out), "outbound")

@@ -277,7 +277,7 @@ func (p *planner) costEstimate() {
 		}
 	}
 	for _, t := range p.d.TransitGateways {
-		tgwAttach += len(t.Attachments)
+		tgwAttach += len(t.Attachments) + len(t.SiteAttachments)
 	}
 	tgwAttach += len(p.d.TransitGatewayPeerings) * 2
 	gwlbe = len(p.d.GatewayLoadBalancerEndpoints)
@@ -300,6 +300,21 @@ func (p *planner) costEstimate() {
 	if m := p.d.Mesh; m != nil && m.Lattice != nil {
 		hourly("VPC Lattice services", len(m.Lattice.Services), "lattice_service_hour")
 	}
+	var vpns, dxs, resolverENIs int
+	for _, s := range p.d.Sites {
+		if s.VPN != nil {
+			vpns++
+		}
+		if s.DirectConnect != nil {
+			dxs++
+		}
+	}
+	for _, ep := range p.d.ResolverEndpoints {
+		resolverENIs += len(ep.Subnets)
+	}
+	hourly("Site-to-Site VPN connections", vpns, "vpn_connection_hour")
+	hourly("Direct Connect ports (assumed: one dedicated 1 Gbps port per site; hosted or faster ports cost otherwise)", dxs, "dx_port_1g_hour")
+	hourly("Route 53 Resolver endpoint ENIs (endpoints x AZs)", resolverENIs, "resolver_endpoint_eni_hour")
 	if rps := p.serviceRPS(); len(rps) > 0 && p.spec.Workload.AvgResponseBytes > 0 {
 		azs := p.spec.Network.AZs
 		crossAZ := 0.0
@@ -311,8 +326,19 @@ func (p *planner) costEstimate() {
 		est.Items = append(est.Items, design.CostItem{What: "traffic between AZs on declared calls", Quantity: fmt.Sprintf("%.0f GB each way", crossAZ),
 			USD: round(crossAZ * 2 * awsfacts.LookupPrice("inter_az_gb").USD)})
 		out := p.monthlyGB(float64(p.spec.Workload.RequestsPerSecond))
-		est.Items = append(est.Items, design.CostItem{What: "responses to the internet", Quantity: fmt.Sprintf("%.0f GB", out),
-			USD: round(out * awsfacts.LookupPrice("internet_out_gb").USD)})
+		if p.d.Distribution != nil {
+			// CloudFront answers the internet; what the ALB sends it is free.
+			est.Items = append(est.Items, design.CostItem{What: "responses to the internet through CloudFront", Quantity: fmt.Sprintf("%.0f GB", out),
+				USD: round(out * awsfacts.LookupPrice("cloudfront_out_gb").USD)})
+		} else {
+			est.Items = append(est.Items, design.CostItem{What: "responses to the internet", Quantity: fmt.Sprintf("%.0f GB", out),
+				USD: round(out * awsfacts.LookupPrice("internet_out_gb").USD)})
+		}
+	}
+	if rps := p.spec.Workload.RequestsPerSecond; p.d.Distribution != nil && rps > 0 {
+		reqs := float64(rps) * 3600 * awsfacts.HoursPerMonth
+		est.Items = append(est.Items, design.CostItem{What: "CloudFront HTTPS requests", Quantity: fmt.Sprintf("%.0f million", reqs/1e6),
+			USD: round(reqs / 10000 * awsfacts.LookupPrice("cloudfront_https_10k").USD)})
 	}
 	slices.SortStableFunc(est.Items, func(a, b design.CostItem) int { return cmp.Compare(b.USD, a.USD) })
 	for _, it := range est.Items {

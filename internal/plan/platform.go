@@ -104,7 +104,7 @@ func (p *planner) platforms() {
 	}
 	switch compute {
 	case spec.ComputeEKS:
-		p.note("platform", "Each service's pods act as their own IAM role through EKS Pod Identity (service account <service> in the namespace %s), and carry their service's security group through Security Groups for Pods (the VPC CNI with ENABLE_POD_ENI=true and a SecurityGroupPolicy per service); a rolling update surges %d%%.", p.eksNamespace(), awsfacts.KubernetesMaxSurgePercent)
+		p.note("platform", "Each service's pods act as their own IAM role through EKS Pod Identity (service account <service> in the namespace %s); a rolling update surges %d%%.", p.eksNamespace(), awsfacts.KubernetesMaxSurgePercent)
 	default:
 		p.note("platform", "Each ECS service has its own task role, a rolling deploy of %d%% maximum and %d%% minimum healthy with the deployment circuit breaker and rollback on, so a version that never becomes healthy rolls back instead of leaving the deploy waiting.", awsfacts.DeploySurgePercent, awsfacts.ECSMinHealthyPercent)
 	}
@@ -124,7 +124,10 @@ func (p *planner) dependencyAddresses(svc *design.Service) []design.DependencyAd
 			continue // data stores are not exported; their endpoints are the user's
 		}
 		a := design.DependencyAddress{Service: f.To, Env: design.EnvName(f.To) + "_ADDR", Port: f.Port}
-		if len(svc.Placements) > 0 {
+		// A call VPC Lattice carries goes through Lattice, as the security
+		// groups, NACLs and the analyzer have it, even when the callee also
+		// has an internal load balancer.
+		if ls := p.latticeFlow(f); ls == nil && len(svc.Placements) > 0 {
 			if lb, port := p.internalFront(f.To, homePlacement(callee, svc.Placements[0].VPC).VPC); lb != nil {
 				a.Via, a.LoadBalancer, a.Port = design.ViaLoadBalancer, lb.ID, port
 				out = append(out, a)
@@ -136,6 +139,10 @@ func (p *planner) dependencyAddresses(svc *design.Service) []design.DependencyAd
 			a.Via, a.LatticeService, a.Port = design.ViaLattice, ls.ID, ls.Port
 		case p.scAlias(f.To, f.Port) != "":
 			a.Via, a.Host = design.ViaServiceConnect, p.scAlias(f.To, f.Port)
+		case p.spec.Network.Compute == spec.ComputeEKS:
+			// Nothing registers EKS pods in Cloud Map; cluster DNS answers
+			// for the callee's Kubernetes Service (plan/kubernetes.go).
+			a.Via, a.Host = design.ViaClusterDNS, f.To+"."+p.eksNamespace()+".svc.cluster.local"
 		default:
 			a.Via, a.Host = design.ViaCloudMap, f.To+"."+p.spec.Discovery.Namespace
 		}

@@ -86,7 +86,9 @@ func (p *planner) routing() {
 			case p.natNeeded && tgw != "" && p.spec.Network.Pattern == spec.PatternHubSpoke:
 				routes = append(routes, design.Route{Destination: anyIPv4, TargetKind: design.TargetTransitGateway, Target: tgw})
 			}
-			return append(routes, toTGW(peers)...)
+			// The sites whose declared flows reach this VPC, through the
+			// Transit Gateway's VPN or Direct Connect attachment.
+			return append(append(routes, toTGW(peers)...), toTGW(p.siteCIDRsFor(v))...)
 		}
 		perAZ := len(v.natAZs) > 1
 		hasPrivate := slices.ContainsFunc(vpc.Subnets, func(s design.Subnet) bool {

@@ -244,6 +244,8 @@ func (p *planner) security() {
 				p.allow(set, groupOf[[2]string{f.From, pl.VPC}], groupOf[[2]string{f.To, cpl.VPC}],
 					p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(cpl.Subnets), f.Transport, f.Port, desc, []string{f.ID})
 			}
+		case design.FlowOnprem:
+			p.siteSecurity(set, f, groupOf, lbGroup)
 		case design.FlowEgress:
 			svc := p.d.Service(f.From)
 			dst := anyIPv4
@@ -270,7 +272,15 @@ func (p *planner) security() {
 			if l.Protocol == "UDP" {
 				proto = "udp"
 			}
-			for _, c := range internet {
+			clients := internet
+			if p.cloudFront() && lb.Type == design.ALB && lb.Scheme == design.InternetFacing {
+				// Only CloudFront's origin-facing servers (the requests'
+				// header is checked by the listener's rules).
+				addRule(&g.Ingress, design.SGRule{Protocol: proto, FromPort: l.Port, ToPort: l.Port, PeerPrefixList: design.CloudFrontPrefixList,
+					Description: fmt.Sprintf("CloudFront origin-facing servers to the %s listener on %s %d (edge.cloudfront)", lb.Name, proto, l.Port), Flows: p.ingressFlowsOf(l)})
+				clients = nil
+			}
+			for _, c := range clients {
 				if lb.Scheme == design.Internal {
 					break // its callers are admitted flow by flow above
 				}
@@ -372,6 +382,9 @@ func (p *planner) security() {
 			Description: what + " of " + v.Name + ": image pulls, logs and AWS calls of the host agents"})
 		apis(g, what, v, nodeSubnets[id], true)
 	}
+	if p.spec.Network.Compute == spec.ComputeEKS && p.spec.Network.PodSecurityGroups {
+		p.podGroupNeeds(set, groupOf)
+	}
 	if len(nodeVPCs) > 0 {
 		p.note("security", "On %s the hosts pull images, ship logs and run the agents through their own ENIs, not the tasks': the nodes group (sg-<vpc>-nodes) carries those calls; give it to the %s. Tasks keep only their declared flows and their own AWS API calls.", p.spec.Network.Compute, what)
 	}
@@ -393,6 +406,7 @@ func (p *planner) security() {
 		}
 	}
 
+	p.resolverSecurity(set)
 	for _, g := range set.groups {
 		g.Ingress = dropCovered(g.Ingress)
 		g.Egress = dropCovered(g.Egress)

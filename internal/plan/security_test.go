@@ -103,6 +103,8 @@ func TestSecurityGroupsFollowIntent(t *testing.T) {
 							for _, gid := range tpl.SecurityGroups {
 								for _, r := range groups[gid].Ingress {
 									ok = ok || admits(r, cpl.SecurityGroups, block, f.Transport, f.Port) && slices.Contains(r.Flows, f.ID)
+									// A call VPC Lattice carries arrives from Lattice's prefix list.
+									ok = ok || latticeCarries(d, f) && strings.HasSuffix(r.PeerPrefixList, ".vpc-lattice") && r.Protocol == f.Transport && r.FromPort <= f.Port && f.Port <= r.ToPort
 									if lbg := groups[r.PeerGroup]; lbg != nil && lbg.Kind == design.SGLoadBalancer && slices.Contains(r.Flows, f.ID) {
 										for _, lr := range lbg.Ingress {
 											ok = ok || lr.PeerGroup != "" && admits(lr, cpl.SecurityGroups, block, f.Transport, lr.FromPort) && slices.Contains(lr.Flows, f.ID)
@@ -129,6 +131,18 @@ func TestSecurityGroupsFollowIntent(t *testing.T) {
 				}
 				for _, r := range g.Ingress {
 					peer := groups[r.PeerGroup]
+					if r.PeerCIDR.IsValid() && len(r.Flows) > 0 {
+						// A site's blocks: only for a flow from that site.
+						for _, id := range r.Flows {
+							if !slices.ContainsFunc(d.Flows, func(f design.Flow) bool {
+								st := d.Site(design.SiteName(f.From))
+								return f.ID == id && st != nil && slices.Contains(st.CIDRs, r.PeerCIDR)
+							}) {
+								t.Errorf("internal %s admits %s for flow %s, which is not from a site holding it", g.ID, r.Peer(), id)
+							}
+						}
+						continue
+					}
 					if peer == nil || len(r.Flows) == 0 {
 						t.Errorf("internal %s admits %s without a declared flow", g.ID, r.Peer())
 						continue
@@ -304,4 +318,18 @@ func TestNACLReturnsUseFullEphemeralRange(t *testing.T) {
 			}
 		}
 	}
+}
+
+// latticeCarries reports whether VPC Lattice carries a declared call: the
+// callee is a Lattice service whose auth admits the caller.
+func latticeCarries(d *design.Design, f design.Flow) bool {
+	if d.Mesh == nil || d.Mesh.Lattice == nil {
+		return false
+	}
+	for _, ls := range d.Mesh.Lattice.Services {
+		if ls.Service == f.To && slices.Contains(ls.AllowedCallers, f.From) {
+			return true
+		}
+	}
+	return false
 }

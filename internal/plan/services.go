@@ -105,6 +105,7 @@ func (p *planner) flows() {
 			})
 		}
 	}
+	fs = append(fs, p.siteFlows()...)
 	slices.SortFunc(fs, func(a, b design.Flow) int { return strings.Compare(a.ID, b.ID) })
 	fs = slices.CompactFunc(fs, func(a, b design.Flow) bool { return a.ID == b.ID })
 	p.d.Flows = fs

@@ -40,6 +40,9 @@ type vpcPlan struct {
 	// ingressEndpoints says its internet traffic is inspected there, through
 	// GWLB endpoints of its own in front of the hub's appliances.
 	hostsPublicLBs, ingressEndpoints bool
+	// hostsResolver says the VPC holds the Route 53 Resolver endpoints of
+	// hybrid DNS.
+	hostsResolver bool
 	// natAZs are the AZ indexes with a NAT gateway.
 	natAZs []int
 	// interfaceEndpoints and gatewayEndpoints hosted in this VPC.
@@ -157,6 +160,7 @@ func (p *planner) layoutVPCs() {
 		v.hasEndpointsTier = s.Network.Pattern == spec.PatternMicroservices
 	}
 
+	p.hybridLayout()
 	for _, v := range p.vpcs {
 		p.chooseEndpoints(v)
 		p.planSubnets(v)
@@ -310,6 +314,16 @@ func (p *planner) planSubnets(v *vpcPlan) {
 				endpointDemand = append(endpointDemand, design.Demand{What: "internal NLB: one address per AZ", IPs: 1})
 			}
 		}
+		if v.hostsResolver && az < awsfacts.ResolverEndpointMinIPs {
+			n := 0
+			if p.resolverInbound() {
+				n++
+			}
+			if p.resolverOutbound() {
+				n++
+			}
+			endpointDemand = append(endpointDemand, design.Demand{What: "Route 53 Resolver endpoints: one ENI each", IPs: n})
+		}
 		if len(v.interfaceEndpoints) > 0 {
 			endpointDemand = append(endpointDemand, design.Demand{
 				What: fmt.Sprintf("interface endpoints: %s, one ENI each", strings.Join(v.interfaceEndpoints, ", ")),
@@ -389,7 +403,7 @@ func (p *planner) workloadSubnet(tier, group string, az int, services []*spec.Se
 			tasks += dm.IPs
 		}
 	}
-	if over, ok := computeOverhead(p.spec.Network.Compute, p.spec.Network.PrefixDelegation, tasks); ok {
+	if over, ok := computeOverhead(p.spec.Network.Compute, p.spec.Network.PrefixDelegation, p.spec.Network.PodSecurityGroups, tasks); ok {
 		sp.demand = append(sp.demand, over)
 	}
 	sp.demand = append(sp.demand, extra...)
@@ -474,6 +488,11 @@ func (p *planner) microserviceGroups(v *vpcPlan) (app, data []serviceGroup) {
 func (p *planner) assignCIDRs() {
 	nw := &p.spec.Network
 	var taken []netip.Prefix
+	// The sites' blocks are taken: a VPC that overlapped one could not
+	// reach it (its local route wins).
+	for _, st := range p.spec.Sites {
+		taken = append(taken, st.CIDRs...)
+	}
 	// pool returns the first free /16 of 10.0.0.0/8 AWS accepts beside
 	// primary (any, when primary is not yet chosen).
 	pool := func(primary netip.Prefix) (netip.Prefix, bool) {

@@ -24,6 +24,8 @@ const (
 	checkovHTTPListener  = "CKV_AWS_2"    // ALB listener protocol HTTPS
 	checkovBucketCMK     = "CKV_AWS_145"  // bucket encrypted with KMS by default
 	checkovInsights      = "CKV_AWS_65"   // ECS cluster Container Insights
+	trivyCloudFrontWAF   = "AVD-AWS-0011" // CloudFront distribution without a WAF web ACL
+	checkovCloudFrontWAF = "CKV_AWS_68"   // CloudFront distribution with WAF enabled
 )
 
 // waivers records, on each resource a configuration scanner flags and the

@@ -85,6 +85,9 @@ func (d *decoder) applyDefaults(s *Spec) {
 	if d.set["network.flow_logs"] == nil {
 		nw.FlowLogs = true
 	}
+	if d.set["network.pod_security_groups"] == nil && nw.Compute == ComputeEKS {
+		nw.PodSecurityGroups = prod
+	}
 
 	for i := range s.Services {
 		svc := &s.Services[i]
@@ -162,6 +165,16 @@ func (d *decoder) applyDefaults(s *Spec) {
 			if callee := s.Service(dep.Service); callee != nil && dep.Port == 0 {
 				dep.Port = callee.Port
 			}
+		}
+	}
+
+	for i := range s.Sites {
+		st := &s.Sites[i]
+		if st.Connect == "" {
+			st.Connect = ConnectVPN
+		}
+		if st.ASN == 0 {
+			st.ASN = DefaultCustomerASN
 		}
 	}
 

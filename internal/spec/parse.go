@@ -162,6 +162,8 @@ func (d *decoder) root(n *yaml.Node, s *Spec) {
 		"global":     func(k, v *yaml.Node) { d.global(k, v, s) },
 		"inspection": func(k, v *yaml.Node) { d.inspection(k, v, s) },
 		"workload":   func(_, v *yaml.Node) { d.workload(v, &s.Workload) },
+		"onprem":     func(_, v *yaml.Node) { d.onprem(v, s) },
+		"edge":       func(k, v *yaml.Node) { d.edge(k, v, s) },
 	})
 	if d.set["version"] == nil {
 		d.errorAt(n, "the spec has no version", "Add \"version: 1\" as the first line.")
@@ -258,6 +260,9 @@ func (d *decoder) network(n *yaml.Node, nw *Network) {
 		"prefix_delegation": func(_, v *yaml.Node) {
 			nw.PrefixDelegation, _ = d.boolean(v, "network.prefix_delegation")
 		},
+		"pod_security_groups": func(_, v *yaml.Node) {
+			nw.PodSecurityGroups, _ = d.boolean(v, "network.pod_security_groups")
+		},
 	})
 }
 
@@ -314,7 +319,11 @@ func (d *decoder) service(n *yaml.Node, svc *Service) {
 					if d.set[p+".depends_on.service"] == nil {
 						d.errorAt(item, p+".depends_on entry has no service", "Write {service: name} or {service: name, port: 1234}.")
 					}
-				} else if name, ok := d.str(item, p+".depends_on"); ok {
+				} else if name, ok := d.str(item, p+".depends_on"); ok && strings.HasPrefix(name, OnpremPrefix) {
+					if ref, ok := d.siteRef(item, name, p+".depends_on", true); ok {
+						svc.Onprem = append(svc.Onprem, ref)
+					}
+				} else if ok {
 					dep.Service = name
 				}
 				if dep.Service != "" {
@@ -354,6 +363,15 @@ func (d *decoder) service(n *yaml.Node, svc *Service) {
 			if sp, ok := d.str(v, p+".spoke"); ok && d.label(v, sp, p+".spoke") {
 				svc.Spoke = sp
 			}
+		},
+		"callers_from": func(_, v *yaml.Node) {
+			d.list(v, p+".callers_from", func(_ int, item *yaml.Node) {
+				if name, ok := d.str(item, p+".callers_from"); ok {
+					if ref, ok := d.siteRef(item, name, p+".callers_from", false); ok {
+						svc.CallersFrom = append(svc.CallersFrom, ref)
+					}
+				}
+			})
 		},
 	})
 	if healthNode != nil {

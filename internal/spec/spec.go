@@ -44,6 +44,10 @@ type Spec struct {
 	Global     *Global
 	Inspection *Inspection
 	Workload   Workload
+	// Sites are the on-premises networks (onprem), sorted by name.
+	Sites []Site
+	// Edge is what stands in front of the public load balancer, or nil.
+	Edge *Edge
 
 	// keys records where each key the user wrote is, by dotted path.
 	keys map[string]*diag.Range
@@ -116,6 +120,12 @@ type Network struct {
 	// PrefixDelegation makes the EKS VPC CNI hand out /28 prefixes instead
 	// of single addresses (eks only; netwright addition). Default false.
 	PrefixDelegation bool
+	// PodSecurityGroups gives each EKS service's pods the service's own
+	// security group through Security Groups for Pods (a branch ENI per
+	// pod, so fewer pods per node); false packs pods densely on the nodes'
+	// ENIs and leaves NetworkPolicy alone to separate services (eks only;
+	// netwright addition). Default true in production, else false.
+	PodSecurityGroups bool
 }
 
 // Service kinds.
@@ -188,6 +198,12 @@ type Service struct {
 	// Spoke places the service in a spoke VPC (hub_spoke only; netwright
 	// addition). Empty means the app's own VPC.
 	Spoke string
+	// Onprem are the calls the service makes to on-premises sites, written
+	// in depends_on as onprem:SITE:PORT (TCP).
+	Onprem []SiteRef
+	// CallersFrom are the sites that may call the service, through an
+	// internal load balancer in front of it.
+	CallersFrom []SiteRef
 }
 
 // IsDataStore reports whether the service is a managed data store, which

@@ -27,6 +27,7 @@ func (d *decoder) validate(s *Spec) {
 	d.validateTraffic(s, names)
 	d.validateGlobal(s)
 	d.validateInspection(s, names)
+	d.validateHybrid(s)
 }
 
 func (d *decoder) validateNetwork(s *Spec) {
@@ -57,6 +58,10 @@ func (d *decoder) validateNetwork(s *Spec) {
 	if nw.PrefixDelegation && nw.Compute != ComputeEKS {
 		d.errorRange(d.at("network.prefix_delegation"), "network.prefix_delegation needs network.compute eks",
 			"Prefix delegation is a setting of the EKS VPC CNI; ECS tasks get one address each.")
+	}
+	if nw.PodSecurityGroups && nw.Compute != ComputeEKS {
+		d.errorRange(d.at("network.pod_security_groups"), "network.pod_security_groups needs network.compute eks",
+			"Security Groups for Pods is a setting of the EKS VPC CNI; every ECS task has its own ENI and security group already.")
 	}
 	if nw.NAT == NATNone {
 		for _, svc := range s.Services {
@@ -341,7 +346,8 @@ func (d *decoder) serviceConnectDrops(tp TrafficPolicy, p string) {
 func (d *decoder) validateGlobal(s *Spec) {
 	g := s.Global
 	if g == nil {
-		if len(s.Regions) > 1 && slices.ContainsFunc(s.Services, func(svc Service) bool { return svc.Public }) {
+		cloudFront := s.Edge != nil && s.Edge.CloudFront // CloudFront is then the one entry
+		if len(s.Regions) > 1 && !cloudFront && slices.ContainsFunc(s.Services, func(svc Service) bool { return svc.Public }) {
 			d.warnRange(d.at("regions"), "public services in several regions but no global routing",
 				"Without a global section each Region's load balancer is its own entry point; add global with a domain and a routing policy.")
 		}

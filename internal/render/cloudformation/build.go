@@ -112,11 +112,15 @@ func Build(d *design.Design) ([]File, []string, error) {
 		b.network()
 		b.privateZones()
 		b.transit()
+		b.sites()
 		b.security()
+		b.resolver()
 		b.loadBalancing()
+		b.distribution()
 		b.discovery()
 		b.lattice()
 		b.ecs()
+		b.clusterOutputs()
 		b.global()
 		b.outputsTaken()
 		if b.err != nil {
@@ -142,6 +146,16 @@ func Build(d *design.Design) ([]File, []string, error) {
 		}
 		notes = append(notes, fmt.Sprintf("The %s template passed CloudFormation's limits (%d resources), so it is split into a parent stack and nested stacks per layer: upload the *-network, *-security, *-loadbalancing and *-services templates to S3 and give their URL prefix as TemplateBaseURL.", region, len(b.t.Resources)))
 		files = append(files, parts...)
+	}
+	for _, r := range d.Regions {
+		f, err := sitesTemplate(d, r, &notes)
+		if err != nil {
+			return nil, nil, err
+		}
+		if f != nil {
+			files = append(files, *f)
+			notes = append(notes, fmt.Sprintf("Deploy %s after %s: it associates the sites' Transit Gateway attachments, which CloudFormation does not return, so each is a parameter the command in its description looks up (%s says the order).", f.Name, StackName(d, design.Stage{Kind: design.StageBase, Region: r}), ReadmeName(d)))
+		}
 	}
 	if d.Global != nil && d.Global.Accelerator != nil {
 		f, err := accelerator(d)
@@ -401,11 +415,22 @@ func (b *builder) transit() {
 		for _, rt := range t.RouteTables {
 			rid := logicalID(rt.ID)
 			for _, a := range rt.Associations {
+				if b.isSiteAttachment(a) {
+					continue // the sites stack's (sitesTemplate)
+				}
 				if b.d.AttachmentUseStage(t.Region, a) == b.stage.ID {
 					b.add(rid+logicalID(a)+"Association", "AWS::EC2::TransitGatewayRouteTableAssociation", tgwRouteTableAssociation{TransitGatewayAttachmentId: b.ref(a), TransitGatewayRouteTableId: b.ref(rt.ID)})
 				}
 			}
+			for _, a := range rt.Propagations {
+				if !b.isSiteAttachment(a) && b.d.AttachmentUseStage(t.Region, a) == b.stage.ID {
+					b.add(rid+logicalID(a)+"Propagation", "AWS::EC2::TransitGatewayRouteTablePropagation", tgwPropagation{TransitGatewayAttachmentId: b.ref(a), TransitGatewayRouteTableId: b.ref(rt.ID)})
+				}
+			}
 			for k, r := range rt.Routes {
+				if r.Propagated != "" {
+					continue // learned, not written: the propagations above
+				}
 				if b.d.AttachmentUseStage(t.Region, r.Attachment) == b.stage.ID {
 					b.add(fmt.Sprintf("%sRoute%d", rid, k), "AWS::EC2::TransitGatewayRoute", tgwRoute{TransitGatewayRouteTableId: b.ref(rt.ID), DestinationCidrBlock: r.Destination.String(), TransitGatewayAttachmentId: b.ref(r.Attachment)})
 				}
@@ -460,3 +485,19 @@ func (b *builder) outputsTaken() {
 func itoa(n int) string { return fmt.Sprint(n) }
 
 func seconds(d design.Duration) int { return int(time.Duration(d) / time.Second) }
+
+// clusterOutputs outputs what the Kubernetes export's manifests take from
+// the stack (design.ClusterOutputs), for the resources of this template.
+func (b *builder) clusterOutputs() {
+	for _, o := range b.d.ClusterOutputs() {
+		id := logicalID(o.Object)
+		if _, ok := b.t.Resources[id]; !ok {
+			continue
+		}
+		var value any = ref(id) // a target group's ARN, a security group's ID
+		if b.d.Identity(o.Object) != nil {
+			value = getAtt(id, "Arn")
+		}
+		b.output(o.CloudFormationName(), o.Description, value)
+	}
+}

@@ -199,7 +199,12 @@ func conditions(c design.Conditions) []ruleCondition {
 		out = append(out, ruleCondition{Field: "path-pattern", PathPatternConfig: &values{[]string{c.Path}}})
 	}
 	for _, h := range c.Headers {
-		out = append(out, ruleCondition{Field: "http-header", HttpHeaderConfig: &httpHeaderConfig{HttpHeaderName: h.Key, Values: []string{h.Value}}})
+		var v any = h.Value
+		if h.Value == design.OriginSecret {
+			// CloudFront's origin header: its value is a parameter.
+			v = ref(OriginSecretParameter)
+		}
+		out = append(out, ruleCondition{Field: "http-header", HttpHeaderConfig: &httpHeaderConfig{HttpHeaderName: h.Key, Values: []any{v}}})
 	}
 	if len(c.Methods) > 0 {
 		out = append(out, ruleCondition{Field: "http-request-method", HttpRequestMethodConfig: &values{c.Methods}})

@@ -56,18 +56,27 @@ func deployable(d *design.Design) error {
 // that route through it. It returns nil for a design whose Regions each
 // deploy as one stack.
 func Readme(d *design.Design, files []File) []byte {
-	if d.Deployment == nil {
+	if d.Deployment == nil && len(d.Sites) == 0 {
 		return nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Deploying %s (%s) with CloudFormation\n\n", d.App, d.Environment)
-	b.WriteString("Written by `netwright export`. The Transit Gateways of this design peer across Regions, and\n" +
-		"one stack per Region cannot make that: a peering attachment is created from both gateways' IDs\n" +
-		"and waits in `pendingAcceptance` until it is accepted from the accepter's Region (an API call; no\n" +
-		"CloudFormation resource accepts one), and only an accepted attachment can be associated with a\n" +
-		"Transit Gateway route table or carry static routes. So the stacks deploy in this order, each\n" +
-		"taking the IDs it needs from the outputs of stacks before it, with the acceptance between them.\n" +
-		"Every Region deploys in one account, the one your credentials are for.\n\n")
+	if d.Deployment == nil {
+		b.WriteString("Written by `netwright export`. The on-premises sites of this design attach to the Transit\n" +
+			"Gateway through a VPN connection or a Direct Connect gateway association, each of which makes a\n" +
+			"Transit Gateway attachment CloudFormation does not return. So the base stack makes the\n" +
+			"connections and the route tables, and the sites stack, deployed after it, associates the\n" +
+			"attachments and propagates their routes, taking their IDs from `aws ec2\n" +
+			"describe-transit-gateway-attachments` (an attachment exists once its connection does).\n\n")
+	} else {
+		b.WriteString("Written by `netwright export`. The Transit Gateways of this design peer across Regions, and\n" +
+			"one stack per Region cannot make that: a peering attachment is created from both gateways' IDs\n" +
+			"and waits in `pendingAcceptance` until it is accepted from the accepter's Region (an API call; no\n" +
+			"CloudFormation resource accepts one), and only an accepted attachment can be associated with a\n" +
+			"Transit Gateway route table or carry static routes. So the stacks deploy in this order, each\n" +
+			"taking the IDs it needs from the outputs of stacks before it, with the acceptance between them.\n" +
+			"Every Region deploys in one account, the one your credentials are for.\n\n")
+	}
 	b.WriteString("Run the steps in order from this directory. They read stack outputs with this shell function:\n\n")
 	b.WriteString("```sh\noutput() { aws cloudformation describe-stacks --region \"$1\" --stack-name \"$2\" --query \"Stacks[0].Outputs[?OutputKey=='$3'].OutputValue\" --output text; }\n```\n")
 	var done []File // stacks deployed by earlier steps
@@ -78,6 +87,8 @@ func Readme(d *design.Design, files []File) []byte {
 		what := stageWhat[design.StageBase]
 		if s := d.Stage(f.Stage); s != nil {
 			what = stageWhat[s.Kind]
+		} else if strings.HasSuffix(f.Name, "-sites") {
+			what = "the on-premises sites' Transit Gateway attachments, associated with their route tables and propagating into the VPCs' (after the VPN connections and Direct Connect gateway associations of the base stack exist)"
 		} else if f.Stage == "" {
 			what = "the Global Accelerator and the global domain's record, after every Regional stack"
 		}
@@ -105,6 +116,10 @@ func Readme(d *design.Design, files []File) []byte {
 			}
 			if from, ok := outputOf(done, p); ok {
 				given = append(given, fmt.Sprintf("%s=\"$(output %s %s %s)\"", p, from.Region, from.Name, p))
+				continue
+			}
+			if _, cmd, ok := strings.Cut(param.Description, lookupMarker); ok {
+				given = append(given, fmt.Sprintf("%s=\"$(%s)\"", p, cmd))
 				continue
 			}
 			given = append(given, p+"=...")

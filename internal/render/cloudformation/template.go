@@ -44,6 +44,9 @@ type Parameter struct {
 	Type        string `json:"Type"`
 	Description string `json:"Description"`
 	Default     string `json:"Default,omitempty"`
+	// NoEcho hides a secret's value in the console and API answers.
+	NoEcho    bool `json:"NoEcho,omitempty"`
+	MinLength int  `json:"MinLength,omitempty"`
 }
 
 // Resource is one resource with its typed properties.

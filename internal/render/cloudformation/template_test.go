@@ -104,6 +104,12 @@ func loadSpec(t *testing.T, path string) *specification {
 			for k, p := range ts.Properties {
 				cur.Properties[k] = p
 			}
+			for k, a := range ts.Attributes {
+				if cur.Attributes == nil {
+					cur.Attributes = map[string]any{}
+				}
+				cur.Attributes[k] = a
+			}
 			m.dst[name] = cur
 		}
 	}

@@ -249,8 +249,8 @@ type values struct {
 }
 
 type httpHeaderConfig struct {
-	HttpHeaderName string   `json:"HttpHeaderName"`
-	Values         []string `json:"Values"`
+	HttpHeaderName string `json:"HttpHeaderName"`
+	Values         []any  `json:"Values"`
 }
 
 type queryStringKeyValue struct {

@@ -164,10 +164,7 @@ func TestRendersInChromium(t *testing.T) {
 			case "subnet":
 				fill = fills[box.Class]
 			case "chip":
-				fill = fills[box.Class]
-				if box.Class == "data" {
-					fill = fills["data-chip"]
-				}
+				fill = chipFill(box)
 			}
 			if want, ok := hexColour(fill); ok && box.W > 8 && box.H > 8 {
 				// Points near both ends of a row no text crosses (a

@@ -1,10 +1,16 @@
 // Package diagram draws a design as an SVG architecture diagram in the
 // manner of AWS reference architectures: Regions, VPCs, AZ columns and
 // tier rows, subnets with their CIDRs, the load balancers, NAT gateways,
-// endpoints and services inside them, Transit Gateways, and arrows for the
-// declared flows (ingress, service to service, data). It lays out boxes on
-// a grid, so nothing overlaps, which its tests check on the geometry. It
-// reads only the design and needs no external program.
+// internet gateways, Transit Gateway attachments, GWLB endpoints and
+// services inside them, Transit Gateways, and the declared flows (ingress,
+// service to service, data, egress) drawn along the path AWS carries them:
+// through the internet gateway, the GWLB endpoints an inspected flow is
+// routed to, the NAT gateway, and the Transit Gateway a flow crosses, as
+// the verifier's route walk (analysis.Engine.Route) finds it. Boxes are laid
+// out on a grid; flows are routed orthogonally in the gutters between
+// boxes, never across one, and each label is placed where it overlaps
+// nothing (route.go, labels.go). Tests check all of it on the geometry.
+// It reads only the design and needs no external program.
 package diagram
 
 import (
@@ -24,6 +30,9 @@ const (
 	cellW     = 210.0
 	headerH   = 22.0
 	tierLabel = 90.0
+	// gap is the gutter between subnets, rows, VPCs and Regions, where
+	// flows are routed.
+	gap = 26.0
 	// tierChars and chipChars are the longest labels that fit a tier
 	// label and a chip.
 	tierChars = 12
@@ -32,7 +41,7 @@ const (
 
 // Box is one drawn rectangle with its label and the boxes inside it.
 type Box struct {
-	Kind     string  `json:"kind"` // region, vpc, az, subnet, chip, tgw, band, internet
+	Kind     string  `json:"kind"` // region, vpc, az, subnet, chip, tgw, band, internet, tierlabel
 	Label    string  `json:"label"`
 	Sub      string  `json:"sub,omitempty"` // a second line, such as a CIDR
 	X        float64 `json:"x"`
@@ -40,19 +49,45 @@ type Box struct {
 	W        float64 `json:"w"`
 	H        float64 `json:"h"`
 	Children []*Box  `json:"children,omitempty"`
-	// Service names the service a chip stands for, so arrows can find it.
+	// Service names the service a chip stands for, or the load balancer's
+	// ID for a load balancer chip.
 	Service string `json:"service,omitempty"`
 	Class   string `json:"class,omitempty"`
+	// Ref names what the box stands for, for the console's live colours
+	// and panels: service:NAME, lb:ID, igw:ID, tgw:ID, internet.
+	Ref string `json:"ref,omitempty"`
+	// Subnet is the subnet a cell or chip is in.
+	Subnet string `json:"subnet,omitempty"`
 }
 
 // TextWidth is the width a label takes.
 func TextWidth(s string) float64 { return float64(len([]rune(s))) * charW }
 
-// Arrow is one declared flow drawn between two chips.
+// Point is a point of a drawn path.
+type Point struct{ X, Y float64 }
+
+// Arrow is one flow (or an inspection or peering link) drawn from one box
+// to another through the boxes AWS carries it through.
 type Arrow struct {
-	From, To *Box
-	Kind     string // ingress, service, data
+	// Flow is the design flow's ID; empty for links that are not flows.
+	Flow string
+	Kind string // ingress, service, data, egress, inspection, peering
+	From *Box
+	To   *Box
+	// Via are the boxes between, in order: gateways, GWLB endpoints,
+	// attachments, load balancers.
+	Via []*Box
+	// Legs are the routed polylines, one per hop between two boxes.
+	Legs [][]Point
+	// Label is the flow's port; LabelBox where it is drawn, or nil when
+	// it is not (a link, or nowhere free).
 	Label    string
+	LabelBox *Box
+}
+
+// Boxes are the arrow's boxes in order: From, Via..., To.
+func (a Arrow) Boxes() []*Box {
+	return append(append([]*Box{a.From}, a.Via...), a.To)
 }
 
 // Layout is a whole diagram.
@@ -60,56 +95,80 @@ type Layout struct {
 	W, H   float64
 	Root   []*Box
 	Arrows []Arrow
-	// Legend is the key to the arrows' colours, top right.
+	// Legend is the key to the arrows' colours, top right, and Kinds
+	// the arrow kinds it explains.
 	Legend *Box
+	Kinds  []legendKind
 }
 
 // legendW is the legend's width: its longest line and a sample arrow.
-const legendW = 330.0
+const legendW = 350.0
+
+// legendKind is an arrow kind and its meaning.
+type legendKind struct{ kind, text string }
+
+// legendKinds are the arrow kinds in every legend; sites add siteKind.
+var legendKinds = []legendKind{
+	{"ingress", "internet to load balancer to service"},
+	{"service", "service to service (depends_on)"},
+	{"data", "service to data store"},
+	{"egress", "service to the internet"},
+	{"inspection", "GWLB endpoint to appliance"},
+	{"peering", "Transit Gateway peering"},
+}
+
+var siteKind = legendKind{"onprem", "on-premises site to or from a service"}
 
 var tierOrder = []string{design.TierPublic, design.TierTransit, design.TierFirewall, design.TierInspection, design.TierEndpoints, design.TierApp, design.TierData}
 
-// Build lays out a design.
+// Build lays out a design and routes its flows.
 func Build(d *design.Design) *Layout {
 	l := &Layout{}
-	y := pad
-	internet := &Box{Kind: "internet", Label: "Internet", X: pad, Y: y, H: chipH + 2*pad}
-	internet.W = TextWidth(internet.Label) + 2*pad
+	internet := &Box{Kind: "internet", Label: "Internet", Ref: "internet", X: gap, Y: pad, H: chipH + 2*pad}
+	internet.W = TextWidth(internet.Label) + 4*pad
 	l.Root = append(l.Root, internet)
-	y += internet.H + 2*pad
-	chips := map[string][]*Box{} // service -> chips in the first AZ column
-	lbChips := map[string]*Box{}
+	l.Kinds = legendKinds
+	if len(d.Sites) > 0 {
+		l.Kinds = append(slices.Clip(l.Kinds), siteKind)
+	}
+	legendH := float64(len(l.Kinds))*lineH + pad
+	y := max(internet.Y+internet.H, pad+legendH) + 2*gap
 	maxW := internet.X + internet.W
+	idx := &index{chips: map[string][]*Box{}, lbs: map[string]*Box{}, subnetChips: map[string][]*Box{}, tgws: map[string]*Box{}, igws: map[string]*Box{}, sites: map[string]*Box{}, internet: internet}
 	for _, region := range d.Regions {
-		rb := &Box{Kind: "region", Label: "Region " + region, X: pad, Y: y}
-		x := rb.X + pad
-		top := y + headerH + pad
+		rb := &Box{Kind: "region", Label: "Region " + region, X: gap, Y: y}
+		x := rb.X + gap
+		top := y + headerH + gap/2
 		bottom := top
 		for i := range d.VPCs {
 			v := &d.VPCs[i]
 			if v.Region != region {
 				continue
 			}
-			vb := layoutVPC(d, v, x, top, chips, lbChips)
+			vb := layoutVPC(d, v, x, top, idx)
 			rb.Children = append(rb.Children, vb)
-			x += vb.W + 2*pad
+			x += vb.W + gap
 			bottom = max(bottom, vb.Y+vb.H)
 		}
+		tx := rb.X + gap
 		for _, t := range d.TransitGateways {
 			if t.Region != region {
 				continue
 			}
 			label := fmt.Sprintf("Transit Gateway %s (ASN %d)", t.ID, t.ASN)
-			tb := &Box{Kind: "tgw", Label: label, Sub: fmt.Sprintf("%d attachments, %d route tables", len(t.Attachments), len(t.RouteTables)), X: rb.X + pad, Y: bottom + pad}
+			tb := &Box{Kind: "tgw", Label: label, Ref: "tgw:" + t.ID, Sub: fmt.Sprintf("%d attachments, %d route tables", len(t.Attachments), len(t.RouteTables)), X: tx, Y: bottom + 2*gap}
 			tb.W = max(TextWidth(tb.Label), TextWidth(tb.Sub)) + 2*pad
 			tb.H = 2*lineH + pad
 			rb.Children = append(rb.Children, tb)
-			bottom = tb.Y + tb.H
+			idx.tgws[t.ID] = tb
+			tx += tb.W + gap
+			x = max(x, tx)
+			bottom = max(bottom, tb.Y+tb.H)
 		}
-		rb.W = max(x-rb.X-pad, TextWidth(rb.Label)+2*pad)
-		rb.H = bottom - rb.Y + pad
+		rb.W = max(x-rb.X, TextWidth(rb.Label)+2*pad)
+		rb.H = bottom - rb.Y + gap
 		l.Root = append(l.Root, rb)
-		y = rb.Y + rb.H + 2*pad
+		y = rb.Y + rb.H + gap
 		maxW = max(maxW, rb.X+rb.W)
 	}
 	if len(d.TransitGatewayPeerings) > 0 {
@@ -117,66 +176,57 @@ func Build(d *design.Design) *Layout {
 		for _, p := range d.TransitGatewayPeerings {
 			ps = append(ps, p.ID)
 		}
-		b := &Box{Kind: "band", Label: "Transit Gateway peering: " + strings.Join(ps, ", "), X: pad, Y: y}
+		b := &Box{Kind: "band", Label: "Transit Gateway peering: " + strings.Join(ps, ", "), X: gap, Y: y}
 		b.W, b.H = TextWidth(b.Label)+2*pad, lineH+pad
 		l.Root = append(l.Root, b)
-		y += b.H + 2*pad
+		y += b.H + gap
 		maxW = max(maxW, b.X+b.W)
 	}
-	l.W, l.H = max(maxW+pad, internet.X+internet.W+2*pad+legendW+pad), y
-	l.Legend = &Box{Kind: "legend", X: l.W - legendW - pad, Y: pad, W: legendW, H: 3*lineH + pad}
-	for _, f := range d.Flows {
-		switch f.Kind {
-		case design.FlowIngress:
-			for _, lb := range d.LoadBalancers {
-				if lb.Scheme == design.InternetFacing && lbChips[lb.ID] != nil && servesService(d, lb, f.To) {
-					l.Arrows = append(l.Arrows, Arrow{From: internet, To: lbChips[lb.ID], Kind: "ingress", Label: fmt.Sprint(f.Port)})
-					if to := first(chips[f.To]); to != nil {
-						l.Arrows = append(l.Arrows, Arrow{From: lbChips[lb.ID], To: to, Kind: "ingress"})
-					}
-				}
-			}
-		case design.FlowService:
-			from, to := first(chips[f.From]), first(chips[f.To])
-			if from == nil || to == nil {
-				continue
-			}
-			kind := "service"
-			if s := d.Service(f.To); s != nil && s.Kind != design.KindService {
-				kind = "data"
-			}
-			l.Arrows = append(l.Arrows, Arrow{From: from, To: to, Kind: kind, Label: fmt.Sprint(f.Port)})
+	sx := gap
+	for i := range d.Sites {
+		b := siteBox(&d.Sites[i], sx, y)
+		l.Root = append(l.Root, b)
+		idx.sites[d.Sites[i].Name] = b
+		sx += b.W + gap
+		maxW = max(maxW, b.X+b.W)
+		if i == len(d.Sites)-1 {
+			y += b.H + gap
 		}
 	}
+	for _, label := range hybridBands(d) {
+		b := &Box{Kind: "band", Label: label, X: gap, Y: y}
+		b.W, b.H = TextWidth(b.Label)+2*pad, lineH+pad
+		l.Root = append(l.Root, b)
+		y += b.H + gap
+		maxW = max(maxW, b.X+b.W)
+	}
+	l.W, l.H = max(maxW+gap, internet.X+internet.W+2*gap+legendW+gap), y
+	l.Legend = &Box{Kind: "legend", X: l.W - legendW - gap, Y: pad, W: legendW, H: legendH}
+	l.Arrows = arrows(d, idx)
+	l.route()
+	l.placeLabels()
 	return l
 }
 
-func first(bs []*Box) *Box {
-	if len(bs) == 0 {
-		return nil
-	}
-	return bs[0]
+// index finds the boxes flows are drawn between.
+type index struct {
+	// chips are each service's chips in its first AZ column.
+	chips map[string][]*Box
+	// lbs are each load balancer's chip in its first subnet.
+	lbs map[string]*Box
+	// subnetChips are the chips in each subnet.
+	subnetChips map[string][]*Box
+	tgws        map[string]*Box
+	igws        map[string]*Box // by VPC ID
+	sites       map[string]*Box // by site name
+	internet    *Box
 }
 
-func servesService(d *design.Design, lb design.LoadBalancer, svc string) bool {
-	for _, l := range lb.Listeners {
-		for _, a := range l.Actions() {
-			for _, f := range a.Forward {
-				for _, tg := range d.TargetGroups {
-					if tg.ID == f.TargetGroup && tg.Service == svc {
-						return true
-					}
-				}
-			}
-		}
-	}
-	return false
-}
-
-// layoutVPC draws one VPC: a header, the AZ column heads, then one row per
-// tier (and microservice group) with a subnet cell per AZ holding chips
-// for what runs there; endpoints in a footer band.
-func layoutVPC(d *design.Design, v *design.VPC, x, y float64, chips map[string][]*Box, lbChips map[string]*Box) *Box {
+// layoutVPC draws one VPC: a header, its internet gateway, the AZ column
+// heads, then one row per tier (and microservice group) with a subnet cell
+// per AZ holding chips for what runs there; endpoints, peerings and VPN
+// gateways in footer bands.
+func layoutVPC(d *design.Design, v *design.VPC, x, y float64, idx *index) *Box {
 	label := fmt.Sprintf("VPC %s (%s)", v.Name, v.Role)
 	if v.Role == "" {
 		label = fmt.Sprintf("VPC %s (%s)", v.Name, v.ID)
@@ -206,11 +256,17 @@ func layoutVPC(d *design.Design, v *design.VPC, x, y float64, chips map[string][
 			}
 		}
 	}
-	colX := func(az int) float64 { return x + pad + tierLabel + float64(az)*(cellW+pad) }
-	cy := y + headerH + lineH + pad
+	cy := y + headerH + pad/2
+	if v.InternetGateway != "" {
+		igw := &Box{Kind: "chip", Class: "igw", Label: "Internet gateway " + v.InternetGateway, Ref: "igw:" + v.InternetGateway, X: x + pad, Y: cy, H: chipH}
+		igw.W = TextWidth(igw.Label) + pad
+		vb.Children = append(vb.Children, igw)
+		idx.igws[v.ID] = igw
+		cy += chipH + gap
+	}
+	colX := func(az int) float64 { return x + pad + tierLabel + gap + float64(az)*(cellW+gap) }
 	for i, az := range v.AZs {
-		ab := &Box{Kind: "az", Label: az, X: colX(i), Y: cy, W: cellW, H: lineH}
-		vb.Children = append(vb.Children, ab)
+		vb.Children = append(vb.Children, &Box{Kind: "az", Label: az, X: colX(i), Y: cy, W: cellW, H: lineH})
 	}
 	cy += lineH + pad/2
 	for _, rk := range rows {
@@ -236,19 +292,21 @@ func layoutVPC(d *design.Design, v *design.VPC, x, y float64, chips map[string][
 				// Real subnets' names are their own, often empty.
 				name = cmpOr(s.Name, s.ID)
 			}
-			cell := &Box{Kind: "subnet", Class: rk.tier, Label: shorten(name, chipChars+2), Sub: s.CIDR.String(), X: colX(az), Y: rowTop, W: cellW}
+			cell := &Box{Kind: "subnet", Class: rk.tier, Label: shorten(name, chipChars+2), Sub: s.CIDR.String(), Subnet: s.ID, X: colX(az), Y: rowTop, W: cellW}
 			cyc := rowTop + 2*lineH + pad/2
 			for _, c := range chipsFor(d, v, s) {
 				c.X, c.Y = cell.X+pad/2, cyc
 				c.W = min(TextWidth(c.Label)+pad, cellW-pad)
 				c.H = chipH
+				c.Subnet = s.ID
 				cell.Children = append(cell.Children, c)
+				idx.subnetChips[s.ID] = append(idx.subnetChips[s.ID], c)
 				cyc += chipH + 4
-				if az == 0 && c.Service != "" {
-					chips[c.Service] = append(chips[c.Service], c)
+				if az == 0 && c.Ref == "service:"+c.Service {
+					idx.chips[c.Service] = append(idx.chips[c.Service], c)
 				}
-				if c.Kind == "chip" && c.Class == "lb" && lbChips[c.Service] == nil {
-					lbChips[c.Service] = c
+				if c.Class == "lb" && idx.lbs[c.Service] == nil {
+					idx.lbs[c.Service] = c
 				}
 			}
 			cell.H = cyc - rowTop + pad/2
@@ -261,7 +319,7 @@ func layoutVPC(d *design.Design, v *design.VPC, x, y float64, chips map[string][
 		lb := &Box{Kind: "tierlabel", Label: shorten(label, tierChars), X: x + pad, Y: rowTop + pad, W: tierLabel - pad, H: lineH}
 		vb.Children = append(vb.Children, lb)
 		vb.Children = append(vb.Children, cells...)
-		cy = rowTop + rowH + pad
+		cy = rowTop + rowH + gap
 	}
 	var eps []string
 	for _, e := range v.Endpoints {
@@ -296,14 +354,7 @@ func layoutVPC(d *design.Design, v *design.VPC, x, y float64, chips map[string][
 			cy += band.H + pad
 		}
 	}
-	if v.InternetGateway != "" {
-		text := "Internet gateway " + v.InternetGateway
-		band := &Box{Kind: "band", Label: text, X: x + pad, Y: cy, H: lineH + pad}
-		band.W = TextWidth(text) + pad
-		vb.Children = append(vb.Children, band)
-		cy += band.H + pad
-	}
-	vb.W = pad + tierLabel + float64(len(v.AZs))*(cellW+pad)
+	vb.W = pad + tierLabel + gap + float64(len(v.AZs))*(cellW+gap)
 	for _, c := range vb.Children {
 		vb.W = max(vb.W, c.X+c.W-x+pad)
 	}
@@ -335,24 +386,31 @@ func shorten(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// chipsFor lists what runs in a subnet: NAT gateways, load balancer
-// nodes, GWLB endpoints, and services' tasks.
+// chipsFor lists what runs in a subnet: NAT gateways, Transit Gateway
+// attachments, load balancer nodes, GWLB endpoints, and services' tasks.
 func chipsFor(d *design.Design, v *design.VPC, s *design.Subnet) []*Box {
 	var out []*Box
 	for _, n := range v.NATGateways {
 		if n.Subnet == s.ID {
-			out = append(out, &Box{Kind: "chip", Class: "nat", Label: "NAT gateway"})
+			out = append(out, &Box{Kind: "chip", Class: "nat", Label: "NAT gateway", Ref: "nat:" + n.ID})
+		}
+	}
+	for _, t := range d.TransitGateways {
+		for _, a := range t.Attachments {
+			if a.VPC == v.ID && slices.Contains(a.Subnets, s.ID) {
+				out = append(out, &Box{Kind: "chip", Class: "attachment", Label: "TGW attachment", Ref: "attachment:" + a.ID})
+			}
 		}
 	}
 	for _, lb := range d.LoadBalancers {
 		if slices.Contains(lb.Subnets, s.ID) {
 			kind := map[string]string{design.ALB: "ALB", design.NLB: "NLB", design.GWLB: "GWLB"}[lb.Type]
-			out = append(out, &Box{Kind: "chip", Class: "lb", Service: lb.ID, Label: shorten(kind+" "+strings.TrimPrefix(lb.Name, v.Name+"-"), chipChars)})
+			out = append(out, &Box{Kind: "chip", Class: "lb", Service: lb.ID, Ref: "lb:" + lb.ID, Label: shorten(kind+" "+strings.TrimPrefix(lb.Name, v.Name+"-"), chipChars)})
 		}
 	}
 	for _, e := range d.GatewayLoadBalancerEndpoints {
 		if e.Subnet == s.ID {
-			out = append(out, &Box{Kind: "chip", Class: "nat", Label: "GWLB endpoint"})
+			out = append(out, &Box{Kind: "chip", Class: "gwlbe", Service: e.LoadBalancer, Label: "GWLB endpoint", Ref: "gwlbe:" + e.ID})
 		}
 	}
 	// In a real network: instances, and interfaces nothing else names
@@ -374,11 +432,14 @@ func chipsFor(d *design.Design, v *design.VPC, s *design.Subnet) []*Box {
 		for _, p := range svc.Placements {
 			if slices.Contains(p.Subnets, s.ID) {
 				class := "service"
-				if svc.Kind != design.KindService {
+				switch {
+				case svc.Kind == design.KindAppliance:
+					class = "appliance"
+				case svc.Kind != design.KindService:
 					class = "data"
 				}
 				label := fmt.Sprintf("%s :%d", svc.Name, svc.Port)
-				out = append(out, &Box{Kind: "chip", Class: class, Service: svc.Name, Label: shorten(label, chipChars)})
+				out = append(out, &Box{Kind: "chip", Class: class, Service: svc.Name, Ref: "service:" + svc.Name, Label: shorten(label, chipChars)})
 			}
 		}
 	}

@@ -107,6 +107,7 @@ func sections(d *design.Design, r *analysis.Report) []section {
 		}
 	}
 	out = append(out, rules)
+	out = append(out, hybridSections(d)...)
 
 	tgs := section{Title: "Target groups and health checks", Headers: []string{"Target group", "Protocol", "Health check", "Out of service after", "Back in after", "Algorithm"}}
 	if d.Imported() {

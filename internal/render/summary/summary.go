@@ -24,12 +24,14 @@ func Write(w io.Writer, d *design.Design) error {
 	if len(d.TransitGateways) > 0 {
 		writeTransit(&b, d)
 	}
+	writeSites(&b, d)
 	writeServices(&b, d)
 	writePlatform(&b, d)
 	writeFlows(&b, d)
 	writeSecurity(&b, d)
 	writeNACLs(&b, d)
 	writeLoadBalancers(&b, d)
+	writeEdge(&b, d)
 	writeDiscovery(&b, d)
 	writeMesh(&b, d)
 	writeGlobal(&b, d)
@@ -141,8 +143,14 @@ func writeTransit(b *strings.Builder, d *design.Design) {
 			}
 			fmt.Fprintf(b, "    attachment %s: %s%s\n", a.ID, a.VPC, mode)
 		}
+		for _, a := range t.SiteAttachments {
+			fmt.Fprintf(b, "    attachment %s: %s (%s)\n", a.ID, design.SiteRef(a.Site), a.Kind)
+		}
 		for _, rt := range t.RouteTables {
 			fmt.Fprintf(b, "    route table %s (associated: %s)\n", rt.ID, strings.Join(rt.Associations, ", "))
+			if len(rt.Propagations) > 0 {
+				fmt.Fprintf(b, "      learns from: %s\n", strings.Join(rt.Propagations, ", "))
+			}
 			tw := tabwriter.NewWriter(b, 0, 0, 1, ' ', 0)
 			for _, r := range rt.Routes {
 				fmt.Fprintf(tw, "      %s\t->\t%s\t(%s)\n", r.Destination, r.Attachment, r.Reason)

@@ -240,6 +240,12 @@ func (w *writer) transit() {
 		for _, rt := range t.RouteTables {
 			b := w.resource("network.tf", "aws_ec2_transit_gateway_route_table", rt.ID, t.Region)
 			b.SetAttributeRaw("transit_gateway_id", ref("aws_ec2_transit_gateway", name(t.ID), "id"))
+			for _, a := range rt.Propagations {
+				pb := w.resource("network.tf", "aws_ec2_transit_gateway_route_table_propagation", rt.ID+"-"+a, t.Region)
+				id, _ := w.attachment(t.ID, a)
+				pb.SetAttributeRaw("transit_gateway_attachment_id", id)
+				pb.SetAttributeRaw("transit_gateway_route_table_id", ref("aws_ec2_transit_gateway_route_table", name(rt.ID), "id"))
+			}
 			for _, a := range rt.Associations {
 				as := w.resource("network.tf", "aws_ec2_transit_gateway_route_table_association", rt.ID+"-"+a, t.Region)
 				id, after := w.attachment(t.ID, a)
@@ -250,6 +256,9 @@ func (w *writer) transit() {
 				}
 			}
 			for k, rr := range rt.Routes {
+				if rr.Propagated != "" {
+					continue // learned through the propagations above
+				}
 				b := w.resource("network.tf", "aws_ec2_transit_gateway_route", fmt.Sprintf("%s-%d", rt.ID, k), t.Region)
 				b.SetAttributeValue("destination_cidr_block", str(rr.Destination.String()))
 				id, after := w.attachment(t.ID, rr.Attachment)
@@ -287,6 +296,9 @@ func (w *writer) transit() {
 // follows its accept stage): on the accepter's side through the accepter
 // resource's ID, on the requester's side with depends_on the accepter.
 func (w *writer) attachment(tgw, a string) (id, dependsOn hclwrite.Tokens) {
+	if id := w.siteAttachment(a); id != nil {
+		return id, nil
+	}
 	p := w.d.Peering(a)
 	if p == nil {
 		return ref("aws_ec2_transit_gateway_vpc_attachment", name(a), "id"), nil
@@ -387,6 +399,19 @@ func (w *writer) outputs() {
 	for _, g := range w.d.SecurityGroups {
 		if g.Kind == design.SGNodes {
 			out(name(g.ID)+"_id", g.Description+": give it to the instances or node group", ref("aws_security_group", name(g.ID), "id"))
+		}
+	}
+	// What the Kubernetes export's manifests take from the stack.
+	for _, o := range w.d.ClusterOutputs() {
+		switch {
+		case w.d.TargetGroup(o.Object) != nil:
+			out(o.TerraformName(), o.Description, ref("aws_lb_target_group", name(o.Object), "arn"))
+		case w.d.Identity(o.Object) != nil:
+			// Roles are made per Region the service runs in: the first.
+			s := w.d.Service(w.d.Identity(o.Object).Service)
+			out(o.TerraformName(), o.Description, ref("aws_iam_role", name(o.Object+"-"+w.regionOf(s.Placements[0].VPC)), "arn"))
+		default:
+			out(o.TerraformName(), o.Description, ref("aws_security_group", name(o.Object), "id"))
 		}
 	}
 	for _, ns := range w.d.Namespaces {

@@ -162,6 +162,11 @@ func (w *writer) conditions(b *hclwrite.Body, c design.Conditions) {
 	for _, h := range c.Headers {
 		cond("http_header", func(b *hclwrite.Body) {
 			b.SetAttributeValue("http_header_name", str(h.Key))
+			if h.Value == design.OriginSecret {
+				// CloudFront's origin header: its value is a variable.
+				b.SetAttributeRaw("values", list(w.originSecret()))
+				return
+			}
 			b.SetAttributeValue("values", strs([]string{h.Value}))
 		})
 	}

@@ -24,11 +24,13 @@ type Files map[string][]byte
 
 // writer builds the configuration's files.
 type writer struct {
-	d       *design.Design
-	files   map[string]*hclwrite.File
-	vars    map[string]string // name -> description
-	notes   []string
-	aliases map[string]string // Region -> provider alias
+	d     *design.Design
+	files map[string]*hclwrite.File
+	vars  map[string]string // name -> description
+	// sensitive are the variables that hold secrets.
+	sensitive map[string]bool
+	notes     []string
+	aliases   map[string]string // Region -> provider alias
 	// regions has a provider each: the design's, and us-west-2 for
 	// Global Accelerator's control plane.
 	regions []string
@@ -142,7 +144,7 @@ func tagsOf(b *hclwrite.Body, n string) {
 
 // Render returns the files and notes on what is left out.
 func Render(d *design.Design) (Files, []string, error) {
-	w := &writer{d: d, files: map[string]*hclwrite.File{}, vars: map[string]string{}, aliases: map[string]string{}}
+	w := &writer{d: d, files: map[string]*hclwrite.File{}, vars: map[string]string{}, aliases: map[string]string{}, sensitive: map[string]bool{}}
 	w.regions = d.Regions
 	if d.Global != nil && d.Global.Accelerator != nil && !slices.Contains(d.Regions, acceleratorRegion) {
 		w.regions = append(slices.Clone(d.Regions), acceleratorRegion)
@@ -156,8 +158,11 @@ func Render(d *design.Design) (Files, []string, error) {
 	w.network()
 	w.privateZones()
 	w.transit()
+	w.sites()
 	w.security()
+	w.resolver()
 	w.loadBalancing()
+	w.distribution()
 	w.services()
 	w.lattice()
 	w.outputs()
@@ -169,6 +174,9 @@ func Render(d *design.Design) (Files, []string, error) {
 		v := vars.AppendNewBlock("variable", []string{n}).Body()
 		v.SetAttributeTraversal("type", hcl.Traversal{hcl.TraverseRoot{Name: "string"}})
 		v.SetAttributeValue("description", str(w.vars[n]))
+		if w.sensitive[n] {
+			v.SetAttributeValue("sensitive", cty.True)
+		}
 	}
 	if w.err != nil {
 		return nil, nil, w.err

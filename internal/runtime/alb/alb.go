@@ -84,10 +84,11 @@ type Options struct {
 	MapPort func(port int) int
 	// Metrics, when set, receives the listener's numbers.
 	Metrics *Metrics
-	// Clock runs the health checks' rhythm and timeouts and the
-	// deregistration delay; the system's clock when nil. The data path
-	// (idle timeouts, slow start, dates) keeps the system's clock: its
-	// times are deadlines on sockets.
+	// Clock runs the health checks' rhythm and timeouts, the
+	// deregistration delay and the idle timeout of requests the full
+	// path serves (a timer per request); the system's clock when nil.
+	// The rest of the data path (connection idle deadlines, slow start,
+	// dates) keeps the system's clock: its times are deadlines on sockets.
 	Clock clock.Clock
 	// AccessLog, when set, receives a line per request in ALB's format.
 	AccessLog *AccessLog
@@ -266,7 +267,7 @@ func (x *Listener) forward(w http.ResponseWriter, r *http.Request, ex *exchange,
 	ex.t = t
 	t.outstanding.Add(1)
 	defer g.done(t)
-	ctx, idle, stop := watchIdle(r.Context(), x.idle)
+	ctx, idle, stop := watchIdle(r.Context(), x.clock, x.idle)
 	defer stop()
 	ex.idle = idle
 	if ex.in != nil {

@@ -343,7 +343,7 @@ func (x *Listener) probe(ctx context.Context, tg *design.TargetGroup, t *target)
 	if h.Port != 0 && h.Port != tg.Port {
 		addr = net.JoinHostPort(host, strconv.Itoa(h.Port))
 	}
-	c := health.Check{Addr: addr, Path: h.Path, Matcher: h.Matcher, Timeout: timeout, UserAgent: "ELB-HealthChecker/2.0", GRPC: tg.ProtocolVersion == design.VersionGRPC}
+	c := health.Check{Addr: addr, Path: h.Path, Matcher: h.Matcher, Timeout: timeout, UserAgent: "ELB-HealthChecker/2.0", GRPC: tg.ProtocolVersion == design.VersionGRPC, Dial: x.dial}
 	if h.Protocol == "TCP" {
 		c.Path = ""
 	} else if c.Path == "" {

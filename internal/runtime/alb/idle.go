@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync/atomic"
 	"time"
+
+	"github.com/netwright/netwright/internal/clock"
 )
 
 // idleWatch is ALB's connection idle timeout on a request served by
@@ -13,19 +15,20 @@ import (
 // response head or body, a WebSocket's frames either way), the request
 // to the target is cancelled. Before the response head that is a 504;
 // after it the answer is cut and the client's connection (HTTP/1) or
-// stream (HTTP/2) reset; an upgraded connection is closed.
+// stream (HTTP/2) reset; an upgraded connection is closed. It is a timer,
+// not a socket deadline, so it runs on the listener's clock.
 type idleWatch struct {
 	idle  time.Duration
-	timer *time.Timer
+	timer clock.Timer
 	fired atomic.Bool
 }
 
 // watchIdle returns ctx with the watch's cancellation; stop ends the
 // watch when the request is done.
-func watchIdle(ctx context.Context, idle time.Duration) (_ context.Context, w *idleWatch, stop func()) {
+func watchIdle(ctx context.Context, c clock.Clock, idle time.Duration) (_ context.Context, w *idleWatch, stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	w = &idleWatch{idle: idle}
-	w.timer = time.AfterFunc(idle, func() {
+	w.timer = c.AfterFunc(idle, func() {
 		w.fired.Store(true)
 		cancel()
 	})

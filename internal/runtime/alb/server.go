@@ -442,7 +442,10 @@ type handedConn struct {
 	reject func(code int, head []byte, w func([]byte) (int, error))
 	// head holds what was read since the last answer, up to
 	// maxRejectedHead bytes, for the log line of a refused request.
-	head []byte
+	// net/http reads in the background while it writes, so headMu
+	// guards it.
+	headMu sync.Mutex
+	head   []byte
 	// class is the desync classification of the first request, which
 	// the data path read; firstTaken is set once a request took it.
 	class      desyncClass
@@ -465,13 +468,19 @@ const maxRejectedHead = 16 << 10
 
 func (c *handedConn) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	if room := maxRejectedHead - len(c.head); room > 0 && n > 0 {
-		c.head = append(c.head, p[:min(n, room)]...)
+	if n > 0 {
+		c.headMu.Lock()
+		if room := maxRejectedHead - len(c.head); room > 0 {
+			c.head = append(c.head, p[:min(n, room)]...)
+		}
+		c.headMu.Unlock()
 	}
 	return n, err
 }
 
 func (c *handedConn) Write(p []byte) (int, error) {
+	c.headMu.Lock()
+	defer c.headMu.Unlock()
 	if code := netHTTPError(p); code != 0 && c.reject != nil {
 		c.reject(albCodeFor(code), c.head, c.Conn.Write)
 		c.head = c.head[:0]

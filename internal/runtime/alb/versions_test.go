@@ -17,6 +17,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/netwright/netwright/internal/clock/clocktest"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/runtimetest"
 )
@@ -178,9 +179,12 @@ func TestIdleTimeoutEveryProtocolVersion(t *testing.T) {
 // closed (no sooner than the timeout after its last frame). The session
 // is logged with 101, also when the client ends it.
 func TestIdleWebSocketIsClosed(t *testing.T) {
-	const idle = 400 * time.Millisecond
+	// The idle timeout is a timer on the listener's clock; a minute of it
+	// never passes on the wall clock while the test runs.
+	const idle = time.Minute
+	clk := clocktest.New(t)
 	var logged runtimetest.Buffer
-	x := versionsListener(t, idle, Options{AccessLog: NewAccessLog(&logged)})
+	x := versionsListener(t, idle, Options{AccessLog: NewAccessLog(&logged), Clock: clk})
 	target := h2cTarget(t, func(w http.ResponseWriter, r *http.Request) {
 		c, err := websocket.Accept(w, r, nil)
 		if err != nil {
@@ -229,7 +233,7 @@ func TestIdleWebSocketIsClosed(t *testing.T) {
 		if err := echo(busy, "tick"); err != nil {
 			t.Fatalf("message %d of a busy WebSocket: %v", i, err)
 		}
-		time.Sleep(idle / 3)
+		clk.AdvanceAndWait(idle / 3)
 	}
 	busy.Close(websocket.StatusNormalClosure, "")
 	// The client ended it: ALB logs the session's 101, not 460.
@@ -247,17 +251,29 @@ func TestIdleWebSocketIsClosed(t *testing.T) {
 	if err := echo(quiet, "hello"); err != nil {
 		t.Fatal(err)
 	}
-	last := time.Now()
+	// Its last frame has passed: the watch is due exactly the idle
+	// timeout later, and nothing closes it before.
+	if next, ok := clk.Next(); !ok || next != idle {
+		t.Fatalf("after an idle WebSocket's last frame the next timer is due in %v (%v); want the %v idle timeout", next, ok, idle)
+	}
+	read := make(chan error, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, _, err := quiet.Read(ctx)
-	took := time.Since(last)
+	go func() {
+		_, _, err := quiet.Read(ctx)
+		read <- err
+	}()
+	clk.AdvanceAndWait(idle - time.Nanosecond)
+	select {
+	case err := <-read:
+		t.Fatalf("an idle WebSocket was closed before its %v idle timeout: %v", idle, err)
+	default:
+	}
+	clk.AdvanceAndWait(time.Nanosecond)
+	err := <-read
 	quiet.CloseNow()
 	if err == nil || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
-		t.Fatalf("an idle WebSocket was still open after 10 s (%v); the idle timeout is %v", err, idle)
-	}
-	if took < idle {
-		t.Errorf("an idle WebSocket was closed %v after its last frame, before the %v idle timeout", took, idle)
+		t.Fatalf("an idle WebSocket was still open 10 s after its %v idle timeout passed (%v)", idle, err)
 	}
 	lines := waitLines(2)
 	if len(lines) != 2 {

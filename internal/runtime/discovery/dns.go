@@ -177,6 +177,13 @@ func (r *Registry) ListenDNS(addr string) (*DNSServer, error) {
 			return nil, fmt.Errorf("DNS on %s (tcp): %w", pc.LocalAddr(), err)
 		}
 	}
+	return r.ServeDNSOn(pc, ln), nil
+}
+
+// ServeDNSOn answers on sockets the caller opened (the VPC resolver's
+// address in a network namespace, for `netwright up --isolation
+// netns`): UDP on pc and TCP on ln, which Shutdown closes.
+func (r *Registry) ServeDNSOn(pc net.PacketConn, ln net.Listener) *DNSServer {
 	s := &DNSServer{Addr: pc.LocalAddr().String(), udp: newUDPServer(r, pc),
 		tcp: &dns.Server{Listener: ln, Handler: r, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second}}
 	started := make(chan struct{})
@@ -184,7 +191,7 @@ func (r *Registry) ListenDNS(addr string) (*DNSServer, error) {
 	go s.udp.serve()
 	go s.tcp.ActivateAndServe()
 	<-started
-	return s, nil
+	return s
 }
 
 // Shutdown stops both listeners and waits for queries in flight, up to

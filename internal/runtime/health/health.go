@@ -73,6 +73,9 @@ type Check struct {
 	UserAgent string
 	// Timeout bounds the check, on the clock Probe is given.
 	Timeout time.Duration
+	// Dial makes a TCP check's connection; a plain dial when nil. (An
+	// HTTP check connects through the round tripper Probe is given.)
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // grpcEmpty is a gRPC request of one empty, uncompressed message.
@@ -85,7 +88,11 @@ func Probe(ctx context.Context, clk clock.Clock, rt http.RoundTripper, c Check) 
 	ctx, cancel := clock.WithTimeout(ctx, clk, c.Timeout)
 	defer cancel()
 	if c.Path == "" {
-		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", c.Addr)
+		dial := c.Dial
+		if dial == nil {
+			dial = (&net.Dialer{}).DialContext
+		}
+		conn, err := dial(ctx, "tcp", c.Addr)
 		if err == nil {
 			conn.Close()
 		}

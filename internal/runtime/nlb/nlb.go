@@ -129,9 +129,18 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	}
 	// As ELB's checker: no compression asked for, ALB's 32 KB limit on a
 	// response header, a few idle connections per target.
-	lis.checker = &http.Transport{DisableCompression: true, DialContext: (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
+	lis.checker = &http.Transport{DisableCompression: true, DialContext: lis.checkDial,
 		MaxResponseHeaderBytes: 32 << 10, MaxIdleConns: 64, MaxIdleConnsPerHost: 4, IdleConnTimeout: time.Minute, ResponseHeaderTimeout: time.Minute}
 	return lis, nil
+}
+
+// checkDial connects a health check to a target: from the node, through
+// Options.Dial when it is set.
+func (lis *Listener) checkDial(ctx context.Context, network, addr string) (net.Conn, error) {
+	if lis.opt.Dial != nil {
+		return lis.opt.Dial(ctx, network, addr, netip.Addr{})
+	}
+	return (&net.Dialer{Timeout: 10 * time.Second}).DialContext(ctx, network, addr)
 }
 
 // TargetGroup is the ID of the group the listener forwards to.
@@ -526,7 +535,7 @@ func (lis *Listener) CheckHealth(ctx context.Context) {
 				host, _, _ := net.SplitHostPort(addr)
 				addr = net.JoinHostPort(host, strconv.Itoa(h.Port))
 			}
-			c := health.Check{Addr: addr, Matcher: h.Matcher, UserAgent: "ELB-HealthChecker/2.0", Timeout: timeout}
+			c := health.Check{Addr: addr, Matcher: h.Matcher, UserAgent: "ELB-HealthChecker/2.0", Timeout: timeout, Dial: lis.checkDial}
 			if h.Protocol == "HTTP" || h.Protocol == "HTTPS" {
 				c.Path = h.Path
 				if c.Path == "" {

@@ -39,6 +39,10 @@ type Faults struct {
 // with its rules, and every target group with its targets' health.
 type Status struct {
 	Listeners []ListenerStatus `json:"listeners"`
+	// Isolation is loopback or netns; in netns mode Flows counts the
+	// packets each interface accepted and rejected, per peer and port.
+	Isolation string     `json:"isolation,omitempty"`
+	Flows     []FlowStat `json:"flows,omitempty"`
 }
 
 // ListenerStatus is one served listener.
@@ -76,6 +80,18 @@ func (rt *Runtime) serveAdmin(ln net.Listener, metrics *prometheus.Registry) *ht
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("GET /status", rt.status)
+	mux.HandleFunc("GET /flows", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(rt.FlowStats())
+	})
+	// Where each task's namespace is, for `netwright exec`.
+	mux.HandleFunc("GET /netns", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(struct {
+			Isolation string      `json:"isolation"`
+			Tasks     []NetnsTask `json:"tasks"`
+		}{rt.Isolation, rt.NetnsTasks()})
+	})
 	mux.HandleFunc("PUT /faults/{task}", rt.setFaults)
 	mux.HandleFunc("DELETE /faults/{task}", rt.setFaults)
 	mux.Handle("/", rt.reg)
@@ -133,6 +149,10 @@ func (rt *Runtime) status(w http.ResponseWriter, _ *http.Request) {
 		out.Listeners = append(out.Listeners, ls)
 	}
 	rt.mu.RUnlock()
+	out.Isolation = rt.Isolation
+	if rt.fabric != nil {
+		out.Flows = rt.FlowStats()
+	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out) // a client that left needs no answer
 }

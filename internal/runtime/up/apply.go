@@ -1,6 +1,7 @@
 package up
 
 import (
+	"context"
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/netwright/netwright/internal/cloudmap"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/alb"
+	"github.com/netwright/netwright/internal/runtime/netns"
 	"github.com/netwright/netwright/internal/runtime/nlb"
 )
 
@@ -30,6 +32,11 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	rt.mu.RLock()
 	oldDesign, oldTasks := rt.design, rt.tasks
 	rt.mu.RUnlock()
+	if len(oldDesign.VPCs) > 0 {
+		if err := rt.reloadFabric(d); err != nil {
+			return ch, err
+		}
+	}
 
 	next, err := rt.keepTasks(d, oldDesign, oldTasks, &ch)
 	defer func() {
@@ -43,6 +50,9 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	// Where the design inspects traffic, load balancers reach their
 	// targets through the appliances.
 	gw := newGateway(d, next.byService, designedAddrs(next.tasks))
+	if rt.fabric != nil {
+		gw = nil // the routes take packets through the GWLB endpoints
+	}
 	lbs, err := rt.buildListeners(d, gw, next.byService)
 	defer func() {
 		if err != nil {
@@ -73,6 +83,9 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 		rt.Tasks = append(rt.Tasks, next.byService[d.Services[i].Name]...)
 	}
 	rt.mu.Unlock()
+	if rt.fabric != nil {
+		rt.retireNodes(d)
+	}
 	rt.restartTaskHealth(d, next.byService)
 	for _, l := range [][]string{ch.Started, ch.Kept, ch.Stopped, ch.Opened, ch.Replaced, ch.Closed} {
 		slices.Sort(l)
@@ -121,9 +134,11 @@ func (ts *taskSet) stopFresh() {
 func (rt *Runtime) keepTasks(d, oldDesign *design.Design, oldTasks map[string]*runningTask, ch *Changes) (*taskSet, error) {
 	var places map[string][]place
 	var pool *addrPool
-	if rt.perTask {
+	var held, planned map[netip.Addr]bool
+	if rt.perTask || rt.fabric != nil {
 		places, _ = placed(d)
 		pool = newAddrPool(places, oldTasks)
+		held, planned = heldAddrs(oldTasks), plannedAddrs(places)
 	}
 	keep := keptServices(d, oldDesign, oldTasks)
 	next := &taskSet{tasks: map[string]*runningTask{}, byService: map[string][]Task{}, keptIDs: map[string]bool{}}
@@ -139,7 +154,9 @@ func (rt *Runtime) keepTasks(d, oldDesign *design.Design, oldTasks map[string]*r
 			} else {
 				var t *runningTask
 				var err error
-				if places != nil {
+				if rt.fabric != nil {
+					t, err = rt.attachTask(d, s, id, spec, places[s.Name][n], held, planned)
+				} else if places != nil {
 					var pl place
 					t, pl, err = pool.openAt(s, id, spec, places[s.Name][n])
 					if t != nil {
@@ -255,6 +272,8 @@ type pendingNLB struct {
 	// to open its UDP one on.
 	tcp     net.Listener
 	udpAddr string
+	// node is the load balancer's node in netns mode.
+	node *netns.ENI
 }
 
 func (ls *listenerSet) closeOpened() {
@@ -278,17 +297,28 @@ func (rt *Runtime) buildListeners(d *design.Design, gw *gateway, byService map[s
 		if v := d.VPC(lb.VPC); v != nil {
 			region = v.Region
 		}
+		var node *netns.ENI
+		if rt.fabric != nil {
+			var err error
+			if node, err = rt.lbNode(d, lb); err != nil {
+				return ls, err
+			}
+		}
 		local := map[int]int{} // designed port -> local port, for redirects
 		addrs := map[int]string{}
 		for j := range lb.Listeners {
 			l := &lb.Listeners[j]
 			key := listenerKey(lb, l)
+			listenAt, listen := rt.listenAddr(l.Port), net.Listen
+			if node != nil && lb.Scheme == design.Internal { // in the VPC, on its node's address
+				listenAt, listen = netip.AddrPortFrom(node.Addr, uint16(l.Port)).String(), node.NS.Listen
+			}
 			if s, ok := rt.albs[key]; ok {
 				addrs[l.Port] = s.addr
 			} else if s, ok := rt.nlbs[key]; ok {
 				addrs[l.Port] = s.addr
 			} else if l.Protocol != "UDP" {
-				ln, err := net.Listen("tcp", rt.listenAddr(l.Port))
+				ln, err := listen("tcp", listenAt)
 				if err != nil {
 					return ls, fmt.Errorf("%s listener %d on %s: %w (change the offset with --port-offset)", lb.Name, l.Port, rt.listenAddr(l.Port), err)
 				}
@@ -296,7 +326,7 @@ func (rt *Runtime) buildListeners(d *design.Design, gw *gateway, byService map[s
 				newTCP[key] = ln
 				addrs[l.Port] = ln.Addr().String()
 			} else {
-				addrs[l.Port] = rt.listenAddr(l.Port) // port 0 is resolved when it opens
+				addrs[l.Port] = listenAt // port 0 is resolved when it opens
 			}
 			_, p, _ := net.SplitHostPort(addrs[l.Port])
 			local[l.Port], _ = strconv.Atoi(p)
@@ -305,7 +335,7 @@ func (rt *Runtime) buildListeners(d *design.Design, gw *gateway, byService map[s
 			l := &lb.Listeners[j]
 			key := listenerKey(lb, l)
 			if lb.Type == design.NLB {
-				p, err := rt.buildNLB(d, lb, l, gw, byService)
+				p, err := rt.buildNLB(d, lb, l, gw, node, byService)
 				if err != nil {
 					return ls, err
 				}
@@ -321,8 +351,12 @@ func (rt *Runtime) buildListeners(d *design.Design, gw *gateway, byService map[s
 				ls.nlbs = append(ls.nlbs, p)
 				continue
 			}
+			dial := gw.dialer(lb.Subnets[0])
+			if node != nil {
+				dial = nodeDialer(node)
+			}
 			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: l.Protocol == "HTTPS", Metrics: rt.lbMetrics, Clock: rt.clock,
-				AccessLog: rt.accessLog(lb), Region: region, Dial: gw.dialer(lb.Subnets[0]), MapPort: func(p int) int {
+				AccessLog: rt.accessLog(lb), Region: region, Dial: dial, MapPort: func(p int) int {
 					if lp, ok := local[p]; ok {
 						return lp
 					}
@@ -354,8 +388,17 @@ func (rt *Runtime) buildListeners(d *design.Design, gw *gateway, byService map[s
 }
 
 // buildNLB builds one NLB listener with its targets registered.
-func (rt *Runtime) buildNLB(d *design.Design, lb *design.LoadBalancer, l *design.Listener, gw *gateway, byService map[string][]Task) (pendingNLB, error) {
+func (rt *Runtime) buildNLB(d *design.Design, lb *design.LoadBalancer, l *design.Listener, gw *gateway, node *netns.ENI, byService map[string][]Task) (pendingNLB, error) {
 	o := nlb.Options{Node: nodeAddr(d, lb, rt.perTask), Clock: rt.clock, Dial: gw.dialerFrom(lb.Subnets[0])}
+	if node != nil {
+		// From the node's address: a target group that keeps the client's
+		// address sees the node's instead (see the package doc).
+		dial := nodeDialer(node)
+		o.Node = node.Addr
+		o.Dial = func(ctx context.Context, network, addr string, _ netip.Addr) (net.Conn, error) {
+			return dial(ctx, network, addr)
+		}
+	}
 	if l.Protocol == "TLS" {
 		o.TLS = &tls.Config{Certificates: rt.certs, MinVersion: tls.VersionTLS12}
 	}
@@ -368,7 +411,7 @@ func (rt *Runtime) buildNLB(d *design.Design, lb *design.LoadBalancer, l *design
 			return pendingNLB{}, err
 		}
 	}
-	return pendingNLB{x: x}, nil
+	return pendingNLB{x: x, node: node}, nil
 }
 
 // openUDP is the third phase: the UDP sockets of new listeners open
@@ -382,13 +425,18 @@ func (rt *Runtime) openUDP(ls *listenerSet) error {
 		if p.tcp != nil {
 			p.udpAddr = p.tcp.Addr().String() // TCP_UDP: the same port
 		}
-		ua, _ := net.ResolveUDPAddr("udp", p.udpAddr)
-		pc, err := net.ListenUDP("udp", ua)
+		var pc net.PacketConn
+		var err error
+		if p.node != nil && p.x.LoadBalancer().Scheme == design.Internal {
+			pc, err = p.node.NS.ListenPacket("udp", p.udpAddr)
+		} else {
+			pc, err = net.ListenPacket("udp", p.udpAddr)
+		}
 		if err != nil {
 			return fmt.Errorf("%s listener %d on %s (udp): %w (change the offset with --port-offset)", p.x.LoadBalancer().Name, p.x.DesignListener().Port, p.udpAddr, err)
 		}
 		ls.opened = append(ls.opened, pc)
-		p.s = &servedNLB{udp: pc, tcp: p.tcp, addr: pc.LocalAddr().String()}
+		p.s = &servedNLB{udp: pc.(*net.UDPConn), tcp: p.tcp, addr: pc.LocalAddr().String()}
 	}
 	return nil
 }
@@ -424,7 +472,7 @@ func (rt *Runtime) startTasks(d *design.Design, oldTasks map[string]*runningTask
 			tk := next.tasks[slot]
 			if oldTasks[slot] == tk {
 				if tk.w != nil {
-					deps := rt.dependencies(d, s, internal, next.byService)
+					deps := rt.dependencies(d, s, tk, internal, next.byService)
 					tk.w.deps.Store(&deps)
 				}
 				continue

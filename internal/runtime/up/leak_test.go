@@ -35,16 +35,19 @@ func TestShutdownEndsEveryGoroutine(t *testing.T) {
 		name string
 		d    func(t *testing.T) *design.Design
 		use  func(t *testing.T, rt *Runtime, clk *clocktest.Clock)
+		// isolation is the mode; netns where namespaces can be made.
+		isolation string
 	}{
-		{"shop", func(t *testing.T) *design.Design { return plantest.File(t, "../../../examples/shop.yaml") }, useShop},
-		{"arcade", func(t *testing.T) *design.Design { return plantest.Design(t, "arcade.yaml", []byte(arcade)) }, useArcade},
-		{"three-tier reloaded", func(t *testing.T) *design.Design { return threeTier(t) }, useReload},
+		{"shop", func(t *testing.T) *design.Design { return plantest.File(t, "../../../examples/shop.yaml") }, useShop, ""},
+		{"arcade", func(t *testing.T) *design.Design { return plantest.Design(t, "arcade.yaml", []byte(arcade)) }, useArcade, ""},
+		{"three-tier reloaded", func(t *testing.T) *design.Design { return threeTier(t) }, useReload, ""},
+		{"shop in namespaces", func(t *testing.T) *design.Design { return plantest.File(t, "../../../examples/shop.yaml") }, useShop, IsolationAuto},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			d := tt.d(t) // planning starts no goroutine that stays
 			before := goleak.IgnoreCurrent()
 			clk := clocktest.New(t)
-			rt, err := Start(context.Background(), d, Options{Ephemeral: true, Clock: clk})
+			rt, err := Start(context.Background(), d, Options{Ephemeral: true, Clock: clk, Isolation: tt.isolation, FlowLogDir: t.TempDir()})
 			if err != nil {
 				t.Fatal(err)
 			}

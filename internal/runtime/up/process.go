@@ -22,6 +22,9 @@ type process struct {
 	out           io.Writer // a line at a time
 	clock         clock.Clock
 	pid           atomic.Int64 // of the running command, 0 between runs
+	// start starts the command (in its task's namespace); cmd.Start
+	// when nil.
+	start func(*exec.Cmd) error
 	// starts counts how many times the command was started.
 	starts atomic.Int64
 }
@@ -65,7 +68,11 @@ func (p *process) once(ctx context.Context) error {
 	}
 	cmd.Stderr = cmd.Stdout
 	setGroup(cmd)
-	if err := cmd.Start(); err != nil {
+	start := p.start
+	if start == nil {
+		start = (*exec.Cmd).Start
+	}
+	if err := start(cmd); err != nil {
 		return err
 	}
 	p.starts.Add(1)

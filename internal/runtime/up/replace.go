@@ -51,7 +51,10 @@ func (rt *Runtime) replaceTask(service, id string) {
 	newID := slot + "-r" + strconv.Itoa(rt.replaced[slot]+1)
 	var t *runningTask
 	var err error
-	if rt.perTask {
+	if rt.fabric != nil {
+		places, _ := placed(d)
+		t, err = rt.attachTask(d, s, newID, old.spec, places[s.Name][n], heldAddrs(rt.tasks), plannedAddrs(places))
+	} else if rt.perTask {
 		places, _ := placed(d)
 		var pl place
 		if t, pl, err = newAddrPool(places, rt.tasks).openAt(s, newID, old.spec, places[s.Name][n]); t != nil {
@@ -88,7 +91,7 @@ func (rt *Runtime) replaceTask(service, id string) {
 			designed[tk.Addr] = tk.designed
 		}
 		if tk.w != nil {
-			deps := rt.dependencies(d, d.Service(tk.Service), rt.internal, byService)
+			deps := rt.dependencies(d, d.Service(tk.Service), tk, rt.internal, byService)
 			tk.w.deps.Store(&deps)
 		}
 	}

@@ -29,6 +29,7 @@ import (
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/alb"
 	"github.com/netwright/netwright/internal/runtime/discovery"
+	"github.com/netwright/netwright/internal/runtime/netns"
 )
 
 // Options says where the runtime listens.
@@ -55,6 +56,14 @@ type Options struct {
 	// AccessLogDir, when set, receives each load balancer's access log in
 	// ALB's format, as <load balancer name>.log (appended to).
 	AccessLogDir string
+	// Isolation is loopback (the default), netns or auto
+	// (isolation.go): netns puts every task in a network namespace of
+	// its own behind the design's routes, security groups and NACLs; auto
+	// is netns where namespaces can be made, else loopback.
+	Isolation string
+	// FlowLogDir, when set, receives each VPC's flow log in netns mode,
+	// as <vpc-id>.log (appended to).
+	FlowLogDir string
 }
 
 // Entry is one load balancer listener served locally.
@@ -70,6 +79,18 @@ type Entry struct {
 // Task is one running task.
 type Task struct {
 	Service, ID, Addr string
+	// own is the task's interface in netns mode, whose namespace its
+	// own calls and checks come from; nil in loopback mode.
+	own *netns.ENI
+}
+
+// dial reaches the task's address as its own container would: from its
+// namespace in netns mode; nil (a plain dial) otherwise.
+func (t Task) dial() func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if t.own == nil {
+		return nil
+	}
+	return t.own.NS.Dialer(&net.Dialer{Timeout: 10 * time.Second})
 }
 
 // Runtime is a running design. Reload changes it; Shutdown stops it.
@@ -85,6 +106,8 @@ type Runtime struct {
 	CAPEM []byte
 	// Notes say what is not run the way AWS would run it.
 	Notes []string
+	// Isolation is the mode Start chose: loopback or netns.
+	Isolation string
 
 	opt       Options
 	clock     clock.Clock
@@ -98,6 +121,15 @@ type Runtime struct {
 	roots     *x509.CertPool
 	out       io.Writer
 	perTask   bool // tasks have addresses of their own (Linux)
+	// fabric is the design's network in namespaces (netns mode), nodes
+	// its load balancers' interfaces, resolvers the VPCs' DNS servers.
+	fabric    *netns.Fabric
+	nodes     map[string]*netns.ENI
+	resolvers []*discovery.DNSServer
+	flowMu    sync.Mutex
+	flowLog   *netns.FlowLog
+	flowFiles map[string]*os.File
+	flowStats map[FlowStat]*FlowStat
 	flows     *applianceFlows
 	// goroutines counts every goroutine the runtime starts (servers,
 	// accept loops and their connections, health checks, retiring,
@@ -172,9 +204,14 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	rt.certs, rt.CAPEM = certs, caPEM
 	rt.roots = x509.NewCertPool()
 	rt.roots.AppendCertsFromPEM(caPEM)
+	if err := rt.isolate(d); err != nil {
+		return rt, err
+	}
 	places, note := placed(d)
 	rt.perTask = places != nil
-	rt.Notes = append(rt.Notes, note)
+	if rt.fabric == nil {
+		rt.Notes = append(rt.Notes, note)
+	}
 	if _, err := rt.apply(d); err != nil {
 		return rt, err
 	}
@@ -269,6 +306,7 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	if rt.dns != nil {
 		errs = append(errs, rt.dns.Shutdown(ctx))
 	}
+	errs = append(errs, rt.closeFabric(ctx))
 	for _, f := range rt.files {
 		errs = append(errs, f.Close())
 	}

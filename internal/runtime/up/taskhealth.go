@@ -41,6 +41,15 @@ func (rt *Runtime) taskHealth(ctx context.Context, s *design.Service, ts []Task,
 	version := cmp.Or(design.ProtocolVersion(s.Protocol), design.VersionHTTP1)
 	transports := alb.NewTransports(4, 2*interval, nil)
 	defer transports.CloseIdleConnections()
+	// In netns mode a task is checked from its own namespace, as ECS runs
+	// a container's check inside the container.
+	own := make([]alb.Transports, len(ts))
+	for i, t := range ts {
+		if t.own != nil {
+			own[i] = alb.NewTransports(1, 2*interval, t.dial())
+			defer own[i].CloseIdleConnections()
+		}
+	}
 	check := health.Check{Path: h.Path, Matcher: h.Matcher, GRPC: version == design.VersionGRPC, UserAgent: taskHealthAgent, Timeout: timeout}
 	if check.Matcher == "" && !check.GRPC {
 		check.Matcher = "200-299" // a container check passes on any success
@@ -52,8 +61,12 @@ func (rt *Runtime) taskHealth(ctx context.Context, s *design.Service, ts []Task,
 			return
 		}
 		for i, t := range ts {
-			check.Addr = t.Addr
-			ok := health.Probe(ctx, rt.clock, transports.For(version), check)
+			check.Addr, check.Dial = t.Addr, t.dial()
+			rtp := transports.For(version)
+			if t.own != nil {
+				rtp = own[i].For(version)
+			}
+			ok := health.Probe(ctx, rt.clock, rtp, check)
 			if ctx.Err() != nil {
 				return
 			}

@@ -19,6 +19,7 @@ import (
 	"github.com/netwright/netwright/internal/runtime/accept"
 	"github.com/netwright/netwright/internal/runtime/alb"
 	"github.com/netwright/netwright/internal/runtime/discovery"
+	"github.com/netwright/netwright/internal/runtime/netns"
 )
 
 // runningTask is one running task and what stops it. The runtime keeps tasks
@@ -38,6 +39,9 @@ type runningTask struct {
 	proc     *process
 	// cancel stops a `run` command.
 	cancel context.CancelFunc
+	// eni is the task's interface in netns mode, detached when it stops.
+	eni    *netns.ENI
+	fabric *netns.Fabric
 }
 
 // stop ends the task at once.
@@ -56,6 +60,9 @@ func (t *runningTask) stop() {
 	}
 	if t.cancel != nil {
 		t.cancel()
+	}
+	if t.eni != nil {
+		t.fabric.Detach(t.eni) // its address goes with it
 	}
 }
 
@@ -95,7 +102,11 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *runn
 		rt.goroutines.Go(func() { serveUDP(t.pc, t.ID) })
 		// A TCP listener on the same port answers the target group's TCP
 		// health checks, as a UDP service's health port would.
-		if ln, err := net.Listen("tcp", t.Addr); err == nil {
+		listen := net.Listen
+		if t.eni != nil {
+			listen = t.eni.NS.Listen
+		}
+		if ln, err := listen("tcp", t.Addr); err == nil {
 			t.lns = append(t.lns, ln)
 			rt.goroutines.Go(func() { rt.serveTCP(ln, t.ID) })
 		} else {
@@ -108,7 +119,12 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *runn
 		}
 		rt.goroutines.Go(func() { rt.serveTCP(ln, t.ID) })
 	default:
-		w := newWorkload(rt.ctx, rt.clock, s.Name, t.ID, newClients(t.Addr, rt.roots, rt.taskDialer(t.Addr)))
+		c := newClients(t.Addr, rt.roots, rt.taskDialer(t.Addr))
+		if t.eni != nil { // from its namespace, where the kernel routes and filters
+			c = newClients(t.Addr, rt.roots, t.Task.dial())
+			c.dialUDP = c.dial
+		}
+		w := newWorkload(rt.ctx, rt.clock, s.Name, t.ID, c)
 		for _, tg := range d.TargetGroups {
 			if tg.Service == s.Name && tg.Health.Path != "" {
 				w.health[tg.Health.Path] = true
@@ -117,7 +133,7 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *runn
 		if s.Health.Path != "" {
 			w.health[s.Health.Path] = true
 		}
-		deps := rt.dependencies(d, s, internal, byService)
+		deps := rt.dependencies(d, s, t, internal, byService)
 		w.deps.Store(&deps)
 		t.w = w
 		t.srv = rt.serveTask(t.lns[0], w)
@@ -146,11 +162,11 @@ func (rt *Runtime) serveTCP(ln net.Listener, task string) {
 	}}.Serve(ln) // it returns when the task stops
 }
 
-func (rt *Runtime) dependencies(d *design.Design, s *design.Service, internal map[string]Entry, byService map[string][]Task) []dependency {
+func (rt *Runtime) dependencies(d *design.Design, s *design.Service, t *runningTask, internal map[string]Entry, byService map[string][]Task) []dependency {
 	var deps []dependency
 	for _, f := range d.Flows {
 		if f.Kind == design.FlowService && f.From == s.Name {
-			deps = append(deps, rt.resolveDependency(d, f.To, internal, rt.reg, byService))
+			deps = append(deps, rt.resolveDependency(d, f.To, t, internal, rt.reg, byService))
 		}
 	}
 	return deps
@@ -158,8 +174,10 @@ func (rt *Runtime) dependencies(d *design.Design, s *design.Service, internal ma
 
 // resolveDependency decides how a task reaches service to, as the design does: an
 // internal load balancer in front of it, else its Cloud Map name (asked of
-// the local DNS server, SRV for the port), else its tasks directly.
-func (rt *Runtime) resolveDependency(d *design.Design, to string, internal map[string]Entry, reg *discovery.Registry, tasks map[string][]Task) dependency {
+// the local DNS server, SRV for the port), else its tasks directly. from
+// is the calling task: in netns mode it asks its VPC's resolver from its
+// namespace.
+func (rt *Runtime) resolveDependency(d *design.Design, to string, from *runningTask, internal map[string]Entry, reg *discovery.Registry, tasks map[string][]Task) dependency {
 	svc := d.Service(to)
 	dep := dependency{service: to, protocol: "tcp"}
 	if svc != nil && svc.Kind == design.KindService {
@@ -176,7 +194,12 @@ func (rt *Runtime) resolveDependency(d *design.Design, to string, internal map[s
 			if s.Service == to && ns.Type == design.NamespaceDNSPrivate {
 				name := dns.Fqdn(s.DNSName)
 				dep.via = "Cloud Map " + s.DNSName
-				dep.dial = func(ctx context.Context) (string, error) { return resolveSRV(ctx, rt.DNSAddr, name) }
+				server := rt.resolverOf(from)
+				var dial func(ctx context.Context, network, addr string) (net.Conn, error)
+				if from != nil {
+					dial = from.Task.dial()
+				}
+				dep.dial = func(ctx context.Context) (string, error) { return resolveSRV(ctx, dial, server, name) }
 				return dep
 			}
 		}
@@ -195,10 +218,28 @@ func (rt *Runtime) resolveDependency(d *design.Design, to string, internal map[s
 
 // resolveSRV asks the DNS server for name's SRV records and returns the
 // first target's address and port, as a client library would.
-func resolveSRV(ctx context.Context, server, name string) (string, error) {
+// dial, when set, makes the query's connection (from a task's namespace).
+func resolveSRV(ctx context.Context, dial func(ctx context.Context, network, addr string) (net.Conn, error), server, name string) (string, error) {
 	m := new(dns.Msg)
 	m.SetQuestion(name, dns.TypeSRV)
-	in, _, err := (&dns.Client{Timeout: 2 * time.Second}).ExchangeContext(ctx, m, server)
+	c := &dns.Client{Timeout: 2 * time.Second}
+	var in *dns.Msg
+	var err error
+	if dial == nil {
+		in, _, err = c.ExchangeContext(ctx, m, server)
+	} else {
+		ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+		defer cancel()
+		var conn net.Conn
+		if conn, err = dial(ctx, "udp", server); err == nil {
+			co := &dns.Conn{Conn: conn}
+			if dl, ok := ctx.Deadline(); ok {
+				conn.SetDeadline(dl)
+			}
+			in, _, err = c.ExchangeWithConnContext(ctx, m, co)
+			conn.Close()
+		}
+	}
 	if err != nil {
 		return "", fmt.Errorf("SRV %s: %w", name, err)
 	}
@@ -236,7 +277,7 @@ func envName(service string) string {
 // server and each dependency.
 func (rt *Runtime) startProcess(d *design.Design, s *design.Service, n int, t *runningTask, internal map[string]Entry, byService map[string][]Task) {
 	host, port, _ := net.SplitHostPort(t.Addr)
-	env := []string{"PORT=" + port, "HOST=" + host, "NETWRIGHT_DNS=" + rt.DNSAddr, "NETWRIGHT_SERVICE=" + s.Name, "NETWRIGHT_TASK=" + t.ID}
+	env := []string{"PORT=" + port, "HOST=" + host, "NETWRIGHT_DNS=" + rt.resolverOf(t), "NETWRIGHT_SERVICE=" + s.Name, "NETWRIGHT_TASK=" + t.ID}
 	for _, f := range d.Flows {
 		if f.Kind != "service" || f.From != s.Name {
 			continue
@@ -259,7 +300,7 @@ func (rt *Runtime) startProcess(d *design.Design, s *design.Service, n int, t *r
 	}
 	ctx, cancel := context.WithCancel(rt.ctx)
 	t.cancel = cancel
-	t.proc = &process{task: t.ID, command: s.Run, env: env, out: rt.out, clock: rt.clock}
+	t.proc = &process{task: t.ID, command: s.Run, env: env, out: rt.out, clock: rt.clock, start: t.startIn()}
 	rt.goroutines.Go(func() { t.proc.run(ctx) })
 }
 

@@ -296,9 +296,12 @@ func (w *workload) call(ctx context.Context, d dependency, depth int) (c Call) {
 type clients struct {
 	// dial connects from the task's address (through an appliance where
 	// the design inspects the path); src is that address.
-	dial  func(ctx context.Context, network, addr string) (net.Conn, error)
-	src   net.IP
-	roots *x509.CertPool // the local CA, for HTTPS listeners
+	dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	src  net.IP
+	// dialUDP, when set, makes UDP calls' sockets (in the task's
+	// namespace); else they are bound to src.
+	dialUDP func(ctx context.Context, network, addr string) (net.Conn, error)
+	roots   *x509.CertPool // the local CA, for HTTPS listeners
 	// http1 speaks HTTP/1.1 (and WebSocket); http2 speaks HTTP/2, by
 	// prior knowledge without TLS and through ALPN with it.
 	http1, http2 *http.Client
@@ -455,8 +458,11 @@ func (c *clients) callTLS(ctx context.Context, addr string) (string, error) {
 
 // callUDP sends one datagram; a UDP service's task answers with its ID.
 func (c *clients) callUDP(ctx context.Context, addr string) (string, error) {
-	local := &net.UDPAddr{IP: c.src}
-	conn, err := (&net.Dialer{LocalAddr: local}).DialContext(ctx, "udp", addr)
+	dial := (&net.Dialer{LocalAddr: &net.UDPAddr{IP: c.src}}).DialContext
+	if c.dialUDP != nil {
+		dial = c.dialUDP
+	}
+	conn, err := dial(ctx, "udp", addr)
 	if err != nil {
 		return "", err
 	}

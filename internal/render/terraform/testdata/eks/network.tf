@@ -348,8 +348,8 @@ resource "aws_network_acl_rule" "acl_kube_app_in_100" {
   protocol       = "tcp"
   rule_action    = "allow"
   cidr_block     = "10.0.0.128/26"
-  from_port      = 443
-  to_port        = 443
+  from_port      = 53
+  to_port        = 53
 }
 
 resource "aws_network_acl_rule" "acl_kube_app_in_110" {
@@ -359,18 +359,84 @@ resource "aws_network_acl_rule" "acl_kube_app_in_110" {
   protocol       = "tcp"
   rule_action    = "allow"
   cidr_block     = "10.0.0.192/27"
+  from_port      = 53
+  to_port        = 53
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_in_120" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 120
+  egress         = false
+  protocol       = "udp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.0.128/26"
+  from_port      = 53
+  to_port        = 53
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_in_130" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 130
+  egress         = false
+  protocol       = "udp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.0.192/27"
+  from_port      = 53
+  to_port        = 53
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_in_140" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 140
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.0.128/26"
+  from_port      = 443
+  to_port        = 443
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_in_150" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 150
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.0.192/27"
   from_port      = 443
   to_port        = 443
 }
 
 # trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
-resource "aws_network_acl_rule" "acl_kube_app_in_120" {
+resource "aws_network_acl_rule" "acl_kube_app_in_160" {
   network_acl_id = aws_network_acl.acl_kube_app.id
-  rule_number    = 120
+  rule_number    = 160
   egress         = false
   protocol       = "tcp"
   rule_action    = "allow"
   cidr_block     = "0.0.0.0/0"
+  from_port      = 1024
+  to_port        = 65535
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_in_170" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 170
+  egress         = false
+  protocol       = "udp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.0.128/26"
+  from_port      = 1024
+  to_port        = 65535
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_in_180" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 180
+  egress         = false
+  protocol       = "udp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.0.192/27"
   from_port      = 1024
   to_port        = 65535
 }
@@ -381,9 +447,9 @@ resource "aws_network_acl_rule" "acl_kube_app_out_100" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "0.0.0.0/0"
-  from_port      = 443
-  to_port        = 443
+  cidr_block     = "10.0.0.128/26"
+  from_port      = 53
+  to_port        = 53
 }
 
 resource "aws_network_acl_rule" "acl_kube_app_out_110" {
@@ -392,31 +458,31 @@ resource "aws_network_acl_rule" "acl_kube_app_out_110" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.0/26"
-  from_port      = 1024
-  to_port        = 65535
+  cidr_block     = "10.0.0.192/27"
+  from_port      = 53
+  to_port        = 53
 }
 
 resource "aws_network_acl_rule" "acl_kube_app_out_120" {
   network_acl_id = aws_network_acl.acl_kube_app.id
   rule_number    = 120
   egress         = true
-  protocol       = "tcp"
+  protocol       = "udp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.64/27"
-  from_port      = 1024
-  to_port        = 65535
+  cidr_block     = "10.0.0.128/26"
+  from_port      = 53
+  to_port        = 53
 }
 
 resource "aws_network_acl_rule" "acl_kube_app_out_130" {
   network_acl_id = aws_network_acl.acl_kube_app.id
   rule_number    = 130
   egress         = true
-  protocol       = "tcp"
+  protocol       = "udp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.128/26"
-  from_port      = 1024
-  to_port        = 65535
+  cidr_block     = "10.0.0.192/27"
+  from_port      = 53
+  to_port        = 53
 }
 
 resource "aws_network_acl_rule" "acl_kube_app_out_140" {
@@ -425,9 +491,9 @@ resource "aws_network_acl_rule" "acl_kube_app_out_140" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.192/27"
-  from_port      = 1024
-  to_port        = 65535
+  cidr_block     = "0.0.0.0/0"
+  from_port      = 443
+  to_port        = 443
 }
 
 resource "aws_network_acl_rule" "acl_kube_app_out_150" {
@@ -436,7 +502,7 @@ resource "aws_network_acl_rule" "acl_kube_app_out_150" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "169.254.171.0/24"
+  cidr_block     = "10.0.0.0/26"
   from_port      = 1024
   to_port        = 65535
 }
@@ -447,14 +513,80 @@ resource "aws_network_acl_rule" "acl_kube_app_out_160" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.1.0/27"
-  from_port      = 5432
-  to_port        = 5432
+  cidr_block     = "10.0.0.64/27"
+  from_port      = 1024
+  to_port        = 65535
 }
 
 resource "aws_network_acl_rule" "acl_kube_app_out_170" {
   network_acl_id = aws_network_acl.acl_kube_app.id
   rule_number    = 170
+  egress         = true
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.0.128/26"
+  from_port      = 1024
+  to_port        = 65535
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_out_180" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 180
+  egress         = true
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.0.192/27"
+  from_port      = 1024
+  to_port        = 65535
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_out_190" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 190
+  egress         = true
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "169.254.171.0/24"
+  from_port      = 1024
+  to_port        = 65535
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_out_200" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 200
+  egress         = true
+  protocol       = "udp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.0.128/26"
+  from_port      = 1024
+  to_port        = 65535
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_out_210" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 210
+  egress         = true
+  protocol       = "udp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.0.192/27"
+  from_port      = 1024
+  to_port        = 65535
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_out_220" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 220
+  egress         = true
+  protocol       = "tcp"
+  rule_action    = "allow"
+  cidr_block     = "10.0.1.0/27"
+  from_port      = 5432
+  to_port        = 5432
+}
+
+resource "aws_network_acl_rule" "acl_kube_app_out_230" {
+  network_acl_id = aws_network_acl.acl_kube_app.id
+  rule_number    = 230
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"

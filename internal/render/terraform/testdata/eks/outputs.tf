@@ -13,6 +13,26 @@ output "sg_kube_nodes_id" {
   value       = aws_security_group.sg_kube_nodes.id
 }
 
+output "sg_kube_api_id" {
+  description = "ID of the security group sg-kube-api: the SecurityGroupPolicy of api gives it to its pods"
+  value       = aws_security_group.sg_kube_api.id
+}
+
+output "tg_kube_web_8080_arn" {
+  description = "ARN of the target group tg-kube-web-8080: the TargetGroupBinding of web registers its pods in it"
+  value       = aws_lb_target_group.tg_kube_web_8080.arn
+}
+
+output "sg_kube_web_id" {
+  description = "ID of the security group sg-kube-web: the SecurityGroupPolicy of web gives it to its pods"
+  value       = aws_security_group.sg_kube_web.id
+}
+
+output "role_web_arn" {
+  description = "ARN of the role of web's pods: VPC Lattice auth policies name it"
+  value       = aws_iam_role.role_web_us_east_1.arn
+}
+
 output "ns_kube_id" {
   description = "Cloud Map namespace kube.local"
   value       = aws_service_discovery_private_dns_namespace.ns_kube.id

@@ -56,7 +56,34 @@ data "aws_ec2_managed_prefix_list" "prefix_list_vpc_lattice" {
   name = "com.amazonaws.us-east-1.vpc-lattice"
 }
 
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_api_ingress_1" {
+  security_group_id            = aws_security_group.sg_kube_api.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9090
+  to_port                      = 9090
+  description                  = "kubelet readiness probes of api from its node on tcp 9090"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
 resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_0" {
+  security_group_id            = aws_security_group.sg_kube_api.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "api resolves names through the cluster DNS (CoreDNS pods carry the nodes group) on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_1" {
+  security_group_id            = aws_security_group.sg_kube_api.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "api resolves names through the cluster DNS (CoreDNS pods carry the nodes group) on udp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_2" {
   security_group_id = aws_security_group.sg_kube_api.id
   ip_protocol       = "tcp"
   from_port         = 443
@@ -69,7 +96,7 @@ data "aws_ec2_managed_prefix_list" "prefix_list_s3" {
   name = "com.amazonaws.us-east-1.s3"
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_1" {
+resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_3" {
   security_group_id            = aws_security_group.sg_kube_api.id
   ip_protocol                  = "tcp"
   from_port                    = 443
@@ -78,7 +105,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_1" {
   referenced_security_group_id = aws_security_group.sg_kube_endpoints.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_2" {
+resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_4" {
   security_group_id            = aws_security_group.sg_kube_api.id
   ip_protocol                  = "tcp"
   from_port                    = 5432
@@ -154,6 +181,42 @@ resource "aws_security_group" "sg_kube_nodes" {
   }
 }
 
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_0" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "CoreDNS answers the pods of api on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_api.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_1" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "CoreDNS answers the pods of web on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_web.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_2" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "CoreDNS answers the pods of api on udp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_api.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_3" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "CoreDNS answers the pods of web on udp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_web.id
+}
+
 # trivy:ignore:AVD-AWS-0104 network.endpoints lacks ec2, eks: image pulls and AWS calls reach AWS's public endpoints through NAT on tcp 443; add the endpoints to remove this rule
 resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_0" {
   security_group_id = aws_security_group.sg_kube_nodes.id
@@ -200,7 +263,34 @@ resource "aws_vpc_security_group_ingress_rule" "sg_kube_web_ingress_0" {
   referenced_security_group_id = aws_security_group.sg_alb_kube_public.id
 }
 
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_web_ingress_1" {
+  security_group_id            = aws_security_group.sg_kube_web.id
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  description                  = "kubelet readiness probes of web from its node on tcp 8080"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
 resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_0" {
+  security_group_id            = aws_security_group.sg_kube_web.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "web resolves names through the cluster DNS (CoreDNS pods carry the nodes group) on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_1" {
+  security_group_id            = aws_security_group.sg_kube_web.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "web resolves names through the cluster DNS (CoreDNS pods carry the nodes group) on udp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_2" {
   security_group_id = aws_security_group.sg_kube_web.id
   ip_protocol       = "tcp"
   from_port         = 443
@@ -209,7 +299,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_0" {
   prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_1" {
+resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_3" {
   security_group_id = aws_security_group.sg_kube_web.id
   ip_protocol       = "tcp"
   from_port         = 443
@@ -218,7 +308,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_1" {
   prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_2" {
+resource "aws_vpc_security_group_egress_rule" "sg_kube_web_egress_4" {
   security_group_id            = aws_security_group.sg_kube_web.id
   ip_protocol                  = "tcp"
   from_port                    = 443

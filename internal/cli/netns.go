@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/netwright/netwright/internal/runtime/netns"
+	"github.com/netwright/netwright/internal/runtime/up"
+)
+
+func execCommand() *command {
+	c := &command{
+		name: "exec", args: "TASK -- COMMAND...",
+		summary: "run a command in a task's network namespace (up --isolation netns)",
+		about: "Run COMMAND in the network namespace of a task of a running `netwright up --isolation netns`, as `ip netns exec` does, " +
+			"with the task's VPC resolver as its nameserver: `netwright exec orders-1 -- curl app.shop.local:8080`. TASK is the ID `up` prints and `status` shows. " +
+			"The exit status is COMMAND's. It needs root, as `up` does in netns mode.",
+	}
+	c.define = func(fs *flagSet) func(Env, []string) int {
+		admin := fs.String(flagSpec{long: "admin", value: "ADDR", usage: "address of the admin API of the running `netwright up`"}, "127.0.0.1:9901")
+		return func(env Env, pos []string) int {
+			if len(pos) < 2 {
+				fmt.Fprintf(env.Stderr, "netwright exec: want TASK -- COMMAND...\n")
+				return ExitUsage
+			}
+			var list struct {
+				Isolation string         `json:"isolation"`
+				Tasks     []up.NetnsTask `json:"tasks"`
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := getJSON(ctx, &http.Client{}, "http://"+*admin+"/netns", &list); err != nil {
+				fmt.Fprintf(env.Stderr, "netwright exec: %v (is `netwright up` running with --admin %s?)\n", err, *admin)
+				return ExitUsage
+			}
+			if list.Isolation != up.IsolationNetns {
+				fmt.Fprintf(env.Stderr, "netwright exec: the running `netwright up` isolates tasks with %s, not netns: tasks have no namespaces\n", list.Isolation)
+				return ExitUsage
+			}
+			for _, t := range list.Tasks {
+				if t.Task != pos[0] {
+					continue
+				}
+				code, err := netns.Exec(t.Namespace, t.Resolver, pos[1:], os.Environ(), os.Stdin, env.Stdout, env.Stderr)
+				if err != nil {
+					fmt.Fprintf(env.Stderr, "netwright exec: %v\n", err)
+					return ExitUsage
+				}
+				return code
+			}
+			fmt.Fprintf(env.Stderr, "netwright exec: no task %s (netwright status lists them)\n", pos[0])
+			return ExitUsage
+		}
+	}
+	return c
+}
+
+func downCommand() *command {
+	c := &command{
+		name: "down", summary: "remove the network namespaces of `up` runs that are gone",
+		about: "Remove the network namespaces (/run/netns/nw<pid>x...) that `netwright up --isolation netns` runs left when they crashed or were killed; " +
+			"their links, routes and nftables tables go with them. A running `up` keeps its own, and removes them when it stops. `up` does this too when it starts.",
+	}
+	c.define = func(fs *flagSet) func(Env, []string) int {
+		return func(env Env, pos []string) int {
+			if !c.wantArgs(env, pos, 0) {
+				return ExitUsage
+			}
+			gone, err := netns.RemoveLeftovers()
+			for _, n := range gone {
+				fmt.Fprintf(env.Stdout, "removed %s\n", n)
+			}
+			if err != nil {
+				fmt.Fprintf(env.Stderr, "netwright down: %v\n", err)
+				return ExitUsage
+			}
+			if len(gone) == 0 {
+				fmt.Fprintln(env.Stdout, "nothing to remove")
+			}
+			return ExitOK
+		}
+	}
+	return c
+}

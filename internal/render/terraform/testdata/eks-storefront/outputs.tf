@@ -1,0 +1,74 @@
+output "vpc_storefront_id" {
+  description = "VPC storefront"
+  value       = aws_vpc.vpc_storefront.id
+}
+
+output "alb_storefront_public_dns_name" {
+  description = "DNS name of storefront-public"
+  value       = aws_lb.alb_storefront_public.dns_name
+}
+
+output "alb_storefront_internal_dns_name" {
+  description = "DNS name of storefront-internal-alb"
+  value       = aws_lb.alb_storefront_internal.dns_name
+}
+
+output "sg_storefront_nodes_id" {
+  description = "EKS nodes of storefront: image pulls, logs and AWS calls of the host agents: give it to the instances or node group"
+  value       = aws_security_group.sg_storefront_nodes.id
+}
+
+output "tg_storefront_api_8080_arn" {
+  description = "ARN of the target group tg-storefront-api-8080: the TargetGroupBinding of api registers its pods in it"
+  value       = aws_lb_target_group.tg_storefront_api_8080.arn
+}
+
+output "sg_storefront_api_id" {
+  description = "ID of the security group sg-storefront-api: the SecurityGroupPolicy of api gives it to its pods"
+  value       = aws_security_group.sg_storefront_api.id
+}
+
+output "tg_storefront_inventory_7000_arn" {
+  description = "ARN of the target group tg-storefront-inventory-7000: the TargetGroupBinding of inventory registers its pods in it"
+  value       = aws_lb_target_group.tg_storefront_inventory_7000.arn
+}
+
+output "sg_storefront_inventory_id" {
+  description = "ID of the security group sg-storefront-inventory: the SecurityGroupPolicy of inventory gives it to its pods"
+  value       = aws_security_group.sg_storefront_inventory.id
+}
+
+output "sg_storefront_orders_id" {
+  description = "ID of the security group sg-storefront-orders: the SecurityGroupPolicy of orders gives it to its pods"
+  value       = aws_security_group.sg_storefront_orders.id
+}
+
+output "sg_storefront_orders_v2_id" {
+  description = "ID of the security group sg-storefront-orders-v2: the SecurityGroupPolicy of orders-v2 gives it to its pods"
+  value       = aws_security_group.sg_storefront_orders_v2.id
+}
+
+output "sg_storefront_payments_id" {
+  description = "ID of the security group sg-storefront-payments: the SecurityGroupPolicy of payments gives it to its pods"
+  value       = aws_security_group.sg_storefront_payments.id
+}
+
+output "role_api_arn" {
+  description = "ARN of the role of api's pods: VPC Lattice auth policies name it"
+  value       = aws_iam_role.role_api_us_east_1.arn
+}
+
+output "role_orders_arn" {
+  description = "ARN of the role of orders's pods: VPC Lattice auth policies name it"
+  value       = aws_iam_role.role_orders_us_east_1.arn
+}
+
+output "role_orders_v2_arn" {
+  description = "ARN of the role of orders-v2's pods: VPC Lattice auth policies name it"
+  value       = aws_iam_role.role_orders_v2_us_east_1.arn
+}
+
+output "ns_storefront_id" {
+  description = "Cloud Map namespace storefront.local"
+  value       = aws_service_discovery_private_dns_namespace.ns_storefront.id
+}

@@ -1,0 +1,42 @@
+// Package netns builds a design's VPCs out of Linux network namespaces
+// for `netwright up --isolation netns`, so the design's routes, security
+// groups and NACLs act on every packet between its tasks, and records
+// VPC Flow Logs.
+//
+// A Fabric is one run's network: the VPC router (one namespace for
+// every VPC, with one kernel route table per subnet compiled from the
+// subnet's route table, and an nftables table holding each subnet's NACL
+// and each interface's security groups, stateful through conntrack); a
+// namespace per network interface (Attach: tasks and load balancer
+// nodes; New: NAT gateways, which translate sources to their own
+// address, and GWLB endpoints), each joined to the router by a veth pair
+// and holding its designed address in its subnet's block; and the
+// internet, a namespace behind each internet gateway holding the
+// addresses the design's egress destinations stand for. Every name
+// carries the run (nw<pid>x<n>-...); Close removes all of it, and
+// RemoveLeftovers what a run that died left. Nothing is added to the
+// host's namespace.
+//
+// The path of a packet from a task: out of its namespace to its
+// subnet's router address (base + 1); in the router, the prerouting
+// chain marks it with its interface's device group, which picks its
+// subnet's route table; the forward chain applies the NACL of the
+// subnet it leaves and the egress rules of the interface it comes from,
+// then the NACL of the subnet it enters and the ingress rules of the
+// interface it goes to (replies pass the groups by conntrack, never the
+// NACLs); the kernel's longest prefix match picks what
+// design.RouteTable.RouteFor picks, since each table holds the design's
+// routes with every local block as a blackhole and a host route to each
+// interface the table's local route reaches; a route through a NAT
+// gateway or GWLB endpoint goes to that interface's namespace, which
+// hands it back to the router to be routed by its own subnet's table.
+//
+// What it does not run: Transit Gateways (a route to one is a
+// blackhole, so tasks in different VPCs cannot reach each other),
+// the appliances behind a GWLB endpoint (the endpoint passes packets
+// on), interface and gateway endpoints, Elastic IPs (the internet sees
+// a NAT gateway's private address), and rootless operation in a user
+// namespace: it needs root. It owns namespaces and packets, not what
+// runs in them: runtime/up opens the tasks' sockets in them
+// (Namespace.Listen, Dialer, Start).
+package netns

@@ -1,0 +1,70 @@
+package netns
+
+import (
+	"net/netip"
+	"slices"
+
+	"github.com/netwright/netwright/internal/design"
+)
+
+// ENI is a network interface of the design in a namespace of its own.
+type ENI struct {
+	// ID is the interface's name in flow logs: eni- and its owner.
+	ID string
+	// Owner is what holds the interface: a task ID, a load balancer,
+	// a NAT gateway or a GWLB endpoint.
+	Owner  string
+	Subnet string
+	VPC    string
+	Addr   netip.Addr
+	Groups []string
+	// NS is the interface's namespace, where its owner's sockets open.
+	NS *Namespace
+
+	link    link // the router's end
+	exposed bool // reachable from the internet gateway
+}
+
+// Attachment is an interface to attach: who holds it, where, and its
+// security groups.
+type Attachment struct {
+	Owner  string
+	Subnet string
+	Addr   netip.Addr
+	Groups []string
+	// Exposed interfaces are reachable from the internet gateway (NAT
+	// gateways, internet-facing load balancer nodes).
+	Exposed bool
+}
+
+// EgressAddrs are the internet addresses the design's egress flows go
+// to, each once, sorted: the internet answers on them.
+func EgressAddrs(d *design.Design) []netip.Addr {
+	var out []netip.Addr
+	for _, fl := range d.Flows {
+		if fl.Kind == design.FlowEgress {
+			if a := design.EgressAddr(fl.Destination); a.Is4() && !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	slices.SortFunc(out, netip.Addr.Compare)
+	return out
+}
+
+// plus returns a + n.
+func plus(a netip.Addr, n uint32) netip.Addr {
+	b := a.As4()
+	v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) + n
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// TasksBelow is the first address of a subnet tasks do not take: the
+// top three usable ones are a load balancer node's, a NAT gateway's and
+// a GWLB endpoint's.
+func TasksBelow(p netip.Prefix) netip.Addr { return plus(LastUsable(p), ^uint32(1)) }
+
+// LastUsable is a subnet's last address before its broadcast address.
+func LastUsable(p netip.Prefix) netip.Addr {
+	return plus(p.Masked().Addr(), uint32(1)<<(32-p.Bits())-2)
+}

@@ -1,0 +1,78 @@
+//go:build linux
+
+package netns
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/exec"
+	"runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// Exec runs a command in the network namespace at nsPath, as `ip netns
+// exec` does, with the VPC's resolver as its nameserver: on a thread of
+// its own it unshares a mount namespace, binds a resolv.conf naming
+// resolver over /etc/resolv.conf there (not in the host's), enters the
+// network namespace and starts the command, which inherits both. It
+// returns the command's exit status.
+func Exec(nsPath string, resolver netip.Addr, argv []string, env []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	if len(argv) == 0 {
+		return 0, errors.New("no command")
+	}
+	resolv, err := os.CreateTemp("", "netwright-resolv-*.conf")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(resolv.Name())
+	fmt.Fprintf(resolv, "# netwright exec: the VPC's resolver\nnameserver %s\n", resolver)
+	if err := resolv.Close(); err != nil {
+		return 0, err
+	}
+	ns, err := os.Open(nsPath)
+	if err != nil {
+		return 0, fmt.Errorf("the task's namespace: %w", err)
+	}
+	defer ns.Close()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = env, stdin, stdout, stderr
+	started := make(chan error, 1)
+	go func() {
+		// The thread's namespaces change for good: it stays locked, and
+		// ends with this goroutine.
+		runtime.LockOSThread()
+		if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
+			started <- fmt.Errorf("mount namespace: %w", err)
+			return
+		}
+		if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_SLAVE, ""); err != nil {
+			started <- fmt.Errorf("mount namespace: %w", err)
+			return
+		}
+		if err := unix.Mount(resolv.Name(), "/etc/resolv.conf", "", unix.MS_BIND, ""); err != nil {
+			started <- fmt.Errorf("resolv.conf: %w", err)
+			return
+		}
+		if err := unix.Setns(int(ns.Fd()), unix.CLONE_NEWNET); err != nil {
+			started <- fmt.Errorf("enter %s: %w", nsPath, err)
+			return
+		}
+		started <- cmd.Start()
+	}()
+	if err := <-started; err != nil {
+		return 0, err
+	}
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode(), nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return 0, nil
+}

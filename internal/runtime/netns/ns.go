@@ -1,0 +1,255 @@
+//go:build linux
+
+package netns
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/vishvananda/netlink"
+	vnetns "github.com/vishvananda/netns"
+)
+
+// netnsDir is where named network namespaces live, as `ip netns` keeps
+// them: a bind mount of each namespace, which keeps it alive without a
+// process in it and lets `ip netns exec` and `netwright exec` enter it.
+const netnsDir = "/run/netns"
+
+// Prefix starts the name of every namespace netwright makes:
+// nw<pid>x<run>-<role>, so a crashed run's leftovers are known by the
+// process that made them (RemoveLeftovers).
+const Prefix = "nw"
+
+// hostNS is the network namespace the process started in, which every
+// thread that entered another returns to.
+var hostNS = sync.OnceValues(func() (vnetns.NsHandle, error) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	return vnetns.GetFromPath("/proc/self/ns/net")
+})
+
+// Namespace is one network namespace of a run: a task's, a load
+// balancer node's, a NAT gateway's, the VPC router's or the internet's.
+// Sockets opened in it (Listen, ListenPacket, Dial) keep it for their
+// life, whichever thread serves them; commands started in it (Start) run
+// in it.
+type Namespace struct {
+	// Name is the namespace's name under /run/netns.
+	Name string
+	h    vnetns.NsHandle
+	nl   *netlink.Handle
+}
+
+// Path is the namespace's bind mount, which `ip netns exec NAME` and
+// nsenter --net=PATH enter.
+func (n *Namespace) Path() string { return filepath.Join(netnsDir, n.Name) }
+
+// newNamespace makes a named network namespace, with its loopback up.
+func newNamespace(name string) (*Namespace, error) {
+	host, err := hostNS()
+	if err != nil {
+		return nil, fmt.Errorf("the host's network namespace: %w", err)
+	}
+	var h vnetns.NsHandle
+	err = onThread(host, func() error {
+		var err error
+		// NewNamed unshares this (locked) thread into the new namespace;
+		// onThread puts it back.
+		h, err = vnetns.NewNamed(name)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("network namespace %s: %w", name, err)
+	}
+	n := &Namespace{Name: name, h: h}
+	if n.nl, err = netlink.NewHandleAt(h); err != nil {
+		n.remove()
+		return nil, fmt.Errorf("netlink in %s: %w", name, err)
+	}
+	lo, err := n.nl.LinkByName("lo")
+	if err == nil {
+		err = n.nl.LinkSetUp(lo)
+	}
+	if err != nil {
+		n.remove()
+		return nil, fmt.Errorf("loopback in %s: %w", name, err)
+	}
+	return n, nil
+}
+
+// remove deletes the namespace's name; the namespace goes, with its
+// interfaces and rules, when no socket or process holds it any more.
+func (n *Namespace) remove() error {
+	if n.nl != nil {
+		n.nl.Close()
+	}
+	n.h.Close()
+	return removeNamed(n.Name)
+}
+
+func removeNamed(name string) error {
+	p := filepath.Join(netnsDir, name)
+	// ip netns's way: detach the bind mount, then remove the file.
+	if err := unmount(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("unmount %s: %w", p, err)
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// onThread runs fn on a thread of its own in the network namespace ns,
+// then returns the thread to the host's namespace. A thread that cannot
+// be returned is never handed back to Go's pool: its goroutine ends
+// locked, which ends the thread.
+func onThread(ns vnetns.NsHandle, fn func() error) error {
+	host, err := hostNS()
+	if err != nil {
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		if err := vnetns.Set(ns); err != nil {
+			errc <- fmt.Errorf("enter network namespace: %w", err)
+			return // the thread ends with its goroutine, as it is locked
+		}
+		err := fn()
+		if vnetns.Set(host) != nil {
+			errc <- err
+			return // the thread is not in the host's namespace: let it end
+		}
+		runtime.UnlockOSThread()
+		errc <- err
+	}()
+	return <-errc
+}
+
+// Do runs fn on a thread in the namespace. Sockets fn opens stay in the
+// namespace; it must not start goroutines that expect to be there.
+func (n *Namespace) Do(fn func() error) error { return onThread(n.h, fn) }
+
+// Listen opens a listening socket in the namespace.
+func (n *Namespace) Listen(network, addr string) (net.Listener, error) {
+	var ln net.Listener
+	err := n.Do(func() error {
+		var err error
+		ln, err = net.Listen(network, addr)
+		return err
+	})
+	return ln, err
+}
+
+// ListenPacket opens a packet socket in the namespace.
+func (n *Namespace) ListenPacket(network, addr string) (net.PacketConn, error) {
+	var pc net.PacketConn
+	err := n.Do(func() error {
+		var err error
+		pc, err = net.ListenPacket(network, addr)
+		return err
+	})
+	return pc, err
+}
+
+// Dialer dials from the namespace: the socket is made there (its
+// connection then served from any thread).
+func (n *Namespace) Dialer(d *net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	if d == nil {
+		d = &net.Dialer{}
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		var c net.Conn
+		err := n.Do(func() error {
+			var err error
+			c, err = d.DialContext(ctx, network, addr)
+			return err
+		})
+		return c, err
+	}
+}
+
+// DialContext connects from the namespace.
+func (n *Namespace) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	return n.Dialer(nil)(ctx, network, addr)
+}
+
+// Start starts cmd in the namespace: the child is forked from a thread
+// that is in it.
+func (n *Namespace) Start(cmd *exec.Cmd) error { return n.Do(cmd.Start) }
+
+// sysctl writes a network sysctl of the namespace, such as
+// net/ipv4/ip_forward.
+func (n *Namespace) sysctl(key, value string) error {
+	return n.Do(func() error {
+		return os.WriteFile(filepath.Join("/proc/sys", key), []byte(value), 0o644)
+	})
+}
+
+// runName is a run's part of its namespaces' names: the process ID and a
+// number of the run within it.
+func runName(pid, seq int) string { return Prefix + strconv.Itoa(pid) + "x" + strconv.Itoa(seq) }
+
+// Leftovers lists the namespaces under /run/netns that netwright runs
+// made whose process is gone (a run that crashed or was killed).
+func Leftovers() ([]string, error) {
+	entries, err := os.ReadDir(netnsDir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		pid, ok := ownerPID(e.Name())
+		if !ok || pid == os.Getpid() || processAlive(pid) {
+			continue
+		}
+		out = append(out, e.Name())
+	}
+	return out, nil
+}
+
+// ownerPID is the process that made a namespace named by runName.
+func ownerPID(name string) (int, bool) {
+	rest, ok := strings.CutPrefix(name, Prefix)
+	if !ok {
+		return 0, false
+	}
+	digits, _, ok := strings.Cut(rest, "x")
+	if !ok {
+		return 0, false
+	}
+	pid, err := strconv.Atoi(digits)
+	return pid, err == nil && pid > 0
+}
+
+func processAlive(pid int) bool {
+	_, err := os.Stat("/proc/" + strconv.Itoa(pid))
+	return err == nil
+}
+
+// RemoveLeftovers removes the namespaces of runs whose process is gone
+// and returns their names. Their interfaces, routes and nftables tables
+// go with them: none of it lives in the host's namespace.
+func RemoveLeftovers() ([]string, error) {
+	names, err := Leftovers()
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, n := range names {
+		errs = append(errs, removeNamed(n))
+	}
+	return names, errors.Join(errs...)
+}

@@ -1,0 +1,62 @@
+//go:build !linux
+
+package netns
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/netip"
+	"os/exec"
+	"time"
+
+	"github.com/netwright/netwright/internal/design"
+)
+
+// errLinux answers everything elsewhere: network namespaces are Linux's.
+var errLinux = errors.New("network namespaces need Linux")
+
+type link = struct{}
+
+// Fabric is Linux's (fabric.go); elsewhere New refuses.
+type Fabric struct{}
+
+// Namespace is Linux's (ns.go).
+type Namespace struct{ Name string }
+
+// FlowLog is Linux's (flowlog.go).
+type FlowLog struct{}
+
+func New(*design.Design, int) (*Fabric, error)             { return nil, errLinux }
+func RemoveLeftovers() ([]string, error)                   { return nil, nil }
+func Leftovers() ([]string, error)                         { return nil, nil }
+func (f *Fabric) Run() string                              { return "" }
+func (f *Fabric) Router() *Namespace                       { return nil }
+func (f *Fabric) Internet() *Namespace                     { return nil }
+func (f *Fabric) Resolver(string) netip.Addr               { return netip.Addr{} }
+func (f *Fabric) Resolvers() []netip.Addr                  { return nil }
+func (f *Fabric) ENI(string) *ENI                          { return nil }
+func (f *Fabric) ENIs() []*ENI                             { return nil }
+func (f *Fabric) Attach(Attachment) (*ENI, error)          { return nil, errLinux }
+func (f *Fabric) Detach(*ENI) error                        { return nil }
+func (f *Fabric) Update(*design.Design) error              { return errLinux }
+func (f *Fabric) FlowLog(time.Time) *FlowLog               { return &FlowLog{} }
+func (f *Fabric) Close() error                             { return nil }
+func (l *FlowLog) Collect(time.Time) ([]FlowRecord, error) { return nil, nil }
+func (n *Namespace) Path() string                          { return "" }
+func (n *Namespace) Listen(string, string) (net.Listener, error) {
+	return nil, errLinux
+}
+func (n *Namespace) ListenPacket(string, string) (net.PacketConn, error) {
+	return nil, errLinux
+}
+func (n *Namespace) Dialer(*net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(context.Context, string, string) (net.Conn, error) { return nil, errLinux }
+}
+func (n *Namespace) Start(*exec.Cmd) error { return errLinux }
+
+// Exec is Linux's (exec.go).
+func Exec(string, netip.Addr, []string, []string, io.Reader, io.Writer, io.Writer) (int, error) {
+	return 0, errLinux
+}

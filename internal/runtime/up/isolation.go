@@ -1,0 +1,380 @@
+package up
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/health"
+	"github.com/netwright/netwright/internal/runtime/netns"
+)
+
+// Isolation modes (Options.Isolation).
+const (
+	// IsolationLoopback runs every task on a loopback twin of its
+	// address: nothing stands between tasks.
+	IsolationLoopback = "loopback"
+	// IsolationNetns runs every task, load balancer node, NAT gateway
+	// and GWLB endpoint in a network namespace of its own at its
+	// designed address, behind a VPC router that applies the design's
+	// routes, security groups and NACLs to every packet
+	// (internal/runtime/netns).
+	IsolationNetns = "netns"
+	// IsolationAuto is netns where this process may make namespaces,
+	// else loopback, with a note saying why.
+	IsolationAuto = "auto"
+)
+
+// fabricRuns numbers the fabrics of this process, for their names.
+var fabricRuns atomic.Int64
+
+// isolate chooses the isolation and, for netns, builds the fabric, the
+// VPC resolvers and the flow logs.
+func (rt *Runtime) isolate(d *design.Design) error {
+	mode := cmp.Or(rt.opt.Isolation, IsolationLoopback)
+	switch mode {
+	case IsolationLoopback:
+		rt.Isolation = IsolationLoopback
+		return nil
+	case IsolationNetns, IsolationAuto:
+	default:
+		return fmt.Errorf("isolation %q is not one of loopback, netns and auto", mode)
+	}
+	if gone, err := netns.RemoveLeftovers(); err == nil && len(gone) > 0 {
+		rt.Notes = append(rt.Notes, fmt.Sprintf("Removed %d network namespaces a run that is gone left behind.", len(gone)))
+	}
+	f, err := netns.New(d, int(fabricRuns.Add(1)))
+	if err != nil {
+		if mode == IsolationNetns {
+			return fmt.Errorf("--isolation netns: %w (it needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN)", err)
+		}
+		rt.Isolation = IsolationLoopback
+		rt.Notes = append(rt.Notes, fmt.Sprintf("Isolation: loopback, as network namespaces could not be made (%v): nothing stands between tasks.", err))
+		return nil
+	}
+	rt.fabric, rt.Isolation = f, IsolationNetns
+	rt.Notes = append(rt.Notes, fmt.Sprintf("Isolation: netns: every task in a network namespace at its designed address, security groups, NACLs and routes on every packet (namespaces %s-*).", f.Run()))
+	for _, a := range f.Resolvers() {
+		addr := netip.AddrPortFrom(a, 53).String()
+		pc, err := f.Router().ListenPacket("udp", addr)
+		if err != nil {
+			return fmt.Errorf("VPC resolver %s: %w", addr, err)
+		}
+		ln, err := f.Router().Listen("tcp", addr)
+		if err != nil {
+			pc.Close()
+			return fmt.Errorf("VPC resolver %s: %w", addr, err)
+		}
+		rt.resolvers = append(rt.resolvers, rt.reg.ServeDNSOn(pc, ln))
+	}
+	return rt.startFlowLogs(d)
+}
+
+// reloadFabric makes the fabric follow a reloaded design: its groups and
+// NACLs are compiled anew; a change to the VPCs' layout needs a restart.
+func (rt *Runtime) reloadFabric(d *design.Design) error {
+	if rt.fabric == nil {
+		return nil
+	}
+	rt.collectFlows() // counts of the rules that go
+	return rt.fabric.Update(d)
+}
+
+// taskSubnet is the subnet of the design that holds a task's place.
+func taskSubnet(d *design.Design, a netip.Addr) *design.Subnet {
+	_, s := d.SubnetAt(a)
+	return s
+}
+
+// attachTask opens a new task in a namespace of its own: the planned
+// address of its place, or, when a task still holds that one (a reload
+// starting it anew while its predecessor drains, or ECS's replacement),
+// the next address of its subnet no task holds or is planned on. Its
+// socket opens inside the namespace on the service's port.
+func (rt *Runtime) attachTask(d *design.Design, s *design.Service, id, spec string, pl place, held, planned map[netip.Addr]bool) (*runningTask, error) {
+	sub := taskSubnet(d, pl.designed)
+	if sub == nil {
+		return nil, fmt.Errorf("task %s: no subnet holds %s", id, pl.designed)
+	}
+	top := netns.TasksBelow(sub.CIDR)
+	a := pl.designed
+	for held[a] || a != pl.designed && planned[a] {
+		a = a.Next()
+		if !sub.CIDR.Contains(a) || !a.Less(top) {
+			return nil, fmt.Errorf("task %s: subnet %s has no free address", id, sub.ID)
+		}
+	}
+	owner := id
+	for n := 2; rt.fabric.ENI(owner) != nil; n++ {
+		owner = id + "." + strconv.Itoa(n) // its predecessor, draining
+	}
+	var groups []string
+	if len(s.Placements) > 0 {
+		groups = s.Placements[0].SecurityGroups
+	}
+	eni, err := rt.fabric.Attach(netns.Attachment{Owner: owner, Subnet: sub.ID, Addr: a, Groups: groups})
+	if err != nil {
+		return nil, fmt.Errorf("task %s: %w", id, err)
+	}
+	t := &runningTask{Task: Task{Service: s.Name, ID: id}, spec: spec, designed: a, eni: eni, fabric: rt.fabric}
+	hostPort := netip.AddrPortFrom(a, uint16(s.Port)).String()
+	if s.Protocol == design.ProtoUDP && s.Kind != design.KindAppliance {
+		pc, err := eni.NS.ListenPacket("udp", hostPort)
+		if err != nil {
+			rt.fabric.Detach(eni)
+			return nil, fmt.Errorf("task %s: %w", id, err)
+		}
+		t.pc, t.Addr = pc, hostPort
+	} else {
+		ln, err := eni.NS.Listen("tcp", hostPort)
+		if err != nil {
+			rt.fabric.Detach(eni)
+			return nil, fmt.Errorf("task %s: %w", id, err)
+		}
+		t.lns, t.Addr = []net.Listener{ln}, hostPort
+	}
+	t.Task.own = eni
+	held[a] = true
+	return t, nil
+}
+
+// heldAddrs are the designed addresses of running tasks.
+func heldAddrs(tasks map[string]*runningTask) map[netip.Addr]bool {
+	out := map[netip.Addr]bool{}
+	for _, t := range tasks {
+		if t.eni != nil {
+			out[t.designed] = true
+		}
+	}
+	return out
+}
+
+func plannedAddrs(places map[string][]place) map[netip.Addr]bool {
+	out := map[netip.Addr]bool{}
+	for _, ps := range places {
+		for _, p := range ps {
+			out[p.designed] = true
+		}
+	}
+	return out
+}
+
+// lbNode is a load balancer's node in the fabric: an interface at the
+// last usable address of its first subnet with the load balancer's
+// groups, reachable from the internet gateway when internet-facing.
+// Made on first use, kept across reloads. The caller holds
+// rt.reloading.
+func (rt *Runtime) lbNode(d *design.Design, lb *design.LoadBalancer) (*netns.ENI, error) {
+	if e := rt.nodes[lb.Name]; e != nil {
+		return e, nil
+	}
+	if len(lb.Subnets) == 0 {
+		return nil, fmt.Errorf("load balancer %s has no subnets", lb.Name)
+	}
+	_, sub := d.Subnet(lb.Subnets[0])
+	if sub == nil {
+		return nil, fmt.Errorf("load balancer %s: no subnet %s", lb.Name, lb.Subnets[0])
+	}
+	e, err := rt.fabric.Attach(netns.Attachment{Owner: "lb-" + lb.Name, Subnet: sub.ID, Addr: netns.LastUsable(sub.CIDR), Groups: lb.SecurityGroups,
+		Exposed: lb.Scheme == design.InternetFacing})
+	if err != nil {
+		return nil, err
+	}
+	if rt.nodes == nil {
+		rt.nodes = map[string]*netns.ENI{}
+	}
+	rt.nodes[lb.Name] = e
+	return e, nil
+}
+
+// retireNodes detaches the nodes of load balancers a design no longer
+// has. The caller holds rt.reloading.
+func (rt *Runtime) retireNodes(d *design.Design) {
+	for name, e := range rt.nodes {
+		if !slices.ContainsFunc(d.LoadBalancers, func(lb design.LoadBalancer) bool { return lb.Name == name }) {
+			rt.fabric.Detach(e)
+			delete(rt.nodes, name)
+		}
+	}
+}
+
+// nodeDialer dials a load balancer's targets from its node.
+func nodeDialer(e *netns.ENI) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return e.NS.Dialer(&net.Dialer{Timeout: 10 * time.Second}) // ALB's target connect timeout
+}
+
+// resolverOf is the DNS server a task asks: its VPC's resolver in netns
+// mode, else the runtime's.
+func (rt *Runtime) resolverOf(t *runningTask) string {
+	if t != nil && t.eni != nil {
+		return netip.AddrPortFrom(rt.fabric.Resolver(t.eni.VPC), 53).String()
+	}
+	return rt.DNSAddr
+}
+
+// startFlowLogs opens STATE-DIR's flow-logs/<vpc-id>.log for every VPC
+// with flow logs and collects the router's counts at the shortest of
+// their aggregation intervals, on the runtime's clock. AWS's interval is
+// the longest a record aggregates, so shorter is as AWS may write.
+func (rt *Runtime) startFlowLogs(d *design.Design) error {
+	rt.flowLog = rt.fabric.FlowLog(rt.clock.Now())
+	rt.flowFiles = map[string]*os.File{}
+	interval := time.Duration(0)
+	for i := range d.VPCs {
+		v := &d.VPCs[i]
+		every, ok := netns.FlowLogsOn(v)
+		if !ok {
+			continue
+		}
+		if interval == 0 || every < interval {
+			interval = every
+		}
+		if rt.opt.FlowLogDir == "" {
+			continue
+		}
+		if err := os.MkdirAll(rt.opt.FlowLogDir, 0o755); err != nil {
+			return fmt.Errorf("flow logs: %w", err)
+		}
+		f, err := os.OpenFile(filepath.Join(rt.opt.FlowLogDir, v.ID+".log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return fmt.Errorf("flow logs: %w", err)
+		}
+		if st, err := f.Stat(); err == nil && st.Size() == 0 {
+			_ = netns.WriteFlowLogHeader(f)
+		}
+		rt.flowFiles[v.ID] = f
+	}
+	if interval == 0 {
+		interval = 10 * time.Minute
+	}
+	rt.goroutines.Go(func() { health.Every(rt.ctx, rt.clock, interval, rt.collectFlows) })
+	return nil
+}
+
+// FlowStat counts the packets one interface accepted and rejected in one
+// direction with one peer on one port, over the run.
+type FlowStat struct {
+	Interface string     `json:"interface_id"`
+	Owner     string     `json:"owner"`
+	Direction string     `json:"flow_direction"`
+	Src       netip.Addr `json:"srcaddr"`
+	Dst       netip.Addr `json:"dstaddr"`
+	DstPort   int        `json:"dstport"`
+	Protocol  int        `json:"protocol"`
+	Accepted  uint64     `json:"accepted_packets"`
+	Rejected  uint64     `json:"rejected_packets"`
+}
+
+// collectFlows closes an aggregation interval: its records go to their
+// VPCs' logs and into the counts the admin API shows.
+func (rt *Runtime) collectFlows() {
+	rt.flowMu.Lock()
+	defer rt.flowMu.Unlock()
+	if rt.flowLog == nil {
+		return
+	}
+	recs, err := rt.flowLog.Collect(rt.clock.Now())
+	if err != nil && rt.ctx.Err() == nil {
+		fmt.Fprintf(rt.out, "[flow-logs] %v\n", err)
+	}
+	if rt.flowStats == nil {
+		rt.flowStats = map[FlowStat]*FlowStat{}
+	}
+	for _, r := range recs {
+		if f := rt.flowFiles[r.VPC]; f != nil {
+			fmt.Fprintln(f, r.String())
+		}
+		k := FlowStat{Interface: r.Interface, Owner: r.Owner, Direction: r.Direction, Src: r.Src, Dst: r.Dst, DstPort: r.DstPort, Protocol: r.Protocol}
+		s := rt.flowStats[k]
+		if s == nil {
+			c := k
+			s = &c
+			rt.flowStats[k] = s
+		}
+		if r.Action == "REJECT" {
+			s.Rejected += r.Packets
+		} else {
+			s.Accepted += r.Packets
+		}
+	}
+}
+
+// FlowStats returns the counts of every flow so far, sorted.
+func (rt *Runtime) FlowStats() []FlowStat {
+	rt.flowMu.Lock()
+	defer rt.flowMu.Unlock()
+	out := make([]FlowStat, 0, len(rt.flowStats))
+	for _, s := range rt.flowStats {
+		out = append(out, *s)
+	}
+	slices.SortFunc(out, func(a, b FlowStat) int {
+		return cmp.Or(cmp.Compare(a.Interface, b.Interface), cmp.Compare(a.Direction, b.Direction), a.Src.Compare(b.Src), a.Dst.Compare(b.Dst),
+			cmp.Compare(a.DstPort, b.DstPort), cmp.Compare(a.Protocol, b.Protocol))
+	})
+	return out
+}
+
+// closeFabric ends netns mode: the last interval's records are written
+// (a short run leaves complete logs), the resolvers stop and every
+// namespace goes.
+func (rt *Runtime) closeFabric(ctx context.Context) error {
+	if rt.fabric == nil {
+		return nil
+	}
+	var errs []error
+	rt.collectFlows()
+	rt.flowMu.Lock()
+	rt.flowLog = nil
+	for _, f := range rt.flowFiles {
+		errs = append(errs, f.Close())
+	}
+	rt.flowMu.Unlock()
+	for _, s := range rt.resolvers {
+		errs = append(errs, s.Shutdown(ctx))
+	}
+	errs = append(errs, rt.fabric.Close())
+	return errors.Join(errs...)
+}
+
+// NetnsTask is where a task runs in netns mode, for `netwright exec`.
+type NetnsTask struct {
+	Task      string     `json:"task"`
+	Service   string     `json:"service"`
+	Namespace string     `json:"namespace"`
+	Addr      netip.Addr `json:"addr"`
+	Resolver  netip.Addr `json:"resolver"`
+}
+
+// NetnsTasks lists the tasks' namespaces; empty in loopback mode.
+func (rt *Runtime) NetnsTasks() []NetnsTask {
+	rt.mu.RLock()
+	defer rt.mu.RUnlock()
+	var out []NetnsTask
+	for _, t := range rt.tasks {
+		if t.eni != nil {
+			out = append(out, NetnsTask{Task: t.ID, Service: t.Service, Namespace: t.eni.NS.Path(), Addr: t.designed, Resolver: rt.fabric.Resolver(t.eni.VPC)})
+		}
+	}
+	slices.SortFunc(out, func(a, b NetnsTask) int { return cmp.Compare(a.Task, b.Task) })
+	return out
+}
+
+// startIn is how a `run` command starts: in its task's namespace in
+// netns mode.
+func (t *runningTask) startIn() func(*exec.Cmd) error {
+	if t.eni != nil {
+		return t.eni.NS.Start
+	}
+	return nil
+}

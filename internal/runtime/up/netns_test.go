@@ -1,0 +1,153 @@
+package up
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/plan/plantest"
+	"github.com/netwright/netwright/internal/runtime/netns"
+)
+
+// startNetns starts an example in netns mode, or skips where network
+// namespaces cannot be made.
+func startNetns(t *testing.T, d *design.Design, opt Options) *Runtime {
+	t.Helper()
+	opt.Ephemeral, opt.Isolation = true, IsolationAuto
+	rt := startDesign(t, d, opt)
+	if rt.Isolation != IsolationNetns {
+		t.Skipf("network namespaces are refused here: %v", rt.Notes)
+	}
+	return rt
+}
+
+func TestNetnsServesTheSameGraph(t *testing.T) {
+	for _, example := range []string{"three-tier", "shop"} {
+		t.Run(example, func(t *testing.T) {
+			d := plantest.File(t, "../../../examples/"+example+".yaml")
+			rt := startNetns(t, d, Options{FlowLogDir: t.TempDir()})
+			e := entry(t, rt, design.InternetFacing, "HTTPS")
+			resp, err := client(t, rt).Get("https://" + strings.Replace(e.Addr, "127.0.0.1", "localhost", 1) + "/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("GET / through %s: %s", e.LoadBalancer, resp.Status)
+			}
+			var tree Call
+			if err := json.NewDecoder(resp.Body).Decode(&tree); err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			checkTree(t, d, tree, seen)
+		})
+	}
+}
+
+// netnsTask is a running task's namespace, by ID.
+func netnsTask(t *testing.T, rt *Runtime, id string) NetnsTask {
+	t.Helper()
+	for _, nt := range rt.NetnsTasks() {
+		if nt.Task == id {
+			return nt
+		}
+	}
+	t.Fatalf("no task %s in %v", id, rt.NetnsTasks())
+	return NetnsTask{}
+}
+
+// TestNetnsUndeclaredCallIsRejectedAndLogged: web's task calling the
+// database, which no flow declares, times out, and the flow log written
+// when up stops has the REJECT at web's interface, after its header.
+func TestNetnsUndeclaredCallIsRejectedAndLogged(t *testing.T) {
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	dir := t.TempDir()
+	rt, err := Start(context.Background(), d, Options{Ephemeral: true, Isolation: IsolationAuto, FlowLogDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rt.Isolation != IsolationNetns {
+		rt.Shutdown(context.Background())
+		t.Skipf("network namespaces are refused here: %v", rt.Notes)
+	}
+	db := rt.tasksAddr("db-1")
+	for _, c := range []struct {
+		from string
+		want bool
+	}{{"app-1", true}, {"web-1", false}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+		conn, err := rt.tasks[c.from].eni.NS.DialContext(ctx, "tcp", db)
+		cancel()
+		if (err == nil) != c.want {
+			t.Errorf("%s -> db-1 (%s): %v; want connected %v", c.from, db, err, c.want)
+		}
+		if conn != nil {
+			conn.Close()
+		}
+	}
+	if err := rt.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, d.VPCs[0].ID+".log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if lines[0] != strings.Join(netns.FlowLogFields, " ") {
+		t.Errorf("the first line is %q, not the header", lines[0])
+	}
+	_, port, _ := strings.Cut(db, ":")
+	reject := regexp.MustCompile(` eni-web-1 10\.[0-9.]+ ` + regexp.QuoteMeta(strings.Split(db, ":")[0]) + ` [0-9]+ ` + port + ` 6 [0-9]+ [0-9]+ [0-9]+ [0-9]+ REJECT OK .* egress `)
+	if !slices.ContainsFunc(lines, reject.MatchString) {
+		t.Errorf("no REJECT of web-1's call to %s in the flow log:\n%s", db, b)
+	}
+}
+
+// TestNetnsReloadKeepsNamespaces: a reload that changes only web keeps
+// the namespaces of the other tasks, and web's old tasks lose theirs.
+func TestNetnsReloadKeepsNamespaces(t *testing.T) {
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	rt := startNetns(t, d, Options{})
+	app, web := netnsTask(t, rt, "app-1"), netnsTask(t, rt, "web-1")
+	next := plantest.File(t, "../../../examples/three-tier.yaml")
+	next.Service("web").Replicas++
+	ch, err := rt.Reload(next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(ch.Kept, "app-1") || !slices.Contains(ch.Started, "web-1") {
+		t.Fatalf("the reload kept %v and started %v", ch.Kept, ch.Started)
+	}
+	if got := netnsTask(t, rt, "app-1"); got != app {
+		t.Errorf("app-1's namespace changed: %+v -> %+v", app, got)
+	}
+	if _, err := os.Stat(app.Namespace); err != nil {
+		t.Errorf("app-1's namespace: %v", err)
+	}
+	eventually(t, "web-1's old namespace to go", func() bool {
+		_, err := os.Stat(web.Namespace)
+		return os.IsNotExist(err)
+	})
+	if now := netnsTask(t, rt, "web-1"); now.Namespace == web.Namespace {
+		t.Errorf("the new web-1 runs in the old one's namespace %s", now.Namespace)
+	}
+	// The new tasks serve: the graph answers through the entry.
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	resp, err := client(t, rt).Get("https://" + strings.Replace(e.Addr, "127.0.0.1", "localhost", 1) + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET / after the reload: %s", resp.Status)
+	}
+}
