@@ -360,10 +360,16 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 			there.why += "; no NAT gateway on the path, and a private address cannot reach the internet"
 		}
 	}
+	if there.ok && there.nat != nil && !natProtocols[proto] {
+		there.ok, there.code, there.component = false, CodeProtocolRestriction, there.natID
+		there.why += "; a NAT gateway translates only TCP, UDP and ICMP, and drops protocol " + proto
+	}
 	add("route "+placeName(a)+" to "+placeName(b), there.ok, there.why, there.code, there.component)
 	if there.ok {
 		switch {
-		case b.site == "" && b.subnet == nil && there.exit == exitOnPremises:
+		case b.site == "" && b.subnet == nil && (there.exit == exitOnPremises || there.exit == exitElsewhere):
+			// A network netwright was not shown (on premises, another
+			// account's VPC): answers come back the way the packet left.
 			add("route back from "+b.addr.String(), true, "answers come back through "+there.gateway, "", "")
 		case backFromInternet:
 			r := e.walk(location{addr: b.addr}, a)
@@ -483,7 +489,8 @@ func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInt
 		ports = ports.Intersect(out)
 		add(n.ID+" outbound", !out.Intersect(want).IsEmpty(), "allows "+out.String()+" to "+dst.String(), CodeSubnetACL, n.ID)
 		back := design.NACLPorts(n.Inbound, proto, dst)
-		add(n.ID+" inbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back from "+dst.String()+"; answers need 1024-65535", CodeSubnetACL, n.ID)
+		need, needText := answersNeed(proto)
+		add(n.ID+" inbound answers", back.ContainsSet(need), "allows "+back.String()+" back from "+dst.String()+"; answers need "+needText, CodeSubnetACL, n.ID)
 	}
 	enter := func(s *design.Subnet) {
 		n := e.nacls[s.ID]
@@ -494,7 +501,8 @@ func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInt
 		ports = ports.Intersect(in)
 		add(n.ID+" inbound", !in.Intersect(want).IsEmpty(), "allows "+in.String()+" from "+src.String(), CodeSubnetACL, n.ID)
 		back := design.NACLPorts(n.Outbound, proto, src)
-		add(n.ID+" outbound answers", back.ContainsSet(ephemeral), "allows "+back.String()+" back to "+src.String()+"; answers need 1024-65535", CodeSubnetACL, n.ID)
+		need, needText := answersNeed(proto)
+		add(n.ID+" outbound answers", back.ContainsSet(need), "allows "+back.String()+" back to "+src.String()+"; answers need "+needText, CodeSubnetACL, n.ID)
 	}
 	if fromInternet && len(visited) > 0 {
 		enter(visited[0])
@@ -511,6 +519,23 @@ func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInt
 	}
 	return ports
 }
+
+// answersNeed is what a NACL must admit of a protocol for the answers
+// the other way: TCP and UDP answer on the ephemeral ports 1024-65535;
+// ICMP's echo reply is type 0; a protocol without ports needs the
+// protocol itself (port 0 stands for it).
+func answersNeed(proto string) (portset.Set, string) {
+	switch proto {
+	case "tcp", "udp":
+		return ephemeral, "1024-65535"
+	case "icmp":
+		return portset.Of(0, 0), "ICMP type 0 (echo reply)"
+	}
+	return portset.Of(0, 0), "protocol " + proto
+}
+
+// natProtocols are the protocols a NAT gateway translates (AWS-FACTS.md).
+var natProtocols = map[string]bool{"tcp": true, "udp": true, "icmp": true}
 
 // groupPortSet is groupPorts without the explanation, for sweeps.
 func (e *Engine) groupPortSet(groups []string, egress bool, proto string, peer Endpoint, at location) portset.Set {
@@ -529,7 +554,7 @@ func (e *Engine) groupPortSet(groups []string, egress bool, proto string, peer E
 				continue
 			}
 			if r.Names(peerAt(peer, at)) {
-				ports = ports.Union(portset.Of(r.FromPort, r.ToPort))
+				ports = ports.Union(r.PortSet(proto))
 			}
 		}
 	}
@@ -552,6 +577,11 @@ type groupRefs struct {
 }
 
 func (e *Engine) groupRefs(src, dst Endpoint, there walkResult) groupRefs {
+	if there.peering && (e.d.VPC(src.VPC) == nil || e.d.VPC(dst.VPC) == nil) {
+		// Across a peering to a VPC the files do not show: its groups'
+		// members are unknown, so rules naming them admit nothing.
+		return groupRefs{code: CodeUnknownPeeredSGs}
+	}
 	if src.VPC == dst.VPC || src.VPC == "" || dst.VPC == "" {
 		return groupRefs{egress: true, ingress: true}
 	}
@@ -588,6 +618,13 @@ func (e *Engine) groupPorts(groups []string, egress bool, proto string, peer End
 			if !r.Carries(proto) {
 				continue
 			}
+			if r.PeerGroup != "" && refs.code == CodeUnknownPeeredSGs && e.groups[r.PeerGroup] == nil {
+				// A group of the unknown peered VPC: it might hold the
+				// peer, but Reachability Analyzer (and netwright) cannot
+				// say.
+				skippedRef = true
+				continue
+			}
 			if !r.Names(peerAt(peer, at)) {
 				continue
 			}
@@ -595,7 +632,7 @@ func (e *Engine) groupPorts(groups []string, egress bool, proto string, peer End
 				skippedRef = true
 				continue
 			}
-			ports = ports.Union(portset.Of(r.FromPort, r.ToPort))
+			ports = ports.Union(r.PortSet(proto))
 			admitted = append(admitted, fmt.Sprintf("%s %s %s %s (%s)", gid, r.Protocol, r.Ports(), r.Peer(), r.Description))
 		}
 	}

@@ -23,7 +23,7 @@ const network = "../awsimport/testdata/network"
 
 // importNetwork imports the fixture account with a case's files laid over
 // it (a file of the same path replaces the account's).
-func importNetwork(t *testing.T, overlay []txtar.File) *design.Design {
+func importNetwork(t testing.TB, overlay []txtar.File) *design.Design {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	err := filepath.WalkDir(network, func(p string, d fs.DirEntry, err error) error {

@@ -155,8 +155,8 @@ func reachCommand() *command {
 	}
 	c.define = func(fs *flagSet) func(Env, []string) int {
 		designPath := designFlag(fs, "use a saved design (plan -o json output) instead of a spec; then give only SRC and DST")
-		proto := fs.String(flagSpec{long: "protocol", value: "PROTO", choices: []string{"tcp", "udp"},
-			usage: "tcp or udp (default: the destination's transport)"}, "")
+		proto := fs.String(flagSpec{long: "protocol", value: "PROTO", suggest: []string{"tcp", "udp", "icmp"},
+			usage: "tcp, udp, icmp (PORT is then the ICMP type, 8 echo request by default) or an IANA protocol number (default: the destination's transport)"}, "")
 		output := fs.Output("text", "json")
 		return func(env Env, pos []string) int {
 			want := 3
@@ -202,12 +202,21 @@ func reachCommand() *command {
 			if !hasPort && (src == design.Internet || dst == design.Internet) {
 				port = 443
 			}
-			if port == 0 {
+			if *proto != "" {
+				p, ok := protocolName(*proto)
+				if !ok {
+					fmt.Fprintf(env.Stderr, "netwright reach: --protocol %q: want tcp, udp, icmp or a protocol number 0-255\n", *proto)
+					return ExitUsage
+				}
+				transport = p
+				if !hasPort && p != "tcp" && p != "udp" {
+					// ICMP's echo request, or a protocol without ports.
+					port, hasPort = map[bool]int{true: 8, false: 0}[p == "icmp"], true
+				}
+			}
+			if port == 0 && (transport == "tcp" || transport == "udp") {
 				fmt.Fprintf(env.Stderr, "netwright reach: give the port, as %s:PORT\n", dst)
 				return ExitUsage
-			}
-			if *proto != "" {
-				transport = *proto
 			}
 			e := analysis.NewEngine(d)
 			var a reachAnswer
@@ -256,6 +265,24 @@ func reachCommand() *command {
 		}
 	}
 	return c
+}
+
+// protocolName turns --protocol into the engine's name: tcp, udp, icmp,
+// or another protocol's number.
+func protocolName(p string) (string, bool) {
+	switch strings.ToLower(p) {
+	case "tcp", "6":
+		return "tcp", true
+	case "udp", "17":
+		return "udp", true
+	case "icmp", "1":
+		return "icmp", true
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 0 || n > 255 {
+		return "", false
+	}
+	return strconv.Itoa(n), true
 }
 
 // byName reports whether a reach end is a service of the design, the

@@ -92,6 +92,8 @@ func commands() []*command {
 		checkCommand(),
 		reachCommand(),
 		importCommand(),
+		diffCommand(),
+		flowsCommand(),
 		exportCommand(),
 		upCommand(),
 		serveCommand(),

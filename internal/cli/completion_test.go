@@ -29,7 +29,7 @@ func completionCases() []completionCase {
 		{[]string{"check", "-o", ""}, []string{"text", "json", "sarif", "junit"}},
 		{[]string{"check", "--f"}, []string{"--fail-on", "--from"}}, // not the deprecated --format
 		{[]string{"check", "--fail-on", ""}, []string{"error", "warning", "never"}},
-		{[]string{"reach", "--protocol", ""}, []string{"tcp", "udp"}},
+		{[]string{"reach", "--protocol", ""}, []string{"icmp", "tcp", "udp"}},
 		{[]string{"reach", "-o", ""}, []string{"text", "json"}},
 		{[]string{"export", "--format", ""}, []string{"cloudformation", "terraform", "svg", "report", "kubernetes"}},
 		{[]string{"route", "--method", "P"}, []string{"POST", "PUT", "PATCH"}},

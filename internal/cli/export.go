@@ -60,12 +60,13 @@ func exportFormats() []string {
 
 func exportCommand() *command {
 	c := &command{
-		name: "export", args: "FILE", argFiles: specFiles,
+		name: "export", args: "FILE | --design FILE", argFiles: specFiles,
 		summary: "write the design as CloudFormation, Terraform, an SVG diagram, a review report or Kubernetes manifests",
 		about: "Design the network and write it into a directory as CloudFormation templates (one per Region, JSON and YAML), a Terraform configuration, " +
 			"an SVG architecture diagram, an HTML and Markdown review report, or for compute eks the cluster's half as Kubernetes manifests (kustomize-ready). Here -o/--output names the directory the files go to (the other commands " +
 			"print to stdout, and their -o is its format); --format chooses what is written. Exit 1 when the design cannot be written in the format " +
-			"(a CloudFormation limit), 2 when the files cannot be written.",
+			"(a CloudFormation limit), 2 when the files cannot be written. With --design it exports a saved design; a real network netwright import read " +
+			"exports as svg or report only.",
 	}
 	c.define = func(fs *flagSet) func(Env, []string) int {
 		format := fs.String(flagSpec{long: "format", value: "FORMAT", choices: exportFormats(), brief: "what to write",
@@ -73,18 +74,31 @@ func exportCommand() *command {
 			exporters[0].name)
 		dir := fs.String(flagSpec{long: "output", short: "o", value: "DIR", files: "dir", def: "the current directory",
 			usage: "directory to write into; created if missing. Files of the same name are replaced, others are left alone"}, ".")
+		designPath := designFlag(fs, "export a saved design (plan -o json output, or a real network netwright import wrote: svg and report only) instead of a spec")
 		workloads := fs.Bool(flagSpec{long: "workloads", usage: "kubernetes only: add a Deployment skeleton per service (replicas, rolling update, zone spread, readiness check, dependency addresses)"}, false)
 		return func(env Env, pos []string) int {
-			if !c.wantArgs(env, pos, 1) {
+			if *designPath == "" && !c.wantArgs(env, pos, 1) {
+				return ExitUsage
+			}
+			if *designPath != "" && len(pos) != 0 {
+				fmt.Fprintln(env.Stderr, "netwright export: give a spec FILE, or --design FILE alone")
 				return ExitUsage
 			}
 			if *workloads && *format != "kubernetes" {
 				fmt.Fprintf(env.Stderr, "netwright export: --workloads needs --format kubernetes\n")
 				return ExitUsage
 			}
-			d, _, code := build(env, pos[0])
+			specPath := ""
+			if len(pos) == 1 {
+				specPath = pos[0]
+			}
+			d, _, code := designFrom(env, specPath, *designPath)
 			if d == nil {
 				return code
+			}
+			if d.Imported() && *format != "svg" && *format != "report" {
+				fmt.Fprintf(env.Stderr, "netwright export: %s is a network that exists (netwright import read it): it exports as svg or report, not %s\n", *designPath, *format)
+				return ExitUsage
 			}
 			var x exporter
 			for _, e := range exporters {

@@ -162,9 +162,30 @@ func (r SGRule) Names(p Peer) bool {
 	return false
 }
 
-// Carries reports whether a rule's protocol is proto (tcp or udp), or all.
+// Carries reports whether a rule's protocol is proto (tcp, udp, icmp or
+// another protocol's number), or all.
 func (r SGRule) Carries(proto string) bool {
 	return r.Protocol == proto || r.Protocol == "-1" || r.Protocol == "all"
+}
+
+// PortSet is what a rule that carries proto admits of it: the port range
+// for TCP and UDP; for ICMP the ICMP type (FromPort; -1 is every type),
+// which netwright's queries carry in place of a port; everything for a
+// rule of every protocol, or of a protocol without ports.
+func (r SGRule) PortSet(proto string) portset.Set {
+	if r.Protocol == "-1" || r.Protocol == "all" {
+		return portset.All()
+	}
+	switch proto {
+	case "tcp", "udp":
+		return portset.Of(r.FromPort, r.ToPort)
+	case "icmp":
+		if r.FromPort < 0 {
+			return portset.All()
+		}
+		return portset.Of(r.FromPort, r.FromPort)
+	}
+	return portset.All()
 }
 
 // NACLPorts evaluates ordered NACL rules for one remote address and
@@ -180,7 +201,7 @@ func NACLPorts(rules []NACLRule, proto string, remote netip.Addr) portset.Set {
 			continue
 		}
 		ps := portset.All()
-		if r.Protocol != "all" {
+		if r.Protocol == "tcp" || r.Protocol == "udp" {
 			ps = portset.Of(r.FromPort, r.ToPort)
 		}
 		ps = ps.Intersect(remaining)

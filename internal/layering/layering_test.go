@@ -16,7 +16,7 @@ const module = "github.com/netwright/netwright/"
 
 // foundation lists the packages anyone may import: they hold data and facts
 // and decide nothing.
-var foundation = []string{"internal/diag", "internal/didyoumean", "internal/awsfacts", "internal/ipam", "internal/portset", "internal/clock"}
+var foundation = []string{"internal/diag", "internal/didyoumean", "internal/awsfacts", "internal/ipam", "internal/portset", "internal/clock", "internal/flowlog"}
 
 // runtimeBase is what every runtime package may import.
 var runtimeBase = append([]string{"internal/design", "internal/cloudmap", "internal/albrules"}, foundation...)
@@ -32,6 +32,7 @@ var allowed = map[string][]string{
 	"internal/ipam":       {},
 	"internal/portset":    {},
 	"internal/clock":      {},
+	"internal/flowlog":    {},
 	// A test's clock: tests only.
 	"internal/clock/clocktest": {"internal/clock"},
 	"internal/layering":        {},
@@ -44,8 +45,11 @@ var allowed = map[string][]string{
 	"internal/plan":            append([]string{"internal/spec", "internal/design", "internal/albrules"}, foundation...),
 	"internal/plan/plantest":   {"internal/spec", "internal/design", "internal/plan"},
 	"internal/awsimport":       append([]string{"internal/design"}, foundation...),
-	"internal/analysis/":       append([]string{"internal/design", "internal/analysis/", "internal/albrules"}, foundation...),
-	"internal/render/":         append([]string{"internal/design", "internal/analysis/", "internal/portset", "internal/render/"}, foundation...),
+	// A module of its own, for tests only: the fixtures against the AWS
+	// SDK's output types.
+	"internal/awsimport/sdkshapes": {},
+	"internal/analysis/":           append([]string{"internal/design", "internal/analysis/", "internal/albrules"}, foundation...),
+	"internal/render/":             append([]string{"internal/design", "internal/analysis/", "internal/portset", "internal/render/"}, foundation...),
 	// The runtime's packages, from the bottom: health and the accept loop
 	// serve both load balancers, and nlb does not borrow from alb; up
 	// runs them all.

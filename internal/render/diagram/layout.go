@@ -224,15 +224,34 @@ type index struct {
 
 // layoutVPC draws one VPC: a header, its internet gateway, the AZ column
 // heads, then one row per tier (and microservice group) with a subnet cell
-// per AZ holding chips for what runs there; endpoints in a footer band.
+// per AZ holding chips for what runs there; endpoints, peerings and VPN
+// gateways in footer bands.
 func layoutVPC(d *design.Design, v *design.VPC, x, y float64, idx *index) *Box {
-	vb := &Box{Kind: "vpc", Label: fmt.Sprintf("VPC %s (%s)", v.Name, v.Role), Sub: blocksText(v), X: x, Y: y}
-	type rowKey struct{ tier, group string }
+	label := fmt.Sprintf("VPC %s (%s)", v.Name, v.Role)
+	if v.Role == "" {
+		label = fmt.Sprintf("VPC %s (%s)", v.Name, v.ID)
+	}
+	vb := &Box{Kind: "vpc", Label: label, Sub: blocksText(v), X: x, Y: y}
+	// A row per tier (and group), and in a real network, where one zone
+	// has several subnets of a tier, a row per subnet of them: n is its
+	// place among its tier's subnets in its zone.
+	type rowKey struct {
+		tier, group string
+		n           int
+	}
 	var rows []rowKey
+	rowOf := map[string]rowKey{}
 	for _, t := range tierOrder {
+		count := map[[2]string]int{}
 		for _, s := range v.Subnets {
-			k := rowKey{s.Tier, s.Group}
-			if s.Tier == t && !slices.Contains(rows, k) {
+			if s.Tier != t {
+				continue
+			}
+			c := [2]string{s.Group, s.AZ}
+			k := rowKey{s.Tier, s.Group, count[c]}
+			count[c]++
+			rowOf[s.ID] = k
+			if !slices.Contains(rows, k) {
 				rows = append(rows, k)
 			}
 		}
@@ -261,14 +280,19 @@ func layoutVPC(d *design.Design, v *design.VPC, x, y float64, idx *index) *Box {
 		for az := range v.AZs {
 			var s *design.Subnet
 			for i := range v.Subnets {
-				if v.Subnets[i].Tier == rk.tier && v.Subnets[i].Group == rk.group && v.Subnets[i].AZIndex == az {
+				if rowOf[v.Subnets[i].ID] == rk && v.Subnets[i].AZIndex == az {
 					s = &v.Subnets[i]
 				}
 			}
 			if s == nil {
 				continue
 			}
-			cell := &Box{Kind: "subnet", Class: rk.tier, Label: strings.TrimPrefix(s.Name, v.Name+"-"), Sub: s.CIDR.String(), Subnet: s.ID, X: colX(az), Y: rowTop, W: cellW}
+			name := strings.TrimPrefix(s.Name, v.Name+"-")
+			if d.Imported() {
+				// Real subnets' names are their own, often empty.
+				name = cmpOr(s.Name, s.ID)
+			}
+			cell := &Box{Kind: "subnet", Class: rk.tier, Label: shorten(name, chipChars+2), Sub: s.CIDR.String(), Subnet: s.ID, X: colX(az), Y: rowTop, W: cellW}
 			cyc := rowTop + 2*lineH + pad/2
 			for _, c := range chipsFor(d, v, s) {
 				c.X, c.Y = cell.X+pad/2, cyc
@@ -307,6 +331,28 @@ func layoutVPC(d *design.Design, v *design.VPC, x, y float64, idx *index) *Box {
 		band.W = TextWidth(text) + pad
 		vb.Children = append(vb.Children, band)
 		cy += band.H + pad
+	}
+	for _, p := range d.VPCPeerings {
+		if other, _ := p.Other(v.ID); other != "" {
+			name := other
+			if ov := d.VPC(other); ov != nil && ov.Name != "" {
+				name = ov.Name + " " + other
+			}
+			text := fmt.Sprintf("VPC peering %s to %s (%s)", p.ID, name, p.Status)
+			band := &Box{Kind: "band", Label: text, X: x + pad, Y: cy, H: lineH + pad}
+			band.W = TextWidth(text) + pad
+			vb.Children = append(vb.Children, band)
+			cy += band.H + pad
+		}
+	}
+	for _, g := range d.VPNGateways {
+		if g.VPC == v.ID {
+			text := fmt.Sprintf("Virtual private gateway %s, %d VPN connections", g.ID, len(g.Connections))
+			band := &Box{Kind: "band", Label: text, X: x + pad, Y: cy, H: lineH + pad}
+			band.W = TextWidth(text) + pad
+			vb.Children = append(vb.Children, band)
+			cy += band.H + pad
+		}
 	}
 	vb.W = pad + tierLabel + gap + float64(len(v.AZs))*(cellW+gap)
 	for _, c := range vb.Children {
@@ -367,6 +413,21 @@ func chipsFor(d *design.Design, v *design.VPC, s *design.Subnet) []*Box {
 			out = append(out, &Box{Kind: "chip", Class: "gwlbe", Service: e.LoadBalancer, Label: "GWLB endpoint", Ref: "gwlbe:" + e.ID})
 		}
 	}
+	// In a real network: instances, and interfaces nothing else names
+	// (a database's, an appliance's), by what they are.
+	for _, in := range d.Instances {
+		for _, id := range in.Interfaces {
+			if n := d.Interface(id); n != nil && n.Subnet == s.ID {
+				out = append(out, &Box{Kind: "chip", Class: "service", Label: shorten("EC2 "+cmpOr(in.Name, in.ID), chipChars)})
+				break
+			}
+		}
+	}
+	for _, n := range d.Interfaces {
+		if n.Subnet == s.ID && n.Owner == "" && n.Type == "interface" {
+			out = append(out, &Box{Kind: "chip", Class: "data", Label: shorten("ENI "+cmpOr(n.Description, n.ID), chipChars)})
+		}
+	}
 	for _, svc := range d.Services {
 		for _, p := range svc.Placements {
 			if slices.Contains(p.Subnets, s.ID) {
@@ -383,4 +444,11 @@ func chipsFor(d *design.Design, v *design.VPC, s *design.Subnet) []*Box {
 		}
 	}
 	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -5,6 +5,7 @@
 package findings
 
 import (
+	"cmp"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -25,6 +26,30 @@ type Options struct {
 	Sources map[string][]byte
 	// Version is netwright's version, for SARIF.
 	Version string
+	// Checks are the checks the findings come from (their titles, fixes
+	// and SARIF rules): nil means the checklist netwright check runs;
+	// diff and flows give their own.
+	Checks []analysis.Check
+	// Clean is what Text says when there is no finding; empty says what
+	// check's clean report means.
+	Clean string
+}
+
+// checks are the checks findings come from.
+func (o Options) checks() []analysis.Check {
+	if o.Checks != nil {
+		return o.Checks
+	}
+	return analysis.Checks()
+}
+
+func (o Options) check(id string) analysis.Check {
+	for _, c := range o.checks() {
+		if c.ID == id {
+			return c
+		}
+	}
+	return analysis.Check{ID: id}
 }
 
 // Text writes the findings grouped by severity, each with its check, its
@@ -42,7 +67,7 @@ func Text(w io.Writer, r *analysis.Report, o Options) error {
 			if f.Severity != sev {
 				continue
 			}
-			c, _ := analysis.CheckByID(f.Check)
+			c := o.check(f.Check)
 			fmt.Fprintf(&b, "  %s %s: %s\n", f.Check, c.Title, f.Summary)
 			if f.Origin != nil && f.Origin.Start.IsValid() {
 				var snippet strings.Builder
@@ -64,7 +89,12 @@ func Text(w io.Writer, r *analysis.Report, o Options) error {
 		}
 	}
 	if len(r.Findings) == 0 {
-		b.WriteString("No findings: every declared flow passes, nothing else does, and the checklist is clean.\n")
+		b.WriteString(cmp.Or(o.Clean, "No findings: every declared flow passes, nothing else does, and the checklist is clean.") + "\n")
+	}
+	if o.Checks != nil && len(r.Matrix) == 0 {
+		fmt.Fprintf(&b, "\n%d error(s), %d warning(s), %d note(s)\n", r.Count(diag.Error), r.Count(diag.Warning), r.Count(diag.Note))
+		_, err := io.WriteString(w, b.String())
+		return err
 	}
 	b.WriteString("\nReachability between services (ports that pass; * marks what differs from intent)\n")
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
@@ -102,7 +132,8 @@ func differs(c analysis.Cell) bool {
 	return gotText != c.Declared
 }
 
-// JSON writes the report with the checklist it ran.
+// JSON writes the report with the checklist it ran (check's report; diff
+// and flows write their own documents).
 func JSON(w io.Writer, r *analysis.Report) error {
 	out := struct {
 		Checks []analysis.Check `json:"checks"`
@@ -153,7 +184,7 @@ func SARIF(w io.Writer, r *analysis.Report, o Options) error {
 		Locations []location `json:"locations"`
 	}
 	var rules []rule
-	for _, c := range analysis.Checks() {
+	for _, c := range o.checks() {
 		rl := rule{ID: c.ID, Name: strings.ReplaceAll(c.Title, " ", ""), ShortDescription: text{c.Title}, FullDescription: text{c.Rationale},
 			Help: text{c.Fix}, DefaultConfiguration: map[string]string{"level": c.Severity.String()}}
 		if c.Peers != "" {

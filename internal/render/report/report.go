@@ -32,17 +32,42 @@ func sections(d *design.Design, r *analysis.Report) []section {
 		fmt.Sprintf("%s, %s environment: the %s pattern on %s, in %s.", d.App, d.Environment, d.Pattern, d.Compute, strings.Join(d.Regions, ", ")),
 		fmt.Sprintf("%d VPCs, %d services, %d declared flows; everything else is denied.", len(d.VPCs), len(d.Services), len(d.Flows)),
 	}}
+	if d.Imported() {
+		intro.Text = []string{
+			fmt.Sprintf("A network that exists, read by netwright import from %d files of the AWS CLI's answers (accounts %s, Regions %s): what it holds, not what a spec asked for.",
+				d.Source.Files, strings.Join(d.Source.Accounts, ", "), strings.Join(d.Regions, ", ")),
+			fmt.Sprintf("%d VPCs, %d network interfaces, %d instances, %d ECS services with %d tasks, %d load balancers. Nothing is declared: netwright diff compares it with a spec.",
+				len(d.VPCs), len(d.Interfaces), len(d.Instances), len(d.Services), len(d.Tasks), len(d.LoadBalancers)),
+		}
+		for _, q := range d.Source.Unanswerable {
+			intro.Text = append(intro.Text, "Not answerable from the files: "+q)
+		}
+	}
 	for _, n := range d.Notes {
 		intro.Text = append(intro.Text, n.Text)
 	}
 	out = append(out, intro)
 
 	subnets := section{Title: "Subnets and capacity", Headers: []string{"VPC", "Subnet", "Tier", "AZ", "CIDR", "Usable", "Peak", "Headroom"}}
+	if d.Imported() {
+		subnets.Headers = []string{"VPC", "Subnet", "Tier", "AZ", "CIDR", "Usable", "Interfaces", "Route table"}
+		subnets.Text = []string{"The tier is what the subnet's default route makes it: public through an internet gateway, app through anything else, data with none."}
+	}
 	for _, v := range d.VPCs {
 		for _, s := range v.Subnets {
 			tier := s.Tier
 			if s.Group != "" {
 				tier += "/" + s.Group
+			}
+			if d.Imported() {
+				n := 0
+				for _, in := range d.Interfaces {
+					if in.Subnet == s.ID {
+						n++
+					}
+				}
+				subnets.Rows = append(subnets.Rows, []string{v.Name + " " + v.ID, s.Name + " " + s.ID, tier, s.AZ, s.CIDR.String(), fmt.Sprint(s.Capacity), fmt.Sprint(n), s.RouteTable})
+				continue
 			}
 			subnets.Rows = append(subnets.Rows, []string{v.Name, s.Name, tier, s.AZ, s.CIDR.String(), fmt.Sprint(s.Capacity), fmt.Sprint(s.PeakIPs), fmt.Sprint(s.HeadroomIPs)})
 		}
@@ -58,6 +83,9 @@ func sections(d *design.Design, r *analysis.Report) []section {
 	}
 	sg := section{Title: "Security groups: who may open connections to whom", Text: []string{"Each service, data store, load balancer and endpoint set has its own group; a rule exists only for a declared flow."},
 		Headers: []string{"From", "To", "Protocol", "Ports", "Why"}}
+	if d.Imported() {
+		sg.Text = []string{"Every inbound rule of every group, as the account has them; Why is the rule's description."}
+	}
 	for _, g := range d.SecurityGroups {
 		for _, rule := range g.Ingress {
 			from := rule.Peer()
@@ -82,7 +110,20 @@ func sections(d *design.Design, r *analysis.Report) []section {
 	out = append(out, hybridSections(d)...)
 
 	tgs := section{Title: "Target groups and health checks", Headers: []string{"Target group", "Protocol", "Health check", "Out of service after", "Back in after", "Algorithm"}}
+	if d.Imported() {
+		tgs.Headers = []string{"Target group", "Protocol", "Health check", "Targets"}
+	}
 	for _, tg := range d.TargetGroups {
+		if d.Imported() {
+			h := tg.Health
+			var targets []string
+			for _, t := range tg.Targets {
+				targets = append(targets, fmt.Sprintf("%s:%d %s", t.ID, t.Port, t.Health))
+			}
+			tgs.Rows = append(tgs.Rows, []string{tg.Name, strings.TrimSpace(tg.Protocol + " " + tg.ProtocolVersion),
+				strings.TrimSpace(fmt.Sprintf("%s %d %s every %s, timeout %s", h.Protocol, h.Port, h.Path, h.Interval, h.Timeout)), strings.Join(targets, ", ")})
+			continue
+		}
 		h := tg.Health
 		check := fmt.Sprintf("%s %d %s every %s, timeout %s", h.Protocol, h.Port, h.Path, h.Interval, h.Timeout)
 		tgs.Rows = append(tgs.Rows, []string{tg.ID, strings.TrimSpace(tg.Protocol + " " + tg.ProtocolVersion), check, h.UnhealthyAfter.String(), h.HealthyAfter.String(), tg.Algorithm})

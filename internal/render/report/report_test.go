@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/netwright/netwright/internal/analysis"
+	"github.com/netwright/netwright/internal/awsimport"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/golden"
 	"github.com/netwright/netwright/internal/plan/plantest"
@@ -75,5 +77,27 @@ func TestHTMLIsSelfContained(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "storefront calls catalog") {
 		t.Error("the security-group matrix lacks a declared edge")
+	}
+}
+
+// TestImportedNetworkGolden: the review of a network netwright import read
+// (the fixture account) says what it is, not what a planned design
+// promises: where it came from, its interfaces per subnet and route
+// tables, every group's rules as they are, each target group's targets
+// and their health, and the findings that apply to real networks.
+func TestImportedNetworkGolden(t *testing.T) {
+	d, ds := awsimport.ReadDir(os.DirFS("../../awsimport/testdata/network"), ".")
+	if ds.HasErrors() {
+		t.Fatal(ds)
+	}
+	var b bytes.Buffer
+	if err := Markdown(&b, d, analysis.Analyze(d), d.App+".svg"); err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "testdata/imported.md", b.Bytes())
+	for _, wrong := range []string{"everything else is denied", "a rule exists only for a declared flow", "the  pattern"} {
+		if strings.Contains(b.String(), wrong) {
+			t.Errorf("the review of a real network says %q", wrong)
+		}
 	}
 }
