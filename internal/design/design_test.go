@@ -247,7 +247,9 @@ func TestLoadBalancerOwners(t *testing.T) {
 		want string
 	}{
 		{"controller on eks", func(*Design) {}, ""},
-		{"unrecorded is the stack", func(d *Design) { d.LoadBalancers[0].Owner, d.TargetGroups[0].Owner, d.TargetGroups[0].Name = "", "", "web" }, ""},
+		{"unrecorded is the stack", func(d *Design) {
+			d.LoadBalancers[0].Owner, d.TargetGroups[0].Owner, d.TargetGroups[0].Name = "", "", "web"
+		}, ""},
 		{"controller on ECS", func(d *Design) { d.Compute = ComputeFargate }, "needs compute eks"},
 		{"controller NLB", func(d *Design) { d.LoadBalancers[0].Type = NLB }, "makes only ALBs"},
 		{"no security group", func(d *Design) { d.LoadBalancers[0].SecurityGroups = nil }, "so it would make its own"},
