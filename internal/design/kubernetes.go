@@ -311,7 +311,7 @@ func (d *Design) ClusterOutputs() []StackOutput {
 			}
 		}
 		if lb.AccessLogs != nil {
-			add(StackOutput{Object: lb.AccessLogs.Bucket, Attribute: OutputName, Kind: OutputLogsBucket, Description: "name of the access-log bucket " + lb.AccessLogs.Bucket + by})
+			add(StackOutput{Object: lb.AccessLogs.Bucket, Attribute: OutputName, Kind: OutputLogsBucket, Description: "name of the access-log bucket " + lb.AccessLogs.Bucket + ": the Ingresses give it to the ALBs the AWS Load Balancer Controller makes"})
 		}
 	}
 	return out
@@ -321,3 +321,15 @@ func (d *Design) ClusterOutputs() []StackOutput {
 // netwright does not name: a DNS-validated ACM certificate for the domain,
 // whose ARN the stack is given.
 const CertificateAuto = "auto"
+
+// ControllerALBs returns the names of the load balancers the AWS Load
+// Balancer Controller makes, in design order.
+func (d *Design) ControllerALBs() []string {
+	var out []string
+	for _, lb := range d.LoadBalancers {
+		if !lb.StackOwns() {
+			out = append(out, lb.Name)
+		}
+	}
+	return out
+}
