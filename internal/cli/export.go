@@ -48,6 +48,9 @@ var exporters = []exporter{
 type exportOptions struct {
 	// workloads adds Deployment skeletons to the Kubernetes manifests.
 	workloads bool
+	// ingress adds the Ingresses the AWS Load Balancer Controller makes
+	// the design's ALBs from.
+	ingress bool
 }
 
 func exportFormats() []string {
@@ -74,12 +77,17 @@ func exportCommand() *command {
 		dir := fs.String(flagSpec{long: "output", short: "o", value: "DIR", files: "dir", def: "the current directory",
 			usage: "directory to write into; created if missing. Files of the same name are replaced, others are left alone"}, ".")
 		workloads := fs.Bool(flagSpec{long: "workloads", usage: "kubernetes only: add a Deployment skeleton per service (replicas, rolling update, zone spread, readiness check, dependency addresses)"}, false)
+		ingress := fs.Bool(flagSpec{long: "ingress", usage: "kubernetes only: add the Ingresses the AWS Load Balancer Controller makes the ALBs from (needs network.alb_owner: controller)"}, false)
 		return func(env Env, pos []string) int {
 			if !c.wantArgs(env, pos, 1) {
 				return ExitUsage
 			}
 			if *workloads && *format != "kubernetes" {
 				fmt.Fprintf(env.Stderr, "netwright export: --workloads needs --format kubernetes\n")
+				return ExitUsage
+			}
+			if *ingress && *format != "kubernetes" {
+				fmt.Fprintf(env.Stderr, "netwright export: --ingress needs --format kubernetes\n")
 				return ExitUsage
 			}
 			d, _, code := build(env, pos[0])
@@ -92,7 +100,7 @@ func exportCommand() *command {
 					x = e
 				}
 			}
-			out, err := x.render(d, exportOptions{workloads: *workloads})
+			out, err := x.render(d, exportOptions{workloads: *workloads, ingress: *ingress})
 			if err != nil {
 				fmt.Fprintf(env.Stderr, "netwright export: the design cannot be written as %s: %v\n", x.name, err)
 				return ExitSpec
@@ -189,7 +197,7 @@ func exportReport(d *design.Design, _ exportOptions) (exported, error) {
 }
 
 func exportKubernetes(d *design.Design, o exportOptions) (exported, error) {
-	files, notes, err := kubernetes.Render(d, kubernetes.Options{Workloads: o.workloads})
+	files, notes, err := kubernetes.Render(d, kubernetes.Options{Workloads: o.workloads, Ingress: o.ingress})
 	if err != nil {
 		return exported{}, err
 	}

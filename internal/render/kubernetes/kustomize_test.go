@@ -68,6 +68,30 @@ func TestKustomizeBuild(t *testing.T) {
 					t.Errorf("%s is set %d times; the manifests name it %d times", key, got, n)
 				}
 			}
+			// A replacement of part of a value (a subnet of a list, the
+			// bucket after its key) leaves the rest as it was: each
+			// annotation is built as written, its placeholders filled.
+			fill := func(v string) string {
+				return placeholderRE.ReplaceAllStringFunc(v, func(p string) string { return "value-of-" + strings.Trim(p, "${}") })
+			}
+			source := map[string]map[string]string{}
+			for _, o := range decodeAll(t, files) {
+				md, _ := o.raw["metadata"].(map[string]any)
+				a, _ := md["annotations"].(map[string]any)
+				for k, v := range a {
+					if source[o.kind+"/"+o.name] == nil {
+						source[o.kind+"/"+o.name] = map[string]string{}
+					}
+					source[o.kind+"/"+o.name][k] = fill(v.(string))
+				}
+			}
+			for _, res := range m.Resources() {
+				for k, v := range res.GetAnnotations() {
+					if w, ok := source[res.GetKind()+"/"+res.GetName()][k]; ok && w != v {
+						t.Errorf("%s %s annotation %s is built as %q; want %q", res.GetKind(), res.GetName(), k, v, w)
+					}
+				}
+			}
 		})
 	}
 }
