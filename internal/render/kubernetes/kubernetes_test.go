@@ -32,8 +32,8 @@ func designs(t *testing.T) map[string]*design.Design {
 	return map[string]*design.Design{
 		"eks-storefront":         eks,
 		"eks-storefront-ingress": plantest.File(t, ingressSpec),
-		"kube":           plantest.Design(t, "kube.yaml", []byte(plantest.EKSSpec)),
-		"kube-dense":     plantest.Design(t, "kube-dense.yaml", []byte(strings.Replace(plantest.EKSSpec, "{compute: eks}", "{compute: eks, pod_security_groups: false}", 1))),
+		"kube":                   plantest.Design(t, "kube.yaml", []byte(plantest.EKSSpec)),
+		"kube-dense":             plantest.Design(t, "kube-dense.yaml", []byte(strings.Replace(plantest.EKSSpec, "{compute: eks}", "{compute: eks, pod_security_groups: false}", 1))),
 	}
 }
 
