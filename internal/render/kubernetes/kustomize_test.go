@@ -3,7 +3,6 @@ package kubernetes
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -17,7 +16,6 @@ import (
 // left, and each stack output's value is in the built manifests as many
 // times as its placeholder was in the files.
 func TestKustomizeBuild(t *testing.T) {
-	placeholderRE := regexp.MustCompile(`\$\{[A-Za-z0-9]+\}`)
 	for name, d := range designs(t) {
 		t.Run(name, func(t *testing.T) {
 			files, _ := render(t, d, Options{Workloads: true})
