@@ -264,6 +264,9 @@ func (r *renderer) loadBalancerAnnotations(lb *design.LoadBalancer, ingress stri
 		r.repl = append(r.repl, replacement{output: o, kind: "Ingress", name: ingress, fieldPath: annotationPath("load-balancer-attributes"), delimiter: bucketAttribute, index: 1})
 	}
 	a[albAnnotation+"load-balancer-attributes"] = strings.Join(attrs, ",")
+	if lb.DeletionProtection {
+		r.note(fmt.Sprintf("%s has deletion protection (deletion_protection.enabled=true in its Ingress): the AWS Load Balancer Controller cannot delete it when its Ingresses are deleted; set the attribute to false and apply before deleting them.", lb.Name))
+	}
 }
 
 // bucketAttribute is the access-log bucket's key in the

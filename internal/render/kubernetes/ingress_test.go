@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/netip"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -471,4 +472,24 @@ func apiServerIngressErrors(ing *networkingv1.Ingress) []string {
 		}
 	}
 	return errs
+}
+
+// TestIngressDeletionProtection checks a production design's ALB keeps
+// deletion protection through its Ingress, with a note that the
+// controller then cannot delete it.
+func TestIngressDeletionProtection(t *testing.T) {
+	src, err := os.ReadFile(ingressSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := plantest.Design(t, "prod.yaml", []byte(strings.Replace(string(src), "environment: staging", "environment: production", 1)))
+	files, notes := render(t, d, Options{})
+	groups, _ := group(t, files)
+	attrs := groups["storefront-public"][0].Annotations[albAnnotation+"load-balancer-attributes"]
+	if !strings.Contains(attrs, "deletion_protection.enabled=true") {
+		t.Errorf("load-balancer-attributes %q; want deletion protection on", attrs)
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "storefront-public has deletion protection") }) {
+		t.Errorf("no note says the controller cannot delete storefront-public: %q", notes)
+	}
 }
