@@ -275,6 +275,35 @@ func TestExport(t *testing.T) {
 	}
 }
 
+// TestExportIngress checks --ingress: the Ingresses of a design whose ALBs
+// the AWS Load Balancer Controller owns are written; --ingress for a design
+// whose ALBs the stack makes, and no --ingress for one whose ALBs the
+// controller makes, exit 1 saying why; --ingress without --format
+// kubernetes is a usage error.
+func TestExportIngress(t *testing.T) {
+	variant := "../../testdata/specs/eks-storefront-ingress.yaml"
+	dir := t.TempDir()
+	if r := run(t, false, nil, "export", "--format", "kubernetes", "--ingress", "-o", dir, variant); r.code != ExitOK {
+		t.Fatalf("export --ingress = %d: %s", r.code, r.stderr)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "_ingress.yaml")); err != nil || !strings.Contains(string(b), "kind: Ingress") {
+		t.Errorf("export --ingress wrote no Ingress: %v", err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"export", "--format", "kubernetes", "--ingress", "-o", t.TempDir(), "../../examples/eks-storefront.yaml"}, ExitSpec, "network.alb_owner stack"},
+		{[]string{"export", "--format", "kubernetes", "-o", t.TempDir(), variant}, ExitSpec, "export with --ingress"},
+		{[]string{"export", "--ingress", "-o", t.TempDir(), variant}, ExitUsage, "--ingress needs --format kubernetes"},
+	} {
+		if r := run(t, false, nil, tc.args...); r.code != tc.code || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v = %d %q; want %d saying %q", tc.args, r.code, r.stderr, tc.code, tc.want)
+		}
+	}
+}
+
 // freeOffset finds a port offset at which three-tier's listener ports
 // (80, 443, 9000) and the others given are free on loopback.
 func freeOffset(t *testing.T, more ...int) int {

@@ -48,6 +48,9 @@ var exporters = []exporter{
 type exportOptions struct {
 	// workloads adds Deployment skeletons to the Kubernetes manifests.
 	workloads bool
+	// ingress adds the Ingresses the AWS Load Balancer Controller makes
+	// the design's ALBs from.
+	ingress bool
 }
 
 func exportFormats() []string {
@@ -76,6 +79,7 @@ func exportCommand() *command {
 			usage: "directory to write into; created if missing. Files of the same name are replaced, others are left alone"}, ".")
 		designPath := designFlag(fs, "export a saved design (plan -o json output, or a real network netwright import wrote: svg and report only) instead of a spec")
 		workloads := fs.Bool(flagSpec{long: "workloads", usage: "kubernetes only: add a Deployment skeleton per service (replicas, rolling update, zone spread, readiness check, dependency addresses)"}, false)
+		ingress := fs.Bool(flagSpec{long: "ingress", usage: "kubernetes only: add the Ingresses the AWS Load Balancer Controller makes the ALBs from (needs network.alb_owner: controller)"}, false)
 		return func(env Env, pos []string) int {
 			if *designPath == "" && !c.wantArgs(env, pos, 1) {
 				return ExitUsage
@@ -86,6 +90,10 @@ func exportCommand() *command {
 			}
 			if *workloads && *format != "kubernetes" {
 				fmt.Fprintf(env.Stderr, "netwright export: --workloads needs --format kubernetes\n")
+				return ExitUsage
+			}
+			if *ingress && *format != "kubernetes" {
+				fmt.Fprintf(env.Stderr, "netwright export: --ingress needs --format kubernetes\n")
 				return ExitUsage
 			}
 			specPath := ""
@@ -106,7 +114,7 @@ func exportCommand() *command {
 					x = e
 				}
 			}
-			out, err := x.render(d, exportOptions{workloads: *workloads})
+			out, err := x.render(d, exportOptions{workloads: *workloads, ingress: *ingress})
 			if err != nil {
 				fmt.Fprintf(env.Stderr, "netwright export: the design cannot be written as %s: %v\n", x.name, err)
 				return ExitSpec
@@ -203,7 +211,7 @@ func exportReport(d *design.Design, _ exportOptions) (exported, error) {
 }
 
 func exportKubernetes(d *design.Design, o exportOptions) (exported, error) {
-	files, notes, err := kubernetes.Render(d, kubernetes.Options{Workloads: o.workloads})
+	files, notes, err := kubernetes.Render(d, kubernetes.Options{Workloads: o.workloads, Ingress: o.ingress})
 	if err != nil {
 		return exported{}, err
 	}

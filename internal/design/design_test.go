@@ -226,3 +226,50 @@ func TestLatticeOwners(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadBalancerOwners checks the owners a design may give load
+// balancers: the AWS Load Balancer Controller makes only ALBs, only on
+// EKS, with the stack's security groups, and every target group has the
+// owner of the load balancers forwarding to it, named by the controller
+// when it is the controller's and holding pods of a workload.
+func TestLoadBalancerOwners(t *testing.T) {
+	base := func() *Design {
+		fwd := Action{Type: ActionForward, Forward: []WeightedTarget{{TargetGroup: "tg-web", Weight: 1}}}
+		return &Design{Compute: ComputeEKS,
+			Kubernetes:    &Kubernetes{Workloads: []PodWorkload{{Service: "web", Name: "web"}}},
+			LoadBalancers: []LoadBalancer{{ID: "alb", Type: ALB, Owner: OwnerLoadBalancerController, SecurityGroups: []string{"sg-alb"}, Listeners: []Listener{{ID: "alb-https", DefaultAction: fwd}}}},
+			TargetGroups:  []TargetGroup{{ID: "tg-web", Service: "web", Owner: OwnerLoadBalancerController}},
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*Design)
+		want string
+	}{
+		{"controller on eks", func(*Design) {}, ""},
+		{"unrecorded is the stack", func(d *Design) {
+			d.LoadBalancers[0].Owner, d.TargetGroups[0].Owner, d.TargetGroups[0].Name = "", "", "web"
+		}, ""},
+		{"controller on ECS", func(d *Design) { d.Compute = ComputeFargate }, "needs compute eks"},
+		{"controller NLB", func(d *Design) { d.LoadBalancers[0].Type = NLB }, "makes only ALBs"},
+		{"no security group", func(d *Design) { d.LoadBalancers[0].SecurityGroups = nil }, "so it would make its own"},
+		{"unknown owner", func(d *Design) { d.LoadBalancers[0].Owner = "terraform" }, "unknown owner"},
+		{"group of the stack's behind the controller's ALB", func(d *Design) { d.TargetGroups[0].Owner, d.TargetGroups[0].Name = OwnerStack, "web" }, "a load balancer forwards to groups of its own owner"},
+		{"controller group with a name", func(d *Design) { d.TargetGroups[0].Name = "shop-web" }, "the controller names its own groups"},
+		{"controller group of no pods", func(d *Design) { d.Kubernetes.Workloads = nil }, "runs no pods"},
+		{"two owners forward to one group", func(d *Design) {
+			lb := d.LoadBalancers[0]
+			lb.ID, lb.Owner = "alb2", OwnerStack
+			d.LoadBalancers = append(d.LoadBalancers, lb)
+		}, "load balancers of two owners forward to it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := base()
+			tc.edit(d)
+			errs := d.validateLoadBalancerOwners()
+			if tc.want == "" && len(errs) > 0 || tc.want != "" && !slices.ContainsFunc(errs, func(e error) bool { return strings.Contains(e.Error(), tc.want) }) {
+				t.Errorf("validateLoadBalancerOwners = %v; want %q", errs, tc.want)
+			}
+		})
+	}
+}

@@ -187,16 +187,31 @@ type StackOutput struct {
 	// Object is the design ID of what AWS names: a target group, security
 	// group, identity or VPC Lattice service network.
 	Object string `json:"object"`
-	// Attribute is "arn" or "id".
+	// Attribute is "arn", "id", "name" or "certificate-arn".
 	Attribute string `json:"attribute"`
+	// Kind is what Object is, which says where a stack finds the value
+	// (OutputTargetGroup, OutputSecurityGroup, ...).
+	Kind string `json:"kind"`
 	// Description says what the value is and who needs it.
 	Description string `json:"description"`
 }
 
 // Stack output attributes.
 const (
-	OutputARN = "arn"
-	OutputID  = "id"
+	OutputARN            = "arn"
+	OutputID             = "id"
+	OutputName           = "name"
+	OutputCertificateARN = "certificate-arn"
+)
+
+// Kinds of what a stack output names (StackOutput.Kind).
+const (
+	OutputTargetGroup   = "target_group"   // Object: a target group; its ARN
+	OutputSecurityGroup = "security_group" // Object: a security group; its ID
+	OutputRole          = "role"           // Object: an identity; its role's ARN
+	OutputSubnet        = "subnet"         // Object: a subnet; its ID
+	OutputLogsBucket    = "logs_bucket"    // Object: an access-log bucket's design name; the name AWS gave it
+	OutputCertificate   = "certificate"    // Object: a listener; the ARN of its certificate, given to the stack
 )
 
 // CloudFormationName is the output's name in a CloudFormation template:
@@ -237,9 +252,12 @@ func (o StackOutput) TerraformName() string {
 
 // ClusterOutputs are the values the Kubernetes manifests of an EKS design
 // need from its stack, in a fixed order: each workload's target group
-// ARNs (TargetGroupBinding), its pods' security group IDs
-// (SecurityGroupPolicy), and the role ARNs of the callers VPC Lattice auth
-// policies admit (IAMAuthPolicy). None for a design without Kubernetes.
+// ARNs of the stack's groups (TargetGroupBinding), its pods' security
+// group IDs (SecurityGroupPolicy), the role ARNs of the callers VPC
+// Lattice auth policies admit (IAMAuthPolicy), and for each ALB the AWS
+// Load Balancer Controller makes what its Ingress names of the stack's:
+// security group and subnet IDs, the certificate given to the stack and
+// the access-log bucket's name. None for a design without Kubernetes.
 func (d *Design) ClusterOutputs() []StackOutput {
 	if d.Kubernetes == nil {
 		return nil
@@ -259,19 +277,58 @@ func (d *Design) ClusterOutputs() []StackOutput {
 			continue
 		}
 		for _, r := range s.Platform.Registrations {
-			add(StackOutput{Object: r.TargetGroup, Attribute: OutputARN, Description: "ARN of the target group " + r.TargetGroup + ": the TargetGroupBinding of " + w.Name + " registers its pods in it"})
+			if tg := d.TargetGroup(r.TargetGroup); tg != nil && tg.StackOwns() {
+				add(StackOutput{Object: r.TargetGroup, Attribute: OutputARN, Kind: OutputTargetGroup, Description: "ARN of the target group " + r.TargetGroup + ": the TargetGroupBinding of " + w.Name + " registers its pods in it"})
+			}
 		}
 		for _, g := range w.SecurityGroups {
-			add(StackOutput{Object: g, Attribute: OutputID, Description: "ID of the security group " + g + ": the SecurityGroupPolicy of " + w.Name + " gives it to its pods"})
+			add(StackOutput{Object: g, Attribute: OutputID, Kind: OutputSecurityGroup, Description: "ID of the security group " + g + ": the SecurityGroupPolicy of " + w.Name + " gives it to its pods"})
 		}
 	}
 	if d.Mesh != nil && d.Mesh.Lattice != nil && d.Mesh.Lattice.AuthType == "AWS_IAM" {
 		for _, ls := range d.Mesh.Lattice.Services {
 			for _, c := range ls.AllowedCallers {
 				if s := d.Service(c); s != nil && s.Platform != nil {
-					add(StackOutput{Object: s.Platform.Identity, Attribute: OutputARN, Description: "ARN of the role of " + c + "'s pods: VPC Lattice auth policies name it"})
+					add(StackOutput{Object: s.Platform.Identity, Attribute: OutputARN, Kind: OutputRole, Description: "ARN of the role of " + c + "'s pods: VPC Lattice auth policies name it"})
 				}
 			}
+		}
+	}
+	for _, lb := range d.LoadBalancers {
+		if lb.StackOwns() {
+			continue
+		}
+		by := ": the Ingress of " + lb.Name + " gives it to the ALB the AWS Load Balancer Controller makes"
+		for _, g := range lb.SecurityGroups {
+			add(StackOutput{Object: g, Attribute: OutputID, Kind: OutputSecurityGroup, Description: "ID of the security group " + g + by})
+		}
+		for _, sn := range lb.Subnets {
+			add(StackOutput{Object: sn, Attribute: OutputID, Kind: OutputSubnet, Description: "ID of the subnet " + sn + by})
+		}
+		for _, l := range lb.Listeners {
+			if l.Certificate == CertificateAuto {
+				add(StackOutput{Object: l.ID, Attribute: OutputCertificateARN, Kind: OutputCertificate, Description: "ARN of the certificate of the listener " + l.ID + ", the one given to the stack" + by})
+			}
+		}
+		if lb.AccessLogs != nil {
+			add(StackOutput{Object: lb.AccessLogs.Bucket, Attribute: OutputName, Kind: OutputLogsBucket, Description: "name of the access-log bucket " + lb.AccessLogs.Bucket + ": the Ingresses give it to the ALBs the AWS Load Balancer Controller makes"})
+		}
+	}
+	return out
+}
+
+// CertificateAuto is a listener's certificate when the spec asks for one
+// netwright does not name: a DNS-validated ACM certificate for the domain,
+// whose ARN the stack is given.
+const CertificateAuto = "auto"
+
+// ControllerALBs returns the names of the load balancers the AWS Load
+// Balancer Controller makes, in design order.
+func (d *Design) ControllerALBs() []string {
+	var out []string
+	for _, lb := range d.LoadBalancers {
+		if !lb.StackOwns() {
+			out = append(out, lb.Name)
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package design
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/netwright/netwright/internal/diag"
@@ -37,6 +38,13 @@ type LoadBalancer struct {
 	CrossZone          bool        `json:"cross_zone"`
 	AccessLogs         *AccessLogs `json:"access_logs,omitempty"`
 	Listeners          []Listener  `json:"listeners"`
+	// Owner is who creates the load balancer with its listeners and rules:
+	// the stack (OwnerStack, or empty in a design written before owners
+	// were recorded) or, for an EKS design's ALB, the AWS Load Balancer
+	// Controller (OwnerLoadBalancerController) from the Ingresses the
+	// Kubernetes export writes. Its security groups and access-log bucket
+	// are the stack's either way: the Ingress names them.
+	Owner string `json:"owner,omitempty"`
 	// Waiver explains a scanner's finding on the load balancer (an
 	// internet-facing one is meant to face the internet), or nil.
 	Waiver *Waiver `json:"waiver,omitempty"`
@@ -223,6 +231,41 @@ type TargetGroup struct {
 	// Targets are the registered targets of an imported target group;
 	// a planned one registers its service's tasks.
 	Targets []Target `json:"targets,omitempty"`
+	// Owner is who creates the group and registers its targets: the
+	// stack (empty or OwnerStack; on EKS the pods join it through a
+	// TargetGroupBinding), or the AWS Load Balancer Controller, which
+	// makes one group per Service an Ingress forwards to and names it
+	// itself (Name is then empty). A group has the owner of the load
+	// balancers that forward to it.
+	Owner string `json:"owner,omitempty"`
+}
+
+// OwnerLoadBalancerController is the AWS Load Balancer Controller as the
+// owner of an ALB and its target groups (LoadBalancer.Owner,
+// TargetGroup.Owner).
+const OwnerLoadBalancerController = "aws_load_balancer_controller"
+
+// StackOwns reports whether the stack creates the load balancer, its
+// listeners and rules.
+func (lb *LoadBalancer) StackOwns() bool { return StackMakes(lb.Owner) }
+
+// StackOwns reports whether the stack creates the target group.
+func (tg *TargetGroup) StackOwns() bool { return StackMakes(tg.Owner) }
+
+// TargetGroupsOf returns the IDs of the target groups a load balancer's
+// listeners forward to, in listener and rule order, each once.
+func (lb *LoadBalancer) TargetGroupsOf() []string {
+	var out []string
+	for _, l := range lb.Listeners {
+		for _, a := range l.Actions() {
+			for _, f := range a.Forward {
+				if !slices.Contains(out, f.TargetGroup) {
+					out = append(out, f.TargetGroup)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // TargetHealth is a target group's health check and what its settings

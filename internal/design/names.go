@@ -322,7 +322,9 @@ func (d *Design) Names() []Name {
 		}
 	}
 	for _, tg := range d.TargetGroups {
-		add(NameTargetGroup, tg.Name, tg.ID, region[tg.VPC])
+		if tg.StackOwns() { // the controller names its own
+			add(NameTargetGroup, tg.Name, tg.ID, region[tg.VPC])
+		}
 	}
 	for _, g := range d.SecurityGroups {
 		if g.Kind != SGDefault { // the default group keeps the name "default"

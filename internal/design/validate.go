@@ -304,6 +304,7 @@ func (d *Design) Validate() []error {
 	if d.Mesh != nil && d.Mesh.Lattice != nil {
 		errs = append(errs, d.Mesh.Lattice.validateOwners(d.Compute)...)
 	}
+	errs = append(errs, d.validateLoadBalancerOwners()...)
 
 	services := make(map[string]bool, len(d.Services))
 	for _, s := range d.Services {
@@ -630,6 +631,64 @@ func (l *Lattice) validateOwners(compute string) []error {
 	for _, tg := range l.TargetGroups {
 		if (tg.Name == "") == StackMakes(o.TargetGroups) {
 			errs = append(errs, fmt.Errorf("vpc lattice target group %s: name %q; the stack names its groups, the controller its own", tg.ID, tg.Name))
+		}
+	}
+	return errs
+}
+
+// validateLoadBalancerOwners checks every load balancer and target group
+// has one owner that can make it: the stack, or for an EKS design's ALB
+// the AWS Load Balancer Controller. A load balancer and the groups it
+// forwards to have one owner (the controller makes the groups of the
+// Services an Ingress names, and nothing registers pods in a group of
+// the stack's behind its ALB); the controller's ALB carries the stack's
+// security groups (else the controller would make its own), its groups
+// forward to pods of the cluster's workloads, and it names them itself.
+func (d *Design) validateLoadBalancerOwners() []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	known := func(o string) bool { return StackMakes(o) || o == OwnerLoadBalancerController }
+	ownerOf := map[string]string{} // target group -> owner of the load balancers forwarding to it
+	for i := range d.LoadBalancers {
+		lb := &d.LoadBalancers[i]
+		if !known(lb.Owner) {
+			bad("load balancer %s: unknown owner %q", lb.ID, lb.Owner)
+			continue
+		}
+		if !lb.StackOwns() {
+			switch {
+			case lb.Type != ALB:
+				bad("load balancer %s: owner %s makes only ALBs, not %s", lb.ID, lb.Owner, lb.Type)
+			case d.Compute != ComputeEKS:
+				bad("load balancer %s: owner %s needs compute eks", lb.ID, lb.Owner)
+			case len(lb.SecurityGroups) == 0:
+				bad("load balancer %s: owner %s is given no security group, so it would make its own", lb.ID, lb.Owner)
+			}
+		}
+		for _, tg := range lb.TargetGroupsOf() {
+			if o, ok := ownerOf[tg]; ok && StackMakes(o) != lb.StackOwns() {
+				bad("target group %s: load balancers of two owners forward to it", tg)
+			}
+			ownerOf[tg] = cmp.Or(lb.Owner, OwnerStack)
+		}
+	}
+	for i := range d.TargetGroups {
+		tg := &d.TargetGroups[i]
+		if !known(tg.Owner) {
+			bad("target group %s: unknown owner %q", tg.ID, tg.Owner)
+			continue
+		}
+		if lbOwner, ok := ownerOf[tg.ID]; ok && StackMakes(lbOwner) != tg.StackOwns() {
+			bad("target group %s: owner %q, but the load balancer forwarding to it is %q's; a load balancer forwards to groups of its own owner", tg.ID, tg.Owner, lbOwner)
+		}
+		if tg.StackOwns() {
+			continue
+		}
+		if tg.Name != "" {
+			bad("target group %s: name %q; the controller names its own groups", tg.ID, tg.Name)
+		}
+		if d.Kubernetes.Workload(tg.Service) == nil {
+			bad("target group %s: owner %s, but %s runs no pods", tg.ID, tg.Owner, tg.Service)
 		}
 	}
 	return errs

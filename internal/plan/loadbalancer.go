@@ -529,6 +529,50 @@ func (p *planner) loadBalancers() {
 	}
 	p.gatewayLoadBalancer()
 	slices.SortFunc(p.d.TargetGroups, func(a, b design.TargetGroup) int { return strings.Compare(a.ID, b.ID) })
+	p.albOwners()
+}
+
+// albOwners gives the ALBs, with their listeners, rules and target groups,
+// to the owner network.alb_owner names. The AWS Load Balancer Controller
+// makes each from the Ingresses of the Kubernetes export, names its target
+// groups itself, and takes the stack's security groups, subnets, bucket
+// and certificate from the Ingress; one controller works in its cluster's
+// VPC, so the ALBs it makes must all be in one.
+func (p *planner) albOwners() {
+	if p.spec.Network.ALBOwner != spec.ALBOwnerController {
+		return
+	}
+	at := p.spec.At("network.alb_owner")
+	var names, vpcs []string
+	for i := range p.d.LoadBalancers {
+		lb := &p.d.LoadBalancers[i]
+		if lb.Type != design.ALB {
+			continue
+		}
+		lb.Owner = design.OwnerLoadBalancerController
+		names = append(names, lb.Name)
+		if !slices.Contains(vpcs, lb.VPC) {
+			vpcs = append(vpcs, lb.VPC)
+		}
+		for _, id := range lb.TargetGroupsOf() {
+			for j := range p.d.TargetGroups {
+				if tg := &p.d.TargetGroups[j]; tg.ID == id {
+					tg.Owner, tg.Name = design.OwnerLoadBalancerController, ""
+				}
+			}
+		}
+	}
+	switch {
+	case len(names) == 0:
+		p.warnAt(at, "network.alb_owner controller has no ALB to own",
+			"No service is public over HTTP and none needs an internal ALB, so the design has no ALB; remove alb_owner.")
+		return
+	case len(vpcs) > 1:
+		p.errorAt(at, fmt.Sprintf("network.alb_owner controller: the ALBs are in %d VPCs (%s)", len(vpcs), strings.Join(vpcs, ", ")),
+			"One cluster's AWS Load Balancer Controller makes load balancers and target groups in its own VPC only; keep alb_owner: stack for this layout.")
+		return
+	}
+	p.note("load_balancing", "The AWS Load Balancer Controller makes the ALBs %s, their listeners, rules and target groups from the Ingresses of export --format kubernetes --ingress (an IngressGroup per ALB, an Ingress per listener, the rules in the designed order, which the controller numbers 1, 2, ... where the design says 10, 20, ...), names the target groups itself (one per Service) and registers the pods; the stack makes what the Ingresses name: the ALBs' security groups (so the controller makes none, and adds no rules: the design's groups already admit the ALBs), the access-log bucket, and takes the certificate.", strings.Join(names, ", "))
 }
 
 // gatewayLoadBalancer puts the inspection appliances behind a GWLB in the

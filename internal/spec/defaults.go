@@ -88,6 +88,9 @@ func (d *decoder) applyDefaults(s *Spec) {
 	if d.set["network.pod_security_groups"] == nil && nw.Compute == ComputeEKS {
 		nw.PodSecurityGroups = prod
 	}
+	if nw.ALBOwner == "" {
+		nw.ALBOwner = ALBOwnerStack
+	}
 
 	for i := range s.Services {
 		svc := &s.Services[i]

@@ -263,6 +263,9 @@ func (d *decoder) network(n *yaml.Node, nw *Network) {
 		"pod_security_groups": func(_, v *yaml.Node) {
 			nw.PodSecurityGroups, _ = d.boolean(v, "network.pod_security_groups")
 		},
+		"alb_owner": func(_, v *yaml.Node) {
+			nw.ALBOwner, _ = d.enum(v, "network.alb_owner", ALBOwnerStack, ALBOwnerController)
+		},
 	})
 }
 

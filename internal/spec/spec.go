@@ -126,7 +126,22 @@ type Network struct {
 	// ENIs and leaves NetworkPolicy alone to separate services (eks only;
 	// netwright addition). Default true in production, else false.
 	PodSecurityGroups bool
+	// ALBOwner is who creates the design's Application Load Balancers
+	// with their listeners, rules and target groups: ALBOwnerStack (the
+	// CloudFormation or Terraform export) or ALBOwnerController (the AWS
+	// Load Balancer Controller in the EKS cluster, from the Ingresses
+	// export --format kubernetes --ingress writes; eks only, one Region,
+	// not behind CloudFront). Their security groups, the access-log bucket
+	// and the certificate stay the stack's either way (netwright
+	// addition). Default stack.
+	ALBOwner string
 }
+
+// Owners of the design's ALBs (Network.ALBOwner).
+const (
+	ALBOwnerStack      = "stack"
+	ALBOwnerController = "controller"
+)
 
 // Service kinds.
 const (

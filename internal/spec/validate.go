@@ -63,6 +63,21 @@ func (d *decoder) validateNetwork(s *Spec) {
 		d.errorRange(d.at("network.pod_security_groups"), "network.pod_security_groups needs network.compute eks",
 			"Security Groups for Pods is a setting of the EKS VPC CNI; every ECS task has its own ENI and security group already.")
 	}
+	if nw.ALBOwner == ALBOwnerController {
+		at := d.at("network.alb_owner")
+		switch {
+		case nw.Compute != ComputeEKS:
+			d.errorRange(at, "network.alb_owner controller needs network.compute eks",
+				"The AWS Load Balancer Controller runs in an EKS cluster and registers its pods; ECS registers tasks only in target groups the stack creates. Remove alb_owner or set it to stack.")
+		case len(s.Regions) > 1:
+			d.errorRange(at, fmt.Sprintf("network.alb_owner controller needs one Region, not %d", len(s.Regions)),
+				"Each Region's ALB would be made by that Region's cluster, but the Kubernetes export writes one cluster's manifests, and global routing aliases ALBs the stack must know. Keep alb_owner: stack for a multi-Region design.")
+		}
+		if s.Edge != nil && s.Edge.CloudFront {
+			d.errorRange(at, "network.alb_owner controller cannot be used with edge.cloudfront",
+				"CloudFront's origin is the ALB's DNS name, and every listener rule checks the origin header whose value is a stack parameter; the stack knows neither when the controller makes the ALB. Keep alb_owner: stack behind CloudFront.")
+		}
+	}
 	if nw.NAT == NATNone {
 		for _, svc := range s.Services {
 			for _, e := range svc.Egress {

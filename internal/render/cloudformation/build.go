@@ -171,6 +171,9 @@ func Build(d *design.Design) ([]File, []string, error) {
 	if d.Compute == "eks" {
 		notes = append(notes, "compute eks: the network, load balancers and discovery are exported; the EKS cluster and workloads are not (use eksctl or Terraform's EKS module on these subnets).")
 	}
+	if albs := d.ControllerALBs(); len(albs) > 0 {
+		notes = append(notes, fmt.Sprintf("AWS Load Balancer Controller: the stack creates the security groups of the ALBs %s and their access-log bucket, and outputs them with the subnets and the certificate it is given; the controller creates the ALBs, their listeners, rules and target groups from the Ingresses of export --format kubernetes --ingress.", strings.Join(albs, ", ")))
+	}
 	slices.Sort(notes)
 	return files, slices.Compact(notes), nil
 }
@@ -491,11 +494,22 @@ func seconds(d design.Duration) int { return int(time.Duration(d) / time.Second)
 func (b *builder) clusterOutputs() {
 	for _, o := range b.d.ClusterOutputs() {
 		id := logicalID(o.Object)
+		switch o.Kind {
+		case design.OutputLogsBucket:
+			id = "LoadBalancerLogsBucket" // one per Region
+		case design.OutputCertificate:
+			if _, ok := b.t.Parameters["CertificateArn"]; ok {
+				b.output(o.CloudFormationName(), o.Description, ref("CertificateArn"))
+			}
+			continue
+		}
 		if _, ok := b.t.Resources[id]; !ok {
 			continue
 		}
-		var value any = ref(id) // a target group's ARN, a security group's ID
-		if b.d.Identity(o.Object) != nil {
+		// A target group's ARN, a security group's or subnet's ID, a
+		// bucket's name; a role's ARN.
+		var value any = ref(id)
+		if o.Kind == design.OutputRole {
 			value = getAtt(id, "Arn")
 		}
 		b.output(o.CloudFormationName(), o.Description, value)

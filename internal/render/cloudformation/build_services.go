@@ -81,16 +81,27 @@ func (b *builder) loadBalancing() {
 		b.add("LoadBalancerLogsBucketPolicy", "AWS::S3::BucketPolicy", bucketPolicy{Bucket: ref("LoadBalancerLogsBucket"),
 			PolicyDocument: policy("Allow", map[string]any{"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}, "s3:PutObject", sub("${LoadBalancerLogsBucket.Arn}/*/AWSLogs/${AWS::AccountId}/*"))})
 	}
-	tgs := map[string]design.TargetGroup{}
 	for _, tg := range b.d.TargetGroups {
-		tgs[tg.ID] = tg
-		if b.inRegion(tg.VPC) {
+		if b.inRegion(tg.VPC) && tg.StackOwns() {
 			b.targetGroup(tg)
 		}
 	}
 	certParam := false
 	for _, lb := range b.d.LoadBalancers {
 		if !b.inRegion(lb.VPC) {
+			continue
+		}
+		if !lb.StackOwns() {
+			// The AWS Load Balancer Controller makes the ALB, its listeners,
+			// rules and target groups from the Ingress; the stack keeps what
+			// the Ingress names: the groups and bucket above, and the
+			// certificate it is given, which it outputs.
+			for _, l := range lb.Listeners {
+				if l.Certificate == design.CertificateAuto && !certParam {
+					b.param("CertificateArn", "String", "ACM certificate for the public domain (netwright's auto: request it in ACM with DNS validation, then pass its ARN)", "")
+					certParam = true
+				}
+			}
 			continue
 		}
 		lid := logicalID(lb.ID)

@@ -42,6 +42,15 @@ func examples(t *testing.T) map[string]File {
 			out[r.Name] = r
 		}
 	}
+	// eks-storefront with the AWS Load Balancer Controller owning its
+	// ALBs: the same app and Region, so its templates get a prefix.
+	rendered, _, err := Build(plantest.File(t, "../../../testdata/specs/eks-storefront-ingress.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rendered {
+		out["ingress-"+r.Name] = r
+	}
 	return out
 }
 

@@ -33,6 +33,7 @@ var typedKinds = map[string]func() any{
 	"v1/Service":                             func() any { return &corev1.Service{} },
 	"apps/v1/Deployment":                     func() any { return &appsv1.Deployment{} },
 	"networking.k8s.io/v1/NetworkPolicy":     func() any { return &networkingv1.NetworkPolicy{} },
+	"networking.k8s.io/v1/Ingress":           func() any { return &networkingv1.Ingress{} },
 	"gateway.networking.k8s.io/v1/Gateway":   func() any { return &gwv1.Gateway{} },
 	"gateway.networking.k8s.io/v1/HTTPRoute": func() any { return &gwv1.HTTPRoute{} },
 	"gateway.networking.k8s.io/v1/GRPCRoute": func() any { return &gwv1.GRPCRoute{} },

@@ -32,6 +32,11 @@ import (
 type Options struct {
 	// Workloads adds a Deployment skeleton per service.
 	Workloads bool
+	// Ingress writes the Ingresses the AWS Load Balancer Controller makes
+	// the design's ALBs from, for a design that gives them to it
+	// (network.alb_owner controller); it is an error otherwise, and so is
+	// its absence for such a design.
+	Ingress bool
 }
 
 // File names besides one per service (a DNS label, so never these).
@@ -109,6 +114,12 @@ func Render(d *design.Design, o Options) (map[string][]byte, []string, error) {
 	if regions := workloadRegions(d); len(regions) > 1 {
 		return nil, nil, fmt.Errorf("%w: the pods run in %s, a cluster in each, and each cluster's manifests need its own Region's target groups, security groups and roles", ErrSeveralClusters, strings.Join(regions, " and "))
 	}
+	switch albs := d.ControllerALBs(); {
+	case o.Ingress && len(albs) == 0:
+		return nil, nil, ErrStackOwnsALBs
+	case !o.Ingress && len(albs) > 0:
+		return nil, nil, fmt.Errorf("%w (%s)", ErrIngressNeeded, strings.Join(albs, ", "))
+	}
 	r := &renderer{d: d, k: d.Kubernetes, o: o, files: map[string][]any{}}
 	for _, n := range d.Notes {
 		if n.Topic == "kubernetes" {
@@ -120,6 +131,10 @@ func Render(d *design.Design, o Options) (map[string][]byte, []string, error) {
 		r.workload(w)
 	}
 	r.lattice()
+	if o.Ingress {
+		r.ingresses()
+		r.note(fmt.Sprintf("%s holds the Ingresses the AWS Load Balancer Controller (v2.4.3 or later, with the IngressClass %s its chart makes) makes the ALBs %s from, with their listeners, rules in the designed order, and a target group per Service: deploy the stack first, since they take its security groups, subnets, certificate and access-log bucket from %s; the ALB's DNS name is then each Ingress's status.loadBalancer.ingress[0].hostname.", IngressFile, albIngressClass, strings.Join(d.ControllerALBs(), ", "), OutputsFile))
+	}
 	r.egressNames()
 	if err := errors.Join(r.errs...); err != nil {
 		return nil, nil, err

@@ -23,20 +23,30 @@ import (
 	"github.com/netwright/netwright/internal/render/terraform"
 )
 
-// designs are the EKS designs the tests export: the example, the plan
-// fixture with a gRPC service, and both without Security Groups for Pods.
+// designs are the EKS designs the tests export: the example, the example
+// with the AWS Load Balancer Controller owning its ALBs, the plan fixture
+// with a gRPC service, and it without Security Groups for Pods.
 func designs(t *testing.T) map[string]*design.Design {
 	t.Helper()
 	eks := plantest.File(t, filepath.Join("..", "..", "..", "examples", "eks-storefront.yaml"))
 	return map[string]*design.Design{
-		"eks-storefront": eks,
-		"kube":           plantest.Design(t, "kube.yaml", []byte(plantest.EKSSpec)),
-		"kube-dense":     plantest.Design(t, "kube-dense.yaml", []byte(strings.Replace(plantest.EKSSpec, "{compute: eks}", "{compute: eks, pod_security_groups: false}", 1))),
+		"eks-storefront":         eks,
+		"eks-storefront-ingress": plantest.File(t, ingressSpec),
+		"kube":                   plantest.Design(t, "kube.yaml", []byte(plantest.EKSSpec)),
+		"kube-dense":             plantest.Design(t, "kube-dense.yaml", []byte(strings.Replace(plantest.EKSSpec, "{compute: eks}", "{compute: eks, pod_security_groups: false}", 1))),
 	}
 }
 
+// ingressSpec is eks-storefront with the AWS Load Balancer Controller
+// owning its ALBs (network.alb_owner controller) and a public ALB with
+// rules of every kind.
+var ingressSpec = filepath.Join("..", "..", "..", "testdata", "specs", "eks-storefront-ingress.yaml")
+
+// render exports a design, with the Ingresses its ALBs need when the
+// controller owns them (Render refuses the design otherwise).
 func render(t *testing.T, d *design.Design, o Options) (map[string][]byte, []string) {
 	t.Helper()
+	o.Ingress = len(d.ControllerALBs()) > 0
 	files, notes, err := Render(d, o)
 	if err != nil {
 		t.Fatal(err)
@@ -80,12 +90,24 @@ func TestManifestsDecode(t *testing.T) {
 			want := map[string]int{"Namespace": 1, "ServiceAccount": n, "Service": n, "Deployment": n, "NetworkPolicy": n + 1}
 			regs, groups := 0, 0
 			for _, w := range d.Kubernetes.Workloads {
-				regs += len(d.Service(w.Service).Platform.Registrations)
+				for _, r := range d.Service(w.Service).Platform.Registrations {
+					if d.TargetGroup(r.TargetGroup).StackOwns() {
+						regs++
+					}
+				}
 				if len(w.SecurityGroups) > 0 {
 					groups++
 				}
 			}
 			want["TargetGroupBinding"], want["SecurityGroupPolicy"] = regs, groups
+			for _, lb := range d.LoadBalancers {
+				if !lb.StackOwns() {
+					want["Ingress"] += len(lb.Listeners)
+					if sslRedirectPort(&lb) > 0 {
+						want["Ingress"]-- // the HTTP listener is the HTTPS Ingress's ssl-redirect
+					}
+				}
+			}
 			if d.Kubernetes.PodSecurityGroups != (groups == n) || !d.Kubernetes.PodSecurityGroups && groups != 0 {
 				t.Errorf("pod security groups %v but %d of %d workloads have a SecurityGroupPolicy", d.Kubernetes.PodSecurityGroups, groups, n)
 			}
@@ -433,14 +455,24 @@ func TestOutputsCrossReference(t *testing.T) {
 // create the service network the Lattice Gateway adopts by name.
 func stackOutputs(t *testing.T, d *design.Design) {
 	t.Helper()
-	types := func(o design.StackOutput) (cfn, tf, attr string) {
-		switch {
-		case d.TargetGroup(o.Object) != nil:
-			return "AWS::ElasticLoadBalancingV2::TargetGroup", "aws_lb_target_group", "arn"
-		case d.Identity(o.Object) != nil:
-			return "AWS::IAM::Role", "aws_iam_role", "arn"
+	// where says which resource (or parameter) of the template and which
+	// expression of the configuration give an output's value.
+	where := func(o design.StackOutput) (logical, cfnType, tfValue string) {
+		logical = design.StackOutput{Object: o.Object}.CloudFormationName()
+		tfName := strings.TrimSuffix(design.StackOutput{Object: o.Object}.TerraformName(), "_")
+		switch o.Kind {
+		case design.OutputTargetGroup:
+			return logical, "AWS::ElasticLoadBalancingV2::TargetGroup", "aws_lb_target_group." + tfName + ".arn"
+		case design.OutputRole:
+			return logical, "AWS::IAM::Role", "aws_iam_role." + tfName + "_" + strings.ReplaceAll(d.Regions[0], "-", "_") + ".arn" // a role per Region
+		case design.OutputSubnet:
+			return logical, "AWS::EC2::Subnet", "aws_subnet." + tfName + ".id"
+		case design.OutputLogsBucket:
+			return "LoadBalancerLogsBucket", "AWS::S3::Bucket", "aws_s3_bucket.lb_logs_" + strings.ReplaceAll(d.Regions[0], "-", "_") + ".id"
+		case design.OutputCertificate:
+			return "CertificateArn", "parameter", "var.certificate_arn"
 		}
-		return "AWS::EC2::SecurityGroup", "aws_security_group", "id"
+		return logical, "AWS::EC2::SecurityGroup", "aws_security_group." + tfName + ".id"
 	}
 	files, _, err := cloudformation.Build(d)
 	if err != nil {
@@ -452,8 +484,7 @@ func stackOutputs(t *testing.T, d *design.Design) {
 	}
 	outputsTF := string(tf["outputs.tf"])
 	for _, o := range d.ClusterOutputs() {
-		cfnType, tfType, attr := types(o)
-		logical := design.StackOutput{Object: o.Object}.CloudFormationName()
+		logical, cfnType, tfValue := where(o)
 		found := false
 		for _, f := range files {
 			out, ok := f.Template.Outputs[o.CloudFormationName()]
@@ -462,18 +493,18 @@ func stackOutputs(t *testing.T, d *design.Design) {
 			}
 			found = true
 			v, _ := json.Marshal(out.Value)
-			if !strings.Contains(string(v), `"`+logical+`"`) || f.Template.Resources[logical].Type != cfnType {
+			typ := f.Template.Resources[logical].Type
+			if _, ok := f.Template.Parameters[logical]; ok {
+				typ = "parameter"
+			}
+			if !strings.Contains(string(v), `"`+logical+`"`) || typ != cfnType {
 				t.Errorf("CloudFormation output %s is %s; want the %s %s", o.CloudFormationName(), v, cfnType, logical)
 			}
 		}
 		if !found {
 			t.Errorf("no CloudFormation template outputs %s", o.CloudFormationName())
 		}
-		tfName := strings.TrimSuffix(design.StackOutput{Object: o.Object}.TerraformName(), "_")
-		if id := d.Identity(o.Object); id != nil {
-			tfName += "_" + strings.ReplaceAll(d.Regions[0], "-", "_") // a role per Region
-		}
-		want := fmt.Sprintf("output %q {\n  description = %q\n  value       = %s.%s.%s\n}", o.TerraformName(), o.Description, tfType, tfName, attr)
+		want := fmt.Sprintf("output %q {\n  description = %q\n  value       = %s\n}", o.TerraformName(), o.Description, tfValue)
 		if !strings.Contains(outputsTF, want) {
 			t.Errorf("outputs.tf lacks\n%s", want)
 		}

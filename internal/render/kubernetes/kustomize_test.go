@@ -3,7 +3,6 @@ package kubernetes
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -17,7 +16,6 @@ import (
 // left, and each stack output's value is in the built manifests as many
 // times as its placeholder was in the files.
 func TestKustomizeBuild(t *testing.T) {
-	placeholderRE := regexp.MustCompile(`\$\{[A-Za-z0-9]+\}`)
 	for name, d := range designs(t) {
 		t.Run(name, func(t *testing.T) {
 			files, _ := render(t, d, Options{Workloads: true})
@@ -66,6 +64,30 @@ func TestKustomizeBuild(t *testing.T) {
 			for key, n := range want {
 				if got := strings.Count(string(built), "value-of-"+key); got < n {
 					t.Errorf("%s is set %d times; the manifests name it %d times", key, got, n)
+				}
+			}
+			// A replacement of part of a value (a subnet of a list, the
+			// bucket after its key) leaves the rest as it was: each
+			// annotation is built as written, its placeholders filled.
+			fill := func(v string) string {
+				return placeholderRE.ReplaceAllStringFunc(v, func(p string) string { return "value-of-" + strings.Trim(p, "${}") })
+			}
+			source := map[string]map[string]string{}
+			for _, o := range decodeAll(t, files) {
+				md, _ := o.raw["metadata"].(map[string]any)
+				a, _ := md["annotations"].(map[string]any)
+				for k, v := range a {
+					if source[o.kind+"/"+o.name] == nil {
+						source[o.kind+"/"+o.name] = map[string]string{}
+					}
+					source[o.kind+"/"+o.name][k] = fill(v.(string))
+				}
+			}
+			for _, res := range m.Resources() {
+				for k, v := range res.GetAnnotations() {
+					if w, ok := source[res.GetKind()+"/"+res.GetName()][k]; ok && w != v {
+						t.Errorf("%s %s annotation %s is built as %q; want %q", res.GetKind(), res.GetName(), k, v, w)
+					}
 				}
 			}
 		})

@@ -95,6 +95,16 @@ func (r *renderer) workload(w design.PodWorkload) {
 		service.Spec.Ports = append(service.Spec.Ports, corev1.ServicePort{Name: portName(svc, cp), Port: int32(cp.Port), TargetPort: intstr.FromString(portName(svc, cp)),
 			Protocol: protocol(cp.Protocol), AppProtocol: appProtocol(svc, cp)})
 	}
+	for _, reg := range svc.Platform.Registrations {
+		if tg := r.d.TargetGroup(reg.TargetGroup); !tg.StackOwns() {
+			// The controller makes this group of the Service, from the
+			// settings on it, and registers the pods itself.
+			if service.Annotations != nil {
+				r.errs = append(r.errs, fmt.Errorf("%s: the controller would make two target groups of its Service, with one set of settings", w.Name))
+			}
+			service.Annotations = r.targetGroupAnnotations(tg)
+		}
+	}
 	r.add(file, service)
 	if r.o.Workloads {
 		r.add(file, r.deployment(w, svc))
@@ -112,6 +122,9 @@ func (r *renderer) workload(w design.PodWorkload) {
 	}
 	for _, reg := range svc.Platform.Registrations {
 		tg := r.d.TargetGroup(reg.TargetGroup)
+		if !tg.StackOwns() {
+			continue // the controller's: no binding
+		}
 		o := r.output(tg.ID, design.OutputARN)
 		r.add(file, targetGroupBinding{TypeMeta: typeMeta(elbv2APIVersion, "TargetGroupBinding"), Metadata: r.meta(tg.ID, pl),
 			Spec: tgbSpec{ServiceRef: tgbServiceRef{Name: w.Name, Port: intstr.FromInt32(int32(reg.ContainerPort))}, TargetGroupARN: placeholder(o), TargetType: tg.TargetType, IPAddressType: "ipv4"}})

@@ -411,6 +411,9 @@ func writeLoadBalancers(b *strings.Builder, d *design.Design) {
 		if lb.AccessLogs != nil {
 			attrs = append(attrs, fmt.Sprintf("access logs to s3://%s/%s", lb.AccessLogs.Bucket, lb.AccessLogs.Prefix))
 		}
+		if !lb.StackOwns() {
+			attrs = append(attrs, "made by the AWS Load Balancer Controller")
+		}
 		fmt.Fprintf(b, "  %s %s: %s\n", kind, lb.ID, strings.Join(attrs, ", "))
 		for _, l := range lb.Listeners {
 			extra := ""

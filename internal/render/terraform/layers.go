@@ -389,7 +389,7 @@ func (w *writer) outputs() {
 		out(name(v.ID)+"_id", "VPC "+v.Name, ref("aws_vpc", name(v.ID), "id"))
 	}
 	for _, lb := range w.d.LoadBalancers {
-		if lb.Type != design.GWLB {
+		if lb.Type != design.GWLB && lb.StackOwns() {
 			out(name(lb.ID)+"_dns_name", "DNS name of "+lb.Name, ref("aws_lb", name(lb.ID), "dns_name"))
 		}
 	}
@@ -404,10 +404,16 @@ func (w *writer) outputs() {
 	}
 	// What the Kubernetes export's manifests take from the stack.
 	for _, o := range w.d.ClusterOutputs() {
-		switch {
-		case w.d.TargetGroup(o.Object) != nil:
+		switch o.Kind {
+		case design.OutputTargetGroup:
 			out(o.TerraformName(), o.Description, ref("aws_lb_target_group", name(o.Object), "arn"))
-		case w.d.Identity(o.Object) != nil:
+		case design.OutputSubnet:
+			out(o.TerraformName(), o.Description, ref("aws_subnet", name(o.Object), "id"))
+		case design.OutputLogsBucket:
+			out(o.TerraformName(), o.Description, ref("aws_s3_bucket", name("lb-logs-"+w.bucketRegion(o.Object)), "id"))
+		case design.OutputCertificate:
+			out(o.TerraformName(), o.Description, w.variable("certificate_arn", "ACM certificate for the public domain (netwright's auto: request it in ACM with DNS validation, then pass its ARN)"))
+		case design.OutputRole:
 			// A role is made in each Region the service runs in: one
 			// output, or one per Region named for it, never the first's
 			// under a name that stands for all.
@@ -436,4 +442,15 @@ func (w *writer) outputs() {
 		}
 		out(name(ns.ID)+"_id", "Cloud Map namespace "+ns.Name, ref(typ, name(ns.ID), "id"))
 	}
+}
+
+// bucketRegion is the Region of the load balancers whose access logs go
+// to a bucket (one bucket per Region).
+func (w *writer) bucketRegion(bucket string) string {
+	for _, lb := range w.d.LoadBalancers {
+		if lb.AccessLogs != nil && lb.AccessLogs.Bucket == bucket {
+			return w.regionOf(lb.VPC)
+		}
+	}
+	return ""
 }

@@ -35,10 +35,24 @@ func (w *writer) loadBalancing() {
 		}
 	}
 	for _, tg := range w.d.TargetGroups {
-		w.targetGroup(tg)
+		if tg.StackOwns() {
+			w.targetGroup(tg)
+		}
 	}
 	for _, lb := range w.d.LoadBalancers {
 		r := w.regionOf(lb.VPC)
+		if !lb.StackOwns() {
+			// The AWS Load Balancer Controller makes the ALB, its listeners,
+			// rules and target groups from the Ingress; the configuration
+			// keeps what the Ingress names: the groups and bucket above, and
+			// the certificate it is given, which it outputs.
+			for _, l := range lb.Listeners {
+				if l.Certificate == design.CertificateAuto {
+					w.variable("certificate_arn", "ACM certificate for the public domain (netwright's auto: request it in ACM with DNS validation, then pass its ARN)")
+				}
+			}
+			continue
+		}
 		b := w.resource("loadbalancing.tf", "aws_lb", lb.ID, r, lb.Waiver)
 		b.SetAttributeValue("name", str(lb.Name))
 		b.SetAttributeValue("load_balancer_type", str(lb.Type))
@@ -296,6 +310,9 @@ func (w *writer) services() {
 	w.identities()
 	if w.d.Compute == design.ComputeEKS {
 		w.notes = append(w.notes, "compute eks: the network, load balancers, discovery and the pods' IAM roles (EKS Pod Identity) are written; the EKS cluster and workloads are not (use the terraform-aws-modules/eks module on these subnets).")
+		if albs := w.d.ControllerALBs(); len(albs) > 0 {
+			w.notes = append(w.notes, fmt.Sprintf("AWS Load Balancer Controller: the stack creates the security groups of the ALBs %s and their access-log bucket, and outputs them with the subnets and the certificate it is given; the controller creates the ALBs, their listeners, rules and target groups from the Ingresses of export --format kubernetes --ingress.", strings.Join(albs, ", ")))
+		}
 		return
 	}
 	scOf := map[string]design.ServiceConnectService{}

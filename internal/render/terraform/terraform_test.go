@@ -31,6 +31,8 @@ func render(t *testing.T, example string) Files {
 		d = plantest.Design(t, "cloudmap.yaml", []byte(plantest.CloudMapSpec))
 	case "secondary":
 		d = plantest.Design(t, "big.yaml", []byte(plantest.SecondaryBlocksSpec))
+	case "eks-storefront-ingress":
+		d = plantest.File(t, "../../../testdata/specs/eks-storefront-ingress.yaml")
 	default:
 		d = plantest.File(t, example)
 	}
@@ -120,7 +122,7 @@ func unresolved(t *testing.T, files Files) []string {
 // matches the golden files.
 func TestOutputParsesFormatsAndResolves(t *testing.T) {
 	examples, _ := filepath.Glob("../../../examples/*.yaml")
-	for _, ex := range append(examples, "lattice", "accelerator", "eks", "cloudmap", "secondary") {
+	for _, ex := range append(examples, "lattice", "accelerator", "eks", "cloudmap", "secondary", "eks-storefront-ingress") {
 		base := strings.TrimSuffix(filepath.Base(ex), ".yaml")
 		t.Run(base, func(t *testing.T) {
 			files := render(t, ex)
