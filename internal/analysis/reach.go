@@ -1080,7 +1080,7 @@ func (e *Engine) transitVia(tgw *design.TransitGateway, attachment string, from 
 				res.exit, res.gateway, res.why = exitElsewhere, best.Attachment, strings.Join(append(steps, dst+" is not in the network"), ", ")
 				return nil, res
 			}
-			entry := e.attachmentEntry(v, dstAt, az)
+			entry := e.d.AttachmentEntry(v, dstAt, az)
 			if entry == nil {
 				return fail(CodeNoPossibleDestination, best.Attachment, dst+" has no attachment subnet")
 			}
@@ -1088,49 +1088,14 @@ func (e *Engine) transitVia(tgw *design.TransitGateway, attachment string, from 
 			return entry, res
 		}
 		// A peering: continue on the peer's gateway.
-		found := false
-		for _, p := range e.d.TransitGatewayPeerings {
-			if p.ID != best.Attachment {
-				continue
-			}
-			peer := p.Accepter
-			if peer == tgw.ID {
-				peer = p.Requester
-			}
-			for i := range e.d.TransitGateways {
-				if e.d.TransitGateways[i].ID == peer {
-					tgw, attachment, found = &e.d.TransitGateways[i], p.ID, true
-				}
-			}
+		peer := e.d.PeerGateway(best.Attachment, tgw.ID)
+		found := peer != nil
+		if found {
+			tgw, attachment = peer, best.Attachment
 		}
 		if !found {
 			return fail(CodeNoPossibleDestination, best.Attachment, "attachment "+best.Attachment+" does not exist")
 		}
 	}
 	return fail(CodeNoPossibleDestination, tgw.ID, "transit routing loop")
-}
-
-// attachmentEntry is the subnet a Transit Gateway enters a VPC through:
-// the attachment's subnet in the AZ at the source's position, else its
-// first; a design without attachment subnets uses its transit tier.
-func (e *Engine) attachmentEntry(v *design.VPC, at *design.TransitGatewayAttachment, az int) *design.Subnet {
-	var entry *design.Subnet
-	if at != nil {
-		for _, id := range at.Subnets {
-			s := e.subnets[id]
-			if s != nil && (entry == nil || s.AZIndex == az) {
-				entry = s
-			}
-		}
-	}
-	if entry != nil {
-		return entry
-	}
-	for i := range v.Subnets {
-		s := &v.Subnets[i]
-		if s.Tier == design.TierTransit && (entry == nil || s.AZIndex == az) {
-			entry = s
-		}
-	}
-	return entry
 }

@@ -66,7 +66,11 @@ type Fabric struct {
 	// index, for the flow logs (a detached one's records still name it).
 	byIndex map[uint32]*ENI
 	links   atomic.Int64 // router-end interface names
-	closed  bool
+	// tgws are the Transit Gateways (transit.go); linkNets numbers the
+	// links between namespaces other than interfaces'.
+	tgws     []*transitGateway
+	linkNets atomic.Int64
+	closed   bool
 }
 
 // subnet is a subnet as the router knows it.
@@ -149,7 +153,13 @@ func New(d *design.Design, seq int) (f *Fabric, err error) {
 			return f, err
 		}
 	}
+	if err := f.buildTransit(); err != nil {
+		return f, err
+	}
 	if err := f.buildRoutes(); err != nil {
+		return f, err
+	}
+	if err := f.buildTransitRoutes(); err != nil {
 		return f, err
 	}
 	return f, nil
@@ -317,6 +327,13 @@ func (f *Fabric) buildRules() error {
 			}
 			chain(chainName("leave", g), out)
 			chain(chainName("enter", g), in)
+			if n != nil {
+				// From a Transit Gateway into s (its attachment subnet):
+				// the packet enters s, then leaves it unless it stays.
+				chain(chainName("nin", g), naclRules(n.Inbound, true, toRejectIn))
+				chain(chainName("tgw", g), [][]expr.Any{{verdict(expr.VerdictJump, chainName("nin", g))}, {verdict(expr.VerdictGoto, chainName("leave", g))}})
+				leaveElems = append(leaveElems, nftables.SetElement{Key: ne32(sn.group | fromTGW), VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: chainName("tgw", g)}})
+			}
 			// A batch's answers must fit the socket's buffer: send each
 			// subnet's chains on their own.
 			if err := c.Flush(); err != nil {
@@ -612,10 +629,11 @@ func (f *Fabric) buildRoutes() error {
 // (an address no interface holds is dropped, as in the VPC), and each
 // interface the table's local route reaches gets a host route when it is
 // attached (hostRoutes); a route to a gateway, NAT gateway or endpoint
-// goes to its link. The kernel's longest prefix match then picks what
-// RouteTable.RouteFor picks. Routes to a Transit Gateway, to gateway
-// endpoints (prefix lists) and to anything the fabric does not hold are
-// blackholes.
+// goes to its link, and one to a Transit Gateway to the port of the
+// VPC's attachment for the subnet's AZ (az; transit.go). The kernel's
+// longest prefix match then picks what RouteTable.RouteFor picks. Routes
+// to gateway endpoints (prefix lists), VPC peerings and anything the
+// fabric does not hold are blackholes.
 func (f *Fabric) compileTable(id int, v *vpc, rt *design.RouteTable, az int) error {
 	for _, r := range rt.Routes {
 		if r.DestinationPrefixList != "" {
@@ -632,6 +650,10 @@ func (f *Fabric) compileTable(id int, v *vpc, rt *design.RouteTable, az int) err
 			via = v.nats[r.Target]
 		case design.TargetGWLBEndpoint:
 			via = v.gwlbes[r.Target]
+		case design.TargetTransitGateway:
+			if p := f.toTransit(v, az); p != nil {
+				route.LinkIndex, route.Gw, route.Flags = p.there.Attrs().Index, p.hereAddr.AsSlice(), int(netlink.FLAG_ONLINK)
+			}
 		}
 		if via != nil {
 			route.LinkIndex, route.Gw, route.Flags = via.link.Attrs().Index, via.Addr.AsSlice(), int(netlink.FLAG_ONLINK)
@@ -643,7 +665,6 @@ func (f *Fabric) compileTable(id int, v *vpc, rt *design.RouteTable, az int) err
 			return fmt.Errorf("route %s in table %d: %w", r.Destination, id, err)
 		}
 	}
-	_ = az
 	return nil
 }
 
@@ -926,7 +947,11 @@ func (f *Fabric) Close() error {
 	if f.nft != nil {
 		errs = append(errs, f.nft.CloseLasting())
 	}
-	for _, n := range []*Namespace{f.router, f.internet} {
+	spaces := []*Namespace{f.router, f.internet}
+	for _, g := range f.tgws {
+		spaces = append(spaces, g.ns)
+	}
+	for _, n := range spaces {
 		if n != nil {
 			errs = append(errs, n.remove())
 		}
