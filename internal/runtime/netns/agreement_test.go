@@ -31,9 +31,14 @@ type placedTask struct {
 	eni     *ENI
 }
 
+// appliances are the flows each appliance task of the tests started
+// and dropped, by its owner; placeTasks fills it.
+var appliances = map[string]*applianceLog{}
+
 // placeTasks attaches one task of every service in each subnet of its
 // placements, numbered from each subnet's fifth address, and serves the
-// service's port on it.
+// service's port on it: an appliance's is the built-in appliance's
+// GENEVE, whose flows land in appliances by the task's owner.
 func placeTasks(t *testing.T, f *Fabric, d *design.Design) []placedTask {
 	next := map[string]netip.Addr{}
 	var out []placedTask
@@ -47,11 +52,15 @@ func placeTasks(t *testing.T, f *Fabric, d *design.Design) []placedTask {
 					a = plus(sub.CIDR.Masked().Addr(), 4)
 				}
 				next[sid] = a.Next()
-				e, err := f.Attach(Attachment{Owner: fmt.Sprintf("%s-%s", s.Name, sid), Subnet: sid, Addr: a, Groups: pl.SecurityGroups})
+				e, err := f.Attach(Attachment{Owner: fmt.Sprintf("%s-%s", s.Name, sid), Service: s.Name, Subnet: sid, Addr: a, Groups: pl.SecurityGroups})
 				if err != nil {
 					t.Fatal(err)
 				}
-				serve(t, e, transport(s), s.Port)
+				if s.Kind == design.KindAppliance {
+					appliances[e.Owner] = serveAppliance(t, e)
+				} else {
+					serve(t, e, transport(s), s.Port)
+				}
 				out = append(out, placedTask{service: s, subnet: sub, eni: e})
 			}
 		}

@@ -70,7 +70,14 @@ type Fabric struct {
 	// links between namespaces other than interfaces'.
 	tgws     []*transitGateway
 	linkNets atomic.Int64
-	closed   bool
+	// gwlbNodes are the GWLBs' nodes and gwlbEndpoints the endpoints
+	// joined to them, by their option value less one (gwlb.go);
+	// goroutines serve them until Close.
+	gwlbNodes     []*gwlbNode
+	gwlbEndpoints []*gwlbEndpoint
+	goroutines    sync.WaitGroup
+	eips          *eipTable // eip.go
+	closed        bool
 }
 
 // subnet is a subnet as the router knows it.
@@ -141,6 +148,9 @@ func New(d *design.Design, seq int) (f *Fabric, err error) {
 	if err := f.buildInternet(); err != nil {
 		return f, err
 	}
+	if err := f.buildEIPs(); err != nil {
+		return f, err
+	}
 	for _, v := range d.VPCs {
 		for _, n := range v.NATGateways {
 			if err := f.addNAT(v.ID, n); err != nil {
@@ -152,6 +162,9 @@ func New(d *design.Design, seq int) (f *Fabric, err error) {
 		if err := f.addGWLBEndpoint(g); err != nil {
 			return f, err
 		}
+	}
+	if err := f.buildGWLBs(); err != nil {
+		return f, err
 	}
 	if err := f.buildTransit(); err != nil {
 		return f, err
@@ -569,7 +582,7 @@ func (f *Fabric) addNAT(vpcID string, n design.NATGateway) error {
 		return fmt.Errorf("NAT gateway %s: no subnet %s", n.ID, n.Subnet)
 	}
 	addr := plus(LastUsable(sn.s.CIDR), ^uint32(0)) // last usable - 1
-	e, err := f.attach(Attachment{Owner: n.ID, Subnet: n.Subnet, Addr: addr, Exposed: true}, true)
+	e, err := f.attach(Attachment{Owner: n.ID, Subnet: n.Subnet, Addr: addr, Exposed: true, Public: n.PublicIP}, true)
 	if err != nil {
 		return fmt.Errorf("NAT gateway %s: %w", n.ID, err)
 	}
@@ -685,11 +698,17 @@ func (f *Fabric) attach(a Attachment, forwards bool) (e *ENI, err error) {
 	}
 	groups := slices.Clone(a.Groups)
 	slices.Sort(groups)
-	e = &ENI{ID: "eni-" + a.Owner, Owner: a.Owner, Subnet: a.Subnet, VPC: sn.vpc.ID, Addr: a.Addr, Groups: groups, exposed: a.Exposed}
+	e = &ENI{ID: "eni-" + a.Owner, Owner: a.Owner, Service: a.Service, Subnet: a.Subnet, VPC: sn.vpc.ID, Addr: a.Addr, Groups: groups, exposed: a.Exposed}
 	f.mu.Lock()
 	if f.closed {
 		f.mu.Unlock()
 		return nil, errors.New("the fabric is closed")
+	}
+	if a.Exposed && f.vpcs[sn.vpc.ID].igw != nil {
+		if e.Public, err = f.publicAddr(a.Public); err != nil {
+			f.mu.Unlock()
+			return nil, fmt.Errorf("%s: %w", a.Owner, err)
+		}
 	}
 	if _, dup := f.enis[a.Owner]; dup {
 		f.mu.Unlock()
@@ -706,7 +725,8 @@ func (f *Fabric) attach(a Attachment, forwards bool) (e *ENI, err error) {
 		return e, err
 	}
 	if forwards {
-		for _, kv := range [][2]string{{"net/ipv4/ip_forward", "1"}, {"net/ipv4/conf/all/send_redirects", "0"}, {"net/ipv4/conf/default/send_redirects", "0"}} {
+		for _, kv := range [][2]string{{"net/ipv4/ip_forward", "1"}, {"net/ipv4/conf/all/send_redirects", "0"}, {"net/ipv4/conf/default/send_redirects", "0"},
+			{"net/ipv4/conf/all/rp_filter", "0"}, {"net/ipv4/conf/default/rp_filter", "0"}} {
 			if err := e.NS.sysctl(kv[0], kv[1]); err != nil {
 				return e, err
 			}
@@ -753,7 +773,11 @@ func (f *Fabric) attach(a Attachment, forwards bool) (e *ENI, err error) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return e, f.addToRules(e)
+	if err := f.addToRules(e); err != nil {
+		return e, err
+	}
+	f.steer()
+	return e, nil
 }
 
 // waitUp waits until the kernel has put a link in service: until then
@@ -810,7 +834,7 @@ func (f *Fabric) hostRoutes(e *ENI, sn *subnet) error {
 		}
 	}
 	v := f.vpcs[sn.vpc.ID]
-	if !e.exposed || v.igw == nil {
+	if !e.exposed || v.igw == nil || !e.Public.IsValid() {
 		return nil
 	}
 	if edge := sn.vpc.EdgeTable(); edge == nil || edgeLocal(edge, e.Addr) {
@@ -818,8 +842,16 @@ func (f *Fabric) hostRoutes(e *ENI, sn *subnet) error {
 			return err
 		}
 	}
-	// The internet's way back to it.
-	return f.internet.nl.RouteReplace(&netlink.Route{Dst: hostNet(e.Addr), Gw: igwRouter(v.igwIndex).AsSlice(), Src: ClientAddr.AsSlice()})
+	// The internet's way to its public address.
+	if err := f.internet.nl.RouteReplace(&netlink.Route{Dst: hostNet(e.Public), Gw: igwRouter(v.igwIndex).AsSlice(), Src: ClientAddr.AsSlice()}); err != nil {
+		return fmt.Errorf("%s: public address: %w", e.Owner, err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.mapEIP(e, true); err != nil {
+		return err
+	}
+	return f.nft.Flush()
 }
 
 func edgeLocal(edge *design.RouteTable, a netip.Addr) bool {
@@ -875,6 +907,7 @@ func (f *Fabric) detach(e *ENI) error {
 		return nil
 	}
 	delete(f.enis, e.Owner)
+	f.steer()
 	var errs []error
 	if e.link != nil && !f.closed {
 		idx := ne32(uint32(e.link.Attrs().Index))
@@ -891,8 +924,9 @@ func (f *Fabric) detach(e *ENI) error {
 		errs = append(errs, f.nft.SetDeleteElements(f.logged, []nftables.SetElement{{Key: idx}}), f.nft.Flush())
 		// Deleting the link deletes the routes through it.
 		errs = append(errs, f.router.nl.LinkDel(e.link))
-		if e.exposed {
-			_ = f.internet.nl.RouteDel(&netlink.Route{Dst: hostNet(e.Addr)})
+		if e.Public.IsValid() {
+			_ = f.internet.nl.RouteDel(&netlink.Route{Dst: hostNet(e.Public)})
+			errs = append(errs, f.mapEIP(e, false), f.nft.Flush())
 		}
 	}
 	if e.NS != nil {
@@ -940,7 +974,7 @@ func (f *Fabric) Close() error {
 		enis = append(enis, e)
 	}
 	f.mu.Unlock()
-	var errs []error
+	errs := []error{f.closeGWLBs()}
 	for _, e := range enis {
 		errs = append(errs, f.detach(e))
 	}

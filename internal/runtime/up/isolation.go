@@ -123,13 +123,14 @@ func (rt *Runtime) attachTask(d *design.Design, s *design.Service, id, spec stri
 	if len(s.Placements) > 0 {
 		groups = s.Placements[0].SecurityGroups
 	}
-	eni, err := rt.fabric.Attach(netns.Attachment{Owner: owner, Subnet: sub.ID, Addr: a, Groups: groups})
+	eni, err := rt.fabric.Attach(netns.Attachment{Owner: owner, Service: s.Name, Subnet: sub.ID, Addr: a, Groups: groups})
 	if err != nil {
 		return nil, fmt.Errorf("task %s: %w", id, err)
 	}
 	t := &runningTask{Task: Task{Service: s.Name, ID: id}, spec: spec, designed: a, eni: eni, fabric: rt.fabric}
 	hostPort := netip.AddrPortFrom(a, uint16(s.Port)).String()
-	if s.Protocol == design.ProtoUDP && s.Kind != design.KindAppliance {
+	// An appliance takes GENEVE from its GWLB's nodes on its UDP port.
+	if s.Protocol == design.ProtoUDP {
 		pc, err := eni.NS.ListenPacket("udp", hostPort)
 		if err != nil {
 			rt.fabric.Detach(eni)
