@@ -12,10 +12,16 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/miekg/dns"
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/discovery"
 	"github.com/netwright/netwright/internal/runtime/health"
 	"github.com/netwright/netwright/internal/runtime/netns"
 )
@@ -65,6 +71,10 @@ func (rt *Runtime) isolate(d *design.Design) error {
 	}
 	rt.fabric, rt.Isolation = f, IsolationNetns
 	rt.Notes = append(rt.Notes, fmt.Sprintf("Isolation: netns: every task in a network namespace at its designed address, security groups, NACLs and routes on every packet (namespaces %s-*).", f.Run()))
+	if err := rt.internet.serve(d, f); err != nil {
+		return err
+	}
+	outside := rt.vpcResolver(d)
 	for _, a := range f.Resolvers() {
 		addr := netip.AddrPortFrom(a, 53).String()
 		pc, err := f.Router().ListenPacket("udp", addr)
@@ -76,7 +86,7 @@ func (rt *Runtime) isolate(d *design.Design) error {
 			pc.Close()
 			return fmt.Errorf("VPC resolver %s: %w", addr, err)
 		}
-		rt.resolvers = append(rt.resolvers, rt.reg.ServeDNSOn(pc, ln))
+		rt.resolvers = append(rt.resolvers, rt.reg.ServeDNSOnOutside(pc, ln, outside))
 	}
 	return rt.startFlowLogs(d)
 }
@@ -344,6 +354,7 @@ func (rt *Runtime) closeFabric(ctx context.Context) error {
 	for _, s := range rt.resolvers {
 		errs = append(errs, s.Shutdown(ctx))
 	}
+	errs = append(errs, rt.internet.close())
 	errs = append(errs, rt.fabric.Close())
 	return errors.Join(errs...)
 }
@@ -378,4 +389,140 @@ func (t *runningTask) startIn() func(*exec.Cmd) error {
 		return t.eni.NS.Start
 	}
 	return nil
+}
+
+// vpcResolver is what a VPC's resolver (the Route 53 Resolver at base +
+// 2) answers beyond the Cloud Map names: each egress destination the
+// design declares by host name, with the address the internet stub
+// answers on (design.EgressAddr), as a public DNS answer would. Other
+// names are refused: nothing leaves the machine to resolve them.
+func (rt *Runtime) vpcResolver(d *design.Design) discovery.Outside {
+	hosts := map[string]netip.Addr{}
+	for _, fl := range d.Flows {
+		if fl.Kind != design.FlowEgress {
+			continue
+		}
+		if _, err := netip.ParseAddr(fl.Destination); err == nil {
+			continue
+		}
+		if _, err := netip.ParsePrefix(fl.Destination); err == nil {
+			continue
+		}
+		hosts[dns.Fqdn(strings.ToLower(fl.Destination))] = design.EgressAddr(fl.Destination)
+	}
+	return func(q dns.Question) ([]dns.RR, int, bool) {
+		a, ok := hosts[strings.ToLower(q.Name)]
+		if !ok {
+			return nil, 0, false
+		}
+		if q.Qtype != dns.TypeA {
+			return nil, dns.RcodeSuccess, true
+		}
+		return []dns.RR{&dns.A{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60}, A: a.AsSlice()}}, dns.RcodeSuccess, true
+	}
+}
+
+// internetStubs are the internet's side of the design's egress: at
+// each declared destination's address and port, in the internet
+// namespace, a stub that answers every connection (or datagram) with a
+// line naming itself and counts it by destination and by the source it
+// saw (a NAT gateway's Elastic IP).
+type internetStubs struct {
+	c    *prometheus.CounterVec
+	lns  []net.Listener
+	pcs  []net.PacketConn
+	runs sync.WaitGroup
+}
+
+func newInternetStubs(reg prometheus.Registerer) (*internetStubs, error) {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "netwright_internet_stub_connections_total",
+		Help: "Connections (TCP) and datagrams (UDP) the internet stubs of netns mode answered, by declared destination and the source address the internet saw."},
+		[]string{"destination", "source"})
+	if err := reg.Register(c); err != nil {
+		return nil, err
+	}
+	return &internetStubs{c: c}, nil
+}
+
+// serve opens a stub for every egress flow's destination and port.
+func (s *internetStubs) serve(d *design.Design, f *netns.Fabric) error {
+	seen := map[string]bool{}
+	for _, fl := range d.Flows {
+		if fl.Kind != design.FlowEgress {
+			continue
+		}
+		a := design.EgressAddr(fl.Destination)
+		if !a.Is4() {
+			continue
+		}
+		at := netip.AddrPortFrom(a, uint16(fl.Port)).String()
+		name := net.JoinHostPort(fl.Destination, strconv.Itoa(fl.Port))
+		if seen[fl.Transport+at] {
+			continue
+		}
+		seen[fl.Transport+at] = true
+		answer := []byte("netwright internet stub for " + name + "\n")
+		if fl.Transport == "udp" {
+			pc, err := f.Internet().ListenPacket("udp", at)
+			if err != nil {
+				return fmt.Errorf("internet stub %s: %w", name, err)
+			}
+			s.pcs = append(s.pcs, pc)
+			s.runs.Go(func() {
+				buf := make([]byte, 1500)
+				for {
+					_, from, err := pc.ReadFrom(buf)
+					if err != nil {
+						return
+					}
+					s.c.WithLabelValues(name, addrOnly(from.String())).Inc()
+					_, _ = pc.WriteTo(answer, from)
+				}
+			})
+			continue
+		}
+		ln, err := f.Internet().Listen("tcp", at)
+		if err != nil {
+			return fmt.Errorf("internet stub %s: %w", name, err)
+		}
+		s.lns = append(s.lns, ln)
+		s.runs.Go(func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				s.c.WithLabelValues(name, addrOnly(c.RemoteAddr().String())).Inc()
+				_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+				_, _ = c.Write(answer)
+				c.Close()
+			}
+		})
+	}
+	return nil
+}
+
+func addrOnly(hostPort string) string {
+	h, _, err := net.SplitHostPort(hostPort)
+	if err != nil {
+		return hostPort
+	}
+	return h
+}
+
+// close stops the stubs and waits for them.
+func (s *internetStubs) close() error {
+	if s == nil {
+		return nil
+	}
+	var errs []error
+	for _, ln := range s.lns {
+		errs = append(errs, ln.Close())
+	}
+	for _, pc := range s.pcs {
+		errs = append(errs, pc.Close())
+	}
+	s.runs.Wait()
+	s.lns, s.pcs = nil, nil
+	return errors.Join(errs...)
 }
