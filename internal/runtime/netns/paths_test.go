@@ -314,3 +314,33 @@ func TestExec(t *testing.T) {
 		t.Errorf("the host's resolv.conf changed: %q %v", host, err)
 	}
 }
+
+// TestUpdateKeepsEnforcing: after a reload compiles the groups and NACLs
+// into a new table and removes the old one, the new table filters and
+// marks packets for their subnets' route tables: a declared call still
+// passes, an undeclared one is still dropped, and egress still finds its
+// NAT gateway.
+func TestUpdateKeepsEnforcing(t *testing.T) {
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	f := fabric(t, d)
+	tasks, _ := agree(t, f, d)
+	if err := f.Update(clone(t, d)); err != nil {
+		t.Fatal(err)
+	}
+	web, app, db := taskOf(t, tasks, "web"), taskOf(t, tasks, "app"), taskOf(t, tasks, "db")
+	if got := dial(t, app, db, 5432); got != passed {
+		t.Errorf("after the update app -> db:5432 %s", got)
+	}
+	if got := dial(t, web, db, 5432); got != dropped {
+		t.Errorf("after the update web -> db:5432 %s; it is not declared", got)
+	}
+	stripe := design.EgressAddr("api.stripe.com")
+	ln, err := f.Internet().Listen("tcp", netip.AddrPortFrom(stripe, 443).String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if got := dial(t, app, placedTask{eni: &ENI{Addr: stripe}}, 443); got != passed {
+		t.Errorf("after the update app -> api.stripe.com:443 %s", got)
+	}
+}

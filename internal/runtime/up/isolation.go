@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -21,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/accept"
 	"github.com/netwright/netwright/internal/runtime/discovery"
 	"github.com/netwright/netwright/internal/runtime/health"
 	"github.com/netwright/netwright/internal/runtime/netns"
@@ -355,6 +357,13 @@ func (rt *Runtime) closeFabric(ctx context.Context) error {
 		errs = append(errs, s.Shutdown(ctx))
 	}
 	errs = append(errs, rt.internet.close())
+	rt.doorMu.Lock()
+	for key := range rt.doors {
+		rt.doorMu.Unlock()
+		rt.closeFrontDoor(key)
+		rt.doorMu.Lock()
+	}
+	rt.doorMu.Unlock()
 	errs = append(errs, rt.fabric.Close())
 	return errors.Join(errs...)
 }
@@ -525,4 +534,108 @@ func (s *internetStubs) close() error {
 	s.runs.Wait()
 	s.lns, s.pcs = nil, nil
 	return errors.Join(errs...)
+}
+
+// frontDoor is an internet-facing load balancer listener's way in from
+// the host in netns mode: a listener on 127.0.0.1 (what `up` prints and
+// curl calls) whose every connection is made anew from the internet
+// namespace, from the client's address (netns.ClientAddr), to the load
+// balancer node's public address. So the request crosses the internet
+// gateway (its Elastic IP translation, its edge route table and the GWLB
+// endpoints it names), the public subnet's NACL and the load balancer's
+// security group, as a client's does in AWS, and the load balancer sees
+// the client's address.
+type frontDoor struct {
+	net.Listener
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+	runs  sync.WaitGroup
+}
+
+// openFrontDoor listens on addr and relays to to through the internet.
+func (rt *Runtime) openFrontDoor(key, addr string, to netip.AddrPort) (*frontDoor, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	door := &frontDoor{Listener: ln, conns: map[net.Conn]bool{}}
+	dial := rt.fabric.Internet().Dialer(&net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: netns.ClientAddr.AsSlice()}})
+	track := func(c net.Conn, on bool) bool {
+		door.mu.Lock()
+		defer door.mu.Unlock()
+		if on && door.conns == nil {
+			return false // closed
+		}
+		if on {
+			door.conns[c] = true
+		} else {
+			delete(door.conns, c)
+		}
+		return true
+	}
+	door.runs.Go(func() {
+		_ = accept.Loop{Conns: &door.runs, Handle: func(c net.Conn) {
+			defer c.Close()
+			if !track(c, true) {
+				return
+			}
+			defer track(c, false)
+			up, err := dial(rt.ctx, "tcp", to.String())
+			if err != nil {
+				return
+			}
+			defer up.Close()
+			if !track(up, true) {
+				return
+			}
+			defer track(up, false)
+			done := make(chan struct{})
+			go func() {
+				_, _ = io.Copy(up, c)
+				_ = up.(*net.TCPConn).CloseWrite()
+				close(done)
+			}()
+			_, _ = io.Copy(c, up)
+			if tc, ok := c.(*net.TCPConn); ok {
+				_ = tc.CloseWrite()
+			}
+			<-done
+		}}.Serve(ln)
+	})
+	rt.doorMu.Lock()
+	if rt.doors == nil {
+		rt.doors = map[string]*frontDoor{}
+	}
+	if old := rt.doors[key]; old != nil {
+		rt.doorMu.Unlock()
+		old.close()
+		rt.doorMu.Lock()
+	}
+	rt.doors[key] = door
+	rt.doorMu.Unlock()
+	return door, nil
+}
+
+// closeFrontDoor closes a listener's front door, if it has one, with
+// the connections through it.
+func (rt *Runtime) closeFrontDoor(key string) {
+	rt.doorMu.Lock()
+	door := rt.doors[key]
+	delete(rt.doors, key)
+	rt.doorMu.Unlock()
+	if door != nil {
+		door.close()
+	}
+}
+
+func (d *frontDoor) close() {
+	d.Listener.Close()
+	d.mu.Lock()
+	conns := d.conns
+	d.conns = nil
+	d.mu.Unlock()
+	for c := range conns {
+		c.Close()
+	}
+	d.runs.Wait()
 }

@@ -115,3 +115,43 @@ func TestNetnsGWLBAppliance(t *testing.T) {
 		t.Errorf("no appliance counted portal-1's flow from %s: %v", portal.designed, metrics(t, rt)["netwright_appliance_flows_total"])
 	}
 }
+
+// TestNetnsFrontDoorCrossesTheInternet: a request to the public ALB's
+// front door on 127.0.0.1 enters from the internet namespace through
+// the internet gateway, so the ALB's security group decides it as AWS's
+// does: with the group admitting HTTPS from 10.0.0.0/8 only, the
+// client's request (from 198.51.100.10) never reaches the ALB, and the
+// flow log shows the REJECT at the ALB node's interface.
+func TestNetnsFrontDoorCrossesTheInternet(t *testing.T) {
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	for _, lb := range d.LoadBalancers {
+		if lb.Scheme != "internet-facing" {
+			continue
+		}
+		for i := range d.SecurityGroups {
+			g := &d.SecurityGroups[i]
+			if g.ID != lb.SecurityGroups[0] {
+				continue
+			}
+			for j := range g.Ingress {
+				g.Ingress[j].PeerCIDR = netip.MustParsePrefix("10.0.0.0/8")
+			}
+		}
+	}
+	rt := startNetns(t, d, Options{})
+	e := entry(t, rt, "internet-facing", "HTTPS")
+	c := client(t, rt)
+	c.Timeout = 1500 * time.Millisecond
+	if resp, err := c.Get("https://" + strings.Replace(e.Addr, "127.0.0.1", "localhost", 1) + "/"); err == nil {
+		resp.Body.Close()
+		t.Fatalf("GET / through a group that does not admit the client: %s", resp.Status)
+	}
+	rt.collectFlows()
+	rejected := false
+	for _, s := range rt.FlowStats() {
+		rejected = rejected || strings.HasPrefix(s.Owner, "lb-") && s.Src == netns.ClientAddr && s.Rejected > 0
+	}
+	if !rejected {
+		t.Errorf("no REJECT of the client %s at a load balancer node: %+v", netns.ClientAddr, rt.FlowStats())
+	}
+}

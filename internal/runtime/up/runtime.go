@@ -139,6 +139,8 @@ type Runtime struct {
 	nodes     map[string]*netns.ENI
 	resolvers []*discovery.DNSServer
 	internet  *internetStubs // isolation.go
+	doorMu    sync.Mutex
+	doors     map[string]*frontDoor // by listener key (isolation.go)
 	flowMu    sync.Mutex
 	flowLog   *netns.FlowLog
 	flowFiles map[string]*os.File
