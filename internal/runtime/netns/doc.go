@@ -41,11 +41,18 @@
 // the router applies that subnet's NACL and routes with its table, as
 // the analyzer walks the same path.
 //
-// What it does not run: the appliances behind a GWLB endpoint (the
-// endpoint passes packets on), VPC peering connections (a route to one
-// is a blackhole), interface and gateway endpoints, Elastic IPs (the
-// internet sees a NAT gateway's private address), and rootless
-// operation in a user namespace: it needs root. It owns namespaces and
+// A route to a GWLB endpoint goes to the endpoint's namespace, which
+// hands the packet over a link of its own to the GWLB's node in its AZ;
+// the node sends it in GENEVE to an appliance task and hands what comes
+// back to the endpoint, which returns it to the router (gwlb.go). The
+// internet gateway translates each exposed interface's address to its
+// Elastic IP and back (eip.go).
+//
+// What it does not run: on-premises sites (a Transit Gateway route to a
+// VPN or Direct Connect attachment is a blackhole), VPC peering
+// connections (a route to one is a blackhole), Transit Gateway appliance
+// mode, interface and gateway endpoints, and rootless operation in a
+// user namespace: it needs root. It owns namespaces and
 // packets, not what runs in them: runtime/up opens the tasks' sockets in
 // them (Namespace.Listen, Dialer, Start).
 package netns
