@@ -202,17 +202,7 @@ func (e *Engine) SiteEndpoint(name string) (Endpoint, bool) {
 	if st == nil {
 		return Endpoint{}, false
 	}
-	ep := Endpoint{Kind: EndSite, Name: design.SiteRef(name)}
-	for _, c := range st.CIDRs {
-		a := c.Addr().Next()
-		if c.Bits() <= 28 {
-			for range 9 {
-				a = a.Next()
-			}
-		}
-		ep.Addrs = append(ep.Addrs, a)
-	}
-	return ep, true
+	return Endpoint{Kind: EndSite, Name: design.SiteRef(name), Addrs: st.Hosts()}, true
 }
 
 // outside reports whether an end is outside every VPC (the internet, a

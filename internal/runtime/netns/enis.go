@@ -49,6 +49,10 @@ type Attachment struct {
 	Public  netip.Addr
 }
 
+// ClientAddr is the internet address requests through the front doors
+// come from.
+var ClientAddr = netip.MustParseAddr("198.51.100.10")
+
 // EgressAddrs are the internet addresses the design's egress flows go
 // to, each once, sorted: the internet answers on them.
 func EgressAddrs(d *design.Design) []netip.Addr {

@@ -77,6 +77,7 @@ type Fabric struct {
 	gwlbEndpoints []*gwlbEndpoint
 	goroutines    sync.WaitGroup
 	eips          *eipTable // eip.go
+	sites         []*site   // sites.go
 	closed        bool
 }
 
@@ -108,9 +109,6 @@ const (
 	rulePrio    = 100
 )
 
-// ClientAddr is the internet address requests through the front doors
-// come from.
-var ClientAddr = netip.MustParseAddr("198.51.100.10")
 
 // New builds the fabric of a design: the router, the internet, NAT
 // gateways and GWLB endpoints; tasks and load balancer nodes are
@@ -167,6 +165,9 @@ func New(d *design.Design, seq int) (f *Fabric, err error) {
 		return f, err
 	}
 	if err := f.buildTransit(); err != nil {
+		return f, err
+	}
+	if err := f.buildSites(); err != nil {
 		return f, err
 	}
 	if err := f.buildRoutes(); err != nil {
@@ -984,6 +985,9 @@ func (f *Fabric) Close() error {
 	spaces := []*Namespace{f.router, f.internet}
 	for _, g := range f.tgws {
 		spaces = append(spaces, g.ns)
+	}
+	for _, st := range f.sites {
+		spaces = append(spaces, st.ns)
 	}
 	for _, n := range spaces {
 		if n != nil {

@@ -94,6 +94,13 @@ const (
 // interface's namespace to addr and says what happened.
 func try(e *ENI, proto string, addr netip.AddrPort, timeout time.Duration) (outcome, error) {
 	d := &net.Dialer{Timeout: timeout}
+	if e.link == nil && e.Addr.IsValid() { // a site's host: from its own address
+		if proto == "udp" {
+			d.LocalAddr = &net.UDPAddr{IP: e.Addr.AsSlice()}
+		} else {
+			d.LocalAddr = &net.TCPAddr{IP: e.Addr.AsSlice()}
+		}
+	}
 	c, err := e.NS.Dialer(d)(context.Background(), proto, addr.String())
 	if proto == "tcp" {
 		switch {
