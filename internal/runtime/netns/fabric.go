@@ -109,7 +109,6 @@ const (
 	rulePrio    = 100
 )
 
-
 // New builds the fabric of a design: the router, the internet, NAT
 // gateways and GWLB endpoints; tasks and load balancer nodes are
 // attached after. It needs CAP_NET_ADMIN and CAP_SYS_ADMIN (root).
