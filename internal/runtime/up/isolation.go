@@ -76,8 +76,11 @@ func (rt *Runtime) isolate(d *design.Design) error {
 	if err := rt.internet.serve(d, f); err != nil {
 		return err
 	}
-	outside := rt.vpcResolver(d)
-	for _, a := range f.Resolvers() {
+	if err := rt.startSites(d, f); err != nil {
+		return err
+	}
+	for i, a := range f.Resolvers() {
+		outside := rt.vpcResolver(d, d.VPCs[i].ID)
 		addr := netip.AddrPortFrom(a, 53).String()
 		pc, err := f.Router().ListenPacket("udp", addr)
 		if err != nil {
@@ -356,7 +359,7 @@ func (rt *Runtime) closeFabric(ctx context.Context) error {
 	for _, s := range rt.resolvers {
 		errs = append(errs, s.Shutdown(ctx))
 	}
-	errs = append(errs, rt.internet.close())
+	errs = append(errs, rt.internet.close(), rt.sites.close(ctx))
 	rt.doorMu.Lock()
 	for key := range rt.doors {
 		rt.doorMu.Unlock()
@@ -401,11 +404,14 @@ func (t *runningTask) startIn() func(*exec.Cmd) error {
 }
 
 // vpcResolver is what a VPC's resolver (the Route 53 Resolver at base +
-// 2) answers beyond the Cloud Map names: each egress destination the
-// design declares by host name, with the address the internet stub
-// answers on (design.EgressAddr), as a public DNS answer would. Other
-// names are refused: nothing leaves the machine to resolve them.
-func (rt *Runtime) vpcResolver(d *design.Design) discovery.Outside {
+// 2) answers beyond the Cloud Map names: a name in a domain a Resolver
+// rule associated with the VPC forwards, asked of the site's DNS servers
+// through the rule's outbound endpoint (hybrid.go); each egress
+// destination the design declares by host name, with the address the
+// internet stub answers on (design.EgressAddr), as a public DNS answer
+// would. Other names are refused: nothing leaves the machine to resolve
+// them.
+func (rt *Runtime) vpcResolver(d *design.Design, vpc string) discovery.Outside {
 	hosts := map[string]netip.Addr{}
 	for _, fl := range d.Flows {
 		if fl.Kind != design.FlowEgress {
@@ -419,7 +425,11 @@ func (rt *Runtime) vpcResolver(d *design.Design) discovery.Outside {
 		}
 		hosts[dns.Fqdn(strings.ToLower(fl.Destination))] = design.EgressAddr(fl.Destination)
 	}
+	forward := rt.sites.forwarder(d, vpc)
 	return func(q dns.Question) ([]dns.RR, int, bool) {
+		if rrs, rcode, ok := forward(q); ok {
+			return rrs, rcode, true
+		}
 		a, ok := hosts[strings.ToLower(q.Name)]
 		if !ok {
 			return nil, 0, false
@@ -444,9 +454,12 @@ type internetStubs struct {
 }
 
 func newInternetStubs(reg prometheus.Registerer) (*internetStubs, error) {
-	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "netwright_internet_stub_connections_total",
-		Help: "Connections (TCP) and datagrams (UDP) the internet stubs of netns mode answered, by declared destination and the source address the internet saw."},
-		[]string{"destination", "source"})
+	return newStubs(reg, "netwright_internet_stub_connections_total",
+		"Connections (TCP) and datagrams (UDP) the internet stubs of netns mode answered, by declared destination and the source address the internet saw.")
+}
+
+func newStubs(reg prometheus.Registerer, name, help string) (*internetStubs, error) {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{"destination", "source"})
 	if err := reg.Register(c); err != nil {
 		return nil, err
 	}
@@ -464,50 +477,57 @@ func (s *internetStubs) serve(d *design.Design, f *netns.Fabric) error {
 		if !a.Is4() {
 			continue
 		}
-		at := netip.AddrPortFrom(a, uint16(fl.Port)).String()
-		name := net.JoinHostPort(fl.Destination, strconv.Itoa(fl.Port))
-		if seen[fl.Transport+at] {
+		at := netip.AddrPortFrom(a, uint16(fl.Port))
+		if seen[fl.Transport+at.String()] {
 			continue
 		}
-		seen[fl.Transport+at] = true
-		answer := []byte("netwright internet stub for " + name + "\n")
-		if fl.Transport == "udp" {
-			pc, err := f.Internet().ListenPacket("udp", at)
-			if err != nil {
-				return fmt.Errorf("internet stub %s: %w", name, err)
-			}
-			s.pcs = append(s.pcs, pc)
-			s.runs.Go(func() {
-				buf := make([]byte, 1500)
-				for {
-					_, from, err := pc.ReadFrom(buf)
-					if err != nil {
-						return
-					}
-					s.c.WithLabelValues(name, addrOnly(from.String())).Inc()
-					_, _ = pc.WriteTo(answer, from)
-				}
-			})
-			continue
+		seen[fl.Transport+at.String()] = true
+		if err := s.listen(f.Internet(), at, fl.Transport, net.JoinHostPort(fl.Destination, strconv.Itoa(fl.Port))); err != nil {
+			return err
 		}
-		ln, err := f.Internet().Listen("tcp", at)
+	}
+	return nil
+}
+
+// listen opens one stub in ns at at, named name.
+func (s *internetStubs) listen(ns *netns.Namespace, at netip.AddrPort, transport, name string) error {
+	answer := []byte("netwright stub for " + name + "\n")
+	if transport == "udp" {
+		pc, err := ns.ListenPacket("udp", at.String())
 		if err != nil {
-			return fmt.Errorf("internet stub %s: %w", name, err)
+			return fmt.Errorf("stub %s: %w", name, err)
 		}
-		s.lns = append(s.lns, ln)
+		s.pcs = append(s.pcs, pc)
 		s.runs.Go(func() {
+			buf := make([]byte, 1500)
 			for {
-				c, err := ln.Accept()
+				_, from, err := pc.ReadFrom(buf)
 				if err != nil {
 					return
 				}
-				s.c.WithLabelValues(name, addrOnly(c.RemoteAddr().String())).Inc()
-				_ = c.SetWriteDeadline(time.Now().Add(time.Second))
-				_, _ = c.Write(answer)
-				c.Close()
+				s.c.WithLabelValues(name, addrOnly(from.String())).Inc()
+				_, _ = pc.WriteTo(answer, from)
 			}
 		})
+		return nil
 	}
+	ln, err := ns.Listen("tcp", at.String())
+	if err != nil {
+		return fmt.Errorf("stub %s: %w", name, err)
+	}
+	s.lns = append(s.lns, ln)
+	s.runs.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s.c.WithLabelValues(name, addrOnly(c.RemoteAddr().String())).Inc()
+			_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+			_, _ = c.Write(answer)
+			c.Close()
+		}
+	})
 	return nil
 }
 
