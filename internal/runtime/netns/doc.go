@@ -48,8 +48,11 @@
 // internet gateway translates each exposed interface's address to its
 // Elastic IP and back (eip.go).
 //
-// What it does not run: on-premises sites (a Transit Gateway route to a
-// VPN or Direct Connect attachment is a blackhole), VPC peering
+// An on-premises site is a namespace behind its gateway's Direct
+// Connect and VPN attachments (sites.go).
+//
+// What it does not run: VPN failover (a site sends by its entry
+// attachment), VPC peering
 // connections (a route to one is a blackhole), Transit Gateway appliance
 // mode, interface and gateway endpoints, and rootless operation in a
 // user namespace: it needs root. It owns namespaces and
