@@ -202,17 +202,7 @@ func (e *Engine) SiteEndpoint(name string) (Endpoint, bool) {
 	if st == nil {
 		return Endpoint{}, false
 	}
-	ep := Endpoint{Kind: EndSite, Name: design.SiteRef(name)}
-	for _, c := range st.CIDRs {
-		a := c.Addr().Next()
-		if c.Bits() <= 28 {
-			for range 9 {
-				a = a.Next()
-			}
-		}
-		ep.Addrs = append(ep.Addrs, a)
-	}
-	return ep, true
+	return Endpoint{Kind: EndSite, Name: design.SiteRef(name), Addrs: st.Hosts()}, true
 }
 
 // outside reports whether an end is outside every VPC (the internet, a
@@ -1136,7 +1126,7 @@ func (e *Engine) transitVia(tgw *design.TransitGateway, attachment string, from 
 				res.exit, res.gateway, res.why = exitElsewhere, best.Attachment, strings.Join(append(steps, dst+" is not in the network"), ", ")
 				return nil, res
 			}
-			entry := e.attachmentEntry(v, dstAt, az)
+			entry := e.d.AttachmentEntry(v, dstAt, az)
 			if entry == nil {
 				return fail(CodeNoPossibleDestination, best.Attachment, dst+" has no attachment subnet")
 			}
@@ -1144,51 +1134,16 @@ func (e *Engine) transitVia(tgw *design.TransitGateway, attachment string, from 
 			return entry, res
 		}
 		// A peering: continue on the peer's gateway.
-		found := false
-		for _, p := range e.d.TransitGatewayPeerings {
-			if p.ID != best.Attachment {
-				continue
-			}
-			peer := p.Accepter
-			if peer == tgw.ID {
-				peer = p.Requester
-			}
-			for i := range e.d.TransitGateways {
-				if e.d.TransitGateways[i].ID == peer {
-					tgw, attachment, found = &e.d.TransitGateways[i], p.ID, true
-				}
-			}
+		peer := e.d.PeerGateway(best.Attachment, tgw.ID)
+		found := peer != nil
+		if found {
+			tgw, attachment = peer, best.Attachment
 		}
 		if !found {
 			return fail(CodeNoPossibleDestination, best.Attachment, "attachment "+best.Attachment+" does not exist")
 		}
 	}
 	return fail(CodeNoPossibleDestination, tgw.ID, "transit routing loop")
-}
-
-// attachmentEntry is the subnet a Transit Gateway enters a VPC through:
-// the attachment's subnet in the AZ at the source's position, else its
-// first; a design without attachment subnets uses its transit tier.
-func (e *Engine) attachmentEntry(v *design.VPC, at *design.TransitGatewayAttachment, az int) *design.Subnet {
-	var entry *design.Subnet
-	if at != nil {
-		for _, id := range at.Subnets {
-			s := e.subnets[id]
-			if s != nil && (entry == nil || s.AZIndex == az) {
-				entry = s
-			}
-		}
-	}
-	if entry != nil {
-		return entry
-	}
-	for i := range v.Subnets {
-		s := &v.Subnets[i]
-		if s.Tier == design.TierTransit && (entry == nil || s.AZIndex == az) {
-			entry = s
-		}
-	}
-	return entry
 }
 
 // podPolicy returns the NetworkPolicy of an end's pods, or nil for an end

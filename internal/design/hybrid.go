@@ -211,6 +211,23 @@ func (s *Site) EntryAttachment() string {
 	return ""
 }
 
+// Hosts are the addresses that stand for a site's hosts, one in each of
+// its blocks: the tenth, or the first for blocks smaller than a /28. The
+// verifier asks about them; the local runtime's site answers on them.
+func (s *Site) Hosts() []netip.Addr {
+	var out []netip.Addr
+	for _, c := range s.CIDRs {
+		a := c.Masked().Addr().Next()
+		if c.Bits() <= 28 {
+			for range 9 {
+				a = a.Next()
+			}
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
 // Attachments are the site's Transit Gateway attachments, Direct Connect
 // first.
 func (s *Site) Attachments() []string {

@@ -109,25 +109,84 @@ func (d *Design) AttachmentOf(vpc string) (*TransitGateway, *TransitGatewayAttac
 // gateway's, then a VPN's (AWS's route evaluation order), with the table,
 // or nils.
 func (t *TransitGateway) RouteFor(attachment string, dst netip.Addr) (*TransitGatewayRouteTable, *TransitGatewayRoute) {
+	rt, routes := t.RoutesFor(attachment)
+	var best *TransitGatewayRoute
+	for _, r := range routes {
+		if r.Destination.Contains(dst) && (best == nil || r.Destination.Bits() > best.Destination.Bits()) {
+			best = r
+		}
+	}
+	return rt, best
+}
+
+// RoutesFor returns the route table associated with an attachment and,
+// for each destination prefix in it, the route the gateway takes to that
+// prefix (a static route before a propagated one, and so on: routeRank),
+// in the table's order; nils when no table is associated. RouteFor is the
+// longest match among them, so a router that holds them (the local
+// runtime's kernel tables) routes as RouteFor does.
+func (t *TransitGateway) RoutesFor(attachment string) (*TransitGatewayRouteTable, []*TransitGatewayRoute) {
 	for i := range t.RouteTables {
 		rt := &t.RouteTables[i]
 		if !slices.Contains(rt.Associations, attachment) {
 			continue
 		}
-		var best *TransitGatewayRoute
+		var out []*TransitGatewayRoute
 		for j := range rt.Routes {
 			r := &rt.Routes[j]
-			if !r.Destination.Contains(dst) {
-				continue
-			}
-			if best == nil || r.Destination.Bits() > best.Destination.Bits() ||
-				r.Destination.Bits() == best.Destination.Bits() && routeRank(r) < routeRank(best) {
-				best = r
+			k := slices.IndexFunc(out, func(o *TransitGatewayRoute) bool { return o.Destination.Masked() == r.Destination.Masked() })
+			switch {
+			case k < 0:
+				out = append(out, r)
+			case routeRank(r) < routeRank(out[k]):
+				out[k] = r
 			}
 		}
-		return rt, best
+		return rt, out
 	}
 	return nil, nil
+}
+
+// AttachmentEntry is the subnet a Transit Gateway delivers into a VPC
+// through: the attachment's subnet in the AZ at position az (a gateway
+// keeps traffic in the AZ it came from), else its first; a VPC attachment
+// without subnets uses the VPC's transit tier.
+func (d *Design) AttachmentEntry(v *VPC, at *TransitGatewayAttachment, az int) *Subnet {
+	var entry *Subnet
+	if at != nil {
+		for _, id := range at.Subnets {
+			_, s := d.Subnet(id)
+			if s != nil && (entry == nil || s.AZIndex == az) {
+				entry = s
+			}
+		}
+	}
+	if entry != nil {
+		return entry
+	}
+	for i := range v.Subnets {
+		s := &v.Subnets[i]
+		if s.Tier == TierTransit && (entry == nil || s.AZIndex == az) {
+			entry = s
+		}
+	}
+	return entry
+}
+
+// PeerGateway is the Transit Gateway at the other end of a peering
+// attachment from gateway from, or nil when id is no peering of it.
+func (d *Design) PeerGateway(id, from string) *TransitGateway {
+	p := d.Peering(id)
+	if p == nil {
+		return nil
+	}
+	switch from {
+	case p.Requester:
+		return d.TransitGateway(p.Accepter)
+	case p.Accepter:
+		return d.TransitGateway(p.Requester)
+	}
+	return nil
 }
 
 // Peer is the other end of a connection as a security group rule sees it:

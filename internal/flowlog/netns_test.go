@@ -13,7 +13,8 @@ import (
 // header line, then its records) reads back field for field.
 func TestReadsWhatUpWrites(t *testing.T) {
 	rec := netns.FlowRecord{Interface: "eni-orders-1", VPC: "vpc-shop", Subnet: "subnet-shop-app-orders-a",
-		Src: netip.MustParseAddr("10.0.1.4"), Dst: netip.MustParseAddr("10.0.3.196"), SrcPort: 40200, DstPort: 5432, Protocol: 6,
+		Src: netip.MustParseAddr("10.0.1.4"), Dst: netip.MustParseAddr("10.0.3.196"),
+		PktSrc: netip.MustParseAddr("10.0.1.4"), PktDst: netip.MustParseAddr("10.0.3.196"), SrcPort: 40200, DstPort: 5432, Protocol: 6,
 		Packets: 3, Bytes: 180, Start: time.Unix(1714557600, 0), End: time.Unix(1714557660, 0), Action: "REJECT", Direction: "ingress", TCPFlags: 18}
 	var b bytes.Buffer
 	if err := netns.WriteFlowLogHeader(&b); err != nil {

@@ -59,7 +59,8 @@ var allowed = map[string][]string{
 	"internal/runtime/alb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
 	"internal/runtime/nlb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
 	// The design's network in Linux namespaces, under up.
-	"internal/runtime/netns": runtimeBase,
+	"internal/runtime/geneve": foundation,
+	"internal/runtime/netns":  append([]string{"internal/runtime/geneve"}, runtimeBase...),
 	// The mesh's proxies check Lattice's targets with health's probe and
 	// accept with the one loop; up runs the mesh.
 	"internal/runtime/mesh":        append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),

@@ -46,7 +46,15 @@ func (r *Registry) ServeDNS(w dns.ResponseWriter, req *dns.Msg) {
 	_ = w.WriteMsg(m) // a client that went away needs no answer
 }
 
-func (r *Registry) answer(req *dns.Msg) *dns.Msg {
+// Outside answers a query for a name outside every namespace, which a
+// Registry alone refuses: a VPC resolver's other names (the internet's,
+// a domain a Resolver rule forwards). It returns the answer's records
+// and its rcode, or ok false to refuse the query as before.
+type Outside func(q dns.Question) (answer []dns.RR, rcode int, ok bool)
+
+func (r *Registry) answer(req *dns.Msg) *dns.Msg { return r.answerWith(req, nil) }
+
+func (r *Registry) answerWith(req *dns.Msg, outside Outside) *dns.Msg {
 	m := new(dns.Msg)
 	m.SetReply(req)
 	if req.Opcode != dns.OpcodeQuery || len(req.Question) != 1 {
@@ -62,6 +70,12 @@ func (r *Registry) answer(req *dns.Msg) *dns.Msg {
 	q := req.Question[0]
 	name := strings.ToLower(strings.TrimSuffix(q.Name, "."))
 	zone, labels, ok := r.zone(name)
+	if !ok && outside != nil && q.Qclass == dns.ClassINET {
+		if rrs, rcode, ok := outside(q); ok {
+			m.Answer, m.Rcode, m.RecursionAvailable = rrs, rcode, true
+			return m
+		}
+	}
 	if !ok || q.Qclass != dns.ClassINET {
 		m.Rcode = dns.RcodeRefused
 		return m
@@ -184,8 +198,24 @@ func (r *Registry) ListenDNS(addr string) (*DNSServer, error) {
 // address in a network namespace, for `netwright up --isolation
 // netns`): UDP on pc and TCP on ln, which Shutdown closes.
 func (r *Registry) ServeDNSOn(pc net.PacketConn, ln net.Listener) *DNSServer {
-	s := &DNSServer{Addr: pc.LocalAddr().String(), udp: newUDPServer(r, pc),
-		tcp: &dns.Server{Listener: ln, Handler: r, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second}}
+	return r.ServeDNSOnOutside(pc, ln, nil)
+}
+
+// ServeDNSOnOutside is ServeDNSOn with outside answering the names
+// outside every namespace: a VPC's Route 53 Resolver.
+func (r *Registry) ServeDNSOnOutside(pc net.PacketConn, ln net.Listener, outside Outside) *DNSServer {
+	var h dns.Handler = r
+	if outside != nil {
+		h = dns.HandlerFunc(func(w dns.ResponseWriter, req *dns.Msg) {
+			m := r.answerWith(req, outside)
+			r.count(req, m)
+			_ = w.WriteMsg(m)
+		})
+	}
+	udp := newUDPServer(r, pc)
+	udp.outside = outside
+	s := &DNSServer{Addr: pc.LocalAddr().String(), udp: udp,
+		tcp: &dns.Server{Listener: ln, Handler: h, ReadTimeout: 5 * time.Second, WriteTimeout: 5 * time.Second}}
 	started := make(chan struct{})
 	s.tcp.NotifyStartedFunc = func() { close(started) }
 	go s.udp.serve()

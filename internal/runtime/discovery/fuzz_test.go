@@ -25,7 +25,7 @@ func FuzzAnswer(f *testing.F) {
 		// The UDP path: anything in, an answer to the same ID or nothing
 		// out, within what a client without EDNS takes unless it asked
 		// for more.
-		if out, ok := r.respond(b, nil); ok {
+		if out, ok := r.respond(b, nil, nil); ok {
 			var m dns.Msg
 			if err := m.Unpack(out); err != nil || m.Id != uint16(b[0])<<8|uint16(b[1]) || !m.Response {
 				t.Fatalf("UDP answer to %x: %x (%v)", b, out, err)

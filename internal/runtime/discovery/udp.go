@@ -23,11 +23,12 @@ const udpReadSize = 4096
 // one system call each way per batch instead of per query, and no
 // goroutine per query. TCP stays on miekg/dns's server.
 type udpServer struct {
-	r    *Registry
-	pc   net.PacketConn
-	p    *ipv4.PacketConn
-	done chan struct{}
-	once sync.Once
+	r       *Registry
+	outside Outside
+	pc      net.PacketConn
+	p       *ipv4.PacketConn
+	done    chan struct{}
+	once    sync.Once
 }
 
 func newUDPServer(r *Registry, pc net.PacketConn) *udpServer {
@@ -56,7 +57,7 @@ func (s *udpServer) serve() {
 		}
 		out = out[:0]
 		for i := range n {
-			resp, ok := s.r.respond(in[i].Buffers[0][:in[i].N], bufs[i][:0])
+			resp, ok := s.r.respond(in[i].Buffers[0][:in[i].N], bufs[i][:0], s.outside)
 			if !ok {
 				continue
 			}
@@ -86,7 +87,7 @@ func (s *udpServer) close() {
 // ServeDNS: a packet without a whole header gets nothing, a response is
 // ignored, one that does not parse gets FORMERR, and the answer is cut
 // to the size the client can take.
-func (r *Registry) respond(b, buf []byte) ([]byte, bool) {
+func (r *Registry) respond(b, buf []byte, outside Outside) ([]byte, bool) {
 	if len(b) < 12 {
 		return nil, false
 	}
@@ -103,7 +104,7 @@ func (r *Registry) respond(b, buf []byte) ([]byte, bool) {
 	if req.Response {
 		return nil, false
 	}
-	m := r.answer(req)
+	m := r.answerWith(req, outside)
 	r.count(req, m)
 	size := dns.MinMsgSize
 	if o := req.IsEdns0(); o != nil {

@@ -48,3 +48,20 @@ func BenchmarkAttachTask(b *testing.B) {
 		b.StartTimer()
 	}
 }
+
+// BenchmarkFabricHubSpoke is hub-spoke's network: three VPCs, the
+// Transit Gateway's namespace and its six ports, the GWLB's two nodes
+// with their endpoints' links and TUN devices, NAT gateways with Elastic
+// IPs (New).
+func BenchmarkFabricHubSpoke(b *testing.B) {
+	d := plantest.File(b, "../../../examples/hub-spoke.yaml")
+	for b.Loop() {
+		f, err := New(d, int(testRuns.Add(1)))
+		if err != nil {
+			b.Skip(err)
+		}
+		b.StopTimer()
+		f.Close()
+		b.StartTimer()
+	}
+}

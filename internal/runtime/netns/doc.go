@@ -10,8 +10,10 @@
 // namespace per network interface (Attach: tasks and load balancer
 // nodes; New: NAT gateways, which translate sources to their own
 // address, and GWLB endpoints), each joined to the router by a veth pair
-// and holding its designed address in its subnet's block; and the
-// internet, a namespace behind each internet gateway holding the
+// and holding its designed address in its subnet's block; a namespace
+// per Transit Gateway (transit.go), joined to the router by a port per
+// VPC attachment and AZ and to its peers by a port per peering and AZ;
+// and the internet, a namespace behind each internet gateway holding the
 // addresses the design's egress destinations stand for. Every name
 // carries the run (nw<pid>x<n>-...); Close removes all of it, and
 // RemoveLeftovers what a run that died left. Nothing is added to the
@@ -29,14 +31,31 @@
 // routes with every local block as a blackhole and a host route to each
 // interface the table's local route reaches; a route through a NAT
 // gateway or GWLB endpoint goes to that interface's namespace, which
-// hands it back to the router to be routed by its own subnet's table.
+// hands it back to the router to be routed by its own subnet's table. A
+// route to a Transit Gateway goes to the gateway's namespace by the port
+// of the VPC's attachment for the subnet's AZ; there the table of the
+// route table associated with that attachment (design's RoutesFor, so
+// the match is RouteFor's) sends it to a peer gateway or back to the
+// router by the port of the destination's attachment for the same AZ,
+// which enters the destination VPC in the subnet AttachmentEntry names:
+// the router applies that subnet's NACL and routes with its table, as
+// the analyzer walks the same path.
 //
-// What it does not run: Transit Gateways (a route to one is a
-// blackhole, so tasks in different VPCs cannot reach each other),
-// the appliances behind a GWLB endpoint (the endpoint passes packets
-// on), interface and gateway endpoints, Elastic IPs (the internet sees
-// a NAT gateway's private address), and rootless operation in a user
-// namespace: it needs root. It owns namespaces and packets, not what
-// runs in them: runtime/up opens the tasks' sockets in them
-// (Namespace.Listen, Dialer, Start).
+// A route to a GWLB endpoint goes to the endpoint's namespace, which
+// hands the packet over a link of its own to the GWLB's node in its AZ;
+// the node sends it in GENEVE to an appliance task and hands what comes
+// back to the endpoint, which returns it to the router (gwlb.go). The
+// internet gateway translates each exposed interface's address to its
+// Elastic IP and back (eip.go).
+//
+// An on-premises site is a namespace behind its gateway's Direct
+// Connect and VPN attachments (sites.go).
+//
+// What it does not run: VPN failover (a site sends by its entry
+// attachment), VPC peering
+// connections (a route to one is a blackhole), Transit Gateway appliance
+// mode, interface and gateway endpoints, and rootless operation in a
+// user namespace: it needs root. It owns namespaces and
+// packets, not what runs in them: runtime/up opens the tasks' sockets in
+// them (Namespace.Listen, Dialer, Start).
 package netns

@@ -13,10 +13,16 @@ type ENI struct {
 	ID string
 	// Owner is what holds the interface: a task ID, a load balancer,
 	// a NAT gateway or a GWLB endpoint.
-	Owner  string
-	Subnet string
-	VPC    string
-	Addr   netip.Addr
+	Owner string
+	// Service is the service whose task it is, if any.
+	Service string
+	Subnet  string
+	VPC     string
+	Addr    netip.Addr
+	// Public is the interface's public address (its Elastic IP), which
+	// the internet gateway translates Addr to and from; invalid for an
+	// interface the internet does not reach.
+	Public netip.Addr
 	Groups []string
 	// NS is the interface's namespace, where its owner's sockets open.
 	NS *Namespace
@@ -28,14 +34,24 @@ type ENI struct {
 // Attachment is an interface to attach: who holds it, where, and its
 // security groups.
 type Attachment struct {
-	Owner  string
-	Subnet string
-	Addr   netip.Addr
-	Groups []string
+	Owner string
+	// Service is the service a task belongs to: a GWLB's target group
+	// names its appliances by service.
+	Service string
+	Subnet  string
+	Addr    netip.Addr
+	Groups  []string
 	// Exposed interfaces are reachable from the internet gateway (NAT
-	// gateways, internet-facing load balancer nodes).
+	// gateways, internet-facing load balancer nodes): they get a public
+	// address, Public when valid (an imported NAT gateway's), else one
+	// of 192.0.2.0/24.
 	Exposed bool
+	Public  netip.Addr
 }
+
+// ClientAddr is the internet address requests through the front doors
+// come from.
+var ClientAddr = netip.MustParseAddr("198.51.100.10")
 
 // EgressAddrs are the internet addresses the design's egress flows go
 // to, each once, sorted: the internet answers on them.

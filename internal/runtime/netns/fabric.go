@@ -66,7 +66,19 @@ type Fabric struct {
 	// index, for the flow logs (a detached one's records still name it).
 	byIndex map[uint32]*ENI
 	links   atomic.Int64 // router-end interface names
-	closed  bool
+	// tgws are the Transit Gateways (transit.go); linkNets numbers the
+	// links between namespaces other than interfaces'.
+	tgws     []*transitGateway
+	linkNets atomic.Int64
+	// gwlbNodes are the GWLBs' nodes and gwlbEndpoints the endpoints
+	// joined to them, by their option value less one (gwlb.go);
+	// goroutines serve them until Close.
+	gwlbNodes     []*gwlbNode
+	gwlbEndpoints []*gwlbEndpoint
+	goroutines    sync.WaitGroup
+	eips          *eipTable // eip.go
+	sites         []*site   // sites.go
+	closed        bool
 }
 
 // subnet is a subnet as the router knows it.
@@ -96,10 +108,6 @@ const (
 	igwTable    = 3000
 	rulePrio    = 100
 )
-
-// ClientAddr is the internet address requests through the front doors
-// come from.
-var ClientAddr = netip.MustParseAddr("198.51.100.10")
 
 // New builds the fabric of a design: the router, the internet, NAT
 // gateways and GWLB endpoints; tasks and load balancer nodes are
@@ -137,6 +145,9 @@ func New(d *design.Design, seq int) (f *Fabric, err error) {
 	if err := f.buildInternet(); err != nil {
 		return f, err
 	}
+	if err := f.buildEIPs(); err != nil {
+		return f, err
+	}
 	for _, v := range d.VPCs {
 		for _, n := range v.NATGateways {
 			if err := f.addNAT(v.ID, n); err != nil {
@@ -149,7 +160,19 @@ func New(d *design.Design, seq int) (f *Fabric, err error) {
 			return f, err
 		}
 	}
+	if err := f.buildGWLBs(); err != nil {
+		return f, err
+	}
+	if err := f.buildTransit(); err != nil {
+		return f, err
+	}
+	if err := f.buildSites(); err != nil {
+		return f, err
+	}
 	if err := f.buildRoutes(); err != nil {
+		return f, err
+	}
+	if err := f.buildTransitRoutes(); err != nil {
 		return f, err
 	}
 	return f, nil
@@ -317,6 +340,13 @@ func (f *Fabric) buildRules() error {
 			}
 			chain(chainName("leave", g), out)
 			chain(chainName("enter", g), in)
+			if n != nil {
+				// From a Transit Gateway into s (its attachment subnet):
+				// the packet enters s, then leaves it unless it stays.
+				chain(chainName("nin", g), naclRules(n.Inbound, true, toRejectIn))
+				chain(chainName("tgw", g), [][]expr.Any{{verdict(expr.VerdictJump, chainName("nin", g))}, {verdict(expr.VerdictGoto, chainName("leave", g))}})
+				leaveElems = append(leaveElems, nftables.SetElement{Key: ne32(sn.group | fromTGW), VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: chainName("tgw", g)}})
+			}
 			// A batch's answers must fit the socket's buffer: send each
 			// subnet's chains on their own.
 			if err := c.Flush(); err != nil {
@@ -331,9 +361,6 @@ func (f *Fabric) buildRules() error {
 	}
 	if err := c.SetAddElements(enter, enterElems); err != nil {
 		return err
-	}
-	if f.tables > 1 {
-		return c.Flush() // the route rules are there from the first table
 	}
 	// Routing by subnet: the kernel picks a subnet's table by the mark,
 	// which is the device group of the interface a packet came in on.
@@ -373,6 +400,9 @@ func (f *Fabric) buildRules() error {
 	rule(accept())
 	if err := c.Flush(); err != nil {
 		return fmt.Errorf("nftables rules: %w", err)
+	}
+	if f.tables > 1 {
+		return nil // the route rules are there from the first table
 	}
 	// The subnets' route tables, chosen by mark.
 	for _, sn := range f.subnets {
@@ -552,7 +582,7 @@ func (f *Fabric) addNAT(vpcID string, n design.NATGateway) error {
 		return fmt.Errorf("NAT gateway %s: no subnet %s", n.ID, n.Subnet)
 	}
 	addr := plus(LastUsable(sn.s.CIDR), ^uint32(0)) // last usable - 1
-	e, err := f.attach(Attachment{Owner: n.ID, Subnet: n.Subnet, Addr: addr, Exposed: true}, true)
+	e, err := f.attach(Attachment{Owner: n.ID, Subnet: n.Subnet, Addr: addr, Exposed: true, Public: n.PublicIP}, true)
 	if err != nil {
 		return fmt.Errorf("NAT gateway %s: %w", n.ID, err)
 	}
@@ -612,10 +642,11 @@ func (f *Fabric) buildRoutes() error {
 // (an address no interface holds is dropped, as in the VPC), and each
 // interface the table's local route reaches gets a host route when it is
 // attached (hostRoutes); a route to a gateway, NAT gateway or endpoint
-// goes to its link. The kernel's longest prefix match then picks what
-// RouteTable.RouteFor picks. Routes to a Transit Gateway, to gateway
-// endpoints (prefix lists) and to anything the fabric does not hold are
-// blackholes.
+// goes to its link, and one to a Transit Gateway to the port of the
+// VPC's attachment for the subnet's AZ (az; transit.go). The kernel's
+// longest prefix match then picks what RouteTable.RouteFor picks. Routes
+// to gateway endpoints (prefix lists), VPC peerings and anything the
+// fabric does not hold are blackholes.
 func (f *Fabric) compileTable(id int, v *vpc, rt *design.RouteTable, az int) error {
 	for _, r := range rt.Routes {
 		if r.DestinationPrefixList != "" {
@@ -632,6 +663,10 @@ func (f *Fabric) compileTable(id int, v *vpc, rt *design.RouteTable, az int) err
 			via = v.nats[r.Target]
 		case design.TargetGWLBEndpoint:
 			via = v.gwlbes[r.Target]
+		case design.TargetTransitGateway:
+			if p := f.toTransit(v, az); p != nil {
+				route.LinkIndex, route.Gw, route.Flags = p.there.Attrs().Index, p.hereAddr.AsSlice(), int(netlink.FLAG_ONLINK)
+			}
 		}
 		if via != nil {
 			route.LinkIndex, route.Gw, route.Flags = via.link.Attrs().Index, via.Addr.AsSlice(), int(netlink.FLAG_ONLINK)
@@ -643,7 +678,6 @@ func (f *Fabric) compileTable(id int, v *vpc, rt *design.RouteTable, az int) err
 			return fmt.Errorf("route %s in table %d: %w", r.Destination, id, err)
 		}
 	}
-	_ = az
 	return nil
 }
 
@@ -664,11 +698,17 @@ func (f *Fabric) attach(a Attachment, forwards bool) (e *ENI, err error) {
 	}
 	groups := slices.Clone(a.Groups)
 	slices.Sort(groups)
-	e = &ENI{ID: "eni-" + a.Owner, Owner: a.Owner, Subnet: a.Subnet, VPC: sn.vpc.ID, Addr: a.Addr, Groups: groups, exposed: a.Exposed}
+	e = &ENI{ID: "eni-" + a.Owner, Owner: a.Owner, Service: a.Service, Subnet: a.Subnet, VPC: sn.vpc.ID, Addr: a.Addr, Groups: groups, exposed: a.Exposed}
 	f.mu.Lock()
 	if f.closed {
 		f.mu.Unlock()
 		return nil, errors.New("the fabric is closed")
+	}
+	if a.Exposed && f.vpcs[sn.vpc.ID].igw != nil {
+		if e.Public, err = f.publicAddr(a.Public); err != nil {
+			f.mu.Unlock()
+			return nil, fmt.Errorf("%s: %w", a.Owner, err)
+		}
 	}
 	if _, dup := f.enis[a.Owner]; dup {
 		f.mu.Unlock()
@@ -685,7 +725,8 @@ func (f *Fabric) attach(a Attachment, forwards bool) (e *ENI, err error) {
 		return e, err
 	}
 	if forwards {
-		for _, kv := range [][2]string{{"net/ipv4/ip_forward", "1"}, {"net/ipv4/conf/all/send_redirects", "0"}, {"net/ipv4/conf/default/send_redirects", "0"}} {
+		for _, kv := range [][2]string{{"net/ipv4/ip_forward", "1"}, {"net/ipv4/conf/all/send_redirects", "0"}, {"net/ipv4/conf/default/send_redirects", "0"},
+			{"net/ipv4/conf/all/rp_filter", "0"}, {"net/ipv4/conf/default/rp_filter", "0"}} {
 			if err := e.NS.sysctl(kv[0], kv[1]); err != nil {
 				return e, err
 			}
@@ -732,7 +773,11 @@ func (f *Fabric) attach(a Attachment, forwards bool) (e *ENI, err error) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return e, f.addToRules(e)
+	if err := f.addToRules(e); err != nil {
+		return e, err
+	}
+	f.steer()
+	return e, nil
 }
 
 // waitUp waits until the kernel has put a link in service: until then
@@ -789,7 +834,7 @@ func (f *Fabric) hostRoutes(e *ENI, sn *subnet) error {
 		}
 	}
 	v := f.vpcs[sn.vpc.ID]
-	if !e.exposed || v.igw == nil {
+	if !e.exposed || v.igw == nil || !e.Public.IsValid() {
 		return nil
 	}
 	if edge := sn.vpc.EdgeTable(); edge == nil || edgeLocal(edge, e.Addr) {
@@ -797,8 +842,16 @@ func (f *Fabric) hostRoutes(e *ENI, sn *subnet) error {
 			return err
 		}
 	}
-	// The internet's way back to it.
-	return f.internet.nl.RouteReplace(&netlink.Route{Dst: hostNet(e.Addr), Gw: igwRouter(v.igwIndex).AsSlice(), Src: ClientAddr.AsSlice()})
+	// The internet's way to its public address.
+	if err := f.internet.nl.RouteReplace(&netlink.Route{Dst: hostNet(e.Public), Gw: igwRouter(v.igwIndex).AsSlice(), Src: ClientAddr.AsSlice()}); err != nil {
+		return fmt.Errorf("%s: public address: %w", e.Owner, err)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.mapEIP(e, true); err != nil {
+		return err
+	}
+	return f.nft.Flush()
 }
 
 func edgeLocal(edge *design.RouteTable, a netip.Addr) bool {
@@ -854,6 +907,7 @@ func (f *Fabric) detach(e *ENI) error {
 		return nil
 	}
 	delete(f.enis, e.Owner)
+	f.steer()
 	var errs []error
 	if e.link != nil && !f.closed {
 		idx := ne32(uint32(e.link.Attrs().Index))
@@ -870,8 +924,9 @@ func (f *Fabric) detach(e *ENI) error {
 		errs = append(errs, f.nft.SetDeleteElements(f.logged, []nftables.SetElement{{Key: idx}}), f.nft.Flush())
 		// Deleting the link deletes the routes through it.
 		errs = append(errs, f.router.nl.LinkDel(e.link))
-		if e.exposed {
-			_ = f.internet.nl.RouteDel(&netlink.Route{Dst: hostNet(e.Addr)})
+		if e.Public.IsValid() {
+			_ = f.internet.nl.RouteDel(&netlink.Route{Dst: hostNet(e.Public)})
+			errs = append(errs, f.mapEIP(e, false), f.nft.Flush())
 		}
 	}
 	if e.NS != nil {
@@ -919,14 +974,21 @@ func (f *Fabric) Close() error {
 		enis = append(enis, e)
 	}
 	f.mu.Unlock()
-	var errs []error
+	errs := []error{f.closeGWLBs()}
 	for _, e := range enis {
 		errs = append(errs, f.detach(e))
 	}
 	if f.nft != nil {
 		errs = append(errs, f.nft.CloseLasting())
 	}
-	for _, n := range []*Namespace{f.router, f.internet} {
+	spaces := []*Namespace{f.router, f.internet}
+	for _, g := range f.tgws {
+		spaces = append(spaces, g.ns)
+	}
+	for _, st := range f.sites {
+		spaces = append(spaces, st.ns)
+	}
+	for _, n := range spaces {
 		if n != nil {
 			errs = append(errs, n.remove())
 		}

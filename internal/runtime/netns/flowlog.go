@@ -165,7 +165,7 @@ func portsOf(id flowID) (int, int) {
 
 // record starts the record of a flow at an interface.
 func (f *Fabric) record(id flowID, start, end time.Time) *FlowRecord {
-	r := &FlowRecord{Src: id.src, Dst: id.dst, SrcPort: id.sport, DstPort: id.dport, Protocol: id.proto,
+	r := &FlowRecord{Src: id.src, Dst: id.dst, PktSrc: id.src, PktDst: id.dst, SrcPort: id.sport, DstPort: id.dport, Protocol: id.proto,
 		Start: start, End: end, Action: "ACCEPT", Direction: "egress", Interface: fmt.Sprintf("if%d", id.ifindex)}
 	if id.reject {
 		r.Action = "REJECT"
@@ -176,6 +176,15 @@ func (f *Fabric) record(id flowID, start, end time.Time) *FlowRecord {
 	f.mu.Lock()
 	if e := f.byIndex[id.ifindex]; e != nil {
 		r.Interface, r.Owner, r.VPC, r.Subnet = e.ID, e.Owner, e.VPC, e.Subnet
+		// A packet passed on for another: the interface's own address
+		// stands where the packet's is another's (AWS's NAT gateway
+		// example in the Flow Logs guide).
+		switch {
+		case id.incoming && id.dst != e.Addr:
+			r.Dst = e.Addr
+		case !id.incoming && id.src != e.Addr:
+			r.Src = e.Addr
+		}
 	}
 	f.mu.Unlock()
 	return r

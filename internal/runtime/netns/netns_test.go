@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/geneve"
 )
 
 // testRuns numbers the fabrics of a test binary.
@@ -92,6 +94,13 @@ const (
 // interface's namespace to addr and says what happened.
 func try(e *ENI, proto string, addr netip.AddrPort, timeout time.Duration) (outcome, error) {
 	d := &net.Dialer{Timeout: timeout}
+	if e.link == nil && e.Addr.IsValid() { // a site's host: from its own address
+		if proto == "udp" {
+			d.LocalAddr = &net.UDPAddr{IP: e.Addr.AsSlice()}
+		} else {
+			d.LocalAddr = &net.TCPAddr{IP: e.Addr.AsSlice()}
+		}
+	}
 	c, err := e.NS.Dialer(d)(context.Background(), proto, addr.String())
 	if proto == "tcp" {
 		switch {
@@ -127,4 +136,35 @@ func try(e *ENI, proto string, addr netip.AddrPort, timeout time.Duration) (outc
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// applianceLog is what a test's appliance task passed and dropped.
+type applianceLog struct {
+	mu               sync.Mutex
+	started, dropped []geneve.Flow
+}
+
+func (l *applianceLog) flows() (started, dropped []geneve.Flow) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.started), slices.Clone(l.dropped)
+}
+
+// serveAppliance runs the built-in appliance on an interface's GENEVE
+// port until the test ends.
+func serveAppliance(t testing.TB, e *ENI) *applianceLog {
+	t.Helper()
+	pc, err := e.NS.ListenPacket("udp", netip.AddrPortFrom(e.Addr, geneve.Port).String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &applianceLog{}
+	a := &geneve.Appliance{
+		Started: func(f geneve.Flow) { l.mu.Lock(); l.started = append(l.started, f); l.mu.Unlock() },
+		Dropped: func(f geneve.Flow) { l.mu.Lock(); l.dropped = append(l.dropped, f); l.mu.Unlock() },
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() { a.Serve(pc) })
+	t.Cleanup(func() { pc.Close(); wg.Wait() })
+	return l
 }

@@ -34,6 +34,7 @@ func Leftovers() ([]string, error)                         { return nil, nil }
 func (f *Fabric) Run() string                              { return "" }
 func (f *Fabric) Router() *Namespace                       { return nil }
 func (f *Fabric) Internet() *Namespace                     { return nil }
+func (f *Fabric) Site(string) *Namespace                   { return nil }
 func (f *Fabric) Resolver(string) netip.Addr               { return netip.Addr{} }
 func (f *Fabric) Resolvers() []netip.Addr                  { return nil }
 func (f *Fabric) ENI(string) *ENI                          { return nil }

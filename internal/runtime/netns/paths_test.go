@@ -192,11 +192,12 @@ func TestScaleOut(t *testing.T) {
 }
 
 // TestInternetEgress: a declared egress goes out through the NAT
-// gateway, which the internet sees as the source; an egress to a port
-// the groups do not name is dropped, as the analyzer says.
+// gateway, which the internet sees by its Elastic IP; an egress to a
+// port the groups do not name is dropped, as the analyzer says.
 func TestInternetEgress(t *testing.T) {
 	d := plantest.File(t, "../../../examples/three-tier.yaml")
 	f := fabric(t, d)
+	log := f.FlowLog(time.Unix(0, 0))
 	tasks, _ := agree(t, f, d)
 	app, web := taskOf(t, tasks, "app"), taskOf(t, tasks, "web")
 	stripe := design.EgressAddr("api.stripe.com")
@@ -240,21 +241,43 @@ func TestInternetEgress(t *testing.T) {
 	if len(seen) != 1 || seen[0] == app.eni.Addr {
 		t.Fatalf("the internet saw calls from %v; want one, from a NAT gateway", seen)
 	}
-	if nat := f.ENI(natOwner(f, seen[0])); nat == nil {
-		t.Errorf("the internet saw %s, which is no NAT gateway's address", seen[0])
+	nat := natAt(f, seen[0])
+	if nat == nil {
+		t.Fatalf("the internet saw %s, which is no NAT gateway's public address", seen[0])
+	}
+	if !publicBlock.Contains(seen[0]) || seen[0] == nat.Addr {
+		t.Errorf("the internet saw %s; want the NAT gateway's Elastic IP, not its private %s", seen[0], nat.Addr)
+	}
+	// At the NAT gateway's interface the task's packets show the
+	// interface as dstaddr and the internet host as pkt-dstaddr; its
+	// answers back to the task the interface as srcaddr and the host as
+	// pkt-srcaddr.
+	recs, err := log.Collect(time.Unix(60, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []FlowRecord{
+		{Direction: "ingress", Src: app.eni.Addr, Dst: nat.Addr, PktSrc: app.eni.Addr, PktDst: stripe},
+		{Direction: "egress", Src: nat.Addr, Dst: app.eni.Addr, PktSrc: stripe, PktDst: app.eni.Addr},
+	} {
+		if !slices.ContainsFunc(recs, func(r FlowRecord) bool {
+			return r.Owner == nat.Owner && r.Direction == want.Direction && r.Src == want.Src && r.Dst == want.Dst && r.PktSrc == want.PktSrc && r.PktDst == want.PktDst
+		}) {
+			t.Errorf("no %s record at %s with srcaddr %s dstaddr %s pkt-srcaddr %s pkt-dstaddr %s among %d records", want.Direction, nat.Owner, want.Src, want.Dst, want.PktSrc, want.PktDst, len(recs))
+		}
 	}
 }
 
-// natOwner is the NAT gateway holding an address, or "".
-func natOwner(f *Fabric, a netip.Addr) string {
+// natAt is the NAT gateway with a public address, or nil.
+func natAt(f *Fabric, a netip.Addr) *ENI {
 	for _, v := range f.vpcs {
-		for id, e := range v.nats {
-			if e.Addr == a {
-				return id
+		for _, e := range v.nats {
+			if e.Public == a {
+				return e
 			}
 		}
 	}
-	return ""
+	return nil
 }
 
 // TestExec runs commands in a task's namespace as `netwright exec`
@@ -289,5 +312,35 @@ func TestExec(t *testing.T) {
 	host, err := os.ReadFile("/etc/resolv.conf")
 	if err != nil || strings.Contains(string(host), "netwright") {
 		t.Errorf("the host's resolv.conf changed: %q %v", host, err)
+	}
+}
+
+// TestUpdateKeepsEnforcing: after a reload compiles the groups and NACLs
+// into a new table and removes the old one, the new table filters and
+// marks packets for their subnets' route tables: a declared call still
+// passes, an undeclared one is still dropped, and egress still finds its
+// NAT gateway.
+func TestUpdateKeepsEnforcing(t *testing.T) {
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	f := fabric(t, d)
+	tasks, _ := agree(t, f, d)
+	if err := f.Update(clone(t, d)); err != nil {
+		t.Fatal(err)
+	}
+	web, app, db := taskOf(t, tasks, "web"), taskOf(t, tasks, "app"), taskOf(t, tasks, "db")
+	if got := dial(t, app, db, 5432); got != passed {
+		t.Errorf("after the update app -> db:5432 %s", got)
+	}
+	if got := dial(t, web, db, 5432); got != dropped {
+		t.Errorf("after the update web -> db:5432 %s; it is not declared", got)
+	}
+	stripe := design.EgressAddr("api.stripe.com")
+	ln, err := f.Internet().Listen("tcp", netip.AddrPortFrom(stripe, 443).String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	if got := dial(t, app, placedTask{eni: &ENI{Addr: stripe}}, 443); got != passed {
+		t.Errorf("after the update app -> api.stripe.com:443 %s", got)
 	}
 }

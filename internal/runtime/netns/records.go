@@ -41,13 +41,27 @@ type FlowRecord struct {
 	Direction string `json:"flow_direction"`
 	// TCPFlags OR the flags seen: FIN 1, SYN 2, RST 4, SYN-ACK 18.
 	TCPFlags int `json:"tcp_flags"`
+	// PktSrc and PktDst are the packet's own addresses. They differ from
+	// Src and Dst where an interface passes packets on for others (a NAT
+	// gateway's, a GWLB endpoint's): AWS then records the interface's
+	// address as srcaddr (leaving) or dstaddr (arriving).
+	PktSrc netip.Addr `json:"pkt_srcaddr"`
+	PktDst netip.Addr `json:"pkt_dstaddr"`
 }
 
 // String is the record as a line of the log, fields as FlowLogFields.
 func (r FlowRecord) String() string {
 	return strings.Join([]string{"5", Account, r.Interface, r.Src.String(), r.Dst.String(), fmt.Sprint(r.SrcPort), fmt.Sprint(r.DstPort),
 		fmt.Sprint(r.Protocol), fmt.Sprint(r.Packets), fmt.Sprint(r.Bytes), fmt.Sprint(r.Start.Unix()), fmt.Sprint(r.End.Unix()),
-		r.Action, "OK", r.VPC, r.Subnet, fmt.Sprint(r.TCPFlags), r.Direction, r.Src.String(), r.Dst.String(), "-"}, " ")
+		r.Action, "OK", r.VPC, r.Subnet, fmt.Sprint(r.TCPFlags), r.Direction, field(r.PktSrc), field(r.PktDst), "-"}, " ")
+}
+
+// field is an address as a flow log writes it: "-" when there is none.
+func field(a netip.Addr) string {
+	if !a.IsValid() {
+		return "-"
+	}
+	return a.String()
 }
 
 // WriteFlowLogHeader writes the header line.

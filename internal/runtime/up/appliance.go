@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/netwright/netwright/internal/runtime/accept"
+	"github.com/netwright/netwright/internal/runtime/geneve"
 )
 
 // The built-in appliance of inspection.go's paths.
@@ -70,4 +72,21 @@ func serveAppliance(ln net.Listener, task string, flows *applianceFlows) {
 		c.(*net.TCPConn).CloseWrite()
 		<-done
 	}}.Serve(ln) // it returns when the task stops
+}
+
+// serveGeneveAppliance is the built-in appliance in netns mode, where
+// its GWLB's nodes send it packets in GENEVE (internal/runtime/netns):
+// geneve.Appliance, stateful, sending each packet it passes back to the
+// node; each flow it starts is counted by its original source and
+// destination.
+func serveGeneveAppliance(pc net.PacketConn, task string, flows *applianceFlows) {
+	if uc, ok := pc.(*net.UDPConn); ok {
+		_ = geneve.Fragmentable(uc)
+	}
+	a := &geneve.Appliance{Started: func(f geneve.Flow) {
+		if flows != nil {
+			flows.c.WithLabelValues(task, f.Src.String(), netip.AddrPortFrom(f.Dst, f.DstPort).String()).Inc()
+		}
+	}}
+	_ = a.Serve(pc) // it returns when the task stops
 }

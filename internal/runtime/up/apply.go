@@ -325,7 +325,7 @@ func (rt *Runtime) buildListeners(d *design.Design, gw *gateway, byService map[s
 			l := &lb.Listeners[j]
 			key := listenerKey(lb, l)
 			listenAt, listen := rt.listenAddr(l.Port), net.Listen
-			if node != nil && lb.Scheme == design.Internal { // in the VPC, on its node's address
+			if node != nil && (lb.Scheme == design.Internal || l.Protocol != "UDP") { // in the VPC, on its node's address
 				listenAt, listen = netip.AddrPortFrom(node.Addr, uint16(l.Port)).String(), node.NS.Listen
 			}
 			if s, ok := rt.albs[key]; ok {
@@ -340,6 +340,14 @@ func (rt *Runtime) buildListeners(d *design.Design, gw *gateway, byService map[s
 				ls.opened = append(ls.opened, ln)
 				newTCP[key] = ln
 				addrs[l.Port] = ln.Addr().String()
+				if node != nil && lb.Scheme == design.InternetFacing { // reached from 127.0.0.1 through the internet
+					door, err := rt.openFrontDoor(key, rt.listenAddr(l.Port), netip.AddrPortFrom(node.Public, uint16(l.Port)))
+					if err != nil {
+						return ls, fmt.Errorf("%s listener %d on %s: %w (change the offset with --port-offset)", lb.Name, l.Port, rt.listenAddr(l.Port), err)
+					}
+					ls.opened = append(ls.opened, door)
+					addrs[l.Port] = door.Addr().String()
+				}
 			} else {
 				addrs[l.Port] = listenAt // port 0 is resolved when it opens
 			}
@@ -360,7 +368,7 @@ func (rt *Runtime) buildListeners(d *design.Design, gw *gateway, byService map[s
 						p.udpAddr = addrs[l.Port]
 					}
 					if p.udpAddr == "" {
-						p.s = &servedNLB{tcp: p.tcp, addr: p.tcp.Addr().String()}
+						p.s = &servedNLB{tcp: p.tcp, addr: addrs[l.Port]}
 					}
 				}
 				ls.nlbs = append(ls.nlbs, p)
@@ -394,7 +402,7 @@ func (rt *Runtime) buildListeners(d *design.Design, gw *gateway, byService map[s
 			p := pendingALB{x: x, s: rt.albs[key]}
 			if p.s == nil {
 				p.ln = newTCP[key]
-				p.s = &servedALB{lb: lb, l: l, addr: p.ln.Addr().String()}
+				p.s = &servedALB{lb: lb, l: l, addr: addrs[l.Port]}
 			}
 			ls.albs = append(ls.albs, p)
 		}
@@ -584,6 +592,7 @@ func (rt *Runtime) retire(oldDesign *design.Design, oldTasks map[string]*running
 		if _, ok := albsNow[key]; !ok {
 			ch.Closed = append(ch.Closed, key)
 			rt.closeListener(s)
+			rt.closeFrontDoor(key)
 		}
 	}
 	for key, s := range rt.nlbs {
@@ -591,6 +600,7 @@ func (rt *Runtime) retire(oldDesign *design.Design, oldTasks map[string]*running
 			ch.Closed = append(ch.Closed, key)
 			s.cancel()
 			s.closeSockets()
+			rt.closeFrontDoor(key)
 		}
 	}
 	var gone []*runningTask

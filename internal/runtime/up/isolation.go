@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -12,10 +13,17 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/miekg/dns"
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/accept"
+	"github.com/netwright/netwright/internal/runtime/discovery"
 	"github.com/netwright/netwright/internal/runtime/health"
 	"github.com/netwright/netwright/internal/runtime/netns"
 )
@@ -65,7 +73,14 @@ func (rt *Runtime) isolate(d *design.Design) error {
 	}
 	rt.fabric, rt.Isolation = f, IsolationNetns
 	rt.Notes = append(rt.Notes, fmt.Sprintf("Isolation: netns: every task in a network namespace at its designed address, security groups, NACLs and routes on every packet (namespaces %s-*).", f.Run()))
-	for _, a := range f.Resolvers() {
+	if err := rt.internet.serve(d, f); err != nil {
+		return err
+	}
+	if err := rt.startSites(d, f); err != nil {
+		return err
+	}
+	for i, a := range f.Resolvers() {
+		outside := rt.vpcResolver(d, d.VPCs[i].ID)
 		addr := netip.AddrPortFrom(a, 53).String()
 		pc, err := f.Router().ListenPacket("udp", addr)
 		if err != nil {
@@ -76,7 +91,7 @@ func (rt *Runtime) isolate(d *design.Design) error {
 			pc.Close()
 			return fmt.Errorf("VPC resolver %s: %w", addr, err)
 		}
-		rt.resolvers = append(rt.resolvers, rt.reg.ServeDNSOn(pc, ln))
+		rt.resolvers = append(rt.resolvers, rt.reg.ServeDNSOnOutside(pc, ln, outside))
 	}
 	return rt.startFlowLogs(d)
 }
@@ -123,13 +138,14 @@ func (rt *Runtime) attachTask(d *design.Design, s *design.Service, id, spec stri
 	if len(s.Placements) > 0 {
 		groups = s.Placements[0].SecurityGroups
 	}
-	eni, err := rt.fabric.Attach(netns.Attachment{Owner: owner, Subnet: sub.ID, Addr: a, Groups: groups})
+	eni, err := rt.fabric.Attach(netns.Attachment{Owner: owner, Service: s.Name, Subnet: sub.ID, Addr: a, Groups: groups})
 	if err != nil {
 		return nil, fmt.Errorf("task %s: %w", id, err)
 	}
 	t := &runningTask{Task: Task{Service: s.Name, ID: id}, spec: spec, designed: a, eni: eni, fabric: rt.fabric}
 	hostPort := netip.AddrPortFrom(a, uint16(s.Port)).String()
-	if s.Protocol == design.ProtoUDP && s.Kind != design.KindAppliance {
+	// An appliance takes GENEVE from its GWLB's nodes on its UDP port.
+	if s.Protocol == design.ProtoUDP {
 		pc, err := eni.NS.ListenPacket("udp", hostPort)
 		if err != nil {
 			rt.fabric.Detach(eni)
@@ -343,6 +359,14 @@ func (rt *Runtime) closeFabric(ctx context.Context) error {
 	for _, s := range rt.resolvers {
 		errs = append(errs, s.Shutdown(ctx))
 	}
+	errs = append(errs, rt.internet.close(), rt.sites.close(ctx))
+	rt.doorMu.Lock()
+	for key := range rt.doors {
+		rt.doorMu.Unlock()
+		rt.closeFrontDoor(key)
+		rt.doorMu.Lock()
+	}
+	rt.doorMu.Unlock()
 	errs = append(errs, rt.fabric.Close())
 	return errors.Join(errs...)
 }
@@ -377,4 +401,261 @@ func (t *runningTask) startIn() func(*exec.Cmd) error {
 		return t.eni.NS.Start
 	}
 	return nil
+}
+
+// vpcResolver is what a VPC's resolver (the Route 53 Resolver at base +
+// 2) answers beyond the Cloud Map names: a name in a domain a Resolver
+// rule associated with the VPC forwards, asked of the site's DNS servers
+// through the rule's outbound endpoint (hybrid.go); each egress
+// destination the design declares by host name, with the address the
+// internet stub answers on (design.EgressAddr), as a public DNS answer
+// would. Other names are refused: nothing leaves the machine to resolve
+// them.
+func (rt *Runtime) vpcResolver(d *design.Design, vpc string) discovery.Outside {
+	hosts := map[string]netip.Addr{}
+	for _, fl := range d.Flows {
+		if fl.Kind != design.FlowEgress {
+			continue
+		}
+		if _, err := netip.ParseAddr(fl.Destination); err == nil {
+			continue
+		}
+		if _, err := netip.ParsePrefix(fl.Destination); err == nil {
+			continue
+		}
+		hosts[dns.Fqdn(strings.ToLower(fl.Destination))] = design.EgressAddr(fl.Destination)
+	}
+	forward := rt.sites.forwarder(d, vpc)
+	return func(q dns.Question) ([]dns.RR, int, bool) {
+		if rrs, rcode, ok := forward(q); ok {
+			return rrs, rcode, true
+		}
+		a, ok := hosts[strings.ToLower(q.Name)]
+		if !ok {
+			return nil, 0, false
+		}
+		if q.Qtype != dns.TypeA {
+			return nil, dns.RcodeSuccess, true
+		}
+		return []dns.RR{&dns.A{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 60}, A: a.AsSlice()}}, dns.RcodeSuccess, true
+	}
+}
+
+// internetStubs are the internet's side of the design's egress: at
+// each declared destination's address and port, in the internet
+// namespace, a stub that answers every connection (or datagram) with a
+// line naming itself and counts it by destination and by the source it
+// saw (a NAT gateway's Elastic IP).
+type internetStubs struct {
+	c    *prometheus.CounterVec
+	lns  []net.Listener
+	pcs  []net.PacketConn
+	runs sync.WaitGroup
+}
+
+func newInternetStubs(reg prometheus.Registerer) (*internetStubs, error) {
+	return newStubs(reg, "netwright_internet_stub_connections_total",
+		"Connections (TCP) and datagrams (UDP) the internet stubs of netns mode answered, by declared destination and the source address the internet saw.")
+}
+
+func newStubs(reg prometheus.Registerer, name, help string) (*internetStubs, error) {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, []string{"destination", "source"})
+	if err := reg.Register(c); err != nil {
+		return nil, err
+	}
+	return &internetStubs{c: c}, nil
+}
+
+// serve opens a stub for every egress flow's destination and port.
+func (s *internetStubs) serve(d *design.Design, f *netns.Fabric) error {
+	seen := map[string]bool{}
+	for _, fl := range d.Flows {
+		if fl.Kind != design.FlowEgress {
+			continue
+		}
+		a := design.EgressAddr(fl.Destination)
+		if !a.Is4() {
+			continue
+		}
+		at := netip.AddrPortFrom(a, uint16(fl.Port))
+		if seen[fl.Transport+at.String()] {
+			continue
+		}
+		seen[fl.Transport+at.String()] = true
+		if err := s.listen(f.Internet(), at, fl.Transport, net.JoinHostPort(fl.Destination, strconv.Itoa(fl.Port))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listen opens one stub in ns at at, named name.
+func (s *internetStubs) listen(ns *netns.Namespace, at netip.AddrPort, transport, name string) error {
+	answer := []byte("netwright stub for " + name + "\n")
+	if transport == "udp" {
+		pc, err := ns.ListenPacket("udp", at.String())
+		if err != nil {
+			return fmt.Errorf("stub %s: %w", name, err)
+		}
+		s.pcs = append(s.pcs, pc)
+		s.runs.Go(func() {
+			buf := make([]byte, 1500)
+			for {
+				_, from, err := pc.ReadFrom(buf)
+				if err != nil {
+					return
+				}
+				s.c.WithLabelValues(name, addrOnly(from.String())).Inc()
+				_, _ = pc.WriteTo(answer, from)
+			}
+		})
+		return nil
+	}
+	ln, err := ns.Listen("tcp", at.String())
+	if err != nil {
+		return fmt.Errorf("stub %s: %w", name, err)
+	}
+	s.lns = append(s.lns, ln)
+	s.runs.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			s.c.WithLabelValues(name, addrOnly(c.RemoteAddr().String())).Inc()
+			_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+			_, _ = c.Write(answer)
+			c.Close()
+		}
+	})
+	return nil
+}
+
+func addrOnly(hostPort string) string {
+	h, _, err := net.SplitHostPort(hostPort)
+	if err != nil {
+		return hostPort
+	}
+	return h
+}
+
+// close stops the stubs and waits for them.
+func (s *internetStubs) close() error {
+	if s == nil {
+		return nil
+	}
+	var errs []error
+	for _, ln := range s.lns {
+		errs = append(errs, ln.Close())
+	}
+	for _, pc := range s.pcs {
+		errs = append(errs, pc.Close())
+	}
+	s.runs.Wait()
+	s.lns, s.pcs = nil, nil
+	return errors.Join(errs...)
+}
+
+// frontDoor is an internet-facing load balancer listener's way in from
+// the host in netns mode: a listener on 127.0.0.1 (what `up` prints and
+// curl calls) whose every connection is made anew from the internet
+// namespace, from the client's address (netns.ClientAddr), to the load
+// balancer node's public address. So the request crosses the internet
+// gateway (its Elastic IP translation, its edge route table and the GWLB
+// endpoints it names), the public subnet's NACL and the load balancer's
+// security group, as a client's does in AWS, and the load balancer sees
+// the client's address.
+type frontDoor struct {
+	net.Listener
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+	runs  sync.WaitGroup
+}
+
+// openFrontDoor listens on addr and relays to to through the internet.
+func (rt *Runtime) openFrontDoor(key, addr string, to netip.AddrPort) (*frontDoor, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	door := &frontDoor{Listener: ln, conns: map[net.Conn]bool{}}
+	dial := rt.fabric.Internet().Dialer(&net.Dialer{Timeout: 10 * time.Second, LocalAddr: &net.TCPAddr{IP: netns.ClientAddr.AsSlice()}})
+	track := func(c net.Conn, on bool) bool {
+		door.mu.Lock()
+		defer door.mu.Unlock()
+		if on && door.conns == nil {
+			return false // closed
+		}
+		if on {
+			door.conns[c] = true
+		} else {
+			delete(door.conns, c)
+		}
+		return true
+	}
+	door.runs.Go(func() {
+		_ = accept.Loop{Conns: &door.runs, Handle: func(c net.Conn) {
+			defer c.Close()
+			if !track(c, true) {
+				return
+			}
+			defer track(c, false)
+			up, err := dial(rt.ctx, "tcp", to.String())
+			if err != nil {
+				return
+			}
+			defer up.Close()
+			if !track(up, true) {
+				return
+			}
+			defer track(up, false)
+			done := make(chan struct{})
+			go func() {
+				_, _ = io.Copy(up, c)
+				_ = up.(*net.TCPConn).CloseWrite()
+				close(done)
+			}()
+			_, _ = io.Copy(c, up)
+			if tc, ok := c.(*net.TCPConn); ok {
+				_ = tc.CloseWrite()
+			}
+			<-done
+		}}.Serve(ln)
+	})
+	rt.doorMu.Lock()
+	if rt.doors == nil {
+		rt.doors = map[string]*frontDoor{}
+	}
+	if old := rt.doors[key]; old != nil {
+		rt.doorMu.Unlock()
+		old.close()
+		rt.doorMu.Lock()
+	}
+	rt.doors[key] = door
+	rt.doorMu.Unlock()
+	return door, nil
+}
+
+// closeFrontDoor closes a listener's front door, if it has one, with
+// the connections through it.
+func (rt *Runtime) closeFrontDoor(key string) {
+	rt.doorMu.Lock()
+	door := rt.doors[key]
+	delete(rt.doors, key)
+	rt.doorMu.Unlock()
+	if door != nil {
+		door.close()
+	}
+}
+
+func (d *frontDoor) close() {
+	d.Listener.Close()
+	d.mu.Lock()
+	conns := d.conns
+	d.conns = nil
+	d.mu.Unlock()
+	for c := range conns {
+		c.Close()
+	}
+	d.runs.Wait()
 }

@@ -138,6 +138,10 @@ type Runtime struct {
 	fabric    *netns.Fabric
 	nodes     map[string]*netns.ENI
 	resolvers []*discovery.DNSServer
+	internet  *internetStubs // isolation.go
+	sites     *sites         // hybrid.go
+	doorMu    sync.Mutex
+	doors     map[string]*frontDoor // by listener key (isolation.go)
 	flowMu    sync.Mutex
 	flowLog   *netns.FlowLog
 	flowFiles map[string]*os.File
@@ -202,6 +206,12 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		return rt, err
 	}
 	if rt.flows, err = newApplianceFlows(metrics); err != nil {
+		return rt, err
+	}
+	if rt.internet, err = newInternetStubs(metrics); err != nil {
+		return rt, err
+	}
+	if rt.sites, err = newSites(metrics); err != nil {
 		return rt, err
 	}
 	adminLn, err := net.Listen("tcp", rt.ephemeral(opt.AdminAddr))

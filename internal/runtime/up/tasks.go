@@ -102,6 +102,8 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *runn
 	switch {
 	case s.Run != "":
 		rt.startProcess(d, s, n, t, internal, byService)
+	case s.Kind == design.KindAppliance && t.pc != nil: // netns: GENEVE from the GWLB
+		rt.goroutines.Go(func() { serveGeneveAppliance(t.pc, t.ID, rt.flows) })
 	case s.Kind == design.KindAppliance:
 		rt.goroutines.Go(func() { serveAppliance(t.lns[0], t.ID, rt.flows) })
 	case t.pc != nil:
