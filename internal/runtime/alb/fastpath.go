@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/netwright/netwright/internal/albrules"
+	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/design"
 )
 
@@ -71,7 +72,7 @@ type reqHead struct {
 // data path; other errors mean the connection failed or timed out.
 func (cc *clientConn) readHead(idle time.Duration) error {
 	cc.class = desyncClass{}
-	buf, err := peekHead(cc.br, func() { cc.c.SetReadDeadline(time.Now().Add(idle)) })
+	buf, err := peekHead(cc.br, &cc.dl, idle)
 	switch {
 	case errors.Is(err, errHeadFull):
 		return errNotFast // past the data path's buffer
@@ -87,9 +88,9 @@ func (cc *clientConn) readHead(idle time.Duration) error {
 var errHeadFull = errors.New("alb: head larger than the buffer")
 
 // peekHead waits until br holds a whole head, through its blank line,
-// and returns it without consuming it. beforeWait, when set, runs before
-// each read that may block.
-func peekHead(br *bufio.Reader, beforeWait func()) ([]byte, error) {
+// and returns it without consuming it. When dl is set, each read that may
+// block waits at most idle on dl's clock.
+func peekHead(br *bufio.Reader, dl *clock.Deadline, idle time.Duration) ([]byte, error) {
 	for {
 		buf, _ := br.Peek(br.Buffered())
 		if end := headEnd(buf); end > 0 {
@@ -98,8 +99,8 @@ func peekHead(br *bufio.Reader, beforeWait func()) ([]byte, error) {
 		if len(buf) == br.Size() {
 			return nil, errHeadFull
 		}
-		if beforeWait != nil {
-			beforeWait()
+		if dl != nil {
+			dl.Set(idle)
 		}
 		if _, err := br.Peek(len(buf) + 1); err != nil {
 			return nil, err

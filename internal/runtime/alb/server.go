@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/runtime/accept"
 )
 
@@ -38,6 +39,11 @@ type Server struct {
 	// gets ALB's 408. HeaderTimeout bounds a TLS handshake (the idle
 	// timeout when 0).
 	HeaderTimeout, IdleTimeout time.Duration
+	// Clock is what the idle timeout and the TLS handshake's bound run
+	// on (the system's when nil): each connection's read deadline is a
+	// clock.Deadline, the socket's own deadline on the system's clock.
+	// It should be the listeners' Options.Clock.
+	Clock clock.Clock
 	// OnConn, when set, is told of each client connection opened (+1)
 	// and closed (-1), also of connections handed to Fallback.
 	OnConn func(delta int)
@@ -258,6 +264,8 @@ type clientConn struct {
 	remote   string
 	// tls is the session of an HTTPS connection.
 	tls *tls.ConnectionState
+	// dl is the connection's read deadline, on the server's clock.
+	dl clock.Deadline
 	// source is what br reads from: the connection, with the idle
 	// timeout on each read while a body is read.
 	source clientSource
@@ -279,28 +287,37 @@ var (
 
 func (s *Server) serveConn(c net.Conn) {
 	s.count(1)
-	var state *tls.ConnectionState
+	cc := &clientConn{c: c}
+	cc.dl.Init(c, s.Clock)
 	if cfg := s.tls.Load(); cfg != nil {
 		tc := tls.Server(c, cfg)
-		c.SetDeadline(time.Now().Add(s.HeaderTimeout)) // as net/http bounds the handshake
-		if err := tc.Handshake(); err != nil {
+		// As net/http bounds the handshake: reads on the clock, writes
+		// on the wall (a client that reads nothing).
+		cc.dl.Set(s.HeaderTimeout)
+		c.SetWriteDeadline(time.Now().Add(s.HeaderTimeout))
+		err := tc.Handshake()
+		cc.dl.Clear()
+		c.SetWriteDeadline(time.Time{})
+		if err != nil {
+			cc.dl.Stop()
 			c.Close()
 			s.count(-1)
 			return
 		}
-		c.SetDeadline(time.Time{})
 		st := tc.ConnectionState()
 		if st.NegotiatedProtocol == "h2" {
+			cc.dl.Stop()
 			if !s.give(tc) {
 				tc.Close()
 				s.count(-1)
 			}
 			return
 		}
-		c, state = tc, &st
+		cc.c, cc.tls = tc, &st
 	}
-	cc := &clientConn{c: c, tls: state, br: clientReaders.Get().(*bufio.Reader), bw: clientWriters.Get().(*bufio.Writer)}
-	cc.source.c = c
+	c = cc.c
+	cc.br, cc.bw = clientReaders.Get().(*bufio.Reader), clientWriters.Get().(*bufio.Writer)
+	cc.source.c, cc.source.dl = c, &cc.dl
 	cc.br.Reset(&cc.source)
 	cc.bw.Reset(c)
 	cc.remote = c.RemoteAddr().String()
@@ -311,6 +328,7 @@ func (s *Server) serveConn(c net.Conn) {
 	handed := false
 	defer func() {
 		s.untrack(c)
+		cc.dl.Stop()
 		if handed {
 			return // the wrapper's Close counts the connection out
 		}
@@ -328,7 +346,7 @@ func (s *Server) serveConn(c net.Conn) {
 		// A deadline is set only before a read that may block: pipelined
 		// requests and heads that came whole need none.
 		if cc.br.Buffered() == 0 {
-			c.SetReadDeadline(time.Now().Add(s.IdleTimeout))
+			cc.dl.Set(s.IdleTimeout)
 			if _, err := cc.br.Peek(1); err != nil {
 				return
 			}
@@ -375,7 +393,7 @@ func (s *Server) handOver(cc *clientConn) bool {
 	if s.Current().lb.DropInvalidHeaders {
 		// drop_invalid_header_fields: the fields go before net/http, which
 		// would refuse a name that is not a token, sees the request.
-		if buf, err := peekHead(cc.br, nil); err == nil {
+		if buf, err := peekHead(cc.br, nil, 0); err == nil {
 			if kept := withoutInvalidFields(string(buf)); len(kept) != len(buf) {
 				cc.br.Discard(len(buf))
 				r = io.MultiReader(strings.NewReader(kept), cc.br)

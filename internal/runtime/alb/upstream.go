@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/netwright/netwright/internal/clock"
 )
 
 // upConn is a keep-alive connection to a target, for the data path.
@@ -23,6 +25,8 @@ type upConn struct {
 	br        *bufio.Reader
 	bw        *bufio.Writer
 	idleSince time.Time
+	// dl is the connection's read deadline, on the listener's clock.
+	dl clock.Deadline
 }
 
 // A target's response head must fit the upstream reader, ALB's limit on
@@ -34,14 +38,16 @@ var (
 	upWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
 )
 
-func newUpConn(c net.Conn) *upConn {
+func newUpConn(c net.Conn, clk clock.Clock) *upConn {
 	u := &upConn{c: c, br: upReaders.Get().(*bufio.Reader), bw: upWriters.Get().(*bufio.Writer)}
+	u.dl.Init(c, clk)
 	u.br.Reset(c)
 	u.bw.Reset(c)
 	return u
 }
 
 func (u *upConn) close() {
+	u.dl.Stop()
 	u.c.Close()
 	u.br.Reset(nil)
 	u.bw.Reset(nil)
@@ -125,7 +131,7 @@ var errClientGone = errors.New("alb: the client left before the answer")
 type watcher struct {
 	cc    *clientConn
 	u     *upConn
-	timer *time.Timer
+	timer clock.Timer
 	mu    sync.Mutex
 	// started and stopped order start against stop.
 	started, stopped bool
@@ -133,10 +139,12 @@ type watcher struct {
 	gone             atomic.Bool
 }
 
-// watch watches cc from after on, while u carries its request.
-func (cc *clientConn) watch(u *upConn, after time.Duration) *watcher {
+// watch watches cc from after on (on clk), while u carries its request.
+// The read ahead runs on a goroutine of its own, not the timer's: a
+// clock's timer function returns at once (a fake clock waits for them).
+func (cc *clientConn) watch(u *upConn, clk clock.Clock, after time.Duration) *watcher {
 	w := &watcher{cc: cc, u: u, done: make(chan struct{})}
-	w.timer = time.AfterFunc(after, w.start)
+	w.timer = clk.AfterFunc(after, func() { go w.start() })
 	return w
 }
 
@@ -149,7 +157,7 @@ func (w *watcher) start() {
 		w.mu.Unlock()
 		return
 	}
-	w.cc.c.SetReadDeadline(time.Time{}) // before stop can set its own
+	w.cc.dl.Clear() // before stop can set its own
 	w.started = true
 	w.mu.Unlock()
 	defer close(w.done)
@@ -168,9 +176,9 @@ func (w *watcher) stop() bool {
 	started := w.started
 	w.mu.Unlock()
 	if started {
-		w.cc.c.SetReadDeadline(time.Now()) // ends the read ahead
+		w.cc.dl.Expire() // ends the read ahead
 		<-w.done
-		w.cc.c.SetReadDeadline(time.Time{})
+		w.cc.dl.Clear()
 	}
 	return w.gone.Load()
 }
@@ -197,7 +205,7 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 			if err != nil {
 				return x.failFast(cc, ex, err, keep && !h.hasBody())
 			}
-			u = newUpConn(c)
+			u = newUpConn(c, x.clock)
 		}
 		ex.sent = x.now()
 		started, err := x.exchangeHead(u, cc, head, &resp, ex)
@@ -247,7 +255,7 @@ func (x *Listener) exchangeHead(u *upConn, cc *clientConn, head []byte, resp *re
 		return false, err
 	}
 	if cc.br.Buffered() == 0 { // nothing of the client's pending: watch it
-		w := cc.watch(u, x.watchAfter)
+		w := cc.watch(u, x.clock, x.watchAfter)
 		defer func() {
 			if w.stop() {
 				err = errClientGone
@@ -255,7 +263,7 @@ func (x *Listener) exchangeHead(u *upConn, cc *clientConn, head []byte, resp *re
 		}()
 	}
 	for {
-		u.c.SetReadDeadline(x.now().Add(x.idle))
+		u.dl.Set(x.idle)
 		started, err = resp.read(u.br, cc.head.method == http.MethodHead)
 		if err != nil || resp.code >= 200 || resp.code == http.StatusSwitchingProtocols {
 			if err == nil && resp.code == http.StatusSwitchingProtocols {
@@ -384,7 +392,7 @@ func (r *respHead) read(br *bufio.Reader, isHead bool) (started bool, err error)
 	if _, err := br.Peek(1); err != nil {
 		return false, err
 	}
-	buf, err := peekHead(br, nil)
+	buf, err := peekHead(br, nil, 0)
 	switch {
 	case errors.Is(err, errHeadFull):
 		return true, errResponseHead
@@ -540,7 +548,7 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 		n, err = x.stream(dst, cc.bw, u, src)
 		ex.out += n
 		if err == nil && r.chunked {
-			u.c.SetReadDeadline(x.now().Add(x.idle))
+			u.dl.Set(x.idle)
 			err = readTrailers(u.br)
 		}
 		if err == nil && chunkOut {
@@ -572,10 +580,12 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 func (x *Listener) copyBody(dst *bufio.Writer, u *upConn, n int64) error {
 	for n > 0 {
 		if u.br.Buffered() == 0 {
+			// The wait for the target counts from before the client has
+			// what came so far.
+			u.dl.Set(x.idle)
 			if err := dst.Flush(); err != nil {
 				return err
 			}
-			u.c.SetReadDeadline(x.now().Add(x.idle))
 			if _, err := u.br.Peek(1); err != nil {
 				return err
 			}
@@ -599,10 +609,10 @@ func (x *Listener) stream(dst io.Writer, flush *bufio.Writer, u *upConn, src io.
 	var total int64
 	for {
 		if u.br.Buffered() == 0 {
+			u.dl.Set(x.idle) // as in copyBody
 			if err := flush.Flush(); err != nil {
 				return total, err
 			}
-			u.c.SetReadDeadline(x.now().Add(x.idle))
 		}
 		n, err := src.Read(*buf)
 		if n > 0 {
