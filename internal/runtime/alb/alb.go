@@ -456,13 +456,18 @@ func (x *Listener) responded(resp *http.Response) error {
 // generator is seeded from the system's and far cheaper per request than
 // crypto/rand.
 func traceID(in string, now time.Time, headerSize int) string {
+	return string(appendTraceID(nil, in, now, headerSize))
+}
+
+// appendTraceID appends traceID's value to out.
+func appendTraceID(out []byte, in string, now time.Time, headerSize int) []byte {
 	var b [64]byte
 	id := appendHex(append(b[:0], "1-"...), uint64(now.Unix()), 8)
 	id = append(id, '-')
 	id = appendHex(id, uint64(rand.Uint32()), 8)
 	id = appendHex(id, rand.Uint64(), 16)
 	if in == "" || headerSize > maxTracedHeader {
-		return "Root=" + string(id)
+		return append(append(out, "Root="...), id...)
 	}
 	hasRoot, hasSelf := false, false
 	for f := range strings.SplitSeq(in, ";") {
@@ -473,39 +478,32 @@ func traceID(in string, now time.Time, headerSize int) string {
 			hasSelf = true
 		}
 	}
-	var out strings.Builder
-	out.Grow(len(in) + len(id) + 6)
 	switch {
 	case !hasRoot: // a new trace; the client's own fields stay, a stale Self does not
-		out.WriteString("Root=")
-		out.Write(id)
+		out = append(append(out, "Root="...), id...)
 		for f := range strings.SplitSeq(in, ";") {
 			if k, _, _ := strings.Cut(f, "="); strings.TrimSpace(f) != "" && strings.TrimSpace(k) != "Self" {
-				out.WriteByte(';')
-				out.WriteString(strings.TrimSpace(f))
+				out = append(append(out, ';'), strings.TrimSpace(f)...)
 			}
 		}
 	case !hasSelf:
-		out.WriteString("Self=")
-		out.Write(id)
-		out.WriteByte(';')
-		out.WriteString(in)
+		out = append(append(out, "Self="...), id...)
+		out = append(append(out, ';'), in...)
 	default:
 		first := true
 		for f := range strings.SplitSeq(in, ";") {
 			if !first {
-				out.WriteByte(';')
+				out = append(out, ';')
 			}
 			first = false
 			if k, _, _ := strings.Cut(f, "="); strings.TrimSpace(k) == "Self" {
-				out.WriteString("Self=")
-				out.Write(id)
+				out = append(append(out, "Self="...), id...)
 				continue
 			}
-			out.WriteString(f)
+			out = append(out, f...)
 		}
 	}
-	return out.String()
+	return out
 }
 
 // maxTracedHeader is the header size past which ALB rewrites

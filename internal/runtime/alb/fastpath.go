@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"golang.org/x/net/http/httpguts"
 
@@ -79,7 +80,7 @@ func (cc *clientConn) readHead(idle time.Duration) error {
 	case err != nil:
 		return err
 	}
-	raw := string(buf)
+	raw := hold(&cc.headBuf, buf)
 	cc.class = classifyHead(raw)
 	return cc.head.parse(raw)
 }
@@ -380,17 +381,28 @@ func (h *reqHead) cookie(name string) string {
 }
 
 // headers maps every field but Host (and the invalid ones when they are
-// dropped) by name, as net/http's Request.Header does, for http-header
-// conditions.
-func (h *reqHead) headers(dropInvalid bool) map[string][]string {
-	m := make(map[string][]string, len(h.fields))
+// dropped) by name, for http-header conditions, into m (emptied first),
+// with value slices from arena, so a connection's requests reuse both.
+// Names keep their case: albrules compares them without it, so the map
+// matches as net/http's Request.Header (whose names are canonical) does.
+// The names point into the request's head: empty m once the conditions
+// are evaluated.
+func (h *reqHead) headers(dropInvalid bool, m map[string][]string, arena *[][]string) {
+	n := 0
 	for _, f := range h.fields {
-		if !strings.EqualFold(f.name, "Host") && !(dropInvalid && f.invalid) {
-			k := http.CanonicalHeaderKey(f.name)
-			m[k] = append(m[k], f.value)
+		if strings.EqualFold(f.name, "Host") || dropInvalid && f.invalid {
+			continue
 		}
+		if vs, ok := m[f.name]; ok {
+			m[f.name] = append(vs, f.value)
+			continue
+		}
+		if n == len(*arena) {
+			*arena = append(*arena, make([]string, 0, 2))
+		}
+		m[f.name] = append((*arena)[n][:0], f.value)
+		n++
 	}
-	return m
 }
 
 // serveFast serves the request in cc.head. It reports whether the
@@ -409,12 +421,17 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		req.Query, _ = url.ParseQuery(h.query)
 	}
 	if x.headerRules {
-		req.Headers = h.headers(x.lb.DropInvalidHeaders)
+		if cc.headers == nil {
+			cc.headers = make(map[string][]string, len(h.fields))
+		}
+		h.headers(x.lb.DropInvalidHeaders, cc.headers, &cc.headerValues)
+		req.Headers = cc.headers
 	}
 	action, priority := x.l.DefaultAction, 0
 	if rule := albrules.Evaluate(x.l, &req); rule != nil {
 		action, priority = rule.Action, rule.Priority
 	}
+	clear(cc.headers)
 	if action.Type != design.ActionForward {
 		return false, true
 	}
@@ -423,8 +440,9 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		return false, true
 	}
 	cc.br.Discard(len(h.raw))
+	cc.traceBuf = appendTraceID(cc.traceBuf[:0], h.trace, received, len(h.raw))
 	ex := exchange{received: received, priority: priority, action: "forward", tg: g.tg.ID, version: g.tg.ProtocolVersion,
-		trace: traceID(h.trace, received, len(h.raw)), class: cc.class}
+		trace: unsafe.String(unsafe.SliceData(cc.traceBuf), len(cc.traceBuf)), class: cc.class} // valid while the request is served
 	// An ambiguous request is served, then both connections close.
 	keep = h.keep() && !closing && cc.class.tier < ambiguous
 	var code int

@@ -966,3 +966,83 @@ func TestDataPathClientLeaves(t *testing.T) {
 		t.Errorf("logged %v; want two 200/200 and the client that left as 460/-", got)
 	}
 }
+
+// TestNoAllocs: a keep-alive request on the data path, client to
+// listener to target and back, with metrics counted, allocates nothing
+// once its connections are warm (their buffers, pooled target connection
+// and watcher made): the heads are parsed in place in per-connection
+// buffers, the trace ID is written into one, the watch for a client that
+// leaves reuses the connection's timer. The client and the target here
+// allocate nothing themselves, so the process's count is the data
+// path's.
+func TestNoAllocs(t *testing.T) {
+	x := plainListener(t, 5*time.Second, Options{Metrics: newTestMetrics(t)})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // the target: reads a head, answers 2 bytes, without a Date
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		answer := []byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok")
+		for {
+			for {
+				line, err := br.ReadSlice('\n')
+				if err != nil {
+					return
+				}
+				if len(line) == 2 {
+					break
+				}
+			}
+			if _, err := c.Write(answer); err != nil {
+				return
+			}
+		}
+	}()
+	x.Register("tg", "t", ln.Addr().String())
+	_, fast := serveFastPath(t, x, 5*time.Second)
+	c, err := net.Dial("tcp", fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(time.Minute))
+	br := bufio.NewReader(c)
+	req := []byte("GET /api/orders?id=1 HTTP/1.1\r\nHost: api.internal\r\nUser-Agent: test\r\n\r\n")
+	var failed error
+	do := func() {
+		if _, err := c.Write(req); err != nil {
+			failed = err
+			return
+		}
+		for { // the head, then the 2-byte body
+			line, err := br.ReadSlice('\n')
+			if err != nil {
+				failed = err
+				return
+			}
+			if len(line) == 2 {
+				break
+			}
+		}
+		if _, err := br.Discard(2); err != nil {
+			failed = err
+		}
+	}
+	for range 100 {
+		do()
+	}
+	allocs := testing.AllocsPerRun(1000, do)
+	if failed != nil {
+		t.Fatal(failed)
+	}
+	if allocs != 0 {
+		t.Errorf("a request on the data path allocates %v times; want 0", allocs)
+	}
+}

@@ -127,43 +127,71 @@ var errClientGone = errors.New("alb: the client left before the answer")
 // nothing from the client until the answer is out, so without it a client
 // that gives up on a slow target would be noticed only when the answer is
 // written. It starts only after a while (the client's reader is idle
-// then), so a quick answer costs a timer and no system call.
+// then), so a quick answer costs a timer's reset and stop and no system
+// call. Each connection has one, its timer made on the first watch and
+// reset for each request after.
 type watcher struct {
 	cc    *clientConn
-	u     *upConn
 	timer clock.Timer
-	mu    sync.Mutex
-	// started and stopped order start against stop.
+	// done receives once a read ahead that started has ended.
+	done chan struct{}
+	gone atomic.Bool
+
+	mu sync.Mutex
+	// u is the target's connection, which a client that leaves closes;
+	// gen counts the watches, so a timer of an earlier one that fired
+	// late starts nothing; started and stopped order start against stop.
+	u                *upConn
+	gen              uint64
 	started, stopped bool
-	done             chan struct{}
-	gone             atomic.Bool
 }
 
 // watch watches cc from after on (on clk), while u carries its request.
-// The read ahead runs on a goroutine of its own, not the timer's: a
-// clock's timer function returns at once (a fake clock waits for them).
 func (cc *clientConn) watch(u *upConn, clk clock.Clock, after time.Duration) *watcher {
-	w := &watcher{cc: cc, u: u, done: make(chan struct{})}
-	w.timer = clk.AfterFunc(after, func() { go w.start() })
+	w := &cc.watcher
+	w.mu.Lock()
+	w.u, w.started, w.stopped = u, false, false
+	w.gen++
+	w.mu.Unlock()
+	w.gone.Store(false)
+	if w.timer == nil {
+		w.cc, w.done = cc, make(chan struct{}, 1)
+		w.timer = clk.AfterFunc(after, w.fire)
+	} else {
+		w.timer.Reset(after)
+	}
 	return w
+}
+
+// fire starts the read ahead on a goroutine of its own, not the timer's:
+// a clock's timer function returns at once (a fake clock waits for
+// them).
+func (w *watcher) fire() {
+	w.mu.Lock()
+	gen, stopped := w.gen, w.stopped
+	w.mu.Unlock()
+	if !stopped {
+		go w.start(gen)
+	}
 }
 
 // start reads ahead on the client's connection, into its reader (whose
 // owner waits on the target): an end or a failure means the client left,
 // and the wait for the target is cut short.
-func (w *watcher) start() {
+func (w *watcher) start(gen uint64) {
 	w.mu.Lock()
-	if w.stopped {
+	if w.stopped || w.gen != gen {
 		w.mu.Unlock()
 		return
 	}
 	w.cc.dl.Clear() // before stop can set its own
 	w.started = true
+	u := w.u
 	w.mu.Unlock()
-	defer close(w.done)
+	defer func() { w.done <- struct{}{} }()
 	if _, err := w.cc.br.Peek(1); err != nil && !timedOut(err) {
 		w.gone.Store(true)
-		w.u.c.Close()
+		u.c.Close()
 	}
 }
 
@@ -196,7 +224,7 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 	head := x.upstreamHead(cc, ex.trace)
 	var resp respHead
 	for attempt := 0; ; attempt++ {
-		u := t.pool.get(x.now(), x.idle)
+		u := t.pool.get(ex.received, x.idle)
 		reused := u != nil
 		if u == nil {
 			ctx, cancel := context.WithTimeout(context.Background(), targetConnectTimeout)
@@ -264,7 +292,7 @@ func (x *Listener) exchangeHead(u *upConn, cc *clientConn, head []byte, resp *re
 	}
 	for {
 		u.dl.Set(x.idle)
-		started, err = resp.read(u.br, cc.head.method == http.MethodHead)
+		started, err = resp.read(u.br, cc.head.method == http.MethodHead, &cc.respBuf)
 		if err != nil || resp.code >= 200 || resp.code == http.StatusSwitchingProtocols {
 			if err == nil && resp.code == http.StatusSwitchingProtocols {
 				err = errResponseHead // nothing asked to upgrade
@@ -387,19 +415,20 @@ type respHead struct {
 	connection string
 }
 
-// read reads a response head from br without consuming it.
-func (r *respHead) read(br *bufio.Reader, isHead bool) (started bool, err error) {
+// read reads a response head from br without consuming it; its strings
+// are held in buf.
+func (r *respHead) read(br *bufio.Reader, isHead bool, buf *[]byte) (started bool, err error) {
 	if _, err := br.Peek(1); err != nil {
 		return false, err
 	}
-	buf, err := peekHead(br, nil, 0)
+	head, err := peekHead(br, nil, 0)
 	switch {
 	case errors.Is(err, errHeadFull):
 		return true, errResponseHead
 	case err != nil:
 		return true, err
 	}
-	return true, r.parse(string(buf), isHead)
+	return true, r.parse(hold(buf, head), isHead)
 }
 
 func (r *respHead) parse(raw string, isHead bool) error {
@@ -568,7 +597,7 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 	if reusable {
 		// The read deadline stays: the next exchange sets its own before
 		// reading.
-		t.pool.put(u, x.now(), x.maxIdle, x.idle)
+		t.pool.put(u, ex.headers, x.maxIdle, x.idle) // idle since about then
 	} else {
 		u.close()
 	}
