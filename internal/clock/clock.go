@@ -1,9 +1,10 @@
-// Package clock is the time the local runtime's control plane runs on:
-// health-check rhythms and timeouts, deregistration delays, ECS's lag
-// and restart back-offs read the time and wait through a Clock, so tests
-// drive them with a fake one (clocktest) instead of waiting on the wall
-// clock. It does not own the data path's I/O timeouts, which are
-// deadlines on real sockets.
+// Package clock is the time the local runtime runs on: health-check
+// rhythms and timeouts, deregistration delays, ECS's lag and restart
+// back-offs read the time and wait through a Clock, and the data path's
+// I/O timeouts (idle connections, slow bodies, silent targets, idle
+// flows) are Deadlines on it, so tests drive them with a fake one
+// (clocktest) instead of waiting on the wall clock. On the system's
+// clock a Deadline is the socket's own deadline, at no extra cost.
 package clock
 
 import (

@@ -84,11 +84,13 @@ type Options struct {
 	MapPort func(port int) int
 	// Metrics, when set, receives the listener's numbers.
 	Metrics *Metrics
-	// Clock runs the health checks' rhythm and timeouts, the
-	// deregistration delay and the idle timeout of requests the full
-	// path serves (a timer per request); the system's clock when nil.
-	// The rest of the data path (connection idle deadlines, slow start,
-	// dates) keeps the system's clock: its times are deadlines on sockets.
+	// Clock is the time the listener runs on (the system's when nil):
+	// the health checks' rhythm and timeouts, the deregistration delay,
+	// slow start, the idle timeout of requests, on either path (a timer
+	// per request the full path serves; clock.Deadlines on the data
+	// path's target connections), the wait before the data path watches
+	// for a client that leaves, and the times logged. A Server serving
+	// the listener should have the same clock.
 	Clock clock.Clock
 	// AccessLog, when set, receives a line per request in ALB's format.
 	AccessLog *AccessLog
@@ -112,6 +114,9 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 	}
 	x := &Listener{lb: lb, l: l, groups: map[string]*group{}, tls: opt.TLS, intn: opt.Intn, mapPort: opt.MapPort, metrics: opt.Metrics, clock: clock.Or(opt.Clock), accessLog: opt.AccessLog, region: opt.Region}
 	x.now = time.Now
+	if _, real := x.clock.(clock.Real); !real {
+		x.now = x.clock.Now
+	}
 	if x.mapPort == nil {
 		x.mapPort = func(p int) int { return p }
 	}
@@ -323,7 +328,8 @@ func (x *Listener) stickyCookies(tg *design.TargetGroup, t *target) []*http.Cook
 		d = 24 * time.Hour // ALB's default
 	}
 	v := base64.RawURLEncoding.EncodeToString([]byte(tg.ID + "\x00" + t.id))
-	exp := x.now().Add(d)
+	// The client's cookie jar reads Expires on its own clock, the wall's.
+	exp := time.Now().Add(d)
 	return []*http.Cookie{
 		{Name: stickyCookie, Value: v, Path: "/", Expires: exp},
 		{Name: stickyCookieCORS, Value: v, Path: "/", Expires: exp, SameSite: http.SameSiteNoneMode, Secure: true},
@@ -450,13 +456,18 @@ func (x *Listener) responded(resp *http.Response) error {
 // generator is seeded from the system's and far cheaper per request than
 // crypto/rand.
 func traceID(in string, now time.Time, headerSize int) string {
+	return string(appendTraceID(nil, in, now, headerSize))
+}
+
+// appendTraceID appends traceID's value to out.
+func appendTraceID(out []byte, in string, now time.Time, headerSize int) []byte {
 	var b [64]byte
 	id := appendHex(append(b[:0], "1-"...), uint64(now.Unix()), 8)
 	id = append(id, '-')
 	id = appendHex(id, uint64(rand.Uint32()), 8)
 	id = appendHex(id, rand.Uint64(), 16)
 	if in == "" || headerSize > maxTracedHeader {
-		return "Root=" + string(id)
+		return append(append(out, "Root="...), id...)
 	}
 	hasRoot, hasSelf := false, false
 	for f := range strings.SplitSeq(in, ";") {
@@ -467,39 +478,32 @@ func traceID(in string, now time.Time, headerSize int) string {
 			hasSelf = true
 		}
 	}
-	var out strings.Builder
-	out.Grow(len(in) + len(id) + 6)
 	switch {
 	case !hasRoot: // a new trace; the client's own fields stay, a stale Self does not
-		out.WriteString("Root=")
-		out.Write(id)
+		out = append(append(out, "Root="...), id...)
 		for f := range strings.SplitSeq(in, ";") {
 			if k, _, _ := strings.Cut(f, "="); strings.TrimSpace(f) != "" && strings.TrimSpace(k) != "Self" {
-				out.WriteByte(';')
-				out.WriteString(strings.TrimSpace(f))
+				out = append(append(out, ';'), strings.TrimSpace(f)...)
 			}
 		}
 	case !hasSelf:
-		out.WriteString("Self=")
-		out.Write(id)
-		out.WriteByte(';')
-		out.WriteString(in)
+		out = append(append(out, "Self="...), id...)
+		out = append(append(out, ';'), in...)
 	default:
 		first := true
 		for f := range strings.SplitSeq(in, ";") {
 			if !first {
-				out.WriteByte(';')
+				out = append(out, ';')
 			}
 			first = false
 			if k, _, _ := strings.Cut(f, "="); strings.TrimSpace(k) == "Self" {
-				out.WriteString("Self=")
-				out.Write(id)
+				out = append(append(out, "Self="...), id...)
 				continue
 			}
-			out.WriteString(f)
+			out = append(out, f...)
 		}
 	}
-	return out.String()
+	return out
 }
 
 // maxTracedHeader is the header size past which ALB rewrites

@@ -167,9 +167,7 @@ func TestLeastOutstandingPrefersTheIdleTarget(t *testing.T) {
 	x.CheckHealth(context.Background())
 	done := make(chan struct{})
 	go func() { get(t, x, "/lor/slow"); close(done) }()
-	for a.seen.Load()+b.seen.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "a request at a target", func() bool { return a.seen.Load()+b.seen.Load() > 0 })
 	busy, idle := a, b
 	if b.seen.Load() == 1 {
 		busy, idle = b, a
@@ -372,9 +370,7 @@ func TestDeregistrationDrains(t *testing.T) {
 	register(t, x, "tg-sticky", a, b)
 	done := make(chan int)
 	go func() { done <- get(t, x, "/sticky/slow").StatusCode }() // round robin: a first
-	for a.seen.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "a request at a", func() bool { return a.seen.Load() > 0 })
 	x.Deregister("tg-sticky", "a")
 	if got := x.Health("tg-sticky")["a"]; got != health.Draining {
 		t.Fatalf("a with a request in flight is %q after deregistration; want draining", got)
@@ -406,9 +402,7 @@ func TestDrainingEndsAtTheDelay(t *testing.T) {
 	defer close(a.hold)
 	register(t, x, "tg-sticky", a)
 	go get(t, x, "/sticky/stuck")
-	for a.seen.Load() == 0 {
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, "a request at a", func() bool { return a.seen.Load() > 0 })
 	x.Deregister("tg-sticky", "a")
 	clk.AdvanceAndWait(300*time.Millisecond - time.Nanosecond)
 	if got := x.Health("tg-sticky")["a"]; got != health.Draining {
@@ -610,5 +604,16 @@ func TestQueryStringRule(t *testing.T) {
 	}
 	if r := get(t, x, "/a?version=3"); body(r) != "default" {
 		t.Errorf("?version=3 got %q; want the default", body(r))
+	}
+}
+
+// waitFor polls cond, for at most a minute, until it holds: an event on
+// a socket or a goroutine, not a time.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited a minute for %s", what)
+		}
 	}
 }

@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/netwright/netwright/internal/albrules"
+	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/design"
 )
 
@@ -71,14 +73,14 @@ type reqHead struct {
 // data path; other errors mean the connection failed or timed out.
 func (cc *clientConn) readHead(idle time.Duration) error {
 	cc.class = desyncClass{}
-	buf, err := peekHead(cc.br, func() { cc.c.SetReadDeadline(time.Now().Add(idle)) })
+	buf, err := peekHead(cc.br, &cc.dl, idle)
 	switch {
 	case errors.Is(err, errHeadFull):
 		return errNotFast // past the data path's buffer
 	case err != nil:
 		return err
 	}
-	raw := string(buf)
+	raw := hold(&cc.headBuf, buf)
 	cc.class = classifyHead(raw)
 	return cc.head.parse(raw)
 }
@@ -87,9 +89,9 @@ func (cc *clientConn) readHead(idle time.Duration) error {
 var errHeadFull = errors.New("alb: head larger than the buffer")
 
 // peekHead waits until br holds a whole head, through its blank line,
-// and returns it without consuming it. beforeWait, when set, runs before
-// each read that may block.
-func peekHead(br *bufio.Reader, beforeWait func()) ([]byte, error) {
+// and returns it without consuming it. When dl is set, each read that may
+// block waits at most idle on dl's clock.
+func peekHead(br *bufio.Reader, dl *clock.Deadline, idle time.Duration) ([]byte, error) {
 	for {
 		buf, _ := br.Peek(br.Buffered())
 		if end := headEnd(buf); end > 0 {
@@ -98,8 +100,8 @@ func peekHead(br *bufio.Reader, beforeWait func()) ([]byte, error) {
 		if len(buf) == br.Size() {
 			return nil, errHeadFull
 		}
-		if beforeWait != nil {
-			beforeWait()
+		if dl != nil {
+			dl.Set(idle)
 		}
 		if _, err := br.Peek(len(buf) + 1); err != nil {
 			return nil, err
@@ -379,17 +381,28 @@ func (h *reqHead) cookie(name string) string {
 }
 
 // headers maps every field but Host (and the invalid ones when they are
-// dropped) by name, as net/http's Request.Header does, for http-header
-// conditions.
-func (h *reqHead) headers(dropInvalid bool) map[string][]string {
-	m := make(map[string][]string, len(h.fields))
+// dropped) by name, for http-header conditions, into m (emptied first),
+// with value slices from arena, so a connection's requests reuse both.
+// Names keep their case: albrules compares them without it, so the map
+// matches as net/http's Request.Header (whose names are canonical) does.
+// The names point into the request's head: empty m once the conditions
+// are evaluated.
+func (h *reqHead) headers(dropInvalid bool, m map[string][]string, arena *[][]string) {
+	n := 0
 	for _, f := range h.fields {
-		if !strings.EqualFold(f.name, "Host") && !(dropInvalid && f.invalid) {
-			k := http.CanonicalHeaderKey(f.name)
-			m[k] = append(m[k], f.value)
+		if strings.EqualFold(f.name, "Host") || dropInvalid && f.invalid {
+			continue
 		}
+		if vs, ok := m[f.name]; ok {
+			m[f.name] = append(vs, f.value)
+			continue
+		}
+		if n == len(*arena) {
+			*arena = append(*arena, make([]string, 0, 2))
+		}
+		m[f.name] = append((*arena)[n][:0], f.value)
+		n++
 	}
-	return m
 }
 
 // serveFast serves the request in cc.head. It reports whether the
@@ -408,12 +421,17 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		req.Query, _ = url.ParseQuery(h.query)
 	}
 	if x.headerRules {
-		req.Headers = h.headers(x.lb.DropInvalidHeaders)
+		if cc.headers == nil {
+			cc.headers = make(map[string][]string, len(h.fields))
+		}
+		h.headers(x.lb.DropInvalidHeaders, cc.headers, &cc.headerValues)
+		req.Headers = cc.headers
 	}
 	action, priority := x.l.DefaultAction, 0
 	if rule := albrules.Evaluate(x.l, &req); rule != nil {
 		action, priority = rule.Action, rule.Priority
 	}
+	clear(cc.headers)
 	if action.Type != design.ActionForward {
 		return false, true
 	}
@@ -422,8 +440,9 @@ func (x *Listener) serveFast(cc *clientConn, closing bool) (keep, fallback bool)
 		return false, true
 	}
 	cc.br.Discard(len(h.raw))
+	cc.traceBuf = appendTraceID(cc.traceBuf[:0], h.trace, received, len(h.raw))
 	ex := exchange{received: received, priority: priority, action: "forward", tg: g.tg.ID, version: g.tg.ProtocolVersion,
-		trace: traceID(h.trace, received, len(h.raw)), class: cc.class}
+		trace: unsafe.String(unsafe.SliceData(cc.traceBuf), len(cc.traceBuf)), class: cc.class} // valid while the request is served
 	// An ambiguous request is served, then both connections close.
 	keep = h.keep() && !closing && cc.class.tier < ambiguous
 	var code int

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/netwright/netwright/internal/clock/clocktest"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/runtimetest"
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,10 +64,12 @@ type seen struct {
 
 // echoTarget answers with what it received, in several framings by path.
 type echoTarget struct {
-	srv     *httptest.Server
-	conns   atomic.Int64
-	release chan struct{}
-	once    sync.Once
+	srv *httptest.Server
+	// conns counts the connections the target accepted, closed those
+	// that ended.
+	conns, closed atomic.Int64
+	release       chan struct{}
+	once          sync.Once
 }
 
 // finish lets /stream requests end.
@@ -112,8 +115,11 @@ func newEchoTarget(t *testing.T) *echoTarget {
 		json.NewEncoder(w).Encode(seen{Method: r.Method, URI: r.RequestURI, Host: r.Host, Body: string(body), Header: h})
 	}))
 	e.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
+		switch st {
+		case http.StateNew:
 			e.conns.Add(1)
+		case http.StateClosed:
+			e.closed.Add(1)
 		}
 	}
 	e.srv.Start()
@@ -132,7 +138,7 @@ func serveFastPath(t *testing.T, x *Listener, idle time.Duration) (*Server, stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Current: func() *Listener { return x }, Fallback: &http.Server{Handler: x, ReadHeaderTimeout: idle}, IdleTimeout: idle}
+	s := &Server{Current: func() *Listener { return x }, Fallback: &http.Server{Handler: x, ReadHeaderTimeout: idle}, IdleTimeout: idle, Clock: x.clock}
 	go s.Serve(ln)
 	t.Cleanup(func() { s.Close() })
 	return s, ln.Addr().String()
@@ -242,7 +248,7 @@ func TestDataPathReusesTargetConnections(t *testing.T) {
 		t.Errorf("20 sequential requests opened %d target connections; want 1", n)
 	}
 	e.srv.CloseClientConnections() // the target drops its idle connections
-	time.Sleep(50 * time.Millisecond)
+	waitFor(t, "the target's close", func() bool { return e.closed.Load() > 0 })
 	if r := do(t, http.DefaultClient, mustRequest(t, "GET", "http://"+fast+"/after")); r.Status != 200 {
 		t.Errorf("after the target closed the idle connection: %d; want 200 over a new one", r.Status)
 	}
@@ -463,12 +469,10 @@ func TestDataPathShutdown(t *testing.T) {
 		resp.Body.Close()
 		answer <- string(b)
 	}()
-	for x.InFlight() == 0 {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitFor(t, "the request in flight", func() bool { return x.InFlight() > 0 })
 	done := make(chan error, 1)
 	go func() { done <- s.Shutdown(context.Background()) }()
-	time.Sleep(100 * time.Millisecond)
+	waitFor(t, "the shutdown to begin", s.isClosing) // the listeners closed with it
 	idle.SetReadDeadline(time.Now().Add(2 * time.Second))
 	if _, err := idle.Read(make([]byte, 1)); err != io.EOF {
 		t.Errorf("an idle connection during shutdown: %v; want it closed", err)
@@ -862,31 +866,49 @@ func TestDataPathStickiness(t *testing.T) {
 }
 
 // TestDataPathClientLeaves: a client that closes while a slow target is
-// still answering is noticed at once: the request to the target is cut
+// still answering is noticed once the data path watches for it (on the
+// listener's clock, after watchAfter): the request to the target is cut
 // (its context ends) and the request is counted with no answer (460 in
-// the access log), as ALB does; a quick answer is not disturbed by the
-// watch, nor is the next request on the connection.
+// the access log), as ALB does; an answer that comes after the watch
+// began is not disturbed by it, nor is the next request on the
+// connection.
 func TestDataPathClientLeaves(t *testing.T) {
-	cancelled := make(chan struct{}, 1)
+	clk := clocktest.New(t)
+	arrived, cancelled, answer := make(chan struct{}, 1), make(chan struct{}, 1), make(chan struct{})
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
 		if r.URL.Path == "/slow" {
-			select {
-			case <-r.Context().Done():
-				cancelled <- struct{}{}
-			case <-time.After(5 * time.Second):
-			}
+			<-r.Context().Done()
+			cancelled <- struct{}{}
 			return
 		}
-		time.Sleep(400 * time.Millisecond) // past the watch, then an answer
-		io.WriteString(w, "late but here")
+		select { // the test lets it answer once the watch began
+		case <-answer:
+			io.WriteString(w, "late but here")
+		case <-r.Context().Done():
+		}
 	}))
 	defer target.Close()
 	m := newTestMetrics(t)
 	var logged runtimetest.Buffer
-	x := plainListener(t, 10*time.Second, Options{Metrics: m, AccessLog: NewAccessLog(&logged)})
-	x.watchAfter = 50 * time.Millisecond
+	x := plainListener(t, 10*time.Second, Options{Metrics: m, AccessLog: NewAccessLog(&logged), Clock: clk})
 	x.Register("tg", "t", target.Listener.Addr().String())
 	_, fast := serveFastPath(t, x, 5*time.Second)
+	within := func(ch <-chan struct{}, what string) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-time.After(time.Minute):
+			t.Fatalf("waited a minute for %s", what)
+		}
+	}
+	// watching waits until the data path waits on the target and will
+	// watch the client, and steps the clock until it does.
+	watching := func() {
+		within(arrived, "the target to get the request")
+		clk.BlockUntilDue(x.watchAfter)
+		clk.AdvanceAndWait(x.watchAfter)
+	}
 
 	// Two requests on one connection, each answered after the watch began.
 	c, err := net.Dial("tcp", fast)
@@ -894,10 +916,12 @@ func TestDataPathClientLeaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(5 * time.Second))
+	c.SetDeadline(time.Now().Add(time.Minute))
 	br := bufio.NewReader(c)
 	for i := range 2 {
 		io.WriteString(c, "GET /late HTTP/1.1\r\nHost: a\r\n\r\n")
+		watching()
+		answer <- struct{}{}
 		resp, err := http.ReadResponse(br, nil)
 		if err != nil {
 			t.Fatalf("request %d: %v", i+1, err)
@@ -913,21 +937,112 @@ func TestDataPathClientLeaves(t *testing.T) {
 		t.Fatal(err)
 	}
 	io.WriteString(gone, "GET /slow HTTP/1.1\r\nHost: a\r\n\r\n")
-	time.Sleep(150 * time.Millisecond)
+	within(arrived, "the target to get the request")
 	gone.Close()
-	select {
-	case <-cancelled:
-	case <-time.After(3 * time.Second):
-		t.Fatal("the target kept answering a client that had left")
-	}
-	for deadline := time.Now().Add(3 * time.Second); counterValue(t, m, "default", "tg", "none") < 1 && time.Now().Before(deadline); {
+	clk.BlockUntilDue(x.watchAfter)
+	clk.AdvanceAndWait(x.watchAfter)
+	within(cancelled, "the request to the target to be cut")
+	for deadline := time.Now().Add(time.Minute); counterValue(t, m, "default", "tg", "none") < 1 && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
 	}
 	if n := counterValue(t, m, "default", "tg", "none"); n != 1 {
 		t.Errorf("requests counted without an answer: %v; want 1", n)
 	}
+	// The line is written after the count: wait for it.
+	for deadline := time.Now().Add(time.Minute); strings.Count(logged.String(), "\n") < 3 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	lines := strings.Split(strings.TrimSuffix(logged.String(), "\n"), "\n")
-	if f := splitLogLine(t, lines[len(lines)-1]); f["elb_status_code"] != "460" || f["target_status_code"] != "-" {
-		t.Errorf("the client that left was logged %s/%s; want 460/-", f["elb_status_code"], f["target_status_code"])
+	if len(lines) != 3 {
+		t.Fatalf("%d access-log lines; want 3:\n%s", len(lines), logged.String())
+	}
+	// Lines are written once answers are out, in any order.
+	var got []string
+	for _, l := range lines {
+		f := splitLogLine(t, l)
+		got = append(got, f["elb_status_code"]+"/"+f["target_status_code"])
+	}
+	if slices.Sort(got); !slices.Equal(got, []string{"200/200", "200/200", "460/-"}) {
+		t.Errorf("logged %v; want two 200/200 and the client that left as 460/-", got)
+	}
+}
+
+// TestNoAllocs: a keep-alive request on the data path, client to
+// listener to target and back, with metrics counted, allocates nothing
+// once its connections are warm (their buffers, pooled target connection
+// and watcher made): the heads are parsed in place in per-connection
+// buffers, the trace ID is written into one, the watch for a client that
+// leaves reuses the connection's timer. The client and the target here
+// allocate nothing themselves, so the process's count is the data
+// path's.
+func TestNoAllocs(t *testing.T) {
+	x := plainListener(t, 5*time.Second, Options{Metrics: newTestMetrics(t)})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() { // the target: reads a head, answers 2 bytes, without a Date
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		answer := []byte("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok")
+		for {
+			for {
+				line, err := br.ReadSlice('\n')
+				if err != nil {
+					return
+				}
+				if len(line) == 2 {
+					break
+				}
+			}
+			if _, err := c.Write(answer); err != nil {
+				return
+			}
+		}
+	}()
+	x.Register("tg", "t", ln.Addr().String())
+	_, fast := serveFastPath(t, x, 5*time.Second)
+	c, err := net.Dial("tcp", fast)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(time.Minute))
+	br := bufio.NewReader(c)
+	req := []byte("GET /api/orders?id=1 HTTP/1.1\r\nHost: api.internal\r\nUser-Agent: test\r\n\r\n")
+	var failed error
+	do := func() {
+		if _, err := c.Write(req); err != nil {
+			failed = err
+			return
+		}
+		for { // the head, then the 2-byte body
+			line, err := br.ReadSlice('\n')
+			if err != nil {
+				failed = err
+				return
+			}
+			if len(line) == 2 {
+				break
+			}
+		}
+		if _, err := br.Discard(2); err != nil {
+			failed = err
+		}
+	}
+	for range 100 {
+		do()
+	}
+	allocs := testing.AllocsPerRun(1000, do)
+	if failed != nil {
+		t.Fatal(failed)
+	}
+	if allocs != 0 {
+		t.Errorf("a request on the data path allocates %v times; want 0", allocs)
 	}
 }

@@ -108,6 +108,18 @@ func codeClass(code int) string {
 	if code == 0 {
 		return "none" // the client left before an answer
 	}
+	switch code / 100 {
+	case 1:
+		return "1xx"
+	case 2:
+		return "2xx"
+	case 3:
+		return "3xx"
+	case 4:
+		return "4xx"
+	case 5:
+		return "5xx"
+	}
 	return strconv.Itoa(code/100) + "xx"
 }
 

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/netwright/netwright/internal/clock"
 )
 
 // Requests the load balancer answers before routing them: a client that
@@ -20,12 +22,13 @@ import (
 // idle, ALB's idle timeout reset by each byte.
 type clientSource struct {
 	c    net.Conn
+	dl   *clock.Deadline
 	idle time.Duration
 }
 
 func (s *clientSource) Read(p []byte) (int, error) {
 	if s.idle > 0 {
-		s.c.SetReadDeadline(time.Now().Add(s.idle))
+		s.dl.Set(s.idle)
 	}
 	return s.c.Read(p)
 }

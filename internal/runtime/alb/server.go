@@ -13,7 +13,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
+	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/runtime/accept"
 )
 
@@ -38,6 +40,11 @@ type Server struct {
 	// gets ALB's 408. HeaderTimeout bounds a TLS handshake (the idle
 	// timeout when 0).
 	HeaderTimeout, IdleTimeout time.Duration
+	// Clock is what the idle timeout and the TLS handshake's bound run
+	// on (the system's when nil): each connection's read deadline is a
+	// clock.Deadline, the socket's own deadline on the system's clock.
+	// It should be the listeners' Options.Clock.
+	Clock clock.Clock
 	// OnConn, when set, is told of each client connection opened (+1)
 	// and closed (-1), also of connections handed to Fallback.
 	OnConn func(delta int)
@@ -55,11 +62,23 @@ type Server struct {
 
 	mu      sync.Mutex
 	closing bool
-	lns     []net.Listener
-	// conns maps each connection served here to whether it waits for a
-	// request (idle), for Shutdown.
-	conns map[net.Conn]bool
+	// shutting mirrors closing for the connections' lock-free look at
+	// it between requests.
+	shutting atomic.Bool
+	lns      []net.Listener
+	// conns holds the connections served here, for Shutdown; each says
+	// itself whether it waits for a request (clientConn.state), so a
+	// request costs no lock of the server's.
+	conns map[*clientConn]struct{}
 }
+
+// A client connection's state, for Shutdown: waiting for a request,
+// serving one, or closed by Shutdown while it waited.
+const (
+	connBusy int32 = iota
+	connIdle
+	connClosed
+)
 
 // Serve accepts connections on ln until Shutdown or Close.
 func (s *Server) Serve(ln net.Listener) error {
@@ -84,7 +103,7 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) init() {
 	s.start.Do(func() {
 		s.handoff = &connQueue{ch: make(chan net.Conn), done: make(chan struct{})}
-		s.conns = map[net.Conn]bool{}
+		s.conns = map[*clientConn]struct{}{}
 		if s.TLS != nil && s.tls.Load() == nil {
 			s.tls.Store(s.TLS)
 		}
@@ -143,11 +162,7 @@ type tlsStateKey struct{}
 
 type handedKey struct{}
 
-func (s *Server) isClosing() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.closing
-}
+func (s *Server) isClosing() bool { return s.shutting.Load() }
 
 // Shutdown stops accepting, closes idle connections, and waits for the
 // requests in flight (here and at Fallback) until ctx ends, when it
@@ -157,14 +172,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.init()
 	s.mu.Lock()
 	s.closing = true
+	s.shutting.Store(true)
 	for _, ln := range s.lns {
 		ln.Close()
 	}
-	for c, idle := range s.conns {
-		if idle {
-			c.Close()
-		}
-	}
+	s.closeIdle()
 	s.mu.Unlock()
 	fallback := make(chan error, 1)
 	go func() { fallback <- s.Fallback.Shutdown(ctx) }()
@@ -173,11 +185,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	for {
 		s.mu.Lock()
 		n := len(s.conns)
-		for c, idle := range s.conns {
-			if idle { // finished a request since the last look
-				c.Close()
-			}
-		}
+		s.closeIdle() // those that finished a request since the last look
 		s.mu.Unlock()
 		if n == 0 {
 			s.handoff.Close()
@@ -211,33 +219,57 @@ func (s *Server) Close() error {
 	s.init()
 	s.mu.Lock()
 	s.closing = true
+	s.shutting.Store(true)
 	for _, ln := range s.lns {
 		ln.Close()
 	}
-	for c := range s.conns {
-		c.Close()
+	for cc := range s.conns {
+		cc.c.Close()
 	}
 	s.mu.Unlock()
 	s.handoff.Close()
 	return s.Fallback.Close()
 }
 
-// track records c as idle or busy; it reports false (and closes c) when
-// the server is shutting down and c is idle.
-func (s *Server) track(c net.Conn, idle bool) bool {
+// closeIdle closes the connections waiting for a request. The caller
+// holds s.mu.
+func (s *Server) closeIdle() {
+	for cc := range s.conns {
+		if cc.state.CompareAndSwap(connIdle, connClosed) {
+			cc.c.Close()
+		}
+	}
+}
+
+// track registers cc, busy, for Shutdown; false when the server is
+// closing.
+func (s *Server) track(cc *clientConn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closing && idle {
+	if s.closing {
 		return false
 	}
-	s.conns[c] = idle
+	s.conns[cc] = struct{}{}
 	return true
 }
 
-func (s *Server) untrack(c net.Conn) {
+func (s *Server) untrack(cc *clientConn) {
 	s.mu.Lock()
-	delete(s.conns, c)
+	delete(s.conns, cc)
 	s.mu.Unlock()
+}
+
+// idle marks cc as waiting for a request; false (cc is to close) when
+// the server shuts down.
+func (s *Server) idle(cc *clientConn) bool {
+	cc.state.Store(connIdle)
+	return !s.shutting.Load() || !cc.state.CompareAndSwap(connIdle, connClosed)
+}
+
+// busy marks cc as serving a request; false when Shutdown closed it
+// while it waited.
+func (s *Server) busy(cc *clientConn) bool {
+	return cc.state.CompareAndSwap(connIdle, connBusy)
 }
 
 func (s *Server) count(delta int) {
@@ -258,6 +290,10 @@ type clientConn struct {
 	remote   string
 	// tls is the session of an HTTPS connection.
 	tls *tls.ConnectionState
+	// dl is the connection's read deadline, on the server's clock.
+	dl clock.Deadline
+	// state is connIdle, connBusy or connClosed, for Shutdown.
+	state atomic.Int32
 	// source is what br reads from: the connection, with the idle
 	// timeout on each read while a body is read.
 	source clientSource
@@ -266,6 +302,28 @@ type clientConn struct {
 	class desyncClass
 	// scratch builds the upstream request head.
 	scratch []byte
+	// headBuf holds the request head cc.head's strings point into,
+	// respBuf the target's response head, traceBuf the request's trace
+	// ID: each is valid until the next request on the connection, and
+	// reused for it, so a request allocates nothing.
+	headBuf, respBuf, traceBuf []byte
+	// headers and headerValues are the request's fields for http-header
+	// conditions, reused by each request.
+	headers      map[string][]string
+	headerValues [][]string
+	// watcher watches for a client that leaves while a target answers.
+	watcher watcher
+}
+
+// hold copies b into *buf (grown when it is too small) and returns it as
+// a string, valid until *buf is next held into: the head of a request or
+// response, whose strings are used only while it is served.
+func hold(buf *[]byte, b []byte) string {
+	if cap(*buf) < len(b) {
+		*buf = make([]byte, len(b), max(len(b), 1<<10))
+	}
+	*buf = append((*buf)[:0], b...)
+	return unsafe.String(unsafe.SliceData(*buf), len(*buf))
 }
 
 // Client connections read through an 8 KB buffer: a request head that
@@ -279,28 +337,37 @@ var (
 
 func (s *Server) serveConn(c net.Conn) {
 	s.count(1)
-	var state *tls.ConnectionState
+	cc := &clientConn{c: c}
+	cc.dl.Init(c, s.Clock)
 	if cfg := s.tls.Load(); cfg != nil {
 		tc := tls.Server(c, cfg)
-		c.SetDeadline(time.Now().Add(s.HeaderTimeout)) // as net/http bounds the handshake
-		if err := tc.Handshake(); err != nil {
+		// As net/http bounds the handshake: reads on the clock, writes
+		// on the wall (a client that reads nothing).
+		cc.dl.Set(s.HeaderTimeout)
+		c.SetWriteDeadline(time.Now().Add(s.HeaderTimeout))
+		err := tc.Handshake()
+		cc.dl.Clear()
+		c.SetWriteDeadline(time.Time{})
+		if err != nil {
+			cc.dl.Stop()
 			c.Close()
 			s.count(-1)
 			return
 		}
-		c.SetDeadline(time.Time{})
 		st := tc.ConnectionState()
 		if st.NegotiatedProtocol == "h2" {
+			cc.dl.Stop()
 			if !s.give(tc) {
 				tc.Close()
 				s.count(-1)
 			}
 			return
 		}
-		c, state = tc, &st
+		cc.c, cc.tls = tc, &st
 	}
-	cc := &clientConn{c: c, tls: state, br: clientReaders.Get().(*bufio.Reader), bw: clientWriters.Get().(*bufio.Writer)}
-	cc.source.c = c
+	c = cc.c
+	cc.br, cc.bw = clientReaders.Get().(*bufio.Reader), clientWriters.Get().(*bufio.Writer)
+	cc.source.c, cc.source.dl = c, &cc.dl
 	cc.br.Reset(&cc.source)
 	cc.bw.Reset(c)
 	cc.remote = c.RemoteAddr().String()
@@ -308,9 +375,12 @@ func (s *Server) serveConn(c net.Conn) {
 		cc.src = ap.Addr().Unmap()
 		cc.clientIP = cc.src.String()
 	}
-	handed := false
+	handed, tracked := false, s.track(cc)
 	defer func() {
-		s.untrack(c)
+		if tracked {
+			s.untrack(cc)
+		}
+		cc.dl.Stop()
 		if handed {
 			return // the wrapper's Close counts the connection out
 		}
@@ -321,19 +391,19 @@ func (s *Server) serveConn(c net.Conn) {
 		clientReaders.Put(cc.br)
 		clientWriters.Put(cc.bw)
 	}()
-	for {
-		if !s.track(c, true) {
+	for tracked {
+		if !s.idle(cc) {
 			return
 		}
 		// A deadline is set only before a read that may block: pipelined
 		// requests and heads that came whole need none.
 		if cc.br.Buffered() == 0 {
-			c.SetReadDeadline(time.Now().Add(s.IdleTimeout))
+			cc.dl.Set(s.IdleTimeout)
 			if _, err := cc.br.Peek(1); err != nil {
 				return
 			}
 		}
-		if !s.track(c, false) {
+		if !s.busy(cc) {
 			return
 		}
 		err := cc.readHead(s.IdleTimeout)
@@ -375,7 +445,7 @@ func (s *Server) handOver(cc *clientConn) bool {
 	if s.Current().lb.DropInvalidHeaders {
 		// drop_invalid_header_fields: the fields go before net/http, which
 		// would refuse a name that is not a token, sees the request.
-		if buf, err := peekHead(cc.br, nil); err == nil {
+		if buf, err := peekHead(cc.br, nil, 0); err == nil {
 			if kept := withoutInvalidFields(string(buf)); len(kept) != len(buf) {
 				cc.br.Discard(len(buf))
 				r = io.MultiReader(strings.NewReader(kept), cc.br)

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/netwright/netwright/internal/clock"
 )
 
 // upConn is a keep-alive connection to a target, for the data path.
@@ -23,6 +25,8 @@ type upConn struct {
 	br        *bufio.Reader
 	bw        *bufio.Writer
 	idleSince time.Time
+	// dl is the connection's read deadline, on the listener's clock.
+	dl clock.Deadline
 }
 
 // A target's response head must fit the upstream reader, ALB's limit on
@@ -34,14 +38,16 @@ var (
 	upWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
 )
 
-func newUpConn(c net.Conn) *upConn {
+func newUpConn(c net.Conn, clk clock.Clock) *upConn {
 	u := &upConn{c: c, br: upReaders.Get().(*bufio.Reader), bw: upWriters.Get().(*bufio.Writer)}
+	u.dl.Init(c, clk)
 	u.br.Reset(c)
 	u.bw.Reset(c)
 	return u
 }
 
 func (u *upConn) close() {
+	u.dl.Stop()
 	u.c.Close()
 	u.br.Reset(nil)
 	u.bw.Reset(nil)
@@ -121,41 +127,71 @@ var errClientGone = errors.New("alb: the client left before the answer")
 // nothing from the client until the answer is out, so without it a client
 // that gives up on a slow target would be noticed only when the answer is
 // written. It starts only after a while (the client's reader is idle
-// then), so a quick answer costs a timer and no system call.
+// then), so a quick answer costs a timer's reset and stop and no system
+// call. Each connection has one, its timer made on the first watch and
+// reset for each request after.
 type watcher struct {
 	cc    *clientConn
-	u     *upConn
-	timer *time.Timer
-	mu    sync.Mutex
-	// started and stopped order start against stop.
+	timer clock.Timer
+	// done receives once a read ahead that started has ended.
+	done chan struct{}
+	gone atomic.Bool
+
+	mu sync.Mutex
+	// u is the target's connection, which a client that leaves closes;
+	// gen counts the watches, so a timer of an earlier one that fired
+	// late starts nothing; started and stopped order start against stop.
+	u                *upConn
+	gen              uint64
 	started, stopped bool
-	done             chan struct{}
-	gone             atomic.Bool
 }
 
-// watch watches cc from after on, while u carries its request.
-func (cc *clientConn) watch(u *upConn, after time.Duration) *watcher {
-	w := &watcher{cc: cc, u: u, done: make(chan struct{})}
-	w.timer = time.AfterFunc(after, w.start)
+// watch watches cc from after on (on clk), while u carries its request.
+func (cc *clientConn) watch(u *upConn, clk clock.Clock, after time.Duration) *watcher {
+	w := &cc.watcher
+	w.mu.Lock()
+	w.u, w.started, w.stopped = u, false, false
+	w.gen++
+	w.mu.Unlock()
+	w.gone.Store(false)
+	if w.timer == nil {
+		w.cc, w.done = cc, make(chan struct{}, 1)
+		w.timer = clk.AfterFunc(after, w.fire)
+	} else {
+		w.timer.Reset(after)
+	}
 	return w
+}
+
+// fire starts the read ahead on a goroutine of its own, not the timer's:
+// a clock's timer function returns at once (a fake clock waits for
+// them).
+func (w *watcher) fire() {
+	w.mu.Lock()
+	gen, stopped := w.gen, w.stopped
+	w.mu.Unlock()
+	if !stopped {
+		go w.start(gen)
+	}
 }
 
 // start reads ahead on the client's connection, into its reader (whose
 // owner waits on the target): an end or a failure means the client left,
 // and the wait for the target is cut short.
-func (w *watcher) start() {
+func (w *watcher) start(gen uint64) {
 	w.mu.Lock()
-	if w.stopped {
+	if w.stopped || w.gen != gen {
 		w.mu.Unlock()
 		return
 	}
-	w.cc.c.SetReadDeadline(time.Time{}) // before stop can set its own
+	w.cc.dl.Clear() // before stop can set its own
 	w.started = true
+	u := w.u
 	w.mu.Unlock()
-	defer close(w.done)
+	defer func() { w.done <- struct{}{} }()
 	if _, err := w.cc.br.Peek(1); err != nil && !timedOut(err) {
 		w.gone.Store(true)
-		w.u.c.Close()
+		u.c.Close()
 	}
 }
 
@@ -168,9 +204,9 @@ func (w *watcher) stop() bool {
 	started := w.started
 	w.mu.Unlock()
 	if started {
-		w.cc.c.SetReadDeadline(time.Now()) // ends the read ahead
+		w.cc.dl.Expire() // ends the read ahead
 		<-w.done
-		w.cc.c.SetReadDeadline(time.Time{})
+		w.cc.dl.Clear()
 	}
 	return w.gone.Load()
 }
@@ -188,7 +224,7 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 	head := x.upstreamHead(cc, ex.trace)
 	var resp respHead
 	for attempt := 0; ; attempt++ {
-		u := t.pool.get(x.now(), x.idle)
+		u := t.pool.get(ex.received, x.idle)
 		reused := u != nil
 		if u == nil {
 			ctx, cancel := context.WithTimeout(context.Background(), targetConnectTimeout)
@@ -197,7 +233,7 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 			if err != nil {
 				return x.failFast(cc, ex, err, keep && !h.hasBody())
 			}
-			u = newUpConn(c)
+			u = newUpConn(c, x.clock)
 		}
 		ex.sent = x.now()
 		started, err := x.exchangeHead(u, cc, head, &resp, ex)
@@ -247,7 +283,7 @@ func (x *Listener) exchangeHead(u *upConn, cc *clientConn, head []byte, resp *re
 		return false, err
 	}
 	if cc.br.Buffered() == 0 { // nothing of the client's pending: watch it
-		w := cc.watch(u, x.watchAfter)
+		w := cc.watch(u, x.clock, x.watchAfter)
 		defer func() {
 			if w.stop() {
 				err = errClientGone
@@ -255,8 +291,8 @@ func (x *Listener) exchangeHead(u *upConn, cc *clientConn, head []byte, resp *re
 		}()
 	}
 	for {
-		u.c.SetReadDeadline(x.now().Add(x.idle))
-		started, err = resp.read(u.br, cc.head.method == http.MethodHead)
+		u.dl.Set(x.idle)
+		started, err = resp.read(u.br, cc.head.method == http.MethodHead, &cc.respBuf)
 		if err != nil || resp.code >= 200 || resp.code == http.StatusSwitchingProtocols {
 			if err == nil && resp.code == http.StatusSwitchingProtocols {
 				err = errResponseHead // nothing asked to upgrade
@@ -379,19 +415,20 @@ type respHead struct {
 	connection string
 }
 
-// read reads a response head from br without consuming it.
-func (r *respHead) read(br *bufio.Reader, isHead bool) (started bool, err error) {
+// read reads a response head from br without consuming it; its strings
+// are held in buf.
+func (r *respHead) read(br *bufio.Reader, isHead bool, buf *[]byte) (started bool, err error) {
 	if _, err := br.Peek(1); err != nil {
 		return false, err
 	}
-	buf, err := peekHead(br, nil)
+	head, err := peekHead(br, nil, 0)
 	switch {
 	case errors.Is(err, errHeadFull):
 		return true, errResponseHead
 	case err != nil:
 		return true, err
 	}
-	return true, r.parse(string(buf), isHead)
+	return true, r.parse(hold(buf, head), isHead)
 }
 
 func (r *respHead) parse(raw string, isHead bool) error {
@@ -540,7 +577,7 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 		n, err = x.stream(dst, cc.bw, u, src)
 		ex.out += n
 		if err == nil && r.chunked {
-			u.c.SetReadDeadline(x.now().Add(x.idle))
+			u.dl.Set(x.idle)
 			err = readTrailers(u.br)
 		}
 		if err == nil && chunkOut {
@@ -560,7 +597,7 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 	if reusable {
 		// The read deadline stays: the next exchange sets its own before
 		// reading.
-		t.pool.put(u, x.now(), x.maxIdle, x.idle)
+		t.pool.put(u, ex.headers, x.maxIdle, x.idle) // idle since about then
 	} else {
 		u.close()
 	}
@@ -572,10 +609,12 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 func (x *Listener) copyBody(dst *bufio.Writer, u *upConn, n int64) error {
 	for n > 0 {
 		if u.br.Buffered() == 0 {
+			// The wait for the target counts from before the client has
+			// what came so far.
+			u.dl.Set(x.idle)
 			if err := dst.Flush(); err != nil {
 				return err
 			}
-			u.c.SetReadDeadline(x.now().Add(x.idle))
 			if _, err := u.br.Peek(1); err != nil {
 				return err
 			}
@@ -599,10 +638,10 @@ func (x *Listener) stream(dst io.Writer, flush *bufio.Writer, u *upConn, src io.
 	var total int64
 	for {
 		if u.br.Buffered() == 0 {
+			u.dl.Set(x.idle) // as in copyBody
 			if err := flush.Flush(); err != nil {
 				return total, err
 			}
-			u.c.SetReadDeadline(x.now().Add(x.idle))
 		}
 		n, err := src.Read(*buf)
 		if n > 0 {

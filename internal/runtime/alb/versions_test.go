@@ -79,7 +79,7 @@ func serveTLS(t *testing.T, x *Listener) (addr string, h1, h2 *http.Client) {
 	}
 	cfg := cert.TLS.Clone()
 	cfg.NextProtos = []string{"h2", "http/1.1"}
-	s := &Server{Current: func() *Listener { return x }, Fallback: &http.Server{Handler: x}, TLS: cfg}
+	s := &Server{Current: func() *Listener { return x }, Fallback: &http.Server{Handler: x}, TLS: cfg, Clock: x.clock}
 	go s.Serve(ln)
 	t.Cleanup(func() { s.Close() })
 	roots := cert.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
@@ -92,32 +92,97 @@ func serveTLS(t *testing.T, x *Listener) (addr string, h1, h2 *http.Client) {
 	return ln.Addr().String(), &http.Client{Transport: t1, Timeout: 20 * time.Second}, &http.Client{Transport: t2, Timeout: 20 * time.Second}
 }
 
-// TestIdleTimeoutEveryProtocolVersion: a target silent past the load
+// TestIdleTimeoutEveryProtocolVersion: a target silent for the load
 // balancer's idle timeout gets the client ALB's 504 whatever the target
-// group's protocol version, no sooner than the timeout; one that stops
-// mid-answer has its answer cut rather than the client kept waiting.
-// The targets here would answer after 5 s.
+// group's protocol version, exactly at the timeout and not a nanosecond
+// sooner; one that stops mid-answer has its answer cut at the timeout
+// rather than the client kept waiting. The timeout runs on a fake clock;
+// the targets would answer only when the test ends.
 func TestIdleTimeoutEveryProtocolVersion(t *testing.T) {
-	const idle = 300 * time.Millisecond
-	x := versionsListener(t, idle, Options{})
+	const idle = 45 * time.Second
+	clk := clocktest.New(t)
+	x := versionsListener(t, idle, Options{Clock: clk})
+	arrived, release := make(chan struct{}, 1), make(chan struct{})
 	slow := h2cTarget(t, func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/stream") {
 			io.WriteString(w, "first,")
 			w.(http.Flusher).Flush()
 		}
+		arrived <- struct{}{}
 		select {
 		case <-r.Context().Done():
 			return
-		case <-time.After(5 * time.Second):
+		case <-release:
 		}
 		io.WriteString(w, "late")
 	})
+	t.Cleanup(func() { close(release) }) // before the target closes
 	for _, tg := range []string{"tg-h1", "tg-h2", "tg-grpc"} {
 		if err := x.Register(tg, "slow", slow); err != nil {
 			t.Fatal(err)
 		}
 	}
 	addr, h1, h2 := serveTLS(t, x)
+	type outcome struct {
+		code int
+		body string
+		err  error
+	}
+	// timeOut sends req, waits until the target has it (and, with first
+	// set, until the client has that part of the answer: the load
+	// balancer then waits for the rest), steps the clock to a nanosecond
+	// before the idle timeout, checks nothing came, then steps to it.
+	timeOut := func(t *testing.T, client *http.Client, req *http.Request, first string) outcome {
+		t.Helper()
+		got, part := make(chan outcome, 1), make(chan struct{})
+		go func() {
+			resp, err := client.Do(req)
+			if err != nil {
+				got <- outcome{err: err}
+				return
+			}
+			defer resp.Body.Close()
+			b := make([]byte, len(first))
+			if _, err := io.ReadFull(resp.Body, b); err != nil {
+				got <- outcome{resp.StatusCode, string(b), err}
+				return
+			}
+			close(part)
+			rest, err := io.ReadAll(resp.Body)
+			got <- outcome{resp.StatusCode, string(b) + string(rest), err}
+		}()
+		wait := func(ready <-chan struct{}, what string) {
+			select {
+			case <-ready:
+			case o := <-got:
+				t.Fatalf("answered (%+v) before %s", o, what)
+			case <-time.After(time.Minute):
+				t.Fatalf("waited a minute for %s", what)
+			}
+		}
+		wait(arrived, "the target had the request")
+		if first != "" {
+			wait(part, "the client had the first part")
+		}
+		clk.BlockUntilDue(idle)
+		clk.AdvanceAndWait(idle - time.Nanosecond)
+		if next, ok := clk.Next(); !ok || next != time.Nanosecond {
+			t.Fatalf("a nanosecond before the idle timeout the next timer is %v away (%v); want the timeout's, 1ns", next, ok)
+		}
+		select {
+		case o := <-got:
+			t.Fatalf("answered (%+v) before the %v idle timeout", o, idle)
+		default:
+		}
+		clk.AdvanceAndWait(time.Nanosecond)
+		select {
+		case o := <-got:
+			return o
+		case <-time.After(time.Minute):
+			t.Fatal("no answer once the idle timeout passed")
+		}
+		return outcome{}
+	}
 	for _, tt := range []struct {
 		name   string
 		client *http.Client
@@ -138,19 +203,8 @@ func TestIdleTimeoutEveryProtocolVersion(t *testing.T) {
 				req.Header.Set("Content-Type", "application/grpc")
 				req.Header.Set("Te", "trailers")
 			}
-			start := time.Now()
-			resp, err := tt.client.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			took := time.Since(start)
-			if resp.StatusCode != http.StatusGatewayTimeout {
-				t.Errorf("a target silent for 5 s with a %v idle timeout: %d %q after %v; want ALB's 504", idle, resp.StatusCode, b, took)
-			}
-			if took < idle {
-				t.Errorf("504 after %v, before the %v idle timeout", took, idle)
+			if o := timeOut(t, tt.client, req, ""); o.err != nil || o.code != http.StatusGatewayTimeout {
+				t.Errorf("a silent target at the %v idle timeout: %d %q %v; want ALB's 504", idle, o.code, o.body, o.err)
 			}
 		})
 	}
@@ -161,14 +215,9 @@ func TestIdleTimeoutEveryProtocolVersion(t *testing.T) {
 		path   string
 	}{{"HTTP1 group", h1, "/h1/stream"}, {"HTTP2 group", h2, "/h2/stream"}} {
 		t.Run(tt.name+" mid-answer", func(t *testing.T) {
-			resp, err := tt.client.Get("https://" + addr + tt.path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if err == nil || strings.Contains(string(b), "late") {
-				t.Errorf("a target silent mid-answer: read %q, %v; want the answer cut at the idle timeout", b, err)
+			req, _ := http.NewRequest(http.MethodGet, "https://"+addr+tt.path, nil)
+			if o := timeOut(t, tt.client, req, "first,"); o.err == nil || o.body != "first," {
+				t.Errorf("a target silent mid-answer: read %q, %v; want the answer cut after its first part at the idle timeout", o.body, o.err)
 			}
 		})
 	}

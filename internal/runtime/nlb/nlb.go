@@ -48,12 +48,9 @@ type Options struct {
 	// when the target group does not preserve the client's address; the
 	// system picks one when it is not valid.
 	Node netip.Addr
-	// Clock runs the health checks' rhythm and timeouts; the system's
-	// clock when nil.
+	// Clock runs the health checks' rhythm and timeouts and the TCP and
+	// UDP idle timeouts; the system's clock when nil.
 	Clock clock.Clock
-	// UDPIdle and TCPIdle replace UDPIdleTimeout and TCPIdleTimeout, for
-	// tests.
-	UDPIdle, TCPIdle time.Duration
 	// Dial connects to a TCP target from a source address; a plain dial
 	// when nil. The local runtime routes inspected paths through an
 	// appliance with it.
@@ -91,6 +88,8 @@ type Listener struct {
 
 	// checker is the client of HTTP health checks.
 	checker *http.Transport
+	// idledOut counts the TCP flows dropped for idleness.
+	idledOut atomic.Int64
 }
 
 // New prepares listener l of lb, which forwards to one of tgs.
@@ -121,12 +120,6 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 		return nil, fmt.Errorf("listener %s: protocol %s is not served locally", l.ID, l.Protocol)
 	}
 	lis.opt.Clock = clock.Or(lis.opt.Clock)
-	if lis.opt.TCPIdle <= 0 {
-		lis.opt.TCPIdle = TCPIdleTimeout
-	}
-	if lis.opt.UDPIdle <= 0 {
-		lis.opt.UDPIdle = UDPIdleTimeout
-	}
 	// As ELB's checker: no compression asked for, ALB's 32 KB limit on a
 	// response header, a few idle connections per target.
 	lis.checker = &http.Transport{DisableCompression: true, DialContext: lis.checkDial,
@@ -329,7 +322,7 @@ func (lis *Listener) Handle(c net.Conn) {
 		}
 		target = tc
 	}
-	relay(client, target, lis.opt.TCPIdle)
+	lis.relay(client, target)
 }
 
 // dial connects to a target from src (any address when invalid).
@@ -354,15 +347,36 @@ type closeWriter interface{ CloseWrite() error }
 // and a reset on either side to the other. With two *net.TCPConn,
 // io.Copy reaches (*net.TCPConn).ReadFrom, which splices on Linux.
 //
-// A flow with no data either way for idle is dropped, as NLB drops it:
-// nothing is sent to either end then; each end that sends afterwards (or
-// closes) gets a reset. The time since either end last sent comes from
-// the kernel (TCP_INFO) where it can, so the flow is dropped at idle, not
-// later; elsewhere it is sampled every quarter of idle, the read
-// deadline each copy runs under.
-func relay(a, b net.Conn, idle time.Duration) {
-	f := &tcpFlow{a: a, b: b, idle: idle}
-	f.last.Store(time.Now().UnixNano())
+// A flow with no data either way for the TCP idle timeout (on the
+// listener's clock) is dropped, as NLB
+// drops it: nothing is sent to either end then; each end that sends
+// afterwards (or closes) gets a reset.
+//
+// On the system's clock, where the kernel can say (TCP_INFO on Linux),
+// the time since either end last sent is the kernel's: spliced bytes
+// never pass through the relay, so only the kernel sees them move, and
+// its wall-clock count is the system clock's. The read deadline each
+// copy runs under is set to the moment the flow would idle out, and
+// looked at again when it passes. Any other clock (a test's) the kernel
+// cannot count on, so the relay copies through its own reads and stamps
+// each on the clock, and every read puts both directions' deadlines
+// (clock.Deadlines, timers of that clock) at idle from then: the flow
+// idles out exactly idle after its last byte on that clock. Systems
+// without TCP_INFO do the same on the system's clock.
+func (lis *Listener) relay(a, b net.Conn) {
+	f := &tcpFlow{a: a, b: b, idle: TCPIdleTimeout, clk: lis.opt.Clock, idledOut: &lis.idledOut}
+	f.da.Init(a, f.clk)
+	f.db.Init(b, f.clk)
+	defer f.da.Stop()
+	defer f.db.Stop()
+	if f.da.OnSystemClock() {
+		_, oka := sinceData(a)
+		_, okb := sinceData(b)
+		f.kernel = oka && okb
+	}
+	f.last.Store(f.clk.Now().UnixNano())
+	f.da.Set(f.idle)
+	f.db.Set(f.idle)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -376,22 +390,54 @@ func relay(a, b net.Conn, idle time.Duration) {
 type tcpFlow struct {
 	a, b net.Conn
 	idle time.Duration
-	// last is when a byte last moved, in Unix nanoseconds, for when the
-	// kernel cannot say.
+	clk  clock.Clock
+	// da and db are a's and b's read deadlines.
+	da, db clock.Deadline
+	// kernel is set when the kernel tells when each end last sent.
+	kernel bool
+	// last is when a byte last moved, on clk, in Unix nanoseconds, when
+	// the kernel does not tell.
 	last atomic.Int64
 	// expired is set once the flow idled out; broken once a reset from
 	// either end was passed on.
 	expired, broken atomic.Bool
+	// idledOut counts the listener's flows dropped for idleness.
+	idledOut *atomic.Int64
+}
+
+// deadline is src's read deadline.
+func (f *tcpFlow) deadline(src net.Conn) *clock.Deadline {
+	if src == f.a {
+		return &f.da
+	}
+	return &f.db
+}
+
+// stamped reads an end of a flow the kernel does not count for: each
+// read notes the time and moves both deadlines on.
+type stamped struct {
+	net.Conn
+	f *tcpFlow
+}
+
+func (s stamped) Read(p []byte) (int, error) {
+	n, err := s.Conn.Read(p)
+	if n > 0 {
+		s.f.last.Store(s.f.clk.Now().UnixNano())
+		s.f.da.Set(s.f.idle)
+		s.f.db.Set(s.f.idle)
+	}
+	return n, err
 }
 
 // pump copies src to dst until src's direction ends.
 func (f *tcpFlow) pump(dst, src net.Conn) {
-	src.SetReadDeadline(time.Now().Add(f.untilIdle()))
+	var from io.Reader = src // *net.TCPConn: spliced
+	if !f.kernel {
+		from = stamped{src, f}
+	}
 	for {
-		n, err := io.Copy(dst, src)
-		if n > 0 {
-			f.last.Store(time.Now().UnixNano())
-		}
+		_, err := io.Copy(dst, from)
 		switch {
 		case f.broken.Load():
 			return
@@ -422,35 +468,33 @@ func (f *tcpFlow) pump(dst, src net.Conn) {
 		left := f.untilIdle()
 		if left <= 0 {
 			if !f.expired.Swap(true) {
+				f.idledOut.Add(1)
 				// The other direction's copy stops at once and waits too.
-				other := f.a
+				other := &f.da
 				if src == f.a {
-					other = f.b
+					other = &f.db
 				}
-				other.SetReadDeadline(time.Now())
+				other.Expire()
 			}
 			f.idleOut(src)
 			return
 		}
-		src.SetReadDeadline(time.Now().Add(left))
+		f.deadline(src).Set(left)
 	}
 }
 
 // untilIdle is how long the flow may stay quiet before it idles out:
 // the idle timeout less the time since either end last sent, as the
-// kernel counts it; without the kernel's word, a quarter of the timeout
-// at most (0 once the last byte is older than the timeout).
+// kernel counts it or as the relay stamped it on the clock.
 func (f *tcpFlow) untilIdle() time.Duration {
-	if sa, ok := sinceData(f.a); ok {
-		if sb, ok := sinceData(f.b); ok {
+	if f.kernel {
+		sa, oka := sinceData(f.a)
+		sb, okb := sinceData(f.b)
+		if oka && okb {
 			return f.idle - min(sa, sb)
 		}
 	}
-	left := f.idle - time.Since(time.Unix(0, f.last.Load()))
-	if left <= 0 {
-		return 0
-	}
-	return min(left, max(f.idle/4, time.Millisecond))
+	return f.idle - f.clk.Now().Sub(time.Unix(0, f.last.Load()))
 }
 
 // idleOut waits, after the flow idled out, for c's end to send or close,
@@ -463,7 +507,7 @@ func (f *tcpFlow) idleOut(c net.Conn) {
 	}
 	var b [1]byte
 	for {
-		raw.SetReadDeadline(time.Time{})
+		f.deadline(c).Clear()
 		_, err := raw.Read(b[:])
 		switch {
 		case errors.Is(err, net.ErrClosed):

@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netwright/netwright/internal/clock"
+	"github.com/netwright/netwright/internal/clock/clocktest"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/health"
 )
@@ -286,10 +288,13 @@ func udpEcho(t *testing.T, name string) *net.UDPConn {
 }
 
 // TestUDPFlows: every datagram of a flow (client address and port) goes
-// to the same target and its answers come back; the flow ends after the
-// idle timeout.
+// to the same target and its answers come back; a flow ends exactly
+// NLB's 120 s UDP idle timeout after its last datagram, on a fake clock,
+// and one that still has traffic outlives the others.
 func TestUDPFlows(t *testing.T) {
-	x := newListener(t, "UDP", design.TargetGroup{Protocol: "UDP"}, Options{UDPIdle: 200 * time.Millisecond})
+	const idle = UDPIdleTimeout
+	clk := clocktest.New(t)
+	x := newListener(t, "UDP", design.TargetGroup{Protocol: "UDP"}, Options{Clock: clk})
 	for _, name := range []string{"a", "b", "c"} {
 		pc := udpEcho(t, name)
 		if err := x.Register(name, pc.LocalAddr().String()); err != nil {
@@ -303,12 +308,17 @@ func TestUDPFlows(t *testing.T) {
 	defer pc.Close()
 	go x.ServeUDP(pc)
 	seen := map[string]bool{}
-	for range 12 {
+	var kept net.Conn // the first flow, which gets traffic later
+	for i := range 12 {
 		c, err := net.Dial("udp", pc.LocalAddr().String())
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.SetDeadline(time.Now().Add(5 * time.Second))
+		defer c.Close()
+		if i == 0 {
+			kept = c
+		}
+		c.SetDeadline(time.Now().Add(time.Minute))
 		first := ""
 		for i := range 4 {
 			fmt.Fprintf(c, "ping%d", i)
@@ -328,18 +338,37 @@ func TestUDPFlows(t *testing.T) {
 			}
 		}
 		seen[first] = true
-		c.Close()
 	}
 	if len(seen) < 2 {
 		t.Errorf("12 flows all reached %v", seen)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for flows(x) > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d flows still open a while past the idle timeout", flows(x))
+	waitFlows := func(n int64) {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); flows(x) != n; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d flows open; want %d", flows(x), n)
+			}
 		}
-		time.Sleep(20 * time.Millisecond)
 	}
+	waitFlows(12)
+	clk.AdvanceAndWait(idle / 2)
+	fmt.Fprint(kept, "again")
+	if _, err := kept.Read(make([]byte, 100)); err != nil {
+		t.Fatal(err)
+	}
+	stepToTimeout := func(open int64) {
+		t.Helper()
+		clk.AdvanceAndWait(idle/2 - time.Nanosecond)
+		if next, ok := clk.Next(); !ok || next != time.Nanosecond || flows(x) != open {
+			t.Fatalf("a nanosecond before the idle timeout: next timer %v away (%v), %d flows open; want the timeout's, 1ns, and %d", next, ok, flows(x), open)
+		}
+		clk.AdvanceAndWait(time.Nanosecond)
+	}
+	stepToTimeout(12)
+	waitFlows(1) // the one with traffic a half timeout ago stays
+	clk.BlockUntilDue(idle / 2)
+	stepToTimeout(1)
+	waitFlows(0)
 }
 
 func flows(x *Listener) int64 {
@@ -387,9 +416,11 @@ func TestCloseEndsConnections(t *testing.T) {
 }
 
 // TestTCPIdleTimeout: a flow that carries traffic, in either direction,
-// outlives the idle timeout many times over. One left idle past it is
-// dropped as NLB drops it: neither end hears anything; an end that sends
-// afterwards gets a reset, and what it sent reaches no one.
+// outlives NLB's 350 s idle timeout many times over. One left idle is
+// dropped exactly 350 s after its last byte, not a nanosecond sooner, as
+// NLB drops it: neither end hears anything; an end that sends afterwards
+// gets a reset, and what it sent reaches no one. The timeout runs on a
+// fake clock.
 func TestTCPIdleTimeout(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -398,7 +429,8 @@ func TestTCPIdleTimeout(t *testing.T) {
 	defer ln.Close()
 	type targetEnd struct {
 		c    net.Conn
-		done chan error // what ended the target's echo
+		got  *strings.Builder // what the target read, once done
+		done chan error       // what ended the target's echo
 	}
 	ends := make(chan targetEnd, 1)
 	go func() {
@@ -406,13 +438,14 @@ func TestTCPIdleTimeout(t *testing.T) {
 		if err != nil {
 			return
 		}
-		e := targetEnd{c: c, done: make(chan error, 1)}
+		e := targetEnd{c: c, got: &strings.Builder{}, done: make(chan error, 1)}
 		ends <- e
-		_, err = io.Copy(c, c) // an echo
+		_, err = io.Copy(c, io.TeeReader(c, e.got)) // an echo that keeps what it read
 		e.done <- err
 	}()
-	const idle = 500 * time.Millisecond
-	x := newListener(t, "TCP", design.TargetGroup{Protocol: "TCP"}, Options{TCPIdle: idle})
+	const idle = TCPIdleTimeout
+	clk := clocktest.New(t)
+	x := newListener(t, "TCP", design.TargetGroup{Protocol: "TCP"}, Options{Clock: clk})
 	if err := x.Register("echo", ln.Addr().String()); err != nil {
 		t.Fatal(err)
 	}
@@ -421,29 +454,49 @@ func TestTCPIdleTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	c.SetDeadline(time.Now().Add(time.Minute)) // a bound on the test, on the wall
 	buf := make([]byte, 2)
+	// ping's echo has passed the relay both ways when it returns: both
+	// directions' idle timeouts count from now.
 	ping := func() error {
-		c.SetDeadline(time.Now().Add(2 * time.Second))
 		if _, err := c.Write([]byte("p\n")); err != nil {
 			return err
 		}
 		_, err := io.ReadFull(c, buf)
 		return err
 	}
-	for start := time.Now(); time.Since(start) < 3*idle; time.Sleep(idle / 5) {
+	pings := 0
+	for passed := time.Duration(0); passed < 3*idle; passed += idle / 5 {
 		if err := ping(); err != nil {
-			t.Fatalf("an active flow failed after %v: %v", time.Since(start), err)
+			t.Fatalf("an active flow failed after %v: %v", passed, err)
 		}
+		pings++
+		clk.AdvanceAndWait(idle / 5)
 	}
+	if err := ping(); err != nil {
+		t.Fatalf("an active flow failed after %v: %v", 3*idle, err)
+	}
+	pings++
 	var target targetEnd
 	select {
 	case target = <-ends:
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("the target never got the connection")
 	}
 	defer target.c.Close()
-	// Twice the idle timeout of silence: dropped, and neither end told.
-	c.SetReadDeadline(time.Now().Add(2 * idle))
+
+	clk.AdvanceAndWait(idle - time.Nanosecond)
+	if next, ok := clk.Next(); !ok || next != time.Nanosecond || x.idledOut.Load() != 0 {
+		t.Fatalf("a nanosecond before the idle timeout: next timer %v away (%v), %d flows dropped; want the timeout's, 1ns, and none", next, ok, x.idledOut.Load())
+	}
+	clk.AdvanceAndWait(time.Nanosecond)
+	for deadline := time.Now().Add(time.Minute); x.idledOut.Load() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the flow was not dropped at the idle timeout")
+		}
+	}
+	// Dropped, and neither end told: nothing waits to be read.
+	c.SetReadDeadline(time.Now())
 	if n, err := c.Read(buf); n > 0 || !errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("the client, silent past the idle timeout: read %d, %v; want nothing (NLB sends nothing when it drops a flow)", n, err)
 	}
@@ -452,26 +505,25 @@ func TestTCPIdleTimeout(t *testing.T) {
 		t.Fatalf("the target heard of the dropped flow (%v); want nothing until it sends", err)
 	default:
 	}
-	// The client sends: it gets a reset, and the target gets nothing.
-	c.SetDeadline(time.Now().Add(5 * time.Second))
+	// The client sends: it gets a reset.
+	c.SetDeadline(time.Now().Add(time.Minute))
 	c.Write([]byte("late\n"))
 	if _, err := io.ReadFull(c, buf); !errors.Is(err, syscall.ECONNRESET) {
 		t.Errorf("the client sending on a dropped flow: %v; want a reset", err)
 	}
-	select {
-	case err := <-target.done:
-		t.Fatalf("the target heard of the client's late send (%v)", err)
-	case <-time.After(idle):
-	}
-	// The target sends: it gets a reset too.
+	// The target sends: it gets a reset too, and never had the client's
+	// late send.
 	target.c.Write([]byte("t"))
 	select {
 	case err := <-target.done:
 		if !errors.Is(err, syscall.ECONNRESET) {
 			t.Errorf("the target sending on a dropped flow: %v; want a reset", err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Error("the target sending on a dropped flow heard nothing in 10 s; want a reset")
+	case <-time.After(time.Minute):
+		t.Fatal("the target sending on a dropped flow heard nothing in a minute; want a reset")
+	}
+	if got, want := target.got.String(), strings.Repeat("p\n", pings); got != want {
+		t.Errorf("the target read %q; want the pings alone, %q", got, want)
 	}
 }
 
@@ -516,11 +568,12 @@ func TestDeadTargetResetsTheClient(t *testing.T) {
 	}
 }
 
-// TestIdleMeasuredByTheKernel: on Linux the time since either end last
-// sent comes from the kernel, so a flow idles out at the timeout itself
-// (not at the next sample, up to a quarter later): right after an end
-// sends, nearly the whole timeout is left; once both have been silent
-// longer than it, none is.
+// TestIdleMeasuredByTheKernel: on Linux, on the system's clock, the time
+// since either end last sent comes from the kernel (the bytes splice
+// past the relay), so a flow idles out at the timeout itself: once both
+// ends have been silent longer than it, none is left; right after an end
+// sends, the timeout counts from that send. The loops wait for the
+// kernel's counters to move.
 func TestIdleMeasuredByTheKernel(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("TCP_INFO is Linux's")
@@ -544,18 +597,22 @@ func TestIdleMeasuredByTheKernel(t *testing.T) {
 	}
 	client, a := pair() // a: the relay's side of the client's connection
 	_, b := pair()
-	const idle = 300 * time.Millisecond
-	f := &tcpFlow{a: a, b: b, idle: idle}
-	time.Sleep(2 * idle)
-	if left := f.untilIdle(); left > 0 {
-		t.Errorf("after %v of silence both ways: %v left of a %v idle timeout; want none", 2*idle, left, idle)
+	const idle = 50 * time.Millisecond
+	f := &tcpFlow{a: a, b: b, idle: idle, clk: clock.Real{}, kernel: true}
+	until := func(what string, cond func(left time.Duration) bool) time.Duration {
+		t.Helper()
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(time.Millisecond) {
+			if left := f.untilIdle(); cond(left) {
+				return left
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("waited a minute for %s: %v left", what, f.untilIdle())
+			}
+		}
 	}
+	until("the kernel to count both ends silent for the timeout", func(left time.Duration) bool { return left <= 0 })
 	client.Write([]byte("x"))
-	deadline := time.Now().Add(5 * time.Second)
-	for f.untilIdle() <= 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	if left := f.untilIdle(); left <= 0 || left > idle {
+	if left := until("the kernel to count the client's send", func(left time.Duration) bool { return left > 0 }); left > idle {
 		t.Errorf("after the client sent: %v left of a %v idle timeout; want the timeout counted from that send", left, idle)
 	}
 }

@@ -7,5 +7,5 @@ import (
 	"time"
 )
 
-// sinceData cannot ask the kernel here: relay samples instead.
+// sinceData cannot ask the kernel here: relay stamps its own reads instead.
 func sinceData(net.Conn) (time.Duration, bool) { return 0, false }

@@ -6,27 +6,35 @@ import (
 	"net/netip"
 	"sync"
 	"time"
+
+	"github.com/netwright/netwright/internal/clock"
 )
 
 // flow is one UDP flow: a client's address and port, the target the
-// flow hash chose, and the socket that talks to it.
+// flow hash chose, and the socket that talks to it. Its idle timeout
+// runs on the listener's clock: lastSeen is a time of that clock, and
+// the socket's read deadline a clock.Deadline.
 type flow struct {
 	up       *net.UDPConn
 	t        *target
+	clk      clock.Clock
+	dl       clock.Deadline
 	mu       sync.Mutex
 	lastSeen time.Time
 }
 
 func (f *flow) touch() {
+	now := f.clk.Now()
 	f.mu.Lock()
-	f.lastSeen = time.Now()
+	f.lastSeen = now
 	f.mu.Unlock()
 }
 
 func (f *flow) idleFor() time.Duration {
+	now := f.clk.Now()
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return time.Since(f.lastSeen)
+	return now.Sub(f.lastSeen)
 }
 
 // Close ends the flow.
@@ -95,20 +103,23 @@ func (lis *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone fu
 	if err != nil {
 		return nil
 	}
-	f := &flow{up: up, t: t, lastSeen: time.Now()}
+	f := &flow{up: up, t: t, clk: lis.opt.Clock}
+	f.dl.Init(up, f.clk)
+	f.touch()
 	t.flows.Add(1)
 	relayed := lis.trackFlow(f, func() {
 		defer gone()
 		defer lis.untrack(f)
 		defer t.flows.Add(-1)
 		defer up.Close()
+		defer f.dl.Stop()
 		buf := make([]byte, 64<<10)
 		for {
-			up.SetReadDeadline(time.Now().Add(lis.opt.UDPIdle - f.idleFor()))
+			f.dl.Set(UDPIdleTimeout - f.idleFor())
 			n, err := up.Read(buf)
 			if err != nil {
 				var ne net.Error
-				if errors.As(err, &ne) && ne.Timeout() && f.idleFor() < lis.opt.UDPIdle {
+				if errors.As(err, &ne) && ne.Timeout() && f.idleFor() < UDPIdleTimeout {
 					continue // traffic from the client kept it alive
 				}
 				return

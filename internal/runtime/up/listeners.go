@@ -76,6 +76,7 @@ func (rt *Runtime) serveALB(s *servedALB, ln net.Listener) server {
 		// past the data path's 8 KB, and requests after a handover).
 		Fallback:    &http.Server{Handler: s, ReadHeaderTimeout: idle, IdleTimeout: idle},
 		IdleTimeout: idle,
+		Clock:       rt.clock,
 		OnConn:      func(d int) { conns.Add(float64(d)) },
 	}
 	rt.goroutines.Go(func() { _ = srv.Serve(ln) }) // Serve returns when Shutdown closes ln

@@ -45,9 +45,9 @@ type Options struct {
 	DNSAddr, AdminAddr string
 	// Clock runs every designed time: the health checks' intervals and
 	// timeouts, ECS's lag, deregistration delays and draining, restart
-	// back-offs and injected latency. The system's clock when nil; tests
-	// advance a fake one. The data path's idle timeouts are deadlines on
-	// its sockets, on the system's clock.
+	// back-offs, injected latency and the load balancers' idle timeouts
+	// (deadlines on their sockets, kept on this clock). The system's
+	// clock when nil; tests advance a fake one.
 	Clock clock.Clock
 	// Output receives the output of `run` commands, each line after its
 	// task's name, and ECS's replacements; nil discards it. It is written
