@@ -49,6 +49,12 @@ func TestNetnsServesTheSameGraph(t *testing.T) {
 			}
 			seen := map[string]bool{}
 			checkTree(t, d, tree, seen)
+			// shop's services call each other through Service Connect's
+			// proxies (three-tier's through its internal ALB), which run
+			// in the tasks' namespaces too.
+			if meshed := viaCount(tree, "Service Connect proxy"); (example == "shop") != (meshed > 0) {
+				t.Errorf("%d calls through Service Connect proxies; notes %v", meshed, rt.Notes)
+			}
 		})
 	}
 }
@@ -150,4 +156,16 @@ func TestNetnsReloadKeepsNamespaces(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("GET / after the reload: %s", resp.Status)
 	}
+}
+
+// viaCount counts the calls in a tree that went via.
+func viaCount(c Call, via string) int {
+	n := 0
+	if c.Via == via {
+		n++
+	}
+	for _, sub := range c.Calls {
+		n += viaCount(sub, via)
+	}
+	return n
 }
