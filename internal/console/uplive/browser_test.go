@@ -2,7 +2,6 @@ package uplive
 
 import (
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -50,13 +49,12 @@ func startUp(t *testing.T, example string) *running {
 		t.Fatal(err)
 	}
 	live := New(rt, d, logs)
-	c := console.New(console.Options{Filename: example, Live: live})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// At the admin address, with the runtime's token, as the command
+	// serves it.
+	c := console.New(console.Options{Token: rt.Token, Filename: example, Live: live})
+	rt.SetConsole(c)
 	ctx, cancel := context.WithCancel(context.Background())
-	var done = make(chan struct{}, 3)
+	var done = make(chan struct{}, 2)
 	reload := func(nd *design.Design, ds diag.Diagnostics) {
 		if nd == nil || nd == d {
 			return
@@ -70,11 +68,9 @@ func startUp(t *testing.T, example string) *running {
 	}
 	c.Update(src, d, ds)
 	go func() { c.Follow(ctx, path, os.ReadFile, plan.File, 50*time.Millisecond, reload); done <- struct{}{} }()
-	go func() { c.Serve(ctx, ln); done <- struct{}{} }()
 	go func() { c.RunLive(ctx, 200*time.Millisecond); done <- struct{}{} }()
 	t.Cleanup(func() {
 		cancel()
-		<-done
 		<-done
 		<-done
 		sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -83,7 +79,7 @@ func startUp(t *testing.T, example string) *running {
 			t.Errorf("shutdown: %v", err)
 		}
 	})
-	return &running{url: c.URL(ln.Addr().String()), spec: path, rt: rt, d: d}
+	return &running{url: c.URL(rt.AdminAddr), spec: path, rt: rt, d: d}
 }
 
 // TestUpConsoleInChromium drives the console of a running three-tier
@@ -169,6 +165,19 @@ func TestUpConsoleInChromium(t *testing.T) {
 	])`)
 	if !slices.Equal(codes, []int{403, 403, 403}) {
 		t.Errorf("mutating calls without the token = %v; want 403 each", codes)
+	}
+	// The admin API shares the page's address: its calls that change
+	// something need the token in the header too, the page's cookie does
+	// not stand for it; what status and Prometheus read needs none.
+	codes = browsertest.Eval[[]int](p, `Promise.all([
+		fetch("/faults/`+webTasks[0]+`", {method: "DELETE"}).then(r => r.status),
+		fetch("/faults", {method: "DELETE"}).then(r => r.status),
+		fetch("/faults", {method: "POST", body: JSON.stringify({target: "web", kind: "kill"})}).then(r => r.status),
+		fetch("/status").then(r => r.status),
+		fetch("/metrics").then(r => r.status),
+	])`)
+	if !slices.Equal(codes, []int{403, 403, 403, 200, 200}) {
+		t.Errorf("admin calls from the page without the token (DELETE, DELETE, POST, GET status, GET metrics) = %v; want 403, 403, 403, 200, 200", codes)
 	}
 	// The faults are still in place after those refused calls.
 	if got := browsertest.Eval[int](p, `document.querySelectorAll("#faults li button").length`); got != len(webTasks) {

@@ -386,6 +386,7 @@ func (l *Live) adminCall(method, task string, body []byte) error {
 	if err != nil {
 		return err
 	}
+	req.Header.Set(up.TokenHeader, l.rt.Token)
 	resp, err := l.admin.Do(req)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package up
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -122,7 +123,9 @@ func (rt *Runtime) serveAdmin(ln net.Listener, metrics *prometheus.Registry) *ht
 		}
 		http.NotFound(w, r)
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+	// Requests end with the runtime, the console's event streams too.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return rt.ctx }}
 	rt.goroutines.Go(func() { _ = srv.Serve(ln) }) // Serve returns when Shutdown closes ln
 	return srv
 }
