@@ -332,9 +332,6 @@ func (f *Fabric) buildRules() error {
 	if err := c.SetAddElements(enter, enterElems); err != nil {
 		return err
 	}
-	if f.tables > 1 {
-		return c.Flush() // the route rules are there from the first table
-	}
 	// Routing by subnet: the kernel picks a subnet's table by the mark,
 	// which is the device group of the interface a packet came in on.
 	pre := c.AddChain(&nftables.Chain{Name: "prerouting", Table: f.table, Type: nftables.ChainTypeFilter,
@@ -373,6 +370,9 @@ func (f *Fabric) buildRules() error {
 	rule(accept())
 	if err := c.Flush(); err != nil {
 		return fmt.Errorf("nftables rules: %w", err)
+	}
+	if f.tables > 1 {
+		return nil // the route rules are there from the first table
 	}
 	// The subnets' route tables, chosen by mark.
 	for _, sn := range f.subnets {

@@ -146,6 +146,21 @@ func TestNetnsReloadKeepsNamespaces(t *testing.T) {
 	if now := netnsTask(t, rt, "web-1"); now.Namespace == web.Namespace {
 		t.Errorf("the new web-1 runs in the old one's namespace %s", now.Namespace)
 	}
+	// The groups and NACLs still hold after the reload compiled them
+	// anew: app reaches the database, web does not.
+	db := rt.tasksAddr("db-1")
+	for _, c := range []struct {
+		from string
+		want bool
+	}{{"app-1", true}, {"web-1", false}} {
+		conn, err := dialFrom(rt, c.from, db, 700*time.Millisecond)
+		if (err == nil) != c.want {
+			t.Errorf("after the reload, %s -> db-1 (%s): %v; want connected %v", c.from, db, err, c.want)
+		}
+		if conn != nil {
+			conn.Close()
+		}
+	}
 	// The new tasks serve: the graph answers through the entry.
 	e := entry(t, rt, design.InternetFacing, "HTTPS")
 	resp, err := client(t, rt).Get("https://" + strings.Replace(e.Addr, "127.0.0.1", "localhost", 1) + "/")
