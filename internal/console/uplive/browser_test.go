@@ -2,15 +2,20 @@ package uplive
 
 import (
 	"context"
+	"errors"
+	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	vnetns "github.com/vishvananda/netns"
 
+	"github.com/netwright/netwright/internal/clock/clocktest"
 	"github.com/netwright/netwright/internal/console"
 	"github.com/netwright/netwright/internal/console/browsertest"
 	"github.com/netwright/netwright/internal/design"
@@ -30,6 +35,12 @@ type running struct {
 
 func startUp(t *testing.T, example string) *running {
 	t.Helper()
+	return startUpWith(t, example, up.Options{})
+}
+
+// startUpWith is startUp with the runtime's options (isolation, clock).
+func startUpWith(t *testing.T, example string, opt up.Options) *running {
+	t.Helper()
 	src, err := os.ReadFile("../../../examples/" + example)
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +55,8 @@ func startUp(t *testing.T, example string) *running {
 		t.Fatal(ds)
 	}
 	logs := filepath.Join(dir, "access-logs")
-	rt, err := up.Start(context.Background(), d, up.Options{Ephemeral: true, AccessLogDir: logs})
+	opt.Ephemeral, opt.AccessLogDir = true, logs
+	rt, err := up.Start(context.Background(), d, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,4 +195,119 @@ func TestUpConsoleInChromium(t *testing.T) {
 	if got := browsertest.Eval[int](p, `document.querySelectorAll("#faults li button").length`); got != len(webTasks) {
 		t.Errorf("%d faults listed after the refused calls; want %d", got, len(webTasks))
 	}
+}
+
+// TestUpConsoleNetnsInChromium drives the console of shop running in
+// netns mode: the Flows tab lists the flow logs' accepted and rejected
+// connections; a service's panel shows its Cloud Map answers and the mesh
+// semantics its proxies run; calls between services carried by the
+// Service Connect proxies get rates on their edges from the proxies'
+// metrics, and a fault added from the page (catalog's tasks answering
+// 500) turns storefront's edge to catalog the error colour.
+func TestUpConsoleNetnsInChromium(t *testing.T) {
+	b := browsertest.Start(t)
+	clk := clocktest.New(t)
+	r := startUpWith(t, "shop.yaml", up.Options{Isolation: up.IsolationAuto, Clock: clk, FlowLogDir: t.TempDir()})
+	if r.rt.Isolation != up.IsolationNetns {
+		t.Skipf("network namespaces are refused here: %v", r.rt.Notes)
+	}
+	p := b.Page(t, r.url)
+	p.Wait("the live diagram", `document.querySelectorAll("#diagram rect[class*=health-]").length > 0`, 15*time.Second)
+
+	// Traffic: requests through the storefront's entry, and a call the
+	// design does not allow (storefront to the database) that its
+	// groups drop. Then an aggregation interval passes on the clock.
+	p.Do("send requests", chromedp.Click(`#tab-requests`))
+	for range 3 {
+		p.Do("send", chromedp.Click(`#send-form button[type=submit]`))
+		p.Wait("an answer", `/^200 /.test(document.querySelector("#send-result .verdict")?.textContent || "")`, 15*time.Second)
+		p.Do("clear", chromedp.Evaluate[chromedp.Void](`document.getElementById("send-result").replaceChildren()`))
+	}
+	var db string
+	for _, task := range r.rt.Tasks {
+		if task.ID == "orders-db-1" {
+			db = task.Addr
+		}
+	}
+	if _, err := netnsDial(r.rt, "storefront-1", db); err == nil {
+		t.Fatalf("storefront-1 reached orders-db-1 at %s; its groups do not admit it", db)
+	}
+	clk.Advance(time.Minute) // shop's flow logs aggregate a minute at a time
+
+	p.Do("open flows", chromedp.Click(`#tab-flows`))
+	p.Wait("accepted flows", `[...document.querySelectorAll("#flow-table tbody tr.accepted")].some(tr => /storefront-1/.test(tr.textContent))`, 10*time.Second)
+	p.Wait("the rejected call", `[...document.querySelectorAll("#flow-table tbody tr.rejected")].some(tr => /storefront-1/.test(tr.textContent) && /orders-db-1/.test(tr.textContent) && /tcp 5432/.test(tr.textContent))`, 10*time.Second)
+	p.Shot("up-netns-flows")
+
+	// catalog's panel: its Cloud Map answers and the semantics running.
+	p.Do("select catalog", chromedp.Click(`#diagram rect[data-ref="service:catalog"]`, chromedp.NodeVisible))
+	p.Wait("catalog's Cloud Map answers", `/Cloud Map answers for catalog.shop.internal/.test(document.getElementById("details").textContent) && document.querySelectorAll("#details ul.plain li code").length >= 3`, 10*time.Second)
+	p.Wait("the semantics running", `/Semantics running/.test(document.getElementById("details").textContent) && /service_connect: Service Connect semantics/.test(document.getElementById("details").textContent)`, 10*time.Second)
+	p.Shot("up-netns-service")
+
+	// storefront's edge to catalog carries the proxies' counts.
+	flow := `path[data-flow="storefront->catalog:8080/tcp"]`
+	p.Wait("a rate on storefront's edge to catalog", `[...document.querySelectorAll('#diagram `+flow+`')].some(e => Number(e.dataset.rps) > 0 || /requests\/s/.test(e.textContent))`, 10*time.Second)
+
+	// A fault from the page: catalog's tasks answer 500.
+	p.Do("open faults", chromedp.Click(`#tab-faults`))
+	p.Wait("built-in tasks", `[...document.querySelectorAll("#fault-task option")].some(o => o.value.startsWith("catalog-"))`, 10*time.Second)
+	catalog := browsertest.Eval[[]string](p, `[...document.querySelectorAll("#fault-task option")].map(o => o.value).filter(v => v.startsWith("catalog-"))`)
+	for _, task := range catalog {
+		p.Do("add a fault", chromedp.SetValue(`#fault-task`, task), chromedp.SetValue(`#fault-error`, "1"), chromedp.Click(`#fault-form button[type=submit]`))
+		p.Wait("the fault", `/Fault added to `+task+`/.test(document.getElementById("fault-result").textContent)`, 5*time.Second)
+	}
+	p.Do("send requests", chromedp.Click(`#tab-requests`))
+	for range 4 {
+		p.Do("send", chromedp.Click(`#send-form button[type=submit]`))
+		p.Wait("an answer", `/^\d\d\d /.test(document.querySelector("#send-result .verdict")?.textContent || "")`, 15*time.Second)
+		p.Do("clear", chromedp.Evaluate[chromedp.Void](`document.getElementById("send-result").replaceChildren()`))
+	}
+	p.Wait("the error colour on storefront's edge to catalog", `[...document.querySelectorAll('#diagram `+flow+`')].some(e => e.classList.contains("flow-errors"))`, 10*time.Second)
+	p.Shot("up-netns-fault")
+}
+
+// netnsDial connects from a task's namespace (the one `netwright
+// exec` enters, from the runtime's list), as a user's command there would.
+func netnsDial(rt *up.Runtime, task, addr string) (net.Conn, error) {
+	var ns string
+	for _, nt := range rt.NetnsTasks() {
+		if nt.Task == task {
+			ns = nt.Namespace
+		}
+	}
+	if ns == "" {
+		return nil, errors.New("no namespace for " + task)
+	}
+	type result struct {
+		c   net.Conn
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		runtime.LockOSThread() // a thread left in another namespace ends with its goroutine
+		host, err := vnetns.Get()
+		if err != nil {
+			done <- result{nil, err}
+			return
+		}
+		defer host.Close()
+		h, err := vnetns.GetFromPath(ns)
+		if err != nil {
+			done <- result{nil, err}
+			return
+		}
+		defer h.Close()
+		if err := vnetns.Set(h); err != nil {
+			done <- result{nil, err}
+			return
+		}
+		c, err := net.DialTimeout("tcp", addr, 700*time.Millisecond)
+		if vnetns.Set(host) == nil {
+			runtime.UnlockOSThread()
+		}
+		done <- result{c, err}
+	}()
+	r := <-done
+	return r.c, r.err
 }

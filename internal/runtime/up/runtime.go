@@ -164,6 +164,7 @@ type Runtime struct {
 	flowFiles map[string]*os.File
 	flowStats map[FlowStat]*FlowStat
 	flows     *applianceFlows
+	taskCalls *prometheus.CounterVec
 	mesh      *mesh.Mesh
 	tracing   *mesh.Tracing
 	// console is what the admin API serves at its other paths (SetConsole).
@@ -229,6 +230,12 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		return rt, err
 	}
 	if rt.flows, err = newApplianceFlows(metrics); err != nil {
+		return rt, err
+	}
+	rt.taskCalls = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "netwright_task_calls_total",
+		Help: "Calls the built-in workload's tasks made to their dependencies, by calling service, called service, how they went (via) and result (ok, error)."},
+		[]string{"service", "target", "via", "result"})
+	if err := metrics.Register(rt.taskCalls); err != nil {
 		return rt, err
 	}
 	adminLn, err := net.Listen("tcp", rt.ephemeral(opt.AdminAddr))

@@ -137,6 +137,7 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *runn
 			c.dialUDP = c.dial
 		}
 		w := newWorkload(rt.ctx, rt.clock, s.Name, t.ID, c, rt.tracing.For(s.Name))
+		w.calls = rt.taskCalls
 		for _, tg := range d.TargetGroups {
 			if tg.Service == s.Name && tg.Health.Path != "" {
 				w.health[tg.Health.Path] = true
