@@ -110,7 +110,7 @@ type adminStatus struct {
 			} `json:"targets"`
 		} `json:"target_groups"`
 	} `json:"listeners"`
-	Isolation string       `json:"isolation"`
+	Isolation string        `json:"isolation"`
 	Flows     []up.FlowStat `json:"flows"`
 	Mesh      *mesh.Status  `json:"mesh"`
 }
@@ -286,8 +286,8 @@ func semantics(st *mesh.Status) map[string][]string {
 		return out
 	}
 	type seen struct {
-		proxies                      int
-		tls, identity                string
+		proxies                       int
+		tls, identity                 string
 		available, ejected, unhealthy map[string]int
 	}
 	by := map[string]*seen{}
