@@ -170,9 +170,10 @@ func TestNetnsMeshGroupsHoldThroughTheProxies(t *testing.T) {
 // TestNetnsStrictMutualTLS: under the model's strict mutual TLS in netns
 // mode, web's calls go through; spy, in the mesh with an identity of its
 // own but no declared caller of api, cannot reach api's proxy at all
-// while api's group does not admit it (the groups come first), and once
-// a rule admits spy's group it gets through the network and is refused
-// by api's proxy: 403 RBAC: access denied.
+// while the groups do not admit it (they come first), and once rules
+// let spy's group out to api and into api (the reload compiles them) it
+// gets through the network and is refused by api's proxy: 403 RBAC:
+// access denied.
 func TestNetnsStrictMutualTLS(t *testing.T) {
 	d := meshDesign(t, "mtls: off", "mtls: strict", "replicas: 2}\nmesh", "replicas: 2}\n  spy: {port: 6000, replicas: 1}\nmesh")
 	rt, _ := startNetnsOnClock(t, d, Options{Mesh: MeshModel})
@@ -193,8 +194,11 @@ func TestNetnsStrictMutualTLS(t *testing.T) {
 
 	next := meshDesign(t, "mtls: off", "mtls: strict", "replicas: 2}\nmesh", "replicas: 2}\n  spy: {port: 6000, replicas: 1}\nmesh")
 	for i := range next.SecurityGroups {
-		if g := &next.SecurityGroups[i]; g.ID == "sg-meshy-api" {
+		switch g := &next.SecurityGroups[i]; g.ID {
+		case "sg-meshy-api":
 			g.Ingress = append(g.Ingress, design.SGRule{Protocol: "tcp", FromPort: 9090, ToPort: 9090, PeerGroup: "sg-meshy-spy", Description: "the test admits spy"})
+		case "sg-meshy-spy":
+			g.Egress = append(g.Egress, design.SGRule{Protocol: "tcp", FromPort: 9090, ToPort: 9090, PeerGroup: "sg-meshy-api", Description: "the test lets spy call api"})
 		}
 	}
 	if _, err := rt.Reload(next); err != nil {
