@@ -45,6 +45,12 @@ func startUpWith(t *testing.T, example string, opt up.Options) *running {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startUpSpec(t, example, src, opt)
+}
+
+// startUpSpec is startUpWith for a spec given whole.
+func startUpSpec(t *testing.T, example string, src []byte, opt up.Options) *running {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, example)
 	if err := os.WriteFile(path, src, 0o644); err != nil {
@@ -197,73 +203,86 @@ func TestUpConsoleInChromium(t *testing.T) {
 	}
 }
 
-// TestUpConsoleNetnsInChromium drives the console of shop running in
-// netns mode: the Flows tab lists the flow logs' accepted and rejected
-// connections; a service's panel shows its Cloud Map answers and the mesh
-// semantics its proxies run; calls between services carried by the
-// Service Connect proxies get rates on their edges from the proxies'
-// metrics, and a fault added from the page (catalog's tasks answering
-// 500) turns storefront's edge to catalog the error colour.
+// meshSpec is a small Service Connect mesh with flow logs: web calls
+// api (HTTP) and ledger (TCP); api may not call ledger.
+const meshSpec = `version: 1
+app: meshy
+services:
+  web: {port: 8080, public: true, replicas: 2, depends_on: [api, ledger]}
+  api: {port: 9090, replicas: 3}
+  ledger: {port: 7000, protocol: tcp, replicas: 2}
+mesh: {target: service_connect}
+tls: {domain: meshy.example.com}
+`
+
+// TestUpConsoleNetnsInChromium drives the console of a Service Connect
+// mesh running in netns mode: the Flows tab lists the flow logs' accepted
+// and rejected connections; a service's panel shows its Cloud Map
+// answers and the mesh semantics its proxies run; calls between services
+// carried by the proxies get rates on their edges from the proxies'
+// metrics, and a fault added from the page (api's tasks answering 500)
+// turns web's edge to api the error colour.
 func TestUpConsoleNetnsInChromium(t *testing.T) {
 	b := browsertest.Start(t)
 	clk := clocktest.New(t)
-	r := startUpWith(t, "shop.yaml", up.Options{Isolation: up.IsolationAuto, Clock: clk, FlowLogDir: t.TempDir()})
+	r := startUpSpec(t, "meshy.yaml", []byte(meshSpec), up.Options{Isolation: up.IsolationAuto, Clock: clk, FlowLogDir: t.TempDir()})
 	if r.rt.Isolation != up.IsolationNetns {
 		t.Skipf("network namespaces are refused here: %v", r.rt.Notes)
 	}
 	p := b.Page(t, r.url)
 	p.Wait("the live diagram", `document.querySelectorAll("#diagram rect[class*=health-]").length > 0`, 15*time.Second)
 
-	// Traffic: requests through the storefront's entry, and a call the
-	// design does not allow (storefront to the database) that its
-	// groups drop. Then an aggregation interval passes on the clock.
-	p.Do("send requests", chromedp.Click(`#tab-requests`))
-	for range 3 {
-		p.Do("send", chromedp.Click(`#send-form button[type=submit]`))
-		p.Wait("an answer", `/^200 /.test(document.querySelector("#send-result .verdict")?.textContent || "")`, 15*time.Second)
-		p.Do("clear", chromedp.Evaluate[chromedp.Void](`document.getElementById("send-result").replaceChildren()`))
-	}
-	var db string
-	for _, task := range r.rt.Tasks {
-		if task.ID == "orders-db-1" {
-			db = task.Addr
-		}
-	}
-	if _, err := netnsDial(r.rt, "storefront-1", db); err == nil {
-		t.Fatalf("storefront-1 reached orders-db-1 at %s; its groups do not admit it", db)
-	}
-	clk.Advance(time.Minute) // shop's flow logs aggregate a minute at a time
-
-	p.Do("open flows", chromedp.Click(`#tab-flows`))
-	p.Wait("accepted flows", `[...document.querySelectorAll("#flow-table tbody tr.accepted")].some(tr => /storefront-1/.test(tr.textContent))`, 10*time.Second)
-	p.Wait("the rejected call", `[...document.querySelectorAll("#flow-table tbody tr.rejected")].some(tr => /storefront-1/.test(tr.textContent) && /orders-db-1/.test(tr.textContent) && /tcp 5432/.test(tr.textContent))`, 10*time.Second)
-	p.Shot("up-netns-flows")
-
-	// catalog's panel: its Cloud Map answers and the semantics running.
-	p.Do("select catalog", chromedp.Click(`#diagram rect[data-ref="service:catalog"]`, chromedp.NodeVisible))
-	p.Wait("catalog's Cloud Map answers", `/Cloud Map answers for catalog.shop.internal/.test(document.getElementById("details").textContent) && document.querySelectorAll("#details ul.plain li code").length >= 3`, 10*time.Second)
-	p.Wait("the semantics running", `/Semantics running/.test(document.getElementById("details").textContent) && /service_connect: Service Connect semantics/.test(document.getElementById("details").textContent)`, 10*time.Second)
-	p.Shot("up-netns-service")
-
-	// storefront's edge to catalog carries the proxies' counts.
-	flow := `path[data-flow="storefront->catalog:8080/tcp"]`
-	p.Wait("a rate on storefront's edge to catalog", `[...document.querySelectorAll('#diagram `+flow+`')].some(e => Number(e.dataset.rps) > 0 || /requests\/s/.test(e.textContent))`, 10*time.Second)
-
-	// A fault from the page: catalog's tasks answer 500.
-	p.Do("open faults", chromedp.Click(`#tab-faults`))
-	p.Wait("built-in tasks", `[...document.querySelectorAll("#fault-task option")].some(o => o.value.startsWith("catalog-"))`, 10*time.Second)
-	catalog := browsertest.Eval[[]string](p, `[...document.querySelectorAll("#fault-task option")].map(o => o.value).filter(v => v.startsWith("catalog-"))`)
-	for _, task := range catalog {
-		p.Do("add a fault", chromedp.SetValue(`#fault-task`, task), chromedp.SetValue(`#fault-error`, "1"), chromedp.Click(`#fault-form button[type=submit]`))
-		p.Wait("the fault", `/Fault added to `+task+`/.test(document.getElementById("fault-result").textContent)`, 5*time.Second)
-	}
-	p.Do("send requests", chromedp.Click(`#tab-requests`))
-	for range 4 {
+	// Traffic: requests through web's entry, and a call the design does
+	// not allow (api to ledger) that the groups drop. Then an aggregation
+	// interval passes on the clock.
+	send := func() {
 		p.Do("send", chromedp.Click(`#send-form button[type=submit]`))
 		p.Wait("an answer", `/^\d\d\d /.test(document.querySelector("#send-result .verdict")?.textContent || "")`, 15*time.Second)
 		p.Do("clear", chromedp.Evaluate[chromedp.Void](`document.getElementById("send-result").replaceChildren()`))
 	}
-	p.Wait("the error colour on storefront's edge to catalog", `[...document.querySelectorAll('#diagram `+flow+`')].some(e => e.classList.contains("flow-errors"))`, 10*time.Second)
+	p.Do("open requests", chromedp.Click(`#tab-requests`))
+	for range 3 {
+		send()
+	}
+	var ledger string
+	for _, task := range r.rt.Tasks {
+		if task.ID == "ledger-1" {
+			ledger = task.Addr
+		}
+	}
+	if _, err := netnsDial(r.rt, "api-1", ledger); err == nil {
+		t.Fatalf("api-1 reached ledger-1 at %s; the groups do not admit it", ledger)
+	}
+	clk.Advance(time.Minute) // the flow logs aggregate a minute at a time
+
+	p.Do("open flows", chromedp.Click(`#tab-flows`))
+	p.Wait("accepted flows", `[...document.querySelectorAll("#flow-table tbody tr.accepted")].some(tr => /web-1/.test(tr.textContent) && /api-/.test(tr.textContent))`, 10*time.Second)
+	p.Wait("the rejected call", `[...document.querySelectorAll("#flow-table tbody tr.rejected")].some(tr => /api-1/.test(tr.textContent) && /ledger-1/.test(tr.textContent) && /tcp 7000/.test(tr.textContent))`, 10*time.Second)
+	p.Shot("up-netns-flows")
+
+	// api's panel: its Cloud Map answers and the semantics running.
+	p.Do("select api", chromedp.Click(`#diagram rect[data-ref="service:api"]`, chromedp.NodeVisible))
+	p.Wait("api's Cloud Map answers", `/Cloud Map answers for api.meshy.local/.test(document.getElementById("details").textContent) && document.querySelectorAll("#details ul.plain li code").length >= 3`, 10*time.Second)
+	p.Wait("the semantics running", `/Semantics running/.test(document.getElementById("details").textContent) && /service_connect: Service Connect semantics/.test(document.getElementById("details").textContent)`, 10*time.Second)
+	p.Shot("up-netns-service")
+
+	// A fault from the page: api's tasks answer 500. Requests go on until
+	// web's edge to api shows the error colour (each second's rates paint
+	// the edges), at most 20 of them.
+	p.Do("open faults", chromedp.Click(`#tab-faults`))
+	p.Wait("built-in tasks", `[...document.querySelectorAll("#fault-task option")].some(o => o.value.startsWith("api-"))`, 10*time.Second)
+	tasks := browsertest.Eval[[]string](p, `[...document.querySelectorAll("#fault-task option")].map(o => o.value).filter(v => v.startsWith("api-"))`)
+	for _, task := range tasks {
+		p.Do("add a fault", chromedp.SetValue(`#fault-task`, task), chromedp.SetValue(`#fault-error`, "1"), chromedp.Click(`#fault-form button[type=submit]`))
+		p.Wait("the fault", `/Fault added to `+task+`/.test(document.getElementById("fault-result").textContent)`, 5*time.Second)
+	}
+	p.Do("open requests", chromedp.Click(`#tab-requests`))
+	red := `[...document.querySelectorAll('#diagram path[data-flow="web->api:9090/tcp"]')].some(e => e.classList.contains("flow-errors"))`
+	for i := 0; i < 20 && !browsertest.Eval[bool](p, red); i++ {
+		send()
+		time.Sleep(300 * time.Millisecond) // a tick of the page's rates (200 ms here)
+	}
+	p.Wait("the error colour on web's edge to api", red, 5*time.Second)
 	p.Shot("up-netns-fault")
 }
 
