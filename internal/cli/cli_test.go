@@ -338,7 +338,7 @@ func TestUp(t *testing.T) {
 	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, ReadFile: os.ReadFile,
 		IsTerminal: func(io.Writer) bool { return false }, Interrupted: func() (context.Context, context.CancelFunc) { return ctx, func() {} }}
 	off := freeOffset(t)
-	code := Run(env, []string{"up", "--port-offset", fmt.Sprint(off), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--console", "127.0.0.1:0", "--state-dir", state, "../../examples/three-tier.yaml"})
+	code := Run(env, []string{"up", "--port-offset", fmt.Sprint(off), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--state-dir", state, "../../examples/three-tier.yaml"})
 	if code != ExitOK {
 		t.Fatalf("up = %d: %s", code, errb.String())
 	}

@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -29,6 +31,8 @@ func faultCommand() *command {
 		value := fs.String(flagSpec{long: "value", value: "V", usage: "the delay (200ms) or the abort's HTTP status (503)"}, "")
 		share := fs.String(flagSpec{long: "share", value: "S", usage: "the share of calls the fault hits, 0 to 1 (default 1: every call)"}, "")
 		dur := fs.Duration(flagSpec{long: "for", value: "D", usage: "remove the fault after D on the runtime's clock (e.g. 30s); 0 keeps it until cleared"}, 0)
+		state := fs.String(flagSpec{long: "state-dir", value: "DIR", files: "dir", usage: "the running `up`'s state directory, whose admin-token add and clear send"}, ".netwright")
+		token := fs.String(flagSpec{long: "token", value: "T", usage: "the admin token add and clear send, in place of STATE-DIR/admin-token's"}, "")
 		output := fs.Output("text", "json")
 		return func(env Env, pos []string) int {
 			if len(pos) == 0 {
@@ -42,6 +46,19 @@ func faultCommand() *command {
 			fail := func(err error) int {
 				fmt.Fprintf(env.Stderr, "netwright fault %s: %v\n", pos[0], err)
 				return ExitUsage
+			}
+			// add and clear change the running design: they carry the
+			// admin token `up` wrote to its state directory.
+			tok := *token
+			if tok == "" && pos[0] != "list" {
+				b, err := env.ReadFile(filepath.Join(*state, adminTokenFile))
+				if err != nil {
+					return fail(fmt.Errorf("the admin token: %v (run it where `netwright up` runs, or give --state-dir or --token)", err))
+				}
+				tok = strings.TrimSpace(string(b))
+			}
+			call := func(ctx context.Context, c *http.Client, method, u string, body []byte, want int, v any) error {
+				return callAdmin(ctx, c, tok, method, u, body, want, v)
 			}
 			switch pos[0] {
 			case "add":
@@ -115,13 +132,14 @@ func faultCommand() *command {
 	return c
 }
 
-// call sends a request to the admin API and decodes its JSON answer,
-// which must come with status want.
-func call(ctx context.Context, c *http.Client, method, u string, body []byte, want int, v any) error {
+// callAdmin sends a request to the admin API with the admin token and
+// decodes its JSON answer, which must come with status want.
+func callAdmin(ctx context.Context, c *http.Client, token, method, u string, body []byte, want int, v any) error {
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
+	req.Header.Set(up.TokenHeader, token)
 	resp, err := c.Do(req)
 	if err != nil {
 		return err

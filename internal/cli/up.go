@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -29,11 +30,10 @@ func upCommand() *command {
 	c.define = func(fs *flagSet) func(Env, []string) int {
 		offset := fs.Int(flagSpec{long: "port-offset", value: "N", usage: "added to each designed listener port, so that 443 serves on 8443 by default"}, 8000)
 		dnsAddr := fs.String(flagSpec{long: "dns", value: "ADDR", usage: "address of the Cloud Map DNS server (UDP and TCP)"}, "127.0.0.1:8600")
-		admin := fs.String(flagSpec{long: "admin", value: "ADDR", usage: "address of the admin API: DiscoverInstances, /status, /metrics, faults"}, "127.0.0.1:9901")
+		admin := fs.String(flagSpec{long: "admin", value: "ADDR", usage: "address of the admin API and the web console: DiscoverInstances, /status, /metrics, faults, the console's page (its URL, with the token, is printed at start)"}, "127.0.0.1:9901")
 		state := fs.String(flagSpec{long: "state-dir", value: "DIR", files: "dir", usage: "directory the local CA's certificate (ca.pem) and the access logs are written to"}, ".netwright")
 		watch := fs.Bool(flagSpec{long: "watch", usage: "reload the design when FILE changes (checked every half second); --watch=false turns it off"}, true)
 		accessLogs := fs.Bool(flagSpec{long: "access-logs", usage: "write each load balancer's access log, in ALB's format, to STATE-DIR/access-logs/NAME.log; --access-logs=false turns them off"}, true)
-		consoleAddr := fs.String(flagSpec{long: "console", value: "ADDR", usage: "address of the web console (its URL, with the token, is printed at start); empty turns it off"}, "127.0.0.1:9903")
 		isolation := fs.String(flagSpec{long: "isolation", value: "MODE", choices: []string{up.IsolationAuto, up.IsolationNetns, up.IsolationLoopback},
 			usage: "netns: every task in a network namespace at its designed address, with the design's routes, security groups and NACLs on every packet and VPC Flow Logs in STATE-DIR/flow-logs (needs root); loopback: tasks on loopback addresses, nothing between them; auto: netns where it can"}, up.IsolationAuto)
 		meshMode := fs.String(flagSpec{long: "mesh", value: "MODE", choices: []string{"auto", "model", "off"}, usage: "the tasks' mesh proxies: auto runs the design's target (Service Connect, VPC Lattice or none), model the spec's own mesh model (local-only), off none"}, "auto")
@@ -41,13 +41,13 @@ func upCommand() *command {
 			if !c.wantArgs(env, pos, 1) {
 				return ExitUsage
 			}
-			return runUp(env, pos[0], *offset, *dnsAddr, *admin, *state, *consoleAddr, *isolation, *watch, *accessLogs, *meshMode)
+			return runUp(env, pos[0], *offset, *dnsAddr, *admin, *state, *isolation, *watch, *accessLogs, *meshMode)
 		}
 	}
 	return c
 }
 
-func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr, isolation string, watch, accessLogs bool, meshMode string) int {
+func runUp(env Env, path string, offset int, dnsAddr, admin, state, isolation string, watch, accessLogs bool, meshMode string) int {
 	if offset < 0 || offset > 65000 {
 		fmt.Fprintf(env.Stderr, "netwright up: --port-offset must be 0 to 65000, not %d\n", offset)
 		return ExitUsage
@@ -96,6 +96,13 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr,
 	if werr != nil {
 		fmt.Fprintf(env.Stderr, "netwright up: the CA certificate: %v\n", werr)
 	}
+	// The admin token, for `netwright fault` run from the same place.
+	tokenFile := filepath.Join(state, adminTokenFile)
+	if err := writeToken(tokenFile, rt.Token); err != nil {
+		fmt.Fprintf(env.Stderr, "netwright up: the admin token: %v (`netwright fault` needs --token)\n", err)
+	} else {
+		defer os.Remove(tokenFile)
+	}
 	fmt.Fprintf(env.Stdout, "%s is up: %d tasks, isolation %s\n", d.App, len(rt.Tasks), rt.Isolation)
 	for _, e := range rt.Entries {
 		printEntry(env.Stdout, e)
@@ -110,7 +117,7 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state, consoleAddr,
 	for _, n := range rt.Notes {
 		fmt.Fprintf(env.Stderr, "note: %s\n", n)
 	}
-	web := startUpConsole(ctx, env, consoleAddr, path, src, d, rt, opt.AccessLogDir)
+	web := startUpConsole(ctx, env, path, src, d, rt, opt.AccessLogDir)
 	if watch {
 		fmt.Fprintf(env.Stdout, "Watching %s: a saved change reloads the design.\n", path)
 		go watchSpec(ctx, env, path, src, rt, web)
@@ -186,4 +193,22 @@ func watchSpec(ctx context.Context, env Env, path string, last []byte, rt *up.Ru
 			}
 		}
 	}
+}
+
+// adminTokenFile is where `up` leaves its admin token in the state
+// directory, readable by its user alone.
+const adminTokenFile = "admin-token"
+
+// writeToken writes the admin token to a new file only its owner may
+// read, in place of a run's before.
+func writeToken(path, token string) error {
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(token + "\n")
+	return errors.Join(err, f.Close())
 }

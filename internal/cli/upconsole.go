@@ -20,24 +20,17 @@ type upConsole struct {
 	live *uplive.Live
 }
 
-// startUpConsole serves the console of a running design until ctx ends
-// and prints its URL with the token. A console that cannot listen is
-// reported and left off: the design runs without it.
-func startUpConsole(ctx context.Context, env Env, addr, path string, src []byte, d *design.Design, rt *up.Runtime, logDir string) *upConsole {
-	if addr == "" {
-		return nil
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "netwright up: the console: %v; running without it\n", err)
-		return nil
-	}
+// startUpConsole serves the console of a running design at its admin
+// address, with the runtime's token, until ctx ends, and prints its URL
+// with the token.
+func startUpConsole(ctx context.Context, env Env, path string, src []byte, d *design.Design, rt *up.Runtime, logDir string) *upConsole {
+	addr, _ := net.ResolveTCPAddr("tcp", rt.AdminAddr)
 	live := uplive.New(rt, d, logDir)
-	c := console.New(console.Options{Filename: path, Live: live, AnyHost: !isLoopback(ln.Addr())})
+	c := console.New(console.Options{Token: rt.Token, Filename: path, Live: live, AnyHost: addr == nil || !isLoopback(addr)})
 	c.Update(src, d, nil)
-	go c.Serve(ctx, ln)
+	rt.SetConsole(c)
 	go c.RunLive(ctx, time.Second)
-	fmt.Fprintf(env.Stdout, "  console              %s\n", c.URL(ln.Addr().String()))
+	fmt.Fprintf(env.Stdout, "  console              %s\n", c.URL(rt.AdminAddr))
 	if logDir == "" {
 		fmt.Fprintln(env.Stderr, "note: the console shows no requests without access logs (--access-logs=false)")
 	}

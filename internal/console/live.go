@@ -46,6 +46,26 @@ type LiveStatus struct {
 	// page shows instead when they are not.
 	FlowLogs     bool   `json:"flow_logs"`
 	FlowLogsNote string `json:"flow_logs_note"`
+	// FlowStats are the flow logs' counts so far, when FlowLogs.
+	FlowStats []FlowStat `json:"flow_stats"`
+}
+
+// FlowStat is what the flow logs counted at one network interface for
+// one peer, port and direction: packets accepted and rejected.
+type FlowStat struct {
+	Interface string `json:"interface"`
+	// Owner holds the interface: a task, a load balancer node.
+	Owner     string `json:"owner"`
+	Direction string `json:"direction"`
+	Src       string `json:"src"`
+	Dst       string `json:"dst"`
+	// SrcName and DstName are the tasks at those addresses, if any.
+	SrcName  string `json:"src_name,omitempty"`
+	DstName  string `json:"dst_name,omitempty"`
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"`
+	Accepted uint64 `json:"accepted"`
+	Rejected uint64 `json:"rejected"`
 }
 
 // Entry is one listener a request can be sent to.

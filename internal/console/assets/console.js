@@ -308,7 +308,19 @@ function renderLivePanels() {
   const fl = $("flows");
   if (!live.flow_logs) {
     fl.replaceChildren(el("p", {}, live.flow_logs_note));
+    return;
   }
+  // Accepted and rejected packets at each interface, as the flow logs
+  // count them; rejected ones first.
+  const stats = (live.flow_stats || []).slice().sort((a, b) => (b.rejected > 0) - (a.rejected > 0));
+  const end = (addr, name) => name ? [el("code", {}, addr), ` (${name})`] : [el("code", {}, addr)];
+  fl.replaceChildren(el("p", {class: "hint"}, `VPC Flow Logs: ${stats.length} flows at the interfaces, counted in the router's nftables as the groups and NACLs passed or dropped each packet.`),
+    el("table", {id: "flow-table"}, el("caption", {class: "sr"}, "accepted and rejected packets per interface, direction, peer and port"),
+      el("thead", {}, el("tr", {}, el("th", {scope: "col"}, "Interface"), el("th", {scope: "col"}, "Direction"), el("th", {scope: "col"}, "Source"),
+        el("th", {scope: "col"}, "Destination"), el("th", {scope: "col"}, "Port"), el("th", {scope: "col", class: "num"}, "Accepted"), el("th", {scope: "col", class: "num"}, "Rejected"))),
+      el("tbody", {}, stats.map((f) => el("tr", {class: f.rejected > 0 ? "rejected" : "accepted"},
+        el("td", {}, el("code", {}, f.interface)), el("td", {}, f.direction), el("td", {}, ...end(f.src, f.src_name)), el("td", {}, ...end(f.dst, f.dst_name)),
+        el("td", {}, `${f.protocol} ${f.port}`), el("td", {class: "num"}, f.accepted), el("td", {class: f.rejected > 0 ? "num bad" : "num"}, f.rejected))))));
 }
 
 function renderRequests() {

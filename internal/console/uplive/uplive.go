@@ -1,17 +1,22 @@
 // Package uplive adapts a running `netwright up` to the console's Live.
 // It reads the runtime only through what the runtime offers any client:
 // the tasks and listeners Start and Reload report, the admin API (GET
-// /status for listeners and target health, PUT and DELETE /faults/TASK
-// for faults) and the load balancers' access logs, which it tails for the
-// last requests and for each ingress flow's requests and errors. It does
-// not see calls between tasks that no load balancer carries, so only the
-// flows load balancers carry get rates; and it records no flows from flow
-// logs, which need a network-enforced mode `up` does not have.
+// /status for listeners, target health, the mesh's proxies and, in
+// netns mode, the flow logs' counts; GET /metrics for the mesh proxies'
+// Service Connect metrics and the built-in tasks' calls; PUT and DELETE
+// /faults/TASK, with the admin token, for faults), the Cloud Map DNS
+// server (each name's SRV answers) and the load balancers' access logs,
+// which it tails for the last requests and each ingress flow's requests
+// and errors. Calls between services get their rates from the callers'
+// proxies where the mesh carries them over HTTP, else from the built-in
+// tasks' own count; a `run` command's calls outside the mesh are not
+// seen.
 package uplive
 
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -30,13 +35,18 @@ import (
 	"sync"
 	"time"
 
+	"github.com/miekg/dns"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
 	"github.com/netwright/netwright/internal/console"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/mesh"
 	"github.com/netwright/netwright/internal/runtime/up"
 )
 
 // FlowLogsNote is what the console says in place of flows from flow logs.
-const FlowLogsNote = "Accepted and rejected connections come from flow logs, which need the network-enforced (netns) mode; this `up` runs tasks on loopback without it, so no flows are recorded. Flow edges show the requests the load balancers carry."
+const FlowLogsNote = "Accepted and rejected connections come from flow logs, which need the network-enforced mode (up --isolation netns); this `up` runs tasks on loopback, where nothing stands between them, so no flows are recorded."
 
 // keep is how many requests are kept for the page.
 const keep = 100
@@ -100,6 +110,9 @@ type adminStatus struct {
 			} `json:"targets"`
 		} `json:"target_groups"`
 	} `json:"listeners"`
+	Isolation string        `json:"isolation"`
+	Flows     []up.FlowStat `json:"flows"`
+	Mesh      *mesh.Status  `json:"mesh"`
 }
 
 // Status reads the admin API and the access logs.
@@ -153,7 +166,207 @@ func (l *Live) Status() console.LiveStatus {
 		}
 		st.Tasks = append(st.Tasks, ct)
 	}
+	if d != nil {
+		l.serviceCounts(d, st.Counts)
+		st.CloudMap = l.cloudMap(d)
+	}
+	st.Semantics = semantics(as.Mesh)
+	if as.Isolation == up.IsolationNetns {
+		st.FlowLogs, st.FlowLogsNote = true, ""
+		st.FlowStats = flowStats(as.Flows, tasks)
+	}
 	return st
+}
+
+// serviceCounts adds the calls between services to counts (by design
+// flow ID): from the callers' mesh proxies' metrics where the mesh
+// carries a flow over HTTP (RequestCountPerTarget, answers after
+// retries; HTTPCode_Target_5XX_Count), else from the built-in tasks' own
+// count of their calls (netwright_task_calls_total), read from the admin
+// API's /metrics.
+func (l *Live) serviceCounts(d *design.Design, counts map[string]console.FlowCount) {
+	resp, err := l.admin.Get("http://" + l.rt.AdminAddr + "/metrics")
+	if err != nil {
+		return
+	}
+	defer resp.Body.Close()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return
+	}
+	type pair struct{ from, to string }
+	meshed, direct := map[pair]*console.FlowCount{}, map[pair]*console.FlowCount{}
+	add := func(into map[pair]*console.FlowCount, name, from, to string, errs func(map[string]string) bool) {
+		f := fams[name]
+		if f == nil {
+			return
+		}
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, lp := range m.GetLabel() {
+				labels[lp.GetName()] = lp.GetValue()
+			}
+			k := pair{labels[from], labels[to]}
+			c := into[k]
+			if c == nil {
+				c = &console.FlowCount{}
+				into[k] = c
+			}
+			v := uint64(m.GetCounter().GetValue())
+			if errs == nil {
+				c.Requests += v
+			} else if errs(labels) {
+				c.Errors += v
+			}
+		}
+	}
+	add(meshed, "RequestCountPerTarget", "ServiceName", "TargetDiscoveryName", nil)
+	add(meshed, "HTTPCode_Target_5XX_Count", "ServiceName", "TargetDiscoveryName", func(map[string]string) bool { return true })
+	add(direct, "netwright_task_calls_total", "service", "target", nil)
+	add(direct, "netwright_task_calls_total", "service", "target", func(l map[string]string) bool { return l["result"] == "error" })
+	for _, f := range d.Flows {
+		if f.Kind != design.FlowService {
+			continue
+		}
+		k := pair{f.From, f.To}
+		if c := meshed[k]; c != nil && c.Requests > 0 {
+			counts[f.ID] = *c
+		} else if c := direct[k]; c != nil {
+			counts[f.ID] = *c
+		}
+	}
+}
+
+// cloudMap asks the runtime's Cloud Map DNS server, as any client would,
+// for each discovery name's SRV records: the tasks it answers with now.
+func (l *Live) cloudMap(d *design.Design) []console.CloudMapAnswer {
+	out := []console.CloudMapAnswer{}
+	c := &dns.Client{Timeout: time.Second}
+	for _, ns := range d.Namespaces {
+		if ns.Type != design.NamespaceDNSPrivate {
+			continue
+		}
+		for _, s := range ns.Services {
+			m := new(dns.Msg)
+			m.SetQuestion(dns.Fqdn(s.DNSName), dns.TypeSRV)
+			in, _, err := c.Exchange(m, l.rt.DNSAddr)
+			a := console.CloudMapAnswer{Service: s.Service, Name: s.DNSName, Answers: []string{}}
+			if err != nil {
+				a.Answers = append(a.Answers, "no answer: "+err.Error())
+				out = append(out, a)
+				continue
+			}
+			addrs := map[string]string{}
+			for _, x := range in.Extra {
+				if r, ok := x.(*dns.A); ok {
+					addrs[r.Hdr.Name] = r.A.String()
+				}
+			}
+			for _, x := range in.Answer {
+				if r, ok := x.(*dns.SRV); ok {
+					a.Answers = append(a.Answers, net.JoinHostPort(cmp.Or(addrs[r.Target], r.Target), strconv.Itoa(int(r.Port))))
+				}
+			}
+			if len(a.Answers) == 0 {
+				a.Answers = append(a.Answers, dns.RcodeToString[in.Rcode]+": no healthy task")
+			}
+			slices.Sort(a.Answers)
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// semantics says, for each service whose tasks run a mesh proxy, which
+// semantics run and what its proxies see, from the admin API's status.
+func semantics(st *mesh.Status) map[string][]string {
+	out := map[string][]string{}
+	if st == nil {
+		return out
+	}
+	type seen struct {
+		proxies                       int
+		tls, identity                 string
+		available, ejected, unhealthy map[string]int
+	}
+	by := map[string]*seen{}
+	var order []string
+	for _, p := range st.Proxies {
+		s := by[p.Service]
+		if s == nil {
+			s = &seen{available: map[string]int{}, ejected: map[string]int{}, unhealthy: map[string]int{}}
+			by[p.Service] = s
+			order = append(order, p.Service)
+		}
+		s.proxies++
+		s.tls, s.identity = cmp.Or(s.tls, p.TLS), cmp.Or(s.identity, p.Identity)
+		for _, u := range p.Egress {
+			for _, t := range u.Targets {
+				switch t.State {
+				case "ejected":
+					s.ejected[u.Service]++
+				case "unhealthy":
+					s.unhealthy[u.Service]++
+				default:
+					s.available[u.Service]++
+				}
+			}
+		}
+	}
+	general := st.Semantics
+	if len(st.Notes) > 0 {
+		general += ": " + st.Notes[0]
+	}
+	for _, svc := range order {
+		s := by[svc]
+		lines := []string{general, fmt.Sprintf("%d task proxies; calls to it: %s", s.proxies, cmp.Or(s.tls, "not through the mesh"))}
+		if s.identity != "" {
+			lines = append(lines, "identity "+s.identity)
+		}
+		deps := slices.Sorted(func(yield func(string) bool) {
+			for k := range s.available {
+				if !yield(k) {
+					return
+				}
+			}
+			for k := range s.ejected {
+				if _, ok := s.available[k]; !ok && !yield(k) {
+					return
+				}
+			}
+		})
+		for _, dep := range slices.Compact(deps) {
+			lines = append(lines, fmt.Sprintf("to %s, as its proxies see the targets: %d available, %d ejected, %d unhealthy", dep, s.available[dep], s.ejected[dep], s.unhealthy[dep]))
+		}
+		out[svc] = lines
+	}
+	return out
+}
+
+// flowStats names the ends of the flow logs' counts by task.
+func flowStats(fs []up.FlowStat, tasks []up.Task) []console.FlowStat {
+	names := map[string]string{}
+	for _, t := range tasks {
+		if host, _, err := net.SplitHostPort(t.Addr); err == nil {
+			names[host] = t.ID
+		}
+	}
+	out := []console.FlowStat{}
+	for _, f := range fs {
+		proto := strconv.Itoa(f.Protocol)
+		switch f.Protocol {
+		case 6:
+			proto = "tcp"
+		case 17:
+			proto = "udp"
+		case 1:
+			proto = "icmp"
+		}
+		out = append(out, console.FlowStat{Interface: f.Interface, Owner: f.Owner, Direction: f.Direction, Src: f.Src.String(), Dst: f.Dst.String(),
+			SrcName: names[f.Src.String()], DstName: names[f.Dst.String()], Port: f.DstPort, Protocol: proto, Accepted: f.Accepted, Rejected: f.Rejected})
+	}
+	return out
 }
 
 // rank orders target states, worst last, so a task in two groups shows
@@ -386,6 +599,7 @@ func (l *Live) adminCall(method, task string, body []byte) error {
 	if err != nil {
 		return err
 	}
+	req.Header.Set(up.TokenHeader, l.rt.Token)
 	resp, err := l.admin.Do(req)
 	if err != nil {
 		return err

@@ -96,6 +96,10 @@ type peerConn struct {
 
 func (in *ingress) accept(raw net.Conn) {
 	p, m := in.p, in.p.m
+	if b, ok := p.net.(Bypass); ok && b.Bypassed(p.task, raw.RemoteAddr()) {
+		in.pass(raw)
+		return
+	}
 	if m.faults.killed(p.task.ID, p.task.Service) {
 		m.metrics.faults.WithLabelValues(p.task.ID, FaultKill).Inc()
 		reset(raw)
@@ -148,6 +152,25 @@ func (in *ingress) accept(raw net.Conn) {
 	if !in.queue.give(conn) {
 		conn.Close()
 	}
+}
+
+// pass relays a connection that bypasses the proxy to the task as it
+// came (Bypass).
+func (in *ingress) pass(raw net.Conn) {
+	p := in.p
+	if !p.track(raw, true) {
+		raw.Close()
+		return
+	}
+	defer p.track(raw, false)
+	ctx, cancel := context.WithTimeout(p.m.ctx, 10*time.Second)
+	app, err := p.net.Dial(ctx, p.task, p.task.Addr)
+	cancel()
+	if err != nil {
+		reset(raw)
+		return
+	}
+	relay(raw, app, 0)
 }
 
 // caller returns the identity of a request's caller: the service its

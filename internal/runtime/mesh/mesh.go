@@ -97,6 +97,19 @@ type Network interface {
 	Dial(ctx context.Context, task Task, addr string) (net.Conn, error)
 }
 
+// Bypass is a Network some of whose peers reach a task past its proxy:
+// a connection to the proxy's ingress from such a peer is relayed to the
+// task as it came, with no TLS, authorization, faults or metrics. up's
+// load balancers are such peers: they reach tasks directly in either
+// isolation mode, and in netns mode, where a task's proxy holds the
+// task's address and port as Service Connect's ingress does, they come
+// through the proxy's socket.
+type Bypass interface {
+	// Bypassed reports whether a connection from addr to task's proxy
+	// goes to the task as it came.
+	Bypassed(task Task, addr net.Addr) bool
+}
+
 // Loopback is the Network of tasks that share the host's: a proxy
 // listens on its task's address, on a free port, and dials from it.
 type Loopback struct{}

@@ -1,6 +1,10 @@
 package up
 
 import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -104,16 +108,62 @@ func (rt *Runtime) serveAdmin(ln net.Listener, metrics *prometheus.Registry) *ht
 			Tasks     []NetnsTask `json:"tasks"`
 		}{rt.Isolation, rt.NetnsTasks()})
 	})
-	mux.HandleFunc("PUT /faults/{task}", rt.setFaults)
-	mux.HandleFunc("DELETE /faults/{task}", rt.setFaults)
+	mux.HandleFunc("PUT /faults/{task}", rt.withToken(rt.setFaults))
+	mux.HandleFunc("DELETE /faults/{task}", rt.withToken(rt.setFaults))
 	// The mesh's faults, at the proxies: `netwright fault`.
-	mux.HandleFunc("POST /faults", rt.addFault)
+	mux.HandleFunc("POST /faults", rt.withToken(rt.addFault))
 	mux.HandleFunc("GET /faults", rt.listFaults)
-	mux.HandleFunc("DELETE /faults", rt.clearFaults)
-	mux.Handle("/", rt.reg)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
+	mux.HandleFunc("DELETE /faults", rt.withToken(rt.clearFaults))
+	// Cloud Map's actions are POSTs to /; the rest is the console's.
+	mux.Handle("POST /{$}", rt.reg)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if h := rt.console.Load(); h != nil {
+			(*h).ServeHTTP(w, r)
+			return
+		}
+		http.NotFound(w, r)
+	})
+	// Requests end with the runtime, the console's event streams too.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return rt.ctx }}
 	rt.goroutines.Go(func() { _ = srv.Serve(ln) }) // Serve returns when Shutdown closes ln
 	return srv
+}
+
+// TokenHeader carries the admin token (Options.Token) on calls that
+// change something.
+const TokenHeader = "X-Netwright-Token"
+
+// newToken is a fresh random token: 128 bits, hex.
+func newToken() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("up: no randomness: " + err.Error()) // crypto/rand does not fail on Linux
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// withToken refuses a call without the admin token in its header: 403.
+// A header, not a cookie, so another site's page cannot make the call
+// with a browser's credentials.
+func (rt *Runtime) withToken(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get(TokenHeader)), []byte(rt.Token)) != 1 {
+			http.Error(w, "this call changes the running design: it needs the admin token in the "+TokenHeader+" header (netwright up prints it in the console's URL and writes it to STATE-DIR/admin-token)", http.StatusForbidden)
+			return
+		}
+		h(w, r)
+	}
+}
+
+// SetConsole serves h at the admin address's paths the admin API does
+// not serve (the web console's page and API); nil serves nothing there.
+func (rt *Runtime) SetConsole(h http.Handler) {
+	if h == nil {
+		rt.console.Store(nil)
+		return
+	}
+	rt.console.Store(&h)
 }
 
 func (rt *Runtime) status(w http.ResponseWriter, _ *http.Request) {

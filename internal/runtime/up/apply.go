@@ -14,6 +14,7 @@ import (
 	"github.com/netwright/netwright/internal/cloudmap"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/alb"
+	"github.com/netwright/netwright/internal/runtime/mesh"
 	"github.com/netwright/netwright/internal/runtime/netns"
 	"github.com/netwright/netwright/internal/runtime/nlb"
 )
@@ -42,7 +43,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 		}
 	}
 
-	next, err := rt.keepTasks(d, oldDesign, oldTasks, &ch)
+	next, err := rt.keepTasks(d, oldDesign, oldTasks, meshCfg, &ch)
 	defer func() {
 		if err != nil {
 			next.stopFresh()
@@ -142,8 +143,10 @@ func (ts *taskSet) stopFresh() {
 
 // keepTasks is the first phase: it keeps the tasks of services whose
 // identity is unchanged and opens the sockets of new ones (not started
-// yet).
-func (rt *Runtime) keepTasks(d, oldDesign *design.Design, oldTasks map[string]*runningTask, ch *Changes) (*taskSet, error) {
+// yet). In netns mode a task whose service takes calls through the mesh
+// gets its proxy's ingress socket at its address and one of its own
+// behind it (behindProxy).
+func (rt *Runtime) keepTasks(d, oldDesign *design.Design, oldTasks map[string]*runningTask, meshCfg *mesh.Config, ch *Changes) (*taskSet, error) {
 	var places map[string][]place
 	var pool *addrPool
 	var held, planned map[netip.Addr]bool
@@ -168,6 +171,9 @@ func (rt *Runtime) keepTasks(d, oldDesign *design.Design, oldTasks map[string]*r
 				var err error
 				if rt.fabric != nil {
 					t, err = rt.attachTask(d, s, id, spec, places[s.Name][n], held, planned)
+					if err == nil {
+						err = behindProxy(meshCfg, s, t)
+					}
 				} else if places != nil {
 					var pl place
 					t, pl, err = pool.openAt(s, id, spec, places[s.Name][n])

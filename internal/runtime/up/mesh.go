@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/netip"
+	"slices"
+	"strings"
 
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/mesh"
@@ -21,6 +24,9 @@ const (
 	MeshOff   = "off"   // no proxies: tasks call each other as without a mesh
 )
 
+// latticeNetnsNote says why netns mode runs no VPC Lattice.
+const latticeNetnsNote = "VPC Lattice's data plane does not run in netns mode yet (its link-local block 169.254.171.0/24 is not in the namespaces): calls to Lattice services go as without a mesh, and the targets' groups, which admit Lattice's prefix list, drop them; run --isolation loopback for Lattice's semantics."
+
 // meshConfig compiles the mesh policy d runs with under the runtime's
 // mode, or nil for none.
 func (rt *Runtime) meshConfig(d *design.Design) (*mesh.Config, error) {
@@ -32,28 +38,100 @@ func (rt *Runtime) meshConfig(d *design.Design) (*mesh.Config, error) {
 		return mesh.Compile(d, mesh.Model)
 	case MeshAuto:
 		switch d.Mesh.Target {
-		case string(mesh.ServiceConnect), string(mesh.Lattice):
-			return mesh.Compile(d, mesh.Semantics(d.Mesh.Target))
+		case string(mesh.Lattice):
+			if rt.fabric != nil {
+				if !slices.Contains(rt.Notes, latticeNetnsNote) {
+					rt.Notes = append(rt.Notes, latticeNetnsNote)
+				}
+				return nil, nil
+			}
+			return mesh.Compile(d, mesh.Lattice)
+		case string(mesh.ServiceConnect):
+			return mesh.Compile(d, mesh.ServiceConnect)
 		}
 		return nil, nil
 	}
 	return nil, fmt.Errorf("--mesh %q: want auto, model or off", rt.opt.Mesh)
 }
 
-// taskNetwork is where a task's proxy listens (the task's own address, a
-// free port) and how it dials: to its own task directly, to other tasks'
-// proxies as the task itself would, through the design's inspection.
-type taskNetwork struct{ rt *Runtime }
-
-func (n taskNetwork) Listen(t mesh.Task, _ string) (net.Listener, error) {
-	return mesh.Loopback{}.Listen(t, "")
+// behindProxy arranges a task in netns mode whose service takes calls
+// through the mesh as Service Connect arranges an awsvpc task: the
+// proxy's ingress takes the task's address and the service's port (the
+// container port, where the security groups admit callers, so proxy to
+// proxy traffic meets them), and the application listens behind it on
+// the namespace's loopback, on the same port. A task that fails to get
+// its socket is stopped.
+func behindProxy(cfg *mesh.Config, s *design.Service, t *runningTask) error {
+	if cfg == nil || cfg.Ingress[s.Name] == nil || t.eni == nil || len(t.lns) != 1 || t.pc != nil {
+		return nil
+	}
+	_, port, _ := net.SplitHostPort(t.Addr)
+	app, err := t.eni.NS.Listen("tcp", net.JoinHostPort("127.0.0.1", port))
+	if err != nil {
+		t.stop()
+		return fmt.Errorf("task %s behind its proxy: %w", t.ID, err)
+	}
+	t.ingress, t.lns = t.lns[0], []net.Listener{app}
+	t.app = app.Addr().String()
+	t.Task.app = t.app
+	return nil
 }
 
-func (n taskNetwork) Dial(ctx context.Context, t mesh.Task, addr string) (net.Conn, error) {
-	if addr == t.Addr {
+// taskNetwork is where a task's proxy listens and how it dials. In
+// loopback mode it listens on the task's address, on a free port, and
+// dials to its own task directly and to other tasks' proxies as the
+// task itself would, through the design's inspection. In netns mode it
+// listens and dials in the task's namespace: the ingress on the task's
+// address and port (behindProxy), the egress listeners on the
+// namespace's loopback (where Service Connect's client aliases resolve),
+// and every connection to another task's proxy leaves the task's
+// interface, through its security groups, NACLs and routes.
+type taskNetwork struct {
+	rt *Runtime
+	t  *runningTask
+}
+
+func (n taskNetwork) Listen(mt mesh.Task, role string) (net.Listener, error) {
+	if n.t.eni == nil {
+		return mesh.Loopback{}.Listen(mt, role)
+	}
+	if role == "ingress" {
+		if n.t.ingress == nil {
+			return nil, fmt.Errorf("no socket at %s for the ingress", n.t.Addr)
+		}
+		ln := n.t.ingress
+		n.t.ingress = nil // the proxy's now: it closes it
+		return ln, nil
+	}
+	return n.t.eni.NS.Listen("tcp", "127.0.0.1:0")
+}
+
+func (n taskNetwork) Dial(ctx context.Context, mt mesh.Task, addr string) (net.Conn, error) {
+	if n.t.eni != nil {
+		return n.t.eni.NS.DialContext(ctx, "tcp", addr)
+	}
+	if addr == mt.Addr {
 		return (&net.Dialer{}).DialContext(ctx, "tcp", addr) // inside the task
 	}
-	return n.rt.taskDialer(t.Addr)(ctx, "tcp", addr)
+	return n.rt.taskDialer(mt.Addr)(ctx, "tcp", addr)
+}
+
+// Bypassed: in netns mode the load balancers' nodes reach a task past
+// its proxy, as they reach tasks directly in loopback mode.
+func (n taskNetwork) Bypassed(_ mesh.Task, from net.Addr) bool {
+	if n.t.eni == nil || n.rt.fabric == nil {
+		return false
+	}
+	ap, err := netip.ParseAddrPort(from.String())
+	if err != nil {
+		return false
+	}
+	for _, e := range n.rt.fabric.ENIs() {
+		if e.Addr == ap.Addr() && strings.HasPrefix(e.Owner, "lb-") {
+			return true
+		}
+	}
+	return false
 }
 
 // startProxy starts the proxy of a task that has none yet. The caller
@@ -68,7 +146,7 @@ func (rt *Runtime) startProxy(d *design.Design, t *runningTask) {
 			deps = append(deps, f.To)
 		}
 	}
-	p, err := rt.mesh.StartProxy(mesh.Task{ID: t.ID, Service: t.Service, Addr: t.Addr}, deps, taskNetwork{rt})
+	p, err := rt.mesh.StartProxy(mesh.Task{ID: t.ID, Service: t.Service, Addr: t.appAddr()}, deps, taskNetwork{rt, t})
 	if err != nil {
 		rt.Notes = append(rt.Notes, fmt.Sprintf("%s runs without its mesh proxy: %v", t.ID, err))
 		return

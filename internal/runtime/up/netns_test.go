@@ -49,6 +49,12 @@ func TestNetnsServesTheSameGraph(t *testing.T) {
 			}
 			seen := map[string]bool{}
 			checkTree(t, d, tree, seen)
+			// shop's services call each other through Service Connect's
+			// proxies (three-tier's through its internal ALB), which run
+			// in the tasks' namespaces too.
+			if meshed := viaCount(tree, "Service Connect proxy"); (example == "shop") != (meshed > 0) {
+				t.Errorf("%d calls through Service Connect proxies; notes %v", meshed, rt.Notes)
+			}
 		})
 	}
 }
@@ -140,6 +146,21 @@ func TestNetnsReloadKeepsNamespaces(t *testing.T) {
 	if now := netnsTask(t, rt, "web-1"); now.Namespace == web.Namespace {
 		t.Errorf("the new web-1 runs in the old one's namespace %s", now.Namespace)
 	}
+	// The groups and NACLs still hold after the reload compiled them
+	// anew: app reaches the database, web does not.
+	db := rt.tasksAddr("db-1")
+	for _, c := range []struct {
+		from string
+		want bool
+	}{{"app-1", true}, {"web-1", false}} {
+		conn, err := dialFrom(rt, c.from, db, 700*time.Millisecond)
+		if (err == nil) != c.want {
+			t.Errorf("after the reload, %s -> db-1 (%s): %v; want connected %v", c.from, db, err, c.want)
+		}
+		if conn != nil {
+			conn.Close()
+		}
+	}
 	// The new tasks serve: the graph answers through the entry.
 	e := entry(t, rt, design.InternetFacing, "HTTPS")
 	resp, err := client(t, rt).Get("https://" + strings.Replace(e.Addr, "127.0.0.1", "localhost", 1) + "/")
@@ -150,4 +171,16 @@ func TestNetnsReloadKeepsNamespaces(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("GET / after the reload: %s", resp.Status)
 	}
+}
+
+// viaCount counts the calls in a tree that went via.
+func viaCount(c Call, via string) int {
+	n := 0
+	if c.Via == via {
+		n++
+	}
+	for _, sub := range c.Calls {
+		n += viaCount(sub, via)
+	}
+	return n
 }

@@ -54,6 +54,9 @@ func (rt *Runtime) replaceTask(service, id string) {
 	if rt.fabric != nil {
 		places, _ := placed(d)
 		t, err = rt.attachTask(d, s, newID, old.spec, places[s.Name][n], heldAddrs(rt.tasks), plannedAddrs(places))
+		if err == nil {
+			err = behindProxy(rt.mesh.Config(), s, t)
+		}
 	} else if rt.perTask {
 		places, _ := placed(d)
 		var pl place

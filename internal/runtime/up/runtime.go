@@ -76,6 +76,12 @@ type Options struct {
 	// MeshSeed, when not zero, seeds the mesh's weighted picks and fault
 	// shares (tests).
 	MeshSeed uint64
+	// Token guards the admin API's calls that change something (faults):
+	// they must carry it in the X-Netwright-Token header, or get 403.
+	// Calls that only read (status, metrics, flows, Cloud Map's
+	// DiscoverInstances) need none. Empty makes a fresh random one;
+	// Runtime.Token holds it either way.
+	Token string
 }
 
 // Entry is one load balancer listener served locally.
@@ -94,6 +100,18 @@ type Task struct {
 	// own is the task's interface in netns mode, whose namespace its
 	// own calls and checks come from; nil in loopback mode.
 	own *netns.ENI
+	// app is where the task's own application listens when that is not
+	// Addr: in netns mode, a task behind a mesh proxy's ingress listens
+	// on its namespace's loopback (behindProxy).
+	app string
+}
+
+// appAddr is where the task's application listens.
+func (t Task) appAddr() string {
+	if t.app != "" {
+		return t.app
+	}
+	return t.Addr
 }
 
 // dial reaches the task's address as its own container would: from its
@@ -120,6 +138,9 @@ type Runtime struct {
 	Notes []string
 	// Isolation is the mode Start chose: loopback or netns.
 	Isolation string
+	// Token is what the admin API's calls that change something carry
+	// (Options.Token).
+	Token string
 
 	opt       Options
 	clock     clock.Clock
@@ -147,8 +168,11 @@ type Runtime struct {
 	flowFiles map[string]*os.File
 	flowStats map[FlowStat]*FlowStat
 	flows     *applianceFlows
+	taskCalls *prometheus.CounterVec
 	mesh      *mesh.Mesh
 	tracing   *mesh.Tracing
+	// console is what the admin API serves at its other paths (SetConsole).
+	console atomic.Pointer[http.Handler]
 	// goroutines counts every goroutine the runtime starts (servers,
 	// accept loops and their connections, health checks, retiring,
 	// `run` commands), which Shutdown waits for.
@@ -193,6 +217,10 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 			rt = nil
 		}
 	}()
+	rt.Token = opt.Token
+	if rt.Token == "" {
+		rt.Token = newToken()
+	}
 	rt.reg = discovery.NewRegistry(d)
 	if rt.dns, err = rt.reg.ListenDNS(rt.ephemeral(opt.DNSAddr)); err != nil {
 		return rt, fmt.Errorf("%w (change it with --dns)", err)
@@ -212,6 +240,12 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		return rt, err
 	}
 	if rt.sites, err = newSites(metrics); err != nil {
+		return rt, err
+	}
+	rt.taskCalls = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "netwright_task_calls_total",
+		Help: "Calls the built-in workload's tasks made to their dependencies, by calling service, called service, how they went (via) and result (ok, error)."},
+		[]string{"service", "target", "via", "result"})
+	if err := metrics.Register(rt.taskCalls); err != nil {
 		return rt, err
 	}
 	adminLn, err := net.Listen("tcp", rt.ephemeral(opt.AdminAddr))

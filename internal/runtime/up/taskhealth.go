@@ -61,7 +61,7 @@ func (rt *Runtime) taskHealth(ctx context.Context, s *design.Service, ts []Task,
 			return
 		}
 		for i, t := range ts {
-			check.Addr, check.Dial = t.Addr, t.dial()
+			check.Addr, check.Dial = t.appAddr(), t.dial() // the container's own check, past its proxy
 			rtp := transports.For(version)
 			if t.own != nil {
 				rtp = own[i].For(version)

@@ -38,8 +38,11 @@ type runningTask struct {
 	lns      []net.Listener
 	pc       net.PacketConn
 	proc     *process
-	// proxy is the task's mesh proxy, or nil.
-	proxy *mesh.Proxy
+	// proxy is the task's mesh proxy, or nil; ingress is the socket at
+	// the task's address its proxy takes over in netns mode
+	// (behindProxy).
+	proxy   *mesh.Proxy
+	ingress net.Listener
 	// cancel stops a `run` command.
 	cancel context.CancelFunc
 	// eni is the task's interface in netns mode, detached when it stops.
@@ -60,6 +63,9 @@ func (t *runningTask) stop() {
 	}
 	if t.pc != nil {
 		t.pc.Close()
+	}
+	if t.ingress != nil {
+		t.ingress.Close()
 	}
 	if t.cancel != nil {
 		t.cancel()
@@ -133,6 +139,7 @@ func (rt *Runtime) startTask(d *design.Design, s *design.Service, n int, t *runn
 			c.dialUDP = c.dial
 		}
 		w := newWorkload(rt.ctx, rt.clock, s.Name, t.ID, c, rt.tracing.For(s.Name))
+		w.calls = rt.taskCalls
 		for _, tg := range d.TargetGroups {
 			if tg.Service == s.Name && tg.Health.Path != "" {
 				w.health[tg.Health.Path] = true
@@ -294,7 +301,7 @@ func envName(service string) string {
 // the environment says where the task listens and how to reach the DNS
 // server and each dependency.
 func (rt *Runtime) startProcess(d *design.Design, s *design.Service, n int, t *runningTask, internal map[string]Entry, byService map[string][]Task) {
-	host, port, _ := net.SplitHostPort(t.Addr)
+	host, port, _ := net.SplitHostPort(t.appAddr())
 	env := []string{"PORT=" + port, "HOST=" + host, "NETWRIGHT_DNS=" + rt.resolverOf(t), "NETWRIGHT_SERVICE=" + s.Name, "NETWRIGHT_TASK=" + t.ID}
 	for _, f := range d.Flows {
 		if f.Kind != "service" || f.From != s.Name {

@@ -291,7 +291,16 @@ func textParser() *expfmt.TextParser {
 
 func admin(t *testing.T, rt *Runtime, method, path, body string) int {
 	t.Helper()
+	return adminAs(t, rt, rt.Token, method, path, body)
+}
+
+// adminAs calls the admin API with a token in the header ("" for none).
+func adminAs(t *testing.T, rt *Runtime, token, method, path, body string) int {
+	t.Helper()
 	req, _ := http.NewRequest(method, "http://"+rt.AdminAddr+path, strings.NewReader(body))
+	if token != "" {
+		req.Header.Set(TokenHeader, token)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -377,6 +386,42 @@ func TestUnhealthyTaskIsReplaced(t *testing.T) {
 	})
 	if !strings.Contains(out.String(), "[ecs] app-1 failed its health checks: app-1-r2 started in its place") {
 		t.Errorf("the output does not tell of the replacement:\n%s", out.String())
+	}
+}
+
+// TestAdminToken: every admin call that changes something needs the
+// token in its header (403 without it, or with another, and nothing
+// changes); calls that read need none.
+func TestAdminToken(t *testing.T) {
+	rt := startDesign(t, meshDesign(t), Options{Ephemeral: true, Token: "s3cret"})
+	if rt.Token != "s3cret" {
+		t.Fatalf("the runtime's token is %q; want the one given", rt.Token)
+	}
+	for _, token := range []string{"", "guess"} {
+		for _, c := range []struct{ method, path, body string }{
+			{http.MethodPut, "/faults/api-1", `{"error_rate": 1}`},
+			{http.MethodDelete, "/faults/api-1", ""},
+			{http.MethodPost, "/faults", `{"target": "api", "kind": "kill"}`},
+			{http.MethodDelete, "/faults", ""},
+		} {
+			if code := adminAs(t, rt, token, c.method, c.path, c.body); code != http.StatusForbidden {
+				t.Errorf("%s %s with token %q: %d; want 403", c.method, c.path, token, code)
+			}
+		}
+	}
+	if st := getStatus(t, rt); len(st.Mesh.Faults) != 0 {
+		t.Errorf("faults in force after refused calls: %+v", st.Mesh.Faults)
+	}
+	for _, path := range []string{"/status", "/metrics", "/flows", "/faults", "/netns"} {
+		if code := adminAs(t, rt, "", http.MethodGet, path, ""); code != http.StatusOK {
+			t.Errorf("GET %s without the token: %d; want 200", path, code)
+		}
+	}
+	if code := admin(t, rt, http.MethodPost, "/faults", `{"target": "api", "kind": "kill"}`); code != http.StatusCreated {
+		t.Errorf("POST /faults with the token: %d; want 201", code)
+	}
+	if rt2 := startDesign(t, meshDesign(t), Options{Ephemeral: true}); len(rt2.Token) != 32 || rt2.Token == rt.Token {
+		t.Errorf("a runtime started without a token has %q; want a fresh 128-bit one", rt2.Token)
 	}
 }
 

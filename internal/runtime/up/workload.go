@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
@@ -103,6 +104,8 @@ type workload struct {
 	// tracer makes the task's spans: one per request, child of the
 	// caller's traceparent, whose context its calls carry on.
 	tracer trace.Tracer
+	// calls counts its calls to its dependencies; nil counts none.
+	calls *prometheus.CounterVec
 }
 
 func newWorkload(ctx context.Context, clk clock.Clock, service, task string, c *clients, tracer trace.Tracer) *workload {
@@ -285,7 +288,16 @@ func (w *workload) serveGRPC(_ any, stream grpc.ServerStream) error {
 func (w *workload) call(ctx context.Context, d dependency, depth int) (c Call) {
 	c = Call{Service: d.service, Via: d.via, Protocol: d.protocol}
 	start := time.Now()
-	defer func() { c.LatencyMS = float64(time.Since(start).Microseconds()) / 1000 }()
+	defer func() {
+		c.LatencyMS = float64(time.Since(start).Microseconds()) / 1000
+		if w.calls != nil {
+			result := "ok"
+			if c.Error != "" {
+				result = "error"
+			}
+			w.calls.WithLabelValues(w.service, d.service, d.via, result).Inc()
+		}
+	}()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	addr, err := d.dial(ctx)
