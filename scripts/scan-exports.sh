@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs trivy's configuration scanner on every example's exports (the
 # CloudFormation templates, with the export's .trivyignore.yaml for the
-# JSON ones, and the Terraform configuration) and fails on any finding at
+# JSON ones, the Terraform configuration, and for EKS designs the
+# Kubernetes manifests with their Deployment skeletons) and fails on any finding at
 # HIGH or CRITICAL: every such finding must be designed away or explained
 # beside the resource (issue 13; docs/checks.md lists what is explained).
 #
@@ -59,7 +60,14 @@ for spec in examples/*.yaml; do
   cfn="$work/$name/cloudformation" tf="$work/$name/terraform"
   "$work/netwright" export "$spec" --format cloudformation -o "$cfn" >/dev/null 2>&1 || { echo "FAIL export $spec"; failed=1; continue; }
   "$work/netwright" export "$spec" --format terraform -o "$tf" >/dev/null 2>&1 || { echo "FAIL export $spec"; failed=1; continue; }
-  for dir in "$cfn" "$tf"; do
+  dirs=("$cfn" "$tf")
+  # An EKS design's cluster half too, Deployment skeletons included.
+  if grep -q 'compute: *eks' "$spec"; then
+    k8s="$work/$name/kubernetes"
+    "$work/netwright" export "$spec" --format kubernetes --workloads -o "$k8s" >/dev/null 2>&1 || { echo "FAIL export $spec (kubernetes)"; failed=1; continue; }
+    dirs+=("$k8s")
+  fi
+  for dir in "${dirs[@]}"; do
     ignore=""
     [ -f "$dir/.trivyignore.yaml" ] && ignore="$dir/.trivyignore.yaml"
     if out=$(scan "$dir" "$ignore" 2>&1); then

@@ -216,6 +216,10 @@ func documents(objs []any) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
+// keepEmpty are the keys whose empty object means something: a selector
+// of every pod, a volume of the emptyDir type.
+var keepEmpty = map[string]bool{"podSelector": true, "matchLabels": true, "emptyDir": true}
+
 // prune drops the empty objects the API types leave behind
 // (template.metadata.creationTimestamp, resources: {}, strategy fields).
 func prune(v any) bool {
@@ -226,7 +230,7 @@ func prune(v any) bool {
 				delete(t, k)
 				continue
 			}
-			if prune(c) && k != "podSelector" && k != "matchLabels" {
+			if prune(c) && !keepEmpty[k] {
 				delete(t, k)
 			}
 		}

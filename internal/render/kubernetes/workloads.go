@@ -167,6 +167,7 @@ func (r *renderer) deployment(w design.PodWorkload, svc *design.Service) appsv1.
 		}
 		c.ReadinessProbe = probe
 	}
+	c.SecurityContext, c.VolumeMounts = restrictedContainer()
 	meta := r.meta(w.Name, pl)
 	meta.Annotations = map[string]string{annotationImage: svc.Platform.Image.Describe(svc.Name)}
 	return appsv1.Deployment{TypeMeta: typeMeta("apps/v1", "Deployment"), ObjectMeta: meta,
@@ -178,10 +179,38 @@ func (r *renderer) deployment(w design.PodWorkload, svc *design.Service) appsv1.
 				ObjectMeta: metav1.ObjectMeta{Labels: pl},
 				Spec: corev1.PodSpec{
 					ServiceAccountName: w.ServiceAccount,
+					SecurityContext:    restrictedPod(c.Ports),
 					Containers:         []corev1.Container{c},
+					Volumes:            []corev1.Volume{{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}},
 					TopologySpreadConstraints: []corev1.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: "topology.kubernetes.io/zone",
 						WhenUnsatisfiable: corev1.DoNotSchedule, LabelSelector: &metav1.LabelSelector{MatchLabels: pl}}},
 				},
 			},
 		}}
 }
+
+// restrictedPod is the pod's half of the Pod Security Standards'
+// restricted profile: no root, the runtime's default seccomp profile. A
+// port below 1024 is bound through the namespaced sysctl the baseline
+// profile allows, not a capability (a non-root process has none).
+func restrictedPod(ports []corev1.ContainerPort) *corev1.PodSecurityContext {
+	sc := &corev1.PodSecurityContext{RunAsNonRoot: ptr(true), SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}}
+	for _, p := range ports {
+		if p.ContainerPort < 1024 {
+			sc.Sysctls = []corev1.Sysctl{{Name: "net.ipv4.ip_unprivileged_port_start", Value: "0"}}
+			break
+		}
+	}
+	return sc
+}
+
+// restrictedContainer is the container's half: no privilege escalation,
+// every capability dropped, a read-only root file system with a writable
+// /tmp (an emptyDir).
+func restrictedContainer() (*corev1.SecurityContext, []corev1.VolumeMount) {
+	return &corev1.SecurityContext{AllowPrivilegeEscalation: ptr(false), ReadOnlyRootFilesystem: ptr(true), RunAsNonRoot: ptr(true),
+			Capabilities: &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}},
+		[]corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
+}
+
+func ptr[T any](v T) *T { return &v }
