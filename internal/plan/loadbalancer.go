@@ -613,3 +613,90 @@ func (p *planner) gatewayLoadBalancer() {
 		}
 	}
 }
+
+// dropUnusedInternalLBs removes an internal load balancer no caller
+// would use: VPC Lattice carries every declared call to the services
+// behind it (their callers get the Lattice service's name) and no site
+// calls them. Lattice's target groups route without an algorithm
+// choice, stickiness or slow start, so what the spec asked of the load
+// balancer is not applied, which the plan says where the spec asks it.
+func (p *planner) dropUnusedInternalLBs() {
+	if p.d.Mesh == nil || p.d.Mesh.Lattice == nil {
+		return
+	}
+	used := func(service string) bool {
+		if svc := p.spec.Service(service); svc == nil || len(svc.CallersFrom) > 0 {
+			return true
+		}
+		for _, f := range p.d.Flows {
+			if f.Kind == design.FlowService && f.To == service && p.latticeFlow(f) == nil {
+				return true
+			}
+		}
+		return false
+	}
+	var keep []design.LoadBalancer
+	drop, dropTG := map[string]bool{}, map[string]bool{}
+	for _, lb := range p.d.LoadBalancers {
+		if lb.Scheme != design.Internal || lb.Type == design.GWLB {
+			keep = append(keep, lb)
+			continue
+		}
+		var services []string
+		inUse := false
+		for _, l := range lb.Listeners {
+			for _, tgID := range forwardedTargetGroups(l) {
+				svc := p.targetGroupByID(tgID).Service
+				if !slices.Contains(services, svc) {
+					services = append(services, svc)
+				}
+				inUse = inUse || used(svc)
+			}
+		}
+		if inUse || len(services) == 0 {
+			keep = append(keep, lb)
+			continue
+		}
+		drop[lb.ID] = true
+		for _, l := range lb.Listeners {
+			for _, tgID := range forwardedTargetGroups(l) {
+				dropTG[tgID] = true
+			}
+		}
+		for _, name := range services {
+			svc := p.spec.Service(name)
+			var asks []string
+			if svc.LoadBalancing != "round_robin" {
+				asks = append(asks, "load_balancing "+svc.LoadBalancing)
+			}
+			if svc.Stickiness > 0 {
+				asks = append(asks, "stickiness")
+			}
+			if svc.SlowStart > 0 {
+				asks = append(asks, "slow_start")
+			}
+			p.warnAt(p.spec.At("services."+name+".load_balancing", "services."+name+".stickiness", "services."+name+".slow_start", "services."+name),
+				fmt.Sprintf("services.%s: VPC Lattice carries every call to it, and Lattice target groups have no %s; no internal load balancer is designed for it", name, strings.Join(asks, ", ")),
+				"VPC Lattice routes by listener rules and weights only (https://docs.aws.amazon.com/vpc-lattice/latest/ug/target-groups.html). Drop the setting, or set mesh.target to service_connect or none to have callers reach it through an internal load balancer.")
+		}
+	}
+	if len(drop) == 0 {
+		return
+	}
+	p.d.LoadBalancers = keep
+	var tgs []design.TargetGroup
+	for _, tg := range p.d.TargetGroups {
+		if !dropTG[tg.ID] {
+			tgs = append(tgs, tg)
+		}
+	}
+	p.d.TargetGroups = tgs
+	p.d.Notes = slices.DeleteFunc(p.d.Notes, func(n design.Note) bool {
+		for id := range drop {
+			if n.Topic == "load_balancing" && strings.Contains(n.Text, "internal load balancer "+id+",") {
+				return true
+			}
+		}
+		return false
+	})
+}

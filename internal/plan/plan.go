@@ -74,6 +74,7 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.services()
 	p.flows()
 	p.mesh()
+	p.dropUnusedInternalLBs()
 	p.resolver()
 	p.security()
 	p.networkACLs()

@@ -5,17 +5,28 @@ package diagram
 // and does not straddle a border. The last leg is tried first (the label
 // then sits by the service it names the port of), the middle of a segment
 // before its ends. A flow with no such place goes without a label rather
-// than covering something.
+// than covering something. Flows of one kind into the same box on the
+// same port share one label: the first placed stands for the rest.
 
 const labelH = 13.0
 
 func (l *Layout) placeLabels() {
 	obs, _ := l.obstacles()
 	var placed []Rect
+	type group struct {
+		kind, label string
+		to          *Box
+	}
+	shared := map[group]string{}
 	for ai := range l.Arrows {
 		a := &l.Arrows[ai]
-		a.LabelBox = nil
+		a.LabelBox, a.LabelOf = nil, ""
 		if a.Label == "" {
+			continue
+		}
+		g := group{a.Kind, a.Label, a.To}
+		if flow, ok := shared[g]; ok {
+			a.LabelOf = flow
 			continue
 		}
 		w := TextWidth(a.Label) + 4
@@ -44,8 +55,16 @@ func (l *Layout) placeLabels() {
 			}
 		}
 		if found != nil {
+			shared[g] = a.Flow
 			placed = append(placed, *found)
 			a.LabelBox = &Box{Kind: "label", Label: a.Label, X: found.X, Y: found.Y, W: found.W, H: found.H}
+		}
+	}
+	for ai := range l.Arrows { // a flow before the one that placed its group's label
+		if a := &l.Arrows[ai]; a.Label != "" && a.LabelBox == nil && a.LabelOf == "" {
+			if flow, ok := shared[group{a.Kind, a.Label, a.To}]; ok {
+				a.LabelOf = flow
+			}
 		}
 	}
 }

@@ -80,9 +80,12 @@ type Arrow struct {
 	// Legs are the routed polylines, one per hop between two boxes.
 	Legs [][]Point
 	// Label is the flow's port; LabelBox where it is drawn, or nil when
-	// it is not (a link, or nowhere free).
+	// it is not (a link, or nowhere free). LabelOf names the flow whose
+	// label stands for this one's too: flows of one kind into the same
+	// box on the same port share one label.
 	Label    string
 	LabelBox *Box
+	LabelOf  string
 }
 
 // Boxes are the arrow's boxes in order: From, Via..., To.

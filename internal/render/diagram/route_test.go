@@ -110,11 +110,23 @@ func TestFlowsAvoidBoxesAndLabelsOverlapNothing(t *testing.T) {
 			for _, p := range pathProblems(l) {
 				t.Error(p)
 			}
-			// Every declared flow is drawn, and most carry their label.
+			// Every declared flow is drawn, and most carry their label (or share
+			// one with flows of the same kind into the same box on the same port).
 			drawn, labelled := map[string]bool{}, 0
 			for _, a := range l.Arrows {
 				drawn[a.Flow] = true
 				if a.LabelBox != nil {
+					labelled++
+				}
+				if a.LabelOf != "" {
+					// A shared label is another flow's of the same kind,
+					// port and end, and drawn.
+					stands := slices.ContainsFunc(l.Arrows, func(o Arrow) bool {
+						return o.Flow == a.LabelOf && o.LabelBox != nil && o.Label == a.Label && o.To == a.To && o.Kind == a.Kind
+					})
+					if !stands || a.LabelBox != nil {
+						t.Errorf("flow %s shares the label of %s, which does not stand for it", a.Flow, a.LabelOf)
+					}
 					labelled++
 				}
 			}

@@ -606,6 +606,9 @@ func TestLatticeHasOneOwner(t *testing.T) {
 	controllers := []string{"AWS::VpcLattice::Service", "AWS::VpcLattice::Listener", "AWS::VpcLattice::Rule", "AWS::VpcLattice::TargetGroup", "AWS::VpcLattice::ServiceNetworkServiceAssociation"}
 	for name, d := range designs(t) {
 		t.Run(name, func(t *testing.T) {
+			if d.Mesh == nil || d.Mesh.Target != "vpc_lattice" {
+				t.Skip("no VPC Lattice mesh")
+			}
 			lat := d.Mesh.Lattice
 			if lat == nil || len(lat.Services) == 0 {
 				t.Fatal("no VPC Lattice services to own")

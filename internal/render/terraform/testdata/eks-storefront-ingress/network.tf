@@ -373,17 +373,6 @@ resource "aws_network_acl_rule" "acl_storefront_app_out_150" {
   network_acl_id = aws_network_acl.acl_storefront_app.id
   rule_number    = 150
   egress         = true
-  protocol       = "tcp"
-  rule_action    = "allow"
-  cidr_block     = "169.254.171.0/24"
-  from_port      = 1024
-  to_port        = 65535
-}
-
-resource "aws_network_acl_rule" "acl_storefront_app_out_160" {
-  network_acl_id = aws_network_acl.acl_storefront_app.id
-  rule_number    = 160
-  egress         = true
   protocol       = "udp"
   rule_action    = "allow"
   cidr_block     = "10.40.0.0/24"
@@ -391,9 +380,9 @@ resource "aws_network_acl_rule" "acl_storefront_app_out_160" {
   to_port        = 65535
 }
 
-resource "aws_network_acl_rule" "acl_storefront_app_out_170" {
+resource "aws_network_acl_rule" "acl_storefront_app_out_160" {
   network_acl_id = aws_network_acl.acl_storefront_app.id
-  rule_number    = 170
+  rule_number    = 160
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"

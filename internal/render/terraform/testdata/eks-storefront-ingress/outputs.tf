@@ -43,31 +43,6 @@ output "sg_storefront_web_next_id" {
   value       = aws_security_group.sg_storefront_web_next.id
 }
 
-output "role_web_arn" {
-  description = "ARN of the role of web's pods: VPC Lattice auth policies name it"
-  value       = aws_iam_role.role_web_us_east_1.arn
-}
-
-output "role_web_next_arn" {
-  description = "ARN of the role of web-next's pods: VPC Lattice auth policies name it"
-  value       = aws_iam_role.role_web_next_us_east_1.arn
-}
-
-output "role_api_arn" {
-  description = "ARN of the role of api's pods: VPC Lattice auth policies name it"
-  value       = aws_iam_role.role_api_us_east_1.arn
-}
-
-output "role_orders_arn" {
-  description = "ARN of the role of orders's pods: VPC Lattice auth policies name it"
-  value       = aws_iam_role.role_orders_us_east_1.arn
-}
-
-output "role_orders_v2_arn" {
-  description = "ARN of the role of orders-v2's pods: VPC Lattice auth policies name it"
-  value       = aws_iam_role.role_orders_v2_us_east_1.arn
-}
-
 output "sg_alb_storefront_public_id" {
   description = "ID of the security group sg-alb-storefront-public: the Ingress of storefront-public gives it to the ALB the AWS Load Balancer Controller makes"
   value       = aws_security_group.sg_alb_storefront_public.id

@@ -7,6 +7,15 @@ resource "aws_security_group" "sg_alb_storefront_internal" {
   }
 }
 
+resource "aws_vpc_security_group_ingress_rule" "sg_alb_storefront_internal_ingress_0" {
+  security_group_id            = aws_security_group.sg_alb_storefront_internal.id
+  ip_protocol                  = "tcp"
+  from_port                    = 7000
+  to_port                      = 7000
+  description                  = "api calls inventory through storefront-internal-alb on tcp 7000 (services.api.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_storefront_api.id
+}
+
 resource "aws_vpc_security_group_egress_rule" "sg_alb_storefront_internal_egress_0" {
   security_group_id            = aws_security_group.sg_alb_storefront_internal.id
   ip_protocol                  = "tcp"
@@ -89,19 +98,6 @@ resource "aws_security_group" "sg_storefront_api" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "sg_storefront_api_ingress_0" {
-  security_group_id = aws_security_group.sg_storefront_api.id
-  ip_protocol       = "tcp"
-  from_port         = 8080
-  to_port           = 8080
-  description       = "VPC Lattice forwards calls to api and checks its health on tcp 8080"
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
-}
-
-data "aws_ec2_managed_prefix_list" "prefix_list_vpc_lattice" {
-  name = "com.amazonaws.us-east-1.vpc-lattice"
-}
-
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_api_ingress_1" {
   security_group_id            = aws_security_group.sg_storefront_api.id
   ip_protocol                  = "tcp"
   from_port                    = 8080
@@ -110,13 +106,31 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_api_ingress_1" {
   referenced_security_group_id = aws_security_group.sg_alb_storefront_public.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_api_ingress_2" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_api_ingress_1" {
   security_group_id            = aws_security_group.sg_storefront_api.id
   ip_protocol                  = "tcp"
   from_port                    = 8080
   to_port                      = 8080
   description                  = "kubelet readiness probes of api from its node on tcp 8080"
   referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_api_ingress_2" {
+  security_group_id            = aws_security_group.sg_storefront_api.id
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  description                  = "web calls api on tcp 8080 (services.web.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_storefront_web.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_api_ingress_3" {
+  security_group_id            = aws_security_group.sg_storefront_api.id
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  description                  = "web-next calls api on tcp 8080 (services.web-next.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_storefront_web_next.id
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_storefront_api_egress_0" {
@@ -151,21 +165,30 @@ data "aws_ec2_managed_prefix_list" "prefix_list_s3" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_storefront_api_egress_3" {
-  security_group_id = aws_security_group.sg_storefront_api.id
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  description       = "api calls inventory through VPC Lattice on tcp 443 (services.api.depends_on); api calls orders through VPC Lattice on tcp 443 (services.api.depends_on)"
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "sg_storefront_api_egress_4" {
   security_group_id            = aws_security_group.sg_storefront_api.id
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
   description                  = "api calls AWS APIs through the interface endpoints on tcp 443"
   referenced_security_group_id = aws_security_group.sg_storefront_endpoints.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_api_egress_4" {
+  security_group_id            = aws_security_group.sg_storefront_api.id
+  ip_protocol                  = "tcp"
+  from_port                    = 7000
+  to_port                      = 7000
+  description                  = "api calls inventory through storefront-internal-alb on tcp 7000 (services.api.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_alb_storefront_internal.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_api_egress_5" {
+  security_group_id            = aws_security_group.sg_storefront_api.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9000
+  to_port                      = 9000
+  description                  = "api calls orders on tcp 9000 (services.api.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_storefront_orders.id
 }
 
 resource "aws_security_group" "sg_storefront_db" {
@@ -299,15 +322,6 @@ resource "aws_security_group" "sg_storefront_inventory" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "sg_storefront_inventory_ingress_0" {
-  security_group_id = aws_security_group.sg_storefront_inventory.id
-  ip_protocol       = "tcp"
-  from_port         = 7000
-  to_port           = 7000
-  description       = "VPC Lattice forwards calls to inventory and checks its health on tcp 7000"
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
-}
-
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_inventory_ingress_1" {
   security_group_id            = aws_security_group.sg_storefront_inventory.id
   ip_protocol                  = "tcp"
   from_port                    = 7000
@@ -316,7 +330,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_inventory_ingress_
   referenced_security_group_id = aws_security_group.sg_alb_storefront_internal.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_inventory_ingress_2" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_inventory_ingress_1" {
   security_group_id            = aws_security_group.sg_storefront_inventory.id
   ip_protocol                  = "tcp"
   from_port                    = 7000
@@ -533,12 +547,12 @@ resource "aws_security_group" "sg_storefront_orders" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "sg_storefront_orders_ingress_0" {
-  security_group_id = aws_security_group.sg_storefront_orders.id
-  ip_protocol       = "tcp"
-  from_port         = 9000
-  to_port           = 9000
-  description       = "VPC Lattice forwards calls to orders and checks its health on tcp 9000"
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
+  security_group_id            = aws_security_group.sg_storefront_orders.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9000
+  to_port                      = 9000
+  description                  = "api calls orders on tcp 9000 (services.api.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_storefront_api.id
 }
 
 resource "aws_vpc_security_group_ingress_rule" "sg_storefront_orders_ingress_1" {
@@ -578,15 +592,6 @@ resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_egress_2" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_egress_3" {
-  security_group_id = aws_security_group.sg_storefront_orders.id
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  description       = "orders calls payments through VPC Lattice on tcp 443 (services.orders.depends_on)"
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_egress_4" {
   security_group_id            = aws_security_group.sg_storefront_orders.id
   ip_protocol                  = "tcp"
   from_port                    = 443
@@ -595,13 +600,22 @@ resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_egress_4" {
   referenced_security_group_id = aws_security_group.sg_storefront_endpoints.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_egress_5" {
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_egress_4" {
   security_group_id            = aws_security_group.sg_storefront_orders.id
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
   description                  = "orders calls db on tcp 5432 (services.orders.depends_on)"
   referenced_security_group_id = aws_security_group.sg_storefront_db.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_egress_5" {
+  security_group_id            = aws_security_group.sg_storefront_orders.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9443
+  to_port                      = 9443
+  description                  = "orders calls payments on tcp 9443 (services.orders.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_storefront_payments.id
 }
 
 resource "aws_security_group" "sg_storefront_orders_v2" {
@@ -614,15 +628,6 @@ resource "aws_security_group" "sg_storefront_orders_v2" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "sg_storefront_orders_v2_ingress_0" {
-  security_group_id = aws_security_group.sg_storefront_orders_v2.id
-  ip_protocol       = "tcp"
-  from_port         = 9000
-  to_port           = 9000
-  description       = "VPC Lattice forwards calls to orders-v2 and checks its health on tcp 9000"
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
-}
-
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_orders_v2_ingress_1" {
   security_group_id            = aws_security_group.sg_storefront_orders_v2.id
   ip_protocol                  = "tcp"
   from_port                    = 9000
@@ -659,15 +664,6 @@ resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_v2_egress_2"
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_v2_egress_3" {
-  security_group_id = aws_security_group.sg_storefront_orders_v2.id
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  description       = "orders-v2 calls payments through VPC Lattice on tcp 443 (services.orders-v2.depends_on)"
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_v2_egress_4" {
   security_group_id            = aws_security_group.sg_storefront_orders_v2.id
   ip_protocol                  = "tcp"
   from_port                    = 443
@@ -676,13 +672,22 @@ resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_v2_egress_4"
   referenced_security_group_id = aws_security_group.sg_storefront_endpoints.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_v2_egress_5" {
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_v2_egress_4" {
   security_group_id            = aws_security_group.sg_storefront_orders_v2.id
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
   description                  = "orders-v2 calls db on tcp 5432 (services.orders-v2.depends_on)"
   referenced_security_group_id = aws_security_group.sg_storefront_db.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_orders_v2_egress_5" {
+  security_group_id            = aws_security_group.sg_storefront_orders_v2.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9443
+  to_port                      = 9443
+  description                  = "orders-v2 calls payments on tcp 9443 (services.orders-v2.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_storefront_payments.id
 }
 
 resource "aws_security_group" "sg_storefront_payments" {
@@ -695,12 +700,12 @@ resource "aws_security_group" "sg_storefront_payments" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "sg_storefront_payments_ingress_0" {
-  security_group_id = aws_security_group.sg_storefront_payments.id
-  ip_protocol       = "tcp"
-  from_port         = 9443
-  to_port           = 9443
-  description       = "VPC Lattice forwards calls to payments and checks its health on tcp 9443"
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
+  security_group_id            = aws_security_group.sg_storefront_payments.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9443
+  to_port                      = 9443
+  description                  = "kubelet readiness probes of payments from its node on tcp 9443"
+  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
 }
 
 resource "aws_vpc_security_group_ingress_rule" "sg_storefront_payments_ingress_1" {
@@ -708,8 +713,17 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_payments_ingress_1
   ip_protocol                  = "tcp"
   from_port                    = 9443
   to_port                      = 9443
-  description                  = "kubelet readiness probes of payments from its node on tcp 9443"
-  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+  description                  = "orders calls payments on tcp 9443 (services.orders.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_storefront_orders.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_payments_ingress_2" {
+  security_group_id            = aws_security_group.sg_storefront_payments.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9443
+  to_port                      = 9443
+  description                  = "orders-v2 calls payments on tcp 9443 (services.orders-v2.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_storefront_orders_v2.id
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_storefront_payments_egress_0" {
@@ -813,21 +827,21 @@ resource "aws_vpc_security_group_egress_rule" "sg_storefront_web_egress_2" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_storefront_web_egress_3" {
-  security_group_id = aws_security_group.sg_storefront_web.id
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  description       = "web calls api through VPC Lattice on tcp 443 (services.web.depends_on)"
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "sg_storefront_web_egress_4" {
   security_group_id            = aws_security_group.sg_storefront_web.id
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
   description                  = "web calls AWS APIs through the interface endpoints on tcp 443"
   referenced_security_group_id = aws_security_group.sg_storefront_endpoints.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_web_egress_4" {
+  security_group_id            = aws_security_group.sg_storefront_web.id
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  description                  = "web calls api on tcp 8080 (services.web.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_storefront_api.id
 }
 
 resource "aws_security_group" "sg_storefront_web_next" {
@@ -894,19 +908,19 @@ resource "aws_vpc_security_group_egress_rule" "sg_storefront_web_next_egress_2" 
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_storefront_web_next_egress_3" {
-  security_group_id = aws_security_group.sg_storefront_web_next.id
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  description       = "web-next calls api through VPC Lattice on tcp 443 (services.web-next.depends_on)"
-  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "sg_storefront_web_next_egress_4" {
   security_group_id            = aws_security_group.sg_storefront_web_next.id
   ip_protocol                  = "tcp"
   from_port                    = 443
   to_port                      = 443
   description                  = "web-next calls AWS APIs through the interface endpoints on tcp 443"
   referenced_security_group_id = aws_security_group.sg_storefront_endpoints.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_web_next_egress_4" {
+  security_group_id            = aws_security_group.sg_storefront_web_next.id
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  description                  = "web-next calls api on tcp 8080 (services.web-next.depends_on)"
+  referenced_security_group_id = aws_security_group.sg_storefront_api.id
 }

@@ -46,28 +46,6 @@ resource "aws_lb_target_group" "tg_storefront_api_8080" {
   }
 }
 
-resource "aws_lb_target_group" "tg_storefront_inventory_7000" {
-  name                          = "storefront-inventory-7000"
-  port                          = 7000
-  protocol                      = "HTTP"
-  protocol_version              = "HTTP1"
-  target_type                   = "ip"
-  vpc_id                        = aws_vpc.vpc_storefront.id
-  deregistration_delay          = 300
-  load_balancing_algorithm_type = "least_outstanding_requests"
-  health_check {
-    enabled             = true
-    protocol            = "HTTP"
-    port                = "traffic-port"
-    path                = "/health"
-    matcher             = "200"
-    interval            = 30
-    timeout             = 5
-    healthy_threshold   = 5
-    unhealthy_threshold = 2
-  }
-}
-
 # trivy:ignore:AVD-AWS-0053 internet-facing on purpose: it serves the public services (api); its security group admits only its listeners' ports
 resource "aws_lb" "alb_storefront_public" {
   name                       = "storefront-public"
@@ -113,40 +91,6 @@ resource "aws_lb_listener" "alb_storefront_public_http" {
       protocol    = "HTTPS"
       port        = "443"
       status_code = "HTTP_301"
-    }
-  }
-}
-
-resource "aws_lb" "alb_storefront_internal" {
-  name                       = "storefront-internal-alb"
-  load_balancer_type         = "application"
-  internal                   = true
-  security_groups            = [aws_security_group.sg_alb_storefront_internal.id]
-  enable_deletion_protection = false
-  subnets                    = [aws_subnet.subnet_storefront_app_a.id, aws_subnet.subnet_storefront_app_b.id]
-  idle_timeout               = 60
-  drop_invalid_header_fields = true
-  access_logs {
-    bucket  = aws_s3_bucket.lb_logs_us_east_1.id
-    prefix  = "storefront-internal"
-    enabled = true
-  }
-  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1]
-}
-
-# trivy:ignore:AVD-AWS-0054 an internal listener inside the VPC: only the declared callers' groups reach it; HTTPS here would need a certificate for an internal name from a private certificate authority
-resource "aws_lb_listener" "alb_storefront_internal_7000" {
-  # checkov:skip=CKV_AWS_2:an internal listener inside the VPC: only the declared callers' groups reach it; HTTPS here would need a certificate for an internal name from a private certificate authority
-  load_balancer_arn = aws_lb.alb_storefront_internal.arn
-  port              = 7000
-  protocol          = "HTTP"
-  default_action {
-    type = "forward"
-    forward {
-      target_group {
-        arn    = aws_lb_target_group.tg_storefront_inventory_7000.arn
-        weight = 1
-      }
     }
   }
 }

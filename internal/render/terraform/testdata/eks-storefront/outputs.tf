@@ -8,11 +8,6 @@ output "alb_storefront_public_dns_name" {
   value       = aws_lb.alb_storefront_public.dns_name
 }
 
-output "alb_storefront_internal_dns_name" {
-  description = "DNS name of storefront-internal-alb"
-  value       = aws_lb.alb_storefront_internal.dns_name
-}
-
 output "sg_storefront_nodes_id" {
   description = "EKS nodes of storefront: image pulls, logs and AWS calls of the host agents: give it to the instances or node group"
   value       = aws_security_group.sg_storefront_nodes.id
@@ -26,11 +21,6 @@ output "tg_storefront_api_8080_arn" {
 output "sg_storefront_api_id" {
   description = "ID of the security group sg-storefront-api: the SecurityGroupPolicy of api gives it to its pods"
   value       = aws_security_group.sg_storefront_api.id
-}
-
-output "tg_storefront_inventory_7000_arn" {
-  description = "ARN of the target group tg-storefront-inventory-7000: the TargetGroupBinding of inventory registers its pods in it"
-  value       = aws_lb_target_group.tg_storefront_inventory_7000.arn
 }
 
 output "sg_storefront_inventory_id" {

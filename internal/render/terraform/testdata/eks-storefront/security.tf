@@ -1,21 +1,3 @@
-resource "aws_security_group" "sg_alb_storefront_internal" {
-  name        = "storefront-internal-alb"
-  description = "The internal load balancer storefront-internal-alb: its listeners from clients, its targets only"
-  vpc_id      = aws_vpc.vpc_storefront.id
-  tags = {
-    Name = "storefront-internal-alb"
-  }
-}
-
-resource "aws_vpc_security_group_egress_rule" "sg_alb_storefront_internal_egress_0" {
-  security_group_id            = aws_security_group.sg_alb_storefront_internal.id
-  ip_protocol                  = "tcp"
-  from_port                    = 7000
-  to_port                      = 7000
-  description                  = "storefront-internal-alb forwards to inventory and checks its health on tcp 7000"
-  referenced_security_group_id = aws_security_group.sg_storefront_inventory.id
-}
-
 resource "aws_security_group" "sg_alb_storefront_public" {
   name        = "storefront-public"
   description = "The internet-facing load balancer storefront-public: its listeners from clients, its targets only"
@@ -254,15 +236,6 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_inventory_ingress_
 }
 
 resource "aws_vpc_security_group_ingress_rule" "sg_storefront_inventory_ingress_1" {
-  security_group_id            = aws_security_group.sg_storefront_inventory.id
-  ip_protocol                  = "tcp"
-  from_port                    = 7000
-  to_port                      = 7000
-  description                  = "storefront-internal-alb forwards to inventory and checks its health on tcp 7000"
-  referenced_security_group_id = aws_security_group.sg_alb_storefront_internal.id
-}
-
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_inventory_ingress_2" {
   security_group_id            = aws_security_group.sg_storefront_inventory.id
   ip_protocol                  = "tcp"
   from_port                    = 7000
