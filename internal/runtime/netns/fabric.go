@@ -513,7 +513,11 @@ func (f *Fabric) buildInternet() error {
 	if err != nil {
 		return err
 	}
-	for _, a := range append(EgressAddrs(f.d), ClientAddr) {
+	addrs := append(EgressAddrs(f.d), ClientAddr)
+	if f.d.Distribution != nil { // CloudFront's edge connects to its origins from here
+		addrs = append(addrs, design.CloudFrontOriginAddr)
+	}
+	for _, a := range addrs {
 		if err := f.internet.nl.AddrAdd(lo, &netlink.Addr{IPNet: hostNet(a)}); err != nil {
 			return fmt.Errorf("internet address %s: %w", a, err)
 		}

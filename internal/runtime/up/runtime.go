@@ -161,16 +161,21 @@ type Runtime struct {
 	resolvers []*discovery.DNSServer
 	internet  *internetStubs // isolation.go
 	sites     *sites         // hybrid.go
-	doorMu    sync.Mutex
-	doors     map[string]*frontDoor // by listener key (isolation.go)
-	flowMu    sync.Mutex
-	flowLog   *netns.FlowLog
-	flowFiles map[string]*os.File
-	flowStats map[FlowStat]*FlowStat
-	flows     *applianceFlows
-	taskCalls *prometheus.CounterVec
-	mesh      *mesh.Mesh
-	tracing   *mesh.Tracing
+	// edge is the CloudFront distribution's edge (edge.go), originSecret
+	// the origin header's value this run's ALB rules check and the edge
+	// sends in place of design.OriginSecret.
+	edge         *servedEdge
+	originSecret string
+	doorMu       sync.Mutex
+	doors        map[string]*frontDoor // by listener key (isolation.go)
+	flowMu       sync.Mutex
+	flowLog      *netns.FlowLog
+	flowFiles    map[string]*os.File
+	flowStats    map[FlowStat]*FlowStat
+	flows        *applianceFlows
+	taskCalls    *prometheus.CounterVec
+	mesh         *mesh.Mesh
+	tracing      *mesh.Tracing
 	// console is what the admin API serves at its other paths (SetConsole).
 	console atomic.Pointer[http.Handler]
 	// goroutines counts every goroutine the runtime starts (servers,
@@ -221,6 +226,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	if rt.Token == "" {
 		rt.Token = newToken()
 	}
+	rt.originSecret = newToken()
 	rt.reg = discovery.NewRegistry(d)
 	if rt.dns, err = rt.reg.ListenDNS(rt.ephemeral(opt.DNSAddr)); err != nil {
 		return rt, fmt.Errorf("%w (change it with --dns)", err)
@@ -341,9 +347,19 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	if rt.admin != nil {
 		servers = append(servers, rt.admin)
 	}
+	if rt.edge != nil {
+		for _, s := range rt.edge.srvs {
+			servers = append(servers, s)
+		}
+	}
 	for _, s := range servers {
 		if err := s.Shutdown(ctx); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	if rt.edge != nil {
+		for _, t := range rt.edge.transports {
+			t.CloseIdleConnections()
 		}
 	}
 	for _, s := range rt.nlbs {

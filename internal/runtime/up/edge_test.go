@@ -1,0 +1,151 @@
+package up
+
+import (
+	"crypto/tls"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/plan/plantest"
+	"github.com/netwright/netwright/internal/runtime/netns"
+)
+
+// forwardedBy counts the requests a load balancer forwarded to its
+// targets and they answered 2xx.
+func forwardedBy(t *testing.T, rt *Runtime, lb string) int {
+	t.Helper()
+	n := 0.0
+	for _, m := range metrics(t, rt)["netwright_alb_requests_total"].GetMetric() {
+		labels := map[string]string{}
+		for _, l := range m.GetLabel() {
+			labels[l.GetName()] = l.GetValue()
+		}
+		if labels["load_balancer"] == lb && labels["target_group"] != "" && labels["code_class"] == "2xx" {
+			n += m.GetCounter().GetValue()
+		}
+	}
+	return int(n)
+}
+
+// edgeGet sends GET path to the CloudFront edge and returns the answer's
+// status and X-Cache, its body read.
+func edgeGet(t *testing.T, c *http.Client, addr, path string) (int, http.Header) {
+	t.Helper()
+	resp, err := c.Get("https://" + strings.Replace(addr, "127.0.0.1", "localhost", 1) + path)
+	if err != nil {
+		t.Fatalf("GET %s through CloudFront: %v", path, err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header
+}
+
+// checkEdge runs the CloudFront path of examples/hybrid.yaml: a static
+// path's second request is a Hit the ALB never sees; a dynamic path goes
+// to the ALB each time; the ALB answers a request without the origin
+// header 403 (direct reports whether the client can reach it at all).
+func checkEdge(t *testing.T, rt *Runtime, direct func(t *testing.T, alb Entry)) {
+	t.Helper()
+	cf := entry(t, rt, "cloudfront", "HTTPS")
+	alb := entry(t, rt, design.InternetFacing, "HTTPS")
+	c := client(t, rt)
+	c.Timeout = 10 * time.Second
+
+	before := forwardedBy(t, rt, alb.LoadBalancer)
+	code, h := edgeGet(t, c, cf.Addr, "/assets/app.js")
+	if code != http.StatusOK || h.Get("X-Cache") != "Miss from cloudfront" {
+		t.Fatalf("first GET /assets/app.js: %d, X-Cache %q", code, h.Get("X-Cache"))
+	}
+	if !strings.HasSuffix(h.Get("Via"), ".cloudfront.net (CloudFront)") || len(h.Get("X-Amz-Cf-Id")) != 56 {
+		t.Errorf("Via %q, X-Amz-Cf-Id %q", h.Get("Via"), h.Get("X-Amz-Cf-Id"))
+	}
+	code, h = edgeGet(t, c, cf.Addr, "/assets/app.js")
+	if code != http.StatusOK || h.Get("X-Cache") != "Hit from cloudfront" || h.Get("Age") == "" {
+		t.Fatalf("second GET /assets/app.js: %d, X-Cache %q, Age %q", code, h.Get("X-Cache"), h.Get("Age"))
+	}
+	if n := forwardedBy(t, rt, alb.LoadBalancer) - before; n != 1 {
+		t.Fatalf("the ALB forwarded %d requests for two GETs of a static path; want 1", n)
+	}
+	before = forwardedBy(t, rt, alb.LoadBalancer)
+	for range 3 {
+		if code, h := edgeGet(t, c, cf.Addr, "/orders/42"); code != http.StatusOK || h.Get("X-Cache") != "Miss from cloudfront" {
+			t.Fatalf("GET /orders/42: %d, X-Cache %q", code, h.Get("X-Cache"))
+		}
+	}
+	if n := forwardedBy(t, rt, alb.LoadBalancer) - before; n != 3 {
+		t.Errorf("the ALB forwarded %d requests for three GETs of a dynamic path; want 3", n)
+	}
+	direct(t, alb)
+	st := getStatus(t, rt)
+	if st.CloudFront == nil || st.CloudFront.Addr != cf.Addr || st.CloudFront.Hits != 1 || len(st.CloudFront.Origins) != 1 {
+		t.Errorf("status: %+v", st.CloudFront)
+	}
+	for _, l := range st.Listeners {
+		for _, r := range l.Rules {
+			if strings.Contains(r.Conditions, rt.originSecret) {
+				t.Errorf("status shows the origin secret in %s's rule %s", l.LoadBalancer, r.Priority)
+			}
+		}
+	}
+}
+
+// TestCloudFrontEdge: in loopback mode the public ALB's front door is
+// reached directly too, and without the origin header it answers 403.
+func TestCloudFrontEdge(t *testing.T) {
+	_, rt := start(t, "hybrid")
+	checkEdge(t, rt, func(t *testing.T, alb Entry) {
+		resp, err := client(t, rt).Get("https://" + strings.Replace(alb.Addr, "127.0.0.1", "localhost", 1) + "/orders/42")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("GET straight to the ALB without the origin header: %s; want 403", resp.Status)
+		}
+	})
+}
+
+// TestNetnsCloudFrontEdge: in netns mode the edge reaches the ALB from
+// CloudFront's origin-facing range through the internet gateway, which
+// the ALB's group admits; a client going straight to the ALB's front
+// door is not in the prefix list, so the group refuses it (a REJECT at
+// the ALB's node), as in AWS.
+func TestNetnsCloudFrontEdge(t *testing.T) {
+	d := plantest.File(t, "../../../examples/hybrid.yaml")
+	rt := startNetns(t, d, Options{})
+	checkEdge(t, rt, func(t *testing.T, alb Entry) {
+		c := client(t, rt)
+		c.Timeout = 1500 * time.Millisecond
+		if resp, err := c.Get("https://" + strings.Replace(alb.Addr, "127.0.0.1", "localhost", 1) + "/orders/42"); err == nil {
+			resp.Body.Close()
+			t.Fatalf("a client outside CloudFront's prefix list reached the ALB: %s", resp.Status)
+		}
+		rt.collectFlows()
+		rejected := false
+		for _, s := range rt.FlowStats() {
+			rejected = rejected || strings.HasPrefix(s.Owner, "lb-") && s.Src == netns.ClientAddr && s.Rejected > 0
+		}
+		if !rejected {
+			t.Errorf("no REJECT of the client %s at a load balancer node: %+v", netns.ClientAddr, rt.FlowStats())
+		}
+		// From CloudFront's range but without the header (another
+		// distribution's request): the group admits it, the rule does not.
+		node := rt.nodes[alb.LoadBalancer]
+		fromCF := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+			DialContext:     rt.fabric.Internet().Dialer(&net.Dialer{Timeout: 2 * time.Second, LocalAddr: &net.TCPAddr{IP: design.CloudFrontOriginAddr.AsSlice()}}),
+			TLSClientConfig: &tls.Config{RootCAs: rt.roots, ServerName: "localhost"}}}
+		resp, err := fromCF.Get("https://" + netip.AddrPortFrom(node.Public, uint16(alb.Port)).String() + "/orders/42")
+		if err != nil {
+			t.Fatalf("from CloudFront's range to the ALB: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("from CloudFront's range without the origin header: %s; want 403", resp.Status)
+		}
+	})
+}
