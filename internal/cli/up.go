@@ -24,7 +24,7 @@ func upCommand() *command {
 		name: "up", args: "FILE", argFiles: specFiles,
 		summary: "run the design on this machine: tasks, load balancers, Cloud Map DNS",
 		about: "Run the design on this machine until interrupted: every service's tasks (its run command or the built-in workload), " +
-			"every ALB and NLB listener with its rules, target groups and health checks, HTTPS from a local CA, GWLB inspection, " +
+			"every ALB and NLB listener with its rules, target groups and health checks, HTTPS from a local CA, GWLB inspection, a CloudFront distribution's edge, " +
 			"the Cloud Map DNS server and the DiscoverInstances API. It reloads the design when FILE changes.",
 	}
 	c.define = func(fs *flagSet) func(Env, []string) int {
