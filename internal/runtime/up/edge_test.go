@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -148,4 +150,71 @@ func TestNetnsCloudFrontEdge(t *testing.T) {
 			t.Errorf("from CloudFront's range without the origin header: %s; want 403", resp.Status)
 		}
 	})
+}
+
+// hybrid plans examples/hybrid.yaml with edits (pairs of old, new).
+func hybrid(t *testing.T, edits ...string) *design.Design {
+	t.Helper()
+	b, err := os.ReadFile("../../../examples/hybrid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	for i := 0; i+1 < len(edits); i += 2 {
+		if !strings.Contains(src, edits[i]) {
+			t.Fatalf("hybrid.yaml has no %q", edits[i])
+		}
+		src = strings.Replace(src, edits[i], edits[i+1], 1)
+	}
+	return plantest.Design(t, "hybrid.yaml", []byte(src))
+}
+
+// TestReloadCloudFront: a reload that changes static_paths keeps the
+// edge's address and caches the new paths, not the old; one that drops
+// CloudFront closes the edge.
+func TestReloadCloudFront(t *testing.T) {
+	const paths = "static_paths: [/assets/*, /favicon.ico]"
+	rt := startDesign(t, hybrid(t), Options{Ephemeral: true})
+	cf := entry(t, rt, "cloudfront", "HTTPS")
+	ch, err := rt.Reload(hybrid(t, paths, "static_paths: [/static/*]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(ch.Replaced, edgeKey("cf-orders", 443)) {
+		t.Errorf("reload: %+v; want the edge replaced", ch)
+	}
+	if got := entry(t, rt, "cloudfront", "HTTPS"); got.Addr != cf.Addr {
+		t.Errorf("the edge moved from %s to %s", cf.Addr, got.Addr)
+	}
+	c := client(t, rt)
+	for _, want := range []struct{ path, xcache string }{
+		{"/static/a.js", "Miss from cloudfront"}, {"/static/a.js", "Hit from cloudfront"},
+		{"/assets/a.js", "Miss from cloudfront"}, {"/assets/a.js", "Miss from cloudfront"},
+	} {
+		if _, h := edgeGet(t, c, cf.Addr, want.path); h.Get("X-Cache") != want.xcache {
+			t.Errorf("GET %s after the reload: X-Cache %q; want %q", want.path, h.Get("X-Cache"), want.xcache)
+		}
+	}
+	ch, err = rt.Reload(hybrid(t, "edge:\n  cloudfront: true\n  "+paths+"\n", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(ch.Closed, edgeKey("cf-orders", 443)) || slices.ContainsFunc(rt.Entries, func(e Entry) bool { return e.Scheme == "cloudfront" }) {
+		t.Errorf("reload without CloudFront: %+v, entries %v", ch, rt.Entries)
+	}
+	closed := false
+	for deadline := time.Now().Add(5 * time.Second); !closed && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		c, err := net.DialTimeout("tcp", cf.Addr, time.Second)
+		if err != nil {
+			closed = true
+		} else {
+			c.Close()
+		}
+	}
+	if !closed {
+		t.Errorf("the edge still accepts on %s", cf.Addr)
+	}
+	if st := getStatus(t, rt); st.CloudFront != nil {
+		t.Errorf("status still shows the edge: %+v", st.CloudFront)
+	}
 }
