@@ -291,11 +291,12 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // policy's TTLs (error answers have their own caching, not run here).
 var cacheableStatus = map[int]bool{200: true, 203: true, 300: true, 301: true, 410: true}
 
-// cacheKey is the request's key under a cache policy: the Host and path,
-// the query string when the policy includes it, and the normalized
-// Accept-Encoding (br, gzip or nothing) when it does.
+// cacheKey is the request's key under a cache policy: the path (the
+// distribution's domain, which CloudFront's keys also hold, is the same
+// for every key here), the query string when the policy includes it,
+// and the normalized Accept-Encoding (br, gzip or nothing) when it does.
 func (e *Edge) cacheKey(pol CachePolicy, r *http.Request) string {
-	k := r.Host + r.URL.EscapedPath()
+	k := r.URL.EscapedPath()
 	if pol.QueryStringsInKey && r.URL.RawQuery != "" {
 		k += "?" + r.URL.RawQuery
 	}
