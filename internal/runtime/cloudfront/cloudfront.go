@@ -264,7 +264,9 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			body, err := io.ReadAll(io.LimitReader(resp.Body, e.opt.MaxObjectBytes+1))
 			if err != nil {
 				e.errs.Add(1)
-				return // the viewer sees the connection end, as from CloudFront
+				h.Set("X-Cache", "Error from cloudfront")
+				http.Error(w, "502 ERROR: CloudFront lost the origin's answer.", http.StatusBadGateway)
+				return
 			}
 			if int64(len(body)) <= e.opt.MaxObjectBytes {
 				now := e.clock.Now()
@@ -395,7 +397,7 @@ func originHeaders(in http.Header) http.Header {
 	for _, k := range hopHeaders {
 		out.Del(k)
 	}
-	for _, k := range []string{"Via", "X-Cache", "X-Amz-Cf-Id", "Age", "Content-Length"} {
+	for _, k := range []string{"Via", "X-Cache", "X-Amz-Cf-Id", "Age"} {
 		out.Del(k)
 	}
 	return out
@@ -407,14 +409,20 @@ func originHeaders(in http.Header) http.Header {
 // codes.
 func (e *Edge) forward(r *http.Request, b *design.CacheBehavior, cfID string, pol CachePolicy, cacheable bool) (*http.Response, error) {
 	targets := e.targets(b.Target)
+	retryable := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
+	if !retryable {
+		targets = targets[:1]
+	}
+	// A request that may be sent twice keeps its body (at most
+	// MaxObjectBytes); one sent once streams it.
 	var body []byte
-	if r.Body != nil && r.Body != http.NoBody {
+	buffered := len(targets) > 1 && r.Body != nil && r.Body != http.NoBody
+	if buffered {
 		var err error
-		if body, err = io.ReadAll(r.Body); err != nil {
+		if body, err = io.ReadAll(io.LimitReader(r.Body, e.opt.MaxObjectBytes)); err != nil {
 			return nil, err
 		}
 	}
-	retryable := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
 	var lastErr error
 	for i, id := range targets {
 		o := e.opt.Origins[id]
@@ -423,9 +431,8 @@ func (e *Edge) forward(r *http.Request, b *design.CacheBehavior, cfID string, po
 		u.Path, u.RawPath, u.RawQuery = r.URL.Path, r.URL.RawPath, r.URL.RawQuery
 		out.URL, out.RequestURI = &u, ""
 		out.Host = r.Host // AllViewer passes the viewer's Host on
-		out.Body, out.ContentLength = http.NoBody, int64(len(body))
-		if len(body) > 0 {
-			out.Body = io.NopCloser(bytes.NewReader(body))
+		if buffered {
+			out.Body, out.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 		}
 		for _, k := range hopHeaders {
 			out.Header.Del(k)

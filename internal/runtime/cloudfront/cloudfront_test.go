@@ -237,3 +237,26 @@ func TestRedirectToHTTPS(t *testing.T) {
 		t.Errorf("redirect: %d %q", w.Code, w.Header().Get("Location"))
 	}
 }
+
+// TestBodiesAndUnreachableOrigins: a POST's body reaches the origin; an
+// origin that does not answer gets the viewer CloudFront's 502.
+func TestBodiesAndUnreachableOrigins(t *testing.T) {
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Write(b)
+	})
+	e, _ := edgeFor(t, distribution(false), map[string]http.Handler{"origin-a": echo, "origin-b": echo})
+	r := httptest.NewRequest("POST", "https://shop.example.com/orders", strings.NewReader("an order"))
+	w := httptest.NewRecorder()
+	e.ServeHTTP(w, r)
+	if w.Code != 200 || w.Body.String() != "an order" {
+		t.Errorf("POST: %d %q", w.Code, w.Body)
+	}
+	gone := httptest.NewServer(echo)
+	u, _ := url.Parse(gone.URL)
+	gone.Close()
+	e.opt.Origins["origin-a"] = Origin{ID: "origin-a", URL: u, Transport: &http.Transport{}}
+	if w := get(t, e, "GET", "/orders"); w.Code != http.StatusBadGateway || w.Header().Get("X-Cache") != "Error from cloudfront" {
+		t.Errorf("an origin that does not answer: %d %q", w.Code, w.Header().Get("X-Cache"))
+	}
+}
