@@ -5,7 +5,8 @@
 // cache as the behavior's managed cache policy says (its cache key and
 // TTLs, the origin's Cache-Control and Expires within them), and sends
 // everything else to the behavior's origin (a public ALB) with the
-// secret origin header, failing over inside an origin group. Answers
+// secret origin header, failing over inside an origin group, WebSocket
+// upgrades included. Answers
 // carry CloudFront's X-Cache, Via, Age and X-Amz-Cf-Id headers.
 //
 // It owns no socket and reaches no network itself: runtime/up listens
@@ -25,6 +26,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httputil"
 	"net/url"
 	"slices"
 	"strconv"
@@ -231,6 +233,11 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.errs.Add(1)
 		h.Set("X-Cache", "Error from cloudfront")
 		http.Error(w, "403 ERROR: This distribution is not configured to allow the HTTP request method that was used for this request.", http.StatusForbidden)
+		return
+	}
+	if isUpgrade(r) {
+		e.misses.Add(1)
+		e.upgrade(w, r, b, cfID)
 		return
 	}
 	pol := managedPolicies[b.CachePolicy]
@@ -474,6 +481,54 @@ func (e *Edge) forward(r *http.Request, b *design.CacheBehavior, cfID string, po
 		return resp, nil
 	}
 	return nil, lastErr
+}
+
+// isUpgrade reports whether a request asks to switch to WebSocket, which
+// CloudFront passes to the origin over HTTP/1.1.
+func isUpgrade(r *http.Request) bool {
+	if r.ProtoMajor != 1 || !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		return false
+	}
+	for _, v := range r.Header.Values("Connection") {
+		for _, token := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(token), "upgrade") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// upgrade passes a WebSocket upgrade to the behavior's first origin with
+// the origin header, and the session both ways once the origin switches
+// protocols (httputil.ReverseProxy's upgrade handling); nothing of it is
+// cached.
+func (e *Edge) upgrade(w http.ResponseWriter, r *http.Request, b *design.CacheBehavior, cfID string) {
+	o := e.opt.Origins[e.targets(b.Target)[0]]
+	rp := &httputil.ReverseProxy{
+		Transport: o.Transport,
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(o.URL)
+			pr.Out.Host = pr.In.Host
+			pr.SetXForwarded()
+			pr.Out.Header.Del("X-Forwarded-Host")
+			pr.Out.Header.Del("X-Forwarded-Proto")
+			pr.Out.Header.Set("Via", e.via)
+			pr.Out.Header.Set("X-Amz-Cf-Id", cfID)
+			pr.Out.Header.Set("CloudFront-Forwarded-Proto", "https")
+			pr.Out.Header.Set(design.OriginHeader, e.opt.Secret)
+		},
+		ModifyResponse: func(resp *http.Response) error {
+			resp.Header.Set("X-Cache", "Miss from cloudfront")
+			return nil
+		},
+		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, _ error) {
+			e.errs.Add(1)
+			w.Header().Set("X-Cache", "Error from cloudfront")
+			http.Error(w, "502 ERROR: CloudFront wasn't able to connect to the origin.", http.StatusBadGateway)
+		},
+	}
+	rp.ServeHTTP(w, r)
 }
 
 // ttl is how long an answer stays cached under a policy (CloudFront

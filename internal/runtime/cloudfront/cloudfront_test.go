@@ -1,6 +1,7 @@
 package cloudfront
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/netwright/netwright/internal/clock/clocktest"
 	"github.com/netwright/netwright/internal/design"
@@ -259,4 +262,47 @@ func TestBodiesAndUnreachableOrigins(t *testing.T) {
 	if w := get(t, e, "GET", "/orders"); w.Code != http.StatusBadGateway || w.Header().Get("X-Cache") != "Error from cloudfront" {
 		t.Errorf("an origin that does not answer: %d %q", w.Code, w.Header().Get("X-Cache"))
 	}
+}
+
+// TestWebSocket: an upgrade goes to the origin with the origin header,
+// and the session carries messages both ways.
+func TestWebSocket(t *testing.T) {
+	var secret atomic.Value
+	origin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret.Store(r.Header.Get(design.OriginHeader))
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		for {
+			typ, msg, err := c.Read(r.Context())
+			if err != nil {
+				return
+			}
+			if err := c.Write(r.Context(), typ, msg); err != nil {
+				return
+			}
+		}
+	})
+	e, _ := edgeFor(t, distribution(false), map[string]http.Handler{"origin-a": origin, "origin-b": origin})
+	viewer := httptest.NewServer(e)
+	defer viewer.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(viewer.URL, "http")+"/live", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	if resp.Header.Get("X-Cache") != "Miss from cloudfront" || secret.Load() != "s3cret" {
+		t.Errorf("upgrade: X-Cache %q, origin header %q", resp.Header.Get("X-Cache"), secret.Load())
+	}
+	if err := c.Write(ctx, websocket.MessageText, []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	if _, msg, err := c.Read(ctx); err != nil || string(msg) != "hello" {
+		t.Errorf("echo: %q, %v", msg, err)
+	}
+	c.Close(websocket.StatusNormalClosure, "")
 }
