@@ -5,9 +5,9 @@
 // cache as the behavior's managed cache policy says (its cache key and
 // TTLs, the origin's Cache-Control and Expires within them), and sends
 // everything else to the behavior's origin (a public ALB) with the
-// secret origin header, failing over inside an origin group, WebSocket
-// upgrades included. Answers
-// carry CloudFront's X-Cache, Via, Age and X-Amz-Cf-Id headers.
+// secret origin header (WebSocket upgrades too), failing over inside an
+// origin group. Answers carry CloudFront's X-Cache, Via, Age and
+// X-Amz-Cf-Id headers.
 //
 // It owns no socket and reaches no network itself: runtime/up listens
 // for viewers and gives it an http.RoundTripper per origin (from the
