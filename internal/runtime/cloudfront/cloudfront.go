@@ -91,19 +91,27 @@ type Options struct {
 	MaxObjectBytes int64
 	// HTTPSPort is the viewers' local HTTPS port, for redirect-to-https.
 	HTTPSPort int
+	// Counters count the answers; give the same to the edge that replaces
+	// this one at a reload, so the counts go on. Nil makes the edge's own.
+	Counters *Counters
+}
+
+// Counters count an edge's answers by X-Cache: hits, misses (every
+// answer from an origin below 400) and errors (the rest, and refusals at
+// the edge).
+type Counters struct {
+	Hits, Misses, Errors atomic.Int64
 }
 
 // Edge is a distribution's edge. It is an http.Handler.
 type Edge struct {
-	dist   *design.Distribution
-	opt    Options
-	clock  clock.Clock
-	via    string
-	mu     sync.Mutex
-	cache  map[string]*object
-	hits   atomic.Int64
-	misses atomic.Int64
-	errs   atomic.Int64
+	dist  *design.Distribution
+	opt   Options
+	clock clock.Clock
+	via   string
+	mu    sync.Mutex
+	cache map[string]*object
+	n     *Counters
 }
 
 // object is a cached answer.
@@ -128,9 +136,12 @@ func New(dist *design.Distribution, opt Options) (*Edge, error) {
 	if opt.MaxObjectBytes <= 0 {
 		opt.MaxObjectBytes = 8 << 20
 	}
+	if opt.Counters == nil {
+		opt.Counters = &Counters{}
+	}
 	var id [16]byte
 	_, _ = rand.Read(id[:]) // crypto/rand does not fail
-	e := &Edge{dist: dist, opt: opt, clock: clock.Or(opt.Clock), cache: map[string]*object{},
+	e := &Edge{dist: dist, opt: opt, clock: clock.Or(opt.Clock), cache: map[string]*object{}, n: opt.Counters,
 		via: "1.1 " + hex.EncodeToString(id[:]) + ".cloudfront.net (CloudFront)"}
 	for _, b := range append([]design.CacheBehavior{dist.DefaultBehavior}, dist.Behaviors...) {
 		if _, ok := managedPolicies[b.CachePolicy]; !ok {
@@ -208,7 +219,7 @@ func (e *Edge) Stats() Stats {
 	e.mu.Lock()
 	n := len(e.cache)
 	e.mu.Unlock()
-	return Stats{Hits: e.hits.Load(), Misses: e.misses.Load(), Errors: e.errs.Load(), Objects: n}
+	return Stats{Hits: e.n.Hits.Load(), Misses: e.n.Misses.Load(), Errors: e.n.Errors.Load(), Objects: n}
 }
 
 // ServeHTTP answers a viewer.
@@ -230,13 +241,13 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !slices.Contains(b.Methods, r.Method) {
-		e.errs.Add(1)
+		e.n.Errors.Add(1)
 		h.Set("X-Cache", "Error from cloudfront")
 		http.Error(w, "403 ERROR: This distribution is not configured to allow the HTTP request method that was used for this request.", http.StatusForbidden)
 		return
 	}
 	if isUpgrade(r) {
-		e.misses.Add(1)
+		e.n.Misses.Add(1)
 		e.upgrade(w, r, b, cfID)
 		return
 	}
@@ -246,14 +257,14 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if cacheable {
 		key = e.cacheKey(pol, r)
 		if o := e.lookup(key); o != nil {
-			e.hits.Add(1)
+			e.n.Hits.Add(1)
 			e.serveObject(w, r, o, "Hit from cloudfront")
 			return
 		}
 	}
 	resp, err := e.forward(r, b, cfID, pol, cacheable)
 	if err != nil {
-		e.errs.Add(1)
+		e.n.Errors.Add(1)
 		h.Set("X-Cache", "Error from cloudfront")
 		http.Error(w, "502 ERROR: CloudFront wasn't able to connect to the origin.", http.StatusBadGateway)
 		return
@@ -262,15 +273,15 @@ func (e *Edge) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	xcache := "Miss from cloudfront"
 	if resp.StatusCode >= 400 {
 		xcache = "Error from cloudfront"
-		e.errs.Add(1)
+		e.n.Errors.Add(1)
 	} else {
-		e.misses.Add(1)
+		e.n.Misses.Add(1)
 	}
 	if cacheable && cacheableStatus[resp.StatusCode] {
 		if ttl, ok := ttl(pol, resp.Header, e.clock.Now()); ok {
 			body, err := io.ReadAll(io.LimitReader(resp.Body, e.opt.MaxObjectBytes+1))
 			if err != nil {
-				e.errs.Add(1)
+				e.n.Errors.Add(1)
 				h.Set("X-Cache", "Error from cloudfront")
 				http.Error(w, "502 ERROR: CloudFront lost the origin's answer.", http.StatusBadGateway)
 				return
@@ -523,7 +534,7 @@ func (e *Edge) upgrade(w http.ResponseWriter, r *http.Request, b *design.CacheBe
 			return nil
 		},
 		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, _ error) {
-			e.errs.Add(1)
+			e.n.Errors.Add(1)
 			w.Header().Set("X-Cache", "Error from cloudfront")
 			http.Error(w, "502 ERROR: CloudFront wasn't able to connect to the origin.", http.StatusBadGateway)
 		},

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/cloudfront"
 )
@@ -174,7 +176,7 @@ func (rt *Runtime) buildEdge(d *design.Design, ls *listenerSet) (*pendingEdge, e
 	}
 	_, port, _ := net.SplitHostPort(httpsAddr)
 	httpsPort, _ := strconv.Atoi(port)
-	x, err := cloudfront.New(dist, cloudfront.Options{Secret: rt.originSecret, Origins: origins, Clock: rt.clock, HTTPSPort: httpsPort})
+	x, err := cloudfront.New(dist, cloudfront.Options{Secret: rt.originSecret, Origins: origins, Clock: rt.clock, HTTPSPort: httpsPort, Counters: &rt.edgeCounts})
 	if err != nil {
 		p.closeOpened()
 		return nil, err
@@ -289,6 +291,23 @@ func (rt *Runtime) edgeStatus() *EdgeStatus {
 		}
 	}
 	return out
+}
+
+// edgeMetrics registers the edge's answers as CloudFront's Requests
+// metric, by X-Cache result; they count on across reloads.
+func (rt *Runtime) edgeMetrics(reg prometheus.Registerer) error {
+	for _, r := range []struct {
+		result string
+		n      *atomic.Int64
+	}{{"hit", &rt.edgeCounts.Hits}, {"miss", &rt.edgeCounts.Misses}, {"error", &rt.edgeCounts.Errors}} {
+		c := prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "netwright_cloudfront_requests_total",
+			Help:        "Requests CloudFront's edge answered (CloudWatch's Requests), by X-Cache: hit, miss (from the origin, below 400) or error (4xx and 5xx, refusals at the edge).",
+			ConstLabels: prometheus.Labels{"result": r.result}}, func() float64 { return float64(r.n.Load()) })
+		if err := reg.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // withOriginSecret returns l with the design's stand-in for the origin

@@ -34,6 +34,20 @@ func forwardedBy(t *testing.T, rt *Runtime, lb string) int {
 	return int(n)
 }
 
+// edgeRequests reads netwright_cloudfront_requests_total by result.
+func edgeRequests(t *testing.T, rt *Runtime) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, m := range metrics(t, rt)["netwright_cloudfront_requests_total"].GetMetric() {
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "result" {
+				out[l.GetValue()] = int(m.GetCounter().GetValue())
+			}
+		}
+	}
+	return out
+}
+
 // edgeGet sends GET path to the CloudFront edge and returns the answer's
 // status and X-Cache, its body read.
 func edgeGet(t *testing.T, c *http.Client, addr, path string) (int, http.Header) {
@@ -86,6 +100,9 @@ func checkEdge(t *testing.T, rt *Runtime, direct func(t *testing.T, alb Entry)) 
 	st := getStatus(t, rt)
 	if st.CloudFront == nil || st.CloudFront.Addr != cf.Addr || st.CloudFront.Hits != 1 || len(st.CloudFront.Origins) != 1 {
 		t.Errorf("status: %+v", st.CloudFront)
+	}
+	if got := edgeRequests(t, rt); got["hit"] != 1 || got["miss"] != 4 {
+		t.Errorf("netwright_cloudfront_requests_total = %v; want 1 hit, 4 misses", got)
 	}
 	for _, l := range st.Listeners {
 		for _, r := range l.Rules {
@@ -170,12 +187,16 @@ func hybrid(t *testing.T, edits ...string) *design.Design {
 }
 
 // TestReloadCloudFront: a reload that changes static_paths keeps the
-// edge's address and caches the new paths, not the old; one that drops
-// CloudFront closes the edge.
+// edge's address and its counts and caches the new paths, not the old
+// (its cache starts empty); one that drops CloudFront closes the edge.
 func TestReloadCloudFront(t *testing.T) {
 	const paths = "static_paths: [/assets/*, /favicon.ico]"
 	rt := startDesign(t, hybrid(t), Options{Ephemeral: true})
 	cf := entry(t, rt, "cloudfront", "HTTPS")
+	c := client(t, rt)
+	for range 2 {
+		edgeGet(t, c, cf.Addr, "/assets/a.js") // a miss, then a hit
+	}
 	ch, err := rt.Reload(hybrid(t, paths, "static_paths: [/static/*]"))
 	if err != nil {
 		t.Fatal(err)
@@ -186,7 +207,6 @@ func TestReloadCloudFront(t *testing.T) {
 	if got := entry(t, rt, "cloudfront", "HTTPS"); got.Addr != cf.Addr {
 		t.Errorf("the edge moved from %s to %s", cf.Addr, got.Addr)
 	}
-	c := client(t, rt)
 	for _, want := range []struct{ path, xcache string }{
 		{"/static/a.js", "Miss from cloudfront"}, {"/static/a.js", "Hit from cloudfront"},
 		{"/assets/a.js", "Miss from cloudfront"}, {"/assets/a.js", "Miss from cloudfront"},
@@ -194,6 +214,9 @@ func TestReloadCloudFront(t *testing.T) {
 		if _, h := edgeGet(t, c, cf.Addr, want.path); h.Get("X-Cache") != want.xcache {
 			t.Errorf("GET %s after the reload: X-Cache %q; want %q", want.path, h.Get("X-Cache"), want.xcache)
 		}
+	}
+	if got := edgeRequests(t, rt); got["hit"] != 2 || got["miss"] != 4 {
+		t.Errorf("netwright_cloudfront_requests_total across a reload = %v; want 2 hits, 4 misses", got)
 	}
 	ch, err = rt.Reload(hybrid(t, "edge:\n  cloudfront: true\n  "+paths+"\n", ""))
 	if err != nil {

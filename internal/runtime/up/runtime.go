@@ -28,6 +28,7 @@ import (
 	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/alb"
+	"github.com/netwright/netwright/internal/runtime/cloudfront"
 	"github.com/netwright/netwright/internal/runtime/discovery"
 	"github.com/netwright/netwright/internal/runtime/mesh"
 	"github.com/netwright/netwright/internal/runtime/netns"
@@ -165,6 +166,7 @@ type Runtime struct {
 	// the origin header's value this run's ALB rules check and the edge
 	// sends in place of design.OriginSecret.
 	edge         *servedEdge
+	edgeCounts   cloudfront.Counters
 	originSecret string
 	doorMu       sync.Mutex
 	doors        map[string]*frontDoor // by listener key (isolation.go)
@@ -252,6 +254,9 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		Help: "Calls the built-in workload's tasks made to their dependencies, by calling service, called service, how they went (via) and result (ok, error)."},
 		[]string{"service", "target", "via", "result"})
 	if err := metrics.Register(rt.taskCalls); err != nil {
+		return rt, err
+	}
+	if err := rt.edgeMetrics(metrics); err != nil {
 		return rt, err
 	}
 	adminLn, err := net.Listen("tcp", rt.ephemeral(opt.AdminAddr))
