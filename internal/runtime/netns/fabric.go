@@ -518,11 +518,10 @@ func (f *Fabric) buildInternet() error {
 	if err != nil {
 		return err
 	}
-	addrs := append(EgressAddrs(f.d), ClientAddr)
-	if f.d.Distribution != nil { // CloudFront's edge connects to its origins from here
-		addrs = append(addrs, design.CloudFrontOriginAddr)
-	}
-	for _, a := range addrs {
+	// CloudFront's edge connects to its origins from its address, which
+	// is there whether or not the design has a distribution yet (a reload
+	// may add one).
+	for _, a := range append(EgressAddrs(f.d), ClientAddr, design.CloudFrontOriginAddr) {
 		if err := f.internet.nl.AddrAdd(lo, &netlink.Addr{IPNet: hostNet(a)}); err != nil {
 			return fmt.Errorf("internet address %s: %w", a, err)
 		}
