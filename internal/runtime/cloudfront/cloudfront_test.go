@@ -306,3 +306,26 @@ func TestWebSocket(t *testing.T) {
 	}
 	c.Close(websocket.StatusNormalClosure, "")
 }
+
+// BenchmarkHit is a cached object's answer, the edge's hot path.
+func BenchmarkHit(b *testing.B) {
+	o := &origin{cacheControl: "max-age=3600"}
+	srv := httptest.NewServer(o)
+	defer srv.Close()
+	u, _ := url.Parse(srv.URL)
+	e, err := New(distribution(false), Options{Secret: "s3cret", Origins: map[string]Origin{
+		"origin-a": {ID: "origin-a", URL: u, Transport: srv.Client().Transport}, "origin-b": {ID: "origin-b", URL: u, Transport: srv.Client().Transport}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "https://shop.example.com/assets/app.js", nil)
+	e.ServeHTTP(httptest.NewRecorder(), r)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, r)
+		if w.Header().Get("X-Cache") != "Hit from cloudfront" {
+			b.Fatal(w.Header().Get("X-Cache"))
+		}
+	}
+}
