@@ -518,7 +518,7 @@ func (e *Engine) naclPath(w walkResult, back *walkResult, src, dst netip.Addr, f
 			add(n.ID+" outbound answers", out.ContainsSet(need), "allows "+out.String()+" back to "+src.String()+"; answers need "+needText, CodeSubnetACL, n.ID)
 		}
 	}
-	// stays reports whether a walk is delivered by a gateway into
+	// staysAt reports whether a walk is delivered by a gateway into
 	// visited[i], which it does not leave.
 	staysAt := func(r *walkResult, i int, toOutside bool) bool {
 		last := i+1 == len(r.visited)
@@ -528,8 +528,9 @@ func (e *Engine) naclPath(w walkResult, back *walkResult, src, dst netip.Addr, f
 	// gateway: out through one (its inbound rules, from dst), in through
 	// another (its outbound rules, to src) unless they stay there.
 	answersWalked := back != nil && back.ok && (len(back.toTGW) > 0 || len(back.fromTGW) > 0)
-	deliveredInto := map[string]bool{} // subnets the answers reach from a gateway and stay in
+	var deliveredInto map[string]bool // subnets the answers reach from a gateway and stay in
 	if answersWalked {
+		deliveredInto = map[string]bool{}
 		for i, s := range back.visited {
 			if t := back.toTGW[i]; t != nil {
 				leave(t, false, true)
