@@ -355,6 +355,7 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 		there.why += "; a NAT gateway translates only TCP, UDP and ICMP, and drops protocol " + proto
 	}
 	add("route "+placeName(a)+" to "+placeName(b), there.ok, there.why, there.code, there.component)
+	var answers *walkResult // the answers' way, when walked
 	if there.ok {
 		switch {
 		case b.site == "" && b.subnet == nil && (there.exit == exitOnPremises || there.exit == exitElsewhere):
@@ -363,6 +364,7 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 			add("route back from "+b.addr.String(), true, "answers come back through "+there.gateway, "", "")
 		case backFromInternet:
 			r := e.walk(location{addr: b.addr}, a)
+			answers = &r
 			add("route back "+placeName(b)+" to "+placeName(a), r.ok, r.why, r.code, r.component)
 		default:
 			r := e.walk(back, a)
@@ -373,6 +375,7 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 				r.ok, r.code, r.component = false, CodeNGWSourceReassign, r.natID
 				r.why += "; the answer leaves through a NAT gateway, which rewrites its source address, so the client never matches it to its request"
 			}
+			answers = &r
 			add("route back "+placeName(back)+" to "+placeName(a), r.ok, r.why, r.code, r.component)
 		}
 	}
@@ -402,7 +405,7 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 	}
 	// NACLs at each subnet boundary the packets cross.
 	if there.ok {
-		ports = e.naclPath(there.visited, a.addr, b.addr, a.subnet == nil, b.subnet == nil, proto, want, ports, add)
+		ports = e.naclPath(there, answers, a.addr, b.addr, a.subnet == nil, b.subnet == nil, proto, want, ports, add)
 	}
 	if blocked {
 		ports = portset.Set{}
@@ -469,43 +472,114 @@ func placeName(l location) string {
 // ephemeral range 1024-65535. NACLs do not filter inside one subnet. A
 // path from the internet enters its first subnet from outside; a path to
 // the internet leaves its last one.
-func (e *Engine) naclPath(visited []*design.Subnet, src, dst netip.Addr, fromInternet, toInternet bool, proto string, want, ports portset.Set, add func(string, bool, string, string, string)) portset.Set {
-	leave := func(s *design.Subnet) {
+//
+// A Transit Gateway's attachment subnets are evaluated as AWS documents
+// (AWS-FACTS.md): a packet sent to a gateway passes the sender's subnet's
+// outbound rules and the attachment subnet's inbound rules (never its
+// outbound ones), and a packet a gateway delivers passes the attachment
+// subnet's outbound rules and the receiver's subnet's inbound rules
+// (never the attachment subnet's inbound ones), each by the other end's
+// address; what a gateway delivers into the attachment subnet itself
+// passes no NACL. The answers take the attachment subnets of their own
+// AZs, so with the answers' walk (back) they are checked on it.
+func (e *Engine) naclPath(w walkResult, back *walkResult, src, dst netip.Addr, fromInternet, toInternet bool, proto string, want, ports portset.Set, add func(string, bool, string, string, string)) portset.Set {
+	need, needText := answersNeed(proto)
+	// leave checks a subnet's outbound rules for the packet (fwd) and its
+	// inbound rules for the answers (ans).
+	leave := func(s *design.Subnet, fwd, ans bool) {
 		n := e.nacls[s.ID]
 		if n == nil {
 			return
 		}
-		out := design.NACLPorts(n.Outbound, proto, dst)
-		ports = ports.Intersect(out)
-		add(n.ID+" outbound", !out.Intersect(want).IsEmpty(), "allows "+out.String()+" to "+dst.String(), CodeSubnetACL, n.ID)
-		back := design.NACLPorts(n.Inbound, proto, dst)
-		need, needText := answersNeed(proto)
-		add(n.ID+" inbound answers", back.ContainsSet(need), "allows "+back.String()+" back from "+dst.String()+"; answers need "+needText, CodeSubnetACL, n.ID)
+		if fwd {
+			out := design.NACLPorts(n.Outbound, proto, dst)
+			ports = ports.Intersect(out)
+			add(n.ID+" outbound", !out.Intersect(want).IsEmpty(), "allows "+out.String()+" to "+dst.String(), CodeSubnetACL, n.ID)
+		}
+		if ans {
+			in := design.NACLPorts(n.Inbound, proto, dst)
+			add(n.ID+" inbound answers", in.ContainsSet(need), "allows "+in.String()+" back from "+dst.String()+"; answers need "+needText, CodeSubnetACL, n.ID)
+		}
 	}
-	enter := func(s *design.Subnet) {
+	// enter checks a subnet's inbound rules for the packet (fwd) and its
+	// outbound rules for the answers (ans).
+	enter := func(s *design.Subnet, fwd, ans bool) {
 		n := e.nacls[s.ID]
 		if n == nil {
 			return
 		}
-		in := design.NACLPorts(n.Inbound, proto, src)
-		ports = ports.Intersect(in)
-		add(n.ID+" inbound", !in.Intersect(want).IsEmpty(), "allows "+in.String()+" from "+src.String(), CodeSubnetACL, n.ID)
-		back := design.NACLPorts(n.Outbound, proto, src)
-		need, needText := answersNeed(proto)
-		add(n.ID+" outbound answers", back.ContainsSet(need), "allows "+back.String()+" back to "+src.String()+"; answers need "+needText, CodeSubnetACL, n.ID)
+		if fwd {
+			in := design.NACLPorts(n.Inbound, proto, src)
+			ports = ports.Intersect(in)
+			add(n.ID+" inbound", !in.Intersect(want).IsEmpty(), "allows "+in.String()+" from "+src.String(), CodeSubnetACL, n.ID)
+		}
+		if ans {
+			out := design.NACLPorts(n.Outbound, proto, src)
+			add(n.ID+" outbound answers", out.ContainsSet(need), "allows "+out.String()+" back to "+src.String()+"; answers need "+needText, CodeSubnetACL, n.ID)
+		}
 	}
-	if fromInternet && len(visited) > 0 {
-		enter(visited[0])
+	// staysAt reports whether a walk is delivered by a gateway into
+	// visited[i], which it does not leave.
+	staysAt := func(r *walkResult, i int, toOutside bool) bool {
+		last := i+1 == len(r.visited)
+		return r.fromTGW[i] && (last && !toOutside || !last && r.visited[i+1].ID == r.visited[i].ID)
 	}
-	for i := 0; i+1 < len(visited); i++ {
-		if visited[i].ID == visited[i+1].ID {
+	// The answers' own attachment subnets, when they were walked across a
+	// gateway: out through one (its inbound rules, from dst), in through
+	// another (its outbound rules, to src) unless they stay there.
+	answersWalked := back != nil && back.ok && (len(back.toTGW) > 0 || len(back.fromTGW) > 0)
+	var deliveredInto map[string]bool // subnets the answers reach from a gateway and stay in
+	if answersWalked {
+		deliveredInto = map[string]bool{}
+		for i, s := range back.visited {
+			if t := back.toTGW[i]; t != nil {
+				leave(t, false, true)
+			}
+			if back.fromTGW[i] {
+				if staysAt(back, i, false) {
+					deliveredInto[s.ID] = true
+				} else {
+					enter(s, false, true)
+				}
+			}
+		}
+	}
+	visited := w.visited
+	if fromInternet && len(visited) > 0 && !w.fromTGW[0] {
+		enter(visited[0], true, true)
+	}
+	for i, cur := range visited {
+		if t := w.toTGW[i]; t != nil {
+			// To a gateway through t. The answers come back into cur from
+			// a gateway (through nothing when they are delivered into cur).
+			if answersWalked {
+				leave(cur, true, !deliveredInto[cur.ID])
+				enter(t, true, false)
+			} else {
+				same := t.ID == cur.ID
+				leave(cur, true, !same)
+				enter(t, true, !same)
+			}
+			continue // the next subnet visited is where a gateway delivered it
+		}
+		if staysAt(&w, i, toInternet) {
+			// Delivered into its attachment subnet, where it stays: only
+			// the answers, sent to the gateway from cur, pass its NACL.
+			enter(cur, false, true)
+			if !answersWalked {
+				leave(cur, false, true)
+			}
 			continue
 		}
-		leave(visited[i])
-		enter(visited[i+1])
+		last := i+1 == len(visited)
+		if last || visited[i+1].ID == cur.ID {
+			continue
+		}
+		leave(cur, true, !(w.fromTGW[i] && answersWalked))
+		enter(visited[i+1], true, true)
 	}
-	if toInternet && len(visited) > 0 {
-		leave(visited[len(visited)-1])
+	if last := len(visited) - 1; toInternet && last >= 0 && w.toTGW[last] == nil {
+		leave(visited[last], true, true)
 	}
 	return ports
 }
@@ -661,6 +735,13 @@ const (
 // walkResult is what following the route tables found.
 type walkResult struct {
 	visited []*design.Subnet
+	// toTGW maps the index in visited of a subnet the packet left for a
+	// Transit Gateway to the attachment subnet it left through (in that
+	// subnet's VPC and AZ); fromTGW marks the attachment subnets a gateway
+	// delivered it into. AWS evaluates an attachment subnet's NACL only in
+	// one direction per leg (naclPath).
+	toTGW   map[int]*design.Subnet
+	fromTGW map[int]bool
 	ok      bool
 	why     string
 	// code and component say why the walk stops, as Reachability
@@ -784,6 +865,7 @@ func (e *Engine) walkUncached(from, to location) walkResult {
 			return stop(CodeNoPossibleDestination, res.gateway, to.addr.String()+" is in no VPC the gateway reaches")
 		}
 		cur = e.enter(&w, next)
+		w.markFromTGW()
 	} else if from.subnet == nil {
 		// From the internet: through the internet gateway, and its edge
 		// route table when there is one.
@@ -901,6 +983,18 @@ func (e *Engine) walkUncached(from, to location) walkResult {
 			return done()
 		case design.TargetTransitGateway:
 			next, res := e.transit(e.subnetOf[cur.ID], cur, to.addr)
+			if res.code == "" {
+				// Out through the attachment's subnet in cur's AZ.
+				if _, a := e.d.AttachmentOf(e.subnetOf[cur.ID]); a != nil && v != nil {
+					if out := e.d.AttachmentEntry(v, a, cur.AZIndex); out != nil {
+						if w.toTGW == nil {
+							w.toTGW = map[int]*design.Subnet{}
+						}
+						w.toTGW[len(w.visited)-1] = out
+						w.path = append(w.path, e.naclID(out))
+					}
+				}
+			}
 			steps = append(steps, res.why)
 			w.path = append(w.path, res.path...)
 			if res.code != "" {
@@ -924,6 +1018,7 @@ func (e *Engine) walkUncached(from, to location) walkResult {
 				return done()
 			}
 			cur = e.enter(&w, next)
+			w.markFromTGW()
 		case design.TargetVPCPeering:
 			next, code, why := e.peer(v, r.Target, to)
 			if code != "" {
@@ -987,6 +1082,15 @@ func (e *Engine) walkUncached(from, to location) walkResult {
 		}
 	}
 	return stop(CodeNoPossibleDestination, "", "routing loop")
+}
+
+// markFromTGW marks the last subnet visited as one a Transit Gateway
+// delivered the packet into.
+func (w *walkResult) markFromTGW() {
+	if w.fromTGW == nil {
+		w.fromTGW = map[int]bool{}
+	}
+	w.fromTGW[len(w.visited)-1] = true
 }
 
 // enter records the packet arriving in a subnet, through its NACL.

@@ -200,9 +200,6 @@ func (e *Engine) siteSweep() ([]Finding, []Cell) {
 	return fs, cells
 }
 
-// cloudFrontAddr stands for one of CloudFront's origin-facing servers.
-var cloudFrontAddr = netip.MustParseAddr("130.176.0.10")
-
 // clientOf is who opens connections to an internet-facing load balancer:
 // CloudFront's origin-facing servers when a distribution fronts it (its
 // clients reach CloudFront, never the balancer), else a client on the
@@ -211,7 +208,7 @@ func (e *Engine) clientOf(lb *design.LoadBalancer) Endpoint {
 	if dist := e.d.Distribution; dist != nil {
 		for _, o := range dist.Origins {
 			if o.LoadBalancer == lb.ID {
-				return Endpoint{Kind: EndInternet, Name: "cloudfront", Addr: cloudFrontAddr, PrefixList: design.CloudFrontPrefixList}
+				return Endpoint{Kind: EndInternet, Name: "cloudfront", Addr: design.CloudFrontOriginAddr, PrefixList: design.CloudFrontPrefixList}
 			}
 		}
 	}

@@ -498,3 +498,30 @@ func TestUpReloadsOnChange(t *testing.T) {
 		t.Errorf("up = %d: %s", code, errb.String())
 	}
 }
+
+// TestStatusCloudFront: a design behind CloudFront shows its edge: the
+// viewer addresses, behaviors, the origin and the cache's counts; the
+// ALB rules show the origin header's stand-in, never this run's secret.
+func TestStatusCloudFront(t *testing.T) {
+	d := plantest.File(t, "../../examples/hybrid.yaml")
+	rt, err := up.Start(context.Background(), d, up.Options{Ephemeral: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		rt.Shutdown(ctx)
+	}()
+	r := run(t, false, nil, "status", "--admin", rt.AdminAddr)
+	if r.code != ExitOK {
+		t.Fatalf("status = %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"cf-orders (cloudfront) HTTPS 443 at 127.0.0.1:", "behavior /assets/* -> origin-us-east-1, CachingOptimized",
+		"behavior default (*) -> origin-us-east-1, CachingDisabled", "origin origin-us-east-1", "cache: 0 objects, 0 hits",
+		"X-Origin-Verify={{origin-secret}}"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("status lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

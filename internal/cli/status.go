@@ -108,6 +108,20 @@ func printStatus(w io.Writer, st up.Status) error {
 			}
 		}
 	}
+	if cf := st.CloudFront; cf != nil {
+		fmt.Fprintf(tw, "%s (cloudfront) HTTPS 443 at %s, HTTP 80 at %s (redirected)\n", cf.Distribution, cf.Addr, cf.HTTPAddr)
+		for _, b := range cf.Behaviors {
+			fmt.Fprintf(tw, "  behavior %s\n", b)
+		}
+		for _, o := range cf.Origins {
+			from := ""
+			if o.From != "" {
+				from = " from " + o.From
+			}
+			fmt.Fprintf(tw, "  origin %s\t%s\t%s%s\n", o.ID, o.LoadBalancer, o.URL, from)
+		}
+		fmt.Fprintf(tw, "  cache: %d objects, %d hits, %d misses, %d errors\n", cf.Objects, cf.Hits, cf.Misses, cf.Errors)
+	}
 	if len(st.Flows) > 0 {
 		fmt.Fprintf(tw, "flows (packets per interface, direction, peer and port)\n")
 		for _, f := range st.Flows {

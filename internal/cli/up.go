@@ -24,11 +24,11 @@ func upCommand() *command {
 		name: "up", args: "FILE", argFiles: specFiles,
 		summary: "run the design on this machine: tasks, load balancers, Cloud Map DNS",
 		about: "Run the design on this machine until interrupted: every service's tasks (its run command or the built-in workload), " +
-			"every ALB and NLB listener with its rules, target groups and health checks, HTTPS from a local CA, GWLB inspection, " +
+			"every ALB and NLB listener with its rules, target groups and health checks, HTTPS from a local CA, GWLB inspection, a CloudFront distribution's edge, " +
 			"the Cloud Map DNS server and the DiscoverInstances API. It reloads the design when FILE changes.",
 	}
 	c.define = func(fs *flagSet) func(Env, []string) int {
-		offset := fs.Int(flagSpec{long: "port-offset", value: "N", usage: "added to each designed listener port, so that 443 serves on 8443 by default"}, 8000)
+		offset := fs.Int(flagSpec{long: "port-offset", value: "N", usage: "added to each designed listener port, so that 443 serves on 8443 by default; CloudFront's edge serves its 443 and 80 at 1000 more (9443, 9080)"}, 8000)
 		dnsAddr := fs.String(flagSpec{long: "dns", value: "ADDR", usage: "address of the Cloud Map DNS server (UDP and TCP)"}, "127.0.0.1:8600")
 		admin := fs.String(flagSpec{long: "admin", value: "ADDR", usage: "address of the admin API and the web console: DiscoverInstances, /status, /metrics, faults, the console's page (its URL, with the token, is printed at start)"}, "127.0.0.1:9901")
 		state := fs.String(flagSpec{long: "state-dir", value: "DIR", files: "dir", usage: "directory the local CA's certificate (ca.pem) and the access logs are written to"}, ".netwright")

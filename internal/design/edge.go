@@ -1,8 +1,21 @@
 package design
 
+import "net/netip"
+
 // CloudFrontPrefixList is the AWS-managed prefix list of CloudFront's
 // origin-facing servers, which an origin's security group admits.
 const CloudFrontPrefixList = "com.amazonaws.global.cloudfront.origin-facing"
+
+// CloudFrontOriginRange stands locally for the origin-facing prefix list
+// (whose real entries, about 55, `aws ec2 get-managed-prefix-list-entries`
+// lists): the analyzer's CloudFront end and the local runtime's edge
+// connect from CloudFrontOriginAddr in it, and netns mode matches a group
+// rule naming the list with it.
+var CloudFrontOriginRange = netip.MustParsePrefix("130.176.0.0/16")
+
+// CloudFrontOriginAddr stands for one of CloudFront's origin-facing
+// servers, in CloudFrontOriginRange.
+var CloudFrontOriginAddr = netip.MustParseAddr("130.176.0.10")
 
 // OriginHeader is the custom header CloudFront adds to every request it
 // sends the origin; the ALB forwards only requests that carry it with the
@@ -15,6 +28,10 @@ const OriginHeader = "X-Origin-Verify"
 // (CloudFormation NoEcho, a sensitive Terraform variable) and the local
 // runtime with a random value of its own, so no design holds it.
 const OriginSecret = "{{origin-secret}}"
+
+// CachingOptimizedPolicy is the ID of CloudFront's managed
+// CachingOptimized cache policy.
+const CachingOptimizedPolicy = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 
 // CachingDisabledPolicy is the ID of CloudFront's managed CachingDisabled
 // cache policy.

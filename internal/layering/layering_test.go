@@ -63,7 +63,9 @@ var allowed = map[string][]string{
 	"internal/runtime/netns":  append([]string{"internal/runtime/geneve"}, runtimeBase...),
 	// The mesh's proxies check Lattice's targets with health's probe and
 	// accept with the one loop; up runs the mesh.
-	"internal/runtime/mesh":        append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	"internal/runtime/mesh": append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	// A distribution's edge: up gives it the ways to its origins.
+	"internal/runtime/cloudfront":  runtimeBase,
 	"internal/runtime/up":          append([]string{"internal/runtime/"}, runtimeBase...),
 	"internal/runtime/runtimetest": {},
 	"internal/console":             append([]string{"internal/design", "internal/analysis/", "internal/render/", "internal/albrules"}, foundation...),

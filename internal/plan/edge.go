@@ -19,7 +19,7 @@ import (
 // Managed CloudFront policies (CloudFront developer guide, "Use managed
 // cache policies" and "Use managed origin request policies").
 const (
-	cachingOptimized = "658327ea-f89d-4fab-a63d-7e88639e58f6" // CachingOptimized
+	cachingOptimized = design.CachingOptimizedPolicy
 	cachingDisabled  = design.CachingDisabledPolicy
 	// allViewer passes every viewer header (Host among them), cookie and
 	// query string on: the ALB's rules and its certificate's name need the

@@ -39,7 +39,10 @@
 // router by the port of the destination's attachment for the same AZ,
 // which enters the destination VPC in the subnet AttachmentEntry names:
 // the router applies that subnet's NACL and routes with its table, as
-// the analyzer walks the same path.
+// the analyzer walks the same path. As AWS evaluates an attachment
+// subnet's NACL, a packet from a gateway meets only its outbound rules
+// (none when it stays in that subnet), and a packet to a gateway only
+// the inbound rules of the attachment subnet its port stands for.
 //
 // A route to a GWLB endpoint goes to the endpoint's namespace, which
 // hands the packet over a link of its own to the GWLB's node in its AZ;

@@ -341,11 +341,16 @@ func (f *Fabric) buildRules() error {
 			chain(chainName("leave", g), out)
 			chain(chainName("enter", g), in)
 			if n != nil {
-				// From a Transit Gateway into s (its attachment subnet):
-				// the packet enters s, then leaves it unless it stays.
-				chain(chainName("nin", g), naclRules(n.Inbound, true, toRejectIn))
-				chain(chainName("tgw", g), [][]expr.Any{{verdict(expr.VerdictJump, chainName("nin", g))}, {verdict(expr.VerdictGoto, chainName("leave", g))}})
-				leaveElems = append(leaveElems, nftables.SetElement{Key: ne32(sn.group | fromTGW), VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: chainName("tgw", g)}})
+				// s as a Transit Gateway's attachment subnet, as AWS
+				// evaluates its NACL (AWS-FACTS.md): a packet the gateway
+				// delivers through s passes its outbound rules unless it
+				// stays in s, never its inbound ones; a packet sent to the
+				// gateway through s passes its inbound rules, never its
+				// outbound ones (the sender's subnet's outbound rules
+				// apply as it leaves that subnet).
+				leaveElems = append(leaveElems, nftables.SetElement{Key: ne32(sn.group | fromTGW), VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: chainName("leave", g)}})
+				chain(chainName("totgw", g), naclRules(n.Inbound, true, toRejectIn))
+				enterElems = append(enterElems, nftables.SetElement{Key: ne32(sn.group | fromTGW), VerdictData: &expr.Verdict{Kind: expr.VerdictJump, Chain: chainName("totgw", g)}})
 			}
 			// A batch's answers must fit the socket's buffer: send each
 			// subnet's chains on their own.
@@ -513,7 +518,10 @@ func (f *Fabric) buildInternet() error {
 	if err != nil {
 		return err
 	}
-	for _, a := range append(EgressAddrs(f.d), ClientAddr) {
+	// CloudFront's edge connects to its origins from its address, which
+	// is there whether or not the design has a distribution yet (a reload
+	// may add one).
+	for _, a := range append(EgressAddrs(f.d), ClientAddr, design.CloudFrontOriginAddr) {
 		if err := f.internet.nl.AddrAdd(lo, &netlink.Addr{IPNet: hostNet(a)}); err != nil {
 			return fmt.Errorf("internet address %s: %w", a, err)
 		}

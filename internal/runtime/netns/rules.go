@@ -218,8 +218,12 @@ func sgRules(groups []*design.SecurityGroup, egress bool, members func(id string
 				m = append(m, matchSet(!egress, s)...)
 			case r.PeerCIDR.IsValid():
 				m = append(m, matchPrefix(!egress, r.PeerCIDR)...)
+			case r.PeerPrefixList == design.CloudFrontPrefixList:
+				// CloudFront's origin-facing servers, as the runtime's edge
+				// stands for them.
+				m = append(m, matchPrefix(!egress, design.CloudFrontOriginRange)...)
 			default:
-				continue // a prefix list: AWS services behind endpoints, not run here
+				continue // another prefix list: AWS services behind endpoints, not run here
 			}
 			out = append(out, append(m, ret()))
 		}

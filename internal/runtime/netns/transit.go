@@ -24,8 +24,9 @@ import (
 // A route to a VPC attachment leaves by that attachment's port for the
 // same AZ, whose other end is in the router, in the device group of the
 // subnet design.Design.AttachmentEntry names plus fromTGW: the router
-// routes it on with that subnet's table and applies its NACL, as the
-// analyzer walks it. A route to a peering leaves by the peering's port
+// routes it on with that subnet's table and applies its NACL (its
+// outbound rules only; a packet to the gateway meets its inbound ones),
+// as the analyzer walks it. A route to a peering leaves by the peering's port
 // for the AZ to the peer gateway's namespace; a route to a site's VPN or
 // Direct Connect attachment by its port to the site's namespace
 // (sites.go).

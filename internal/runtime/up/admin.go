@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/health"
 	"github.com/netwright/netwright/internal/runtime/mesh"
 )
@@ -52,6 +53,8 @@ type Status struct {
 	Flows     []FlowStat `json:"flows,omitempty"`
 	// Mesh is the tasks' proxies, when the design runs a mesh.
 	Mesh *mesh.Status `json:"mesh,omitempty"`
+	// CloudFront is the distribution's edge, when the design has one.
+	CloudFront *EdgeStatus `json:"cloudfront,omitempty"`
 }
 
 // FaultList is what GET /faults returns: the mesh's faults and the
@@ -190,7 +193,9 @@ func (rt *Runtime) status(w http.ResponseWriter, _ *http.Request) {
 			x := s.x.Load()
 			ls := ListenerStatus{LoadBalancer: s.lb.Name, Scheme: s.lb.Scheme, Port: s.l.Port, Protocol: s.l.Protocol, Addr: s.addr}
 			for _, r := range s.l.Rules {
-				ls.Rules = append(ls.Rules, RuleStatus{Priority: strconv.Itoa(r.Priority), Conditions: r.Conditions.String(), Action: r.Action.String()})
+				// The origin header's value stays a secret: the design's stand-in.
+				cond := strings.ReplaceAll(r.Conditions.String(), rt.originSecret, design.OriginSecret)
+				ls.Rules = append(ls.Rules, RuleStatus{Priority: strconv.Itoa(r.Priority), Conditions: cond, Action: r.Action.String()})
 			}
 			ls.Rules = append(ls.Rules, RuleStatus{Priority: "default", Action: s.l.DefaultAction.String()})
 			for _, id := range x.TargetGroups() {
@@ -214,6 +219,7 @@ func (rt *Runtime) status(w http.ResponseWriter, _ *http.Request) {
 		ls.TargetGroups = []TargetGroupStatus{{ID: x.TargetGroup(), Algorithm: algo, Targets: x.Targets()}}
 		out.Listeners = append(out.Listeners, ls)
 	}
+	out.CloudFront = rt.edgeStatus()
 	rt.mu.RUnlock()
 	out.Isolation = rt.Isolation
 	if rt.fabric != nil {

@@ -70,7 +70,12 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	if err := rt.openUDP(lbs); err != nil {
 		return ch, err
 	}
+	edge, err := rt.buildEdge(d, lbs)
+	if err != nil {
+		return ch, err
+	}
 	if err := rt.registerInCloudMap(d, next); err != nil {
+		edge.closeOpened()
 		return ch, err
 	}
 	// From here on nothing fails: the new tasks run.
@@ -88,6 +93,7 @@ func (rt *Runtime) apply(d *design.Design) (ch Changes, err error) {
 	rt.startTasks(d, oldTasks, next, lbs.internal)
 	prior := rt.servedALBs() // requests in flight there may still be with tasks that go
 	albsNow, nlbsNow, entries := rt.swapListeners(lbs, &ch)
+	entries = append(entries, rt.swapEdge(d, edge, &ch)...)
 	rt.retire(oldDesign, oldTasks, next, prior, albsNow, nlbsNow, &ch)
 	rt.design, rt.tasks, rt.albs, rt.nlbs = d, next.tasks, albsNow, nlbsNow
 	rt.internal, rt.byService = lbs.internal, next.byService
@@ -384,7 +390,7 @@ func (rt *Runtime) buildListeners(d *design.Design, gw *gateway, byService map[s
 			if node != nil {
 				dial = nodeDialer(node)
 			}
-			x, err := alb.New(lb, l, d.TargetGroups, alb.Options{TLS: l.Protocol == "HTTPS", Metrics: rt.lbMetrics, Clock: rt.clock,
+			x, err := alb.New(lb, withOriginSecret(l, rt.originSecret), d.TargetGroups, alb.Options{TLS: l.Protocol == "HTTPS", Metrics: rt.lbMetrics, Clock: rt.clock,
 				AccessLog: rt.accessLog(lb), Region: region, Dial: dial, MapPort: func(p int) int {
 					if lp, ok := local[p]; ok {
 						return lp

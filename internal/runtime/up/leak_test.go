@@ -42,6 +42,7 @@ func TestShutdownEndsEveryGoroutine(t *testing.T) {
 		{"arcade", func(t *testing.T) *design.Design { return plantest.Design(t, "arcade.yaml", []byte(arcade)) }, useArcade, ""},
 		{"three-tier reloaded", func(t *testing.T) *design.Design { return threeTier(t) }, useReload, ""},
 		{"shop in namespaces", func(t *testing.T) *design.Design { return plantest.File(t, "../../../examples/shop.yaml") }, useShop, IsolationAuto},
+		{"hybrid behind CloudFront", func(t *testing.T) *design.Design { return plantest.File(t, "../../../examples/hybrid.yaml") }, useEdge, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			d := tt.d(t) // planning starts no goroutine that stays
@@ -65,6 +66,31 @@ func TestShutdownEndsEveryGoroutine(t *testing.T) {
 			}
 			t.Error(leaks)
 		})
+	}
+}
+
+// useEdge sends static and dynamic requests through the CloudFront
+// edge, over HTTP/1.1 and HTTP/2, and one over HTTP to be redirected.
+func useEdge(t *testing.T, rt *Runtime, _ *clocktest.Clock) {
+	cf := entry(t, rt, "cloudfront", "HTTPS")
+	h2 := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots(t, rt)}, ForceAttemptHTTP2: true}
+	defer h2.CloseIdleConnections()
+	c := &http.Client{Timeout: 10 * time.Second, Transport: h2}
+	for _, path := range []string{"/assets/a.css", "/assets/a.css", "/orders/1"} {
+		if code, _ := edgeGet(t, c, cf.Addr, path); code != http.StatusOK {
+			t.Fatalf("GET %s through CloudFront: %d", path, code)
+		}
+	}
+	plain := entry(t, rt, "cloudfront", "HTTP")
+	nc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	defer nc.CloseIdleConnections()
+	resp, err := nc.Get("http://" + plain.Addr + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMovedPermanently {
+		t.Errorf("HTTP to CloudFront: %s; want a redirect to HTTPS", resp.Status)
 	}
 }
 

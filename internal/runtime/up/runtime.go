@@ -28,6 +28,7 @@ import (
 	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/runtime/alb"
+	"github.com/netwright/netwright/internal/runtime/cloudfront"
 	"github.com/netwright/netwright/internal/runtime/discovery"
 	"github.com/netwright/netwright/internal/runtime/mesh"
 	"github.com/netwright/netwright/internal/runtime/netns"
@@ -161,16 +162,22 @@ type Runtime struct {
 	resolvers []*discovery.DNSServer
 	internet  *internetStubs // isolation.go
 	sites     *sites         // hybrid.go
-	doorMu    sync.Mutex
-	doors     map[string]*frontDoor // by listener key (isolation.go)
-	flowMu    sync.Mutex
-	flowLog   *netns.FlowLog
-	flowFiles map[string]*os.File
-	flowStats map[FlowStat]*FlowStat
-	flows     *applianceFlows
-	taskCalls *prometheus.CounterVec
-	mesh      *mesh.Mesh
-	tracing   *mesh.Tracing
+	// edge is the CloudFront distribution's edge (edge.go), originSecret
+	// the origin header's value this run's ALB rules check and the edge
+	// sends in place of design.OriginSecret.
+	edge         *servedEdge
+	edgeCounts   cloudfront.Counters
+	originSecret string
+	doorMu       sync.Mutex
+	doors        map[string]*frontDoor // by listener key (isolation.go)
+	flowMu       sync.Mutex
+	flowLog      *netns.FlowLog
+	flowFiles    map[string]*os.File
+	flowStats    map[FlowStat]*FlowStat
+	flows        *applianceFlows
+	taskCalls    *prometheus.CounterVec
+	mesh         *mesh.Mesh
+	tracing      *mesh.Tracing
 	// console is what the admin API serves at its other paths (SetConsole).
 	console atomic.Pointer[http.Handler]
 	// goroutines counts every goroutine the runtime starts (servers,
@@ -221,6 +228,7 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	if rt.Token == "" {
 		rt.Token = newToken()
 	}
+	rt.originSecret = newToken()
 	rt.reg = discovery.NewRegistry(d)
 	if rt.dns, err = rt.reg.ListenDNS(rt.ephemeral(opt.DNSAddr)); err != nil {
 		return rt, fmt.Errorf("%w (change it with --dns)", err)
@@ -246,6 +254,9 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 		Help: "Calls the built-in workload's tasks made to their dependencies, by calling service, called service, how they went (via) and result (ok, error)."},
 		[]string{"service", "target", "via", "result"})
 	if err := metrics.Register(rt.taskCalls); err != nil {
+		return rt, err
+	}
+	if err := rt.edgeMetrics(metrics); err != nil {
 		return rt, err
 	}
 	adminLn, err := net.Listen("tcp", rt.ephemeral(opt.AdminAddr))
@@ -341,9 +352,19 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	if rt.admin != nil {
 		servers = append(servers, rt.admin)
 	}
+	if rt.edge != nil {
+		for _, s := range rt.edge.srvs {
+			servers = append(servers, s)
+		}
+	}
 	for _, s := range servers {
 		if err := s.Shutdown(ctx); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	if rt.edge != nil {
+		for _, t := range rt.edge.transports {
+			t.CloseIdleConnections()
 		}
 	}
 	for _, s := range rt.nlbs {
