@@ -460,6 +460,10 @@ func (s *Server) handOver(cc *clientConn) bool {
 		class, _ := hc.firstClass() // the data path's verdict, if this is the first request
 		x.logRejected(remote, local, cc.tls, head, code, int64(sent), class)
 	}
+	// The fallback owns the socket's deadlines from here: the data path's
+	// (a timer on a clock other than the system's) must not fire into the
+	// connection after it is given, however late this goroutine ends.
+	cc.dl.Clear()
 	return s.give(hc)
 }
 
