@@ -190,18 +190,27 @@ func (c *Console) rates(st LiveStatus, prev map[string]FlowCount, elapsed time.D
 	return out
 }
 
+// rateWindow is how many intervals a flow's rates are taken over.
+const rateWindow = 5
+
 // RunLive sends the page the running design every interval (health,
-// flow rates, new requests) until ctx ends. Nothing is read while no
-// page listens.
+// flow rates over the last rateWindow intervals, new requests) until ctx
+// ends. Nothing is read while no page listens.
 func (c *Console) RunLive(ctx context.Context, interval time.Duration) {
 	if c.opt.Live == nil {
 		return
 	}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
-	var prev map[string]FlowCount
+	// Rates are over the last rateWindow readings, so an edge keeps its
+	// colour for a few seconds after its last request instead of blinking
+	// out at the first tick that saw none.
+	type reading struct {
+		at     time.Time
+		counts map[string]FlowCount
+	}
+	var window []reading
 	var seq uint64
-	last := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -209,16 +218,17 @@ func (c *Console) RunLive(ctx context.Context, interval time.Duration) {
 		case <-tick.C:
 		}
 		if c.Subscribers() == 0 {
-			prev = nil
+			window = nil
 			continue
 		}
 		now := time.Now()
 		st := c.opt.Live.Status()
-		if prev == nil {
-			prev, last = st.Counts, now
+		window = append(window, reading{now, st.Counts})
+		if len(window) > rateWindow+1 {
+			window = window[len(window)-rateWindow-1:]
 		}
-		c.Publish("live", liveJSON{LiveStatus: st, Flows: c.rates(st, prev, now.Sub(last))})
-		prev, last = st.Counts, now
+		first := window[0]
+		c.Publish("live", liveJSON{LiveStatus: st, Flows: c.rates(st, first.counts, now.Sub(first.at))})
 		if rs := c.opt.Live.Requests(seq); len(rs) > 0 {
 			seq = rs[len(rs)-1].Seq
 			c.Publish("requests", rs)
