@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"time"
@@ -27,8 +28,9 @@ func execCommand() *command {
 				return ExitUsage
 			}
 			var list struct {
-				Isolation string         `json:"isolation"`
-				Tasks     []up.NetnsTask `json:"tasks"`
+				Isolation  string         `json:"isolation"`
+				ExecSocket string         `json:"exec_socket"`
+				Tasks      []up.NetnsTask `json:"tasks"`
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -44,7 +46,14 @@ func execCommand() *command {
 				if t.Task != pos[0] {
 					continue
 				}
-				code, err := netns.Exec(t.Namespace, t.Resolver, pos[1:], os.Environ(), os.Stdin, env.Stdout, env.Stderr)
+				var code int
+				var err error
+				if list.ExecSocket != "" {
+					// A rootless run: it runs the command itself.
+					code, err = execVia(list.ExecSocket, t.Task, pos[1:], env)
+				} else {
+					code, err = netns.Exec(t.Namespace, t.Resolver, pos[1:], os.Environ(), os.Stdin, env.Stdout, env.Stderr)
+				}
 				if err != nil {
 					fmt.Fprintf(env.Stderr, "netwright exec: %v\n", err)
 					return ExitUsage
@@ -56,6 +65,40 @@ func execCommand() *command {
 		}
 	}
 	return c
+}
+
+// execVia runs a command through a rootless run's exec socket, with
+// this process's standard input and env's output (through pipes where
+// they are not files).
+func execVia(sock, task string, argv []string, env Env) (int, error) {
+	var wait []func()
+	file := func(w io.Writer) (*os.File, error) {
+		if f, ok := w.(*os.File); ok {
+			return f, nil
+		}
+		r, pw, err := os.Pipe()
+		if err != nil {
+			return nil, err
+		}
+		copied := make(chan struct{})
+		go func() { _, _ = io.Copy(w, r); r.Close(); close(copied) }()
+		wait = append(wait, func() { pw.Close(); <-copied })
+		return pw, nil
+	}
+	defer func() {
+		for _, w := range wait {
+			w()
+		}
+	}()
+	stdout, err := file(env.Stdout)
+	if err != nil {
+		return 0, err
+	}
+	stderr, err := file(env.Stderr)
+	if err != nil {
+		return 0, err
+	}
+	return netns.ExecVia(sock, task, argv, os.Environ(), os.Stdin, stdout, stderr)
 }
 
 func downCommand() *command {

@@ -271,7 +271,7 @@ func prefixNet(p netip.Prefix) *net.IPNet {
 // chains of every subnet's NACL, and the forward chain.
 func (f *Fabric) buildRules() error {
 	if f.nft == nil {
-		c, err := nftables.New(nftables.WithNetNSFd(int(f.router.h)), nftables.AsLasting())
+		c, err := f.router.nftConn()
 		if err != nil {
 			return fmt.Errorf("nftables in the router: %w", err)
 		}
@@ -587,10 +587,11 @@ func (f *Fabric) addNAT(vpcID string, n design.NATGateway) error {
 		return fmt.Errorf("NAT gateway %s: %w", n.ID, err)
 	}
 	f.vpcs[vpcID].nats[n.ID] = e
-	c, err := nftables.New(nftables.WithNetNSFd(int(e.NS.h)))
+	c, err := e.NS.nftConn()
 	if err != nil {
 		return err
 	}
+	defer c.CloseLasting()
 	t := c.AddTable(&nftables.Table{Family: nftables.TableFamilyIPv4, Name: "nat"})
 	ch := c.AddChain(&nftables.Chain{Name: "postrouting", Table: t, Type: nftables.ChainTypeNAT,
 		Hooknum: nftables.ChainHookPostrouting, Priority: nftables.ChainPriorityNATSource})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"os/exec"
 	"time"
 
@@ -59,5 +60,27 @@ func (n *Namespace) Start(*exec.Cmd) error { return errLinux }
 
 // Exec is Linux's (exec.go).
 func Exec(string, netip.Addr, []string, []string, io.Reader, io.Writer, io.Writer) (int, error) {
+	return 0, errLinux
+}
+
+// RootlessEnv is Linux's (rootless.go).
+const RootlessEnv = "NETWRIGHT_ROOTLESS"
+
+func Dir() string                 { return "" }
+func InUserNamespace() bool       { return false }
+func UserNamespaceRefusal() error { return errLinux }
+func RootlessError(error) error   { return errLinux }
+func Rootless([]string) (*exec.Cmd, error) {
+	return nil, errLinux
+}
+
+// ExecServer is Linux's (execsock.go).
+type ExecServer struct{}
+
+func (s *ExecServer) Close() error { return nil }
+func ServeExec(string, func(string) (string, netip.Addr, bool)) (*ExecServer, error) {
+	return nil, errLinux
+}
+func ExecVia(string, string, []string, []string, *os.File, *os.File, *os.File) (int, error) {
 	return 0, errLinux
 }

@@ -72,7 +72,18 @@ func (rt *Runtime) isolate(d *design.Design) error {
 		return nil
 	}
 	rt.fabric, rt.Isolation = f, IsolationNetns
-	rt.Notes = append(rt.Notes, fmt.Sprintf("Isolation: netns: every task in a network namespace at its designed address, security groups, NACLs and routes on every packet (namespaces %s-*).", f.Run()))
+	rootless := ""
+	if netns.InUserNamespace() {
+		rootless = ", rootless: in a user namespace of its own, its user root there alone"
+	}
+	rt.Notes = append(rt.Notes, fmt.Sprintf("Isolation: netns: every task in a network namespace at its designed address, security groups, NACLs and routes on every packet (namespaces %s-* in %s%s).", f.Run(), netns.Dir(), rootless))
+	if rootless != "" && rt.opt.ExecSocket != "" {
+		s, err := netns.ServeExec(rt.opt.ExecSocket, rt.netnsTask)
+		if err != nil {
+			return fmt.Errorf("the exec socket %s: %w", rt.opt.ExecSocket, err)
+		}
+		rt.execs = s
+	}
 	if err := rt.internet.serve(d, f); err != nil {
 		return err
 	}
@@ -359,7 +370,7 @@ func (rt *Runtime) closeFabric(ctx context.Context) error {
 	for _, s := range rt.resolvers {
 		errs = append(errs, s.Shutdown(ctx))
 	}
-	errs = append(errs, rt.internet.close(), rt.sites.close(ctx))
+	errs = append(errs, rt.execs.Close(), rt.internet.close(), rt.sites.close(ctx))
 	rt.doorMu.Lock()
 	for key := range rt.doors {
 		rt.doorMu.Unlock()
@@ -392,6 +403,25 @@ func (rt *Runtime) NetnsTasks() []NetnsTask {
 	}
 	slices.SortFunc(out, func(a, b NetnsTask) int { return cmp.Compare(a.Task, b.Task) })
 	return out
+}
+
+// netnsTask finds a task's namespace and resolver for the exec socket.
+func (rt *Runtime) netnsTask(id string) (string, netip.Addr, bool) {
+	for _, t := range rt.NetnsTasks() {
+		if t.Task == id {
+			return t.Namespace, t.Resolver, true
+		}
+	}
+	return "", netip.Addr{}, false
+}
+
+// ExecSocket is where this run answers `netwright exec` itself (a
+// rootless run), or empty.
+func (rt *Runtime) ExecSocket() string {
+	if rt.execs == nil {
+		return ""
+	}
+	return rt.opt.ExecSocket
 }
 
 // startIn is how a `run` command starts: in its task's namespace in
