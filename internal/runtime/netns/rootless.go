@@ -80,14 +80,16 @@ func procFile(path string) (int, bool) {
 // UserNamespaceRefusal says why this kernel refuses an unprivileged
 // user namespace, from the switches that refuse one; nil when none does,
 // and Rootless may try (the kernel has the last word).
-func UserNamespaceRefusal() error {
-	if n, ok := procFile("/proc/sys/kernel/unprivileged_userns_clone"); ok && n == 0 {
+func UserNamespaceRefusal() error { return userNamespaceRefusal("/proc") }
+
+func userNamespaceRefusal(proc string) error {
+	if n, ok := procFile(proc + "/sys/kernel/unprivileged_userns_clone"); ok && n == 0 {
 		return errors.New("the kernel refuses unprivileged user namespaces: kernel.unprivileged_userns_clone is 0 (sysctl -w kernel.unprivileged_userns_clone=1 allows them)")
 	}
-	if n, ok := procFile("/proc/sys/user/max_user_namespaces"); ok && n == 0 {
+	if n, ok := procFile(proc + "/sys/user/max_user_namespaces"); ok && n == 0 {
 		return errors.New("the kernel refuses user namespaces: user.max_user_namespaces is 0 (sysctl -w user.max_user_namespaces=15000 allows them)")
 	}
-	if n, ok := procFile("/proc/sys/kernel/apparmor_restrict_unprivileged_userns"); ok && n == 1 {
+	if n, ok := procFile(proc + "/sys/kernel/apparmor_restrict_unprivileged_userns"); ok && n == 1 {
 		return errors.New("AppArmor refuses unprivileged user namespaces: kernel.apparmor_restrict_unprivileged_userns is 1 (an AppArmor profile allowing userns for netwright, or sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, allows them)")
 	}
 	return nil
@@ -117,7 +119,11 @@ func Rootless(args []string) (*exec.Cmd, error) {
 
 // RootlessError explains a failure to start the command Rootless made.
 func RootlessError(err error) error {
-	if r := UserNamespaceRefusal(); r != nil {
+	return rootlessError("/proc", err)
+}
+
+func rootlessError(proc string, err error) error {
+	if r := userNamespaceRefusal(proc); r != nil {
 		return r
 	}
 	switch {
