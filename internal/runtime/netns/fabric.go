@@ -56,8 +56,13 @@ type Fabric struct {
 	// eniOut and eniIn map an interface (its router end's index) to its
 	// groups' chains; logged holds the interfaces that count flows.
 	eniOut, eniIn, logged, flows *nftables.Set
-	groupSets                    map[string]int // sorted SG IDs -> chain number
-	tables                       int            // the rules' generation, in the table's name
+	// preserveMarks and nodeAddrs hold the load balancer nodes that
+	// preserve their clients' addresses, preserving counts them
+	// (preserve.go).
+	preserveMarks, nodeAddrs *nftables.Set
+	preserving               int
+	groupSets                map[string]int // sorted SG IDs -> chain number
+	tables                   int            // the rules' generation, in the table's name
 
 	subnets map[string]*subnet
 	vpcs    map[string]*vpc
@@ -296,6 +301,7 @@ func (f *Fabric) buildRules() error {
 	f.eniIn = addSet(&nftables.Set{Name: "eni_in", KeyType: nftables.TypeIFIndex, DataType: nftables.TypeVerdict, IsMap: true})
 	f.logged = addSet(&nftables.Set{Name: "logged", KeyType: nftables.TypeIFIndex})
 	f.flows = addSet(&nftables.Set{Name: "flows", KeyType: flowKeyType(), Dynamic: true, Counter: true, Size: 65535})
+	f.preserveSets(addSet)
 	leave := addSet(&nftables.Set{Name: "leave", KeyType: nftables.TypeDevGroup, DataType: nftables.TypeVerdict, IsMap: true})
 	enter := addSet(&nftables.Set{Name: "enter", KeyType: nftables.TypeDevGroup, DataType: nftables.TypeVerdict, IsMap: true})
 	if err != nil {
@@ -368,6 +374,9 @@ func (f *Fabric) buildRules() error {
 		Hooknum: nftables.ChainHookPrerouting, Priority: nftables.ChainPriorityMangle})
 	c.AddRule(&nftables.Rule{Table: f.table, Chain: pre, Exprs: []expr.Any{
 		metaLoad(expr.MetaKeyIIFGROUP, 1), &expr.Meta{Key: expr.MetaKeyMARK, SourceRegister: true, Register: 1}}})
+	for _, r := range f.preserveRules() {
+		c.AddRule(&nftables.Rule{Table: f.table, Chain: pre, Exprs: r})
+	}
 
 	policy := nftables.ChainPolicyAccept
 	fwd := c.AddChain(&nftables.Chain{Name: "forward", Table: f.table, Type: nftables.ChainTypeFilter,
@@ -893,6 +902,9 @@ func (f *Fabric) addToRules(e *ENI) error {
 	if err := f.nft.Flush(); err != nil {
 		return fmt.Errorf("%s: rules: %w", e.Owner, err)
 	}
+	if e.preserveMark != 0 { // a new table's (Update)
+		return f.addPreserving(e)
+	}
 	return nil
 }
 
@@ -921,6 +933,9 @@ func (f *Fabric) detach(e *ENI) error {
 		if len(e.Groups) > 0 {
 			errs = append(errs, f.nft.SetDeleteElements(f.eniOut, []nftables.SetElement{{Key: idx}}),
 				f.nft.SetDeleteElements(f.eniIn, []nftables.SetElement{{Key: idx}}))
+		}
+		if e.preserveMark != 0 {
+			errs = append(errs, f.removePreserving(e))
 		}
 		errs = append(errs, f.nft.SetDeleteElements(f.logged, []nftables.SetElement{{Key: idx}}), f.nft.Flush())
 		// Deleting the link deletes the routes through it.
