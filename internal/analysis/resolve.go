@@ -258,6 +258,22 @@ func Explain(p Path) []Explanation {
 	return out
 }
 
+// forwardedFrom is what a target sees of a connection a load
+// balancer's nodes send on with the client's address preserved: the
+// nodes, in their subnets, at the client's address, with no security
+// group of their own (the target's groups must admit the client), and
+// the answers going back to the node that keeps the flow (Forwarded).
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+func forwardedFrom(nodes, client Endpoint) Endpoint {
+	from := nodes
+	from.Groups, from.NoGroups, from.Forwarded = nil, true, true
+	from.Addrs = make([]netip.Addr, len(nodes.Subnets))
+	for i := range from.Addrs {
+		from.Addrs[i] = client.Addrs0()
+	}
+	return from
+}
+
 // reachLB follows a connection to a load balancer's listener and on to
 // its targets: the listener must accept the port and transport, a target
 // group must have targets in the load balancer's zones (or any zone with
@@ -321,13 +337,7 @@ func (e *Engine) reachLB(src Endpoint, lb *design.LoadBalancer, port int, proto 
 			}
 			from := nodes
 			if tg.PreserveClientIP && lb.Type == design.NLB {
-				// The target sees the client's address.
-				from = nodes
-				from.Groups, from.NoGroups = nil, true
-				from.Addrs = make([]netip.Addr, len(nodes.Subnets))
-				for i := range from.Addrs {
-					from.Addrs[i] = src.Addrs0()
-				}
+				from = forwardedFrom(nodes, src)
 			}
 			p := e.Query(from, te, design.Transport(strings.ToLower(tg.Protocol)), portset.Of(t.Port, t.Port))
 			p.From = lb.ID

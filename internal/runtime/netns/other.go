@@ -84,3 +84,8 @@ func ServeExec(string, func(string) (string, netip.Addr, bool)) (*ExecServer, er
 func ExecVia(string, string, []string, []string, *os.File, *os.File, *os.File) (int, error) {
 	return 0, errLinux
 }
+
+func (f *Fabric) PreserveClients(*ENI) error { return errLinux }
+func (n *Namespace) DialFrom(context.Context, string, string, netip.Addr, net.Dialer) (net.Conn, error) {
+	return nil, errLinux
+}

@@ -26,6 +26,7 @@ import (
 	"github.com/netwright/netwright/internal/runtime/discovery"
 	"github.com/netwright/netwright/internal/runtime/health"
 	"github.com/netwright/netwright/internal/runtime/netns"
+	"github.com/netwright/netwright/internal/runtime/nlb"
 )
 
 // Isolation modes (Options.Isolation).
@@ -688,4 +689,102 @@ func (d *frontDoor) close() {
 		c.Close()
 	}
 	d.runs.Wait()
+}
+
+// udpDoor is an internet-facing UDP listener's way in from the host in
+// netns mode, as frontDoor is a TCP one's: a socket on 127.0.0.1 whose
+// every client (address and port) is a flow sent anew from the internet
+// namespace, from the client's address (netns.ClientAddr) and a port of
+// its own, to the load balancer node's public address; the node's
+// answers go back to the client. A flow idle for NLB's UDP idle timeout
+// ends.
+type udpDoor struct {
+	*net.UDPConn
+	dial  func(ctx context.Context, network, addr string) (net.Conn, error)
+	to    string
+	mu    sync.Mutex
+	flows map[netip.AddrPort]net.Conn
+	runs  sync.WaitGroup
+}
+
+// openUDPDoor listens on addr and relays to to through the internet.
+func (rt *Runtime) openUDPDoor(addr string, to netip.AddrPort) (*udpDoor, error) {
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return nil, err
+	}
+	d := &udpDoor{UDPConn: pc.(*net.UDPConn), to: to.String(), flows: map[netip.AddrPort]net.Conn{},
+		dial: rt.fabric.Internet().Dialer(&net.Dialer{LocalAddr: &net.UDPAddr{IP: netns.ClientAddr.AsSlice()}})}
+	d.runs.Go(d.serve)
+	return d, nil
+}
+
+func (d *udpDoor) serve() {
+	buf := make([]byte, 64<<10)
+	for {
+		n, from, err := d.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
+		}
+		c := d.flow(from)
+		if c == nil {
+			continue // closed, or the internet refused a socket: dropped
+		}
+		_, _ = c.Write(buf[:n]) // UDP: a lost datagram is the client's to retry
+	}
+}
+
+// flow is the client's flow through the internet, opened on its first
+// datagram; nil once the door is closed.
+func (d *udpDoor) flow(from netip.AddrPort) net.Conn {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.flows == nil {
+		return nil
+	}
+	if c := d.flows[from]; c != nil {
+		return c
+	}
+	c, err := d.dial(context.Background(), "udp", d.to)
+	if err != nil {
+		return nil
+	}
+	d.flows[from] = c
+	d.runs.Go(func() {
+		defer func() {
+			d.mu.Lock()
+			if d.flows != nil {
+				delete(d.flows, from)
+			}
+			d.mu.Unlock()
+			c.Close()
+		}()
+		buf := make([]byte, 64<<10)
+		for {
+			_ = c.SetReadDeadline(time.Now().Add(nlb.UDPIdleTimeout))
+			n, err := c.Read(buf)
+			if err != nil {
+				return // idle, or closed
+			}
+			_, _ = d.WriteToUDPAddrPort(buf[:n], from)
+		}
+	})
+	return c
+}
+
+// Close stops the door and its flows and waits for them.
+func (d *udpDoor) Close() error {
+	err := d.UDPConn.Close()
+	d.mu.Lock()
+	flows := d.flows
+	d.flows = nil
+	d.mu.Unlock()
+	for _, c := range flows {
+		c.Close()
+	}
+	d.runs.Wait()
+	return err
 }
