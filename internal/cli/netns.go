@@ -18,7 +18,7 @@ func execCommand() *command {
 		summary: "run a command in a task's network namespace (up --isolation netns)",
 		about: "Run COMMAND in the network namespace of a task of a running `netwright up --isolation netns`, as `ip netns exec` does, " +
 			"with the task's VPC resolver as its nameserver: `netwright exec orders-1 -- curl app.shop.local:8080`. TASK is the ID `up` prints and `status` shows. " +
-			"The exit status is COMMAND's. It needs root, as `up` does in netns mode.",
+			"The exit status is COMMAND's. It needs root, as `up` does in netns mode; for a rootless `up`, its user (the run starts COMMAND itself, through STATE-DIR/exec.sock).",
 	}
 	c.define = func(fs *flagSet) func(Env, []string) int {
 		admin := fs.String(flagSpec{long: "admin", value: "ADDR", usage: "address of the admin API of the running `netwright up`"}, "127.0.0.1:9901")
@@ -105,7 +105,8 @@ func downCommand() *command {
 	c := &command{
 		name: "down", summary: "remove the network namespaces of `up` runs that are gone",
 		about: "Remove the network namespaces (/run/netns/nw<pid>x...) that `netwright up --isolation netns` runs left when they crashed or were killed; " +
-			"their links, routes and nftables tables go with them. A running `up` keeps its own, and removes them when it stops. `up` does this too when it starts.",
+			"their links, routes and nftables tables go with them. A running `up` keeps its own, and removes them when it stops. `up` does this too when it starts. " +
+			"Run by a user who is not root, it removes the names a rootless run of that user left in $TMPDIR/netwright-UID-netns.",
 	}
 	c.define = func(fs *flagSet) func(Env, []string) int {
 		return func(env Env, pos []string) int {

@@ -37,7 +37,7 @@ func upCommand() *command {
 		watch := fs.Bool(flagSpec{long: "watch", usage: "reload the design when FILE changes (checked every half second); --watch=false turns it off"}, true)
 		accessLogs := fs.Bool(flagSpec{long: "access-logs", usage: "write each load balancer's access log, in ALB's format, to STATE-DIR/access-logs/NAME.log; --access-logs=false turns them off"}, true)
 		isolation := fs.String(flagSpec{long: "isolation", value: "MODE", choices: []string{up.IsolationAuto, up.IsolationNetns, up.IsolationLoopback},
-			usage: "netns: every task in a network namespace at its designed address, with the design's routes, security groups and NACLs on every packet and VPC Flow Logs in STATE-DIR/flow-logs (needs root); loopback: tasks on loopback addresses, nothing between them; auto: netns where it can"}, up.IsolationAuto)
+			usage: "netns: every task in a network namespace at its designed address, with the design's routes, security groups and NACLs on every packet and VPC Flow Logs in STATE-DIR/flow-logs (as root, or rootless in a user namespace of its own where the kernel allows); loopback: tasks on loopback addresses, nothing between them; auto: netns where it can"}, up.IsolationAuto)
 		meshMode := fs.String(flagSpec{long: "mesh", value: "MODE", choices: []string{"auto", "model", "off"}, usage: "the tasks' mesh proxies: auto runs the design's target (Service Connect, VPC Lattice or none), model the spec's own mesh model (local-only), off none"}, "auto")
 		return func(env Env, pos []string) int {
 			if !c.wantArgs(env, pos, 1) {

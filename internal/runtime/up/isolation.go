@@ -66,7 +66,10 @@ func (rt *Runtime) isolate(d *design.Design) error {
 	f, err := netns.New(d, int(fabricRuns.Add(1)))
 	if err != nil {
 		if mode == IsolationNetns {
-			return fmt.Errorf("--isolation netns: %w (it needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN)", err)
+			if netns.InUserNamespace() {
+				return fmt.Errorf("--isolation netns, rootless in a user namespace of its own: %w (the kernel refused it there; as root it may not)", err)
+			}
+			return fmt.Errorf("--isolation netns: %w (it needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN; `netwright up` run by a user who is not root makes a user namespace for it where the kernel allows)", err)
 		}
 		rt.Isolation = IsolationLoopback
 		rt.Notes = append(rt.Notes, fmt.Sprintf("Isolation: loopback, as network namespaces could not be made (%v): nothing stands between tasks.", err))
