@@ -1009,6 +1009,9 @@ func (f *Fabric) Close() error {
 			errs = append(errs, n.remove())
 		}
 	}
+	if netnsDir() != rootNetnsDir {
+		_ = os.Remove(netnsDir()) // a rootless run's directory, when no other run's names are in it
+	}
 	return errors.Join(errs...)
 }
 

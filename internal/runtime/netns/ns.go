@@ -135,6 +135,11 @@ func newNamed(dir, name string) (vnetns.NsHandle, error) {
 	}
 	p := filepath.Join(dir, name)
 	f, err := os.OpenFile(p, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o444)
+	if errors.Is(err, os.ErrNotExist) { // another rootless run's Close removed the directory
+		if err = os.MkdirAll(dir, 0o755); err == nil {
+			f, err = os.OpenFile(p, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o444)
+		}
+	}
 	if err != nil {
 		return vnetns.None(), err
 	}
@@ -165,11 +170,14 @@ func (n *Namespace) nftConn() (*nftables.Conn, error) {
 func removeNamed(name string) error {
 	p := filepath.Join(netnsDir(), name)
 	// ip netns's way: detach the bind mount, then remove the file. A
-	// rootless run's file outlives its mount namespace unmounted (EINVAL).
-	if err := unmount(p); err != nil && !errors.Is(err, os.ErrNotExist) && !errors.Is(err, unix.EINVAL) {
-		return fmt.Errorf("unmount %s: %w", p, err)
-	}
+	// rootless run's file outlives its mount namespace as a plain file,
+	// which is no mount (EINVAL), and which its user may not try to
+	// unmount from outside (EPERM): removing it is what counts.
+	uerr := unmount(p)
 	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if uerr != nil && !errors.Is(uerr, os.ErrNotExist) && !errors.Is(uerr, unix.EINVAL) {
+			return fmt.Errorf("unmount %s: %w", p, uerr)
+		}
 		return err
 	}
 	return nil
