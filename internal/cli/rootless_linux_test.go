@@ -55,10 +55,10 @@ func TestMain(m *testing.M) {
 // root.
 const nobody = 65534
 
-// TestUpRootless runs `up --isolation netns` as a user who is not root
+// TestUpRootless runs `up --isolation auto` as a user who is not root
 // (nobody, when the test runs as root): it starts itself again in a user
-// namespace, and the design runs in namespaces there as it does for
-// root: the front door on the host's 127.0.0.1 answers through the
+// namespace, says it chose netns mode there, and the design runs in
+// namespaces as it does for root: the front door on the host's 127.0.0.1 answers through the
 // internet gateway, `netwright exec` (as the same user) runs in a
 // task's namespace with the VPC's resolver, a declared call connects and
 // an undeclared one times out, and when it stops no namespace is left.
@@ -117,7 +117,7 @@ func TestUpRootless(t *testing.T) {
 
 	off := freeOffset(t)
 	upCmd := command("up", "--port-offset", fmt.Sprint(off), "--dns", "127.0.0.1:0", "--admin", "127.0.0.1:0",
-		"--state-dir", state, "--access-logs=false", "--watch=false", "--isolation", "netns", spec)
+		"--state-dir", state, "--access-logs=false", "--watch=false", "--isolation", "auto", spec)
 	var out, errb runtimetest.Buffer
 	upCmd.Stdout, upCmd.Stderr = &out, &errb
 	if err := upCmd.Start(); err != nil {
