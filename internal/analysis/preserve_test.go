@@ -14,10 +14,12 @@ import (
 // behind an internet-facing NLB (ip targets keep the client's address
 // for UDP) in private subnets with no route to the internet is
 // reachable: the NLB keeps the flow and the answers go back through it,
-// whatever the target's route table says; the target's groups and NACLs
-// see the client. Turning preservation off for a TCP service's group
-// whose targets' group admits the NLB alone keeps it reachable; turning
-// it on blocks it at the target's groups.
+// whatever the target's route table says; the target's NACL sees the
+// client. A TCP service's group that admits the NLB's group admits it
+// with preservation on too (AWS matches a group reference by the sending
+// interface), but its NACL must then admit the client; behind an NLB
+// without groups its groups must admit the client as well.
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
 func TestNLBPreservedClientAnswersReturnThroughTheNode(t *testing.T) {
 	d := plantest.Design(t, "arcade.yaml", []byte(`version: 1
@@ -62,11 +64,31 @@ services:
 			d.TargetGroups[i].PreserveClientIP = true
 		}
 	}
-	paths, ok = reach(d, "broker", 1883, "tcp")
-	if ok {
-		t.Fatal("internet -> broker tcp 1883 reachable with the client's address preserved, which broker's group does not admit")
+	// broker's group admits the NLB's group, which admits the NLB's
+	// traffic whatever its source address; its subnet's NACL sees the
+	// client's, and (planned without preservation) lets no answer out to
+	// it.
+	sgHop := func(paths []analysis.Path) (analysis.Hop, bool) {
+		for _, h := range paths[len(paths)-1].Hops {
+			if strings.HasPrefix(h.Where, "security groups of broker") {
+				return h, true
+			}
+		}
+		return analysis.Hop{}, false
 	}
-	if ex := analysis.Explain(paths[len(paths)-1]); len(ex) == 0 || !strings.Contains(ex[0].Detail, "security groups") {
-		t.Errorf("blocked by %+v; want broker's security groups", ex)
+	paths, ok = reach(d, "broker", 1883, "tcp")
+	if h, found := sgHop(paths); ok || !found || !h.Allowed {
+		t.Errorf("with the client's address preserved: reachable %v, broker's groups %+v; want them to admit the NLB by its group, and the path blocked by the NACL", ok, h)
+	}
+	if ex := analysis.Explain(paths[len(paths)-1]); len(ex) == 0 || !strings.Contains(ex[0].Component, "acl-") {
+		t.Errorf("blocked by %+v; want broker's subnet's NACL, which sees the client", ex)
+	}
+	// An NLB without groups: broker's reference to them admits nothing.
+	for i := range d.LoadBalancers {
+		d.LoadBalancers[i].SecurityGroups = nil
+	}
+	paths, _ = reach(d, "broker", 1883, "tcp")
+	if h, found := sgHop(paths); !found || h.Allowed {
+		t.Errorf("an NLB without groups, the client's address preserved: broker's groups %+v; want them to refuse the client", h)
 	}
 }

@@ -188,7 +188,7 @@ func (e *Engine) ServiceEndpoint(name, vpc string) (Endpoint, bool) {
 
 // LBEndpoint returns a load balancer's nodes.
 func (e *Engine) LBEndpoint(lb *design.LoadBalancer) Endpoint {
-	ep := Endpoint{Kind: EndLoadBalancer, Name: lb.ID, VPC: lb.VPC, Groups: lb.SecurityGroups}
+	ep := Endpoint{Kind: EndLoadBalancer, Name: lb.ID, VPC: lb.VPC, Groups: lb.SecurityGroups, NoGroups: noGroups(e.d, lb)}
 	for _, s := range lb.Subnets {
 		ep.Subnets = append(ep.Subnets, e.subnets[s])
 	}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -164,6 +165,10 @@ func upRootless(env Env, isolation *string) (int, bool) {
 		return refused(err)
 	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, env.Stdout, env.Stderr
+	// The child's parent-death signal follows the thread that started
+	// it: keep that thread until the child ends.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	// Signals the terminal sends reach the whole process group; the ones
 	// sent to this process alone (kill PID) are passed on.
 	sigs := make(chan os.Signal, 4)

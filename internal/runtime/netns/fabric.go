@@ -48,11 +48,13 @@ type Fabric struct {
 
 	router, internet *Namespace
 
-	mu     sync.Mutex
-	nft    *nftables.Conn
-	table  *nftables.Table
-	sets   map[string]*nftables.Set // SG ID -> its members' addresses
-	groups map[string]*design.SecurityGroup
+	mu    sync.Mutex
+	nft   *nftables.Conn
+	table *nftables.Table
+	sets  map[string]*nftables.Set // SG ID -> its members' addresses
+	// senders are, by SG ID, the router ends of its members' links.
+	senders map[string]*nftables.Set
+	groups  map[string]*design.SecurityGroup
 	// eniOut and eniIn map an interface (its router end's index) to its
 	// groups' chains; logged holds the interfaces that count flows.
 	eniOut, eniIn, logged, flows *nftables.Set
@@ -294,7 +296,9 @@ func (f *Fabric) buildRules() error {
 		}
 		return s
 	}
+	f.senders = map[string]*nftables.Set{}
 	for _, sg := range f.d.SecurityGroups {
+		f.senders[sg.ID] = addSet(&nftables.Set{Name: "i" + strconv.Itoa(len(f.sets)), KeyType: nftables.TypeIFIndex, Comment: sg.ID})
 		f.sets[sg.ID] = addSet(&nftables.Set{Name: "g" + strconv.Itoa(len(f.sets)), KeyType: nftables.TypeIPAddr, Comment: sg.ID})
 	}
 	f.eniOut = addSet(&nftables.Set{Name: "eni_out", KeyType: nftables.TypeIFIndex, DataType: nftables.TypeVerdict, IsMap: true})
@@ -497,13 +501,14 @@ func (f *Fabric) groupChains(ids []string) (int, error) {
 		}
 	}
 	members := func(id string) *nftables.Set { return f.sets[id] }
+	senders := func(id string) *nftables.Set { return f.senders[id] }
 	for _, egress := range []bool{true, false} {
 		name, deny := chainName("gs"+strconv.Itoa(n), "in"), "reject_in"
 		if egress {
 			name, deny = chainName("gs"+strconv.Itoa(n), "out"), "reject_out"
 		}
 		ch := f.nft.AddChain(&nftables.Chain{Name: name, Table: f.table})
-		for _, r := range sgRules(gs, egress, members, []expr.Any{verdict(expr.VerdictGoto, deny)}) {
+		for _, r := range sgRules(gs, egress, members, senders, []expr.Any{verdict(expr.VerdictGoto, deny)}) {
 			f.nft.AddRule(&nftables.Rule{Table: f.table, Chain: ch, Exprs: r})
 		}
 	}
@@ -895,6 +900,11 @@ func (f *Fabric) addToRules(e *ENI) error {
 				return err
 			}
 		}
+		if s := f.senders[g]; s != nil {
+			if err := f.nft.SetAddElements(s, []nftables.SetElement{{Key: idx}}); err != nil {
+				return err
+			}
+		}
 	}
 	if err := f.nft.SetAddElements(f.logged, []nftables.SetElement{{Key: idx}}); err != nil {
 		return err
@@ -928,6 +938,9 @@ func (f *Fabric) detach(e *ENI) error {
 		for _, g := range e.Groups {
 			if s := f.sets[g]; s != nil && !f.sharedAddr(e) {
 				errs = append(errs, f.nft.SetDeleteElements(s, []nftables.SetElement{{Key: a[:]}}))
+			}
+			if s := f.senders[g]; s != nil {
+				errs = append(errs, f.nft.SetDeleteElements(s, []nftables.SetElement{{Key: idx}}))
 			}
 		}
 		if len(e.Groups) > 0 {

@@ -19,11 +19,12 @@ import (
 
 // TestPreserveClients: a load balancer node that preserves its clients'
 // addresses connects to a target from a client's address, the target
-// sees that address and its answers come back to the node; the target's
-// groups decide by the client's address (one they do not admit is
-// dropped), the node's own connections are as before, and a reload's
-// new rules keep it. Without PreserveClients the node cannot take the
-// address.
+// sees that address and its answers come back to the node; behind a node
+// without groups the target's groups decide by the client's address (one
+// they do not admit is dropped), while a rule naming the node's group
+// admits it from any client; the node's own connections are as before,
+// and a reload's new rules keep it. Without PreserveClients the node
+// cannot take the address.
 func TestPreserveClients(t *testing.T) {
 	d := plantest.File(t, "../../../examples/three-tier.yaml")
 	var lb *design.LoadBalancer
@@ -57,7 +58,13 @@ func TestPreserveClients(t *testing.T) {
 	}
 	f := fabric(t, d)
 	_, sub := d.Subnet(lb.Subnets[0])
-	node, err := f.Attach(Attachment{Owner: "lb-" + lb.Name, Subnet: sub.ID, Addr: LastUsable(sub.CIDR), Groups: lb.SecurityGroups})
+	// An NLB without security groups, and one with the groups web's
+	// group admits by reference.
+	node, err := f.Attach(Attachment{Owner: "lb-bare", Subnet: sub.ID, Addr: LastUsable(sub.CIDR)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grouped, err := f.Attach(Attachment{Owner: "lb-" + lb.Name, Subnet: sub.ID, Addr: plus(LastUsable(sub.CIDR), ^uint32(4)), Groups: lb.SecurityGroups})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +96,7 @@ func TestPreserveClients(t *testing.T) {
 			c.Close()
 		}
 	})
-	from := func(src netip.Addr) (string, error) {
+	fromNode := func(node *ENI, src netip.Addr) (string, error) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(context.Background(), dropTimeout)
 		defer cancel()
@@ -105,22 +112,31 @@ func TestPreserveClients(t *testing.T) {
 		b, err := io.ReadAll(c)
 		return strings.ReplaceAll(string(b), "\n", " "), err
 	}
+	from := func(src netip.Addr) (string, error) { return fromNode(node, src) }
 	if got, err := from(client); err == nil {
 		t.Fatalf("the node connected from %s without PreserveClients (%q)", client, got)
 	}
-	if err := f.PreserveClients(node); err != nil {
-		t.Fatal(err)
+	for _, e := range []*ENI{node, grouped} {
+		if err := f.PreserveClients(e); err != nil {
+			t.Fatal(err)
+		}
 	}
 	check := func(when string) {
 		t.Helper()
 		if got, err := from(client); err != nil || got != client.String()+" ping " {
 			t.Errorf("%s: from the client %s: %q %v; want the target to see %s and answer", when, client, got, err, client)
 		}
-		if got, err := from(node.Addr); err != nil || got != node.Addr.String()+" ping " {
+		if got, err := fromNode(grouped, grouped.Addr); err != nil || got != grouped.Addr.String()+" ping " {
 			t.Errorf("%s: from the node's own address: %q %v", when, got, err)
 		}
 		if got, err := from(stranger); !isTimeout(err) {
 			t.Errorf("%s: from %s, which web's groups do not admit: %q %v; want it dropped", when, stranger, got, err)
+		}
+		// AWS matches a group reference by the interface that sends: web's
+		// rule naming the load balancer's group admits its node's
+		// connections from any client.
+		if got, err := fromNode(grouped, stranger); err != nil || got != stranger.String()+" ping " {
+			t.Errorf("%s: the node with the group web admits, from %s: %q %v; want it admitted by the reference", when, stranger, got, err)
 		}
 	}
 	check("preserving")

@@ -1,10 +1,13 @@
 package up
 
 import (
+	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,22 +19,28 @@ import (
 
 // TestNetnsNLBClientAddress: in netns mode an NLB target group that
 // preserves client addresses has its targets see the client's address,
-// and one that does not the NLB node's; where it preserves them, the
-// target's security group decides by the client's address, not the
-// node's, and the analyzer agrees with the packets each time: web's
-// group admits the NLB's group alone, so with preservation turned on the
-// internet's request is dropped (the call times out) until the group
-// admits the internet.
+// and one that does not the NLB node's; with them preserved the
+// target's subnet's NACL sees the client, and its security groups admit
+// the NLB by a rule naming the NLB's group (AWS matches a reference by
+// the sending interface) or, behind an NLB without groups, only by the
+// client's address. The analyzer agrees with the packets each time: a
+// path it blocks times out.
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
 func TestNetnsNLBClientAddress(t *testing.T) {
 	for _, c := range []struct {
-		name            string
-		preserve, admit bool
-		want            string // the client web sees; empty: dropped
+		name string
+		// preserve the client's address; open web's NACL to the
+		// internet; take the NLB's groups away; admit the internet in
+		// web's group.
+		preserve, nacl, bare, admit bool
+		want                        string // the client web sees; empty: dropped
 	}{
-		{"not preserved", false, false, "node"},
-		{"preserved, the group admits the node", true, false, ""},
-		{"preserved, the group admits the internet", true, true, netns.ClientAddr.String()},
+		{"not preserved", false, false, false, false, "node"},
+		{"preserved, the NACL planned for the node", true, false, false, false, ""},
+		{"preserved, web's group names the NLB's", true, true, false, false, netns.ClientAddr.String()},
+		{"preserved, an NLB without groups", true, true, true, false, ""},
+		{"preserved, an NLB without groups, web's group admits the internet", true, true, true, true, netns.ClientAddr.String()},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d := plantest.Design(t, "arcade.yaml", []byte(arcade))
@@ -45,8 +54,14 @@ func TestNetnsNLBClientAddress(t *testing.T) {
 				t.Fatalf("arcade's web target group: %+v; want one that does not preserve client addresses (ip targets over TCP)", web)
 			}
 			web.PreserveClientIP = c.preserve
+			if c.nacl {
+				openNACLs(d, "web", web.Port)
+			}
+			if c.bare {
+				d.LoadBalancers[0].SecurityGroups = nil
+			}
 			if c.admit {
-				admitInternet(t, d, "web", web.Port)
+				admitInternet(d, "web", web.Port)
 			}
 			paths, err := analysis.NewEngine(d).Reach(design.Internet, "web", 443, "tcp")
 			if err != nil {
@@ -66,7 +81,7 @@ func TestNetnsNLBClientAddress(t *testing.T) {
 			if c.want == "" {
 				if err == nil {
 					resp.Body.Close()
-					t.Fatalf("the request passed (%s); web's group does not admit the client and the analyzer says it is blocked", resp.Status)
+					t.Fatalf("the request passed (%s); the analyzer says it is blocked", resp.Status)
 				}
 				return
 			}
@@ -128,24 +143,110 @@ func TestNetnsNLBUDPKeepsClientAddress(t *testing.T) {
 }
 
 // admitInternet adds to the groups of service's tasks a rule that
-// admits the internet on port, and to its subnets' NACLs the port in and
-// the answers out.
-func admitInternet(t *testing.T, d *design.Design, service string, port int) {
-	t.Helper()
-	s := d.Service(service)
-	any := netip.MustParsePrefix("0.0.0.0/0")
-	for _, pl := range s.Placements {
+// admits the internet on port.
+func admitInternet(d *design.Design, service string, port int) {
+	for _, pl := range d.Service(service).Placements {
 		for i := range d.SecurityGroups {
 			if slices.Contains(pl.SecurityGroups, d.SecurityGroups[i].ID) {
 				d.SecurityGroups[i].Ingress = append(d.SecurityGroups[i].Ingress,
-					design.SGRule{Protocol: "tcp", FromPort: port, ToPort: port, PeerCIDR: any, Description: "the test's clients"})
+					design.SGRule{Protocol: "tcp", FromPort: port, ToPort: port, PeerCIDR: netip.MustParsePrefix("0.0.0.0/0"), Description: "the test's clients"})
 			}
 		}
+	}
+}
+
+// openNACLs lets the internet through the NACLs of service's subnets on
+// port, and the answers out.
+func openNACLs(d *design.Design, service string, port int) {
+	any := netip.MustParsePrefix("0.0.0.0/0")
+	for _, pl := range d.Service(service).Placements {
 		for i := range d.NetworkACLs {
 			if slices.ContainsFunc(pl.Subnets, func(s string) bool { return slices.Contains(d.NetworkACLs[i].Subnets, s) }) {
 				d.NetworkACLs[i].Inbound = append(d.NetworkACLs[i].Inbound, design.NACLRule{Number: 1, Protocol: "tcp", FromPort: port, ToPort: port, CIDR: any, Allow: true})
 				d.NetworkACLs[i].Outbound = append(d.NetworkACLs[i].Outbound, design.NACLRule{Number: 1, Protocol: "tcp", FromPort: 1024, ToPort: 65535, CIDR: any, Allow: true})
 			}
+		}
+	}
+}
+
+// TestNetnsInternalNLBKeepsCallerAddress: a private UDP service that asks
+// for an NLB's flow hash sits behind an internal NLB whose target group
+// keeps client addresses (UDP); a task's datagram to the NLB's node
+// reaches a target from the task's own address, the answer comes back
+// through the node, and the analyzer says the call passes.
+func TestNetnsInternalNLBKeepsCallerAddress(t *testing.T) {
+	d := plantest.Design(t, "udp.yaml", []byte(`version: 1
+app: udpy
+regions: [eu-west-1]
+services:
+  api:
+    port: 8080
+    depends_on: [resolver]
+  resolver:
+    port: 5353
+    protocol: udp
+    load_balancing: ip_hash
+`))
+	var tg *design.TargetGroup
+	for i := range d.TargetGroups {
+		if d.TargetGroups[i].Service == "resolver" {
+			tg = &d.TargetGroups[i]
+		}
+	}
+	if tg == nil || !tg.PreserveClientIP {
+		t.Fatalf("resolver's target group %+v; want one behind an internal NLB that keeps client addresses", tg)
+	}
+	paths, err := analysis.NewEngine(d).Reach("api", "resolver", 5353, "udp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.ContainsFunc(paths, func(p analysis.Path) bool { return !p.Ports.Contains(5353) }) {
+		for _, p := range paths {
+			t.Logf("%s -> %s %v: %v", p.From, p.To, p.PortsText, analysis.Explain(p))
+		}
+		t.Fatal("the analyzer blocks api -> resolver udp 5353")
+	}
+	for i := range d.VPCs {
+		d.VPCs[i].FlowLogs = &design.FlowLogs{ID: "fl-test", TrafficType: "ALL", MaxAggregationSeconds: 60}
+	}
+	rt := startNetns(t, d, Options{FlowLogDir: t.TempDir()})
+	var at string
+	for _, e := range rt.Entries {
+		if e.Scheme == design.Internal && e.Protocol == "UDP" {
+			at = e.Addr
+		}
+	}
+	if at == "" {
+		t.Fatalf("no internal UDP listener in %+v", rt.Entries)
+	}
+	api := rt.tasks["api-1"]
+	c, err := api.eni.NS.Dialer(&net.Dialer{})(context.Background(), "udp", at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c.Write([]byte("hello\n")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 64)
+	n, err := c.Read(buf)
+	if err != nil || !strings.HasPrefix(string(buf[:n]), "resolver-") {
+		t.Fatalf("api-1 -> the NLB's node %s: %q %v; want a resolver task's answer", at, buf[:n], err)
+	}
+	rt.collectFlows()
+	var seen []FlowStat
+	for _, f := range rt.FlowStats() {
+		if f.DstPort == 5353 && f.Direction == "ingress" && f.Protocol == 17 && strings.HasPrefix(f.Owner, "resolver-") {
+			seen = append(seen, f)
+		}
+	}
+	if len(seen) == 0 {
+		t.Fatalf("no flow into a resolver task on 5353 in %+v", rt.FlowStats())
+	}
+	for _, f := range seen {
+		if f.Src != api.designed || f.Accepted == 0 {
+			t.Errorf("a resolver task's interface logged %+v; want it accepted from api-1's address %s", f, api.designed)
 		}
 	}
 }
