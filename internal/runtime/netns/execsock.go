@@ -60,10 +60,14 @@ func ServeExec(path string, find func(task string) (nsPath string, resolver neti
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	old := unix.Umask(0o177)
 	ln, err := net.ListenUnix("unixpacket", &net.UnixAddr{Name: path, Net: "unixpacket"})
-	unix.Umask(old)
 	if err != nil {
+		return nil, err
+	}
+	// Connecting needs write permission: its user's alone (the umask,
+	// usually 022, already kept it from others until now).
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
 		return nil, err
 	}
 	s := &ExecServer{ln: ln}
