@@ -61,7 +61,8 @@ const nobody = 65534
 // namespaces as it does for root: the front door on the host's 127.0.0.1 answers through the
 // internet gateway, `netwright exec` (as the same user) runs in a
 // task's namespace with the VPC's resolver, a declared call connects and
-// an undeclared one times out, and when it stops no namespace is left.
+// an undeclared one times out, and when it stops no namespace is left;
+// `down` as the same user removes a dead run's names.
 func TestUpRootless(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the design in namespaces")
@@ -255,6 +256,40 @@ func TestUpRootless(t *testing.T) {
 		if strings.Contains(e.Name(), fmt.Sprintf("nw%dx", upCmd.Process.Pid)) {
 			t.Errorf("namespace name %s left in %s", e.Name(), nsDir)
 		}
+	}
+
+	// A run that died leaves the names of its namespaces (the namespaces
+	// died with it): `down`, as the same user, removes them.
+	dead := 4194000
+	for ; dead < 4194304; dead++ {
+		if _, err := os.Stat(fmt.Sprint("/proc/", dead)); os.IsNotExist(err) {
+			break
+		}
+	}
+	stale := filepath.Join(nsDir, fmt.Sprintf("nw%dx1-router", dead))
+	if err := os.MkdirAll(nsDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stale, nil, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		os.Remove(stale)
+		os.Remove(nsDir) // when no other run's names are in it
+	})
+	if cred != nil {
+		for _, p := range []string{nsDir, stale} {
+			if err := os.Chown(p, nobody, nobody); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	b, err := command("down").CombinedOutput()
+	if err != nil || !strings.Contains(string(b), "removed "+filepath.Base(stale)) {
+		t.Errorf("down: %v\n%s", err, b)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("%s is still there after down: %v", stale, err)
 	}
 }
 
