@@ -423,8 +423,8 @@ func (rt *Runtime) buildNLB(d *design.Design, lb *design.LoadBalancer, l *design
 	if node != nil {
 		// From the node's namespace: from its address, or, for a target
 		// group that preserves client addresses, from the client's
-		// (netns.Fabric.PreserveClients), which the target then sees and
-		// its security groups must admit.
+		// (netns.Fabric.PreserveClients), which the target then sees, as
+		// do its subnet's NACL and its groups' rules by address block.
 		o.Node = node.Addr
 		o.Dial = func(ctx context.Context, network, addr string, src netip.Addr) (net.Conn, error) {
 			if src == node.Addr {
