@@ -236,7 +236,11 @@ func (e *Engine) flowPaths(f design.Flow) []Path {
 					hop.Ports = portset.Of(f.Port, f.Port)
 				}
 				out = append(out, hop)
-				next := e.Query(e.LBEndpoint(lb), dst, f.Transport, portset.Of(tport, tport))
+				from := e.LBEndpoint(lb)
+				if tg := e.targetGroupFor(lb, f.To); tg != nil && tg.PreserveClientIP && lb.Type == design.NLB {
+					from = forwardedFrom(from, src)
+				}
+				next := e.Query(from, dst, f.Transport, portset.Of(tport, tport))
 				if !next.Blocked() {
 					next.Ports = portset.Of(f.Port, f.Port)
 				}
@@ -267,7 +271,7 @@ func (e *Engine) flowPaths(f design.Flow) []Path {
 					out = append(out, in)
 					src := e.LBEndpoint(lb)
 					if tg.PreserveClientIP {
-						src = client
+						src = forwardedFrom(src, client)
 					}
 					dst, ok := e.ServiceEndpoint(f.To, lb.VPC)
 					if !ok {

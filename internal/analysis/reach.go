@@ -63,6 +63,11 @@ type Endpoint struct {
 	// NoGroups is an end no security group filters (a Network Load
 	// Balancer without groups).
 	NoGroups bool
+	// Forwarded is a load balancer's nodes sending a connection on from
+	// its client's address (NLB client IP preservation, forwardedFrom):
+	// the target's answers go back to the node that keeps the flow,
+	// whatever the target's routes to the client say.
+	Forwarded bool
 }
 
 // Hop is one setting a packet meets on a path, and its verdict. A hop
@@ -183,7 +188,7 @@ func (e *Engine) ServiceEndpoint(name, vpc string) (Endpoint, bool) {
 
 // LBEndpoint returns a load balancer's nodes.
 func (e *Engine) LBEndpoint(lb *design.LoadBalancer) Endpoint {
-	ep := Endpoint{Kind: EndLoadBalancer, Name: lb.ID, VPC: lb.VPC, Groups: lb.SecurityGroups}
+	ep := Endpoint{Kind: EndLoadBalancer, Name: lb.ID, VPC: lb.VPC, Groups: lb.SecurityGroups, NoGroups: noGroups(e.d, lb)}
 	for _, s := range lb.Subnets {
 		ep.Subnets = append(ep.Subnets, e.subnets[s])
 	}
@@ -366,6 +371,9 @@ func (e *Engine) pair(src, dst Endpoint, a, b location, proto string, want ports
 			r := e.walk(location{addr: b.addr}, a)
 			answers = &r
 			add("route back "+placeName(b)+" to "+placeName(a), r.ok, r.why, r.code, r.component)
+		case src.Forwarded:
+			add("route back "+placeName(back)+" to "+placeName(a), true,
+				"answers return through "+src.Name+", which keeps the flow and the client's address on it (NLB client IP preservation)", "", "")
 		default:
 			r := e.walk(back, a)
 			if r.ok && a.subnet == nil && r.nat != nil && dst.Real {

@@ -158,7 +158,7 @@ func (e *Engine) serviceEnd(svc *design.Service) Endpoint {
 // lbEndpoint is a load balancer's nodes: its own interfaces when the
 // network shows them, else its subnets.
 func (e *Engine) lbNodes(lb *design.LoadBalancer) Endpoint {
-	ep := Endpoint{Kind: EndLoadBalancer, Name: lb.ID, VPC: lb.VPC, Groups: lb.SecurityGroups, Real: e.d.Imported(), NoGroups: e.d.Imported() && len(lb.SecurityGroups) == 0}
+	ep := Endpoint{Kind: EndLoadBalancer, Name: lb.ID, VPC: lb.VPC, Groups: lb.SecurityGroups, Real: e.d.Imported(), NoGroups: noGroups(e.d, lb)}
 	for _, n := range e.d.Interfaces {
 		if n.Owner == lb.ID && slices.Contains(lb.Subnets, n.Subnet) && e.subnets[n.Subnet] != nil && len(n.PrivateIPs) > 0 {
 			ep.Subnets = append(ep.Subnets, e.subnets[n.Subnet])
@@ -258,6 +258,34 @@ func Explain(p Path) []Explanation {
 	return out
 }
 
+// noGroups reports whether no security group filters a load
+// balancer: an NLB made without groups (an imported load balancer's
+// groups are as AWS says).
+func noGroups(d *design.Design, lb *design.LoadBalancer) bool {
+	return len(lb.SecurityGroups) == 0 && (d.Imported() || lb.Type == design.NLB)
+}
+
+// forwardedFrom is what a target sees of a connection a load
+// balancer's nodes send on with the client's address preserved: the
+// nodes, in their subnets and with their security groups, at the
+// client's address, and the answers going back to the node that keeps
+// the flow (Forwarded). A target's rule naming the load balancer's group
+// admits it whatever the client (AWS matches a group reference by the
+// sending interface:
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html);
+// a rule by address block must admit the client's address, and must for
+// an NLB without groups.
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+func forwardedFrom(nodes, client Endpoint) Endpoint {
+	from := nodes
+	from.Forwarded = true
+	from.Addrs = make([]netip.Addr, len(nodes.Subnets))
+	for i := range from.Addrs {
+		from.Addrs[i] = client.Addrs0()
+	}
+	return from
+}
+
 // reachLB follows a connection to a load balancer's listener and on to
 // its targets: the listener must accept the port and transport, a target
 // group must have targets in the load balancer's zones (or any zone with
@@ -321,13 +349,7 @@ func (e *Engine) reachLB(src Endpoint, lb *design.LoadBalancer, port int, proto 
 			}
 			from := nodes
 			if tg.PreserveClientIP && lb.Type == design.NLB {
-				// The target sees the client's address.
-				from = nodes
-				from.Groups, from.NoGroups = nil, true
-				from.Addrs = make([]netip.Addr, len(nodes.Subnets))
-				for i := range from.Addrs {
-					from.Addrs[i] = src.Addrs0()
-				}
+				from = forwardedFrom(nodes, src)
 			}
 			p := e.Query(from, te, design.Transport(strings.ToLower(tg.Protocol)), portset.Of(t.Port, t.Port))
 			p.From = lb.ID

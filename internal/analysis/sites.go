@@ -56,8 +56,8 @@ func (e *Engine) sitePaths(f design.Flow) []Path {
 		hop := e.Query(site, e.LBEndpoint(lb), f.Transport, portset.Of(lport, lport))
 		hop.Ports = remap(hop.Ports, lport, f.Port)
 		src := e.LBEndpoint(lb)
-		if tg := e.targetGroupFor(lb, f.To); tg != nil && tg.PreserveClientIP {
-			src = site
+		if tg := e.targetGroupFor(lb, f.To); tg != nil && tg.PreserveClientIP && lb.Type == design.NLB {
+			src = forwardedFrom(src, site)
 		}
 		next := e.Query(src, dst, f.Transport, portset.Of(tport, tport))
 		next.Ports = remap(next.Ports, tport, f.Port)

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/netwright/netwright/internal/plan"
+	"github.com/netwright/netwright/internal/runtime/netns"
 	"github.com/netwright/netwright/internal/runtime/up"
 )
 
@@ -35,7 +38,7 @@ func upCommand() *command {
 		watch := fs.Bool(flagSpec{long: "watch", usage: "reload the design when FILE changes (checked every half second); --watch=false turns it off"}, true)
 		accessLogs := fs.Bool(flagSpec{long: "access-logs", usage: "write each load balancer's access log, in ALB's format, to STATE-DIR/access-logs/NAME.log; --access-logs=false turns them off"}, true)
 		isolation := fs.String(flagSpec{long: "isolation", value: "MODE", choices: []string{up.IsolationAuto, up.IsolationNetns, up.IsolationLoopback},
-			usage: "netns: every task in a network namespace at its designed address, with the design's routes, security groups and NACLs on every packet and VPC Flow Logs in STATE-DIR/flow-logs (needs root); loopback: tasks on loopback addresses, nothing between them; auto: netns where it can"}, up.IsolationAuto)
+			usage: "netns: every task in a network namespace at its designed address, with the design's routes, security groups and NACLs on every packet and VPC Flow Logs in STATE-DIR/flow-logs (as root, or rootless in a user namespace of its own where the kernel allows); loopback: tasks on loopback addresses, nothing between them; auto: netns where it can"}, up.IsolationAuto)
 		meshMode := fs.String(flagSpec{long: "mesh", value: "MODE", choices: []string{"auto", "model", "off"}, usage: "the tasks' mesh proxies: auto runs the design's target (Service Connect, VPC Lattice or none), model the spec's own mesh model (local-only), off none"}, "auto")
 		return func(env Env, pos []string) int {
 			if !c.wantArgs(env, pos, 1) {
@@ -51,6 +54,9 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state, isolation st
 	if offset < 0 || offset > 65000 {
 		fmt.Fprintf(env.Stderr, "netwright up: --port-offset must be 0 to 65000, not %d\n", offset)
 		return ExitUsage
+	}
+	if code, done := upRootless(env, &isolation); done {
+		return code
 	}
 	// The watcher and `run` commands print while the main goroutine waits.
 	env.Stdout, env.Stderr = &syncWriter{W: env.Stdout}, &syncWriter{W: env.Stderr}
@@ -74,7 +80,7 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state, isolation st
 	ctx, stop := interrupted(env)
 	defer stop()
 	opt := up.Options{PortOffset: offset, DNSAddr: dnsAddr, AdminAddr: admin, Output: env.Stdout, Isolation: isolation,
-		FlowLogDir: filepath.Join(state, "flow-logs"),
+		FlowLogDir: filepath.Join(state, "flow-logs"), ExecSocket: execSocket(state),
 		// OpenTelemetry's SDK variables say where spans go; set, they go.
 		ExportTraces: env.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || env.Getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""}
 	if meshMode != "auto" {
@@ -132,6 +138,80 @@ func runUp(env Env, path string, offset int, dnsAddr, admin, state, isolation st
 	}
 	fmt.Fprintln(env.Stdout, "stopped")
 	return ExitOK
+}
+
+// upRootless runs `up` again in a user namespace of its own when it
+// is not root and its isolation may be netns (netns.Rootless): done, with
+// that run's exit status. Where the kernel refuses, netns fails with the
+// reason and auto becomes loopback, saying why.
+func upRootless(env Env, isolation *string) (int, bool) {
+	if *isolation == up.IsolationLoopback || os.Geteuid() == 0 || env.Getenv(netns.RootlessEnv) != "" {
+		return 0, false
+	}
+	refused := func(err error) (int, bool) {
+		if *isolation == up.IsolationNetns {
+			fmt.Fprintf(env.Stderr, "netwright up: --isolation netns: not root, and %v; run it as root, or with --isolation loopback\n", err)
+			return ExitUsage, true
+		}
+		fmt.Fprintf(env.Stderr, "note: Isolation: loopback, chosen by auto: not root, and %v: nothing stands between tasks.\n", err)
+		*isolation = up.IsolationLoopback
+		return 0, false
+	}
+	if err := netns.UserNamespaceRefusal(); err != nil {
+		return refused(err)
+	}
+	cmd, err := netns.Rootless(os.Args[1:])
+	if err != nil {
+		return refused(err)
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, env.Stdout, env.Stderr
+	// The child's parent-death signal follows the thread that started
+	// it: keep that thread until the child ends.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	// Signals the terminal sends reach the whole process group; the ones
+	// sent to this process alone (kill PID) are passed on.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return refused(netns.RootlessError(err))
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				_ = cmd.Process.Signal(s)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err = cmd.Wait()
+	close(done)
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		if exit.ExitCode() < 0 {
+			return ExitUsage, true // ended by a signal
+		}
+		return exit.ExitCode(), true
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "netwright up: %v\n", err)
+		return ExitUsage, true
+	}
+	return ExitOK, true
+}
+
+// execSocket is where a rootless run answers `netwright exec`: in its
+// state directory, by absolute path, as exec may run elsewhere.
+func execSocket(state string) string {
+	p, err := filepath.Abs(filepath.Join(state, "exec.sock"))
+	if err != nil {
+		return ""
+	}
+	return p
 }
 
 // printEntry prints one served listener and the URL that reaches it.

@@ -54,11 +54,17 @@
 // An on-premises site is a namespace behind its gateway's Direct
 // Connect and VPN attachments (sites.go).
 //
+// A load balancer node whose target group preserves client addresses
+// connects from them, and gets the answers back (preserve.go).
+//
+// It runs as root, or rootless in a user namespace `up` makes where the
+// kernel allows (rootless.go; `netwright exec` then asks the run,
+// execsock.go).
+//
 // What it does not run: VPN failover (a site sends by its entry
 // attachment), VPC peering
 // connections (a route to one is a blackhole), Transit Gateway appliance
-// mode, interface and gateway endpoints, and rootless operation in a
-// user namespace: it needs root. It owns namespaces and
+// mode, and interface and gateway endpoints. It owns namespaces and
 // packets, not what runs in them: runtime/up opens the tasks' sockets in
 // them (Namespace.Listen, Dialer, Start).
 package netns

@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"slices"
 
+	"github.com/vishvananda/netlink"
+
 	"github.com/netwright/netwright/internal/design"
 )
 
@@ -29,6 +31,10 @@ type ENI struct {
 
 	link    link // the router's end
 	exposed bool // reachable from the internet gateway
+	// preserveMark and preserveRule are a node's that preserves its
+	// clients' addresses (preserve.go).
+	preserveMark uint32
+	preserveRule *netlink.Rule
 }
 
 // Attachment is an interface to attach: who holds it, where, and its

@@ -3,6 +3,7 @@
 package netns
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,12 @@ import (
 // network namespace and starts the command, which inherits both. It
 // returns the command's exit status.
 func Exec(nsPath string, resolver netip.Addr, argv []string, env []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	return execIn(context.Background(), nsPath, resolver, argv, env, "", stdin, stdout, stderr)
+}
+
+// execIn is Exec, in dir (the current directory when empty), killing the
+// command when ctx ends.
+func execIn(ctx context.Context, nsPath string, resolver netip.Addr, argv []string, env []string, dir string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	if len(argv) == 0 {
 		return 0, errors.New("no command")
 	}
@@ -38,8 +45,8 @@ func Exec(nsPath string, resolver netip.Addr, argv []string, env []string, stdin
 		return 0, fmt.Errorf("the task's namespace: %w", err)
 	}
 	defer ns.Close()
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = env, stdin, stdout, stderr
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir, cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = dir, env, stdin, stdout, stderr
 	started := make(chan error, 1)
 	go func() {
 		// The thread's namespaces change for good: it stays locked, and

@@ -48,16 +48,23 @@ type Fabric struct {
 
 	router, internet *Namespace
 
-	mu     sync.Mutex
-	nft    *nftables.Conn
-	table  *nftables.Table
-	sets   map[string]*nftables.Set // SG ID -> its members' addresses
-	groups map[string]*design.SecurityGroup
+	mu    sync.Mutex
+	nft   *nftables.Conn
+	table *nftables.Table
+	sets  map[string]*nftables.Set // SG ID -> its members' addresses
+	// senders are, by SG ID, the router ends of its members' links.
+	senders map[string]*nftables.Set
+	groups  map[string]*design.SecurityGroup
 	// eniOut and eniIn map an interface (its router end's index) to its
 	// groups' chains; logged holds the interfaces that count flows.
 	eniOut, eniIn, logged, flows *nftables.Set
-	groupSets                    map[string]int // sorted SG IDs -> chain number
-	tables                       int            // the rules' generation, in the table's name
+	// preserveMarks and nodeAddrs hold the load balancer nodes that
+	// preserve their clients' addresses, preserving counts them
+	// (preserve.go).
+	preserveMarks, nodeAddrs *nftables.Set
+	preserving               int
+	groupSets                map[string]int // sorted SG IDs -> chain number
+	tables                   int            // the rules' generation, in the table's name
 
 	subnets map[string]*subnet
 	vpcs    map[string]*vpc
@@ -271,7 +278,7 @@ func prefixNet(p netip.Prefix) *net.IPNet {
 // chains of every subnet's NACL, and the forward chain.
 func (f *Fabric) buildRules() error {
 	if f.nft == nil {
-		c, err := nftables.New(nftables.WithNetNSFd(int(f.router.h)), nftables.AsLasting())
+		c, err := f.router.nftConn()
 		if err != nil {
 			return fmt.Errorf("nftables in the router: %w", err)
 		}
@@ -289,13 +296,16 @@ func (f *Fabric) buildRules() error {
 		}
 		return s
 	}
+	f.senders = map[string]*nftables.Set{}
 	for _, sg := range f.d.SecurityGroups {
+		f.senders[sg.ID] = addSet(&nftables.Set{Name: "i" + strconv.Itoa(len(f.sets)), KeyType: nftables.TypeIFIndex, Comment: sg.ID})
 		f.sets[sg.ID] = addSet(&nftables.Set{Name: "g" + strconv.Itoa(len(f.sets)), KeyType: nftables.TypeIPAddr, Comment: sg.ID})
 	}
 	f.eniOut = addSet(&nftables.Set{Name: "eni_out", KeyType: nftables.TypeIFIndex, DataType: nftables.TypeVerdict, IsMap: true})
 	f.eniIn = addSet(&nftables.Set{Name: "eni_in", KeyType: nftables.TypeIFIndex, DataType: nftables.TypeVerdict, IsMap: true})
 	f.logged = addSet(&nftables.Set{Name: "logged", KeyType: nftables.TypeIFIndex})
 	f.flows = addSet(&nftables.Set{Name: "flows", KeyType: flowKeyType(), Dynamic: true, Counter: true, Size: 65535})
+	f.preserveSets(addSet)
 	leave := addSet(&nftables.Set{Name: "leave", KeyType: nftables.TypeDevGroup, DataType: nftables.TypeVerdict, IsMap: true})
 	enter := addSet(&nftables.Set{Name: "enter", KeyType: nftables.TypeDevGroup, DataType: nftables.TypeVerdict, IsMap: true})
 	if err != nil {
@@ -373,6 +383,9 @@ func (f *Fabric) buildRules() error {
 		Hooknum: nftables.ChainHookPrerouting, Priority: nftables.ChainPriorityMangle})
 	c.AddRule(&nftables.Rule{Table: f.table, Chain: pre, Exprs: []expr.Any{
 		metaLoad(expr.MetaKeyIIFGROUP, 1), &expr.Meta{Key: expr.MetaKeyMARK, SourceRegister: true, Register: 1}}})
+	for _, r := range f.preserveRules() {
+		c.AddRule(&nftables.Rule{Table: f.table, Chain: pre, Exprs: r})
+	}
 
 	policy := nftables.ChainPolicyAccept
 	fwd := c.AddChain(&nftables.Chain{Name: "forward", Table: f.table, Type: nftables.ChainTypeFilter,
@@ -493,13 +506,14 @@ func (f *Fabric) groupChains(ids []string) (int, error) {
 		}
 	}
 	members := func(id string) *nftables.Set { return f.sets[id] }
+	senders := func(id string) *nftables.Set { return f.senders[id] }
 	for _, egress := range []bool{true, false} {
 		name, deny := chainName("gs"+strconv.Itoa(n), "in"), "reject_in"
 		if egress {
 			name, deny = chainName("gs"+strconv.Itoa(n), "out"), "reject_out"
 		}
 		ch := f.nft.AddChain(&nftables.Chain{Name: name, Table: f.table})
-		for _, r := range sgRules(gs, egress, members, []expr.Any{verdict(expr.VerdictGoto, deny)}) {
+		for _, r := range sgRules(gs, egress, members, senders, []expr.Any{verdict(expr.VerdictGoto, deny)}) {
 			f.nft.AddRule(&nftables.Rule{Table: f.table, Chain: ch, Exprs: r})
 		}
 	}
@@ -595,10 +609,11 @@ func (f *Fabric) addNAT(vpcID string, n design.NATGateway) error {
 		return fmt.Errorf("NAT gateway %s: %w", n.ID, err)
 	}
 	f.vpcs[vpcID].nats[n.ID] = e
-	c, err := nftables.New(nftables.WithNetNSFd(int(e.NS.h)))
+	c, err := e.NS.nftConn()
 	if err != nil {
 		return err
 	}
+	defer c.CloseLasting()
 	t := c.AddTable(&nftables.Table{Family: nftables.TableFamilyIPv4, Name: "nat"})
 	ch := c.AddChain(&nftables.Chain{Name: "postrouting", Table: t, Type: nftables.ChainTypeNAT,
 		Hooknum: nftables.ChainHookPostrouting, Priority: nftables.ChainPriorityNATSource})
@@ -893,12 +908,20 @@ func (f *Fabric) addToRules(e *ENI) error {
 				return err
 			}
 		}
+		if s := f.senders[g]; s != nil {
+			if err := f.nft.SetAddElements(s, []nftables.SetElement{{Key: idx}}); err != nil {
+				return err
+			}
+		}
 	}
 	if err := f.nft.SetAddElements(f.logged, []nftables.SetElement{{Key: idx}}); err != nil {
 		return err
 	}
 	if err := f.nft.Flush(); err != nil {
 		return fmt.Errorf("%s: rules: %w", e.Owner, err)
+	}
+	if e.preserveMark != 0 { // a new table's (Update)
+		return f.addPreserving(e)
 	}
 	return nil
 }
@@ -924,10 +947,16 @@ func (f *Fabric) detach(e *ENI) error {
 			if s := f.sets[g]; s != nil && !f.sharedAddr(e) {
 				errs = append(errs, f.nft.SetDeleteElements(s, []nftables.SetElement{{Key: a[:]}}))
 			}
+			if s := f.senders[g]; s != nil {
+				errs = append(errs, f.nft.SetDeleteElements(s, []nftables.SetElement{{Key: idx}}))
+			}
 		}
 		if len(e.Groups) > 0 {
 			errs = append(errs, f.nft.SetDeleteElements(f.eniOut, []nftables.SetElement{{Key: idx}}),
 				f.nft.SetDeleteElements(f.eniIn, []nftables.SetElement{{Key: idx}}))
+		}
+		if e.preserveMark != 0 {
+			errs = append(errs, f.removePreserving(e))
 		}
 		errs = append(errs, f.nft.SetDeleteElements(f.logged, []nftables.SetElement{{Key: idx}}), f.nft.Flush())
 		// Deleting the link deletes the routes through it.
@@ -1000,6 +1029,9 @@ func (f *Fabric) Close() error {
 		if n != nil {
 			errs = append(errs, n.remove())
 		}
+	}
+	if netnsDir() != rootNetnsDir {
+		_ = os.Remove(netnsDir()) // a rootless run's directory, when no other run's names are in it
 	}
 	return errors.Join(errs...)
 }

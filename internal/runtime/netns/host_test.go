@@ -68,7 +68,7 @@ func hostState(t *testing.T) []string {
 		out = append(out, fmt.Sprintf("nftables table %d %s", tb.Family, tb.Name))
 	}
 	// Namespaces of this process only: other test binaries run beside.
-	entries, _ := os.ReadDir(netnsDir)
+	entries, _ := os.ReadDir(netnsDir())
 	for _, e := range entries {
 		if pid, ok := ownerPID(e.Name()); !ok || pid == os.Getpid() {
 			out = append(out, "netns "+e.Name())

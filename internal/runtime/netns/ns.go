@@ -15,14 +15,35 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/google/nftables"
 	"github.com/vishvananda/netlink"
 	vnetns "github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 )
 
-// netnsDir is where named network namespaces live, as `ip netns` keeps
-// them: a bind mount of each namespace, which keeps it alive without a
-// process in it and lets `ip netns exec` and `netwright exec` enter it.
-const netnsDir = "/run/netns"
+// rootNetnsDir is where named network namespaces live, as `ip netns`
+// keeps them: a bind mount of each namespace, which keeps it alive
+// without a process in it and lets `ip netns exec` and `netwright exec`
+// enter it. A rootless run keeps them in a directory of its user's
+// instead (rootless.go), mounted in its own mount namespace alone.
+const rootNetnsDir = "/run/netns"
+
+// netnsDir is this process's directory of named namespaces: /run/netns
+// for root in the host's user namespace, else its user's (Dir).
+var netnsDir = sync.OnceValue(func() string {
+	if uid, ok := outerUID(); ok {
+		return rootlessDir(uid)
+	}
+	if os.Geteuid() != 0 {
+		return rootlessDir(os.Getuid())
+	}
+	return rootNetnsDir
+})
+
+// Dir is the directory whose bind mounts name this process's
+// namespaces: /run/netns when it runs as root, the user's own directory
+// (in the system's temporary directory) in a rootless run.
+func Dir() string { return netnsDir() }
 
 // Prefix starts the name of every namespace netwright makes:
 // nw<pid>x<run>-<role>, so a crashed run's leftovers are known by the
@@ -51,7 +72,7 @@ type Namespace struct {
 
 // Path is the namespace's bind mount, which `ip netns exec NAME` and
 // nsenter --net=PATH enter.
-func (n *Namespace) Path() string { return filepath.Join(netnsDir, n.Name) }
+func (n *Namespace) Path() string { return filepath.Join(netnsDir(), n.Name) }
 
 // newNamespace makes a named network namespace, with its loopback up.
 func newNamespace(name string) (*Namespace, error) {
@@ -62,16 +83,25 @@ func newNamespace(name string) (*Namespace, error) {
 	var h vnetns.NsHandle
 	err = onThread(host, func() error {
 		var err error
-		// NewNamed unshares this (locked) thread into the new namespace;
-		// onThread puts it back.
-		h, err = vnetns.NewNamed(name)
+		// newNamed unshares this (locked) thread into the new namespace;
+		// onThread puts it back (or, rootless, lets the thread end).
+		h, err = newNamed(netnsDir(), name)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("network namespace %s: %w", name, err)
 	}
 	n := &Namespace{Name: name, h: h}
-	if n.nl, err = netlink.NewHandleAt(h); err != nil {
+	// The handle's sockets are made on a thread in the namespace:
+	// netlink's own NewHandleAt returns its thread to the namespace it
+	// came from and ignores a failure to, which a rootless run (that may
+	// not enter the host's namespace again) would leave in the pool.
+	err = n.Do(func() error {
+		var err error
+		n.nl, err = netlink.NewHandle()
+		return err
+	})
+	if err != nil {
 		n.remove()
 		return nil, fmt.Errorf("netlink in %s: %w", name, err)
 	}
@@ -96,13 +126,58 @@ func (n *Namespace) remove() error {
 	return removeNamed(n.Name)
 }
 
-func removeNamed(name string) error {
-	p := filepath.Join(netnsDir, name)
-	// ip netns's way: detach the bind mount, then remove the file.
-	if err := unmount(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("unmount %s: %w", p, err)
+// newNamed makes a network namespace, moves the calling (locked) thread
+// into it, and names it by a bind mount at dir/name, as `ip netns add`
+// does.
+func newNamed(dir, name string) (vnetns.NsHandle, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return vnetns.None(), err
 	}
+	p := filepath.Join(dir, name)
+	f, err := os.OpenFile(p, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o444)
+	if errors.Is(err, os.ErrNotExist) { // another rootless run's Close removed the directory
+		if err = os.MkdirAll(dir, 0o755); err == nil {
+			f, err = os.OpenFile(p, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o444)
+		}
+	}
+	if err != nil {
+		return vnetns.None(), err
+	}
+	f.Close()
+	if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+		os.Remove(p)
+		return vnetns.None(), err
+	}
+	if err := unix.Mount("/proc/self/task/"+strconv.Itoa(unix.Gettid())+"/ns/net", p, "bind", unix.MS_BIND, ""); err != nil {
+		os.Remove(p)
+		return vnetns.None(), err
+	}
+	return vnetns.GetFromPath(p)
+}
+
+// nftConn is a lasting nftables connection to the namespace: its socket
+// is made on a thread in the namespace (see newNamespace).
+func (n *Namespace) nftConn() (*nftables.Conn, error) {
+	var c *nftables.Conn
+	err := n.Do(func() error {
+		var err error
+		c, err = nftables.New(nftables.AsLasting())
+		return err
+	})
+	return c, err
+}
+
+func removeNamed(name string) error {
+	p := filepath.Join(netnsDir(), name)
+	// ip netns's way: detach the bind mount, then remove the file. A
+	// rootless run's file outlives its mount namespace as a plain file,
+	// which is no mount (EINVAL), and which its user may not try to
+	// unmount from outside (EPERM): removing it is what counts.
+	uerr := unmount(p)
 	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if uerr != nil && !errors.Is(uerr, os.ErrNotExist) && !errors.Is(uerr, unix.EINVAL) {
+			return fmt.Errorf("unmount %s: %w", p, uerr)
+		}
 		return err
 	}
 	return nil
@@ -120,7 +195,13 @@ func onThread(ns vnetns.NsHandle, fn func() error) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		if err := vnetns.Set(ns); err != nil {
+		// Every thread of the pool is in the host's namespace already, and
+		// a rootless run may not enter it (setns is refused: it belongs to
+		// the host's user namespace); fn may leave it (newNamespace).
+		if ns == host {
+			ns = vnetns.None()
+		}
+		if err := setNS(ns); err != nil {
 			errc <- fmt.Errorf("enter network namespace: %w", err)
 			return // the thread ends with its goroutine, as it is locked
 		}
@@ -133,6 +214,14 @@ func onThread(ns vnetns.NsHandle, fn func() error) error {
 		errc <- err
 	}()
 	return <-errc
+}
+
+// setNS moves the thread to ns; nothing for None.
+func setNS(ns vnetns.NsHandle) error {
+	if !ns.IsOpen() {
+		return nil
+	}
+	return vnetns.Set(ns)
 }
 
 // Do runs fn on a thread in the namespace. Sockets fn opens stay in the
@@ -202,7 +291,7 @@ func runName(pid, seq int) string { return Prefix + strconv.Itoa(pid) + "x" + st
 // Leftovers lists the namespaces under /run/netns that netwright runs
 // made whose process is gone (a run that crashed or was killed).
 func Leftovers() ([]string, error) {
-	entries, err := os.ReadDir(netnsDir)
+	entries, err := os.ReadDir(netnsDir())
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

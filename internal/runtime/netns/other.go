@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"os/exec"
 	"time"
 
@@ -60,4 +61,31 @@ func (n *Namespace) Start(*exec.Cmd) error { return errLinux }
 // Exec is Linux's (exec.go).
 func Exec(string, netip.Addr, []string, []string, io.Reader, io.Writer, io.Writer) (int, error) {
 	return 0, errLinux
+}
+
+// RootlessEnv is Linux's (rootless.go).
+const RootlessEnv = "NETWRIGHT_ROOTLESS"
+
+func Dir() string                 { return "" }
+func InUserNamespace() bool       { return false }
+func UserNamespaceRefusal() error { return errLinux }
+func RootlessError(error) error   { return errLinux }
+func Rootless([]string) (*exec.Cmd, error) {
+	return nil, errLinux
+}
+
+// ExecServer is Linux's (execsock.go).
+type ExecServer struct{}
+
+func (s *ExecServer) Close() error { return nil }
+func ServeExec(string, func(string) (string, netip.Addr, bool)) (*ExecServer, error) {
+	return nil, errLinux
+}
+func ExecVia(string, string, []string, []string, *os.File, *os.File, *os.File) (int, error) {
+	return 0, errLinux
+}
+
+func (f *Fabric) PreserveClients(*ENI) error { return errLinux }
+func (n *Namespace) DialFrom(context.Context, string, string, netip.Addr, net.Dialer) (net.Conn, error) {
+	return nil, errLinux
 }

@@ -190,7 +190,16 @@ func naclRules(rules []design.NACLRule, inbound bool, denied []expr.Any) [][]exp
 // sgRules compiles the union of the groups' rules in one direction: a
 // rule that admits the packet returns to the caller; none admitting goes
 // to denied. members gives the set of a group's members' addresses.
-func sgRules(groups []*design.SecurityGroup, egress bool, members func(id string) *nftables.Set, denied []expr.Any) [][]expr.Any {
+//
+// An ingress rule that names a group also admits what comes in on the
+// link of an interface that carries the group (senders gives the set of
+// their router ends): AWS matches a group reference by the interface
+// that sends, so a load balancer node that sends on from its client's
+// address (preserve.go) is still admitted by a rule naming its group,
+// as AWS admits an NLB's traffic by a reference to the NLB's group with
+// client IP preservation on
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html).
+func sgRules(groups []*design.SecurityGroup, egress bool, members, senders func(id string) *nftables.Set, denied []expr.Any) [][]expr.Any {
 	var out [][]expr.Any
 	for _, g := range groups {
 		rules := g.Ingress
@@ -214,6 +223,10 @@ func sgRules(groups []*design.SecurityGroup, egress bool, members func(id string
 				s := members(r.PeerGroup)
 				if s == nil {
 					continue
+				}
+				if ifs := senders(r.PeerGroup); !egress && ifs != nil {
+					by := append(slices.Clone(m), metaLoad(expr.MetaKeyIIF, 1), &expr.Lookup{SourceRegister: 1, SetName: ifs.Name, SetID: ifs.ID})
+					out = append(out, append(by, ret()))
 				}
 				m = append(m, matchSet(!egress, s)...)
 			case r.PeerCIDR.IsValid():

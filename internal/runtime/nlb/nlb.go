@@ -55,6 +55,10 @@ type Options struct {
 	// when nil. The local runtime routes inspected paths through an
 	// appliance with it.
 	Dial func(ctx context.Context, network, addr string, src netip.Addr) (net.Conn, error)
+	// DialUDP opens a UDP flow's socket to a target from a source
+	// address (any when invalid); a plain DialUDP when nil. The local
+	// runtime's netns mode opens it in the load balancer node's namespace.
+	DialUDP func(addr string, src netip.Addr) (*net.UDPConn, error)
 }
 
 type target struct {

@@ -91,15 +91,7 @@ func (lis *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone fu
 	if t == nil {
 		return nil
 	}
-	raddr, err := net.ResolveUDPAddr("udp", t.addr)
-	if err != nil {
-		return nil
-	}
-	var laddr *net.UDPAddr
-	if a := lis.source(from.Addr()); a.IsValid() {
-		laddr = &net.UDPAddr{IP: a.AsSlice()}
-	}
-	up, err := net.DialUDP("udp", laddr, raddr)
+	up, err := lis.dialUDP(t.addr, lis.source(from.Addr()))
 	if err != nil {
 		return nil
 	}
@@ -134,4 +126,20 @@ func (lis *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone fu
 		return nil
 	}
 	return f
+}
+
+// dialUDP opens a flow's socket to a target from src (any when invalid).
+func (lis *Listener) dialUDP(addr string, src netip.Addr) (*net.UDPConn, error) {
+	if lis.opt.DialUDP != nil {
+		return lis.opt.DialUDP(addr, src)
+	}
+	raddr, err := net.ResolveUDPAddr("udp", addr)
+	if err != nil {
+		return nil, err
+	}
+	var laddr *net.UDPAddr
+	if src.IsValid() {
+		laddr = &net.UDPAddr{IP: src.AsSlice()}
+	}
+	return net.DialUDP("udp", laddr, raddr)
 }

@@ -107,9 +107,12 @@ func (rt *Runtime) serveAdmin(ln net.Listener, metrics *prometheus.Registry) *ht
 	mux.HandleFunc("GET /netns", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(struct {
-			Isolation string      `json:"isolation"`
-			Tasks     []NetnsTask `json:"tasks"`
-		}{rt.Isolation, rt.NetnsTasks()})
+			Isolation string `json:"isolation"`
+			// ExecSocket is set for a rootless run, which runs exec's
+			// commands itself (netns.ExecVia).
+			ExecSocket string      `json:"exec_socket,omitempty"`
+			Tasks      []NetnsTask `json:"tasks"`
+		}{rt.Isolation, rt.ExecSocket(), rt.NetnsTasks()})
 	})
 	mux.HandleFunc("PUT /faults/{task}", rt.withToken(rt.setFaults))
 	mux.HandleFunc("DELETE /faults/{task}", rt.withToken(rt.setFaults))

@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/netwright/netwright/internal/cloudmap"
 	"github.com/netwright/netwright/internal/design"
@@ -426,12 +427,26 @@ func (rt *Runtime) buildListeners(d *design.Design, gw *gateway, byService map[s
 func (rt *Runtime) buildNLB(d *design.Design, lb *design.LoadBalancer, l *design.Listener, gw *gateway, node *netns.ENI, byService map[string][]Task) (pendingNLB, error) {
 	o := nlb.Options{Node: nodeAddr(d, lb, rt.perTask), Clock: rt.clock, Dial: gw.dialerFrom(lb.Subnets[0])}
 	if node != nil {
-		// From the node's address: a target group that keeps the client's
-		// address sees the node's instead (see the package doc).
-		dial := nodeDialer(node)
+		// From the node's namespace: from its address, or, for a target
+		// group that preserves client addresses, from the client's
+		// (netns.Fabric.PreserveClients), which the target then sees, as
+		// do its subnet's NACL and its groups' rules by address block.
 		o.Node = node.Addr
-		o.Dial = func(ctx context.Context, network, addr string, _ netip.Addr) (net.Conn, error) {
-			return dial(ctx, network, addr)
+		o.Dial = func(ctx context.Context, network, addr string, src netip.Addr) (net.Conn, error) {
+			if src == node.Addr {
+				src = netip.Addr{}
+			}
+			return node.NS.DialFrom(ctx, network, addr, src, net.Dialer{Timeout: 10 * time.Second})
+		}
+		o.DialUDP = func(addr string, src netip.Addr) (*net.UDPConn, error) {
+			if src == node.Addr {
+				src = netip.Addr{}
+			}
+			c, err := node.NS.DialFrom(context.Background(), "udp", addr, src, net.Dialer{})
+			if err != nil {
+				return nil, err
+			}
+			return c.(*net.UDPConn), nil
 		}
 	}
 	if l.Protocol == "TLS" {
@@ -440,6 +455,11 @@ func (rt *Runtime) buildNLB(d *design.Design, lb *design.LoadBalancer, l *design
 	x, err := nlb.New(lb, l, d.TargetGroups, o)
 	if err != nil {
 		return pendingNLB{}, err
+	}
+	if tg := targetGroup(d, x.TargetGroup()); node != nil && tg != nil && tg.PreserveClientIP {
+		if err := rt.fabric.PreserveClients(node); err != nil {
+			return pendingNLB{}, fmt.Errorf("%s: client IP preservation: %w", lb.Name, err)
+		}
 	}
 	for _, t := range byService[targetGroup(d, x.TargetGroup()).Service] {
 		if err := x.Register(t.ID, t.Addr); err != nil {
@@ -457,21 +477,38 @@ func (rt *Runtime) openUDP(ls *listenerSet) error {
 		if p.s != nil {
 			continue
 		}
-		if p.tcp != nil {
+		lb, port := p.x.LoadBalancer(), p.x.DesignListener().Port
+		doorAt := ""
+		switch {
+		case p.node != nil && lb.Scheme == design.InternetFacing:
+			// On the node's address; from the host through the internet,
+			// by a front door on the host's address (the TCP door's, for
+			// TCP_UDP).
+			doorAt, p.udpAddr = p.udpAddr, netip.AddrPortFrom(p.node.Addr, uint16(port)).String()
+		case p.tcp != nil:
 			p.udpAddr = p.tcp.Addr().String() // TCP_UDP: the same port
 		}
 		var pc net.PacketConn
 		var err error
-		if p.node != nil && p.x.LoadBalancer().Scheme == design.Internal {
+		if p.node != nil {
 			pc, err = p.node.NS.ListenPacket("udp", p.udpAddr)
 		} else {
 			pc, err = net.ListenPacket("udp", p.udpAddr)
 		}
 		if err != nil {
-			return fmt.Errorf("%s listener %d on %s (udp): %w (change the offset with --port-offset)", p.x.LoadBalancer().Name, p.x.DesignListener().Port, p.udpAddr, err)
+			return fmt.Errorf("%s listener %d on %s (udp): %w (change the offset with --port-offset)", lb.Name, port, p.udpAddr, err)
 		}
 		ls.opened = append(ls.opened, pc)
-		p.s = &servedNLB{udp: pc.(*net.UDPConn), tcp: p.tcp, addr: pc.LocalAddr().String()}
+		s := &servedNLB{udp: pc.(*net.UDPConn), tcp: p.tcp, addr: pc.LocalAddr().String()}
+		if doorAt != "" {
+			door, err := rt.openUDPDoor(doorAt, netip.AddrPortFrom(p.node.Public, uint16(port)))
+			if err != nil {
+				return fmt.Errorf("%s listener %d on %s (udp): %w (change the offset with --port-offset)", lb.Name, port, doorAt, err)
+			}
+			ls.opened = append(ls.opened, door)
+			s.udpDoor, s.addr = door, door.LocalAddr().String()
+		}
+		p.s = s
 	}
 	return nil
 }

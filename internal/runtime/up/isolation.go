@@ -26,6 +26,7 @@ import (
 	"github.com/netwright/netwright/internal/runtime/discovery"
 	"github.com/netwright/netwright/internal/runtime/health"
 	"github.com/netwright/netwright/internal/runtime/netns"
+	"github.com/netwright/netwright/internal/runtime/nlb"
 )
 
 // Isolation modes (Options.Isolation).
@@ -65,14 +66,28 @@ func (rt *Runtime) isolate(d *design.Design) error {
 	f, err := netns.New(d, int(fabricRuns.Add(1)))
 	if err != nil {
 		if mode == IsolationNetns {
-			return fmt.Errorf("--isolation netns: %w (it needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN)", err)
+			if netns.InUserNamespace() {
+				return fmt.Errorf("--isolation netns, rootless in a user namespace of its own: %w (the kernel refused it there; as root it may not)", err)
+			}
+			return fmt.Errorf("--isolation netns: %w (it needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN; `netwright up` run by a user who is not root makes a user namespace for it where the kernel allows)", err)
 		}
 		rt.Isolation = IsolationLoopback
 		rt.Notes = append(rt.Notes, fmt.Sprintf("Isolation: loopback, as network namespaces could not be made (%v): nothing stands between tasks.", err))
 		return nil
 	}
 	rt.fabric, rt.Isolation = f, IsolationNetns
-	rt.Notes = append(rt.Notes, fmt.Sprintf("Isolation: netns: every task in a network namespace at its designed address, security groups, NACLs and routes on every packet (namespaces %s-*).", f.Run()))
+	rootless := ""
+	if netns.InUserNamespace() {
+		rootless = ", rootless: in a user namespace of its own, its user root there alone"
+	}
+	rt.Notes = append(rt.Notes, fmt.Sprintf("Isolation: netns: every task in a network namespace at its designed address, security groups, NACLs and routes on every packet (namespaces %s-* in %s%s).", f.Run(), netns.Dir(), rootless))
+	if rootless != "" && rt.opt.ExecSocket != "" {
+		s, err := netns.ServeExec(rt.opt.ExecSocket, rt.netnsTask)
+		if err != nil {
+			return fmt.Errorf("the exec socket %s: %w", rt.opt.ExecSocket, err)
+		}
+		rt.execs = s
+	}
 	if err := rt.internet.serve(d, f); err != nil {
 		return err
 	}
@@ -359,7 +374,7 @@ func (rt *Runtime) closeFabric(ctx context.Context) error {
 	for _, s := range rt.resolvers {
 		errs = append(errs, s.Shutdown(ctx))
 	}
-	errs = append(errs, rt.internet.close(), rt.sites.close(ctx))
+	errs = append(errs, rt.execs.Close(), rt.internet.close(), rt.sites.close(ctx))
 	rt.doorMu.Lock()
 	for key := range rt.doors {
 		rt.doorMu.Unlock()
@@ -392,6 +407,25 @@ func (rt *Runtime) NetnsTasks() []NetnsTask {
 	}
 	slices.SortFunc(out, func(a, b NetnsTask) int { return cmp.Compare(a.Task, b.Task) })
 	return out
+}
+
+// netnsTask finds a task's namespace and resolver for the exec socket.
+func (rt *Runtime) netnsTask(id string) (string, netip.Addr, bool) {
+	for _, t := range rt.NetnsTasks() {
+		if t.Task == id {
+			return t.Namespace, t.Resolver, true
+		}
+	}
+	return "", netip.Addr{}, false
+}
+
+// ExecSocket is where this run answers `netwright exec` itself (a
+// rootless run), or empty.
+func (rt *Runtime) ExecSocket() string {
+	if rt.execs == nil {
+		return ""
+	}
+	return rt.opt.ExecSocket
 }
 
 // startIn is how a `run` command starts: in its task's namespace in
@@ -658,4 +692,102 @@ func (d *frontDoor) close() {
 		c.Close()
 	}
 	d.runs.Wait()
+}
+
+// udpDoor is an internet-facing UDP listener's way in from the host in
+// netns mode, as frontDoor is a TCP one's: a socket on 127.0.0.1 whose
+// every client (address and port) is a flow sent anew from the internet
+// namespace, from the client's address (netns.ClientAddr) and a port of
+// its own, to the load balancer node's public address; the node's
+// answers go back to the client. A flow idle for NLB's UDP idle timeout
+// ends.
+type udpDoor struct {
+	*net.UDPConn
+	dial  func(ctx context.Context, network, addr string) (net.Conn, error)
+	to    string
+	mu    sync.Mutex
+	flows map[netip.AddrPort]net.Conn
+	runs  sync.WaitGroup
+}
+
+// openUDPDoor listens on addr and relays to to through the internet.
+func (rt *Runtime) openUDPDoor(addr string, to netip.AddrPort) (*udpDoor, error) {
+	pc, err := net.ListenPacket("udp", addr)
+	if err != nil {
+		return nil, err
+	}
+	d := &udpDoor{UDPConn: pc.(*net.UDPConn), to: to.String(), flows: map[netip.AddrPort]net.Conn{},
+		dial: rt.fabric.Internet().Dialer(&net.Dialer{LocalAddr: &net.UDPAddr{IP: netns.ClientAddr.AsSlice()}})}
+	d.runs.Go(d.serve)
+	return d, nil
+}
+
+func (d *udpDoor) serve() {
+	buf := make([]byte, 64<<10)
+	for {
+		n, from, err := d.ReadFromUDPAddrPort(buf)
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			continue
+		}
+		c := d.flow(from)
+		if c == nil {
+			continue // closed, or the internet refused a socket: dropped
+		}
+		_, _ = c.Write(buf[:n]) // UDP: a lost datagram is the client's to retry
+	}
+}
+
+// flow is the client's flow through the internet, opened on its first
+// datagram; nil once the door is closed.
+func (d *udpDoor) flow(from netip.AddrPort) net.Conn {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.flows == nil {
+		return nil
+	}
+	if c := d.flows[from]; c != nil {
+		return c
+	}
+	c, err := d.dial(context.Background(), "udp", d.to)
+	if err != nil {
+		return nil
+	}
+	d.flows[from] = c
+	d.runs.Go(func() {
+		defer func() {
+			d.mu.Lock()
+			if d.flows != nil {
+				delete(d.flows, from)
+			}
+			d.mu.Unlock()
+			c.Close()
+		}()
+		buf := make([]byte, 64<<10)
+		for {
+			_ = c.SetReadDeadline(time.Now().Add(nlb.UDPIdleTimeout))
+			n, err := c.Read(buf)
+			if err != nil {
+				return // idle, or closed
+			}
+			_, _ = d.WriteToUDPAddrPort(buf[:n], from)
+		}
+	})
+	return c
+}
+
+// Close stops the door and its flows and waits for them.
+func (d *udpDoor) Close() error {
+	err := d.UDPConn.Close()
+	d.mu.Lock()
+	flows := d.flows
+	d.flows = nil
+	d.mu.Unlock()
+	for _, c := range flows {
+		c.Close()
+	}
+	d.runs.Wait()
+	return err
 }

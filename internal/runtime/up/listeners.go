@@ -36,13 +36,16 @@ func (s *servedALB) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.x.Load
 // current listener; a UDP socket belongs to one listener and is opened
 // again when it is replaced.
 type servedNLB struct {
-	lb     *design.LoadBalancer
-	l      *design.Listener
-	tcp    net.Listener
-	udp    *net.UDPConn
-	addr   string
-	x      atomic.Pointer[nlb.Listener]
-	cancel context.CancelFunc
+	lb  *design.LoadBalancer
+	l   *design.Listener
+	tcp net.Listener
+	udp *net.UDPConn
+	// udpDoor is an internet-facing UDP listener's front door in netns
+	// mode (isolation.go).
+	udpDoor *udpDoor
+	addr    string
+	x       atomic.Pointer[nlb.Listener]
+	cancel  context.CancelFunc
 }
 
 // closeSockets stops the listener accepting connections and datagrams.
@@ -52,6 +55,9 @@ func (s *servedNLB) closeSockets() {
 	}
 	if s.udp != nil {
 		s.udp.Close()
+	}
+	if s.udpDoor != nil {
+		s.udpDoor.Close()
 	}
 }
 

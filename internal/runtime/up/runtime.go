@@ -66,6 +66,11 @@ type Options struct {
 	// FlowLogDir, when set, receives each VPC's flow log in netns mode,
 	// as <vpc-id>.log (appended to).
 	FlowLogDir string
+	// ExecSocket, when set, is where a rootless netns run (one in a user
+	// namespace: netns.InUserNamespace) answers `netwright exec` (a
+	// unix socket only its user may open): its namespaces are named in
+	// its own mount namespace alone (netns.ServeExec).
+	ExecSocket string
 	// Mesh is whose semantics the tasks' proxies run: MeshAuto (the
 	// design's mesh target: Service Connect, VPC Lattice, or no proxies
 	// for none), MeshModel (the spec's own mesh model) or MeshOff.
@@ -158,6 +163,7 @@ type Runtime struct {
 	// fabric is the design's network in namespaces (netns mode), nodes
 	// its load balancers' interfaces, resolvers the VPCs' DNS servers.
 	fabric    *netns.Fabric
+	execs     *netns.ExecServer
 	nodes     map[string]*netns.ENI
 	resolvers []*discovery.DNSServer
 	internet  *internetStubs // isolation.go
