@@ -169,7 +169,7 @@ func (x *Listener) Close() {
 	for _, g := range x.groups {
 		g.mu.Lock()
 		for _, t := range g.targets {
-			t.pool.close()
+			t.pool.Close()
 		}
 		g.mu.Unlock()
 	}

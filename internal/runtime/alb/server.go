@@ -17,6 +17,7 @@ import (
 
 	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/runtime/accept"
+	"github.com/netwright/netwright/internal/runtime/h1"
 )
 
 // Server serves a listener's connections with the listener's own
@@ -445,7 +446,7 @@ func (s *Server) handOver(cc *clientConn) bool {
 	if s.Current().lb.DropInvalidHeaders {
 		// drop_invalid_header_fields: the fields go before net/http, which
 		// would refuse a name that is not a token, sees the request.
-		if buf, err := peekHead(cc.br, nil, 0); err == nil {
+		if buf, err := h1.PeekHead(cc.br, nil, 0); err == nil {
 			if kept := withoutInvalidFields(string(buf)); len(kept) != len(buf) {
 				cc.br.Discard(len(buf))
 				r = io.MultiReader(strings.NewReader(kept), cc.br)

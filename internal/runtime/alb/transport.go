@@ -4,10 +4,10 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/h1"
 )
 
 // maxResponseHeader is ALB's limit on a target's whole response header:
@@ -68,7 +68,7 @@ func (t Transports) CloseIdleConnections() {
 // allocating one per response.
 type bufferPool struct{}
 
-var buffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+var buffers = &h1.CopyBuffers
 
 func (bufferPool) Get() []byte  { return *buffers.Get().(*[]byte) }
 func (bufferPool) Put(b []byte) { buffers.Put(&b) }
