@@ -37,6 +37,13 @@ type egress struct {
 
 	mu         sync.Mutex
 	transports map[string]*http.Transport // by target service
+
+	// queue feeds the net/http server the connections the fast path
+	// (fastpath.go) hands over; pools are the fast path's connections to
+	// the targets' proxies, labels its metrics' labels by target.
+	queue  *connQueue
+	pools  pools
+	labels labelCache
 }
 
 func newEgress(p *Proxy, service, protocol string, ln net.Listener) *egress {
@@ -66,7 +73,9 @@ func (e *egress) start() {
 		}
 		localReply(w, r, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers. reset reason: "+err.Error())
 	})
-	e.p.serveHTTP(e.ln, e, e.up.Idle, nil)
+	e.queue = newConnQueue(e.ln.Addr())
+	e.p.serveHTTP(e.queue, e, e.up.Idle, nil)
+	e.p.loop(e.ln, e.accept)
 }
 
 type roundTripper func(*http.Request) (*http.Response, error)

@@ -35,6 +35,13 @@ type Proxy struct {
 	servers  []*http.Server
 	clusters map[string]*cluster // by target service
 	closed   bool
+	// fast holds the fast path's client connections, for a drain;
+	// draining is set once one starts.
+	fast     map[*fastConn]struct{}
+	draining atomic.Bool
+	// record is set when spans are exported: the fast path records its
+	// spans only then (fastSpan).
+	record bool
 }
 
 // Task is the task the proxy serves.
@@ -60,6 +67,7 @@ func (p *Proxy) Egress(dep string) (string, bool) {
 
 func (p *Proxy) start() {
 	p.tracer = p.m.opt.tracerFor(p.task.Service)
+	p.record = p.m.opt.Tracing.exporting()
 	if p.in != nil {
 		p.in.start()
 	}
@@ -147,6 +155,7 @@ func (p *Proxy) Close() {
 // until ctx ends, then it closes.
 func (p *Proxy) Shutdown(ctx context.Context) {
 	p.closeListeners()
+	p.drainFast(ctx)
 	p.mu.Lock()
 	servers := slices.Clone(p.servers)
 	p.mu.Unlock()
@@ -163,9 +172,11 @@ func (p *Proxy) closeTransports() {
 			t.CloseIdleConnections()
 		}
 		e.mu.Unlock()
+		e.pools.close()
 	}
 	if p.in != nil && p.in.app != nil {
 		p.in.app.CloseIdleConnections()
+		p.in.pools.close()
 	}
 }
 
