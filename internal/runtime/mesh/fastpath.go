@@ -185,6 +185,7 @@ func (fc *fastConn) loop(h fastHandler, idle time.Duration, q *connQueue, done f
 			keep, fallback = h.serveFast(fc)
 		}
 		if fallback {
+			p.handed.Add(1)
 			fc.dl.Clear()
 			hc := &handedConn{Conn: fc.c, r: fc.br, peer: fc.peer, done: done}
 			if !q.give(hc) {
@@ -232,14 +233,18 @@ func (p *Proxy) drainFast(ctx context.Context) {
 	for {
 		p.mu.Lock()
 		busy := 0
+		var idle []net.Conn
 		for fc := range p.fast {
 			if fc.state.CompareAndSwap(connIdle, connClosed) {
-				fc.c.Close()
+				idle = append(idle, fc.c)
 			} else if fc.state.Load() == connBusy {
 				busy++
 			}
 		}
 		p.mu.Unlock()
+		for _, c := range idle { // outside p.mu: closing one untracks it
+			c.Close()
+		}
 		if busy == 0 {
 			return
 		}
@@ -871,6 +876,7 @@ func (e *egress) serveFast(fc *fastConn) (keep, fallback bool) {
 	}
 	// The request is the fast path's from here.
 	fc.br.Discard(len(h.raw))
+	p.fastRequests.Add(1)
 	keep = h.keep() && !p.draining.Load()
 	if err := fc.readBody(fastHeaderTimeout); err != nil {
 		return false, false
@@ -1106,6 +1112,7 @@ func (in *ingress) serveFast(fc *fastConn) (keep, fallback bool) {
 		return false, true
 	}
 	fc.br.Discard(len(h.raw))
+	p.fastRequests.Add(1)
 	keep = h.keep() && !p.draining.Load()
 	if err := fc.readBody(fastHeaderTimeout); err != nil {
 		return false, false

@@ -39,6 +39,9 @@ type Proxy struct {
 	// draining is set once one starts.
 	fast     map[*fastConn]struct{}
 	draining atomic.Bool
+	// fastRequests counts the requests the fast path served, handed the
+	// connections it gave the net/http server.
+	fastRequests, handed atomic.Int64
 	// record is set when spans are exported: the fast path records its
 	// spans only then (fastSpan).
 	record bool
