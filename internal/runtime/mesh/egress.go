@@ -721,6 +721,14 @@ func (e *egress) dialTCP(ep Endpoint, target string, mode TLSMode) (net.Conn, er
 	p, m := e.p, e.p.m
 	ctx, cancel := clock.WithTimeout(m.ctx, m.clock, envoyConnectTime)
 	defer cancel()
+	if f := m.faults.kill(ep.Task, target); f != nil {
+		// A dead task's address refuses the connection: a connection
+		// failure, which the policy retries on another task. (Its proxy
+		// would reset the connection once accepted, too late for a retry
+		// of a connection whose bytes are already relayed.)
+		m.metrics.faults.WithLabelValues(f.Target, f.Kind).Inc()
+		return nil, errors.New("connection refused (kill fault)")
+	}
 	if f := m.faults.onPath(p.task.ID, p.task.Service, ep.Task, target); f != nil {
 		m.metrics.faults.WithLabelValues(f.Target, f.Kind).Inc()
 		switch f.Kind {
