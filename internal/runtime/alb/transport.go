@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/netwright/netwright/internal/design"
-	"github.com/netwright/netwright/internal/runtime/h1"
 )
 
 // maxResponseHeader is ALB's limit on a target's whole response header:
@@ -63,12 +62,3 @@ func (t Transports) CloseIdleConnections() {
 	t.HTTP1.CloseIdleConnections()
 	t.HTTP2.CloseIdleConnections()
 }
-
-// bufferPool lends the proxy its 32 KB copy buffers instead of
-// allocating one per response.
-type bufferPool struct{}
-
-var buffers = &h1.CopyBuffers
-
-func (bufferPool) Get() []byte  { return *buffers.Get().(*[]byte) }
-func (bufferPool) Put(b []byte) { buffers.Put(&b) }

@@ -129,3 +129,13 @@ func (p *Pool) CloseIdle() {
 
 // CopyBuffers lends 32 KB copy buffers.
 var CopyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// BufferPool lends an httputil.ReverseProxy CopyBuffers' buffers, so a
+// response's copy allocates none.
+type BufferPool struct{}
+
+// Get lends a buffer.
+func (BufferPool) Get() []byte { return *CopyBuffers.Get().(*[]byte) }
+
+// Put takes a buffer back.
+func (BufferPool) Put(b []byte) { CopyBuffers.Put(&b) }

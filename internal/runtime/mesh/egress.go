@@ -98,7 +98,7 @@ type callKey struct{}
 func (e *egress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p, m := e.p, e.p.m
 	up := e.upstream()
-	ctx, span := p.tracer.Start(Extract(r.Context(), r.Header), "egress "+e.service, trace.WithSpanKind(trace.SpanKindClient),
+	ctx, span := p.startSpan(Extract(r.Context(), r.Header), "egress "+e.service, trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithAttributes(attribute.String("netwright.task", p.task.ID), attribute.String("netwright.upstream", e.service),
 			attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
 	defer span.End()

@@ -427,24 +427,50 @@ func (s *fastSpan) start(tr trace.Tracer, record bool, base context.Context, h *
 		return
 	}
 	s.span, s.ctx = nil, nil
-	cfg := trace.SpanContextConfig{TraceFlags: trace.FlagsSampled}
-	if tid, ok := parseTraceparent(h.Get("traceparent")); ok {
-		cfg.TraceID = tid
+	var tid trace.TraceID
+	var ts trace.TraceState
+	if id, ok := parseTraceparent(h.Get("traceparent")); ok {
+		tid = id
 		if v := h.Get("tracestate"); v != "" {
-			if ts, err := trace.ParseTraceState(v); err == nil {
-				cfg.TraceState = ts
+			if st, err := trace.ParseTraceState(v); err == nil {
+				ts = st
 			}
 		}
-	} else {
-		for !cfg.TraceID.IsValid() {
-			binary.BigEndian.PutUint64(cfg.TraceID[:8], rand.Uint64())
-			binary.BigEndian.PutUint64(cfg.TraceID[8:], rand.Uint64())
-		}
+	}
+	s.sc = childContext(tid, ts)
+}
+
+// childContext is the context of a span the SDK would start under a
+// parent of trace tid (none when zero) and tracestate ts: the parent's
+// trace (a new one without a parent), a new span ID, sampled (every span
+// is), the parent's tracestate.
+func childContext(tid trace.TraceID, ts trace.TraceState) trace.SpanContext {
+	cfg := trace.SpanContextConfig{TraceID: tid, TraceFlags: trace.FlagsSampled, TraceState: ts}
+	for !cfg.TraceID.IsValid() {
+		binary.BigEndian.PutUint64(cfg.TraceID[:8], rand.Uint64())
+		binary.BigEndian.PutUint64(cfg.TraceID[8:], rand.Uint64())
 	}
 	for !cfg.SpanID.IsValid() {
 		binary.BigEndian.PutUint64(cfg.SpanID[:], rand.Uint64())
 	}
-	s.sc = trace.NewSpanContext(cfg)
+	return trace.NewSpanContext(cfg)
+}
+
+// startSpan starts a call's span on the net/http path: the SDK's,
+// recorded, when spans are exported; else one that records nothing and
+// carries the context childContext makes (as fastSpan does), all the
+// trace context needs.
+func (p *Proxy) startSpan(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	if p.record {
+		return p.tracer.Start(ctx, name, opts...)
+	}
+	parent := trace.SpanContextFromContext(ctx)
+	var tid trace.TraceID
+	if parent.IsValid() {
+		tid = parent.TraceID()
+	}
+	ctx = trace.ContextWithSpanContext(ctx, childContext(tid, parent.TraceState()))
+	return ctx, trace.SpanFromContext(ctx)
 }
 
 func (s *fastSpan) end() {

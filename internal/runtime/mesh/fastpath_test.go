@@ -195,9 +195,16 @@ func TestFastPathForwardsAsTheFullPathDoes(t *testing.T) {
 	// A chunked body: the net/http path serves it, as before.
 	req, _ = http.NewRequest("PUT", "http://"+addr+"/big", io.MultiReader(strings.NewReader("chunk one,"), strings.NewReader("chunk two")))
 	req.ContentLength = -1
+	req.Header.Set("Traceparent", parent)
 	resp, got = echoCall(t, c, req)
 	if resp.StatusCode != http.StatusOK || got.Body != "chunk one,chunk two" || got.Method != "PUT" {
 		t.Errorf("chunked PUT: %d, the task got %s %q", resp.StatusCode, got.Method, got.Body)
+	}
+	// Its spans are not recorded either (none are exported), and the
+	// trace context goes on as the SDK's spans would carry it.
+	tp = got.Header.Values("Traceparent")
+	if len(tp) != 1 || !strings.HasPrefix(tp[0], "00-4bf92f3577b34da6a3ce929d0e0e4736-") || tp[0] == parent || !strings.HasSuffix(tp[0], "-01") {
+		t.Errorf("through the net/http path the task got traceparent %q; want one, of the caller's trace, a span of the proxies', sampled", tp)
 	}
 	if web.handed.Load() == 0 {
 		t.Errorf("the chunked request did not go to the net/http path")

@@ -222,7 +222,7 @@ func (in *ingress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if grpc {
 		m.metrics.grpcRequests.WithLabelValues(labels...).Inc()
 	}
-	ctx, span := p.tracer.Start(Extract(r.Context(), r.Header), "ingress "+p.task.Service, trace.WithSpanKind(trace.SpanKindServer),
+	ctx, span := p.startSpan(Extract(r.Context(), r.Header), "ingress "+p.task.Service, trace.WithSpanKind(trace.SpanKindServer),
 		trace.WithAttributes(attribute.String("netwright.task", p.task.ID), attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
 	defer span.End()
 	r = r.WithContext(ctx)

@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/netwright/netwright/internal/runtime/accept"
+	"github.com/netwright/netwright/internal/runtime/h1"
 )
 
 // Proxy is one task's proxy: an ingress listener that hands calls to the
@@ -384,7 +385,7 @@ func tlsHandshake(c net.Conn, cfg *tls.Config) (*tls.Conn, error) {
 // reverseProxy is a ReverseProxy that streams (gRPC, server-sent
 // answers) and leaves headers to the caller.
 func reverseProxy(rewrite func(*httputil.ProxyRequest), rt http.RoundTripper, onError func(http.ResponseWriter, *http.Request, error)) *httputil.ReverseProxy {
-	return &httputil.ReverseProxy{Rewrite: rewrite, Transport: rt, FlushInterval: -1, ErrorHandler: onError, ErrorLog: discardLog}
+	return &httputil.ReverseProxy{Rewrite: rewrite, Transport: rt, FlushInterval: -1, ErrorHandler: onError, ErrorLog: discardLog, BufferPool: h1.BufferPool{}}
 }
 
 func (p *Proxy) loop(ln net.Listener, handle func(net.Conn)) {
