@@ -604,9 +604,9 @@ func (fc *fastConn) upstreamHead(sp *fastSpan) []byte {
 	if h.teTrailers {
 		b = append(b, "Te: trailers\r\n"...)
 	}
-	if h.contentLength > 0 || h.contentLength == 0 && methodWantsLength(h.method) {
+	if n := max(h.contentLength, 0); n > 0 || methodWantsLength(h.method) {
 		b = append(b, "Content-Length: "...)
-		b = strconv.AppendInt(b, h.contentLength, 10)
+		b = strconv.AppendInt(b, n, 10)
 		b = append(b, "\r\n"...)
 	}
 	b = append(b, "\r\n"...)
