@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/netwright/netwright/internal/clock/clocktest"
+	"github.com/netwright/netwright/internal/runtime/h1"
 )
 
 // rawBackend is a task that reads request heads and answers each with
@@ -447,4 +448,42 @@ func TestFastPathDrains(t *testing.T) {
 	if apis[0].handed.Load() != 0 {
 		t.Errorf("%d connections went to the net/http path; want none", apis[0].handed.Load())
 	}
+}
+
+// FuzzFastRequestHead: a request head the proxies' fast path takes,
+// net/http's server takes too and reads the same way (method, target,
+// version, Host, body length, whether the connection is kept), so the
+// fast path serves nothing the net/http path would have refused or read
+// otherwise.
+func FuzzFastRequestHead(f *testing.F) {
+	for _, s := range []string{
+		"GET / HTTP/1.1\r\nHost: api\r\n\r\n",
+		"POST /orders?id=1 HTTP/1.1\r\nHost: api\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\nabc",
+		"GET /x HTTP/1.0\r\nHost: api:9090\r\nConnection: keep-alive\r\nTraceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\nConnection: close\r\n\r\n",
+		"PUT /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+		"GET / HTTP/1.1\r\nhost: a\r\nX: y \r\n\r\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		end := h1.HeadEnd([]byte(raw))
+		if end == 0 {
+			return
+		}
+		var h reqHead
+		if h.parse(raw[:end]) != nil {
+			return
+		}
+		req, err := http.ReadRequest(bufio.NewReader(strings.NewReader(raw[:end])))
+		if err != nil {
+			t.Fatalf("the fast path takes %q; net/http refuses it: %v", raw[:end], err)
+		}
+		if req.Method != h.method || req.RequestURI != h.target || req.ProtoMinor != h.minor || req.Host != h.host ||
+			req.ContentLength != max(h.contentLength, 0) || req.Close == h.keep() {
+			t.Errorf("%q: fast path %s %s 1.%d host %q length %d keep %v; net/http %s %s 1.%d host %q length %d close %v", raw[:end],
+				h.method, h.target, h.minor, h.host, h.contentLength, h.keep(), req.Method, req.RequestURI, req.ProtoMinor, req.Host, req.ContentLength, req.Close)
+		}
+	})
 }
