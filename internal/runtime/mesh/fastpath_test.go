@@ -487,3 +487,56 @@ func FuzzFastRequestHead(f *testing.F) {
 		}
 	})
 }
+
+// TestFastPathMutualTLSAuthorizes: under strict mutual TLS the fast path
+// runs over the proxies' TLS at both ends; the ingress admits the
+// declared caller and answers any other identity 403, counted.
+func TestFastPathMutualTLSAuthorizes(t *testing.T) {
+	ca, key := testCA(t)
+	reg := prometheus.NewRegistry()
+	m, err := New(Options{CA: ca, CAKey: key, Metrics: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = m.Close(context.Background()) })
+	up := func() *Upstream {
+		return &Upstream{Service: "api", Protocol: "http", Timeout: 15 * time.Second, Idle: 5 * time.Minute, TLS: TLSMutualStrict,
+			Routes: []Route{{Targets: []Target{{Service: "api", Weight: 1}}}}}
+	}
+	m.SetConfig(&Config{Semantics: Model, TrustDomain: "test.local", Members: map[string]bool{"web": true, "spy": true, "api": true},
+		Callers:   map[string][]string{"api": {"web"}},
+		Upstreams: map[string]*Upstream{"api": up()},
+		Ingress:   map[string]*Ingress{"api": {Service: "api", Protocol: "http", DiscoveryName: "api", TLS: TLSMutualStrict, Authorize: true}}})
+	backend := rawBackend(t, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+	api, err := m.StartProxy(Task{ID: "api-1", Service: "api", Addr: backend}, nil, Loopback{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetEndpoints(map[string][]Endpoint{"api": {{Task: "api-1", Addr: api.Ingress(), AppAddr: backend}}})
+	get := func(task, service string) (int, string) {
+		p, err := m.StartProxy(Task{ID: task, Service: service, Addr: "127.0.0.1:1"}, []string{"api"}, Loopback{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr, _ := p.Egress("api")
+		resp, err := h1Client().Get("http://" + addr + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("web-1", "web"); code != http.StatusOK || body != "ok" {
+		t.Errorf("web, a declared caller: %d %q; want 200 ok", code, body)
+	}
+	if code, body := get("spy-1", "spy"); code != http.StatusForbidden || body != "RBAC: access denied" {
+		t.Errorf("spy, not a declared caller: %d %q; want 403 RBAC: access denied", code, body)
+	}
+	if n := gathered(t, reg, "netwright_mesh_denied_total"); n != 1 {
+		t.Errorf("denied %v; want 1", n)
+	}
+	if api.fastRequests.Load() != 2 || api.handed.Load() != 0 {
+		t.Errorf("api's proxy served %d calls on the fast path, handed %d over; want both on the fast path", api.fastRequests.Load(), api.handed.Load())
+	}
+}
