@@ -13,7 +13,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/runtime/accept"
@@ -314,17 +313,6 @@ type clientConn struct {
 	headerValues [][]string
 	// watcher watches for a client that leaves while a target answers.
 	watcher watcher
-}
-
-// hold copies b into *buf (grown when it is too small) and returns it as
-// a string, valid until *buf is next held into: the head of a request or
-// response, whose strings are used only while it is served.
-func hold(buf *[]byte, b []byte) string {
-	if cap(*buf) < len(b) {
-		*buf = make([]byte, len(b), max(len(b), 1<<10))
-	}
-	*buf = append((*buf)[:0], b...)
-	return unsafe.String(unsafe.SliceData(*buf), len(*buf))
 }
 
 // Client connections read through an 8 KB buffer: a request head that
