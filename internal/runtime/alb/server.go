@@ -312,7 +312,7 @@ type clientConn struct {
 	headers      map[string][]string
 	headerValues [][]string
 	// watcher watches for a client that leaves while a target answers.
-	watcher watcher
+	watcher h1.Watcher
 }
 
 // Client connections read through an 8 KB buffer: a request head that

@@ -9,8 +9,6 @@ import (
 	"net/http/httputil"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/netwright/netwright/internal/clock"
@@ -30,93 +28,13 @@ type clientError struct{ error }
 // answering.
 var errClientGone = errors.New("alb: the client left before the answer")
 
-// watcher notices a client that leaves while the target answers, as
-// net/http's server does with a background read: the data path reads
-// nothing from the client until the answer is out, so without it a client
-// that gives up on a slow target would be noticed only when the answer is
-// written. It starts only after a while (the client's reader is idle
-// then), so a quick answer costs a timer's reset and stop and no system
-// call. Each connection has one, its timer made on the first watch and
-// reset for each request after.
-type watcher struct {
-	cc    *clientConn
-	timer clock.Timer
-	// done receives once a read ahead that started has ended.
-	done chan struct{}
-	gone atomic.Bool
-
-	mu sync.Mutex
-	// u is the target's connection, which a client that leaves closes;
-	// gen counts the watches, so a timer of an earlier one that fired
-	// late starts nothing; started and stopped order start against stop.
-	u                *h1.Conn
-	gen              uint64
-	started, stopped bool
-}
-
-// watch watches cc from after on (on clk), while u carries its request.
-func (cc *clientConn) watch(u *h1.Conn, clk clock.Clock, after time.Duration) *watcher {
+// watch watches cc from after on (on clk) for a client that leaves,
+// while u carries its request (h1.Watcher).
+func (cc *clientConn) watch(u *h1.Conn, clk clock.Clock, after time.Duration) *h1.Watcher {
 	w := &cc.watcher
-	w.mu.Lock()
-	w.u, w.started, w.stopped = u, false, false
-	w.gen++
-	w.mu.Unlock()
-	w.gone.Store(false)
-	if w.timer == nil {
-		w.cc, w.done = cc, make(chan struct{}, 1)
-		w.timer = clk.AfterFunc(after, w.fire)
-	} else {
-		w.timer.Reset(after)
-	}
+	w.R, w.DL = cc.br, &cc.dl
+	w.Watch(u, clk, after)
 	return w
-}
-
-// fire starts the read ahead on a goroutine of its own, not the timer's:
-// a clock's timer function returns at once (a fake clock waits for
-// them).
-func (w *watcher) fire() {
-	w.mu.Lock()
-	gen, stopped := w.gen, w.stopped
-	w.mu.Unlock()
-	if !stopped {
-		go w.start(gen)
-	}
-}
-
-// start reads ahead on the client's connection, into its reader (whose
-// owner waits on the target): an end or a failure means the client left,
-// and the wait for the target is cut short.
-func (w *watcher) start(gen uint64) {
-	w.mu.Lock()
-	if w.stopped || w.gen != gen {
-		w.mu.Unlock()
-		return
-	}
-	w.cc.dl.Clear() // before stop can set its own
-	w.started = true
-	u := w.u
-	w.mu.Unlock()
-	defer func() { w.done <- struct{}{} }()
-	if _, err := w.cc.br.Peek(1); err != nil && !timedOut(err) {
-		w.gone.Store(true)
-		u.Net.Close()
-	}
-}
-
-// stop ends the watch and hands the client's reader back; it reports
-// whether the client left.
-func (w *watcher) stop() bool {
-	w.timer.Stop()
-	w.mu.Lock()
-	w.stopped = true
-	started := w.started
-	w.mu.Unlock()
-	if started {
-		w.cc.dl.Expire() // ends the read ahead
-		<-w.done
-		w.cc.dl.Clear()
-	}
-	return w.gone.Load()
 }
 
 // errResponseHead is a target response head the data path refuses, as
@@ -188,7 +106,7 @@ func (x *Listener) exchangeHead(u *h1.Conn, cc *clientConn, head []byte, resp *h
 	if cc.br.Buffered() == 0 { // nothing of the client's pending: watch it
 		w := cc.watch(u, x.clock, x.watchAfter)
 		defer func() {
-			if w.stop() {
+			if w.Stop() {
 				err = errClientGone
 			}
 		}()
