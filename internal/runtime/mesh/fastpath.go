@@ -71,7 +71,18 @@ type fastConn struct {
 	headBuf, respBuf, body, scratch []byte
 	tried                           []string
 	span                            fastSpan
+	// watch notices a caller that leaves while an upstream answers.
+	watch h1.Watcher
 }
+
+// watchAfter is how long the fast path waits on an upstream before it
+// watches for a caller that leaves (net/http's server reads in the
+// background at once; the wait spares a quick answer the system calls).
+const watchAfter = 250 * time.Millisecond
+
+// errCallerGone: the caller closed its connection while the upstream
+// was answering.
+var errCallerGone = errors.New("mesh: the caller left before the answer")
 
 // A fast connection's state, for a drain.
 const (
@@ -634,6 +645,15 @@ func (fc *fastConn) exchange(u *h1.Conn, head []byte, wait time.Duration) (start
 	if err := u.W.Flush(); err != nil {
 		return false, err
 	}
+	if fc.br.Buffered() == 0 { // nothing of the caller's pending: watch it
+		fc.watch.R, fc.watch.DL = fc.br, &fc.dl
+		fc.watch.Watch(u, nil, watchAfter)
+		defer func() {
+			if fc.watch.Stop() {
+				err = errCallerGone
+			}
+		}()
+	}
 	for {
 		u.Deadline.Set(wait)
 		started, err = fc.resp.Read(u.R, fc.head.method == http.MethodHead, &fc.respBuf)
@@ -973,14 +993,16 @@ func (e *egress) serveFast(fc *fastConn) (keep, fallback bool) {
 				span.AddEvent("ejected", trace.WithAttributes(attribute.String("netwright.ejected", ep.Task)))
 			}
 		}
-		if !deadline.IsZero() && !m.clock.Now().Before(deadline) {
-			o = tryTimeout
+		if o != tryCanceled && !deadline.IsZero() && !m.clock.Now().Before(deadline) {
+			o = tryTimeout // the request's own timeout passed, whatever the try saw
 		}
 		if span != nil {
 			span.AddEvent("try", trace.WithAttributes(attribute.String("netwright.endpoint", ep.Task), attribute.String("netwright.outcome", o.String()), attribute.Int("http.response.status_code", status)))
 		}
 		again := attempt < maxRetries && retry != nil && retriable(retry.On, o, status, -1)
 		switch {
+		case o == tryCanceled:
+			return false, false // the caller left: nothing to answer, nothing counted
 		case o == tryTimeout:
 			if u != nil {
 				u.Close()
@@ -1075,6 +1097,8 @@ func (e *egress) tryFast(fc *fastConn, labels []string, target string, ep Endpoi
 		}
 		u.Close()
 		switch {
+		case errors.Is(err, errCallerGone):
+			return nil, tryCanceled
 		case !deadline.IsZero() && !m.clock.Now().Before(deadline):
 			return nil, tryTimeout
 		case !fresh && !started && !h1.TimedOut(err):
@@ -1180,6 +1204,9 @@ func (in *ingress) serveFast(fc *fastConn) (keep, fallback bool) {
 		started, err := fc.exchange(u, head, 5*time.Minute)
 		if err != nil {
 			u.Close()
+			if errors.Is(err, errCallerGone) {
+				return false, false // the caller left: the task's connection is closed, as net/http cancels its request
+			}
 			if !fresh && !started && !h1.TimedOut(err) {
 				continue
 			}

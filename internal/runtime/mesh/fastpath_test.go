@@ -540,3 +540,64 @@ func TestFastPathMutualTLSAuthorizes(t *testing.T) {
 		t.Errorf("api's proxy served %d calls on the fast path, handed %d over; want both on the fast path", api.fastRequests.Load(), api.handed.Load())
 	}
 }
+
+// TestFastPathCallerLeaves: a caller that gives up on a slow task is
+// noticed by both proxies while they wait, as net/http's server notices
+// it: the task's connection is closed, nothing is retried, and no answer
+// is counted.
+func TestFastPathCallerLeaves(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	arrived, closed := make(chan struct{}, 4), make(chan struct{}, 4)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { // reads the request, answers never, reports its end
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for {
+					line, err := br.ReadSlice('\n')
+					if err != nil {
+						closed <- struct{}{}
+						return
+					}
+					if len(line) == 2 {
+						arrived <- struct{}{}
+					}
+				}
+			}()
+		}
+	}()
+	reg := prometheus.NewRegistry()
+	_, web, apis := pairWith(t, "http", Options{Metrics: reg}, ln.Addr().String())
+	addr, _ := web.Egress("api")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprint(c, "GET /slow HTTP/1.1\r\nHost: api\r\n\r\n")
+	<-arrived
+	c.Close()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the task's connection stayed open 10 s after its caller left")
+	}
+	if len(arrived) > 0 {
+		t.Errorf("the call was tried again after its caller left")
+	}
+	for _, name := range []string{"RequestCountPerTarget", "netwright_mesh_upstream_rq_retry_total", "netwright_mesh_upstream_rq_timeout_total"} {
+		if n := gathered(t, reg, name); n != 0 {
+			t.Errorf("%s %v; want 0 for a call whose caller left", name, n)
+		}
+	}
+	if web.fastRequests.Load() != 1 || apis[0].fastRequests.Load() != 1 {
+		t.Errorf("fast requests %d and %d; want the call on both fast paths", web.fastRequests.Load(), apis[0].fastRequests.Load())
+	}
+}
