@@ -10,5 +10,5 @@ if ! command -v haproxy >/dev/null && command -v apt-get >/dev/null; then
 	apt-get install -y haproxy >/dev/null
 fi
 uptime
-go test ./internal/runtime/mesh -run '^$' -bench 'Pair' -benchtime="${BENCHTIME:-5000x}" -count="${COUNT:-1}"
+go test ./internal/runtime/mesh -run '^$' -bench 'Pair' -benchtime="${BENCHTIME:-5000x}" -count="${COUNT:-1}" -benchmem
 uptime

@@ -53,17 +53,21 @@ var allowed = map[string][]string{
 	// The runtime's packages, from the bottom: health and the accept loop
 	// serve both load balancers, and nlb does not borrow from alb; up
 	// runs them all.
-	"internal/runtime/health":    foundation,
-	"internal/runtime/accept":    foundation,
+	"internal/runtime/health": foundation,
+	"internal/runtime/accept": foundation,
+	// The HTTP/1.1 wire (heads parsed in place, pooled upstream
+	// connections) the ALB's and the mesh's data paths share, so neither
+	// copies the other's.
+	"internal/runtime/h1":        foundation,
 	"internal/runtime/discovery": runtimeBase,
-	"internal/runtime/alb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	"internal/runtime/alb":       append([]string{"internal/runtime/health", "internal/runtime/accept", "internal/runtime/h1"}, runtimeBase...),
 	"internal/runtime/nlb":       append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
 	// The design's network in Linux namespaces, under up.
 	"internal/runtime/geneve": foundation,
 	"internal/runtime/netns":  append([]string{"internal/runtime/geneve"}, runtimeBase...),
 	// The mesh's proxies check Lattice's targets with health's probe and
 	// accept with the one loop; up runs the mesh.
-	"internal/runtime/mesh": append([]string{"internal/runtime/health", "internal/runtime/accept"}, runtimeBase...),
+	"internal/runtime/mesh": append([]string{"internal/runtime/health", "internal/runtime/accept", "internal/runtime/h1"}, runtimeBase...),
 	// A distribution's edge: up gives it the ways to its origins.
 	"internal/runtime/cloudfront":  runtimeBase,
 	"internal/runtime/up":          append([]string{"internal/runtime/"}, runtimeBase...),

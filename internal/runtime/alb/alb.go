@@ -31,6 +31,7 @@ import (
 	"github.com/netwright/netwright/internal/albrules"
 	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/h1"
 )
 
 // Listener serves one designed listener. Create it with New; register
@@ -154,7 +155,7 @@ func New(lb *design.LoadBalancer, l *design.Listener, tgs []design.TargetGroup, 
 		x.dial = (&net.Dialer{Timeout: targetConnectTimeout}).DialContext
 	}
 	x.transports = NewTransports(conns, idle, x.dial)
-	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x, ErrorHandler: x.targetError, ModifyResponse: x.responded, BufferPool: bufferPool{}}
+	x.proxy = &httputil.ReverseProxy{Rewrite: x.rewrite, Transport: x, ErrorHandler: x.targetError, ModifyResponse: x.responded, BufferPool: h1.BufferPool{}}
 	return x, nil
 }
 
@@ -169,7 +170,7 @@ func (x *Listener) Close() {
 	for _, g := range x.groups {
 		g.mu.Lock()
 		for _, t := range g.targets {
-			t.pool.close()
+			t.pool.Close()
 		}
 		g.mu.Unlock()
 	}

@@ -1,8 +1,6 @@
 package alb
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
@@ -14,8 +12,8 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/netwright/netwright/internal/albrules"
-	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/h1"
 )
 
 // The listener's own HTTP/1.1 data path. A request head is read whole
@@ -33,7 +31,7 @@ import (
 // else goes to the fallback before a byte of it is consumed.
 
 // errNotFast marks a request left to the fallback.
-var errNotFast = errors.New("alb: request for the full path")
+var errNotFast = h1.ErrNotFast
 
 // field is one header line of a request.
 type field struct {
@@ -73,85 +71,16 @@ type reqHead struct {
 // data path; other errors mean the connection failed or timed out.
 func (cc *clientConn) readHead(idle time.Duration) error {
 	cc.class = desyncClass{}
-	buf, err := peekHead(cc.br, &cc.dl, idle)
+	buf, err := h1.PeekHead(cc.br, &cc.dl, idle)
 	switch {
-	case errors.Is(err, errHeadFull):
+	case errors.Is(err, h1.ErrHeadFull):
 		return errNotFast // past the data path's buffer
 	case err != nil:
 		return err
 	}
-	raw := hold(&cc.headBuf, buf)
+	raw := h1.Hold(&cc.headBuf, buf)
 	cc.class = classifyHead(raw)
 	return cc.head.parse(raw)
-}
-
-// errHeadFull: a head that does not fit the reader's buffer.
-var errHeadFull = errors.New("alb: head larger than the buffer")
-
-// peekHead waits until br holds a whole head, through its blank line,
-// and returns it without consuming it. When dl is set, each read that may
-// block waits at most idle on dl's clock.
-func peekHead(br *bufio.Reader, dl *clock.Deadline, idle time.Duration) ([]byte, error) {
-	for {
-		buf, _ := br.Peek(br.Buffered())
-		if end := headEnd(buf); end > 0 {
-			return buf[:end], nil
-		}
-		if len(buf) == br.Size() {
-			return nil, errHeadFull
-		}
-		if dl != nil {
-			dl.Set(idle)
-		}
-		if _, err := br.Peek(len(buf) + 1); err != nil {
-			return nil, err
-		}
-	}
-}
-
-// headEnd returns the length of the head in buf, through its blank line,
-// or 0 when buf does not hold a whole head yet.
-func headEnd(buf []byte) int {
-	start := 0
-	for {
-		i := bytes.IndexByte(buf[start:], '\n')
-		if i < 0 {
-			return 0
-		}
-		line := buf[start : start+i]
-		start += i + 1
-		if len(line) == 0 || len(line) == 1 && line[0] == '\r' {
-			return start
-		}
-	}
-}
-
-// nextLine cuts one CRLF-terminated line off s; ok is false when the line
-// ends in a bare LF.
-func nextLine(s string) (line, rest string, ok bool) {
-	line, rest, _ = strings.Cut(s, "\n")
-	line, ok = strings.CutSuffix(line, "\r")
-	return line, rest, ok
-}
-
-// nextField parses the header line at the start of s; end is set at the
-// blank line. A line net/http would refuse, or fold, is errNotFast.
-func nextField(s string) (name, value, rest string, end bool, err error) {
-	line, rest, ok := nextLine(s)
-	switch {
-	case !ok:
-		return "", "", "", false, errNotFast
-	case line == "":
-		return "", "", rest, true, nil
-	case line[0] == ' ' || line[0] == '\t': // obsolete line folding
-		return "", "", "", false, errNotFast
-	}
-	name, value, ok = strings.Cut(line, ":")
-	value = strings.Trim(value, " \t")
-	if !ok || !httpguts.ValidHeaderFieldName(name) || !httpguts.ValidHeaderFieldValue(value) {
-		return "", "", "", false, errNotFast
-	}
-	return name, value, rest, false, nil
 }
 
 // nextRequestField is nextField for a request, which may also carry a
@@ -159,7 +88,7 @@ func nextField(s string) (name, value, rest string, end bool, err error) {
 // can be read: ALB forwards such a field, or drops it with
 // drop_invalid_header_fields, where net/http would refuse the request.
 func nextRequestField(s string) (name, value, rest string, end bool, err error) {
-	line, rest, ok := nextLine(s)
+	line, rest, ok := h1.NextLine(s)
 	switch {
 	case !ok:
 		return "", "", "", false, errNotFast
@@ -178,24 +107,15 @@ func nextRequestField(s string) (name, value, rest string, end bool, err error) 
 
 func (h *reqHead) parse(raw string) error {
 	*h = reqHead{raw: raw, fields: h.fields[:0], xff: h.xff[:0], contentLength: -1}
-	line, rest, ok := nextLine(raw)
+	line, rest, ok := h1.NextLine(raw)
 	if !ok {
 		return errNotFast
 	}
-	method, line, ok1 := strings.Cut(line, " ")
-	target, proto, ok2 := strings.Cut(line, " ")
-	if !ok1 || !ok2 || method == "CONNECT" || !httpguts.ValidHeaderFieldName(method) || !originForm(target) {
-		return errNotFast
+	method, target, minor, err := h1.RequestLine(line)
+	if err != nil {
+		return err
 	}
-	switch proto {
-	case "HTTP/1.1":
-		h.minor = 1
-	case "HTTP/1.0":
-		h.minor = 0
-	default:
-		return errNotFast
-	}
-	h.method, h.target = method, target
+	h.method, h.target, h.minor = method, target, minor
 	h.path, h.query, _ = strings.Cut(target, "?")
 	for {
 		name, value, next, end, err := nextRequestField(rest)
@@ -220,21 +140,6 @@ func (h *reqHead) parse(raw string) error {
 		h.contentLength = -1
 	}
 	return nil
-}
-
-// originForm reports whether a request target is an absolute path with
-// an optional query, without escapes (the rules see the path as net/http
-// decodes it, and here it needs no decoding).
-func originForm(t string) bool {
-	if t == "" || t[0] != '/' {
-		return false
-	}
-	for i := 0; i < len(t); i++ {
-		if c := t[i]; c <= ' ' || c >= 0x7f || c == '%' || c == '#' {
-			return false
-		}
-	}
-	return true
 }
 
 // add takes one header field, noting what the load balancer acts on.
@@ -284,7 +189,7 @@ func (h *reqHead) add(name, value string) error {
 		}
 	case 14:
 		if is("Content-Length") {
-			n, ok := parseLength(value)
+			n, ok := h1.ParseLength(value)
 			if !ok || h.contentLength >= 0 && n != h.contentLength {
 				return errNotFast
 			}
@@ -325,21 +230,6 @@ func (h *reqHead) add(name, value string) error {
 	h.invalidName = h.invalidName || invalid
 	h.fields = append(h.fields, field{name: name, value: value, drop: drop, invalid: invalid})
 	return nil
-}
-
-// parseLength parses a Content-Length: digits only, at most 18.
-func parseLength(v string) (int64, bool) {
-	if v == "" || len(v) > 18 {
-		return 0, false
-	}
-	var n int64
-	for i := 0; i < len(v); i++ {
-		if v[i] < '0' || v[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int64(v[i]-'0')
-	}
-	return n, true
 }
 
 // albHeaderName reports whether drop_invalid_header_fields keeps a name.
@@ -491,13 +381,13 @@ func (h *reqHead) proto() string {
 // the write went through.
 func (cc *clientConn) writeStatus(code int, keep bool, ex *exchange, x *Listener) bool {
 	page := statusPage(code)
-	b := appendStatusLine(cc.scratch[:0], code)
+	b := h1.AppendStatusLine(cc.scratch[:0], code)
 	b = append(b, "Content-Type: text/html\r\nServer: awselb/2.0\r\nDate: "...)
 	b = x.now().UTC().AppendFormat(b, http.TimeFormat)
 	b = append(b, "\r\nContent-Length: "...)
 	b = strconv.AppendInt(b, int64(len(page)), 10)
 	b = append(b, "\r\n"...)
-	b = appendConnection(b, keep, cc.head.minor)
+	b = h1.AppendConnection(b, keep, cc.head.minor)
 	b = append(b, "\r\n"...)
 	b = append(b, page...)
 	cc.scratch = b
@@ -517,47 +407,5 @@ func (x *Listener) countOnce(ex *exchange, code int) {
 	if !ex.counted {
 		ex.counted = true
 		x.count(ex.priority, ex.tg, code)
-	}
-}
-
-// appendStatusLine appends an HTTP/1.1 status line as net/http's server
-// writes it.
-func appendStatusLine(b []byte, code int) []byte {
-	b = append(b, "HTTP/1.1 "...)
-	b = strconv.AppendInt(b, int64(code), 10)
-	b = append(b, ' ')
-	if text := http.StatusText(code); text != "" {
-		b = append(b, text...)
-	} else {
-		b = append(b, "status code "...)
-		b = strconv.AppendInt(b, int64(code), 10)
-	}
-	return append(b, "\r\n"...)
-}
-
-// appendConnection appends the Connection header a response needs: close
-// when the connection ends after it, keep-alive for an HTTP/1.0 client
-// that keeps it.
-func appendConnection(b []byte, keep bool, minor int) []byte {
-	switch {
-	case !keep:
-		return append(b, "Connection: close\r\n"...)
-	case minor == 0:
-		return append(b, "Connection: keep-alive\r\n"...)
-	}
-	return b
-}
-
-// readTrailers consumes a chunked body's trailer section, up to
-// and including its blank line; trailers are not forwarded.
-func readTrailers(br *bufio.Reader) error {
-	for {
-		line, err := br.ReadSlice('\n')
-		if err != nil {
-			return err
-		}
-		if len(bytes.TrimRight(line, "\r\n")) == 0 {
-			return nil
-		}
 	}
 }

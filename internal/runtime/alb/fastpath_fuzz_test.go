@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/h1"
 )
 
 // FuzzRequestHead: a head the data path takes, net/http takes too, and
@@ -33,7 +34,7 @@ func FuzzRequestHead(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		end := headEnd([]byte(raw))
+		end := h1.HeadEnd([]byte(raw))
 		if end == 0 {
 			return
 		}
@@ -76,24 +77,24 @@ func FuzzResponseHead(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
-		end := headEnd([]byte(raw))
+		end := h1.HeadEnd([]byte(raw))
 		if end == 0 {
 			return
 		}
-		var r respHead
-		if r.parse(raw[:end], false) != nil {
+		var r h1.Response
+		if r.Parse(raw[:end], false) != nil {
 			return
 		}
 		resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(raw[:end])), &http.Request{Method: "GET"})
 		if err != nil {
 			t.Fatalf("the data path takes %q; net/http refuses it: %v", raw[:end], err)
 		}
-		if resp.StatusCode != r.code {
-			t.Errorf("%q: status %d; net/http %d", raw[:end], r.code, resp.StatusCode)
+		if resp.StatusCode != r.Code {
+			t.Errorf("%q: status %d; net/http %d", raw[:end], r.Code, resp.StatusCode)
 		}
 		chunked := len(resp.TransferEncoding) == 1 && resp.TransferEncoding[0] == "chunked"
-		if !r.noBody && (chunked != r.chunked || !r.chunked && r.contentLength != resp.ContentLength) {
-			t.Errorf("%q: chunked=%v length %d; net/http %v %d", raw[:end], r.chunked, r.contentLength, resp.TransferEncoding, resp.ContentLength)
+		if !r.NoBody && (chunked != r.Chunked || !r.Chunked && r.ContentLength != resp.ContentLength) {
+			t.Errorf("%q: chunked=%v length %d; net/http %v %d", raw[:end], r.Chunked, r.ContentLength, resp.TransferEncoding, resp.ContentLength)
 		}
 	})
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/netwright/netwright/internal/clock/clocktest"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/h1"
 	"github.com/netwright/netwright/internal/runtime/runtimetest"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -516,12 +517,12 @@ func TestDataPathCountsRequests(t *testing.T) {
 
 func TestParseLength(t *testing.T) {
 	for in, want := range map[string]int64{"0": 0, "42": 42, "": -1, "+1": -1, "1 2": -1, "0x10": -1, strings.Repeat("9", 19): -1} {
-		n, ok := parseLength(in)
+		n, ok := h1.ParseLength(in)
 		if !ok {
 			n = -1
 		}
 		if n != want {
-			t.Errorf("parseLength(%q) = %d; want %d", in, n, want)
+			t.Errorf("h1.ParseLength(%q) = %d; want %d", in, n, want)
 		}
 	}
 	if !slices.Equal([]bool{albHeaderName("X-Good-1"), albHeaderName("X_Bad")}, []bool{true, false}) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/runtime/h1"
 	"github.com/netwright/netwright/internal/runtime/health"
 )
 
@@ -26,7 +27,7 @@ type target struct {
 	// warming is when the target entered slow start; zero when not in it.
 	warming time.Time
 	// pool holds the data path's idle connections to the target.
-	pool connPool
+	pool h1.Pool
 }
 
 type group struct {
@@ -83,7 +84,7 @@ func (x *Listener) Deregister(targetGroup, id string) {
 	t := g.targets[i]
 	if t.outstanding.Load() == 0 {
 		g.targets = slices.Delete(g.targets, i, i+1)
-		t.pool.close()
+		t.pool.Close()
 		return
 	}
 	t.state = health.Draining
@@ -95,7 +96,7 @@ func (g *group) remove(t *target) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.targets = slices.DeleteFunc(g.targets, func(x *target) bool { return x == t })
-	t.pool.close()
+	t.pool.Close()
 }
 
 // done ends a request on t; a draining target with none left goes.

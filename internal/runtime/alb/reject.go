@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/netwright/netwright/internal/clock"
+	"github.com/netwright/netwright/internal/runtime/h1"
 )
 
 // Requests the load balancer answers before routing them: a client that
@@ -50,7 +51,7 @@ func (x *Listener) requestTimeout(cc *clientConn) {
 func (x *Listener) blockSevere(cc *clientConn) {
 	buffered, _ := cc.br.Peek(cc.br.Buffered())
 	head := append([]byte(nil), buffered...)
-	if end := headEnd(head); end > 0 {
+	if end := h1.HeadEnd(head); end > 0 {
 		head = head[:end]
 	}
 	cc.c.SetWriteDeadline(time.Now().Add(5 * time.Second))
@@ -64,7 +65,7 @@ func (x *Listener) blockSevere(cc *clientConn) {
 // connection, and returns the bytes written.
 func writeALBStatus(w interface{ Write([]byte) (int, error) }, code int, now time.Time) int {
 	page := statusPage(code)
-	b := appendStatusLine(nil, code)
+	b := h1.AppendStatusLine(nil, code)
 	b = append(b, "Server: awselb/2.0\r\nDate: "...)
 	b = now.UTC().AppendFormat(b, http.TimeFormat)
 	b = append(b, "\r\nContent-Type: text/html\r\nContent-Length: "...)

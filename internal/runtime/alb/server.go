@@ -13,10 +13,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/netwright/netwright/internal/clock"
 	"github.com/netwright/netwright/internal/runtime/accept"
+	"github.com/netwright/netwright/internal/runtime/h1"
 )
 
 // Server serves a listener's connections with the listener's own
@@ -312,18 +312,7 @@ type clientConn struct {
 	headers      map[string][]string
 	headerValues [][]string
 	// watcher watches for a client that leaves while a target answers.
-	watcher watcher
-}
-
-// hold copies b into *buf (grown when it is too small) and returns it as
-// a string, valid until *buf is next held into: the head of a request or
-// response, whose strings are used only while it is served.
-func hold(buf *[]byte, b []byte) string {
-	if cap(*buf) < len(b) {
-		*buf = make([]byte, len(b), max(len(b), 1<<10))
-	}
-	*buf = append((*buf)[:0], b...)
-	return unsafe.String(unsafe.SliceData(*buf), len(*buf))
+	watcher h1.Watcher
 }
 
 // Client connections read through an 8 KB buffer: a request head that
@@ -445,7 +434,7 @@ func (s *Server) handOver(cc *clientConn) bool {
 	if s.Current().lb.DropInvalidHeaders {
 		// drop_invalid_header_fields: the fields go before net/http, which
 		// would refuse a name that is not a token, sees the request.
-		if buf, err := peekHead(cc.br, nil, 0); err == nil {
+		if buf, err := h1.PeekHead(cc.br, nil, 0); err == nil {
 			if kept := withoutInvalidFields(string(buf)); len(kept) != len(buf) {
 				cc.br.Discard(len(buf))
 				r = io.MultiReader(strings.NewReader(kept), cc.br)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/netwright/netwright/internal/design"
@@ -63,12 +62,3 @@ func (t Transports) CloseIdleConnections() {
 	t.HTTP1.CloseIdleConnections()
 	t.HTTP2.CloseIdleConnections()
 }
-
-// bufferPool lends the proxy its 32 KB copy buffers instead of
-// allocating one per response.
-type bufferPool struct{}
-
-var buffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
-
-func (bufferPool) Get() []byte  { return *buffers.Get().(*[]byte) }
-func (bufferPool) Put(b []byte) { buffers.Put(&b) }

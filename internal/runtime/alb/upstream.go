@@ -5,115 +5,21 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httputil"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"golang.org/x/net/http/httpguts"
-
 	"github.com/netwright/netwright/internal/clock"
+	"github.com/netwright/netwright/internal/runtime/h1"
 )
-
-// upConn is a keep-alive connection to a target, for the data path.
-type upConn struct {
-	c         net.Conn
-	br        *bufio.Reader
-	bw        *bufio.Writer
-	idleSince time.Time
-	// dl is the connection's read deadline, on the listener's clock.
-	dl clock.Deadline
-}
 
 // A target's response head must fit the upstream reader, ALB's limit on
 // it: past that ALB answers 502.
 const upstreamBufSize = maxResponseHeader
 
-var (
-	upReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, upstreamBufSize) }}
-	upWriters = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
-)
-
-func newUpConn(c net.Conn, clk clock.Clock) *upConn {
-	u := &upConn{c: c, br: upReaders.Get().(*bufio.Reader), bw: upWriters.Get().(*bufio.Writer)}
-	u.dl.Init(c, clk)
-	u.br.Reset(c)
-	u.bw.Reset(c)
-	return u
-}
-
-func (u *upConn) close() {
-	u.dl.Stop()
-	u.c.Close()
-	u.br.Reset(nil)
-	u.bw.Reset(nil)
-	upReaders.Put(u.br)
-	upWriters.Put(u.bw)
-}
-
-// connPool holds a target's idle connections, newest last.
-type connPool struct {
-	mu     sync.Mutex
-	idle   []*upConn
-	closed bool
-}
-
-// get returns the newest idle connection younger than maxIdle, or nil.
-func (p *connPool) get(now time.Time, maxIdle time.Duration) *upConn {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if n := len(p.idle); n > 0 {
-		u := p.idle[n-1]
-		p.idle[n-1] = nil
-		p.idle = p.idle[:n-1]
-		if now.Sub(u.idleSince) < maxIdle {
-			return u
-		}
-		// The newest is too old: so are the rest.
-		u.close()
-		for _, o := range p.idle {
-			o.close()
-		}
-		p.idle = p.idle[:0]
-	}
-	return nil
-}
-
-// put keeps u for reuse, closing the oldest connections past max or
-// maxIdle.
-func (p *connPool) put(u *upConn, now time.Time, max int, maxIdle time.Duration) {
-	u.idleSince = now
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		u.close()
-		return
-	}
-	p.idle = append(p.idle, u)
-	drop := 0
-	for drop < len(p.idle) && (len(p.idle)-drop > max || now.Sub(p.idle[drop].idleSince) >= maxIdle) {
-		p.idle[drop].close()
-		drop++
-	}
-	if drop > 0 {
-		p.idle = append(p.idle[:0], p.idle[drop:]...)
-	}
-}
-
-// close drops every idle connection; later ones are closed when put.
-func (p *connPool) close() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.closed = true
-	for _, u := range p.idle {
-		u.close()
-	}
-	p.idle = nil
-}
+var upBuffers = h1.NewBuffers(upstreamBufSize, 4<<10)
 
 // clientError is a failure reading the request body from the client.
 type clientError struct{ error }
@@ -122,98 +28,18 @@ type clientError struct{ error }
 // answering.
 var errClientGone = errors.New("alb: the client left before the answer")
 
-// watcher notices a client that leaves while the target answers, as
-// net/http's server does with a background read: the data path reads
-// nothing from the client until the answer is out, so without it a client
-// that gives up on a slow target would be noticed only when the answer is
-// written. It starts only after a while (the client's reader is idle
-// then), so a quick answer costs a timer's reset and stop and no system
-// call. Each connection has one, its timer made on the first watch and
-// reset for each request after.
-type watcher struct {
-	cc    *clientConn
-	timer clock.Timer
-	// done receives once a read ahead that started has ended.
-	done chan struct{}
-	gone atomic.Bool
-
-	mu sync.Mutex
-	// u is the target's connection, which a client that leaves closes;
-	// gen counts the watches, so a timer of an earlier one that fired
-	// late starts nothing; started and stopped order start against stop.
-	u                *upConn
-	gen              uint64
-	started, stopped bool
-}
-
-// watch watches cc from after on (on clk), while u carries its request.
-func (cc *clientConn) watch(u *upConn, clk clock.Clock, after time.Duration) *watcher {
+// watch watches cc from after on (on clk) for a client that leaves,
+// while u carries its request (h1.Watcher).
+func (cc *clientConn) watch(u *h1.Conn, clk clock.Clock, after time.Duration) *h1.Watcher {
 	w := &cc.watcher
-	w.mu.Lock()
-	w.u, w.started, w.stopped = u, false, false
-	w.gen++
-	w.mu.Unlock()
-	w.gone.Store(false)
-	if w.timer == nil {
-		w.cc, w.done = cc, make(chan struct{}, 1)
-		w.timer = clk.AfterFunc(after, w.fire)
-	} else {
-		w.timer.Reset(after)
-	}
+	w.R, w.DL = cc.br, &cc.dl
+	w.Watch(u, clk, after)
 	return w
-}
-
-// fire starts the read ahead on a goroutine of its own, not the timer's:
-// a clock's timer function returns at once (a fake clock waits for
-// them).
-func (w *watcher) fire() {
-	w.mu.Lock()
-	gen, stopped := w.gen, w.stopped
-	w.mu.Unlock()
-	if !stopped {
-		go w.start(gen)
-	}
-}
-
-// start reads ahead on the client's connection, into its reader (whose
-// owner waits on the target): an end or a failure means the client left,
-// and the wait for the target is cut short.
-func (w *watcher) start(gen uint64) {
-	w.mu.Lock()
-	if w.stopped || w.gen != gen {
-		w.mu.Unlock()
-		return
-	}
-	w.cc.dl.Clear() // before stop can set its own
-	w.started = true
-	u := w.u
-	w.mu.Unlock()
-	defer func() { w.done <- struct{}{} }()
-	if _, err := w.cc.br.Peek(1); err != nil && !timedOut(err) {
-		w.gone.Store(true)
-		u.c.Close()
-	}
-}
-
-// stop ends the watch and hands the client's reader back; it reports
-// whether the client left.
-func (w *watcher) stop() bool {
-	w.timer.Stop()
-	w.mu.Lock()
-	w.stopped = true
-	started := w.started
-	w.mu.Unlock()
-	if started {
-		w.cc.dl.Expire() // ends the read ahead
-		<-w.done
-		w.cc.dl.Clear()
-	}
-	return w.gone.Load()
 }
 
 // errResponseHead is a target response head the data path refuses, as
 // net/http's client would: ALB answers 502.
-var errResponseHead = errors.New("alb: malformed or oversized response head from the target")
+var errResponseHead = h1.ErrResponseHead
 
 // proxyFast sends the request in cc.head to ex.t and streams the answer
 // back. It returns the status sent (0 when the client left first) and
@@ -222,9 +48,9 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 	h := &cc.head
 	t := ex.t
 	head := x.upstreamHead(cc, ex.trace)
-	var resp respHead
+	var resp h1.Response
 	for attempt := 0; ; attempt++ {
-		u := t.pool.get(ex.received, x.idle)
+		u := t.pool.Get(ex.received, x.idle)
 		reused := u != nil
 		if u == nil {
 			ctx, cancel := context.WithTimeout(context.Background(), targetConnectTimeout)
@@ -233,19 +59,19 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 			if err != nil {
 				return x.failFast(cc, ex, err, keep && !h.hasBody())
 			}
-			u = newUpConn(c, x.clock)
+			u = upBuffers.Conn(c, x.clock)
 		}
 		ex.sent = x.now()
 		started, err := x.exchangeHead(u, cc, head, &resp, ex)
 		if err == nil {
-			ex.headers, ex.targetStatus = x.now(), resp.code
+			ex.headers, ex.targetStatus = x.now(), resp.Code
 			if x.metrics != nil {
 				x.responseTimer(ex.tg).Observe(ex.headers.Sub(ex.sent).Seconds())
 			}
-			x.countOnce(ex, resp.code) // relay answers with the target's status, whatever comes
+			x.countOnce(ex, resp.Code) // relay answers with the target's status, whatever comes
 			return x.relay(cc, u, t, &resp, keep, ex)
 		}
-		u.close()
+		u.Close()
 		var ce clientError
 		switch {
 		case errors.As(err, &ce) && timedOut(ce.error):
@@ -264,20 +90,15 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 	}
 }
 
-func timedOut(err error) bool {
-	var ne net.Error
-	return errors.As(err, &ne) && ne.Timeout()
-}
-
 // targetConnectTimeout is ALB's time to connect to a target.
 const targetConnectTimeout = 10 * time.Second
 
 // exchangeHead writes the request to u and reads the response head,
 // skipping informational responses. started reports whether any of the
 // response came.
-func (x *Listener) exchangeHead(u *upConn, cc *clientConn, head []byte, resp *respHead, ex *exchange) (started bool, err error) {
+func (x *Listener) exchangeHead(u *h1.Conn, cc *clientConn, head []byte, resp *h1.Response, ex *exchange) (started bool, err error) {
 	cc.source.idle = x.idle // each part of the body within the idle timeout
-	ex.bodyIn, err = u.send(head, cc)
+	ex.bodyIn, err = send(u, head, cc)
 	cc.source.idle = 0
 	if err != nil {
 		return false, err
@@ -285,21 +106,21 @@ func (x *Listener) exchangeHead(u *upConn, cc *clientConn, head []byte, resp *re
 	if cc.br.Buffered() == 0 { // nothing of the client's pending: watch it
 		w := cc.watch(u, x.clock, x.watchAfter)
 		defer func() {
-			if w.stop() {
+			if w.Stop() {
 				err = errClientGone
 			}
 		}()
 	}
 	for {
-		u.dl.Set(x.idle)
-		started, err = resp.read(u.br, cc.head.method == http.MethodHead, &cc.respBuf)
-		if err != nil || resp.code >= 200 || resp.code == http.StatusSwitchingProtocols {
-			if err == nil && resp.code == http.StatusSwitchingProtocols {
+		u.Deadline.Set(x.idle)
+		started, err = resp.Read(u.R, cc.head.method == http.MethodHead, &cc.respBuf)
+		if err != nil || resp.Code >= 200 || resp.Code == http.StatusSwitchingProtocols {
+			if err == nil && resp.Code == http.StatusSwitchingProtocols {
 				err = errResponseHead // nothing asked to upgrade
 			}
 			return started, err
 		}
-		u.br.Discard(len(resp.raw)) // 1xx: the final answer follows
+		u.R.Discard(len(resp.Raw)) // 1xx: the final answer follows
 	}
 }
 
@@ -316,7 +137,7 @@ func (x *Listener) upstreamHead(cc *clientConn, trace string) []byte {
 	b = append(b, "\r\n"...)
 	for _, f := range h.fields {
 		if !f.drop && !(f.invalid && x.lb.DropInvalidHeaders) {
-			b = appendField(b, f.name, f.value)
+			b = h1.AppendField(b, f.name, f.value)
 		}
 	}
 	if cc.clientIP != "" {
@@ -350,42 +171,35 @@ func (x *Listener) upstreamHead(cc *clientConn, trace string) []byte {
 	return b
 }
 
-func appendField(b []byte, name, value string) []byte {
-	b = append(b, name...)
-	b = append(b, ": "...)
-	b = append(b, value...)
-	return append(b, "\r\n"...)
-}
-
 // send writes the head and the client's body to the target; it returns
 // the body's length.
-func (u *upConn) send(head []byte, cc *clientConn) (int64, error) {
+func send(u *h1.Conn, head []byte, cc *clientConn) (int64, error) {
 	h := &cc.head
-	if _, err := u.bw.Write(head); err != nil {
+	if _, err := u.W.Write(head); err != nil {
 		return 0, err
 	}
 	var n int64
 	switch {
 	case h.chunked:
-		buf := buffers.Get().(*[]byte)
-		defer buffers.Put(buf)
-		cw := httputil.NewChunkedWriter(u.bw)
+		buf := h1.CopyBuffers.Get().(*[]byte)
+		defer h1.CopyBuffers.Put(buf)
+		cw := httputil.NewChunkedWriter(u.W)
 		var err error
 		if n, err = io.CopyBuffer(cw, readerOnly{httputil.NewChunkedReader(cc.br)}, *buf); err != nil {
-			return n, clientOr(err, u.bw)
+			return n, clientOr(err, u.W)
 		}
-		if err := readTrailers(cc.br); err != nil {
+		if err := h1.ReadTrailers(cc.br); err != nil {
 			return n, clientError{err}
 		}
 		cw.Close()
-		u.bw.WriteString("\r\n")
+		u.W.WriteString("\r\n")
 	case h.contentLength > 0:
 		var err error
-		if n, err = io.CopyN(u.bw, cc.br, h.contentLength); err != nil {
-			return n, clientOr(err, u.bw)
+		if n, err = io.CopyN(u.W, cc.br, h.contentLength); err != nil {
+			return n, clientOr(err, u.W)
 		}
 	}
-	return n, u.bw.Flush()
+	return n, u.W.Flush()
 }
 
 // readerOnly hides a reader's WriteTo, so copies go through the buffer.
@@ -400,126 +214,27 @@ func clientOr(err error, w *bufio.Writer) error {
 	return clientError{err}
 }
 
-// respHead is a parsed response head; its strings share raw.
-type respHead struct {
-	raw  string
-	code int
-	// Framing: none (HEAD, 1xx, 204, 304), a length, chunked, or to the
-	// end of the connection.
-	noBody        bool
-	contentLength int64
-	chunked       bool
-	close         bool
-	date          bool
-	// connection holds a Connection value naming headers to drop.
-	connection string
-}
-
-// read reads a response head from br without consuming it; its strings
-// are held in buf.
-func (r *respHead) read(br *bufio.Reader, isHead bool, buf *[]byte) (started bool, err error) {
-	if _, err := br.Peek(1); err != nil {
-		return false, err
-	}
-	head, err := peekHead(br, nil, 0)
-	switch {
-	case errors.Is(err, errHeadFull):
-		return true, errResponseHead
-	case err != nil:
-		return true, err
-	}
-	return true, r.parse(hold(buf, head), isHead)
-}
-
-func (r *respHead) parse(raw string, isHead bool) error {
-	*r = respHead{raw: raw, contentLength: -1}
-	line, rest, ok := nextLine(raw)
-	proto, status, _ := strings.Cut(line, " ")
-	code, _, _ := strings.Cut(status, " ")
-	n, err := strconv.Atoi(code)
-	if !ok || proto != "HTTP/1.1" && proto != "HTTP/1.0" || len(code) != 3 || err != nil || n < 100 {
-		return errResponseHead
-	}
-	r.code = n
-	r.close = proto == "HTTP/1.0"
-	for {
-		name, value, next, end, err := nextField(rest)
-		if err != nil {
-			return errResponseHead
-		}
-		if end {
-			break
-		}
-		rest = next
-		switch {
-		case strings.EqualFold(name, "Content-Length"):
-			n, ok := parseLength(value)
-			if !ok || r.contentLength >= 0 && r.contentLength != n {
-				return errResponseHead
-			}
-			r.contentLength = n
-		case strings.EqualFold(name, "Transfer-Encoding"):
-			if !strings.EqualFold(value, "chunked") {
-				return errResponseHead
-			}
-			r.chunked = true
-		case strings.EqualFold(name, "Connection"):
-			for tok := range strings.SplitSeq(value, ",") {
-				switch tok = strings.TrimSpace(tok); {
-				case strings.EqualFold(tok, "close"):
-					r.close = true
-				case strings.EqualFold(tok, "keep-alive"):
-					r.close = r.close && proto != "HTTP/1.0"
-				case tok != "":
-					r.connection = value
-				}
-			}
-		case strings.EqualFold(name, "Date"):
-			r.date = true
-		}
-	}
-	r.noBody = isHead || n < 200 || n == http.StatusNoContent || n == http.StatusNotModified
-	if r.chunked {
-		r.contentLength = -1
-	}
-	return nil
-}
-
-// hopByHop reports whether a response field stays between the target and
-// the load balancer.
-func (r *respHead) hopByHop(name string) bool {
-	switch {
-	case strings.EqualFold(name, "Connection"), strings.EqualFold(name, "Keep-Alive"),
-		strings.EqualFold(name, "Proxy-Connection"), strings.EqualFold(name, "Proxy-Authenticate"),
-		strings.EqualFold(name, "Te"), strings.EqualFold(name, "Trailer"),
-		strings.EqualFold(name, "Transfer-Encoding"), strings.EqualFold(name, "Upgrade"),
-		strings.EqualFold(name, "Content-Length"):
-		return true
-	}
-	return r.connection != "" && httpguts.HeaderValuesContainsToken([]string{r.connection}, name)
-}
-
 // relay writes the response head and streams the body to the client,
 // then keeps or closes u. It returns the status and whether the client
 // connection can carry another request.
-func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep bool, ex *exchange) (int, bool) {
+func (x *Listener) relay(cc *clientConn, u *h1.Conn, t *target, r *h1.Response, keep bool, ex *exchange) (int, bool) {
 	h := &cc.head
-	b := appendStatusLine(cc.scratch[:0], r.code)
-	rest := r.raw[strings.IndexByte(r.raw, '\n')+1:]
+	b := h1.AppendStatusLine(cc.scratch[:0], r.Code)
+	rest := r.Raw[strings.IndexByte(r.Raw, '\n')+1:]
 	for {
-		name, value, next, end, _ := nextField(rest) // parse already checked every line
+		name, value, next, end, _ := h1.NextField(rest) // parse already checked every line
 		if end {
 			break
 		}
 		rest = next
-		if !r.hopByHop(name) {
-			b = appendField(b, name, value)
+		if !r.HopByHop(name) {
+			b = h1.AppendField(b, name, value)
 		}
 	}
 	for _, c := range ex.cookies {
-		b = appendField(b, "Set-Cookie", c.String())
+		b = h1.AppendField(b, "Set-Cookie", c.String())
 	}
-	if !r.date {
+	if !r.Date {
 		b = append(b, "Date: "...)
 		b = x.now().UTC().AppendFormat(b, http.TimeFormat)
 		b = append(b, "\r\n"...)
@@ -528,13 +243,13 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 	// and the end of the connection for HTTP/1.0 ones.
 	chunkOut := false
 	switch {
-	case r.noBody:
-		if r.contentLength >= 0 && r.code != http.StatusNoContent {
-			b = appendField(b, "Content-Length", strconv.FormatInt(r.contentLength, 10))
+	case r.NoBody:
+		if r.ContentLength >= 0 && r.Code != http.StatusNoContent {
+			b = h1.AppendField(b, "Content-Length", strconv.FormatInt(r.ContentLength, 10))
 		}
-	case r.contentLength >= 0:
+	case r.ContentLength >= 0:
 		b = append(b, "Content-Length: "...)
-		b = strconv.AppendInt(b, r.contentLength, 10)
+		b = strconv.AppendInt(b, r.ContentLength, 10)
 		b = append(b, "\r\n"...)
 	case h.minor == 1:
 		chunkOut = true
@@ -542,23 +257,23 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 	default:
 		keep = false
 	}
-	b = appendConnection(b, keep, h.minor)
+	b = h1.AppendConnection(b, keep, h.minor)
 	b = append(b, "\r\n"...)
 	cc.scratch = b
-	u.br.Discard(len(r.raw))
+	u.R.Discard(len(r.Raw))
 	ex.out = int64(len(b))
 	if _, err := cc.bw.Write(b); err != nil {
-		u.close()
-		return r.code, false
+		u.Close()
+		return r.Code, false
 	}
-	reusable := !r.close && ex.class.tier < ambiguous // after an ambiguous request the target's connection closes too
+	reusable := !r.Close && ex.class.tier < ambiguous // after an ambiguous request the target's connection closes too
 	var err error
 	switch {
-	case r.noBody:
-	case r.contentLength >= 0:
-		err = x.copyBody(cc.bw, u, r.contentLength)
+	case r.NoBody:
+	case r.ContentLength >= 0:
+		err = x.copyBody(cc.bw, u, r.ContentLength)
 		if err == nil {
-			ex.out += r.contentLength
+			ex.out += r.ContentLength
 		}
 	default:
 		var dst io.Writer = cc.bw
@@ -567,18 +282,18 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 			cw = httputil.NewChunkedWriter(cc.bw)
 			dst = cw
 		}
-		var src io.Reader = u.br
-		if r.chunked {
-			src = httputil.NewChunkedReader(u.br)
+		var src io.Reader = u.R
+		if r.Chunked {
+			src = httputil.NewChunkedReader(u.R)
 		} else {
 			reusable = false // delimited by the end of the connection
 		}
 		var n int64
 		n, err = x.stream(dst, cc.bw, u, src)
 		ex.out += n
-		if err == nil && r.chunked {
-			u.dl.Set(x.idle)
-			err = readTrailers(u.br)
+		if err == nil && r.Chunked {
+			u.Deadline.Set(x.idle)
+			err = h1.ReadTrailers(u.R)
 		}
 		if err == nil && chunkOut {
 			cw.Close()
@@ -591,39 +306,39 @@ func (x *Listener) relay(cc *clientConn, u *upConn, t *target, r *respHead, keep
 	if err != nil {
 		// A target failing mid-body, or a client gone: both connections
 		// end, as the answer cannot be completed.
-		u.close()
-		return r.code, false
+		u.Close()
+		return r.Code, false
 	}
 	if reusable {
 		// The read deadline stays: the next exchange sets its own before
 		// reading.
-		t.pool.put(u, ex.headers, x.maxIdle, x.idle) // idle since about then
+		t.pool.Put(u, ex.headers, x.maxIdle, x.idle) // idle since about then
 	} else {
-		u.close()
+		u.Close()
 	}
-	return r.code, keep
+	return r.Code, keep
 }
 
 // copyBody copies n bytes of a response body, flushing to the client
 // whenever the target has nothing more buffered.
-func (x *Listener) copyBody(dst *bufio.Writer, u *upConn, n int64) error {
+func (x *Listener) copyBody(dst *bufio.Writer, u *h1.Conn, n int64) error {
 	for n > 0 {
-		if u.br.Buffered() == 0 {
+		if u.R.Buffered() == 0 {
 			// The wait for the target counts from before the client has
 			// what came so far.
-			u.dl.Set(x.idle)
+			u.Deadline.Set(x.idle)
 			if err := dst.Flush(); err != nil {
 				return err
 			}
-			if _, err := u.br.Peek(1); err != nil {
+			if _, err := u.R.Peek(1); err != nil {
 				return err
 			}
 		}
-		p, _ := u.br.Peek(int(min(int64(u.br.Buffered()), n)))
+		p, _ := u.R.Peek(int(min(int64(u.R.Buffered()), n)))
 		if _, err := dst.Write(p); err != nil {
 			return err
 		}
-		u.br.Discard(len(p))
+		u.R.Discard(len(p))
 		n -= int64(len(p))
 	}
 	return nil
@@ -632,13 +347,13 @@ func (x *Listener) copyBody(dst *bufio.Writer, u *upConn, n int64) error {
 // stream copies src (a chunked or connection-delimited body) to dst until
 // its end, flushing the client writer whenever the target has nothing
 // more buffered.
-func (x *Listener) stream(dst io.Writer, flush *bufio.Writer, u *upConn, src io.Reader) (int64, error) {
-	buf := buffers.Get().(*[]byte)
-	defer buffers.Put(buf)
+func (x *Listener) stream(dst io.Writer, flush *bufio.Writer, u *h1.Conn, src io.Reader) (int64, error) {
+	buf := h1.CopyBuffers.Get().(*[]byte)
+	defer h1.CopyBuffers.Put(buf)
 	var total int64
 	for {
-		if u.br.Buffered() == 0 {
-			u.dl.Set(x.idle) // as in copyBody
+		if u.R.Buffered() == 0 {
+			u.Deadline.Set(x.idle) // as in copyBody
 			if err := flush.Flush(); err != nil {
 				return total, err
 			}
@@ -676,3 +391,5 @@ func (x *Listener) failFast(cc *clientConn, ex *exchange, err error, keep bool) 
 	}
 	return code, keep
 }
+
+func timedOut(err error) bool { return h1.TimedOut(err) }

@@ -49,8 +49,18 @@ func testCA(tb testing.TB) (*x509.Certificate, *ecdsa.PrivateKey) {
 // backend; it returns the address web's task calls api at.
 func pair(tb testing.TB, protocol, backend string) string {
 	tb.Helper()
+	_, web, _ := pairWith(tb, protocol, Options{}, backend)
+	addr, _ := web.Egress("api")
+	return addr
+}
+
+// pairWith starts pair's mesh with opt (its CA filled in) and a task of
+// api at each of backends; it returns the mesh, web's proxy and api's.
+func pairWith(tb testing.TB, protocol string, opt Options, backends ...string) (*Mesh, *Proxy, []*Proxy) {
+	tb.Helper()
 	ca, key := testCA(tb)
-	m, err := New(Options{CA: ca, CAKey: key})
+	opt.CA, opt.CAKey = ca, key
+	m, err := New(opt)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -62,17 +72,23 @@ func pair(tb testing.TB, protocol, backend string) string {
 			Outlier: map[string]*Outlier{"api": {Window: scFailureWindow, Failures: scFailures, Base: scEjectBase, Max: scEjectMax, MaxPercent: 100}},
 			Retry:   &Retry{Max: scRetries, On: map[string]bool{"connect-failure": true, "reset": true, "503": true}}}},
 		Ingress: map[string]*Ingress{"api": {Service: "api", Protocol: protocol, DiscoveryName: "api"}}})
-	api, err := m.StartProxy(Task{ID: "api-1", Service: "api", Addr: backend}, nil, Loopback{})
-	if err != nil {
-		tb.Fatal(err)
+	var apis []*Proxy
+	var eps []Endpoint
+	for i, backend := range backends {
+		id := fmt.Sprintf("api-%d", i+1)
+		api, err := m.StartProxy(Task{ID: id, Service: "api", Addr: backend}, nil, Loopback{})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		apis = append(apis, api)
+		eps = append(eps, Endpoint{Task: id, Addr: api.Ingress(), AppAddr: backend})
 	}
-	m.SetEndpoints(map[string][]Endpoint{"api": {{Task: "api-1", Addr: api.Ingress(), AppAddr: backend}}})
+	m.SetEndpoints(map[string][]Endpoint{"api": eps})
 	web, err := m.StartProxy(Task{ID: "web-1", Service: "web", Addr: "127.0.0.1:1"}, []string{"api"}, Loopback{})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	addr, _ := web.Egress("api")
-	return addr
+	return m, web, apis
 }
 
 func httpBackend(tb testing.TB) string {

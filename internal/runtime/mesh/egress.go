@@ -37,6 +37,13 @@ type egress struct {
 
 	mu         sync.Mutex
 	transports map[string]*http.Transport // by target service
+
+	// queue feeds the net/http server the connections the fast path
+	// (fastpath.go) hands over; pools are the fast path's connections to
+	// the targets' proxies, labels its metrics' labels by target.
+	queue  *connQueue
+	pools  pools
+	labels labelCache
 }
 
 func newEgress(p *Proxy, service, protocol string, ln net.Listener) *egress {
@@ -66,7 +73,9 @@ func (e *egress) start() {
 		}
 		localReply(w, r, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers. reset reason: "+err.Error())
 	})
-	e.p.serveHTTP(e.ln, e, e.up.Idle, nil)
+	e.queue = newConnQueue(e.ln.Addr())
+	e.p.serveHTTP(e.queue, e, e.up.Idle, nil)
+	e.p.loop(e.ln, e.accept)
 }
 
 type roundTripper func(*http.Request) (*http.Response, error)
@@ -89,7 +98,7 @@ type callKey struct{}
 func (e *egress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p, m := e.p, e.p.m
 	up := e.upstream()
-	ctx, span := p.tracer.Start(Extract(r.Context(), r.Header), "egress "+e.service, trace.WithSpanKind(trace.SpanKindClient),
+	ctx, span := p.startSpan(Extract(r.Context(), r.Header), "egress "+e.service, trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithAttributes(attribute.String("netwright.task", p.task.ID), attribute.String("netwright.upstream", e.service),
 			attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
 	defer span.End()
@@ -712,6 +721,14 @@ func (e *egress) dialTCP(ep Endpoint, target string, mode TLSMode) (net.Conn, er
 	p, m := e.p, e.p.m
 	ctx, cancel := clock.WithTimeout(m.ctx, m.clock, envoyConnectTime)
 	defer cancel()
+	if f := m.faults.kill(ep.Task, target); f != nil {
+		// A dead task's address refuses the connection: a connection
+		// failure, which the policy retries on another task. (Its proxy
+		// would reset the connection once accepted, too late for a retry
+		// of a connection whose bytes are already relayed.)
+		m.metrics.faults.WithLabelValues(f.Target, f.Kind).Inc()
+		return nil, errors.New("connection refused (kill fault)")
+	}
 	if f := m.faults.onPath(p.task.ID, p.task.Service, ep.Task, target); f != nil {
 		m.metrics.faults.WithLabelValues(f.Target, f.Kind).Inc()
 		switch f.Kind {

@@ -161,6 +161,10 @@ func (t *Faults) Clear(target string) int {
 	return len(old) - len(keep)
 }
 
+// any reports whether any fault is in the table, in force or not: the
+// proxies' fast path leaves every call to the full one while there is.
+func (t *Faults) any() bool { return len(*t.list.Load()) > 0 }
+
 // List returns the faults in force, oldest first.
 func (t *Faults) List() []Fault {
 	now := t.clock.Now()
@@ -216,15 +220,18 @@ func (t *Faults) atIngress(task, service string) *Fault {
 }
 
 // killed reports whether task is dead by a fault.
-func (t *Faults) killed(task, service string) bool {
+func (t *Faults) killed(task, service string) bool { return t.kill(task, service) != nil }
+
+// kill returns the fault that makes task dead, or nil.
+func (t *Faults) kill(task, service string) *Fault {
 	list := *t.list.Load()
 	now := t.clock.Now()
 	for _, f := range list {
 		if f.Kind == FaultKill && f.from == "" && f.live(now) && f.names(task, service) {
-			return true
+			return f
 		}
 	}
-	return false
+	return nil
 }
 
 // onPath returns the fault that hits a try from caller (task, service)

@@ -38,6 +38,10 @@ type ingress struct {
 	// cfg is the service's ingress policy the proxy started with, used
 	// when a reload leaves the service out of the mesh.
 	cfg *Ingress
+	// pools holds the fast path's connections to the task, labels its
+	// metrics' labels by discovery name.
+	pools  pools
+	labels labelCache
 }
 
 type peerKey struct{}
@@ -77,6 +81,9 @@ func (in *ingress) start() {
 		in.queue = newConnQueue(in.ln.Addr())
 		p.serveHTTP(in.queue, in, 0, func(ctx context.Context, c net.Conn) context.Context {
 			// The caller's identity, checked once per connection.
+			if hc, ok := c.(*handedConn); ok {
+				return context.WithValue(ctx, peerKey{}, hc.peer)
+			}
 			if tc, ok := c.(*tls.Conn); ok {
 				st := tc.ConnectionState()
 				return context.WithValue(ctx, peerKey{}, p.m.ids.peerService(&st))
@@ -146,6 +153,12 @@ func (in *ingress) accept(raw net.Conn) {
 		in.serveTCP(conn, raw, pol, peer)
 		return
 	}
+	if pol.Protocol == "http" {
+		if tc, ok := conn.(*tls.Conn); !ok || tc.ConnectionState().NegotiatedProtocol != "h2" {
+			p.serveFastConn(conn, raw, peer, in, 0, in.queue, nil)
+			return
+		}
+	}
 	if !useTLS {
 		conn = &peerConn{Conn: conn}
 	}
@@ -209,7 +222,7 @@ func (in *ingress) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if grpc {
 		m.metrics.grpcRequests.WithLabelValues(labels...).Inc()
 	}
-	ctx, span := p.tracer.Start(Extract(r.Context(), r.Header), "ingress "+p.task.Service, trace.WithSpanKind(trace.SpanKindServer),
+	ctx, span := p.startSpan(Extract(r.Context(), r.Header), "ingress "+p.task.Service, trace.WithSpanKind(trace.SpanKindServer),
 		trace.WithAttributes(attribute.String("netwright.task", p.task.ID), attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
 	defer span.End()
 	r = r.WithContext(ctx)
@@ -294,6 +307,8 @@ func unwrapConn(c net.Conn) net.Conn {
 	for {
 		switch x := c.(type) {
 		case *peerConn:
+			c = x.Conn
+		case *handedConn:
 			c = x.Conn
 		case *peekedConn:
 			c = x.Conn

@@ -18,6 +18,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/netwright/netwright/internal/runtime/accept"
+	"github.com/netwright/netwright/internal/runtime/h1"
 )
 
 // Proxy is one task's proxy: an ingress listener that hands calls to the
@@ -35,6 +36,16 @@ type Proxy struct {
 	servers  []*http.Server
 	clusters map[string]*cluster // by target service
 	closed   bool
+	// fast holds the fast path's client connections, for a drain;
+	// draining is set once one starts.
+	fast     map[*fastConn]struct{}
+	draining atomic.Bool
+	// fastRequests counts the requests the fast path served, handed the
+	// connections it gave the net/http server.
+	fastRequests, handed atomic.Int64
+	// record is set when spans are exported: the fast path records its
+	// spans only then (fastSpan).
+	record bool
 }
 
 // Task is the task the proxy serves.
@@ -60,6 +71,7 @@ func (p *Proxy) Egress(dep string) (string, bool) {
 
 func (p *Proxy) start() {
 	p.tracer = p.m.opt.tracerFor(p.task.Service)
+	p.record = p.m.opt.Tracing.exporting()
 	if p.in != nil {
 		p.in.start()
 	}
@@ -147,6 +159,7 @@ func (p *Proxy) Close() {
 // until ctx ends, then it closes.
 func (p *Proxy) Shutdown(ctx context.Context) {
 	p.closeListeners()
+	p.drainFast(ctx)
 	p.mu.Lock()
 	servers := slices.Clone(p.servers)
 	p.mu.Unlock()
@@ -163,9 +176,11 @@ func (p *Proxy) closeTransports() {
 			t.CloseIdleConnections()
 		}
 		e.mu.Unlock()
+		e.pools.close()
 	}
 	if p.in != nil && p.in.app != nil {
 		p.in.app.CloseIdleConnections()
+		p.in.pools.close()
 	}
 }
 
@@ -370,7 +385,7 @@ func tlsHandshake(c net.Conn, cfg *tls.Config) (*tls.Conn, error) {
 // reverseProxy is a ReverseProxy that streams (gRPC, server-sent
 // answers) and leaves headers to the caller.
 func reverseProxy(rewrite func(*httputil.ProxyRequest), rt http.RoundTripper, onError func(http.ResponseWriter, *http.Request, error)) *httputil.ReverseProxy {
-	return &httputil.ReverseProxy{Rewrite: rewrite, Transport: rt, FlushInterval: -1, ErrorHandler: onError, ErrorLog: discardLog}
+	return &httputil.ReverseProxy{Rewrite: rewrite, Transport: rt, FlushInterval: -1, ErrorHandler: onError, ErrorLog: discardLog, BufferPool: h1.BufferPool{}}
 }
 
 func (p *Proxy) loop(ln net.Listener, handle func(net.Conn)) {

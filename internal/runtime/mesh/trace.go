@@ -45,6 +45,12 @@ func (t *Tracing) Start(ctx context.Context) error {
 	return t.err
 }
 
+// exporting reports whether spans leave the process.
+func (t *Tracing) exporting() bool {
+	_ = t.Start(context.Background())
+	return t.exporter != nil
+}
+
 // For returns the tracer of service's spans.
 func (t *Tracing) For(service string) trace.Tracer {
 	_ = t.Start(context.Background())
