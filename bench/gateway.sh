@@ -87,7 +87,7 @@ up_netwright() {
   local env=(NETWRIGHT_BENCH_BACKEND="$tmp/backend")
   [ "$1" = 1 ] && env+=(GOMAXPROCS=1)
   rm -rf "$tmp/state"
-  env "${env[@]}" "$tmp/netwright" up --access-logs="$2" --isolation loopback --mesh off --watch=false --console "" \
+  env "${env[@]}" "$tmp/netwright" up --access-logs="$2" --isolation loopback --mesh off --watch=false \
     --port-offset 10000 --dns 127.0.0.1:18600 --admin 127.0.0.1:18901 --state-dir "$tmp/state" bench/gateway.yaml \
     >"$tmp/netwright.log" 2>&1 &
   up_pid=$!
