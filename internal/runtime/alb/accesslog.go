@@ -367,13 +367,6 @@ func (x *Listener) arn(kind, name string) string {
 	return "arn:aws:elasticloadbalancing:" + region + ":000000000000:" + kind + "/" + name + "/" + id
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 // appendQuoted appends a quoted field as ALB writes it ("-" when
 // empty), escaping quotes and backslashes so a line always splits the
 // same way.

@@ -364,6 +364,8 @@ func (s *Server) serveConn(c net.Conn) {
 			return
 		}
 		cc.c, cc.tls = tc, &st
+	} else {
+		cc.c = rawIO(c)
 	}
 	c = cc.c
 	cc.br, cc.bw = clientReaders.Get().(*bufio.Reader), clientWriters.Get().(*bufio.Writer)
