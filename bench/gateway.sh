@@ -197,22 +197,24 @@ CFG
   logs | ab) names="" ;;
   *) echo "ONLY is l7, tls, l4, logs or ab" >&2; exit 2 ;;
   esac
-  for name in $names; do wrk -t"$wrk_threads" -c64 -d2s "${url[$name]}" >/dev/null; done # warm up
-  for round in $(seq "$ROUNDS"); do
-    for name in $names; do
-      saturate "${url[$name]}" >>"$tmp/sat-$threads-$name"
+  if [ -n "$names" ]; then
+    for name in $names; do wrk -t"$wrk_threads" -c64 -d2s "${url[$name]}" >/dev/null; done # warm up
+    for round in $(seq "$ROUNDS"); do
+      for name in $names; do
+        saturate "${url[$name]}" >>"$tmp/sat-$threads-$name"
+      done
+      echo "  round $round done, load average $(cut -d' ' -f1 /proc/loadavg)"
     done
-    echo "  round $round done, load average $(cut -d' ' -f1 /proc/loadavg)"
-  done
-  echo
-  echo "saturation (threads=$threads), wrk -t$wrk_threads -c64 -d${DURATION}s, median of $ROUNDS (requests/s):"
-  for name in $names; do
-    printf "  %-15s %8d   (runs: %s)\n" "$name" "$(sat "$name" | median)" "$(sat "$name" | paste -sd' ')"
-  done
-  echo "netwright against HAProxy (same rounds):"
-  case " $names " in *" netwright haproxy "*) pair netwright haproxy HTTP ;; esac
-  case " $names " in *" netwright-tls haproxy-tls "*) pair netwright-tls haproxy-tls HTTPS ;; esac
-  case " $names " in *" netwright-l4 haproxy-l4 "*) pair netwright-l4 haproxy-l4 L4 ;; esac
+    echo
+    echo "saturation (threads=$threads), wrk -t$wrk_threads -c64 -d${DURATION}s, median of $ROUNDS (requests/s):"
+    for name in $names; do
+      printf "  %-15s %8d   (runs: %s)\n" "$name" "$(sat "$name" | median)" "$(sat "$name" | paste -sd' ')"
+    done
+    echo "netwright against HAProxy (same rounds):"
+    case " $names " in *" netwright haproxy "*) pair netwright haproxy HTTP ;; esac
+    case " $names " in *" netwright-tls haproxy-tls "*) pair netwright-tls haproxy-tls HTTPS ;; esac
+    case " $names " in *" netwright-l4 haproxy-l4 "*) pair netwright-l4 haproxy-l4 L4 ;; esac
+  fi
 
   if [ -z "$ONLY" ]; then
     # loadgen runs with as many threads as wrk.
