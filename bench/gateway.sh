@@ -28,8 +28,9 @@
 # for a closer look; CONFIGS="1 2" picks the configurations.
 # ONLY=ab BASE=REV measures what a change gained: netwright built from the
 # commit REV and from the working tree take turns (`up` restarted for each
-# run, logs off), through the internal ALB (HTTP) and the HTTPS listener,
-# with the working tree's ratio to REV's in each round.
+# run, logs off unless AB_LOGS=true), through the internal ALB (HTTP) and the HTTPS listener,
+# with the working tree's ratio to REV's in each round; AB_LOGS=true runs
+# both with access logs on.
 # Usage: bash bench/gateway.sh   (from the repository root; installs the
 # peers with apt-get when they are missing, so it wants root)
 set -euo pipefail
@@ -262,7 +263,7 @@ CFG
     for round in $(seq "$ROUNDS"); do
       for build in base new; do
         stop_netwright
-        if [ $build = base ]; then up_netwright "$threads" false "$tmp/netwright-base"; else up_netwright "$threads" false; fi
+        if [ $build = base ]; then up_netwright "$threads" "${AB_LOGS:-false}" "$tmp/netwright-base"; else up_netwright "$threads" "${AB_LOGS:-false}"; fi
         for name in netwright netwright-tls; do
           wrk -t"$wrk_threads" -c64 -d2s "${url[$name]}" >/dev/null
           saturate "${url[$name]}" >>"$tmp/sat-$threads-ab-$build-$name"
