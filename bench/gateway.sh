@@ -28,9 +28,9 @@
 # for a closer look; CONFIGS="1 2" picks the configurations.
 # ONLY=ab BASE=REV measures what a change gained: netwright built from the
 # commit REV and from the working tree take turns (`up` restarted for each
-# run, logs off unless AB_LOGS=true), through the internal ALB (HTTP) and the HTTPS listener,
-# with the working tree's ratio to REV's in each round; AB_LOGS=true runs
-# both with access logs on.
+# run), through the internal ALB (HTTP) and the HTTPS listener, with the
+# working tree's ratio to REV's in each round; access logs are off unless
+# AB_LOGS=true.
 # Usage: bash bench/gateway.sh   (from the repository root; installs the
 # peers with apt-get when they are missing, so it wants root)
 set -euo pipefail
