@@ -25,10 +25,8 @@ import (
 // finds no P and goes to sleep. On a machine whose cores are all busy
 // that churn cost a context switch every few requests (see BENCHMARKS.md).
 //
-// The data path uses it for plain-HTTP clients and for every connection
-// to a target; an HTTPS client's connection stays a net.TCPConn under
-// its tls.Conn (with it, TestIdleWebSocketIsClosed failed one run in
-// eight under the race detector, a cause not found yet).
+// The data path uses it for every client connection (under the tls.Conn
+// of an HTTPS one) and every connection to a target.
 type rawTCP struct {
 	*net.TCPConn
 	rc syscall.RawConn

@@ -337,6 +337,7 @@ var (
 
 func (s *Server) serveConn(c net.Conn) {
 	s.count(1)
+	c = rawIO(c)
 	cc := &clientConn{c: c}
 	cc.dl.Init(c, s.Clock)
 	if cfg := s.tls.Load(); cfg != nil {
@@ -364,8 +365,6 @@ func (s *Server) serveConn(c net.Conn) {
 			return
 		}
 		cc.c, cc.tls = tc, &st
-	} else {
-		cc.c = rawIO(c)
 	}
 	c = cc.c
 	cc.br, cc.bw = clientReaders.Get().(*bufio.Reader), clientWriters.Get().(*bufio.Writer)
@@ -454,6 +453,12 @@ func (s *Server) handOver(cc *clientConn) bool {
 			}
 		}
 	}
+	// The wait for this request's head armed the connection's deadline:
+	// it is stopped before the fallback owns the connection (the deferred
+	// Stop in serveConn may run only once the fallback has served it for
+	// a while, and on a clock other than the system's the deadline would
+	// then still fire into the fallback's reads).
+	cc.dl.Stop()
 	hc := &handedConn{Conn: cc.c, r: r, tls: cc.tls, done: func() { s.count(-1) }, class: cc.class}
 	hc.reject = func(code int, head []byte, w func([]byte) (int, error)) {
 		x := s.Current()
