@@ -26,6 +26,11 @@
 # between rounds, less within one).
 # ONLY=l7|tls|l4|logs runs that saturation pair alone (with its ratios),
 # for a closer look; CONFIGS="1 2" picks the configurations.
+# ONLY=ab BASE=REV measures what a change gained: netwright built from the
+# commit REV and from the working tree take turns (`up` restarted for each
+# run), through the internal ALB (HTTP) and the HTTPS listener, with the
+# working tree's ratio to REV's in each round; access logs are off unless
+# AB_LOGS=true.
 # Usage: bash bench/gateway.sh   (from the repository root; installs the
 # peers with apt-get when they are missing, so it wants root)
 set -euo pipefail
@@ -59,6 +64,13 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 go build -o "$tmp/netwright" ./cmd/netwright
+if [ "$ONLY" = ab ]; then
+  [ -n "${BASE:-}" ] || { echo "ONLY=ab needs BASE=REV, the commit to compare with" >&2; exit 2; }
+  mkdir "$tmp/base"
+  git archive "$BASE" | tar -x -C "$tmp/base"
+  (cd "$tmp/base" && go build -o "$tmp/netwright-base" ./cmd/netwright)
+  echo "ab: $(git rev-parse --short "$BASE") against the working tree ($(git rev-parse --short HEAD)$(git diff --quiet HEAD || echo ', with changes'))"
+fi
 go build -o "$tmp/backend" ./bench/backend
 go build -o "$tmp/loadgen" ./bench/loadgen
 # HAProxy's TLS certificate (netwright's comes from its own local CA).
@@ -82,12 +94,13 @@ wait_port() {
   echo "nothing listens on $1" >&2; tail -n 5 "$tmp"/*.log >&2; exit 1
 }
 # up_netwright starts `netwright up` for threads ($1) with access logs
-# on or off ($2); its pid is in $up_pid.
+# on or off ($2), from the binary $3 (the working tree's when absent); its
+# pid is in $up_pid.
 up_netwright() {
   local env=(NETWRIGHT_BENCH_BACKEND="$tmp/backend")
   [ "$1" = 1 ] && env+=(GOMAXPROCS=1)
   rm -rf "$tmp/state"
-  env "${env[@]}" "$tmp/netwright" up --access-logs="$2" --isolation loopback --mesh off --watch=false --console "" \
+  env "${env[@]}" "${3:-$tmp/netwright}" up --access-logs="$2" --isolation loopback --mesh off --watch=false \
     --port-offset 10000 --dns 127.0.0.1:18600 --admin 127.0.0.1:18901 --state-dir "$tmp/state" bench/gateway.yaml \
     >"$tmp/netwright.log" 2>&1 &
   up_pid=$!
@@ -182,25 +195,27 @@ CFG
   l7) names="netwright haproxy" ;;
   tls) names="netwright-tls haproxy-tls" ;;
   l4) names="netwright-l4 haproxy-l4" ;;
-  logs) names="" ;;
-  *) echo "ONLY is l7, tls, l4 or logs" >&2; exit 2 ;;
+  logs | ab) names="" ;;
+  *) echo "ONLY is l7, tls, l4, logs or ab" >&2; exit 2 ;;
   esac
-  for name in $names; do wrk -t"$wrk_threads" -c64 -d2s "${url[$name]}" >/dev/null; done # warm up
-  for round in $(seq "$ROUNDS"); do
-    for name in $names; do
-      saturate "${url[$name]}" >>"$tmp/sat-$threads-$name"
+  if [ -n "$names" ]; then
+    for name in $names; do wrk -t"$wrk_threads" -c64 -d2s "${url[$name]}" >/dev/null; done # warm up
+    for round in $(seq "$ROUNDS"); do
+      for name in $names; do
+        saturate "${url[$name]}" >>"$tmp/sat-$threads-$name"
+      done
+      echo "  round $round done, load average $(cut -d' ' -f1 /proc/loadavg)"
     done
-    echo "  round $round done, load average $(cut -d' ' -f1 /proc/loadavg)"
-  done
-  echo
-  echo "saturation (threads=$threads), wrk -t$wrk_threads -c64 -d${DURATION}s, median of $ROUNDS (requests/s):"
-  for name in $names; do
-    printf "  %-15s %8d   (runs: %s)\n" "$name" "$(sat "$name" | median)" "$(sat "$name" | paste -sd' ')"
-  done
-  echo "netwright against HAProxy (same rounds):"
-  case " $names " in *" netwright haproxy "*) pair netwright haproxy HTTP ;; esac
-  case " $names " in *" netwright-tls haproxy-tls "*) pair netwright-tls haproxy-tls HTTPS ;; esac
-  case " $names " in *" netwright-l4 haproxy-l4 "*) pair netwright-l4 haproxy-l4 L4 ;; esac
+    echo
+    echo "saturation (threads=$threads), wrk -t$wrk_threads -c64 -d${DURATION}s, median of $ROUNDS (requests/s):"
+    for name in $names; do
+      printf "  %-15s %8d   (runs: %s)\n" "$name" "$(sat "$name" | median)" "$(sat "$name" | paste -sd' ')"
+    done
+    echo "netwright against HAProxy (same rounds):"
+    case " $names " in *" netwright haproxy "*) pair netwright haproxy HTTP ;; esac
+    case " $names " in *" netwright-tls haproxy-tls "*) pair netwright-tls haproxy-tls HTTPS ;; esac
+    case " $names " in *" netwright-l4 haproxy-l4 "*) pair netwright-l4 haproxy-l4 L4 ;; esac
+  fi
 
   if [ -z "$ONLY" ]; then
     # loadgen runs with as many threads as wrk.
@@ -240,6 +255,30 @@ CFG
       "$(median <"$tmp/sat-$threads-logs-true")" "$(median <"$tmp/sat-$threads-logs-false")" \
       "$(paste -sd' ' "$tmp/sat-$threads-logs-true")" "$(paste -sd' ' "$tmp/sat-$threads-logs-false")" \
       "$(echo "$ratios" | paste -sd' ')" "$(echo "$ratios" | median)"
+  fi
+
+  if [ "$ONLY" = ab ]; then
+    # The commit BASE and the working tree, `up` restarted for each run,
+    # alternating; HTTP then HTTPS on each start.
+    for round in $(seq "$ROUNDS"); do
+      for build in base new; do
+        stop_netwright
+        if [ $build = base ]; then up_netwright "$threads" "${AB_LOGS:-false}" "$tmp/netwright-base"; else up_netwright "$threads" "${AB_LOGS:-false}"; fi
+        for name in netwright netwright-tls; do
+          wrk -t"$wrk_threads" -c64 -d2s "${url[$name]}" >/dev/null
+          saturate "${url[$name]}" >>"$tmp/sat-$threads-ab-$build-$name"
+        done
+      done
+      echo "  round $round done, load average $(cut -d' ' -f1 /proc/loadavg)"
+    done
+    echo
+    for name in netwright netwright-tls; do
+      ratios=$(paste -d' ' "$tmp/sat-$threads-ab-new-$name" "$tmp/sat-$threads-ab-base-$name" | awk '{printf "%.2f\n", $1 / $2}')
+      printf "%-13s (threads=%s): working tree %d, %s %d requests/s (medians; runs: %s; base: %s); per round: %s, median %.2fx\n" "$name" "$threads" \
+        "$(median <"$tmp/sat-$threads-ab-new-$name")" "$BASE" "$(median <"$tmp/sat-$threads-ab-base-$name")" \
+        "$(paste -sd' ' "$tmp/sat-$threads-ab-new-$name")" "$(paste -sd' ' "$tmp/sat-$threads-ab-base-$name")" \
+        "$(echo "$ratios" | paste -sd' ')" "$(echo "$ratios" | median)"
+    done
   fi
 
   if [ -z "$ONLY" ]; then

@@ -9,24 +9,84 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/netwright/netwright/internal/clock"
 )
 
 // AccessLog writes one line per request in ALB's access-log format
 // (the fields ALB writes to S3, space-separated, in its order). It is safe
-// for concurrent use; each line is written with one Write.
+// for concurrent use. NewAccessLog's writes each line with one Write as
+// it ends; NewBufferedAccessLog's gathers lines and writes them in
+// batches, as ALB itself delivers its logs every few minutes.
 type AccessLog struct {
 	mu sync.Mutex
 	w  io.Writer
+	// Buffered: lines wait in buf until it holds logBatch bytes or the
+	// first of them waited every; timer (on clk) then writes them.
+	buffered bool
+	buf      []byte
+	every    time.Duration
+	clk      clock.Clock
+	timer    clock.Timer
+	armed    bool
 }
 
-// NewAccessLog writes to w.
+// NewAccessLog writes to w, each line as it ends.
 func NewAccessLog(w io.Writer) *AccessLog { return &AccessLog{w: w} }
+
+// logBatch is how much a buffered access log gathers before it writes.
+const logBatch = 64 << 10
+
+// NewBufferedAccessLog writes to w in batches: once 64 KB of lines
+// gathered, or every after the first line of a batch (on clk, the
+// system's when nil), whichever is first, so a busy listener makes a
+// write per few hundred requests rather than one each. Flush writes what
+// waits; call it before w closes.
+func NewBufferedAccessLog(w io.Writer, clk clock.Clock, every time.Duration) *AccessLog {
+	return &AccessLog{w: w, buffered: true, every: every, clk: clock.Or(clk), buf: make([]byte, 0, logBatch+4<<10)}
+}
 
 func (l *AccessLog) write(line []byte) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	_, _ = l.w.Write(line) // a full disk must not fail requests
+	if !l.buffered {
+		_, _ = l.w.Write(line) // a full disk must not fail requests
+		return
+	}
+	l.buf = append(l.buf, line...)
+	switch {
+	case len(l.buf) >= logBatch:
+		l.flushLocked()
+	case !l.armed:
+		l.armed = true
+		if l.timer == nil {
+			l.timer = l.clk.AfterFunc(l.every, func() { _ = l.Flush() })
+		} else {
+			l.timer.Reset(l.every)
+		}
+	}
+}
+
+// Flush writes the lines a buffered log gathered.
+func (l *AccessLog) Flush() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.flushLocked()
+}
+
+func (l *AccessLog) flushLocked() error {
+	if l.armed {
+		l.armed = false
+		l.timer.Stop()
+	}
+	if len(l.buf) == 0 {
+		return nil
+	}
+	_, err := l.w.Write(l.buf) // a full disk must not fail requests
+	l.buf = l.buf[:0]
+	return err
 }
 
 // exchange is what the listener knows of one request, for the proxy, the
@@ -128,7 +188,8 @@ func logHTTP(r *http.Request, rec *statusRecorder, ex *exchange) *logRequest {
 	return l
 }
 
-// log writes ex's line.
+// log writes ex's line, built in a pooled buffer with no formatting
+// package (fmt would cost more than the request it logs).
 func (x *Listener) log(r *logRequest, ex *exchange) {
 	done := x.now()
 	typ := r.typ
@@ -142,19 +203,20 @@ func (x *Listener) log(r *logRequest, ex *exchange) {
 			typ = "grpcs"
 		}
 	}
-	target, tgARN, targetStatus := "-", "-", "-"
+	target, tgARN := "-", "-"
 	reqTime, targetTime, respTime := -1.0, -1.0, -1.0
 	if ex.t != nil {
 		target = ex.t.addr
-		tgARN = x.arn("targetgroup", ex.tg)
+		tgARN = x.groupARN(ex.tg)
 	}
 	if !ex.sent.IsZero() {
 		reqTime = ex.sent.Sub(ex.received).Seconds()
 	}
+	targetStatus := 0 // "-"
 	if !ex.headers.IsZero() {
 		targetTime = ex.headers.Sub(ex.sent).Seconds()
 		respTime = done.Sub(ex.headers).Seconds()
-		targetStatus = strconv.Itoa(ex.targetStatus)
+		targetStatus = ex.targetStatus
 	} else if ex.t == nil && !ex.rejected {
 		reqTime = 0 // answered by the load balancer itself
 		respTime = 0
@@ -173,30 +235,118 @@ func (x *Listener) log(r *logRequest, ex *exchange) {
 			domain = r.tls.ServerName
 		}
 	}
-	scheme := "http"
+	scheme := "http://"
 	if x.tls {
-		scheme = "https"
+		scheme = "https://"
 	}
-	host := r.host
-	if !strings.Contains(host, ":") {
-		host += ":" + strconv.Itoa(x.l.Port)
+	buf := lineBuffers.Get().(*[]byte)
+	b := append((*buf)[:0], typ...)
+	b = append(b, ' ')
+	b = appendISOTime(b, done)
+	b = append(b, ' ')
+	b = append(b, x.cachedARN(&x.appARN, "app", x.lb.Name)...)
+	b = append(b, ' ')
+	b = append(b, r.remote...)
+	b = append(b, ' ')
+	b = append(b, target...)
+	for _, d := range [...]float64{reqTime, targetTime, respTime} {
+		b = append(b, ' ')
+		b = strconv.AppendFloat(b, d, 'f', 3, 64)
 	}
-	request := r.method + " " + scheme + "://" + host + r.uri + " " + r.proto
-	priority := strconv.Itoa(ex.priority)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, int64(status), 10)
+	b = append(b, ' ')
+	b = appendStatusOrDash(b, targetStatus)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, r.received, 10)
+	b = append(b, ' ')
+	b = strconv.AppendInt(b, r.sent, 10)
+	// The request: method, URL with the port, protocol, quoted as one.
+	b = append(b, ` "`...)
+	b = appendEscaped(b, r.method)
+	b = append(b, ' ')
+	b = append(b, scheme...)
+	b = appendEscaped(b, r.host)
+	if !strings.Contains(r.host, ":") {
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(x.l.Port), 10)
+	}
+	b = appendEscaped(b, r.uri)
+	b = append(b, ' ')
+	b = appendEscaped(b, r.proto)
+	b = append(b, `" `...)
+	b = appendQuoted(b, r.userAgent)
+	b = append(b, ' ')
+	b = append(b, cipher...)
+	b = append(b, ' ')
+	b = append(b, proto...)
+	b = append(b, ' ')
+	b = append(b, tgARN...)
+	b = append(b, ' ')
+	b = appendQuoted(b, ex.trace)
+	b = append(b, ' ')
+	b = appendQuoted(b, domain)
+	b = append(b, ` "-" `...)
 	if ex.action == "" {
-		priority = "-" // refused before the rules (463)
+		b = append(b, '-') // refused before the rules (463)
+	} else {
+		b = strconv.AppendInt(b, int64(ex.priority), 10)
 	}
-	targets, statuses := "-", "-"
+	b = append(b, ' ')
+	b = appendISOTime(b, ex.received)
+	for _, f := range [...]string{ex.action, ex.redirect, ex.errorReason} {
+		b = append(b, ' ')
+		b = appendQuoted(b, f)
+	}
+	b = append(b, ' ')
 	if ex.t != nil {
-		targets, statuses = target, targetStatus
+		b = appendQuoted(b, target)
+		b = append(b, ' ', '"')
+		b = appendStatusOrDash(b, targetStatus)
+		b = append(b, '"')
+	} else {
+		b = append(b, `"-" "-"`...)
 	}
-	line := fmt.Sprintf("%s %s %s %s %s %.3f %.3f %.3f %d %s %d %d %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s -\n",
-		typ, isoTime(done), x.arn("app", x.lb.Name), r.remote, target, reqTime, targetTime, respTime,
-		status, targetStatus, r.received, r.sent,
-		quote(request), quote(r.userAgent), cipher, proto, tgARN, quote(ex.trace), quote(domain), `"-"`,
-		priority, isoTime(ex.received), quote(orDash(ex.action)), quote(orDash(ex.redirect)), quote(orDash(ex.errorReason)),
-		quote(targets), quote(statuses), quote(ex.class.Tier()), quote(ex.class.Reason()))
-	x.accessLog.write([]byte(line))
+	b = append(b, ' ')
+	b = appendQuoted(b, ex.class.Tier())
+	b = append(b, ' ')
+	b = appendQuoted(b, ex.class.Reason())
+	b = append(b, " -\n"...)
+	x.accessLog.write(b)
+	*buf = b
+	lineBuffers.Put(buf)
+}
+
+var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 1<<10); return &b }}
+
+// appendStatusOrDash appends a target's status, or - for none (0).
+func appendStatusOrDash(b []byte, code int) []byte {
+	if code == 0 {
+		return append(b, '-')
+	}
+	return strconv.AppendInt(b, int64(code), 10)
+}
+
+// arnEntry is an ARN computed for a region.
+type arnEntry struct{ region, arn string }
+
+// cachedARN is arn, kept in *cache, computed again only when the
+// listener's region changes.
+func (x *Listener) cachedARN(cache *atomic.Pointer[arnEntry], kind, name string) string {
+	if e := cache.Load(); e != nil && e.region == x.region {
+		return e.arn
+	}
+	e := &arnEntry{region: x.region, arn: x.arn(kind, name)}
+	cache.Store(e)
+	return e.arn
+}
+
+// groupARN is the ARN of the target group id.
+func (x *Listener) groupARN(id string) string {
+	if g, ok := x.groups[id]; ok {
+		return x.cachedARN(&g.arn, "targetgroup", id)
+	}
+	return x.arn("targetgroup", id)
 }
 
 // arn names a load balancer ("app") or target group the way ALB's log
@@ -217,25 +367,34 @@ func (x *Listener) arn(kind, name string) string {
 	return "arn:aws:elasticloadbalancing:" + region + ":000000000000:" + kind + "/" + name + "/" + id
 }
 
-func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-// quote writes a quoted field as ALB does, escaping quotes and
-// backslashes so a line always splits the same way.
-func quote(s string) string {
+// appendQuoted appends a quoted field as ALB writes it ("-" when
+// empty), escaping quotes and backslashes so a line always splits the
+// same way.
+func appendQuoted(b []byte, s string) []byte {
 	if s == "" {
 		s = "-"
 	}
-	return `"` + logEscaper.Replace(s) + `"`
+	b = append(b, '"')
+	b = appendEscaped(b, s)
+	return append(b, '"')
 }
 
-var logEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+// appendEscaped appends s with its quotes and backslashes escaped.
+func appendEscaped(b []byte, s string) []byte {
+	for {
+		i := strings.IndexAny(s, `\"`)
+		if i < 0 {
+			return append(b, s...)
+		}
+		b = append(b, s[:i]...)
+		b = append(b, '\\', s[i])
+		s = s[i+1:]
+	}
+}
+
+func appendISOTime(b []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(b, "2006-01-02T15:04:05.000000Z")
+}
 
 // requestHeaderBytes is the size of r's header on the wire: the request
 // line, the Host line (net/http keeps Host out of r.Header) and the

@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/netwright/netwright/internal/albrules"
@@ -49,6 +50,8 @@ type Listener struct {
 	transports Transports
 	accessLog  *AccessLog
 	region     string
+	// appARN caches the load balancer's ARN for the access log.
+	appARN atomic.Pointer[arnEntry]
 	// queryRules is set when a rule has a query-string condition: only
 	// then is the query parsed; headerRules likewise for http-header
 	// conditions on the data path.

@@ -32,6 +32,8 @@ type target struct {
 
 type group struct {
 	tg *design.TargetGroup
+	// arn caches the group's ARN for the access log.
+	arn atomic.Pointer[arnEntry]
 	// ended tells of requests that end, to WaitIdle.
 	ended *ends
 	// slow is the group's slow-start duration; zero for none.

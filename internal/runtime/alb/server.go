@@ -326,6 +326,7 @@ var (
 
 func (s *Server) serveConn(c net.Conn) {
 	s.count(1)
+	c = rawIO(c)
 	cc := &clientConn{c: c}
 	cc.dl.Init(c, s.Clock)
 	if cfg := s.tls.Load(); cfg != nil {
@@ -441,6 +442,12 @@ func (s *Server) handOver(cc *clientConn) bool {
 			}
 		}
 	}
+	// The wait for this request's head armed the connection's deadline:
+	// it is stopped before the fallback owns the connection (the deferred
+	// Stop in serveConn may run only once the fallback has served it for
+	// a while, and on a clock other than the system's the deadline would
+	// then still fire into the fallback's reads).
+	cc.dl.Stop()
 	hc := &handedConn{Conn: cc.c, r: r, tls: cc.tls, done: func() { s.count(-1) }, class: cc.class}
 	hc.reject = func(code int, head []byte, w func([]byte) (int, error)) {
 		x := s.Current()
@@ -449,10 +456,6 @@ func (s *Server) handOver(cc *clientConn) bool {
 		class, _ := hc.firstClass() // the data path's verdict, if this is the first request
 		x.logRejected(remote, local, cc.tls, head, code, int64(sent), class)
 	}
-	// The fallback owns the socket's deadlines from here: the data path's
-	// (a timer on a clock other than the system's) must not fire into the
-	// connection after it is given, however late this goroutine ends.
-	cc.dl.Clear()
 	return s.give(hc)
 }
 

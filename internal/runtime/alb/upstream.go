@@ -59,7 +59,7 @@ func (x *Listener) proxyFast(cc *clientConn, ex *exchange, keep bool) (int, bool
 			if err != nil {
 				return x.failFast(cc, ex, err, keep && !h.hasBody())
 			}
-			u = upBuffers.Conn(c, x.clock)
+			u = upBuffers.Conn(rawIO(c), x.clock)
 		}
 		ex.sent = x.now()
 		started, err := x.exchangeHead(u, cc, head, &resp, ex)

@@ -129,6 +129,10 @@ func listenerKey(lb *design.LoadBalancer, l *design.Listener) string {
 	return lb.Type + "/" + lb.Name + ":" + strconv.Itoa(l.Port) + "/" + sockets
 }
 
+// accessLogDelay is the longest an access-log line waits in memory
+// before it is written (a busy listener writes sooner, every 64 KB).
+const accessLogDelay = 100 * time.Millisecond
+
 // accessLog is a load balancer's access log, opened on first use; nil
 // when access logs are off or the file cannot be opened (a note says so).
 func (rt *Runtime) accessLog(lb *design.LoadBalancer) *alb.AccessLog {
@@ -149,7 +153,7 @@ func (rt *Runtime) accessLog(lb *design.LoadBalancer) *alb.AccessLog {
 		return nil
 	}
 	rt.files = append(rt.files, f)
-	rt.logs[lb.Name] = alb.NewAccessLog(f)
+	rt.logs[lb.Name] = alb.NewBufferedAccessLog(f, rt.clock, accessLogDelay)
 	return rt.logs[lb.Name]
 }
 

@@ -405,6 +405,11 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 		errs = append(errs, rt.dns.Shutdown(ctx))
 	}
 	errs = append(errs, rt.closeFabric(ctx))
+	for _, l := range rt.logs {
+		if l != nil {
+			errs = append(errs, l.Flush()) // the lines gathered, before their file closes
+		}
+	}
 	for _, f := range rt.files {
 		errs = append(errs, f.Close())
 	}
