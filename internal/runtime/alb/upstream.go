@@ -271,7 +271,7 @@ func (x *Listener) relay(cc *clientConn, u *h1.Conn, t *target, r *h1.Response, 
 	switch {
 	case r.NoBody:
 	case r.ContentLength >= 0:
-		err = x.copyBody(cc.bw, u, r.ContentLength)
+		err = u.CopyBody(cc.bw, r.ContentLength, x.idle)
 		if err == nil {
 			ex.out += r.ContentLength
 		}
@@ -319,31 +319,6 @@ func (x *Listener) relay(cc *clientConn, u *h1.Conn, t *target, r *h1.Response, 
 	return r.Code, keep
 }
 
-// copyBody copies n bytes of a response body, flushing to the client
-// whenever the target has nothing more buffered.
-func (x *Listener) copyBody(dst *bufio.Writer, u *h1.Conn, n int64) error {
-	for n > 0 {
-		if u.R.Buffered() == 0 {
-			// The wait for the target counts from before the client has
-			// what came so far.
-			u.Deadline.Set(x.idle)
-			if err := dst.Flush(); err != nil {
-				return err
-			}
-			if _, err := u.R.Peek(1); err != nil {
-				return err
-			}
-		}
-		p, _ := u.R.Peek(int(min(int64(u.R.Buffered()), n)))
-		if _, err := dst.Write(p); err != nil {
-			return err
-		}
-		u.R.Discard(len(p))
-		n -= int64(len(p))
-	}
-	return nil
-}
-
 // stream copies src (a chunked or connection-delimited body) to dst until
 // its end, flushing the client writer whenever the target has nothing
 // more buffered.
@@ -353,7 +328,7 @@ func (x *Listener) stream(dst io.Writer, flush *bufio.Writer, u *h1.Conn, src io
 	var total int64
 	for {
 		if u.R.Buffered() == 0 {
-			u.Deadline.Set(x.idle) // as in copyBody
+			u.Deadline.Set(x.idle) // as in h1.Conn.CopyBody
 			if err := flush.Flush(); err != nil {
 				return total, err
 			}

@@ -139,3 +139,27 @@ func (BufferPool) Get() []byte { return *CopyBuffers.Get().(*[]byte) }
 
 // Put takes a buffer back.
 func (BufferPool) Put(b []byte) { CopyBuffers.Put(&b) }
+
+// CopyBody copies n bytes of a body from c to dst, flushing dst whenever
+// c has nothing more buffered; each wait for more of it may last wait,
+// counted from before dst has what came so far.
+func (c *Conn) CopyBody(dst *bufio.Writer, n int64, wait time.Duration) error {
+	for n > 0 {
+		if c.R.Buffered() == 0 {
+			c.Deadline.Set(wait)
+			if err := dst.Flush(); err != nil {
+				return err
+			}
+			if _, err := c.R.Peek(1); err != nil {
+				return err
+			}
+		}
+		p, _ := c.R.Peek(int(min(int64(c.R.Buffered()), n)))
+		if _, err := dst.Write(p); err != nil {
+			return err
+		}
+		c.R.Discard(len(p))
+		n -= int64(len(p))
+	}
+	return nil
+}

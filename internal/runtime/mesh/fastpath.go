@@ -717,7 +717,7 @@ func (fc *fastConn) relay(u *h1.Conn, keep bool, wait time.Duration) (ok, keptAl
 	switch {
 	case r.NoBody:
 	case r.ContentLength >= 0:
-		err = copyBody(fc.bw, u, r.ContentLength, wait)
+		err = u.CopyBody(fc.bw, r.ContentLength, wait)
 	default:
 		var dst io.Writer = fc.bw
 		var cw io.WriteCloser
@@ -748,29 +748,6 @@ func (fc *fastConn) relay(u *h1.Conn, keep bool, wait time.Duration) (ok, keptAl
 		return false, false, false
 	}
 	return true, keep, reuse
-}
-
-// copyBody copies n bytes of a body, flushing to the client whenever the
-// upstream has nothing more buffered.
-func copyBody(dst *bufio.Writer, u *h1.Conn, n int64, wait time.Duration) error {
-	for n > 0 {
-		if u.R.Buffered() == 0 {
-			u.Deadline.Set(wait)
-			if err := dst.Flush(); err != nil {
-				return err
-			}
-			if _, err := u.R.Peek(1); err != nil {
-				return err
-			}
-		}
-		p, _ := u.R.Peek(int(min(int64(u.R.Buffered()), n)))
-		if _, err := dst.Write(p); err != nil {
-			return err
-		}
-		u.R.Discard(len(p))
-		n -= int64(len(p))
-	}
-	return nil
 }
 
 // stream copies src (a chunked or connection-delimited body) to dst until
