@@ -431,7 +431,9 @@ func (p *planner) siteSecurity(set *sgSet, f design.Flow, groupOf map[[2]string]
 	for _, c := range st.CIDRs {
 		addRule(&lbGroup[lb.ID].Ingress, design.SGRule{Protocol: f.Transport, FromPort: port, ToPort: port, PeerCIDR: c,
 			Description: fmt.Sprintf("onprem:%s calls %s through %s on %s %d (services.%s.callers_from)", st.Name, f.To, lb.Name, f.Transport, port, f.To), Flows: []string{f.ID}})
-		if tg := p.frontTargetGroup(lb, f.To); tg != nil && tg.PreserveClientIP {
+		// The target admits the NLB's group by reference when they share
+		// a VPC, which admits preserved clients too (security.go).
+		if tg := p.frontTargetGroup(lb, f.To); tg != nil && tg.PreserveClientIP && lb.VPC != pl.VPC && !p.d.SharesTransitGateway(lb.VPC, pl.VPC) {
 			addRule(&groupOf[[2]string{f.To, pl.VPC}].Ingress, design.SGRule{Protocol: f.Transport, FromPort: tg.Port, ToPort: tg.Port, PeerCIDR: c,
 				Description: fmt.Sprintf("onprem:%s keeps its address through %s (client IP preservation)", st.Name, lb.Name), Flows: []string{f.ID}})
 		}

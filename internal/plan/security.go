@@ -302,13 +302,20 @@ func (p *planner) security() {
 					p.allow(set, g, target, p.subnetCIDRs(lb.Subnets), p.subnetCIDRs(pl.Subnets), "tcp", tg.Health.Port,
 						fmt.Sprintf("%s checks the health of %s on tcp %d", lb.Name, svc.Name, tg.Health.Port), nil)
 				}
-				if tg.PreserveClientIP && lb.Scheme == design.InternetFacing {
+				// With client IP preservation the target sees the client's
+				// address, but a rule naming the NLB's group still admits
+				// what the NLB sends (AWS matches a group reference by the
+				// sending interface): only a target that admits the NLB by
+				// its subnets' addresses needs the clients' too.
+				// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
+				byReference := target.VPC == g.VPC || p.d.SharesTransitGateway(g.VPC, target.VPC)
+				if tg.PreserveClientIP && lb.Scheme == design.InternetFacing && !byReference {
 					for _, c := range internet {
 						addRule(&target.Ingress, design.SGRule{Protocol: transport(svc.Protocol), FromPort: tg.Port, ToPort: tg.Port, PeerCIDR: c,
 							Description: fmt.Sprintf("clients of %s keep their address (NLB client IP preservation)", lb.Name), Flows: flows})
 					}
 				}
-				if tg.PreserveClientIP && lb.Scheme == design.Internal {
+				if tg.PreserveClientIP && lb.Scheme == design.Internal && !byReference {
 					// The callers' own addresses arrive: admit them as well.
 					for _, f := range flows {
 						for _, cpl := range p.d.Service(p.flowByID(f).From).Placements {

@@ -333,3 +333,40 @@ func latticeCarries(d *design.Design, f design.Flow) bool {
 	}
 	return false
 }
+
+// TestPreservedClientsAdmittedByTheNLBsGroup: a UDP service behind an
+// internet-facing NLB keeps its clients' addresses (ip targets, UDP), and
+// its group admits it by naming the NLB's group, which AWS matches by the
+// sending interface whatever the source address: no rule opens the
+// service's port to the internet itself, so nothing but the NLB reaches it.
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
+func TestPreservedClientsAdmittedByTheNLBsGroup(t *testing.T) {
+	d := build(t, `version: 1
+app: arcade
+services:
+  game: {port: 7777, protocol: udp, public: true}
+`)
+	var tg *design.TargetGroup
+	for i := range d.TargetGroups {
+		if d.TargetGroups[i].Service == "game" && d.TargetGroups[i].Protocol == "UDP" {
+			tg = &d.TargetGroups[i]
+		}
+	}
+	if tg == nil || !tg.PreserveClientIP {
+		t.Fatalf("game's UDP target group %+v; want one that keeps the client's address", tg)
+	}
+	byID := groupsByID(d)
+	game := byID[d.Service("game").Placements[0].SecurityGroups[0]]
+	byNLB := false
+	for _, r := range game.Ingress {
+		if r.PeerCIDR.IsValid() && r.PeerCIDR.Bits() == 0 {
+			t.Errorf("game's group admits %s from %s: %s", r.Protocol, r.PeerCIDR, r.Description)
+		}
+		if r.PeerGroup != "" && byID[r.PeerGroup].Kind == design.SGLoadBalancer && r.Protocol == "udp" && r.FromPort == 7777 {
+			byNLB = true
+		}
+	}
+	if !byNLB {
+		t.Error("game's group does not name the NLB's group on udp 7777")
+	}
+}

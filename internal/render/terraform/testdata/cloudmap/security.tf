@@ -124,15 +124,6 @@ resource "aws_security_group" "sg_dns_stats" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "sg_dns_stats_ingress_0" {
-  security_group_id = aws_security_group.sg_dns_stats.id
-  ip_protocol       = "udp"
-  from_port         = 8125
-  to_port           = 8125
-  description       = "clients of dns-nlb keep their address (NLB client IP preservation)"
-  cidr_ipv4         = "0.0.0.0/0"
-}
-
-resource "aws_vpc_security_group_ingress_rule" "sg_dns_stats_ingress_1" {
   security_group_id            = aws_security_group.sg_dns_stats.id
   ip_protocol                  = "udp"
   from_port                    = 8125
@@ -141,7 +132,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_dns_stats_ingress_1" {
   referenced_security_group_id = aws_security_group.sg_dns_web.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_dns_stats_ingress_2" {
+resource "aws_vpc_security_group_ingress_rule" "sg_dns_stats_ingress_1" {
   security_group_id            = aws_security_group.sg_dns_stats.id
   ip_protocol                  = "udp"
   from_port                    = 8125
@@ -150,7 +141,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_dns_stats_ingress_2" {
   referenced_security_group_id = aws_security_group.sg_nlb_dns_public.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_dns_stats_ingress_3" {
+resource "aws_vpc_security_group_ingress_rule" "sg_dns_stats_ingress_2" {
   security_group_id            = aws_security_group.sg_dns_stats.id
   ip_protocol                  = "tcp"
   from_port                    = 8126
