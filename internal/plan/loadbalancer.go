@@ -529,7 +529,6 @@ func (p *planner) loadBalancers() {
 	}
 	p.gatewayLoadBalancer()
 	slices.SortFunc(p.d.TargetGroups, func(a, b design.TargetGroup) int { return strings.Compare(a.ID, b.ID) })
-	p.albOwners()
 }
 
 // albOwners gives the ALBs, with their listeners, rules and target groups,
@@ -636,7 +635,7 @@ func (p *planner) dropUnusedInternalLBs() {
 		return false
 	}
 	var keep []design.LoadBalancer
-	drop, dropTG := map[string]bool{}, map[string]bool{}
+	drop, dropTG, warned := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, lb := range p.d.LoadBalancers {
 		if lb.Scheme != design.Internal || lb.Type == design.GWLB {
 			keep = append(keep, lb)
@@ -675,9 +674,17 @@ func (p *planner) dropUnusedInternalLBs() {
 			if svc.SlowStart > 0 {
 				asks = append(asks, "slow_start")
 			}
+			if warned[name] {
+				continue
+			}
+			warned[name] = true
+			targets := "service_connect or none"
+			if p.spec.Network.Compute == spec.ComputeEKS {
+				targets = "none" // Service Connect is ECS's
+			}
 			p.warnAt(p.spec.At("services."+name+".load_balancing", "services."+name+".stickiness", "services."+name+".slow_start", "services."+name),
 				fmt.Sprintf("services.%s: VPC Lattice carries every call to it, and Lattice target groups have no %s; no internal load balancer is designed for it", name, strings.Join(asks, ", ")),
-				"VPC Lattice routes by listener rules and weights only (https://docs.aws.amazon.com/vpc-lattice/latest/ug/target-groups.html). Drop the setting, or set mesh.target to service_connect or none to have callers reach it through an internal load balancer.")
+				"VPC Lattice routes by listener rules and weights only (https://docs.aws.amazon.com/vpc-lattice/latest/ug/target-groups.html). Drop the setting, or set mesh.target to "+targets+" to have callers reach it through an internal load balancer.")
 		}
 	}
 	if len(drop) == 0 {

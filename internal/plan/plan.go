@@ -75,6 +75,7 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.flows()
 	p.mesh()
 	p.dropUnusedInternalLBs()
+	p.albOwners() // of the load balancers the design keeps
 	p.resolver()
 	p.security()
 	p.networkACLs()

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/google/nftables"
 	"github.com/vishvananda/netlink"
@@ -130,13 +131,13 @@ func (n *Namespace) remove() error {
 // into it, and names it by a bind mount at dir/name, as `ip netns add`
 // does.
 func newNamed(dir, name string) (vnetns.NsHandle, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := ownDir(dir); err != nil {
 		return vnetns.None(), err
 	}
 	p := filepath.Join(dir, name)
 	f, err := os.OpenFile(p, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o444)
 	if errors.Is(err, os.ErrNotExist) { // another rootless run's Close removed the directory
-		if err = os.MkdirAll(dir, 0o755); err == nil {
+		if err = ownDir(dir); err == nil {
 			f, err = os.OpenFile(p, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o444)
 		}
 	}
@@ -341,4 +342,28 @@ func RemoveLeftovers() ([]string, error) {
 		errs = append(errs, removeNamed(n))
 	}
 	return names, errors.Join(errs...)
+}
+
+// ownDir makes the directory the names are bound in, or checks the one
+// there: a directory (not a link) of this user's, which nobody else may
+// write. A rootless run's directory is in the temporary directory, where
+// another user could have made it first to hold or refuse the names.
+func ownDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	switch {
+	case !fi.IsDir():
+		return fmt.Errorf("%s is not a directory: remove it and start again", dir)
+	case ok && int(st.Uid) != os.Geteuid():
+		return fmt.Errorf("%s belongs to another user (uid %d): remove it, or set TMPDIR to a directory of your own", dir, st.Uid)
+	case fi.Mode().Perm()&0o022 != 0:
+		return fmt.Errorf("%s is writable by others (mode %v): remove it and start again", dir, fi.Mode().Perm())
+	}
+	return nil
 }
