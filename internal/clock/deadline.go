@@ -65,6 +65,27 @@ func (d *Deadline) Set(after time.Duration) {
 	}
 }
 
+// SetUntil makes reads fail with a timeout once the clock reaches t, a
+// time of d's clock, replacing any deadline set before. Unlike
+// Set(t.Sub(now)), the clock is read once, so a clock that moves between
+// the caller's reading and this one moves nothing.
+func (d *Deadline) SetUntil(t time.Time) {
+	if d.clk == nil {
+		d.conn.SetReadDeadline(t)
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.due, d.armed = t, true
+	d.conn.SetReadDeadline(time.Time{}) // one that expired before
+	after := t.Sub(d.clk.Now())
+	if d.timer == nil {
+		d.timer = d.clk.AfterFunc(after, d.fire)
+	} else {
+		d.timer.Reset(after)
+	}
+}
+
 // fire expires the socket's deadline if d is still due by now: a Set
 // that came after the timer fired but before this ran moved it on.
 func (d *Deadline) fire() {

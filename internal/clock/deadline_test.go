@@ -91,3 +91,38 @@ func TestDeadlineOnTheSystemClock(t *testing.T) {
 		t.Errorf("a read past a 1ms deadline: %v; want a timeout", err)
 	}
 }
+
+// TestSetUntil: a deadline given as a time of the clock holds whenever it
+// is set: one set after the clock moved on (a relay computing it from
+// when its flow last carried traffic, late to run) fires at that time,
+// not that much later.
+func TestSetUntil(t *testing.T) {
+	clk := clocktest.New(t)
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	var d clock.Deadline
+	d.Init(a, clk)
+	defer d.Stop()
+	due := clk.Now().Add(10 * time.Second)
+	clk.AdvanceAndWait(4 * time.Second) // the clock moves before the deadline is set
+	d.SetUntil(due)
+	done := readOnce(a)
+	clk.AdvanceAndWait(6*time.Second - time.Nanosecond)
+	select {
+	case err := <-done:
+		t.Fatalf("the read ended (%v) before the deadline", err)
+	default:
+	}
+	clk.AdvanceAndWait(time.Nanosecond)
+	if err := <-done; !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("the read at the deadline: %v; want a timeout", err)
+	}
+	// On the system's clock it is the socket's own deadline.
+	var sys clock.Deadline
+	sys.Init(b, clock.Real{})
+	sys.SetUntil(time.Now().Add(-time.Second))
+	if _, err := b.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("a read past a system-clock deadline: %v; want a timeout", err)
+	}
+}

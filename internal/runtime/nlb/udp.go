@@ -37,6 +37,13 @@ func (f *flow) idleFor() time.Duration {
 	return now.Sub(f.lastSeen)
 }
 
+// seen is when the flow last carried a datagram, on its clock.
+func (f *flow) seen() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.lastSeen
+}
+
 // Close ends the flow.
 func (f *flow) Close() error { return f.up.Close() }
 
@@ -107,7 +114,7 @@ func (lis *Listener) openFlow(pc *net.UDPConn, from, dst netip.AddrPort, gone fu
 		defer f.dl.Stop()
 		buf := make([]byte, 64<<10)
 		for {
-			f.dl.Set(UDPIdleTimeout - f.idleFor())
+			f.dl.SetUntil(f.seen().Add(UDPIdleTimeout))
 			n, err := up.Read(buf)
 			if err != nil {
 				var ne net.Error
