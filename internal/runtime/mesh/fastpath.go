@@ -318,6 +318,19 @@ func (h *reqHead) parse(raw string) error {
 	return nil
 }
 
+// replayable reports whether a request may go again on a fresh
+// connection after a kept-alive one failed with no answer: as net/http's
+// Transport decides, only a method that changes nothing the second time
+// (a request that did change something may have been served before the
+// connection died).
+func (h *reqHead) replayable() bool {
+	switch h.method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	return false
+}
+
 // add takes one header field, noting what the proxy acts on: the
 // hop-by-hop fields and those the reverse proxy of the net/http path
 // drops (Forwarded, X-Forwarded-*) or writes itself (traceparent and
@@ -1078,7 +1091,7 @@ func (e *egress) tryFast(fc *fastConn, labels []string, target string, ep Endpoi
 			return nil, tryCanceled
 		case !deadline.IsZero() && !m.clock.Now().Before(deadline):
 			return nil, tryTimeout
-		case !fresh && !started && !h1.TimedOut(err):
+		case !fresh && !started && !h1.TimedOut(err) && fc.head.replayable():
 			continue
 		}
 		return nil, tryReset
@@ -1184,7 +1197,7 @@ func (in *ingress) serveFast(fc *fastConn) (keep, fallback bool) {
 			if errors.Is(err, errCallerGone) {
 				return false, false // the caller left: the task's connection is closed, as net/http cancels its request
 			}
-			if !fresh && !started && !h1.TimedOut(err) {
+			if !fresh && !started && !h1.TimedOut(err) && fc.head.replayable() {
 				continue
 			}
 			break
