@@ -54,15 +54,7 @@ func (d *Deadline) Set(after time.Duration) {
 		d.conn.SetReadDeadline(time.Now().Add(after))
 		return
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.due, d.armed = d.clk.Now().Add(after), true
-	d.conn.SetReadDeadline(time.Time{}) // one that expired before
-	if d.timer == nil {
-		d.timer = d.clk.AfterFunc(after, d.fire)
-	} else {
-		d.timer.Reset(after)
-	}
+	d.SetUntil(d.clk.Now().Add(after))
 }
 
 // SetUntil makes reads fail with a timeout once the clock reaches t, a

@@ -9,6 +9,7 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/utils/ptr"
 
 	"github.com/netwright/netwright/internal/design"
 )
@@ -194,7 +195,7 @@ func (r *renderer) deployment(w design.PodWorkload, svc *design.Service) appsv1.
 // port below 1024 is bound through the namespaced sysctl the baseline
 // profile allows, not a capability (a non-root process has none).
 func restrictedPod(ports []corev1.ContainerPort) *corev1.PodSecurityContext {
-	sc := &corev1.PodSecurityContext{RunAsNonRoot: ptr(true), SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}}
+	sc := &corev1.PodSecurityContext{RunAsNonRoot: ptr.To(true), SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}}
 	for _, p := range ports {
 		if p.ContainerPort < 1024 {
 			sc.Sysctls = []corev1.Sysctl{{Name: "net.ipv4.ip_unprivileged_port_start", Value: "0"}}
@@ -208,9 +209,7 @@ func restrictedPod(ports []corev1.ContainerPort) *corev1.PodSecurityContext {
 // every capability dropped, a read-only root file system with a writable
 // /tmp (an emptyDir).
 func restrictedContainer() (*corev1.SecurityContext, []corev1.VolumeMount) {
-	return &corev1.SecurityContext{AllowPrivilegeEscalation: ptr(false), ReadOnlyRootFilesystem: ptr(true), RunAsNonRoot: ptr(true),
+	return &corev1.SecurityContext{AllowPrivilegeEscalation: ptr.To(false), ReadOnlyRootFilesystem: ptr.To(true), RunAsNonRoot: ptr.To(true),
 			Capabilities: &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}}},
 		[]corev1.VolumeMount{{Name: "tmp", MountPath: "/tmp"}}
 }
-
-func ptr[T any](v T) *T { return &v }
