@@ -331,6 +331,10 @@ func needsInternalLB(svc *spec.Service) bool {
 
 // internalLoadBalancers says whether services need an internal ALB (HTTP
 // protocols) and an internal NLB (the others).
+// internalLBID is the ID of a VPC's internal load balancer of a kind
+// ("alb" or "nlb").
+func internalLBID(kind, vpc string) string { return kind + "-" + vpc + "-internal" }
+
 func internalLoadBalancers(services []*spec.Service) (alb, nlb bool) {
 	for _, svc := range services {
 		if needsInternalLB(svc) {
@@ -363,7 +367,7 @@ func (p *planner) internalLB(v *vpcPlan) {
 		}
 		short := map[string]string{design.ALB: "alb", design.NLB: "nlb"}[kind]
 		lb := design.LoadBalancer{
-			ID: short + "-" + v.vpc.Name + "-internal", Name: p.awsName(design.NameLoadBalancer, v.vpc.Region, v.vpc.Name+"-internal-"+short),
+			ID: internalLBID(short, v.vpc.Name), Name: p.awsName(design.NameLoadBalancer, v.vpc.Region, v.vpc.Name+"-internal-"+short),
 			Type: kind, Scheme: design.Internal, VPC: v.vpc.ID, Subnets: hosts,
 			DeletionProtection: p.spec.Environment == "production", CrossZone: true,
 			AccessLogs: &design.AccessLogs{Bucket: p.logsBucket(v.vpc.Region), Prefix: v.vpc.Name + "-internal"},
@@ -421,6 +425,10 @@ func (p *planner) internalLB(v *vpcPlan) {
 			why = "because it asks for what only a load balancer provides, or on-premises sites call it (callers_from): a site reaches one stable address, never the tasks"
 		}
 		p.note("load_balancing", "%s is reached through the internal load balancer %s, %s.", strings.Join(names, ", "), lb.ID, why)
+		if p.lbNotes == nil {
+			p.lbNotes = map[string]design.Note{}
+		}
+		p.lbNotes[lb.ID] = p.d.Notes[len(p.d.Notes)-1]
 	}
 }
 
@@ -619,9 +627,9 @@ func (p *planner) gatewayLoadBalancer() {
 // calls them. Lattice's target groups route without an algorithm
 // choice, stickiness or slow start, so what the spec asked of the load
 // balancer is not applied, which the plan says where the spec asks it.
-func (p *planner) dropUnusedInternalLBs() {
+func (p *planner) dropUnusedInternalLBs() map[string]bool {
 	if p.d.Mesh == nil || p.d.Mesh.Lattice == nil {
-		return
+		return nil
 	}
 	used := func(service string) bool {
 		if svc := p.spec.Service(service); svc == nil || len(svc.CallersFrom) > 0 {
@@ -688,7 +696,7 @@ func (p *planner) dropUnusedInternalLBs() {
 		}
 	}
 	if len(drop) == 0 {
-		return
+		return nil
 	}
 	p.d.LoadBalancers = keep
 	var tgs []design.TargetGroup
@@ -700,10 +708,11 @@ func (p *planner) dropUnusedInternalLBs() {
 	p.d.TargetGroups = tgs
 	p.d.Notes = slices.DeleteFunc(p.d.Notes, func(n design.Note) bool {
 		for id := range drop {
-			if n.Topic == "load_balancing" && strings.Contains(n.Text, "internal load balancer "+id+",") {
+			if n == p.lbNotes[id] {
 				return true
 			}
 		}
 		return false
 	})
+	return drop
 }

@@ -265,3 +265,48 @@ inspection: {appliance: fw, flows: [east_west]}
 		t.Error(err)
 	}
 }
+
+// TestDroppedInternalLBSizesNoSubnet: an internal ALB that VPC Lattice
+// leaves without a caller is not designed, and no subnet keeps addresses
+// for it, nor the plan a note that callers reach the service through it.
+func TestDroppedInternalLBSizesNoSubnet(t *testing.T) {
+	const base = `version: 1
+app: shop
+network: {compute: eks}
+services:
+  web: {port: 8080, public: true, depends_on: [invoices]}
+  invoices: {port: 9090, load_balancing: least_outstanding_requests}
+tls: {domain: shop.example.com}
+`
+	d := build(t, base)
+	for _, lb := range d.LoadBalancers {
+		if lb.Scheme == design.Internal {
+			t.Fatalf("internal load balancer %s designed; Lattice carries every call to invoices", lb.ID)
+		}
+	}
+	check := func(d *design.Design, wantALB bool) {
+		t.Helper()
+		found := false
+		for _, v := range d.VPCs {
+			for _, s := range v.Subnets {
+				for _, dm := range s.Demand {
+					if strings.HasPrefix(dm.What, "internal ALB") {
+						found = true
+					}
+				}
+			}
+		}
+		if found != wantALB {
+			t.Errorf("a subnet sized for an internal ALB: %v, want %v", found, wantALB)
+		}
+		for _, n := range d.Notes {
+			if strings.Contains(n.Text, "internal load balancer") && !wantALB {
+				t.Errorf("note on a load balancer not designed: %s", n.Text)
+			}
+		}
+	}
+	check(d, false)
+	// A caller outside the Lattice service network keeps the ALB, and
+	// its subnet's addresses.
+	check(build(t, base+"mesh: {target: none}\n"), true)
+}

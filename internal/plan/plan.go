@@ -40,13 +40,33 @@ type planner struct {
 	// from their groups' rules before the groups are folded into the
 	// nodes' or fitted to quotas (kubernetes.go).
 	podPolicies map[string]*design.PodPolicy
+	// lbNotes are the plan's notes on internal load balancers, by load
+	// balancer, so a load balancer dropped later takes its note with it.
+	lbNotes map[string]design.Note
+	// unsized are the internal load balancers an earlier pass dropped
+	// (dropUnusedInternalLBs): the layout sizes no subnet for them.
+	unsized map[string]bool
 }
 
 // Build designs the network for a validated spec. The design is nil when
 // the diagnostics hold errors.
 func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
+	d, diags, dropped := buildPass(s, nil)
+	if len(dropped) > 0 {
+		// Whether an internal load balancer is used is known only once
+		// the flows and the mesh are designed, after the subnets are
+		// sized: design again, sizing no subnet for the ones dropped.
+		d, diags, _ = buildPass(s, dropped)
+	}
+	return d, diags
+}
+
+// buildPass is one pass of Build; unsized are internal load balancers to
+// size no subnet for. It returns the internal load balancers it dropped.
+func buildPass(s *spec.Spec, unsized map[string]bool) (*design.Design, diag.Diagnostics, map[string]bool) {
 	p := &planner{
-		spec: s,
+		spec:    s,
+		unsized: unsized,
 		d: &design.Design{
 			FormatVersion: design.FormatVersion,
 			App:           s.App,
@@ -63,7 +83,7 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 		// their problems beside the layout's.
 		p.specOnlyChecks()
 		p.diags.Sort()
-		return nil, p.diags
+		return nil, p.diags, nil
 	}
 	p.transit()
 	p.singleVPCTransit()
@@ -74,7 +94,7 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.services()
 	p.flows()
 	p.mesh()
-	p.dropUnusedInternalLBs()
+	dropped := p.dropUnusedInternalLBs()
 	p.albOwners() // of the load balancers the design keeps
 	p.resolver()
 	p.security()
@@ -89,9 +109,9 @@ func Build(s *spec.Spec) (*design.Design, diag.Diagnostics) {
 	p.checkQuotas()
 	p.diags.Sort()
 	if p.diags.HasErrors() {
-		return nil, p.diags
+		return nil, p.diags, dropped
 	}
-	return p.d, p.diags
+	return p.d, p.diags, dropped
 }
 
 func (p *planner) note(topic, format string, args ...any) {

@@ -306,7 +306,11 @@ func (p *planner) planSubnets(v *vpcPlan) {
 		var endpointDemand []design.Demand
 		// Internal load balancers live with the interface endpoints: the
 		// endpoints tier where there is one, else the app tier.
-		if ialb, inlb := internalLoadBalancers(v.app); ialb || inlb {
+		ialb, inlb := internalLoadBalancers(v.app)
+		// Not those a first pass found no caller uses (plan.go's Build).
+		ialb = ialb && !p.unsized[internalLBID("alb", v.vpc.Name)]
+		inlb = inlb && !p.unsized[internalLBID("nlb", v.vpc.Name)]
+		if ialb || inlb {
 			if ialb {
 				endpointDemand = append(endpointDemand, design.Demand{What: "internal ALB: free addresses it needs to scale", IPs: awsfacts.LoadBalancerFreeIPs})
 			}
