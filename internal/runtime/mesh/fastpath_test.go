@@ -601,3 +601,83 @@ func TestFastPathCallerLeaves(t *testing.T) {
 		t.Errorf("fast requests %d and %d; want the call on both fast paths", web.fastRequests.Load(), apis[0].fastRequests.Load())
 	}
 }
+
+// TestFastPathReplaysOnlySafeMethods: when the task closes a kept-alive
+// connection after reading a request and before answering it, the task's
+// proxy sends the request again on a new connection only if its method
+// changes nothing the second time (GET, HEAD, OPTIONS, TRACE), as
+// net/http's Transport does; a POST may have been served before the
+// connection died, so it gets the proxy's 503 and the task sees it once.
+func TestFastPathReplaysOnlySafeMethods(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{} // by method
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for n := 1; ; n++ {
+					req, err := http.ReadRequest(br)
+					if err != nil {
+						return
+					}
+					io.Copy(io.Discard, req.Body)
+					mu.Lock()
+					seen[req.Method]++
+					mu.Unlock()
+					if n == 2 {
+						return // the second request on a connection: read, never answered
+					}
+					if _, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	_, web, apis := pairWith(t, "http", Options{}, ln.Addr().String())
+	c := h1Client()
+	call := func(method string) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, "http://"+apis[0].Ingress()+"/", strings.NewReader("order"))
+		if method == http.MethodGet {
+			req.Body, req.ContentLength = nil, 0
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if s := call(http.MethodGet); s != http.StatusOK {
+		t.Fatalf("first GET: %d", s)
+	}
+	// The pooled connection dies under the second GET: sent again on a
+	// new one.
+	if s := call(http.MethodGet); s != http.StatusOK {
+		t.Fatalf("GET on a connection that died: %d; want 200, sent again on a new connection", s)
+	}
+	// The new connection has served one request; it dies under the POST.
+	if s := call(http.MethodPost); s != http.StatusServiceUnavailable {
+		t.Errorf("POST on a connection that died: %d; want 503, not sent again", s)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if seen[http.MethodGet] != 3 || seen[http.MethodPost] != 1 {
+		t.Errorf("the task saw %v; want GET 3 times (once again after the connection died) and POST once", seen)
+	}
+	if apis[0].handed.Load() != 0 || web.handed.Load() != 0 {
+		t.Errorf("a connection went to the net/http path; the test is of the fast path")
+	}
+}
