@@ -63,42 +63,6 @@ func FuzzRequestHead(f *testing.F) {
 	})
 }
 
-// FuzzResponseHead: a target's response head the data path takes,
-// net/http's client takes too, with the same status and framing.
-func FuzzResponseHead(f *testing.F) {
-	for _, s := range []string{
-		"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
-		"HTTP/1.1 204 No Content\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
-		"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n",
-		"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n",
-		"HTTP/1.1 999 X\r\n\r\n",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, raw string) {
-		end := h1.HeadEnd([]byte(raw))
-		if end == 0 {
-			return
-		}
-		var r h1.Response
-		if r.Parse(raw[:end], false) != nil {
-			return
-		}
-		resp, err := http.ReadResponse(bufio.NewReader(strings.NewReader(raw[:end])), &http.Request{Method: "GET"})
-		if err != nil {
-			t.Fatalf("the data path takes %q; net/http refuses it: %v", raw[:end], err)
-		}
-		if resp.StatusCode != r.Code {
-			t.Errorf("%q: status %d; net/http %d", raw[:end], r.Code, resp.StatusCode)
-		}
-		chunked := len(resp.TransferEncoding) == 1 && resp.TransferEncoding[0] == "chunked"
-		if !r.NoBody && (chunked != r.Chunked || !r.Chunked && r.ContentLength != resp.ContentLength) {
-			t.Errorf("%q: chunked=%v length %d; net/http %v %d", raw[:end], r.Chunked, r.ContentLength, resp.TransferEncoding, resp.ContentLength)
-		}
-	})
-}
-
 // FuzzServeConn sends any bytes to a listener's data path, as a client
 // would on one connection: it must answer or close within its timeouts,
 // never panic, and keep serving the next connection.

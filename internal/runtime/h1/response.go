@@ -76,6 +76,12 @@ func (r *Response) Parse(raw string, isHead bool) error {
 			}
 			r.ContentLength = n
 		case strings.EqualFold(name, "Transfer-Encoding"):
+			if proto == "HTTP/1.0" {
+				// HTTP/1.0 has no transfer codings: as net/http's
+				// client, the field is ignored and the body framed by
+				// its length or the connection's end.
+				continue
+			}
 			if !strings.EqualFold(value, "chunked") {
 				return ErrResponseHead
 			}
