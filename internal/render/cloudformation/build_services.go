@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/netwright/netwright/internal/design"
@@ -109,10 +110,17 @@ func (b *builder) loadBalancing() {
 		if lb.Type == design.GWLB {
 			props.Scheme = ""
 		}
+		// An internet-facing load balancer, and an Elastic IP, depend on
+		// the VPC's gateway attachment (CloudFormation's DependsOn page,
+		// "When a DependsOn attribute is required").
+		var igw []string
+		if v := b.d.VPC(lb.VPC); lb.Scheme == design.InternetFacing && v != nil && v.InternetGateway != "" {
+			igw = append(igw, logicalID(v.InternetGateway)+"Attachment")
+		}
 		if lb.ElasticIPs {
 			for _, s := range lb.Subnets {
 				eipID := lid + logicalID(s) + "EIP"
-				b.add(eipID, "AWS::EC2::EIP", eip{Domain: "vpc", Tags: tags(lb.Name)})
+				b.add(eipID, "AWS::EC2::EIP", eip{Domain: "vpc", Tags: tags(lb.Name)}, igw...)
 				props.SubnetMappings = append(props.SubnetMappings, subnetMapping{SubnetId: ref(logicalID(s)), AllocationId: getAtt(eipID, "AllocationId")})
 			}
 		} else {
@@ -129,7 +137,7 @@ func (b *builder) loadBalancing() {
 		default:
 			attr("load_balancing.cross_zone.enabled", fmt.Sprint(lb.CrossZone))
 		}
-		var deps []string
+		deps := slices.Clone(igw)
 		if lb.AccessLogs != nil && lb.Type == design.ALB {
 			attr("access_logs.s3.enabled", "true")
 			attr("access_logs.s3.prefix", lb.AccessLogs.Prefix)

@@ -61,6 +61,8 @@ func (w *writer) network() {
 			tagsOf(b, v.Name)
 		}
 		for _, n := range v.NATGateways {
+			// A NAT gateway, and its Elastic IP, need the internet
+			// gateway attached first, and refer to nothing that orders it.
 			e := w.resource("network.tf", "aws_eip", n.ID, r)
 			e.SetAttributeValue("domain", str("vpc"))
 			tagsOf(e, n.ID)
@@ -68,6 +70,10 @@ func (w *writer) network() {
 			b.SetAttributeRaw("allocation_id", ref("aws_eip", name(n.ID), "id"))
 			b.SetAttributeRaw("subnet_id", ref("aws_subnet", name(n.Subnet), "id"))
 			tagsOf(b, n.ID)
+			if v.InternetGateway != "" {
+				e.SetAttributeRaw("depends_on", list(ref("aws_internet_gateway", name(v.InternetGateway))))
+				b.SetAttributeRaw("depends_on", list(ref("aws_internet_gateway", name(v.InternetGateway))))
+			}
 		}
 		for _, rt := range v.RouteTables {
 			b := w.resource("network.tf", "aws_route_table", rt.ID, r)

@@ -61,10 +61,21 @@ func (w *writer) loadBalancing() {
 			b.SetAttributeRaw("security_groups", refs("aws_security_group", lb.SecurityGroups, "id"))
 			b.SetAttributeValue("enable_deletion_protection", cty.BoolVal(lb.DeletionProtection))
 		}
+		// An internet-facing load balancer, and an Elastic IP, need the
+		// VPC's internet gateway attached first (AWS-FACTS.md, "Created
+		// after the internet gateway"); nothing else orders them.
+		var igw []hclwrite.Tokens
+		if v := w.d.VPC(lb.VPC); lb.Scheme == design.InternetFacing && v != nil && v.InternetGateway != "" {
+			igw = append(igw, ref("aws_internet_gateway", name(v.InternetGateway)))
+		}
+		var deps []hclwrite.Tokens
 		if lb.ElasticIPs {
 			for _, s := range lb.Subnets {
 				e := w.resource("loadbalancing.tf", "aws_eip", lb.ID+"-"+s, r)
 				e.SetAttributeValue("domain", str("vpc"))
+				if len(igw) > 0 {
+					e.SetAttributeRaw("depends_on", list(igw...))
+				}
 				m := b.AppendNewBlock("subnet_mapping", nil).Body()
 				m.SetAttributeRaw("subnet_id", ref("aws_subnet", name(s), "id"))
 				m.SetAttributeRaw("allocation_id", ref("aws_eip", name(lb.ID+"-"+s), "id"))
@@ -84,7 +95,10 @@ func (w *writer) loadBalancing() {
 			al.SetAttributeRaw("bucket", ref("aws_s3_bucket", name("lb-logs-"+r), "id"))
 			al.SetAttributeValue("prefix", str(lb.AccessLogs.Prefix))
 			al.SetAttributeValue("enabled", cty.True)
-			b.SetAttributeRaw("depends_on", list(ref("aws_s3_bucket_policy", name("lb-logs-"+r))))
+			deps = append(deps, ref("aws_s3_bucket_policy", name("lb-logs-"+r)))
+		}
+		if deps = append(deps, igw...); len(deps) > 0 {
+			b.SetAttributeRaw("depends_on", list(deps...))
 		}
 		for _, l := range lb.Listeners {
 			lb2 := w.resource("loadbalancing.tf", "aws_lb_listener", l.ID, r, l.Waiver)

@@ -120,7 +120,7 @@ resource "aws_lb" "alb_edge_us_east_1_public" {
     prefix  = "edge-us-east-1"
     enabled = true
   }
-  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1]
+  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1, aws_internet_gateway.igw_edge_us_east_1]
 }
 
 resource "aws_lb_listener" "alb_edge_us_east_1_public_https" {
@@ -172,7 +172,7 @@ resource "aws_lb" "alb_edge_ap_southeast_2_public" {
     prefix  = "edge-ap-southeast-2"
     enabled = true
   }
-  depends_on = [aws_s3_bucket_policy.lb_logs_ap_southeast_2]
+  depends_on = [aws_s3_bucket_policy.lb_logs_ap_southeast_2, aws_internet_gateway.igw_edge_ap_southeast_2]
 }
 
 resource "aws_lb_listener" "alb_edge_ap_southeast_2_public_https" {

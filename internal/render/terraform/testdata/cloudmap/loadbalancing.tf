@@ -80,7 +80,7 @@ resource "aws_lb" "alb_dns_public" {
     prefix  = "dns"
     enabled = true
   }
-  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1]
+  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1, aws_internet_gateway.igw_dns]
 }
 
 resource "aws_lb_listener" "alb_dns_public_https" {
@@ -123,6 +123,7 @@ resource "aws_lb" "nlb_dns_public" {
   enable_deletion_protection       = true
   subnets                          = [aws_subnet.subnet_dns_public_a.id, aws_subnet.subnet_dns_public_b.id, aws_subnet.subnet_dns_public_c.id]
   enable_cross_zone_load_balancing = true
+  depends_on                       = [aws_internet_gateway.igw_dns]
 }
 
 resource "aws_lb_listener" "nlb_dns_public_stats" {

@@ -114,6 +114,7 @@ resource "aws_eip" "nat_storefront_a" {
   tags = {
     Name = "nat-storefront-a"
   }
+  depends_on = [aws_internet_gateway.igw_storefront]
 }
 
 resource "aws_nat_gateway" "nat_storefront_a" {
@@ -122,6 +123,7 @@ resource "aws_nat_gateway" "nat_storefront_a" {
   tags = {
     Name = "nat-storefront-a"
   }
+  depends_on = [aws_internet_gateway.igw_storefront]
 }
 
 resource "aws_route_table" "rtb_storefront_public" {

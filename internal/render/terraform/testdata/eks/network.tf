@@ -159,6 +159,7 @@ resource "aws_eip" "nat_kube_a" {
   tags = {
     Name = "nat-kube-a"
   }
+  depends_on = [aws_internet_gateway.igw_kube]
 }
 
 resource "aws_nat_gateway" "nat_kube_a" {
@@ -167,6 +168,7 @@ resource "aws_nat_gateway" "nat_kube_a" {
   tags = {
     Name = "nat-kube-a"
   }
+  depends_on = [aws_internet_gateway.igw_kube]
 }
 
 resource "aws_eip" "nat_kube_b" {
@@ -174,6 +176,7 @@ resource "aws_eip" "nat_kube_b" {
   tags = {
     Name = "nat-kube-b"
   }
+  depends_on = [aws_internet_gateway.igw_kube]
 }
 
 resource "aws_nat_gateway" "nat_kube_b" {
@@ -182,6 +185,7 @@ resource "aws_nat_gateway" "nat_kube_b" {
   tags = {
     Name = "nat-kube-b"
   }
+  depends_on = [aws_internet_gateway.igw_kube]
 }
 
 resource "aws_eip" "nat_kube_c" {
@@ -189,6 +193,7 @@ resource "aws_eip" "nat_kube_c" {
   tags = {
     Name = "nat-kube-c"
   }
+  depends_on = [aws_internet_gateway.igw_kube]
 }
 
 resource "aws_nat_gateway" "nat_kube_c" {
@@ -197,6 +202,7 @@ resource "aws_nat_gateway" "nat_kube_c" {
   tags = {
     Name = "nat-kube-c"
   }
+  depends_on = [aws_internet_gateway.igw_kube]
 }
 
 resource "aws_route_table" "rtb_kube_public" {

@@ -78,7 +78,7 @@ resource "aws_lb" "alb_portal_public" {
     prefix  = "portal"
     enabled = true
   }
-  depends_on = [aws_s3_bucket_policy.lb_logs_us_west_2]
+  depends_on = [aws_s3_bucket_policy.lb_logs_us_west_2, aws_internet_gateway.igw_portal]
 }
 
 resource "aws_lb_listener" "alb_portal_public_https" {

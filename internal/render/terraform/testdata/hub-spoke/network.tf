@@ -174,6 +174,7 @@ resource "aws_eip" "nat_portal_hub_a" {
   tags = {
     Name = "nat-portal-hub-a"
   }
+  depends_on = [aws_internet_gateway.igw_portal_hub]
 }
 
 resource "aws_nat_gateway" "nat_portal_hub_a" {
@@ -182,6 +183,7 @@ resource "aws_nat_gateway" "nat_portal_hub_a" {
   tags = {
     Name = "nat-portal-hub-a"
   }
+  depends_on = [aws_internet_gateway.igw_portal_hub]
 }
 
 resource "aws_eip" "nat_portal_hub_b" {
@@ -189,6 +191,7 @@ resource "aws_eip" "nat_portal_hub_b" {
   tags = {
     Name = "nat-portal-hub-b"
   }
+  depends_on = [aws_internet_gateway.igw_portal_hub]
 }
 
 resource "aws_nat_gateway" "nat_portal_hub_b" {
@@ -197,6 +200,7 @@ resource "aws_nat_gateway" "nat_portal_hub_b" {
   tags = {
     Name = "nat-portal-hub-b"
   }
+  depends_on = [aws_internet_gateway.igw_portal_hub]
 }
 
 resource "aws_route_table" "rtb_portal_hub_private_a" {

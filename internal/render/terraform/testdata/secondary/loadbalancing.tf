@@ -61,7 +61,7 @@ resource "aws_lb" "alb_big_public" {
     prefix  = "big"
     enabled = true
   }
-  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1]
+  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1, aws_internet_gateway.igw_big]
 }
 
 resource "aws_lb_listener" "alb_big_public_https" {

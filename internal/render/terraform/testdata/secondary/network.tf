@@ -174,6 +174,7 @@ resource "aws_eip" "nat_big_a" {
   tags = {
     Name = "nat-big-a"
   }
+  depends_on = [aws_internet_gateway.igw_big]
 }
 
 resource "aws_nat_gateway" "nat_big_a" {
@@ -182,6 +183,7 @@ resource "aws_nat_gateway" "nat_big_a" {
   tags = {
     Name = "nat-big-a"
   }
+  depends_on = [aws_internet_gateway.igw_big]
 }
 
 resource "aws_route_table" "rtb_big_public" {

@@ -110,7 +110,7 @@ resource "aws_lb" "alb_shop_public" {
     prefix  = "shop"
     enabled = true
   }
-  depends_on = [aws_s3_bucket_policy.lb_logs_eu_west_1]
+  depends_on = [aws_s3_bucket_policy.lb_logs_eu_west_1, aws_internet_gateway.igw_shop]
 }
 
 resource "aws_lb_listener" "alb_shop_public_https" {

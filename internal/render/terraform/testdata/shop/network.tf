@@ -564,6 +564,7 @@ resource "aws_eip" "nat_shop_a" {
   tags = {
     Name = "nat-shop-a"
   }
+  depends_on = [aws_internet_gateway.igw_shop]
 }
 
 resource "aws_nat_gateway" "nat_shop_a" {
@@ -572,6 +573,7 @@ resource "aws_nat_gateway" "nat_shop_a" {
   tags = {
     Name = "nat-shop-a"
   }
+  depends_on = [aws_internet_gateway.igw_shop]
 }
 
 resource "aws_eip" "nat_shop_b" {
@@ -579,6 +581,7 @@ resource "aws_eip" "nat_shop_b" {
   tags = {
     Name = "nat-shop-b"
   }
+  depends_on = [aws_internet_gateway.igw_shop]
 }
 
 resource "aws_nat_gateway" "nat_shop_b" {
@@ -587,6 +590,7 @@ resource "aws_nat_gateway" "nat_shop_b" {
   tags = {
     Name = "nat-shop-b"
   }
+  depends_on = [aws_internet_gateway.igw_shop]
 }
 
 resource "aws_eip" "nat_shop_c" {
@@ -594,6 +598,7 @@ resource "aws_eip" "nat_shop_c" {
   tags = {
     Name = "nat-shop-c"
   }
+  depends_on = [aws_internet_gateway.igw_shop]
 }
 
 resource "aws_nat_gateway" "nat_shop_c" {
@@ -602,6 +607,7 @@ resource "aws_nat_gateway" "nat_shop_c" {
   tags = {
     Name = "nat-shop-c"
   }
+  depends_on = [aws_internet_gateway.igw_shop]
 }
 
 resource "aws_route_table" "rtb_shop_public" {

@@ -83,7 +83,7 @@ resource "aws_lb" "alb_webapp_public" {
     prefix  = "webapp"
     enabled = true
   }
-  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1]
+  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1, aws_internet_gateway.igw_webapp]
 }
 
 resource "aws_lb_listener" "alb_webapp_public_https" {

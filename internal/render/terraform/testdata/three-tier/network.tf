@@ -159,6 +159,7 @@ resource "aws_eip" "nat_webapp_a" {
   tags = {
     Name = "nat-webapp-a"
   }
+  depends_on = [aws_internet_gateway.igw_webapp]
 }
 
 resource "aws_nat_gateway" "nat_webapp_a" {
@@ -167,6 +168,7 @@ resource "aws_nat_gateway" "nat_webapp_a" {
   tags = {
     Name = "nat-webapp-a"
   }
+  depends_on = [aws_internet_gateway.igw_webapp]
 }
 
 resource "aws_eip" "nat_webapp_b" {
@@ -174,6 +176,7 @@ resource "aws_eip" "nat_webapp_b" {
   tags = {
     Name = "nat-webapp-b"
   }
+  depends_on = [aws_internet_gateway.igw_webapp]
 }
 
 resource "aws_nat_gateway" "nat_webapp_b" {
@@ -182,6 +185,7 @@ resource "aws_nat_gateway" "nat_webapp_b" {
   tags = {
     Name = "nat-webapp-b"
   }
+  depends_on = [aws_internet_gateway.igw_webapp]
 }
 
 resource "aws_eip" "nat_webapp_c" {
@@ -189,6 +193,7 @@ resource "aws_eip" "nat_webapp_c" {
   tags = {
     Name = "nat-webapp-c"
   }
+  depends_on = [aws_internet_gateway.igw_webapp]
 }
 
 resource "aws_nat_gateway" "nat_webapp_c" {
@@ -197,6 +202,7 @@ resource "aws_nat_gateway" "nat_webapp_c" {
   tags = {
     Name = "nat-webapp-c"
   }
+  depends_on = [aws_internet_gateway.igw_webapp]
 }
 
 resource "aws_route_table" "rtb_webapp_public" {

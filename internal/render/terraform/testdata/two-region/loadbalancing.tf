@@ -120,7 +120,7 @@ resource "aws_lb" "alb_pay_us_east_1_public" {
     prefix  = "pay-us-east-1"
     enabled = true
   }
-  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1]
+  depends_on = [aws_s3_bucket_policy.lb_logs_us_east_1, aws_internet_gateway.igw_pay_us_east_1]
 }
 
 resource "aws_lb_listener" "alb_pay_us_east_1_public_https" {
@@ -172,7 +172,7 @@ resource "aws_lb" "alb_pay_eu_west_1_public" {
     prefix  = "pay-eu-west-1"
     enabled = true
   }
-  depends_on = [aws_s3_bucket_policy.lb_logs_eu_west_1]
+  depends_on = [aws_s3_bucket_policy.lb_logs_eu_west_1, aws_internet_gateway.igw_pay_eu_west_1]
 }
 
 resource "aws_lb_listener" "alb_pay_eu_west_1_public_https" {

@@ -232,6 +232,7 @@ resource "aws_eip" "nat_pay_us_east_1_a" {
   tags = {
     Name = "nat-pay-us-east-1-a"
   }
+  depends_on = [aws_internet_gateway.igw_pay_us_east_1]
 }
 
 resource "aws_nat_gateway" "nat_pay_us_east_1_a" {
@@ -241,6 +242,7 @@ resource "aws_nat_gateway" "nat_pay_us_east_1_a" {
   tags = {
     Name = "nat-pay-us-east-1-a"
   }
+  depends_on = [aws_internet_gateway.igw_pay_us_east_1]
 }
 
 resource "aws_eip" "nat_pay_us_east_1_b" {
@@ -249,6 +251,7 @@ resource "aws_eip" "nat_pay_us_east_1_b" {
   tags = {
     Name = "nat-pay-us-east-1-b"
   }
+  depends_on = [aws_internet_gateway.igw_pay_us_east_1]
 }
 
 resource "aws_nat_gateway" "nat_pay_us_east_1_b" {
@@ -258,6 +261,7 @@ resource "aws_nat_gateway" "nat_pay_us_east_1_b" {
   tags = {
     Name = "nat-pay-us-east-1-b"
   }
+  depends_on = [aws_internet_gateway.igw_pay_us_east_1]
 }
 
 resource "aws_eip" "nat_pay_us_east_1_c" {
@@ -266,6 +270,7 @@ resource "aws_eip" "nat_pay_us_east_1_c" {
   tags = {
     Name = "nat-pay-us-east-1-c"
   }
+  depends_on = [aws_internet_gateway.igw_pay_us_east_1]
 }
 
 resource "aws_nat_gateway" "nat_pay_us_east_1_c" {
@@ -275,6 +280,7 @@ resource "aws_nat_gateway" "nat_pay_us_east_1_c" {
   tags = {
     Name = "nat-pay-us-east-1-c"
   }
+  depends_on = [aws_internet_gateway.igw_pay_us_east_1]
 }
 
 resource "aws_route_table" "rtb_pay_us_east_1_public" {
@@ -703,6 +709,7 @@ resource "aws_eip" "nat_pay_eu_west_1_a" {
   tags = {
     Name = "nat-pay-eu-west-1-a"
   }
+  depends_on = [aws_internet_gateway.igw_pay_eu_west_1]
 }
 
 resource "aws_nat_gateway" "nat_pay_eu_west_1_a" {
@@ -712,6 +719,7 @@ resource "aws_nat_gateway" "nat_pay_eu_west_1_a" {
   tags = {
     Name = "nat-pay-eu-west-1-a"
   }
+  depends_on = [aws_internet_gateway.igw_pay_eu_west_1]
 }
 
 resource "aws_eip" "nat_pay_eu_west_1_b" {
@@ -720,6 +728,7 @@ resource "aws_eip" "nat_pay_eu_west_1_b" {
   tags = {
     Name = "nat-pay-eu-west-1-b"
   }
+  depends_on = [aws_internet_gateway.igw_pay_eu_west_1]
 }
 
 resource "aws_nat_gateway" "nat_pay_eu_west_1_b" {
@@ -729,6 +738,7 @@ resource "aws_nat_gateway" "nat_pay_eu_west_1_b" {
   tags = {
     Name = "nat-pay-eu-west-1-b"
   }
+  depends_on = [aws_internet_gateway.igw_pay_eu_west_1]
 }
 
 resource "aws_eip" "nat_pay_eu_west_1_c" {
@@ -737,6 +747,7 @@ resource "aws_eip" "nat_pay_eu_west_1_c" {
   tags = {
     Name = "nat-pay-eu-west-1-c"
   }
+  depends_on = [aws_internet_gateway.igw_pay_eu_west_1]
 }
 
 resource "aws_nat_gateway" "nat_pay_eu_west_1_c" {
@@ -746,6 +757,7 @@ resource "aws_nat_gateway" "nat_pay_eu_west_1_c" {
   tags = {
     Name = "nat-pay-eu-west-1-c"
   }
+  depends_on = [aws_internet_gateway.igw_pay_eu_west_1]
 }
 
 resource "aws_route_table" "rtb_pay_eu_west_1_public" {
