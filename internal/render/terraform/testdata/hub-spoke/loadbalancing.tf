@@ -25,7 +25,10 @@ resource "aws_s3_bucket_policy" "lb_logs_us_west_2" {
 }
 
 resource "aws_lb_target_group" "tg_portal_hub_firewall_6081" {
-  name        = "portal-hub-firewall-6081"
+  name = "portal-hub-firewall-6081"
+  lifecycle {
+    create_before_destroy = true
+  }
   port        = 6081
   protocol    = "GENEVE"
   target_type = "ip"
@@ -42,7 +45,10 @@ resource "aws_lb_target_group" "tg_portal_hub_firewall_6081" {
 }
 
 resource "aws_lb_target_group" "tg_portal_portal_8080" {
-  name                          = "portal-portal-8080"
+  name = "portal-portal-8080"
+  lifecycle {
+    create_before_destroy = true
+  }
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"

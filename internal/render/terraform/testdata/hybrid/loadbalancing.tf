@@ -25,7 +25,10 @@ resource "aws_s3_bucket_policy" "lb_logs_us_east_1" {
 }
 
 resource "aws_lb_target_group" "tg_orders_inventory_7000" {
-  name                          = "orders-inventory-7000"
+  name = "orders-inventory-7000"
+  lifecycle {
+    create_before_destroy = true
+  }
   port                          = 7000
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"
@@ -47,7 +50,10 @@ resource "aws_lb_target_group" "tg_orders_inventory_7000" {
 }
 
 resource "aws_lb_target_group" "tg_orders_shop_8080" {
-  name                          = "orders-shop-8080"
+  name = "orders-shop-8080"
+  lifecycle {
+    create_before_destroy = true
+  }
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"
