@@ -31,7 +31,10 @@ func TestCreatedAfterTheGatewayAttachment(t *testing.T) {
 			}
 			checked++
 			deps, _ := r["DependsOn"].([]any)
-			if !slices.ContainsFunc(deps, func(d any) bool { s, _ := d.(string); return strings.HasSuffix(s, "Attachment") && strings.HasPrefix(s, "Igw") }) {
+			if !slices.ContainsFunc(deps, func(d any) bool {
+				s, _ := d.(string)
+				return strings.HasSuffix(s, "Attachment") && strings.HasPrefix(s, "Igw")
+			}) {
 				t.Errorf("%s: %s (%s) does not depend on the internet gateway's attachment: %v", name, id, r["Type"], deps)
 			}
 		}
