@@ -26,6 +26,9 @@
 # between rounds, less within one).
 # ONLY=l7|tls|l4|logs runs that saturation pair alone (with its ratios),
 # for a closer look; CONFIGS="1 2" picks the configurations.
+# ONLY=cpu shows where the CPU goes per request through the HTTP pair:
+# each proxy's own (user and all), its context switches, wrk's, and the
+# machine's, with the share of time the machine was idle.
 # ONLY=ab BASE=REV measures what a change gained: netwright built from the
 # commit REV and from the working tree take turns (`up` restarted for each
 # run), through the internal ALB (HTTP) and the HTTPS listener, with the
@@ -173,6 +176,7 @@ http {
 }
 CFG
   start haproxy haproxy -f "$tmp/haproxy.cfg" -db
+  haproxy_pid=${pids[-1]}
   start nginx nginx -c "$tmp/nginx.conf"
   for p in 28080 28443 27000 38080; do wait_port "$p"; done
   up_netwright "$threads" false
@@ -195,8 +199,8 @@ CFG
   l7) names="netwright haproxy" ;;
   tls) names="netwright-tls haproxy-tls" ;;
   l4) names="netwright-l4 haproxy-l4" ;;
-  logs | ab) names="" ;;
-  *) echo "ONLY is l7, tls, l4, logs or ab" >&2; exit 2 ;;
+  logs | ab | cpu) names="" ;;
+  *) echo "ONLY is l7, tls, l4, logs, ab or cpu" >&2; exit 2 ;;
   esac
   if [ -n "$names" ]; then
     for name in $names; do wrk -t"$wrk_threads" -c64 -d2s "${url[$name]}" >/dev/null; done # warm up
@@ -235,6 +239,33 @@ CFG
         p99=$(awk '{print $(NF-1)}' "$f" | median)
         errors=$(awk '{s += $8 + $10} END {print s}' "$f")
         printf "  %-15s p50 %7.3f ms   p99 %7.3f ms   (p99 runs: %s)   errors+dropped %d\n" "$name" "$p50" "$p99" "$(awk '{print $(NF-1)}' "$f" | paste -sd' ')" "$errors"
+      done
+    done
+  fi
+
+  if [ "$ONLY" = cpu ]; then
+    # Where the CPU goes, per request, while each proxy is saturated
+    # (HTTP, alternating): the proxy's user and system time and its
+    # context switches (every thread's, voluntary and not), wrk's CPU,
+    # and the whole machine's busy and idle time, from /proc.
+    ticks=$(getconf CLK_TCK)
+    switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/voluntary_ctxt_switches/ {s += $2} END {print s}'; }
+    machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; }
+    echo
+    echo "CPU per request at saturation (threads=$threads), wrk -t$wrk_threads -c64 -d${DURATION}s, HTTP, $ROUNDS rounds:"
+    printf "  %-10s %9s %11s %11s %10s %10s %12s %9s\n" proxy requests/s "proxy us" "user us" "switches" "wrk us" "machine us" "idle %"
+    for round in $(seq "$ROUNDS"); do
+      for name in netwright haproxy; do
+        if [ $name = netwright ]; then pid=$up_pid; else pid=$haproxy_pid; fi
+        wrk -t"$wrk_threads" -c64 -d2s "${url[$name]}" >/dev/null
+        read -r u0 s0 < <(awk '{print $14, $15}' /proc/"$pid"/stat)
+        c0=$(switches "$pid"); read -r b0 i0 < <(machine)
+        out=$(/usr/bin/time -f "wrk-cpu %U %S" wrk -t"$wrk_threads" -c64 -d"${DURATION}s" "${url[$name]}" 2>&1)
+        read -r u1 s1 < <(awk '{print $14, $15}' /proc/"$pid"/stat)
+        c1=$(switches "$pid"); read -r b1 i1 < <(machine)
+        echo "$out" | awk -v n=$name -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v c=$((c1 - c0)) -v b=$((b1 - b0)) -v i=$((i1 - i0)) -v hz="$ticks" '
+          /requests in/ {r = $1} /Requests\/sec/ {rps = $2} /wrk-cpu/ {w = $2 + $3}
+          END {printf "  %-10s %9d %11.1f %11.1f %10.2f %10.1f %12.1f %9.1f\n", n, rps, (u + s) / hz / r * 1e6, u / hz / r * 1e6, c / r, w / r * 1e6, b / hz / r * 1e6, 100 * i / (b + i)}'
       done
     done
   fi
