@@ -391,8 +391,16 @@ func (b *builder) transit() {
 			b.add(tid, "AWS::EC2::TransitGateway", props)
 			for _, a := range t.Attachments {
 				att := tgwVPCAttachment{TransitGatewayId: ref(tid), VpcId: ref(logicalID(a.VPC)), SubnetIds: refs(a.Subnets)}
+				if a.ApplianceMode || t.SecurityGroupReferencing {
+					att.Options = &tgwAttachmentOptions{}
+				}
 				if a.ApplianceMode {
-					att.Options = &tgwAttachmentOptions{ApplianceModeSupport: "enable"}
+					att.Options.ApplianceModeSupport = "enable"
+				}
+				if t.SecurityGroupReferencing {
+					// Both ends must allow it; AWS's pages disagree on the
+					// attachment's default, so it is said.
+					att.Options.SecurityGroupReferencingSupport = "enable"
 				}
 				b.add(logicalID(a.ID), "AWS::EC2::TransitGatewayVpcAttachment", att)
 			}

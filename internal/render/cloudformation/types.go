@@ -376,7 +376,8 @@ type transitGateway struct {
 }
 
 type tgwAttachmentOptions struct {
-	ApplianceModeSupport string `json:"ApplianceModeSupport,omitempty"`
+	ApplianceModeSupport            string `json:"ApplianceModeSupport,omitempty"`
+	SecurityGroupReferencingSupport string `json:"SecurityGroupReferencingSupport,omitempty"`
 }
 
 type tgwVPCAttachment struct {

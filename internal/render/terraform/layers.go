@@ -243,6 +243,11 @@ func (w *writer) transit() {
 			if a.ApplianceMode {
 				b.SetAttributeValue("appliance_mode_support", str("enable"))
 			}
+			if t.SecurityGroupReferencing {
+				// Both ends must allow it; AWS's pages disagree on the
+				// attachment's default, so it is said.
+				b.SetAttributeValue("security_group_referencing_support", str("enable"))
+			}
 		}
 		for _, rt := range t.RouteTables {
 			b := w.resource("network.tf", "aws_ec2_transit_gateway_route_table", rt.ID, t.Region)

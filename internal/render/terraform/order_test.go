@@ -85,3 +85,34 @@ func TestTargetGroupsReplacedBeforeDestroyed(t *testing.T) {
 		t.Fatal("no target group in shop's loadbalancing.tf")
 	}
 }
+
+// TestAttachmentsAllowGroupReferences: a Transit Gateway that lets
+// security groups reference groups across VPCs needs each VPC attachment
+// to allow it too; the attachment's default is documented both ways
+// (enable in the EC2 API reference, disable in CloudFormation's), so the
+// export says it.
+func TestAttachmentsAllowGroupReferences(t *testing.T) {
+	files := render(t, "../../../examples/hub-spoke.yaml")
+	f, diags := hclsyntax.ParseConfig(files["network.tf"], "network.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	n := 0
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if b.Type != "resource" || b.Labels[0] != "aws_ec2_transit_gateway_vpc_attachment" {
+			continue
+		}
+		n++
+		a, ok := b.Body.Attributes["security_group_referencing_support"]
+		if !ok {
+			t.Errorf("aws_ec2_transit_gateway_vpc_attachment.%s does not say whether it allows security group references", b.Labels[1])
+			continue
+		}
+		if v, _ := a.Expr.Value(nil); v.AsString() != "enable" {
+			t.Errorf("aws_ec2_transit_gateway_vpc_attachment.%s does not enable security group referencing", b.Labels[1])
+		}
+	}
+	if n == 0 {
+		t.Fatal("no VPC attachment in hub-spoke's network.tf")
+	}
+}

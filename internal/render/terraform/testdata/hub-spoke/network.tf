@@ -1703,6 +1703,7 @@ resource "aws_ec2_transit_gateway_vpc_attachment" "tgw_attach_portal_hub" {
   transit_gateway_default_route_table_association = false
   transit_gateway_default_route_table_propagation = false
   appliance_mode_support                          = "enable"
+  security_group_referencing_support              = "enable"
 }
 
 resource "aws_ec2_transit_gateway_vpc_attachment" "tgw_attach_portal" {
@@ -1711,6 +1712,7 @@ resource "aws_ec2_transit_gateway_vpc_attachment" "tgw_attach_portal" {
   subnet_ids                                      = [aws_subnet.subnet_portal_transit_a.id, aws_subnet.subnet_portal_transit_b.id]
   transit_gateway_default_route_table_association = false
   transit_gateway_default_route_table_propagation = false
+  security_group_referencing_support              = "enable"
 }
 
 resource "aws_ec2_transit_gateway_vpc_attachment" "tgw_attach_portal_shared" {
@@ -1719,6 +1721,7 @@ resource "aws_ec2_transit_gateway_vpc_attachment" "tgw_attach_portal_shared" {
   subnet_ids                                      = [aws_subnet.subnet_portal_shared_transit_a.id, aws_subnet.subnet_portal_shared_transit_b.id]
   transit_gateway_default_route_table_association = false
   transit_gateway_default_route_table_propagation = false
+  security_group_referencing_support              = "enable"
 }
 
 resource "aws_ec2_transit_gateway_route_table" "tgw_rtb_portal_hub" {
