@@ -38,7 +38,7 @@ type Proxy struct {
 	closed   bool
 	// fast holds the fast path's client connections, for a drain;
 	// draining is set once one starts.
-	fast     map[*fastConn]struct{}
+	fast map[*fastConn]struct{}
 	// h2 holds the HTTP/2 fast path's caller connections, for a drain
 	// and for a fault added (h2fast.go).
 	h2       map[*h2conn]struct{}
