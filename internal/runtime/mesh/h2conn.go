@@ -135,11 +135,19 @@ func (rd *h2reader) flush() {
 	rd.dirty = rd.dirty[:0]
 }
 
+// deadlineWriter bounds each write to a connection (the buffered
+// writer's, whether flushed or full) by h2WriteTimeout.
+type deadlineWriter struct{ c net.Conn }
+
+func (w deadlineWriter) Write(b []byte) (int, error) {
+	w.c.SetWriteDeadline(time.Now().Add(h2WriteTimeout))
+	return w.c.Write(b)
+}
+
 func (c *h2conn) flushLocked() {
 	if c.broken || c.bw.Buffered() == 0 {
 		return
 	}
-	c.c.SetWriteDeadline(time.Now().Add(h2WriteTimeout))
 	if err := c.bw.Flush(); err != nil {
 		c.breakLocked()
 	}
@@ -158,7 +166,7 @@ func newH2Conn(p *Proxy, c net.Conn, br *bufio.Reader, serving bool, idle time.D
 	if br == nil {
 		br = bufio.NewReaderSize(c, 16<<10)
 	}
-	hc := &h2conn{p: p, c: c, br: br, serving: serving, idle: idle, bw: bufio.NewWriterSize(c, 16<<10),
+	hc := &h2conn{p: p, c: c, br: br, serving: serving, idle: idle, bw: bufio.NewWriterSize(deadlineWriter{c}, 16<<10),
 		streams: map[uint32]*h2half{}, sendWin: h2InitialWindow, recvWin: h2ConnWindow, peerInit: h2InitialWindow,
 		peerFrame: 16 << 10, peerMaxStreams: math.MaxUint32, peerHeaderList: math.MaxUint32, nextID: 1, done: make(chan struct{})}
 	hc.fr = http2.NewFramer(hc.bw, br)
@@ -184,7 +192,6 @@ func (c *h2conn) start() error {
 	}
 	c.fr.WriteSettings(s...)
 	c.fr.WriteWindowUpdate(0, h2ConnWindow-h2InitialWindow)
-	c.c.SetWriteDeadline(time.Now().Add(h2WriteTimeout))
 	return c.bw.Flush()
 }
 

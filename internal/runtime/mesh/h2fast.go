@@ -109,6 +109,15 @@ func (s *h2stream) other(h *h2half) *h2half {
 // forward passes data from one side to the other.
 func (s *h2stream) forward(rd *h2reader, from *h2half, data []byte, end bool) {
 	to := s.other(from)
+	if from != &s.down && !s.answered {
+		// Data before the answer's head: the upstream's message is
+		// malformed.
+		from.c.credit(rd, nil, len(data))
+		from.c.writeRST(rd, from, http2.ErrCodeProtocol)
+		from.endRecv.Store(true)
+		s.srv.failedH2(rd, s)
+		return
+	}
 	if from == &s.down {
 		if s.keep && !s.overflow {
 			if len(s.kept)+len(data) > replayLimit {
@@ -273,7 +282,11 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 		return true // a stream the proxy reset
 	}
 	c.mu.Lock()
-	if id%2 == 0 || id <= c.lastID {
+	if id%2 == 1 && id <= c.lastID {
+		c.mu.Unlock()
+		return true // a stream the proxy ended: its trailers crossed the reset
+	}
+	if id%2 == 0 {
 		c.mu.Unlock()
 		c.goAway(rd, http2.ErrCodeProtocol, true)
 		return false
