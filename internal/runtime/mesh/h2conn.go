@@ -88,10 +88,20 @@ type h2conn struct {
 	// (serving) or came (upstream).
 	nextID, lastID uint32
 	goingAway      bool
+	lastSettings   int // SETTINGS frames taken
 	// draining is set when the proxy drains: the connection closes once
 	// its streams are done.
 	draining atomic.Bool
-	done     chan struct{}
+	// settled is closed at the peer's first SETTINGS, done when the
+	// connection's reader ends.
+	settled, done chan struct{}
+}
+
+// usable reports whether a stream may open on the connection.
+func (c *h2conn) usable() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.broken && !c.goingAway
 }
 
 // h2half is a stream as one connection sees it.
@@ -168,7 +178,7 @@ func newH2Conn(p *Proxy, c net.Conn, br *bufio.Reader, serving bool, idle time.D
 	}
 	hc := &h2conn{p: p, c: c, br: br, serving: serving, idle: idle, bw: bufio.NewWriterSize(deadlineWriter{c}, 16<<10),
 		streams: map[uint32]*h2half{}, sendWin: h2InitialWindow, recvWin: h2ConnWindow, peerInit: h2InitialWindow,
-		peerFrame: 16 << 10, peerMaxStreams: math.MaxUint32, peerHeaderList: math.MaxUint32, nextID: 1, done: make(chan struct{})}
+		peerFrame: 16 << 10, peerMaxStreams: math.MaxUint32, peerHeaderList: math.MaxUint32, nextID: 1, settled: make(chan struct{}), done: make(chan struct{})}
 	hc.fr = http2.NewFramer(hc.bw, br)
 	hc.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	hc.fr.MaxHeaderListSize = h2MaxHeaderList
@@ -345,7 +355,13 @@ func (c *h2conn) onSettings(rd *h2reader, f *http2.SettingsFrame) bool {
 	}
 	c.fr.WriteSettingsAck()
 	rd.mark(c)
+	first := c.lastSettings == 0
+	c.lastSettings++
 	c.mu.Unlock()
+	if first {
+		rd.flush() // the ACK before the first stream
+		close(c.settled)
+	}
 	if delta > 0 {
 		c.flushWaiting(rd)
 	}
@@ -871,7 +887,6 @@ func (hp *h2pool) put(c *h2conn) bool {
 	if hp.closed {
 		return false
 	}
-	c.pool = hp
 	hp.conns = append(hp.conns, c)
 	return true
 }

@@ -53,9 +53,9 @@ type h2server interface {
 	// answeredH2 sees the head of the upstream's answer; true when the
 	// stream went again instead.
 	answeredH2(rd *h2reader, s *h2stream, status, grpcStatus int) bool
-	// failedH2: the upstream reset the stream, or its connection ended,
-	// before the answer's head.
-	failedH2(rd *h2reader, s *h2stream)
+	// failedH2: the upstream reset the stream (code), or its connection
+	// ended, before the answer's head.
+	failedH2(rd *h2reader, s *h2stream, code http2.ErrCode)
 	// localH2 counts an answer of the proxy's own.
 	localH2(s *h2stream, status int, msg string)
 	// finishedH2: the stream ended.
@@ -115,7 +115,7 @@ func (s *h2stream) forward(rd *h2reader, from *h2half, data []byte, end bool) {
 		from.c.credit(rd, nil, len(data))
 		from.c.writeRST(rd, from, http2.ErrCodeProtocol)
 		from.endRecv.Store(true)
-		s.srv.failedH2(rd, s)
+		s.srv.failedH2(rd, s, http2.ErrCodeProtocol)
 		return
 	}
 	if from == &s.down {
@@ -195,7 +195,7 @@ func (s *h2stream) upstreamFailed(rd *h2reader, code http2.ErrCode) {
 		s.reset(rd, code, noRST)
 		return
 	}
-	s.srv.failedH2(rd, s)
+	s.srv.failedH2(rd, s, code)
 }
 
 // refuse turns a stream away unprocessed, and the connection with it:
@@ -364,7 +364,7 @@ func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 	if malformed {
 		up.c.writeRST(rd, up, http2.ErrCodeProtocol)
 		up.endRecv.Store(true)
-		s.srv.failedH2(rd, s)
+		s.srv.failedH2(rd, s, http2.ErrCodeProtocol)
 		return
 	}
 	c := s.down.c
@@ -592,16 +592,33 @@ func (p *Proxy) goAwayH2(drain bool) int {
 // its reader.
 func (p *Proxy) dialH2(pool *h2pool, conn net.Conn, scheme string, idle time.Duration) (*h2conn, error) {
 	uc := newH2Conn(p, conn, nil, false, idle)
-	uc.scheme = scheme
+	uc.scheme, uc.pool = scheme, pool
 	if err := uc.start(); err != nil {
 		conn.Close()
 		return nil, &connectError{err: err}
+	}
+	p.m.goroutines.Go(uc.readLoop)
+	// The upstream's SETTINGS first (its MAX_CONCURRENT_STREAMS above
+	// all), within the connect timeout; then others may use it.
+	t := time.NewTimer(envoyConnectTime)
+	defer t.Stop()
+	select {
+	case <-uc.settled:
+	case <-uc.done:
+	case <-t.C:
+		conn.Close()
+	}
+	if !uc.usable() {
+		return nil, &connectError{err: errors.New("the upstream sent no HTTP/2 settings")}
 	}
 	if !pool.put(uc) {
 		conn.Close()
 		return nil, errH2Gone
 	}
-	p.m.goroutines.Go(uc.readLoop)
+	if !uc.usable() { // it ended as it went in
+		pool.drop(uc)
+		return nil, errH2Gone
+	}
 	return uc, nil
 }
 
@@ -808,7 +825,7 @@ func (e *egress) answeredH2(rd *h2reader, s *h2stream, status, grpcStatus int) b
 	return false
 }
 
-func (e *egress) failedH2(rd *h2reader, s *h2stream) {
+func (e *egress) failedH2(rd *h2reader, s *h2stream, code http2.ErrCode) {
 	m := e.p.m
 	e.reportH2(s, tryReset, 0)
 	if e.passed(s) {
@@ -820,6 +837,11 @@ func (e *egress) failedH2(rd *h2reader, s *h2stream) {
 		s.detach(rd)
 		s.attempt++
 		e.tryH2(rd, s)
+		return
+	}
+	if code == http2.ErrCodeRefusedStream {
+		// Unprocessed: the caller may send it again, as gRPC does at once.
+		s.reset(rd, http2.ErrCodeRefusedStream, noRST)
 		return
 	}
 	s.local(rd, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers. reset reason: "+tryReset.String())
@@ -927,7 +949,11 @@ func (in *ingress) answeredH2(_ *h2reader, s *h2stream, status, _ int) bool {
 	return false
 }
 
-func (in *ingress) failedH2(rd *h2reader, s *h2stream) {
+func (in *ingress) failedH2(rd *h2reader, s *h2stream, code http2.ErrCode) {
+	if code == http2.ErrCodeRefusedStream {
+		s.reset(rd, http2.ErrCodeRefusedStream, noRST) // unprocessed: the caller's proxy may send it again
+		return
+	}
 	s.local(rd, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers. reset reason: connection failure")
 }
 

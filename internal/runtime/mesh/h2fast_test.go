@@ -7,7 +7,9 @@ import (
 	"io"
 	"net"
 	"strings"
+	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,16 +32,17 @@ type h2Task struct {
 	addr string
 	seen chan string
 	srv  *grpc.Server
+	sent atomic.Int64
 }
 
-func startH2Task(t testing.TB, name string) *h2Task {
+func startH2Task(t testing.TB, name string, opts ...grpc.ServerOption) *h2Task {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	tk := &h2Task{addr: ln.Addr().String(), seen: make(chan string, 16)}
-	tk.srv = grpc.NewServer(grpc.MaxRecvMsgSize(16<<20), grpc.MaxSendMsgSize(16<<20), grpc.UnknownServiceHandler(func(_ any, st grpc.ServerStream) error {
+	tk.srv = grpc.NewServer(append(opts, grpc.MaxRecvMsgSize(16<<20), grpc.MaxSendMsgSize(16<<20), grpc.UnknownServiceHandler(func(_ any, st grpc.ServerStream) error {
 		method, _ := grpc.MethodFromServerStream(st)
 		ctx := st.Context()
 		st.SetHeader(metadata.Pairs("task", name))
@@ -88,12 +91,21 @@ func startH2Task(t testing.TB, name string) *h2Task {
 		case "/t.T/Trace": // answers the trace context it got
 			md, _ := metadata.FromIncomingContext(ctx)
 			return st.SendMsg(wrapperspb.String(strings.Join(md.Get("traceparent"), ",")))
+		case "/t.T/Flood": // sends 1 MiB messages, counting them, until 200
+			flood := wrapperspb.Bytes(payload(1<<20, 9))
+			for range 200 {
+				if err := st.SendMsg(flood); err != nil {
+					return err
+				}
+				tk.sent.Add(1)
+			}
+			return nil
 		case "/t.T/Slow":
 			time.Sleep(300 * time.Millisecond)
 			return st.SendMsg(wrapperspb.String(name))
 		}
 		return status.Error(codes.Unimplemented, method)
-	}))
+	}))...)
 	go tk.srv.Serve(ln)
 	t.Cleanup(tk.srv.Stop)
 	return tk
@@ -264,7 +276,7 @@ func TestH2FastUnaryAndStreaming(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	fastOnly(t, web, apis[0])
+	fastOnly(t, append([]*Proxy{web}, apis...)...)
 }
 
 // TestH2FastCancelAndDeadline: a caller that cancels, or whose deadline
@@ -309,7 +321,7 @@ func TestH2FastCancelAndDeadline(t *testing.T) {
 	if got := <-tk.seen; got != context.Canceled.Error() && got != context.DeadlineExceeded.Error() {
 		t.Errorf("the task saw %q; want its context ended", got)
 	}
-	fastOnly(t, web, apis[0])
+	fastOnly(t, append([]*Proxy{web}, apis...)...)
 }
 
 // TestH2FastStatusAndTrailers: the task's status, message, headers and
@@ -334,7 +346,7 @@ func TestH2FastStatusAndTrailers(t *testing.T) {
 	if status.Code(err) != codes.Unimplemented {
 		t.Errorf("unknown method: %v; want Unimplemented", err)
 	}
-	fastOnly(t, web, apis[0])
+	fastOnly(t, append([]*Proxy{web}, apis...)...)
 }
 
 // TestH2FastRetriesAKilledTask: with Service Connect's semantics a task
@@ -376,7 +388,7 @@ func TestH2FastRetriesAKilledTask(t *testing.T) {
 	if n := gathered(t, reg, "netwright_mesh_upstream_rq_retry_total"); n == 0 {
 		t.Error("no retry counted")
 	}
-	fastOnly(t, web, apis[1])
+	fastOnly(t, append([]*Proxy{web}, apis...)...)
 }
 
 // TestH2FastDrains: a caller's proxy that drains sends GOAWAY; calls in
@@ -409,7 +421,7 @@ func TestH2FastDrains(t *testing.T) {
 			t.Errorf("call in flight at the drain: %v", err)
 		}
 	}
-	fastOnly(t, web, apis[0])
+	fastOnly(t, append([]*Proxy{web}, apis...)...)
 }
 
 // TestH2FastFaultMovesCallsToTheFullPath: a fault added while calls run
@@ -426,7 +438,7 @@ func TestH2FastFaultMovesCallsToTheFullPath(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	fastOnly(t, web, apis[0])
+	fastOnly(t, append([]*Proxy{web}, apis...)...)
 	before := web.fastRequests.Load()
 	// A delay: the net/http path's abort answers a gRPC call, now and
 	// then, without its trailers (seen before the HTTP/2 fast path too).
@@ -473,7 +485,7 @@ func TestH2FastMetricsAndTrace(t *testing.T) {
 			t.Errorf("%s = %v; want %v", name, got, want)
 		}
 	}
-	fastOnly(t, web, apis[0])
+	fastOnly(t, append([]*Proxy{web}, apis...)...)
 }
 
 // TestH2FastMutualTLSAuthorizes: with mutual TLS between the proxies
@@ -528,5 +540,196 @@ func TestH2FastRefusesConnectionHeaders(t *testing.T) {
 	cl.request(3, nil, true)
 	if st := cl.waitStatus(3); st != "200" {
 		t.Errorf("next stream: status %q; want 200", st)
+	}
+}
+
+// TestH2FastFlowControlHoldsBack: a caller that reads nothing holds the
+// task back: the proxies buffer no more than their windows, so the
+// task's sends stop long before its 200 MiB; once the caller reads,
+// every message arrives.
+func TestH2FastFlowControlHoldsBack(t *testing.T) {
+	tk := startH2Task(t, "api-1")
+	_, web, apis := h2Mesh(t, nil, nil, tk)
+	addr, _ := web.Egress("api")
+	// A fixed 64 KB window at the caller (no BDP estimation).
+	conn, err := grpc.NewClient("passthrough:///"+addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithInitialWindowSize(64<<10), grpc.WithInitialConnWindowSize(64<<10), grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(16<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	st, err := conn.NewStream(testCtx(t), &grpc.StreamDesc{ServerStreams: true}, "/t.T/Flood")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SendMsg(wrapperspb.Bytes(nil)); err != nil {
+		t.Fatal(err)
+	}
+	st.CloseSend()
+	// Wait until the task's sends stop moving (bounded: 10 s).
+	last, still := int64(-1), 0
+	for i := 0; i < 200 && still < 5; i++ {
+		time.Sleep(50 * time.Millisecond)
+		if n := tk.sent.Load(); n == last {
+			still++
+		} else {
+			last, still = n, 0
+		}
+	}
+	t.Logf("the task sent %d MiB before it was held back", last)
+	if still < 5 || last >= 64 {
+		t.Fatalf("the task sent %d MiB to a caller that reads nothing (still for %d polls); want it held back under 64 MiB", last, still)
+	}
+	n := 0
+	for {
+		var in wrapperspb.BytesValue
+		if err := st.RecvMsg(&in); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("message %d: %v", n+1, err)
+		}
+		n++
+	}
+	if n != 200 {
+		t.Errorf("%d messages; want 200", n)
+	}
+	fastOnly(t, append([]*Proxy{web}, apis...)...)
+}
+
+// TestH2FastMaxConcurrentStreams: a task that takes 2 streams at once
+// per connection gets more connections from its proxy, not refused
+// streams.
+func TestH2FastMaxConcurrentStreams(t *testing.T) {
+	tk := startH2Task(t, "api-1", grpc.MaxConcurrentStreams(2))
+	_, web, apis := h2Mesh(t, nil, nil, tk)
+	conn := h2Client(t, web)
+	ctx := testCtx(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 12)
+	for range 12 {
+		wg.Go(func() {
+			if err := conn.Invoke(ctx, "/t.T/Slow", wrapperspb.Bytes(nil), &wrapperspb.StringValue{}); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	pool := apis[0].in.pools.h2get(poolKey{addr: tk.addr})
+	pool.mu.Lock()
+	n := len(pool.conns)
+	pool.mu.Unlock()
+	if n < 2 {
+		t.Errorf("api's proxy has %d connections to its task; want more than one for 12 calls 2 at a time", n)
+	}
+	fastOnly(t, append([]*Proxy{web}, apis...)...)
+}
+
+// h2cTask is an HTTP/2 (prior knowledge) task answering with answer.
+func h2cTask(t *testing.T, answer http.HandlerFunc) *h2Task {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: answer, Protocols: new(http.Protocols)}
+	srv.Protocols.SetUnencryptedHTTP2(true)
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return &h2Task{addr: ln.Addr().String()}
+}
+
+// TestH2FastRetries503WithTheBody: over plain HTTP/2, a task's 503 is
+// tried again on the other task with the request's body, which the
+// caller's proxy kept; a body past 64 KiB is not kept, and its 503
+// reaches the caller.
+func TestH2FastRetries503WithTheBody(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	down := h2cTask(t, func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	up := h2cTask(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("X-Proto", r.Proto)
+		w.Write(b)
+	})
+	_, web, apis := h2Mesh(t, reg, func(c *Config) {
+		c.Upstreams["api"].Protocol, c.Ingress["api"].Protocol = "http2", "http2"
+		c.Upstreams["api"].Outlier = nil // both tasks stay in the picks
+	}, down, up)
+	addr, _ := web.Egress("api")
+	tr := &http.Transport{Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	client := &http.Client{Transport: tr}
+	defer tr.CloseIdleConnections()
+	post := func(body []byte) (int, []byte) {
+		t.Helper()
+		resp, err := client.Post("http://"+addr+"/echo", "application/octet-stream", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		got, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, got
+	}
+	for i := range 6 {
+		body := payload(40<<10, byte(i))
+		code, got := post(body)
+		if code != http.StatusOK || !bytes.Equal(got, body) {
+			t.Fatalf("call %d with a 40 KiB body: %d, %d bytes back; want 200 and the body", i, code, len(got))
+		}
+	}
+	if n := gathered(t, reg, "netwright_mesh_upstream_rq_retry_total"); n == 0 {
+		t.Error("no retry counted")
+	}
+	saw503 := false
+	for i := range 6 {
+		code, _ := post(payload(100<<10, byte(i)))
+		saw503 = saw503 || code == http.StatusServiceUnavailable
+	}
+	if !saw503 {
+		t.Error("no 503 reached the caller with 100 KiB bodies; want the task's 503 where the body was too long to keep")
+	}
+	fastOnly(t, append([]*Proxy{web}, apis...)...)
+}
+
+// TestH2FastTargetDrains: a task's proxy that drains lets its calls in
+// flight finish; the calls after go to the other task.
+func TestH2FastTargetDrains(t *testing.T) {
+	t1, t2 := startH2Task(t, "api-1"), startH2Task(t, "api-2")
+	_, web, apis := h2Mesh(t, nil, nil, t1, t2)
+	conn := h2Client(t, web)
+	ctx := testCtx(t)
+	errs := make(chan error, 6)
+	for range 6 {
+		go func() { errs <- conn.Invoke(ctx, "/t.T/Slow", wrapperspb.Bytes(nil), &wrapperspb.StringValue{}) }()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for apis[0].fastRequests.Load()+apis[1].fastRequests.Load() < 6 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	apis[0].Shutdown(sctx)
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Errorf("call in flight at api-1's drain: %v", err)
+		}
+	}
+	for i := range 6 {
+		var hdr metadata.MD
+		if err := conn.Invoke(ctx, "/t.T/Unary", wrapperspb.Bytes(nil), &wrapperspb.BytesValue{}, grpc.Header(&hdr)); err != nil {
+			t.Fatalf("call %d after the drain: %v", i, err)
+		}
+		if got := hdr.Get("task"); len(got) != 1 || got[0] != "api-2" {
+			t.Fatalf("call %d after the drain answered by %v; want api-2", i, got)
+		}
 	}
 }
