@@ -701,10 +701,12 @@ func TestH2FastRetries503WithTheBody(t *testing.T) {
 }
 
 // TestH2FastTargetDrains: a task's proxy that drains lets its calls in
-// flight finish; the calls after go to the other task.
+// flight finish (with no retries to hide a cut one); the calls after go
+// to the task left.
 func TestH2FastTargetDrains(t *testing.T) {
 	t1, t2 := startH2Task(t, "api-1"), startH2Task(t, "api-2")
-	_, web, apis := h2Mesh(t, nil, nil, t1, t2)
+	// No retries: a call cut at the drain would fail, not go again.
+	m, web, apis := h2Mesh(t, nil, func(c *Config) { c.Upstreams["api"].Retry = nil }, t1, t2)
 	conn := h2Client(t, web)
 	ctx := testCtx(t)
 	errs := make(chan error, 6)
@@ -718,6 +720,7 @@ func TestH2FastTargetDrains(t *testing.T) {
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	apis[0].Shutdown(sctx)
+	m.SetEndpoints(map[string][]Endpoint{"api": {{Task: "api-2", Addr: apis[1].Ingress(), AppAddr: t2.addr}}})
 	for range 6 {
 		if err := <-errs; err != nil {
 			t.Errorf("call in flight at api-1's drain: %v", err)
