@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	rtmetrics "runtime/metrics"
 	"slices"
 	"testing"
 	"time"
@@ -134,7 +135,13 @@ func latency(b *testing.B, call func() error) {
 		}
 	}
 	times := make([]time.Duration, 0, b.N)
+	created := func() uint64 {
+		s := []rtmetrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+		rtmetrics.Read(s)
+		return s[0].Value.Uint64()
+	}
 	b.ResetTimer()
+	g0 := created()
 	for range b.N {
 		start := time.Now()
 		if err := call(); err != nil {
@@ -143,6 +150,9 @@ func latency(b *testing.B, call func() error) {
 		times = append(times, time.Since(start))
 	}
 	b.StopTimer()
+	// The goroutines the process started per call (the caller's and the
+	// task's included: direct's figure is theirs).
+	b.ReportMetric(float64(created()-g0)/float64(b.N), "goroutines/op")
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(times[len(times)*99/100].Microseconds()), "p99-µs")
