@@ -87,8 +87,13 @@ type h2conn struct {
 	// the last a caller opened; goingAway is set once a GOAWAY went
 	// (serving) or came (upstream).
 	nextID, lastID uint32
-	goingAway      bool
-	lastSettings   int // SETTINGS frames taken
+	// seenID is the last stream a caller opened, taken or refused.
+	seenID    uint32
+	goingAway bool
+	// closing: the GOAWAY went and the connection only reads until the
+	// caller closes (closeLocked).
+	closing      bool
+	lastSettings int // SETTINGS frames taken
 	// draining is set when the proxy drains: the connection closes once
 	// its streams are done.
 	draining atomic.Bool
@@ -253,8 +258,11 @@ func (c *h2conn) readLoop() {
 // the connection carries no stream.
 func (c *h2conn) setReadDeadline() {
 	c.mu.Lock()
-	n := len(c.streams)
+	n, closing := len(c.streams), c.closing
 	c.mu.Unlock()
+	if closing {
+		return
+	}
 	if n == 0 && c.idle > 0 {
 		c.c.SetReadDeadline(time.Now().Add(c.idle))
 	} else {
@@ -267,6 +275,9 @@ func (c *h2conn) setReadDeadline() {
 func (c *h2conn) idleOut() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.closing {
+		return true
+	}
 	if len(c.streams) > 0 {
 		return false
 	}
@@ -401,10 +412,28 @@ func (c *h2conn) goAway(rd *h2reader, code http2.ErrCode, now bool) {
 		c.fr.WriteGoAway(c.lastID, code, nil)
 		rd.mark(c)
 	}
-	if now || len(c.streams) == 0 {
+	if now {
 		c.flushLocked()
 		c.breakLocked()
+	} else if len(c.streams) == 0 {
+		c.closeLocked()
 	}
+}
+
+// closeLocked ends a connection with no stream left after its GOAWAY:
+// an upstream's at once; a caller's gracefully, as net/http's server
+// does, so the GOAWAY is read before the connection goes: the proxy
+// stops writing, and reads (refusing new streams) until the caller
+// closes or a second passes.
+func (c *h2conn) closeLocked() {
+	c.flushLocked()
+	if !c.serving || c.broken {
+		c.breakLocked()
+		return
+	}
+	c.broken, c.closing = true, true
+	closeWrite(c.c)
+	c.c.SetReadDeadline(time.Now().Add(time.Second))
 }
 
 // onData forwards a DATA frame's payload to the stream's other side.
@@ -459,7 +488,7 @@ func (c *h2conn) onData(rd *h2reader, f *http2.DataFrame) bool {
 // idBound is the highest stream ID the peer may have used.
 func (c *h2conn) idBound() uint32 {
 	if c.serving {
-		return c.lastID
+		return c.seenID
 	}
 	return c.nextID - 2
 }
@@ -816,8 +845,7 @@ func (c *h2conn) remove(rd *h2reader, h *h2half) (held int) {
 			c.goingAway = true
 			c.fr.WriteGoAway(c.lastID, http2.ErrCodeNo, nil)
 		}
-		c.flushLocked()
-		c.breakLocked()
+		c.closeLocked()
 	}
 	return held
 }

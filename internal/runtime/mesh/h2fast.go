@@ -282,15 +282,16 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 		return true // a stream the proxy reset
 	}
 	c.mu.Lock()
-	if id%2 == 1 && id <= c.lastID {
+	if id%2 == 1 && id <= c.seenID {
 		c.mu.Unlock()
-		return true // a stream the proxy ended: its trailers crossed the reset
+		return true // a stream the proxy ended or refused: its trailers crossed the reset
 	}
 	if id%2 == 0 {
 		c.mu.Unlock()
 		c.goAway(rd, http2.ErrCodeProtocol, true)
 		return false
 	}
+	c.seenID = id
 	if c.goingAway {
 		c.fr.WriteRSTStream(id, http2.ErrCodeRefusedStream)
 		rd.mark(c)
