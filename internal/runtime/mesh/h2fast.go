@@ -78,6 +78,10 @@ type h2stream struct {
 	// once it passed 64 KiB (or had trailers).
 	keep, overflow bool
 	kept           []byte
+	// early is the caller's data that came while a try connected (the
+	// tail of kept too, when kept); trailers its trailers then.
+	early    []byte
+	trailers []hpack.HeaderField
 
 	// The caller's proxy's call.
 	upst       *Upstream
@@ -120,14 +124,19 @@ func (s *h2stream) forward(rd *h2reader, from *h2half, data []byte, end bool) {
 	}
 	if from == &s.down {
 		if s.keep && !s.overflow {
-			if len(s.kept)+len(data) > replayLimit {
+			if len(s.kept)+len(data) > replayLimit && s.up != nil {
 				s.overflow, s.kept = true, nil
 			} else {
-				s.kept = append(s.kept, data...)
+				s.kept = append(s.kept, data...) // past 64 KiB only while a try connects
 			}
 		}
 		if end {
 			s.reqEnded = true
+		}
+		if !s.done && s.up == nil {
+			// A try connects: the data waits, uncredited, for it.
+			s.early = append(s.early, data...)
+			return
 		}
 	}
 	if s.done || to == nil || to.c == nil {
@@ -159,6 +168,8 @@ func (s *h2stream) finish(rd *h2reader) {
 		s.timer.Stop()
 	}
 	held := s.down.c.remove(rd, &s.down)
+	s.down.c.credit(rd, nil, len(s.early))
+	s.early = nil
 	if s.up != nil && s.up.c != nil {
 		s.up.c.credit(rd, nil, held)
 		s.down.c.credit(rd, nil, s.up.c.remove(rd, s.up))
@@ -266,9 +277,11 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 				return true
 			}
 			h.endRecv.Store(true)
-			s.reqEnded, s.overflow, s.kept = true, true, nil // trailers are not kept for a replay
 			if s.up != nil && s.up.c != nil {
+				s.reqEnded, s.overflow, s.kept = true, true, nil // trailers are not kept for a replay
 				s.up.c.writeTrailers(rd, s.up, f.RegularFields())
+			} else {
+				s.reqEnded, s.trailers = true, f.RegularFields() // a try connects: they wait for it
 			}
 			s.settle(rd)
 			return true
@@ -448,7 +461,11 @@ var errHeadersTooLarge = errors.New("mesh: the request's header list is longer t
 func (s *h2stream) attach(rd *h2reader, uc *h2conn) error {
 	pseudo, fields := s.requestFields(uc.scheme)
 	h := &h2half{s: s}
-	end := s.reqEnded && len(s.kept) == 0
+	replay := 0
+	if s.keep {
+		replay = len(s.kept) - len(s.early)
+	}
+	end := s.reqEnded && s.trailers == nil && replay == 0 && len(s.early) == 0
 	uc.mu.Lock()
 	if uc.broken || uc.goingAway || uint32(len(uc.streams)) >= uc.peerMaxStreams || uc.nextID >= 1<<31-1 {
 		uc.mu.Unlock()
@@ -466,8 +483,17 @@ func (s *h2stream) attach(rd *h2reader, uc *h2conn) error {
 	uc.writeHeadersLocked(rd, h, end, pseudo, fields)
 	uc.mu.Unlock()
 	s.up = h
-	if !end && len(s.kept) > 0 {
-		uc.send(rd, h, s.kept, s.reqEnded, true)
+	endData := s.reqEnded && s.trailers == nil
+	if replay > 0 {
+		// Sent before, and credited then.
+		uc.send(rd, h, s.kept[:replay], endData && len(s.early) == 0, true)
+	}
+	if len(s.early) > 0 {
+		s.down.c.credit(rd, &s.down, uc.send(rd, h, s.early, endData, false))
+		s.early = nil
+	}
+	if s.trailers != nil {
+		uc.writeTrailers(rd, h, s.trailers)
 	}
 	return nil
 }
@@ -712,7 +738,7 @@ func (e *egress) passed(s *h2stream) bool {
 // tryH2 picks a task and opens the stream to its proxy, going on to
 // another task while connecting fails as the policy retries.
 func (e *egress) tryH2(rd *h2reader, s *h2stream) {
-	p, m := e.p, e.p.m
+	m := e.p.m
 	eps := m.endpoints(s.target)
 	healthy := func(task string) bool { return m.health.healthy(s.target, task) }
 	for {
@@ -730,61 +756,93 @@ func (e *egress) tryH2(rd *h2reader, s *h2stream) {
 		s.tried = append(s.tried, ep.Task)
 		s.ep = ep
 		err := e.openUpstream(rd, s, ep)
-		if err == nil {
-			s.hst = s.cl.hostFor(ep.Task)
-			s.hst.inFlight.Add(1)
+		if errors.Is(err, errDialing) || !e.opened(rd, s, err) {
 			return
 		}
-		if errors.Is(err, errHeadersTooLarge) {
-			s.local(rd, http.StatusRequestHeaderFieldsTooLarge, "request header fields too large")
-			return
-		}
-		e.reportH2(s, tryConnectFailure, 0)
-		if e.passed(s) {
-			m.metrics.timeouts.WithLabelValues(s.labels...).Inc()
-			s.local(rd, http.StatusGatewayTimeout, "upstream request timeout")
-			return
-		}
-		if s.attempt < s.maxRetries && s.retry != nil && retriable(s.retry.On, tryConnectFailure, 0, -1) {
-			s.attempt++
-			continue
-		}
-		_ = p
-		s.local(rd, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers. reset reason: "+tryConnectFailure.String())
-		return
 	}
 }
 
-// openUpstream opens the stream on a pooled connection to ep's proxy, or
-// a new one.
-func (e *egress) openUpstream(rd *h2reader, s *h2stream, ep Endpoint) error {
+// errDialing: the try waits for a new connection, dialed apart.
+var errDialing = errors.New("mesh: dialing")
+
+// opened takes how opening a try went; true when the call goes on to
+// another task.
+func (e *egress) opened(rd *h2reader, s *h2stream, err error) bool {
 	m := e.p.m
-	mode := s.upst.TLS
-	pool := e.pools.h2get(poolKey{ep.Addr, mode})
+	if err == nil {
+		s.hst = s.cl.hostFor(s.ep.Task)
+		s.hst.inFlight.Add(1)
+		return false
+	}
+	if errors.Is(err, errHeadersTooLarge) {
+		s.local(rd, http.StatusRequestHeaderFieldsTooLarge, "request header fields too large")
+		return false
+	}
+	e.reportH2(s, tryConnectFailure, 0)
+	if e.passed(s) {
+		m.metrics.timeouts.WithLabelValues(s.labels...).Inc()
+		s.local(rd, http.StatusGatewayTimeout, "upstream request timeout")
+		return false
+	}
+	if s.attempt < s.maxRetries && s.retry != nil && retriable(s.retry.On, tryConnectFailure, 0, -1) {
+		s.attempt++
+		return true
+	}
+	s.local(rd, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers. reset reason: "+tryConnectFailure.String())
+	return false
+}
+
+// openUpstream opens the stream on a pooled connection to ep's proxy;
+// with none, it dials one in a goroutine of its own (errDialing), so the
+// caller's connection's other streams go on meanwhile (a connection
+// black-holed takes up to the request's timeout), and the try goes on
+// there.
+func (e *egress) openUpstream(rd *h2reader, s *h2stream, ep Endpoint) error {
+	pool := e.pools.h2get(poolKey{ep.Addr, s.upst.TLS})
 	for range 3 {
 		uc := pool.get()
 		if uc == nil {
-			c, err := e.dialFast(s.target, ep, mode, s.deadline, "h2")
-			if err != nil {
-				var ce *connectError
-				if errors.As(err, &ce) && ce.tls {
-					m.metrics.targetTLSErrors.WithLabelValues(s.labels...).Inc()
-				}
-				return err
-			}
-			scheme := "http"
-			if mode != TLSOff {
-				scheme = "https"
-			}
-			if uc, err = e.p.dialH2(pool, c, scheme, e.idle()); err != nil {
-				return err
-			}
+			e.p.m.goroutines.Go(func() { e.dialFor(s, ep, pool) })
+			return errDialing
 		}
 		if err := s.attach(rd, uc); !errors.Is(err, errH2Gone) {
 			return err
 		}
 	}
 	return errH2Gone
+}
+
+// dialFor dials a connection to ep's proxy for s's try and goes on with
+// it.
+func (e *egress) dialFor(s *h2stream, ep Endpoint, pool *h2pool) {
+	m := e.p.m
+	mode := s.upst.TLS
+	var uc *h2conn
+	c, err := e.dialFast(s.target, ep, mode, s.deadline, "h2")
+	if err == nil {
+		scheme := "http"
+		if mode != TLSOff {
+			scheme = "https"
+		}
+		uc, err = e.p.dialH2(pool, c, scheme, e.idle())
+	} else {
+		var ce *connectError
+		if errors.As(err, &ce) && ce.tls {
+			m.metrics.targetTLSErrors.WithLabelValues(s.labels...).Inc()
+		}
+	}
+	rd := &h2reader{}
+	s.mu.Lock()
+	if !s.done {
+		if err == nil {
+			err = s.attach(rd, uc)
+		}
+		if e.opened(rd, s, err) {
+			e.tryH2(rd, s)
+		}
+	}
+	s.mu.Unlock()
+	rd.flush()
 }
 
 // reportH2 tells outlier detection how a try went.

@@ -738,3 +738,64 @@ func TestH2FastTargetDrains(t *testing.T) {
 		}
 	}
 }
+
+// gateNet is Loopback whose dials to addr wait for gate.
+type gateNet struct {
+	Loopback
+	addr string
+	gate chan struct{}
+}
+
+func (g gateNet) Dial(ctx context.Context, t Task, addr string) (net.Conn, error) {
+	if addr == g.addr {
+		select {
+		case <-g.gate:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return g.Loopback.Dial(ctx, t, addr)
+}
+
+// TestH2FastSlowConnectBlocksNoOtherCall: while the caller's proxy waits
+// to connect to one task, the other calls on the same connection go on
+// to the other task.
+func TestH2FastSlowConnectBlocksNoOtherCall(t *testing.T) {
+	t1, t2 := startH2Task(t, "api-1"), startH2Task(t, "api-2")
+	m, _, apis := h2Mesh(t, nil, nil, t1, t2)
+	gate := make(chan struct{})
+	web, err := m.StartProxy(Task{ID: "web-2", Service: "web", Addr: "127.0.0.1:1"}, []string{"api"}, gateNet{addr: apis[0].Ingress(), gate: gate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := h2Client(t, web)
+	ctx := testCtx(t)
+	done := make(chan string, 6)
+	for range 6 {
+		go func() {
+			var hdr metadata.MD
+			if err := conn.Invoke(ctx, "/t.T/Unary", wrapperspb.Bytes(nil), &wrapperspb.BytesValue{}, grpc.Header(&hdr)); err != nil {
+				done <- err.Error()
+				return
+			}
+			done <- strings.Join(hdr.Get("task"), ",")
+		}()
+	}
+	for i := range 3 {
+		select {
+		case got := <-done:
+			if got != "api-2" {
+				t.Fatalf("call %d while api-1's connect waits: %q; want api-2", i, got)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d calls answered while api-1's connect waits; want the 3 to api-2", i)
+		}
+	}
+	close(gate)
+	for i := range 3 {
+		if got := <-done; got != "api-1" {
+			t.Errorf("call %d after api-1's connect: %q; want api-1", i, got)
+		}
+	}
+	fastOnly(t, web)
+}
