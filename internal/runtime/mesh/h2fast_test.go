@@ -799,3 +799,47 @@ func TestH2FastSlowConnectBlocksNoOtherCall(t *testing.T) {
 	}
 	fastOnly(t, web)
 }
+
+// TestH2FastUpstreamResetAndHTTP1: over plain HTTP/2, a task that resets
+// a stream after its answer's head resets the caller's stream too; an
+// HTTP/1.1 caller of the same listener is served by the net/http path.
+func TestH2FastUpstreamResetAndHTTP1(t *testing.T) {
+	tk := h2cTask(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("partial"))
+		w.(http.Flusher).Flush()
+		if r.URL.Path == "/abort" {
+			panic(http.ErrAbortHandler) // RST_STREAM after the head
+		}
+	})
+	_, web, apis := h2Mesh(t, nil, func(c *Config) {
+		c.Upstreams["api"].Protocol, c.Ingress["api"].Protocol = "http2", "http2"
+	}, tk)
+	addr, _ := web.Egress("api")
+	tr := &http.Transport{Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	defer tr.CloseIdleConnections()
+	resp, err := (&http.Client{Transport: tr}).Get("http://" + addr + "/abort")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err == nil || !strings.Contains(err.Error(), "stream error") {
+		t.Errorf("a stream the task reset: read %q, %v; want a stream error", b, err)
+	}
+	fastOnly(t, web, apis[0])
+
+	before := web.fastRequests.Load()
+	resp, err = h1Client().Get("http://" + addr + "/ok")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(b) != "partial" {
+		t.Errorf("HTTP/1.1 caller: %d %q; want 200 partial", resp.StatusCode, b)
+	}
+	if web.fastRequests.Load() != before {
+		t.Error("the HTTP/2 fast path took an HTTP/1.1 call")
+	}
+}
