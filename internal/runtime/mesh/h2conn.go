@@ -281,11 +281,13 @@ func (c *h2conn) idleOut() bool {
 	if len(c.streams) > 0 {
 		return false
 	}
-	c.goingAway = true
-	if c.serving {
-		c.fr.WriteGoAway(c.lastID, http2.ErrCodeNo, nil)
-	} else {
-		c.fr.WriteGoAway(0, http2.ErrCodeNo, nil)
+	if !c.goingAway {
+		c.goingAway = true
+		if c.serving {
+			c.fr.WriteGoAway(c.lastID, http2.ErrCodeNo, nil)
+		} else {
+			c.fr.WriteGoAway(0, http2.ErrCodeNo, nil)
+		}
 	}
 	c.flushLocked()
 	return true
@@ -759,8 +761,8 @@ func (c *h2conn) writeTrailers(rd *h2reader, h *h2half, fields []hpack.HeaderFie
 func (c *h2conn) writeRST(rd *h2reader, h *h2half, code http2.ErrCode) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.broken || h.gone.Load() || h.id == 0 {
-		return
+	if c.broken || h.gone.Load() || h.id == 0 || h.endSent.Load() && h.endRecv.Load() {
+		return // closed both ways (a reset answers no reset)
 	}
 	c.fr.WriteRSTStream(h.id, code)
 	h.endSent.Store(true)

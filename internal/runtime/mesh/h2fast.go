@@ -220,7 +220,9 @@ func (s *h2stream) refuse(rd *h2reader) {
 		if s.down.id > 2 {
 			last = s.down.id - 2
 		}
+		c.lastID = last // no later GOAWAY says more
 		c.fr.WriteGoAway(last, http2.ErrCodeNo, nil)
+		rd.mark(c)
 	}
 	c.mu.Unlock()
 	s.reset(rd, http2.ErrCodeRefusedStream, noRST)
