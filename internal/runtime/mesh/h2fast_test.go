@@ -3,10 +3,12 @@ package mesh
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/net/http2"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -841,5 +844,62 @@ func TestH2FastUpstreamResetAndHTTP1(t *testing.T) {
 	}
 	if web.fastRequests.Load() != before {
 		t.Error("the HTTP/2 fast path took an HTTP/1.1 call")
+	}
+}
+
+// TestH2FastRequestAndIdleTimeouts: a call past the request's timeout
+// gets the caller's proxy's answer (UNAVAILABLE, "upstream request
+// timeout"), counted, and the task's call is cancelled; a connection
+// idle past the idle timeout gets GOAWAY and is closed.
+func TestH2FastRequestAndIdleTimeouts(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	tk := startH2Task(t, "api-1")
+	_, web, apis := h2Mesh(t, reg, func(c *Config) {
+		c.Upstreams["api"].Timeout, c.Upstreams["api"].Idle = 300*time.Millisecond, 300*time.Millisecond
+	}, tk)
+	conn := h2Client(t, web)
+	var out wrapperspb.BytesValue
+	err := conn.Invoke(testCtx(t), "/t.T/Block", wrapperspb.Bytes([]byte("x")), &out)
+	if st := status.Convert(err); st.Code() != codes.Unavailable || st.Message() != "upstream request timeout" {
+		t.Errorf("call past its timeout: %v; want Unavailable \"upstream request timeout\"", err)
+	}
+	for _, want := range []string{"started", context.Canceled.Error()} {
+		select {
+		case got := <-tk.seen:
+			if got != want {
+				t.Fatalf("the task saw %q; want %q", got, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the task never saw %q", want)
+		}
+	}
+	if n := gathered(t, reg, "netwright_mesh_upstream_rq_timeout_total"); n != 1 {
+		t.Errorf("timeouts %v; want 1", n)
+	}
+	fastOnly(t, web, apis[0])
+
+	addr, _ := web.Egress("api")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	r := newRawH2(t, c)
+	goaway := false
+	for {
+		f, err := r.fr.ReadFrame()
+		if err != nil {
+			if !goaway {
+				t.Errorf("the idle connection ended (%v) without a GOAWAY", err)
+			}
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Error("the idle connection was not closed")
+			}
+			break
+		}
+		if _, ok := f.(*http2.GoAwayFrame); ok {
+			goaway = true
+		}
 	}
 }
