@@ -336,6 +336,7 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 	s.regular = f.RegularFields()
 	s.grpc = isGRPCType(s.regular.Get("content-type"))
 	if f.Truncated {
+		s.grpc = false // net/http's server's own answer, gRPC or not
 		s.local(rd, http.StatusRequestHeaderFieldsTooLarge, "request header fields too large")
 		return true
 	}

@@ -41,8 +41,18 @@ func (r *rawH2) request(id uint32, extra [][2]string, end bool) {
 		{"content-type", "application/grpc"}, {"te", "trailers"}}, extra...) {
 		r.enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
 	}
-	if err := r.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: r.hbuf.Bytes(), EndStream: end, EndHeaders: true}); err != nil {
+	block := r.hbuf.Bytes()
+	frag := block[:min(len(block), 16<<10)]
+	block = block[len(frag):]
+	if err := r.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: frag, EndStream: end, EndHeaders: len(block) == 0}); err != nil {
 		r.t.Fatal(err)
+	}
+	for len(block) > 0 {
+		frag = block[:min(len(block), 16<<10)]
+		block = block[len(frag):]
+		if err := r.fr.WriteContinuation(id, len(block) == 0, frag); err != nil {
+			r.t.Fatal(err)
+		}
 	}
 }
 
