@@ -982,6 +982,7 @@ func (in *ingress) openH2(rd *h2reader, s *h2stream) {
 	for range 3 {
 		uc := pool.get()
 		if uc == nil {
+			rd.flush() // what this reader forwarded goes before it waits
 			ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
 			c, err := p.net.Dial(ctx, p.task, p.task.Addr)
 			cancel()
