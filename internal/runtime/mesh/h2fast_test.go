@@ -952,3 +952,27 @@ func TestH2FastLongHeaders(t *testing.T) {
 		t.Errorf("next stream: %q; want 200", st)
 	}
 }
+
+// TestNetHTTPPathGRPCTrailersOnly: on the net/http path (a fault in the
+// table), an abort's trailers-only gRPC answer reaches the caller with its
+// status every time (the reverse proxy's flush of the head used to race
+// the handler's end, now and then leaving the status in a head without
+// END_STREAM, which gRPC clients do not read).
+func TestNetHTTPPathGRPCTrailersOnly(t *testing.T) {
+	tk := startH2Task(t, "api-1")
+	m, web, _ := h2Mesh(t, nil, nil, tk)
+	if _, err := m.Faults().Add(Fault{Target: "api", Kind: FaultAbort, Value: "503"}); err != nil {
+		t.Fatal(err)
+	}
+	conn := h2Client(t, web)
+	ctx := testCtx(t)
+	for i := range 100 {
+		err := conn.Invoke(ctx, "/t.T/Unary", wrapperspb.Bytes(nil), &wrapperspb.BytesValue{})
+		if st := status.Convert(err); st.Code() != codes.Unavailable || st.Message() != "fault filter abort" {
+			t.Fatalf("call %d with an abort fault: %v; want Unavailable \"fault filter abort\"", i, err)
+		}
+	}
+	if web.fastRequests.Load() != 0 {
+		t.Error("the fast path took calls with a fault in the table")
+	}
+}
