@@ -187,6 +187,7 @@ func newH2Conn(p *Proxy, c net.Conn, br *bufio.Reader, serving bool, idle time.D
 	hc.fr = http2.NewFramer(hc.bw, br)
 	hc.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	hc.fr.MaxHeaderListSize = h2MaxHeaderList
+	hc.fr.SetMaxReadFrameSize(16 << 10) // the SETTINGS_MAX_FRAME_SIZE the proxy leaves at its default
 	hc.henc = hpack.NewEncoder(&hc.hbuf)
 	return hc
 }

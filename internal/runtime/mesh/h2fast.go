@@ -364,7 +364,7 @@ func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 		up.endRecv.Store(true)
 	}
 	if s.answered {
-		if !f.StreamEnded() {
+		if !f.StreamEnded() || f.Truncated {
 			s.reset(rd, http2.ErrCodeInternal, http2.ErrCodeProtocol)
 			return
 		}
@@ -374,7 +374,7 @@ func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 	}
 	status, err := strconv.Atoi(f.PseudoValue("status"))
 	regular := f.RegularFields()
-	malformed := err != nil || status < 100 || status == http.StatusSwitchingProtocols
+	malformed := err != nil || status < 100 || status == http.StatusSwitchingProtocols || f.Truncated
 	for _, hf := range regular {
 		malformed = malformed || connectionHeader(hf.Name, hf.Value)
 	}
