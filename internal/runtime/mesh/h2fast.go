@@ -274,7 +274,7 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 			return true
 		}
 		if h == &s.down {
-			if !f.StreamEnded() {
+			if !f.StreamEnded() || f.Truncated {
 				s.reset(rd, http2.ErrCodeProtocol, http2.ErrCodeCancel)
 				return true
 			}
