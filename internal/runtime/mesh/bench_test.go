@@ -283,3 +283,32 @@ func BenchmarkPairThroughput(b *testing.B) {
 	b.Run("netwright", func(b *testing.B) { run(b, "http://"+pair(b, "http", backend)+"/") })
 	b.Run("haproxy", func(b *testing.B) { run(b, "http://"+haproxyPair(b, backend, false)+"/") })
 }
+
+// BenchmarkPairGRPCThroughput is unary gRPC calls/s through caller ->
+// proxy -> proxy -> task with 32 callers at once on one client
+// connection (gRPC multiplexes them).
+func BenchmarkPairGRPCThroughput(b *testing.B) {
+	backend := grpcBackend(b)
+	run := func(b *testing.B, addr string) {
+		call := grpcCall(b, addr)
+		for range 100 {
+			if err := call(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.SetParallelism(16) // 32 callers on 2 cores
+		b.ResetTimer()
+		start := time.Now()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := call(); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
+	}
+	b.Run("netwright", func(b *testing.B) { run(b, pair(b, "grpc", backend)) })
+	b.Run("haproxy", func(b *testing.B) { run(b, haproxyPair(b, backend, true)) })
+}
