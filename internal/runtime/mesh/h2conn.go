@@ -257,14 +257,15 @@ func (c *h2conn) readLoop() {
 
 // setReadDeadline bounds the wait for a frame by the idle timeout while
 // the connection carries no stream.
+// (under c.mu: a stream another reader opens on an upstream connection
+// clears it, so no deadline can cut a frame of a stream in half).
 func (c *h2conn) setReadDeadline() {
 	c.mu.Lock()
-	n, closing := len(c.streams), c.closing
-	c.mu.Unlock()
-	if closing {
+	defer c.mu.Unlock()
+	if c.closing {
 		return
 	}
-	if n == 0 && c.idle > 0 {
+	if len(c.streams) == 0 && c.idle > 0 {
 		c.c.SetReadDeadline(time.Now().Add(c.idle))
 	} else {
 		c.c.SetReadDeadline(time.Time{})

@@ -480,6 +480,9 @@ func (s *h2stream) attach(rd *h2reader, uc *h2conn) error {
 	}
 	h.id = uc.nextID
 	uc.nextID += 2
+	if len(uc.streams) == 0 {
+		uc.c.SetReadDeadline(time.Time{}) // no idle timeout while it carries a stream
+	}
 	uc.streams[h.id] = h
 	h.c = uc
 	h.sendWin, h.recvWin = uc.peerInit, h2StreamWindow
