@@ -640,6 +640,8 @@ func (p *Proxy) dialH2(pool *h2pool, conn net.Conn, scheme string, idle time.Dur
 	case <-uc.done:
 	case <-t.C:
 		conn.Close()
+	case <-p.m.ctx.Done():
+		conn.Close()
 	}
 	if !uc.usable() {
 		return nil, &connectError{err: errors.New("the upstream sent no HTTP/2 settings")}
