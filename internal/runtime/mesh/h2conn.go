@@ -102,6 +102,13 @@ type h2conn struct {
 	settled, done chan struct{}
 }
 
+// fail closes the connection: its reader ends it.
+func (c *h2conn) fail() {
+	c.mu.Lock()
+	c.breakLocked()
+	c.mu.Unlock()
+}
+
 // usable reports whether a stream may open on the connection.
 func (c *h2conn) usable() bool {
 	c.mu.Lock()

@@ -639,9 +639,9 @@ func (p *Proxy) dialH2(pool *h2pool, conn net.Conn, scheme string, idle time.Dur
 	case <-uc.settled:
 	case <-uc.done:
 	case <-t.C:
-		conn.Close()
+		uc.fail()
 	case <-p.m.ctx.Done():
-		conn.Close()
+		uc.fail()
 	}
 	if !uc.usable() {
 		return nil, &connectError{err: errors.New("the upstream sent no HTTP/2 settings")}
