@@ -961,12 +961,12 @@ func connectionHeader(name, value string) bool {
 }
 
 // h2fields is a header list as a TextMapCarrier to read the trace
-// context from.
+// context from, and the routes' header matches.
 type h2fields []hpack.HeaderField
 
 func (h *h2fields) Get(key string) string {
 	for _, f := range *h {
-		if f.Name == key {
+		if strings.EqualFold(f.Name, key) { // routes name them canonically, as net/http's Header
 			return f.Value
 		}
 	}

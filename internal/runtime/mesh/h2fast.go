@@ -695,7 +695,7 @@ func (e *egress) openH2(rd *h2reader, s *h2stream) {
 	cfg := m.cfg.Load()
 	up := e.upstream()
 	s.upst = up
-	route := up.route(s.method, s.path, s.regular.Get)
+	route := up.route(s.method, pathOnly(s.path), s.regular.Get)
 	s.span.start(p.tracer, p.record, m.ctx, &s.regular, "egress", e.service, trace.SpanKindClient, func() []attribute.KeyValue {
 		return []attribute.KeyValue{attribute.String("netwright.task", p.task.ID), attribute.String("netwright.upstream", e.service),
 			attribute.String("http.request.method", s.method), attribute.String("url.path", pathOnly(s.path))}

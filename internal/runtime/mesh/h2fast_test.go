@@ -23,6 +23,8 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/netwright/netwright/internal/design"
 )
 
 // The HTTP/2 fast path (h2conn.go, h2fast.go) against running proxies,
@@ -970,4 +972,50 @@ func TestNetHTTPPathGRPCTrailersOnly(t *testing.T) {
 	if web.fastRequests.Load() != 0 {
 		t.Error("the fast path took calls with a fault in the table")
 	}
+}
+
+// TestH2FastRoutes: the upstream's routes match on the path without its
+// query, the method and the headers, as on the net/http path; a call no
+// route matches is answered 404.
+func TestH2FastRoutes(t *testing.T) {
+	tk := h2cTask(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(r.URL.RequestURI())) })
+	_, web, apis := h2Mesh(t, nil, func(c *Config) {
+		up := c.Upstreams["api"]
+		up.Protocol, c.Ingress["api"].Protocol = "http2", "http2"
+		up.Routes = []Route{{Match: design.MeshMatch{PathExact: "/only", Method: http.MethodGet, Headers: []design.KeyValue{{Key: "X-Canary", Value: "1"}}},
+			Targets: []Target{{Service: "api", Weight: 1}}}}
+	}, tk)
+	addr, _ := web.Egress("api")
+	tr := &http.Transport{Protocols: new(http.Protocols)}
+	tr.Protocols.SetUnencryptedHTTP2(true)
+	defer tr.CloseIdleConnections()
+	get := func(path, canary string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, "http://"+addr+path, nil)
+		if canary != "" {
+			req.Header.Set("X-Canary", canary)
+		}
+		resp, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, tc := range []struct {
+		path, canary string
+		code         int
+		body         string
+	}{
+		{"/only?x=1", "1", http.StatusOK, "/only?x=1"},
+		{"/only", "1", http.StatusOK, "/only"},
+		{"/only", "", http.StatusNotFound, "no route matched"},
+		{"/other", "1", http.StatusNotFound, "no route matched"},
+	} {
+		if code, body := get(tc.path, tc.canary); code != tc.code || body != tc.body {
+			t.Errorf("GET %s (x-canary %q) = %d %q; want %d %q", tc.path, tc.canary, code, body, tc.code, tc.body)
+		}
+	}
+	fastOnly(t, web, apis...)
 }
