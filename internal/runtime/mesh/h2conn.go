@@ -902,6 +902,34 @@ type h2pool struct {
 	mu     sync.Mutex
 	conns  []*h2conn
 	closed bool
+	// waiting are the streams that wait for the connection being dialed
+	// (none dialed while empty).
+	waiting []*h2stream
+}
+
+// wait queues s for the connection being dialed; true when none is, so
+// the caller dials.
+func (hp *h2pool) wait(s *h2stream) bool {
+	hp.mu.Lock()
+	defer hp.mu.Unlock()
+	hp.waiting = append(hp.waiting, s)
+	return len(hp.waiting) == 1
+}
+
+// waitingFirst is the stream the dial is for (its deadline bounds it).
+func (hp *h2pool) waitingFirst() *h2stream {
+	hp.mu.Lock()
+	defer hp.mu.Unlock()
+	return hp.waiting[0]
+}
+
+// dialed ends a dial: the streams that waited for it.
+func (hp *h2pool) dialed() []*h2stream {
+	hp.mu.Lock()
+	defer hp.mu.Unlock()
+	w := hp.waiting
+	hp.waiting = nil
+	return w
 }
 
 // get returns a connection with room for another stream, or nil.

@@ -801,16 +801,20 @@ func (e *egress) opened(rd *h2reader, s *h2stream, err error) bool {
 }
 
 // openUpstream opens the stream on a pooled connection to ep's proxy;
-// with none, it dials one in a goroutine of its own (errDialing), so the
+// with none, it waits for one dialed in a goroutine of its own
+// (errDialing): one dial at a time per pool, the streams that come
+// meanwhile waiting for it, so a burst shares one connection; the
 // caller's connection's other streams go on meanwhile (a connection
 // black-holed takes up to the request's timeout), and the try goes on
-// there.
+// when the dial ends.
 func (e *egress) openUpstream(rd *h2reader, s *h2stream, ep Endpoint) error {
 	pool := e.pools.h2get(poolKey{ep.Addr, s.upst.TLS})
 	for range 3 {
 		uc := pool.get()
 		if uc == nil {
-			e.p.m.goroutines.Go(func() { e.dialFor(s, ep, pool) })
+			if pool.wait(s) {
+				e.p.m.goroutines.Go(func() { e.dialFor(ep, pool) })
+			}
 			return errDialing
 		}
 		if err := s.attach(rd, uc); !errors.Is(err, errH2Gone) {
@@ -820,13 +824,15 @@ func (e *egress) openUpstream(rd *h2reader, s *h2stream, ep Endpoint) error {
 	return errH2Gone
 }
 
-// dialFor dials a connection to ep's proxy for s's try and goes on with
-// it.
-func (e *egress) dialFor(s *h2stream, ep Endpoint, pool *h2pool) {
+// dialFor dials a connection to ep's proxy for the streams waiting on
+// pool, and goes on with each.
+func (e *egress) dialFor(ep Endpoint, pool *h2pool) {
 	m := e.p.m
-	mode := s.upst.TLS
+	waiting := pool.waitingFirst()
+	s0 := waiting
+	mode := s0.upst.TLS
 	var uc *h2conn
-	c, err := e.dialFast(s.target, ep, mode, s.deadline, "h2")
+	c, err := e.dialFast(s0.target, ep, mode, s0.deadline, "h2")
 	if err == nil {
 		scheme := "http"
 		if mode != TLSOff {
@@ -836,16 +842,25 @@ func (e *egress) dialFor(s *h2stream, ep Endpoint, pool *h2pool) {
 	} else {
 		var ce *connectError
 		if errors.As(err, &ce) && ce.tls {
-			m.metrics.targetTLSErrors.WithLabelValues(s.labels...).Inc()
+			m.metrics.targetTLSErrors.WithLabelValues(s0.labels...).Inc()
 		}
 	}
+	for _, s := range pool.dialed() {
+		e.goOn(s, ep, uc, err)
+	}
+}
+
+// goOn goes on with s's try once the dial it waited for ended.
+func (e *egress) goOn(s *h2stream, ep Endpoint, uc *h2conn, err error) {
 	rd := &h2reader{}
 	s.mu.Lock()
 	if !s.done {
 		if err == nil {
-			err = s.attach(rd, uc)
+			if err = s.attach(rd, uc); errors.Is(err, errH2Gone) {
+				err = e.openUpstream(rd, s, ep) // full already: another
+			}
 		}
-		if e.opened(rd, s, err) {
+		if !errors.Is(err, errDialing) && e.opened(rd, s, err) {
 			e.tryH2(rd, s)
 		}
 	}

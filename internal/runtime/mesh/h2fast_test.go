@@ -1019,3 +1019,35 @@ func TestH2FastRoutes(t *testing.T) {
 	}
 	fastOnly(t, web, apis...)
 }
+
+// TestH2FastBurstSharesOneConnection: a burst of calls before any
+// connection to the target's proxy exists shares the one the first call
+// dials (the others wait for it), multiplexed.
+func TestH2FastBurstSharesOneConnection(t *testing.T) {
+	tk := startH2Task(t, "api-1")
+	_, web, apis := h2Mesh(t, nil, nil, tk)
+	conn := h2Client(t, web)
+	ctx := testCtx(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 30)
+	for range 30 {
+		wg.Go(func() {
+			if err := conn.Invoke(ctx, "/t.T/Unary", wrapperspb.Bytes(nil), &wrapperspb.BytesValue{}); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	pool := web.egress["api"].pools.h2get(poolKey{apis[0].Ingress(), TLSOff})
+	pool.mu.Lock()
+	n := len(pool.conns)
+	pool.mu.Unlock()
+	if n != 1 {
+		t.Errorf("web's proxy has %d connections to api-1's; want 1 for the burst", n)
+	}
+	fastOnly(t, web, apis...)
+}
