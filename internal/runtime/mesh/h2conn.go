@@ -916,13 +916,6 @@ func (hp *h2pool) wait(s *h2stream) bool {
 	return len(hp.waiting) == 1
 }
 
-// waitingFirst is the stream the dial is for (its deadline bounds it).
-func (hp *h2pool) waitingFirst() *h2stream {
-	hp.mu.Lock()
-	defer hp.mu.Unlock()
-	return hp.waiting[0]
-}
-
 // dialed ends a dial: the streams that waited for it.
 func (hp *h2pool) dialed() []*h2stream {
 	hp.mu.Lock()

@@ -813,7 +813,7 @@ func (e *egress) openUpstream(rd *h2reader, s *h2stream, ep Endpoint) error {
 		uc := pool.get()
 		if uc == nil {
 			if pool.wait(s) {
-				e.p.m.goroutines.Go(func() { e.dialFor(ep, pool) })
+				e.p.m.goroutines.Go(func() { e.dialFor(s, ep, pool) })
 			}
 			return errDialing
 		}
@@ -825,11 +825,10 @@ func (e *egress) openUpstream(rd *h2reader, s *h2stream, ep Endpoint) error {
 }
 
 // dialFor dials a connection to ep's proxy for the streams waiting on
-// pool, and goes on with each.
-func (e *egress) dialFor(ep Endpoint, pool *h2pool) {
+// pool (s0 first, whose deadline bounds it; its target, TLS and labels
+// are the pool's), and goes on with each.
+func (e *egress) dialFor(s0 *h2stream, ep Endpoint, pool *h2pool) {
 	m := e.p.m
-	waiting := pool.waitingFirst()
-	s0 := waiting
 	mode := s0.upst.TLS
 	var uc *h2conn
 	c, err := e.dialFast(s0.target, ep, mode, s0.deadline, "h2")
