@@ -47,8 +47,9 @@ import (
 // anywhere in the mesh; at the caller's proxy also not to a Lattice
 // service whose auth policy refuses the caller, nor on a route with
 // per-try timeouts, retry back-off or circuit breakers (the model's).
-// Everything else (HTTP/2, gRPC, WebSocket, faults, the model's
-// retries) runs as before.
+// Everything else (WebSocket, faults, the model's retries) runs as
+// before; HTTP/2 and gRPC have a data path of their own (h2conn.go,
+// h2fast.go).
 
 // fastConn is one client connection on the fast path.
 type fastConn struct {
@@ -1151,7 +1152,8 @@ func (e *egress) dialFast(target string, ep Endpoint, mode TLSMode, deadline tim
 }
 
 // accept serves a task's connection to the egress listener: HTTP/1.1 on
-// the fast path, anything else on the net/http server.
+// the fast path, HTTP/2 (gRPC) on its own when it takes the connection
+// (h2fast.go), anything else on the net/http server.
 func (e *egress) accept(c net.Conn) {
 	p := e.p
 	if !p.track(c, true) {

@@ -1047,7 +1047,7 @@ func (in *ingress) localH2(s *h2stream, _ int, msg string) {
 
 func (in *ingress) finishedH2(s *h2stream) { s.span.end() }
 
-// serveH2TLS serves a connection whose TLS negotiated h2.
+// isH2TLS reports whether a connection is TLS that negotiated h2.
 func isH2TLS(c net.Conn) bool {
 	tc, ok := c.(*tls.Conn)
 	return ok && tc.ConnectionState().NegotiatedProtocol == "h2"
