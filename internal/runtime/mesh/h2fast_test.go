@@ -1051,3 +1051,16 @@ func TestH2FastBurstSharesOneConnection(t *testing.T) {
 	}
 	fastOnly(t, web, apis...)
 }
+
+// TestH2FastPermissiveTakesPlaintext: a target's proxy with permissive
+// mutual TLS takes a caller's plaintext HTTP/2 (prior knowledge) on the
+// fast path too, after telling it from a TLS handshake.
+func TestH2FastPermissiveTakesPlaintext(t *testing.T) {
+	tk := startH2Task(t, "api-1")
+	_, web, apis := h2Mesh(t, nil, func(c *Config) { c.Ingress["api"].TLS = TLSMutualPermissive }, tk)
+	var out wrapperspb.BytesValue
+	if err := h2Client(t, web).Invoke(testCtx(t), "/t.T/Unary", wrapperspb.Bytes([]byte("x")), &out); err != nil {
+		t.Fatal(err)
+	}
+	fastOnly(t, web, apis...)
+}
