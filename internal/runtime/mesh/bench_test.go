@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	rtmetrics "runtime/metrics"
 	"slices"
 	"testing"
 	"time"
@@ -134,7 +135,13 @@ func latency(b *testing.B, call func() error) {
 		}
 	}
 	times := make([]time.Duration, 0, b.N)
+	created := func() uint64 {
+		s := []rtmetrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+		rtmetrics.Read(s)
+		return s[0].Value.Uint64()
+	}
 	b.ResetTimer()
+	g0 := created()
 	for range b.N {
 		start := time.Now()
 		if err := call(); err != nil {
@@ -143,6 +150,9 @@ func latency(b *testing.B, call func() error) {
 		times = append(times, time.Since(start))
 	}
 	b.StopTimer()
+	// The goroutines the process started per call (the caller's and the
+	// task's included: direct's figure is theirs).
+	b.ReportMetric(float64(created()-g0)/float64(b.N), "goroutines/op")
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(times[len(times)*99/100].Microseconds()), "p99-µs")
@@ -272,4 +282,33 @@ func BenchmarkPairThroughput(b *testing.B) {
 	}
 	b.Run("netwright", func(b *testing.B) { run(b, "http://"+pair(b, "http", backend)+"/") })
 	b.Run("haproxy", func(b *testing.B) { run(b, "http://"+haproxyPair(b, backend, false)+"/") })
+}
+
+// BenchmarkPairGRPCThroughput is unary gRPC calls/s through caller ->
+// proxy -> proxy -> task with 32 callers at once on one client
+// connection (gRPC multiplexes them).
+func BenchmarkPairGRPCThroughput(b *testing.B) {
+	backend := grpcBackend(b)
+	run := func(b *testing.B, addr string) {
+		call := grpcCall(b, addr)
+		for range 100 {
+			if err := call(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.SetParallelism(16) // 32 callers on 2 cores
+		b.ResetTimer()
+		start := time.Now()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := call(); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "calls/s")
+	}
+	b.Run("netwright", func(b *testing.B) { run(b, pair(b, "grpc", backend)) })
+	b.Run("haproxy", func(b *testing.B) { run(b, haproxyPair(b, backend, true)) })
 }

@@ -21,6 +21,7 @@ import (
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/net/http/httpguts"
 
@@ -46,8 +47,9 @@ import (
 // anywhere in the mesh; at the caller's proxy also not to a Lattice
 // service whose auth policy refuses the caller, nor on a route with
 // per-try timeouts, retry back-off or circuit breakers (the model's).
-// Everything else (HTTP/2, gRPC, WebSocket, faults, the model's
-// retries) runs as before.
+// Everything else (WebSocket, faults, the model's retries) runs as
+// before; HTTP/2 and gRPC have a data path of their own (h2conn.go,
+// h2fast.go).
 
 // fastConn is one client connection on the fast path.
 type fastConn struct {
@@ -256,6 +258,7 @@ func (p *Proxy) drainFast(ctx context.Context) {
 		for _, c := range idle { // outside p.mu: closing one untracks it
 			c.Close()
 		}
+		busy += p.goAwayH2(true)
 		if busy == 0 {
 			return
 		}
@@ -444,7 +447,7 @@ type fastSpan struct {
 // start starts the span of a call whose request head is h: recorded
 // named side and service, with the attributes attrs gives, when
 // record is set.
-func (s *fastSpan) start(tr trace.Tracer, record bool, base context.Context, h *reqHead, side, service string, kind trace.SpanKind, attrs func() []attribute.KeyValue) {
+func (s *fastSpan) start(tr trace.Tracer, record bool, base context.Context, h propagation.TextMapCarrier, side, service string, kind trace.SpanKind, attrs func() []attribute.KeyValue) {
 	if record {
 		s.ctx, s.span = tr.Start(Propagator.Extract(base, h), side+" "+service, trace.WithSpanKind(kind), trace.WithAttributes(attrs()...))
 		s.sc = s.span.SpanContext()
@@ -831,6 +834,23 @@ type poolKey struct {
 type pools struct {
 	mu sync.Mutex
 	m  map[poolKey]*upstreamPool
+	// h2 are the HTTP/2 fast path's multiplexed connections.
+	h2     map[poolKey]*h2pool
+	closed bool
+}
+
+func (ps *pools) h2get(k poolKey) *h2pool {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ps.h2 == nil {
+		ps.h2 = map[poolKey]*h2pool{}
+	}
+	p := ps.h2[k]
+	if p == nil {
+		p = &h2pool{closed: ps.closed}
+		ps.h2[k] = p
+	}
+	return p
 }
 
 func (ps *pools) get(k poolKey) *upstreamPool {
@@ -850,8 +870,12 @@ func (ps *pools) get(k poolKey) *upstreamPool {
 func (ps *pools) close() {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
+	ps.closed = true
 	for _, p := range ps.m {
 		p.Close()
+	}
+	for _, p := range ps.h2 {
+		p.close()
 	}
 }
 
@@ -1068,7 +1092,7 @@ func (e *egress) tryFast(fc *fastConn, labels []string, target string, ep Endpoi
 		}
 		if u == nil {
 			fresh = true
-			c, err := e.dialFast(target, ep, mode, deadline)
+			c, err := e.dialFast(target, ep, mode, deadline, "http/1.1")
 			if err != nil {
 				if !deadline.IsZero() && !m.clock.Now().Before(deadline) {
 					return nil, tryTimeout
@@ -1100,7 +1124,7 @@ func (e *egress) tryFast(fc *fastConn, labels []string, target string, ep Endpoi
 
 // dialFast connects to a target task's proxy within the connect timeout
 // and the request's deadline, with TLS when mode says.
-func (e *egress) dialFast(target string, ep Endpoint, mode TLSMode, deadline time.Time) (net.Conn, error) {
+func (e *egress) dialFast(target string, ep Endpoint, mode TLSMode, deadline time.Time, alpn string) (net.Conn, error) {
 	p, m := e.p, e.p.m
 	ctx, cancel := context.WithCancel(m.ctx)
 	defer cancel()
@@ -1115,16 +1139,21 @@ func (e *egress) dialFast(target string, ep Endpoint, mode TLSMode, deadline tim
 	if mode == TLSOff {
 		return raw, nil
 	}
-	tc := tls.Client(raw, p.m.ids.clientTLS(p.task.Service, target, mode, []string{"http/1.1"}))
+	tc := tls.Client(raw, p.m.ids.clientTLS(p.task.Service, target, mode, []string{alpn}))
 	if err := tc.HandshakeContext(ctx); err != nil {
 		raw.Close()
 		return nil, &connectError{err: fmt.Errorf("TLS: %w", err), tls: true}
+	}
+	if got := tc.ConnectionState().NegotiatedProtocol; got != alpn {
+		raw.Close()
+		return nil, &connectError{err: fmt.Errorf("TLS: the target's proxy chose %q, not %q", got, alpn), tls: true}
 	}
 	return tc, nil
 }
 
 // accept serves a task's connection to the egress listener: HTTP/1.1 on
-// the fast path, anything else on the net/http server.
+// the fast path, HTTP/2 (gRPC) on its own when it takes the connection
+// (h2fast.go), anything else on the net/http server.
 func (e *egress) accept(c net.Conn) {
 	p := e.p
 	if !p.track(c, true) {
@@ -1133,7 +1162,16 @@ func (e *egress) accept(c net.Conn) {
 	}
 	done := func() { p.track(c, false) }
 	if e.protocol != "http" {
-		if !e.queue.give(&handedConn{Conn: c, r: c, done: done}) {
+		var r io.Reader = c
+		if (e.protocol == "grpc" || e.protocol == "http2") && e.h2Eligible() {
+			br, h2 := peekPreface(c)
+			if h2 {
+				p.serveH2(c, br, e, "", e.up.Idle, done)
+				return
+			}
+			r = br
+		}
+		if !e.queue.give(&handedConn{Conn: c, r: r, done: done}) {
 			c.Close()
 			done()
 		}

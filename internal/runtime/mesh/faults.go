@@ -63,6 +63,9 @@ type Faults struct {
 	list  atomic.Pointer[[]*Fault]
 	// changed is closed and replaced when a fault goes, waking stalls.
 	changed chan struct{}
+	// added runs when a fault is added (the HTTP/2 fast path's
+	// connections then go away, so new calls take the faults' path).
+	added func()
 }
 
 func newFaults(c clock.Clock, rng *lockedRand) *Faults {
@@ -135,11 +138,14 @@ func (t *Faults) Add(f Fault) (Fault, error) {
 		f.Until = t.clock.Now().Add(d)
 	}
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	t.next++
 	f.ID = t.next
 	list := append(slices.Clone(*t.list.Load()), &f)
 	t.list.Store(&list)
+	t.mu.Unlock()
+	if t.added != nil {
+		t.added()
+	}
 	return f, nil
 }
 

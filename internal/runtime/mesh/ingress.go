@@ -159,6 +159,21 @@ func (in *ingress) accept(raw net.Conn) {
 			return
 		}
 	}
+	if (pol.Protocol == "grpc" || pol.Protocol == "http2") && in.h2Eligible() {
+		if useTLS {
+			if isH2TLS(conn) {
+				p.serveH2(conn, nil, in, peer, 0, nil)
+				return
+			}
+		} else {
+			br, h2 := peekPreface(conn)
+			if h2 {
+				p.serveH2(conn, br, in, peer, 0, nil)
+				return
+			}
+			conn = &peekedConn{Conn: conn, r: br}
+		}
+	}
 	if !useTLS {
 		conn = &peerConn{Conn: conn}
 	}

@@ -169,6 +169,7 @@ func New(opt Options) (*Mesh, error) {
 	m.rng = &lockedRand{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.faults = newFaults(m.clock, m.rng)
+	m.faults.added = m.faultAdded
 	var err error
 	if m.metrics, err = newMetrics(opt.Metrics, opt.Cluster); err != nil {
 		return nil, err
@@ -250,6 +251,20 @@ func (m *Mesh) StartProxy(t Task, deps []string, n Network) (*Proxy, error) {
 	m.proxies[t.ID] = p
 	p.start()
 	return p, nil
+}
+
+// faultAdded sends the HTTP/2 fast path's connections GOAWAY: their
+// callers reconnect, onto the net/http path, which injects faults.
+func (m *Mesh) faultAdded() {
+	m.mu.Lock()
+	ps := make([]*Proxy, 0, len(m.proxies))
+	for _, p := range m.proxies {
+		ps = append(ps, p)
+	}
+	m.mu.Unlock()
+	for _, p := range ps {
+		p.goAwayH2(false)
+	}
 }
 
 func (m *Mesh) forget(p *Proxy) {

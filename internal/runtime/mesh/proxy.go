@@ -11,6 +11,7 @@ import (
 	"net/http/httputil"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,7 +39,10 @@ type Proxy struct {
 	closed   bool
 	// fast holds the fast path's client connections, for a drain;
 	// draining is set once one starts.
-	fast     map[*fastConn]struct{}
+	fast map[*fastConn]struct{}
+	// h2 holds the HTTP/2 fast path's caller connections, for a drain
+	// and for a fault added (h2fast.go).
+	h2       map[*h2conn]struct{}
 	draining atomic.Bool
 	// fastRequests counts the requests the fast path served, handed the
 	// connections it gave the net/http server.
@@ -385,7 +389,31 @@ func tlsHandshake(c net.Conn, cfg *tls.Config) (*tls.Conn, error) {
 // reverseProxy is a ReverseProxy that streams (gRPC, server-sent
 // answers) and leaves headers to the caller.
 func reverseProxy(rewrite func(*httputil.ProxyRequest), rt http.RoundTripper, onError func(http.ResponseWriter, *http.Request, error)) *httputil.ReverseProxy {
-	return &httputil.ReverseProxy{Rewrite: rewrite, Transport: rt, FlushInterval: -1, ErrorHandler: onError, ErrorLog: discardLog, BufferPool: h1.BufferPool{}}
+	return &httputil.ReverseProxy{Rewrite: rewrite, Transport: rt, FlushInterval: -1, ErrorHandler: onError, ErrorLog: discardLog, BufferPool: h1.BufferPool{},
+		ModifyResponse: grpcStatusAsTrailers}
+}
+
+// grpcStatusAsTrailers moves a gRPC trailers-only answer's status into
+// trailers. The reverse proxy flushes an answer's head at once when it
+// flushes every write (FlushInterval -1, by a timer of its own), which
+// can send the head before the handler ends, without END_STREAM: a
+// status in that head, not followed by trailers, is one gRPC clients
+// do not read ("server closed the stream without sending trailers").
+// As trailers, the status arrives however the head went.
+func grpcStatusAsTrailers(res *http.Response) error {
+	if res.ContentLength != 0 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/grpc") || res.Header.Get("Grpc-Status") == "" {
+		return nil
+	}
+	if res.Trailer == nil {
+		res.Trailer = http.Header{}
+	}
+	for _, k := range []string{"Grpc-Status", "Grpc-Message", "Grpc-Status-Details-Bin"} {
+		if v, ok := res.Header[k]; ok {
+			res.Trailer[k] = v
+			delete(res.Header, k)
+		}
+	}
+	return nil
 }
 
 func (p *Proxy) loop(ln net.Listener, handle func(net.Conn)) {

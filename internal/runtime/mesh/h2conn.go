@@ -1,0 +1,1013 @@
+package mesh
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"math"
+	"net"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// The proxies' own HTTP/2 data path (gRPC and HTTP/2 listeners), after
+// HAProxy's: each connection has one goroutine, its reader, which
+// forwards every frame it reads straight to the other side's connection
+// under that connection's lock, into its buffered writer, flushed when
+// the reader has nothing more buffered. A caller's stream is mapped to a
+// stream of a pooled, multiplexed connection to the upstream (the
+// target's proxy at the caller's side, the task at the target's), so a
+// unary call costs one wake-up per network read, not a chain of
+// goroutine hand-offs. Frames are read and written by x/net/http2's
+// Framer, headers by its hpack.
+//
+// Flow control runs end to end: a side is never sent more than its
+// stream and connection windows allow, and a side is credited
+// (WINDOW_UPDATE) only for data forwarded to the other, so a stream
+// buffers at most the window the proxy granted (h2StreamWindow), a
+// connection at most h2ConnWindow. h2fast.go holds the calls' semantics.
+
+// The fast path's HTTP/2 settings.
+const (
+	// h2StreamWindow is the window the proxy grants each stream, each
+	// way: the most it buffers for one stream.
+	h2StreamWindow = 256 << 10
+	// h2ConnWindow is the window the proxy grants each connection.
+	h2ConnWindow = 1 << 20
+	// h2MaxStreams is how many streams a caller may have open on one
+	// connection (net/http's server's default).
+	h2MaxStreams = 250
+	// h2MaxHeaderList is the largest header list taken (net/http's
+	// server's default MaxHeaderBytes); a longer one is answered 431.
+	h2MaxHeaderList = 1 << 20
+	// h2WriteTimeout bounds a write to a connection that reads nothing.
+	h2WriteTimeout = 30 * time.Second
+	// h2InitialWindow is the protocol's initial window, 65535.
+	h2InitialWindow = 65535
+)
+
+// errH2Gone: the connection closed or went away before a stream opened.
+var errH2Gone = errors.New("mesh: the HTTP/2 connection is going away")
+
+// h2conn is one HTTP/2 connection of the fast path: a caller's, which
+// the proxy serves (serving), or one the proxy made to an upstream.
+type h2conn struct {
+	p       *Proxy
+	c       net.Conn
+	br      *bufio.Reader
+	fr      *http2.Framer
+	serving bool
+	srv     h2server // serving: the egress or ingress
+	peer    string   // serving at an ingress: the caller's identity
+	scheme  string   // upstream: the :scheme of requests
+	idle    time.Duration
+	pool    *h2pool // upstream: the pool it is in
+
+	mu      sync.Mutex
+	bw      *bufio.Writer
+	henc    *hpack.Encoder
+	hbuf    bytes.Buffer
+	broken  bool
+	streams map[uint32]*h2half
+	// waiting are the streams with data held for want of window.
+	waiting                      []*h2half
+	sendWin, recvWin, recvCredit int32
+	peerInit                     int32
+	peerFrame, peerMaxStreams    uint32
+	peerHeaderList               uint32
+	// nextID is the next stream an upstream connection opens; lastID
+	// the last a caller opened; goingAway is set once a GOAWAY went
+	// (serving) or came (upstream).
+	nextID, lastID uint32
+	// seenID is the last stream a caller opened, taken or refused.
+	seenID    uint32
+	goingAway bool
+	// closing: the GOAWAY went and the connection only reads until the
+	// caller closes (closeLocked).
+	closing      bool
+	lastSettings int // SETTINGS frames taken
+	// draining is set when the proxy drains: the connection closes once
+	// its streams are done.
+	draining atomic.Bool
+	// settled is closed at the peer's first SETTINGS, done when the
+	// connection's reader ends.
+	settled, done chan struct{}
+}
+
+// fail closes the connection: its reader ends it.
+func (c *h2conn) fail() {
+	c.mu.Lock()
+	c.breakLocked()
+	c.mu.Unlock()
+}
+
+// usable reports whether a stream may open on the connection.
+func (c *h2conn) usable() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.broken && !c.goingAway
+}
+
+// h2half is a stream as one connection sees it.
+type h2half struct {
+	s  *h2stream
+	c  *h2conn
+	id uint32
+	// Guarded by c.mu: the windows, the data held for want of window
+	// (its first pendNoCredit bytes were credited already), whether
+	// END_STREAM follows it, and trailers held behind it.
+	sendWin, recvWin, recvCredit int32
+	pend                         []byte
+	pendNoCredit                 int
+	pendEnd, queued              bool
+	pendTrailers                 []hpack.HeaderField
+	// endSent: END_STREAM (or RST_STREAM) went on c; endRecv: the peer
+	// ended its side.
+	endSent, endRecv atomic.Bool
+	gone             atomic.Bool
+}
+
+// h2reader is a reader goroutine's state: the connections it wrote to,
+// flushed when it has nothing more to read.
+type h2reader struct {
+	dirty []*h2conn
+	scr   []*h2half
+}
+
+func (rd *h2reader) mark(c *h2conn) {
+	if !slices.Contains(rd.dirty, c) {
+		rd.dirty = append(rd.dirty, c)
+	}
+}
+
+func (rd *h2reader) flush() {
+	for _, c := range rd.dirty {
+		c.mu.Lock()
+		c.flushLocked()
+		c.mu.Unlock()
+	}
+	rd.dirty = rd.dirty[:0]
+}
+
+// deadlineWriter bounds each write to a connection (the buffered
+// writer's, whether flushed or full) by h2WriteTimeout.
+type deadlineWriter struct{ c net.Conn }
+
+func (w deadlineWriter) Write(b []byte) (int, error) {
+	w.c.SetWriteDeadline(time.Now().Add(h2WriteTimeout))
+	return w.c.Write(b)
+}
+
+func (c *h2conn) flushLocked() {
+	if c.broken || c.bw.Buffered() == 0 {
+		return
+	}
+	if err := c.bw.Flush(); err != nil {
+		c.breakLocked()
+	}
+}
+
+// breakLocked marks the connection failed and closes it: its reader
+// ends, and with it the connection's streams.
+func (c *h2conn) breakLocked() {
+	if !c.broken {
+		c.broken = true
+		c.c.Close()
+	}
+}
+
+func newH2Conn(p *Proxy, c net.Conn, br *bufio.Reader, serving bool, idle time.Duration) *h2conn {
+	if br == nil {
+		br = bufio.NewReaderSize(c, 16<<10)
+	}
+	hc := &h2conn{p: p, c: c, br: br, serving: serving, idle: idle, bw: bufio.NewWriterSize(deadlineWriter{c}, 16<<10),
+		streams: map[uint32]*h2half{}, sendWin: h2InitialWindow, recvWin: h2ConnWindow, peerInit: h2InitialWindow,
+		peerFrame: 16 << 10, peerMaxStreams: math.MaxUint32, peerHeaderList: math.MaxUint32, nextID: 1, settled: make(chan struct{}), done: make(chan struct{})}
+	hc.fr = http2.NewFramer(hc.bw, br)
+	hc.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+	hc.fr.MaxHeaderListSize = h2MaxHeaderList
+	hc.fr.SetMaxReadFrameSize(16 << 10) // the SETTINGS_MAX_FRAME_SIZE the proxy leaves at its default
+	hc.henc = hpack.NewEncoder(&hc.hbuf)
+	return hc
+}
+
+// start writes the connection's opening: the preface (upstream), the
+// proxy's settings and the connection window past the initial one.
+func (c *h2conn) start() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.serving {
+		c.bw.WriteString(http2.ClientPreface)
+	}
+	s := []http2.Setting{{ID: http2.SettingInitialWindowSize, Val: h2StreamWindow}, {ID: http2.SettingMaxHeaderListSize, Val: h2MaxHeaderList}}
+	if c.serving {
+		s = append(s, http2.Setting{ID: http2.SettingMaxConcurrentStreams, Val: h2MaxStreams})
+	} else {
+		s = append(s, http2.Setting{ID: http2.SettingEnablePush, Val: 0})
+	}
+	c.fr.WriteSettings(s...)
+	c.fr.WriteWindowUpdate(0, h2ConnWindow-h2InitialWindow)
+	return c.bw.Flush()
+}
+
+// readLoop reads the connection's frames until it ends, then ends its
+// streams.
+func (c *h2conn) readLoop() {
+	rd := &h2reader{}
+	first := c.serving
+	for {
+		if c.br.Buffered() == 0 {
+			rd.flush()
+			c.setReadDeadline()
+		}
+		f, err := c.fr.ReadFrame()
+		if err != nil {
+			var se http2.StreamError
+			if errors.As(err, &se) {
+				c.resetStream(rd, se.StreamID, se.Code)
+				continue
+			}
+			var ce http2.ConnectionError
+			if errors.As(err, &ce) {
+				c.goAway(rd, http2.ErrCode(ce), true)
+				break
+			}
+			if errors.Is(err, os.ErrDeadlineExceeded) && !c.idleOut() {
+				continue
+			}
+			break
+		}
+		if first {
+			// A caller's first frame after the preface is its SETTINGS.
+			if sf, ok := f.(*http2.SettingsFrame); !ok || sf.IsAck() {
+				c.goAway(rd, http2.ErrCodeProtocol, true)
+				break
+			}
+			first = false
+		}
+		if !c.handle(rd, f) {
+			break
+		}
+	}
+	rd.flush()
+	c.closeAll(rd)
+	rd.flush()
+}
+
+// setReadDeadline bounds the wait for a frame by the idle timeout while
+// the connection carries no stream.
+// (under c.mu: a stream another reader opens on an upstream connection
+// clears it, so no deadline can cut a frame of a stream in half).
+func (c *h2conn) setReadDeadline() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return
+	}
+	if len(c.streams) == 0 && c.idle > 0 {
+		c.c.SetReadDeadline(time.Now().Add(c.idle))
+	} else {
+		c.c.SetReadDeadline(time.Time{})
+	}
+}
+
+// idleOut ends a connection whose read waited its idle timeout: true
+// when it carried no stream, so it ends.
+func (c *h2conn) idleOut() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return true
+	}
+	if len(c.streams) > 0 {
+		return false
+	}
+	if !c.goingAway {
+		c.goingAway = true
+		if c.serving {
+			c.fr.WriteGoAway(c.lastID, http2.ErrCodeNo, nil)
+		} else {
+			c.fr.WriteGoAway(0, http2.ErrCodeNo, nil)
+		}
+	}
+	c.flushLocked()
+	return true
+}
+
+// handle acts on one frame; false ends the connection.
+func (c *h2conn) handle(rd *h2reader, f http2.Frame) bool {
+	switch f := f.(type) {
+	case *http2.MetaHeadersFrame:
+		return c.onHeaders(rd, f)
+	case *http2.DataFrame:
+		return c.onData(rd, f)
+	case *http2.RSTStreamFrame:
+		c.onReset(rd, f.StreamID, f.ErrCode)
+	case *http2.WindowUpdateFrame:
+		return c.onWindowUpdate(rd, f.StreamID, f.Increment)
+	case *http2.SettingsFrame:
+		return c.onSettings(rd, f)
+	case *http2.PingFrame:
+		if !f.IsAck() {
+			c.mu.Lock()
+			c.fr.WritePing(true, f.Data)
+			rd.mark(c)
+			c.mu.Unlock()
+		}
+	case *http2.GoAwayFrame:
+		c.onGoAway(rd, f)
+	case *http2.PushPromiseFrame:
+		// The proxy disables push; a caller cannot push.
+		c.goAway(rd, http2.ErrCodeProtocol, true)
+		return false
+	}
+	return true
+}
+
+func (c *h2conn) onSettings(rd *h2reader, f *http2.SettingsFrame) bool {
+	if f.IsAck() {
+		return true
+	}
+	c.mu.Lock()
+	delta := int32(0)
+	err := f.ForeachSetting(func(s http2.Setting) error {
+		if err := s.Valid(); err != nil {
+			return err
+		}
+		switch s.ID {
+		case http2.SettingInitialWindowSize:
+			delta = int32(s.Val) - c.peerInit
+			c.peerInit = int32(s.Val)
+		case http2.SettingMaxFrameSize:
+			c.peerFrame = s.Val
+		case http2.SettingMaxConcurrentStreams:
+			c.peerMaxStreams = s.Val
+		case http2.SettingMaxHeaderListSize:
+			c.peerHeaderList = s.Val
+		case http2.SettingHeaderTableSize:
+			c.henc.SetMaxDynamicTableSizeLimit(s.Val)
+		}
+		return nil
+	})
+	if err != nil {
+		c.mu.Unlock()
+		var ce http2.ConnectionError
+		code := http2.ErrCodeProtocol
+		if errors.As(err, &ce) {
+			code = http2.ErrCode(ce)
+		}
+		c.goAway(rd, code, true)
+		return false
+	}
+	for _, h := range c.streams {
+		if int64(h.sendWin)+int64(delta) > math.MaxInt32 {
+			c.mu.Unlock()
+			c.goAway(rd, http2.ErrCodeFlowControl, true)
+			return false
+		}
+		h.sendWin += delta
+	}
+	c.fr.WriteSettingsAck()
+	rd.mark(c)
+	first := c.lastSettings == 0
+	c.lastSettings++
+	c.mu.Unlock()
+	if first {
+		rd.flush() // the ACK before the first stream
+		close(c.settled)
+	}
+	if delta > 0 {
+		c.flushWaiting(rd)
+	}
+	return true
+}
+
+// onGoAway: no new stream goes on the connection; those past the last
+// the peer took were not processed, and are failed so they go again.
+func (c *h2conn) onGoAway(rd *h2reader, f *http2.GoAwayFrame) {
+	c.mu.Lock()
+	c.goingAway = true
+	var refused []*h2half
+	if !c.serving {
+		for id, h := range c.streams {
+			if id > f.LastStreamID {
+				refused = append(refused, h)
+			}
+		}
+	}
+	empty := len(c.streams) == 0
+	c.mu.Unlock()
+	for _, h := range refused {
+		c.onReset(rd, h.id, http2.ErrCodeRefusedStream)
+	}
+	if empty && !c.serving {
+		c.c.Close()
+	}
+}
+
+// goAway sends GOAWAY (once): the connection takes no new stream; with
+// now, or when it carries none, it closes.
+func (c *h2conn) goAway(rd *h2reader, code http2.ErrCode, now bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.goingAway || now {
+		c.goingAway = true
+		c.fr.WriteGoAway(c.lastID, code, nil)
+		rd.mark(c)
+	}
+	if now {
+		c.flushLocked()
+		c.breakLocked()
+	} else if len(c.streams) == 0 {
+		c.closeLocked()
+	}
+}
+
+// closeLocked ends a connection with no stream left after its GOAWAY:
+// an upstream's at once; a caller's gracefully, as net/http's server
+// does, so the GOAWAY is read before the connection goes: the proxy
+// stops writing, and reads (refusing new streams) until the caller
+// closes or a second passes.
+func (c *h2conn) closeLocked() {
+	c.flushLocked()
+	if !c.serving || c.broken {
+		c.breakLocked()
+		return
+	}
+	c.broken, c.closing = true, true
+	closeWrite(c.c)
+	c.c.SetReadDeadline(time.Now().Add(time.Second))
+}
+
+// onData forwards a DATA frame's payload to the stream's other side.
+func (c *h2conn) onData(rd *h2reader, f *http2.DataFrame) bool {
+	n := int32(f.Length)
+	data := f.Data()
+	c.mu.Lock()
+	if n > c.recvWin {
+		c.mu.Unlock()
+		c.goAway(rd, http2.ErrCodeFlowControl, true)
+		return false
+	}
+	c.recvWin -= n
+	h := c.streams[f.StreamID]
+	if h == nil || h.endRecv.Load() {
+		// A stream the proxy ended: the data counts to the connection's
+		// window only.
+		c.creditLocked(rd, nil, n)
+		closed := h != nil || f.StreamID <= c.idBound()
+		c.mu.Unlock()
+		if !closed {
+			c.goAway(rd, http2.ErrCodeProtocol, true)
+			return false
+		}
+		if h != nil {
+			c.resetStream(rd, f.StreamID, http2.ErrCodeStreamClosed)
+		}
+		return true
+	}
+	if n > h.recvWin {
+		c.creditLocked(rd, nil, n)
+		c.mu.Unlock()
+		c.resetStream(rd, f.StreamID, http2.ErrCodeFlowControl)
+		return true
+	}
+	h.recvWin -= n
+	if pad := n - int32(len(data)); pad > 0 {
+		c.creditLocked(rd, h, pad)
+	}
+	end := f.StreamEnded()
+	if end {
+		h.endRecv.Store(true)
+	}
+	c.mu.Unlock()
+	s := h.s
+	s.mu.Lock()
+	s.forward(rd, h, data, end)
+	s.mu.Unlock()
+	return true
+}
+
+// idBound is the highest stream ID the peer may have used.
+func (c *h2conn) idBound() uint32 {
+	if c.serving {
+		return c.seenID
+	}
+	return c.nextID - 2
+}
+
+// creditLocked returns n bytes of window to the peer, for the connection
+// and (h not nil) the stream, a WINDOW_UPDATE once a quarter of a window
+// is owed.
+func (c *h2conn) creditLocked(rd *h2reader, h *h2half, n int32) {
+	if n <= 0 || c.broken {
+		return
+	}
+	c.recvCredit += n
+	if c.recvCredit >= h2ConnWindow/4 {
+		c.fr.WriteWindowUpdate(0, uint32(c.recvCredit))
+		c.recvWin += c.recvCredit
+		c.recvCredit = 0
+		rd.mark(c)
+	}
+	if h != nil && !h.endRecv.Load() && !h.gone.Load() {
+		h.recvCredit += n
+		if h.recvCredit >= h2StreamWindow/4 {
+			c.fr.WriteWindowUpdate(h.id, uint32(h.recvCredit))
+			h.recvWin += h.recvCredit
+			h.recvCredit = 0
+			rd.mark(c)
+		}
+	}
+}
+
+func (c *h2conn) credit(rd *h2reader, h *h2half, n int) {
+	if n <= 0 {
+		return
+	}
+	c.mu.Lock()
+	c.creditLocked(rd, h, int32(n))
+	c.mu.Unlock()
+}
+
+// send writes data on stream h as far as the windows allow and holds the
+// rest (credited when written unless noCredit); end ends the stream
+// after it. It returns how many bytes went that credit their source.
+func (c *h2conn) send(rd *h2reader, h *h2half, data []byte, end, noCredit bool) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.broken || h.gone.Load() || h.endSent.Load() {
+		if noCredit {
+			return 0
+		}
+		return len(data) // dropped: the source's window is owed all the same
+	}
+	if len(h.pend) > 0 || h.pendEnd || h.pendTrailers != nil {
+		if noCredit {
+			h.pendNoCredit += len(data)
+		}
+		h.pend = append(h.pend, data...)
+		h.pendEnd = h.pendEnd || end
+		c.queueLocked(h)
+		return 0
+	}
+	n := int(min(int64(len(data)), int64(c.sendWin), int64(h.sendWin)))
+	n = max(n, 0)
+	rest := data[n:]
+	c.writeDataLocked(rd, h, data[:n], end && len(rest) == 0)
+	if len(rest) > 0 {
+		if noCredit {
+			h.pendNoCredit += len(rest)
+		}
+		h.pend = append(h.pend, rest...)
+		h.pendEnd = end
+		c.queueLocked(h)
+	}
+	if noCredit {
+		return 0
+	}
+	return n
+}
+
+func (c *h2conn) queueLocked(h *h2half) {
+	if !h.queued {
+		h.queued = true
+		c.waiting = append(c.waiting, h)
+	}
+}
+
+// writeDataLocked writes data on h in frames the peer takes, debiting
+// the windows; end ends the stream.
+func (c *h2conn) writeDataLocked(rd *h2reader, h *h2half, data []byte, end bool) {
+	if len(data) == 0 && !end {
+		return
+	}
+	c.sendWin -= int32(len(data))
+	h.sendWin -= int32(len(data))
+	for {
+		chunk := data
+		if len(chunk) > int(c.peerFrame) {
+			chunk = chunk[:c.peerFrame]
+		}
+		data = data[len(chunk):]
+		last := len(data) == 0
+		if err := c.fr.WriteData(h.id, end && last, chunk); err != nil {
+			c.breakLocked()
+			return
+		}
+		if last {
+			break
+		}
+	}
+	if end {
+		h.endSent.Store(true)
+	}
+	rd.mark(c)
+}
+
+// flushPendLocked writes what of h's held data the windows now allow
+// (and its END_STREAM and trailers when all went); it returns the bytes
+// written that credit their source.
+func (c *h2conn) flushPendLocked(rd *h2reader, h *h2half) int {
+	if c.broken || h.gone.Load() {
+		return 0
+	}
+	n := int(min(int64(len(h.pend)), int64(c.sendWin), int64(h.sendWin)))
+	n = max(n, 0)
+	all := n == len(h.pend)
+	end := all && h.pendEnd && h.pendTrailers == nil
+	if n > 0 || end {
+		c.writeDataLocked(rd, h, h.pend[:n], end)
+	}
+	cr := max(n-h.pendNoCredit, 0)
+	h.pendNoCredit = max(h.pendNoCredit-n, 0)
+	if all {
+		h.pend = h.pend[:0]
+		if h.pendTrailers != nil {
+			c.writeHeadersLocked(rd, h, true, nil, h.pendTrailers)
+			h.pendTrailers = nil
+		}
+		h.pendEnd = false
+	} else {
+		h.pend = h.pend[n:]
+	}
+	return cr
+}
+
+// flushWaiting writes the held data of the streams waiting for window.
+func (c *h2conn) flushWaiting(rd *h2reader) {
+	c.mu.Lock()
+	rd.scr = append(rd.scr[:0], c.waiting...)
+	c.mu.Unlock()
+	for _, h := range rd.scr {
+		s := h.s
+		s.mu.Lock()
+		c.mu.Lock()
+		cr := c.flushPendLocked(rd, h)
+		c.dequeueLocked(h)
+		c.mu.Unlock()
+		if src := s.other(h); src != nil && src.c != nil {
+			src.c.credit(rd, src, cr)
+		}
+		s.settle(rd)
+		s.mu.Unlock()
+	}
+}
+
+func (c *h2conn) dequeueLocked(h *h2half) {
+	if h.queued && len(h.pend) == 0 && !h.pendEnd && h.pendTrailers == nil {
+		h.queued = false
+		if i := slices.Index(c.waiting, h); i >= 0 {
+			c.waiting = slices.Delete(c.waiting, i, i+1)
+		}
+	}
+}
+
+func (c *h2conn) onWindowUpdate(rd *h2reader, id, incr uint32) bool {
+	if id == 0 {
+		c.mu.Lock()
+		if int64(c.sendWin)+int64(incr) > math.MaxInt32 {
+			c.mu.Unlock()
+			c.goAway(rd, http2.ErrCodeFlowControl, true)
+			return false
+		}
+		c.sendWin += int32(incr)
+		c.mu.Unlock()
+		c.flushWaiting(rd)
+		return true
+	}
+	c.mu.Lock()
+	h := c.streams[id]
+	c.mu.Unlock()
+	if h == nil {
+		return true
+	}
+	s := h.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.mu.Lock()
+	if int64(h.sendWin)+int64(incr) > math.MaxInt32 {
+		c.mu.Unlock()
+		s.reset(rd, http2.ErrCodeFlowControl, http2.ErrCodeCancel)
+		return true
+	}
+	h.sendWin += int32(incr)
+	cr := 0
+	if h.queued {
+		cr = c.flushPendLocked(rd, h)
+		c.dequeueLocked(h)
+	}
+	c.mu.Unlock()
+	if src := s.other(h); src != nil && src.c != nil {
+		src.c.credit(rd, src, cr)
+	}
+	s.settle(rd)
+	return true
+}
+
+// writeHeadersLocked encodes a header block (pseudo fields first, then
+// fields) and writes it as HEADERS and CONTINUATION frames the peer
+// takes.
+func (c *h2conn) writeHeadersLocked(rd *h2reader, h *h2half, end bool, pseudo, fields []hpack.HeaderField) {
+	c.hbuf.Reset()
+	for _, f := range pseudo {
+		c.henc.WriteField(f)
+	}
+	for _, f := range fields {
+		c.henc.WriteField(f)
+	}
+	block := c.hbuf.Bytes()
+	frag := block
+	if len(frag) > int(c.peerFrame) {
+		frag = frag[:c.peerFrame]
+	}
+	block = block[len(frag):]
+	if err := c.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: h.id, BlockFragment: frag, EndStream: end, EndHeaders: len(block) == 0}); err != nil {
+		c.breakLocked()
+		return
+	}
+	for len(block) > 0 {
+		frag = block
+		if len(frag) > int(c.peerFrame) {
+			frag = frag[:c.peerFrame]
+		}
+		block = block[len(frag):]
+		if err := c.fr.WriteContinuation(h.id, len(block) == 0, frag); err != nil {
+			c.breakLocked()
+			return
+		}
+	}
+	if end {
+		h.endSent.Store(true)
+	}
+	rd.mark(c)
+}
+
+// writeTrailers writes trailers on h after any held data.
+func (c *h2conn) writeTrailers(rd *h2reader, h *h2half, fields []hpack.HeaderField) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.broken || h.gone.Load() || h.endSent.Load() {
+		return
+	}
+	if len(h.pend) > 0 || h.pendEnd {
+		h.pendTrailers = fields
+		c.queueLocked(h)
+		return
+	}
+	c.writeHeadersLocked(rd, h, true, nil, fields)
+}
+
+// writeRSTLocked resets h on the connection.
+func (c *h2conn) writeRST(rd *h2reader, h *h2half, code http2.ErrCode) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.broken || h.gone.Load() || h.id == 0 || h.endSent.Load() && h.endRecv.Load() {
+		return // closed both ways (a reset answers no reset)
+	}
+	c.fr.WriteRSTStream(h.id, code)
+	h.endSent.Store(true)
+	rd.mark(c)
+}
+
+// resetStream answers a stream error: RST_STREAM, and the stream, if
+// the proxy carries it, ends both ways.
+func (c *h2conn) resetStream(rd *h2reader, id uint32, code http2.ErrCode) {
+	c.mu.Lock()
+	h := c.streams[id]
+	if h == nil {
+		if !c.broken && id != 0 {
+			c.fr.WriteRSTStream(id, code)
+			rd.mark(c)
+		}
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	s := h.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h == &s.down {
+		s.reset(rd, code, http2.ErrCodeCancel)
+	} else {
+		s.reset(rd, http2.ErrCodeInternal, code)
+	}
+}
+
+// onReset: the peer reset a stream.
+func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) {
+	c.mu.Lock()
+	h := c.streams[id]
+	c.mu.Unlock()
+	if h == nil {
+		return
+	}
+	h.endRecv.Store(true)
+	h.endSent.Store(true)
+	s := h.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h == &s.down {
+		s.reset(rd, 0, code) // the caller's cancel goes upstream as it came
+		return
+	}
+	if h != s.up {
+		return // an earlier try's
+	}
+	s.upstreamFailed(rd, code)
+}
+
+// add registers h as stream id; false when the connection goes away.
+func (c *h2conn) add(h *h2half) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.broken || c.goingAway {
+		return false
+	}
+	c.streams[h.id] = h
+	h.c = c
+	h.sendWin, h.recvWin = c.peerInit, h2StreamWindow
+	return true
+}
+
+// remove forgets h, crediting the connection what it held of the
+// source's data; a connection going away closes with its last stream.
+func (c *h2conn) remove(rd *h2reader, h *h2half) (held int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if h.gone.Swap(true) {
+		return 0
+	}
+	delete(c.streams, h.id)
+	held = max(len(h.pend)-h.pendNoCredit, 0)
+	h.pend, h.pendTrailers, h.pendEnd = nil, nil, false
+	h.pendNoCredit = 0
+	c.dequeueLocked(h)
+	if len(c.streams) == 0 && (c.goingAway || c.draining.Load()) {
+		if c.serving && !c.goingAway {
+			c.goingAway = true
+			c.fr.WriteGoAway(c.lastID, http2.ErrCodeNo, nil)
+		}
+		c.closeLocked()
+	}
+	return held
+}
+
+// closeAll ends every stream of a connection that ended.
+func (c *h2conn) closeAll(rd *h2reader) {
+	c.mu.Lock()
+	c.broken = true
+	c.goingAway = true
+	hs := make([]*h2half, 0, len(c.streams))
+	for _, h := range c.streams {
+		hs = append(hs, h)
+	}
+	c.mu.Unlock()
+	c.c.Close()
+	for _, h := range hs {
+		h.endRecv.Store(true)
+		h.endSent.Store(true)
+		s := h.s
+		s.mu.Lock()
+		if h == &s.down {
+			s.reset(rd, 0, http2.ErrCodeCancel)
+		} else if h == s.up {
+			s.upstreamFailed(rd, http2.ErrCodeInternal)
+		}
+		s.mu.Unlock()
+	}
+	if c.pool != nil {
+		c.pool.drop(c)
+	}
+	close(c.done)
+}
+
+// streamCount is how many streams the connection carries.
+func (c *h2conn) streamCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.streams)
+}
+
+// h2pool is the multiplexed connections to one upstream address.
+type h2pool struct {
+	mu     sync.Mutex
+	conns  []*h2conn
+	closed bool
+	// waiting are the streams that wait for the connection being dialed
+	// (none dialed while empty).
+	waiting []*h2stream
+}
+
+// wait queues s for the connection being dialed; true when none is, so
+// the caller dials.
+func (hp *h2pool) wait(s *h2stream) bool {
+	hp.mu.Lock()
+	defer hp.mu.Unlock()
+	hp.waiting = append(hp.waiting, s)
+	return len(hp.waiting) == 1
+}
+
+// dialed ends a dial: the streams that waited for it.
+func (hp *h2pool) dialed() []*h2stream {
+	hp.mu.Lock()
+	defer hp.mu.Unlock()
+	w := hp.waiting
+	hp.waiting = nil
+	return w
+}
+
+// get returns a connection with room for another stream, or nil.
+func (hp *h2pool) get() *h2conn {
+	hp.mu.Lock()
+	defer hp.mu.Unlock()
+	for _, c := range hp.conns {
+		c.mu.Lock()
+		ok := !c.broken && !c.goingAway && uint32(len(c.streams)) < c.peerMaxStreams && c.nextID < 1<<31-1
+		c.mu.Unlock()
+		if ok {
+			return c
+		}
+	}
+	return nil
+}
+
+// put adds a new connection; false when the pool is closed.
+func (hp *h2pool) put(c *h2conn) bool {
+	hp.mu.Lock()
+	defer hp.mu.Unlock()
+	if hp.closed {
+		return false
+	}
+	hp.conns = append(hp.conns, c)
+	return true
+}
+
+func (hp *h2pool) drop(c *h2conn) {
+	hp.mu.Lock()
+	defer hp.mu.Unlock()
+	if i := slices.Index(hp.conns, c); i >= 0 {
+		hp.conns = slices.Delete(hp.conns, i, i+1)
+	}
+}
+
+func (hp *h2pool) close() {
+	hp.mu.Lock()
+	hp.closed = true
+	conns := slices.Clone(hp.conns)
+	hp.mu.Unlock()
+	for _, c := range conns {
+		c.c.Close()
+	}
+}
+
+// connectionHeaders are the connection-specific fields RFC 9113 8.2.2
+// makes a message malformed with (te is allowed as "trailers" only).
+func connectionHeader(name, value string) bool {
+	switch name {
+	case "connection", "proxy-connection", "keep-alive", "transfer-encoding", "upgrade":
+		return true
+	case "te":
+		return value != "trailers"
+	}
+	return false
+}
+
+// h2fields is a header list as a TextMapCarrier to read the trace
+// context from, and the routes' header matches.
+type h2fields []hpack.HeaderField
+
+func (h *h2fields) Get(key string) string {
+	for _, f := range *h {
+		if strings.EqualFold(f.Name, key) { // routes name them canonically, as net/http's Header
+			return f.Value
+		}
+	}
+	return ""
+}
+func (h *h2fields) Set(string, string) {}
+func (h *h2fields) Keys() []string     { return nil }
+
+// headerListSize is a header list's size as SETTINGS_MAX_HEADER_LIST_SIZE
+// counts it.
+func headerListSize(fs []hpack.HeaderField) uint32 {
+	n := uint32(0)
+	for _, f := range fs {
+		n += f.Size()
+	}
+	return n
+}
+
+func statusField(code int) hpack.HeaderField {
+	return hpack.HeaderField{Name: ":status", Value: strconv.Itoa(code)}
+}
+
+func isGRPCType(ct string) bool { return strings.HasPrefix(ct, "application/grpc") }
