@@ -53,6 +53,10 @@ func (n *Namespace) Listen(string, string) (net.Listener, error) {
 func (n *Namespace) ListenPacket(string, string) (net.PacketConn, error) {
 	return nil, errLinux
 }
+func (n *Namespace) DialContext(context.Context, string, string) (net.Conn, error) {
+	return nil, errLinux
+}
+
 func (n *Namespace) Dialer(*net.Dialer) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(context.Context, string, string) (net.Conn, error) { return nil, errLinux }
 }
