@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/signal"
 	"time"
 
 	"github.com/netwright/netwright/internal/runtime/netns"
@@ -98,7 +99,12 @@ func execVia(sock, task string, argv []string, env Env) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	return netns.ExecVia(sock, task, argv, os.Environ(), os.Stdin, stdout, stderr)
+	// The command is the run's child, not in this terminal's process
+	// group: its Ctrl-C and the like reach it through the socket.
+	signals := make(chan os.Signal, 8)
+	signal.Notify(signals, netns.Forwarded...)
+	defer signal.Stop(signals)
+	return netns.ExecVia(sock, task, argv, os.Environ(), os.Stdin, stdout, stderr, signals)
 }
 
 func downCommand() *command {

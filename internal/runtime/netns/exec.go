@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,12 +23,12 @@ import (
 // network namespace and starts the command, which inherits both. It
 // returns the command's exit status.
 func Exec(nsPath string, resolver netip.Addr, argv []string, env []string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
-	return execIn(context.Background(), nsPath, resolver, argv, env, "", stdin, stdout, stderr)
+	return execIn(context.Background(), nsPath, resolver, argv, env, "", stdin, stdout, stderr, nil)
 }
 
 // execIn is Exec, in dir (the current directory when empty), killing the
-// command when ctx ends.
-func execIn(ctx context.Context, nsPath string, resolver netip.Addr, argv []string, env []string, dir string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+// command when ctx ends, and passing it each signal from signals.
+func execIn(ctx context.Context, nsPath string, resolver netip.Addr, argv []string, env []string, dir string, stdin io.Reader, stdout, stderr io.Writer, signals <-chan syscall.Signal) (int, error) {
 	if len(argv) == 0 {
 		return 0, errors.New("no command")
 	}
@@ -73,6 +74,21 @@ func execIn(ctx context.Context, nsPath string, resolver netip.Addr, argv []stri
 	if err := <-started; err != nil {
 		return 0, err
 	}
+	waited := make(chan struct{})
+	defer close(waited)
+	go func() {
+		for {
+			select {
+			case sig, ok := <-signals:
+				if !ok {
+					return
+				}
+				_ = cmd.Process.Signal(sig)
+			case <-waited:
+				return
+			}
+		}
+	}()
 	err = cmd.Wait()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {

@@ -35,6 +35,16 @@ type execRequest struct {
 	Dir  string   `json:"dir"`
 }
 
+// execSignal is what ExecVia sends after its request, once for each
+// signal its process gets that the command should have (an interactive
+// command's Ctrl-C).
+type execSignal struct {
+	Signal int `json:"signal"`
+}
+
+// Forwarded are the signals ExecVia's caller passes on to the command.
+var Forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2}
+
 // execReply is ServeExec's answer.
 type execReply struct {
 	Code  int    `json:"code"`
@@ -129,13 +139,28 @@ func (s *ExecServer) serve(c *net.UnixConn, find func(string) (string, netip.Add
 	}
 	ctx, cancel := context.WithCancel(s.ctx)
 	defer cancel()
-	// The asking process gone (its end of the socket closed), the
-	// command goes too.
+	// The asker's signals go to the command; the asking process gone (its
+	// end of the socket closed), the command goes too.
+	signals := make(chan syscall.Signal, 8)
 	go func() {
-		_, _ = c.Read(make([]byte, 1))
-		cancel()
+		defer cancel()
+		msg := make([]byte, 256)
+		for {
+			n, err := c.Read(msg)
+			if err != nil || n == 0 {
+				return
+			}
+			var m execSignal
+			if json.Unmarshal(msg[:n], &m) != nil || !forwarded(syscall.Signal(m.Signal)) {
+				continue // not one the asker may send
+			}
+			select {
+			case signals <- syscall.Signal(m.Signal):
+			default: // the command has not taken the last ones yet
+			}
+		}
 	}()
-	code, err := execIn(ctx, nsPath, resolver, req.Argv, req.Env, req.Dir, files[0], files[1], files[2])
+	code, err := execIn(ctx, nsPath, resolver, req.Argv, req.Env, req.Dir, files[0], files[1], files[2], signals)
 	reply(code, err)
 }
 
@@ -150,10 +175,21 @@ func (s *ExecServer) Close() error {
 	return err
 }
 
+// forwarded reports whether sig is one of Forwarded.
+func forwarded(sig syscall.Signal) bool {
+	for _, f := range Forwarded {
+		if f == sig {
+			return true
+		}
+	}
+	return false
+}
+
 // ExecVia runs argv in task's namespace through the ExecServer at path,
-// with stdin, stdout and stderr as the command's, and returns its exit
-// status.
-func ExecVia(path, task string, argv, env []string, stdin, stdout, stderr *os.File) (int, error) {
+// with stdin, stdout and stderr as the command's, passes it each signal
+// from signals (those of Forwarded; the caller relays its own with
+// signal.Notify), and returns its exit status.
+func ExecVia(path, task string, argv, env []string, stdin, stdout, stderr *os.File, signals <-chan os.Signal) (int, error) {
 	c, err := net.DialUnix("unixpacket", nil, &net.UnixAddr{Name: path, Net: "unixpacket"})
 	if err != nil {
 		return 0, fmt.Errorf("the run's exec socket: %w", err)
@@ -171,6 +207,24 @@ func ExecVia(path, task string, argv, env []string, stdin, stdout, stderr *os.Fi
 	if _, _, err := c.WriteMsgUnix(b, rights, nil); err != nil {
 		return 0, fmt.Errorf("the run's exec socket: %w", err)
 	}
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case sig, ok := <-signals:
+				if !ok {
+					return
+				}
+				if s, isSys := sig.(syscall.Signal); isSys {
+					m, _ := json.Marshal(execSignal{Signal: int(s)})
+					_, _ = c.Write(m)
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
 	buf := make([]byte, 64<<10)
 	n, err := c.Read(buf)
 	if err != nil {

@@ -3,12 +3,15 @@
 package netns
 
 import (
+	"bufio"
 	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestExecSocket: ExecVia runs a command through ServeExec in the
@@ -35,13 +38,67 @@ func TestExecSocket(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, err := ExecVia(sock, "web-1", []string{"/bin/sh", "-c", "cat /etc/resolv.conf; exit 3"}, os.Environ(), os.Stdin, w, w)
+	code, err := ExecVia(sock, "web-1", []string{"/bin/sh", "-c", "cat /etc/resolv.conf; exit 3"}, os.Environ(), os.Stdin, w, w, nil)
 	w.Close()
 	out, _ := io.ReadAll(r)
 	if err != nil || code != 3 || !strings.Contains(string(out), "nameserver 10.0.0.2\n") {
 		t.Errorf("exec: %d %v %q; want exit 3 and the VPC's resolver", code, err, out)
 	}
-	if _, err := ExecVia(sock, "db-9", []string{"true"}, nil, os.Stdin, os.Stdout, os.Stderr); err == nil || !strings.Contains(err.Error(), "no task db-9") {
+	if _, err := ExecVia(sock, "db-9", []string{"true"}, nil, os.Stdin, os.Stdout, os.Stderr, nil); err == nil || !strings.Contains(err.Error(), "no task db-9") {
 		t.Errorf("an unknown task: %v", err)
+	}
+}
+
+// TestExecSocketForwardsSignals: a signal the asking process gets (an
+// interactive command's Ctrl-C) reaches the command, which the run
+// started, outside the asker's process group; one not in Forwarded does
+// not.
+func TestExecSocketForwardsSignals(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("binds a resolv.conf in a mount namespace: run as root (a rootless run does it in its user namespace)")
+	}
+	sock := filepath.Join(t.TempDir(), "exec.sock")
+	s, err := ServeExec(sock, func(string) (string, netip.Addr, bool) {
+		return "/proc/self/ns/net", netip.MustParseAddr("10.0.0.2"), true
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	signals := make(chan os.Signal, 2)
+	type result struct {
+		code int
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, err := ExecVia(sock, "web-1", []string{"/bin/sh", "-c", `trap 'echo got-usr2' USR2; trap 'echo got-int; exit 7' INT; echo ready; while :; do sleep 0.05; done`}, os.Environ(), os.Stdin, w, w, signals)
+		done <- result{code, err}
+	}()
+	r.SetReadDeadline(time.Now().Add(10 * time.Second)) // a signal lost fails the test, not hangs it
+	br := bufio.NewReader(r)
+	if line, err := br.ReadString('\n'); err != nil || line != "ready\n" {
+		t.Fatalf("the command's first line: %q %v", line, err)
+	}
+	signals <- syscall.SIGWINCH // not forwarded: ignored
+	signals <- syscall.SIGUSR2
+	if line, err := br.ReadString('\n'); err != nil || line != "got-usr2\n" {
+		t.Fatalf("after SIGUSR2: %q %v", line, err)
+	}
+	signals <- syscall.SIGINT
+	select {
+	case res := <-done:
+		w.Close()
+		rest, _ := io.ReadAll(br)
+		if res.err != nil || res.code != 7 || string(rest) != "got-int\n" {
+			t.Errorf("after SIGINT: exit %d %v, output %q; want exit 7 from the command's trap", res.code, res.err, rest)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the command did not end within 10 s of SIGINT")
 	}
 }

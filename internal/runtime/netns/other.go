@@ -85,7 +85,10 @@ func (s *ExecServer) Close() error { return nil }
 func ServeExec(string, func(string) (string, netip.Addr, bool)) (*ExecServer, error) {
 	return nil, errLinux
 }
-func ExecVia(string, string, []string, []string, *os.File, *os.File, *os.File) (int, error) {
+// Forwarded are the signals ExecVia passes on (Linux's execsock.go).
+var Forwarded = []os.Signal{os.Interrupt}
+
+func ExecVia(string, string, []string, []string, *os.File, *os.File, *os.File, <-chan os.Signal) (int, error) {
 	return 0, errLinux
 }
 
