@@ -85,6 +85,7 @@ func (s *ExecServer) Close() error { return nil }
 func ServeExec(string, func(string) (string, netip.Addr, bool)) (*ExecServer, error) {
 	return nil, errLinux
 }
+
 // Forwarded are the signals ExecVia passes on (Linux's execsock.go).
 var Forwarded = []os.Signal{os.Interrupt}
 
