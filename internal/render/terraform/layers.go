@@ -435,6 +435,9 @@ func (w *writer) outputs() {
 			out(o.TerraformName(), o.Description, ref("aws_security_group", name(o.Object), "id"))
 		}
 	}
+	for _, r := range w.podRoles {
+		out(r.output(), fmt.Sprintf("IAM role of %s's pods (EKS Pod Identity) in %s, associated with service account %s/%s by the configuration in %s/", r.id.Service, r.region, r.id.Namespace, r.id.ServiceAccount, ClusterDir), ref("aws_iam_role", name(r.rid), "arn"))
+	}
 	for _, ns := range w.d.Namespaces {
 		typ := "aws_service_discovery_private_dns_namespace"
 		if ns.Type == design.NamespaceHTTP {

@@ -57,3 +57,28 @@ output "role_orders_v2_arn" {
   description = "ARN of the role of orders-v2's pods: VPC Lattice auth policies name it"
   value       = aws_iam_role.role_orders_v2_us_east_1.arn
 }
+
+output "role_api_us_east_1_arn" {
+  description = "IAM role of api's pods (EKS Pod Identity) in us-east-1, associated with service account storefront/api by the configuration in cluster/"
+  value       = aws_iam_role.role_api_us_east_1.arn
+}
+
+output "role_inventory_us_east_1_arn" {
+  description = "IAM role of inventory's pods (EKS Pod Identity) in us-east-1, associated with service account storefront/inventory by the configuration in cluster/"
+  value       = aws_iam_role.role_inventory_us_east_1.arn
+}
+
+output "role_orders_us_east_1_arn" {
+  description = "IAM role of orders's pods (EKS Pod Identity) in us-east-1, associated with service account storefront/orders by the configuration in cluster/"
+  value       = aws_iam_role.role_orders_us_east_1.arn
+}
+
+output "role_orders_v2_us_east_1_arn" {
+  description = "IAM role of orders-v2's pods (EKS Pod Identity) in us-east-1, associated with service account storefront/orders-v2 by the configuration in cluster/"
+  value       = aws_iam_role.role_orders_v2_us_east_1.arn
+}
+
+output "role_payments_us_east_1_arn" {
+  description = "IAM role of payments's pods (EKS Pod Identity) in us-east-1, associated with service account storefront/payments by the configuration in cluster/"
+  value       = aws_iam_role.role_payments_us_east_1.arn
+}

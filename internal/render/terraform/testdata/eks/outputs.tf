@@ -32,3 +32,13 @@ output "role_web_arn" {
   description = "ARN of the role of web's pods: VPC Lattice auth policies name it"
   value       = aws_iam_role.role_web_us_east_1.arn
 }
+
+output "role_api_us_east_1_arn" {
+  description = "IAM role of api's pods (EKS Pod Identity) in us-east-1, associated with service account kube/api by the configuration in cluster/"
+  value       = aws_iam_role.role_api_us_east_1.arn
+}
+
+output "role_web_us_east_1_arn" {
+  description = "IAM role of web's pods (EKS Pod Identity) in us-east-1, associated with service account kube/web by the configuration in cluster/"
+  value       = aws_iam_role.role_web_us_east_1.arn
+}
