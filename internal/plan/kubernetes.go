@@ -71,6 +71,96 @@ func (p *planner) kubernetes() {
 	}
 }
 
+// Ports the EKS control plane and the nodes talk on (EKS user guide,
+// "View Amazon EKS security group requirements for clusters": the minimum
+// rules of a cluster security group are tcp 443, tcp 10250 and tcp and
+// udp 53; the AWS Load Balancer Controller's webhook server binds 9443,
+// its chart's webhookBindPort).
+const (
+	apiServerPort  = 443
+	kubeletPort    = 10250
+	lbcWebhookPort = 9443
+)
+
+// clusterNeeds adds what an EKS cluster needs between its control plane
+// and its nodes. The nodes' group goes in the node group's launch
+// template, and a managed node group whose launch template names groups
+// does not get the cluster security group (EKS user guide, "Customize
+// managed nodes with launch templates"), so nothing else admits the
+// control plane or lets nodes reach it. The control plane's network
+// interfaces carry the cluster security group and any groups given at
+// cluster creation, so each VPC with nodes gets a control-plane group
+// (sg-<vpc>-control-plane) to give the cluster: the nodes reach the API
+// server through it on tcp 443, and it reaches the kubelets on 10250,
+// webhooks and extension API servers on 443 and the AWS Load Balancer
+// Controller's webhooks on 9443, and CoreDNS on 53; nodes reach CoreDNS on
+// other nodes on 53. Then the controllers' AWS APIs: controllerAPIs.
+func (p *planner) clusterNeeds(set *sgSet, vpcs []string) {
+	both := func(from, to *design.SecurityGroup, proto string, port int, desc string) {
+		addRule(&from.Egress, design.SGRule{Protocol: proto, FromPort: port, ToPort: port, PeerGroup: to.ID, Description: desc})
+		addRule(&to.Ingress, design.SGRule{Protocol: proto, FromPort: port, ToPort: port, PeerGroup: from.ID, Description: desc})
+	}
+	for _, id := range vpcs {
+		v := p.d.VPC(id)
+		nodes := set.byID[p.sgID(v, "nodes")]
+		if nodes == nil {
+			continue
+		}
+		cp := set.add(design.SecurityGroup{ID: p.sgID(v, "control-plane"), Name: v.Name + "-control-plane", VPC: v.ID, Kind: design.SGControlPlane, Owner: "control-plane",
+			Description: "EKS control plane of " + v.Name + ": give it to the cluster at creation (resourcesVpcConfig securityGroupIds)"})
+		both(nodes, cp, "tcp", apiServerPort, fmt.Sprintf("kubelets and pods on the nodes call the Kubernetes API server on tcp %d", apiServerPort))
+		both(cp, nodes, "tcp", kubeletPort, fmt.Sprintf("the API server reaches the kubelets (logs, exec, port-forward) on tcp %d", kubeletPort))
+		both(cp, nodes, "tcp", apiServerPort, fmt.Sprintf("the API server calls webhooks and extension API servers on the nodes on tcp %d", apiServerPort))
+		both(cp, nodes, "tcp", lbcWebhookPort, fmt.Sprintf("the API server calls the webhooks of the AWS Load Balancer Controller on tcp %d", lbcWebhookPort))
+		for _, tr := range []string{"udp", "tcp"} {
+			both(cp, nodes, tr, clusterDNS.Port, fmt.Sprintf("the API server resolves names through CoreDNS on the nodes on %s %d", tr, clusterDNS.Port))
+			both(nodes, nodes, tr, clusterDNS.Port, fmt.Sprintf("pods on the nodes resolve names through CoreDNS on other nodes on %s %d", tr, clusterDNS.Port))
+		}
+		p.controllerAPIs(nodes, v)
+	}
+	if len(vpcs) > 0 {
+		p.note("kubernetes", "Give the cluster the control-plane group (sg-<vpc>-control-plane) when you create it, with private endpoint access on, and give the managed node group a launch template with the nodes group (sg-<vpc>-nodes): a launch template that names groups gets no cluster security group, so these two groups carry what the control plane and the nodes need of each other (tcp 443, 10250 and 9443, and DNS).")
+	}
+}
+
+// controllerAPIs lets the nodes' group reach the AWS APIs the cluster's
+// controllers call from their pods, which carry the nodes' group: the AWS
+// Load Balancer Controller calls Elastic Load Balancing for the
+// TargetGroupBindings (or the ALBs it makes), and the AWS Gateway API
+// Controller calls VPC Lattice. An API in network.endpoints is reached
+// through its endpoint like the others; one that is not goes through NAT,
+// or, with no NAT, is a warning: the controller cannot work.
+func (p *planner) controllerAPIs(nodes *design.SecurityGroup, v *design.VPC) {
+	type need struct{ endpoint, controller string }
+	var needs []need
+	for _, tg := range p.d.TargetGroups {
+		if s := p.d.Service(tg.Service); s != nil && slices.ContainsFunc(s.Placements, func(pl design.Placement) bool { return pl.VPC == v.ID }) {
+			needs = append(needs, need{"elasticloadbalancing", "the AWS Load Balancer Controller"})
+			break
+		}
+	}
+	if m := p.d.Mesh; m != nil && m.Lattice != nil && slices.Contains(m.Lattice.VPCs, v.ID) {
+		needs = append(needs, need{"vpc-lattice", "the AWS Gateway API Controller"})
+	}
+	var missing, who []string
+	for _, n := range needs {
+		if !slices.Contains(p.spec.Network.Endpoints, n.endpoint) {
+			missing, who = append(missing, n.endpoint), append(who, n.controller)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	if p.natNeeded {
+		addRule(&nodes.Egress, design.SGRule{Protocol: "tcp", FromPort: 443, ToPort: 443, PeerCIDR: anyIPv4,
+			Description: fmt.Sprintf("%s call the %s APIs through NAT on tcp 443: network.endpoints lacks them", strings.Join(who, " and "), strings.Join(missing, " and ")),
+			Waiver:      &design.Waiver{Checks: []string{trivyPublicEgress}, Reason: fmt.Sprintf("network.endpoints lacks %s, which the cluster's controllers call through NAT on tcp 443; add the endpoints to remove this rule", strings.Join(missing, ", "))}})
+		return
+	}
+	p.warnAt(p.spec.At("network.endpoints"), fmt.Sprintf("%s cannot reach the %s API: no endpoint and no NAT", strings.Join(who, " and "), strings.Join(missing, " and ")),
+		fmt.Sprintf("The controllers run as pods on the nodes of %s, with no route to AWS's public endpoints: add %s to network.endpoints.", v.Name, strings.Join(missing, ", ")))
+}
+
 // podGroupNeeds adds what pods with security groups of their own need
 // beyond their flows (EKS user guide, "Security groups for Pods"): the
 // kubelet's readiness probes come from the node, so each service's group

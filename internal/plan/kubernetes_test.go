@@ -206,3 +206,93 @@ func TestDensePodsCarryNodesGroup(t *testing.T) {
 		t.Errorf("api's policy does not let it call the database: %v", p)
 	}
 }
+
+// hasRule reports whether rules hold one with the protocol, port and peer
+// group.
+func hasRule(rules []design.SGRule, proto string, port int, peer string) bool {
+	return slices.ContainsFunc(rules, func(r design.SGRule) bool {
+		return r.Protocol == proto && r.FromPort <= port && port <= r.ToPort && r.PeerGroup == peer
+	})
+}
+
+// TestClusterSecurityGroups checks what the EKS control plane and the
+// nodes need of each other when the node group's launch template names the
+// nodes' group, which then gets no cluster security group (EKS user guide,
+// "Customize managed nodes with launch templates" and "Security group
+// requirements"): a control-plane group to give the cluster, the nodes
+// reaching the API server on 443 through it, it reaching the kubelets on
+// 10250, webhooks on 443 and 9443 and CoreDNS on 53, and nodes reaching
+// CoreDNS on other nodes.
+func TestClusterSecurityGroups(t *testing.T) {
+	for _, extra := range []string{"", ", pod_security_groups: false", ", pod_security_groups: true"} {
+		t.Run(extra, func(t *testing.T) {
+			d := eksDesign(t, "production", extra)
+			var nodes, cp *design.SecurityGroup
+			for i := range d.SecurityGroups {
+				switch g := &d.SecurityGroups[i]; g.Kind {
+				case design.SGNodes:
+					nodes = g
+				case design.SGControlPlane:
+					cp = g
+				}
+			}
+			if nodes == nil || cp == nil {
+				t.Fatalf("nodes group %v, control-plane group %v; want both", nodes, cp)
+			}
+			for _, c := range []struct {
+				what        string
+				rules       []design.SGRule
+				proto       string
+				port        int
+				peer        string
+				description string
+			}{
+				{"nodes egress", nodes.Egress, "tcp", 443, cp.ID, "the API server"},
+				{"control plane ingress", cp.Ingress, "tcp", 443, nodes.ID, "the API server"},
+				{"control plane egress", cp.Egress, "tcp", 10250, nodes.ID, "the kubelets"},
+				{"nodes ingress", nodes.Ingress, "tcp", 10250, cp.ID, "the kubelets"},
+				{"nodes ingress", nodes.Ingress, "tcp", 443, cp.ID, "webhooks"},
+				{"nodes ingress", nodes.Ingress, "tcp", 9443, cp.ID, "the AWS Load Balancer Controller's webhooks"},
+				{"nodes ingress", nodes.Ingress, "udp", 53, cp.ID, "CoreDNS for the control plane"},
+				{"nodes ingress", nodes.Ingress, "tcp", 53, cp.ID, "CoreDNS for the control plane"},
+				{"nodes egress", nodes.Egress, "udp", 53, nodes.ID, "CoreDNS on other nodes"},
+				{"nodes ingress", nodes.Ingress, "udp", 53, nodes.ID, "CoreDNS for other nodes"},
+			} {
+				if !hasRule(c.rules, c.proto, c.port, c.peer) {
+					t.Errorf("%s has no %s %d with %s (%s)", c.what, c.proto, c.port, c.peer, c.description)
+				}
+			}
+		})
+	}
+}
+
+// TestControllerAPIsThroughNAT checks that the cluster's controllers, which
+// run on the nodes, reach the Elastic Load Balancing and VPC Lattice APIs
+// through NAT when network.endpoints lacks them, and through the endpoints
+// when it has them.
+func TestControllerAPIsThroughNAT(t *testing.T) {
+	const spec = `version: 1
+app: kube
+network: {compute: eks, endpoints: [s3, ecr.api, ecr.dkr, ec2, eks, eks-auth, logs, sts%s]}
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090, egress: [api.example.net:443]}
+tls: {domain: kube.example.com}
+`
+	anywhere := func(d *design.Design) bool {
+		for _, g := range d.SecurityGroups {
+			if g.Kind == design.SGNodes {
+				return slices.ContainsFunc(g.Egress, func(r design.SGRule) bool {
+					return r.PeerCIDR.IsValid() && r.PeerCIDR.Bits() == 0 && r.FromPort <= 443 && 443 <= r.ToPort
+				})
+			}
+		}
+		return false
+	}
+	if d := build(t, fmt.Sprintf(spec, "")); !anywhere(d) {
+		t.Error("without the elasticloadbalancing and vpc-lattice endpoints the nodes reach no AWS API of the controllers")
+	}
+	if d := build(t, fmt.Sprintf(spec, ", elasticloadbalancing, vpc-lattice")); anywhere(d) {
+		t.Error("with the controllers' endpoints the nodes still reach the internet on tcp 443")
+	}
+}

@@ -230,5 +230,16 @@ func clusterGuide(d *design.Design, region string) string {
 	base := StackName(d, design.Stage{Kind: design.StageBase, Region: region})
 	var b strings.Builder
 	fmt.Fprintf(&b, "Create the cluster (eksctl, Terraform's EKS module or the console) on the subnets of stack\n%s, with the `eks-pod-identity-agent` add-on, then deploy the next stack with its name.\n", base)
+	for _, g := range d.SecurityGroups {
+		if v := d.VPC(g.VPC); v == nil || v.Region != region {
+			continue
+		}
+		switch g.Kind {
+		case design.SGControlPlane:
+			fmt.Fprintf(&b, "Give the cluster the security group of output %sId (`--resources-vpc-config securityGroupIds=...`)\nand turn its private endpoint access on: the nodes reach the API server through it.\n", logicalID(g.ID))
+		case design.SGNodes:
+			fmt.Fprintf(&b, "Give the managed node group a launch template whose security group is output %sId: a launch\ntemplate that names groups gets no cluster security group, and this group has what the nodes need.\n", logicalID(g.ID))
+		}
+	}
 	return b.String()
 }

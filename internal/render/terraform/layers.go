@@ -398,8 +398,11 @@ func (w *writer) outputs() {
 		out(name(g.Accelerator.ID)+"_ip_sets", "the accelerator's static anycast addresses", ref("aws_globalaccelerator_accelerator", name(g.Accelerator.ID), "ip_sets"))
 	}
 	for _, g := range w.d.SecurityGroups {
-		if g.Kind == design.SGNodes {
+		switch g.Kind {
+		case design.SGNodes:
 			out(name(g.ID)+"_id", g.Description+": give it to the instances or node group", ref("aws_security_group", name(g.ID), "id"))
+		case design.SGControlPlane:
+			out(name(g.ID)+"_id", g.Description, ref("aws_security_group", name(g.ID), "id"))
 		}
 	}
 	// What the Kubernetes export's manifests take from the stack.

@@ -93,6 +93,14 @@ func (w *writer) clusterGuide(level int) string {
 		"the configuration in `" + ClusterDir + "/`, applied after it, associates each role with its service account.\n")
 	fmt.Fprintf(&b, "\n%s 1. This configuration\n\n```sh\nterraform init\nterraform apply\n```\n", h)
 	fmt.Fprintf(&b, "\n%s 2. The EKS cluster\n\nCreate the cluster (eksctl, the terraform-aws-modules/eks module or the console) on the\nsubnets of this configuration, with the `eks-pod-identity-agent` add-on.\n", h)
+	for _, g := range w.d.SecurityGroups {
+		switch g.Kind {
+		case design.SGControlPlane:
+			fmt.Fprintf(&b, "Give the cluster the security group of output `%s_id` (`vpc_config.security_group_ids`) and turn\nits private endpoint access on: the nodes reach the API server through it.\n", name(g.ID))
+		case design.SGNodes:
+			fmt.Fprintf(&b, "Give the managed node group a launch template whose security group is output `%s_id`: a launch\ntemplate that names groups gets no cluster security group, and this group has what the nodes need.\n", name(g.ID))
+		}
+	}
 	fmt.Fprintf(&b, "\n%s 3. The configuration in %s/\n\n```sh\ncd %s\nterraform init\nterraform apply \\\n  -var 'eks_cluster_name=...'", h, ClusterDir, ClusterDir)
 	for _, r := range w.podRoles {
 		fmt.Fprintf(&b, " \\\n  -var \"%s=$(terraform -chdir=.. output -raw %s)\"", r.output(), r.output())

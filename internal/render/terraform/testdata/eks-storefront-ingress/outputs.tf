@@ -3,6 +3,11 @@ output "vpc_storefront_id" {
   value       = aws_vpc.vpc_storefront.id
 }
 
+output "sg_storefront_control_plane_id" {
+  description = "EKS control plane of storefront: give it to the cluster at creation (resourcesVpcConfig securityGroupIds)"
+  value       = aws_security_group.sg_storefront_control_plane.id
+}
+
 output "sg_storefront_nodes_id" {
   description = "EKS nodes of storefront: image pulls, logs and AWS calls of the host agents: give it to the instances or node group"
   value       = aws_security_group.sg_storefront_nodes.id

@@ -8,6 +8,11 @@ output "alb_storefront_public_dns_name" {
   value       = aws_lb.alb_storefront_public.dns_name
 }
 
+output "sg_storefront_control_plane_id" {
+  description = "EKS control plane of storefront: give it to the cluster at creation (resourcesVpcConfig securityGroupIds)"
+  value       = aws_security_group.sg_storefront_control_plane.id
+}
+
 output "sg_storefront_nodes_id" {
   description = "EKS nodes of storefront: image pulls, logs and AWS calls of the host agents: give it to the instances or node group"
   value       = aws_security_group.sg_storefront_nodes.id

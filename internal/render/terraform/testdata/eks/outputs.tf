@@ -8,6 +8,11 @@ output "alb_kube_public_dns_name" {
   value       = aws_lb.alb_kube_public.dns_name
 }
 
+output "sg_kube_control_plane_id" {
+  description = "EKS control plane of kube: give it to the cluster at creation (resourcesVpcConfig securityGroupIds)"
+  value       = aws_security_group.sg_kube_control_plane.id
+}
+
 output "sg_kube_nodes_id" {
   description = "EKS nodes of kube: image pulls, logs and AWS calls of the host agents: give it to the instances or node group"
   value       = aws_security_group.sg_kube_nodes.id
