@@ -41,6 +41,9 @@ func (p *planner) kubernetes() {
 	}
 	k := &design.Kubernetes{Namespace: p.eksNamespace(), PodSecurityGroups: p.spec.Network.PodSecurityGroups,
 		Discovery: design.DiscoveryClusterDNS, DNS: clusterDNS, PodIdentityAgent: podIdentityAgent}
+	if k.PodSecurityGroups {
+		k.PodSecurityGroupEnforcingMode = enforcingStandard
+	}
 	for _, svc := range p.d.Services {
 		if svc.Platform == nil {
 			continue // managed data stores run outside the cluster
@@ -66,6 +69,7 @@ func (p *planner) kubernetes() {
 	p.d.Kubernetes = k
 	if k.PodSecurityGroups {
 		p.note("kubernetes", "Each service's pods carry its own security group through a SecurityGroupPolicy (the VPC CNI with ENABLE_POD_ENI=true, and DISABLE_TCP_EARLY_DEMUX=true so the kubelet's probes reach pods on branch ENIs), and NetworkPolicies in the namespace %s admit the same flows inside the cluster (the VPC CNI's network policy agent, ENABLE_NETWORK_POLICY=true).", k.Namespace)
+		p.note("kubernetes", "The VPC CNI runs with POD_SECURITY_GROUP_ENFORCING_MODE=standard: in the default strict mode a pod with its own security group cannot reach its node, so not the EKS Pod Identity agent (169.254.170.23) its SDK gets credentials from, and the EKS best-practices guide asks for standard mode wherever NetworkPolicies and Security Groups for Pods are used together. In standard mode a pod's traffic leaving the VPC (VPC Lattice, S3, the internet) leaves from the node's primary ENI under the nodes' group, so the nodes' group carries those rules of every service's group, and each workload's NetworkPolicy keeps each pod to its own. Give the vpc-cni add-on the configuration %s.", k.VPCCNIAddonConfiguration())
 	} else {
 		p.note("kubernetes", "network.pod_security_groups is false: pods share their nodes' ENIs and carry the nodes' security group, which admits what every service's declared flows need (the load balancers, VPC Lattice, the data stores and the services among themselves); each workload's NetworkPolicy in the namespace %s (the VPC CNI's network policy agent, ENABLE_NETWORK_POLICY=true) keeps it to its own flows, and netwright check verifies both layers.", k.Namespace)
 	}
@@ -159,6 +163,49 @@ func (p *planner) controllerAPIs(nodes *design.SecurityGroup, v *design.VPC) {
 	}
 	p.warnAt(p.spec.At("network.endpoints"), fmt.Sprintf("%s cannot reach the %s API: no endpoint and no NAT", strings.Join(who, " and "), strings.Join(missing, " and ")),
 		fmt.Sprintf("The controllers run as pods on the nodes of %s, with no route to AWS's public endpoints: add %s to network.endpoints.", v.Name, strings.Join(missing, ", ")))
+}
+
+// enforcingStandard is the VPC CNI's POD_SECURITY_GROUP_ENFORCING_MODE the
+// design uses with Security Groups for Pods (design.Kubernetes).
+const enforcingStandard = "standard"
+
+// mirrorLeavingVPC gives the nodes' group each rule of a service's own
+// group for traffic leaving the VPC. With Security Groups for Pods in
+// standard mode (and AWS_VPC_K8S_CNI_EXTERNALSNAT false, the default),
+// pod traffic to outside the VPC is translated to the node's primary ENI
+// address and judged by the node's groups, not the pod's (EKS user guide,
+// "Assign security groups to individual Pods"): VPC Lattice's link-local
+// block and prefix list, gateway endpoints' prefix lists, the internet.
+// The pods' own groups keep the rules, which standard mode still applies
+// inside the VPC, and each workload's NetworkPolicy keeps each pod to its
+// own flows on the shared node.
+func (p *planner) mirrorLeavingVPC(set *sgSet, groupOf map[[2]string]*design.SecurityGroup) {
+	for _, svc := range p.d.Services {
+		if spec.IsDataStoreKind(svc.Kind) {
+			continue
+		}
+		for _, pl := range svc.Placements {
+			v := p.d.VPC(pl.VPC)
+			g, nodes := groupOf[[2]string{svc.Name, pl.VPC}], set.byID[p.sgID(v, "nodes")]
+			if g == nil || nodes == nil {
+				continue
+			}
+			for _, r := range g.Egress {
+				inside := r.PeerGroup != "" || r.PeerCIDR.IsValid() && slices.ContainsFunc(v.Blocks(), func(b netip.Prefix) bool { return b.Overlaps(r.PeerCIDR) && b.Bits() <= r.PeerCIDR.Bits() })
+				if inside {
+					continue
+				}
+				m := r
+				m.Flows = slices.Clone(r.Flows)
+				m.Waiver = nil
+				m.Description = "from the node (standard mode): " + r.Description
+				if len(m.Description) > 255 {
+					m.Description = m.Description[:255]
+				}
+				addRule(&nodes.Egress, m)
+			}
+		}
+	}
 }
 
 // podGroupNeeds adds what pods with security groups of their own need

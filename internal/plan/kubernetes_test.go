@@ -276,7 +276,7 @@ app: kube
 network: {compute: eks, endpoints: [s3, ecr.api, ecr.dkr, ec2, eks, eks-auth, logs, sts%s]}
 services:
   web: {port: 8080, public: true, depends_on: [api]}
-  api: {port: 9090, egress: [api.example.net:443]}
+  api: {port: 9090, egress: [api.example.net:8443]} # NAT, on a port of its own
 tls: {domain: kube.example.com}
 `
 	anywhere := func(d *design.Design) bool {
@@ -294,5 +294,61 @@ tls: {domain: kube.example.com}
 	}
 	if d := build(t, fmt.Sprintf(spec, ", elasticloadbalancing, vpc-lattice")); anywhere(d) {
 		t.Error("with the controllers' endpoints the nodes still reach the internet on tcp 443")
+	}
+}
+
+// TestPodSecurityGroupsStandardMode checks the design for pods with
+// security groups of their own that need credentials from the EKS Pod
+// Identity agent on their node: the VPC CNI's standard mode (in strict
+// mode such a pod cannot reach its node, and so not the agent), in which
+// pod traffic leaving the VPC is judged by the node's groups, so the
+// nodes' group carries every such rule of the pods' groups and none of
+// their rules inside the VPC.
+func TestPodSecurityGroupsStandardMode(t *testing.T) {
+	const spec = `version: 1
+app: kube
+network: {compute: eks, pod_security_groups: true, endpoints: [s3, ecr.api, ecr.dkr, ec2, eks, eks-auth, logs, sts, elasticloadbalancing, vpc-lattice]}
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090, depends_on: [db], egress: [api.example.net:443]}
+  db: {kind: postgres}
+tls: {domain: kube.example.com}
+`
+	d := build(t, spec)
+	if k := d.Kubernetes; k == nil || k.PodSecurityGroupEnforcingMode != "standard" {
+		t.Fatalf("Kubernetes = %+v; want POD_SECURITY_GROUP_ENFORCING_MODE standard", d.Kubernetes)
+	}
+	if c := d.Kubernetes.VPCCNIAddonConfiguration(); !strings.Contains(c, `"POD_SECURITY_GROUP_ENFORCING_MODE":"standard"`) {
+		t.Errorf("VPC CNI configuration %s; want standard mode", c)
+	}
+	var nodes *design.SecurityGroup
+	for i := range d.SecurityGroups {
+		if d.SecurityGroups[i].Kind == design.SGNodes {
+			nodes = &d.SecurityGroups[i]
+		}
+	}
+	v := &d.VPCs[0]
+	mirrored := 0
+	for _, g := range d.SecurityGroups {
+		if g.Kind != design.SGService {
+			continue
+		}
+		for _, r := range g.Egress {
+			leaves := r.PeerPrefixList != "" || r.PeerCIDR.IsValid() && !slices.ContainsFunc(v.Blocks(), func(b netip.Prefix) bool { return b.Contains(r.PeerCIDR.Addr()) })
+			has := slices.ContainsFunc(nodes.Egress, func(n design.SGRule) bool {
+				return n.Protocol == r.Protocol && n.FromPort <= r.FromPort && r.ToPort <= n.ToPort && n.PeerCIDR == r.PeerCIDR && n.PeerPrefixList == r.PeerPrefixList && n.PeerGroup == "" && r.PeerGroup == ""
+			})
+			switch {
+			case leaves && !has:
+				t.Errorf("%s's rule to %s %s %s leaves the VPC, which standard mode judges by the nodes' group, but the nodes' group lacks it", g.Owner, r.Peer(), r.Protocol, r.Ports())
+			case leaves:
+				mirrored++
+			case r.PeerGroup != "" && hasRule(nodes.Egress, r.Protocol, r.FromPort, r.PeerGroup) && r.PeerGroup != nodes.ID && !strings.HasSuffix(r.PeerGroup, "-endpoints"): // the hosts' own calls go there too
+				t.Errorf("the nodes' group has %s's rule to %s inside the VPC, which the pod's own group judges", g.Owner, r.Peer())
+			}
+		}
+	}
+	if mirrored < 3 { // web and api to VPC Lattice and S3, api to the internet
+		t.Errorf("%d rules leave the VPC; want at least 3 (VPC Lattice, S3, the internet)", mirrored)
 	}
 }

@@ -419,7 +419,9 @@ func (p *planner) security() {
 	p.resolverSecurity(set)
 	if p.spec.Network.Compute == spec.ComputeEKS {
 		p.makePodPolicies(set, groupOf)
-		if !p.spec.Network.PodSecurityGroups {
+		if p.spec.Network.PodSecurityGroups {
+			p.mirrorLeavingVPC(set, groupOf)
+		} else {
 			p.foldIntoNodes(set)
 		}
 	}

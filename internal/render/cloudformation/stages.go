@@ -236,10 +236,13 @@ func clusterGuide(d *design.Design, region string) string {
 		}
 		switch g.Kind {
 		case design.SGControlPlane:
-			fmt.Fprintf(&b, "Give the cluster the security group of output %sId (`--resources-vpc-config securityGroupIds=...`)\nand turn its private endpoint access on: the nodes reach the API server through it.\n", logicalID(g.ID))
+			fmt.Fprintf(&b, "\n- Give the cluster the security group of output %sId (`--resources-vpc-config\n  securityGroupIds=...`) and turn its private endpoint access on: the nodes reach the API server\n  through it.\n", logicalID(g.ID))
 		case design.SGNodes:
-			fmt.Fprintf(&b, "Give the managed node group a launch template whose security group is output %sId: a launch\ntemplate that names groups gets no cluster security group, and this group has what the nodes need.\n", logicalID(g.ID))
+			fmt.Fprintf(&b, "\n- Give the managed node group a launch template whose security group is output %sId: a\n  launch template that names groups gets no cluster security group, and this group has what the\n  nodes need.\n", logicalID(g.ID))
 		}
+	}
+	if k := d.Kubernetes; k != nil {
+		fmt.Fprintf(&b, "\n- Give the `vpc-cni` add-on this configuration (`--configuration-values`), which the pods'\n  NetworkPolicies and security groups need:\n\n  ```json\n  %s\n  ```\n", k.VPCCNIAddonConfiguration())
 	}
 	return b.String()
 }

@@ -96,10 +96,13 @@ func (w *writer) clusterGuide(level int) string {
 	for _, g := range w.d.SecurityGroups {
 		switch g.Kind {
 		case design.SGControlPlane:
-			fmt.Fprintf(&b, "Give the cluster the security group of output `%s_id` (`vpc_config.security_group_ids`) and turn\nits private endpoint access on: the nodes reach the API server through it.\n", name(g.ID))
+			fmt.Fprintf(&b, "\n- Give the cluster the security group of output `%s_id` (`vpc_config.security_group_ids`)\n  and turn its private endpoint access on: the nodes reach the API server through it.\n", name(g.ID))
 		case design.SGNodes:
-			fmt.Fprintf(&b, "Give the managed node group a launch template whose security group is output `%s_id`: a launch\ntemplate that names groups gets no cluster security group, and this group has what the nodes need.\n", name(g.ID))
+			fmt.Fprintf(&b, "\n- Give the managed node group a launch template whose security group is output `%s_id`: a\n  launch template that names groups gets no cluster security group, and this group has what the\n  nodes need.\n", name(g.ID))
 		}
+	}
+	if k := w.d.Kubernetes; k != nil {
+		fmt.Fprintf(&b, "\n- Give the `vpc-cni` add-on this configuration (`configuration_values`), which the pods'\n  NetworkPolicies and security groups need:\n\n  ```json\n  %s\n  ```\n", k.VPCCNIAddonConfiguration())
 	}
 	fmt.Fprintf(&b, "\n%s 3. The configuration in %s/\n\n```sh\ncd %s\nterraform init\nterraform apply \\\n  -var 'eks_cluster_name=...'", h, ClusterDir, ClusterDir)
 	for _, r := range w.podRoles {

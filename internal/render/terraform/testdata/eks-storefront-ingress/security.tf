@@ -663,13 +663,13 @@ resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_1" {
   referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
 }
 
-# trivy:ignore:AVD-AWS-0104 network.endpoints lacks elasticloadbalancing, which the cluster's controllers call through NAT on tcp 443; add the endpoints to remove this rule
+# trivy:ignore:AVD-AWS-0104 declared egress to api.stripe.com:443 (services.nodes.egress): a host name, and a security group takes addresses only; the rule opens tcp 443 alone, through NAT
 resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_2" {
   security_group_id = aws_security_group.sg_storefront_nodes.id
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  description       = "the AWS Load Balancer Controller call the elasticloadbalancing APIs through NAT on tcp 443: network.endpoints lacks them"
+  description       = "the AWS Load Balancer Controller call the elasticloadbalancing APIs through NAT on tcp 443: network.endpoints lacks them; from the node (standard mode): payments egress to api.stripe.com on tcp 443 via NAT (services.payments.egress)"
   cidr_ipv4         = "0.0.0.0/0"
 }
 
@@ -678,7 +678,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_3" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  description       = "EKS nodes reaches s3 through its gateway endpoint on tcp 443"
+  description       = "EKS nodes reaches s3 through its gateway endpoint on tcp 443; from the node (standard mode): api reaches s3 through its gateway endpoint on tcp 443; from the node (standard mode): inventory reaches s3 through its gateway endpoint on tcp 443"
   prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
 }
 

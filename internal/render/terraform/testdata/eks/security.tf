@@ -376,11 +376,20 @@ resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_3" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  description       = "EKS nodes reaches s3 through its gateway endpoint on tcp 443"
+  description       = "EKS nodes reaches s3 through its gateway endpoint on tcp 443; from the node (standard mode): api reaches s3 through its gateway endpoint on tcp 443; from the node (standard mode): web reaches s3 through its gateway endpoint on tcp 443"
   prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
 }
 
 resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_4" {
+  security_group_id = aws_security_group.sg_kube_nodes.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "from the node (standard mode): web calls api through VPC Lattice on tcp 443 (services.web.depends_on)"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_5" {
   security_group_id            = aws_security_group.sg_kube_nodes.id
   ip_protocol                  = "tcp"
   from_port                    = 443
@@ -389,7 +398,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_4" {
   referenced_security_group_id = aws_security_group.sg_kube_control_plane.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_5" {
+resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_6" {
   security_group_id            = aws_security_group.sg_kube_nodes.id
   ip_protocol                  = "tcp"
   from_port                    = 443
