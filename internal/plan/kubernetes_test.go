@@ -289,8 +289,14 @@ tls: {domain: kube.example.com}
 		}
 		return false
 	}
-	if d := build(t, fmt.Sprintf(spec, "")); !anywhere(d) {
+	d := build(t, fmt.Sprintf(spec, ""))
+	if !anywhere(d) {
 		t.Error("without the elasticloadbalancing and vpc-lattice endpoints the nodes reach no AWS API of the controllers")
+	}
+	if !slices.ContainsFunc(d.Recommendations, func(r design.Recommendation) bool {
+		return strings.Contains(r.Title, "elasticloadbalancing, vpc-lattice")
+	}) {
+		t.Errorf("recommendations %v; want one to add the controllers' endpoints", d.Recommendations)
 	}
 	if d := build(t, fmt.Sprintf(spec, ", elasticloadbalancing, vpc-lattice")); anywhere(d) {
 		t.Error("with the controllers' endpoints the nodes still reach the internet on tcp 443")
