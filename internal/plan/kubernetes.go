@@ -159,6 +159,7 @@ func (p *planner) controllerAPIs(nodes *design.SecurityGroup, v *design.VPC) {
 		addRule(&nodes.Egress, design.SGRule{Protocol: "tcp", FromPort: 443, ToPort: 443, PeerCIDR: anyIPv4,
 			Description: fmt.Sprintf("%s call the %s APIs through NAT on tcp 443: network.endpoints lacks them", strings.Join(who, " and "), strings.Join(missing, " and ")),
 			Waiver:      &design.Waiver{Checks: []string{trivyPublicEgress}, Reason: fmt.Sprintf("network.endpoints lacks %s, which the cluster's controllers call through NAT on tcp 443; add the endpoints to remove this rule", strings.Join(missing, ", "))}})
+		p.controllersViaNAT = append(p.controllersViaNAT, v.ID)
 		p.recommend("endpoints", "Add the endpoints the cluster's controllers call: "+strings.Join(missing, ", "),
 			fmt.Sprintf("%s run on the nodes of %s and call these AWS APIs through NAT, so the nodes group reaches the whole internet on tcp 443.", strings.Join(who, " and "), v.Name),
 			"With them in network.endpoints the calls stay in the VPC and the nodes group loses its rule to 0.0.0.0/0.",

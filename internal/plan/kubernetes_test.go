@@ -358,3 +358,45 @@ tls: {domain: kube.example.com}
 		t.Errorf("%d rules leave the VPC; want at least 3 (VPC Lattice, S3, the internet)", mirrored)
 	}
 }
+
+// TestControllerAPIsNACL checks that the NACL of the nodes' subnets lets the
+// controllers' calls out to NAT on tcp 443 when they go through it, though
+// no service's declared egress uses that port.
+func TestControllerAPIsNACL(t *testing.T) {
+	d := build(t, `version: 1
+app: kube
+network: {compute: eks, endpoints: [s3, ecr.api, ecr.dkr, ec2, eks, eks-auth, logs, sts]}
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090, egress: [api.example.net:8443]}
+tls: {domain: kube.example.com}
+`)
+	aws := netip.MustParseAddr("52.94.0.10")
+	web := d.Service("web").Placements[0].Subnets[0]
+	var node netip.Addr
+	for _, sn := range d.VPCs[0].Subnets {
+		if sn.ID == web {
+			node = sn.CIDR.Addr().Next().Next().Next().Next()
+		}
+	}
+	checked := 0
+	for _, n := range d.NetworkACLs {
+		switch {
+		case slices.Contains(n.Subnets, web):
+			if ok, _ := design.Decide(n.Outbound, "tcp", 443, aws); !ok {
+				t.Errorf("NACL %s of the nodes' subnet %s denies tcp 443 out to an AWS API through NAT", n.ID, web)
+			}
+			checked++
+		case n.Tier == design.TierPublic: // the NAT gateways'
+			in, _ := design.Decide(n.Inbound, "tcp", 443, node)
+			out, _ := design.Decide(n.Outbound, "tcp", 443, aws)
+			if !in || !out {
+				t.Errorf("NACL %s of the NAT gateways' subnets: tcp 443 in from the nodes %v, out to AWS %v; want both", n.ID, in, out)
+			}
+			checked++
+		}
+	}
+	if checked < 2 {
+		t.Fatalf("checked %d NACLs; want the nodes' and the NAT gateways'", checked)
+	}
+}

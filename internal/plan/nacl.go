@@ -262,6 +262,9 @@ func (p *planner) networkACLs() {
 				set.connection(subnets, subnets, p.subnetCIDRs(subnets), p.subnetCIDRs(subnets), "tcp", port,
 					fmt.Sprintf("the EKS control plane and the nodes on tcp %d", port))
 			}
+			if slices.Contains(p.controllersViaNAT, vpc) {
+				internetVia(subnets, vpc, anyIPv4, 443, "the cluster's controllers call AWS APIs through NAT")
+			}
 		}
 	}
 
