@@ -137,11 +137,14 @@ func (p *planner) clusterNeeds(set *sgSet, vpcs []string) {
 func (p *planner) controllerAPIs(nodes *design.SecurityGroup, v *design.VPC) {
 	type need struct{ endpoint, controller string }
 	var needs []need
+	lbc := len(p.d.ControllerALBs()) > 0 // it makes the ALBs
 	for _, tg := range p.d.TargetGroups {
 		if s := p.d.Service(tg.Service); s != nil && slices.ContainsFunc(s.Placements, func(pl design.Placement) bool { return pl.VPC == v.ID }) {
-			needs = append(needs, need{"elasticloadbalancing", "the AWS Load Balancer Controller"})
-			break
+			lbc = true // it binds the pods to the target group
 		}
+	}
+	if lbc {
+		needs = append(needs, need{"elasticloadbalancing", "the AWS Load Balancer Controller"})
 	}
 	if m := p.d.Mesh; m != nil && m.Lattice != nil && slices.Contains(m.Lattice.VPCs, v.ID) {
 		needs = append(needs, need{"vpc-lattice", "the AWS Gateway API Controller"})
@@ -157,11 +160,11 @@ func (p *planner) controllerAPIs(nodes *design.SecurityGroup, v *design.VPC) {
 	}
 	if p.natNeeded {
 		addRule(&nodes.Egress, design.SGRule{Protocol: "tcp", FromPort: 443, ToPort: 443, PeerCIDR: anyIPv4,
-			Description: fmt.Sprintf("%s call the %s APIs through NAT on tcp 443: network.endpoints lacks them", strings.Join(who, " and "), strings.Join(missing, " and ")),
+			Description: fmt.Sprintf("%s through NAT on tcp 443: network.endpoints lacks %s", callers(who, missing), strings.Join(missing, " ")),
 			Waiver:      &design.Waiver{Checks: []string{trivyPublicEgress}, Reason: fmt.Sprintf("network.endpoints lacks %s, which the cluster's controllers call through NAT on tcp 443; add the endpoints to remove this rule", strings.Join(missing, ", "))}})
 		p.controllersViaNAT = append(p.controllersViaNAT, v.ID)
 		p.recommend("endpoints", "Add the endpoints the cluster's controllers call: "+strings.Join(missing, ", "),
-			fmt.Sprintf("%s run on the nodes of %s and call these AWS APIs through NAT, so the nodes group reaches the whole internet on tcp 443.", strings.Join(who, " and "), v.Name),
+			fmt.Sprintf("%s through NAT from the nodes of %s, so the nodes group reaches the whole internet on tcp 443.", "T"+strings.TrimPrefix(callers(who, missing), "t"), v.Name),
 			"With them in network.endpoints the calls stay in the VPC and the nodes group loses its rule to 0.0.0.0/0.",
 			"VPC Lattice user guide, interface endpoints (com.amazonaws.REGION.vpc-lattice); Elastic Load Balancing interface endpoints")
 		return
@@ -211,6 +214,16 @@ func (p *planner) mirrorLeavingVPC(set *sgSet, groupOf map[[2]string]*design.Sec
 			}
 		}
 	}
+}
+
+// callers says who calls which APIs: "the AWS Load Balancer Controller
+// calls the elasticloadbalancing API", or both controllers "call the ...
+// and ... APIs".
+func callers(who, apis []string) string {
+	if len(who) == 1 {
+		return fmt.Sprintf("%s calls the %s API", who[0], apis[0])
+	}
+	return fmt.Sprintf("%s call the %s APIs", strings.Join(who, " and "), strings.Join(apis, " and "))
 }
 
 // podGroupNeeds adds what pods with security groups of their own need

@@ -669,7 +669,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_2" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  description       = "the AWS Load Balancer Controller call the elasticloadbalancing APIs through NAT on tcp 443: network.endpoints lacks them; from the node (standard mode): payments egress to api.stripe.com on tcp 443 via NAT (services.payments.egress)"
+  description       = "the AWS Load Balancer Controller calls the elasticloadbalancing API through NAT on tcp 443: network.endpoints lacks elasticloadbalancing; from the node (standard mode): payments egress to api.stripe.com on tcp 443 via NAT (services.payments.egress)"
   cidr_ipv4         = "0.0.0.0/0"
 }
 

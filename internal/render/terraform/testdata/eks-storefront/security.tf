@@ -538,7 +538,7 @@ resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_2" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  description       = "the AWS Load Balancer Controller and the AWS Gateway API Controller call the elasticloadbalancing and vpc-lattice APIs through NAT on tcp 443: network.endpoints lacks them"
+  description       = "the AWS Load Balancer Controller and the AWS Gateway API Controller call the elasticloadbalancing and vpc-lattice APIs through NAT on tcp 443: network.endpoints lacks elasticloadbalancing vpc-lattice"
   cidr_ipv4         = "0.0.0.0/0"
 }
 
