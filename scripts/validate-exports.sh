@@ -70,6 +70,10 @@ for ex in examples/*.yaml; do
     cfn+=("$ex: $(basename "$f")"$'\t'"$f")
   done
   tf+=("$ex: terraform"$'\t'"$out/terraform")
+  # A root of its own applied later (the EKS cluster's, in cluster/).
+  for sub in "$out"/terraform/*/; do
+    [ -e "$sub/versions.tf" ] && tf+=("$ex: terraform $(basename "$sub")/"$'\t'"${sub%/}")
+  done
 done
 # Golden exports: any template or Terraform directory under a renderer's
 # testdata, so a new golden is validated without a change here.

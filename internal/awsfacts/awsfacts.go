@@ -216,6 +216,9 @@ var endpoints = map[string]EndpointKind{
 	"elasticfilesystem":        InterfaceEndpoint,
 	"rds":                      InterfaceEndpoint,
 	"lambda":                   InterfaceEndpoint,
+	// VPC Lattice's API (com.amazonaws.REGION.vpc-lattice), which the AWS
+	// Gateway API Controller calls; not the data plane's link-local block.
+	"vpc-lattice": InterfaceEndpoint,
 }
 
 // DefaultEndpoints is what a spec gets when it names none: what an ECS task in

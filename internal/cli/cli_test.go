@@ -275,6 +275,31 @@ func TestExport(t *testing.T) {
 	}
 }
 
+// TestExportEKSClusterConfiguration checks that the Terraform export of an
+// EKS design writes the cluster configuration into its own directory, as
+// files of their own mode and no temporary files left in either.
+func TestExportEKSClusterConfiguration(t *testing.T) {
+	tf := t.TempDir()
+	if r := run(t, false, nil, "export", "--format", "terraform", "-o", tf, "../../examples/eks-storefront.yaml"); r.code != ExitOK {
+		t.Fatalf("terraform export = %d: %s", r.code, r.stderr)
+	}
+	for _, n := range []string{"versions.tf", "cluster/versions.tf", "cluster/variables.tf", "cluster/main.tf"} {
+		fi, err := os.Stat(filepath.Join(tf, n))
+		if err != nil {
+			t.Errorf("terraform export wrote no %s: %v", n, err)
+			continue
+		}
+		if fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s has mode %v; want -rw-r--r--", n, fi.Mode().Perm())
+		}
+	}
+	for _, d := range []string{tf, filepath.Join(tf, "cluster")} {
+		if left, _ := filepath.Glob(d + "/.*"); len(left) != 0 {
+			t.Errorf("export left temporary files behind: %v", left)
+		}
+	}
+}
+
 // TestExportIngress checks --ingress: the Ingresses of a design whose ALBs
 // the AWS Load Balancer Controller owns are written; --ingress for a design
 // whose ALBs the stack makes, and no --ingress for one whose ALBs the

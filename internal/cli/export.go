@@ -243,7 +243,13 @@ func writeDir[M ~map[string][]byte](dir string, files M) error {
 // so an interrupted export never leaves a half-written template.
 func writeFiles[M ~map[string][]byte](dir string, files M) error {
 	for _, name := range sortedNames(files) {
-		tmp, err := os.CreateTemp(dir, "."+name+".*")
+		// A name may be in a subdirectory (the Terraform export's cluster
+		// configuration).
+		sub := filepath.Join(dir, filepath.Dir(name))
+		if err := os.MkdirAll(sub, 0o755); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		tmp, err := os.CreateTemp(sub, "."+filepath.Base(name)+".*")
 		if err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}

@@ -24,6 +24,14 @@ type Kubernetes struct {
 	// placements name it), which admits what every service's flows need,
 	// and each workload's Policy alone keeps the services apart.
 	PodSecurityGroups bool `json:"pod_security_groups"`
+	// PodSecurityGroupEnforcingMode is the VPC CNI's
+	// POD_SECURITY_GROUP_ENFORCING_MODE with PodSecurityGroups: standard,
+	// in which a pod reaches its node (the EKS Pod Identity agent, the
+	// kubelet) and its NetworkPolicy applies, and its traffic leaving the
+	// VPC leaves from the node's primary ENI under the nodes' group, which
+	// the planner gives the pods' rules for it. Empty without
+	// PodSecurityGroups.
+	PodSecurityGroupEnforcingMode string `json:"pod_security_group_enforcing_mode,omitempty"`
 	// Discovery is how pods find the services they call: by cluster DNS
 	// (<service>.<namespace>.svc.cluster.local), or through the AWS Cloud
 	// Map MCS controller.
@@ -332,4 +340,17 @@ func (d *Design) ControllerALBs() []string {
 		}
 	}
 	return out
+}
+
+// VPCCNIAddonConfiguration is the configuration of the Amazon VPC CNI
+// add-on (aws eks create-addon --configuration-values) the design's pods
+// need: the network policy agent, which enforces the workloads' policies,
+// and with Security Groups for Pods the branch ENIs, the enforcing mode,
+// and TCP early demux off so the kubelet's probes reach pods on branch
+// ENIs.
+func (k *Kubernetes) VPCCNIAddonConfiguration() string {
+	if !k.PodSecurityGroups {
+		return `{"enableNetworkPolicy":"true"}`
+	}
+	return `{"enableNetworkPolicy":"true","env":{"ENABLE_POD_ENI":"true","POD_SECURITY_GROUP_ENFORCING_MODE":"` + k.PodSecurityGroupEnforcingMode + `"},"init":{"env":{"DISABLE_TCP_EARLY_DEMUX":"true"}}}`
 }

@@ -16,6 +16,7 @@ const (
 	SGEndpoints    = "endpoints"     // a VPC's interface endpoints
 	SGClients      = "clients"       // "clients of X": the quota fallback
 	SGNodes        = "nodes"         // ECS container instances or EKS nodes
+	SGControlPlane = "control_plane" // the EKS control plane's network interfaces
 	SGDefault      = "default"       // the VPC's default group, emptied
 	SGResolver     = "resolver"      // a Route 53 Resolver endpoint's ENIs
 )

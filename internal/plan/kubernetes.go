@@ -41,6 +41,9 @@ func (p *planner) kubernetes() {
 	}
 	k := &design.Kubernetes{Namespace: p.eksNamespace(), PodSecurityGroups: p.spec.Network.PodSecurityGroups,
 		Discovery: design.DiscoveryClusterDNS, DNS: clusterDNS, PodIdentityAgent: podIdentityAgent}
+	if k.PodSecurityGroups {
+		k.PodSecurityGroupEnforcingMode = enforcingStandard
+	}
 	for _, svc := range p.d.Services {
 		if svc.Platform == nil {
 			continue // managed data stores run outside the cluster
@@ -66,9 +69,161 @@ func (p *planner) kubernetes() {
 	p.d.Kubernetes = k
 	if k.PodSecurityGroups {
 		p.note("kubernetes", "Each service's pods carry its own security group through a SecurityGroupPolicy (the VPC CNI with ENABLE_POD_ENI=true, and DISABLE_TCP_EARLY_DEMUX=true so the kubelet's probes reach pods on branch ENIs), and NetworkPolicies in the namespace %s admit the same flows inside the cluster (the VPC CNI's network policy agent, ENABLE_NETWORK_POLICY=true).", k.Namespace)
+		p.note("kubernetes", "The VPC CNI runs with POD_SECURITY_GROUP_ENFORCING_MODE=standard: in the default strict mode a pod with its own security group cannot reach its node, so not the EKS Pod Identity agent (169.254.170.23) its SDK gets credentials from, and the EKS best-practices guide asks for standard mode wherever NetworkPolicies and Security Groups for Pods are used together. In standard mode a pod's traffic leaving the VPC (VPC Lattice, S3, the internet) leaves from the node's primary ENI under the nodes' group, so the nodes' group carries those rules of every service's group, and each workload's NetworkPolicy keeps each pod to its own. Give the vpc-cni add-on the configuration %s.", k.VPCCNIAddonConfiguration())
 	} else {
 		p.note("kubernetes", "network.pod_security_groups is false: pods share their nodes' ENIs and carry the nodes' security group, which admits what every service's declared flows need (the load balancers, VPC Lattice, the data stores and the services among themselves); each workload's NetworkPolicy in the namespace %s (the VPC CNI's network policy agent, ENABLE_NETWORK_POLICY=true) keeps it to its own flows, and netwright check verifies both layers.", k.Namespace)
 	}
+}
+
+// Ports the EKS control plane and the nodes talk on (EKS user guide,
+// "View Amazon EKS security group requirements for clusters": the minimum
+// rules of a cluster security group are tcp 443, tcp 10250 and tcp and
+// udp 53; the AWS Load Balancer Controller's webhook server binds 9443,
+// its chart's webhookBindPort).
+const (
+	apiServerPort  = 443
+	kubeletPort    = 10250
+	lbcWebhookPort = 9443
+)
+
+// clusterNeeds adds what an EKS cluster needs between its control plane
+// and its nodes. The nodes' group goes in the node group's launch
+// template, and a managed node group whose launch template names groups
+// does not get the cluster security group (EKS user guide, "Customize
+// managed nodes with launch templates"), so nothing else admits the
+// control plane or lets nodes reach it. The control plane's network
+// interfaces carry the cluster security group and any groups given at
+// cluster creation, so each VPC with nodes gets a control-plane group
+// (sg-<vpc>-control-plane) to give the cluster: the nodes reach the API
+// server through it on tcp 443, and it reaches the kubelets on 10250,
+// webhooks and extension API servers on 443 and the AWS Load Balancer
+// Controller's webhooks on 9443, and CoreDNS on 53; nodes reach CoreDNS on
+// other nodes on 53. Then the controllers' AWS APIs: controllerAPIs.
+func (p *planner) clusterNeeds(set *sgSet, vpcs []string) {
+	both := func(from, to *design.SecurityGroup, proto string, port int, desc string) {
+		addRule(&from.Egress, design.SGRule{Protocol: proto, FromPort: port, ToPort: port, PeerGroup: to.ID, Description: desc})
+		addRule(&to.Ingress, design.SGRule{Protocol: proto, FromPort: port, ToPort: port, PeerGroup: from.ID, Description: desc})
+	}
+	for _, id := range vpcs {
+		v := p.d.VPC(id)
+		nodes := set.byID[p.sgID(v, "nodes")]
+		if nodes == nil {
+			continue
+		}
+		cp := set.add(design.SecurityGroup{ID: p.sgID(v, "control-plane"), Name: v.Name + "-control-plane", VPC: v.ID, Kind: design.SGControlPlane, Owner: "control-plane",
+			Description: "EKS control plane of " + v.Name + ": give it to the cluster at creation (resourcesVpcConfig securityGroupIds)"})
+		both(nodes, cp, "tcp", apiServerPort, fmt.Sprintf("kubelets and pods on the nodes call the Kubernetes API server on tcp %d", apiServerPort))
+		both(cp, nodes, "tcp", kubeletPort, fmt.Sprintf("the API server reaches the kubelets (logs, exec, port-forward) on tcp %d", kubeletPort))
+		both(cp, nodes, "tcp", apiServerPort, fmt.Sprintf("the API server calls webhooks and extension API servers on the nodes on tcp %d", apiServerPort))
+		both(cp, nodes, "tcp", lbcWebhookPort, fmt.Sprintf("the API server calls the webhooks of the AWS Load Balancer Controller on tcp %d", lbcWebhookPort))
+		for _, tr := range []string{"udp", "tcp"} {
+			both(cp, nodes, tr, clusterDNS.Port, fmt.Sprintf("the API server resolves names through CoreDNS on the nodes on %s %d", tr, clusterDNS.Port))
+			both(nodes, nodes, tr, clusterDNS.Port, fmt.Sprintf("pods on the nodes resolve names through CoreDNS on other nodes on %s %d", tr, clusterDNS.Port))
+		}
+		p.controllerAPIs(nodes, v)
+	}
+	if len(vpcs) > 0 {
+		p.note("kubernetes", "Give the cluster the control-plane group (sg-<vpc>-control-plane) when you create it, with private endpoint access on, and give the managed node group a launch template with the nodes group (sg-<vpc>-nodes): a launch template that names groups gets no cluster security group, so these two groups carry what the control plane and the nodes need of each other (tcp 443, 10250 and 9443, and DNS).")
+	}
+}
+
+// controllerAPIs lets the nodes' group reach the AWS APIs the cluster's
+// controllers call from their pods, which carry the nodes' group: the AWS
+// Load Balancer Controller calls Elastic Load Balancing for the
+// TargetGroupBindings (or the ALBs it makes), and the AWS Gateway API
+// Controller calls VPC Lattice. An API in network.endpoints is reached
+// through its endpoint like the others; one that is not goes through NAT,
+// or, with no NAT, is a warning: the controller cannot work.
+func (p *planner) controllerAPIs(nodes *design.SecurityGroup, v *design.VPC) {
+	type need struct{ endpoint, controller string }
+	var needs []need
+	lbc := len(p.d.ControllerALBs()) > 0 // it makes the ALBs
+	for _, tg := range p.d.TargetGroups {
+		if s := p.d.Service(tg.Service); s != nil && slices.ContainsFunc(s.Placements, func(pl design.Placement) bool { return pl.VPC == v.ID }) {
+			lbc = true // it binds the pods to the target group
+		}
+	}
+	if lbc {
+		needs = append(needs, need{"elasticloadbalancing", "the AWS Load Balancer Controller"})
+	}
+	if m := p.d.Mesh; m != nil && m.Lattice != nil && slices.Contains(m.Lattice.VPCs, v.ID) {
+		needs = append(needs, need{"vpc-lattice", "the AWS Gateway API Controller"})
+	}
+	var missing, who []string
+	for _, n := range needs {
+		if !slices.Contains(p.spec.Network.Endpoints, n.endpoint) {
+			missing, who = append(missing, n.endpoint), append(who, n.controller)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	if p.natNeeded {
+		addRule(&nodes.Egress, design.SGRule{Protocol: "tcp", FromPort: 443, ToPort: 443, PeerCIDR: anyIPv4,
+			Description: fmt.Sprintf("%s through NAT on tcp 443: network.endpoints lacks %s", callers(who, missing), strings.Join(missing, " ")),
+			Waiver:      &design.Waiver{Checks: []string{trivyPublicEgress}, Reason: fmt.Sprintf("network.endpoints lacks %s, which the cluster's controllers call through NAT on tcp 443; add the endpoints to remove this rule", strings.Join(missing, ", "))}})
+		p.controllersViaNAT = append(p.controllersViaNAT, v.ID)
+		p.recommend("endpoints", "Add the endpoints the cluster's controllers call: "+strings.Join(missing, ", "),
+			fmt.Sprintf("%s through NAT from the nodes of %s, so the nodes group reaches the whole internet on tcp 443.", "T"+strings.TrimPrefix(callers(who, missing), "t"), v.Name),
+			"With them in network.endpoints the calls stay in the VPC and the nodes group loses its rule to 0.0.0.0/0.",
+			"VPC Lattice user guide, interface endpoints (com.amazonaws.REGION.vpc-lattice); Elastic Load Balancing interface endpoints")
+		return
+	}
+	p.warnAt(p.spec.At("network.endpoints"), fmt.Sprintf("%s cannot reach the %s API: no endpoint and no NAT", strings.Join(who, " and "), strings.Join(missing, " and ")),
+		fmt.Sprintf("The controllers run as pods on the nodes of %s, with no route to AWS's public endpoints: add %s to network.endpoints.", v.Name, strings.Join(missing, ", ")))
+}
+
+// enforcingStandard is the VPC CNI's POD_SECURITY_GROUP_ENFORCING_MODE the
+// design uses with Security Groups for Pods (design.Kubernetes).
+const enforcingStandard = "standard"
+
+// mirrorLeavingVPC gives the nodes' group each rule of a service's own
+// group for traffic leaving the VPC. With Security Groups for Pods in
+// standard mode (and AWS_VPC_K8S_CNI_EXTERNALSNAT false, the default),
+// pod traffic to outside the VPC is translated to the node's primary ENI
+// address and judged by the node's groups, not the pod's (EKS user guide,
+// "Assign security groups to individual Pods"): VPC Lattice's link-local
+// block and prefix list, gateway endpoints' prefix lists, the internet.
+// The pods' own groups keep the rules, which standard mode still applies
+// inside the VPC, and each workload's NetworkPolicy keeps each pod to its
+// own flows on the shared node.
+func (p *planner) mirrorLeavingVPC(set *sgSet, groupOf map[[2]string]*design.SecurityGroup) {
+	for _, svc := range p.d.Services {
+		if spec.IsDataStoreKind(svc.Kind) {
+			continue
+		}
+		for _, pl := range svc.Placements {
+			v := p.d.VPC(pl.VPC)
+			g, nodes := groupOf[[2]string{svc.Name, pl.VPC}], set.byID[p.sgID(v, "nodes")]
+			if g == nil || nodes == nil {
+				continue
+			}
+			for _, r := range g.Egress {
+				inside := r.PeerGroup != "" || r.PeerCIDR.IsValid() && slices.ContainsFunc(v.Blocks(), func(b netip.Prefix) bool { return b.Overlaps(r.PeerCIDR) && b.Bits() <= r.PeerCIDR.Bits() })
+				if inside {
+					continue
+				}
+				m := r
+				m.Flows = slices.Clone(r.Flows)
+				m.Waiver = nil
+				m.Description = "from the node (standard mode): " + r.Description
+				if len(m.Description) > 255 {
+					m.Description = m.Description[:255]
+				}
+				addRule(&nodes.Egress, m)
+			}
+		}
+	}
+}
+
+// callers says who calls which APIs: "the AWS Load Balancer Controller
+// calls the elasticloadbalancing API", or both controllers "call the ...
+// and ... APIs".
+func callers(who, apis []string) string {
+	if len(who) == 1 {
+		return fmt.Sprintf("%s calls the %s API", who[0], apis[0])
+	}
+	return fmt.Sprintf("%s call the %s APIs", strings.Join(who, " and "), strings.Join(apis, " and "))
 }
 
 // podGroupNeeds adds what pods with security groups of their own need

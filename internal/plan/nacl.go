@@ -3,6 +3,7 @@ package plan
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
@@ -250,6 +251,19 @@ func (p *planner) networkACLs() {
 					set.connection(pl.Subnets, nodes[pl.VPC], p.subnetCIDRs(pl.Subnets), p.subnetCIDRs(nodes[pl.VPC]), tr, clusterDNS.Port,
 						svc.Name+" resolves names through the cluster DNS (CoreDNS on the nodes)")
 				}
+			}
+		}
+		// The control plane's interfaces are in the nodes' subnets (the
+		// cluster is created on them): the API server, the kubelets and
+		// webhooks across the subnets of the zones (clusterNeeds).
+		for _, vpc := range slices.Sorted(maps.Keys(nodes)) {
+			subnets := nodes[vpc]
+			for _, port := range []int{apiServerPort, kubeletPort, lbcWebhookPort} {
+				set.connection(subnets, subnets, p.subnetCIDRs(subnets), p.subnetCIDRs(subnets), "tcp", port,
+					fmt.Sprintf("the EKS control plane and the nodes on tcp %d", port))
+			}
+			if slices.Contains(p.controllersViaNAT, vpc) {
+				internetVia(subnets, vpc, anyIPv4, 443, "the cluster's controllers call AWS APIs through NAT")
 			}
 		}
 	}

@@ -30,6 +30,9 @@ type planner struct {
 	// missingStartup are the start-up endpoints network.endpoints lacks,
 	// whose traffic goes through NAT.
 	missingStartup []string
+	// controllersViaNAT are the VPCs whose nodes reach the EKS
+	// controllers' AWS APIs through NAT (controllerAPIs).
+	controllersViaNAT []string
 	// home maps a service to its VPC, and crossFlows the pairs of VPCs a
 	// declared flow crosses; both are filled on first use, after layout.
 	home       map[string]*vpcPlan

@@ -389,6 +389,9 @@ func (p *planner) security() {
 			Description: what + " of " + v.Name + ": image pulls, logs and AWS calls of the host agents"})
 		apis(g, what, v, nodeSubnets[id], true)
 	}
+	if p.spec.Network.Compute == spec.ComputeEKS {
+		p.clusterNeeds(set, nodeVPCs)
+	}
 	if p.spec.Network.Compute == spec.ComputeEKS && p.spec.Network.PodSecurityGroups {
 		p.podGroupNeeds(set, groupOf)
 	}
@@ -416,7 +419,9 @@ func (p *planner) security() {
 	p.resolverSecurity(set)
 	if p.spec.Network.Compute == spec.ComputeEKS {
 		p.makePodPolicies(set, groupOf)
-		if !p.spec.Network.PodSecurityGroups {
+		if p.spec.Network.PodSecurityGroups {
+			p.mirrorLeavingVPC(set, groupOf)
+		} else {
 			p.foldIntoNodes(set)
 		}
 	}

@@ -39,8 +39,8 @@ func (p *planner) waivers() {
 		g := &p.d.SecurityGroups[gi]
 		for ri := range g.Egress {
 			r := &g.Egress[ri]
-			if !r.PeerCIDR.IsValid() || r.PeerCIDR.Bits() != 0 {
-				continue
+			if !r.PeerCIDR.IsValid() || r.PeerCIDR.Bits() != 0 || r.Waiver != nil && len(r.Flows) == 0 && len(p.missingStartup) == 0 {
+				continue // no rule, or one that says its own reason (controllerAPIs)
 			}
 			var hosts []string
 			for _, id := range r.Flows {

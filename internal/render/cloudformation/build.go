@@ -157,6 +157,16 @@ func Build(d *design.Design) ([]File, []string, error) {
 			notes = append(notes, fmt.Sprintf("Deploy %s after %s: it associates the sites' Transit Gateway attachments, which CloudFormation does not return, so each is a parameter the command in its description looks up (%s says the order).", f.Name, StackName(d, design.Stage{Kind: design.StageBase, Region: r}), ReadmeName(d)))
 		}
 	}
+	for _, r := range d.Regions {
+		f, err := clusterTemplate(d, r, &notes)
+		if err != nil {
+			return nil, nil, err
+		}
+		if f != nil {
+			files = append(files, *f)
+			notes = append(notes, fmt.Sprintf("Deploy %s after %s and after the EKS cluster exists on its subnets: it associates the pods' roles with their service accounts (EKS Pod Identity), which needs the cluster (%s says the order).", f.Name, StackName(d, design.Stage{Kind: design.StageBase, Region: r}), ReadmeName(d)))
+		}
+	}
 	if d.Global != nil && d.Global.Accelerator != nil {
 		f, err := accelerator(d)
 		if err != nil {

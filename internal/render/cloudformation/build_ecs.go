@@ -9,10 +9,9 @@ import (
 
 // identities writes the IAM role of every service placed in this Region,
 // with the permissions the design gives it: an ECS task role, or for EKS
-// a role for EKS Pod Identity and its association with the service
-// account the design names.
+// a role for EKS Pod Identity, whose ARN is an output the cluster stack
+// (clusterTemplate) takes to associate it with the service account.
 func (b *builder) identities() {
-	eks := false
 	for _, id := range b.d.Identities {
 		s := b.d.Service(id.Service)
 		if s == nil || !b.placedHere(s) {
@@ -46,12 +45,8 @@ func (b *builder) identities() {
 		rid := logicalID(id.ID)
 		b.add(rid, "AWS::IAM::Role", role)
 		if id.Kind == design.IdentityEKSPod {
-			eks = true
-			b.add(rid+"PodIdentity", "AWS::EKS::PodIdentityAssociation", podIdentityAssociation{ClusterName: ref("EksClusterName"), Namespace: id.Namespace, ServiceAccount: id.ServiceAccount, RoleArn: getAtt(rid, "Arn")})
+			b.output(rid+"Arn", fmt.Sprintf("IAM role of %s's pods (EKS Pod Identity), associated with service account %s/%s by stack %s", id.Service, id.Namespace, id.ServiceAccount, ClusterStackName(b.d, b.region)), getAtt(rid, "Arn"))
 		}
-	}
-	if eks {
-		b.param("EksClusterName", "String", "name of the EKS cluster the pods run in (its nodes need the eks-pod-identity-agent add-on)", "")
 	}
 }
 

@@ -18,8 +18,11 @@ func (b *builder) security() {
 			continue
 		}
 		gid := logicalID(g.ID)
-		if g.Kind == design.SGNodes {
+		switch g.Kind {
+		case design.SGNodes:
 			b.output(gid+"Id", g.Description+": give it to the instances or node group", ref(gid))
+		case design.SGControlPlane:
+			b.output(gid+"Id", g.Description, ref(gid))
 		}
 		// Naming one egress rule replaces the allow-all rule EC2 adds to
 		// every new group; this one matches nothing, and the group's real

@@ -56,19 +56,31 @@ func deployable(d *design.Design) error {
 // that route through it. It returns nil for a design whose Regions each
 // deploy as one stack.
 func Readme(d *design.Design, files []File) []byte {
-	if d.Deployment == nil && len(d.Sites) == 0 {
+	isCluster := func(f File) bool { return f.Stage == "" && f.Name == ClusterStackName(d, f.Region) }
+	cluster := slices.ContainsFunc(files, isCluster)
+	if d.Deployment == nil && len(d.Sites) == 0 && !cluster {
 		return nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Deploying %s (%s) with CloudFormation\n\n", d.App, d.Environment)
-	if d.Deployment == nil {
+	if cluster {
+		b.WriteString("Written by `netwright export`. The pods of this design run in an EKS cluster that is built on\n" +
+			"the subnets the base stack makes, so the cluster comes after that stack; and an EKS Pod\n" +
+			"Identity association names its cluster (CreatePodIdentityAssociation fails with\n" +
+			"ResourceNotFoundException for a cluster that does not exist yet). So the base stack makes the\n" +
+			"network, security groups and the pods' IAM roles, you create the cluster on its subnets, and\n" +
+			"the cluster stack, deployed after it, associates each role with its service account.\n\n")
+	}
+	switch {
+	case d.Deployment == nil && len(d.Sites) == 0:
+	case d.Deployment == nil:
 		b.WriteString("Written by `netwright export`. The on-premises sites of this design attach to the Transit\n" +
 			"Gateway through a VPN connection or a Direct Connect gateway association, each of which makes a\n" +
 			"Transit Gateway attachment CloudFormation does not return. So the base stack makes the\n" +
 			"connections and the route tables, and the sites stack, deployed after it, associates the\n" +
 			"attachments and propagates their routes, taking their IDs from `aws ec2\n" +
 			"describe-transit-gateway-attachments` (an attachment exists once its connection does).\n\n")
-	} else {
+	default:
 		b.WriteString("Written by `netwright export`. The Transit Gateways of this design peer across Regions, and\n" +
 			"one stack per Region cannot make that: a peering attachment is created from both gateways' IDs\n" +
 			"and waits in `pendingAcceptance` until it is accepted from the accepter's Region (an API call; no\n" +
@@ -87,6 +99,8 @@ func Readme(d *design.Design, files []File) []byte {
 		what := stageWhat[design.StageBase]
 		if s := d.Stage(f.Stage); s != nil {
 			what = stageWhat[s.Kind]
+		} else if isCluster(f) {
+			what = "the EKS Pod Identity associations of the pods' IAM roles with their service accounts (after the cluster exists)"
 		} else if strings.HasSuffix(f.Name, "-sites") {
 			what = "the on-premises sites' Transit Gateway attachments, associated with their route tables and propagating into the VPCs' (after the VPN connections and Direct Connect gateway associations of the base stack exist)"
 		} else if f.Stage == "" {
@@ -162,10 +176,21 @@ func Readme(d *design.Design, files []File) []byte {
 	}
 	for _, f := range files {
 		if f.Stage == "" && !f.Nested {
+			if isCluster(f) {
+				step++
+				fmt.Fprintf(&b, "\n## %d. The EKS cluster in %s\n\n%s", step, f.Region, clusterGuide(d, f.Region))
+			}
 			deploy(f)
 		}
 	}
-	b.WriteString("\n## Deleting\n\nDelete the stacks in the reverse order; deleting a peering request stack deletes its\nattachments on both sides.\n\n```sh\n")
+	b.WriteString("\n## Deleting\n\nDelete the stacks in the reverse order")
+	if d.Deployment != nil {
+		b.WriteString("; deleting a peering request stack deletes its\nattachments on both sides")
+	}
+	if cluster {
+		b.WriteString(" (delete the EKS cluster after the cluster stack and before the base stack)")
+	}
+	b.WriteString(".\n\n```sh\n")
 	for _, f := range slices.Backward(order) {
 		fmt.Fprintf(&b, "aws cloudformation delete-stack --region %s --stack-name %s && aws cloudformation wait stack-delete-complete --region %s --stack-name %s\n", f.Region, f.Name, f.Region, f.Name)
 	}
@@ -197,4 +222,27 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// clusterGuide says how to create the EKS cluster on the base stack's
+// subnets: what the cluster and its nodes are given from its outputs.
+func clusterGuide(d *design.Design, region string) string {
+	base := StackName(d, design.Stage{Kind: design.StageBase, Region: region})
+	var b strings.Builder
+	fmt.Fprintf(&b, "Create the cluster (eksctl, Terraform's EKS module or the console) on the subnets of stack\n%s, with the `eks-pod-identity-agent` add-on, then deploy the next stack with its name.\n", base)
+	for _, g := range d.SecurityGroups {
+		if v := d.VPC(g.VPC); v == nil || v.Region != region {
+			continue
+		}
+		switch g.Kind {
+		case design.SGControlPlane:
+			fmt.Fprintf(&b, "\n- Give the cluster the security group of output %sId (`--resources-vpc-config\n  securityGroupIds=...`) and turn its private endpoint access on: the nodes reach the API server\n  through it.\n", logicalID(g.ID))
+		case design.SGNodes:
+			fmt.Fprintf(&b, "\n- Give the managed node group a launch template whose security group is output %sId: a\n  launch template that names groups gets no cluster security group, and this group has what the\n  nodes need.\n", logicalID(g.ID))
+		}
+	}
+	if k := d.Kubernetes; k != nil {
+		fmt.Fprintf(&b, "\n- Give the `vpc-cni` add-on this configuration (`--configuration-values`), which the pods'\n  NetworkPolicies and security groups need:\n\n  ```json\n  %s\n  ```\n", k.VPCCNIAddonConfiguration())
+	}
+	return b.String()
 }

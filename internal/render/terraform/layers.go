@@ -409,8 +409,11 @@ func (w *writer) outputs() {
 		out(name(g.Accelerator.ID)+"_ip_sets", "the accelerator's static anycast addresses", ref("aws_globalaccelerator_accelerator", name(g.Accelerator.ID), "ip_sets"))
 	}
 	for _, g := range w.d.SecurityGroups {
-		if g.Kind == design.SGNodes {
+		switch g.Kind {
+		case design.SGNodes:
 			out(name(g.ID)+"_id", g.Description+": give it to the instances or node group", ref("aws_security_group", name(g.ID), "id"))
+		case design.SGControlPlane:
+			out(name(g.ID)+"_id", g.Description, ref("aws_security_group", name(g.ID), "id"))
 		}
 	}
 	// What the Kubernetes export's manifests take from the stack.
@@ -445,6 +448,9 @@ func (w *writer) outputs() {
 		default:
 			out(o.TerraformName(), o.Description, ref("aws_security_group", name(o.Object), "id"))
 		}
+	}
+	for _, r := range w.podRoles {
+		out(r.output(), fmt.Sprintf("IAM role of %s's pods (EKS Pod Identity) in %s, associated with service account %s/%s by the configuration in %s/", r.id.Service, r.region, r.id.Namespace, r.id.ServiceAccount, ClusterDir), ref("aws_iam_role", name(r.rid), "arn"))
 	}
 	for _, ns := range w.d.Namespaces {
 		typ := "aws_service_discovery_private_dns_namespace"

@@ -393,9 +393,9 @@ func (w *writer) services() {
 
 // identities writes each service's IAM role in every Region it runs in,
 // with the permissions the design gives it: an ECS task role, or a role
-// for EKS Pod Identity with its association to the service account.
+// for EKS Pod Identity, which the cluster configuration associates with
+// the service account.
 func (w *writer) identities() {
-	eks := false
 	for _, id := range w.d.Identities {
 		s := w.d.Service(id.Service)
 		if s == nil {
@@ -449,16 +449,54 @@ func (w *writer) identities() {
 				pol.SetAttributeRaw("policy", jsonencode(fmt.Sprintf(`{Version = "2012-10-17", Statement = [{Effect = "Allow", Action = [%s], Resource = [%s]}]}`, strings.Join(acts, ", "), strings.Join(resources, ", "))))
 			}
 			if id.Kind == design.IdentityEKSPod {
-				eks = true
-				a := w.resource("services.tf", "aws_eks_pod_identity_association", rid, region)
-				a.SetAttributeRaw("cluster_name", w.variable("eks_cluster_name", "name of the EKS cluster the pods run in (its nodes need the eks-pod-identity-agent add-on)"))
-				a.SetAttributeValue("namespace", str(id.Namespace))
-				a.SetAttributeValue("service_account", str(id.ServiceAccount))
-				a.SetAttributeRaw("role_arn", ref("aws_iam_role", name(rid), "arn"))
+				w.podRoles = append(w.podRoles, podRole{id: id, region: region, rid: rid})
 			}
 		}
 	}
-	_ = eks
+}
+
+// podRole is an EKS pod's IAM role in a Region, which the cluster
+// configuration associates with its service account.
+type podRole struct {
+	id          design.Identity
+	region, rid string
+}
+
+// output is the name of the base configuration's output of the role's ARN,
+// and of the cluster configuration's variable that takes it.
+func (r podRole) output() string { return name(r.rid) + "_arn" }
+
+// ClusterDir is the directory of the cluster configuration: what needs the
+// EKS cluster, applied after the base configuration and the cluster.
+const ClusterDir = "cluster"
+
+// cluster renders the cluster configuration of an EKS design into its own
+// directory: each pod role's EKS Pod Identity association with its service
+// account. An association names its cluster (CreatePodIdentityAssociation
+// fails with ResourceNotFoundException for a cluster that does not exist),
+// and the cluster is built on the subnets the base configuration makes,
+// so the associations cannot be applied with them; this root is applied
+// once the cluster exists, taking the roles' ARNs from the base
+// configuration's outputs. It returns nil when no pod has a role.
+func (w *writer) cluster() Files {
+	if len(w.podRoles) == 0 {
+		return nil
+	}
+	c := &writer{d: w.d, files: map[string]*hclwrite.File{}, vars: map[string]string{}, aliases: w.aliases, sensitive: map[string]bool{}, regions: w.d.Regions}
+	c.versions()
+	for _, r := range w.podRoles {
+		a := c.resource("main.tf", "aws_eks_pod_identity_association", r.rid, r.region)
+		a.SetAttributeRaw("cluster_name", c.variable("eks_cluster_name", "name of the EKS cluster the pods run in, created on the subnets of the base configuration (it needs the eks-pod-identity-agent add-on)"))
+		a.SetAttributeValue("namespace", str(r.id.Namespace))
+		a.SetAttributeValue("service_account", str(r.id.ServiceAccount))
+		a.SetAttributeRaw("role_arn", c.variable(r.output(), fmt.Sprintf("ARN of the IAM role of %s's pods in %s: output %s of the base configuration", r.id.Service, r.region, r.output())))
+	}
+	c.writeVariables()
+	out := Files{}
+	for n, f := range c.files {
+		out[ClusterDir+"/"+n] = hclwrite.Format(f.Bytes())
+	}
+	return out
 }
 
 // latticeIn reports whether the Region holds VPC Lattice services.

@@ -18,7 +18,13 @@ func ReadmeName(d *design.Design) string { return d.App + "-README.md" }
 func (w *writer) readme() []byte {
 	d := w.d
 	if d.Deployment == nil {
-		return nil
+		if len(w.podRoles) == 0 {
+			return nil
+		}
+		var b strings.Builder
+		fmt.Fprintf(&b, "# Deploying %s (%s) with Terraform\n\n", d.App, d.Environment)
+		b.WriteString(w.clusterGuide(1))
+		return []byte(b.String())
 	}
 	provider := func(region string) string {
 		if a := w.aliases[region]; a != "" {
@@ -66,7 +72,44 @@ func (w *writer) readme() []byte {
 		}
 	}
 	b.WriteString("\n`terraform destroy` removes it all in the reverse order.\n")
+	if len(w.podRoles) > 0 {
+		b.WriteString("\n" + w.clusterGuide(2))
+	}
 	return []byte(b.String())
+}
+
+// clusterGuide says how an EKS design deploys: this configuration, then
+// the cluster on its subnets, then the configuration in ClusterDir, which
+// associates the pods' roles with their service accounts; level is the
+// Markdown heading level of its sections.
+func (w *writer) clusterGuide(level int) string {
+	h := strings.Repeat("#", level+1)
+	var b strings.Builder
+	b.WriteString("Written by `netwright export --format terraform`. The pods of this design run in an EKS cluster\n" +
+		"built on the subnets this configuration makes, so the cluster comes after it; and an EKS Pod\n" +
+		"Identity association names its cluster (CreatePodIdentityAssociation fails with\n" +
+		"ResourceNotFoundException for a cluster that does not exist yet). So this configuration makes\n" +
+		"the network, security groups and the pods' IAM roles, you create the cluster on its subnets, and\n" +
+		"the configuration in `" + ClusterDir + "/`, applied after it, associates each role with its service account.\n")
+	fmt.Fprintf(&b, "\n%s 1. This configuration\n\n```sh\nterraform init\nterraform apply\n```\n", h)
+	fmt.Fprintf(&b, "\n%s 2. The EKS cluster\n\nCreate the cluster (eksctl, the terraform-aws-modules/eks module or the console) on the\nsubnets of this configuration, with the `eks-pod-identity-agent` add-on.\n", h)
+	for _, g := range w.d.SecurityGroups {
+		switch g.Kind {
+		case design.SGControlPlane:
+			fmt.Fprintf(&b, "\n- Give the cluster the security group of output `%s_id` (`vpc_config.security_group_ids`)\n  and turn its private endpoint access on: the nodes reach the API server through it.\n", name(g.ID))
+		case design.SGNodes:
+			fmt.Fprintf(&b, "\n- Give the managed node group a launch template whose security group is output `%s_id`: a\n  launch template that names groups gets no cluster security group, and this group has what the\n  nodes need.\n", name(g.ID))
+		}
+	}
+	if k := w.d.Kubernetes; k != nil {
+		fmt.Fprintf(&b, "\n- Give the `vpc-cni` add-on this configuration (`configuration_values`), which the pods'\n  NetworkPolicies and security groups need:\n\n  ```json\n  %s\n  ```\n", k.VPCCNIAddonConfiguration())
+	}
+	fmt.Fprintf(&b, "\n%s 3. The configuration in %s/\n\n```sh\ncd %s\nterraform init\nterraform apply \\\n  -var 'eks_cluster_name=...'", h, ClusterDir, ClusterDir)
+	for _, r := range w.podRoles {
+		fmt.Fprintf(&b, " \\\n  -var \"%s=$(terraform -chdir=.. output -raw %s)\"", r.output(), r.output())
+	}
+	fmt.Fprintf(&b, "\n```\n\nDestroy in the reverse order: `%s/` first, then the cluster, then this configuration.\n", ClusterDir)
+	return b.String()
 }
 
 // names lists design IDs as the Terraform names of their resources.

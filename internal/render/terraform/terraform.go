@@ -36,6 +36,9 @@ type writer struct {
 	regions []string
 	// err is the first reason the design cannot be rendered.
 	err error
+	// podRoles are the EKS pods' roles the cluster configuration
+	// associates.
+	podRoles []podRole
 }
 
 func (w *writer) fail(err error) {
@@ -166,6 +169,26 @@ func Render(d *design.Design) (Files, []string, error) {
 	w.services()
 	w.lattice()
 	w.outputs()
+	w.writeVariables()
+	if w.err != nil {
+		return nil, nil, w.err
+	}
+	out := Files{}
+	for n, f := range w.files {
+		out[n] = hclwrite.Format(f.Bytes())
+	}
+	for n, b := range w.cluster() {
+		out[n] = b
+	}
+	if guide := w.readme(); guide != nil {
+		out[ReadmeName(d)] = guide
+	}
+	slices.Sort(w.notes)
+	return out, slices.Compact(w.notes), nil
+}
+
+// writeVariables declares the variables the configuration uses.
+func (w *writer) writeVariables() {
 	vars := w.file("variables.tf")
 	for _, n := range slices.Sorted(mapKeys(w.vars)) {
 		if len(vars.Blocks()) > 0 {
@@ -178,18 +201,6 @@ func Render(d *design.Design) (Files, []string, error) {
 			v.SetAttributeValue("sensitive", cty.True)
 		}
 	}
-	if w.err != nil {
-		return nil, nil, w.err
-	}
-	out := Files{}
-	for n, f := range w.files {
-		out[n] = hclwrite.Format(f.Bytes())
-	}
-	if guide := w.readme(); guide != nil {
-		out[ReadmeName(d)] = guide
-	}
-	slices.Sort(w.notes)
-	return out, slices.Compact(w.notes), nil
 }
 
 func mapKeys[V any](m map[string]V) func(func(string) bool) {

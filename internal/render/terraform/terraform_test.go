@@ -3,7 +3,10 @@ package terraform
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -136,8 +139,10 @@ func TestOutputParsesFormatsAndResolves(t *testing.T) {
 					t.Errorf("%s is not canonically formatted", name)
 				}
 			}
-			for _, m := range unresolved(t, files) {
-				t.Errorf("unresolved reference %s", m)
+			for dir, root := range roots(files) {
+				for _, m := range unresolved(t, root) {
+					t.Errorf("%s: unresolved reference %s", dir, m)
+				}
 			}
 			for name, src := range files {
 				golden.Check(t, filepath.Join("testdata", base, name), src)
@@ -195,5 +200,59 @@ func TestAcceleratorThroughUsWest2(t *testing.T) {
 	}
 	if groups != 4 { // two listeners (80, 443) times two Regions
 		t.Errorf("%d endpoint groups, want 4", groups)
+	}
+}
+
+// roots splits the files by the directory of the Terraform root they
+// belong to ("." for the base configuration).
+func roots(files Files) map[string]Files {
+	out := map[string]Files{}
+	for n, b := range files {
+		dir, base := path.Split(n)
+		dir = strings.TrimSuffix(dir, "/")
+		if dir == "" {
+			dir = "."
+		}
+		if out[dir] == nil {
+			out[dir] = Files{}
+		}
+		out[dir][base] = b
+	}
+	return out
+}
+
+// TestClusterConfiguration pins the order an EKS design applies in: the
+// base configuration makes the subnets and the pods' roles and nothing
+// that names the cluster (built on those subnets afterwards, so
+// CreatePodIdentityAssociation would fail with ResourceNotFoundException);
+// the configuration in cluster/ associates every role, taking its ARN as
+// a variable the base configuration outputs.
+func TestClusterConfiguration(t *testing.T) {
+	files := render(t, "../../../examples/eks-storefront.yaml")
+	rs := roots(files)
+	base, cluster := rs["."], rs[ClusterDir]
+	if cluster == nil {
+		t.Fatalf("files %v; want a configuration in %s/", slices.Sorted(maps.Keys(files)), ClusterDir)
+	}
+	for n, b := range base {
+		if !strings.HasSuffix(n, ".tf") {
+			continue
+		}
+		if strings.Contains(string(b), "aws_eks_") || strings.Contains(string(b), "eks_cluster_name") {
+			t.Errorf("base configuration's %s names the EKS cluster, which cannot exist before its subnets", n)
+		}
+	}
+	assoc := regexp.MustCompile(`resource "aws_eks_pod_identity_association" "\w+" \{[^}]*role_arn\s*=\s*var\.(\w+)`)
+	got := assoc.FindAllStringSubmatch(string(cluster["main.tf"]), -1)
+	if len(got) != 5 {
+		t.Errorf("cluster/main.tf associates %d roles; want the 5 services' roles:\n%s", len(got), cluster["main.tf"])
+	}
+	for _, m := range got {
+		if !strings.Contains(string(base["outputs.tf"]), `output "`+m[1]+`"`) {
+			t.Errorf("cluster/ takes var.%s, which the base configuration does not output", m[1])
+		}
+	}
+	if !strings.Contains(string(files["storefront-README.md"]), "cd "+ClusterDir) {
+		t.Errorf("the guide does not say to apply %s/ after the cluster:\n%s", ClusterDir, files["storefront-README.md"])
 	}
 }

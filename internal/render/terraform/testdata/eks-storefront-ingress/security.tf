@@ -191,6 +191,69 @@ resource "aws_vpc_security_group_egress_rule" "sg_storefront_api_egress_5" {
   referenced_security_group_id = aws_security_group.sg_storefront_orders.id
 }
 
+resource "aws_security_group" "sg_storefront_control_plane" {
+  name        = "storefront-control-plane"
+  description = "EKS control plane of storefront: give it to the cluster at creation (resourcesVpcConfig securityGroupIds)"
+  vpc_id      = aws_vpc.vpc_storefront.id
+  tags = {
+    Name = "storefront-control-plane"
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_control_plane_ingress_0" {
+  security_group_id            = aws_security_group.sg_storefront_control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "kubelets and pods on the nodes call the Kubernetes API server on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_control_plane_egress_0" {
+  security_group_id            = aws_security_group.sg_storefront_control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "the API server resolves names through CoreDNS on the nodes on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_control_plane_egress_1" {
+  security_group_id            = aws_security_group.sg_storefront_control_plane.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "the API server resolves names through CoreDNS on the nodes on udp 53"
+  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_control_plane_egress_2" {
+  security_group_id            = aws_security_group.sg_storefront_control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "the API server calls webhooks and extension API servers on the nodes on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_control_plane_egress_3" {
+  security_group_id            = aws_security_group.sg_storefront_control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9443
+  to_port                      = 9443
+  description                  = "the API server calls the webhooks of the AWS Load Balancer Controller on tcp 9443"
+  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_control_plane_egress_4" {
+  security_group_id            = aws_security_group.sg_storefront_control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 10250
+  to_port                      = 10250
+  description                  = "the API server reaches the kubelets (logs, exec, port-forward) on tcp 10250"
+  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+}
+
 resource "aws_security_group" "sg_storefront_db" {
   name        = "storefront-db"
   description = "Tasks of db (postgres): only the declared flows"
@@ -407,11 +470,29 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_1" {
   ip_protocol                  = "tcp"
   from_port                    = 53
   to_port                      = 53
+  description                  = "the API server resolves names through CoreDNS on the nodes on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_storefront_control_plane.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_2" {
+  security_group_id            = aws_security_group.sg_storefront_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
   description                  = "CoreDNS answers the pods of inventory on tcp 53"
   referenced_security_group_id = aws_security_group.sg_storefront_inventory.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_2" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_3" {
+  security_group_id            = aws_security_group.sg_storefront_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "pods on the nodes resolve names through CoreDNS on other nodes on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_4" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "tcp"
   from_port                    = 53
@@ -420,7 +501,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_2" {
   referenced_security_group_id = aws_security_group.sg_storefront_orders.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_3" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_5" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "tcp"
   from_port                    = 53
@@ -429,7 +510,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_3" {
   referenced_security_group_id = aws_security_group.sg_storefront_orders_v2.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_4" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_6" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "tcp"
   from_port                    = 53
@@ -438,7 +519,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_4" {
   referenced_security_group_id = aws_security_group.sg_storefront_payments.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_5" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_7" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "tcp"
   from_port                    = 53
@@ -447,7 +528,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_5" {
   referenced_security_group_id = aws_security_group.sg_storefront_web.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_6" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_8" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "tcp"
   from_port                    = 53
@@ -456,7 +537,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_6" {
   referenced_security_group_id = aws_security_group.sg_storefront_web_next.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_7" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_9" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "udp"
   from_port                    = 53
@@ -465,7 +546,16 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_7" {
   referenced_security_group_id = aws_security_group.sg_storefront_api.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_8" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_10" {
+  security_group_id            = aws_security_group.sg_storefront_nodes.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "the API server resolves names through CoreDNS on the nodes on udp 53"
+  referenced_security_group_id = aws_security_group.sg_storefront_control_plane.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_11" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "udp"
   from_port                    = 53
@@ -474,7 +564,16 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_8" {
   referenced_security_group_id = aws_security_group.sg_storefront_inventory.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_9" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_12" {
+  security_group_id            = aws_security_group.sg_storefront_nodes.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "pods on the nodes resolve names through CoreDNS on other nodes on udp 53"
+  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_13" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "udp"
   from_port                    = 53
@@ -483,7 +582,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_9" {
   referenced_security_group_id = aws_security_group.sg_storefront_orders.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_10" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_14" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "udp"
   from_port                    = 53
@@ -492,7 +591,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_10" 
   referenced_security_group_id = aws_security_group.sg_storefront_orders_v2.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_11" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_15" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "udp"
   from_port                    = 53
@@ -501,7 +600,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_11" 
   referenced_security_group_id = aws_security_group.sg_storefront_payments.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_12" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_16" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "udp"
   from_port                    = 53
@@ -510,7 +609,7 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_12" 
   referenced_security_group_id = aws_security_group.sg_storefront_web.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_13" {
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_17" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "udp"
   from_port                    = 53
@@ -519,16 +618,80 @@ resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_13" 
   referenced_security_group_id = aws_security_group.sg_storefront_web_next.id
 }
 
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_18" {
+  security_group_id            = aws_security_group.sg_storefront_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "the API server calls webhooks and extension API servers on the nodes on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_storefront_control_plane.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_19" {
+  security_group_id            = aws_security_group.sg_storefront_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9443
+  to_port                      = 9443
+  description                  = "the API server calls the webhooks of the AWS Load Balancer Controller on tcp 9443"
+  referenced_security_group_id = aws_security_group.sg_storefront_control_plane.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_storefront_nodes_ingress_20" {
+  security_group_id            = aws_security_group.sg_storefront_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 10250
+  to_port                      = 10250
+  description                  = "the API server reaches the kubelets (logs, exec, port-forward) on tcp 10250"
+  referenced_security_group_id = aws_security_group.sg_storefront_control_plane.id
+}
+
 resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_0" {
+  security_group_id            = aws_security_group.sg_storefront_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "pods on the nodes resolve names through CoreDNS on other nodes on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_1" {
+  security_group_id            = aws_security_group.sg_storefront_nodes.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "pods on the nodes resolve names through CoreDNS on other nodes on udp 53"
+  referenced_security_group_id = aws_security_group.sg_storefront_nodes.id
+}
+
+# trivy:ignore:AVD-AWS-0104 declared egress to api.stripe.com:443 (services.nodes.egress): a host name, and a security group takes addresses only; the rule opens tcp 443 alone, through NAT
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_2" {
   security_group_id = aws_security_group.sg_storefront_nodes.id
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  description       = "EKS nodes reaches s3 through its gateway endpoint on tcp 443"
+  description       = "the AWS Load Balancer Controller calls the elasticloadbalancing API through NAT on tcp 443: network.endpoints lacks elasticloadbalancing; from the node (standard mode): payments egress to api.stripe.com on tcp 443 via NAT (services.payments.egress)"
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_3" {
+  security_group_id = aws_security_group.sg_storefront_nodes.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "EKS nodes reaches s3 through its gateway endpoint on tcp 443; from the node (standard mode): api reaches s3 through its gateway endpoint on tcp 443; from the node (standard mode): inventory reaches s3 through its gateway endpoint on tcp 443"
   prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_1" {
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_4" {
+  security_group_id            = aws_security_group.sg_storefront_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "kubelets and pods on the nodes call the Kubernetes API server on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_storefront_control_plane.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_storefront_nodes_egress_5" {
   security_group_id            = aws_security_group.sg_storefront_nodes.id
   ip_protocol                  = "tcp"
   from_port                    = 443

@@ -3,23 +3,9 @@ resource "aws_iam_role" "role_api_us_east_1" {
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
 }
 
-resource "aws_eks_pod_identity_association" "role_api_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "api"
-  role_arn        = aws_iam_role.role_api_us_east_1.arn
-}
-
 resource "aws_iam_role" "role_inventory_us_east_1" {
   name_prefix        = "storefront-inventory-"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
-}
-
-resource "aws_eks_pod_identity_association" "role_inventory_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "inventory"
-  role_arn        = aws_iam_role.role_inventory_us_east_1.arn
 }
 
 resource "aws_iam_role" "role_orders_us_east_1" {
@@ -27,23 +13,9 @@ resource "aws_iam_role" "role_orders_us_east_1" {
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
 }
 
-resource "aws_eks_pod_identity_association" "role_orders_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "orders"
-  role_arn        = aws_iam_role.role_orders_us_east_1.arn
-}
-
 resource "aws_iam_role" "role_orders_v2_us_east_1" {
   name_prefix        = "storefront-orders-v2-"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
-}
-
-resource "aws_eks_pod_identity_association" "role_orders_v2_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "orders-v2"
-  role_arn        = aws_iam_role.role_orders_v2_us_east_1.arn
 }
 
 resource "aws_iam_role" "role_payments_us_east_1" {
@@ -51,33 +23,12 @@ resource "aws_iam_role" "role_payments_us_east_1" {
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
 }
 
-resource "aws_eks_pod_identity_association" "role_payments_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "payments"
-  role_arn        = aws_iam_role.role_payments_us_east_1.arn
-}
-
 resource "aws_iam_role" "role_web_us_east_1" {
   name_prefix        = "storefront-web-"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
 }
 
-resource "aws_eks_pod_identity_association" "role_web_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "web"
-  role_arn        = aws_iam_role.role_web_us_east_1.arn
-}
-
 resource "aws_iam_role" "role_web_next_us_east_1" {
   name_prefix        = "storefront-web-next-"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
-}
-
-resource "aws_eks_pod_identity_association" "role_web_next_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "web-next"
-  role_arn        = aws_iam_role.role_web_next_us_east_1.arn
 }

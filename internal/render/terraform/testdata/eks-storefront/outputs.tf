@@ -8,6 +8,11 @@ output "alb_storefront_public_dns_name" {
   value       = aws_lb.alb_storefront_public.dns_name
 }
 
+output "sg_storefront_control_plane_id" {
+  description = "EKS control plane of storefront: give it to the cluster at creation (resourcesVpcConfig securityGroupIds)"
+  value       = aws_security_group.sg_storefront_control_plane.id
+}
+
 output "sg_storefront_nodes_id" {
   description = "EKS nodes of storefront: image pulls, logs and AWS calls of the host agents: give it to the instances or node group"
   value       = aws_security_group.sg_storefront_nodes.id
@@ -56,4 +61,29 @@ output "role_orders_arn" {
 output "role_orders_v2_arn" {
   description = "ARN of the role of orders-v2's pods: VPC Lattice auth policies name it"
   value       = aws_iam_role.role_orders_v2_us_east_1.arn
+}
+
+output "role_api_us_east_1_arn" {
+  description = "IAM role of api's pods (EKS Pod Identity) in us-east-1, associated with service account storefront/api by the configuration in cluster/"
+  value       = aws_iam_role.role_api_us_east_1.arn
+}
+
+output "role_inventory_us_east_1_arn" {
+  description = "IAM role of inventory's pods (EKS Pod Identity) in us-east-1, associated with service account storefront/inventory by the configuration in cluster/"
+  value       = aws_iam_role.role_inventory_us_east_1.arn
+}
+
+output "role_orders_us_east_1_arn" {
+  description = "IAM role of orders's pods (EKS Pod Identity) in us-east-1, associated with service account storefront/orders by the configuration in cluster/"
+  value       = aws_iam_role.role_orders_us_east_1.arn
+}
+
+output "role_orders_v2_us_east_1_arn" {
+  description = "IAM role of orders-v2's pods (EKS Pod Identity) in us-east-1, associated with service account storefront/orders-v2 by the configuration in cluster/"
+  value       = aws_iam_role.role_orders_v2_us_east_1.arn
+}
+
+output "role_payments_us_east_1_arn" {
+  description = "IAM role of payments's pods (EKS Pod Identity) in us-east-1, associated with service account storefront/payments by the configuration in cluster/"
+  value       = aws_iam_role.role_payments_us_east_1.arn
 }

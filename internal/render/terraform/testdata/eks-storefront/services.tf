@@ -14,23 +14,9 @@ data "aws_partition" "current" {
 }
 
 
-resource "aws_eks_pod_identity_association" "role_api_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "api"
-  role_arn        = aws_iam_role.role_api_us_east_1.arn
-}
-
 resource "aws_iam_role" "role_inventory_us_east_1" {
   name_prefix        = "storefront-inventory-"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
-}
-
-resource "aws_eks_pod_identity_association" "role_inventory_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "inventory"
-  role_arn        = aws_iam_role.role_inventory_us_east_1.arn
 }
 
 resource "aws_iam_role" "role_orders_us_east_1" {
@@ -43,13 +29,6 @@ resource "aws_iam_role_policy" "role_orders_us_east_1_0" {
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["vpc-lattice-svcs:Invoke"], Resource = ["arn:${data.aws_partition.current.partition}:vpc-lattice:us-east-1:${data.aws_caller_identity.current.account_id}:service/*"], Condition = { ArnEquals = { "vpc-lattice-svcs:ServiceNetworkArn" = aws_vpclattice_service_network.lattice_storefront_mesh_us_east_1.arn } } }] })
 }
 
-resource "aws_eks_pod_identity_association" "role_orders_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "orders"
-  role_arn        = aws_iam_role.role_orders_us_east_1.arn
-}
-
 resource "aws_iam_role" "role_orders_v2_us_east_1" {
   name_prefix        = "storefront-orders-v2-"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
@@ -60,23 +39,9 @@ resource "aws_iam_role_policy" "role_orders_v2_us_east_1_0" {
   policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["vpc-lattice-svcs:Invoke"], Resource = ["arn:${data.aws_partition.current.partition}:vpc-lattice:us-east-1:${data.aws_caller_identity.current.account_id}:service/*"], Condition = { ArnEquals = { "vpc-lattice-svcs:ServiceNetworkArn" = aws_vpclattice_service_network.lattice_storefront_mesh_us_east_1.arn } } }] })
 }
 
-resource "aws_eks_pod_identity_association" "role_orders_v2_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "orders-v2"
-  role_arn        = aws_iam_role.role_orders_v2_us_east_1.arn
-}
-
 resource "aws_iam_role" "role_payments_us_east_1" {
   name_prefix        = "storefront-payments-"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
-}
-
-resource "aws_eks_pod_identity_association" "role_payments_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "storefront"
-  service_account = "payments"
-  role_arn        = aws_iam_role.role_payments_us_east_1.arn
 }
 
 resource "aws_vpclattice_service_network" "lattice_storefront_mesh_us_east_1" {

@@ -8,6 +8,11 @@ output "alb_kube_public_dns_name" {
   value       = aws_lb.alb_kube_public.dns_name
 }
 
+output "sg_kube_control_plane_id" {
+  description = "EKS control plane of kube: give it to the cluster at creation (resourcesVpcConfig securityGroupIds)"
+  value       = aws_security_group.sg_kube_control_plane.id
+}
+
 output "sg_kube_nodes_id" {
   description = "EKS nodes of kube: image pulls, logs and AWS calls of the host agents: give it to the instances or node group"
   value       = aws_security_group.sg_kube_nodes.id
@@ -30,5 +35,15 @@ output "sg_kube_web_id" {
 
 output "role_web_arn" {
   description = "ARN of the role of web's pods: VPC Lattice auth policies name it"
+  value       = aws_iam_role.role_web_us_east_1.arn
+}
+
+output "role_api_us_east_1_arn" {
+  description = "IAM role of api's pods (EKS Pod Identity) in us-east-1, associated with service account kube/api by the configuration in cluster/"
+  value       = aws_iam_role.role_api_us_east_1.arn
+}
+
+output "role_web_us_east_1_arn" {
+  description = "IAM role of web's pods (EKS Pod Identity) in us-east-1, associated with service account kube/web by the configuration in cluster/"
   value       = aws_iam_role.role_web_us_east_1.arn
 }

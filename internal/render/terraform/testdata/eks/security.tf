@@ -114,6 +114,69 @@ resource "aws_vpc_security_group_egress_rule" "sg_kube_api_egress_4" {
   referenced_security_group_id = aws_security_group.sg_kube_db.id
 }
 
+resource "aws_security_group" "sg_kube_control_plane" {
+  name        = "kube-control-plane"
+  description = "EKS control plane of kube: give it to the cluster at creation (resourcesVpcConfig securityGroupIds)"
+  vpc_id      = aws_vpc.vpc_kube.id
+  tags = {
+    Name = "kube-control-plane"
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_control_plane_ingress_0" {
+  security_group_id            = aws_security_group.sg_kube_control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "kubelets and pods on the nodes call the Kubernetes API server on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_control_plane_egress_0" {
+  security_group_id            = aws_security_group.sg_kube_control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "the API server resolves names through CoreDNS on the nodes on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_control_plane_egress_1" {
+  security_group_id            = aws_security_group.sg_kube_control_plane.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "the API server resolves names through CoreDNS on the nodes on udp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_control_plane_egress_2" {
+  security_group_id            = aws_security_group.sg_kube_control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "the API server calls webhooks and extension API servers on the nodes on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_control_plane_egress_3" {
+  security_group_id            = aws_security_group.sg_kube_control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9443
+  to_port                      = 9443
+  description                  = "the API server calls the webhooks of the AWS Load Balancer Controller on tcp 9443"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_control_plane_egress_4" {
+  security_group_id            = aws_security_group.sg_kube_control_plane.id
+  ip_protocol                  = "tcp"
+  from_port                    = 10250
+  to_port                      = 10250
+  description                  = "the API server reaches the kubelets (logs, exec, port-forward) on tcp 10250"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
 resource "aws_security_group" "sg_kube_db" {
   name        = "kube-db"
   description = "Tasks of db (postgres): only the declared flows"
@@ -195,11 +258,29 @@ resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_1" {
   ip_protocol                  = "tcp"
   from_port                    = 53
   to_port                      = 53
+  description                  = "the API server resolves names through CoreDNS on the nodes on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_control_plane.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_2" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "pods on the nodes resolve names through CoreDNS on other nodes on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_3" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
   description                  = "CoreDNS answers the pods of web on tcp 53"
   referenced_security_group_id = aws_security_group.sg_kube_web.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_2" {
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_4" {
   security_group_id            = aws_security_group.sg_kube_nodes.id
   ip_protocol                  = "udp"
   from_port                    = 53
@@ -208,7 +289,25 @@ resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_2" {
   referenced_security_group_id = aws_security_group.sg_kube_api.id
 }
 
-resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_3" {
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_5" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "the API server resolves names through CoreDNS on the nodes on udp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_control_plane.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_6" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "pods on the nodes resolve names through CoreDNS on other nodes on udp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_7" {
   security_group_id            = aws_security_group.sg_kube_nodes.id
   ip_protocol                  = "udp"
   from_port                    = 53
@@ -217,8 +316,53 @@ resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_3" {
   referenced_security_group_id = aws_security_group.sg_kube_web.id
 }
 
-# trivy:ignore:AVD-AWS-0104 network.endpoints lacks ec2, eks: image pulls and AWS calls reach AWS's public endpoints through NAT on tcp 443; add the endpoints to remove this rule
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_8" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "the API server calls webhooks and extension API servers on the nodes on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_kube_control_plane.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_9" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 9443
+  to_port                      = 9443
+  description                  = "the API server calls the webhooks of the AWS Load Balancer Controller on tcp 9443"
+  referenced_security_group_id = aws_security_group.sg_kube_control_plane.id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "sg_kube_nodes_ingress_10" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 10250
+  to_port                      = 10250
+  description                  = "the API server reaches the kubelets (logs, exec, port-forward) on tcp 10250"
+  referenced_security_group_id = aws_security_group.sg_kube_control_plane.id
+}
+
 resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_0" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "pods on the nodes resolve names through CoreDNS on other nodes on tcp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_1" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "udp"
+  from_port                    = 53
+  to_port                      = 53
+  description                  = "pods on the nodes resolve names through CoreDNS on other nodes on udp 53"
+  referenced_security_group_id = aws_security_group.sg_kube_nodes.id
+}
+
+# trivy:ignore:AVD-AWS-0104 network.endpoints lacks ec2, eks: image pulls and AWS calls reach AWS's public endpoints through NAT on tcp 443; add the endpoints to remove this rule
+resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_2" {
   security_group_id = aws_security_group.sg_kube_nodes.id
   ip_protocol       = "tcp"
   from_port         = 443
@@ -227,16 +371,34 @@ resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_0" {
   cidr_ipv4         = "0.0.0.0/0"
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_1" {
+resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_3" {
   security_group_id = aws_security_group.sg_kube_nodes.id
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
-  description       = "EKS nodes reaches s3 through its gateway endpoint on tcp 443"
+  description       = "EKS nodes reaches s3 through its gateway endpoint on tcp 443; from the node (standard mode): api reaches s3 through its gateway endpoint on tcp 443; from the node (standard mode): web reaches s3 through its gateway endpoint on tcp 443"
   prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_s3.id
 }
 
-resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_2" {
+resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_4" {
+  security_group_id = aws_security_group.sg_kube_nodes.id
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  description       = "from the node (standard mode): web calls api through VPC Lattice on tcp 443 (services.web.depends_on)"
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.prefix_list_vpc_lattice.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_5" {
+  security_group_id            = aws_security_group.sg_kube_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  description                  = "kubelets and pods on the nodes call the Kubernetes API server on tcp 443"
+  referenced_security_group_id = aws_security_group.sg_kube_control_plane.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "sg_kube_nodes_egress_6" {
   security_group_id            = aws_security_group.sg_kube_nodes.id
   ip_protocol                  = "tcp"
   from_port                    = 443

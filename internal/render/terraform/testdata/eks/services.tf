@@ -3,13 +3,6 @@ resource "aws_iam_role" "role_api_us_east_1" {
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
 }
 
-resource "aws_eks_pod_identity_association" "role_api_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "kube"
-  service_account = "api"
-  role_arn        = aws_iam_role.role_api_us_east_1.arn
-}
-
 resource "aws_iam_role" "role_web_us_east_1" {
   name_prefix        = "kube-web-"
   assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "pods.eks.amazonaws.com" }, Action = ["sts:AssumeRole", "sts:TagSession"] }] })
@@ -25,13 +18,6 @@ data "aws_caller_identity" "current" {
 data "aws_partition" "current" {
 }
 
-
-resource "aws_eks_pod_identity_association" "role_web_us_east_1" {
-  cluster_name    = var.eks_cluster_name
-  namespace       = "kube"
-  service_account = "web"
-  role_arn        = aws_iam_role.role_web_us_east_1.arn
-}
 
 resource "aws_vpclattice_service_network" "lattice_kube_mesh_us_east_1" {
   name      = "kube-mesh"

@@ -1,0 +1,64 @@
+package cloudformation
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/netwright/netwright/internal/plan/plantest"
+)
+
+// TestClusterStack pins the order an EKS design deploys in: the base stack
+// makes the VPC, the subnets and the pods' roles, and nothing that names
+// the cluster (which is built on those subnets afterwards, so
+// CreatePodIdentityAssociation would fail with ResourceNotFoundException
+// and roll the whole stack back); the cluster stack associates every
+// role, taken from the base stack's outputs, and the guide deploys it
+// after the cluster.
+func TestClusterStack(t *testing.T) {
+	d := plantest.File(t, "../../../examples/eks-storefront.yaml")
+	files, _, err := Build(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]File{}
+	for _, f := range files {
+		byName[f.Name] = f
+	}
+	base, cluster := byName["storefront-us-east-1"], byName["storefront-us-east-1-cluster"]
+	if base.Template == nil || cluster.Template == nil {
+		t.Fatalf("files %v; want the base and the cluster stack", files)
+	}
+	if _, ok := base.Template.Parameters["EksClusterName"]; ok {
+		t.Error("the base stack takes EksClusterName; the cluster cannot exist before the subnets it is built on")
+	}
+	for id, r := range base.Template.Resources {
+		if strings.HasPrefix(r.Type, "AWS::EKS::") {
+			t.Errorf("base stack has %s (%s), which needs the cluster", id, r.Type)
+		}
+	}
+	roles := 0
+	for id, r := range cluster.Template.Resources {
+		if r.Type != "AWS::EKS::PodIdentityAssociation" {
+			t.Errorf("cluster stack has %s (%s)", id, r.Type)
+			continue
+		}
+		roles++
+		a := r.Properties.(podIdentityAssociation)
+		arn, ok := a.RoleArn.(map[string]any)["Ref"].(string)
+		if !ok {
+			t.Errorf("%s: RoleArn %v; want a parameter", id, a.RoleArn)
+			continue
+		}
+		if _, ok := base.Template.Outputs[arn]; !ok {
+			t.Errorf("%s takes %s, which the base stack does not output", id, arn)
+		}
+	}
+	if want := len(d.Identities); roles != want {
+		t.Errorf("cluster stack associates %d roles; want %d", roles, want)
+	}
+	guide := string(Readme(d, files))
+	b, c, s := strings.Index(guide, "Stack storefront-us-east-1 "), strings.Index(guide, "The EKS cluster in us-east-1"), strings.Index(guide, "Stack storefront-us-east-1-cluster ")
+	if b < 0 || c < 0 || s < 0 || b > c || c > s {
+		t.Errorf("guide orders base %d, cluster %d, cluster stack %d; want them in that order:\n%s", b, c, s, guide)
+	}
+}
