@@ -810,7 +810,7 @@ func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) {
 	if h == nil {
 		return
 	}
-	h.endRecv.Store(true)
+	ended := h.endRecv.Swap(true) // the peer had ended its side before
 	h.endSent.Store(true)
 	s := h.s
 	s.mu.Lock()
@@ -821,6 +821,10 @@ func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) {
 	}
 	if h != s.up {
 		return // an earlier try's
+	}
+	if code == http2.ErrCodeNo && ended && s.answered {
+		s.upstreamDone(rd) // the answer is whole: only the request is cut short
+		return
 	}
 	s.upstreamFailed(rd, code)
 }

@@ -74,6 +74,10 @@ type h2stream struct {
 	regular                         h2fields
 	grpc                            bool
 	reqEnded, answered, done        bool
+	// rstAfter: the answer is whole but still held for want of the
+	// caller's window; once it went, the caller's stream is reset
+	// NO_ERROR (the request is wanted no more) and the stream finishes.
+	rstAfter bool
 	// kept is the request's body so far, while it can go again; overflow
 	// once it passed 64 KiB (or had trailers).
 	keep, overflow bool
@@ -113,6 +117,11 @@ func (s *h2stream) other(h *h2half) *h2half {
 // forward passes data from one side to the other.
 func (s *h2stream) forward(rd *h2reader, from *h2half, data []byte, end bool) {
 	to := s.other(from)
+	if from == &s.down && s.rstAfter {
+		// The answer is whole: the rest of the request goes nowhere.
+		from.c.credit(rd, from, len(data))
+		return
+	}
 	if from != &s.down && !s.answered {
 		// Data before the answer's head: the upstream's message is
 		// malformed.
@@ -150,7 +159,19 @@ func (s *h2stream) forward(rd *h2reader, from *h2half, data []byte, end bool) {
 
 // settle finishes the stream once both sides ended both ways.
 func (s *h2stream) settle(rd *h2reader) {
-	if s.done || s.up == nil {
+	if s.done {
+		return
+	}
+	if s.rstAfter {
+		if s.down.endSent.Load() { // the held answer went, to its end
+			if !s.down.endRecv.Load() {
+				s.down.c.writeRST(rd, &s.down, http2.ErrCodeNo)
+			}
+			s.finish(rd)
+		}
+		return
+	}
+	if s.up == nil {
 		return
 	}
 	if s.down.endRecv.Load() && s.down.endSent.Load() && s.up.endRecv.Load() && s.up.endSent.Load() {
@@ -209,6 +230,21 @@ func (s *h2stream) upstreamFailed(rd *h2reader, code http2.ErrCode) {
 	s.srv.failedH2(rd, s, code)
 }
 
+// upstreamDone: the upstream ended its answer and then reset its stream
+// with NO_ERROR, as grpc-go's server does when the caller has not
+// half-closed: it wants no more of the request, and the answer stands
+// (RFC 9113 8.1). The upstream's stream is forgotten at once; the
+// answer held for want of the caller's window still goes out whole,
+// then the caller's stream is reset NO_ERROR (settle).
+func (s *h2stream) upstreamDone(rd *h2reader) {
+	if s.done {
+		return
+	}
+	s.down.c.credit(rd, &s.down, s.up.c.remove(rd, s.up))
+	s.rstAfter = true
+	s.settle(rd)
+}
+
 // refuse turns a stream away unprocessed, and the connection with it:
 // the caller sends it again on a new connection.
 func (s *h2stream) refuse(rd *h2reader) {
@@ -251,6 +287,15 @@ func (s *h2stream) local(rd *h2reader, status int, msg string) {
 	s.answered = true
 	if s.up != nil && s.up.c != nil {
 		s.up.c.writeRST(rd, s.up, http2.ErrCodeCancel)
+	}
+	if !s.down.endSent.Load() {
+		// The body waits for the caller's window: it goes whole first
+		// (settle), the upstream's stream is done with now.
+		if s.up != nil && s.up.c != nil {
+			s.down.c.credit(rd, &s.down, s.up.c.remove(rd, s.up))
+		}
+		s.rstAfter = true
+		return
 	}
 	if !s.down.endRecv.Load() {
 		// The answer is whole: the caller may stop sending.
@@ -853,7 +898,7 @@ func (e *egress) dialFor(s0 *h2stream, ep Endpoint, pool *h2pool) {
 func (e *egress) goOn(s *h2stream, ep Endpoint, uc *h2conn, err error) {
 	rd := &h2reader{}
 	s.mu.Lock()
-	if !s.done {
+	if !s.done && !s.answered { // answered: the proxy's own answer, still going out
 		if err == nil {
 			if err = s.attach(rd, uc); errors.Is(err, errH2Gone) {
 				err = e.openUpstream(rd, s, ep) // full already: another

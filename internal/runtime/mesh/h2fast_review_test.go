@@ -1,0 +1,199 @@
+package mesh
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
+)
+
+// The tests of a review of the HTTP/2 data path: each failed before its
+// fix.
+
+// startRawTask starts a bare HTTP/2 (prior knowledge) task: answer
+// writes the answer to each request's head, in the connection's reader;
+// a PING's ACK it gets is sent on acks.
+func startRawTask(t *testing.T, answer func(w *rawWriter, id uint32)) (addr string, acks chan [8]byte) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	acks = make(chan [8]byte, 16)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				c.SetDeadline(time.Now().Add(20 * time.Second))
+				if _, err := io.ReadFull(c, make([]byte, len(http2.ClientPreface))); err != nil {
+					return
+				}
+				w := &rawWriter{fr: http2.NewFramer(c, c)}
+				w.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
+				w.enc = hpack.NewEncoder(&w.hbuf)
+				w.fr.WriteSettings()
+				for {
+					f, err := w.fr.ReadFrame()
+					if err != nil {
+						return
+					}
+					switch f := f.(type) {
+					case *http2.SettingsFrame:
+						if !f.IsAck() {
+							w.fr.WriteSettingsAck()
+						}
+					case *http2.PingFrame:
+						if f.IsAck() {
+							select {
+							case acks <- f.Data:
+							default:
+							}
+						} else {
+							w.fr.WritePing(true, f.Data)
+						}
+					case *http2.MetaHeadersFrame:
+						answer(w, f.StreamID)
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String(), acks
+}
+
+// rawWriter writes a raw task's frames.
+type rawWriter struct {
+	fr   *http2.Framer
+	hbuf bytes.Buffer
+	enc  *hpack.Encoder
+}
+
+func (w *rawWriter) headers(id uint32, end bool, fields ...string) {
+	w.hbuf.Reset()
+	for i := 0; i+1 < len(fields); i += 2 {
+		w.enc.WriteField(hpack.HeaderField{Name: fields[i], Value: fields[i+1]})
+	}
+	w.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: w.hbuf.Bytes(), EndStream: end, EndHeaders: true})
+}
+
+func (w *rawWriter) data(id uint32, b []byte) {
+	for len(b) > 0 {
+		n := min(len(b), 16<<10)
+		w.fr.WriteData(id, false, b[:n])
+		b = b[n:]
+	}
+}
+
+// rawCaller dials addr as a bare HTTP/2 caller, its connection bounded
+// by a 20 s deadline.
+func rawCaller(t *testing.T, addr string) (net.Conn, *rawH2) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	return c, newRawH2(t, c)
+}
+
+// TestH2FastNoErrorResetKeepsTheAnswer: an upstream that ends its answer
+// (END_STREAM trailers) and then resets the stream with NO_ERROR, as
+// grpc-go's server does when the caller has not half-closed, still has
+// its whole answer delivered (RFC 9113 8.1), including what the proxy
+// held for want of the caller's window when the reset came; only then
+// is the caller's stream reset NO_ERROR.
+func TestH2FastNoErrorResetKeepsTheAnswer(t *testing.T) {
+	const size = 200 << 10 // past the caller's 64 KB window, within the proxy's
+	body := payload(size, 3)
+	var once sync.Once
+	answered := make(chan struct{})
+	taskAddr, acks := startRawTask(t, func(w *rawWriter, id uint32) {
+		w.headers(id, false, ":status", "200", "content-type", "application/grpc")
+		w.data(id, body)
+		w.headers(id, true, "grpc-status", "0")
+		w.fr.WriteRSTStream(id, http2.ErrCodeNo)
+		// The proxy reads its frames in order: the PING's ACK says it
+		// took the reset.
+		w.fr.WritePing(false, [8]byte{1})
+		once.Do(func() { close(answered) })
+	})
+	m, _, _ := h2Mesh(t, nil, func(c *Config) { c.Upstreams["api"].Timeout = 0 })
+	api, err := m.StartProxy(Task{ID: "api-1", Service: "api", Addr: taskAddr}, nil, Loopback{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The caller speaks straight to api's ingress, as web's proxy would:
+	// api's proxy holds what the caller's window does not take.
+	_, cl := rawCaller(t, api.Ingress())
+	cl.request(1, nil, false) // no END_STREAM: the caller has not half-closed
+	got := 0
+	for got < h2InitialWindow {
+		f, err := cl.fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", got, err)
+		}
+		switch f := f.(type) {
+		case *http2.DataFrame:
+			got += len(f.Data())
+		case *http2.RSTStreamFrame:
+			t.Fatalf("RST_STREAM %v after %d of %d bytes", f.ErrCode, got, size)
+		}
+	}
+	<-answered
+	select {
+	case <-acks:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the proxy answered no PING")
+	}
+	// Now window for the rest.
+	cl.fr.WriteWindowUpdate(0, size)
+	cl.fr.WriteWindowUpdate(1, size)
+	for {
+		f, err := cl.fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", got, err)
+		}
+		switch f := f.(type) {
+		case *http2.DataFrame:
+			got += len(f.Data())
+		case *http2.RSTStreamFrame:
+			t.Fatalf("RST_STREAM %v after %d of %d bytes, before the trailers", f.ErrCode, got, size)
+		case *http2.MetaHeadersFrame:
+			if !f.StreamEnded() {
+				t.Fatalf("a second head without END_STREAM: %v", f)
+			}
+			if got != size || grpcStatusField(f) != "0" {
+				t.Fatalf("trailers %v after %d of %d bytes", f.RegularFields(), got, size)
+			}
+			// Then the reset: the caller may stop sending.
+			for {
+				f, err := cl.fr.ReadFrame()
+				if err != nil {
+					t.Fatalf("waiting for the reset: %v", err)
+				}
+				if r, ok := f.(*http2.RSTStreamFrame); ok && r.StreamID == 1 {
+					if r.ErrCode != http2.ErrCodeNo {
+						t.Errorf("reset %v after the answer; want NO_ERROR", r.ErrCode)
+					}
+					return
+				}
+			}
+		}
+	}
+}
+
+func grpcStatusField(f *http2.MetaHeadersFrame) string {
+	fs := h2fields(f.RegularFields())
+	return fs.Get("grpc-status")
+}
