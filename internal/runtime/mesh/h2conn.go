@@ -784,6 +784,12 @@ func (c *h2conn) resetStream(rd *h2reader, id uint32, code http2.ErrCode) {
 	c.mu.Lock()
 	h := c.streams[id]
 	if h == nil {
+		if c.serving && id%2 == 1 && id > c.seenID {
+			// A caller's new stream refused before it opened (its header
+			// block malformed): seen all the same, so its DATA in flight
+			// is a closed stream's, and a lower ID is not taken after it.
+			c.seenID = id
+		}
 		if !c.broken && id != 0 {
 			c.fr.WriteRSTStream(id, code)
 			rd.mark(c)

@@ -197,3 +197,38 @@ func grpcStatusField(f *http2.MetaHeadersFrame) string {
 	fs := h2fields(f.RegularFields())
 	return fs.Get("grpc-status")
 }
+
+// TestH2FastRejectedHeadersThenData: a header block the proxy rejects
+// (an uppercase field name) resets that stream only: the DATA in flight
+// behind it is a closed stream's, not a connection error, and the
+// connection goes on with the next stream.
+func TestH2FastRejectedHeadersThenData(t *testing.T) {
+	tk := startH2Task(t, "api-1")
+	_, web, _ := h2Mesh(t, nil, nil, tk)
+	addr, _ := web.Egress("api")
+	_, cl := rawCaller(t, addr)
+	cl.request(1, [][2]string{{"X-Bad", "1"}}, false)
+	cl.fr.WriteData(1, true, []byte{0, 0, 0, 0, 0})
+	if code := cl.waitReset(1); code != "PROTOCOL_ERROR" {
+		t.Fatalf("stream 1: %s; want reset PROTOCOL_ERROR", code)
+	}
+	// A PING's ACK: the proxy read the DATA behind the reset.
+	cl.fr.WritePing(false, [8]byte{7})
+	for acked := false; !acked; {
+		f, err := cl.fr.ReadFrame()
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch f := f.(type) {
+		case *http2.GoAwayFrame:
+			t.Fatalf("GOAWAY %v: the connection is gone for the body of a rejected header block", f.ErrCode)
+		case *http2.PingFrame:
+			acked = f.IsAck()
+		}
+	}
+	cl.request(3, nil, false)
+	cl.fr.WriteData(3, true, []byte{0, 0, 0, 0, 0})
+	if st := cl.waitStatus(3); st != "200" { // next fails the test on GOAWAY
+		t.Errorf("stream 3: %s", st)
+	}
+}
