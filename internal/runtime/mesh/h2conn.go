@@ -337,14 +337,16 @@ func (c *h2conn) onSettings(rd *h2reader, f *http2.SettingsFrame) bool {
 		return true
 	}
 	c.mu.Lock()
-	delta := int32(0)
+	// The open streams' windows change by the net change of
+	// INITIAL_WINDOW_SIZE, however many times the frame sets it
+	// (RFC 9113 6.9.2).
+	oldInit := c.peerInit
 	err := f.ForeachSetting(func(s http2.Setting) error {
 		if err := s.Valid(); err != nil {
 			return err
 		}
 		switch s.ID {
 		case http2.SettingInitialWindowSize:
-			delta = int32(s.Val) - c.peerInit
 			c.peerInit = int32(s.Val)
 		case http2.SettingMaxFrameSize:
 			c.peerFrame = s.Val
@@ -367,6 +369,7 @@ func (c *h2conn) onSettings(rd *h2reader, f *http2.SettingsFrame) bool {
 		c.goAway(rd, code, true)
 		return false
 	}
+	delta := c.peerInit - oldInit
 	for _, h := range c.streams {
 		if int64(h.sendWin)+int64(delta) > math.MaxInt32 {
 			c.mu.Unlock()

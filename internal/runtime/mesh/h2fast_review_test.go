@@ -232,3 +232,78 @@ func TestH2FastRejectedHeadersThenData(t *testing.T) {
 		t.Errorf("stream 3: %s", st)
 	}
 }
+
+// rawTaskProxy starts a mesh whose api task is a raw task answering
+// with answer, and returns api's proxy.
+func rawTaskProxy(t *testing.T, answer func(w *rawWriter, id uint32)) (*Proxy, chan [8]byte) {
+	t.Helper()
+	taskAddr, acks := startRawTask(t, answer)
+	m, _, _ := h2Mesh(t, nil, func(c *Config) { c.Upstreams["api"].Timeout = 0 })
+	api, err := m.StartProxy(Task{ID: "api-1", Service: "api", Addr: taskAddr}, nil, Loopback{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api, acks
+}
+
+// pingPong sends a PING and reads until its ACK, counting the DATA of
+// stream id on the way: the proxy read every frame sent before it.
+func (r *rawH2) pingPong(id uint32) (data int) {
+	r.t.Helper()
+	r.fr.WritePing(false, [8]byte{9})
+	for {
+		f, err := r.fr.ReadFrame()
+		if err != nil {
+			r.t.Fatalf("waiting for the PING's ACK: %v", err)
+		}
+		switch f := f.(type) {
+		case *http2.DataFrame:
+			if f.StreamID == id {
+				data += len(f.Data())
+			}
+		case *http2.PingFrame:
+			if f.IsAck() {
+				return data
+			}
+		case *http2.GoAwayFrame:
+			r.t.Fatalf("GOAWAY %v", f.ErrCode)
+		}
+	}
+}
+
+// TestH2FastSettingsNetWindowChange: a SETTINGS frame that sets
+// INITIAL_WINDOW_SIZE twice (0, then 131070) changes the open streams'
+// windows by the net change (+65535), not by the last value's change
+// from the one before the frame (RFC 9113 6.9.2): the proxy sends no
+// more than the caller granted.
+func TestH2FastSettingsNetWindowChange(t *testing.T) {
+	const size = 200 << 10
+	api, acks := rawTaskProxy(t, func(w *rawWriter, id uint32) {
+		w.headers(id, false, ":status", "200", "content-type", "application/grpc")
+		w.data(id, payload(size, 5))
+		w.fr.WritePing(false, [8]byte{1})
+	})
+	_, cl := rawCaller(t, api.Ingress())
+	cl.fr.WriteWindowUpdate(0, 100<<20) // window enough on the connection
+	cl.request(1, nil, true)
+	got := 0
+	for got < h2InitialWindow {
+		f, err := cl.fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", got, err)
+		}
+		if d, ok := f.(*http2.DataFrame); ok && d.StreamID == 1 {
+			got += len(d.Data())
+		}
+	}
+	select { // the task sent it all: the proxy holds the rest
+	case <-acks:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the proxy answered no PING")
+	}
+	cl.fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: 0}, http2.Setting{ID: http2.SettingInitialWindowSize, Val: 2 * h2InitialWindow})
+	got += cl.pingPong(1)
+	if got != 2*h2InitialWindow {
+		t.Fatalf("the proxy sent %d bytes on a stream the caller granted %d", got, 2*h2InitialWindow)
+	}
+}
