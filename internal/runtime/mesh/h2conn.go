@@ -29,11 +29,13 @@ import (
 // goroutine hand-offs. Frames are read and written by x/net/http2's
 // Framer, headers by its hpack.
 //
-// Flow control runs end to end: a side is never sent more than its
-// stream and connection windows allow, and a side is credited
-// (WINDOW_UPDATE) only for data forwarded to the other, so a stream
-// buffers at most the window the proxy granted (h2StreamWindow), a
-// connection at most h2ConnWindow. h2fast.go holds the calls' semantics.
+// Flow control runs end to end per stream: a side is never sent more
+// than its stream and connection windows allow, and a side's stream is
+// credited (WINDOW_UPDATE) only for data forwarded to the other, so a
+// stream buffers at most the window the proxy granted (h2StreamWindow).
+// A connection's window is credited as data comes: a connection shared
+// by many callers' streams (the target's proxy's to its task) is never
+// held up by one caller that reads nothing. h2fast.go holds the calls' semantics.
 
 // The fast path's HTTP/2 settings.
 const (
@@ -461,11 +463,13 @@ func (c *h2conn) onData(rd *h2reader, f *http2.DataFrame) bool {
 		return false
 	}
 	c.recvWin -= n
+	// The connection's window is credited as data comes, whatever the
+	// stream: one stream's data held for want of its reader's window is
+	// bounded by the stream's window, and holds up no other stream.
+	c.connCreditLocked(rd, n)
 	h := c.streams[f.StreamID]
 	if h == nil || h.endRecv.Load() {
-		// A stream the proxy ended: the data counts to the connection's
-		// window only.
-		c.creditLocked(rd, nil, n)
+		// A stream the proxy ended: the data is dropped.
 		closed := h != nil || f.StreamID <= c.idBound()
 		c.mu.Unlock()
 		if !closed {
@@ -478,7 +482,6 @@ func (c *h2conn) onData(rd *h2reader, f *http2.DataFrame) bool {
 		return true
 	}
 	if n > h.recvWin {
-		c.creditLocked(rd, nil, n)
 		c.mu.Unlock()
 		c.resetStream(rd, f.StreamID, http2.ErrCodeFlowControl)
 		return true
@@ -507,10 +510,9 @@ func (c *h2conn) idBound() uint32 {
 	return c.nextID - 2
 }
 
-// creditLocked returns n bytes of window to the peer, for the connection
-// and (h not nil) the stream, a WINDOW_UPDATE once a quarter of a window
-// is owed.
-func (c *h2conn) creditLocked(rd *h2reader, h *h2half, n int32) {
+// connCreditLocked returns n bytes of the connection's window to the
+// peer, a WINDOW_UPDATE once a quarter of the window is owed.
+func (c *h2conn) connCreditLocked(rd *h2reader, n int32) {
 	if n <= 0 || c.broken {
 		return
 	}
@@ -521,7 +523,16 @@ func (c *h2conn) creditLocked(rd *h2reader, h *h2half, n int32) {
 		c.recvCredit = 0
 		rd.mark(c)
 	}
-	if h != nil && !h.endRecv.Load() && !h.gone.Load() {
+}
+
+// creditLocked returns n bytes of stream h's window to the peer once
+// they were forwarded (or dropped), a WINDOW_UPDATE once a quarter of a
+// window is owed; the connection's window was credited as they came.
+func (c *h2conn) creditLocked(rd *h2reader, h *h2half, n int32) {
+	if n <= 0 || c.broken || h == nil {
+		return
+	}
+	if !h.endRecv.Load() && !h.gone.Load() {
 		h.recvCredit += n
 		if h.recvCredit >= h2StreamWindow/4 {
 			c.fr.WriteWindowUpdate(h.id, uint32(h.recvCredit))
@@ -851,8 +862,9 @@ func (c *h2conn) add(h *h2half) bool {
 	return true
 }
 
-// remove forgets h, crediting the connection what it held of the
-// source's data; a connection going away closes with its last stream.
+// remove forgets h, dropping what it held; it returns how much of that
+// the source's stream was not credited for yet. A connection going away
+// closes with its last stream.
 func (c *h2conn) remove(rd *h2reader, h *h2half) (held int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -125,7 +125,6 @@ func (s *h2stream) forward(rd *h2reader, from *h2half, data []byte, end bool) {
 	if from != &s.down && !s.answered {
 		// Data before the answer's head: the upstream's message is
 		// malformed.
-		from.c.credit(rd, nil, len(data))
 		from.c.writeRST(rd, from, http2.ErrCodeProtocol)
 		from.endRecv.Store(true)
 		s.srv.failedH2(rd, s, http2.ErrCodeProtocol)
@@ -188,12 +187,12 @@ func (s *h2stream) finish(rd *h2reader) {
 	if s.timer != nil {
 		s.timer.Stop()
 	}
-	held := s.down.c.remove(rd, &s.down)
-	s.down.c.credit(rd, nil, len(s.early))
+	// What either side held goes: the connections' windows were
+	// credited for it as it came (onData).
+	s.down.c.remove(rd, &s.down)
 	s.early = nil
 	if s.up != nil && s.up.c != nil {
-		s.up.c.credit(rd, nil, held)
-		s.down.c.credit(rd, nil, s.up.c.remove(rd, s.up))
+		s.up.c.remove(rd, s.up)
 	}
 	if s.hst != nil {
 		s.hst.inFlight.Add(-1)

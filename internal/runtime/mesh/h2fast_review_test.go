@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+	"google.golang.org/protobuf/types/known/wrapperspb"
 )
 
 // The tests of a review of the HTTP/2 data path: each failed before its
@@ -305,5 +307,78 @@ func TestH2FastSettingsNetWindowChange(t *testing.T) {
 	got += cl.pingPong(1)
 	if got != 2*h2InitialWindow {
 		t.Fatalf("the proxy sent %d bytes on a stream the caller granted %d", got, 2*h2InitialWindow)
+	}
+}
+
+// held is how many bytes p's proxy holds for its callers for want of
+// their windows.
+func held(p *Proxy) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	n := 0
+	for hc := range p.h2 {
+		hc.mu.Lock()
+		for _, h := range hc.streams {
+			n += len(h.pend)
+		}
+		hc.mu.Unlock()
+	}
+	return n
+}
+
+// waitStill waits (up to 10 s) until f's value is above 0 and stops
+// changing, and returns it.
+func waitStill(f func() int) int {
+	last, still := -1, 0
+	for i := 0; i < 200 && still < 5; i++ {
+		time.Sleep(50 * time.Millisecond)
+		if n := f(); n == last && n > 0 {
+			still++
+		} else {
+			last, still = n, 0
+		}
+	}
+	return last
+}
+
+// TestH2FastUnreadStreamsStarveNoOtherCaller: a caller that opens 6
+// streams and grants them no window makes api's proxy hold up to a
+// stream window for each; its connection to its task (shared with
+// every other caller) is credited as the data comes, so another
+// caller's call on it still goes through.
+func TestH2FastUnreadStreamsStarveNoOtherCaller(t *testing.T) {
+	tk := startH2Task(t, "api-1")
+	_, web, apis := h2Mesh(t, nil, func(c *Config) { c.Upstreams["api"].Timeout = 0 }, tk)
+	// The bad caller speaks straight to api's ingress (as another
+	// service's proxy would), window 0 for its streams.
+	_, r := rawCaller(t, apis[0].Ingress())
+	r.fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: 0})
+	for i := range 6 {
+		r.open(uint32(2*i+1), "/t.T/Flood", nil, false)
+		r.fr.WriteData(uint32(2*i+1), true, []byte{0, 0, 0, 0, 0}) // an empty BytesValue
+	}
+	n := waitStill(func() int { return held(apis[0]) })
+	t.Logf("api's proxy holds %d KiB for the caller that reads nothing", n>>10)
+	if n < 6*h2StreamWindow*3/4 {
+		t.Errorf("api's proxy holds %d bytes for 6 unread streams; want about 6 stream windows (%d)", n, 6*h2StreamWindow)
+	}
+	conn := h2Client(t, web)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := conn.Invoke(ctx, "/t.T/Unary", wrapperspb.Bytes([]byte("hi")), &wrapperspb.BytesValue{}); err != nil {
+		t.Fatalf("a well-behaved caller's call, behind another caller's unread streams: %v", err)
+	}
+}
+
+// open opens stream id: a gRPC call's head for path with extra fields.
+func (r *rawH2) open(id uint32, path string, extra [][2]string, end bool) {
+	r.t.Helper()
+	r.hbuf.Reset()
+	for _, f := range append([][2]string{{":method", "POST"}, {":scheme", "http"}, {":authority", "api"}, {":path", path},
+		{"content-type", "application/grpc"}, {"te", "trailers"}}, extra...) {
+		r.enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+	}
+	if err := r.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: r.hbuf.Bytes(), EndStream: end, EndHeaders: true}); err != nil {
+		r.t.Fatal(err)
 	}
 }
