@@ -16,6 +16,8 @@ import (
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/netwright/netwright/internal/clock"
 )
 
 // The proxies' own HTTP/2 data path (gRPC and HTTP/2 listeners), after
@@ -54,6 +56,10 @@ const (
 	h2WriteTimeout = 30 * time.Second
 	// h2InitialWindow is the protocol's initial window, 65535.
 	h2InitialWindow = 65535
+	// h2StallTimeout bounds how long a stream's data may be held for
+	// want of its reader's window with none coming: then the stream is
+	// reset (CANCEL) both ways (Envoy's stream idle timeout's default).
+	h2StallTimeout = 5 * time.Minute
 )
 
 // errH2Gone: the connection closed or went away before a stream opened.
@@ -131,6 +137,10 @@ type h2half struct {
 	pendNoCredit                 int
 	pendEnd, queued              bool
 	pendTrailers                 []hpack.HeaderField
+	// stall fires h2StallTimeout after data was first held; moved is
+	// set when held data went since it was set.
+	stall clock.Timer
+	moved bool
 	// endSent: END_STREAM (or RST_STREAM) went on c; endRecv: the peer
 	// ended its side.
 	endSent, endRecv atomic.Bool
@@ -596,6 +606,33 @@ func (c *h2conn) queueLocked(h *h2half) {
 		h.queued = true
 		c.waiting = append(c.waiting, h)
 	}
+	if h.stall == nil && h.s != nil {
+		h.moved = false
+		h.stall = c.p.m.clock.AfterFunc(h2StallTimeout, func() { h.s.stalled(h) })
+	}
+}
+
+// stalled resets a stream whose held data on h got no window for
+// h2StallTimeout, so a reader that grants none holds a stream (and its
+// upstream's) for no longer.
+func (s *h2stream) stalled(h *h2half) {
+	rd := &h2reader{}
+	s.mu.Lock()
+	c := h.c
+	c.mu.Lock()
+	stuck := h.queued && !h.moved && !h.gone.Load()
+	if h.queued && !stuck {
+		h.moved = false
+		h.stall = c.p.m.clock.AfterFunc(h2StallTimeout, func() { s.stalled(h) })
+	} else {
+		h.stall = nil
+	}
+	c.mu.Unlock()
+	if stuck && !s.done {
+		s.reset(rd, http2.ErrCodeCancel, http2.ErrCodeCancel)
+	}
+	s.mu.Unlock()
+	rd.flush()
 }
 
 // writeDataLocked writes data on h in frames the peer takes, debiting
@@ -640,6 +677,7 @@ func (c *h2conn) flushPendLocked(rd *h2reader, h *h2half) int {
 	end := all && h.pendEnd && h.pendTrailers == nil
 	if n > 0 || end {
 		c.writeDataLocked(rd, h, h.pend[:n], end)
+		h.moved = true
 	}
 	cr := max(n-h.pendNoCredit, 0)
 	h.pendNoCredit = max(h.pendNoCredit-n, 0)
@@ -876,6 +914,10 @@ func (c *h2conn) remove(rd *h2reader, h *h2half) (held int) {
 	h.pend, h.pendTrailers, h.pendEnd = nil, nil, false
 	h.pendNoCredit = 0
 	c.dequeueLocked(h)
+	if h.stall != nil {
+		h.stall.Stop()
+		h.stall = nil
+	}
 	if len(c.streams) == 0 && (c.goingAway || c.draining.Load()) {
 		if c.serving && !c.goingAway {
 			c.goingAway = true

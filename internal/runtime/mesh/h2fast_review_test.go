@@ -12,6 +12,8 @@ import (
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/netwright/netwright/internal/clock/clocktest"
 )
 
 // The tests of a review of the HTTP/2 data path: each failed before its
@@ -237,10 +239,10 @@ func TestH2FastRejectedHeadersThenData(t *testing.T) {
 
 // rawTaskProxy starts a mesh whose api task is a raw task answering
 // with answer, and returns api's proxy.
-func rawTaskProxy(t *testing.T, answer func(w *rawWriter, id uint32)) (*Proxy, chan [8]byte) {
+func rawTaskProxy(t *testing.T, opt Options, answer func(w *rawWriter, id uint32)) (*Proxy, chan [8]byte) {
 	t.Helper()
 	taskAddr, acks := startRawTask(t, answer)
-	m, _, _ := h2Mesh(t, nil, func(c *Config) { c.Upstreams["api"].Timeout = 0 })
+	m, _, _ := h2MeshWith(t, opt, func(c *Config) { c.Upstreams["api"].Timeout = 0 })
 	api, err := m.StartProxy(Task{ID: "api-1", Service: "api", Addr: taskAddr}, nil, Loopback{})
 	if err != nil {
 		t.Fatal(err)
@@ -280,7 +282,7 @@ func (r *rawH2) pingPong(id uint32) (data int) {
 // more than the caller granted.
 func TestH2FastSettingsNetWindowChange(t *testing.T) {
 	const size = 200 << 10
-	api, acks := rawTaskProxy(t, func(w *rawWriter, id uint32) {
+	api, acks := rawTaskProxy(t, Options{}, func(w *rawWriter, id uint32) {
 		w.headers(id, false, ":status", "200", "content-type", "application/grpc")
 		w.data(id, payload(size, 5))
 		w.fr.WritePing(false, [8]byte{1})
@@ -380,5 +382,63 @@ func (r *rawH2) open(id uint32, path string, extra [][2]string, end bool) {
 	}
 	if err := r.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: r.hbuf.Bytes(), EndStream: end, EndHeaders: true}); err != nil {
 		r.t.Fatal(err)
+	}
+}
+
+// TestH2FastStalledStreamIsReset: a stream whose answer the proxy holds
+// for want of a window the caller never grants is reset both ways after
+// h2StallTimeout (on the mesh's clock), not held forever; window that
+// lets some of it go restarts the wait.
+func TestH2FastStalledStreamIsReset(t *testing.T) {
+	clk := clocktest.New(t)
+	api, acks := rawTaskProxy(t, Options{Clock: clk}, func(w *rawWriter, id uint32) {
+		w.headers(id, false, ":status", "200", "content-type", "application/grpc")
+		w.data(id, payload(100<<10, 5))
+		w.fr.WritePing(false, [8]byte{1})
+	})
+	_, cl := rawCaller(t, api.Ingress())
+	cl.fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: 0})
+	cl.request(1, nil, true)
+	select { // the task sent it all: the proxy holds it
+	case <-acks:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the proxy answered no PING")
+	}
+	// reads until the PING's ACK: the stream's reset, or "".
+	resetBy := func() string {
+		cl.fr.WritePing(false, [8]byte{2})
+		code := ""
+		for {
+			f, err := cl.fr.ReadFrame()
+			if err != nil {
+				t.Fatalf("waiting for the PING's ACK: %v", err)
+			}
+			switch f := f.(type) {
+			case *http2.RSTStreamFrame:
+				if f.StreamID == 1 {
+					code = f.ErrCode.String()
+				}
+			case *http2.PingFrame:
+				if f.IsAck() {
+					return code
+				}
+			}
+		}
+	}
+	if code := resetBy(); code != "" {
+		t.Fatalf("stream reset %s at once", code)
+	}
+	clk.AdvanceAndWait(h2StallTimeout * 3 / 5)
+	cl.fr.WriteWindowUpdate(1, 1000) // some goes: the wait starts again
+	if code := resetBy(); code != "" {
+		t.Fatalf("stream reset %s before its timeout", code)
+	}
+	clk.AdvanceAndWait(h2StallTimeout * 3 / 5)
+	if code := resetBy(); code != "" {
+		t.Fatalf("stream reset %s %v after it last moved", code, h2StallTimeout*3/5)
+	}
+	clk.AdvanceAndWait(h2StallTimeout)
+	if code := resetBy(); code != "CANCEL" {
+		t.Fatalf("stream held %v with no window: reset %q; want CANCEL", h2StallTimeout, code)
 	}
 }
