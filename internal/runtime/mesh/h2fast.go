@@ -1041,20 +1041,23 @@ func (in *ingress) openH2(rd *h2reader, s *h2stream) {
 		s.local(rd, http.StatusForbidden, "RBAC: access denied")
 		return
 	}
-	pool := in.pools.h2get(poolKey{addr: p.task.Addr})
+	in.tryH2(rd, s)
+}
+
+// tryH2 opens the stream on a pooled connection to the task; with none,
+// it waits for one dialed in a goroutine of its own, as the egress's
+// tries do (one dial at a time, the streams that come meanwhile waiting
+// for it): the caller's connection's other streams, and its PINGs, go on
+// while the task is dialed.
+func (in *ingress) tryH2(rd *h2reader, s *h2stream) {
+	pool := in.pools.h2get(poolKey{addr: in.p.task.Addr})
 	for range 3 {
 		uc := pool.get()
 		if uc == nil {
-			rd.flush() // what this reader forwarded goes before it waits
-			ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
-			c, err := p.net.Dial(ctx, p.task, p.task.Addr)
-			cancel()
-			if err != nil {
-				break
+			if pool.wait(s) {
+				in.p.m.goroutines.Go(func() { in.dialFor(pool) })
 			}
-			if uc, err = p.dialH2(pool, c, "http", 90*time.Second); err != nil {
-				break
-			}
+			return
 		}
 		err := s.attach(rd, uc)
 		if err == nil {
@@ -1066,6 +1069,47 @@ func (in *ingress) openH2(rd *h2reader, s *h2stream) {
 		}
 	}
 	s.local(rd, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers. reset reason: connection failure")
+}
+
+// dialFor dials a connection to the task for the streams waiting on
+// pool, and goes on with each.
+func (in *ingress) dialFor(pool *h2pool) {
+	p, m := in.p, in.p.m
+	ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+	c, err := p.net.Dial(ctx, p.task, p.task.Addr)
+	cancel()
+	var uc *h2conn
+	if err == nil {
+		uc, err = p.dialH2(pool, c, "http", 90*time.Second)
+	}
+	for _, s := range pool.dialed() {
+		in.goOn(s, uc, err)
+	}
+}
+
+// goOn goes on with s once the dial it waited for ended: a connection
+// full already has it try again (dials at most 3), a dial that failed
+// answers 503.
+func (in *ingress) goOn(s *h2stream, uc *h2conn, err error) {
+	rd := &h2reader{}
+	s.mu.Lock()
+	if !s.done && !s.answered {
+		if err == nil {
+			err = s.attach(rd, uc)
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, errHeadersTooLarge):
+			s.local(rd, http.StatusRequestHeaderFieldsTooLarge, "request header fields too large")
+		case errors.Is(err, errH2Gone) && s.attempt < 2:
+			s.attempt++ // the ingress's count of dials waited for
+			in.tryH2(rd, s)
+		default:
+			s.local(rd, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers. reset reason: connection failure")
+		}
+	}
+	s.mu.Unlock()
+	rd.flush()
 }
 
 func (in *ingress) answeredH2(_ *h2reader, s *h2stream, status, _ int) bool {

@@ -6,11 +6,13 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+	"google.golang.org/grpc"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/netwright/netwright/internal/clock/clocktest"
@@ -440,5 +442,76 @@ func TestH2FastStalledStreamIsReset(t *testing.T) {
 	clk.AdvanceAndWait(h2StallTimeout)
 	if code := resetBy(); code != "CANCEL" {
 		t.Fatalf("stream held %v with no window: reset %q; want CANCEL", h2StallTimeout, code)
+	}
+}
+
+// gatedDial holds the dials to addr once armed until gate closes,
+// telling dialing of each.
+type gatedDial struct {
+	Loopback
+	addr    string
+	armed   *atomic.Bool
+	gate    chan struct{}
+	dialing chan struct{}
+}
+
+func (g *gatedDial) Dial(ctx context.Context, t Task, addr string) (net.Conn, error) {
+	if addr == g.addr && g.armed.Load() {
+		select {
+		case g.dialing <- struct{}{}:
+		default:
+		}
+		select {
+		case <-g.gate:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return g.Loopback.Dial(ctx, t, addr)
+}
+
+// TestH2FastIngressDialBlocksNoStream: while the target's proxy dials
+// its task for one stream (the task takes one stream per connection),
+// the other streams of the same caller connection go on.
+func TestH2FastIngressDialBlocksNoStream(t *testing.T) {
+	tk := startH2Task(t, "api-1", grpc.MaxConcurrentStreams(1))
+	m, web, _ := h2Mesh(t, nil, func(c *Config) { c.Upstreams["api"].Timeout = 0 })
+	g := &gatedDial{addr: tk.addr, armed: new(atomic.Bool), gate: make(chan struct{}), dialing: make(chan struct{}, 1)}
+	defer close(g.gate)
+	api, err := m.StartProxy(Task{ID: "api-1", Service: "api", Addr: tk.addr}, nil, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SetEndpoints(map[string][]Endpoint{"api": {{Task: "api-1", Addr: api.Ingress(), AppAddr: tk.addr}}})
+	conn := h2Client(t, web)
+	ctx := testCtx(t)
+	bidi, err := conn.NewStream(ctx, &grpc.StreamDesc{ServerStreams: true, ClientStreams: true}, "/t.T/Bidi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in wrapperspb.BytesValue
+	bidi.SendMsg(wrapperspb.Bytes([]byte("1")))
+	if err := bidi.RecvMsg(&in); err != nil {
+		t.Fatal(err)
+	}
+	g.armed.Store(true) // the next dial to the task waits
+	go conn.Invoke(ctx, "/t.T/Unary", wrapperspb.Bytes(nil), &wrapperspb.BytesValue{})
+	select {
+	case <-g.dialing:
+	case <-time.After(10 * time.Second):
+		t.Fatal("api's proxy never dialed its task for a second stream")
+	}
+	got := make(chan error, 1)
+	go func() {
+		bidi.SendMsg(wrapperspb.Bytes([]byte("2")))
+		got <- bidi.RecvMsg(&in)
+	}()
+	select {
+	case err := <-got:
+		if err != nil || string(in.Value) != "2" {
+			t.Fatalf("bidi echo: %q, %v", in.Value, err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("an open stream stalled while the target's proxy dials its task for another")
 	}
 }
