@@ -124,6 +124,14 @@ func (c *h2conn) usable() bool {
 	return !c.broken && !c.goingAway
 }
 
+// takesStreams reports whether the connection is usable and takes
+// streams at all (a peer may allow none).
+func (c *h2conn) takesStreams() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.broken && !c.goingAway && c.peerMaxStreams > 0
+}
+
 // h2half is a stream as one connection sees it.
 type h2half struct {
 	s  *h2stream

@@ -1088,8 +1088,8 @@ func (in *ingress) dialFor(pool *h2pool) {
 }
 
 // goOn goes on with s once the dial it waited for ended: a connection
-// full already has it try again (dials at most 3), a dial that failed
-// answers 503.
+// full already has it try another, one gone already has it try again (3
+// times in all), a dial that failed answers 503.
 func (in *ingress) goOn(s *h2stream, uc *h2conn, err error) {
 	rd := &h2reader{}
 	s.mu.Lock()
@@ -1101,8 +1101,10 @@ func (in *ingress) goOn(s *h2stream, uc *h2conn, err error) {
 		case err == nil:
 		case errors.Is(err, errHeadersTooLarge):
 			s.local(rd, http.StatusRequestHeaderFieldsTooLarge, "request header fields too large")
+		case errors.Is(err, errH2Gone) && uc.takesStreams():
+			in.tryH2(rd, s) // full already: another
 		case errors.Is(err, errH2Gone) && s.attempt < 2:
-			s.attempt++ // the ingress's count of dials waited for
+			s.attempt++ // the ingress's count of connections gone as they came
 			in.tryH2(rd, s)
 		default:
 			s.local(rd, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers. reset reason: connection failure")
