@@ -56,6 +56,16 @@ const (
 	h2WriteTimeout = 30 * time.Second
 	// h2InitialWindow is the protocol's initial window, 65535.
 	h2InitialWindow = 65535
+	// A caller's stream it resets within h2PrematureAge of opening it
+	// is reset prematurely; a connection of a caller that resets
+	// prematurely more than half of its streams once it opened
+	// h2PrematureStreams (or half as many prematurely before) gets
+	// GOAWAY ENHANCE_YOUR_CALM: the "rapid reset" attack
+	// (CVE-2023-44487) opens and cancels streams at no cost to itself
+	// and past any stream limit. Envoy's premature reset check and its
+	// defaults.
+	h2PrematureAge     = time.Second
+	h2PrematureStreams = 500
 	// h2StallTimeout bounds how long a stream's data may be held for
 	// want of its reader's window with none coming: then the stream is
 	// reset (CANCEL) both ways (Envoy's stream idle timeout's default).
@@ -102,6 +112,9 @@ type h2conn struct {
 	// caller closes (closeLocked).
 	closing      bool
 	lastSettings int // SETTINGS frames taken
+	// closed counts the caller's streams that ended, premature those it
+	// reset prematurely.
+	closed, premature int
 	// draining is set when the proxy drains: the connection closes once
 	// its streams are done.
 	draining atomic.Bool
@@ -882,6 +895,9 @@ func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if h == &s.down {
+		if c.p.m.clock.Now().Sub(s.opened) < h2PrematureAge && c.prematureReset() {
+			c.goAway(rd, http2.ErrCodeEnhanceYourCalm, false)
+		}
 		s.reset(rd, 0, code) // the caller's cancel goes upstream as it came
 		return
 	}
@@ -893,6 +909,18 @@ func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) {
 		return
 	}
 	s.upstreamFailed(rd, code)
+}
+
+// prematureReset counts a stream the caller reset prematurely; true
+// when the connection resets too many so.
+func (c *h2conn) prematureReset() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.premature++
+	if c.closed+1 < h2PrematureStreams { // +1: the one being reset
+		return c.premature*2 >= h2PrematureStreams
+	}
+	return c.premature*2 > c.closed+1
 }
 
 // add registers h as stream id; false when the connection goes away.
@@ -918,6 +946,9 @@ func (c *h2conn) remove(rd *h2reader, h *h2half) (held int) {
 		return 0
 	}
 	delete(c.streams, h.id)
+	if c.serving {
+		c.closed++
+	}
 	held = max(len(h.pend)-h.pendNoCredit, 0)
 	h.pend, h.pendTrailers, h.pendEnd = nil, nil, false
 	h.pendNoCredit = 0

@@ -78,6 +78,8 @@ type h2stream struct {
 	// caller's window; once it went, the caller's stream is reset
 	// NO_ERROR (the request is wanted no more) and the stream finishes.
 	rstAfter bool
+	// opened is when the caller opened it (the mesh's clock).
+	opened time.Time
 	// kept is the request's body so far, while it can go again; overflow
 	// once it passed 64 KiB (or had trailers).
 	keep, overflow bool
@@ -364,7 +366,7 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 		c.resetStream(rd, id, http2.ErrCodeRefusedStream)
 		return true
 	}
-	s := &h2stream{srv: c.srv}
+	s := &h2stream{srv: c.srv, opened: c.p.m.clock.Now()}
 	s.down.s, s.down.id = s, id
 	if !c.add(&s.down) {
 		c.resetStream(rd, id, http2.ErrCodeRefusedStream)

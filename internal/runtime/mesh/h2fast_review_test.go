@@ -515,3 +515,53 @@ func TestH2FastIngressDialBlocksNoStream(t *testing.T) {
 		t.Fatalf("an open stream stalled while the target's proxy dials its task for another")
 	}
 }
+
+// TestH2FastRapidResetGoesAway: a caller that opens streams and resets
+// each at once (HEADERS then RST_STREAM, CVE-2023-44487's "rapid
+// reset") gets GOAWAY ENHANCE_YOUR_CALM once it reset half of
+// h2PrematureStreams so; the streams the proxies open for it stay far
+// below what it sent.
+func TestH2FastRapidResetGoesAway(t *testing.T) {
+	tk := startH2Task(t, "api-1")
+	_, web, apis := h2Mesh(t, nil, nil, tk)
+	addr, _ := web.Egress("api")
+	c, cl := rawCaller(t, addr)
+	goAway := make(chan http2.ErrCode, 1)
+	go func() {
+		defer close(goAway)
+		for {
+			f, err := cl.fr.ReadFrame()
+			if err != nil {
+				return
+			}
+			if g, ok := f.(*http2.GoAwayFrame); ok {
+				goAway <- g.ErrCode
+				io.Copy(io.Discard, c)
+				return
+			}
+		}
+	}()
+	const n = 20000
+	sent := 0
+	for i := range n {
+		id := uint32(2*i + 1)
+		cl.hbuf.Reset()
+		for _, f := range [][2]string{{":method", "POST"}, {":scheme", "http"}, {":authority", "api"}, {":path", "/t.T/Block"}, {"content-type", "application/grpc"}} {
+			cl.enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+		}
+		if cl.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: id, BlockFragment: cl.hbuf.Bytes(), EndHeaders: true}) != nil ||
+			cl.fr.WriteRSTStream(id, http2.ErrCodeCancel) != nil {
+			break // the proxy closed the connection
+		}
+		sent++
+	}
+	code, ok := <-goAway
+	if !ok || code != http2.ErrCodeEnhanceYourCalm {
+		t.Fatalf("after %d HEADERS+RST_STREAM: GOAWAY %v (%v); want ENHANCE_YOUR_CALM", sent, code, ok)
+	}
+	opened := web.fastRequests.Load()
+	t.Logf("%d HEADERS+RST_STREAM sent: web's proxy opened %d streams, api's %d", sent, opened, apis[0].fastRequests.Load())
+	if opened > 2*h2PrematureStreams {
+		t.Errorf("web's proxy opened %d streams for a rapid-reset caller; want no more than %d", opened, 2*h2PrematureStreams)
+	}
+}
