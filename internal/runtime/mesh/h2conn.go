@@ -343,7 +343,7 @@ func (c *h2conn) handle(rd *h2reader, f http2.Frame) bool {
 	case *http2.DataFrame:
 		return c.onData(rd, f)
 	case *http2.RSTStreamFrame:
-		c.onReset(rd, f.StreamID, f.ErrCode)
+		return c.onReset(rd, f.StreamID, f.ErrCode)
 	case *http2.WindowUpdateFrame:
 		return c.onWindowUpdate(rd, f.StreamID, f.Increment)
 	case *http2.SettingsFrame:
@@ -759,7 +759,13 @@ func (c *h2conn) onWindowUpdate(rd *h2reader, id, incr uint32) bool {
 	}
 	c.mu.Lock()
 	h := c.streams[id]
+	idle := h == nil && id > c.idBound()
 	c.mu.Unlock()
+	if idle {
+		// WINDOW_UPDATE on a stream never opened (RFC 9113 5.1).
+		c.goAway(rd, http2.ErrCodeProtocol, true)
+		return false
+	}
 	if h == nil {
 		return true
 	}
@@ -882,12 +888,18 @@ func (c *h2conn) resetStream(rd *h2reader, id uint32, code http2.ErrCode) {
 }
 
 // onReset: the peer reset a stream.
-func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) {
+func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) bool {
 	c.mu.Lock()
 	h := c.streams[id]
+	idle := h == nil && id > c.idBound()
 	c.mu.Unlock()
+	if idle {
+		// RST_STREAM on a stream never opened (RFC 9113 6.4).
+		c.goAway(rd, http2.ErrCodeProtocol, true)
+		return false
+	}
 	if h == nil {
-		return
+		return true
 	}
 	ended := h.endRecv.Swap(true) // the peer had ended its side before
 	h.endSent.Store(true)
@@ -899,16 +911,17 @@ func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) {
 			c.goAway(rd, http2.ErrCodeEnhanceYourCalm, false)
 		}
 		s.reset(rd, 0, code) // the caller's cancel goes upstream as it came
-		return
+		return true
 	}
 	if h != s.up {
-		return // an earlier try's
+		return true // an earlier try's
 	}
 	if code == http2.ErrCodeNo && ended && s.answered {
 		s.upstreamDone(rd) // the answer is whole: only the request is cut short
-		return
+		return true
 	}
 	s.upstreamFailed(rd, code)
+	return true
 }
 
 // prematureReset counts a stream the caller reset prematurely; true

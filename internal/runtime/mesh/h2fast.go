@@ -320,7 +320,9 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 			return true
 		}
 		if h == &s.down {
-			if !f.StreamEnded() || f.Truncated {
+			// Trailers end the stream and carry no pseudo-header field
+			// (RFC 9113 8.1): else the request is malformed.
+			if !f.StreamEnded() || f.Truncated || len(f.PseudoFields()) > 0 {
 				s.reset(rd, http2.ErrCodeProtocol, http2.ErrCodeCancel)
 				return true
 			}
@@ -359,8 +361,10 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 		c.mu.Unlock()
 		return true
 	}
-	c.lastID = id
 	full := len(c.streams) >= h2MaxStreams
+	if !full {
+		c.lastID = id // a refused stream is not one a GOAWAY says was taken
+	}
 	c.mu.Unlock()
 	if full {
 		c.resetStream(rd, id, http2.ErrCodeRefusedStream)
@@ -386,7 +390,7 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 		s.local(rd, http.StatusRequestHeaderFieldsTooLarge, "request header fields too large")
 		return true
 	}
-	if s.method == "" || s.method == http.MethodConnect || s.path == "" || s.scheme == "" || f.PseudoValue("protocol") != "" {
+	if s.method == "" || s.method == http.MethodConnect || !validPath(s.method, s.path) || s.scheme == "" || f.PseudoValue("protocol") != "" {
 		// CONNECT (and extended CONNECT, which the fast path does not
 		// offer) is for the net/http path; a request without its
 		// pseudo-header fields is malformed.
@@ -403,6 +407,12 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 	return true
 }
 
+// validPath reports whether :path is one a request may have: an origin
+// form, starting with "/", or "*" for OPTIONS (RFC 9113 8.3.1).
+func validPath(method, path string) bool {
+	return strings.HasPrefix(path, "/") || method == http.MethodOptions && path == "*"
+}
+
 // onAnswer takes the upstream's answer head or trailers.
 func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 	up := s.up
@@ -410,7 +420,7 @@ func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 		up.endRecv.Store(true)
 	}
 	if s.answered {
-		if !f.StreamEnded() || f.Truncated {
+		if !f.StreamEnded() || f.Truncated || len(f.PseudoFields()) > 0 {
 			s.reset(rd, http2.ErrCodeInternal, http2.ErrCodeProtocol)
 			return
 		}
@@ -420,7 +430,8 @@ func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 	}
 	status, err := strconv.Atoi(f.PseudoValue("status"))
 	regular := f.RegularFields()
-	malformed := err != nil || status < 100 || status == http.StatusSwitchingProtocols || f.Truncated
+	// An interim (1xx) head cannot end the stream (RFC 9113 8.1).
+	malformed := err != nil || status < 100 || status == http.StatusSwitchingProtocols || f.Truncated || status < 200 && f.StreamEnded()
 	for _, hf := range regular {
 		malformed = malformed || connectionHeader(hf.Name, hf.Value)
 	}

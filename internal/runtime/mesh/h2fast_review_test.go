@@ -68,6 +68,7 @@ func startRawTask(t *testing.T, answer func(w *rawWriter, id uint32)) (addr stri
 							w.fr.WritePing(true, f.Data)
 						}
 					case *http2.MetaHeadersFrame:
+						w.path = f.PseudoValue("path")
 						answer(w, f.StreamID)
 					}
 				}
@@ -79,6 +80,7 @@ func startRawTask(t *testing.T, answer func(w *rawWriter, id uint32)) (addr stri
 
 // rawWriter writes a raw task's frames.
 type rawWriter struct {
+	path string // the request's :path
 	fr   *http2.Framer
 	hbuf bytes.Buffer
 	enc  *hpack.Encoder
@@ -564,4 +566,100 @@ func TestH2FastRapidResetGoesAway(t *testing.T) {
 	if opened > 2*h2PrematureStreams {
 		t.Errorf("web's proxy opened %d streams for a rapid-reset caller; want no more than %d", opened, 2*h2PrematureStreams)
 	}
+}
+
+// TestH2FastMalformedMessages: what RFC 9113 makes malformed or a
+// connection error, each way: a caller's trailers with a pseudo-header
+// field and a :path not starting with "/" reset the stream
+// (PROTOCOL_ERROR); a task's 1xx head that ends the stream or trailers
+// with a pseudo-header field are not passed on; RST_STREAM and
+// WINDOW_UPDATE on a stream never opened end the connection (GOAWAY
+// PROTOCOL_ERROR) whose last stream is the last one taken, not one
+// refused for MAX_CONCURRENT_STREAMS.
+func TestH2FastMalformedMessages(t *testing.T) {
+	api, _ := rawTaskProxy(t, Options{}, func(w *rawWriter, id uint32) {
+		switch w.path {
+		case "/t.T/Interim": // an interim head that ends the stream
+			w.headers(id, true, ":status", "103", "link", "</a>")
+		case "/t.T/PseudoTrailers": // trailers with a pseudo-header field
+			w.headers(id, false, ":status", "200", "content-type", "application/grpc")
+			w.headers(id, true, ":status", "200", "grpc-status", "0")
+		}
+		// others: no answer
+	})
+	t.Run("task", func(t *testing.T) {
+		_, cl := rawCaller(t, api.Ingress())
+		cl.open(1, "/t.T/Interim", nil, true)
+		if st := cl.waitStatus(1); st == "103" {
+			t.Errorf("a 1xx head with END_STREAM passed on")
+		}
+		cl.open(3, "/t.T/PseudoTrailers", nil, true)
+		if st := cl.waitStatus(3); st != "200" {
+			t.Fatalf("stream 3: %s", st)
+		}
+		for {
+			f, err := cl.fr.ReadFrame()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h, ok := f.(*http2.MetaHeadersFrame); ok && h.StreamID == 3 {
+				t.Fatalf("trailers with a pseudo-header field passed on as %v", h.Fields)
+			}
+			if r, ok := f.(*http2.RSTStreamFrame); ok && r.StreamID == 3 {
+				if r.ErrCode != http2.ErrCodeInternal {
+					t.Errorf("stream 3 reset %v; want INTERNAL_ERROR", r.ErrCode)
+				}
+				break
+			}
+		}
+	})
+	t.Run("caller", func(t *testing.T) {
+		_, cl := rawCaller(t, api.Ingress())
+		cl.request(5, nil, false)
+		cl.hbuf.Reset()
+		cl.enc.WriteField(hpack.HeaderField{Name: ":path", Value: "/x"})
+		cl.enc.WriteField(hpack.HeaderField{Name: "grpc-status", Value: "0"})
+		cl.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 5, BlockFragment: cl.hbuf.Bytes(), EndStream: true, EndHeaders: true})
+		if code := cl.waitReset(5); code != "PROTOCOL_ERROR" {
+			t.Errorf("trailers with :path: %s; want reset PROTOCOL_ERROR", code)
+		}
+		cl.hbuf.Reset()
+		for _, f := range [][2]string{{":method", "POST"}, {":scheme", "http"}, {":authority", "api"}, {":path", "t.T/Unary"}, {"content-type", "application/grpc"}} {
+			cl.enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+		}
+		cl.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 7, BlockFragment: cl.hbuf.Bytes(), EndStream: true, EndHeaders: true})
+		if code := cl.waitReset(7); code != "PROTOCOL_ERROR" {
+			t.Errorf(":path t.T/Unary: %s; want reset PROTOCOL_ERROR", code)
+		}
+	})
+	idle := func(t *testing.T, send func(cl *rawH2, id uint32)) {
+		_, cl := rawCaller(t, api.Ingress())
+		const first = 11
+		last := uint32(first + 2*h2MaxStreams)
+		for id := uint32(first); id <= last; id += 2 { // 250 streams open, then one refused
+			cl.open(id, "/t.T/None", nil, false)
+		}
+		if code := cl.waitReset(last); code != "REFUSED_STREAM" {
+			t.Fatalf("stream %d past MAX_CONCURRENT_STREAMS: %s; want reset REFUSED_STREAM", last, code)
+		}
+		send(cl, last+100)
+		for {
+			f, err := cl.fr.ReadFrame()
+			if err != nil {
+				t.Fatalf("no GOAWAY: %v", err)
+			}
+			if g, ok := f.(*http2.GoAwayFrame); ok {
+				if g.ErrCode != http2.ErrCodeProtocol || g.LastStreamID != last-2 {
+					t.Errorf("GOAWAY %v, last stream %d; want PROTOCOL_ERROR, %d", g.ErrCode, g.LastStreamID, last-2)
+				}
+				return
+			}
+		}
+	}
+	t.Run("idle-rst", func(t *testing.T) {
+		idle(t, func(cl *rawH2, id uint32) { cl.fr.WriteRSTStream(id, http2.ErrCodeCancel) })
+	})
+	t.Run("idle-window-update", func(t *testing.T) {
+		idle(t, func(cl *rawH2, id uint32) { cl.fr.WriteWindowUpdate(id, 1) })
+	})
 }
