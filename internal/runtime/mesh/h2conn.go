@@ -66,6 +66,9 @@ const (
 	// defaults.
 	h2PrematureAge     = time.Second
 	h2PrematureStreams = 500
+	// h2FirstSettingsTimeout bounds the wait for a caller's SETTINGS
+	// after its preface.
+	h2FirstSettingsTimeout = 2 * time.Second
 	// h2StallTimeout bounds how long a stream's data may be held for
 	// want of its reader's window with none coming: then the stream is
 	// reset (CANCEL) both ways (Envoy's stream idle timeout's default).
@@ -259,7 +262,13 @@ func (c *h2conn) readLoop() {
 	for {
 		if c.br.Buffered() == 0 {
 			rd.flush()
-			c.setReadDeadline()
+			if first {
+				// The caller's SETTINGS follows its preface at once
+				// (x/net's server waits as long).
+				c.c.SetReadDeadline(time.Now().Add(h2FirstSettingsTimeout))
+			} else {
+				c.setReadDeadline()
+			}
 		}
 		f, err := c.fr.ReadFrame()
 		if err != nil {

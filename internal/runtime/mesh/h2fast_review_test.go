@@ -663,3 +663,22 @@ func TestH2FastMalformedMessages(t *testing.T) {
 		idle(t, func(cl *rawH2, id uint32) { cl.fr.WriteWindowUpdate(id, 1) })
 	})
 }
+
+// TestH2FastFirstSettingsBounded: a caller that sends the preface and
+// then nothing has its connection closed after h2FirstSettingsTimeout,
+// not the idle timeout (5 minutes).
+func TestH2FastFirstSettingsBounded(t *testing.T) {
+	_, web, _ := h2Mesh(t, nil, nil)
+	addr, _ := web.Egress("api")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, http2.ClientPreface)
+	start := time.Now()
+	c.SetReadDeadline(start.Add(h2FirstSettingsTimeout + 5*time.Second))
+	if _, err := io.Copy(io.Discard, c); err != nil {
+		t.Fatalf("the connection of a caller that sent no SETTINGS is still open after %v: %v", time.Since(start), err)
+	}
+}
