@@ -80,6 +80,10 @@ type h2stream struct {
 	rstAfter bool
 	// opened is when the caller opened it (the mesh's clock).
 	opened time.Time
+	// reqLen and respLen are the request's and the answer's
+	// content-length (-1: none), reqGot and respGot the DATA so far
+	// (RFC 9113 8.1.1).
+	reqLen, reqGot, respLen, respGot int64
 	// kept is the request's body so far, while it can go again; overflow
 	// once it passed 64 KiB (or had trailers).
 	keep, overflow bool
@@ -124,6 +128,19 @@ func (s *h2stream) forward(rd *h2reader, from *h2half, data []byte, end bool) {
 		from.c.credit(rd, from, len(data))
 		return
 	}
+	if from == &s.down {
+		s.reqGot += int64(len(data))
+		if !lengthOK(s.reqLen, s.reqGot, end) {
+			s.reset(rd, http2.ErrCodeProtocol, http2.ErrCodeCancel)
+			return
+		}
+	} else if s.answered {
+		s.respGot += int64(len(data))
+		if !lengthOK(s.respLen, s.respGot, end) {
+			s.reset(rd, http2.ErrCodeInternal, http2.ErrCodeProtocol)
+			return
+		}
+	}
 	if from != &s.down && !s.answered {
 		// Data before the answer's head: the upstream's message is
 		// malformed.
@@ -156,6 +173,29 @@ func (s *h2stream) forward(rd *h2reader, from *h2half, data []byte, end bool) {
 	cr := to.c.send(rd, to, data, end, false)
 	from.c.credit(rd, from, cr)
 	s.settle(rd)
+}
+
+// lengthOK reports whether got bytes of DATA agree with a
+// content-length (-1: none): no more, and as many at the end.
+func lengthOK(want, got int64, end bool) bool {
+	return want < 0 || got <= want && (!end || got == want)
+}
+
+// contentLength is a header list's content-length: -1 when it has none,
+// false when it is not a number or given twice differently.
+func contentLength(fs []hpack.HeaderField) (int64, bool) {
+	n := int64(-1)
+	for _, f := range fs {
+		if f.Name != "content-length" {
+			continue
+		}
+		v, err := strconv.ParseInt(f.Value, 10, 64)
+		if err != nil || v < 0 || n >= 0 && v != n || f.Value == "" || f.Value[0] == '+' {
+			return 0, false
+		}
+		n = v
+	}
+	return n, true
 }
 
 // settle finishes the stream once both sides ended both ways.
@@ -326,6 +366,10 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 				s.reset(rd, http2.ErrCodeProtocol, http2.ErrCodeCancel)
 				return true
 			}
+			if !lengthOK(s.reqLen, s.reqGot, true) {
+				s.reset(rd, http2.ErrCodeProtocol, http2.ErrCodeCancel)
+				return true
+			}
 			h.endRecv.Store(true)
 			if s.up != nil && s.up.c != nil {
 				s.reqEnded, s.overflow, s.kept = true, true, nil // trailers are not kept for a replay
@@ -370,7 +414,7 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 		c.resetStream(rd, id, http2.ErrCodeRefusedStream)
 		return true
 	}
-	s := &h2stream{srv: c.srv, opened: c.p.m.clock.Now()}
+	s := &h2stream{srv: c.srv, opened: c.p.m.clock.Now(), reqLen: -1, respLen: -1}
 	s.down.s, s.down.id = s, id
 	if !c.add(&s.down) {
 		c.resetStream(rd, id, http2.ErrCodeRefusedStream)
@@ -403,6 +447,11 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 			return true
 		}
 	}
+	var ok bool
+	if s.reqLen, ok = contentLength(s.regular); !ok || !lengthOK(s.reqLen, 0, f.StreamEnded()) {
+		s.reset(rd, http2.ErrCodeProtocol, noRST)
+		return true
+	}
 	c.srv.openH2(rd, s)
 	return true
 }
@@ -420,7 +469,7 @@ func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 		up.endRecv.Store(true)
 	}
 	if s.answered {
-		if !f.StreamEnded() || f.Truncated || len(f.PseudoFields()) > 0 {
+		if !f.StreamEnded() || f.Truncated || len(f.PseudoFields()) > 0 || !lengthOK(s.respLen, s.respGot, true) {
 			s.reset(rd, http2.ErrCodeInternal, http2.ErrCodeProtocol)
 			return
 		}
@@ -434,6 +483,14 @@ func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 	malformed := err != nil || status < 100 || status == http.StatusSwitchingProtocols || f.Truncated || status < 200 && f.StreamEnded()
 	for _, hf := range regular {
 		malformed = malformed || connectionHeader(hf.Name, hf.Value)
+	}
+	respLen := int64(-1)
+	if status >= 200 && s.method != http.MethodHead && status != http.StatusNoContent && status != http.StatusNotModified {
+		// (a HEAD's and a 304's content-length is that of a body not
+		// sent; a 204 has none)
+		var ok bool
+		respLen, ok = contentLength(regular)
+		malformed = malformed || !ok || !lengthOK(respLen, 0, f.StreamEnded())
 	}
 	if malformed {
 		up.c.writeRST(rd, up, http2.ErrCodeProtocol)
@@ -456,6 +513,7 @@ func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 		return
 	}
 	s.answered, s.keep, s.kept = true, false, nil
+	s.respLen = respLen
 	c.mu.Lock()
 	c.writeHeadersLocked(rd, &s.down, f.StreamEnded(), []hpack.HeaderField{statusField(status)}, regular)
 	c.mu.Unlock()

@@ -571,8 +571,10 @@ func TestH2FastRapidResetGoesAway(t *testing.T) {
 // TestH2FastMalformedMessages: what RFC 9113 makes malformed or a
 // connection error, each way: a caller's trailers with a pseudo-header
 // field and a :path not starting with "/" reset the stream
-// (PROTOCOL_ERROR); a task's 1xx head that ends the stream or trailers
-// with a pseudo-header field are not passed on; RST_STREAM and
+// (PROTOCOL_ERROR), as does a body that is not its content-length (RFC
+// 9113 8.1.1); a task's 1xx head that ends the stream or trailers
+// with a pseudo-header field or a body short of its content-length are
+// not passed on (the caller's stream is reset); RST_STREAM and
 // WINDOW_UPDATE on a stream never opened end the connection (GOAWAY
 // PROTOCOL_ERROR) whose last stream is the last one taken, not one
 // refused for MAX_CONCURRENT_STREAMS.
@@ -581,6 +583,10 @@ func TestH2FastMalformedMessages(t *testing.T) {
 		switch w.path {
 		case "/t.T/Interim": // an interim head that ends the stream
 			w.headers(id, true, ":status", "103", "link", "</a>")
+		case "/t.T/ShortBody": // 4 bytes of a content-length of 10
+			w.headers(id, false, ":status", "200", "content-type", "text/plain", "content-length", "10")
+			w.fr.WriteData(id, false, []byte("four"))
+			w.fr.WriteData(id, true, nil)
 		case "/t.T/PseudoTrailers": // trailers with a pseudo-header field
 			w.headers(id, false, ":status", "200", "content-type", "application/grpc")
 			w.headers(id, true, ":status", "200", "grpc-status", "0")
@@ -630,6 +636,38 @@ func TestH2FastMalformedMessages(t *testing.T) {
 		cl.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 7, BlockFragment: cl.hbuf.Bytes(), EndStream: true, EndHeaders: true})
 		if code := cl.waitReset(7); code != "PROTOCOL_ERROR" {
 			t.Errorf(":path t.T/Unary: %s; want reset PROTOCOL_ERROR", code)
+		}
+	})
+	t.Run("content-length", func(t *testing.T) {
+		_, cl := rawCaller(t, api.Ingress())
+		cl.open(1, "/t.T/None", [][2]string{{"content-length", "5"}}, false)
+		cl.fr.WriteData(1, true, []byte("abc"))
+		if code := cl.waitReset(1); code != "PROTOCOL_ERROR" {
+			t.Errorf("3 bytes of a content-length of 5: %s; want reset PROTOCOL_ERROR", code)
+		}
+		cl.open(3, "/t.T/None", [][2]string{{"content-length", "2"}}, false)
+		cl.fr.WriteData(3, false, []byte("abcde"))
+		if code := cl.waitReset(3); code != "PROTOCOL_ERROR" {
+			t.Errorf("5 bytes of a content-length of 2: %s; want reset PROTOCOL_ERROR", code)
+		}
+		cl.open(5, "/t.T/ShortBody", nil, true)
+		if st := cl.waitStatus(5); st != "200" {
+			t.Fatalf("stream 5: %s", st)
+		}
+		for {
+			f, err := cl.fr.ReadFrame()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d, ok := f.(*http2.DataFrame); ok && d.StreamID == 5 && d.StreamEnded() {
+				t.Fatalf("an answer of 4 bytes of a content-length of 10 passed on as whole")
+			}
+			if r, ok := f.(*http2.RSTStreamFrame); ok && r.StreamID == 5 {
+				if r.ErrCode != http2.ErrCodeInternal {
+					t.Errorf("stream 5 reset %v; want INTERNAL_ERROR", r.ErrCode)
+				}
+				break
+			}
 		}
 	})
 	idle := func(t *testing.T, send func(cl *rawH2, id uint32)) {
