@@ -1172,7 +1172,7 @@ func (in *ingress) goOn(s *h2stream, uc *h2conn, err error) {
 		case err == nil:
 		case errors.Is(err, errHeadersTooLarge):
 			s.local(rd, http.StatusRequestHeaderFieldsTooLarge, "request header fields too large")
-		case errors.Is(err, errH2Gone) && uc.takesStreams():
+		case errors.Is(err, errH2Gone) && uc != nil && uc.takesStreams():
 			in.tryH2(rd, s) // full already: another
 		case errors.Is(err, errH2Gone) && s.attempt < 2:
 			s.attempt++ // the ingress's count of connections gone as they came
