@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/netwright/netwright/internal/clock/clocktest"
+	"github.com/netwright/netwright/internal/design"
 )
 
 // The tests of a review of the HTTP/2 data path: each failed before its
@@ -718,5 +719,51 @@ func TestH2FastFirstSettingsBounded(t *testing.T) {
 	c.SetReadDeadline(start.Add(h2FirstSettingsTimeout + 5*time.Second))
 	if _, err := io.Copy(io.Discard, c); err != nil {
 		t.Fatalf("the connection of a caller that sent no SETTINGS is still open after %v: %v", time.Since(start), err)
+	}
+}
+
+// TestH2FastLocalBodyWaitsForWindow: the proxy's own answer to a
+// non-gRPC call (404, no route) whose text body the caller's window
+// holds back goes out whole once the caller grants window, and only
+// then is the caller's stream, which never ended its request, reset
+// NO_ERROR.
+func TestH2FastLocalBodyWaitsForWindow(t *testing.T) {
+	_, web, _ := h2Mesh(t, nil, func(c *Config) {
+		c.Upstreams["api"].Protocol, c.Ingress["api"].Protocol = "http2", "http2"
+		c.Upstreams["api"].Routes = []Route{{Match: design.MeshMatch{PathPrefix: "/only"}, Targets: []Target{{Service: "api", Weight: 1}}}}
+	})
+	addr, _ := web.Egress("api")
+	_, cl := rawCaller(t, addr)
+	cl.fr.WriteSettings(http2.Setting{ID: http2.SettingInitialWindowSize, Val: 0})
+	cl.hbuf.Reset()
+	for _, f := range [][2]string{{":method", "POST"}, {":scheme", "http"}, {":authority", "api"}, {":path", "/elsewhere"}, {"content-type", "text/plain"}} {
+		cl.enc.WriteField(hpack.HeaderField{Name: f[0], Value: f[1]})
+	}
+	cl.fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: cl.hbuf.Bytes(), EndHeaders: true})
+	if st := cl.waitStatus(1); st != "404" {
+		t.Fatalf("stream 1: %s; want 404", st)
+	}
+	if n := cl.pingPong(1); n != 0 {
+		t.Fatalf("%d bytes of body past a window of 0", n)
+	}
+	cl.fr.WriteWindowUpdate(1, 1<<10)
+	var body []byte
+	for {
+		f, err := cl.fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("after %q: %v", body, err)
+		}
+		switch f := f.(type) {
+		case *http2.DataFrame:
+			body = append(body, f.Data()...)
+		case *http2.RSTStreamFrame:
+			if f.StreamID != 1 {
+				continue
+			}
+			if string(body) != "no route matched" || f.ErrCode != http2.ErrCodeNo {
+				t.Fatalf("body %q, then reset %v; want %q, then NO_ERROR", body, f.ErrCode, "no route matched")
+			}
+			return
+		}
 	}
 }
