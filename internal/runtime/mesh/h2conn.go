@@ -16,6 +16,8 @@ import (
 
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
+
+	"github.com/netwright/netwright/internal/clock"
 )
 
 // The proxies' own HTTP/2 data path (gRPC and HTTP/2 listeners), after
@@ -29,11 +31,13 @@ import (
 // goroutine hand-offs. Frames are read and written by x/net/http2's
 // Framer, headers by its hpack.
 //
-// Flow control runs end to end: a side is never sent more than its
-// stream and connection windows allow, and a side is credited
-// (WINDOW_UPDATE) only for data forwarded to the other, so a stream
-// buffers at most the window the proxy granted (h2StreamWindow), a
-// connection at most h2ConnWindow. h2fast.go holds the calls' semantics.
+// Flow control runs end to end per stream: a side is never sent more
+// than its stream and connection windows allow, and a side's stream is
+// credited (WINDOW_UPDATE) only for data forwarded to the other, so a
+// stream buffers at most the window the proxy granted (h2StreamWindow).
+// A connection's window is credited as data comes: a connection shared
+// by many callers' streams (the target's proxy's to its task) is never
+// held up by one caller that reads nothing. h2fast.go holds the calls' semantics.
 
 // The fast path's HTTP/2 settings.
 const (
@@ -52,6 +56,23 @@ const (
 	h2WriteTimeout = 30 * time.Second
 	// h2InitialWindow is the protocol's initial window, 65535.
 	h2InitialWindow = 65535
+	// A caller's stream it resets within h2PrematureAge of opening it
+	// is reset prematurely; a connection of a caller that resets
+	// prematurely more than half of its streams once it opened
+	// h2PrematureStreams (or half as many prematurely before) gets
+	// GOAWAY ENHANCE_YOUR_CALM: the "rapid reset" attack
+	// (CVE-2023-44487) opens and cancels streams at no cost to itself
+	// and past any stream limit. Envoy's premature reset check and its
+	// defaults.
+	h2PrematureAge     = time.Second
+	h2PrematureStreams = 500
+	// h2FirstSettingsTimeout bounds the wait for a caller's SETTINGS
+	// after its preface.
+	h2FirstSettingsTimeout = 2 * time.Second
+	// h2StallTimeout bounds how long a stream's data may be held for
+	// want of its reader's window with none coming: then the stream is
+	// reset (CANCEL) both ways (Envoy's stream idle timeout's default).
+	h2StallTimeout = 5 * time.Minute
 )
 
 // errH2Gone: the connection closed or went away before a stream opened.
@@ -94,6 +115,9 @@ type h2conn struct {
 	// caller closes (closeLocked).
 	closing      bool
 	lastSettings int // SETTINGS frames taken
+	// closed counts the caller's streams that ended, premature those it
+	// reset prematurely.
+	closed, premature int
 	// draining is set when the proxy drains: the connection closes once
 	// its streams are done.
 	draining atomic.Bool
@@ -116,6 +140,14 @@ func (c *h2conn) usable() bool {
 	return !c.broken && !c.goingAway
 }
 
+// takesStreams reports whether the connection is usable and takes
+// streams at all (a peer may allow none).
+func (c *h2conn) takesStreams() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.broken && !c.goingAway && c.peerMaxStreams > 0
+}
+
 // h2half is a stream as one connection sees it.
 type h2half struct {
 	s  *h2stream
@@ -129,6 +161,10 @@ type h2half struct {
 	pendNoCredit                 int
 	pendEnd, queued              bool
 	pendTrailers                 []hpack.HeaderField
+	// stall fires h2StallTimeout after data was first held; moved is
+	// set when held data went since it was set.
+	stall clock.Timer
+	moved bool
 	// endSent: END_STREAM (or RST_STREAM) went on c; endRecv: the peer
 	// ended its side.
 	endSent, endRecv atomic.Bool
@@ -226,7 +262,13 @@ func (c *h2conn) readLoop() {
 	for {
 		if c.br.Buffered() == 0 {
 			rd.flush()
-			c.setReadDeadline()
+			if first {
+				// The caller's SETTINGS follows its preface at once
+				// (x/net's server waits as long).
+				c.c.SetReadDeadline(time.Now().Add(h2FirstSettingsTimeout))
+			} else {
+				c.setReadDeadline()
+			}
 		}
 		f, err := c.fr.ReadFrame()
 		if err != nil {
@@ -310,7 +352,7 @@ func (c *h2conn) handle(rd *h2reader, f http2.Frame) bool {
 	case *http2.DataFrame:
 		return c.onData(rd, f)
 	case *http2.RSTStreamFrame:
-		c.onReset(rd, f.StreamID, f.ErrCode)
+		return c.onReset(rd, f.StreamID, f.ErrCode)
 	case *http2.WindowUpdateFrame:
 		return c.onWindowUpdate(rd, f.StreamID, f.Increment)
 	case *http2.SettingsFrame:
@@ -337,14 +379,16 @@ func (c *h2conn) onSettings(rd *h2reader, f *http2.SettingsFrame) bool {
 		return true
 	}
 	c.mu.Lock()
-	delta := int32(0)
+	// The open streams' windows change by the net change of
+	// INITIAL_WINDOW_SIZE, however many times the frame sets it
+	// (RFC 9113 6.9.2).
+	oldInit := c.peerInit
 	err := f.ForeachSetting(func(s http2.Setting) error {
 		if err := s.Valid(); err != nil {
 			return err
 		}
 		switch s.ID {
 		case http2.SettingInitialWindowSize:
-			delta = int32(s.Val) - c.peerInit
 			c.peerInit = int32(s.Val)
 		case http2.SettingMaxFrameSize:
 			c.peerFrame = s.Val
@@ -367,6 +411,7 @@ func (c *h2conn) onSettings(rd *h2reader, f *http2.SettingsFrame) bool {
 		c.goAway(rd, code, true)
 		return false
 	}
+	delta := c.peerInit - oldInit
 	for _, h := range c.streams {
 		if int64(h.sendWin)+int64(delta) > math.MaxInt32 {
 			c.mu.Unlock()
@@ -458,11 +503,13 @@ func (c *h2conn) onData(rd *h2reader, f *http2.DataFrame) bool {
 		return false
 	}
 	c.recvWin -= n
+	// The connection's window is credited as data comes, whatever the
+	// stream: one stream's data held for want of its reader's window is
+	// bounded by the stream's window, and holds up no other stream.
+	c.connCreditLocked(rd, n)
 	h := c.streams[f.StreamID]
 	if h == nil || h.endRecv.Load() {
-		// A stream the proxy ended: the data counts to the connection's
-		// window only.
-		c.creditLocked(rd, nil, n)
+		// A stream the proxy ended: the data is dropped.
 		closed := h != nil || f.StreamID <= c.idBound()
 		c.mu.Unlock()
 		if !closed {
@@ -475,7 +522,6 @@ func (c *h2conn) onData(rd *h2reader, f *http2.DataFrame) bool {
 		return true
 	}
 	if n > h.recvWin {
-		c.creditLocked(rd, nil, n)
 		c.mu.Unlock()
 		c.resetStream(rd, f.StreamID, http2.ErrCodeFlowControl)
 		return true
@@ -504,10 +550,9 @@ func (c *h2conn) idBound() uint32 {
 	return c.nextID - 2
 }
 
-// creditLocked returns n bytes of window to the peer, for the connection
-// and (h not nil) the stream, a WINDOW_UPDATE once a quarter of a window
-// is owed.
-func (c *h2conn) creditLocked(rd *h2reader, h *h2half, n int32) {
+// connCreditLocked returns n bytes of the connection's window to the
+// peer, a WINDOW_UPDATE once a quarter of the window is owed.
+func (c *h2conn) connCreditLocked(rd *h2reader, n int32) {
 	if n <= 0 || c.broken {
 		return
 	}
@@ -518,7 +563,16 @@ func (c *h2conn) creditLocked(rd *h2reader, h *h2half, n int32) {
 		c.recvCredit = 0
 		rd.mark(c)
 	}
-	if h != nil && !h.endRecv.Load() && !h.gone.Load() {
+}
+
+// creditLocked returns n bytes of stream h's window to the peer once
+// they were forwarded (or dropped), a WINDOW_UPDATE once a quarter of a
+// window is owed; the connection's window was credited as they came.
+func (c *h2conn) creditLocked(rd *h2reader, h *h2half, n int32) {
+	if n <= 0 || c.broken || h == nil {
+		return
+	}
+	if !h.endRecv.Load() && !h.gone.Load() {
 		h.recvCredit += n
 		if h.recvCredit >= h2StreamWindow/4 {
 			c.fr.WriteWindowUpdate(h.id, uint32(h.recvCredit))
@@ -582,6 +636,33 @@ func (c *h2conn) queueLocked(h *h2half) {
 		h.queued = true
 		c.waiting = append(c.waiting, h)
 	}
+	if h.stall == nil && h.s != nil {
+		h.moved = false
+		h.stall = c.p.m.clock.AfterFunc(h2StallTimeout, func() { h.s.stalled(h) })
+	}
+}
+
+// stalled resets a stream whose held data on h got no window for
+// h2StallTimeout, so a reader that grants none holds a stream (and its
+// upstream's) for no longer.
+func (s *h2stream) stalled(h *h2half) {
+	rd := &h2reader{}
+	s.mu.Lock()
+	c := h.c
+	c.mu.Lock()
+	stuck := h.queued && !h.moved && !h.gone.Load()
+	if h.queued && !stuck {
+		h.moved = false
+		h.stall = c.p.m.clock.AfterFunc(h2StallTimeout, func() { s.stalled(h) })
+	} else {
+		h.stall = nil
+	}
+	c.mu.Unlock()
+	if stuck && !s.done {
+		s.reset(rd, http2.ErrCodeCancel, http2.ErrCodeCancel)
+	}
+	s.mu.Unlock()
+	rd.flush()
 }
 
 // writeDataLocked writes data on h in frames the peer takes, debiting
@@ -626,6 +707,7 @@ func (c *h2conn) flushPendLocked(rd *h2reader, h *h2half) int {
 	end := all && h.pendEnd && h.pendTrailers == nil
 	if n > 0 || end {
 		c.writeDataLocked(rd, h, h.pend[:n], end)
+		h.moved = true
 	}
 	cr := max(n-h.pendNoCredit, 0)
 	h.pendNoCredit = max(h.pendNoCredit-n, 0)
@@ -686,7 +768,13 @@ func (c *h2conn) onWindowUpdate(rd *h2reader, id, incr uint32) bool {
 	}
 	c.mu.Lock()
 	h := c.streams[id]
+	idle := h == nil && id > c.idBound()
 	c.mu.Unlock()
+	if idle {
+		// WINDOW_UPDATE on a stream never opened (RFC 9113 5.1).
+		c.goAway(rd, http2.ErrCodeProtocol, true)
+		return false
+	}
 	if h == nil {
 		return true
 	}
@@ -784,6 +872,12 @@ func (c *h2conn) resetStream(rd *h2reader, id uint32, code http2.ErrCode) {
 	c.mu.Lock()
 	h := c.streams[id]
 	if h == nil {
+		if c.serving && id%2 == 1 && id > c.seenID {
+			// A caller's new stream refused before it opened (its header
+			// block malformed): seen all the same, so its DATA in flight
+			// is a closed stream's, and a lower ID is not taken after it.
+			c.seenID = id
+		}
 		if !c.broken && id != 0 {
 			c.fr.WriteRSTStream(id, code)
 			rd.mark(c)
@@ -803,26 +897,52 @@ func (c *h2conn) resetStream(rd *h2reader, id uint32, code http2.ErrCode) {
 }
 
 // onReset: the peer reset a stream.
-func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) {
+func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) bool {
 	c.mu.Lock()
 	h := c.streams[id]
+	idle := h == nil && id > c.idBound()
 	c.mu.Unlock()
-	if h == nil {
-		return
+	if idle {
+		// RST_STREAM on a stream never opened (RFC 9113 6.4).
+		c.goAway(rd, http2.ErrCodeProtocol, true)
+		return false
 	}
-	h.endRecv.Store(true)
+	if h == nil {
+		return true
+	}
+	ended := h.endRecv.Swap(true) // the peer had ended its side before
 	h.endSent.Store(true)
 	s := h.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if h == &s.down {
+		if c.p.m.clock.Now().Sub(s.opened) < h2PrematureAge && c.prematureReset() {
+			c.goAway(rd, http2.ErrCodeEnhanceYourCalm, false)
+		}
 		s.reset(rd, 0, code) // the caller's cancel goes upstream as it came
-		return
+		return true
 	}
 	if h != s.up {
-		return // an earlier try's
+		return true // an earlier try's
+	}
+	if code == http2.ErrCodeNo && ended && s.answered {
+		s.upstreamDone(rd) // the answer is whole: only the request is cut short
+		return true
 	}
 	s.upstreamFailed(rd, code)
+	return true
+}
+
+// prematureReset counts a stream the caller reset prematurely; true
+// when the connection resets too many so.
+func (c *h2conn) prematureReset() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.premature++
+	if c.closed+1 < h2PrematureStreams { // +1: the one being reset
+		return c.premature*2 >= h2PrematureStreams
+	}
+	return c.premature*2 > c.closed+1
 }
 
 // add registers h as stream id; false when the connection goes away.
@@ -838,8 +958,9 @@ func (c *h2conn) add(h *h2half) bool {
 	return true
 }
 
-// remove forgets h, crediting the connection what it held of the
-// source's data; a connection going away closes with its last stream.
+// remove forgets h, dropping what it held; it returns how much of that
+// the source's stream was not credited for yet. A connection going away
+// closes with its last stream.
 func (c *h2conn) remove(rd *h2reader, h *h2half) (held int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -847,10 +968,17 @@ func (c *h2conn) remove(rd *h2reader, h *h2half) (held int) {
 		return 0
 	}
 	delete(c.streams, h.id)
+	if c.serving {
+		c.closed++
+	}
 	held = max(len(h.pend)-h.pendNoCredit, 0)
 	h.pend, h.pendTrailers, h.pendEnd = nil, nil, false
 	h.pendNoCredit = 0
 	c.dequeueLocked(h)
+	if h.stall != nil {
+		h.stall.Stop()
+		h.stall = nil
+	}
 	if len(c.streams) == 0 && (c.goingAway || c.draining.Load()) {
 		if c.serving && !c.goingAway {
 			c.goingAway = true

@@ -74,6 +74,16 @@ type h2stream struct {
 	regular                         h2fields
 	grpc                            bool
 	reqEnded, answered, done        bool
+	// rstAfter: the answer is whole but still held for want of the
+	// caller's window; once it went, the caller's stream is reset
+	// NO_ERROR (the request is wanted no more) and the stream finishes.
+	rstAfter bool
+	// opened is when the caller opened it (the mesh's clock).
+	opened time.Time
+	// reqLen and respLen are the request's and the answer's
+	// content-length (-1: none), reqGot and respGot the DATA so far
+	// (RFC 9113 8.1.1).
+	reqLen, reqGot, respLen, respGot int64
 	// kept is the request's body so far, while it can go again; overflow
 	// once it passed 64 KiB (or had trailers).
 	keep, overflow bool
@@ -113,10 +123,27 @@ func (s *h2stream) other(h *h2half) *h2half {
 // forward passes data from one side to the other.
 func (s *h2stream) forward(rd *h2reader, from *h2half, data []byte, end bool) {
 	to := s.other(from)
+	if from == &s.down && s.rstAfter {
+		// The answer is whole: the rest of the request goes nowhere.
+		from.c.credit(rd, from, len(data))
+		return
+	}
+	if from == &s.down {
+		s.reqGot += int64(len(data))
+		if !lengthOK(s.reqLen, s.reqGot, end) {
+			s.reset(rd, http2.ErrCodeProtocol, http2.ErrCodeCancel)
+			return
+		}
+	} else if s.answered {
+		s.respGot += int64(len(data))
+		if !lengthOK(s.respLen, s.respGot, end) {
+			s.reset(rd, http2.ErrCodeInternal, http2.ErrCodeProtocol)
+			return
+		}
+	}
 	if from != &s.down && !s.answered {
 		// Data before the answer's head: the upstream's message is
 		// malformed.
-		from.c.credit(rd, nil, len(data))
 		from.c.writeRST(rd, from, http2.ErrCodeProtocol)
 		from.endRecv.Store(true)
 		s.srv.failedH2(rd, s, http2.ErrCodeProtocol)
@@ -148,9 +175,44 @@ func (s *h2stream) forward(rd *h2reader, from *h2half, data []byte, end bool) {
 	s.settle(rd)
 }
 
+// lengthOK reports whether got bytes of DATA agree with a
+// content-length (-1: none): no more, and as many at the end.
+func lengthOK(want, got int64, end bool) bool {
+	return want < 0 || got <= want && (!end || got == want)
+}
+
+// contentLength is a header list's content-length: -1 when it has none,
+// false when it is not a number or given twice differently.
+func contentLength(fs []hpack.HeaderField) (int64, bool) {
+	n := int64(-1)
+	for _, f := range fs {
+		if f.Name != "content-length" {
+			continue
+		}
+		v, err := strconv.ParseInt(f.Value, 10, 64)
+		if err != nil || v < 0 || n >= 0 && v != n || f.Value == "" || f.Value[0] == '+' {
+			return 0, false
+		}
+		n = v
+	}
+	return n, true
+}
+
 // settle finishes the stream once both sides ended both ways.
 func (s *h2stream) settle(rd *h2reader) {
-	if s.done || s.up == nil {
+	if s.done {
+		return
+	}
+	if s.rstAfter {
+		if s.down.endSent.Load() { // the held answer went, to its end
+			if !s.down.endRecv.Load() {
+				s.down.c.writeRST(rd, &s.down, http2.ErrCodeNo)
+			}
+			s.finish(rd)
+		}
+		return
+	}
+	if s.up == nil {
 		return
 	}
 	if s.down.endRecv.Load() && s.down.endSent.Load() && s.up.endRecv.Load() && s.up.endSent.Load() {
@@ -167,12 +229,12 @@ func (s *h2stream) finish(rd *h2reader) {
 	if s.timer != nil {
 		s.timer.Stop()
 	}
-	held := s.down.c.remove(rd, &s.down)
-	s.down.c.credit(rd, nil, len(s.early))
+	// What either side held goes: the connections' windows were
+	// credited for it as it came (onData).
+	s.down.c.remove(rd, &s.down)
 	s.early = nil
 	if s.up != nil && s.up.c != nil {
-		s.up.c.credit(rd, nil, held)
-		s.down.c.credit(rd, nil, s.up.c.remove(rd, s.up))
+		s.up.c.remove(rd, s.up)
 	}
 	if s.hst != nil {
 		s.hst.inFlight.Add(-1)
@@ -207,6 +269,21 @@ func (s *h2stream) upstreamFailed(rd *h2reader, code http2.ErrCode) {
 		return
 	}
 	s.srv.failedH2(rd, s, code)
+}
+
+// upstreamDone: the upstream ended its answer and then reset its stream
+// with NO_ERROR, as grpc-go's server does when the caller has not
+// half-closed: it wants no more of the request, and the answer stands
+// (RFC 9113 8.1). The upstream's stream is forgotten at once; the
+// answer held for want of the caller's window still goes out whole,
+// then the caller's stream is reset NO_ERROR (settle).
+func (s *h2stream) upstreamDone(rd *h2reader) {
+	if s.done {
+		return
+	}
+	s.down.c.credit(rd, &s.down, s.up.c.remove(rd, s.up))
+	s.rstAfter = true
+	s.settle(rd)
 }
 
 // refuse turns a stream away unprocessed, and the connection with it:
@@ -252,6 +329,15 @@ func (s *h2stream) local(rd *h2reader, status int, msg string) {
 	if s.up != nil && s.up.c != nil {
 		s.up.c.writeRST(rd, s.up, http2.ErrCodeCancel)
 	}
+	if !s.down.endSent.Load() {
+		// The body waits for the caller's window: it goes whole first
+		// (settle), the upstream's stream is done with now.
+		if s.up != nil && s.up.c != nil {
+			s.down.c.credit(rd, &s.down, s.up.c.remove(rd, s.up))
+		}
+		s.rstAfter = true
+		return
+	}
 	if !s.down.endRecv.Load() {
 		// The answer is whole: the caller may stop sending.
 		c.writeRST(rd, &s.down, http2.ErrCodeNo)
@@ -274,7 +360,13 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 			return true
 		}
 		if h == &s.down {
-			if !f.StreamEnded() || f.Truncated {
+			// Trailers end the stream and carry no pseudo-header field
+			// (RFC 9113 8.1): else the request is malformed.
+			if !f.StreamEnded() || f.Truncated || len(f.PseudoFields()) > 0 {
+				s.reset(rd, http2.ErrCodeProtocol, http2.ErrCodeCancel)
+				return true
+			}
+			if !lengthOK(s.reqLen, s.reqGot, true) {
 				s.reset(rd, http2.ErrCodeProtocol, http2.ErrCodeCancel)
 				return true
 			}
@@ -313,14 +405,16 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 		c.mu.Unlock()
 		return true
 	}
-	c.lastID = id
 	full := len(c.streams) >= h2MaxStreams
+	if !full {
+		c.lastID = id // a refused stream is not one a GOAWAY says was taken
+	}
 	c.mu.Unlock()
 	if full {
 		c.resetStream(rd, id, http2.ErrCodeRefusedStream)
 		return true
 	}
-	s := &h2stream{srv: c.srv}
+	s := &h2stream{srv: c.srv, opened: c.p.m.clock.Now(), reqLen: -1, respLen: -1}
 	s.down.s, s.down.id = s, id
 	if !c.add(&s.down) {
 		c.resetStream(rd, id, http2.ErrCodeRefusedStream)
@@ -340,7 +434,7 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 		s.local(rd, http.StatusRequestHeaderFieldsTooLarge, "request header fields too large")
 		return true
 	}
-	if s.method == "" || s.method == http.MethodConnect || s.path == "" || s.scheme == "" || f.PseudoValue("protocol") != "" {
+	if s.method == "" || s.method == http.MethodConnect || !validPath(s.method, s.path) || s.scheme == "" || f.PseudoValue("protocol") != "" {
 		// CONNECT (and extended CONNECT, which the fast path does not
 		// offer) is for the net/http path; a request without its
 		// pseudo-header fields is malformed.
@@ -353,8 +447,19 @@ func (c *h2conn) onHeaders(rd *h2reader, f *http2.MetaHeadersFrame) bool {
 			return true
 		}
 	}
+	var ok bool
+	if s.reqLen, ok = contentLength(s.regular); !ok || !lengthOK(s.reqLen, 0, f.StreamEnded()) {
+		s.reset(rd, http2.ErrCodeProtocol, noRST)
+		return true
+	}
 	c.srv.openH2(rd, s)
 	return true
+}
+
+// validPath reports whether :path is one a request may have: an origin
+// form, starting with "/", or "*" for OPTIONS (RFC 9113 8.3.1).
+func validPath(method, path string) bool {
+	return strings.HasPrefix(path, "/") || method == http.MethodOptions && path == "*"
 }
 
 // onAnswer takes the upstream's answer head or trailers.
@@ -364,7 +469,7 @@ func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 		up.endRecv.Store(true)
 	}
 	if s.answered {
-		if !f.StreamEnded() || f.Truncated {
+		if !f.StreamEnded() || f.Truncated || len(f.PseudoFields()) > 0 || !lengthOK(s.respLen, s.respGot, true) {
 			s.reset(rd, http2.ErrCodeInternal, http2.ErrCodeProtocol)
 			return
 		}
@@ -374,9 +479,18 @@ func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 	}
 	status, err := strconv.Atoi(f.PseudoValue("status"))
 	regular := f.RegularFields()
-	malformed := err != nil || status < 100 || status == http.StatusSwitchingProtocols || f.Truncated
+	// An interim (1xx) head cannot end the stream (RFC 9113 8.1).
+	malformed := err != nil || status < 100 || status == http.StatusSwitchingProtocols || f.Truncated || status < 200 && f.StreamEnded()
 	for _, hf := range regular {
 		malformed = malformed || connectionHeader(hf.Name, hf.Value)
+	}
+	respLen := int64(-1)
+	if status >= 200 && s.method != http.MethodHead && status != http.StatusNoContent && status != http.StatusNotModified {
+		// (a HEAD's and a 304's content-length is that of a body not
+		// sent; a 204 has none)
+		var ok bool
+		respLen, ok = contentLength(regular)
+		malformed = malformed || !ok || !lengthOK(respLen, 0, f.StreamEnded())
 	}
 	if malformed {
 		up.c.writeRST(rd, up, http2.ErrCodeProtocol)
@@ -399,6 +513,7 @@ func (s *h2stream) onAnswer(rd *h2reader, f *http2.MetaHeadersFrame) {
 		return
 	}
 	s.answered, s.keep, s.kept = true, false, nil
+	s.respLen = respLen
 	c.mu.Lock()
 	c.writeHeadersLocked(rd, &s.down, f.StreamEnded(), []hpack.HeaderField{statusField(status)}, regular)
 	c.mu.Unlock()
@@ -853,7 +968,7 @@ func (e *egress) dialFor(s0 *h2stream, ep Endpoint, pool *h2pool) {
 func (e *egress) goOn(s *h2stream, ep Endpoint, uc *h2conn, err error) {
 	rd := &h2reader{}
 	s.mu.Lock()
-	if !s.done {
+	if !s.done && !s.answered { // answered: the proxy's own answer, still going out
 		if err == nil {
 			if err = s.attach(rd, uc); errors.Is(err, errH2Gone) {
 				err = e.openUpstream(rd, s, ep) // full already: another
@@ -997,20 +1112,23 @@ func (in *ingress) openH2(rd *h2reader, s *h2stream) {
 		s.local(rd, http.StatusForbidden, "RBAC: access denied")
 		return
 	}
-	pool := in.pools.h2get(poolKey{addr: p.task.Addr})
+	in.tryH2(rd, s)
+}
+
+// tryH2 opens the stream on a pooled connection to the task; with none,
+// it waits for one dialed in a goroutine of its own, as the egress's
+// tries do (one dial at a time, the streams that come meanwhile waiting
+// for it): the caller's connection's other streams, and its PINGs, go on
+// while the task is dialed.
+func (in *ingress) tryH2(rd *h2reader, s *h2stream) {
+	pool := in.pools.h2get(poolKey{addr: in.p.task.Addr})
 	for range 3 {
 		uc := pool.get()
 		if uc == nil {
-			rd.flush() // what this reader forwarded goes before it waits
-			ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
-			c, err := p.net.Dial(ctx, p.task, p.task.Addr)
-			cancel()
-			if err != nil {
-				break
+			if pool.wait(s) {
+				in.p.m.goroutines.Go(func() { in.dialFor(pool) })
 			}
-			if uc, err = p.dialH2(pool, c, "http", 90*time.Second); err != nil {
-				break
-			}
+			return
 		}
 		err := s.attach(rd, uc)
 		if err == nil {
@@ -1022,6 +1140,49 @@ func (in *ingress) openH2(rd *h2reader, s *h2stream) {
 		}
 	}
 	s.local(rd, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers. reset reason: connection failure")
+}
+
+// dialFor dials a connection to the task for the streams waiting on
+// pool, and goes on with each.
+func (in *ingress) dialFor(pool *h2pool) {
+	p, m := in.p, in.p.m
+	ctx, cancel := context.WithTimeout(m.ctx, 10*time.Second)
+	c, err := p.net.Dial(ctx, p.task, p.task.Addr)
+	cancel()
+	var uc *h2conn
+	if err == nil {
+		uc, err = p.dialH2(pool, c, "http", 90*time.Second)
+	}
+	for _, s := range pool.dialed() {
+		in.goOn(s, uc, err)
+	}
+}
+
+// goOn goes on with s once the dial it waited for ended: a connection
+// full already has it try another, one gone already has it try again (3
+// times in all), a dial that failed answers 503.
+func (in *ingress) goOn(s *h2stream, uc *h2conn, err error) {
+	rd := &h2reader{}
+	s.mu.Lock()
+	if !s.done && !s.answered {
+		if err == nil {
+			err = s.attach(rd, uc)
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, errHeadersTooLarge):
+			s.local(rd, http.StatusRequestHeaderFieldsTooLarge, "request header fields too large")
+		case errors.Is(err, errH2Gone) && uc != nil && uc.takesStreams():
+			in.tryH2(rd, s) // full already: another
+		case errors.Is(err, errH2Gone) && s.attempt < 2:
+			s.attempt++ // the ingress's count of connections gone as they came
+			in.tryH2(rd, s)
+		default:
+			s.local(rd, http.StatusServiceUnavailable, "upstream connect error or disconnect/reset before headers. reset reason: connection failure")
+		}
+	}
+	s.mu.Unlock()
+	rd.flush()
 }
 
 func (in *ingress) answeredH2(_ *h2reader, s *h2stream, status, _ int) bool {

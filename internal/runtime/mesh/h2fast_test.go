@@ -124,8 +124,15 @@ func startH2Task(t testing.TB, name string, opts ...grpc.ServerOption) *h2Task {
 // the config first. It returns the mesh, web's proxy and api's.
 func h2Mesh(t testing.TB, reg prometheus.Registerer, edit func(*Config), tasks ...*h2Task) (*Mesh, *Proxy, []*Proxy) {
 	t.Helper()
+	return h2MeshWith(t, Options{Metrics: reg}, edit, tasks...)
+}
+
+// h2MeshWith is h2Mesh with the mesh's options (its CA is the test's).
+func h2MeshWith(t testing.TB, opt Options, edit func(*Config), tasks ...*h2Task) (*Mesh, *Proxy, []*Proxy) {
+	t.Helper()
 	ca, key := testCA(t)
-	m, err := New(Options{CA: ca, CAKey: key, Metrics: reg})
+	opt.CA, opt.CAKey = ca, key
+	m, err := New(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
