@@ -329,8 +329,12 @@ func TestH2FastCancelAndDeadline(t *testing.T) {
 	defer dcancel()
 	var out wrapperspb.BytesValue
 	err := conn.Invoke(dctx, "/t.T/Block", wrapperspb.Bytes([]byte("x")), &out)
-	if status.Code(err) != codes.DeadlineExceeded {
-		t.Errorf("call past its deadline: %v; want DeadlineExceeded", err)
+	// The task holds the same deadline (grpc-timeout passes through): when
+	// its copy ends the call first, grpc-go's server resets the stream and
+	// the proxy answers UNAVAILABLE, as Envoy answers an upstream reset.
+	// Which clock fires first is the scheduler's; both end the call.
+	if c := status.Code(err); c != codes.DeadlineExceeded && c != codes.Unavailable {
+		t.Errorf("call past its deadline: %v; want DeadlineExceeded (or Unavailable, the task's deadline first)", err)
 	}
 	wait("started")
 	if got := <-tk.seen; got != context.Canceled.Error() && got != context.DeadlineExceeded.Error() {
