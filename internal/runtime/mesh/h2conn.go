@@ -766,17 +766,9 @@ func (c *h2conn) onWindowUpdate(rd *h2reader, id, incr uint32) bool {
 		c.flushWaiting(rd)
 		return true
 	}
-	c.mu.Lock()
-	h := c.streams[id]
-	idle := h == nil && id > c.idBound()
-	c.mu.Unlock()
-	if idle {
-		// WINDOW_UPDATE on a stream never opened (RFC 9113 5.1).
-		c.goAway(rd, http2.ErrCodeProtocol, true)
-		return false
-	}
+	h, ok := c.opened(rd, id) // WINDOW_UPDATE on a stream never opened: RFC 9113 5.1
 	if h == nil {
-		return true
+		return ok
 	}
 	s := h.s
 	s.mu.Lock()
@@ -896,19 +888,26 @@ func (c *h2conn) resetStream(rd *h2reader, id uint32, code http2.ErrCode) {
 	}
 }
 
-// onReset: the peer reset a stream.
-func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) bool {
+// opened returns stream id's half, or nil when it is closed; a frame
+// for a stream never opened ends the connection (PROTOCOL_ERROR), and ok
+// is then false.
+func (c *h2conn) opened(rd *h2reader, id uint32) (h *h2half, ok bool) {
 	c.mu.Lock()
-	h := c.streams[id]
+	h = c.streams[id]
 	idle := h == nil && id > c.idBound()
 	c.mu.Unlock()
 	if idle {
-		// RST_STREAM on a stream never opened (RFC 9113 6.4).
 		c.goAway(rd, http2.ErrCodeProtocol, true)
-		return false
+		return nil, false
 	}
+	return h, true
+}
+
+// onReset: the peer reset a stream.
+func (c *h2conn) onReset(rd *h2reader, id uint32, code http2.ErrCode) bool {
+	h, ok := c.opened(rd, id) // RST_STREAM on a stream never opened: RFC 9113 6.4
 	if h == nil {
-		return true
+		return ok
 	}
 	ended := h.endRecv.Swap(true) // the peer had ended its side before
 	h.endSent.Store(true)
