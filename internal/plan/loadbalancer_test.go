@@ -307,8 +307,9 @@ tls: {domain: shop.example.com}
 		}
 	}
 	check(d, false)
-	// A caller outside the Lattice service network keeps the ALB, and
-	// its subnet's addresses.
+	// The control: without Lattice (mesh target none) callers reach
+	// invoices through its internal ALB, and a subnet keeps its addresses
+	// (so the check above can see them).
 	check(build(t, base+"mesh: {target: none}\n"), true)
 }
 

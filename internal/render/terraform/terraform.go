@@ -218,7 +218,7 @@ func (w *writer) versions() {
 	tf := b.AppendNewBlock("terraform", nil).Body()
 	tf.SetAttributeValue("required_version", str(">= 1.5"))
 	rp := tf.AppendNewBlock("required_providers", nil).Body()
-	rp.SetAttributeValue("aws", cty.ObjectVal(map[string]cty.Value{"source": str("hashicorp/aws"), "version": str(">= 5.40, < 7.0")}))
+	rp.SetAttributeValue("aws", cty.ObjectVal(map[string]cty.Value{"source": str("hashicorp/aws"), "version": str(">= 5.70, < 7.0")}))
 	for _, r := range w.regions {
 		b.AppendNewline()
 		p := b.AppendNewBlock("provider", []string{"aws"}).Body()

@@ -48,6 +48,14 @@ func execIn(ctx context.Context, nsPath string, resolver netip.Addr, argv []stri
 	defer ns.Close()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir, cmd.Env, cmd.Stdin, cmd.Stdout, cmd.Stderr = dir, env, stdin, stdout, stderr
+	if signals != nil {
+		// Started for another process (the exec socket): a group of its
+		// own, so a signal reaches the whole of it (a shell's pipeline,
+		// a wrapper's child), as a terminal's Ctrl-C reaches its
+		// foreground group, and so does the kill when ctx ends.
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		cmd.Cancel = func() error { return unix.Kill(-cmd.Process.Pid, unix.SIGKILL) }
+	}
 	started := make(chan error, 1)
 	go func() {
 		// The thread's namespaces change for good: it stays locked, and
@@ -83,7 +91,7 @@ func execIn(ctx context.Context, nsPath string, resolver netip.Addr, argv []stri
 				if !ok {
 					return
 				}
-				_ = cmd.Process.Signal(sig)
+				_ = unix.Kill(-cmd.Process.Pid, sig)
 			case <-waited:
 				return
 			}
@@ -92,6 +100,9 @@ func execIn(ctx context.Context, nsPath string, resolver netip.Addr, argv []stri
 	err = cmd.Wait()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal()), nil // as a shell reports a command a signal ended
+		}
 		return exit.ExitCode(), nil
 	}
 	if err != nil {
