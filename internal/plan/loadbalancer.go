@@ -302,22 +302,13 @@ func (p *planner) targetGroup(v *vpcPlan, svc *spec.Service, lbType string) stri
 		tg.Protocol, tg.Port = "GENEVE", spec.ApplianceGenevePort
 		tg.Health.Protocol, tg.Health.Port = "TCP", cmp.Or(h.Port, applianceHealthPort)
 	}
-	// A target group's protocol, version and port are set only when it
-	// is made (ModifyTargetGroup takes none of them): a change replaces
-	// the group, and a stack cannot replace a resource under the same name
-	// (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html).
-	// So the name carries them: the port always, the protocol unless it
-	// is an ALB's HTTP/1.1 (an HTTP service behind an NLB has "-nlb").
-	name := strings.TrimPrefix(id, "tg-")
-	switch {
-	case tg.ProtocolVersion == "HTTP2":
-		name += "-h2"
-	case tg.ProtocolVersion == "GRPC":
-		name += "-grpc"
-	case tg.Protocol == "TLS", tg.Protocol == "UDP", tg.Protocol == "TCP" && !strings.HasSuffix(name, "-nlb"):
-		name += "-" + strings.ToLower(tg.Protocol)
-	}
-	tg.Name = p.awsName(design.NameTargetGroup, v.vpc.Region, name)
+	// The name stays as it was first given: a target group's protocol,
+	// version and port are set only when it is made, so changing them
+	// replaces it, which a stack cannot do under the same name; a name
+	// that carried them would instead replace every deployed group once,
+	// with the listener on an empty group until tasks register
+	// (docs/commands.md, "Changing a service's protocol or port").
+	tg.Name = p.awsName(design.NameTargetGroup, v.vpc.Region, strings.TrimPrefix(id, "tg-"))
 	p.d.TargetGroups = append(p.d.TargetGroups, tg)
 	return id
 }

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -311,31 +310,4 @@ tls: {domain: shop.example.com}
 	// invoices through its internal ALB, and a subnet keeps its addresses
 	// (so the check above can see them).
 	check(build(t, base+"mesh: {target: none}\n"), true)
-}
-
-// TestTargetGroupNameCarriesItsProtocol: a target group's protocol,
-// version and port are set only at creation, and a stack cannot replace a
-// resource under the same name; so changing a service from http to grpc
-// (or tcp to tls) must change its target group's name.
-func TestTargetGroupNameCarriesItsProtocol(t *testing.T) {
-	names := map[string]string{}
-	for _, c := range []struct{ protocol, public string }{{"http", "true"}, {"http2", "true"}, {"grpc", "true"}, {"tcp", "true"}, {"tls", "true"}, {"udp", "true"}} {
-		d := build(t, fmt.Sprintf(`version: 1
-app: n
-services:
-  api: {port: 9000, protocol: %s, public: %s}
-tls: {domain: n.example.com}
-`, c.protocol, c.public))
-		for _, tg := range d.TargetGroups {
-			if tg.Service == "api" {
-				if other, ok := names[tg.Name]; ok {
-					t.Errorf("protocols %s and %s both name their target group %s: a change between them replaces the group under its own name", other, c.protocol, tg.Name)
-				}
-				names[tg.Name] = c.protocol
-			}
-		}
-	}
-	if len(names) != 6 {
-		t.Errorf("target groups %v; want one for each of 6 protocols", names)
-	}
 }

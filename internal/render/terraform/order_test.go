@@ -53,39 +53,6 @@ func TestCreatedAfterTheInternetGateway(t *testing.T) {
 	}
 }
 
-// TestTargetGroupsReplacedBeforeDestroyed: a target group whose protocol,
-// version or port changes is replaced while a listener still forwards to
-// it; the old one can go only after the new one exists (AWS refuses to
-// delete a group in use), so every target group is create_before_destroy,
-// and its name, which carries those settings, does not collide.
-func TestTargetGroupsReplacedBeforeDestroyed(t *testing.T) {
-	files := render(t, "../../../examples/shop.yaml")
-	f, diags := hclsyntax.ParseConfig(files["loadbalancing.tf"], "loadbalancing.tf", hcl.InitialPos)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	n := 0
-	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
-		if b.Type != "resource" || b.Labels[0] != "aws_lb_target_group" {
-			continue
-		}
-		n++
-		ok := false
-		for _, lb := range b.Body.Blocks {
-			if a, has := lb.Body.Attributes["create_before_destroy"]; lb.Type == "lifecycle" && has {
-				v, _ := a.Expr.Value(nil)
-				ok = v.True()
-			}
-		}
-		if !ok {
-			t.Errorf("aws_lb_target_group.%s is not create_before_destroy", b.Labels[1])
-		}
-	}
-	if n == 0 {
-		t.Fatal("no target group in shop's loadbalancing.tf")
-	}
-}
-
 // TestAttachmentsAllowGroupReferences: a Transit Gateway that lets
 // security groups reference groups across VPCs needs each VPC attachment
 // to allow it too; the attachment's default is documented both ways

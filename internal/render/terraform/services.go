@@ -221,10 +221,6 @@ func (w *writer) targetGroup(tg design.TargetGroup) {
 	r := w.regionOf(tg.VPC)
 	b := w.resource("loadbalancing.tf", "aws_lb_target_group", tg.ID, r)
 	b.SetAttributeValue("name", str(tg.Name))
-	// A change of protocol, version or port replaces the group, which
-	// its listener still uses: make the new one (its name carries them)
-	// before the old one goes, or AWS refuses the delete (ResourceInUse).
-	b.AppendNewBlock("lifecycle", nil).Body().SetAttributeValue("create_before_destroy", cty.True)
 	b.SetAttributeValue("port", num(tg.Port))
 	b.SetAttributeValue("protocol", str(tg.Protocol))
 	if tg.ProtocolVersion != "" {

@@ -59,11 +59,8 @@ resource "aws_s3_bucket_policy" "lb_logs_ap_southeast_2" {
 }
 
 resource "aws_lb_target_group" "tg_edge_ap_southeast_2_web_8080" {
-  provider = aws.ap_southeast_2
-  name     = "edge-ap-southeast-2-web-8080"
-  lifecycle {
-    create_before_destroy = true
-  }
+  provider                      = aws.ap_southeast_2
+  name                          = "edge-ap-southeast-2-web-8080"
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"
@@ -85,11 +82,8 @@ resource "aws_lb_target_group" "tg_edge_ap_southeast_2_web_8080" {
 }
 
 resource "aws_lb_target_group" "tg_edge_us_east_1_web_8080" {
-  provider = aws.us_east_1
-  name     = "edge-us-east-1-web-8080"
-  lifecycle {
-    create_before_destroy = true
-  }
+  provider                      = aws.us_east_1
+  name                          = "edge-us-east-1-web-8080"
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"

@@ -25,10 +25,7 @@ resource "aws_s3_bucket_policy" "lb_logs_us_east_1" {
 }
 
 resource "aws_lb_target_group" "tg_dns_stats_8125" {
-  name = "dns-stats-8125-udp"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name                 = "dns-stats-8125"
   port                 = 8125
   protocol             = "UDP"
   target_type          = "ip"
@@ -47,10 +44,7 @@ resource "aws_lb_target_group" "tg_dns_stats_8125" {
 }
 
 resource "aws_lb_target_group" "tg_dns_web_8080" {
-  name = "dns-web-8080"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name                          = "dns-web-8080"
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"

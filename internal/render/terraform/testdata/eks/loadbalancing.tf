@@ -25,10 +25,7 @@ resource "aws_s3_bucket_policy" "lb_logs_us_east_1" {
 }
 
 resource "aws_lb_target_group" "tg_kube_web_8080" {
-  name = "kube-web-8080"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name                          = "kube-web-8080"
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"

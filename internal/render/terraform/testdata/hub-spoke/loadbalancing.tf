@@ -25,10 +25,7 @@ resource "aws_s3_bucket_policy" "lb_logs_us_west_2" {
 }
 
 resource "aws_lb_target_group" "tg_portal_hub_firewall_6081" {
-  name = "portal-hub-firewall-6081"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name        = "portal-hub-firewall-6081"
   port        = 6081
   protocol    = "GENEVE"
   target_type = "ip"
@@ -45,10 +42,7 @@ resource "aws_lb_target_group" "tg_portal_hub_firewall_6081" {
 }
 
 resource "aws_lb_target_group" "tg_portal_portal_8080" {
-  name = "portal-portal-8080"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name                          = "portal-portal-8080"
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"

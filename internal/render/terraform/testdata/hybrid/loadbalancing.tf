@@ -25,10 +25,7 @@ resource "aws_s3_bucket_policy" "lb_logs_us_east_1" {
 }
 
 resource "aws_lb_target_group" "tg_orders_inventory_7000" {
-  name = "orders-inventory-7000"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name                          = "orders-inventory-7000"
   port                          = 7000
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"
@@ -50,10 +47,7 @@ resource "aws_lb_target_group" "tg_orders_inventory_7000" {
 }
 
 resource "aws_lb_target_group" "tg_orders_shop_8080" {
-  name = "orders-shop-8080"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name                          = "orders-shop-8080"
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"

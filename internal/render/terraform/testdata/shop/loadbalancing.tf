@@ -25,10 +25,7 @@ resource "aws_s3_bucket_policy" "lb_logs_eu_west_1" {
 }
 
 resource "aws_lb_target_group" "tg_shop_mobile_api_50051" {
-  name = "shop-mobile-api-50051-grpc"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name                          = "shop-mobile-api-50051"
   port                          = 50051
   protocol                      = "HTTP"
   protocol_version              = "GRPC"
@@ -50,10 +47,7 @@ resource "aws_lb_target_group" "tg_shop_mobile_api_50051" {
 }
 
 resource "aws_lb_target_group" "tg_shop_storefront_3000" {
-  name = "shop-storefront-3000"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name                          = "shop-storefront-3000"
   port                          = 3000
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"
@@ -75,10 +69,7 @@ resource "aws_lb_target_group" "tg_shop_storefront_3000" {
 }
 
 resource "aws_lb_target_group" "tg_shop_tracking_8081" {
-  name = "shop-tracking-8081"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name                          = "shop-tracking-8081"
   port                          = 8081
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"

@@ -25,10 +25,7 @@ resource "aws_s3_bucket_policy" "lb_logs_us_east_1" {
 }
 
 resource "aws_lb_target_group" "tg_webapp_app_9000" {
-  name = "webapp-app-9000"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name                          = "webapp-app-9000"
   port                          = 9000
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"
@@ -50,10 +47,7 @@ resource "aws_lb_target_group" "tg_webapp_app_9000" {
 }
 
 resource "aws_lb_target_group" "tg_webapp_web_8080" {
-  name = "webapp-web-8080"
-  lifecycle {
-    create_before_destroy = true
-  }
+  name                          = "webapp-web-8080"
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"

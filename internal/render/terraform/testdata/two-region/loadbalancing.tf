@@ -59,11 +59,8 @@ resource "aws_s3_bucket_policy" "lb_logs_eu_west_1" {
 }
 
 resource "aws_lb_target_group" "tg_pay_eu_west_1_api_8080" {
-  provider = aws.eu_west_1
-  name     = "pay-eu-west-1-api-8080"
-  lifecycle {
-    create_before_destroy = true
-  }
+  provider                      = aws.eu_west_1
+  name                          = "pay-eu-west-1-api-8080"
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"
@@ -85,11 +82,8 @@ resource "aws_lb_target_group" "tg_pay_eu_west_1_api_8080" {
 }
 
 resource "aws_lb_target_group" "tg_pay_us_east_1_api_8080" {
-  provider = aws.us_east_1
-  name     = "pay-us-east-1-api-8080"
-  lifecycle {
-    create_before_destroy = true
-  }
+  provider                      = aws.us_east_1
+  name                          = "pay-us-east-1-api-8080"
   port                          = 8080
   protocol                      = "HTTP"
   protocol_version              = "HTTP1"
