@@ -216,6 +216,35 @@ func (p *planner) mirrorLeavingVPC(set *sgSet, groupOf map[[2]string]*design.Sec
 	}
 }
 
+// warnPodGroupsAcrossVPCs says what the design does not model: the VPC
+// CNI translates a pod's traffic to another VPC (over a Transit Gateway
+// or peering) to its node's address unless AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS
+// names that VPC (https://docs.aws.amazon.com/eks/latest/userguide/external-snat.html),
+// and in standard mode such traffic leaves under the node's groups: a
+// call whose rules name the caller pod's own group, at either end, is
+// refused in AWS while the design's analysis passes it.
+func (p *planner) warnPodGroupsAcrossVPCs() {
+	var pairs []string
+	for _, f := range p.d.Flows {
+		if f.Kind != design.FlowService || p.latticeFlow(f) != nil {
+			continue // VPC Lattice's leave the VPC under the nodes' mirrored rules
+		}
+		from, to := p.vpcOf(f.From), p.vpcOf(f.To)
+		if from == nil || to == nil || from == to {
+			continue
+		}
+		if pair := f.From + " -> " + f.To; !slices.Contains(pairs, pair) {
+			pairs = append(pairs, pair)
+		}
+	}
+	if len(pairs) == 0 {
+		return
+	}
+	p.warnAt(p.spec.At("network.pod_security_groups", "network.compute"),
+		fmt.Sprintf("pods with their own security groups call across VPCs (%s): AWS judges those calls by the nodes' groups", strings.Join(pairs, ", ")),
+		"The VPC CNI translates a pod's traffic to another VPC to its node's address (https://docs.aws.amazon.com/eks/latest/userguide/external-snat.html), and with Security Groups for Pods in standard mode it leaves under the node's groups, which the design's rules for these calls do not name: in AWS the calls are refused, though netwright's analysis passes them. Set network.pod_security_groups to false (the nodes' group then carries every pod's rules), or keep each service and its callers in one VPC.")
+}
+
 // callers says who calls which APIs: "the AWS Load Balancer Controller
 // calls the elasticloadbalancing API", or both controllers "call the ...
 // and ... APIs".

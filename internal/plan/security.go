@@ -421,6 +421,7 @@ func (p *planner) security() {
 		p.makePodPolicies(set, groupOf)
 		if p.spec.Network.PodSecurityGroups {
 			p.mirrorLeavingVPC(set, groupOf)
+			p.warnPodGroupsAcrossVPCs()
 		} else {
 			p.foldIntoNodes(set)
 		}
