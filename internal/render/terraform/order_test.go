@@ -7,6 +7,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
 // TestCreatedAfterTheInternetGateway: an Elastic IP, a NAT gateway and an
@@ -81,5 +82,42 @@ func TestAttachmentsAllowGroupReferences(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no VPC attachment in hub-spoke's network.tf")
+	}
+}
+
+// TestClusterNamePerRegion: a design in several Regions has an EKS
+// cluster in each, so the cluster configuration asks for each one's name
+// and gives each Region's associations its own.
+func TestClusterNamePerRegion(t *testing.T) {
+	d := plantest.Design(t, "mr.yaml", []byte(`version: 1
+app: mr
+regions: [us-east-1, us-west-2]
+network: {compute: eks}
+services:
+  web: {port: 8080, public: true, depends_on: [api]}
+  api: {port: 9090}
+tls: {domain: mr.example.com}
+`))
+	files, _, err := Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, diags := hclsyntax.ParseConfig(files[ClusterDir+"/main.tf"], "main.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	n := 0
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if b.Type != "resource" || b.Labels[0] != "aws_eks_pod_identity_association" {
+			continue
+		}
+		n++
+		provider, cluster := traversals(b, "provider"), traversals(b, "cluster_name")
+		if len(provider) != 1 || len(cluster) != 1 || strings.TrimPrefix(provider[0], "aws.") != strings.TrimPrefix(cluster[0], "var.eks_cluster_name_") {
+			t.Errorf("%s: provider %v, cluster %v; want the cluster of the provider's Region", b.Labels[1], provider, cluster)
+		}
+	}
+	if n < 2 {
+		t.Errorf("%d associations; want those of both Regions", n)
 	}
 }

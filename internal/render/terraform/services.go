@@ -462,6 +462,16 @@ type podRole struct {
 // and of the cluster configuration's variable that takes it.
 func (r podRole) output() string { return name(r.rid) + "_arn" }
 
+// clusterVar is the cluster configuration's variable for the name of the
+// EKS cluster in region: eks_cluster_name, or one per Region when the
+// design has several (each Region has its own cluster).
+func clusterVar(d *design.Design, region string) string {
+	if len(d.Regions) > 1 {
+		return "eks_cluster_name_" + name(region)
+	}
+	return "eks_cluster_name"
+}
+
 // ClusterDir is the directory of the cluster configuration: what needs the
 // EKS cluster, applied after the base configuration and the cluster.
 const ClusterDir = "cluster"
@@ -482,7 +492,7 @@ func (w *writer) cluster() Files {
 	c.versions()
 	for _, r := range w.podRoles {
 		a := c.resource("main.tf", "aws_eks_pod_identity_association", r.rid, r.region)
-		a.SetAttributeRaw("cluster_name", c.variable("eks_cluster_name", "name of the EKS cluster the pods run in, created on the subnets of the base configuration (it needs the eks-pod-identity-agent add-on)"))
+		a.SetAttributeRaw("cluster_name", c.variable(clusterVar(w.d, r.region), fmt.Sprintf("name of the EKS cluster the pods run in, in %s, created on the subnets of the base configuration (it needs the eks-pod-identity-agent add-on)", r.region)))
 		a.SetAttributeValue("namespace", str(r.id.Namespace))
 		a.SetAttributeValue("service_account", str(r.id.ServiceAccount))
 		a.SetAttributeRaw("role_arn", c.variable(r.output(), fmt.Sprintf("ARN of the IAM role of %s's pods in %s: output %s of the base configuration", r.id.Service, r.region, r.output())))

@@ -104,7 +104,12 @@ func (w *writer) clusterGuide(level int) string {
 	if k := w.d.Kubernetes; k != nil {
 		fmt.Fprintf(&b, "\n- Give the `vpc-cni` add-on this configuration (`configuration_values`), which the pods'\n  NetworkPolicies and security groups need:\n\n  ```json\n  %s\n  ```\n", k.VPCCNIAddonConfiguration())
 	}
-	fmt.Fprintf(&b, "\n%s 3. The configuration in %s/\n\n```sh\ncd %s\nterraform init\nterraform apply \\\n  -var 'eks_cluster_name=...'", h, ClusterDir, ClusterDir)
+	fmt.Fprintf(&b, "\n%s 3. The configuration in %s/\n\n```sh\ncd %s\nterraform init\nterraform apply", h, ClusterDir, ClusterDir)
+	for _, region := range w.d.Regions {
+		if slices.ContainsFunc(w.podRoles, func(r podRole) bool { return r.region == region }) {
+			fmt.Fprintf(&b, " \\\n  -var '%s=...'", clusterVar(w.d, region))
+		}
+	}
 	for _, r := range w.podRoles {
 		fmt.Fprintf(&b, " \\\n  -var \"%s=$(terraform -chdir=.. output -raw %s)\"", r.output(), r.output())
 	}

@@ -1,6 +1,6 @@
 variable "eks_cluster_name" {
   type        = string
-  description = "name of the EKS cluster the pods run in, created on the subnets of the base configuration (it needs the eks-pod-identity-agent add-on)"
+  description = "name of the EKS cluster the pods run in, in us-east-1, created on the subnets of the base configuration (it needs the eks-pod-identity-agent add-on)"
 }
 
 variable "role_api_us_east_1_arn" {
