@@ -279,3 +279,31 @@ func TestEveryTaskReachesImageLayers(t *testing.T) {
 		}
 	}
 }
+
+// TestMergedNATEgressSaysEveryReason: on eks-storefront the nodes' one
+// rule to 0.0.0.0/0 on tcp 443 carries the controllers' calls through NAT
+// and payments' declared egress (mirrored in standard mode): its waiver
+// names both, names the service that declared the egress, and does not
+// promise that adding the endpoints removes it.
+func TestMergedNATEgressSaysEveryReason(t *testing.T) {
+	d := build(t, readExample(t, "eks-storefront"))
+	found := false
+	for _, g := range d.SecurityGroups {
+		if g.Kind != design.SGNodes {
+			continue
+		}
+		for _, r := range g.Egress {
+			if !r.PeerCIDR.IsValid() || r.PeerCIDR.Bits() != 0 || r.Waiver == nil {
+				continue
+			}
+			found = true
+			why := r.Waiver.Reason
+			if !strings.Contains(why, "controllers") || !strings.Contains(why, "services.payments.egress") || strings.Contains(why, "remove this rule") {
+				t.Errorf("%s's waiver: %q; want the controllers' calls and payments' declared egress, and no promise the endpoints remove it", g.ID, why)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no waived rule to 0.0.0.0/0 on the nodes' group")
+	}
+}

@@ -161,7 +161,7 @@ func (p *planner) controllerAPIs(nodes *design.SecurityGroup, v *design.VPC) {
 	if p.natNeeded {
 		addRule(&nodes.Egress, design.SGRule{Protocol: "tcp", FromPort: 443, ToPort: 443, PeerCIDR: anyIPv4,
 			Description: fmt.Sprintf("%s through NAT on tcp 443: network.endpoints lacks %s", callers(who, missing), strings.Join(missing, " ")),
-			Waiver:      &design.Waiver{Checks: []string{trivyPublicEgress}, Reason: fmt.Sprintf("network.endpoints lacks %s, which the cluster's controllers call through NAT on tcp 443; add the endpoints to remove this rule", strings.Join(missing, ", "))}})
+			Waiver:      &design.Waiver{Checks: []string{trivyPublicEgress}, Reason: fmt.Sprintf("network.endpoints lacks %s, which the cluster's controllers call through NAT on tcp 443"+removable, strings.Join(missing, ", "))}})
 		p.controllersViaNAT = append(p.controllersViaNAT, v.ID)
 		p.recommend("endpoints", "Add the endpoints the cluster's controllers call: "+strings.Join(missing, ", "),
 			fmt.Sprintf("%s through NAT from the nodes of %s, so the nodes group reaches the whole internet on tcp 443.", "T"+strings.TrimPrefix(callers(who, missing), "t"), v.Name),

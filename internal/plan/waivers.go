@@ -28,6 +28,10 @@ const (
 	checkovCloudFrontWAF = "CKV_AWS_68"   // CloudFront distribution with WAF enabled
 )
 
+// removable ends a waiver's reason for NAT egress that the missing
+// endpoints alone make.
+const removable = "; add the endpoints to remove this rule"
+
 // waivers records, on each resource a configuration scanner flags and the
 // design means as it is, why: exporters write it in the scanners' inline
 // form beside the resource. Where a finding is a weakness, the design
@@ -42,21 +46,40 @@ func (p *planner) waivers() {
 			if !r.PeerCIDR.IsValid() || r.PeerCIDR.Bits() != 0 || r.Waiver != nil && len(r.Flows) == 0 && len(p.missingStartup) == 0 {
 				continue // no rule, or one that says its own reason (controllerAPIs)
 			}
-			var hosts []string
+			var hosts, owners []string
 			for _, id := range r.Flows {
 				if f := p.flowByID(id); f.Kind == design.FlowEgress {
 					hosts = append(hosts, fmt.Sprintf("%s:%d", f.Destination, f.Port))
+					if o := "services." + f.From + ".egress"; !slices.Contains(owners, o) {
+						owners = append(owners, o)
+					}
 				}
+			}
+			// A rule the controllers' NAT egress made says its own reason
+			// (controllerAPIs); other reasons merged into it are added.
+			prior := ""
+			if r.Waiver != nil {
+				prior = r.Waiver.Reason
 			}
 			var why string
 			switch {
 			case len(hosts) > 0:
-				why = fmt.Sprintf("declared egress to %s (services.%s.egress): a host name, and a security group takes addresses only; the rule opens tcp %s alone, through NAT", strings.Join(hosts, ", "), g.Owner, r.Ports())
+				why = fmt.Sprintf("declared egress to %s (%s): a host name, and a security group takes addresses only; the rule opens tcp %s alone, through NAT", strings.Join(hosts, ", "), strings.Join(owners, ", "), r.Ports())
 				if inspected {
 					why += fmt.Sprintf(", and the %s appliances inspect it on the way out (inspection.flows egress)", p.spec.Inspection.Appliance)
 				}
+			case prior != "":
+				why = fmt.Sprintf("network.endpoints lacks %s: image pulls and AWS calls also reach AWS's public endpoints through NAT on tcp 443", strings.Join(p.missingStartup, ", "))
 			default:
-				why = fmt.Sprintf("network.endpoints lacks %s: image pulls and AWS calls reach AWS's public endpoints through NAT on tcp 443; add the endpoints to remove this rule", strings.Join(p.missingStartup, ", "))
+				why = fmt.Sprintf("network.endpoints lacks %s: image pulls and AWS calls reach AWS's public endpoints through NAT on tcp 443"+removable, strings.Join(p.missingStartup, ", "))
+			}
+			if prior != "" && !strings.Contains(prior, why) {
+				if len(hosts) > 0 {
+					// The declared egress keeps the rule whatever the
+					// endpoints.
+					prior = strings.TrimSuffix(prior, removable)
+				}
+				why = prior + "; " + why
 			}
 			r.Waiver = &design.Waiver{Checks: []string{trivyPublicEgress}, Reason: why}
 		}
