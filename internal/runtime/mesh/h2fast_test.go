@@ -273,24 +273,16 @@ func TestH2FastUnaryAndStreaming(t *testing.T) {
 	}
 
 	// Many calls at once share the pooled connections.
-	var wg sync.WaitGroup
-	errs := make(chan error, 40)
-	for i := range 40 {
-		wg.Go(func() {
-			m := payload(100<<10, byte(i))
-			var o wrapperspb.BytesValue
-			if err := conn.Invoke(ctx, "/t.T/Unary", wrapperspb.Bytes(m), &o); err != nil {
-				errs <- err
-			} else if !bytes.Equal(o.Value, m) {
-				errs <- fmt.Errorf("call %d: answer differs", i)
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	atOnce(t, 40, func(i int) error {
+		m := payload(100<<10, byte(i))
+		var o wrapperspb.BytesValue
+		if err := conn.Invoke(ctx, "/t.T/Unary", wrapperspb.Bytes(m), &o); err != nil {
+			return err
+		} else if !bytes.Equal(o.Value, m) {
+			return fmt.Errorf("call %d: answer differs", i)
+		}
+		return nil
+	})
 	fastOnly(t, web, apis...)
 }
 
@@ -624,20 +616,9 @@ func TestH2FastMaxConcurrentStreams(t *testing.T) {
 	_, web, apis := h2Mesh(t, nil, nil, tk)
 	conn := h2Client(t, web)
 	ctx := testCtx(t)
-	var wg sync.WaitGroup
-	errs := make(chan error, 12)
-	for range 12 {
-		wg.Go(func() {
-			if err := conn.Invoke(ctx, "/t.T/Slow", wrapperspb.Bytes(nil), &wrapperspb.StringValue{}); err != nil {
-				errs <- err
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	atOnce(t, 12, func(int) error {
+		return conn.Invoke(ctx, "/t.T/Slow", wrapperspb.Bytes(nil), &wrapperspb.StringValue{})
+	})
 	pool := apis[0].in.pools.h2get(poolKey{addr: tk.addr})
 	pool.mu.Lock()
 	n := len(pool.conns)
@@ -1039,20 +1020,9 @@ func TestH2FastBurstSharesOneConnection(t *testing.T) {
 	_, web, apis := h2Mesh(t, nil, nil, tk)
 	conn := h2Client(t, web)
 	ctx := testCtx(t)
-	var wg sync.WaitGroup
-	errs := make(chan error, 30)
-	for range 30 {
-		wg.Go(func() {
-			if err := conn.Invoke(ctx, "/t.T/Unary", wrapperspb.Bytes(nil), &wrapperspb.BytesValue{}); err != nil {
-				errs <- err
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
+	atOnce(t, 30, func(int) error {
+		return conn.Invoke(ctx, "/t.T/Unary", wrapperspb.Bytes(nil), &wrapperspb.BytesValue{})
+	})
 	pool := web.egress["api"].pools.h2get(poolKey{apis[0].Ingress(), TLSOff})
 	pool.mu.Lock()
 	n := len(pool.conns)
@@ -1074,4 +1044,24 @@ func TestH2FastPermissiveTakesPlaintext(t *testing.T) {
 		t.Fatal(err)
 	}
 	fastOnly(t, web, apis...)
+}
+
+// atOnce makes n calls at once, call(i) for each, and reports every
+// error.
+func atOnce(t *testing.T, n int, call func(i int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Go(func() {
+			if err := call(i); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }
