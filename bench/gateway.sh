@@ -246,26 +246,28 @@ CFG
   if [ "$ONLY" = cpu ]; then
     # Where the CPU goes, per request, while each proxy is saturated
     # (HTTP, alternating): the proxy's user and system time and its
-    # context switches (every thread's, voluntary and not), wrk's CPU,
-    # and the whole machine's busy and idle time, from /proc.
+    # context switches (every thread's, voluntary and not), wrk's CPU and
+    # its waits (the times it slept for want of an answer: fewer when the
+    # answers come in bursts, as from an event loop), and the whole
+    # machine's busy and idle time, from /proc.
     ticks=$(getconf CLK_TCK)
     switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/voluntary_ctxt_switches/ {s += $2} END {print s}'; }
     machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; }
     echo
     echo "CPU per request at saturation (threads=$threads), wrk -t$wrk_threads -c64 -d${DURATION}s, HTTP, $ROUNDS rounds:"
-    printf "  %-10s %9s %11s %11s %10s %10s %12s %9s\n" proxy requests/s "proxy us" "user us" "switches" "wrk us" "machine us" "idle %"
+    printf "  %-10s %9s %11s %11s %10s %10s %10s %12s %9s\n" proxy requests/s "proxy us" "user us" "switches" "wrk us" "wrk waits" "machine us" "idle %"
     for round in $(seq "$ROUNDS"); do
       for name in netwright haproxy; do
         if [ $name = netwright ]; then pid=$up_pid; else pid=$haproxy_pid; fi
         wrk -t"$wrk_threads" -c64 -d2s "${url[$name]}" >/dev/null
         read -r u0 s0 < <(awk '{print $14, $15}' /proc/"$pid"/stat)
         c0=$(switches "$pid"); read -r b0 i0 < <(machine)
-        out=$(/usr/bin/time -f "wrk-cpu %U %S" wrk -t"$wrk_threads" -c64 -d"${DURATION}s" "${url[$name]}" 2>&1)
+        out=$(/usr/bin/time -f "wrk-cpu %U %S %w" wrk -t"$wrk_threads" -c64 -d"${DURATION}s" "${url[$name]}" 2>&1)
         read -r u1 s1 < <(awk '{print $14, $15}' /proc/"$pid"/stat)
         c1=$(switches "$pid"); read -r b1 i1 < <(machine)
         echo "$out" | awk -v n=$name -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v c=$((c1 - c0)) -v b=$((b1 - b0)) -v i=$((i1 - i0)) -v hz="$ticks" '
-          /requests in/ {r = $1} /Requests\/sec/ {rps = $2} /wrk-cpu/ {w = $2 + $3}
-          END {printf "  %-10s %9d %11.1f %11.1f %10.2f %10.1f %12.1f %9.1f\n", n, rps, (u + s) / hz / r * 1e6, u / hz / r * 1e6, c / r, w / r * 1e6, b / hz / r * 1e6, 100 * i / (b + i)}'
+          /requests in/ {r = $1} /Requests\/sec/ {rps = $2} /wrk-cpu/ {w = $2 + $3; ww = $4}
+          END {printf "  %-10s %9d %11.1f %11.1f %10.2f %10.1f %10.2f %12.1f %9.1f\n", n, rps, (u + s) / hz / r * 1e6, u / hz / r * 1e6, c / r, w / r * 1e6, ww / r, b / hz / r * 1e6, 100 * i / (b + i)}'
       done
     done
   fi
