@@ -115,7 +115,7 @@ stop_netwright() {
   wait "$up_pid" 2>/dev/null || true
 }
 
-declare -A url=([netwright]=http://127.0.0.1:19000/ [haproxy]=http://127.0.0.1:28080/ [nginx]=http://127.0.0.1:38080/
+declare -A url=([netwright]=http://127.0.0.1:19000/ [haproxy]=http://127.0.0.1:28080/ [nginx]=http://127.0.0.1:18080/
   [netwright-tls]=https://127.0.0.1:10443/ [haproxy-tls]=https://127.0.0.1:28443/
   [netwright-l4]=http://127.0.0.1:17000/ [haproxy-l4]=http://127.0.0.1:27000/
   [netwright-logs]=http://127.0.0.1:19000/)
@@ -170,7 +170,7 @@ http {
   access_log off;
   upstream l7 { least_conn; server 127.0.0.1:9101; server 127.0.0.1:9102; server 127.0.0.1:9103; server 127.0.0.1:9104; keepalive 128; }
   server {
-    listen 127.0.0.1:38080 reuseport backlog=4096;
+    listen 127.0.0.1:18080 reuseport backlog=4096;
     location / { proxy_pass http://l7; proxy_http_version 1.1; proxy_set_header Connection ""; }
   }
 }
@@ -178,7 +178,7 @@ CFG
   start haproxy haproxy -f "$tmp/haproxy.cfg" -db
   haproxy_pid=${pids[-1]}
   start nginx nginx -c "$tmp/nginx.conf"
-  for p in 28080 28443 27000 38080; do wait_port "$p"; done
+  for p in 28080 28443 27000 18080; do wait_port "$p"; done
   up_netwright "$threads" false
 
   saturate() { # url -> requests/s
