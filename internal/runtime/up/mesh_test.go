@@ -307,10 +307,14 @@ func TestMeshPartitionTimesOutAtTheCaller(t *testing.T) {
 	}
 }
 
-// advanceUntilAnswer steps clk a second at a time until an answer comes,
-// failing past limit and a bit on the clock.
+// advanceUntilAnswer waits until a call's timeout of limit is set on clk
+// (the call reached the caller's proxy; the clock moving before then
+// would count time the call had not yet had), then steps clk a second at
+// a time until an answer comes, failing past limit and a bit on the
+// clock.
 func advanceUntilAnswer[T any](t *testing.T, clk *clocktest.Clock, got <-chan T, limit time.Duration) T {
 	t.Helper()
+	clk.BlockUntilDue(limit)
 	for passed := time.Duration(0); passed <= limit+2*time.Second; passed += time.Second {
 		select {
 		case a := <-got:
