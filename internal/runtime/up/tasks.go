@@ -3,13 +3,16 @@ package up
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/miekg/dns"
@@ -48,6 +51,10 @@ type runningTask struct {
 	// eni is the task's interface in netns mode, detached when it stops.
 	eni    *netns.ENI
 	fabric *netns.Fabric
+	// claim keeps other runtimes off the task's address while it
+	// runs (claimAddr), its `run` command's restarts included; nil in
+	// netns mode, where the address is in a namespace of this runtime's.
+	claim io.Closer
 }
 
 // stop ends the task at once.
@@ -76,28 +83,50 @@ func (t *runningTask) stop() {
 	if t.proxy != nil {
 		t.proxy.Close()
 	}
+	if t.claim != nil {
+		t.claim.Close()
+	}
 }
 
 var httpFamily = map[string]bool{"http": true, "http2": true, "grpc": true, "websocket": true}
 
 // openTask makes a task's socket: UDP for a UDP service, else TCP, on
-// host at port (0: a free one).
+// host at port (0: a free one), and claims the address for the task's
+// life (claimAddr). An address another runtime claimed is in use: the
+// error wraps EADDRINUSE, as a listening socket's would; at port 0 the
+// kernel is asked for another port, a few times.
 func openTask(s *design.Service, id, host string, port int, spec string) (*runningTask, error) {
+	for try := 1; ; try++ {
+		t, err := openTaskOnce(s, id, host, port, spec)
+		if port != 0 || try == 8 || !errors.Is(err, syscall.EADDRINUSE) {
+			return t, err
+		}
+	}
+}
+
+func openTaskOnce(s *design.Service, id, host string, port int, spec string) (*runningTask, error) {
 	t := &runningTask{Task: Task{Service: s.Name, ID: id}, spec: spec}
 	hostPort := net.JoinHostPort(host, strconv.Itoa(port))
+	network := "tcp"
 	if s.Protocol == design.ProtoUDP && s.Kind != design.KindAppliance { // appliances pass TCP on locally
 		pc, err := net.ListenPacket("udp", hostPort)
 		if err != nil {
 			return nil, fmt.Errorf("task %s: %w", id, err)
 		}
-		t.pc, t.Addr = pc, pc.LocalAddr().String()
-		return t, nil
+		t.pc, t.Addr, network = pc, pc.LocalAddr().String(), "udp"
+	} else {
+		ln, err := net.Listen("tcp", hostPort)
+		if err != nil {
+			return nil, fmt.Errorf("task %s on %s: %w", id, host, err)
+		}
+		t.lns, t.Addr = []net.Listener{ln}, ln.Addr().String()
 	}
-	ln, err := net.Listen("tcp", hostPort)
+	claim, err := claimAddr(network, t.Addr)
 	if err != nil {
-		return nil, fmt.Errorf("task %s on %s: %w", id, host, err)
+		t.stop()
+		return nil, fmt.Errorf("task %s on %s: another netwright runtime holds the address for a task of its own: %w", id, t.Addr, err)
 	}
-	t.lns, t.Addr = []net.Listener{ln}, ln.Addr().String()
+	t.claim = claim
 	return t, nil
 }
 

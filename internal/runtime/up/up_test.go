@@ -583,6 +583,35 @@ func TestRunCommands(t *testing.T) {
 	}
 }
 
+// TestRunCommandKeepsItsAddress: a `run` command's task releases its
+// socket for the command to bind; until the command does, another
+// runtime of the same design (whose tasks are planned on the same
+// addresses) must not take the address, or this runtime's load
+// balancers would send the command's requests to the other runtime's
+// task. The command here never binds.
+func TestRunCommandKeepsItsAddress(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("per-task loopback addresses need Linux")
+	}
+	d := plantest.File(t, "../../../examples/three-tier.yaml")
+	for i := range d.Services {
+		if d.Services[i].Name == "web" {
+			d.Services[i].Run = "exec sleep 60"
+		}
+	}
+	first := startDesign(t, d, Options{Ephemeral: true})
+	held := map[string]string{}
+	for _, task := range first.Tasks {
+		held[task.Addr] = task.ID
+	}
+	second := startDesign(t, plantest.File(t, "../../../examples/three-tier.yaml"), Options{Ephemeral: true})
+	for _, task := range second.Tasks {
+		if id, ok := held[task.Addr]; ok {
+			t.Errorf("the second runtime's %s listens on %s, the first runtime's %s's address", task.ID, task.Addr, id)
+		}
+	}
+}
+
 func (rt *Runtime) tasksAddr(id string) string {
 	rt.mu.RLock()
 	defer rt.mu.RUnlock()
