@@ -121,3 +121,44 @@ tls: {domain: mr.example.com}
 		t.Errorf("%d associations; want those of both Regions", n)
 	}
 }
+
+// TestLatticeTargetGroupsRegistered: ECS registers tasks in a VPC Lattice
+// target group only through the service's vpc_lattice_configurations
+// (the ECS API reference, VpcLatticeConfiguration), so every target group
+// the configuration makes needs a service naming it; a group none names
+// stays empty, and the share of calls a rule forwards to it is lost.
+func TestLatticeTargetGroupsRegistered(t *testing.T) {
+	files := render(t, "lattice")
+	f, diags := hclsyntax.ParseConfig(files["services.tf"], "services.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var groups []string
+	registered := map[string]bool{}
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if b.Type != "resource" {
+			continue
+		}
+		switch b.Labels[0] {
+		case "aws_vpclattice_target_group":
+			groups = append(groups, "aws_vpclattice_target_group."+b.Labels[1])
+		case "aws_ecs_service":
+			for _, c := range b.Body.Blocks {
+				if c.Type != "vpc_lattice_configurations" {
+					continue
+				}
+				for _, tr := range traversals(c, "target_group_arn") {
+					registered[strings.TrimSuffix(tr, ".arn")] = true
+				}
+			}
+		}
+	}
+	if len(groups) < 2 {
+		t.Fatalf("the lattice example makes %d target groups; want its two", len(groups))
+	}
+	for _, g := range groups {
+		if !registered[g] {
+			t.Errorf("no aws_ecs_service registers its tasks in %s", g)
+		}
+	}
+}
