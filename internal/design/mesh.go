@@ -366,7 +366,7 @@ type LatticeService struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
 	Service  string `json:"service"`
-	Protocol string `json:"protocol"` // HTTP, HTTPS, TLS_PASSTHROUGH
+	Protocol string `json:"protocol"` // HTTP or HTTPS (TLS_PASSTHROUGH in designs planned before TLS services stayed on Cloud Map)
 	Port     int    `json:"port"`
 	// Rules keep the mesh routes' order and weights.
 	Rules         []LatticeRule  `json:"rules"`
