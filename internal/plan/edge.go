@@ -7,6 +7,7 @@ import (
 
 	"github.com/netwright/netwright/internal/awsfacts"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/spec"
 )
 
 // The edge architect: a CloudFront distribution in front of the public
@@ -101,6 +102,12 @@ func (p *planner) distribution() {
 	dist.DefaultBehavior = design.CacheBehavior{
 		Target: dist.Origins[0].ID, Methods: []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"},
 		CachePolicy: cachingDisabled, OriginRequestPolicy: allViewer, ViewerProtocol: "redirect-to-https",
+		// CloudFront proxies gRPC only from a behavior that enables it;
+		// otherwise it calls the origin over HTTP/1.1, which a gRPC
+		// target group refuses.
+		GRPC: slices.ContainsFunc(p.spec.Services, func(s spec.Service) bool {
+			return s.Public && s.Protocol == spec.ProtoGRPC && !s.StaticIP
+		}),
 	}
 	for _, path := range e.StaticPaths {
 		dist.Behaviors = append(dist.Behaviors, design.CacheBehavior{

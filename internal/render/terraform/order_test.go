@@ -162,3 +162,47 @@ func TestLatticeTargetGroupsRegistered(t *testing.T) {
 		}
 	}
 }
+
+// TestDistributionProxiesGRPC: CloudFront proxies gRPC only from a cache
+// behavior whose grpc_config is enabled (the CloudFront developer guide,
+// "Using gRPC with CloudFront distributions"): the default behavior in
+// front of a public gRPC service has it, the static ones do not.
+func TestDistributionProxiesGRPC(t *testing.T) {
+	files := render(t, "edge-grpc")
+	f, diags := hclsyntax.ParseConfig(files["edge.tf"], "edge.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	n := 0
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if b.Type != "resource" || b.Labels[0] != "aws_cloudfront_distribution" {
+			continue
+		}
+		for _, c := range b.Body.Blocks {
+			var grpc *hclsyntax.Block
+			for _, g := range c.Body.Blocks {
+				if g.Type == "grpc_config" {
+					grpc = g
+				}
+			}
+			switch c.Type {
+			case "default_cache_behavior":
+				n++
+				if grpc == nil {
+					t.Errorf("%s: the default cache behavior has no grpc_config", b.Labels[1])
+					continue
+				}
+				if v, _ := grpc.Body.Attributes["enabled"].Expr.Value(nil); !v.True() {
+					t.Errorf("%s: grpc_config is not enabled", b.Labels[1])
+				}
+			case "ordered_cache_behavior":
+				if grpc != nil {
+					t.Errorf("%s: a static cache behavior has grpc_config, which only POST carries", b.Labels[1])
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no distribution in edge.tf")
+	}
+}

@@ -215,10 +215,11 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 
 // providerConstraint is the hashicorp/aws releases the configuration
 // works with. Its floor is the first release with every argument the
-// writer sets (the newest: aws_ecs_service vpc_lattice_configurations, in
-// 5.77.0); an older provider refuses the configuration instead of being
-// upgraded. TestProviderFloorHasEveryArgument keeps the two in step.
-const providerConstraint = ">= 5.77, < 7.0"
+// writer sets (the newest: aws_cloudfront_distribution's cache behaviors'
+// grpc_config, in 5.83.0); an older provider refuses the configuration
+// instead of being upgraded. TestProviderFloorHasEveryArgument keeps the
+// two in step.
+const providerConstraint = ">= 5.83, < 7.0"
 
 func (w *writer) versions() {
 	b := w.file("versions.tf")

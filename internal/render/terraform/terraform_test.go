@@ -20,6 +20,20 @@ import (
 	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
+// edgeGRPCSpec has a public gRPC service behind CloudFront, which no
+// example has.
+const edgeGRPCSpec = `version: 1
+app: cf
+services:
+  web: {port: 8080, public: true}
+  rpc: {port: 50051, protocol: grpc, public: true}
+ingress:
+  - {path: /shop.v1.Rpc/*, to: rpc}
+  - {to: web}
+tls: {domain: cf.example.com}
+edge: {cloudfront: true, static_paths: [/assets/*]}
+`
+
 func render(t *testing.T, example string) Files {
 	t.Helper()
 	var d *design.Design
@@ -36,6 +50,8 @@ func render(t *testing.T, example string) Files {
 		d = plantest.Design(t, "big.yaml", []byte(plantest.SecondaryBlocksSpec))
 	case "eks-storefront-ingress":
 		d = plantest.File(t, "../../../testdata/specs/eks-storefront-ingress.yaml")
+	case "edge-grpc":
+		d = plantest.Design(t, "cf.yaml", []byte(edgeGRPCSpec))
 	default:
 		d = plantest.File(t, example)
 	}
@@ -265,7 +281,13 @@ func TestClusterConfiguration(t *testing.T) {
 //     #40177 (issue #40176, ECS's VPC Lattice launch of 2024-11-18), in 5.77.0.
 //   - security_group_referencing_support on Transit Gateways and their VPC
 //     attachments: #34542, in 5.69.0 (aws-ia/terraform-aws-vpc #160).
+//   - aws_cloudfront_distribution's cache behaviors' grpc_config: #40762
+//     (issue #40492), merged on 2025-01-06 after 5.82.2, in 5.83.0.
+//
+// An argument is named without its blocks: grpc_config is
+// default_cache_behavior's.
 var argumentsSince = map[[2]string]string{
+	{"aws_cloudfront_distribution", "grpc_config"}:                                   "5.83.0",
 	{"aws_ecs_service", "vpc_lattice_configurations"}:                                "5.77.0",
 	{"aws_ec2_transit_gateway", "security_group_referencing_support"}:                "5.69.0",
 	{"aws_ec2_transit_gateway_vpc_attachment", "security_group_referencing_support"}: "5.69.0",
@@ -295,7 +317,7 @@ func versionLess(a, b string) bool {
 func TestProviderFloorHasEveryArgument(t *testing.T) {
 	examples, _ := filepath.Glob("../../../examples/*.yaml")
 	used := 0
-	for _, ex := range append(examples, "lattice", "accelerator", "eks", "cloudmap", "secondary", "eks-storefront-ingress") {
+	for _, ex := range append(examples, "lattice", "accelerator", "eks", "cloudmap", "secondary", "eks-storefront-ingress", "edge-grpc") {
 		base := strings.TrimSuffix(filepath.Base(ex), ".yaml")
 		t.Run(base, func(t *testing.T) {
 			for dir, root := range roots(render(t, ex)) {
@@ -317,10 +339,16 @@ func TestProviderFloorHasEveryArgument(t *testing.T) {
 						if b.Type != "resource" {
 							continue
 						}
-						args := slices.Collect(maps.Keys(b.Body.Attributes))
-						for _, c := range b.Body.Blocks {
-							args = append(args, c.Type)
+						var args []string
+						var collect func(body *hclsyntax.Body)
+						collect = func(body *hclsyntax.Body) {
+							args = append(args, slices.Collect(maps.Keys(body.Attributes))...)
+							for _, c := range body.Blocks {
+								args = append(args, c.Type)
+								collect(c.Body)
+							}
 						}
+						collect(b.Body)
 						for _, a := range args {
 							since, ok := argumentsSince[[2]string{b.Labels[0], a}]
 							if !ok {
