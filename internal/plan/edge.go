@@ -140,7 +140,7 @@ func (p *planner) checkPrefixListWeight() {
 			rules []design.SGRule
 		}{{"inbound", g.Ingress}, {"outbound", g.Egress}} {
 			dir, rules := side.dir, side.rules
-			n := weightedRules(rules)
+			n := design.RulesWeight(rules)
 			if n > awsfacts.RulesPerSecurityGroup && slices.ContainsFunc(rules, func(r design.SGRule) bool { return r.PeerPrefixList == design.CloudFrontPrefixList }) {
 				p.errorAt(p.spec.At("edge.cloudfront"), fmt.Sprintf("security group %s has %s rules weighing %d: CloudFront's prefix list counts as %d of the %d a group holds", g.ID, dir, n, awsfacts.CloudFrontPrefixListWeight, awsfacts.RulesPerSecurityGroup),
 					"Request a higher \"Inbound or outbound rules per security group\" quota, or admit fewer peers beside CloudFront.")

@@ -73,21 +73,7 @@ func (p *planner) checkQuotas() {
 			if slices.ContainsFunc(side.rules, func(r design.SGRule) bool { return r.PeerPrefixList == design.CloudFrontPrefixList }) {
 				continue
 			}
-			quota(side.dir+" rules of "+g.ID+", counting each prefix list as its weight", weightedRules(side.rules), awsfacts.RulesPerSecurityGroup, "Inbound or outbound rules per security group")
+			quota(side.dir+" rules of "+g.ID+", counting each prefix list as its weight", design.RulesWeight(side.rules), awsfacts.RulesPerSecurityGroup, "Inbound or outbound rules per security group")
 		}
 	}
-}
-
-// weightedRules counts security group rules as AWS does: a rule naming a
-// managed prefix list as the list's weight.
-func weightedRules(rules []design.SGRule) int {
-	n := 0
-	for _, r := range rules {
-		if r.PeerPrefixList != "" {
-			n += awsfacts.PrefixListWeight(r.PeerPrefixList)
-		} else {
-			n++
-		}
-	}
-	return n
 }
