@@ -306,13 +306,15 @@ var checks = []Check{
 			return fs
 		}},
 	{ID: "NW116", Severity: diag.Error, Title: "Quota exceeded",
-		Rationale: "AWS rejects resources past a quota at deploy time: 60 rules per security group and direction, 5 groups per ENI, 100 rules per ALB, 1,000 Cloud Map instances per service; a NACL direction past 20 entries (the default deny among them) needs an increase, up to 40 (past that, NW133).",
+		Rationale: "AWS rejects resources past a quota at deploy time: 60 rules per security group and direction (a rule naming a managed prefix list counts as the list's weight), 5 groups per ENI, 100 rules per ALB, 1,000 Cloud Map instances per service; a NACL direction past 20 entries (the default deny among them) needs an increase, up to 40 (past that, NW133).",
 		Fix:       "Use the fallback netwright proposes, or request a quota increase before deploying.",
 		run: func(d *design.Design, _ *Engine) []Finding {
 			var fs []Finding
 			for _, g := range d.SecurityGroups {
-				if len(g.Ingress) > 60 || len(g.Egress) > 60 {
-					fs = append(fs, finding(g.ID, "%s has %d ingress and %d egress rules; the limit is 60 each", g.ID, len(g.Ingress), len(g.Egress)))
+				// Counted as AWS counts them: a rule naming a prefix list
+				// as the list's weight.
+				if in, out := design.RulesWeight(g.Ingress), design.RulesWeight(g.Egress); in > awsfacts.RulesPerSecurityGroup || out > awsfacts.RulesPerSecurityGroup {
+					fs = append(fs, finding(g.ID, "%s has ingress rules weighing %d and egress rules weighing %d (a prefix list counts as its weight); the limit is %d each", g.ID, in, out, awsfacts.RulesPerSecurityGroup))
 				}
 			}
 			for _, s := range d.Services {

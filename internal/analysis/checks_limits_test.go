@@ -65,3 +65,32 @@ func TestNACLLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestSecurityGroupRuleWeights checks NW116 counts a group's rules as AWS
+// does: a rule naming a managed prefix list counts as the list's weight
+// (VPC Lattice's 10: https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html),
+// so seven such rules weigh 70, past the 60 a direction holds, and six
+// weigh 60, within it.
+func TestSecurityGroupRuleWeights(t *testing.T) {
+	for _, tt := range []struct {
+		rules int
+		fires bool
+	}{{6, false}, {7, true}} {
+		d := buildFile(t, "testdata/checks/base.yaml")
+		g := &d.SecurityGroups[0]
+		g.Egress = nil
+		for i := range tt.rules {
+			g.Egress = append(g.Egress, design.SGRule{Protocol: "tcp", FromPort: 9000 + i, ToPort: 9000 + i,
+				PeerPrefixList: design.LatticePrefixList("us-east-1"), Description: "by hand"})
+		}
+		var quota []Finding
+		for _, f := range findingsOf(Analyze(d), "NW116") {
+			if f.Subject == g.ID {
+				quota = append(quota, f)
+			}
+		}
+		if got := len(quota) > 0; got != tt.fires {
+			t.Errorf("%d Lattice prefix-list rules: NW116 fires = %v; want %v (%v)", tt.rules, got, tt.fires, quota)
+		}
+	}
+}

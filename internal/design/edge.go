@@ -102,4 +102,9 @@ type CacheBehavior struct {
 	// ViewerProtocol is redirect-to-https.
 	ViewerProtocol string `json:"viewer_protocol"`
 	Compress       bool   `json:"compress"`
+	// GRPC proxies gRPC requests (Content-Type application/grpc) to the
+	// origin over HTTP/2, which CloudFront does only from a behavior that
+	// enables it and allows POST: set on the default behavior when a
+	// public service behind the ALB speaks gRPC.
+	GRPC bool `json:"grpc,omitempty"`
 }

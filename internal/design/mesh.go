@@ -331,6 +331,24 @@ type LatticeHealth struct {
 	UnhealthyThreshold int      `json:"unhealthy_threshold"`
 }
 
+// StackMakesTargetGroup reports whether the stack makes the Lattice target
+// group of a service's tasks: a rule or default action forwards to the
+// service and the stack owns target groups. An ECS service's tasks are
+// registered in it only through the service's VPC Lattice configuration,
+// so every service it is true of needs one, the backends a route shifts a
+// share of calls to as much as the service callers name.
+func (l *Lattice) StackMakesTargetGroup(service string) bool {
+	if !StackMakes(l.Owners.TargetGroups) {
+		return false
+	}
+	for _, tg := range l.TargetGroups {
+		if tg.Service == service {
+			return true
+		}
+	}
+	return false
+}
+
 // TargetGroupName returns the name of the target group of a service's
 // tasks, or empty if no rule forwards to the service.
 func (l *Lattice) TargetGroupName(service string) string {
@@ -348,7 +366,7 @@ type LatticeService struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
 	Service  string `json:"service"`
-	Protocol string `json:"protocol"` // HTTP, HTTPS, TLS_PASSTHROUGH
+	Protocol string `json:"protocol"` // HTTP or HTTPS (TLS_PASSTHROUGH in designs planned before TLS services stayed on Cloud Map)
 	Port     int    `json:"port"`
 	// Rules keep the mesh routes' order and weights.
 	Rules         []LatticeRule  `json:"rules"`

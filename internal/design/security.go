@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/netwright/netwright/internal/awsfacts"
 )
 
 // Security group kinds.
@@ -58,6 +60,24 @@ type SGRule struct {
 	// Waiver says why a configuration scanner's finding on the rule is
 	// the design's intent, or nil.
 	Waiver *Waiver `json:"waiver,omitempty"`
+}
+
+// RulesWeight counts security group rules as AWS counts them against the
+// rules-per-group quota: a rule naming a managed prefix list as the
+// list's weight (VPC Lattice's 10, CloudFront's 55), or as its known
+// entries when they are more (a customer-managed list counts as its
+// maximum entries, at least the entries it has), any other as one.
+func RulesWeight(rules []SGRule) int {
+	n := 0
+	for _, r := range rules {
+		switch {
+		case r.PeerPrefixList != "":
+			n += max(awsfacts.PrefixListWeight(r.PeerPrefixList), len(r.PrefixListCIDRs))
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // Waiver records why a resource a configuration scanner flags is what the

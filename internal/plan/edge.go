@@ -7,6 +7,7 @@ import (
 
 	"github.com/netwright/netwright/internal/awsfacts"
 	"github.com/netwright/netwright/internal/design"
+	"github.com/netwright/netwright/internal/spec"
 )
 
 // The edge architect: a CloudFront distribution in front of the public
@@ -101,6 +102,12 @@ func (p *planner) distribution() {
 	dist.DefaultBehavior = design.CacheBehavior{
 		Target: dist.Origins[0].ID, Methods: []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"},
 		CachePolicy: cachingDisabled, OriginRequestPolicy: allViewer, ViewerProtocol: "redirect-to-https",
+		// CloudFront proxies gRPC only from a behavior that enables it;
+		// otherwise it calls the origin over HTTP/1.1, which a gRPC
+		// target group refuses.
+		GRPC: slices.ContainsFunc(p.spec.Services, func(s spec.Service) bool {
+			return s.Public && s.Protocol == spec.ProtoGRPC && !s.StaticIP
+		}),
 	}
 	for _, path := range e.StaticPaths {
 		dist.Behaviors = append(dist.Behaviors, design.CacheBehavior{
@@ -133,14 +140,7 @@ func (p *planner) checkPrefixListWeight() {
 			rules []design.SGRule
 		}{{"inbound", g.Ingress}, {"outbound", g.Egress}} {
 			dir, rules := side.dir, side.rules
-			n := 0
-			for _, r := range rules {
-				if r.PeerPrefixList != "" {
-					n += awsfacts.PrefixListWeight(r.PeerPrefixList)
-				} else {
-					n++
-				}
-			}
+			n := design.RulesWeight(rules)
 			if n > awsfacts.RulesPerSecurityGroup && slices.ContainsFunc(rules, func(r design.SGRule) bool { return r.PeerPrefixList == design.CloudFrontPrefixList }) {
 				p.errorAt(p.spec.At("edge.cloudfront"), fmt.Sprintf("security group %s has %s rules weighing %d: CloudFront's prefix list counts as %d of the %d a group holds", g.ID, dir, n, awsfacts.CloudFrontPrefixListWeight, awsfacts.RulesPerSecurityGroup),
 					"Request a higher \"Inbound or outbound rules per security group\" quota, or admit fewer peers beside CloudFront.")

@@ -38,16 +38,33 @@ func (p *planner) globalRouting() {
 			entry[region] = lb.ID
 		}
 	}
-	path := "/"
-	if _, l := p.d.PublicHTTPSListener(); l != nil && len(l.DefaultAction.Forward) > 0 {
-		path = p.targetGroupByID(l.DefaultAction.Forward[0].TargetGroup).Health.Path
+	// Route 53 asks the ALB by its own DNS name (the Host header is the
+	// check's FullyQualifiedDomainName), so only the listener's default
+	// action answers it, and an HTTPS check is healthy only on 200-399
+	// (the Route 53 API reference, HealthCheckConfig). A default action
+	// that forwards is checked on its group's health path; one that
+	// answers 404, because every rule needs a host or other condition,
+	// would fail the check in every Region forever: the check is then TCP
+	// on 443, and evaluate-target-health judges the targets.
+	path, checkHTTPS := "/", true
+	if _, l := p.d.PublicHTTPSListener(); l != nil {
+		if len(l.DefaultAction.Forward) > 0 {
+			path = p.targetGroupByID(l.DefaultAction.Forward[0].TargetGroup).Health.Path
+		} else {
+			checkHTTPS = false
+		}
 	}
+	kind := "an HTTPS health check"
 	for _, region := range order {
 		lb := entry[region]
 		hc := design.Route53HealthCheck{ID: "hc-" + p.spec.App + "-" + region, Region: region, Target: lb, IntervalSeconds: r53Interval, FailureThreshold: r53FailureThreshold}
-		if lbByType(p.d, lb) == design.ALB {
+		switch {
+		case lbByType(p.d, lb) == design.ALB && checkHTTPS:
 			hc.Type, hc.Port, hc.Path = "HTTPS", 443, path
-		} else {
+		case lbByType(p.d, lb) == design.ALB:
+			hc.Type, hc.Port = "TCP", 443
+			kind = "a TCP health check on 443 (the HTTPS listener answers requests no rule matches, as Route 53's by the load balancer's own name are, with its default action's error, so an HTTPS check would never pass)"
+		default:
 			hc.Type, hc.Port = "TCP", p.firstListenerPort(lb)
 		}
 		gr.HealthChecks = append(gr.HealthChecks, hc)
@@ -119,7 +136,7 @@ func (p *planner) globalRouting() {
 			gr.Records = append(gr.Records, r)
 		}
 	}
-	p.note("global", "%s uses Route 53 %s routing: an alias record per Region to its public load balancer, with evaluate-target-health and an HTTPS health check every %d s (unhealthy after %d failures).", g.Domain, g.Routing, r53Interval, r53FailureThreshold)
+	p.note("global", "%s uses Route 53 %s routing: an alias record per Region to its public load balancer, with evaluate-target-health and %s every %d s (unhealthy after %d failures).", g.Domain, g.Routing, kind, r53Interval, r53FailureThreshold)
 	p.d.Global = gr
 }
 

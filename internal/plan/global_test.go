@@ -74,3 +74,51 @@ func TestAcceleratorFrontsRegions(t *testing.T) {
 		t.Errorf("accelerator listeners = %+v; want 80 and 443", ports)
 	}
 }
+
+// TestHealthCheckReachesATarget: Route 53's HTTPS check asks the ALB by
+// its own DNS name (the Host header is FullyQualifiedDomainName) and is
+// healthy only on 200-399 (the Route 53 API reference, HealthCheckConfig).
+// When every rule of the public listener needs a host and the default
+// action answers 404, that check would fail in every Region forever, so
+// failover could never tell a dead Region from a live one: the check is
+// then TCP on 443, and the alias's evaluate-target-health judges the
+// targets.
+func TestHealthCheckReachesATarget(t *testing.T) {
+	src := `version: 1
+app: g
+regions: [us-east-1, eu-west-1]
+services:
+  web: {port: 8080, public: true, health: {path: /ready}}
+  api: {port: 9090, public: true, health: {path: /live}}
+ingress:
+  - {host: api.g.example.com, to: api}
+  - {host: www.g.example.com, to: web}
+tls: {domain: g.example.com}
+global:
+  domain: g.example.com
+  routing: failover
+  primary: eu-west-1
+`
+	d := build(t, src)
+	for _, hc := range d.Global.HealthChecks {
+		if hc.Type != "TCP" || hc.Port != 443 || hc.Path != "" {
+			t.Errorf("health check %+v; want TCP 443: an HTTPS check by the ALB's name gets the default action's 404", hc)
+		}
+	}
+	for _, r := range d.Global.Records {
+		if !r.EvaluateTargetHealth {
+			t.Errorf("record %+v does not evaluate target health", r)
+		}
+	}
+	if !strings.Contains(strings.Join(noteTexts(d), "\n"), "TCP") {
+		t.Errorf("no note says why the health checks are TCP: %v", noteTexts(d))
+	}
+}
+
+func noteTexts(d *design.Design) []string {
+	var out []string
+	for _, n := range d.Notes {
+		out = append(out, n.Text)
+	}
+	return out
+}

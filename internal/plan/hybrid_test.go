@@ -402,3 +402,36 @@ func TestCloudFrontGroupWeight(t *testing.T) {
 		}
 	}
 }
+
+// TestCloudFrontProxiesGRPC: CloudFront proxies gRPC only from a cache
+// behavior whose GrpcConfig is enabled (the CloudFront developer guide,
+// "Using gRPC with CloudFront distributions"); without it a public gRPC
+// service behind the distribution gets its calls over HTTP/1.1, which its
+// gRPC target group refuses. The uncached default behavior, which allows
+// POST, proxies gRPC when a public service speaks it, and only then.
+func TestCloudFrontProxiesGRPC(t *testing.T) {
+	src := `version: 1
+app: cf
+services:
+  web: {port: 8080, public: true}
+  rpc: {port: 50051, protocol: grpc, public: true}
+ingress:
+  - {path: /shop.v1.Rpc/*, to: rpc}
+  - {to: web}
+tls: {domain: cf.example.com}
+edge: {cloudfront: true, static_paths: [/assets/*]}
+`
+	d := buildSrc(t, src)
+	if dist := d.Distribution; dist == nil || !dist.DefaultBehavior.GRPC || !slices.Contains(dist.DefaultBehavior.Methods, "POST") {
+		t.Fatalf("distribution = %+v; want the default behavior to proxy gRPC, with POST", dist)
+	}
+	for _, b := range d.Distribution.Behaviors {
+		if b.GRPC {
+			t.Errorf("static behavior %s proxies gRPC; gRPC needs POST, which it does not allow", b.PathPattern)
+		}
+	}
+	plain := buildSrc(t, strings.Replace(src, "protocol: grpc", "protocol: http", 1))
+	if plain.Distribution.DefaultBehavior.GRPC {
+		t.Error("the default behavior proxies gRPC with no gRPC service behind it")
+	}
+}

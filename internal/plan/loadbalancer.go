@@ -335,6 +335,25 @@ func needsInternalLB(svc *spec.Service) bool {
 		(svc.Stickiness > 0 || svc.SlowStart > 0 || svc.LoadBalancing != "round_robin" || len(svc.CallersFrom) > 0)
 }
 
+// internalLBAsks names what a service asks for that gives it an internal
+// load balancer (needsInternalLB), as spec keys.
+func internalLBAsks(svc *spec.Service) string {
+	var asks []string
+	if svc.LoadBalancing != "round_robin" {
+		asks = append(asks, "load_balancing "+svc.LoadBalancing)
+	}
+	if svc.Stickiness > 0 {
+		asks = append(asks, "stickiness")
+	}
+	if svc.SlowStart > 0 {
+		asks = append(asks, "slow_start")
+	}
+	if len(svc.CallersFrom) > 0 {
+		asks = append(asks, "callers_from")
+	}
+	return strings.Join(asks, ", ")
+}
+
 // internalLoadBalancers says whether services need an internal ALB (HTTP
 // protocols) and an internal NLB (the others).
 // internalLBID is the ID of a VPC's internal load balancer of a kind
@@ -370,6 +389,20 @@ func (p *planner) internalLB(v *vpcPlan) {
 		}
 		if len(svcs) == 0 {
 			continue
+		}
+		if kind == design.ALB {
+			// The internal listeners are HTTP: there is no certificate for
+			// the names callers use inside the VPC. An ALB speaks HTTP/2
+			// only on HTTPS listeners, so gRPC and HTTP/2 calls through an
+			// HTTP listener fail (the ALB user guide, Listeners, "HTTP/2").
+			for _, svc := range svcs {
+				if svc.Protocol == spec.ProtoGRPC || svc.Protocol == spec.ProtoHTTP2 {
+					name := svc.Name
+					p.errorAt(p.spec.At("services."+name+".protocol", "services."+name),
+						fmt.Sprintf("services.%s (%s) needs an internal ALB, whose HTTP listener cannot carry %s", name, svc.Protocol, svc.Protocol),
+						fmt.Sprintf("An ALB speaks HTTP/2, and so gRPC, only on HTTPS listeners, and netwright makes internal listeners HTTP. services.%s asks for an internal load balancer through %s; remove it to keep the calls on the mesh (round robin), or use protocol http.", name, internalLBAsks(svc)))
+				}
+			}
 		}
 		short := map[string]string{design.ALB: "alb", design.NLB: "nlb"}[kind]
 		lb := design.LoadBalancer{

@@ -311,7 +311,14 @@ func (p *planner) compileLattice(m *design.Mesh, callers map[string][]string) *d
 		proto := "HTTP"
 		switch {
 		case n.Protocol == design.ProtoTCP && p.spec.Service(n.Service).Protocol == spec.ProtoTLS:
-			proto = "TLS_PASSTHROUGH"
+			// A TLS listener passes TLS through only for a service with a
+			// custom domain name (the SNI it matches), and its auth policy
+			// then admits anonymous principals only, never the callers'
+			// roles (the Lattice user guide, "TLS listeners"): neither
+			// the listener nor least privilege would hold.
+			p.warnAt(p.spec.At("services."+n.Service), fmt.Sprintf("services.%s (%s) cannot be a VPC Lattice service; callers reach it by Cloud Map DNS", n.Service, p.spec.Service(n.Service).Protocol),
+				"VPC Lattice passes TLS through only to a service with a custom domain name, and its auth policy then admits anonymous principals only, so it could not admit just the declared callers; the callers reach the tasks directly and its security group admits exactly them.")
+			continue
 		case n.Protocol == design.ProtoTCP:
 			p.warnAt(p.spec.At("services."+n.Service), fmt.Sprintf("services.%s (%s) cannot be a VPC Lattice service; callers reach it by Cloud Map DNS", n.Service, p.spec.Service(n.Service).Protocol),
 				"Lattice listeners carry HTTP, HTTPS and TLS passthrough only.")

@@ -143,6 +143,41 @@ func TestLatticeKeepsRouteOrderAndWeights(t *testing.T) {
 	}
 }
 
+// TestLatticeLeavesTLSOnCloudMap: a called TLS service stays out of VPC
+// Lattice, with a warning, as a TCP one does. Lattice passes TLS through
+// only to a service with a custom domain name, and then its auth policy
+// admits anonymous principals only (the Lattice user guide, "TLS
+// listeners"): a TLS_PASSTHROUGH listener on the designed service fails
+// to create, and an auth policy naming the callers' roles would deny every
+// call.
+func TestLatticeLeavesTLSOnCloudMap(t *testing.T) {
+	for _, compute := range []string{"fargate", "eks"} {
+		t.Run(compute, func(t *testing.T) {
+			src := strings.Replace(strings.Replace(meshSpec, "%s", compute, 1), "ledger: {port: 7000, protocol: tcp}", "ledger: {port: 7000, protocol: tls}", 1)
+			src = strings.Replace(src, "depends_on: [api, cache]", "depends_on: [api, cache, ledger]", 1) + "mesh: {target: vpc_lattice}\n"
+			sp, ds := spec.Parse("m.yaml", []byte(src))
+			if sp == nil {
+				t.Fatal(ds)
+			}
+			d, more := Build(sp)
+			if d == nil {
+				t.Fatal(more)
+			}
+			for _, ls := range d.Mesh.Lattice.Services {
+				if ls.Service == "ledger" || ls.Protocol == "TLS_PASSTHROUGH" {
+					t.Errorf("Lattice service %s with a %s listener: Lattice passes TLS through only for a custom domain, with anonymous auth", ls.Service, ls.Protocol)
+				}
+			}
+			if d.Mesh.Lattice.TargetGroupName("ledger") != "" {
+				t.Error("a Lattice target group for ledger, which no Lattice service forwards to")
+			}
+			if !strings.Contains(fmt.Sprint(more), "services.ledger (tls) cannot be a VPC Lattice service") {
+				t.Errorf("no warning for ledger, a TLS service web calls: %v", more)
+			}
+		})
+	}
+}
+
 func TestServiceConnectCompile(t *testing.T) {
 	d, warnings := buildMesh(t, "fargate", "mesh: {mtls: permissive}\n")
 	sc := d.Mesh.ServiceConnect

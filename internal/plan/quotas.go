@@ -2,9 +2,11 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/netwright/netwright/internal/awsfacts"
+	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/diag"
 )
 
@@ -58,5 +60,20 @@ func (p *planner) checkQuotas() {
 	}
 	for _, t := range p.d.TransitGateways {
 		quota("route tables on "+t.ID, len(t.RouteTables), awsfacts.RouteTablesPerTransitGateway, "Route tables per transit gateway")
+	}
+	// A rule naming a managed prefix list counts as the list's weight (VPC
+	// Lattice's 10), so a group within 60 rules can pass 60 all the same.
+	// CloudFront's list, which weighs 55, is the edge's error instead
+	// (checkPrefixListWeight).
+	for _, g := range p.d.SecurityGroups {
+		for _, side := range []struct {
+			dir   string
+			rules []design.SGRule
+		}{{"inbound", g.Ingress}, {"outbound", g.Egress}} {
+			if slices.ContainsFunc(side.rules, func(r design.SGRule) bool { return r.PeerPrefixList == design.CloudFrontPrefixList }) {
+				continue
+			}
+			quota(side.dir+" rules of "+g.ID+", counting each prefix list as its weight", design.RulesWeight(side.rules), awsfacts.RulesPerSecurityGroup, "Inbound or outbound rules per security group")
+		}
 	}
 }

@@ -126,6 +126,14 @@ func TestDiagnosticsSuggestValidValues(t *testing.T) {
 			apply: func(_, v string) string { n, _ := strconv.Atoi(v); return egressSpec(n) }},
 		{name: "VPCs past the default quota", src: "version: 1\napp: p\nnetwork: {pattern: hub_spoke, spokes: [a, b, c, d, e]}\nservices:\n  web: {port: 8080}\n",
 			summary: "VPCs in us-east-1", kind: diag.SuggestQuota},
+		// Seven Lattice services on seven ports: seven egress rules naming
+		// Lattice's prefix list, each counting as its weight of 10 (the VPC
+		// user guide, AWS-managed prefix lists): 70 and more of the 60 a
+		// group holds by default, though only nine rules are written.
+		{name: "prefix list weight past the default quota", src: "version: 1\napp: lw\nservices:\n  web: {port: 8080, public: true, depends_on: [a, b, c, d, e, f, g]}\n" +
+			"  a: {port: 9001}\n  b: {port: 9002}\n  c: {port: 9003}\n  d: {port: 9004}\n  e: {port: 9005}\n  f: {port: 9006}\n  g: {port: 9007}\n" +
+			"mesh: {target: vpc_lattice, mtls: off}\ntls: {domain: lw.example.com}\n",
+			summary: "outbound rules of sg-lw-web, counting each prefix list as its weight", kind: diag.SuggestQuota},
 		{name: "Elastic IPs past the default quota", src: "version: 1\napp: e\nregions: [us-east-1]\nnetwork: {azs: 6, nat: per_az}\nservices:\n  web: {port: 8080, egress: [api.example.com:443]}\n",
 			summary: "Elastic IPs in us-east-1", kind: diag.SuggestQuota},
 	}

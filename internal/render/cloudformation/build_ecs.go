@@ -176,12 +176,11 @@ func (b *builder) ecs() {
 			}
 			svc.ServiceConnectConfiguration = cfg
 		}
-		if lat := b.d.Mesh; lat != nil && lat.Lattice != nil {
-			for _, ls := range lat.Lattice.Services {
-				if ls.Service == s.Name {
-					svc.VpcLatticeConfigurations = []vpcLatticeConfiguration{{RoleArn: getAtt(cluster+"LatticeRole", "Arn"), TargetGroupArn: getAtt(latticeTG(s.Name), "Arn"), PortName: pf.Port(design.PortTraffic).Name}}
-				}
-			}
+		// ECS registers the tasks of every service a Lattice rule forwards
+		// to, a canary backend as much as the service callers name, only
+		// through this configuration.
+		if m := b.d.Mesh; m != nil && m.Lattice != nil && m.Lattice.StackOwnsServices() && m.Lattice.StackMakesTargetGroup(s.Name) {
+			svc.VpcLatticeConfigurations = []vpcLatticeConfiguration{{RoleArn: getAtt(cluster+"LatticeRole", "Arn"), TargetGroupArn: getAtt(latticeTG(s.Name), "Arn"), PortName: pf.Port(design.PortTraffic).Name}}
 		}
 		for _, after := range pf.StartAfter {
 			if o := b.d.Service(after); o != nil && o.Platform != nil && b.placedHere(o) {

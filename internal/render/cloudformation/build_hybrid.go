@@ -320,6 +320,12 @@ type cfBehavior struct {
 	CachePolicyId         string   `json:"CachePolicyId"`
 	OriginRequestPolicyId string   `json:"OriginRequestPolicyId,omitempty"`
 	Compress              bool     `json:"Compress"`
+	// GrpcConfig lets the behavior proxy gRPC to the origin over HTTP/2.
+	GrpcConfig *cfGrpcConfig `json:"GrpcConfig,omitempty"`
+}
+
+type cfGrpcConfig struct {
+	Enabled bool `json:"Enabled"`
 }
 
 type cfViewerCertificate struct {
@@ -403,8 +409,12 @@ func (b *builder) distribution() {
 		cfg.OriginGroups = &cfOriginGroups{Quantity: 1, Items: []cfOriginGroup{og}}
 	}
 	behavior := func(c design.CacheBehavior) cfBehavior {
-		return cfBehavior{PathPattern: c.PathPattern, TargetOriginId: c.Target, ViewerProtocolPolicy: c.ViewerProtocol, AllowedMethods: c.Methods,
+		b := cfBehavior{PathPattern: c.PathPattern, TargetOriginId: c.Target, ViewerProtocolPolicy: c.ViewerProtocol, AllowedMethods: c.Methods,
 			CachedMethods: []string{"GET", "HEAD"}, CachePolicyId: c.CachePolicy, OriginRequestPolicyId: c.OriginRequestPolicy, Compress: c.Compress}
+		if c.GRPC {
+			b.GrpcConfig = &cfGrpcConfig{Enabled: true}
+		}
+		return b
 	}
 	cfg.DefaultCacheBehavior = behavior(dist.DefaultBehavior)
 	for _, c := range dist.Behaviors {

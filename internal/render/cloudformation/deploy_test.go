@@ -75,7 +75,9 @@ func jsonNumber(v any) string {
 // to a port its container maps, and its health checks to a TCP port the
 // container maps too (no load balancer checks UDP or GENEVE: ELB API
 // reference, CreateTargetGroup HealthCheckProtocol); every GENEVE target
-// group has a service that registers in it; every ECS service turns on the
+// group has a service that registers in it, and so has every VPC Lattice
+// target group (the ECS API reference, VpcLatticeConfiguration: the target
+// groups the service's tasks are registered to); every ECS service turns on the
 // deployment circuit breaker with rollback; and no container image has a
 // default.
 func TestExportsDeploy(t *testing.T) {
@@ -88,7 +90,7 @@ func TestExportsDeploy(t *testing.T) {
 			ports := containerPorts(m)
 			discovery := resourcesOf(m, "AWS::ServiceDiscovery::Service")
 			tgs := resourcesOf(m, "AWS::ElasticLoadBalancingV2::TargetGroup")
-			registered := map[string]bool{}
+			registered, latticeRegistered := map[string]bool{}, map[string]bool{}
 			for id, svc := range resourcesOf(m, "AWS::ECS::Service") {
 				for _, r := range asList(svc["ServiceRegistries"]) {
 					r := r.(map[string]any)
@@ -135,6 +137,9 @@ func TestExportsDeploy(t *testing.T) {
 						t.Errorf("%s: %s checks health on tcp %s, which the container does not map (%v)", id, tgID, hp, ports[id])
 					}
 				}
+				for _, lc := range asList(svc["VpcLatticeConfigurations"]) {
+					latticeRegistered[refTo(lc.(map[string]any)["TargetGroupArn"])] = true
+				}
 				dc := svc["DeploymentConfiguration"].(map[string]any)
 				if cb, _ := dc["DeploymentCircuitBreaker"].(map[string]any); cb == nil || cb["Enable"] != true || cb["Rollback"] != true {
 					t.Errorf("%s deploys without the circuit breaker and rollback: %v", id, dc)
@@ -144,6 +149,15 @@ func TestExportsDeploy(t *testing.T) {
 				for id, tg := range tgs {
 					if tg["Protocol"] == "GENEVE" && !registered[id] {
 						t.Errorf("no ECS service registers its appliances in the GENEVE target group %s", id)
+					}
+				}
+				// ECS registers tasks in a VPC Lattice target group only
+				// through the service's VpcLatticeConfigurations: a group no
+				// service names stays empty, and what a rule forwards to it
+				// is lost.
+				for id := range resourcesOf(m, "AWS::VpcLattice::TargetGroup") {
+					if !latticeRegistered[id] {
+						t.Errorf("no ECS service registers its tasks in the VPC Lattice target group %s", id)
 					}
 				}
 			}

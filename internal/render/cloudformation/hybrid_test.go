@@ -80,3 +80,52 @@ func TestSitesStack(t *testing.T) {
 		t.Errorf("the secret is used %d times; want the distribution's header and the listener rule", n)
 	}
 }
+
+// TestDistributionProxiesGRPC: a public gRPC service behind CloudFront
+// needs the default cache behavior's GrpcConfig enabled (the CloudFront
+// developer guide, "Using gRPC with CloudFront distributions"), and the
+// template still matches the resource specification.
+func TestDistributionProxiesGRPC(t *testing.T) {
+	d := plantest.Design(t, "cf.yaml", []byte(`version: 1
+app: cf
+services:
+  web: {port: 8080, public: true}
+  rpc: {port: 50051, protocol: grpc, public: true}
+ingress:
+  - {path: /shop.v1.Rpc/*, to: rpc}
+  - {to: web}
+tls: {domain: cf.example.com}
+edge: {cloudfront: true, static_paths: [/assets/*]}
+`))
+	files, _, err := Build(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range files {
+		m := plain(t, f)
+		for id, p := range resourcesOf(m, "AWS::CloudFront::Distribution") {
+			found = true
+			cfg := p["DistributionConfig"].(map[string]any)
+			g, _ := cfg["DefaultCacheBehavior"].(map[string]any)["GrpcConfig"].(map[string]any)
+			if g["Enabled"] != true {
+				t.Errorf("%s: the default cache behavior does not enable gRPC: %v", id, cfg["DefaultCacheBehavior"])
+			}
+			for _, b := range asList(cfg["CacheBehaviors"]) {
+				if _, ok := b.(map[string]any)["GrpcConfig"]; ok {
+					t.Errorf("%s: a static cache behavior enables gRPC, which only POST carries: %v", id, b)
+				}
+			}
+		}
+		j, err := f.Template.JSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range validate(loadSpec(t, "testdata/cfn-spec.json"), j) {
+			t.Errorf("%s: %s", f.Name, e)
+		}
+	}
+	if !found {
+		t.Fatal("no distribution")
+	}
+}

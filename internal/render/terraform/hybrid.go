@@ -186,6 +186,9 @@ func (w *writer) distribution() {
 			cb.SetAttributeValue("origin_request_policy_id", str(c.OriginRequestPolicy))
 		}
 		cb.SetAttributeValue("compress", cty.BoolVal(c.Compress))
+		if c.GRPC {
+			cb.AppendNewBlock("grpc_config", nil).Body().SetAttributeValue("enabled", cty.True)
+		}
 	}
 	behavior("default_cache_behavior", dist.DefaultBehavior)
 	for _, c := range dist.Behaviors {

@@ -121,3 +121,88 @@ tls: {domain: mr.example.com}
 		t.Errorf("%d associations; want those of both Regions", n)
 	}
 }
+
+// TestLatticeTargetGroupsRegistered: ECS registers tasks in a VPC Lattice
+// target group only through the service's vpc_lattice_configurations
+// (the ECS API reference, VpcLatticeConfiguration), so every target group
+// the configuration makes needs a service naming it; a group none names
+// stays empty, and the share of calls a rule forwards to it is lost.
+func TestLatticeTargetGroupsRegistered(t *testing.T) {
+	files := render(t, "lattice")
+	f, diags := hclsyntax.ParseConfig(files["services.tf"], "services.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var groups []string
+	registered := map[string]bool{}
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if b.Type != "resource" {
+			continue
+		}
+		switch b.Labels[0] {
+		case "aws_vpclattice_target_group":
+			groups = append(groups, "aws_vpclattice_target_group."+b.Labels[1])
+		case "aws_ecs_service":
+			for _, c := range b.Body.Blocks {
+				if c.Type != "vpc_lattice_configurations" {
+					continue
+				}
+				for _, tr := range traversals(c, "target_group_arn") {
+					registered[strings.TrimSuffix(tr, ".arn")] = true
+				}
+			}
+		}
+	}
+	if len(groups) < 2 {
+		t.Fatalf("the lattice example makes %d target groups; want its two", len(groups))
+	}
+	for _, g := range groups {
+		if !registered[g] {
+			t.Errorf("no aws_ecs_service registers its tasks in %s", g)
+		}
+	}
+}
+
+// TestDistributionProxiesGRPC: CloudFront proxies gRPC only from a cache
+// behavior whose grpc_config is enabled (the CloudFront developer guide,
+// "Using gRPC with CloudFront distributions"): the default behavior in
+// front of a public gRPC service has it, the static ones do not.
+func TestDistributionProxiesGRPC(t *testing.T) {
+	files := render(t, "edge-grpc")
+	f, diags := hclsyntax.ParseConfig(files["edge.tf"], "edge.tf", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	n := 0
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if b.Type != "resource" || b.Labels[0] != "aws_cloudfront_distribution" {
+			continue
+		}
+		for _, c := range b.Body.Blocks {
+			var grpc *hclsyntax.Block
+			for _, g := range c.Body.Blocks {
+				if g.Type == "grpc_config" {
+					grpc = g
+				}
+			}
+			switch c.Type {
+			case "default_cache_behavior":
+				n++
+				if grpc == nil {
+					t.Errorf("%s: the default cache behavior has no grpc_config", b.Labels[1])
+					continue
+				}
+				if v, _ := grpc.Body.Attributes["enabled"].Expr.Value(nil); !v.True() {
+					t.Errorf("%s: grpc_config is not enabled", b.Labels[1])
+				}
+			case "ordered_cache_behavior":
+				if grpc != nil {
+					t.Errorf("%s: a static cache behavior has grpc_config, which only POST carries", b.Labels[1])
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no distribution in edge.tf")
+	}
+}

@@ -633,15 +633,14 @@ func (w *writer) ecsService(s design.Service, region, cid string, scOf map[strin
 			}
 		}
 	}
-	if m := w.d.Mesh; m != nil && m.Lattice != nil {
-		for _, ls := range m.Lattice.Services {
-			if ls.Service == s.Name {
-				vl := b.AppendNewBlock("vpc_lattice_configurations", nil).Body()
-				vl.SetAttributeRaw("role_arn", ref("aws_iam_role", name(cid+"-lattice"), "arn"))
-				vl.SetAttributeRaw("target_group_arn", ref("aws_vpclattice_target_group", name("lattice-tg-"+s.Name+"-"+region), "arn"))
-				vl.SetAttributeValue("port_name", str(pf.Port(design.PortTraffic).Name))
-			}
-		}
+	// ECS registers the tasks of every service a Lattice rule forwards to,
+	// a canary backend as much as the service callers name, only through
+	// this block.
+	if m := w.d.Mesh; m != nil && m.Lattice != nil && m.Lattice.StackMakesTargetGroup(s.Name) {
+		vl := b.AppendNewBlock("vpc_lattice_configurations", nil).Body()
+		vl.SetAttributeRaw("role_arn", ref("aws_iam_role", name(cid+"-lattice"), "arn"))
+		vl.SetAttributeRaw("target_group_arn", ref("aws_vpclattice_target_group", name("lattice-tg-"+s.Name+"-"+region), "arn"))
+		vl.SetAttributeValue("port_name", str(pf.Port(design.PortTraffic).Name))
 	}
 	for _, after := range pf.StartAfter {
 		if o := w.d.Service(after); o != nil && o.Platform != nil && slices.ContainsFunc(o.Placements, func(p design.Placement) bool { return w.regionOf(p.VPC) == region }) {

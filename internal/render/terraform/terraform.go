@@ -213,12 +213,20 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 	}
 }
 
+// providerConstraint is the hashicorp/aws releases the configuration
+// works with. Its floor is the first release with every argument the
+// writer sets (the newest: aws_cloudfront_distribution's cache behaviors'
+// grpc_config, in 5.83.0); an older provider refuses the configuration
+// instead of being upgraded. TestProviderFloorHasEveryArgument keeps the
+// two in step.
+const providerConstraint = ">= 5.83, < 7.0"
+
 func (w *writer) versions() {
 	b := w.file("versions.tf")
 	tf := b.AppendNewBlock("terraform", nil).Body()
 	tf.SetAttributeValue("required_version", str(">= 1.5"))
 	rp := tf.AppendNewBlock("required_providers", nil).Body()
-	rp.SetAttributeValue("aws", cty.ObjectVal(map[string]cty.Value{"source": str("hashicorp/aws"), "version": str(">= 5.70, < 7.0")}))
+	rp.SetAttributeValue("aws", cty.ObjectVal(map[string]cty.Value{"source": str("hashicorp/aws"), "version": str(providerConstraint)}))
 	for _, r := range w.regions {
 		b.AppendNewline()
 		p := b.AppendNewBlock("provider", []string{"aws"}).Body()

@@ -20,6 +20,20 @@ import (
 	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
+// edgeGRPCSpec has a public gRPC service behind CloudFront, which no
+// example has.
+const edgeGRPCSpec = `version: 1
+app: cf
+services:
+  web: {port: 8080, public: true}
+  rpc: {port: 50051, protocol: grpc, public: true}
+ingress:
+  - {path: /shop.v1.Rpc/*, to: rpc}
+  - {to: web}
+tls: {domain: cf.example.com}
+edge: {cloudfront: true, static_paths: [/assets/*]}
+`
+
 func render(t *testing.T, example string) Files {
 	t.Helper()
 	var d *design.Design
@@ -36,6 +50,8 @@ func render(t *testing.T, example string) Files {
 		d = plantest.Design(t, "big.yaml", []byte(plantest.SecondaryBlocksSpec))
 	case "eks-storefront-ingress":
 		d = plantest.File(t, "../../../testdata/specs/eks-storefront-ingress.yaml")
+	case "edge-grpc":
+		d = plantest.Design(t, "cf.yaml", []byte(edgeGRPCSpec))
 	default:
 		d = plantest.File(t, example)
 	}
@@ -254,5 +270,101 @@ func TestClusterConfiguration(t *testing.T) {
 	}
 	if !strings.Contains(string(files["storefront-README.md"]), "cd "+ClusterDir) {
 		t.Errorf("the guide does not say to apply %s/ after the cluster:\n%s", ClusterDir, files["storefront-README.md"])
+	}
+}
+
+// argumentsSince are the arguments the configuration writes that
+// hashicorp/aws added after 5.0, with the first release that has them:
+// below it terraform refuses the configuration (Unsupported argument or
+// block type) instead of choosing a newer provider.
+//   - aws_ecs_service vpc_lattice_configurations: hashicorp/terraform-provider-aws
+//     #40177 (issue #40176, ECS's VPC Lattice launch of 2024-11-18), in 5.77.0.
+//   - security_group_referencing_support on Transit Gateways and their VPC
+//     attachments: #34542, in 5.69.0 (aws-ia/terraform-aws-vpc #160).
+//   - aws_cloudfront_distribution's cache behaviors' grpc_config: #40762
+//     (issue #40492), merged on 2025-01-06 after 5.82.2, in 5.83.0.
+//
+// An argument is named without its blocks: grpc_config is
+// default_cache_behavior's.
+var argumentsSince = map[[2]string]string{
+	{"aws_cloudfront_distribution", "grpc_config"}:                                   "5.83.0",
+	{"aws_ecs_service", "vpc_lattice_configurations"}:                                "5.77.0",
+	{"aws_ec2_transit_gateway", "security_group_referencing_support"}:                "5.69.0",
+	{"aws_ec2_transit_gateway_vpc_attachment", "security_group_referencing_support"}: "5.69.0",
+}
+
+// versionLess compares dotted versions numerically.
+func versionLess(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := range max(len(as), len(bs)) {
+		var x, y int
+		if i < len(as) {
+			fmt.Sscan(as[i], &x)
+		}
+		if i < len(bs) {
+			fmt.Sscan(bs[i], &y)
+		}
+		if x != y {
+			return x < y
+		}
+	}
+	return false
+}
+
+// TestProviderFloorHasEveryArgument: the lowest hashicorp/aws version the
+// required_providers constraint admits has every argument each example's
+// configuration uses (argumentsSince), in every root.
+func TestProviderFloorHasEveryArgument(t *testing.T) {
+	examples, _ := filepath.Glob("../../../examples/*.yaml")
+	used := 0
+	for _, ex := range append(examples, "lattice", "accelerator", "eks", "cloudmap", "secondary", "eks-storefront-ingress", "edge-grpc") {
+		base := strings.TrimSuffix(filepath.Base(ex), ".yaml")
+		t.Run(base, func(t *testing.T) {
+			for dir, root := range roots(render(t, ex)) {
+				floor := ""
+				if m := regexp.MustCompile(`"hashicorp/aws"[^}]*version\s*=\s*">=\s*([0-9.]+)`).FindSubmatch(root["versions.tf"]); m != nil {
+					floor = string(m[1])
+				} else {
+					t.Fatalf("%s/versions.tf has no lower bound on hashicorp/aws", dir)
+				}
+				for name, src := range root {
+					if !strings.HasSuffix(name, ".tf") {
+						continue
+					}
+					f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+					if diags.HasErrors() {
+						t.Fatal(diags)
+					}
+					for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+						if b.Type != "resource" {
+							continue
+						}
+						var args []string
+						var collect func(body *hclsyntax.Body)
+						collect = func(body *hclsyntax.Body) {
+							args = append(args, slices.Collect(maps.Keys(body.Attributes))...)
+							for _, c := range body.Blocks {
+								args = append(args, c.Type)
+								collect(c.Body)
+							}
+						}
+						collect(b.Body)
+						for _, a := range args {
+							since, ok := argumentsSince[[2]string{b.Labels[0], a}]
+							if !ok {
+								continue
+							}
+							used++
+							if versionLess(floor, since) {
+								t.Errorf("%s: %s.%s sets %s, which hashicorp/aws has since %s, but the constraint admits %s", path.Join(dir, name), b.Labels[0], b.Labels[1], a, since, floor)
+							}
+						}
+					}
+				}
+			}
+		})
+	}
+	if used == 0 {
+		t.Error("no example uses an argument of argumentsSince: the check checked nothing")
 	}
 }

@@ -162,6 +162,11 @@ resource "aws_ecs_service" "ecs_api_v2_us_east_1" {
     container_name = "api-v2"
     container_port = 9090
   }
+  vpc_lattice_configurations {
+    role_arn         = aws_iam_role.cluster_lat_us_east_1_lattice.arn
+    target_group_arn = aws_vpclattice_target_group.lattice_tg_api_v2_us_east_1.arn
+    port_name        = "api-v2"
+  }
 }
 
 resource "aws_ecs_task_definition" "ecs_web_us_east_1" {

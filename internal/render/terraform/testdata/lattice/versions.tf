@@ -3,7 +3,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.70, < 7.0"
+      version = ">= 5.83, < 7.0"
     }
   }
 }
