@@ -158,9 +158,12 @@ func TestExecSocketSignalsTheGroup(t *testing.T) {
 		}
 		return 0, ""
 	}
-	// The shell waits on sleep and runs its trap only once sleep ends:
-	// at once only if the signal reached sleep too.
-	if code, out := run("trap 'echo term; exit 5' TERM; echo ready; sleep 30; echo after"); code != 5 || !strings.HasSuffix(out, "term\n") {
+	// The shell waits on its child and runs its trap only once the child
+	// ends: at once only if the signal reached the child too. The child
+	// says ready itself, so it exists when the signal is sent (a shell
+	// that said ready before forking could take the signal first and
+	// then wait out a child that never got it).
+	if code, out := run("trap 'echo term; exit 5' TERM; sh -c 'echo ready; exec sleep 30'; echo after"); code != 5 || !strings.HasSuffix(out, "term\n") {
 		t.Errorf("a shell waiting on sleep: exit %d, output %q; want 5 and its trap's line", code, out)
 	}
 	if code, out := run("echo ready; exec sleep 30"); code != 128+int(syscall.SIGTERM) || out != "" {
