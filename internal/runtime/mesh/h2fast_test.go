@@ -100,6 +100,10 @@ func startH2Task(t testing.TB, name string, opts ...grpc.ServerOption) *h2Task {
 			flood := wrapperspb.Bytes(payload(1<<20, 9))
 			for range 120 {
 				if err := st.SendMsg(flood); err != nil {
+					select { // tells of a flood cut short, when seen has room
+					case tk.seen <- "flood: " + status.Code(err).String():
+					default:
+					}
 					return err
 				}
 				tk.sent.Add(1)
