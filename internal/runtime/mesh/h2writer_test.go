@@ -1,13 +1,17 @@
 package mesh
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"golang.org/x/net/http2"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/wrapperspb"
@@ -182,4 +186,57 @@ func unwritten(p *Proxy) int {
 		hc.mu.Unlock()
 	}
 	return n
+}
+
+// TestH2FastPingFloodEndsTheConnection: a caller's burst of PINGs is
+// answered while fewer than h2OutControl acknowledgements wait
+// unwritten; a caller that sends PINGs without end and reads none of
+// the acknowledgements has its connection closed once h2OutControl of
+// them wait (Envoy's flood check), rather than the proxy buffering them
+// without bound or waiting for the write timeout.
+func TestH2FastPingFloodEndsTheConnection(t *testing.T) {
+	tk := startH2Task(t, "api-1")
+	_, web, _ := h2Mesh(t, nil, nil, tk)
+	addr, _ := web.Egress("api")
+	c, r := rawCaller(t, addr)
+	pings := func(n int) []byte {
+		var b bytes.Buffer
+		fr := http2.NewFramer(&b, nil)
+		for range n {
+			fr.WritePing(false, [8]byte{7})
+		}
+		return b.Bytes()
+	}
+	burst := h2OutControl / 2
+	if _, err := c.Write(pings(burst)); err != nil {
+		t.Fatal(err)
+	}
+	for acks := 0; acks < burst; {
+		f, err := r.fr.ReadFrame()
+		if err != nil {
+			t.Fatalf("reading the acknowledgements of a burst of %d PINGs, %d read: %v", burst, acks, err)
+		}
+		if p, ok := f.(*http2.PingFrame); ok && p.IsAck() {
+			acks++
+		}
+	}
+
+	c.(*net.TCPConn).SetReadBuffer(4 << 10)
+	batch := pings(4096)
+	// Up to 64 MiB of PINGs: the socket buffers between the two hold a
+	// few MiB of acknowledgements.
+	var err error
+	for i := 0; i < 64<<20/len(batch) && err == nil; i++ {
+		_, err = c.Write(batch)
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal("the proxy stopped reading the caller that floods it")
+	}
+	for err == nil {
+		_, err = r.fr.ReadFrame()
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal("the proxy kept the connection of a caller flooding it with PINGs")
+	}
+	t.Logf("the connection ended: %v", err)
 }
