@@ -73,6 +73,9 @@ const (
 	// fill: more waits, held with its stream, until the writer takes
 	// the buffer.
 	h2OutRoom = 256 << 10
+	// h2OutKick is how much a reader's batch frames for a connection
+	// before its writer starts on it, whether or not the batch ended.
+	h2OutKick = 16 << 10
 	// h2OutMax bounds a connection's outbound buffer (frames framed, not
 	// yet taken by its writer): room for DATA and a header list of the
 	// largest size taken, twice over.
@@ -248,26 +251,42 @@ var errH2Flood = errors.New("mesh: the HTTP/2 connection's peer reads too little
 
 // h2out is the Framer's writer: it appends each frame to the
 // connection's outbound buffer (under c.mu, as every frame is written),
-// and ends a connection whose buffer passes its bounds.
+// and ends a connection whose buffer passes its bounds. Once the
+// connection ends (shut), frames are dropped.
 type h2out struct{ c *h2conn }
 
 func (w h2out) Write(b []byte) (int, error) {
 	c := w.c
+	if c.shut != h2Open {
+		return len(b), nil // the connection ends: what its writer had goes, nothing more
+	}
 	if len(c.out)+len(b) > h2OutMax {
-		c.breakLocked()
+		c.floodLocked("more than " + strconv.Itoa(h2OutMax>>10) + " KiB")
 		return 0, errH2Flood
 	}
 	if len(b) >= 9 {
 		switch http2.FrameType(b[3]) {
 		case http2.FramePing, http2.FrameSettings, http2.FrameRSTStream:
 			if c.outCtl++; c.outCtl+c.flightCtl > h2OutControl {
-				c.breakLocked()
+				c.floodLocked("more than " + strconv.Itoa(h2OutControl) + " PING, SETTINGS and RST_STREAM frames")
 				return 0, errH2Flood
 			}
 		}
 	}
 	c.out = append(c.out, b...)
+	if len(c.out) >= h2OutKick && len(c.out)-len(b) < h2OutKick {
+		c.kickWriter() // a long batch's frames go out as they come
+	}
 	return len(b), nil
+}
+
+// floodLocked ends a connection whose peer left what (its outbound
+// buffer's bound) unread.
+func (c *h2conn) floodLocked(what string) {
+	if c.shut != h2Abort {
+		c.p.m.logf("%s closed the HTTP/2 connection with %s: %s waited unwritten, the peer reads too little", c.p.task.ID, c.c.RemoteAddr(), what)
+	}
+	c.breakLocked()
 }
 
 // writeSide makes a clock.Deadline, which times reads, time a
@@ -358,6 +377,9 @@ func (c *h2conn) writeLoop() {
 		_, err := c.c.Write(buf)
 		c.wd.Stop()
 		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				c.p.m.logf("%s closed the HTTP/2 connection with %s: the peer read nothing for %v", c.p.task.ID, c.c.RemoteAddr(), h2WriteTimeout)
+			}
 			c.fail()
 			return
 		}

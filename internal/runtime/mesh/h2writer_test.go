@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -125,7 +126,8 @@ func TestH2FastStuckCallerStallsNoOtherCaller(t *testing.T) {
 func TestH2FastStuckCallerEndedAfterWriteTimeout(t *testing.T) {
 	clk := clocktest.New(t)
 	tk := startH2Task(t, "api-1")
-	_, web, _ := h2MeshWith(t, Options{Clock: clk}, func(c *Config) { c.Upstreams["api"].Timeout = 0 }, tk)
+	var log lockedBuffer
+	_, web, _ := h2MeshWith(t, Options{Clock: clk, Log: &log}, func(c *Config) { c.Upstreams["api"].Timeout = 0 }, tk)
 	other := h2Client(t, web)
 	var out wrapperspb.BytesValue
 	if err := other.Invoke(testCtx(t), "/t.T/Unary", wrapperspb.Bytes([]byte("before")), &out); err != nil {
@@ -157,6 +159,27 @@ func TestH2FastStuckCallerEndedAfterWriteTimeout(t *testing.T) {
 	if err := other.Invoke(testCtx(t), "/t.T/Unary", wrapperspb.Bytes([]byte("after")), &out); err != nil {
 		t.Fatalf("another caller's call after the stuck caller's connection ended: %v", err)
 	}
+	if got, want := log.String(), "web-1 closed the HTTP/2 connection with"; !strings.Contains(got, want) || !strings.Contains(got, "the peer read nothing for 30s") {
+		t.Errorf("the mesh's log:\n%s\nwant a line that %s a caller: the peer read nothing for 30s", got, want)
+	}
+}
+
+// lockedBuffer is a log many goroutines write.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // poolConns is how many HTTP/2 connections p's egress pools hold.
@@ -196,7 +219,8 @@ func unwritten(p *Proxy) int {
 // without bound or waiting for the write timeout.
 func TestH2FastPingFloodEndsTheConnection(t *testing.T) {
 	tk := startH2Task(t, "api-1")
-	_, web, _ := h2Mesh(t, nil, nil, tk)
+	var log lockedBuffer
+	_, web, _ := h2MeshWith(t, Options{Log: &log}, nil, tk)
 	addr, _ := web.Egress("api")
 	c, r := rawCaller(t, addr)
 	pings := func(n int) []byte {
@@ -239,4 +263,7 @@ func TestH2FastPingFloodEndsTheConnection(t *testing.T) {
 		t.Fatal("the proxy kept the connection of a caller flooding it with PINGs")
 	}
 	t.Logf("the connection ended: %v", err)
+	if got := log.String(); !strings.Contains(got, "more than 1000 PING, SETTINGS and RST_STREAM frames waited unwritten") {
+		t.Errorf("the mesh's log:\n%s\nwant the flood told", got)
+	}
 }
