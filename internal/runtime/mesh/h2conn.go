@@ -81,9 +81,10 @@ const (
 	// largest size taken, twice over.
 	h2OutMax = h2OutRoom + 2*h2MaxHeaderList
 	// h2OutControl bounds the PING, SETTINGS and RST_STREAM frames a
-	// connection has not written yet (Envoy's max_outbound_control_frames
-	// default): a peer that makes the proxy answer them faster than it
-	// reads the answers floods it.
+	// connection has not written yet: a peer that makes the proxy answer
+	// them faster than it reads the answers floods it (Envoy's
+	// Http2ProtocolOptions.max_outbound_control_frames and its default,
+	// envoyproxy/envoy api/envoy/config/core/v3/protocol.proto).
 	h2OutControl = 1000
 	// h2InitialWindow is the protocol's initial window, 65535.
 	h2InitialWindow = 65535
