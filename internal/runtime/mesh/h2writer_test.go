@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"golang.org/x/net/http2"
+	"golang.org/x/net/http2/hpack"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/wrapperspb"
@@ -265,5 +266,34 @@ func TestH2FastPingFloodEndsTheConnection(t *testing.T) {
 	t.Logf("the connection ended: %v", err)
 	if got := log.String(); !strings.Contains(got, "more than 1000 PING, SETTINGS and RST_STREAM frames waited unwritten") {
 		t.Errorf("the mesh's log:\n%s\nwant the flood told", got)
+	}
+}
+
+// TestH2OutboundBufferBounded: heads framed for a connection whose
+// writer takes nothing (its peer reads nothing) fill its buffer to
+// h2OutMax at most; the frame past it ends the connection (closed, its
+// streams to be reset by its reader) instead of growing the buffer.
+func TestH2OutboundBufferBounded(t *testing.T) {
+	tk := startH2Task(t, "api-1")
+	_, web, _ := h2Mesh(t, nil, nil, tk)
+	ours, theirs := net.Pipe()
+	defer theirs.Close()
+	hc := newH2Conn(web, ours, nil, true, 0) // no writer runs: nothing is written
+	h := &h2half{c: hc, id: 1}
+	big := []hpack.HeaderField{{Name: "x-big", Value: strings.Repeat("b", 200<<10)}}
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	rd := &h2reader{}
+	for i := 0; !hc.broken; i++ {
+		if i > 2*h2OutMax/(200<<10) {
+			t.Fatalf("%d heads of 200 KiB framed, %d bytes buffered: the connection was not ended", i, len(hc.out))
+		}
+		hc.writeHeadersLocked(rd, h, false, []hpack.HeaderField{statusField(200)}, big)
+		if len(hc.out) > h2OutMax {
+			t.Fatalf("%d bytes buffered; want at most %d", len(hc.out), h2OutMax)
+		}
+	}
+	if _, err := theirs.Write([]byte{0}); err == nil {
+		t.Error("the connection past its buffer's bound is still open")
 	}
 }
