@@ -3,6 +3,7 @@ package mesh
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"math"
 	"net"
@@ -322,9 +323,21 @@ func (c *h2conn) breakLocked() {
 	c.broken = true
 	if c.shut != h2Abort {
 		c.shut = h2Abort
-		c.c.Close()
+		closeNow(c.c)
 		c.kickWriter()
 	}
+}
+
+// closeNow closes c at once. A TLS connection's own socket is closed,
+// with no close_notify: tls.Conn's Close would write one (waiting up to
+// 5 s when the peer reads nothing) unless a write is in progress, and
+// the caller holds the connection's lock.
+func closeNow(c net.Conn) {
+	if tc, ok := c.(*tls.Conn); ok {
+		tc.NetConn().Close()
+		return
+	}
+	c.Close()
 }
 
 // endLocked marks the connection done: no frame is framed any more, its
