@@ -3,6 +3,7 @@ package mesh
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"math"
 	"net"
@@ -23,13 +24,27 @@ import (
 // The proxies' own HTTP/2 data path (gRPC and HTTP/2 listeners), after
 // HAProxy's: each connection has one goroutine, its reader, which
 // forwards every frame it reads straight to the other side's connection
-// under that connection's lock, into its buffered writer, flushed when
-// the reader has nothing more buffered. A caller's stream is mapped to a
-// stream of a pooled, multiplexed connection to the upstream (the
-// target's proxy at the caller's side, the task at the target's), so a
-// unary call costs one wake-up per network read, not a chain of
-// goroutine hand-offs. Frames are read and written by x/net/http2's
-// Framer, headers by its hpack.
+// under that connection's lock, into its outbound buffer, handed when
+// the reader has nothing more buffered to that connection's writer, a
+// goroutine of its own that writes to the socket. A caller's stream is
+// mapped to a stream of a pooled, multiplexed connection to the upstream
+// (the target's proxy at the caller's side, the task at the target's),
+// so a unary call costs a wake-up per network read and one per write,
+// not a chain of goroutine hand-offs. Frames are read and written by
+// x/net/http2's Framer, headers by its hpack.
+//
+// No reader ever writes to a socket: a peer that grants window but
+// stops reading its connection fills its own connection's buffer, no
+// other's. The buffer is bounded (as Envoy's and HAProxy's per
+// connection buffers are): DATA goes into it only while it holds less
+// than h2OutRoom, the rest held with the stream's (so the stream it came
+// from is not credited for it, and its window bounds it); everything
+// else (heads, window updates, resets, PING and SETTINGS
+// acknowledgements) goes in regardless, up to h2OutMax bytes and
+// h2OutControl PING, SETTINGS and RST_STREAM frames not yet written
+// (Envoy's max_outbound_control_frames): past either, or when a write
+// waits h2WriteTimeout on the mesh's clock, the connection ends and its
+// streams are reset, and only its own.
 //
 // Flow control runs end to end per stream: a side is never sent more
 // than its stream and connection windows allow, and a side's stream is
@@ -52,8 +67,26 @@ const (
 	// h2MaxHeaderList is the largest header list taken (net/http's
 	// server's default MaxHeaderBytes); a longer one is answered 431.
 	h2MaxHeaderList = 1 << 20
-	// h2WriteTimeout bounds a write to a connection that reads nothing.
+	// h2WriteTimeout bounds a write to a connection that reads nothing:
+	// then the connection ends.
 	h2WriteTimeout = 30 * time.Second
+	// h2OutRoom is how much of a connection's outbound buffer DATA may
+	// fill: more waits, held with its stream, until the writer takes
+	// the buffer.
+	h2OutRoom = 256 << 10
+	// h2OutKick is how much a reader's batch frames for a connection
+	// before its writer starts on it, whether or not the batch ended.
+	h2OutKick = 16 << 10
+	// h2OutMax bounds a connection's outbound buffer (frames framed, not
+	// yet taken by its writer): room for DATA and a header list of the
+	// largest size taken, twice over.
+	h2OutMax = h2OutRoom + 2*h2MaxHeaderList
+	// h2OutControl bounds the PING, SETTINGS and RST_STREAM frames a
+	// connection has not written yet: a peer that makes the proxy answer
+	// them faster than it reads the answers floods it (Envoy's
+	// Http2ProtocolOptions.max_outbound_control_frames and its default,
+	// envoyproxy/envoy api/envoy/config/core/v3/protocol.proto).
+	h2OutControl = 1000
 	// h2InitialWindow is the protocol's initial window, 65535.
 	h2InitialWindow = 65535
 	// A caller's stream it resets within h2PrematureAge of opening it
@@ -92,8 +125,21 @@ type h2conn struct {
 	idle    time.Duration
 	pool    *h2pool // upstream: the pool it is in
 
-	mu      sync.Mutex
-	bw      *bufio.Writer
+	mu sync.Mutex
+	// out holds the frames framed for the writer (writeLoop), outCtl
+	// counts the PING, SETTINGS and RST_STREAM frames in it, flightCtl
+	// those in the write in progress; roomWanted is set when DATA was
+	// held for want of room in it; shut is how the writer ends the
+	// connection once it has written out.
+	out               []byte
+	outCtl, flightCtl int
+	roomWanted        bool
+	shut              h2shut
+	// kick wakes the writer; wdone is closed when it ends; wd bounds
+	// each of its writes on the mesh's clock.
+	kick    chan struct{}
+	wdone   chan struct{}
+	wd      clock.Deadline
 	henc    *hpack.Encoder
 	hbuf    bytes.Buffer
 	broken  bool
@@ -184,39 +230,176 @@ func (rd *h2reader) mark(c *h2conn) {
 	}
 }
 
+// flush hands what the reader framed to the connections' writers.
 func (rd *h2reader) flush() {
 	for _, c := range rd.dirty {
-		c.mu.Lock()
-		c.flushLocked()
-		c.mu.Unlock()
+		c.kickWriter()
 	}
 	rd.dirty = rd.dirty[:0]
 }
 
-// deadlineWriter bounds each write to a connection (the buffered
-// writer's, whether flushed or full) by h2WriteTimeout.
-type deadlineWriter struct{ c net.Conn }
+// h2shut is how a connection's writer ends it.
+type h2shut uint8
 
-func (w deadlineWriter) Write(b []byte) (int, error) {
-	w.c.SetWriteDeadline(time.Now().Add(h2WriteTimeout))
-	return w.c.Write(b)
+const (
+	h2Open       h2shut = iota
+	h2CloseWrite        // once out is written, closes the sending side
+	h2Close             // once out is written, closes the connection
+	h2Abort             // closed already: what is left is dropped
+)
+
+// errH2Flood: the connection's outbound buffer is full.
+var errH2Flood = errors.New("mesh: the HTTP/2 connection's peer reads too little of what it is sent")
+
+// h2out is the Framer's writer: it appends each frame to the
+// connection's outbound buffer (under c.mu, as every frame is written),
+// and ends a connection whose buffer passes its bounds. Once the
+// connection ends (shut), frames are dropped.
+type h2out struct{ c *h2conn }
+
+func (w h2out) Write(b []byte) (int, error) {
+	c := w.c
+	if c.shut != h2Open {
+		return len(b), nil // the connection ends: what its writer had goes, nothing more
+	}
+	if len(c.out)+len(b) > h2OutMax {
+		c.floodLocked("more than " + strconv.Itoa(h2OutMax>>10) + " KiB")
+		return 0, errH2Flood
+	}
+	if len(b) >= 9 {
+		switch http2.FrameType(b[3]) {
+		case http2.FramePing, http2.FrameSettings, http2.FrameRSTStream:
+			if c.outCtl++; c.outCtl+c.flightCtl > h2OutControl {
+				c.floodLocked("more than " + strconv.Itoa(h2OutControl) + " PING, SETTINGS and RST_STREAM frames")
+				return 0, errH2Flood
+			}
+		}
+	}
+	c.out = append(c.out, b...)
+	if len(c.out) >= h2OutKick && len(c.out)-len(b) < h2OutKick {
+		c.kickWriter() // a long batch's frames go out as they come
+	}
+	return len(b), nil
+}
+
+// floodLocked ends a connection whose peer left what (its outbound
+// buffer's bound) unread.
+func (c *h2conn) floodLocked(what string) {
+	if c.shut != h2Abort {
+		c.p.m.logf("%s closed the HTTP/2 connection with %s: %s waited unwritten, the peer reads too little", c.p.task.ID, c.c.RemoteAddr(), what)
+	}
+	c.breakLocked()
+}
+
+// writeSide makes a clock.Deadline, which times reads, time a
+// connection's writes.
+type writeSide struct{ c net.Conn }
+
+func (w writeSide) SetReadDeadline(t time.Time) error { return w.c.SetWriteDeadline(t) }
+
+// kickWriter wakes the connection's writer.
+func (c *h2conn) kickWriter() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
 }
 
 func (c *h2conn) flushLocked() {
-	if c.broken || c.bw.Buffered() == 0 {
-		return
-	}
-	if err := c.bw.Flush(); err != nil {
-		c.breakLocked()
+	if len(c.out) > 0 {
+		c.kickWriter()
 	}
 }
 
-// breakLocked marks the connection failed and closes it: its reader
-// ends, and with it the connection's streams.
+// roomLocked is how much DATA the outbound buffer takes now.
+func (c *h2conn) roomLocked() int {
+	return max(h2OutRoom-len(c.out), 0)
+}
+
+// breakLocked marks the connection failed and closes it at once, what
+// was not written yet dropped: its reader ends, and with it the
+// connection's streams.
 func (c *h2conn) breakLocked() {
-	if !c.broken {
-		c.broken = true
-		c.c.Close()
+	c.broken = true
+	if c.shut != h2Abort {
+		c.shut = h2Abort
+		closeNow(c.c)
+		c.kickWriter()
+	}
+}
+
+// closeNow closes c at once. A TLS connection's own socket is closed,
+// with no close_notify: tls.Conn's Close would write one (waiting up to
+// 5 s when the peer reads nothing) unless a write is in progress, and
+// the caller holds the connection's lock.
+func closeNow(c net.Conn) {
+	if tc, ok := c.(*tls.Conn); ok {
+		tc.NetConn().Close()
+		return
+	}
+	c.Close()
+}
+
+// endLocked marks the connection done: no frame is framed any more, its
+// writer writes what was and then closes it (its reader then ends).
+func (c *h2conn) endLocked() {
+	c.broken = true
+	if c.shut == h2Open {
+		c.shut = h2Close
+		c.kickWriter()
+	}
+}
+
+// writeLoop is the connection's writer: it writes the outbound buffer
+// whenever it holds frames, each write bounded by h2WriteTimeout (then
+// the connection ends), until the connection ends. The buffer is taken
+// whole (a write per batch a reader framed), and once taken, the
+// streams whose DATA waited for its room go on.
+func (c *h2conn) writeLoop() {
+	defer close(c.wdone)
+	rd := &h2reader{}
+	var buf []byte
+	for {
+		c.mu.Lock()
+		c.flightCtl = 0
+		for len(c.out) == 0 && c.shut == h2Open {
+			c.mu.Unlock()
+			<-c.kick
+			c.mu.Lock()
+		}
+		shut := c.shut
+		if shut == h2Abort || len(c.out) == 0 {
+			c.mu.Unlock()
+			switch shut {
+			case h2CloseWrite:
+				closeWrite(c.c)
+			case h2Close:
+				c.c.Close()
+			}
+			return
+		}
+		buf, c.out = c.out, buf[:0]
+		c.flightCtl, c.outCtl = c.outCtl, 0
+		room := c.roomWanted
+		c.roomWanted = false
+		c.mu.Unlock()
+		if room {
+			c.flushWaiting(rd) // into out, for the next write
+			rd.flush()
+		}
+		c.wd.Set(h2WriteTimeout)
+		_, err := c.c.Write(buf)
+		c.wd.Stop()
+		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				c.p.m.logf("%s closed the HTTP/2 connection with %s: the peer read nothing for %v", c.p.task.ID, c.c.RemoteAddr(), h2WriteTimeout)
+			}
+			c.fail()
+			return
+		}
+		if cap(buf) > 2*h2OutRoom {
+			buf = nil // a burst's: not kept for an idle connection
+		}
 	}
 }
 
@@ -224,10 +407,11 @@ func newH2Conn(p *Proxy, c net.Conn, br *bufio.Reader, serving bool, idle time.D
 	if br == nil {
 		br = bufio.NewReaderSize(c, 16<<10)
 	}
-	hc := &h2conn{p: p, c: c, br: br, serving: serving, idle: idle, bw: bufio.NewWriterSize(deadlineWriter{c}, 16<<10),
+	hc := &h2conn{p: p, c: c, br: br, serving: serving, idle: idle, kick: make(chan struct{}, 1), wdone: make(chan struct{}),
 		streams: map[uint32]*h2half{}, sendWin: h2InitialWindow, recvWin: h2ConnWindow, peerInit: h2InitialWindow,
 		peerFrame: 16 << 10, peerMaxStreams: math.MaxUint32, peerHeaderList: math.MaxUint32, nextID: 1, settled: make(chan struct{}), done: make(chan struct{})}
-	hc.fr = http2.NewFramer(hc.bw, br)
+	hc.wd.Init(writeSide{c}, p.m.clock)
+	hc.fr = http2.NewFramer(h2out{hc}, br)
 	hc.fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
 	hc.fr.MaxHeaderListSize = h2MaxHeaderList
 	hc.fr.SetMaxReadFrameSize(16 << 10) // the SETTINGS_MAX_FRAME_SIZE the proxy leaves at its default
@@ -235,13 +419,14 @@ func newH2Conn(p *Proxy, c net.Conn, br *bufio.Reader, serving bool, idle time.D
 	return hc
 }
 
-// start writes the connection's opening: the preface (upstream), the
-// proxy's settings and the connection window past the initial one.
+// start writes the connection's opening, before its reader and writer
+// run: the preface (upstream), the proxy's settings and the connection
+// window past the initial one.
 func (c *h2conn) start() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.serving {
-		c.bw.WriteString(http2.ClientPreface)
+		c.out = append(c.out, http2.ClientPreface...)
 	}
 	s := []http2.Setting{{ID: http2.SettingInitialWindowSize, Val: h2StreamWindow}, {ID: http2.SettingMaxHeaderListSize, Val: h2MaxHeaderList}}
 	if c.serving {
@@ -251,12 +436,17 @@ func (c *h2conn) start() error {
 	}
 	c.fr.WriteSettings(s...)
 	c.fr.WriteWindowUpdate(0, h2ConnWindow-h2InitialWindow)
-	return c.bw.Flush()
+	c.wd.Set(h2WriteTimeout)
+	_, err := c.c.Write(c.out)
+	c.wd.Stop()
+	c.out, c.outCtl = c.out[:0], 0
+	return err
 }
 
 // readLoop reads the connection's frames until it ends, then ends its
-// streams.
+// streams; it starts the connection's writer and returns once that ended.
 func (c *h2conn) readLoop() {
+	c.p.m.goroutines.Go(c.writeLoop)
 	rd := &h2reader{}
 	first := c.serving
 	for {
@@ -302,6 +492,7 @@ func (c *h2conn) readLoop() {
 	rd.flush()
 	c.closeAll(rd)
 	rd.flush()
+	<-c.wdone
 }
 
 // setReadDeadline bounds the wait for a frame by the idle timeout while
@@ -449,12 +640,12 @@ func (c *h2conn) onGoAway(rd *h2reader, f *http2.GoAwayFrame) {
 		}
 	}
 	empty := len(c.streams) == 0
+	if empty && !c.serving {
+		c.endLocked()
+	}
 	c.mu.Unlock()
 	for _, h := range refused {
 		c.onReset(rd, h.id, http2.ErrCodeRefusedStream)
-	}
-	if empty && !c.serving {
-		c.c.Close()
 	}
 }
 
@@ -469,26 +660,28 @@ func (c *h2conn) goAway(rd *h2reader, code http2.ErrCode, now bool) {
 		rd.mark(c)
 	}
 	if now {
-		c.flushLocked()
-		c.breakLocked()
+		c.endLocked()
 	} else if len(c.streams) == 0 {
 		c.closeLocked()
 	}
 }
 
-// closeLocked ends a connection with no stream left after its GOAWAY:
-// an upstream's at once; a caller's gracefully, as net/http's server
-// does, so the GOAWAY is read before the connection goes: the proxy
-// stops writing, and reads (refusing new streams) until the caller
-// closes or a second passes.
+// closeLocked ends a connection with no stream left after its GOAWAY,
+// once what was framed is written: an upstream's then; a caller's
+// gracefully, as net/http's server does, so the GOAWAY is read before
+// the connection goes: the proxy stops writing, and reads (refusing new
+// streams) until the caller closes or a second passes.
 func (c *h2conn) closeLocked() {
-	c.flushLocked()
+	if c.closing {
+		return
+	}
 	if !c.serving || c.broken {
-		c.breakLocked()
+		c.endLocked()
 		return
 	}
 	c.broken, c.closing = true, true
-	closeWrite(c.c)
+	c.shut = h2CloseWrite
+	c.kickWriter()
 	c.c.SetReadDeadline(time.Now().Add(time.Second))
 }
 
@@ -613,8 +806,7 @@ func (c *h2conn) send(rd *h2reader, h *h2half, data []byte, end, noCredit bool) 
 		c.queueLocked(h)
 		return 0
 	}
-	n := int(min(int64(len(data)), int64(c.sendWin), int64(h.sendWin)))
-	n = max(n, 0)
+	n := c.allowedLocked(h, len(data))
 	rest := data[n:]
 	c.writeDataLocked(rd, h, data[:n], end && len(rest) == 0)
 	if len(rest) > 0 {
@@ -627,6 +819,18 @@ func (c *h2conn) send(rd *h2reader, h *h2half, data []byte, end, noCredit bool) 
 	}
 	if noCredit {
 		return 0
+	}
+	return n
+}
+
+// allowedLocked is how much of n bytes of DATA may go on h now: what
+// the windows allow, and the outbound buffer has room for (when that is
+// less, the writer sends the stream's data on once it took the buffer).
+func (c *h2conn) allowedLocked(h *h2half, n int) int {
+	n = int(max(min(int64(n), int64(c.sendWin), int64(h.sendWin)), 0))
+	if room := c.roomLocked(); room < n {
+		c.roomWanted = true
+		n = room
 	}
 	return n
 }
@@ -701,8 +905,7 @@ func (c *h2conn) flushPendLocked(rd *h2reader, h *h2half) int {
 	if c.broken || h.gone.Load() {
 		return 0
 	}
-	n := int(min(int64(len(h.pend)), int64(c.sendWin), int64(h.sendWin)))
-	n = max(n, 0)
+	n := c.allowedLocked(h, len(h.pend))
 	all := n == len(h.pend)
 	end := all && h.pendEnd && h.pendTrailers == nil
 	if n > 0 || end {
@@ -991,14 +1194,13 @@ func (c *h2conn) remove(rd *h2reader, h *h2half) (held int) {
 // closeAll ends every stream of a connection that ended.
 func (c *h2conn) closeAll(rd *h2reader) {
 	c.mu.Lock()
-	c.broken = true
+	c.endLocked() // what was framed (a GOAWAY) goes first
 	c.goingAway = true
 	hs := make([]*h2half, 0, len(c.streams))
 	for _, h := range c.streams {
 		hs = append(hs, h)
 	}
 	c.mu.Unlock()
-	c.c.Close()
 	for _, h := range hs {
 		h.endRecv.Store(true)
 		h.endSent.Store(true)
