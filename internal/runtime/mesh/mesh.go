@@ -376,8 +376,8 @@ type EndpointStatus struct {
 	// initial, healthy or unhealthy; empty where nothing checks it. An
 	// unhealthy task's State stays available while no task of its
 	// service is healthy (Lattice fails open here).
-	Health string `json:"health,omitempty"`
-	InFlight     int64     `json:"in_flight"`
+	Health   string `json:"health,omitempty"`
+	InFlight int64  `json:"in_flight"`
 }
 
 // Status returns the mesh as it runs now, proxies by task ID.
