@@ -254,3 +254,61 @@ func TestNetnsLatticeNotAssociated(t *testing.T) {
 	}
 	c.Close()
 }
+
+// TestNetnsLatticeNACLs: the subnets' NACLs apply on both of Lattice's
+// hops. Without the app subnets' outbound rule for the answers to
+// Lattice's block, a target's answers to Lattice are dropped as they
+// leave its subnet; without the outbound rule to 443, the caller's
+// connection to the Lattice service is dropped as it leaves.
+func TestNetnsLatticeNACLs(t *testing.T) {
+	without := func(match func(design.NACLRule) bool) *design.Design {
+		d := plantest.Design(t, "lat.yaml", []byte(latticeSpec))
+		n := 0
+		for i := range d.NetworkACLs {
+			acl := &d.NetworkACLs[i]
+			var kept []design.NACLRule
+			for _, r := range acl.Outbound {
+				if match(r) {
+					n++
+					continue
+				}
+				kept = append(kept, r)
+			}
+			acl.Outbound = kept
+		}
+		if n == 0 {
+			t.Fatal("no NACL rule to take out")
+		}
+		return d
+	}
+	d := without(func(r design.NACLRule) bool { return r.CIDR == design.LatticeCIDR })
+	rt := startNetns(t, d, Options{FlowLogDir: t.TempDir()})
+	egress := latticeEgress(t, rt)
+	if _, _, err := getFrom(rt, "web-1", egress, http.Header{"X-Canary": {"true"}}, 1500*time.Millisecond); err == nil || !isTimeout(err) {
+		t.Errorf("a call whose target's subnet lets no answer out to Lattice: %v; want no answer", err)
+	}
+	dropped := func(owner string, to netip.Prefix) bool {
+		rt.collectFlows()
+		for _, f := range rt.FlowStats() {
+			if strings.HasPrefix(f.Owner, owner) && f.Direction == "egress" && to.Contains(f.Dst) && f.Rejected > 0 {
+				return true
+			}
+		}
+		return false
+	}
+	eventually(t, "api-v2's answers to Lattice rejected as they leave", func() bool { return dropped("api-v2-", design.LatticeCIDR) })
+
+	next := without(func(r design.NACLRule) bool { return r.FromPort == 443 && r.ToPort == 443 && r.CIDR.Bits() == 0 })
+	if _, err := rt.Reload(next); err != nil {
+		t.Fatal(err)
+	}
+	if conn, err := dialFrom(rt, "web-1", egress, 700*time.Millisecond); err == nil || !isTimeout(err) {
+		if conn != nil {
+			conn.Close()
+		}
+		t.Errorf("web-1's connection to Lattice, which its subnet's NACL does not let out: %v; want it dropped", err)
+	}
+	if !dropped("web-", design.LatticeCIDR) {
+		t.Errorf("no REJECT of web's connection to Lattice at its interface")
+	}
+}
