@@ -30,7 +30,6 @@ import (
 // latticeFront is the Lattice services' listeners and the calling tasks'
 // egress sockets they hand connections to.
 type latticeFront struct {
-	rt *Runtime
 	ns *netns.Namespace
 
 	mu sync.Mutex
@@ -54,7 +53,7 @@ func (rt *Runtime) serveLattice(d *design.Design) error {
 		return nil
 	}
 	if rt.lattice == nil {
-		rt.lattice = &latticeFront{rt: rt, ns: rt.fabric.Lattice(), addrs: map[string]netip.AddrPort{}, listeners: map[netip.AddrPort]net.Listener{}, callers: map[callerKey]*callerSocket{}}
+		rt.lattice = &latticeFront{ns: rt.fabric.Lattice(), addrs: map[string]netip.AddrPort{}, listeners: map[netip.AddrPort]net.Listener{}, callers: map[callerKey]*callerSocket{}}
 	}
 	f := rt.lattice
 	f.mu.Lock()
