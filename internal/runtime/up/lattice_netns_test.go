@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/http"
 	"net/netip"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -305,5 +306,57 @@ func TestNetnsLatticeNACLs(t *testing.T) {
 	}
 	if !dropped("web-", design.LatticeCIDR) {
 		t.Errorf("no REJECT of web's connection to Lattice at its interface")
+	}
+}
+
+// TestNetnsLatticeAcrossVPCs: hub-spoke with its mesh on VPC Lattice,
+// whose service network is associated with both spokes: portal's task,
+// in the app spoke, calls identity, in the shared spoke, through Lattice
+// (the call enters the service network by the app spoke's link and
+// leaves by the shared spoke's to identity's tasks).
+func TestNetnsLatticeAcrossVPCs(t *testing.T) {
+	src, err := os.ReadFile("../../../examples/hub-spoke.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := plantest.Design(t, "hub-spoke.yaml", append(src, "mesh: {target: vpc_lattice, mtls: off}\n"...))
+	if d.Mesh == nil || d.Mesh.Lattice == nil || len(d.Mesh.Lattice.VPCs) < 2 {
+		t.Fatalf("hub-spoke on Lattice: %+v; want a service network associated with the spokes", d.Mesh.Lattice)
+	}
+	rt := startNetns(t, d, Options{FlowLogDir: t.TempDir()})
+	identity := ""
+	for _, p := range rt.mesh.Status().Proxies {
+		for _, u := range p.Egress {
+			if p.Task == "portal-1" && u.Service == "identity" {
+				identity = u.Addr
+			}
+		}
+	}
+	ap, err := netip.ParseAddrPort(identity)
+	if err != nil || !design.LatticeCIDR.Contains(ap.Addr()) {
+		t.Fatalf("portal-1 calls identity at %q; want an address of %s; notes %v", identity, design.LatticeCIDR, rt.Notes)
+	}
+	resp, body, err := getFrom(rt, "portal-1", identity, nil, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree Call
+	_ = json.Unmarshal(body, &tree)
+	if resp.StatusCode != http.StatusOK || tree.Service != "identity" {
+		t.Fatalf("portal-1's call to identity through Lattice: %s %s", resp.Status, body)
+	}
+	vpc := map[string]string{}
+	for _, nt := range rt.NetnsTasks() {
+		for _, e := range rt.fabric.ENIs() {
+			if e.Owner == nt.Task {
+				vpc[nt.Service] = e.VPC
+			}
+		}
+	}
+	if vpc["portal"] == "" || vpc["portal"] == vpc["identity"] {
+		t.Fatalf("portal in %q, identity in %q: want two VPCs", vpc["portal"], vpc["identity"])
+	}
+	if a, _ := flows(rt, "identity-", "ingress", 8443, design.LatticeCIDR); a == 0 {
+		t.Errorf("no packets from Lattice accepted at identity's interfaces in the shared spoke")
 	}
 }
