@@ -142,6 +142,9 @@ func printStatus(w io.Writer, st up.Status) error {
 					if !t.EjectedUntil.IsZero() {
 						state += " until " + t.EjectedUntil.Format(time.RFC3339)
 					}
+					if t.Health != "" {
+						state += ", Lattice health " + t.Health
+					}
 					fmt.Fprintf(tw, "      %s\t%s\t%s\t%d in flight\n", t.Task, t.Addr, state, t.InFlight)
 				}
 			}

@@ -45,7 +45,7 @@ func (h *latticeHealth) restart(cfg *Config) {
 		if len(eps) == 0 {
 			continue
 		}
-		rt := &http.Transport{Protocols: new(http.Protocols), DisableKeepAlives: true}
+		rt := &http.Transport{Protocols: new(http.Protocols), DisableKeepAlives: true, DialContext: h.m.opt.HealthDial}
 		if hc.ProtocolVersion == design.VersionHTTP2 {
 			rt.Protocols.SetUnencryptedHTTP2(true)
 		} else {
@@ -124,4 +124,19 @@ func (h *latticeHealth) healthy(service, task string) bool {
 		}
 	}
 	return true // fail open
+}
+
+// state is what the checks found of task of service: initial, healthy
+// or unhealthy; empty where Lattice checks nothing.
+func (h *latticeHealth) state(service, task string) string {
+	cfg := h.m.cfg.Load()
+	if cfg == nil || cfg.Semantics != Lattice || cfg.Health[service] == nil {
+		return ""
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if st := h.states[service][task]; st != "" {
+		return st
+	}
+	return health.Initial
 }

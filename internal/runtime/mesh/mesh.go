@@ -67,6 +67,10 @@ type Options struct {
 	// and the model's target weights) and the faults' shares, so a test
 	// can repeat a run.
 	Seed uint64
+	// HealthDial connects Lattice's health checks to the targets; nil
+	// dials from the host. In netns mode it dials from Lattice's own
+	// addresses, so the targets' security groups and NACLs decide.
+	HealthDial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// IdentityTTL is how long an identity is valid (1 h by default, as
 	// SPIRE's default SVID lifetime); it is renewed at half its life.
 	IdentityTTL time.Duration
@@ -368,7 +372,12 @@ type EndpointStatus struct {
 	// until EjectedUntil) or unhealthy (Lattice's health checks).
 	State        string    `json:"state"`
 	EjectedUntil time.Time `json:"ejected_until,omitzero"`
-	InFlight     int64     `json:"in_flight"`
+	// Health is what Lattice's health checks of the task found:
+	// initial, healthy or unhealthy; empty where nothing checks it. An
+	// unhealthy task's State stays available while no task of its
+	// service is healthy (Lattice fails open here).
+	Health   string `json:"health,omitempty"`
+	InFlight int64  `json:"in_flight"`
 }
 
 // Status returns the mesh as it runs now, proxies by task ID.

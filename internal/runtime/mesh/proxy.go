@@ -221,6 +221,7 @@ func (p *Proxy) status(cfg *Config) ProxyStatus {
 					} else if !p.m.health.healthy(t.Service, ep.Task) {
 						es.State = "unhealthy"
 					}
+					es.Health = p.m.health.state(t.Service, ep.Task)
 					us.Targets = append(us.Targets, es)
 				}
 			}

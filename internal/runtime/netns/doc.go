@@ -57,6 +57,13 @@
 // A load balancer node whose target group preserves client addresses
 // connects from them, and gets the answers back (preserve.go).
 //
+// VPC Lattice's service network is a namespace holding the link-local
+// block 169.254.171.0/24, joined to the router by a link per associated
+// VPC, whose subnets route the block there (others drop it); a group
+// rule naming Lattice's managed prefix list matches the block, so the
+// callers' egress and the targets' ingress rules and both subnets' NACLs
+// decide what Lattice carries (lattice.go).
+//
 // It runs as root, or rootless in a user namespace `up` makes where the
 // kernel allows (rootless.go; `netwright exec` then asks the run,
 // execsock.go).

@@ -90,3 +90,19 @@ func TasksBelow(p netip.Prefix) netip.Addr { return plus(LastUsable(p), ^uint32(
 func LastUsable(p netip.Prefix) netip.Addr {
 	return plus(p.Masked().Addr(), uint32(1)<<(32-p.Bits())-2)
 }
+
+// LatticeAddr is the address of the design's i-th VPC Lattice service
+// (from 0, below LatticeServices) in every VPC associated with the
+// service network: one of the link-local block design.LatticeCIDR, where
+// Lattice's traffic in a VPC goes to and comes from.
+func LatticeAddr(i int) netip.Addr {
+	return plus(design.LatticeCIDR.Masked().Addr(), uint32(1+i))
+}
+
+// LatticeServices is how many Lattice services get an address.
+const LatticeServices = 253
+
+// LatticeSource is the address VPC Lattice connects to targets from,
+// for calls and health checks: in its block, which the targets' groups
+// admit as the managed prefix list and their subnets' NACLs by CIDR.
+var LatticeSource = netip.MustParseAddr("169.254.171.254")

@@ -85,7 +85,11 @@ type Fabric struct {
 	goroutines    sync.WaitGroup
 	eips          *eipTable // eip.go
 	sites         []*site   // sites.go
-	closed        bool
+	// lattice is VPC Lattice's namespace and latticeLinks its links to
+	// the router, by associated VPC (lattice.go).
+	lattice      *Namespace
+	latticeLinks map[string]*port
+	closed       bool
 }
 
 // subnet is a subnet as the router knows it.
@@ -176,7 +180,13 @@ func New(d *design.Design, seq int) (f *Fabric, err error) {
 	if err := f.buildSites(); err != nil {
 		return f, err
 	}
+	if err := f.buildLattice(); err != nil {
+		return f, err
+	}
 	if err := f.buildRoutes(); err != nil {
+		return f, err
+	}
+	if err := f.latticeRoutes(); err != nil {
 		return f, err
 	}
 	if err := f.buildTransitRoutes(); err != nil {
@@ -482,10 +492,11 @@ func sameLayout(a, b *design.Design) error {
 			}
 		}
 		fmt.Fprintln(&sb, d.GatewayLoadBalancerEndpoints, d.TransitGateways)
+		fmt.Fprintln(&sb, latticeLayout(d))
 		return sb.String()
 	}
 	if layout(a) != layout(b) {
-		return errors.New("the VPCs' layout changed (blocks, subnets, routes or gateways): restart netwright up to run it with --isolation netns")
+		return errors.New("the VPCs' layout changed (blocks, subnets, routes, gateways or VPC Lattice's associations): restart netwright up to run it with --isolation netns")
 	}
 	return nil
 }
@@ -1018,7 +1029,7 @@ func (f *Fabric) Close() error {
 	if f.nft != nil {
 		errs = append(errs, f.nft.CloseLasting())
 	}
-	spaces := []*Namespace{f.router, f.internet}
+	spaces := []*Namespace{f.router, f.internet, f.lattice}
 	for _, g := range f.tgws {
 		spaces = append(spaces, g.ns)
 	}

@@ -39,6 +39,7 @@ func (f *Fabric) Site(string) *Namespace                   { return nil }
 func (f *Fabric) Resolver(string) netip.Addr               { return netip.Addr{} }
 func (f *Fabric) Resolvers() []netip.Addr                  { return nil }
 func (f *Fabric) ENI(string) *ENI                          { return nil }
+func (f *Fabric) Lattice() *Namespace                      { return nil }
 func (f *Fabric) ENIs() []*ENI                             { return nil }
 func (f *Fabric) Attach(Attachment) (*ENI, error)          { return nil, errLinux }
 func (f *Fabric) Detach(*ENI) error                        { return nil }

@@ -235,6 +235,10 @@ func sgRules(groups []*design.SecurityGroup, egress bool, members, senders func(
 				// CloudFront's origin-facing servers, as the runtime's edge
 				// stands for them.
 				m = append(m, matchPrefix(!egress, design.CloudFrontOriginRange)...)
+			case isLatticePrefixList(r.PeerPrefixList):
+				// VPC Lattice's addresses in the VPC: its services' for a
+				// caller, its sources for a target (lattice.go).
+				m = append(m, matchPrefix(!egress, design.LatticeCIDR)...)
 			default:
 				continue // another prefix list: AWS services behind endpoints, not run here
 			}
@@ -242,6 +246,14 @@ func sgRules(groups []*design.SecurityGroup, egress bool, members, senders func(
 		}
 	}
 	return append(out, denied)
+}
+
+// isLatticePrefixList reports whether a prefix list is VPC Lattice's
+// IPv4 one in some Region (design.LatticePrefixList).
+func isLatticePrefixList(name string) bool {
+	region, ok := strings.CutPrefix(name, "com.amazonaws.")
+	region, ok2 := strings.CutSuffix(region, ".vpc-lattice")
+	return ok && ok2 && region != "" && !strings.Contains(region, ".") && design.LatticePrefixList(region) == name
 }
 
 // flowKey loads the flow key of the packet into regIf..regCode: the

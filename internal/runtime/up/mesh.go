@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"slices"
 	"strings"
 
 	"github.com/netwright/netwright/internal/design"
@@ -24,9 +23,6 @@ const (
 	MeshOff   = "off"   // no proxies: tasks call each other as without a mesh
 )
 
-// latticeNetnsNote says why netns mode runs no VPC Lattice.
-const latticeNetnsNote = "VPC Lattice's data plane does not run in netns mode yet (its link-local block 169.254.171.0/24 is not in the namespaces): calls to Lattice services go as without a mesh, and the targets' groups, which admit Lattice's prefix list, drop them; run --isolation loopback for Lattice's semantics."
-
 // meshConfig compiles the mesh policy d runs with under the runtime's
 // mode, or nil for none.
 func (rt *Runtime) meshConfig(d *design.Design) (*mesh.Config, error) {
@@ -39,13 +35,15 @@ func (rt *Runtime) meshConfig(d *design.Design) (*mesh.Config, error) {
 	case MeshAuto:
 		switch d.Mesh.Target {
 		case string(mesh.Lattice):
-			if rt.fabric != nil {
-				if !slices.Contains(rt.Notes, latticeNetnsNote) {
-					rt.Notes = append(rt.Notes, latticeNetnsNote)
-				}
-				return nil, nil
+			cfg, err := mesh.Compile(d, mesh.Lattice)
+			if err != nil || cfg == nil || rt.fabric == nil {
+				return cfg, err
 			}
-			return mesh.Compile(d, mesh.Lattice)
+			if err := rt.serveLattice(d); err != nil {
+				return nil, err
+			}
+			plainToTargets(cfg)
+			return cfg, nil
 		case string(mesh.ServiceConnect):
 			return mesh.Compile(d, mesh.ServiceConnect)
 		}
@@ -95,6 +93,13 @@ func (n taskNetwork) Listen(mt mesh.Task, role string) (net.Listener, error) {
 	if n.t.eni == nil {
 		return mesh.Loopback{}.Listen(mt, role)
 	}
+	if service, ok := strings.CutPrefix(role, "egress "); ok && n.rt.latticeNetns() {
+		// The task calls a Lattice service at its address, out of its
+		// namespace; the service's listener hands the call here.
+		if ln := n.rt.lattice.egressSocket(service, n.t.eni.Addr); ln != nil {
+			return ln, nil
+		}
+	}
 	if role == "ingress" {
 		if n.t.ingress == nil {
 			return nil, fmt.Errorf("no socket at %s for the ingress", n.t.Addr)
@@ -108,6 +113,10 @@ func (n taskNetwork) Listen(mt mesh.Task, role string) (net.Listener, error) {
 
 func (n taskNetwork) Dial(ctx context.Context, mt mesh.Task, addr string) (net.Conn, error) {
 	if n.t.eni != nil {
+		if addr != mt.Addr && n.rt.latticeNetns() {
+			// Lattice connects to a target, from its address.
+			return n.rt.lattice.dial(ctx, addr)
+		}
 		return n.t.eni.NS.DialContext(ctx, "tcp", addr)
 	}
 	if addr == mt.Addr {

@@ -30,7 +30,7 @@ func startNetns(t *testing.T, d *design.Design, opt Options) *Runtime {
 }
 
 func TestNetnsServesTheSameGraph(t *testing.T) {
-	for _, example := range []string{"three-tier", "shop"} {
+	for _, example := range []string{"three-tier", "shop", "eks-storefront"} {
 		t.Run(example, func(t *testing.T) {
 			d := plantest.File(t, "../../../examples/"+example+".yaml")
 			rt := startNetns(t, d, Options{FlowLogDir: t.TempDir()})
@@ -54,6 +54,11 @@ func TestNetnsServesTheSameGraph(t *testing.T) {
 			// in the tasks' namespaces too.
 			if meshed := viaCount(tree, "Service Connect proxy"); (example == "shop") != (meshed > 0) {
 				t.Errorf("%d calls through Service Connect proxies; notes %v", meshed, rt.Notes)
+			}
+			// eks-storefront's api calls orders through VPC Lattice, at its
+			// link-local address, from the pods' namespaces.
+			if lattice := viaCount(tree, "VPC Lattice"); (example == "eks-storefront") != (lattice > 0) {
+				t.Errorf("%d calls through VPC Lattice; notes %v", lattice, rt.Notes)
 			}
 		})
 	}

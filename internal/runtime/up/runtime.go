@@ -184,6 +184,8 @@ type Runtime struct {
 	taskCalls    *prometheus.CounterVec
 	mesh         *mesh.Mesh
 	tracing      *mesh.Tracing
+	// lattice is VPC Lattice's services in netns mode (lattice.go).
+	lattice *latticeFront
 	// console is what the admin API serves at its other paths (SetConsole).
 	console atomic.Pointer[http.Handler]
 	// goroutines counts every goroutine the runtime starts (servers,
@@ -280,7 +282,8 @@ func Start(ctx context.Context, d *design.Design, opt Options) (rt *Runtime, err
 	if err := rt.tracing.Start(ctx); err != nil {
 		return rt, fmt.Errorf("traces: %w", err)
 	}
-	if rt.mesh, err = mesh.New(mesh.Options{Clock: rt.clock, Metrics: metrics, CA: ca, CAKey: caKey, Tracing: rt.tracing, Log: rt.out, Cluster: d.App, Seed: opt.MeshSeed}); err != nil {
+	if rt.mesh, err = mesh.New(mesh.Options{Clock: rt.clock, Metrics: metrics, CA: ca, CAKey: caKey, Tracing: rt.tracing, Log: rt.out, Cluster: d.App, Seed: opt.MeshSeed,
+		HealthDial: rt.latticeHealthDial}); err != nil {
 		return rt, err
 	}
 	rt.certs, rt.CAPEM = certs, caPEM
@@ -388,6 +391,7 @@ func (rt *Runtime) Shutdown(ctx context.Context) error {
 	rt.mu.RUnlock()
 	// A replacement waiting for the lock finds the runtime stopped.
 	rt.reloading.Unlock()
+	rt.lattice.close()
 	if rt.mesh != nil {
 		errs = append(errs, rt.mesh.Close(ctx))
 	}
