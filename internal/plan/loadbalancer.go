@@ -338,6 +338,17 @@ func needsInternalLB(svc *spec.Service) bool {
 // internalLBAsks names what a service asks for that gives it an internal
 // load balancer (needsInternalLB), as spec keys.
 func internalLBAsks(svc *spec.Service) string {
+	asks := targetGroupAsks(svc)
+	if len(svc.CallersFrom) > 0 {
+		asks = append(asks, "callers_from")
+	}
+	return strings.Join(asks, ", ")
+}
+
+// targetGroupAsks names the target group settings a service asks for
+// (an algorithm other than round robin, stickiness, slow start), as spec
+// keys.
+func targetGroupAsks(svc *spec.Service) []string {
 	var asks []string
 	if svc.LoadBalancing != "round_robin" {
 		asks = append(asks, "load_balancing "+svc.LoadBalancing)
@@ -348,10 +359,7 @@ func internalLBAsks(svc *spec.Service) string {
 	if svc.SlowStart > 0 {
 		asks = append(asks, "slow_start")
 	}
-	if len(svc.CallersFrom) > 0 {
-		asks = append(asks, "callers_from")
-	}
-	return strings.Join(asks, ", ")
+	return asks
 }
 
 // internalLoadBalancers says whether services need an internal ALB (HTTP
@@ -710,17 +718,7 @@ func (p *planner) dropUnusedInternalLBs() map[string]bool {
 			}
 		}
 		for _, name := range services {
-			svc := p.spec.Service(name)
-			var asks []string
-			if svc.LoadBalancing != "round_robin" {
-				asks = append(asks, "load_balancing "+svc.LoadBalancing)
-			}
-			if svc.Stickiness > 0 {
-				asks = append(asks, "stickiness")
-			}
-			if svc.SlowStart > 0 {
-				asks = append(asks, "slow_start")
-			}
+			asks := targetGroupAsks(p.spec.Service(name))
 			if warned[name] {
 				continue
 			}
