@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netwright/netwright/internal/runtime/runtimetest"
+
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 	"google.golang.org/grpc"
@@ -128,7 +130,7 @@ func TestH2FastStuckCallerStallsNoOtherCaller(t *testing.T) {
 func TestH2FastStuckCallerEndedAfterWriteTimeout(t *testing.T) {
 	clk := clocktest.New(t)
 	tk := startH2Task(t, "api-1")
-	var log lockedBuffer
+	var log runtimetest.Buffer
 	_, web, _ := h2MeshWith(t, Options{Clock: clk, Log: &log}, func(c *Config) { c.Upstreams["api"].Timeout = 0 }, tk)
 	other := h2Client(t, web)
 	var out wrapperspb.BytesValue
@@ -164,24 +166,6 @@ func TestH2FastStuckCallerEndedAfterWriteTimeout(t *testing.T) {
 	if got, want := log.String(), "web-1 closed the HTTP/2 connection with"; !strings.Contains(got, want) || !strings.Contains(got, "the peer read nothing for 30s") {
 		t.Errorf("the mesh's log:\n%s\nwant a line that %s a caller: the peer read nothing for 30s", got, want)
 	}
-}
-
-// lockedBuffer is a log many goroutines write.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // poolConns is how many HTTP/2 connections p's egress pools hold.
@@ -221,7 +205,7 @@ func unwritten(p *Proxy) int {
 // without bound or waiting for the write timeout.
 func TestH2FastPingFloodEndsTheConnection(t *testing.T) {
 	tk := startH2Task(t, "api-1")
-	var log lockedBuffer
+	var log runtimetest.Buffer
 	_, web, _ := h2MeshWith(t, Options{Log: &log}, nil, tk)
 	addr, _ := web.Egress("api")
 	c, r := rawCaller(t, addr)
