@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netwright/netwright/internal/runtime/runtimetest"
-
 	"golang.org/x/net/http2"
 	"golang.org/x/net/http2/hpack"
 	"google.golang.org/grpc"
@@ -22,6 +20,7 @@ import (
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
 	"github.com/netwright/netwright/internal/clock/clocktest"
+	"github.com/netwright/netwright/internal/runtime/runtimetest"
 )
 
 // A caller that grants window but stops reading its socket: each
