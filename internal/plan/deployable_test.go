@@ -307,3 +307,88 @@ func TestMergedNATEgressSaysEveryReason(t *testing.T) {
 		t.Fatal("no waived rule to 0.0.0.0/0 on the nodes' group")
 	}
 }
+
+// nlbTargetProtocols is the NLB guide's table of the target group
+// protocols each listener protocol forwards to ("Routing configuration",
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html):
+// CreateListener refuses any other pair.
+var nlbTargetProtocols = map[string][]string{
+	"TCP":     {"TCP", "TCP_UDP"},
+	"TLS":     {"TCP", "TLS"},
+	"UDP":     {"UDP", "TCP_UDP"},
+	"TCP_UDP": {"TCP_UDP"},
+}
+
+// checkNLBPairs reports every NLB listener that forwards to a target
+// group of a protocol AWS does not pair with the listener's, and every
+// sticky group behind a TLS listener that is TLS itself (the NLB guide:
+// "Sticky sessions are not supported with TLS listeners when used
+// together with TLS target groups").
+func checkNLBPairs(t *testing.T, name string, d *design.Design) {
+	t.Helper()
+	for _, lb := range d.LoadBalancers {
+		if lb.Type != design.NLB {
+			continue
+		}
+		for _, l := range lb.Listeners {
+			actions := []design.Action{l.DefaultAction}
+			for _, r := range l.Rules {
+				actions = append(actions, r.Action)
+			}
+			for _, a := range actions {
+				for _, w := range a.Forward {
+					tg := d.TargetGroup(w.TargetGroup)
+					if !slices.Contains(nlbTargetProtocols[l.Protocol], tg.Protocol) {
+						t.Errorf("%s: %s listener %s forwards to %s target group %s; AWS pairs it only with %v", name, l.Protocol, l.ID, tg.Protocol, tg.ID, nlbTargetProtocols[l.Protocol])
+					}
+					if l.Protocol == "TLS" && tg.Protocol == "TLS" && tg.Stickiness != "" {
+						t.Errorf("%s: %s is TLS behind TLS listener %s and sticky (%s), which AWS does not support", name, tg.ID, l.ID, tg.Stickiness)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestNLBListenersPairWithTheirGroups: on every example, and on a TLS
+// service that asks for ip_hash both behind its public NLB and behind
+// the internal NLB ip_hash gives it, each NLB listener forwards only to
+// a group AWS pairs with it. The internal NLB's TCP listener passes TLS
+// through to a TCP group, sticky on the client address; the public TLS
+// listener's TLS group cannot be sticky, and the plan says so.
+func TestNLBListenersPairWithTheirGroups(t *testing.T) {
+	for name, src := range examples(t) {
+		checkNLBPairs(t, name, mustBuild(t, name, src))
+	}
+	d, ds := planSrc(t, `version: 1
+app: tl
+services:
+  web: {port: 8080, public: true, depends_on: [ledger, edge]}
+  ledger: {port: 8443, protocol: tls, load_balancing: ip_hash}
+  edge: {port: 9443, protocol: tls, public: true, load_balancing: ip_hash}
+tls: {domain: tl.example.com}
+`)
+	checkNLBPairs(t, "tls-ip-hash", d)
+	var ledger, edge *design.TargetGroup
+	for i, tg := range d.TargetGroups {
+		switch tg.Service {
+		case "ledger":
+			ledger = &d.TargetGroups[i]
+		case "edge":
+			if tg.Protocol == "TLS" {
+				edge = &d.TargetGroups[i]
+			}
+		}
+	}
+	if ledger == nil || ledger.Protocol != "TCP" || ledger.Stickiness != "source_ip" {
+		t.Errorf("ledger's group behind the internal NLB: %+v; want TCP, sticky on source_ip", ledger)
+	}
+	if edge == nil || edge.Stickiness != "" {
+		t.Errorf("edge's group behind the public TLS listener: %+v; want TLS and not sticky", edge)
+	}
+	if !slices.ContainsFunc(ds, func(x diag.Diagnostic) bool {
+		return x.Severity == diag.Warning && strings.Contains(x.Summary, "services.edge.load_balancing ip_hash")
+	}) {
+		t.Errorf("no warning that edge cannot be sticky: %v", ds)
+	}
+}

@@ -224,10 +224,20 @@ func (p *planner) subnetsOf(v *vpcPlan, tier string) []string {
 
 // targetGroup returns the ID of the target group for a service in a VPC,
 // making it on first use.
-func (p *planner) targetGroup(v *vpcPlan, svc *spec.Service, lbType string) string {
+func (p *planner) targetGroup(v *vpcPlan, svc *spec.Service, lbType, listener string) string {
 	id := fmt.Sprintf("tg-%s-%s-%d", v.vpc.Name, svc.Name, svc.Port)
 	if lbType == design.NLB && spec.IsHTTPLike(svc.Protocol) {
 		id += "-nlb"
+	}
+	// A TLS service behind a TCP listener (an internal NLB: callers reach
+	// it by the load balancer's own name, for which no certificate is
+	// designed) is passed through to the task, which ends TLS as when
+	// called directly. A TCP listener forwards only to a TCP or TCP_UDP
+	// group (the NLB guide's "Routing configuration" table), so its group
+	// is TCP, and has an ID of its own beside a TLS listener's TLS group.
+	passthrough := lbType == design.NLB && svc.Protocol == spec.ProtoTLS && listener != "TLS"
+	if passthrough {
+		id += "-tcp"
 	}
 	if slices.ContainsFunc(p.d.TargetGroups, func(tg design.TargetGroup) bool { return tg.ID == id }) {
 		return id
@@ -280,8 +290,12 @@ func (p *planner) targetGroup(v *vpcPlan, svc *spec.Service, lbType string) stri
 			tg.Stickiness, tg.StickinessDuration = "lb_cookie", design.Duration(svc.Stickiness)
 		}
 	case design.NLB:
-		tg.Protocol = map[string]string{spec.ProtoUDP: "UDP", spec.ProtoTLS: "TLS"}[svc.Protocol]
-		if tg.Protocol == "" {
+		switch {
+		case svc.Protocol == spec.ProtoUDP:
+			tg.Protocol = "UDP"
+		case svc.Protocol == spec.ProtoTLS && !passthrough:
+			tg.Protocol = "TLS"
+		default:
 			tg.Protocol = "TCP"
 		}
 		// No load balancer checks UDP: a UDP group is checked over TCP, on
@@ -295,7 +309,14 @@ func (p *planner) targetGroup(v *vpcPlan, svc *spec.Service, lbType string) stri
 		}
 		// NLB ip targets keep the client address for UDP only by default.
 		tg.PreserveClientIP = svc.Protocol == spec.ProtoUDP
-		if svc.LoadBalancing == "ip_hash" {
+		switch {
+		case svc.LoadBalancing != "ip_hash":
+		case tg.Protocol == "TLS":
+			// AWS: "Sticky sessions are not supported with TLS listeners
+			// when used together with TLS target groups."
+			p.warnAt(p.spec.At("services."+svc.Name+".load_balancing"), fmt.Sprintf("services.%s.load_balancing ip_hash: its public NLB ends TLS and sends TLS on, and such a target group cannot be sticky; connections are spread with no affinity", svc.Name),
+				"Network Load Balancers do not support sticky sessions with a TLS listener in front of a TLS target group (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#sticky-sessions). Set the service's protocol to tcp to pass TLS through to the tasks (they then present their own certificate) with source_ip stickiness, or drop ip_hash.")
+		default:
 			tg.Stickiness = "source_ip"
 		}
 	case design.GWLB:
@@ -320,7 +341,7 @@ const applianceHealthPort = 80
 func (p *planner) forward(v *vpcPlan, to []spec.Weighted) design.Action {
 	a := design.Action{Type: design.ActionForward}
 	for _, w := range to {
-		a.Forward = append(a.Forward, design.WeightedTarget{TargetGroup: p.targetGroup(v, p.spec.Service(w.Service), design.ALB), Weight: w.Weight})
+		a.Forward = append(a.Forward, design.WeightedTarget{TargetGroup: p.targetGroup(v, p.spec.Service(w.Service), design.ALB, ""), Weight: w.Weight})
 	}
 	return a
 }
@@ -446,7 +467,7 @@ func (p *planner) internalLB(v *vpcPlan) {
 					p.errorAt(p.spec.At("services."+group[1].Name+".port"), fmt.Sprintf("services %s and %s both need internal NLB port %d", group[0].Name, group[1].Name, port),
 						"An NLB listener serves one port; give one of them another port.")
 				}
-				l.DefaultAction = design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, group[0], kind), Weight: 1}}}
+				l.DefaultAction = design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, group[0], kind, l.Protocol), Weight: 1}}}
 			} else {
 				// Several services on one port share the listener and are
 				// told apart by the name callers use.
@@ -454,7 +475,7 @@ func (p *planner) internalLB(v *vpcPlan) {
 					l.Rules = append(l.Rules, design.ListenerRule{
 						ID: fmt.Sprintf("%s-%s", l.ID, svc.Name), Priority: rulePriorityStep * (k + 1),
 						Conditions: design.Conditions{Host: svc.Name + "." + p.spec.Discovery.Namespace},
-						Action:     design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, svc, kind), Weight: 1}}},
+						Action:     design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, svc, kind, l.Protocol), Weight: 1}}},
 						Source:     "services." + svc.Name,
 					})
 				}
@@ -570,7 +591,7 @@ func (p *planner) loadBalancers() {
 					continue
 				}
 				ports[key] = svc.Name
-				l.DefaultAction = design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, svc, design.NLB), Weight: 1}}}
+				l.DefaultAction = design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, svc, design.NLB, l.Protocol), Weight: 1}}}
 				lb.Listeners = append(lb.Listeners, l)
 			}
 			p.d.LoadBalancers = append(p.d.LoadBalancers, lb)
@@ -648,7 +669,7 @@ func (p *planner) gatewayLoadBalancer() {
 			DeletionProtection: p.spec.Environment == "production", CrossZone: false,
 		}
 		lb.Listeners = []design.Listener{{ID: lb.ID + "-geneve", Port: spec.ApplianceGenevePort, Protocol: "GENEVE",
-			DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, appliance, design.GWLB), Weight: 1}}}}}
+			DefaultAction: design.Action{Type: design.ActionForward, Forward: []design.WeightedTarget{{TargetGroup: p.targetGroup(v, appliance, design.GWLB, "GENEVE"), Weight: 1}}}}}
 		p.d.LoadBalancers = append(p.d.LoadBalancers, lb)
 		gwlb = lb.ID
 	}
