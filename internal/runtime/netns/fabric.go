@@ -592,12 +592,7 @@ func (f *Fabric) buildInternet() error {
 		if err := f.router.nl.RuleAdd(r); err != nil {
 			return err
 		}
-		// From the internet, the edge table's routes other than local.
-		if edge := v.EdgeTable(); edge != nil {
-			if err := f.compileTable(igwTable+k, vp, edge, 0); err != nil {
-				return err
-			}
-		}
+		// From the internet, the edge table's routes (buildRoutes).
 	}
 	return nil
 }
@@ -658,7 +653,11 @@ func (f *Fabric) addGWLBEndpoint(g design.GatewayLoadBalancerEndpoint) error {
 	return nil
 }
 
-// buildRoutes compiles every subnet's route table into its kernel table.
+// buildRoutes compiles every subnet's route table into its kernel table,
+// and each internet gateway's edge table into the gateway's, what
+// arrives from the internet is routed by. It runs once the NAT gateways,
+// GWLB endpoints and Transit Gateway ports the routes go to are there: a
+// route to one that is not yet is compiled as a blackhole.
 func (f *Fabric) buildRoutes() error {
 	for _, sn := range f.subnets {
 		if sn.table == nil {
@@ -666,6 +665,16 @@ func (f *Fabric) buildRoutes() error {
 		}
 		if err := f.compileTable(subnetTable+int(sn.group), f.vpcs[sn.vpc.ID], sn.table, sn.s.AZIndex); err != nil {
 			return fmt.Errorf("subnet %s: %w", sn.s.ID, err)
+		}
+	}
+	for _, v := range f.d.VPCs {
+		vp := f.vpcs[v.ID]
+		edge := v.EdgeTable()
+		if vp == nil || vp.igw == nil || edge == nil {
+			continue
+		}
+		if err := f.compileTable(igwTable+vp.igwIndex, vp, edge, 0); err != nil {
+			return fmt.Errorf("edge route table %s: %w", edge.ID, err)
 		}
 	}
 	return nil

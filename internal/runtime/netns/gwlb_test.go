@@ -5,7 +5,9 @@ package netns
 import (
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/netwright/netwright/internal/analysis"
 	"github.com/netwright/netwright/internal/design"
@@ -129,6 +131,74 @@ func TestGWLBAsymmetricPath(t *testing.T) {
 			if !slices.ContainsFunc(droppedFlows, func(fl geneve.Flow) bool { return fl.Src == github && fl.Dst == portal.eni.Addr }) {
 				t.Errorf("AZ b's appliance did not drop the answer: started %v, dropped %v", started, droppedFlows)
 			}
+		}
+	}
+}
+
+// TestGWLBInspectsIngress: in hub-spoke, the spoke's internet gateway's
+// edge route table sends what the internet sends each of the ALB's
+// subnets to the GWLB endpoint in its AZ, so a connection from the
+// internet to a load balancer node's public address reaches the node
+// after the appliance in the node's AZ saw it start, and the node's
+// answers, routed by its subnet to the same endpoint, come back into the
+// endpoint before they leave by the internet gateway (symmetric
+// routing: the flow log records them there), as the analyzer says.
+func TestGWLBInspectsIngress(t *testing.T) {
+	d := plantest.File(t, "../../../examples/hub-spoke.yaml")
+	f := fabric(t, d)
+	log := f.FlowLog(time.Unix(0, 0))
+	tasks := placeTasks(t, f, d)
+	var alb *design.LoadBalancer
+	for i := range d.LoadBalancers {
+		if d.LoadBalancers[i].Scheme == design.InternetFacing {
+			alb = &d.LoadBalancers[i]
+		}
+	}
+	if alb == nil || len(alb.Subnets) < 2 {
+		t.Fatal("hub-spoke has no internet-facing load balancer in two subnets")
+	}
+	internet := &ENI{NS: f.Internet(), Addr: ClientAddr}
+	e := analysis.NewEngine(d)
+	for _, sid := range alb.Subnets {
+		_, sub := d.Subnet(sid)
+		node, err := f.Attach(Attachment{Owner: "lb-" + alb.Name + "-" + sub.AZ, Subnet: sid, Addr: LastUsable(sub.CIDR), Groups: alb.SecurityGroups, Exposed: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		serve(t, node, "tcp", 443)
+		dst := e.LBEndpoint(alb)
+		dst.Subnets = []*design.Subnet{sub}
+		if e.Query(analysis.Internet(ClientAddr), dst, "tcp", portset.Of(443, 443)).Blocked() {
+			t.Fatalf("the analyzer blocks the internet -> %s:443 in %s", alb.Name, sub.AZ)
+		}
+		got, err := try(internet, "tcp", netip.AddrPortFrom(node.Public, 443), dropTimeout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != passed {
+			t.Errorf("the internet -> %s's node in %s (%s, public %s):443 %s; the analyzer says it passes", alb.Name, sub.AZ, node.Addr, node.Public, got)
+			continue
+		}
+		for _, fw := range tasks {
+			if fw.service.Name != "firewall" {
+				continue
+			}
+			saw := startedBy(appliances[fw.eni.Owner], ClientAddr, node.Addr, 443)
+			if want := fw.subnet.AZIndex == sub.AZIndex; saw != want {
+				t.Errorf("appliance %s (AZ %d) saw the client's flow to the node in AZ %d: %v; want %v", fw.eni.Owner, fw.subnet.AZIndex, sub.AZIndex, saw, want)
+			}
+		}
+		recs, err := log.Collect(time.Unix(60, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		back := slices.ContainsFunc(recs, func(r FlowRecord) bool {
+			_, es := d.Subnet(r.Subnet)
+			return strings.HasPrefix(r.Owner, "gwlbe-") && es != nil && es.AZ == sub.AZ && r.Action == "ACCEPT" && r.Direction == "ingress" &&
+				r.PktSrc == node.Addr && r.PktDst == ClientAddr && r.SrcPort == 443
+		})
+		if !back {
+			t.Errorf("no record of the node's answers in %s coming back into the GWLB endpoint of its AZ: %v", sub.AZ, recs)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -188,4 +189,116 @@ func viaCount(c Call, via string) int {
 		n += viaCount(sub, via)
 	}
 	return n
+}
+
+// TestNetnsIngressThroughTheAppliance: hub-spoke's front door in netns
+// mode. The internet gateway's edge route table sends what the internet
+// sends the ALB's subnets to the spoke's GWLB endpoints, whose GWLB in
+// the hub hands it to a firewall task in GENEVE; the ALB's subnets send
+// their answers back through the same endpoints, whose subnet routes
+// them to the internet gateway. The HTTPS listener answers with the call
+// tree, the HTTP listener with its redirect; the appliances saw both
+// flows start, from the client, and the flow log has the answers
+// leaving by an endpoint (symmetric routing).
+func TestNetnsIngressThroughTheAppliance(t *testing.T) {
+	d := plantest.File(t, "../../../examples/hub-spoke.yaml")
+	dir := t.TempDir()
+	rt, err := Start(context.Background(), d, Options{Ephemeral: true, Isolation: IsolationAuto, FlowLogDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	t.Cleanup(func() {
+		if !stopped {
+			rt.Shutdown(context.Background())
+		}
+	})
+	if rt.Isolation != IsolationNetns {
+		t.Skipf("network namespaces are refused here: %v", rt.Notes)
+	}
+	c := client(t, rt)
+	c.Timeout = 5 * time.Second
+	e := entry(t, rt, design.InternetFacing, "HTTPS")
+	resp, err := c.Get("https://" + strings.Replace(e.Addr, "127.0.0.1", "localhost", 1) + "/")
+	if err != nil {
+		t.Fatalf("GET / through %s: %v", e.LoadBalancer, err)
+	}
+	var tree Call
+	err = json.NewDecoder(resp.Body).Decode(&tree)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET / through %s: %s %v", e.LoadBalancer, resp.Status, err)
+	}
+	seen := map[string]bool{}
+	checkTree(t, d, tree, seen)
+	for _, s := range []string{"portal", "reports", "reports-db", "identity", "identity-db"} {
+		if !seen[s] {
+			t.Errorf("%s is not in the call tree %+v", s, tree)
+		}
+	}
+	h := entry(t, rt, design.InternetFacing, "HTTP")
+	resp, err = c.Get("http://" + h.Addr + "/")
+	if err != nil {
+		t.Fatalf("GET / through %s's HTTP listener: %v", h.LoadBalancer, err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusMovedPermanently || !strings.HasPrefix(loc, "https://") {
+		t.Errorf("the HTTP listener answered %s, Location %q; want 301 to HTTPS", resp.Status, loc)
+	}
+	// The appliances saw both flows start, from the client to the
+	// ALB's node on 443 and 80.
+	ports := map[string]bool{}
+	if f := metrics(t, rt)["netwright_appliance_flows_total"]; f != nil {
+		for _, m := range f.Metric {
+			labels := map[string]string{}
+			for _, l := range m.Label {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if strings.HasPrefix(labels["task"], "firewall-") && labels["source"] == netns.ClientAddr.String() {
+				_, port, _ := strings.Cut(labels["destination"], ":")
+				ports[port] = true
+			}
+		}
+	}
+	if !ports["443"] || !ports["80"] {
+		t.Errorf("the firewall saw the client's flows to ports %v; want 443 and 80", ports)
+	}
+	// The flow log written when up stops: the ALB's answers to the
+	// client came back into a GWLB endpoint of the spoke (its
+	// pkt-srcaddr the ALB's node in the ALB's subnets, its pkt-dstaddr
+	// the client), not straight to the internet gateway.
+	stopped = true
+	if err := rt.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "vpc-portal.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var albSubnets []string
+	for _, lb := range d.LoadBalancers {
+		if lb.ID == e.LoadBalancer || lb.Name == e.LoadBalancer {
+			albSubnets = lb.Subnets
+		}
+	}
+	inALBSubnets := func(a string) bool {
+		addr, err := netip.ParseAddr(a)
+		return err == nil && slices.ContainsFunc(albSubnets, func(id string) bool {
+			_, s := d.Subnet(id)
+			return s != nil && s.CIDR.Contains(addr)
+		})
+	}
+	back := map[string]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		// interface-id 2, srcport 5, action 12, flow-direction 17,
+		// pkt-srcaddr 18, pkt-dstaddr 19.
+		if len(f) == 21 && strings.HasPrefix(f[2], "eni-gwlbe-portal-") && f[12] == "ACCEPT" && f[17] == "ingress" &&
+			inALBSubnets(f[18]) && f[19] == netns.ClientAddr.String() {
+			back[f[5]] = true
+		}
+	}
+	if !back["443"] || !back["80"] {
+		t.Errorf("the ALB's answers came back through a GWLB endpoint from ports %v; want 443 and 80. Flow log:\n%s", back, b)
+	}
 }
