@@ -210,10 +210,11 @@ func send(u *h1.Conn, head []byte, cc *clientConn) (int64, error) {
 // answers at once. Without it each connection writes as soon as it has
 // read, so on one thread the answers leave one by one, several
 // microseconds apart, and each wakes its peer (the client, the target)
-// alone: wrk behind HAProxy waits on epoll 0.23 times a request, behind
-// netwright 0.7 to 1.2 times, and the machine idles between wake-ups.
-// The yield costs a trip through the scheduler; with nothing else ready
-// it comes straight back. See BENCHMARKS.md, "One thread".
+// alone: on one thread wrk waited on epoll 0.7 to 1.2 times a request
+// behind netwright without it, 0.23 to 0.32 with it, about as behind
+// HAProxy, and the machine idled between wake-ups. The yield costs a trip
+// through the scheduler; with nothing else ready it comes straight back.
+// See BENCHMARKS.md, "One thread: answers in bursts".
 func batchWrites() { runtime.Gosched() }
 
 // readerOnly hides a reader's WriteTo, so copies go through the buffer.
