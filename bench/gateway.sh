@@ -27,7 +27,7 @@
 # ONLY=l7|tls|l4|logs runs that saturation pair alone (with its ratios),
 # for a closer look; CONFIGS="1 2" picks the configurations.
 # ONLY=cpu shows where the CPU goes per request through the HTTP pair:
-# each proxy's own (user and all), its context switches, wrk's, and the
+# each proxy's own (user and all), its context switches, wrk's CPU and waits (how often it slept for an answer), and the
 # machine's, with the share of time the machine was idle.
 # ONLY=ab BASE=REV measures what a change gained: netwright built from the
 # commit REV and from the working tree take turns (`up` restarted for each
