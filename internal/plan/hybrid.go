@@ -126,12 +126,18 @@ func (p *planner) sites() {
 		return
 	}
 	tgw := &p.d.TransitGateways[0]
+	// usedASN holds the ASNs a Direct Connect gateway must not take: the
+	// Transit Gateways' and every site's. Sites may share an ASN with each
+	// other (AWS takes customer gateways with the same ASN, and each site's
+	// route table learns only VPCs), never a Transit Gateway's.
 	usedASN := map[int64]bool{}
+	transitASN := map[int64]bool{}
 	for _, t := range p.d.TransitGateways {
 		usedASN[int64(t.ASN)] = true
+		transitASN[int64(t.ASN)] = true
 	}
 	for _, st := range p.spec.Sites {
-		if usedASN[st.ASN] {
+		if transitASN[st.ASN] {
 			p.errorAt(p.spec.At("onprem."+st.Name+".asn", "onprem."+st.Name), fmt.Sprintf("onprem.%s.asn %d is the Transit Gateway's own ASN", st.Name, st.ASN),
 				fmt.Sprintf("BGP drops routes carrying its own ASN, so the two sides of a session need different ASNs; the Transit Gateway uses %d. Give the site another ASN, such as 65010.", st.ASN))
 		}

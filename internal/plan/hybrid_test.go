@@ -435,3 +435,26 @@ edge: {cloudfront: true, static_paths: [/assets/*]}
 		t.Error("the default behavior proxies gRPC with no gRPC service behind it")
 	}
 }
+
+// TestSitesMayShareAnASN checks two sites with the same ASN (both
+// defaulting to 65000) are planned, each with its own customer gateway:
+// CreateCustomerGateway takes several gateways with one BGP ASN, and a
+// site's route table learns only VPCs, so no site's routes loop through
+// another's. Only a Transit Gateway's own ASN is refused.
+func TestSitesMayShareAnASN(t *testing.T) {
+	src := strings.Replace(hubSites, "    asn: 65010\n", "", 1) + `  lab:
+    cidrs: [192.168.50.0/24]
+`
+	src = strings.Replace(src, `depends_on: ["onprem:corp:5432"]`, `depends_on: ["onprem:corp:5432", "onprem:lab:22"]`, 1)
+	d := buildSrc(t, src)
+	corp, lab := d.Site("corp"), d.Site("lab")
+	if corp == nil || lab == nil {
+		t.Fatalf("sites %+v; want corp and lab", d.Sites)
+	}
+	if corp.CustomerGateway.ASN != spec.DefaultCustomerASN || lab.CustomerGateway.ASN != spec.DefaultCustomerASN {
+		t.Errorf("customer gateway ASNs %d, %d; want both %d", corp.CustomerGateway.ASN, lab.CustomerGateway.ASN, spec.DefaultCustomerASN)
+	}
+	if dx := corp.DirectConnect; dx == nil || dx.ASN == spec.DefaultCustomerASN || dx.ASN == int64(d.TransitGateways[0].ASN) {
+		t.Errorf("Direct Connect gateway %+v; want an ASN other than the sites' and the Transit Gateway's", dx)
+	}
+}
