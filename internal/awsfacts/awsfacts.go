@@ -331,8 +331,10 @@ func TLSPolicyNames() []string {
 const (
 	// DirectConnectAllowedPrefixes is the most prefixes a Transit Gateway
 	// advertises to on premises over a transit virtual interface (the
-	// association's allowed prefixes); it cannot be raised.
-	DirectConnectAllowedPrefixes = 20
+	// association's allowed prefixes): "200 combined total for IPv4 and
+	// IPv6" (https://docs.aws.amazon.com/directconnect/latest/UserGuide/limits.html;
+	// it was 20 until AWS raised it).
+	DirectConnectAllowedPrefixes = 200
 	// ResolverEndpointMinIPs is the fewest addresses (ENIs) a Resolver
 	// endpoint takes; AWS asks for two in different AZs.
 	ResolverEndpointMinIPs = 2

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -456,5 +457,42 @@ func TestSitesMayShareAnASN(t *testing.T) {
 	}
 	if dx := corp.DirectConnect; dx == nil || dx.ASN == spec.DefaultCustomerASN || dx.ASN == int64(d.TransitGateways[0].ASN) {
 		t.Errorf("Direct Connect gateway %+v; want an ASN other than the sites' and the Transit Gateway's", dx)
+	}
+}
+
+// TestDirectConnectAdvertisesMoreThan20Prefixes checks a site reached by
+// 22 VPCs whose blocks do not summarise is planned: a Transit Gateway
+// advertises up to 200 prefixes to on premises over a transit virtual
+// interface ("200 combined total for IPv4 and IPv6",
+// https://docs.aws.amazon.com/directconnect/latest/UserGuide/limits.html),
+// not 20 as it once did.
+func TestDirectConnectAdvertisesMoreThan20Prefixes(t *testing.T) {
+	var spokes, svcs, cidrs []string
+	for i := range 21 {
+		spokes = append(spokes, fmt.Sprintf("s%d", i))
+		svcs = append(svcs, fmt.Sprintf("  svc%d: {port: 8080, spoke: s%d, depends_on: [\"onprem:corp:5432\"]}\n", i, i))
+	}
+	// The site's blocks sit between the VPCs' default /16s, so no two
+	// VPC blocks are adjacent and none summarise.
+	for i := range 30 {
+		cidrs = append(cidrs, fmt.Sprintf("10.%d.0.0/16", 2*i+1))
+	}
+	src := "version: 1\napp: dx\nnetwork: {pattern: hub_spoke, spokes: [" + strings.Join(spokes, ", ") + "]}\nservices:\n" +
+		"  api: {port: 8080, depends_on: [\"onprem:corp:5432\"]}\n" + strings.Join(svcs, "") +
+		"onprem:\n  corp:\n    cidrs: [" + strings.Join(cidrs, ", ") + "]\n    connect: direct_connect\n    asn: 65010\n"
+	s, ds := spec.Parse("dx.yaml", []byte(src))
+	if ds.HasErrors() {
+		t.Fatalf("spec diagnostics: %v", ds)
+	}
+	d, ds := Build(s)
+	if ds.HasErrors() {
+		t.Fatalf("plan errors: %v", ds)
+	}
+	dx := d.Site("corp").DirectConnect
+	if n := len(dx.AllowedPrefixes); n <= 20 || n > awsfacts.DirectConnectAllowedPrefixes {
+		t.Errorf("%d allowed prefixes %v; want more than 20 (the VPC blocks do not summarise) and at most %d", n, dx.AllowedPrefixes, awsfacts.DirectConnectAllowedPrefixes)
+	}
+	if errs := d.Validate(); errs != nil {
+		t.Errorf("invariants: %v", errs)
 	}
 }
