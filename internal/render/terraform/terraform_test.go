@@ -268,6 +268,13 @@ func TestClusterConfiguration(t *testing.T) {
 			t.Errorf("cluster/ takes var.%s, which the base configuration does not output", m[1])
 		}
 	}
+	// Security Groups for Pods ride trunk and branch network interfaces
+	// the VPC resource controller makes with the cluster role's
+	// AmazonEKSVPCResourceController policy:
+	// https://docs.aws.amazon.com/eks/latest/userguide/security-groups-pods-deployment.html
+	if !strings.Contains(string(files["storefront-README.md"]), "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController") {
+		t.Errorf("the guide does not attach AmazonEKSVPCResourceController to the cluster role:\n%s", files["storefront-README.md"])
+	}
 	if !strings.Contains(string(files["storefront-README.md"]), "cd "+ClusterDir) {
 		t.Errorf("the guide does not say to apply %s/ after the cluster:\n%s", ClusterDir, files["storefront-README.md"])
 	}
