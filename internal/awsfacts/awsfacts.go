@@ -335,6 +335,11 @@ const (
 	// IPv6" (https://docs.aws.amazon.com/directconnect/latest/UserGuide/limits.html;
 	// it was 20 until AWS raised it).
 	DirectConnectAllowedPrefixes = 200
+	// DirectConnectGatewaysPerTransitGateway is the most Direct Connect
+	// gateways one Transit Gateway is associated with; "This limit cannot
+	// be increased"
+	// (https://docs.aws.amazon.com/directconnect/latest/UserGuide/limits.html).
+	DirectConnectGatewaysPerTransitGateway = 20
 	// ResolverEndpointMinIPs is the fewest addresses (ENIs) a Resolver
 	// endpoint takes; AWS asks for two in different AZs.
 	ResolverEndpointMinIPs = 2

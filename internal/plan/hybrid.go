@@ -153,7 +153,16 @@ func (p *planner) sites() {
 		}
 		return nil
 	}
+	dxSites := 0
 	for i, st := range p.spec.Sites {
+		if st.Connect != spec.ConnectVPN {
+			// Each such site gets a Direct Connect gateway of its own,
+			// all associated with the home Region's Transit Gateway.
+			if dxSites++; dxSites == awsfacts.DirectConnectGatewaysPerTransitGateway+1 {
+				p.errorAt(p.spec.At("onprem."+st.Name+".connect", "onprem."+st.Name), fmt.Sprintf("onprem.%s: more than %d sites connect by Direct Connect; a Transit Gateway is associated with at most %d Direct Connect gateways", st.Name, awsfacts.DirectConnectGatewaysPerTransitGateway, awsfacts.DirectConnectGatewaysPerTransitGateway),
+					"netwright gives each site a Direct Connect gateway of its own, and AWS cannot raise this limit: connect the other sites by vpn.")
+			}
+		}
 		site := design.Site{Name: st.Name, CIDRs: slices.Clone(st.CIDRs), Connect: st.Connect, ASN: st.ASN, Region: tgw.Region, TransitGateway: tgw.ID, Origin: st.At}
 		if st.DNS != nil {
 			site.DNS = &design.SiteDNS{Domains: slices.Clone(st.DNS.Domains), Servers: slices.Clone(st.DNS.Servers)}

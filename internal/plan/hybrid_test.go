@@ -496,3 +496,29 @@ func TestDirectConnectAdvertisesMoreThan20Prefixes(t *testing.T) {
 		t.Errorf("invariants: %v", errs)
 	}
 }
+
+// TestDirectConnectGatewaysPerTransitGateway checks 21 sites connected by
+// Direct Connect are refused: each gets a Direct Connect gateway of its
+// own, and a Transit Gateway takes at most 20 ("Number of Direct Connect
+// gateways associated to a Transit Gateway | 20 | This limit cannot be
+// increased", https://docs.aws.amazon.com/directconnect/latest/UserGuide/limits.html).
+func TestDirectConnectGatewaysPerTransitGateway(t *testing.T) {
+	for _, n := range []int{20, 21} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("version: 1\napp: dx\nservices:\n  api: {port: 8080, depends_on: [\"onprem:s0:5432\"]}\nonprem:\n")
+			for i := range n {
+				fmt.Fprintf(&b, "  s%d:\n    cidrs: [172.16.%d.0/24]\n    connect: direct_connect\n    asn: 65010\n", i, i)
+			}
+			s, ds := spec.Parse("dx.yaml", []byte(b.String()))
+			if ds.HasErrors() {
+				t.Fatalf("spec diagnostics: %v", ds)
+			}
+			_, ds = Build(s)
+			refused := strings.Contains(ds.Errors().Error(), "at most 20 Direct Connect gateways")
+			if refused != (n > 20) {
+				t.Errorf("%d Direct Connect sites: errors %v; want refused %v", n, ds.Errors(), n > 20)
+			}
+		})
+	}
+}
