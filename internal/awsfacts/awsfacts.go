@@ -331,8 +331,15 @@ func TLSPolicyNames() []string {
 const (
 	// DirectConnectAllowedPrefixes is the most prefixes a Transit Gateway
 	// advertises to on premises over a transit virtual interface (the
-	// association's allowed prefixes); it cannot be raised.
-	DirectConnectAllowedPrefixes = 20
+	// association's allowed prefixes): "200 combined total for IPv4 and
+	// IPv6" (https://docs.aws.amazon.com/directconnect/latest/UserGuide/limits.html;
+	// it was 20 until AWS raised it).
+	DirectConnectAllowedPrefixes = 200
+	// DirectConnectGatewaysPerTransitGateway is the most Direct Connect
+	// gateways one Transit Gateway is associated with; "This limit cannot
+	// be increased"
+	// (https://docs.aws.amazon.com/directconnect/latest/UserGuide/limits.html).
+	DirectConnectGatewaysPerTransitGateway = 20
 	// ResolverEndpointMinIPs is the fewest addresses (ENIs) a Resolver
 	// endpoint takes; AWS asks for two in different AZs.
 	ResolverEndpointMinIPs = 2
@@ -366,9 +373,20 @@ func PrefixListWeight(name string) int {
 	return 1
 }
 
-// ReservedCustomerASN returns the ASN a Region reserves from customer
-// gateways, or 0 (CreateCustomerGateway: 7224 in us-east-1, 9059 in
-// eu-west-1).
-func ReservedCustomerASN(region string) int64 {
-	return map[string]int64{"us-east-1": 7224, "eu-west-1": 9059}[region]
+// ReservedCustomerASN reports whether AWS keeps asn from customer
+// gateways in region: "7224 — Reserved in all Regions", 9059 in
+// eu-west-1, 10124 in ap-northeast-1, 17943 in ap-southeast-1
+// (https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html).
+func ReservedCustomerASN(region string, asn int64) bool {
+	switch asn {
+	case 7224:
+		return true
+	case 9059:
+		return region == "eu-west-1"
+	case 10124:
+		return region == "ap-northeast-1"
+	case 17943:
+		return region == "ap-southeast-1"
+	}
+	return false
 }

@@ -260,7 +260,7 @@ func routeRank(r *TransitGatewayRoute) int {
 
 // validateSites checks what a site's connection must hold: a VPN's two
 // tunnels with /30 inside CIDRs AWS accepts, a Direct Connect gateway's
-// ASN apart from the Transit Gateway's and at most 20 allowed prefixes,
+// ASN apart from the Transit Gateway's and at most 200 allowed prefixes,
 // sites apart from every VPC and each other, and with both connections
 // each attachment associated with the same table and propagating into
 // the same ones, so the VPN carries what Direct Connect does when it is

@@ -342,6 +342,20 @@ func (d *Design) ControllerALBs() []string {
 	return out
 }
 
+// ClusterRoleManagedPolicies are the AWS managed IAM policies the
+// cluster's IAM role needs besides AmazonEKSClusterPolicy: with Security
+// Groups for Pods, AmazonEKSVPCResourceController, with which the VPC
+// resource controller on the control plane makes the nodes' trunk and
+// the pods' branch network interfaces ("Add the
+// AmazonEKSVPCResourceController managed IAM policy to the cluster role",
+// https://docs.aws.amazon.com/eks/latest/userguide/security-groups-pods-deployment.html).
+func (k *Kubernetes) ClusterRoleManagedPolicies() []string {
+	if !k.PodSecurityGroups {
+		return nil
+	}
+	return []string{"AmazonEKSVPCResourceController"}
+}
+
 // VPCCNIAddonConfiguration is the configuration of the Amazon VPC CNI
 // add-on (aws eks create-addon --configuration-values) the design's pods
 // need: the network policy agent, which enforces the workloads' policies,

@@ -126,12 +126,18 @@ func (p *planner) sites() {
 		return
 	}
 	tgw := &p.d.TransitGateways[0]
+	// usedASN holds the ASNs a Direct Connect gateway must not take: the
+	// Transit Gateways' and every site's. Sites may share an ASN with each
+	// other (AWS takes customer gateways with the same ASN, and each site's
+	// route table learns only VPCs), never a Transit Gateway's.
 	usedASN := map[int64]bool{}
+	transitASN := map[int64]bool{}
 	for _, t := range p.d.TransitGateways {
 		usedASN[int64(t.ASN)] = true
+		transitASN[int64(t.ASN)] = true
 	}
 	for _, st := range p.spec.Sites {
-		if usedASN[st.ASN] {
+		if transitASN[st.ASN] {
 			p.errorAt(p.spec.At("onprem."+st.Name+".asn", "onprem."+st.Name), fmt.Sprintf("onprem.%s.asn %d is the Transit Gateway's own ASN", st.Name, st.ASN),
 				fmt.Sprintf("BGP drops routes carrying its own ASN, so the two sides of a session need different ASNs; the Transit Gateway uses %d. Give the site another ASN, such as 65010.", st.ASN))
 		}
@@ -147,7 +153,16 @@ func (p *planner) sites() {
 		}
 		return nil
 	}
+	dxSites := 0
 	for i, st := range p.spec.Sites {
+		if st.Connect != spec.ConnectVPN {
+			// Each such site gets a Direct Connect gateway of its own,
+			// all associated with the home Region's Transit Gateway.
+			if dxSites++; dxSites == awsfacts.DirectConnectGatewaysPerTransitGateway+1 {
+				p.errorAt(p.spec.At("onprem."+st.Name+".connect", "onprem."+st.Name), fmt.Sprintf("onprem.%s: more than %d sites connect by Direct Connect; a Transit Gateway is associated with at most %d Direct Connect gateways", st.Name, awsfacts.DirectConnectGatewaysPerTransitGateway, awsfacts.DirectConnectGatewaysPerTransitGateway),
+					"netwright gives each site a Direct Connect gateway of its own, and AWS cannot raise this limit: connect the other sites by vpn.")
+			}
+		}
 		site := design.Site{Name: st.Name, CIDRs: slices.Clone(st.CIDRs), Connect: st.Connect, ASN: st.ASN, Region: tgw.Region, TransitGateway: tgw.ID, Origin: st.At}
 		if st.DNS != nil {
 			site.DNS = &design.SiteDNS{Domains: slices.Clone(st.DNS.Domains), Servers: slices.Clone(st.DNS.Servers)}

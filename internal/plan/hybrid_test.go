@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -433,5 +434,91 @@ edge: {cloudfront: true, static_paths: [/assets/*]}
 	plain := buildSrc(t, strings.Replace(src, "protocol: grpc", "protocol: http", 1))
 	if plain.Distribution.DefaultBehavior.GRPC {
 		t.Error("the default behavior proxies gRPC with no gRPC service behind it")
+	}
+}
+
+// TestSitesMayShareAnASN checks two sites with the same ASN (both
+// defaulting to 65000) are planned, each with its own customer gateway:
+// CreateCustomerGateway takes several gateways with one BGP ASN, and a
+// site's route table learns only VPCs, so no site's routes loop through
+// another's. Only a Transit Gateway's own ASN is refused.
+func TestSitesMayShareAnASN(t *testing.T) {
+	src := strings.Replace(hubSites, "    asn: 65010\n", "", 1) + `  lab:
+    cidrs: [192.168.50.0/24]
+`
+	src = strings.Replace(src, `depends_on: ["onprem:corp:5432"]`, `depends_on: ["onprem:corp:5432", "onprem:lab:22"]`, 1)
+	d := buildSrc(t, src)
+	corp, lab := d.Site("corp"), d.Site("lab")
+	if corp == nil || lab == nil {
+		t.Fatalf("sites %+v; want corp and lab", d.Sites)
+	}
+	if corp.CustomerGateway.ASN != spec.DefaultCustomerASN || lab.CustomerGateway.ASN != spec.DefaultCustomerASN {
+		t.Errorf("customer gateway ASNs %d, %d; want both %d", corp.CustomerGateway.ASN, lab.CustomerGateway.ASN, spec.DefaultCustomerASN)
+	}
+	if dx := corp.DirectConnect; dx == nil || dx.ASN == spec.DefaultCustomerASN || dx.ASN == int64(d.TransitGateways[0].ASN) {
+		t.Errorf("Direct Connect gateway %+v; want an ASN other than the sites' and the Transit Gateway's", dx)
+	}
+}
+
+// TestDirectConnectAdvertisesMoreThan20Prefixes checks a site reached by
+// 22 VPCs whose blocks do not summarise is planned: a Transit Gateway
+// advertises up to 200 prefixes to on premises over a transit virtual
+// interface ("200 combined total for IPv4 and IPv6",
+// https://docs.aws.amazon.com/directconnect/latest/UserGuide/limits.html),
+// not 20 as it once did.
+func TestDirectConnectAdvertisesMoreThan20Prefixes(t *testing.T) {
+	var spokes, svcs, cidrs []string
+	for i := range 21 {
+		spokes = append(spokes, fmt.Sprintf("s%d", i))
+		svcs = append(svcs, fmt.Sprintf("  svc%d: {port: 8080, spoke: s%d, depends_on: [\"onprem:corp:5432\"]}\n", i, i))
+	}
+	// The site's blocks sit between the VPCs' default /16s, so no two
+	// VPC blocks are adjacent and none summarise.
+	for i := range 30 {
+		cidrs = append(cidrs, fmt.Sprintf("10.%d.0.0/16", 2*i+1))
+	}
+	src := "version: 1\napp: dx\nnetwork: {pattern: hub_spoke, spokes: [" + strings.Join(spokes, ", ") + "]}\nservices:\n" +
+		"  api: {port: 8080, depends_on: [\"onprem:corp:5432\"]}\n" + strings.Join(svcs, "") +
+		"onprem:\n  corp:\n    cidrs: [" + strings.Join(cidrs, ", ") + "]\n    connect: direct_connect\n    asn: 65010\n"
+	s, ds := spec.Parse("dx.yaml", []byte(src))
+	if ds.HasErrors() {
+		t.Fatalf("spec diagnostics: %v", ds)
+	}
+	d, ds := Build(s)
+	if ds.HasErrors() {
+		t.Fatalf("plan errors: %v", ds)
+	}
+	dx := d.Site("corp").DirectConnect
+	if n := len(dx.AllowedPrefixes); n <= 20 || n > awsfacts.DirectConnectAllowedPrefixes {
+		t.Errorf("%d allowed prefixes %v; want more than 20 (the VPC blocks do not summarise) and at most %d", n, dx.AllowedPrefixes, awsfacts.DirectConnectAllowedPrefixes)
+	}
+	if errs := d.Validate(); errs != nil {
+		t.Errorf("invariants: %v", errs)
+	}
+}
+
+// TestDirectConnectGatewaysPerTransitGateway checks 21 sites connected by
+// Direct Connect are refused: each gets a Direct Connect gateway of its
+// own, and a Transit Gateway takes at most 20 ("Number of Direct Connect
+// gateways associated to a Transit Gateway | 20 | This limit cannot be
+// increased", https://docs.aws.amazon.com/directconnect/latest/UserGuide/limits.html).
+func TestDirectConnectGatewaysPerTransitGateway(t *testing.T) {
+	for _, n := range []int{20, 21} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("version: 1\napp: dx\nservices:\n  api: {port: 8080, depends_on: [\"onprem:s0:5432\"]}\nonprem:\n")
+			for i := range n {
+				fmt.Fprintf(&b, "  s%d:\n    cidrs: [172.16.%d.0/24]\n    connect: direct_connect\n    asn: 65010\n", i, i)
+			}
+			s, ds := spec.Parse("dx.yaml", []byte(b.String()))
+			if ds.HasErrors() {
+				t.Fatalf("spec diagnostics: %v", ds)
+			}
+			_, ds = Build(s)
+			refused := strings.Contains(ds.Errors().Error(), "at most 20 Direct Connect gateways")
+			if refused != (n > 20) {
+				t.Errorf("%d Direct Connect sites: errors %v; want refused %v", n, ds.Errors(), n > 20)
+			}
+		})
 	}
 }

@@ -314,7 +314,7 @@ func (d *decoder) validateHybrid(s *Spec) {
 				}
 			}
 		}
-		if r := awsfacts.ReservedCustomerASN(home); r != 0 && st.ASN == r {
+		if awsfacts.ReservedCustomerASN(home, st.ASN) {
 			d.errorRange(d.at(p+".asn"), fmt.Sprintf("%s.asn: %d is reserved by AWS in %s", p, st.ASN, home),
 				"Use your own ASN, or a private one from 64512-65534.")
 		}

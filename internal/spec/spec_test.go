@@ -3,6 +3,7 @@ package spec
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -313,5 +314,36 @@ func TestSchemaFileIsCurrent(t *testing.T) {
 	}
 	if !bytes.Equal(b, Schema()) {
 		t.Error("schema/spec-v1.schema.json differs from internal/spec/spec-v1.schema.json; copy it over")
+	}
+}
+
+// TestReservedCustomerASN checks a site's ASN against the ones AWS keeps
+// from customer gateways in the home Region: "7224 — Reserved in all
+// Regions", 9059 in eu-west-1, 10124 in ap-northeast-1, 17943 in
+// ap-southeast-1 (https://docs.aws.amazon.com/vpn/latest/s2svpn/cgw-options.html).
+func TestReservedCustomerASN(t *testing.T) {
+	for _, tc := range []struct {
+		region   string
+		asn      int
+		reserved bool
+	}{
+		{"us-east-1", 7224, true},
+		{"us-west-2", 7224, true},
+		{"eu-west-1", 9059, true},
+		{"us-east-1", 9059, false},
+		{"ap-northeast-1", 10124, true},
+		{"eu-west-1", 10124, false},
+		{"ap-southeast-1", 17943, true},
+		{"ap-southeast-2", 17943, false},
+		{"ap-southeast-1", 65010, false},
+	} {
+		t.Run(fmt.Sprintf("%s/%d", tc.region, tc.asn), func(t *testing.T) {
+			src := fmt.Sprintf("version: 1\napp: hyb\nregions: [%s]\nservices:\n  api: {port: 8080, depends_on: [\"onprem:corp:5432\"]}\nonprem:\n  corp:\n    cidrs: [10.200.0.0/16]\n    asn: %d\n", tc.region, tc.asn)
+			_, ds := Parse("hyb.yaml", []byte(src))
+			got := strings.Contains(ds.Error(), "is reserved by AWS")
+			if got != tc.reserved {
+				t.Errorf("asn %d in %s: diagnostics %v; want reserved %v", tc.asn, tc.region, ds, tc.reserved)
+			}
+		})
 	}
 }

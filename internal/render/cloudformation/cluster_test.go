@@ -62,3 +62,29 @@ func TestClusterStack(t *testing.T) {
 		t.Errorf("guide orders base %d, cluster %d, cluster stack %d; want them in that order:\n%s", b, c, s, guide)
 	}
 }
+
+// TestClusterGuideAttachesVPCResourceController checks the guide of a
+// design with Security Groups for Pods has the cluster's IAM role given
+// AmazonEKSVPCResourceController: without it the VPC resource controller
+// cannot make the trunk and branch network interfaces the pods' groups
+// ride ("Add the AmazonEKSVPCResourceController managed IAM policy to the
+// cluster role",
+// https://docs.aws.amazon.com/eks/latest/userguide/security-groups-pods-deployment.html).
+func TestClusterGuideAttachesVPCResourceController(t *testing.T) {
+	d := plantest.File(t, "../../../examples/eks-storefront.yaml")
+	if !d.Kubernetes.PodSecurityGroups {
+		t.Fatal("examples/eks-storefront.yaml has no pod security groups")
+	}
+	files, _, err := Build(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	guide := string(Readme(d, files))
+	if !strings.Contains(guide, "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController") {
+		t.Errorf("the guide does not attach AmazonEKSVPCResourceController to the cluster role:\n%s", guide)
+	}
+	d.Kubernetes.PodSecurityGroups = false
+	if guide := string(Readme(d, files)); strings.Contains(guide, "AmazonEKSVPCResourceController") {
+		t.Errorf("without pod security groups the guide still asks for AmazonEKSVPCResourceController:\n%s", guide)
+	}
+}

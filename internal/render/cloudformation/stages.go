@@ -242,6 +242,9 @@ func clusterGuide(d *design.Design, region string) string {
 		}
 	}
 	if k := d.Kubernetes; k != nil {
+		for _, pol := range k.ClusterRoleManagedPolicies() {
+			fmt.Fprintf(&b, "\n- Attach the managed policy %s to the cluster's IAM role (`aws iam\n  attach-role-policy --policy-arn arn:aws:iam::aws:policy/%s`): the pods' security groups\n  ride branch network interfaces the control plane's VPC resource controller makes with it.\n", pol, pol)
+		}
 		fmt.Fprintf(&b, "\n- Give the `vpc-cni` add-on this configuration (`--configuration-values`), which the pods'\n  NetworkPolicies and security groups need:\n\n  ```json\n  %s\n  ```\n", k.VPCCNIAddonConfiguration())
 	}
 	return b.String()

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -27,7 +28,14 @@ func (w *writer) sites() {
 			b := w.resource("network.tf", "aws_customer_gateway", cg.ID, s.Region)
 			b.SetAttributeValue("type", str("ipsec.1"))
 			b.SetAttributeRaw("ip_address", w.variable(name(cg.ID)+"_ip_address", fmt.Sprintf("The static public IPv4 address of onprem:%s's VPN device (its outside interface)", s.Name)))
-			b.SetAttributeValue("bgp_asn", str(strconv.FormatInt(cg.ASN, 10)))
+			// hashicorp/aws parses bgp_asn as a 32-bit signed integer and
+			// CreateCustomerGateway takes an ASN above 2,147,483,647 only
+			// as BgpAsnExtended: bgp_asn_extended (5.53.0, PR #37815).
+			asnArg := "bgp_asn"
+			if cg.ASN > math.MaxInt32 {
+				asnArg = "bgp_asn_extended"
+			}
+			b.SetAttributeValue(asnArg, str(strconv.FormatInt(cg.ASN, 10)))
 			tagsOf(b, cg.ID)
 		}
 		if v := s.VPN; v != nil {

@@ -102,6 +102,9 @@ func (w *writer) clusterGuide(level int) string {
 		}
 	}
 	if k := w.d.Kubernetes; k != nil {
+		for _, pol := range k.ClusterRoleManagedPolicies() {
+			fmt.Fprintf(&b, "\n- Attach the managed policy %s to the cluster's IAM role\n  (`aws_iam_role_policy_attachment`, `arn:aws:iam::aws:policy/%s`):\n  the pods' security groups ride branch network interfaces the control plane's VPC resource controller makes with it.\n", pol, pol)
+		}
 		fmt.Fprintf(&b, "\n- Give the `vpc-cni` add-on this configuration (`configuration_values`), which the pods'\n  NetworkPolicies and security groups need:\n\n  ```json\n  %s\n  ```\n", k.VPCCNIAddonConfiguration())
 	}
 	fmt.Fprintf(&b, "\n%s 3. The configuration in %s/\n\n```sh\ncd %s\nterraform init\nterraform apply", h, ClusterDir, ClusterDir)

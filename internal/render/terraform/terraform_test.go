@@ -268,6 +268,13 @@ func TestClusterConfiguration(t *testing.T) {
 			t.Errorf("cluster/ takes var.%s, which the base configuration does not output", m[1])
 		}
 	}
+	// Security Groups for Pods ride trunk and branch network interfaces
+	// the VPC resource controller makes with the cluster role's
+	// AmazonEKSVPCResourceController policy:
+	// https://docs.aws.amazon.com/eks/latest/userguide/security-groups-pods-deployment.html
+	if !strings.Contains(string(files["storefront-README.md"]), "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController") {
+		t.Errorf("the guide does not attach AmazonEKSVPCResourceController to the cluster role:\n%s", files["storefront-README.md"])
+	}
 	if !strings.Contains(string(files["storefront-README.md"]), "cd "+ClusterDir) {
 		t.Errorf("the guide does not say to apply %s/ after the cluster:\n%s", ClusterDir, files["storefront-README.md"])
 	}
@@ -281,6 +288,8 @@ func TestClusterConfiguration(t *testing.T) {
 //     #40177 (issue #40176, ECS's VPC Lattice launch of 2024-11-18), in 5.77.0.
 //   - security_group_referencing_support on Transit Gateways and their VPC
 //     attachments: #34542, in 5.69.0 (aws-ia/terraform-aws-vpc #160).
+//   - aws_customer_gateway bgp_asn_extended (an ASN above 2,147,483,647):
+//     #37815 (issue #37810), in 5.53.0.
 //   - aws_cloudfront_distribution's cache behaviors' grpc_config: #40762
 //     (issue #40492), merged on 2025-01-06 after 5.82.2, in 5.83.0.
 //
@@ -288,6 +297,7 @@ func TestClusterConfiguration(t *testing.T) {
 // default_cache_behavior's.
 var argumentsSince = map[[2]string]string{
 	{"aws_cloudfront_distribution", "grpc_config"}:                                   "5.83.0",
+	{"aws_customer_gateway", "bgp_asn_extended"}:                                     "5.53.0",
 	{"aws_ecs_service", "vpc_lattice_configurations"}:                                "5.77.0",
 	{"aws_ec2_transit_gateway", "security_group_referencing_support"}:                "5.69.0",
 	{"aws_ec2_transit_gateway_vpc_attachment", "security_group_referencing_support"}: "5.69.0",
