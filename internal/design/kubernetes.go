@@ -368,3 +368,33 @@ func (k *Kubernetes) VPCCNIAddonConfiguration() string {
 	}
 	return `{"enableNetworkPolicy":"true","env":{"ENABLE_POD_ENI":"true","POD_SECURITY_GROUP_ENFORCING_MODE":"` + k.PodSecurityGroupEnforcingMode + `"},"init":{"env":{"DISABLE_TCP_EARLY_DEMUX":"true"}}}`
 }
+
+// NodeSubnets returns the subnets of vpc that an EKS design places its
+// pods in, in the order the workloads name them. Pods take their nodes'
+// subnets (the VPC CNI gives them addresses of the node's), so these are
+// the subnets to create the cluster's node groups and control-plane
+// interfaces on: the NACLs and routes the design gives them admit what
+// the nodes need, which other tiers' do not. Nil outside EKS designs.
+func (d *Design) NodeSubnets(vpc string) []string {
+	if d.Kubernetes == nil {
+		return nil
+	}
+	var out []string
+	for _, w := range d.Kubernetes.Workloads {
+		s := d.Service(w.Service)
+		if s == nil {
+			continue
+		}
+		for _, pl := range s.Placements {
+			if pl.VPC != vpc {
+				continue
+			}
+			for _, sn := range pl.Subnets {
+				if !slices.Contains(out, sn) {
+					out = append(out, sn)
+				}
+			}
+		}
+	}
+	return out
+}

@@ -21,6 +21,10 @@ func (b *builder) security() {
 		switch g.Kind {
 		case design.SGNodes:
 			b.output(gid+"Id", g.Description+": give it to the instances or node group", ref(gid))
+			if sns := b.d.NodeSubnets(g.VPC); len(sns) > 0 {
+				b.output(logicalID(g.VPC)+"NodeSubnetIds", "subnets (comma-separated) to create the EKS cluster and its node groups on: the pods' tier, whose NACLs admit what the nodes need",
+					map[string]any{"Fn::Join": []any{",", refs(sns)}})
+			}
 		case design.SGControlPlane:
 			b.output(gid+"Id", g.Description, ref(gid))
 		}

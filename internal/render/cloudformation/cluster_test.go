@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -86,5 +87,45 @@ func TestClusterGuideAttachesVPCResourceController(t *testing.T) {
 	d.Kubernetes.PodSecurityGroups = false
 	if guide := string(Readme(d, files)); strings.Contains(guide, "AmazonEKSVPCResourceController") {
 		t.Errorf("without pod security groups the guide still asks for AmazonEKSVPCResourceController:\n%s", guide)
+	}
+}
+
+// TestClusterGuideNamesTheNodeSubnets: the guide said only "on the
+// subnets of stack X", which holds public, app and data subnets, and the
+// NACLs admit the nodes' traffic (the kubelet, the control plane's
+// interfaces, the pods' calls) only in the tier the design put the pods
+// in. The base stack outputs those subnets and the guide points at the
+// output.
+func TestClusterGuideNamesTheNodeSubnets(t *testing.T) {
+	d := plantest.File(t, "../../../examples/eks-storefront.yaml")
+	files, _, err := Build(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var base File
+	for _, f := range files {
+		if f.Name == "storefront-us-east-1" {
+			base = f
+		}
+	}
+	want := d.NodeSubnets("vpc-storefront")
+	if len(want) < 2 {
+		t.Fatalf("the pods are in subnets %v; want one in each of at least two AZs (EKS asks for two)", want)
+	}
+	for _, sn := range want {
+		if _, s := d.Subnet(sn); s == nil || s.Tier != "app" {
+			t.Errorf("node subnet %s is not an app subnet", sn)
+		}
+	}
+	o, ok := base.Template.Outputs["VpcStorefrontNodeSubnetIds"]
+	if !ok {
+		t.Fatalf("the base stack does not output the node subnets; outputs %v", sortedKeys(base.Template.Outputs))
+	}
+	join, _ := o.Value.(map[string]any)["Fn::Join"].([]any)
+	if len(join) != 2 || fmt.Sprint(join[1]) != fmt.Sprint(refs(want)) {
+		t.Errorf("output VpcStorefrontNodeSubnetIds is %v; want the join of %v", o.Value, want)
+	}
+	if guide := string(Readme(d, files)); !strings.Contains(guide, "subnets of output VpcStorefrontNodeSubnetIds") {
+		t.Errorf("the guide does not point at the node subnets:\n%s", guide)
 	}
 }

@@ -236,6 +236,9 @@ func clusterGuide(d *design.Design, region string) string {
 		}
 		switch g.Kind {
 		case design.SGControlPlane:
+			if len(d.NodeSubnets(g.VPC)) > 0 {
+				fmt.Fprintf(&b, "\n- Create the cluster and its node groups on the subnets of output %sNodeSubnetIds\n  (`--resources-vpc-config subnetIds=...`): the pods' tier, whose routes and NACLs the design\n  made for the nodes; the other tiers' NACLs refuse their traffic.\n", logicalID(g.VPC))
+			}
 			fmt.Fprintf(&b, "\n- Give the cluster the security group of output %sId (`--resources-vpc-config\n  securityGroupIds=...`) and turn its private endpoint access on: the nodes reach the API server\n  through it.\n", logicalID(g.ID))
 		case design.SGNodes:
 			fmt.Fprintf(&b, "\n- Give the managed node group a launch template whose security group is output %sId: a\n  launch template that names groups gets no cluster security group, and this group has what the\n  nodes need.\n", logicalID(g.ID))

@@ -412,6 +412,9 @@ func (w *writer) outputs() {
 		switch g.Kind {
 		case design.SGNodes:
 			out(name(g.ID)+"_id", g.Description+": give it to the instances or node group", ref("aws_security_group", name(g.ID), "id"))
+			if sns := w.d.NodeSubnets(g.VPC); len(sns) > 0 {
+				out(name(g.VPC)+"_node_subnet_ids", "subnets to create the EKS cluster and its node groups on: the pods' tier, whose NACLs admit what the nodes need", refs("aws_subnet", sns, "id"))
+			}
 		case design.SGControlPlane:
 			out(name(g.ID)+"_id", g.Description, ref("aws_security_group", name(g.ID), "id"))
 		}

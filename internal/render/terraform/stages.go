@@ -96,6 +96,9 @@ func (w *writer) clusterGuide(level int) string {
 	for _, g := range w.d.SecurityGroups {
 		switch g.Kind {
 		case design.SGControlPlane:
+			if len(w.d.NodeSubnets(g.VPC)) > 0 {
+				fmt.Fprintf(&b, "\n- Create the cluster and its node groups on the subnets of output `%s_node_subnet_ids`\n  (`vpc_config.subnet_ids`, the node groups' `subnet_ids`): the pods' tier, whose routes and NACLs\n  the design made for the nodes; the other tiers' NACLs refuse their traffic.\n", name(g.VPC))
+			}
 			fmt.Fprintf(&b, "\n- Give the cluster the security group of output `%s_id` (`vpc_config.security_group_ids`)\n  and turn its private endpoint access on: the nodes reach the API server through it.\n", name(g.ID))
 		case design.SGNodes:
 			fmt.Fprintf(&b, "\n- Give the managed node group a launch template whose security group is output `%s_id`: a\n  launch template that names groups gets no cluster security group, and this group has what the\n  nodes need.\n", name(g.ID))

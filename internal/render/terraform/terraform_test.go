@@ -278,6 +278,20 @@ func TestClusterConfiguration(t *testing.T) {
 	if !strings.Contains(string(files["storefront-README.md"]), "cd "+ClusterDir) {
 		t.Errorf("the guide does not say to apply %s/ after the cluster:\n%s", ClusterDir, files["storefront-README.md"])
 	}
+	// The cluster and its nodes go on the pods' subnets, whose NACLs the
+	// design made for them: an output lists them and the guide names it.
+	d := plantest.File(t, "../../../examples/eks-storefront.yaml")
+	var subnets []string
+	for _, sn := range d.NodeSubnets("vpc-storefront") {
+		subnets = append(subnets, "aws_subnet."+name(sn)+".id")
+	}
+	out := regexp.MustCompile(`output "vpc_storefront_node_subnet_ids" \{[^}]*value\s*=\s*\[([^\]]*)\]`).FindStringSubmatch(string(base["outputs.tf"]))
+	if len(subnets) < 2 || out == nil || strings.Join(strings.Fields(strings.ReplaceAll(out[1], ",", " ")), " ") != strings.Join(subnets, " ") {
+		t.Errorf("output vpc_storefront_node_subnet_ids is %q; want %v", out, subnets)
+	}
+	if !strings.Contains(string(files["storefront-README.md"]), "subnets of output `vpc_storefront_node_subnet_ids`") {
+		t.Errorf("the guide does not point at the node subnets:\n%s", files["storefront-README.md"])
+	}
 }
 
 // argumentsSince are the arguments the configuration writes that

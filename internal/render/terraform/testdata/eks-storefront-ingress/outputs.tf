@@ -13,6 +13,11 @@ output "sg_storefront_nodes_id" {
   value       = aws_security_group.sg_storefront_nodes.id
 }
 
+output "vpc_storefront_node_subnet_ids" {
+  description = "subnets to create the EKS cluster and its node groups on: the pods' tier, whose NACLs admit what the nodes need"
+  value       = [aws_subnet.subnet_storefront_app_a.id, aws_subnet.subnet_storefront_app_b.id]
+}
+
 output "sg_storefront_api_id" {
   description = "ID of the security group sg-storefront-api: the SecurityGroupPolicy of api gives it to its pods"
   value       = aws_security_group.sg_storefront_api.id

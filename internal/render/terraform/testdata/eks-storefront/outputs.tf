@@ -18,6 +18,11 @@ output "sg_storefront_nodes_id" {
   value       = aws_security_group.sg_storefront_nodes.id
 }
 
+output "vpc_storefront_node_subnet_ids" {
+  description = "subnets to create the EKS cluster and its node groups on: the pods' tier, whose NACLs admit what the nodes need"
+  value       = [aws_subnet.subnet_storefront_app_a.id, aws_subnet.subnet_storefront_app_b.id]
+}
+
 output "tg_storefront_api_8080_arn" {
   description = "ARN of the target group tg-storefront-api-8080: the TargetGroupBinding of api registers its pods in it"
   value       = aws_lb_target_group.tg_storefront_api_8080.arn

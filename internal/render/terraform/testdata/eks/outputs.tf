@@ -18,6 +18,11 @@ output "sg_kube_nodes_id" {
   value       = aws_security_group.sg_kube_nodes.id
 }
 
+output "vpc_kube_node_subnet_ids" {
+  description = "subnets to create the EKS cluster and its node groups on: the pods' tier, whose NACLs admit what the nodes need"
+  value       = [aws_subnet.subnet_kube_app_a.id, aws_subnet.subnet_kube_app_b.id, aws_subnet.subnet_kube_app_c.id]
+}
+
 output "sg_kube_api_id" {
   description = "ID of the security group sg-kube-api: the SecurityGroupPolicy of api gives it to its pods"
   value       = aws_security_group.sg_kube_api.id
