@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netwright/netwright/internal/design"
 	"github.com/netwright/netwright/internal/plan/plantest"
 )
 
@@ -16,15 +17,7 @@ import (
 // role, taken from the base stack's outputs, and the guide deploys it
 // after the cluster.
 func TestClusterStack(t *testing.T) {
-	d := plantest.File(t, "../../../examples/eks-storefront.yaml")
-	files, _, err := Build(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byName := map[string]File{}
-	for _, f := range files {
-		byName[f.Name] = f
-	}
+	d, files, byName := buildExample(t, "eks-storefront")
 	base, cluster := byName["storefront-us-east-1"], byName["storefront-us-east-1-cluster"]
 	if base.Template == nil || cluster.Template == nil {
 		t.Fatalf("files %v; want the base and the cluster stack", files)
@@ -97,17 +90,8 @@ func TestClusterGuideAttachesVPCResourceController(t *testing.T) {
 // in. The base stack outputs those subnets and the guide points at the
 // output.
 func TestClusterGuideNamesTheNodeSubnets(t *testing.T) {
-	d := plantest.File(t, "../../../examples/eks-storefront.yaml")
-	files, _, err := Build(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var base File
-	for _, f := range files {
-		if f.Name == "storefront-us-east-1" {
-			base = f
-		}
-	}
+	d, files, byName := buildExample(t, "eks-storefront")
+	base := byName["storefront-us-east-1"]
 	want := d.NodeSubnets("vpc-storefront")
 	if len(want) < 2 {
 		t.Fatalf("the pods are in subnets %v; want one in each of at least two AZs (EKS asks for two)", want)
@@ -128,4 +112,20 @@ func TestClusterGuideNamesTheNodeSubnets(t *testing.T) {
 	if guide := string(Readme(d, files)); !strings.Contains(guide, "subnets of output VpcStorefrontNodeSubnetIds") {
 		t.Errorf("the guide does not point at the node subnets:\n%s", guide)
 	}
+}
+
+// buildExample exports examples/NAME.yaml as CloudFormation: the design,
+// the files in order, and the files by stack name.
+func buildExample(t *testing.T, name string) (*design.Design, []File, map[string]File) {
+	t.Helper()
+	d := plantest.File(t, "../../../examples/"+name+".yaml")
+	files, _, err := Build(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]File{}
+	for _, f := range files {
+		byName[f.Name] = f
+	}
+	return d, files, byName
 }

@@ -17,15 +17,7 @@ import (
 // guide looks up; the origin secret is a NoEcho parameter the listener
 // rule and the distribution share.
 func TestSitesStack(t *testing.T) {
-	d := plantest.File(t, "../../../examples/hybrid.yaml")
-	files, _, err := Build(d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byName := map[string]File{}
-	for _, f := range files {
-		byName[f.Name] = f
-	}
+	d, files, byName := buildExample(t, "hybrid")
 	base, sites := byName["orders-us-east-1"], byName["orders-us-east-1-sites"]
 	if base.Template == nil || sites.Template == nil {
 		t.Fatalf("files %v; want the base and the sites stack", files)
